@@ -1,0 +1,66 @@
+/**
+ * Every error Confide raises carries a stable `code`, an HTTP `status`, and whether its
+ * message may be shown to a remote caller. Tests assert codes, never prose.
+ * `docs/errors.md` lists every code; a test keeps the two in step.
+ */
+export const ERROR_CODES = {
+  // configuration and usage
+  ERR_CONFIG_INVALID: { status: 400, expose: true, summary: 'A configuration value is missing, of the wrong type, or out of range.' },
+  ERR_CONFIG_FILE_UNREADABLE: { status: 400, expose: true, summary: 'The configuration file cannot be read or is not valid JSON.' },
+  ERR_PRODUCTION_REFUSED: { status: 400, expose: true, summary: 'A development-only setting was given in production mode.' },
+  ERR_USAGE: { status: 400, expose: true, summary: 'A command was called with wrong or missing arguments.' },
+  ERR_INPUT_UNREADABLE: { status: 400, expose: true, summary: 'An input file cannot be read or decoded.' },
+  // HTTP surface
+  ERR_NOT_FOUND: { status: 404, expose: true, summary: 'No route matches the method and path.' },
+  ERR_BODY_MALFORMED: { status: 400, expose: true, summary: 'The request body is not valid for its content type (for example, broken JSON).' },
+  ERR_BODY_TOO_LARGE: { status: 413, expose: true, summary: 'The request body is larger than the configured limit.' },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, expose: true, summary: 'The request content type is not accepted by this route.' },
+  ERR_VALIDATION: { status: 400, expose: true, summary: 'The request does not match the route schema.' },
+  ERR_METHOD_NOT_ALLOWED: { status: 405, expose: true, summary: 'The route exists but not for this method.' },
+  ERR_INTERNAL: { status: 500, expose: false, summary: 'An unexpected server fault; details are logged, never returned.' },
+  ERR_SERVICE_UNAVAILABLE: { status: 503, expose: true, summary: 'A dependency (such as the store) is not reachable.' },
+  // server start
+  ERR_PORT_IN_USE: { status: 500, expose: true, summary: 'The listen address is already in use.' },
+  ERR_DATA_DIR_UNUSABLE: { status: 500, expose: true, summary: 'The data directory cannot be created, read or written.' },
+  // storage
+  ERR_STORE_CONFLICT: { status: 409, expose: true, summary: 'A write conflicts with existing data (duplicate key or changed version).' },
+  ERR_STORE_UNAVAILABLE: { status: 503, expose: true, summary: 'The store cannot be opened or reached.' },
+  ERR_STORE_MIGRATION_FAILED: { status: 500, expose: false, summary: 'A schema migration failed; the store was left at the previous version.' },
+  // evidence
+  ERR_EVIDENCE_MALFORMED: { status: 400, expose: true, summary: 'Evidence bytes are truncated or do not follow the format.' },
+  ERR_EVIDENCE_UNSUPPORTED: { status: 400, expose: true, summary: 'The evidence version, type or key algorithm is not supported.' },
+  ERR_EVIDENCE_SIGNATURE_INVALID: { status: 400, expose: true, summary: 'A signature over the evidence, a certificate or collateral does not verify.' },
+  ERR_EVIDENCE_CHAIN_INVALID: { status: 400, expose: true, summary: 'A certificate chain is broken: wrong issuer, bad extension, or not a CA.' },
+  ERR_EVIDENCE_UNTRUSTED_ROOT: { status: 400, expose: true, summary: 'A certificate chain ends at a root that is not pinned.' },
+  ERR_EVIDENCE_REVOKED: { status: 400, expose: true, summary: 'A certificate in the chain is listed in a CRL.' },
+  ERR_EVIDENCE_BINDING_MISMATCH: { status: 400, expose: true, summary: 'Report data or another binding does not match what was expected.' },
+  ERR_COLLATERAL_MISSING: { status: 400, expose: true, summary: 'Collateral needed to verify the evidence is not available.' },
+  ERR_COLLATERAL_MALFORMED: { status: 400, expose: true, summary: 'Collateral (TCB Info, QE Identity, CRL, certificate) cannot be parsed or does not match the evidence.' },
+  ERR_COLLATERAL_FETCH_FAILED: { status: 502, expose: true, summary: 'Collateral could not be fetched from the configured provider.' },
+} as const satisfies Record<string, { status: number; expose: boolean; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Base class of every Confide error. */
+export class ConfideError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Whether the message may be returned to a remote caller. */
+  readonly expose: boolean;
+  /** Structured details safe to show when `expose` is true. */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ConfideError';
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.expose = ERROR_CODES[code].expose;
+    this.details = options?.details;
+  }
+}
+
+/** True when `err` is a ConfideError, optionally of the given code. */
+export function isConfideError(err: unknown, code?: ErrorCode): err is ConfideError {
+  return err instanceof ConfideError && (code === undefined || err.code === code);
+}

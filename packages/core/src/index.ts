@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './bytes.js';
+export * from './binary-reader.js';
+export * from './clock.js';

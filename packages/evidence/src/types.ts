@@ -1,0 +1,82 @@
+/**
+ * The one contract every evidence verifier follows: `parse(bytes)` returns a typed view that
+ * keeps the raw bytes and the exact signed ranges; `verify(view, ctx)` returns normalized
+ * claims. A verifier throws (ConfideError, ERR_EVIDENCE_* / ERR_COLLATERAL_*) only when the
+ * evidence is not authentic; an old TCB or expired collateral comes back as claims.
+ */
+import type { Clock } from '@confide/core';
+import type { CollateralProvider } from './collateral/types.js';
+
+export type TeeType = 'sgx' | 'tdx' | 'sev-snp';
+
+/** Intel's TCB status names; `NotSupported` when the TCB matches no level. */
+export type TcbStatus =
+  | 'UpToDate'
+  | 'SWHardeningNeeded'
+  | 'ConfigurationNeeded'
+  | 'ConfigurationAndSWHardeningNeeded'
+  | 'OutOfDate'
+  | 'OutOfDateConfigurationNeeded'
+  | 'NotSupported';
+
+/** Normalized claims. Every value is JSON-serializable (hex strings, numbers, booleans). */
+export interface Claims {
+  tee: TeeType;
+  debug: boolean;
+  /** MRENCLAVE, MRTD or the SNP launch measurement, lower-case hex. */
+  measurement: string;
+  /** MRSIGNER (SGX) where the TEE has one. */
+  signer?: string;
+  productId?: number;
+  svn?: number;
+  /** Full report data, lower-case hex. */
+  reportData: string;
+  tcbStatus: TcbStatus;
+  advisoryIds: string[];
+  /** True when any collateral item, CRL or certificate is past its validity at the verification time. */
+  collateralExpired: boolean;
+  /** Names of the expired items, e.g. "pckCrl", "tcbInfo", "qeIdentity", "rootCaCrl", "cert:<subject>". */
+  expiredCollateral: string[];
+  /** Intel FMSPC (hex) where the evidence has one. */
+  fmspc?: string;
+  /** AMD chip ID (hex) where the evidence has one. */
+  chipId?: string;
+  /** The verification time used, ISO-8601. */
+  verifiedAt: string;
+  /** TEE-specific fields, exactly one present, matching `tee`. */
+  sgx?: Record<string, unknown>;
+  tdx?: Record<string, unknown>;
+  sevSnp?: Record<string, unknown>;
+}
+
+/** Trust anchors that replace the pinned vendor roots (tests, private PKIs). Production refuses overrides. */
+export interface TrustAnchors {
+  /** DER certificates whose public keys are accepted as the Intel SGX Root CA. */
+  intelRoots?: Uint8Array[];
+  /** DER ARK certificates for AMD, accepted for any product whose name matches the subject CN (ARK-Milan, ...). */
+  amdRoots?: Uint8Array[];
+}
+
+/** Everything a verifier does not own. */
+export interface VerifyContext {
+  /** The verification time. */
+  clock: Clock;
+  /** Where TCB Info, QE Identity, CRLs and VCEK/VLEK certificates come from. */
+  collateral: CollateralProvider;
+  /**
+   * Expected report data. It must equal the leading bytes of the evidence's report data
+   * (1..64 bytes); a mismatch throws ERR_EVIDENCE_BINDING_MISMATCH.
+   */
+  expectedReportData?: Uint8Array;
+  /** Replaces the pinned vendor roots. */
+  trustAnchors?: TrustAnchors;
+}
+
+/** One verifier per TEE behind one interface. */
+export interface EvidenceVerifier<View> {
+  readonly tee: TeeType;
+  /** Parses bytes into a view that keeps the raw bytes. Throws ERR_EVIDENCE_MALFORMED / ERR_EVIDENCE_UNSUPPORTED. */
+  parse(bytes: Uint8Array): View;
+  /** Verifies a parsed view. Throws only when the evidence is not authentic. */
+  verify(view: View, ctx: VerifyContext): Promise<Claims>;
+}
