@@ -1,2 +1,14 @@
 export * from './types.js';
 export * from './collateral/types.js';
+export * from './intel/tcb/index.js';
+export * from './intel/tcb-types.js';
+export * from './intel/index.js';
+export { parseDcapQvlCollateral, isDcapQvlCollateral } from './collateral/dcap-qvl-json.js';
+export { parsePcsTcbInfo, parsePcsQeIdentity, PCS_HEADERS } from './collateral/pcs-response.js';
+export { topLevelMemberText } from './collateral/json-member.js';
+export { decodePemChain } from './collateral/pem.js';
+export { memoryCollateral, combineCollateral, type CollateralItem } from './collateral/memory.js';
+export { collateralItemsFromBytes } from './collateral/classify.js';
+export { onlineCollateral, INTEL_PCS_URL, INTEL_ROOT_CA_CRL_URL, AMD_KDS_URL, type OnlineCollateralOptions, type FetchLike } from './collateral/online.js';
+export { detectEvidence, detectTee, type DetectedEvidence, type EvidenceFormat } from './detect.js';
+export * from './sev-snp/index.js';

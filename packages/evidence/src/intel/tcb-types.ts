@@ -36,6 +36,10 @@ export interface TcbEvaluationInput {
   pck: PckTcb;
   /** TDX only: the TD report's TEE_TCB_SVN, 16 bytes. */
   teeTcbSvn?: Uint8Array;
+  /** TDX only: the TD report's MRSIGNERSEAM, lower-case hex, 48 bytes; checked against the TDX module's signer when given. */
+  mrSignerSeam?: string;
+  /** TDX only: the TD report's SEAMATTRIBUTES, lower-case hex, 8 bytes; checked against the TDX module's attributes when given. */
+  seamAttributes?: string;
   qe: QeReportFields;
   collateral: IntelCollateral;
   /** Public key of the TCB Info / QE Identity signing certificate, already chained to the pinned root by the caller. */
@@ -59,6 +63,10 @@ export interface TcbEvaluation {
   tdxModuleStatus?: TcbStatus;
   /** tcbDate of the matched platform level, ISO-8601. */
   tcbDate?: string;
+  /** TDX only: the id of the TDX module identity that graded the module, e.g. "TDX_01". */
+  tdxModuleIdentity?: string;
+  /** tcbDate of the matched QE Identity level, ISO-8601. */
+  qeTcbDate?: string;
   /** TCB Info version (2 or 3), tcbEvaluationDataNumber, issue and next update dates. */
   tcbInfo: { version: number; tcbEvaluationDataNumber: number; issueDate: string; nextUpdate: string };
   qeIdentity: { version: number; id: string; tcbEvaluationDataNumber: number; issueDate: string; nextUpdate: string };

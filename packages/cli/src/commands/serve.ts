@@ -1,0 +1,50 @@
+/** `confide serve`: every service on one HTTPS listener. */
+import type { Command } from 'commander';
+import { loadConfig, startServer } from '@confide/server';
+import type { Output } from '../output.js';
+import { addConfigFlags, configFlags } from './config-flags.js';
+
+const DEV_WARNING =
+  'WARNING: dev mode. A generated local CA, the simulated TEE and permissive defaults are enabled. ' +
+  'Never use dev mode for real secrets; start with --mode production.';
+
+export function serveCommand(program: Command, output: () => Output): void {
+  addConfigFlags(
+    program
+      .command('serve')
+      .description('Start the Confide services (attestation, coordinator, key vault, ledger) on one HTTPS listener.'),
+  ).action(async (opts: Record<string, unknown>) => {
+    const out = output();
+    const { config } = loadConfig({ file: opts['config'] as string | undefined, env: process.env, flags: configFlags(opts) });
+    if (config.mode === 'dev') out.note(DEV_WARNING);
+    const server = await startServer(config);
+    const info = { ok: true, event: 'listening', url: server.url, mode: config.mode, dataDir: config.dataDir, caCert: server.caCertPath };
+    const trust = server.caCertPath
+      ? [
+          `Local CA certificate: ${server.caCertPath}`,
+          `Trust it:  curl --cacert ${server.caCertPath} ${server.url}/healthz`,
+          `           NODE_EXTRA_CA_CERTS=${server.caCertPath} node your-client.js`,
+        ]
+      : [];
+    out.result(info, [`Confide listening on ${server.url} (${config.mode} mode)`, ...trust, `API description: ${server.url}/docs`].join('\n'));
+
+    await new Promise<void>((resolveStop) => {
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals): void => {
+        if (stopping) {
+          out.note(`${signal} again: exiting now`);
+          process.exit(1);
+        }
+        stopping = true;
+        out.note(`${signal}: finishing in-flight requests, then closing the store`);
+        server.close().then(resolveStop, (err: unknown) => {
+          out.failure(err);
+          process.exit(3);
+        });
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+    out.note('stopped');
+  });
+}

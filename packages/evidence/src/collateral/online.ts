@@ -1,0 +1,235 @@
+/**
+ * Fetches collateral from Intel PCS (API v4) and AMD KDS, with a cache that keeps TCB Info, QE
+ * Identity and CRLs until their nextUpdate and endorsement keys for good. Network, time and the
+ * fetch function are injected so that tests (and browsers, and PCCS mirrors) can stand in.
+ */
+import { ConfideError, isAllZero, fromHex, fromUtf8, systemClock, toHex, type Clock } from '@confide/core';
+import { X509Crl } from '@peculiar/x509';
+import type {
+  AmdCollateral,
+  AmdCollateralRequest,
+  AmdProduct,
+  CollateralProvider,
+  IntelCollateral,
+  IntelCollateralRequest,
+  SignedJson,
+} from './types.js';
+import { reportedTcbSpls } from './amd-vek.js';
+import { crlToDer } from './crl-bytes.js';
+import { decodePemChain, pemCertificates } from './pem.js';
+import { PCS_HEADERS, parsePcsSignedResponse, type PcsDocument } from './pcs-response.js';
+import { signedJsonInfo } from './signed-json.js';
+
+/** The subset of `fetch` the provider uses. */
+export type FetchLike = (url: string, init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<Response>;
+
+export interface OnlineCollateralOptions {
+  /** Defaults to `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /** Decides cache expiry. Defaults to the system clock. */
+  clock?: Clock;
+  /** Intel PCS (or a PCCS serving the same v4 paths). Default https://api.trustedservices.intel.com. */
+  intelBaseUrl?: string;
+  /** Intel SGX Root CA CRL. Default https://certificates.trustedservices.intel.com/IntelSGXRootCA.der. */
+  intelRootCaCrlUrl?: string;
+  /** AMD KDS. Default https://kdsintf.amd.com. */
+  amdBaseUrl?: string;
+  /** Fetch the ARK-issued CRL with each VCEK chain. Default true. */
+  amdCrl?: boolean;
+  /** Per-request timeout. Default 10 000 ms. */
+  timeoutMs?: number;
+  /**
+   * How long to keep a document whose nextUpdate has already passed when fetched, so that a
+   * stale upstream is not asked again on every verification. Default 60 000 ms.
+   */
+  staleRetryMs?: number;
+}
+
+export const INTEL_PCS_URL = 'https://api.trustedservices.intel.com';
+export const INTEL_ROOT_CA_CRL_URL = 'https://certificates.trustedservices.intel.com/IntelSGXRootCA.der';
+export const AMD_KDS_URL = 'https://kdsintf.amd.com';
+
+interface Entry<T> {
+  value: T;
+  /** Epoch ms after which the entry is fetched again; undefined keeps it for good. */
+  expiresAt: number | undefined;
+}
+
+/** URL without credentials, for messages. */
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+function fetchFailed(url: string, why: string, status?: number, cause?: unknown): ConfideError {
+  const shown = safeUrl(url);
+  return new ConfideError('ERR_COLLATERAL_FETCH_FAILED', `GET ${shown} ${why}`, {
+    cause,
+    details: status === undefined ? { url: shown } : { url: shown, status },
+  });
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** An online provider for Intel PCS v4 and AMD KDS. Its methods throw ERR_COLLATERAL_FETCH_FAILED and ERR_COLLATERAL_MALFORMED. */
+export function onlineCollateral(options: OnlineCollateralOptions = {}): CollateralProvider {
+  return new OnlineCollateral(options);
+}
+
+class OnlineCollateral implements CollateralProvider {
+  private readonly fetchFn: FetchLike;
+  private readonly clock: Clock;
+  private readonly intelBase: string;
+  private readonly rootCrlUrl: string;
+  private readonly amdBase: string;
+  private readonly amdCrl: boolean;
+  private readonly timeoutMs: number;
+  private readonly staleRetryMs: number;
+  private readonly cache = new Map<string, Entry<unknown>>();
+  private readonly inflight = new Map<string, Promise<unknown>>();
+
+  constructor(o: OnlineCollateralOptions) {
+    this.fetchFn = o.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.clock = o.clock ?? systemClock;
+    this.intelBase = trimSlash(o.intelBaseUrl ?? INTEL_PCS_URL);
+    this.rootCrlUrl = o.intelRootCaCrlUrl ?? INTEL_ROOT_CA_CRL_URL;
+    this.amdBase = trimSlash(o.amdBaseUrl ?? AMD_KDS_URL);
+    this.amdCrl = o.amdCrl ?? true;
+    this.timeoutMs = o.timeoutMs ?? 10_000;
+    this.staleRetryMs = o.staleRetryMs ?? 60_000;
+  }
+
+  async intel(req: IntelCollateralRequest): Promise<IntelCollateral> {
+    const pcs = `${this.intelBase}/${req.tee}/certification/v4`;
+    const [tcbInfo, qeIdentity, pck, rootCaCrl] = await Promise.all([
+      this.signed(`${pcs}/tcb?fmspc=${encodeURIComponent(req.fmspc.toLowerCase())}`, 'tcbInfo', PCS_HEADERS.tcbInfoIssuerChain),
+      this.signed(`${pcs}/qe/identity`, 'enclaveIdentity', PCS_HEADERS.qeIdentityIssuerChain),
+      // PCK CRLs live under the SGX path for TDX too.
+      this.crl(`${this.intelBase}/sgx/certification/v4/pckcrl?ca=${req.ca}&encoding=der`, PCS_HEADERS.pckCrlIssuerChain),
+      this.crl(this.rootCrlUrl, undefined),
+    ]);
+    return { tcbInfo, qeIdentity, pckCrl: pck.der, pckCrlIssuerChain: pck.issuerChain!, rootCaCrl: rootCaCrl.der };
+  }
+
+  async amd(req: AmdCollateralRequest): Promise<AmdCollateral | undefined> {
+    // VLEKs are issued to cloud providers and not served publicly: they come with the evidence.
+    if (req.keyType !== 'vcek') return undefined;
+    const chip = fromHex(req.chipId);
+    if (chip.length !== 64 || isAllZero(chip)) return undefined;
+    const turinLike = isAllZero(chip.subarray(8));
+    const products: AmdProduct[] = req.product ? [req.product] : turinLike ? ['Turin'] : ['Milan', 'Genoa'];
+    let lastError: unknown;
+    for (const product of products) {
+      try {
+        const vek = await this.vcek(product, chip, req.reportedTcb);
+        const [chain, crl] = await Promise.all([
+          this.cached(`${this.amdBase}/vcek/v1/${product}/cert_chain`, async (url) => {
+            const res = await this.get(url);
+            return { value: pemCertificates(fromUtf8(new Uint8Array(await res.arrayBuffer()))), expiresAt: undefined };
+          }),
+          this.amdCrl ? this.crl(`${this.amdBase}/vcek/v1/${product}/crl`, undefined) : Promise.resolve(undefined),
+        ]);
+        const out: AmdCollateral = { vek, chain };
+        if (crl) out.crl = crl.der;
+        return out;
+      } catch (err) {
+        lastError = err;
+        // With the product unknown, a 4xx for one product means "try the next".
+        const status = err instanceof ConfideError ? err.details?.['status'] : undefined;
+        if (req.product || typeof status !== 'number' || status < 400 || status >= 500) throw err;
+      }
+    }
+    throw lastError;
+  }
+
+  private vcek(product: AmdProduct, chip: Uint8Array, reportedTcb: string): Promise<Uint8Array> {
+    const spl = reportedTcbSpls(product, reportedTcb);
+    // Turin's KDS takes the 8-byte hardware ID and an FMC SPL (AMD KDS interface spec).
+    const hwid = toHex(product === 'Turin' ? chip.subarray(0, 8) : chip);
+    const query =
+      (spl.fmc !== undefined ? `fmcSPL=${spl.fmc}&` : '') + `blSPL=${spl.bl}&teeSPL=${spl.tee}&snpSPL=${spl.snp}&ucodeSPL=${spl.ucode}`;
+    return this.cached(`${this.amdBase}/vcek/v1/${product}/${hwid}?${query}`, async (url) => {
+      const res = await this.get(url);
+      const body = new Uint8Array(await res.arrayBuffer());
+      const der = body[0] === 0x30 ? body : pemCertificates(fromUtf8(body))[0]!;
+      return { value: der, expiresAt: undefined };
+    });
+  }
+
+  private signed(url: string, kind: PcsDocument, headers: readonly string[]): Promise<SignedJson> {
+    return this.cached(url, async (u) => {
+      const res = await this.get(u);
+      const chain = headerOf(res, headers, u);
+      const doc = parsePcsSignedResponse(kind, await res.text(), chain);
+      return { value: doc, expiresAt: this.expiry(signedJsonInfo(doc.body).nextUpdate) };
+    });
+  }
+
+  private crl(url: string, headers: readonly string[] | undefined): Promise<{ der: Uint8Array; issuerChain?: string }> {
+    return this.cached(url, async (u) => {
+      const res = await this.get(u);
+      const issuerChain = headers ? decodePemChain(headerOf(res, headers, u)) : undefined;
+      const der = crlToDer(new Uint8Array(await res.arrayBuffer()), `CRL from ${safeUrl(u)}`);
+      let nextUpdate: Date | undefined;
+      try {
+        nextUpdate = new X509Crl(der as Uint8Array<ArrayBuffer>).nextUpdate;
+      } catch (cause) {
+        throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the CRL from ${safeUrl(u)} cannot be parsed`, { cause });
+      }
+      return { value: issuerChain === undefined ? { der } : { der, issuerChain }, expiresAt: this.expiry(nextUpdate) };
+    });
+  }
+
+  private expiry(nextUpdate: Date | undefined): number {
+    const now = this.clock.now().getTime();
+    const next = nextUpdate?.getTime();
+    return next !== undefined && next > now ? next : now + this.staleRetryMs;
+  }
+
+  /** The cached value for `key` while fresh; otherwise one shared fetch for all concurrent callers. */
+  private cached<T>(key: string, load: (key: string) => Promise<Entry<T>>): Promise<T> {
+    const hit = this.cache.get(key) as Entry<T> | undefined;
+    if (hit && (hit.expiresAt === undefined || this.clock.now().getTime() < hit.expiresAt)) return Promise.resolve(hit.value);
+    const pending = this.inflight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const p = load(key)
+      .then((entry) => {
+        this.cache.set(key, entry);
+        return entry.value;
+      })
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private async get(url: string): Promise<Response> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: {} });
+    } catch (cause) {
+      const name = (cause as { name?: unknown } | null)?.name;
+      const why = name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${this.timeoutMs} ms` : 'failed (network error)';
+      throw fetchFailed(url, why, undefined, cause);
+    }
+    if (!res.ok) throw fetchFailed(url, `returned HTTP ${res.status}`, res.status);
+    return res;
+  }
+}
+
+function headerOf(res: Response, names: readonly string[], url: string): string {
+  for (const n of names) {
+    const v = res.headers.get(n);
+    if (v) return v;
+  }
+  throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the response from ${safeUrl(url)} has no ${names[0]} header`, {
+    details: { url: safeUrl(url) },
+  });
+}

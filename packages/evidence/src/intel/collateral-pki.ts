@@ -1,0 +1,55 @@
+/**
+ * The PKI side of Intel collateral: the TCB Info / QE Identity issuer chains to the pinned
+ * root, and the PCK and Root CA CRLs. The signed JSON documents themselves are judged by the
+ * TCB evaluation, with the signing key established here.
+ */
+import { ConfideError, timingSafeEqual } from '@confide/core';
+import type { IntelCollateral } from '../collateral/types.js';
+import type { ParsedCertificate } from './certificate.js';
+import type { PendingCheck } from './checks.js';
+import { certificateValidity, chainChecks, crlChecks, crlValidity, parseCollateralCrl, parsePemChain, type CrlUse } from './pki.js';
+import type { PckChain } from './quote-signatures.js';
+
+export interface CollateralPki {
+  checks: PendingCheck[];
+  /** The TCB Info (and QE Identity) signing certificate. */
+  tcbSigner: ParsedCertificate;
+  /** Every collateral signing certificate (TCB Info, QE Identity), for the Root CA CRL. */
+  signers: ParsedCertificate[];
+  pckCrl: CrlUse;
+  rootCrl: CrlUse;
+  /** Collateral items outside their validity: CRL names and `cert:<CN>`. */
+  expired: string[];
+}
+
+function issuerChain(pem: string, what: string): ParsedCertificate[] {
+  return parsePemChain(pem, 'ERR_COLLATERAL_MALFORMED', what);
+}
+
+/**
+ * Parses the collateral's certificates and CRLs and returns their signature checks; the PCK
+ * CRL is checked against the PCK CA of the quote's own chain, the Root CA CRL against its root.
+ * Throws ERR_COLLATERAL_MALFORMED, ERR_EVIDENCE_CHAIN_INVALID, ERR_EVIDENCE_UNTRUSTED_ROOT.
+ */
+export function collateralChecks(col: IntelCollateral, pck: PckChain, roots: Uint8Array[], at: Date): CollateralPki {
+  const tcbChain = issuerChain(col.tcbInfo.issuerChain, 'TCB Info issuer chain');
+  const sameRoot = (chain: ParsedCertificate[]) => timingSafeEqual(chain[chain.length - 1]!.raw, pck.root.raw);
+  const checks = chainChecks(tcbChain, roots, 'TCB Info issuer chain', sameRoot(tcbChain));
+  const tcbSigner = tcbChain[0]!;
+  const certs = [...tcbChain];
+  const signers = [tcbSigner];
+  if (col.qeIdentity.issuerChain !== col.tcbInfo.issuerChain) {
+    const qeChain = issuerChain(col.qeIdentity.issuerChain, 'QE Identity issuer chain');
+    if (!timingSafeEqual(qeChain[0]!.publicKey, tcbSigner.publicKey)) {
+      throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'TCB Info and QE Identity are signed by different keys');
+    }
+    checks.push(...chainChecks(qeChain, roots, 'QE Identity issuer chain', sameRoot(qeChain)));
+    certs.push(...qeChain);
+    signers.push(qeChain[0]!);
+  }
+  const pckCrl: CrlUse = { crl: parseCollateralCrl(col.pckCrl, 'pckCrl'), name: 'pckCrl', issuer: pck.ca };
+  const rootCrl: CrlUse = { crl: parseCollateralCrl(col.rootCaCrl, 'rootCaCrl'), name: 'rootCaCrl', issuer: pck.root };
+  checks.push(...crlChecks(pckCrl), ...crlChecks(rootCrl));
+  const expired = [...certificateValidity(certs, at), ...crlValidity(pckCrl, at), ...crlValidity(rootCrl, at)];
+  return { checks, tcbSigner, signers, pckCrl, rootCrl, expired };
+}

@@ -1,0 +1,159 @@
+/**
+ * A minimal DER reader for the X.509 certificates and CRLs of Intel's PCK PKI. Every element
+ * keeps its raw encoding, so signatures are checked over the original bytes (never re-encoded).
+ */
+import { ConfideError, fromBase64, type ErrorCode } from '@confide/core';
+
+export interface DerElement {
+  tag: number;
+  /** The whole element: tag, length and contents. */
+  raw: Uint8Array;
+  /** The contents only. */
+  value: Uint8Array;
+}
+
+export const TAG = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  OID: 0x06,
+  ENUMERATED: 0x0a,
+  UTF8_STRING: 0x0c,
+  PRINTABLE_STRING: 0x13,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+/** Reads consecutive DER elements from `bytes`; any overrun or bad length throws `code`. */
+export class DerReader {
+  private pos = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly code: ErrorCode,
+    private readonly what: string,
+  ) {}
+
+  get done(): boolean {
+    return this.pos >= this.bytes.length;
+  }
+
+  fail(message: string): never {
+    throw new ConfideError(this.code, `${this.what}: ${message}`);
+  }
+
+  peekTag(): number | undefined {
+    return this.pos < this.bytes.length ? this.bytes[this.pos] : undefined;
+  }
+
+  /** The next element; when `tag` is given it must match. */
+  next(tag?: number): DerElement {
+    const b = this.bytes;
+    const start = this.pos;
+    if (start + 2 > b.length) this.fail('truncated DER');
+    const t = b[start]!;
+    if ((t & 0x1f) === 0x1f) this.fail('multi-byte DER tags are not used here');
+    let len = b[start + 1]!;
+    let p = start + 2;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      if (n === 0 || n > 4 || p + n > b.length) this.fail('bad DER length');
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + b[p + i]!;
+      p += n;
+    }
+    if (p + len > b.length) this.fail('truncated DER');
+    if (tag !== undefined && t !== tag) this.fail(`expected DER tag 0x${tag.toString(16)}, found 0x${t.toString(16)}`);
+    this.pos = p + len;
+    return { tag: t, raw: b.subarray(start, p + len), value: b.subarray(p, p + len) };
+  }
+
+  /** The next element if it has `tag`, else undefined. */
+  optional(tag: number): DerElement | undefined {
+    return this.peekTag() === tag ? this.next(tag) : undefined;
+  }
+
+  /** A reader over the contents of the next element (a constructed one). */
+  enter(tag: number): DerReader {
+    return new DerReader(this.next(tag).value, this.code, this.what);
+  }
+}
+
+/** Dotted notation of an OBJECT IDENTIFIER's contents. */
+export function decodeOid(value: Uint8Array): string {
+  const parts: number[] = [];
+  let acc = 0;
+  for (let i = 0; i < value.length; i++) {
+    const b = value[i]!;
+    acc = acc * 128 + (b & 0x7f);
+    if ((b & 0x80) === 0) {
+      if (parts.length === 0) {
+        const first = acc < 80 ? Math.floor(acc / 40) : 2;
+        parts.push(first, acc - first * 40);
+      } else parts.push(acc);
+      acc = 0;
+    }
+  }
+  return parts.join('.');
+}
+
+/** A non-negative INTEGER's contents as a number (small values only: SVNs, versions). */
+export function decodeSmallInt(value: Uint8Array): number {
+  let n = 0;
+  for (const b of value) n = n * 256 + b;
+  return n;
+}
+
+/** UTCTime / GeneralizedTime to a Date; undefined when it is neither or does not parse. */
+export function decodeTime(el: DerElement): Date | undefined {
+  const s = String.fromCharCode(...el.value);
+  let m: RegExpExecArray | null;
+  let year: number;
+  if (el.tag === TAG.UTC_TIME && (m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s))) {
+    const yy = Number(m[1]);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+  } else if (el.tag === TAG.GENERALIZED_TIME && (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s))) {
+    year = Number(m[1]);
+  } else return undefined;
+  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+}
+
+/** ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER }) to the raw r||s form WebCrypto wants. */
+export function ecdsaDerToRaw(der: Uint8Array, size: number, code: ErrorCode): Uint8Array {
+  const r = new DerReader(der, code, 'ECDSA signature');
+  const seq = r.enter(TAG.SEQUENCE);
+  const out = new Uint8Array(size * 2);
+  for (let i = 0; i < 2; i++) {
+    let v = seq.next(TAG.INTEGER).value;
+    while (v.length > size && v[0] === 0) v = v.subarray(1);
+    if (v.length > size) seq.fail('ECDSA integer too long');
+    out.set(v, i * size + size - v.length);
+  }
+  return out;
+}
+
+/** PEM text to DER blocks of the given label, in order. Tolerates URL-encoded PEM and trailing NULs. */
+export function pemToDer(text: string, label: string, code: ErrorCode): Uint8Array[] {
+  let s = text.replace(/\0+$/, '');
+  if (s.includes('%2') || s.includes('%20') || s.includes('%0A')) {
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      throw new ConfideError(code, `bad URL-encoded PEM`);
+    }
+  }
+  const re = new RegExp(`-----BEGIN ${label}-----([^-]*)-----END ${label}-----`, 'g');
+  const out: Uint8Array[] = [];
+  for (const m of s.matchAll(re)) {
+    try {
+      out.push(fromBase64(m[1]!));
+    } catch {
+      throw new ConfideError(code, `bad base64 in PEM ${label}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+/**
+ * Intel's DCAP PKI: certificate chains to the pinned Intel SGX Root CA (pinned by key), their
+ * validity at the verification time, and CRLs (issuer, signature, freshness, serials).
+ */
+import { ConfideError, timingSafeEqual, type ErrorCode } from '@confide/core';
+import { parseCertificate, parseCrl, type ParsedCertificate, type ParsedCrl } from './certificate.js';
+import { pemToDer } from './der.js';
+import { importP256, verifyP256 } from './ecdsa.js';
+import type { PendingCheck } from './checks.js';
+import { INTEL_SGX_ROOT_CA_KEY } from './roots.js';
+import type { TrustAnchors } from '../types.js';
+
+/** Public keys (uncompressed points) accepted as the Intel SGX Root CA. Throws ERR_CONFIG_INVALID for an unusable anchor. */
+export function pinnedRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] {
+  if (!anchors?.intelRoots) return [INTEL_SGX_ROOT_CA_KEY];
+  return anchors.intelRoots.map((der) => {
+    try {
+      return parseCertificate(der, 'ERR_CONFIG_INVALID').publicKey;
+    } catch (err) {
+      throw new ConfideError('ERR_CONFIG_INVALID', 'trustAnchors.intelRoots holds a certificate that is not an ECDSA P-256 certificate', { cause: err });
+    }
+  });
+}
+
+/** Splits a PEM chain into parsed certificates. Throws `code` when it holds none or one does not parse. */
+export function parsePemChain(pem: string, code: ErrorCode, what: string): ParsedCertificate[] {
+  const ders = pemToDer(pem, 'CERTIFICATE', code);
+  if (ders.length === 0) throw new ConfideError(code, `${what}: no certificate`);
+  return ders.map((der) => parseCertificate(der, code));
+}
+
+/** Items outside their validity at `at`, as `cert:<CN>`. */
+export function certificateValidity(certs: ParsedCertificate[], at: Date): string[] {
+  const t = at.getTime();
+  return certs.filter((c) => t < c.notBefore.getTime() || t > c.notAfter.getTime()).map((c) => `cert:${c.subjectCn}`);
+}
+
+/**
+ * Checks the structure of a chain (leaf first, root last) synchronously and returns its
+ * signature checks. Throws ERR_EVIDENCE_CHAIN_INVALID (broken issuer link, issuer not a CA)
+ * and ERR_EVIDENCE_UNTRUSTED_ROOT (root key not pinned). `rootAlreadyChecked` skips the root's
+ * self-signature when the same root certificate was checked in this verification already.
+ */
+export function chainChecks(certs: ParsedCertificate[], roots: Uint8Array[], what: string, rootAlreadyChecked = false): PendingCheck[] {
+  if (certs.length < 2) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: needs at least an issuer and a root, got ${certs.length} certificate(s)`);
+  const root = certs[certs.length - 1]!;
+  if (!roots.some((k) => timingSafeEqual(k, root.publicKey))) {
+    throw new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `${what}: root "${root.subjectCn}" is not the pinned Intel SGX Root CA`);
+  }
+  const checks: PendingCheck[] = [];
+  for (let i = 0; i < certs.length; i++) {
+    const cert = certs[i]!;
+    const issuer = certs[Math.min(i + 1, certs.length - 1)]!;
+    if (!timingSafeEqual(cert.issuer, issuer.subject)) {
+      throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: "${cert.subjectCn}" is not issued by "${issuer.subjectCn}"`);
+    }
+    if (cert !== issuer && !issuer.isCa) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: "${issuer.subjectCn}" is not a CA`);
+    if (cert === issuer && rootAlreadyChecked) continue;
+    checks.push({
+      name: `${what}:${cert.subjectCn}`,
+      ok: verifyP256(importP256(issuer.publicKey), cert.signature, cert.tbs),
+      code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
+      message: `${what}: signature on "${cert.subjectCn}" does not verify`,
+    });
+  }
+  return checks;
+}
+
+export interface CrlUse {
+  crl: ParsedCrl;
+  /** Claim name when out of date: "pckCrl" or "rootCaCrl". */
+  name: string;
+  issuer: ParsedCertificate;
+}
+
+/** Parses a DER CRL from collateral. Throws ERR_COLLATERAL_MALFORMED. */
+export function parseCollateralCrl(der: Uint8Array, name: string): ParsedCrl {
+  try {
+    return parseCrl(der, 'ERR_COLLATERAL_MALFORMED');
+  } catch (err) {
+    if (err instanceof ConfideError && err.code === 'ERR_COLLATERAL_MALFORMED') {
+      throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${name}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Checks a CRL's issuer name synchronously and returns its signature check.
+ * Throws ERR_COLLATERAL_MALFORMED when the CRL is not issued by `use.issuer`.
+ */
+export function crlChecks(use: CrlUse): PendingCheck[] {
+  if (!timingSafeEqual(use.crl.issuer, use.issuer.subject)) {
+    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${use.name}: issued by "${use.crl.issuerCn}", expected "${use.issuer.subjectCn}"`);
+  }
+  return [
+    {
+      name: use.name,
+      ok: verifyP256(importP256(use.issuer.publicKey), use.crl.signature, use.crl.tbs),
+      code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
+      message: `${use.name}: signature does not verify under "${use.issuer.subjectCn}"`,
+    },
+  ];
+}
+
+/** The CRL's name when `at` is outside thisUpdate..nextUpdate. */
+export function crlValidity(use: CrlUse, at: Date): string[] {
+  const t = at.getTime();
+  const { thisUpdate, nextUpdate } = use.crl;
+  return t < thisUpdate.getTime() || (nextUpdate !== undefined && t > nextUpdate.getTime()) ? [use.name] : [];
+}
+
+/** Throws ERR_EVIDENCE_REVOKED when any certificate's serial is listed. Call only after the CRL's signature verified. */
+export function assertNotRevoked(crl: CrlUse, certs: ParsedCertificate[]): void {
+  for (const cert of certs) {
+    if (crl.crl.revoked.has(cert.serial)) {
+      throw new ConfideError('ERR_EVIDENCE_REVOKED', `"${cert.subjectCn}" (serial ${cert.serial}) is revoked by ${crl.name}`);
+    }
+  }
+}

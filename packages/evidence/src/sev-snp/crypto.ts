@@ -1,0 +1,71 @@
+/**
+ * The signature checks of SEV-SNP verification on WebCrypto. Public keys are imported once and
+ * cached by their SPKI bytes, because a server sees the same ARK/ASK (and a host's VCEK) on
+ * every request and importing an RSA-4096 key costs more than verifying with it.
+ */
+import { toHex } from '@confide/core';
+import type { AmdKeyKind, PssSignature } from './certificate.js';
+import { SIZE } from './layout.js';
+
+const MAX_CACHED_KEYS = 512;
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+const IMPORT: Record<AmdKeyKind, RsaHashedImportParams | EcKeyImportParams> = {
+  rsa: { name: 'RSA-PSS', hash: 'SHA-384' },
+  'ec-p384': { name: 'ECDSA', namedCurve: 'P-384' },
+};
+
+/** The imported key for `spki`, from the cache when seen before. Rejects when WebCrypto refuses it. */
+export function importKey(spki: Uint8Array, kind: AmdKeyKind): Promise<CryptoKey> {
+  const id = `${kind}:${toHex(spki)}`;
+  let key = keyCache.get(id);
+  if (key === undefined) {
+    if (keyCache.size >= MAX_CACHED_KEYS) keyCache.delete(keyCache.keys().next().value!);
+    key = crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, IMPORT[kind], false, ['verify']);
+    keyCache.set(id, key);
+    key.catch(() => keyCache.delete(id));
+  }
+  return key;
+}
+
+/** Verifies an RSASSA-PSS/SHA-384 signature; false (never a throw) when it does not verify or the key is unusable. */
+export async function verifyPss(spki: Uint8Array, alg: PssSignature, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+  try {
+    const key = await importKey(spki, 'rsa');
+    return await crypto.subtle.verify(
+      { name: 'RSA-PSS', saltLength: alg.saltLength },
+      key,
+      signature as Uint8Array<ArrayBuffer>,
+      data as Uint8Array<ArrayBuffer>,
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Little-endian, zero-extended 72-byte scalar to 48 big-endian bytes; undefined when it does not fit. */
+function scalarFromLe(le: Uint8Array): Uint8Array | undefined {
+  for (let i = SIZE.P384_SCALAR; i < le.length; i++) if (le[i] !== 0) return undefined;
+  const be = new Uint8Array(SIZE.P384_SCALAR);
+  for (let i = 0; i < SIZE.P384_SCALAR; i++) be[i] = le[SIZE.P384_SCALAR - 1 - i]!;
+  return be;
+}
+
+/**
+ * Verifies the report's ECDSA P-384/SHA-384 signature (R and S as the report stores them)
+ * over `signed`; false when it does not verify.
+ */
+export async function verifyReportSignature(spki: Uint8Array, r: Uint8Array, s: Uint8Array, signed: Uint8Array): Promise<boolean> {
+  const rBe = scalarFromLe(r);
+  const sBe = scalarFromLe(s);
+  if (!rBe || !sBe) return false;
+  const raw = new Uint8Array(SIZE.P384_SCALAR * 2);
+  raw.set(rBe, 0);
+  raw.set(sBe, SIZE.P384_SCALAR);
+  try {
+    const key = await importKey(spki, 'ec-p384');
+    return await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, key, raw, signed as Uint8Array<ArrayBuffer>);
+  } catch {
+    return false;
+  }
+}

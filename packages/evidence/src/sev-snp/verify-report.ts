@@ -1,0 +1,102 @@
+/**
+ * SEV-SNP report verification: product, collateral, chain, signatures (all at once), then
+ * revocation and the report-to-certificate bindings. Old TCBs and expired certificates or
+ * CRLs are reported in the claims; only inauthentic evidence throws.
+ */
+import { ConfideError, toHex } from '@confide/core';
+import type { Claims, VerifyContext } from '../types.js';
+import { parseAmdCertificate, type AmdCertificate } from './certificate.js';
+import { buildChain, type SnpChain } from './chain.js';
+import { snpClaims } from './claims.js';
+import { verifyPss, verifyReportSignature } from './crypto.js';
+import { checkChipBinding, checkReportData, checkTcbBinding } from './bindings.js';
+import { SIG_ALGO_ECDSA_P384_SHA384 } from './layout.js';
+import { productFromCpuid, productFromVek } from './product.js';
+import type { SnpReport } from './report.js';
+import { readVekExtensions } from './vek-extensions.js';
+
+function signatureInvalid(message: string): never {
+  throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', message);
+}
+
+const issuedBy = (cert: AmdCertificate, issuer: AmdCertificate): Promise<boolean> =>
+  verifyPss(issuer.spki, cert.signatureAlgorithm, cert.signature, cert.tbs);
+
+/** Runs every signature check concurrently, then reports the first failure from the root down. */
+async function checkSignatures(chain: SnpChain, report: SnpReport): Promise<void> {
+  const { vek, ask, ark, crl } = chain;
+  const [arkOk, askOk, vekOk, crlOk, reportOk] = await Promise.all([
+    chain.arkNeedsSelfCheck ? issuedBy(ark, ark) : true,
+    issuedBy(ask, ark),
+    issuedBy(vek, ask),
+    crl ? verifyPss(ark.spki, crl.signatureAlgorithm, crl.signature, crl.tbs) : true,
+    verifyReportSignature(vek.spki, report.signatureR, report.signatureS, report.signed),
+  ]);
+  if (!arkOk) signatureInvalid(`the self-signature of "${ark.subjectCn}" does not verify`);
+  if (!askOk) signatureInvalid(`"${ask.subjectCn}" is not signed by "${ark.subjectCn}"`);
+  if (!vekOk) signatureInvalid(`"${vek.subjectCn}" is not signed by "${ask.subjectCn}"`);
+  if (!crlOk) signatureInvalid(`the CRL is not signed by "${ark.subjectCn}"`);
+  if (!reportOk) signatureInvalid('the SNP report signature does not verify under the endorsement key');
+}
+
+function expiredItems(chain: SnpChain, now: Date): string[] {
+  const expired: string[] = [];
+  for (const cert of [chain.vek, chain.ask, chain.ark]) {
+    if (now < cert.notBefore || now > cert.notAfter) expired.push(`cert:${cert.subjectCn}`);
+  }
+  if (chain.crl?.nextUpdate && now > chain.crl.nextUpdate) expired.push('arkCrl');
+  return expired;
+}
+
+/**
+ * Verifies a parsed SEV-SNP report against AMD's PKI and returns its claims.
+ * Throws ERR_EVIDENCE_UNSUPPORTED (signature algorithm, CPU), ERR_COLLATERAL_MISSING,
+ * ERR_COLLATERAL_MALFORMED, ERR_EVIDENCE_UNTRUSTED_ROOT, ERR_EVIDENCE_CHAIN_INVALID,
+ * ERR_EVIDENCE_SIGNATURE_INVALID, ERR_EVIDENCE_REVOKED, ERR_EVIDENCE_BINDING_MISMATCH, ERR_USAGE.
+ */
+export async function verifySnpReport(report: SnpReport, ctx: VerifyContext): Promise<Claims> {
+  if (report.signatureAlgo !== SIG_ALGO_ECDSA_P384_SHA384) {
+    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `SNP signature algorithm ${report.signatureAlgo} is not ECDSA P-384 with SHA-384`);
+  }
+  if (report.signingKey === 'none' || report.maskChipKey) signatureInvalid('the SNP report is not signed (MASK_CHIP_KEY or no signing key)');
+  const keyType = report.signingKey;
+  const cpuProduct = productFromCpuid(report.cpuid);
+
+  const collateral = await ctx.collateral.amd({
+    product: cpuProduct,
+    keyType,
+    chipId: toHex(report.chipId),
+    reportedTcb: toHex(report.reportedTcb),
+  });
+  if (!collateral) {
+    throw new ConfideError('ERR_COLLATERAL_MISSING', `no ${keyType.toUpperCase()} certificate for this SNP report`);
+  }
+  const vek = parseAmdCertificate(collateral.vek);
+  const vekProduct = productFromVek(vek);
+  if (cpuProduct && vekProduct !== cpuProduct) {
+    throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `the report is from ${cpuProduct} but the endorsement key certificate is for ${vekProduct}`);
+  }
+  const product = cpuProduct ?? vekProduct;
+  const chain = buildChain(product, keyType, vek, collateral, ctx.trustAnchors?.amdRoots);
+
+  await checkSignatures(chain, report);
+
+  if (chain.crl?.revoked.has(chain.ask.serial)) {
+    // Only what the ARK issued can be on its CRL; every VCEK carries serial 0, issued by the ASK.
+    throw new ConfideError('ERR_EVIDENCE_REVOKED', `"${chain.ask.subjectCn}" (serial ${chain.ask.serial}) is revoked`);
+  }
+  const ext = readVekExtensions(vek);
+  checkTcbBinding(ext, report.reportedTcb, product);
+  // A VLEK belongs to a cloud provider, not a chip: its reports may carry a zero CHIP_ID.
+  if (keyType === 'vcek') checkChipBinding(ext, report.chipId);
+  checkReportData(ctx.expectedReportData, report.reportData);
+
+  const now = ctx.clock.now();
+  return snpClaims({
+    report,
+    product,
+    verifiedAt: now,
+    expiredCollateral: expiredItems(chain, now),
+    cspId: keyType === 'vlek' ? ext.cspId : undefined,
+  });
+}

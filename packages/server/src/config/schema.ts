@@ -1,0 +1,129 @@
+/**
+ * The one configuration schema: keys, types, defaults, environment names, flags and
+ * descriptions. It drives loading, validation, `--help` and docs/config.md.
+ */
+
+export type ConfigType = 'string' | 'integer' | 'port' | 'boolean' | 'enum' | 'path' | 'list';
+
+export interface ConfigKey {
+  /** Dotted key, as written in the config file (nested objects) and in error messages. */
+  key: string;
+  type: ConfigType;
+  /** Allowed values, for `enum`. */
+  values?: readonly string[];
+  /** Inclusive bounds for `integer`. */
+  min?: number;
+  max?: number;
+  default: string | number | boolean | string[] | undefined;
+  env: string;
+  /** Long flag without the value placeholder, e.g. "--port". */
+  flag?: string;
+  description: string;
+  /** When set, production mode refuses a value for which this returns a reason. */
+  devOnly?: (value: unknown, config: Record<string, unknown>) => string | undefined;
+}
+
+export const CONFIG_SCHEMA = [
+  {
+    key: 'mode',
+    type: 'enum',
+    values: ['dev', 'production'],
+    default: 'dev',
+    env: 'CONFIDE_MODE',
+    flag: '--mode',
+    description:
+      'dev enables the simulated TEE, a generated local CA and permissive defaults, each with a warning at start; production refuses all of them.',
+  },
+  {
+    key: 'host',
+    type: 'string',
+    default: 'localhost',
+    env: 'CONFIDE_HOST',
+    flag: '--host',
+    description: 'Address the HTTPS listener binds to.',
+  },
+  {
+    key: 'port',
+    type: 'port',
+    default: 8443,
+    env: 'CONFIDE_PORT',
+    flag: '--port',
+    description: 'TCP port of the HTTPS listener (0 picks a free port).',
+  },
+  {
+    key: 'dataDir',
+    type: 'path',
+    default: './.confide',
+    env: 'CONFIDE_DATA_DIR',
+    flag: '--data-dir',
+    description: 'Directory for the embedded database, the local CA and other state. Created if absent.',
+  },
+  {
+    key: 'database',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_DATABASE',
+    flag: '--database',
+    description: 'SQLite database file. Default: confide.sqlite in the data directory.',
+  },
+  {
+    key: 'tls.cert',
+    type: 'path',
+    default: undefined,
+    env: 'CONFIDE_TLS_CERT',
+    flag: '--tls-cert',
+    description: 'PEM server certificate chain. When absent in dev mode, one is issued by a generated local CA.',
+    devOnly: (value) => (value === undefined ? 'production mode needs tls.cert and tls.key; the generated local CA is for development only' : undefined),
+  },
+  {
+    key: 'tls.key',
+    type: 'path',
+    default: undefined,
+    env: 'CONFIDE_TLS_KEY',
+    flag: '--tls-key',
+    description: 'PEM private key of the server certificate.',
+    devOnly: (value) => (value === undefined ? 'production mode needs tls.key' : undefined),
+  },
+  {
+    key: 'logLevel',
+    type: 'enum',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+    env: 'CONFIDE_LOG_LEVEL',
+    flag: '--log-level',
+    description: 'Least severe log level written (JSON lines on standard output).',
+  },
+  {
+    key: 'bodyLimit',
+    type: 'integer',
+    min: 1024,
+    max: 64 * 1024 * 1024,
+    default: 1024 * 1024,
+    env: 'CONFIDE_BODY_LIMIT',
+    flag: '--body-limit',
+    description: 'Largest request body accepted, in bytes; larger bodies get 413 ERR_BODY_TOO_LARGE.',
+  },
+  {
+    key: 'shutdownTimeout',
+    type: 'integer',
+    min: 0,
+    max: 600_000,
+    default: 10_000,
+    env: 'CONFIDE_SHUTDOWN_TIMEOUT',
+    flag: '--shutdown-timeout',
+    description: 'Milliseconds that in-flight requests get to finish after SIGTERM or SIGINT before connections are closed.',
+  },
+] as const satisfies readonly ConfigKey[];
+
+/** The validated configuration passed down from start; nothing reads process.env later. */
+export interface Config {
+  mode: 'dev' | 'production';
+  host: string;
+  port: number;
+  dataDir: string;
+  database: string | undefined;
+  tls: { cert: string | undefined; key: string | undefined };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimit: number;
+  shutdownTimeout: number;
+}

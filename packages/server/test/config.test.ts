@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isConfideError } from '@confide/core';
+import { loadConfig } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'confide-config-'));
+function file(content: unknown): string {
+  const path = join(dir, `c${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+const code = (c: string) => (err: unknown) => isConfideError(err) && err.code === c;
+
+test('defaults apply when nothing is given', () => {
+  const { config, origins } = loadConfig({});
+  assert.equal(config.mode, 'dev');
+  assert.equal(config.port, 8443);
+  assert.equal(config.host, 'localhost');
+  assert.equal(config.dataDir, './.confide');
+  assert.equal(origins['port'], 'default');
+});
+
+test('precedence: defaults < file < environment < flags', () => {
+  const f = file({ port: 1001, host: 'file-host', dataDir: '/from/file', logLevel: 'warn' });
+  const env = { CONFIDE_PORT: '1002', CONFIDE_HOST: 'env-host' };
+  const { config, origins } = loadConfig({ file: f, env, flags: { port: '1003' } });
+  assert.equal(config.port, 1003);
+  assert.equal(origins['port'], 'flag');
+  assert.equal(config.host, 'env-host');
+  assert.equal(origins['host'], 'env');
+  assert.equal(config.dataDir, '/from/file');
+  assert.equal(origins['dataDir'], 'file');
+  assert.equal(config.logLevel, 'warn');
+  assert.equal(config.bodyLimit, 1048576);
+  assert.equal(origins['bodyLimit'], 'default');
+});
+
+test('nested keys come from nested objects in the file', () => {
+  const { config } = loadConfig({ file: file({ tls: { cert: '/c.pem', key: '/k.pem' } }) });
+  assert.deepEqual(config.tls, { cert: '/c.pem', key: '/k.pem' });
+});
+
+test('a bad value names the key and its origin', () => {
+  assert.throws(() => loadConfig({ env: { CONFIDE_PORT: 'eighty' } }), (err: unknown) => {
+    assert.ok(isConfideError(err, 'ERR_CONFIG_INVALID'));
+    assert.equal(err.details?.['key'], 'port');
+    assert.match(err.message, /^port \(from CONFIDE_PORT\)/);
+    return true;
+  });
+  assert.throws(() => loadConfig({ flags: { port: '70000' } }), code('ERR_CONFIG_INVALID'));
+  assert.throws(() => loadConfig({ flags: { mode: 'prod' } }), code('ERR_CONFIG_INVALID'));
+  assert.throws(() => loadConfig({ file: file({ bodyLimit: 'big' }) }), (err: unknown) => isConfideError(err, 'ERR_CONFIG_INVALID') && err.details?.['key'] === 'bodyLimit');
+});
+
+test('unknown file keys, unreadable files and broken JSON are refused', () => {
+  assert.throws(() => loadConfig({ file: file({ prot: 1 }) }), (err: unknown) => isConfideError(err, 'ERR_CONFIG_INVALID') && err.details?.['key'] === 'prot');
+  assert.throws(() => loadConfig({ file: file({ tls: { crt: 'x' } }) }), (err: unknown) => isConfideError(err, 'ERR_CONFIG_INVALID') && err.details?.['key'] === 'tls.crt');
+  assert.throws(() => loadConfig({ file: join(dir, 'missing.json') }), code('ERR_CONFIG_FILE_UNREADABLE'));
+  assert.throws(() => loadConfig({ file: file('{"port": ') }), code('ERR_CONFIG_FILE_UNREADABLE'));
+  assert.throws(() => loadConfig({ file: file('[1]') }), code('ERR_CONFIG_FILE_UNREADABLE'));
+});
+
+test('production mode refuses the generated local CA, naming the setting', () => {
+  assert.throws(() => loadConfig({ flags: { mode: 'production' } }), (err: unknown) => {
+    assert.ok(isConfideError(err, 'ERR_PRODUCTION_REFUSED'));
+    assert.deepEqual(err.details?.['keys'], ['tls.cert', 'tls.key']);
+    assert.match(err.message, /tls\.cert/);
+    return true;
+  });
+  const { config } = loadConfig({ flags: { mode: 'production', 'tls.cert': '/c', 'tls.key': '/k' } });
+  assert.equal(config.mode, 'production');
+});

@@ -1,0 +1,3 @@
+export * from './port.js';
+export { openSqliteStore } from './sqlite/engine.js';
+export { sqliteMigrations } from './sqlite/migrations.js';
