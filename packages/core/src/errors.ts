@@ -37,6 +37,11 @@ export const ERROR_CODES = {
   ERR_COLLATERAL_MISSING: { status: 400, expose: true, summary: 'Collateral needed to verify the evidence is not available.' },
   ERR_COLLATERAL_MALFORMED: { status: 400, expose: true, summary: 'Collateral (TCB Info, QE Identity, CRL, certificate) cannot be parsed or does not match the evidence.' },
   ERR_COLLATERAL_FETCH_FAILED: { status: 502, expose: true, summary: 'Collateral could not be fetched from the configured provider.' },
+  // attestation policy
+  ERR_POLICY_SYNTAX: { status: 400, expose: true, summary: 'The attestation policy text does not follow the policy grammar (details give line and column).' },
+  ERR_POLICY_INVALID: { status: 400, expose: true, summary: 'The attestation policy parses but is not valid for its version (section, action, function or identifier).' },
+  ERR_POLICY_EVALUATION_FAILED: { status: 400, expose: true, summary: 'A policy rule failed while it was evaluated (bad function argument, JSON or JMESPath query).' },
+  ERR_POLICY_DENIED: { status: 400, expose: true, summary: 'The attestation policy authorization rules did not permit the evidence.' },
 } as const satisfies Record<string, { status: number; expose: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

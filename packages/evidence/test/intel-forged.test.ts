@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isConfideError, type ErrorCode } from '@confide/core';
-import { parseIntelQuote, verifyIntelQuote } from '../src/intel/verify-quote.js';
-import type { Claims, VerifyContext } from '../src/types.js';
+import { parseIntelQuote, verifyIntelQuote, type Claims, type VerifyContext } from '../src/index.js';
 import {
   createIntelTestPki,
+  DEFAULT_AT,
   DEFAULT_PCE_SVN,
   DEFAULT_SGX_TCB,
   DEFAULT_TEE_TCB_SVN,
@@ -50,6 +50,8 @@ interface Grade {
   platformStatus?: string;
   qeStatus?: string;
   tcbDate?: string;
+  /** tcbDate of the matched QE Identity level. */
+  qeTcbDate?: string;
   expired?: string[];
 }
 
@@ -90,6 +92,7 @@ function sgxClaims(world: IntelWorld, grade: Grade, debug = false): Claims {
       qeSvn: 8,
       ...(grade.tcbStatus === 'NotSupported' && grade.tcbDate === undefined ? {} : { tcbDate: grade.tcbDate ?? LEVEL_DATE }),
       qeStatus: grade.qeStatus ?? 'UpToDate',
+      qeTcbDate: grade.qeTcbDate ?? LEVEL_DATE,
       platformStatus: grade.platformStatus ?? grade.tcbStatus,
       caType: world.request.ca,
       tcbEvaluationDataNumber: 17,
@@ -173,7 +176,7 @@ describe('forged SGX quotes: TCB statuses', () => {
 describe('forged SGX quotes: QE identity', () => {
   it('folds an out-of-date QE into an up-to-date platform: OutOfDate, with the QE level advisories', async () => {
     const { world, claims } = await verified({ qe: { isvSvn: 6 }, header: { qeSvn: 6 } });
-    const expected = sgxClaims(world, { tcbStatus: 'OutOfDate', advisoryIds: ['INTEL-SA-00615'], platformStatus: 'UpToDate', qeStatus: 'OutOfDate' });
+    const expected = sgxClaims(world, { tcbStatus: 'OutOfDate', advisoryIds: ['INTEL-SA-00615'], platformStatus: 'UpToDate', qeStatus: 'OutOfDate', qeTcbDate: '2021-11-10T00:00:00Z' });
     (expected.sgx as Record<string, unknown>)['qeSvn'] = 6;
     assertClaims(claims, expected);
   });
@@ -196,6 +199,19 @@ describe('forged SGX quotes: QE identity', () => {
 
   it('refuses a QE whose ISVPRODID is not the one QE Identity names: ERR_EVIDENCE_BINDING_MISMATCH', async () => {
     await rejectsWith({ qeIdentity: { isvprodid: 3 } }, 'ERR_EVIDENCE_BINDING_MISMATCH');
+  });
+
+  it('ignores QE attribute bits outside attributesMask (FLAGS bit 2, XFRM)', async () => {
+    const { claims } = await verified({ qe: { attributes: '15000000000000000700000000000000' } });
+    assert.equal(claims.tcbStatus, 'UpToDate');
+  });
+
+  it('refuses QE attributes that differ under attributesMask: ERR_EVIDENCE_BINDING_MISMATCH', async () => {
+    await rejectsWith({ qe: { attributes: '13000000000000000700000000000000' } }, 'ERR_EVIDENCE_BINDING_MISMATCH');
+  });
+
+  it('refuses a QE MISCSELECT that differs under miscselectMask: ERR_EVIDENCE_BINDING_MISMATCH', async () => {
+    await rejectsWith({ qe: { miscselect: 1 } }, 'ERR_EVIDENCE_BINDING_MISMATCH');
   });
 
   it('refuses a TD_QE identity offered for an SGX quote: ERR_COLLATERAL_MALFORMED', async () => {
@@ -299,14 +315,14 @@ describe('forged quotes: revocation and expiry', () => {
     assert.equal(claims.tcbStatus, 'UpToDate');
   });
 
-  const past = (world: { at?: Date } = {}) => new Date((world.at ?? new Date('2025-06-01T12:00:00Z')).getTime() - HOUR);
+  const past = (): Date => new Date(DEFAULT_AT.getTime() - HOUR);
   const expiries: Array<[string, ForgeIntelOptions, string[]]> = [
     ['TCB Info past its nextUpdate', { tcbInfo: { nextUpdate: past() } }, ['tcbInfo']],
     ['QE Identity past its nextUpdate', { qeIdentity: { nextUpdate: past() } }, ['qeIdentity']],
     ['PCK CRL past its nextUpdate', { pckCrl: { nextUpdate: past() } }, ['pckCrl']],
     ['Root CA CRL past its nextUpdate', { rootCaCrl: { nextUpdate: past() } }, ['rootCaCrl']],
     ['PCK certificate past its notAfter', { pck: { notAfter: past() } }, [PCK_CN]],
-    ['PCK certificate not yet valid', { pck: { notBefore: new Date(Date.parse('2025-06-01T12:00:00Z') + DAY) } }, [PCK_CN]],
+    ['PCK certificate not yet valid', { pck: { notBefore: new Date(DEFAULT_AT.getTime() + DAY) } }, [PCK_CN]],
     [
       'every item at once',
       { tcbInfo: { nextUpdate: past() }, qeIdentity: { nextUpdate: past() }, pckCrl: { nextUpdate: past() }, rootCaCrl: { nextUpdate: past() }, pck: { notAfter: past() } },
@@ -320,8 +336,28 @@ describe('forged quotes: revocation and expiry', () => {
     });
   }
 
+  const future = new Date(DEFAULT_AT.getTime() + HOUR);
+  const notYet: Array<[string, ForgeIntelOptions, string[]]> = [
+    ['TCB Info issued after the verification time', { tcbInfo: { issueDate: future } }, ['tcbInfo']],
+    ['QE Identity issued after the verification time', { qeIdentity: { issueDate: future } }, ['qeIdentity']],
+    ['PCK CRL whose thisUpdate is after the verification time', { pckCrl: { thisUpdate: future } }, ['pckCrl']],
+  ];
+  for (const [what, options, expired] of notYet) {
+    it(`reports ${what} as collateralExpired`, async () => {
+      const { world, claims } = await verified(options);
+      assertClaims(claims, sgxClaims(world, { tcbStatus: 'UpToDate', expired }));
+    });
+  }
+
+  it('reports an expired PCK CA certificate by its CN', async () => {
+    const at = DEFAULT_AT;
+    const pki = await createIntelTestPki({ pckCaValidity: { notBefore: new Date('2018-05-21T00:00:00Z'), notAfter: new Date(at.getTime() - DAY) } });
+    const { world, claims } = await verified({ pki, at });
+    assertClaims(claims, sgxClaims(world, { tcbStatus: 'UpToDate', expired: ['cert:Intel SGX PCK Processor CA'] }));
+  });
+
   it('reports an expired TCB Signing certificate as cert:Intel SGX TCB Signing', async () => {
-    const at = new Date('2025-06-01T12:00:00Z');
+    const at = DEFAULT_AT;
     const pki = await createIntelTestPki({ tcbSigningValidity: { notBefore: new Date('2018-05-21T00:00:00Z'), notAfter: new Date(at.getTime() - DAY) } });
     const { world, claims } = await verified({ pki, at });
     assertClaims(claims, sgxClaims(world, { tcbStatus: 'UpToDate', expired: [TCB_SIGNING_CN] }));
@@ -351,6 +387,26 @@ describe('forged quotes: broken signatures, chains and collateral', () => {
       await rejectsWith(options, code);
     });
   }
+
+  it('refuses a PCK certificate without the SGX extension: ERR_EVIDENCE_CHAIN_INVALID', async () => {
+    await rejectsWith({ pck: { omitSgxExtension: true } }, 'ERR_EVIDENCE_CHAIN_INVALID');
+  });
+
+  it('refuses TCB Info and QE Identity signed under another root: ERR_EVIDENCE_UNTRUSTED_ROOT', async () => {
+    const world = await forgeIntelWorld();
+    const foreign = await forgeIntelWorld({ break: { foreignRoot: true } });
+    const collateral = { ...world.collateral, tcbInfo: foreign.collateral.tcbInfo, qeIdentity: foreign.collateral.qeIdentity };
+    const ctx = world.context({ collateral: { intel: async () => collateral, amd: async () => undefined } });
+    await assert.rejects(verifyIntelQuote(world.quote, ctx), (err: unknown) => isConfideError(err, 'ERR_EVIDENCE_UNTRUSTED_ROOT'));
+  });
+
+  it('refuses a PCK CRL from the other PCK CA (Platform CRL for a Processor PCK): ERR_COLLATERAL_MALFORMED', async () => {
+    const world = await forgeIntelWorld({ ca: 'processor' });
+    const platform = await forgeIntelWorld({ ca: 'platform' });
+    const collateral = { ...world.collateral, pckCrl: platform.collateral.pckCrl };
+    const ctx = world.context({ collateral: { intel: async () => collateral, amd: async () => undefined } });
+    await assert.rejects(verifyIntelQuote(world.quote, ctx), (err: unknown) => isConfideError(err, 'ERR_COLLATERAL_MALFORMED'));
+  });
 
   it('refuses a forged chain under the pinned production root (no trust anchor override): ERR_EVIDENCE_UNTRUSTED_ROOT', async () => {
     const world = await forgeIntelWorld();
@@ -405,12 +461,14 @@ describe('forged TDX quotes', () => {
       mrOwnerConfig: zeros(48),
       rtmrs: tdx?.['rtmrs'],
       tdxModuleStatus: 'UpToDate',
+      tdxModuleIdentity: 'TDX_01',
       pceId: '0000',
       pceSvn: DEFAULT_PCE_SVN,
       pckCpuSvn: PLATFORM_CPU_SVN,
       qeSvn: 4,
       tcbDate: LEVEL_DATE,
       qeStatus: 'UpToDate',
+      qeTcbDate: LEVEL_DATE,
       platformStatus: 'UpToDate',
       caType: 'platform',
       tcbEvaluationDataNumber: 17,
@@ -433,6 +491,7 @@ describe('forged TDX quotes', () => {
     assert.deepEqual(claims.advisoryIds, ['INTEL-SA-00960']);
     const t = tdxRecord(claims);
     assert.equal(t['tdxModuleStatus'], 'OutOfDate');
+    assert.equal(t['tdxModuleIdentity'], 'TDX_01');
     assert.equal(t['platformStatus'], 'UpToDate');
     assert.equal(t['teeTcbSvn'], hex(teeTcbSvn));
   });
@@ -512,6 +571,21 @@ describe('forged TDX quotes', () => {
     assert.equal(claims.tcbStatus, 'OutOfDate');
     assert.deepEqual(claims.advisoryIds, ['INTEL-SA-00837']);
     assert.equal(tdxRecord(claims)['qeStatus'], 'OutOfDate');
+  });
+
+  // Intel's QVL (TdxModuleCheck) refuses a TD whose MRSIGNERSEAM differs from the module identity's
+  // mrsigner, or whose SEAMATTRIBUTES are not zero (TDX_MODULE_MISMATCH): the SEAM module is not Intel's.
+  it('refuses a TD whose MRSIGNERSEAM is not the TDX module signer Intel names: ERR_EVIDENCE_BINDING_MISMATCH', async () => {
+    await rejectsWith({ tee: 'tdx', tdx: { mrSignerSeam: '77'.repeat(48) } }, 'ERR_EVIDENCE_BINDING_MISMATCH');
+  });
+
+  it('refuses a TD whose SEAMATTRIBUTES are not zero: ERR_EVIDENCE_BINDING_MISMATCH', async () => {
+    await rejectsWith({ tee: 'tdx', tdx: { seamAttributes: '0100000000000000' } }, 'ERR_EVIDENCE_BINDING_MISMATCH');
+  });
+
+  it('refuses a TD without module identity whose MRSIGNERSEAM is not tdxModule.mrsigner: ERR_EVIDENCE_BINDING_MISMATCH', async () => {
+    const own = [5, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    await rejectsWith({ tee: 'tdx', tdx: { teeTcbSvn: own, mrSignerSeam: '77'.repeat(48) }, tcbInfo: { levels: tdxLevels(own, own) } }, 'ERR_EVIDENCE_BINDING_MISMATCH');
   });
 
   it('refuses an SGX TCB Info offered for a TDX quote: ERR_COLLATERAL_MALFORMED', async () => {

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConfideError } from '@confide/core';
 import { type IntelCollateral, type PckTcb, type QeReportFields, type TcbEvaluationInput, evaluateIntelTcb } from '@confide/evidence';
-import { at, vectorsMissing } from './vectors.js';
+import { at, vectorText, vectorsMissing } from './vectors.js';
 import { dcapQvlCollateral, flipBodyByte, hex, pcsResponse, signingKeyFromChain } from './intel-tcb-fixtures.js';
 
 const SGX_QE_MRSIGNER = '8c4f5775d796503e96137f77c68a829a0056ac8ded70140b081b094490c57bff';
@@ -426,14 +426,17 @@ describe('intel TCB collateral signatures on real collateral', { skip: vectorsMi
       const tcbInfo = pcsResponse(`tdx/teekit-samples/tcbinfo-2025-09/tcbInfo-tdx-${fmspc}.json`, 'tcbInfo');
       const collateral = { ...near.collateral, tcbInfo };
       const r = await evaluateIntelTcb({
-        ...tdxInput(4, pck(fmspc, [255, 255, 255, 255, 255, 255, 255, 255], 255), qe(TD_QE_MRSIGNER, 2, 255, QE_ATTRIBUTES_E7), 'ffffff'.padEnd(32, 'f')),
+        ...tdxInput(4, pck(fmspc, [255, 255, 255, 255, 255, 255, 255, 255], 255), qe(TD_QE_MRSIGNER, 2, 255, QE_ATTRIBUTES_E7), 'ffffff'),
         collateral,
         tcbSigningKey: near.key,
         at: at(1759174018),
-      }).catch((e: unknown) => e);
-      // Maximal SVNs reach the top level; TDX_FF has no identity, so the module is not supported.
-      assert.ok(!(r instanceof Error), String(r));
-      assert.equal((r as { platformStatus: string }).platformStatus, 'UpToDate');
+      });
+      // Maximal SVNs reach the top level; module major 0xff has no identity, so the module is not supported.
+      assert.equal(r.platformStatus, 'UpToDate');
+      assert.equal(r.tdxModuleIdentity, 'TDX_FF');
+      assert.equal(r.tdxModuleStatus, 'NotSupported');
+      assert.equal(r.tcbStatus, 'NotSupported');
+      assert.deepEqual(r.expired, []);
       await assert.rejects(
         evaluateIntelTcb({ ...probeInput('tdx'), collateral: { ...collateral, tcbInfo: flipBodyByte(tcbInfo) }, tcbSigningKey: near.key, at: at(0) }),
         (e) => isConfideError(e, 'ERR_EVIDENCE_SIGNATURE_INVALID'),
@@ -442,7 +445,6 @@ describe('intel TCB collateral signatures on real collateral', { skip: vectorsMi
   }
 
   it('mobilecoin raw PCS TCB Info and QE Identity verify under tcb_signer.pem', async () => {
-    const { vectorText } = await import('./vectors.js');
     const key = await signingKeyFromChain(vectorText('sgx/mobilecoin-attestation/tcb_signer.pem'));
     const collateral: IntelCollateral = {
       tcbInfo: pcsResponse('sgx/mobilecoin-attestation/fmspc_00906ED50000_2023_07_12.json', 'tcbInfo'),
@@ -458,7 +460,6 @@ describe('intel TCB collateral signatures on real collateral', { skip: vectorsMi
   });
 
   it('Intel sample TCB Info v2 and QE Identity (non-production chain) verify and evaluate', async () => {
-    const { vectorText } = await import('./vectors.js');
     const dir = 'sgx/intel-dcap-sampledata/QuoteVerification-sampleData';
     const key = await signingKeyFromChain(vectorText(`${dir}/tcbSignChain.pem`));
     const collateral: IntelCollateral = {

@@ -32,6 +32,12 @@ function isCrl(der: Uint8Array): boolean {
   }
 }
 
+/** UTF-8 text without control characters other than whitespace. */
+function isText(b: Uint8Array): boolean {
+  for (const c of b) if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+  return true;
+}
+
 function fromDer(der: Uint8Array): CollateralItem[] | undefined {
   if (der[0] !== DER_SEQUENCE) return undefined;
   if (isCertificate(der)) return [{ kind: 'certificate', der }];
@@ -75,6 +81,8 @@ function fromPem(text: string): CollateralItem[] {
 export function collateralItemsFromBytes(bytes: Uint8Array): CollateralItem[] | undefined {
   const der = fromDer(bytes);
   if (der) return der;
+  // Binary evidence can embed PEM (an Intel quote carries its PCK chain): only text files are read as text.
+  if (!isText(bytes)) return undefined;
   const text = fromUtf8(bytes).trim();
   if (text.startsWith('{')) return fromJson(text);
   if (/-----BEGIN[ %]/.test(text)) {

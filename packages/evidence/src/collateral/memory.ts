@@ -224,14 +224,14 @@ function amdFrom(ix: Index, req: AmdCollateralRequest): AmdCollateral | undefine
  * Identity by tee, CRLs by issuer, chains from the certificates), first fit in item order.
  * AMD: the first VCEK matching chip ID and reported TCB (or VLEK matching the TCB), with a chain
  * and CRL found among the items when the key came without. Throws ERR_COLLATERAL_MALFORMED
- * (from its methods) when an item cannot be parsed.
+ * when an item cannot be parsed.
  */
 export function memoryCollateral(items: readonly CollateralItem[]): CollateralProvider {
-  let index: Index | undefined;
-  const ix = (): Index => (index ??= buildIndex(items));
+  // Filed at once, so that a broken item fails where it is handed over, not at first use.
+  const ix = buildIndex(items);
   return {
-    intel: async (req) => intelFrom(ix(), req),
-    amd: async (req) => amdFrom(ix(), req),
+    intel: async (req) => intelFrom(ix, req),
+    amd: async (req) => amdFrom(ix, req),
   };
 }
 

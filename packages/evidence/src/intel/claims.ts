@@ -16,6 +16,7 @@ function platformFields(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation): R
     qeSvn: quote.qe.qeReport.isvSvn,
     ...(tcb.tcbDate !== undefined ? { tcbDate: tcb.tcbDate } : {}),
     qeStatus: tcb.qeStatus,
+    ...(tcb.qeTcbDate !== undefined ? { qeTcbDate: tcb.qeTcbDate } : {}),
     platformStatus: tcb.platformStatus,
     caType: pck.caType,
     tcbEvaluationDataNumber: tcb.tcbInfo.tcbEvaluationDataNumber,
@@ -87,6 +88,7 @@ export function intelClaims(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation
       rtmrs: r.rtmrs.map(toHex),
       ...(r.mrServiceTd ? { mrServiceTd: toHex(r.mrServiceTd) } : {}),
       ...(tcb.tdxModuleStatus !== undefined ? { tdxModuleStatus: tcb.tdxModuleStatus } : {}),
+      ...(tcb.tdxModuleIdentity !== undefined ? { tdxModuleIdentity: tcb.tdxModuleIdentity } : {}),
       ...platformFields(quote, pck, tcb),
     },
   };

@@ -6,7 +6,7 @@ import type { IntelQuote, IntelTeeType } from './quote-types.js';
 import { verifyIntelQuote } from './verify-quote.js';
 
 function assertTee(quote: IntelQuote, tee: IntelTeeType): IntelQuote {
-  if (quote.tee !== tee) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `expected an ${tee.toUpperCase()} quote, got ${quote.tee.toUpperCase()}`);
+  if (quote.tee !== tee) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `expected a quote of TEE type ${tee.toUpperCase()}, got ${quote.tee.toUpperCase()}`);
   return quote;
 }
 
@@ -15,6 +15,6 @@ export function intelTeeVerifier(tee: IntelTeeType): EvidenceVerifier<IntelQuote
   return {
     tee,
     parse: (bytes) => assertTee(parseIntelQuote(bytes), tee),
-    verify: (view, ctx) => verifyIntelQuote(assertTee(view, tee), ctx),
+    verify: async (view, ctx) => verifyIntelQuote(assertTee(view, tee), ctx),
   };
 }

@@ -63,7 +63,13 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
       pceSvn: pck.extensions.pceSvn,
       cpuSvn: pck.extensions.cpuSvn,
     },
-    ...(quote.body.kind === 'tdx' ? { teeTcbSvn: quote.body.report.teeTcbSvn } : {}),
+    ...(quote.body.kind === 'tdx'
+      ? {
+          teeTcbSvn: quote.body.report.teeTcbSvn,
+          mrSignerSeam: toHex(quote.body.report.mrSignerSeam),
+          seamAttributes: toHex(quote.body.report.seamAttributes),
+        }
+      : {}),
     qe: { mrsigner: toHex(qe.mrsigner), isvProdId: qe.isvProdId, isvSvn: qe.isvSvn, miscselect: qe.miscselect, attributes: toHex(qe.attributes) },
     collateral,
     tcbSigningKey: await importP256(pki.tcbSigner.publicKey),

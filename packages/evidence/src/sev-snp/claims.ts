@@ -2,9 +2,45 @@
 import { toHex } from '@confide/core';
 import type { AmdProduct } from '../collateral/types.js';
 import type { Claims } from '../types.js';
-import { decodeGuestPolicy, decodePlatformInfo, policyAllowsDebug } from './policy.js';
-import type { SnpReport } from './report.js';
-import { decodeTcb } from './tcb.js';
+import { decodeGuestPolicy, decodePlatformInfo, policyAllowsDebug, type SnpGuestPolicy, type SnpPlatformInfo } from './policy.js';
+import type { SnpFirmwareVersion, SnpReport, SnpSigningKey } from './report.js';
+import { decodeTcb, type SnpTcb } from './tcb.js';
+
+/** The shape of `Claims.sevSnp` for SEV-SNP evidence. Byte fields are lower-case hex. */
+export interface SevSnpClaims {
+  version: number;
+  product: AmdProduct;
+  guestSvn: number;
+  policy: SnpGuestPolicy;
+  familyId: string;
+  imageId: string;
+  vmpl: number;
+  signatureAlgo: number;
+  currentTcb: SnpTcb;
+  reportedTcb: SnpTcb;
+  committedTcb: SnpTcb;
+  launchTcb: SnpTcb;
+  platformInfo: SnpPlatformInfo;
+  signerInfo: number;
+  authorKeyEn: boolean;
+  maskChipKey: boolean;
+  signingKey: SnpSigningKey;
+  hostData: string;
+  idKeyDigest: string;
+  authorKeyDigest: string;
+  reportId: string;
+  reportIdMa: string;
+  chipId: string;
+  currentVersion: SnpFirmwareVersion;
+  committedVersion: SnpFirmwareVersion;
+  /** Version 3 and later. */
+  cpuid?: { family: number; model: number; stepping: number };
+  /** Version 5 and later, `0x` hex. */
+  launchMitVector?: string;
+  currentMitVector?: string;
+  /** VLEK only: the cloud provider named by the certificate. */
+  cspId?: string;
+}
 
 export interface SnpClaimInputs {
   report: SnpReport;
@@ -19,7 +55,7 @@ const bigHex = (v: bigint): string => `0x${v.toString(16)}`;
 
 /** Builds the claims of an authentic report. */
 export function snpClaims({ report: r, product, verifiedAt, expiredCollateral, cspId }: SnpClaimInputs): Claims {
-  const sevSnp: Record<string, unknown> = {
+  const sevSnp: SevSnpClaims = {
     version: r.version,
     product,
     guestSvn: r.guestSvn,
@@ -46,10 +82,10 @@ export function snpClaims({ report: r, product, verifiedAt, expiredCollateral, c
     currentVersion: { ...r.currentVersion },
     committedVersion: { ...r.committedVersion },
   };
-  if (r.cpuid) sevSnp['cpuid'] = { ...r.cpuid };
-  if (r.launchMitVector !== undefined) sevSnp['launchMitVector'] = bigHex(r.launchMitVector);
-  if (r.currentMitVector !== undefined) sevSnp['currentMitVector'] = bigHex(r.currentMitVector);
-  if (cspId !== undefined) sevSnp['cspId'] = cspId;
+  if (r.cpuid) sevSnp.cpuid = { ...r.cpuid };
+  if (r.launchMitVector !== undefined) sevSnp.launchMitVector = bigHex(r.launchMitVector);
+  if (r.currentMitVector !== undefined) sevSnp.currentMitVector = bigHex(r.currentMitVector);
+  if (cspId !== undefined) sevSnp.cspId = cspId;
   return {
     tee: 'sev-snp',
     debug: policyAllowsDebug(r.policy),
@@ -63,6 +99,6 @@ export function snpClaims({ report: r, product, verifiedAt, expiredCollateral, c
     expiredCollateral,
     chipId: toHex(r.chipId),
     verifiedAt: verifiedAt.toISOString(),
-    sevSnp,
+    sevSnp: { ...sevSnp },
   };
 }

@@ -12,8 +12,7 @@ import { findModuleIdentity, matchModuleLevel, matchPlatformLevel, matchQeLevel,
 import { parseQeIdentity } from './qe-identity.js';
 import { verifySignedJson } from './signature.js';
 import { type LevelStatus, type SimpleStatus, foldOutOfDate, moduleStatus, platformStatus, qeStatus } from './status.js';
-import { TCB_COMPONENT_COUNT, type TcbInfo } from './tcb-info.js';
-import { parseTcbInfo } from './tcb-info.js';
+import { TCB_COMPONENT_COUNT, type TcbInfo, parseTcbInfo } from './tcb-info.js';
 
 /** TEE_TCB_SVN is 16 bytes (TDX TD report). */
 const TEE_TCB_SVN_BYTES = 16;
@@ -86,7 +85,7 @@ export async function evaluateIntelTcb(input: TcbEvaluationInput): Promise<TcbEv
     },
   };
   if (module) {
-    result.tdxModuleStatus = module.status as Exclude<typeof module.status, 'Revoked'>;
+    result.tdxModuleStatus = module.status;
     result.tdxModuleIdentity = module.identityId;
   }
   if (platform) result.tcbDate = platform.level.tcbDate;

@@ -1,0 +1,52 @@
+/**
+ * The one entry point for "verify these evidence bytes": decode, detect the TEE, hand the bytes
+ * to that TEE's verifier.
+ */
+import { ConfideError, isConfideError } from '@confide/core';
+import type { Claims, EvidenceVerifier, TeeType, VerifyContext } from './types.js';
+import { detectEvidence, type DetectedEvidence } from './detect.js';
+import { sgxVerifier } from './sgx/verifier.js';
+import { tdxVerifier } from './tdx/verifier.js';
+import { snpVerifier } from './sev-snp/verifier.js';
+
+export interface VerifyEvidenceOptions {
+  /** The TEE the caller expects; 'auto' (the default) takes whatever the bytes are. */
+  tee?: 'auto' | TeeType;
+}
+
+const VERIFIERS: Record<TeeType, EvidenceVerifier<unknown>> = {
+  sgx: sgxVerifier as EvidenceVerifier<unknown>,
+  tdx: tdxVerifier as EvidenceVerifier<unknown>,
+  'sev-snp': snpVerifier as EvidenceVerifier<unknown>,
+};
+
+const NAMES: Record<TeeType, string> = { sgx: 'an SGX quote', tdx: 'a TDX quote', 'sev-snp': 'a SEV-SNP report' };
+
+/**
+ * Decodes evidence (binary, hex or base64), detects its TEE and verifies it with that TEE's
+ * verifier. Throws ERR_EVIDENCE_MALFORMED for bytes of no known format, ERR_EVIDENCE_UNSUPPORTED
+ * when `options.tee` contradicts the bytes or the format is not verified yet (Azure HCL
+ * reports), and whatever the TEE verifier throws (ERR_EVIDENCE_*, ERR_COLLATERAL_*).
+ */
+export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceOptions, ctx: VerifyContext): Promise<Claims> {
+  const wanted = options.tee ?? 'auto';
+  let found: DetectedEvidence;
+  try {
+    found = detectEvidence(bytes);
+  } catch (err) {
+    // With the TEE named, its own parser says more precisely what is wrong with the bytes.
+    if (wanted !== 'auto' && isConfideError(err, 'ERR_EVIDENCE_MALFORMED')) {
+      const verifier = VERIFIERS[wanted];
+      return verifier.verify(verifier.parse(bytes), ctx);
+    }
+    throw err;
+  }
+  if (wanted !== 'auto' && wanted !== found.tee) {
+    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `expected ${NAMES[wanted]}, but the evidence is ${NAMES[found.tee]} (${found.format})`);
+  }
+  if (!found.supported) {
+    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `the evidence is an Azure HCL report (${found.tee}); verifying HCL reports is not supported yet`);
+  }
+  const verifier = VERIFIERS[found.tee];
+  return verifier.verify(verifier.parse(found.bytes), ctx);
+}
