@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, arch } from 'node:os';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { settings } from './lib/harness.mjs';
 import { vectorsDir, vectorsMissing } from './lib/vectors.mjs';
@@ -23,7 +24,7 @@ function header() {
     '',
     `machine: ${availableParallelism()} cores (${cpu}), ${platform()} ${arch()}, load average ${load}`,
     `runtime: node ${process.version}, OpenSSL ${process.versions.openssl}`,
-    `settings: ${settings.warmupMs} ms warm-up, then ${settings.timeMs} ms per measurement; ${settings.concurrency.join(' and ')} in flight`,
+    `settings: ${settings.warmupMs} ms warm-up, then ${settings.timeMs} ms per measurement in ${settings.rounds} slices taken in turn by ours, peer and floor; ${settings.concurrency.join(' and ')} in flight`,
     `vectors: ${vectorsMissing ? `absent (${vectorsDir}); sections that need them are skipped` : vectorsDir}`,
     'cells: operations per second · mean latency; ratios compare time per operation (ours/floor 2.00× = twice the floor\'s time)',
   ].join('\n');
@@ -56,6 +57,7 @@ const files = readdirSync(benchDir)
 console.log(header());
 let failed = 0;
 for (const file of files) if (!(await runFile(file))) failed += 1;
+console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (files.length === 0) console.log(`\nno benchmark matches ${filters.join(' ')}`);
 if (failed > 0) {
   console.log(`\n${failed} benchmark file(s) failed`);

@@ -59,3 +59,12 @@ test('verifyEvidence: missing collateral reaches the verifier and throws ERR_COL
   const ctx: VerifyContext = { clock: fixedClock(at(1750334171)), collateral: emptyCollateral };
   await assert.rejects(verifyEvidence(vector('sgx/phala-dcap-qvl/sgx_quote'), {}, ctx), { code: 'ERR_COLLATERAL_MISSING' });
 });
+
+test('verifyEvidence: an Open Enclave-wrapped quote (hex) verifies after the header is stripped', { skip: vectorsMissing }, async () => {
+  const ctx = intelCtx('sgx/mobilecoin-attestation/collateral_dcap_qvl_format_2023_07_12.json', 1689198505);
+  const quoteHex = (JSON.parse(vectorText('sgx/azure-samples-maa/oe-sdk.enclave.info.release.json')) as { QuoteHex: string }).QuoteHex;
+  const claims = await verifyEvidence(utf8(quoteHex), {}, ctx);
+  assert.equal(claims.tee, 'sgx');
+  assert.equal(claims.tcbStatus, 'OutOfDate');
+  assert.match(claims.measurement, /^4d62dedf/);
+});

@@ -14,6 +14,7 @@ import {
   type AmdCollateralRequest,
   type AmdProduct,
   type Claims,
+  type SevSnpClaims,
   type VerifyContext,
 } from '../src/index.js';
 import {
@@ -89,7 +90,7 @@ async function rejects(promise: Promise<unknown>, code: ErrorCode): Promise<void
   });
 }
 
-const snp = (claims: Claims) => claims.sevSnp as Record<string, any>;
+const snp = (claims: Claims) => claims.sevSnp as unknown as SevSnpClaims & Record<string, unknown>;
 
 describe('SEV-SNP with a test AMD PKI', () => {
   for (const product of ['Milan', 'Genoa', 'Turin'] as const) {

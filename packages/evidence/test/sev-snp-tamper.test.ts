@@ -106,6 +106,14 @@ describe('SEV-SNP corrupted twins of real reports', { skip: vectorsMissing }, ()
       const issuerCn = indexOf(vek, new TextEncoder().encode('SEV-Milan'));
       await rejects(verify(milanReport(), { vek: flipBit(vek, issuerCn + 4, 1) }), 'ERR_EVIDENCE_CHAIN_INVALID');
     });
+    it('a VCEK verified once does not vouch for a twin with the same signature', async () => {
+      const vek = milanVcek();
+      const notAfter = indexOf(vek, new TextEncoder().encode('300124175826Z'));
+      await verify(milanReport(), { vek });
+      await rejects(verify(milanReport(), { vek: flipBit(vek, notAfter + 1) }), 'ERR_EVIDENCE_SIGNATURE_INVALID');
+      const claims = await verify(milanReport(), { vek });
+      assert.equal(claims.collateralExpired, false);
+    });
     it('a bit flip in the ASK breaks its signature', async () => {
       const chain = [flipBit(AMD_PINNED.Milan.ask, -1), AMD_PINNED.Milan.ark];
       await rejects(verify(milanReport(), { vek: milanVcek(), chain }), 'ERR_EVIDENCE_SIGNATURE_INVALID');

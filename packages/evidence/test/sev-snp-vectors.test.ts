@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedClock } from '@confide/core';
-import { parseSnpReport, snpVerifier, verifySnpReport, type AmdCollateralRequest, type Claims } from '../src/index.js';
+import { parseSnpReport, snpVerifier, verifySnpReport, type AmdCollateralRequest, type Claims, type SevSnpClaims } from '../src/index.js';
 import { at, vector, vectorText, vectorsMissing } from './vectors.js';
 import { amdCollateral, pemCertificates } from './fixtures/amd-pki.js';
 
@@ -219,7 +219,7 @@ describe('SEV-SNP real reports', { skip: vectorsMissing }, () => {
       const seen: AmdCollateralRequest[] = [];
       const claims = await verifyCase(c, seen);
       const e = c.expected;
-      const snp = claims.sevSnp as Record<string, any>;
+      const snp = claims.sevSnp as unknown as SevSnpClaims;
       assert.equal(claims.tee, 'sev-snp');
       assert.equal(claims.measurement, e.measurement);
       assert.equal(claims.debug, e.debug);
@@ -229,21 +229,21 @@ describe('SEV-SNP real reports', { skip: vectorsMissing }, () => {
       assert.equal(claims.collateralExpired, false);
       assert.deepEqual(claims.expiredCollateral, []);
       assert.equal(claims.verifiedAt, at(c.pin).toISOString());
-      assert.equal(snp['version'], e.version);
-      assert.equal(snp['product'], e.product);
-      assert.equal(snp['policy'].hex, e.policy);
-      assert.equal(snp['policy'].debug, e.debug);
-      assert.equal(snp['signingKey'], e.signingKey);
-      const { raw: _raw, ...tcb } = snp['reportedTcb'];
+      assert.equal(snp.version, e.version);
+      assert.equal(snp.product, e.product);
+      assert.equal(snp.policy.hex, e.policy);
+      assert.equal(snp.policy.debug, e.debug);
+      assert.equal(snp.signingKey, e.signingKey);
+      const { raw: _raw, ...tcb } = snp.reportedTcb;
       assert.deepEqual(tcb, e.reportedTcb);
-      if (e.vmpl !== undefined) assert.equal(snp['vmpl'], e.vmpl);
-      if (e.guestSvn !== undefined) assert.equal(snp['guestSvn'], e.guestSvn);
+      if (e.vmpl !== undefined) assert.equal(snp.vmpl, e.vmpl);
+      if (e.guestSvn !== undefined) assert.equal(snp.guestSvn, e.guestSvn);
       // The provider is asked for the right key; v2 reports name no product.
       assert.equal(seen.length, 1);
       assert.equal(seen[0]!.keyType, e.signingKey);
       assert.equal(seen[0]!.product, e.version >= 3 ? e.product : undefined);
       assert.equal(seen[0]!.chipId, e.chipId);
-      assert.equal(seen[0]!.reportedTcb, snp['reportedTcb'].raw);
+      assert.equal(seen[0]!.reportedTcb, snp.reportedTcb.raw);
     });
   }
 

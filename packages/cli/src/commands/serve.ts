@@ -18,18 +18,10 @@ export function serveCommand(program: Command, output: () => Output): void {
     const { config } = loadConfig({ file: opts['config'] as string | undefined, env: process.env, flags: configFlags(opts) });
     if (config.mode === 'dev') out.note(DEV_WARNING);
     const server = await startServer(config);
-    const info = { ok: true, event: 'listening', url: server.url, mode: config.mode, dataDir: config.dataDir, caCert: server.caCertPath };
-    const trust = server.caCertPath
-      ? [
-          `Local CA certificate: ${server.caCertPath}`,
-          `Trust it:  curl --cacert ${server.caCertPath} ${server.url}/healthz`,
-          `           NODE_EXTRA_CA_CERTS=${server.caCertPath} node your-client.js`,
-        ]
-      : [];
-    out.result(info, [`Confide listening on ${server.url} (${config.mode} mode)`, ...trust, `API description: ${server.url}/docs`].join('\n'));
-
-    await new Promise<void>((resolveStop) => {
-      let stopping = false;
+    // Signal handlers go in before the listening line is printed: whoever reads that line may
+    // signal at once, and a signal with no listener kills the process without a clean close.
+    let stopping = false;
+    const stopped = new Promise<void>((resolveStop) => {
       const stop = (signal: NodeJS.Signals): void => {
         if (stopping) {
           out.note(`${signal} again: exiting now`);
@@ -45,6 +37,16 @@ export function serveCommand(program: Command, output: () => Output): void {
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
+    const info = { ok: true, event: 'listening', url: server.url, mode: config.mode, dataDir: config.dataDir, caCert: server.caCertPath };
+    const trust = server.caCertPath
+      ? [
+          `Local CA certificate: ${server.caCertPath}`,
+          `Trust it:  curl --cacert ${server.caCertPath} ${server.url}/healthz`,
+          `           NODE_EXTRA_CA_CERTS=${server.caCertPath} node your-client.js`,
+        ]
+      : [];
+    out.result(info, [`Confide listening on ${server.url} (${config.mode} mode)`, ...trust, `API description: ${server.url}/docs`].join('\n'));
+    await stopped;
     out.note('stopped');
   });
 }

@@ -132,8 +132,8 @@ class OnlineCollateral implements CollateralProvider {
         const vek = await this.vcek(product, chip, req.reportedTcb);
         const [chain, crl] = await Promise.all([
           this.cached(`${this.amdBase}/vcek/v1/${product}/cert_chain`, async (url) => {
-            const res = await this.get(url);
-            return { value: pemCertificates(fromUtf8(new Uint8Array(await res.arrayBuffer()))), expiresAt: undefined };
+            const { body } = await this.get(url);
+            return { value: pemCertificates(fromUtf8(body)), expiresAt: undefined };
           }),
           this.amdCrl ? this.crl(`${this.amdBase}/vcek/v1/${product}/crl`, undefined) : Promise.resolve(undefined),
         ]);
@@ -157,8 +157,7 @@ class OnlineCollateral implements CollateralProvider {
     const query =
       (spl.fmc !== undefined ? `fmcSPL=${spl.fmc}&` : '') + `blSPL=${spl.bl}&teeSPL=${spl.tee}&snpSPL=${spl.snp}&ucodeSPL=${spl.ucode}`;
     return this.cached(`${this.amdBase}/vcek/v1/${product}/${hwid}?${query}`, async (url) => {
-      const res = await this.get(url);
-      const body = new Uint8Array(await res.arrayBuffer());
+      const { body } = await this.get(url);
       const der = body[0] === 0x30 ? body : pemCertificates(fromUtf8(body))[0]!;
       return { value: der, expiresAt: undefined };
     });
@@ -167,8 +166,8 @@ class OnlineCollateral implements CollateralProvider {
   private signed(url: string, kind: PcsDocument, headers: readonly string[]): Promise<SignedJson> {
     return this.cached(url, async (u) => {
       const res = await this.get(u);
-      const chain = headerOf(res, headers, u);
-      const doc = parsePcsSignedResponse(kind, await res.text(), chain);
+      const chain = headerOf(res.headers, headers, u);
+      const doc = parsePcsSignedResponse(kind, fromUtf8(res.body), chain);
       return { value: doc, expiresAt: this.expiry(signedJsonInfo(doc.body).nextUpdate) };
     });
   }
@@ -176,8 +175,8 @@ class OnlineCollateral implements CollateralProvider {
   private crl(url: string, headers: readonly string[] | undefined): Promise<{ der: Uint8Array; issuerChain?: string }> {
     return this.cached(url, async (u) => {
       const res = await this.get(u);
-      const issuerChain = headers ? decodePemChain(headerOf(res, headers, u)) : undefined;
-      const der = crlToDer(new Uint8Array(await res.arrayBuffer()), `CRL from ${safeUrl(u)}`);
+      const issuerChain = headers ? decodePemChain(headerOf(res.headers, headers, u)) : undefined;
+      const der = crlToDer(res.body, `CRL from ${safeUrl(u)}`);
       let nextUpdate: Date | undefined;
       try {
         nextUpdate = new X509Crl(der as Uint8Array<ArrayBuffer>).nextUpdate;
@@ -210,23 +209,33 @@ class OnlineCollateral implements CollateralProvider {
     return p;
   }
 
-  private async get(url: string): Promise<Response> {
-    let res: Response;
+  /** GET `url` and read its body, both within the timeout. */
+  private async get(url: string): Promise<{ headers: Headers; body: Uint8Array }> {
+    const ctl = new AbortController();
+    // A referenced timer (unlike AbortSignal.timeout) keeps the process alive while a request is pending.
+    const timer = setTimeout(() => ctl.abort(new DOMException(`timed out after ${this.timeoutMs} ms`, 'TimeoutError')), this.timeoutMs);
     try {
-      res = await this.fetchFn(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: {} });
-    } catch (cause) {
-      const name = (cause as { name?: unknown } | null)?.name;
-      const why = name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${this.timeoutMs} ms` : 'failed (network error)';
-      throw fetchFailed(url, why, undefined, cause);
+      let res: Response;
+      try {
+        res = await this.fetchFn(url, { signal: ctl.signal, headers: {} });
+      } catch (cause) {
+        throw fetchFailed(url, ctl.signal.aborted ? `timed out after ${this.timeoutMs} ms` : 'failed (network error)', undefined, cause);
+      }
+      if (!res.ok) throw fetchFailed(url, `returned HTTP ${res.status}`, res.status);
+      try {
+        return { headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) };
+      } catch (cause) {
+        throw fetchFailed(url, ctl.signal.aborted ? `timed out after ${this.timeoutMs} ms` : 'failed while reading the body', res.status, cause);
+      }
+    } finally {
+      clearTimeout(timer);
     }
-    if (!res.ok) throw fetchFailed(url, `returned HTTP ${res.status}`, res.status);
-    return res;
   }
 }
 
-function headerOf(res: Response, names: readonly string[], url: string): string {
+function headerOf(headers: Headers, names: readonly string[], url: string): string {
   for (const n of names) {
-    const v = res.headers.get(n);
+    const v = headers.get(n);
     if (v) return v;
   }
   throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the response from ${safeUrl(url)} has no ${names[0]} header`, {

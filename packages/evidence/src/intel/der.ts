@@ -139,7 +139,8 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number, code: ErrorCode): U
 /** PEM text to DER blocks of the given label, in order. Tolerates URL-encoded PEM and trailing NULs. */
 export function pemToDer(text: string, label: string, code: ErrorCode): Uint8Array[] {
   let s = text.replace(/\0+$/, '');
-  if (s.includes('%2') || s.includes('%20') || s.includes('%0A')) {
+  // PCS serves issuer chains URL-encoded in HTTP headers; PEM itself never holds a '%'.
+  if (s.includes('%')) {
     try {
       s = decodeURIComponent(s);
     } catch {

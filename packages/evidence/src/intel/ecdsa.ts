@@ -39,3 +39,28 @@ export async function verifyP256(key: CryptoKey | Promise<CryptoKey>, signature:
     return false;
   }
 }
+
+const MAX_VERIFIED = 512;
+const verified = new Map<string, true>();
+
+function latin1(...parts: Uint8Array[]): string {
+  let s = '';
+  for (const p of parts) for (let i = 0; i < p.length; i += 4096) s += String.fromCharCode(...p.subarray(i, i + 4096));
+  return s;
+}
+
+/**
+ * As verifyP256, remembering successes by the exact (key, signature, data) bytes. For
+ * certificates and CRLs, which recur unchanged across quotes (PCK CA, root, TCB signing
+ * certificate, CRLs); a failure is never remembered, and any changed byte misses the cache.
+ */
+export async function verifyP256Recurring(point: Uint8Array, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+  const id = latin1(point, signature, data);
+  if (verified.has(id)) return true;
+  const ok = await verifyP256(importP256(point), signature, data);
+  if (ok) {
+    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+    verified.set(id, true);
+  }
+  return ok;
+}

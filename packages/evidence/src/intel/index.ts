@@ -4,7 +4,6 @@ export { parseIntelQuote, stripOpenEnclaveHeader, TEE_TYPE_SGX, TEE_TYPE_TDX } f
 export { verifyIntelQuoteSignatures, type IntelSignatureOptions, type IntelSignatureResult, type PckChain } from './quote-signatures.js';
 export { verifyIntelQuote, type IntelVerifyOptions } from './verify-quote.js';
 export type { PckExtensions } from './pck-extensions.js';
-export type { ParsedCertificate, ParsedCrl } from './certificate.js';
 export type { TcbEvaluator } from './tcb-evaluator.js';
 export { INTEL_SGX_ROOT_CA_DER, INTEL_SGX_ROOT_CA_KEY } from './roots.js';
 export { decodeTdAttributes, type TdAttributeFlags } from '../tdx/td-attributes.js';

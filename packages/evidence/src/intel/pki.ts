@@ -5,7 +5,7 @@
 import { ConfideError, timingSafeEqual, type ErrorCode } from '@confide/core';
 import { parseCertificate, parseCrl, type ParsedCertificate, type ParsedCrl } from './certificate.js';
 import { pemToDer } from './der.js';
-import { importP256, verifyP256 } from './ecdsa.js';
+import { verifyP256Recurring } from './ecdsa.js';
 import type { PendingCheck } from './checks.js';
 import { INTEL_SGX_ROOT_CA_KEY } from './roots.js';
 import type { TrustAnchors } from '../types.js';
@@ -58,7 +58,7 @@ export function chainChecks(certs: ParsedCertificate[], roots: Uint8Array[], wha
     if (cert === issuer && rootAlreadyChecked) continue;
     checks.push({
       name: `${what}:${cert.subjectCn}`,
-      ok: verifyP256(importP256(issuer.publicKey), cert.signature, cert.tbs),
+      ok: verifyP256Recurring(issuer.publicKey, cert.signature, cert.tbs),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: `${what}: signature on "${cert.subjectCn}" does not verify`,
     });
@@ -96,7 +96,7 @@ export function crlChecks(use: CrlUse): PendingCheck[] {
   return [
     {
       name: use.name,
-      ok: verifyP256(importP256(use.issuer.publicKey), use.crl.signature, use.crl.tbs),
+      ok: verifyP256Recurring(use.issuer.publicKey, use.crl.signature, use.crl.tbs),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: `${use.name}: signature does not verify under "${use.issuer.subjectCn}"`,
     },

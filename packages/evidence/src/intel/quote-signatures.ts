@@ -3,7 +3,7 @@
  * signature over header and body, the QE report's binding of that key, the QE report's
  * signature by the PCK key, and the PCK chain to the pinned Intel SGX Root CA.
  */
-import { ConfideError, concatBytes, digest, fromUtf8, timingSafeEqual, type Clock } from '@confide/core';
+import { ConfideError, concatBytes, digest, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
 import type { ParsedCertificate } from './certificate.js';
 import { settleChecks, type PendingCheck } from './checks.js';
 import { importP256, verifyP256 } from './ecdsa.js';
@@ -39,8 +39,10 @@ export function readPckChain(quote: IntelQuote): PckChain {
 
 /** Builds the collateral-free checks of a quote; the chain's structure and root pin are checked at once. */
 export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[]): PendingCheck[] {
-  const binding = digest('SHA-256', concatBytes(quote.attestationKey, quote.qe.qeAuthData)).then((h) =>
-    timingSafeEqual(h, quote.qe.qeReport.reportData.subarray(0, 32)),
+  // As Intel's QVL: the QE report data is SHA-256(attestation key || QE auth data), then 32 zero bytes.
+  const qeReportData = quote.qe.qeReport.reportData;
+  const binding = digest('SHA-256', concatBytes(quote.attestationKey, quote.qe.qeAuthData)).then(
+    (h) => timingSafeEqual(h, qeReportData.subarray(0, 32)) && isAllZero(qeReportData.subarray(32)),
   );
   const chain = chainChecks(pck.certs, roots, 'PCK chain');
   return [
@@ -54,7 +56,7 @@ export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[
       name: 'qeReportBinding',
       ok: binding,
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
-      message: 'QE report data is not SHA-256(attestation key || QE auth data): the attestation key is not certified',
+      message: 'QE report data is not SHA-256(attestation key || QE auth data) followed by zeros: the attestation key is not certified',
     },
     {
       name: 'qeReportSignature',

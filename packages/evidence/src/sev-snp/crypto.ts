@@ -4,7 +4,7 @@
  * every request and importing an RSA-4096 key costs more than verifying with it.
  */
 import { toHex } from '@confide/core';
-import type { AmdKeyKind, PssSignature } from './certificate.js';
+import type { AmdCertificate, AmdKeyKind, PssSignature } from './certificate.js';
 import { SIZE } from './layout.js';
 
 const MAX_CACHED_KEYS = 512;
@@ -41,6 +41,31 @@ export async function verifyPss(spki: Uint8Array, alg: PssSignature, signature: 
   } catch {
     return false;
   }
+}
+
+const MAX_CACHED_LINKS = 512;
+const linkCache = new Map<string, { cert: Uint8Array; issuerSpki: Uint8Array; ok: Promise<boolean> }>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Whether `issuer`'s key signed `cert`. A link seen before (same certificate bytes, same
+ * issuer key) is answered from a cache: the ARK->ASK link is the same on every request, and a
+ * host's VCEK->ASK link on every report of that host.
+ */
+export function verifyIssuedBy(cert: AmdCertificate, issuer: AmdCertificate): Promise<boolean> {
+  // The signature's tail picks the slot; the full bytes decide the hit.
+  const id = toHex(cert.signature.subarray(-32));
+  const hit = linkCache.get(id);
+  if (hit && sameBytes(hit.cert, cert.raw) && sameBytes(hit.issuerSpki, issuer.spki)) return hit.ok;
+  const ok = verifyPss(issuer.spki, cert.signatureAlgorithm, cert.signature, cert.tbs);
+  if (linkCache.size >= MAX_CACHED_LINKS) linkCache.delete(linkCache.keys().next().value!);
+  linkCache.set(id, { cert: cert.raw.slice(), issuerSpki: issuer.spki.slice(), ok });
+  return ok;
 }
 
 /** Little-endian, zero-extended 72-byte scalar to 48 big-endian bytes; undefined when it does not fit. */

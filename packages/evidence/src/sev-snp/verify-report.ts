@@ -5,10 +5,10 @@
  */
 import { ConfideError, toHex } from '@confide/core';
 import type { Claims, VerifyContext } from '../types.js';
-import { parseAmdCertificate, type AmdCertificate } from './certificate.js';
+import { parseAmdCertificate } from './certificate.js';
 import { buildChain, type SnpChain } from './chain.js';
 import { snpClaims } from './claims.js';
-import { verifyPss, verifyReportSignature } from './crypto.js';
+import { verifyIssuedBy, verifyPss, verifyReportSignature } from './crypto.js';
 import { checkChipBinding, checkReportData, checkTcbBinding } from './bindings.js';
 import { SIG_ALGO_ECDSA_P384_SHA384 } from './layout.js';
 import { productFromCpuid, productFromVek } from './product.js';
@@ -19,16 +19,13 @@ function signatureInvalid(message: string): never {
   throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', message);
 }
 
-const issuedBy = (cert: AmdCertificate, issuer: AmdCertificate): Promise<boolean> =>
-  verifyPss(issuer.spki, cert.signatureAlgorithm, cert.signature, cert.tbs);
-
 /** Runs every signature check concurrently, then reports the first failure from the root down. */
 async function checkSignatures(chain: SnpChain, report: SnpReport): Promise<void> {
   const { vek, ask, ark, crl } = chain;
   const [arkOk, askOk, vekOk, crlOk, reportOk] = await Promise.all([
-    chain.arkNeedsSelfCheck ? issuedBy(ark, ark) : true,
-    issuedBy(ask, ark),
-    issuedBy(vek, ask),
+    chain.arkNeedsSelfCheck ? verifyIssuedBy(ark, ark) : true,
+    verifyIssuedBy(ask, ark),
+    verifyIssuedBy(vek, ask),
     crl ? verifyPss(ark.spki, crl.signatureAlgorithm, crl.signature, crl.tbs) : true,
     verifyReportSignature(vek.spki, report.signatureR, report.signatureS, report.signed),
   ]);

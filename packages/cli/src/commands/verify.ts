@@ -1,0 +1,127 @@
+/** `confide verify <file>`: checks TEE evidence offline and prints its claims. */
+import { readFile, stat } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { ConfideError, fixedClock, fromHex, systemClock } from '@confide/core';
+import { emptyCollateral, verifyEvidence, type Claims, type TeeType, type TrustAnchors } from '@confide/evidence';
+import { loadCollateral } from '../collateral/load-files.js';
+import type { Output } from '../output.js';
+import { readTrustAnchors } from './trust-anchors.js';
+
+interface VerifyOptions {
+  tee: 'auto' | TeeType;
+  collateral: string[];
+  at?: string;
+  reportData?: string;
+  roots?: string;
+  mode: string;
+}
+
+function usage(message: string): ConfideError {
+  return new ConfideError('ERR_USAGE', message);
+}
+
+function parseAt(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const at = /^\d+$/.test(text) ? new Date(Number(text) * 1000) : new Date(text);
+  if (Number.isNaN(at.getTime())) throw usage(`--at: not an ISO-8601 time or Unix seconds: ${text}`);
+  return at;
+}
+
+function parseReportData(hex: string | undefined): Uint8Array | undefined {
+  if (hex === undefined) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = fromHex(hex.trim());
+  } catch {
+    throw usage('--report-data: not a hex string');
+  }
+  if (bytes.length === 0 || bytes.length > 64) throw usage(`--report-data: must be 1 to 64 bytes, got ${bytes.length}`);
+  return bytes;
+}
+
+async function readEvidence(path: string): Promise<Uint8Array> {
+  try {
+    if (path === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return new Uint8Array(Buffer.concat(chunks));
+    }
+    if ((await stat(path)).isDirectory()) throw new Error('is a directory');
+    return new Uint8Array(await readFile(path));
+  } catch (err) {
+    throw new ConfideError('ERR_INPUT_UNREADABLE', `evidence ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+function summary(claims: Claims): string {
+  const lines: Array<[string, string | undefined]> = [
+    ['tee', claims.tee],
+    ['measurement', claims.measurement],
+    ['signer', claims.signer],
+    ['product id', claims.productId?.toString()],
+    ['svn', claims.svn?.toString()],
+    ['debug', String(claims.debug)],
+    ['report data', claims.reportData],
+    ['tcb status', claims.tcbStatus],
+    ['advisories', claims.advisoryIds.length ? claims.advisoryIds.join(', ') : 'none'],
+    ['collateral', claims.collateralExpired ? `EXPIRED at the verification time: ${claims.expiredCollateral.join(', ')}` : 'current'],
+    ['fmspc', claims.fmspc],
+    ['chip id', claims.chipId],
+    ['verified at', claims.verifiedAt],
+  ];
+  const width = Math.max(...lines.map(([k]) => k.length));
+  return [
+    `Authentic ${claims.tee} evidence.`,
+    ...lines.filter(([, v]) => v !== undefined).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    claims.tcbStatus === 'UpToDate' && !claims.collateralExpired && !claims.debug
+      ? ''
+      : '  (authentic, but a relying policy should judge the TCB status, debug flag and collateral dates above)',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function verifyCommand(program: Command, output: () => Output): void {
+  program
+    .command('verify')
+    .description('Verify TEE evidence (Intel SGX/TDX quote, AMD SEV-SNP report; binary, hex or base64) and print its claims.')
+    .argument('<file>', 'evidence file, or - for standard input')
+    .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp']).default('auto'))
+    .option(
+      '--collateral <path>',
+      'collateral: a directory in the offline layout (docs/collateral.md), a dcap-qvl JSON file, or a VCEK/VLEK certificate or PEM chain; repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--at <time>', 'verify as of this time (ISO-8601 or Unix seconds); default now')
+    .option('--report-data <hex>', 'demand this report data (1..64 bytes, compared with the leading bytes)')
+    .option('--roots <dir>', 'replace the pinned vendor roots with the certificates in this directory (testing only; refused in production mode)')
+    .addOption(new Option('--mode <mode>', 'dev or production').choices(['dev', 'production']).env('CONFIDE_MODE').default('dev'))
+    .addHelpText(
+      'after',
+      '\nExit 0 when the evidence is authentic (the claims still say whether its TCB is current), 2 when it is not, 1 on usage errors.',
+    )
+    .action(async (file: string, opts: VerifyOptions) => {
+      const out = output();
+      if (opts.roots !== undefined && opts.mode === 'production') {
+        throw new ConfideError('ERR_PRODUCTION_REFUSED', '--roots: replacing the pinned vendor roots is refused in production mode');
+      }
+      const at = parseAt(opts.at);
+      const expectedReportData = parseReportData(opts.reportData);
+      const trustAnchors: TrustAnchors | undefined = opts.roots === undefined ? undefined : await readTrustAnchors(opts.roots);
+      const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
+      const evidence = await readEvidence(file);
+      const claims = await verifyEvidence(
+        evidence,
+        { tee: opts.tee },
+        {
+          clock: at ? fixedClock(at) : systemClock,
+          collateral,
+          ...(expectedReportData ? { expectedReportData } : {}),
+          ...(trustAnchors ? { trustAnchors } : {}),
+        },
+      );
+      out.result({ ok: true, claims }, summary(claims));
+    });
+}
+

@@ -1,0 +1,6 @@
+export * from './types.js';
+export { parsePolicy } from './parser.js';
+export { evaluatePolicy, assertAuthorized, type IncomingClaim } from './evaluate.js';
+export { policyHash } from './policy-hash.js';
+export { searchJmesPath } from './jmespath/interpreter.js';
+export type { Json } from './jmespath/ast.js';
