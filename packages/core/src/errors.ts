@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   ERR_STORE_CONFLICT: { status: 409, expose: true, summary: 'A write conflicts with existing data (duplicate key or changed version).' },
   ERR_STORE_UNAVAILABLE: { status: 503, expose: true, summary: 'The store cannot be opened or reached.' },
   ERR_STORE_MIGRATION_FAILED: { status: 500, expose: false, summary: 'A schema migration failed; the store was left at the previous version.' },
+  ERR_SEAL_UNSEAL_FAILED: { status: 500, expose: false, summary: 'Sealed key material cannot be opened: another seal key, another context, or altered bytes.' },
   // evidence
   ERR_EVIDENCE_MALFORMED: { status: 400, expose: true, summary: 'Evidence bytes are truncated or do not follow the format.' },
   ERR_EVIDENCE_UNSUPPORTED: { status: 400, expose: true, summary: 'The evidence version, type or key algorithm is not supported.' },

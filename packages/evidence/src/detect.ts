@@ -4,6 +4,7 @@
  */
 import { ConfideError, fromBase64, fromHex, fromUtf8, toHex } from '@confide/core';
 import type { TeeType } from './types.js';
+import { hasSimMagic } from './sim/layout.js';
 
 /** Intel DCAP quote header (Intel SGX/TDX DCAP Quote Generation Library and Quote Verification spec, "Quote Header"). */
 const QUOTE_VERSION_OFFSET = 0; // u16
@@ -39,7 +40,7 @@ const HCL_IGVM_REPORT_TYPE_OFFSET = 1216 + 8; // data_size u32, version u32, rep
 const HCL_REPORT_TYPE_SNP = 2;
 const HCL_REPORT_TYPE_TDX = 4;
 
-export type EvidenceFormat = 'intel-quote' | 'oe-sgx-quote' | 'sev-snp-report' | 'azure-hcl-report';
+export type EvidenceFormat = 'intel-quote' | 'oe-sgx-quote' | 'sev-snp-report' | 'azure-hcl-report' | 'confide-sim';
 
 /** What detection found. */
 export interface DetectedEvidence {
@@ -117,8 +118,13 @@ function hclReport(b: Uint8Array): Found | undefined {
   };
 }
 
+/** Confide simulated evidence (docs/simulated-tee.md): "CONFIDE-SIM" magic; its parser checks the rest. */
+function simEvidence(b: Uint8Array): Found | undefined {
+  return hasSimMagic(b) ? { tee: 'sim', format: 'confide-sim', bytes: b, supported: true } : undefined;
+}
+
 function recognise(b: Uint8Array): Found | undefined {
-  return hclReport(b) ?? oeWrapped(b) ?? intelQuote(b, 'intel-quote') ?? snpReport(b);
+  return simEvidence(b) ?? hclReport(b) ?? oeWrapped(b) ?? intelQuote(b, 'intel-quote') ?? snpReport(b);
 }
 
 /** Printable ASCII and whitespace only. */
@@ -145,7 +151,7 @@ function textCandidates(text: string): { encoding: 'hex' | 'base64'; bytes: Uint
 
 /**
  * Detects the encoding and TEE of evidence bytes: an Intel SGX/TDX quote (v3-v5, optionally in an
- * Open Enclave header), a 1184-byte SEV-SNP report, or an Azure HCL report; binary, hex text
+ * Open Enclave header), a 1184-byte SEV-SNP report, an Azure HCL report, or Confide simulated evidence; binary, hex text
  * (optional 0x) or base64 text, with surrounding whitespace. Throws ERR_EVIDENCE_MALFORMED when
  * nothing fits, ERR_EVIDENCE_UNSUPPORTED for known but unsupported variants.
  */
@@ -166,7 +172,7 @@ export function detectEvidence(input: Uint8Array): DetectedEvidence {
   throw new ConfideError(
     'ERR_EVIDENCE_MALFORMED',
     `the evidence is not a recognised format (${input.length} bytes, starting ${head || '(empty)'}): expected an Intel quote ` +
-      '(version 3, 4 or 5, attestation key type 2), an Open Enclave-wrapped quote, a 1184-byte SEV-SNP report or an Azure HCL report, as binary, hex or base64',
+      '(version 3, 4 or 5, attestation key type 2), an Open Enclave-wrapped quote, a 1184-byte SEV-SNP report, an Azure HCL report or Confide simulated evidence, as binary, hex or base64',
   );
 }
 

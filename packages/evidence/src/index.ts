@@ -12,4 +12,5 @@ export { collateralItemsFromBytes } from './collateral/classify.js';
 export { onlineCollateral, INTEL_PCS_URL, INTEL_ROOT_CA_CRL_URL, AMD_KDS_URL, type OnlineCollateralOptions, type FetchLike } from './collateral/online.js';
 export { detectEvidence, detectTee, type DetectedEvidence, type EvidenceFormat } from './detect.js';
 export * from './sev-snp/index.js';
+export * from './sim/index.js';
 export { verifyEvidence, type VerifyEvidenceOptions } from './verify.js';

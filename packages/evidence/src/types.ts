@@ -7,7 +7,8 @@
 import type { Clock } from '@confide/core';
 import type { CollateralProvider } from './collateral/types.js';
 
-export type TeeType = 'sgx' | 'tdx' | 'sev-snp';
+/** 'sim' is the simulated TEE: development only, signed by an instance's simulation key. */
+export type TeeType = 'sgx' | 'tdx' | 'sev-snp' | 'sim';
 
 /** Intel's TCB status names; `NotSupported` when the TCB matches no level. */
 export type TcbStatus =
@@ -47,6 +48,7 @@ export interface Claims {
   sgx?: Record<string, unknown>;
   tdx?: Record<string, unknown>;
   sevSnp?: Record<string, unknown>;
+  sim?: Record<string, unknown>;
 }
 
 /** Trust anchors that replace the pinned vendor roots (tests, private PKIs). Production refuses overrides. */
@@ -70,6 +72,11 @@ export interface VerifyContext {
   expectedReportData?: Uint8Array;
   /** Replaces the pinned vendor roots. */
   trustAnchors?: TrustAnchors;
+  /**
+   * Public keys (CryptoKey or SPKI DER) of the simulation keys whose simulated evidence is
+   * accepted. Without one, simulated evidence throws ERR_EVIDENCE_UNTRUSTED_ROOT; production never gives one.
+   */
+  simulationKeys?: ReadonlyArray<CryptoKey | Uint8Array>;
 }
 
 /** One verifier per TEE behind one interface. */

@@ -8,6 +8,7 @@ import { detectEvidence, type DetectedEvidence } from './detect.js';
 import { sgxVerifier } from './sgx/verifier.js';
 import { tdxVerifier } from './tdx/verifier.js';
 import { snpVerifier } from './sev-snp/verifier.js';
+import { simVerifier } from './sim/verifier.js';
 
 export interface VerifyEvidenceOptions {
   /** The TEE the caller expects; 'auto' (the default) takes whatever the bytes are. */
@@ -18,9 +19,10 @@ const VERIFIERS: Record<TeeType, EvidenceVerifier<unknown>> = {
   sgx: sgxVerifier as EvidenceVerifier<unknown>,
   tdx: tdxVerifier as EvidenceVerifier<unknown>,
   'sev-snp': snpVerifier as EvidenceVerifier<unknown>,
+  sim: simVerifier as EvidenceVerifier<unknown>,
 };
 
-const NAMES: Record<TeeType, string> = { sgx: 'an SGX quote', tdx: 'a TDX quote', 'sev-snp': 'a SEV-SNP report' };
+const NAMES: Record<TeeType, string> = { sgx: 'an SGX quote', tdx: 'a TDX quote', 'sev-snp': 'a SEV-SNP report', sim: 'simulated evidence' };
 
 /**
  * Decodes evidence (binary, hex or base64), detects its TEE and verifies it with that TEE's

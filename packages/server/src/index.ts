@@ -5,5 +5,6 @@ export { loadConfig, type ConfigSources, type ConfigOrigin } from './config/load
 export { renderConfigDocs } from './docs/render-config.js';
 export { renderErrorDocs } from './docs/render-errors.js';
 export { ensureLocalCa } from './tls/local-ca.js';
+export * from './sim/index.js';
 export { registerErrorSerializer, toProblem, type Problem, type ErrorSerializer } from './plugins/problem.js';
 export { VERSION } from './version.js';

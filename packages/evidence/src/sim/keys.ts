@@ -1,0 +1,84 @@
+/**
+ * Simulation public keys: identified by the SHA-256 of their SPKI DER (the key ID written into
+ * every piece of simulated evidence), imported once and cached by their SPKI bytes.
+ */
+import { ConfideError, digest, fromBase64, toBase64, toHex } from '@confide/core';
+
+const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const MAX_CACHED_KEYS = 64;
+
+/** A trusted simulation key ready to verify with. */
+export interface SimTrustedKey {
+  /** SHA-256 of the SPKI DER. */
+  id: Uint8Array;
+  key: CryptoKey;
+}
+
+const bySpki = new Map<string, Promise<SimTrustedKey>>();
+const byCryptoKey = new WeakMap<CryptoKey, Promise<SimTrustedKey>>();
+
+function notAKey(why: string): ConfideError {
+  return new ConfideError('ERR_USAGE', `a simulation key is not an ECDSA P-256 public key (${why})`);
+}
+
+function fromSpki(spki: Uint8Array): Promise<SimTrustedKey> {
+  const hex = toHex(spki);
+  let hit = bySpki.get(hex);
+  if (hit === undefined) {
+    if (bySpki.size >= MAX_CACHED_KEYS) bySpki.delete(bySpki.keys().next().value!);
+    const copy = spki.slice();
+    hit = (async () => {
+      let key: CryptoKey;
+      try {
+        key = await crypto.subtle.importKey('spki', copy, P256, true, ['verify']);
+      } catch (err) {
+        throw notAKey((err as Error).message);
+      }
+      return { id: await digest('SHA-256', copy), key };
+    })();
+    bySpki.set(hex, hit);
+    hit.catch(() => bySpki.delete(hex));
+  }
+  return hit;
+}
+
+/** The SPKI DER of a public CryptoKey. Throws ERR_USAGE for anything but an ECDSA P-256 public key. */
+export async function simKeySpki(key: CryptoKey): Promise<Uint8Array> {
+  const alg = key.algorithm as EcKeyAlgorithm;
+  if (key.type !== 'public' || alg.name !== 'ECDSA' || alg.namedCurve !== 'P-256') {
+    throw notAKey(`${key.type} ${alg.name} ${alg.namedCurve ?? ''}`.trim());
+  }
+  return new Uint8Array(await crypto.subtle.exportKey('spki', key));
+}
+
+/** Resolves a public key (CryptoKey or SPKI DER) to its key ID and a verify key. Throws ERR_USAGE. */
+export function trustedSimKey(key: CryptoKey | Uint8Array): Promise<SimTrustedKey> {
+  if (key instanceof Uint8Array) return fromSpki(key);
+  let hit = byCryptoKey.get(key);
+  if (hit === undefined) {
+    hit = simKeySpki(key).then(fromSpki);
+    byCryptoKey.set(key, hit);
+  }
+  return hit;
+}
+
+/** Key ID (lower-case hex SHA-256 of the SPKI DER) of a public key. Throws ERR_USAGE. */
+export async function simKeyId(key: CryptoKey | Uint8Array): Promise<string> {
+  return toHex((await trustedSimKey(key)).id);
+}
+
+const PEM_PUBLIC = /-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----/;
+
+/** SPKI DER from a "PUBLIC KEY" PEM (the first one in `pem`). Throws ERR_INPUT_UNREADABLE. */
+export function simPublicKeyFromPem(pem: string): Uint8Array {
+  const m = PEM_PUBLIC.exec(pem);
+  if (!m) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  return fromBase64(m[1]!);
+}
+
+/** A "PUBLIC KEY" PEM for SPKI DER, lines of 64 characters. */
+export function simPublicKeyToPem(spki: Uint8Array): string {
+  const b64 = toBase64(spki);
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return ['-----BEGIN PUBLIC KEY-----', ...lines, '-----END PUBLIC KEY-----', ''].join('\n');
+}

@@ -1,0 +1,76 @@
+/**
+ * Where the seal key comes from. Production: only from an operator-provided file
+ * (`seal.keyFile`), so the key can live on another volume, a secret mount or an HSM-backed
+ * tmpfs. Dev: generated once into <dataDir>/seal.key (mode 0600) and reused.
+ */
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ConfideError, fromBase64 } from '@confide/core';
+import { createSeal, SEAL_KEY_LENGTH, type Seal } from './seal.js';
+
+export interface OpenSealOptions {
+  dataDir: string;
+  mode: 'dev' | 'production';
+  /** Seal key file: 32 raw bytes, 64 hex characters, or base64 of 32 bytes. */
+  keyFile?: string | undefined;
+}
+
+/** File name of the generated dev seal key inside the data directory. */
+export const DEV_SEAL_KEY_FILE = 'seal.key';
+
+/** Decodes a key file's bytes. Throws ERR_CONFIG_INVALID naming `setting`. */
+export function parseSealKey(raw: Uint8Array, setting: string): Uint8Array {
+  // A 32-byte file cannot be hex or base64 text of a 32-byte key, so it is taken as raw bytes.
+  if (raw.length === SEAL_KEY_LENGTH) return raw;
+  const text = Buffer.from(raw).toString('utf8').trim();
+  let key: Uint8Array | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(text)) key = Buffer.from(text, 'hex');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
+    try {
+      key = fromBase64(text);
+    } catch {
+      key = undefined;
+    }
+  }
+  if (key?.length !== SEAL_KEY_LENGTH) {
+    throw new ConfideError('ERR_CONFIG_INVALID', `${setting}: the file must hold a 32-byte key (raw, 64 hex characters, or base64)`);
+  }
+  return key;
+}
+
+function readKeyFile(path: string, setting: string): Uint8Array {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (err) {
+    throw new ConfideError('ERR_CONFIG_INVALID', `${setting}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseSealKey(raw, setting);
+}
+
+/** Creates the dev key unless it exists; 'wx' makes a concurrent first start keep one key. */
+function devKey(dataDir: string): Uint8Array {
+  const path = join(resolve(dataDir), DEV_SEAL_KEY_FILE);
+  try {
+    writeFileSync(path, randomBytes(SEAL_KEY_LENGTH).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    chmodSync(path, 0o600); // the umask may have narrowed or the platform ignored the create mode
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new ConfideError('ERR_DATA_DIR_UNUSABLE', `cannot create the dev seal key ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  return readKeyFile(path, `dev seal key ${path}`);
+}
+
+/** Opens the instance seal. Throws ERR_CONFIG_INVALID (production without `seal.keyFile`, bad key file), ERR_DATA_DIR_UNUSABLE. */
+export function openSeal(options: OpenSealOptions): Seal {
+  if (options.keyFile) return createSeal(readKeyFile(options.keyFile, 'seal.keyFile'));
+  if (options.mode === 'production') {
+    throw new ConfideError(
+      'ERR_CONFIG_INVALID',
+      'seal.keyFile: production mode needs a seal key file (32 random bytes, e.g. `openssl rand -base64 32`); the generated dev key is for development only',
+    );
+  }
+  return createSeal(devKey(options.dataDir));
+}

@@ -1,0 +1,44 @@
+/**
+ * The request-data bindings MAA documents: SHA-256(runtimeData) is the leading 32 bytes of the
+ * report data (checked by the verifier, after the signatures), SHA-256(initTimeData) the leading
+ * 32 bytes of the SGX CONFIGID, the SEV-SNP HOST_DATA or (Confide's choice) the TDX MRCONFIGID.
+ */
+import { ConfideError, digest, toHex } from '@confide/core';
+import type { Claims } from '@confide/evidence';
+import type { AttestationType, MaaData } from './types.js';
+
+/** SHA-256 of the data, to pass as the verifier's expected report data. */
+export function dataDigest(data: MaaData): Promise<Uint8Array> {
+  return digest('SHA-256', data.bytes);
+}
+
+/** The hex field initTimeData binds to, per type; undefined when the TEE has none. */
+function initTimeField(type: AttestationType, claims: Claims): string | undefined {
+  switch (type) {
+    case 'SgxEnclave':
+    case 'OpenEnclave':
+      return (claims.sgx as { configId?: string } | undefined)?.configId;
+    case 'SevSnpVm':
+      return (claims.sevSnp as { hostData?: string } | undefined)?.hostData;
+    case 'TdxVm':
+      return (claims.tdx as { mrConfigId?: string } | undefined)?.mrConfigId;
+    case 'Simulated':
+      return undefined;
+  }
+}
+
+/** True when the evidence type can bind initTimeData at all. */
+export function bindsInitTimeData(type: AttestationType): boolean {
+  return type !== 'Simulated';
+}
+
+/** Throws ERR_EVIDENCE_BINDING_MISMATCH unless SHA-256(initTimeData) leads the TEE's init-time field. */
+export async function assertInitTimeBinding(type: AttestationType, claims: Claims, data: MaaData): Promise<void> {
+  const field = initTimeField(type, claims);
+  const want = toHex(await digest('SHA-256', data.bytes));
+  if (field === undefined || field.slice(0, want.length) !== want) {
+    throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', 'SuppliedInitTimeDataDigest does not match the init-time data field of the evidence', {
+      details: { field: 'initTimeData' },
+    });
+  }
+}

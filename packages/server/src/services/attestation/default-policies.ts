@@ -1,0 +1,39 @@
+/**
+ * The policy each endpoint uses until one is stored. SgxEnclave and OpenEnclave use the real
+ * service's published default (version 1.1) verbatim, so `x-ms-policy-hash` matches MAA's. MAA
+ * publishes no default text for SevSnpVm or TdxVm; Confide's permit only evidence of that type,
+ * and the Simulated default permits only simulated evidence: no hardware default accepts it.
+ */
+import type { AttestationType } from './types.js';
+
+const SGX_DEFAULT = `version= 1.1;
+configurationrules{ => issueproperty(type="x-ms-sgx-tcbidentifier", value="azuredefault"); };
+authorizationrules{ => permit(); };
+issuancerules{
+  c:[type=="x-ms-sgx-is-debuggable"] => issue(type="is-debuggable", value=c.value);
+  c:[type=="x-ms-sgx-mrsigner"]      => issue(type="sgx-mrsigner", value=c.value);
+  c:[type=="x-ms-sgx-mrenclave"]     => issue(type="sgx-mrenclave", value=c.value);
+  c:[type=="x-ms-sgx-product-id"]    => issue(type="product-id", value=c.value);
+  c:[type=="x-ms-sgx-svn"]           => issue(type="svn", value=c.value);
+  c:[type=="x-ms-attestation-type"]  => issue(type="tee", value=c.value);
+};
+`;
+
+function permitOnly(teeName: string): string {
+  return `version= 1.0;
+authorizationrules{
+  [type=="x-ms-attestation-type", value=="${teeName}", issuer=="AttestationService"] => permit();
+};
+issuancerules{
+};
+`;
+}
+
+/** Default policy text per attestation type. */
+export const DEFAULT_POLICIES: Readonly<Record<AttestationType, string>> = {
+  SgxEnclave: SGX_DEFAULT,
+  OpenEnclave: SGX_DEFAULT,
+  SevSnpVm: permitOnly('sevsnpvm'),
+  TdxVm: permitOnly('tdxvm'),
+  Simulated: permitOnly('sim'),
+};

@@ -1,0 +1,173 @@
+/**
+ * Normalized verifier claims -> the claims MAA derives from evidence, per attestation type:
+ * the incoming claims its policy language sees and (with policy-issued claims) the token body.
+ * Names and encodings follow the MAA claim-sets page and the TDX EAT profile; Confide's own
+ * verdicts (TCB status, advisories, expired collateral) use an `x-confide-` prefix.
+ */
+import { toBase64Url } from '@confide/core';
+import type { Claims, SevSnpClaims, SnpTcb } from '@confide/evidence';
+import type { IncomingClaim } from '@confide/policy';
+import type { SgxCollateralHashes } from './collateral-hashes.js';
+import { MAA_TEE_NAME, type AttestRequest } from './types.js';
+
+export type ClaimMap = Record<string, unknown>;
+
+const ZERO = /^0*$/;
+
+function confideVerdict(c: Claims): ClaimMap {
+  return {
+    'x-confide-tcb-status': c.tcbStatus,
+    'x-confide-advisory-ids': [...c.advisoryIds],
+    'x-confide-collateral-expired': c.collateralExpired,
+  };
+}
+
+function sgxClaims(c: Claims, req: AttestRequest, collateral: SgxCollateralHashes | undefined): ClaimMap {
+  const sgx = (c.sgx ?? {}) as Record<string, unknown>;
+  const out: ClaimMap = {
+    'x-ms-sgx-is-debuggable': c.debug,
+    'x-ms-sgx-mrenclave': c.measurement,
+    'x-ms-sgx-mrsigner': c.signer,
+    'x-ms-sgx-product-id': c.productId,
+    'x-ms-sgx-svn': c.svn,
+    'x-ms-sgx-report-data': c.reportData,
+  };
+  if (req.runtimeData) out['x-ms-sgx-ehd'] = toBase64Url(req.runtimeData.bytes);
+  if (collateral) out['x-ms-sgx-collateral'] = { ...collateral };
+  // The KSS fields mean something only when the enclave uses them (or initTimeData binds to the config ID).
+  const kss = [sgx['configId'], sgx['isvExtProdId'], sgx['isvFamilyId']].some((v) => typeof v === 'string' && !ZERO.test(v)) || sgx['configSvn'] !== 0;
+  if (kss || req.initTimeData) {
+    out['x-ms-sgx-config-id'] = sgx['configId'];
+    out['x-ms-sgx-config-svn'] = sgx['configSvn'];
+    out['x-ms-sgx-isv-extended-product-id'] = sgx['isvExtProdId'];
+    out['x-ms-sgx-isv-family-id'] = sgx['isvFamilyId'];
+  }
+  return out;
+}
+
+/** The deprecated `$`-names the 1.0 default SGX policy used, as incoming claims only. */
+function sgxLegacyIncoming(m: ClaimMap): ClaimMap {
+  return {
+    '$is-debuggable': m['x-ms-sgx-is-debuggable'],
+    '$sgx-mrsigner': m['x-ms-sgx-mrsigner'],
+    '$sgx-mrenclave': m['x-ms-sgx-mrenclave'],
+    '$product-id': m['x-ms-sgx-product-id'],
+    '$svn': m['x-ms-sgx-svn'],
+    '$tee': m['x-ms-attestation-type'],
+  };
+}
+
+function snpClaims(c: Claims): ClaimMap {
+  const s = c.sevSnp as unknown as SevSnpClaims;
+  const tcb: SnpTcb = s.reportedTcb;
+  return {
+    'x-ms-sevsnpvm-authorkeydigest': s.authorKeyDigest,
+    'x-ms-sevsnpvm-bootloader-svn': tcb.bootloader,
+    'x-ms-sevsnpvm-familyId': s.familyId,
+    'x-ms-sevsnpvm-guestsvn': s.guestSvn,
+    'x-ms-sevsnpvm-hostdata': s.hostData,
+    'x-ms-sevsnpvm-idkeydigest': s.idKeyDigest,
+    'x-ms-sevsnpvm-imageId': s.imageId,
+    'x-ms-sevsnpvm-is-debuggable': c.debug,
+    'x-ms-sevsnpvm-launchmeasurement': c.measurement,
+    'x-ms-sevsnpvm-microcode-svn': tcb.microcode,
+    'x-ms-sevsnpvm-migration-allowed': s.policy.migrateMa,
+    'x-ms-sevsnpvm-reportdata': c.reportData,
+    'x-ms-sevsnpvm-reportid': s.reportId,
+    'x-ms-sevsnpvm-smt-allowed': s.policy.smt,
+    'x-ms-sevsnpvm-snpfw-svn': tcb.snp,
+    'x-ms-sevsnpvm-tee-svn': tcb.tee,
+    'x-ms-sevsnpvm-vmpl': s.vmpl,
+  };
+}
+
+function tdxClaims(c: Claims): ClaimMap {
+  const t = (c.tdx ?? {}) as Record<string, unknown>;
+  const flags = (t['tdAttributesDecoded'] ?? {}) as Record<string, boolean>;
+  const rtmrs = (t['rtmrs'] ?? []) as string[];
+  return {
+    eat_profile: 'https://aka.ms/maa-eat-profile-tdxvm',
+    dbgstat: c.debug ? 'enabled' : 'disabled-since-boot',
+    intuse: 'generic',
+    tdx_mrsignerseam: t['mrSignerSeam'],
+    tdx_mrseam: t['mrSeam'],
+    tdx_mrtd: c.measurement,
+    tdx_mrconfigid: t['mrConfigId'],
+    tdx_mrowner: t['mrOwner'],
+    tdx_mrownerconfig: t['mrOwnerConfig'],
+    tdx_rtmr0: rtmrs[0],
+    tdx_rtmr1: rtmrs[1],
+    tdx_rtmr2: rtmrs[2],
+    tdx_rtmr3: rtmrs[3],
+    tdx_report_data: c.reportData,
+    tdx_seam_attributes: t['seamAttributes'],
+    tdx_td_attributes: t['tdAttributes'],
+    tdx_td_attributes_debug: flags['debug'] ?? c.debug,
+    tdx_td_attributes_septve_disable: flags['septVeDisable'],
+    tdx_td_attributes_protection_keys: flags['pks'],
+    tdx_td_attributes_key_locker: flags['kl'],
+    tdx_td_attributes_perfmon: flags['perfmon'],
+    tdx_tee_tcb_svn: t['teeTcbSvn'],
+    tdx_xfam: t['xfam'],
+    attester_tcb_status: c.tcbStatus,
+    attester_advisory_ids: [...c.advisoryIds],
+  };
+}
+
+function simClaims(c: Claims): ClaimMap {
+  return {
+    'x-ms-sim-is-debuggable': c.debug,
+    'x-ms-sim-measurement': c.measurement,
+    ...(c.signer !== undefined ? { 'x-ms-sim-signer': c.signer } : {}),
+    ...(c.productId !== undefined ? { 'x-ms-sim-product-id': c.productId } : {}),
+    ...(c.svn !== undefined ? { 'x-ms-sim-svn': c.svn } : {}),
+    'x-ms-sim-reportdata': c.reportData,
+  };
+}
+
+function dropUndefined(m: ClaimMap): ClaimMap {
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined));
+}
+
+/** The claims MAA derives from verified evidence and the request (everything but policy output and JWT fields). */
+export function evidenceClaims(c: Claims, req: AttestRequest, collateral?: SgxCollateralHashes): ClaimMap {
+  const common: ClaimMap = { 'x-ms-attestation-type': MAA_TEE_NAME[req.type] };
+  let specific: ClaimMap;
+  switch (req.type) {
+    case 'SgxEnclave':
+    case 'OpenEnclave':
+      specific = sgxClaims(c, req, collateral);
+      break;
+    case 'SevSnpVm':
+      specific = snpClaims(c);
+      break;
+    case 'TdxVm':
+      specific = tdxClaims(c);
+      break;
+    case 'Simulated':
+      specific = simClaims(c);
+      break;
+  }
+  const data: ClaimMap = {};
+  if (req.runtimeData?.dataType === 'JSON') data['x-ms-runtime'] = req.runtimeData.json;
+  if (req.initTimeData?.dataType === 'JSON') data['x-ms-inittime'] = req.initTimeData.json;
+  return dropUndefined({ ...common, ...specific, ...data, ...confideVerdict(c) });
+}
+
+/**
+ * The incoming claim set the policy sees: every evidence claim with issuer AttestationService;
+ * a list becomes one claim per element (a set, as MAA's multi-valued claims), an object its JSON
+ * text. SGX also gets the `$`-aliases of policy version 1.0.
+ */
+export function incomingClaims(m: ClaimMap, req: AttestRequest): IncomingClaim[] {
+  const all = req.type === 'SgxEnclave' || req.type === 'OpenEnclave' ? { ...m, ...dropUndefined(sgxLegacyIncoming(m)) } : m;
+  const out: IncomingClaim[] = [];
+  for (const [type, value] of Object.entries(all)) {
+    // Caller JSON is one claim holding its JSON text, whatever its shape (policy 1.2 reads it with JmesPath).
+    if (type === 'x-ms-runtime' || type === 'x-ms-inittime') out.push({ type, value: JSON.stringify(value), issuer: 'AttestationService' });
+    else if (Array.isArray(value)) for (const v of value) out.push({ type, value: v, issuer: 'AttestationService' });
+    else out.push({ type, value, issuer: 'AttestationService' });
+  }
+  if (req.nonce !== undefined) out.push({ type: 'nonce', value: req.nonce, issuer: 'AttestationService' });
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * Validates an attest request body as the MAA REST API defines it (2020-10-01 through 2025-06-01)
+ * and decodes its base64url fields. Every failure is a 400 naming the field.
+ */
+import { ConfideError, fromBase64, isConfideError } from '@confide/core';
+import type { AttestationType, AttestRequest, MaaData } from './types.js';
+import { decodeSnpEnvelope } from './snp-envelope.js';
+
+/** The body field that carries the evidence, per endpoint (REST spec: AttestSgxEnclaveRequest.quote, AttestOpenEnclaveRequest.report, ...). */
+export const EVIDENCE_FIELD: Record<AttestationType, readonly string[]> = {
+  SgxEnclave: ['quote'],
+  OpenEnclave: ['report'],
+  SevSnpVm: ['report'],
+  TdxVm: ['quote'],
+  // Confide's own endpoint: either name, so SDK helpers for SGX and OE both fit.
+  Simulated: ['quote', 'report'],
+};
+
+/** Strict: JSON data must be UTF-8, so a stray byte is refused rather than replaced. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+const BASE64URL = /^[A-Za-z0-9_\-+/]*={0,2}$/;
+
+function invalid(message: string, field: string): ConfideError {
+  return new ConfideError('ERR_VALIDATION', message, { details: { field } });
+}
+
+/** Decodes base64url (or base64), with or without padding. Throws ERR_VALIDATION naming the field. */
+export function decodeBase64Field(value: unknown, field: string): Uint8Array {
+  if (typeof value !== 'string') throw invalid(`${field} must be a base64url string`, field);
+  const text = value.trim();
+  if (!BASE64URL.test(text)) throw invalid(`${field} is not base64url`, field);
+  try {
+    return fromBase64(text);
+  } catch (err) {
+    if (isConfideError(err)) throw invalid(`${field} is not base64url`, field);
+    throw err;
+  }
+}
+
+function decodeData(value: unknown, field: string): MaaData | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`${field} must be an object { data, dataType }`, field);
+  const o = value as Record<string, unknown>;
+  const bytes = decodeBase64Field(o['data'], `${field}.data`);
+  const dataType = o['dataType'] ?? 'Binary';
+  if (dataType !== 'Binary' && dataType !== 'JSON') throw invalid(`${field}.dataType must be "Binary" or "JSON"`, `${field}.dataType`);
+  if (dataType === 'Binary') return { bytes, dataType };
+  let json: unknown;
+  try {
+    json = JSON.parse(UTF8.decode(bytes));
+  } catch {
+    throw invalid(`${field}.data has dataType JSON but is not UTF-8 JSON`, `${field}.data`);
+  }
+  return { bytes, dataType, json };
+}
+
+function decodeNonce(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  // The Microsoft SEV-SNP sidecar sends a JSON number (uint64); the spec says string.
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return value;
+  throw invalid('nonce must be a string or a number', 'nonce');
+}
+
+/**
+ * Validates and decodes one attest request body for `type`.
+ * Throws ERR_VALIDATION (a field missing, of the wrong type or not base64url),
+ * ERR_EVIDENCE_MALFORMED (a SevSnpVm report envelope that is not the documented JSON).
+ */
+export function parseAttestRequest(type: AttestationType, body: unknown): AttestRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid('the request body must be a JSON object', 'body');
+  const o = body as Record<string, unknown>;
+  const fields = EVIDENCE_FIELD[type];
+  const field = fields.find((f) => o[f] !== undefined && o[f] !== null);
+  if (field === undefined) throw invalid(`${fields.join(' or ')} is required for /attest/${type}`, fields[0]!);
+  const raw = decodeBase64Field(o[field], field);
+  if (raw.length === 0) throw invalid(`${field} is empty`, field);
+
+  const request: AttestRequest = { type, evidence: raw };
+  if (type === 'SevSnpVm') {
+    const envelope = decodeSnpEnvelope(raw);
+    request.evidence = envelope.report;
+    if (envelope.vcekChainPem !== undefined) request.vcekChainPem = envelope.vcekChainPem;
+    if (envelope.endorsements !== undefined) request.endorsements = envelope.endorsements;
+  }
+  const runtimeData = decodeData(o['runtimeData'], 'runtimeData');
+  if (runtimeData) request.runtimeData = runtimeData;
+  const initTimeData = decodeData(o['initTimeData'], 'initTimeData');
+  if (initTimeData) request.initTimeData = initTimeData;
+  const nonce = decodeNonce(o['nonce']);
+  if (nonce !== undefined) request.nonce = nonce;
+  const draft = o['draftPolicyForAttestation'];
+  if (draft !== undefined && draft !== null) {
+    if (typeof draft !== 'string' || draft.trim() === '') throw invalid('draftPolicyForAttestation must be a non-empty string', 'draftPolicyForAttestation');
+    request.draftPolicy = draft;
+  }
+  return request;
+}

@@ -1,0 +1,137 @@
+/**
+ * The attestation service behind POST /attest/{type}: validate the request, verify the evidence
+ * with the configured collateral at the service clock, check the data bindings, evaluate the
+ * policy, and issue a token (signed, or unsigned for a draft policy). No HTTP types here.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConfideError, toHex, type Clock } from '@confide/core';
+import {
+  collateralItemsFromBytes,
+  combineCollateral,
+  memoryCollateral,
+  stripOpenEnclaveHeader,
+  verifyEvidence,
+  type Claims,
+  type CollateralProvider,
+  type TrustAnchors,
+  type VerifyContext,
+} from '@confide/evidence';
+import { evaluatePolicy, parsePolicy, policyHash, type PolicyResult } from '@confide/policy';
+import type { SettingsRepository } from '@confide/store';
+import { utf8 } from '@confide/core';
+import { assertInitTimeBinding, bindsInitTimeData, dataDigest } from './binding.js';
+import { recordingProvider, sgxCollateralHashes, type SgxCollateralHashes } from './collateral-hashes.js';
+import { evidenceClaims, incomingClaims, type ClaimMap } from './maa-claims.js';
+import { currentPolicy } from './policy-store.js';
+import { parseAttestRequest } from './request.js';
+import { TEE_OF, type AttestationType, type AttestRequest } from './types.js';
+
+/** What the service needs from the token service (services/attestation/tokens). */
+export interface AttestationTokenIssuer {
+  /** Signs a JWT over exactly this payload. */
+  sign(payload: Record<string, unknown>): Promise<string>;
+  /** An `alg: none` JWT over exactly this payload (draft policies). */
+  unsigned(payload: Record<string, unknown>): string | Promise<string>;
+}
+
+export interface AttestationServiceOptions {
+  settings: SettingsRepository;
+  tokens: AttestationTokenIssuer;
+  /** Collateral for every verification; a SevSnpVm request's own VCEK chain is tried first. */
+  collateral: CollateralProvider;
+  /** Verification time and token times. */
+  clock: Clock;
+  /** The `iss` claim: the instance's external base URL, no trailing slash. */
+  issuer: () => string;
+  /** Token lifetime in seconds (a policy's report_validity_in_minutes overrides it). */
+  tokenLifetime: number;
+  /** Public keys of the simulation keys whose evidence /attest/Simulated accepts; undefined disables the endpoint. */
+  simulationKeys?: () => Promise<ReadonlyArray<CryptoKey | Uint8Array>>;
+  trustAnchors?: TrustAnchors;
+}
+
+export interface AttestationService {
+  /** Attests `body` posted to /attest/{type}; resolves to the token. Throws ConfideError (4xx) for every bad input. */
+  attest(type: AttestationType, body: unknown): Promise<{ token: string }>;
+}
+
+interface Verified {
+  claims: Claims;
+  collateral: SgxCollateralHashes | undefined;
+}
+
+function collateralFor(req: AttestRequest, base: CollateralProvider): CollateralProvider {
+  if (req.vcekChainPem === undefined) return base;
+  const items = collateralItemsFromBytes(utf8(req.vcekChainPem));
+  if (!items || items.length === 0) {
+    throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'VcekCertChain holds no PEM certificates', { details: { field: 'report.VcekCertChain' } });
+  }
+  return combineCollateral(memoryCollateral(items), base);
+}
+
+/** Folds policy-issued claims into the token body: one value stays a value, several become a list. */
+function issuedClaims(result: PolicyResult): ClaimMap {
+  const out: Record<string, unknown[]> = {};
+  for (const c of result.issued) (out[c.type] ??= []).push(c.value);
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+}
+
+function lifetimeSeconds(result: PolicyResult, fallback: number): number {
+  const minutes = result.properties['report_validity_in_minutes'];
+  return typeof minutes === 'number' && minutes > 0 ? minutes * 60 : fallback;
+}
+
+/** Builds the service. */
+export function createAttestationService(options: AttestationServiceOptions): AttestationService {
+  async function verify(req: AttestRequest): Promise<Verified> {
+    if (req.initTimeData && !bindsInitTimeData(req.type)) {
+      throw new ConfideError('ERR_VALIDATION', `initTimeData cannot be bound to ${req.type} evidence`, { details: { field: 'initTimeData' } });
+    }
+    const recorder = recordingProvider(collateralFor(req, options.collateral));
+    const ctx: VerifyContext = { clock: options.clock, collateral: recorder.provider };
+    if (options.trustAnchors) ctx.trustAnchors = options.trustAnchors;
+    if (req.runtimeData) ctx.expectedReportData = await dataDigest(req.runtimeData);
+    if (req.type === 'Simulated') ctx.simulationKeys = options.simulationKeys ? await options.simulationKeys() : [];
+    const claims = await verifyEvidence(req.evidence, { tee: TEE_OF[req.type] }, ctx);
+    if (req.initTimeData) await assertInitTimeBinding(req.type, claims, req.initTimeData);
+    const intel = recorder.intel();
+    const collateral = claims.tee === 'sgx' && intel ? await sgxCollateralHashes(stripOpenEnclaveHeader(req.evidence), intel) : undefined;
+    return { claims, collateral };
+  }
+
+  return {
+    async attest(type, body) {
+      if (type === 'Simulated' && !options.simulationKeys) {
+        throw new ConfideError('ERR_NOT_FOUND', 'simulated evidence is accepted in dev mode only; this instance runs in production mode');
+      }
+      const req = parseAttestRequest(type, body);
+      // The policy is read before the evidence is verified, so a broken draft fails fast.
+      const policyText = req.draftPolicy ?? (await currentPolicy(options.settings, type)).text;
+      const policy = parsePolicy(policyText);
+      const { claims, collateral } = await verify(req);
+      const fromEvidence = evidenceClaims(claims, req, collateral);
+      const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));
+      if (!result.authorized) {
+        throw new ConfideError('ERR_POLICY_DENIED', `the ${req.draftPolicy ? 'draft' : 'attestation'} policy for ${type} did not authorize the evidence`);
+      }
+
+      const now = Math.floor(options.clock.now().getTime() / 1000);
+      const tcbIdentifier = result.properties['x-ms-sgx-tcbidentifier'];
+      const payload: Record<string, unknown> = {
+        ...issuedClaims(result),
+        ...fromEvidence,
+        ...(claims.tee === 'sgx' && tcbIdentifier !== undefined ? { 'x-ms-sgx-tcbidentifier': tcbIdentifier } : {}),
+        'x-ms-policy-hash': await policyHash(policyText),
+        'x-ms-ver': '1.0',
+        ...(req.nonce !== undefined ? { nonce: req.nonce } : {}),
+        iat: now,
+        nbf: now,
+        exp: now + lifetimeSeconds(result, options.tokenLifetime),
+        iss: options.issuer(),
+        jti: toHex(randomBytes(32)),
+      };
+      const token = req.draftPolicy ? await options.tokens.unsigned(payload) : await options.tokens.sign(payload);
+      return { token };
+    },
+  };
+}
