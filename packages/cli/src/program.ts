@@ -7,6 +7,7 @@ import { serveCommand } from './commands/serve.js';
 import { configCommand } from './commands/config.js';
 import { docsCommand } from './commands/docs.js';
 import { verifyCommand } from './commands/verify.js';
+import { simCommand } from './commands/sim.js';
 
 const EXIT_HELP = `
 Exit codes: 0 ok, 1 usage or configuration error, 2 verification failed or denied, 3 server or I/O error.
@@ -25,6 +26,7 @@ export function buildProgram(): { program: Command; output: () => Output } {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   serveCommand(program, output);
   verifyCommand(program, output);
+  simCommand(program, output);
   configCommand(program, output);
   docsCommand(program);
   const everyCommand = (cmd: Command): Command[] => cmd.commands.flatMap((c) => [c, ...everyCommand(c)]);

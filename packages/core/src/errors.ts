@@ -43,6 +43,12 @@ export const ERROR_CODES = {
   ERR_POLICY_INVALID: { status: 400, expose: true, summary: 'The attestation policy parses but is not valid for its version (section, action, function or identifier).' },
   ERR_POLICY_EVALUATION_FAILED: { status: 400, expose: true, summary: 'A policy rule failed while it was evaluated (bad function argument, JSON or JMESPath query).' },
   ERR_POLICY_DENIED: { status: 400, expose: true, summary: 'The attestation policy authorization rules did not permit the evidence.' },
+  // coordinator: sealing, recovery, audit log
+  ERR_SEAL_KEY_UNAVAILABLE: { status: 503, expose: true, summary: 'The seal key cannot be obtained (missing or unreadable); the coordinator needs recovery.' },
+  ERR_RECOVERY_KEYS_INVALID: { status: 400, expose: true, summary: 'RecoveryKeys or RecoveryThreshold cannot be used: not an RSA public key of 2048 bits or more, or a threshold out of range.' },
+  ERR_RECOVERY_SHARE_INVALID: { status: 400, expose: true, summary: 'A recovery share does not belong to the named recovery key, or is malformed.' },
+  ERR_RECOVERY_SHARE_DUPLICATE: { status: 409, expose: true, summary: 'A recovery share for this recovery key was already accepted.' },
+  ERR_AUDIT_LOG_INVALID: { status: 400, expose: true, summary: 'An audit log breaks its sequence, hash chain or signatures (details give the first bad seq).' },
 } as const satisfies Record<string, { status: number; expose: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,10 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { systemClock, type Clock } from '@confide/core';
+import { emptyCollateral, type CollateralProvider, type TrustAnchors } from '@confide/evidence';
 import type { Store } from '@confide/store';
 import { installProblemHandlers } from './plugins/problem.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { healthRoutes } from './routes/system/health.js';
+import { maaRoutes } from './routes/maa/index.js';
+import { createAttestationService } from './services/attestation/index.js';
+import type { TokenService } from './services/attestation/tokens/index.js';
 import { VERSION } from './version.js';
 
 export interface AppOptions {
@@ -16,6 +21,20 @@ export interface AppOptions {
   /** pino options or false; logs never include headers, bodies or secrets. */
   logger?: FastifyServerOptions['logger'];
   https?: { key: string | Buffer; cert: string | Buffer } | undefined;
+  /** The MAA-compatible attestation surface; absent, its routes are not registered. */
+  attestation?: AttestationAppOptions | undefined;
+}
+
+export interface AttestationAppOptions {
+  tokens: TokenService;
+  /** Collateral for evidence verification (default: none, so hardware evidence fails ERR_COLLATERAL_MISSING). */
+  collateral?: CollateralProvider | undefined;
+  /** Verification time (default: the system clock; tests pin it for real vectors). */
+  clock?: Clock | undefined;
+  /** Simulation public keys for /attest/Simulated; absent (production), the endpoint answers 404. */
+  simulationKeys?: (() => Promise<ReadonlyArray<CryptoKey | Uint8Array>>) | undefined;
+  /** Replaces the pinned vendor roots (tests only). */
+  trustAnchors?: TrustAnchors | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -40,5 +59,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installProblemHandlers(app);
   await registerOpenApi(app, VERSION);
   await app.register(healthRoutes, { store: options.store });
+  const att = options.attestation;
+  if (att) {
+    const service = createAttestationService({
+      settings: options.store.settings,
+      tokens: att.tokens,
+      collateral: att.collateral ?? emptyCollateral,
+      clock: att.clock ?? systemClock,
+      ...(att.simulationKeys ? { simulationKeys: att.simulationKeys } : {}),
+      ...(att.trustAnchors ? { trustAnchors: att.trustAnchors } : {}),
+    });
+    await app.register(maaRoutes, { service, tokens: att.tokens });
+  }
   return app;
 }

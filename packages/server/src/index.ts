@@ -1,5 +1,6 @@
-export { buildApp, type AppOptions } from './app.js';
-export { startServer, type RunningServer } from './serve.js';
+export { buildApp, type AppOptions, type AttestationAppOptions } from './app.js';
+export { startServer, type RunningServer, type StartOptions } from './serve.js';
+export { createAttestationService, DEFAULT_POLICIES, policyKey, type AttestationService, type AttestationType } from './services/attestation/index.js';
 export { CONFIG_SCHEMA, type Config, type ConfigKey } from './config/schema.js';
 export { loadConfig, type ConfigSources, type ConfigOrigin } from './config/load.js';
 export { renderConfigDocs } from './docs/render-config.js';

@@ -6,8 +6,12 @@ import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConfideError } from '@confide/core';
+import type { CollateralProvider } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
 import { buildApp } from './app.js';
+import { openSeal } from './seal/index.js';
+import { createTokenService } from './services/attestation/tokens/index.js';
+import { loadSimulationKey } from './sim/index.js';
 import type { Config } from './config/schema.js';
 import { loggerOptions } from './logger.js';
 import { ensureLocalCa } from './tls/local-ca.js';
@@ -39,9 +43,17 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+export interface StartOptions {
+  /** Collateral for evidence verification, built by the caller from `collateral` / `collateralOnline`. */
+  collateral?: CollateralProvider | undefined;
+}
+
 /** Throws ERR_DATA_DIR_UNUSABLE, ERR_PORT_IN_USE, ERR_STORE_UNAVAILABLE, ERR_CONFIG_INVALID. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const dataDir = prepareDataDir(config.dataDir);
+  const seal = openSeal({ dataDir, mode: config.mode, keyFile: config.seal.keyFile });
+  // Simulated evidence exists in dev mode only; production never loads (or creates) the key.
+  const simulationKey = config.mode === 'dev' ? await loadSimulationKey(dataDir, { create: true }) : undefined;
   let caCertPath: string | undefined;
   let tls: { key: Buffer; cert: Buffer };
   if (config.tls.cert && config.tls.key) {
@@ -59,9 +71,22 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
 
   const store = openSqliteStore(config.database ?? join(dataDir, 'confide.sqlite'));
+  // Without attestation.issuer the issuer is the listen URL, known for sure only once listening (port 0).
+  let issuer = config.attestation.issuer ?? `https://${displayHost(config.host)}:${config.port}`;
   let app: FastifyInstance;
   try {
-    app = await buildApp({ store, bodyLimit: config.bodyLimit, logger: loggerOptions(config.logLevel), https: tls });
+    const tokens = await createTokenService({ store, seal, issuer: () => issuer, tokenLifetimeSeconds: config.attestation.tokenLifetime });
+    app = await buildApp({
+      store,
+      bodyLimit: config.bodyLimit,
+      logger: loggerOptions(config.logLevel),
+      https: tls,
+      attestation: {
+        tokens,
+        collateral: options.collateral,
+        ...(simulationKey ? { simulationKeys: async () => [simulationKey.spki] } : {}),
+      },
+    });
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await store.close();
@@ -75,6 +100,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `https://${displayHost(config.host)}:${port}`;
+  if (config.attestation.issuer === undefined) issuer = url;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

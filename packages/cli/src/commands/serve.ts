@@ -1,12 +1,22 @@
 /** `confide serve`: every service on one HTTPS listener. */
 import type { Command } from 'commander';
-import { loadConfig, startServer } from '@confide/server';
+import { combineCollateral, emptyCollateral, onlineCollateral, type CollateralProvider } from '@confide/evidence';
+import { loadConfig, startServer, type Config } from '@confide/server';
+import { loadCollateral } from '../collateral/load-files.js';
 import type { Output } from '../output.js';
 import { addConfigFlags, configFlags } from './config-flags.js';
 
 const DEV_WARNING =
   'WARNING: dev mode. A generated local CA, the simulated TEE and permissive defaults are enabled. ' +
   'Never use dev mode for real secrets; start with --mode production.';
+
+/** Offline files first, then (when enabled) Intel PCS / AMD KDS. Throws ERR_INPUT_UNREADABLE naming a bad file. */
+async function collateralProvider(config: Config): Promise<CollateralProvider> {
+  const providers: CollateralProvider[] = [];
+  if (config.collateral && config.collateral.length > 0) providers.push(await loadCollateral(config.collateral));
+  if (config.collateralOnline) providers.push(onlineCollateral());
+  return providers.length === 0 ? emptyCollateral : combineCollateral(...providers);
+}
 
 export function serveCommand(program: Command, output: () => Output): void {
   addConfigFlags(
@@ -17,7 +27,7 @@ export function serveCommand(program: Command, output: () => Output): void {
     const out = output();
     const { config } = loadConfig({ file: opts['config'] as string | undefined, env: process.env, flags: configFlags(opts) });
     if (config.mode === 'dev') out.note(DEV_WARNING);
-    const server = await startServer(config);
+    const server = await startServer(config, { collateral: await collateralProvider(config) });
     // Signal handlers go in before the listening line is printed: whoever reads that line may
     // signal at once, and a signal with no listener kills the process without a clean close.
     let stopping = false;

@@ -6,6 +6,8 @@ import { emptyCollateral, verifyEvidence, type Claims, type TeeType, type TrustA
 import { loadCollateral } from '../collateral/load-files.js';
 import type { Output } from '../output.js';
 import { readTrustAnchors } from './trust-anchors.js';
+import { readSimulationKeys } from '../sim/trusted-keys.js';
+import { SIM_WARNING } from '../sim/dev-only.js';
 
 interface VerifyOptions {
   tee: 'auto' | TeeType;
@@ -13,6 +15,8 @@ interface VerifyOptions {
   at?: string;
   reportData?: string;
   roots?: string;
+  simKey: string[];
+  dataDir?: string;
   mode: string;
 }
 
@@ -84,9 +88,9 @@ function summary(claims: Claims): string {
 export function verifyCommand(program: Command, output: () => Output): void {
   program
     .command('verify')
-    .description('Verify TEE evidence (Intel SGX/TDX quote, AMD SEV-SNP report; binary, hex or base64) and print its claims.')
+    .description('Verify TEE evidence (Intel SGX/TDX quote, AMD SEV-SNP report, simulated evidence; binary, hex or base64) and print its claims.')
     .argument('<file>', 'evidence file, or - for standard input')
-    .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp']).default('auto'))
+    .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'sim']).default('auto'))
     .option(
       '--collateral <path>',
       'collateral: a directory in the offline layout (docs/collateral.md), a dcap-qvl JSON file, or a VCEK/VLEK certificate or PEM chain; repeatable',
@@ -96,6 +100,8 @@ export function verifyCommand(program: Command, output: () => Output): void {
     .option('--at <time>', 'verify as of this time (ISO-8601 or Unix seconds); default now')
     .option('--report-data <hex>', 'demand this report data (1..64 bytes, compared with the leading bytes)')
     .option('--roots <dir>', 'replace the pinned vendor roots with the certificates in this directory (testing only; refused in production mode)')
+    .option('--sim-key <file>', 'trust simulated evidence signed by this simulation public key (PEM; `confide sim key`); repeatable; dev only', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--data-dir <dir>', "trust simulated evidence signed by this data directory's simulation key; dev only")
     .addOption(new Option('--mode <mode>', 'dev or production').choices(['dev', 'production']).env('CONFIDE_MODE').default('dev'))
     .addHelpText(
       'after',
@@ -109,6 +115,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
       const at = parseAt(opts.at);
       const expectedReportData = parseReportData(opts.reportData);
       const trustAnchors: TrustAnchors | undefined = opts.roots === undefined ? undefined : await readTrustAnchors(opts.roots);
+      const simulationKeys = await readSimulationKeys(opts);
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
       const evidence = await readEvidence(file);
       const claims = await verifyEvidence(
@@ -119,8 +126,10 @@ export function verifyCommand(program: Command, output: () => Output): void {
           collateral,
           ...(expectedReportData ? { expectedReportData } : {}),
           ...(trustAnchors ? { trustAnchors } : {}),
+          ...(simulationKeys ? { simulationKeys } : {}),
         },
       );
+      if (claims.tee === 'sim') out.note(SIM_WARNING);
       out.result({ ok: true, claims }, summary(claims));
     });
 }

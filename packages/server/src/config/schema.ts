@@ -113,6 +113,51 @@ export const CONFIG_SCHEMA = [
     flag: '--shutdown-timeout',
     description: 'Milliseconds that in-flight requests get to finish after SIGTERM or SIGINT before connections are closed.',
   },
+  {
+    key: 'collateral',
+    type: 'list',
+    default: undefined,
+    env: 'CONFIDE_COLLATERAL',
+    flag: '--collateral',
+    description:
+      'Offline collateral for evidence verification: directories in the offline layout (docs/collateral.md), dcap-qvl JSON files, or VCEK/VLEK certificates and PEM chains; comma-separated, the same forms `confide verify --collateral` takes.',
+  },
+  {
+    key: 'collateralOnline',
+    type: 'boolean',
+    default: false,
+    env: 'CONFIDE_COLLATERAL_ONLINE',
+    flag: '--collateral-online',
+    description: 'Fetch collateral Intel PCS and AMD KDS do not find in the offline files (tried after them), with a cache.',
+  },
+  {
+    key: 'attestation.issuer',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_ATTESTATION_ISSUER',
+    flag: '--attestation-issuer',
+    description: 'The `iss` of attestation tokens and base of their `jku`: the externally visible base URL, no trailing slash. Default: the listen URL.',
+  },
+  {
+    key: 'attestation.tokenLifetime',
+    type: 'integer',
+    min: 60,
+    max: 7 * 24 * 3600,
+    default: 8 * 3600,
+    env: 'CONFIDE_ATTESTATION_TOKEN_LIFETIME',
+    flag: '--attestation-token-lifetime',
+    description: 'Seconds from `iat` to `exp` of attestation tokens (MAA issues 8 hours); a policy\'s report_validity_in_minutes overrides it.',
+  },
+  {
+    key: 'seal.keyFile',
+    type: 'path',
+    default: undefined,
+    env: 'CONFIDE_SEAL_KEY_FILE',
+    flag: '--seal-key-file',
+    description:
+      'File with the 32-byte key that seals key material at rest (raw, 64 hex characters or base64). When absent in dev mode, one is generated in the data directory.',
+    devOnly: (value) => (value === undefined ? 'production mode needs seal.keyFile; the generated seal key is for development only' : undefined),
+  },
 ] as const satisfies readonly ConfigKey[];
 
 /** The validated configuration passed down from start; nothing reads process.env later. */
@@ -126,4 +171,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimit: number;
   shutdownTimeout: number;
+  collateral: string[] | undefined;
+  collateralOnline: boolean;
+  attestation: { issuer: string | undefined; tokenLifetime: number };
+  seal: { keyFile: string | undefined };
 }

@@ -3,8 +3,7 @@
  * with the configured collateral at the service clock, check the data bindings, evaluate the
  * policy, and issue a token (signed, or unsigned for a draft policy). No HTTP types here.
  */
-import { randomBytes } from 'node:crypto';
-import { ConfideError, toHex, type Clock } from '@confide/core';
+import { ConfideError, utf8, type Clock } from '@confide/core';
 import {
   collateralItemsFromBytes,
   combineCollateral,
@@ -18,7 +17,6 @@ import {
 } from '@confide/evidence';
 import { evaluatePolicy, parsePolicy, policyHash, type PolicyResult } from '@confide/policy';
 import type { SettingsRepository } from '@confide/store';
-import { utf8 } from '@confide/core';
 import { assertInitTimeBinding, bindsInitTimeData, dataDigest } from './binding.js';
 import { recordingProvider, sgxCollateralHashes, type SgxCollateralHashes } from './collateral-hashes.js';
 import { evidenceClaims, incomingClaims, type ClaimMap } from './maa-claims.js';
@@ -26,12 +24,12 @@ import { currentPolicy } from './policy-store.js';
 import { parseAttestRequest } from './request.js';
 import { TEE_OF, type AttestationType, type AttestRequest } from './types.js';
 
-/** What the service needs from the token service (services/attestation/tokens). */
+/** What the service needs from the token service (tokens/): it adds iat, nbf, exp, iss and jti. */
 export interface AttestationTokenIssuer {
-  /** Signs a JWT over exactly this payload. */
-  sign(payload: Record<string, unknown>): Promise<string>;
-  /** An `alg: none` JWT over exactly this payload (draft policies). */
-  unsigned(payload: Record<string, unknown>): string | Promise<string>;
+  /** Signs an RS256 JWT over the payload plus the JWT times. */
+  sign(payload: object, options?: { lifetimeSeconds?: number | undefined }): Promise<string>;
+  /** An `alg: none` JWT (draft policies). */
+  unsigned(payload: object, options?: { lifetimeSeconds?: number | undefined }): string;
 }
 
 export interface AttestationServiceOptions {
@@ -39,12 +37,8 @@ export interface AttestationServiceOptions {
   tokens: AttestationTokenIssuer;
   /** Collateral for every verification; a SevSnpVm request's own VCEK chain is tried first. */
   collateral: CollateralProvider;
-  /** Verification time and token times. */
+  /** The verification time (token times come from the token service's clock). */
   clock: Clock;
-  /** The `iss` claim: the instance's external base URL, no trailing slash. */
-  issuer: () => string;
-  /** Token lifetime in seconds (a policy's report_validity_in_minutes overrides it). */
-  tokenLifetime: number;
   /** Public keys of the simulation keys whose evidence /attest/Simulated accepts; undefined disables the endpoint. */
   simulationKeys?: () => Promise<ReadonlyArray<CryptoKey | Uint8Array>>;
   trustAnchors?: TrustAnchors;
@@ -69,16 +63,20 @@ function collateralFor(req: AttestRequest, base: CollateralProvider): Collateral
   return combineCollateral(memoryCollateral(items), base);
 }
 
+/** Claims the service sets itself; a policy that issues one of these names does not override it. */
+const RESERVED = new Set(['iat', 'nbf', 'exp', 'iss', 'jti', 'x-ms-ver', 'x-ms-policy-hash', 'nonce']);
+
 /** Folds policy-issued claims into the token body: one value stays a value, several become a list. */
 function issuedClaims(result: PolicyResult): ClaimMap {
   const out: Record<string, unknown[]> = {};
-  for (const c of result.issued) (out[c.type] ??= []).push(c.value);
+  for (const c of result.issued) if (!RESERVED.has(c.type)) (out[c.type] ??= []).push(c.value);
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
 }
 
-function lifetimeSeconds(result: PolicyResult, fallback: number): number {
+/** A policy's report_validity_in_minutes, in seconds; the token service clamps it to its maximum. */
+function policyLifetime(result: PolicyResult): number | undefined {
   const minutes = result.properties['report_validity_in_minutes'];
-  return typeof minutes === 'number' && minutes > 0 ? minutes * 60 : fallback;
+  return typeof minutes === 'number' && minutes > 0 ? minutes * 60 : undefined;
 }
 
 /** Builds the service. */
@@ -115,7 +113,6 @@ export function createAttestationService(options: AttestationServiceOptions): At
         throw new ConfideError('ERR_POLICY_DENIED', `the ${req.draftPolicy ? 'draft' : 'attestation'} policy for ${type} did not authorize the evidence`);
       }
 
-      const now = Math.floor(options.clock.now().getTime() / 1000);
       const tcbIdentifier = result.properties['x-ms-sgx-tcbidentifier'];
       const payload: Record<string, unknown> = {
         ...issuedClaims(result),
@@ -124,13 +121,10 @@ export function createAttestationService(options: AttestationServiceOptions): At
         'x-ms-policy-hash': await policyHash(policyText),
         'x-ms-ver': '1.0',
         ...(req.nonce !== undefined ? { nonce: req.nonce } : {}),
-        iat: now,
-        nbf: now,
-        exp: now + lifetimeSeconds(result, options.tokenLifetime),
-        iss: options.issuer(),
-        jti: toHex(randomBytes(32)),
       };
-      const token = req.draftPolicy ? await options.tokens.unsigned(payload) : await options.tokens.sign(payload);
+      const lifetime = policyLifetime(result);
+      const signOptions = lifetime === undefined ? {} : { lifetimeSeconds: lifetime };
+      const token = req.draftPolicy ? options.tokens.unsigned(payload, signOptions) : await options.tokens.sign(payload, signOptions);
       return { token };
     },
   };

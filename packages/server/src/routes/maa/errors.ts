@@ -1,0 +1,59 @@
+/**
+ * MAA's wire errors: `{"error":{"code":"…","message":"…"}}` (CloudError) with the HTTP status
+ * of the problem. `code` is an MAA-style name; Confide's stable ERR_* code leads the message
+ * and is repeated in `innererror.code` (a CloudError field the SDK ignores), so clients and
+ * tests can branch on it.
+ */
+import type { FastifyContextConfig } from 'fastify';
+import type { ErrorCode } from '@confide/core';
+import { registerErrorSerializer, type ErrorSerializer, type Problem } from '../../plugins/problem.js';
+
+/** The MAA code for a Confide code; anything not listed is named after its HTTP status. */
+const MAA_CODES: Partial<Record<ErrorCode, string>> = {
+  ERR_VALIDATION: 'InvalidParameter',
+  ERR_BODY_MALFORMED: 'InvalidParameter',
+  ERR_INPUT_UNREADABLE: 'InvalidParameter',
+  ERR_UNSUPPORTED_MEDIA_TYPE: 'UnsupportedMediaType',
+  ERR_BODY_TOO_LARGE: 'RequestEntityTooLarge',
+  ERR_NOT_FOUND: 'NotFound',
+  ERR_METHOD_NOT_ALLOWED: 'MethodNotAllowed',
+  ERR_EVIDENCE_MALFORMED: 'InvalidParameter',
+  ERR_EVIDENCE_UNSUPPORTED: 'InvalidParameter',
+  ERR_EVIDENCE_SIGNATURE_INVALID: 'AttestationFailed',
+  ERR_EVIDENCE_CHAIN_INVALID: 'AttestationFailed',
+  ERR_EVIDENCE_UNTRUSTED_ROOT: 'AttestationFailed',
+  ERR_EVIDENCE_REVOKED: 'AttestationFailed',
+  ERR_EVIDENCE_BINDING_MISMATCH: 'AttestationFailed',
+  ERR_COLLATERAL_MISSING: 'AttestationFailed',
+  ERR_COLLATERAL_MALFORMED: 'AttestationFailed',
+  ERR_COLLATERAL_FETCH_FAILED: 'CollateralUnavailable',
+  ERR_POLICY_SYNTAX: 'InvalidParameter',
+  ERR_POLICY_INVALID: 'InvalidParameter',
+  ERR_POLICY_EVALUATION_FAILED: 'PolicyEvaluationError',
+  ERR_POLICY_DENIED: 'PolicyEvaluationError',
+  ERR_INTERNAL: 'InternalServerError',
+  ERR_SERVICE_UNAVAILABLE: 'ServiceUnavailable',
+  ERR_STORE_UNAVAILABLE: 'ServiceUnavailable',
+};
+
+/** The MAA code for a problem. */
+export function maaErrorCode(problem: Problem): string {
+  return MAA_CODES[problem.code] ?? (problem.status >= 500 ? 'InternalServerError' : 'BadRequest');
+}
+
+const maaSerializer: ErrorSerializer = (problem, _request, reply) => {
+  const code = maaErrorCode(problem);
+  void reply
+    .code(problem.status)
+    .header('x-ms-error-code', code)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code, message: `${problem.code}: ${problem.message}`, innererror: { code: problem.code, ...(problem.details ? { details: problem.details } : {}) } } });
+};
+
+/** Registers the 'maa' surface's error format (idempotent). */
+export function registerMaaErrors(): void {
+  registerErrorSerializer('maa', maaSerializer);
+}
+
+/** Route `config` that selects this surface's error format (FastifyContextConfig has no `surface` field to augment). */
+export const MAA_ROUTE_CONFIG = { surface: 'maa' } as FastifyContextConfig;
