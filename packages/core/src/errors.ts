@@ -49,6 +49,15 @@ export const ERROR_CODES = {
   ERR_RECOVERY_SHARE_INVALID: { status: 400, expose: true, summary: 'A recovery share does not belong to the named recovery key, or is malformed.' },
   ERR_RECOVERY_SHARE_DUPLICATE: { status: 409, expose: true, summary: 'A recovery share for this recovery key was already accepted.' },
   ERR_AUDIT_LOG_INVALID: { status: 400, expose: true, summary: 'An audit log breaks its sequence, hash chain or signatures (details give the first bad seq).' },
+  // coordinator: manifest templates and secrets
+  ERR_MANIFEST_INVALID: { status: 400, expose: true, summary: 'The manifest is not valid (details give the path of the first bad entry).' },
+  ERR_SECRET_INVALID: { status: 400, expose: true, summary: 'A secret value is unset or does not fit its definition (type, size, key pair, or NUL bytes where text is required).' },
+  // coordinator: state machine, users, activation
+  ERR_COORDINATOR_STATE: { status: 409, expose: true, summary: 'The coordinator is not in a state that allows this operation (details give the state).' },
+  ERR_UNAUTHENTICATED: { status: 401, expose: true, summary: 'No client certificate was presented, or it belongs to no user of the manifest.' },
+  ERR_FORBIDDEN: { status: 403, expose: true, summary: 'The user\'s roles do not allow this action, or the manifest does not enable the feature.' },
+  ERR_ACTIVATION_REFUSED: { status: 403, expose: true, summary: 'A marble\'s evidence does not match its package in the manifest (details give the field).' },
+  ERR_MAX_ACTIVATIONS: { status: 409, expose: true, summary: 'The marble type has reached its MaxActivations.' },
 } as const satisfies Record<string, { status: number; expose: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

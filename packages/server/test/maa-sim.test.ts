@@ -3,7 +3,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, webcrypto } from 'node:crypto';
 import { createSimEvidence } from '@confide/evidence';
-import { policyHash } from '@confide/policy';
+import { evaluatePolicy, parsePolicy, policyHash } from '@confide/policy';
 import { DEFAULT_POLICIES, policyKey } from '../src/index.js';
 import { assertMaaError, attest, b64url, decodePart, testApp, verifiedToken } from './maa-helpers.js';
 
@@ -165,4 +165,15 @@ test('GET /.well-known/openid-configuration names the issuer and /certs', async 
   const res = await dev.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' });
   assert.equal(res.statusCode, 200);
   assert.equal(res.json().jwks_uri, 'https://maa.test/certs');
+});
+
+test('no hardware default policy authorizes claims of simulated evidence; the Simulated default authorizes only those', () => {
+  const simClaims = [{ type: 'x-ms-attestation-type', value: 'sim', issuer: 'AttestationService' }];
+  for (const type of ['SevSnpVm', 'TdxVm'] as const) {
+    assert.equal(evaluatePolicy(parsePolicy(DEFAULT_POLICIES[type]), simClaims).authorized, false, type);
+  }
+  assert.equal(evaluatePolicy(parsePolicy(DEFAULT_POLICIES.Simulated), simClaims).authorized, true);
+  assert.equal(evaluatePolicy(parsePolicy(DEFAULT_POLICIES.Simulated), [{ type: 'x-ms-attestation-type', value: 'sgx', issuer: 'AttestationService' }]).authorized, false);
+  // A claim of the right value from the wrong issuer (a caller's own claim) is not enough.
+  assert.equal(evaluatePolicy(parsePolicy(DEFAULT_POLICIES.SevSnpVm), [{ type: 'x-ms-attestation-type', value: 'sevsnpvm' }]).authorized, false);
 });

@@ -273,3 +273,20 @@ test('bad options are ERR_CONFIG_INVALID', async () => {
   assert.equal((await store.settings.list(SIGNING_KEY_PREFIX)).length, 0);
   await store.close();
 });
+
+test('damaged key records: a swapped sealed key is ERR_SEAL_UNSEAL_FAILED, a kid that is not the thumbprint is ERR_INTERNAL', async () => {
+  const { store, seal, clock } = setup();
+  const tokens = await createTokenService({ store, seal, clock, issuer: ISSUER });
+  const oldKid = tokens.currentKid();
+  const newKid = await tokens.rotate();
+  const get = async (kid: string): Promise<StoredSigningKey> => (await store.settings.get<StoredSigningKey>(`${SIGNING_KEY_PREFIX}${kid}`))!;
+  const [oldRecord, newRecord] = [await get(oldKid), await get(newKid)];
+  // The old key's sealed blob under the new key's name: the seal context names the kid, so it does not open.
+  await store.settings.put(`${SIGNING_KEY_PREFIX}${newKid}`, { ...newRecord, sealedPrivateKey: oldRecord.sealedPrivateKey });
+  await assert.rejects(createTokenService({ store, seal, clock, issuer: ISSUER }), (err) => isConfideError(err, 'ERR_SEAL_UNSEAL_FAILED'));
+  await store.settings.put(`${SIGNING_KEY_PREFIX}${newKid}`, { ...newRecord, certificate: oldRecord.certificate });
+  await assert.rejects(createTokenService({ store, seal, clock, issuer: ISSUER }), (err) => isConfideError(err, 'ERR_INTERNAL'));
+  await store.settings.put(`${SIGNING_KEY_PREFIX}${newKid}`, newRecord);
+  assert.equal((await createTokenService({ store, seal, clock, issuer: ISSUER })).currentKid(), newKid);
+  await store.close();
+});

@@ -1,6 +1,7 @@
 /**
  * The policy each endpoint uses until one is stored. SgxEnclave and OpenEnclave use the real
- * service's published default (version 1.1) verbatim, so `x-ms-policy-hash` matches MAA's. MAA
+ * service's published default (version 1.1) as the reference gives it (MAA's exact whitespace,
+ * and so whether `x-ms-policy-hash` equals MAA's, is not known). MAA
  * publishes no default text for SevSnpVm or TdxVm; Confide's permit only evidence of that type,
  * and the Simulated default permits only simulated evidence: no hardware default accepts it.
  */
