@@ -8,6 +8,7 @@ import { configCommand } from './commands/config.js';
 import { docsCommand } from './commands/docs.js';
 import { verifyCommand } from './commands/verify.js';
 import { simCommand } from './commands/sim.js';
+import { runCommand } from './commands/run.js';
 
 const EXIT_HELP = `
 Exit codes: 0 ok, 1 usage or configuration error, 2 verification failed or denied, 3 server or I/O error.
@@ -27,6 +28,7 @@ export function buildProgram(): { program: Command; output: () => Output } {
   serveCommand(program, output);
   verifyCommand(program, output);
   simCommand(program, output);
+  runCommand(program, output);
   configCommand(program, output);
   docsCommand(program);
   const everyCommand = (cmd: Command): Command[] => cmd.commands.flatMap((c) => [c, ...everyCommand(c)]);

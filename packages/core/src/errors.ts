@@ -43,6 +43,10 @@ export const ERROR_CODES = {
   ERR_POLICY_INVALID: { status: 400, expose: true, summary: 'The attestation policy parses but is not valid for its version (section, action, function or identifier).' },
   ERR_POLICY_EVALUATION_FAILED: { status: 400, expose: true, summary: 'A policy rule failed while it was evaluated (bad function argument, JSON or JMESPath query).' },
   ERR_POLICY_DENIED: { status: 400, expose: true, summary: 'The attestation policy authorization rules did not permit the evidence.' },
+  // attestation administration: policy and policy-certificate management (bearer auth uses ERR_UNAUTHENTICATED)
+  ERR_POLICY_TOKEN_INVALID: { status: 400, expose: true, summary: 'A policy or policy-certificate JWS is malformed, carries the wrong payload, or its signature does not verify with its x5c certificate.' },
+  ERR_POLICY_SIGNER_UNTRUSTED: { status: 403, expose: true, summary: 'Isolated mode: the JWS is unsigned, or its signer is not a current policy-management certificate.' },
+  ERR_OPERATION_NOT_ALLOWED: { status: 409, expose: true, summary: 'The operation is not allowed in the current mode or state (for example, removing the last policy-management certificate).' },
   // coordinator: sealing, recovery, audit log
   ERR_SEAL_KEY_UNAVAILABLE: { status: 503, expose: true, summary: 'The seal key cannot be obtained (missing or unreadable); the coordinator needs recovery.' },
   ERR_RECOVERY_KEYS_INVALID: { status: 400, expose: true, summary: 'RecoveryKeys or RecoveryThreshold cannot be used: not an RSA public key of 2048 bits or more, or a threshold out of range.' },
@@ -54,10 +58,14 @@ export const ERROR_CODES = {
   ERR_SECRET_INVALID: { status: 400, expose: true, summary: 'A secret value is unset or does not fit its definition (type, size, key pair, or NUL bytes where text is required).' },
   // coordinator: state machine, users, activation
   ERR_COORDINATOR_STATE: { status: 409, expose: true, summary: 'The coordinator is not in a state that allows this operation (details give the state).' },
-  ERR_UNAUTHENTICATED: { status: 401, expose: true, summary: 'No client certificate was presented, or it belongs to no user of the manifest.' },
+  ERR_UNAUTHENTICATED: { status: 401, expose: true, summary: 'The request carries no credentials (client certificate or bearer token), or they belong to no known user.' },
   ERR_FORBIDDEN: { status: 403, expose: true, summary: 'The user\'s roles do not allow this action, or the manifest does not enable the feature.' },
   ERR_ACTIVATION_REFUSED: { status: 403, expose: true, summary: 'A marble\'s evidence does not match its package in the manifest (details give the field).' },
   ERR_MAX_ACTIVATIONS: { status: 409, expose: true, summary: 'The marble type has reached its MaxActivations.' },
+  // launcher (confide run)
+  ERR_TEE_UNAVAILABLE: { status: 503, expose: true, summary: 'No TEE evidence source is available to the launcher, or it failed (Gramine /dev/attestation, configfs-tsm).' },
+  ERR_ACTIVATION_FAILED: { status: 502, expose: true, summary: 'The launcher could not activate: the coordinator is unreachable, failed, or answered outside the protocol.' },
+  ERR_LAUNCH_FAILED: { status: 500, expose: true, summary: 'The launcher could not write the marble\'s files or start its program.' },
 } as const satisfies Record<string, { status: number; expose: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -11,6 +11,9 @@ import { installProblemHandlers } from './plugins/problem.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { healthRoutes } from './routes/system/health.js';
 import { maaRoutes } from './routes/maa/index.js';
+import { policyRoutes } from './routes/maa/policies.js';
+import { certificateRoutes } from './routes/maa/certificates.js';
+import { createPolicyAdmin, type MaaAdminAppOptions } from './services/attestation/admin/index.js';
 import { createAttestationService } from './services/attestation/index.js';
 import type { TokenService } from './services/attestation/tokens/index.js';
 import { VERSION } from './version.js';
@@ -35,6 +38,8 @@ export interface AttestationAppOptions {
   simulationKeys?: (() => Promise<ReadonlyArray<CryptoKey | Uint8Array>>) | undefined;
   /** Replaces the pinned vendor roots (tests only). */
   trustAnchors?: TrustAnchors | undefined;
+  /** Policy management (/policies, /certificates): mode, bearer auth, initial certificates; absent, those routes are not registered. */
+  admin?: MaaAdminAppOptions | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -70,6 +75,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ...(att.trustAnchors ? { trustAnchors: att.trustAnchors } : {}),
     });
     await app.register(maaRoutes, { service, tokens: att.tokens });
+    if (att.admin) {
+      const admin = await createPolicyAdmin({ store: options.store, tokens: att.tokens, mode: att.admin.mode, initialCertificates: att.admin.initialCertificates });
+      for (const routes of [policyRoutes, certificateRoutes]) await app.register(routes, { admin, auth: att.admin.auth });
+    }
   }
   return app;
 }

@@ -71,6 +71,24 @@ export class RecoverySession {
     return this.#dataKey === undefined ? { remaining: this.remaining } : { remaining: 0, dataKey: this.#dataKey.slice() };
   }
 
+  /**
+   * Accepts a share without a key name, as MarbleRun's recover API sends it: the key is the one
+   * whose commitment the share matches. Throws ERR_RECOVERY_SHARE_INVALID (matches no key, or
+   * wrong length), ERR_RECOVERY_SHARE_DUPLICATE.
+   */
+  async submitUnnamed(share: Uint8Array): Promise<RecoveryProgress & { keyName: string }> {
+    if (share.length !== shareLength(this.#data.scheme)) throw invalid('(unnamed)', 'length');
+    const names = this.keyNames;
+    const commitments = await Promise.all(names.map((name) => shareCommitment(name, share)));
+    // Every name is compared, so the time taken does not tell which one matched.
+    let keyName: string | undefined;
+    for (const [i, name] of names.entries()) {
+      if (timingSafeEqual(commitments[i]!, fromBase64(this.#data.commitments[name]!))) keyName = name;
+    }
+    if (keyName === undefined) throw invalid('(unnamed)', 'mismatch');
+    return { keyName, ...(await this.submit(keyName, share)) };
+  }
+
   #combine(): Uint8Array {
     const shares = [...this.#accepted.values()];
     const key =

@@ -19,6 +19,8 @@ export interface ConfigKey {
   /** Long flag without the value placeholder, e.g. "--port". */
   flag?: string;
   description: string;
+  /** A secret (a token): never printed or logged; tools that show the configuration print it redacted. */
+  secret?: boolean;
   /** When set, production mode refuses a value for which this returns a reason. */
   devOnly?: (value: unknown, config: Record<string, unknown>) => string | undefined;
 }
@@ -149,6 +151,72 @@ export const CONFIG_SCHEMA = [
     description: 'Seconds from `iat` to `exp` of attestation tokens (MAA issues 8 hours); a policy\'s report_validity_in_minutes overrides it.',
   },
   {
+    key: 'attestation.mode',
+    type: 'enum',
+    values: ['aad', 'isolated'],
+    default: 'aad',
+    env: 'CONFIDE_ATTESTATION_MODE',
+    flag: '--attestation-mode',
+    description:
+      'Policy management as in MAA: aad accepts unsigned and signed policies from any authenticated caller; isolated accepts only policies and certificate changes signed by a policy-management certificate.',
+  },
+  {
+    key: 'attestation.signingCertificates',
+    type: 'list',
+    default: undefined,
+    env: 'CONFIDE_ATTESTATION_SIGNING_CERTIFICATES',
+    flag: '--attestation-signing-certificates',
+    description:
+      'PEM files with the initial policy-management certificates of isolated mode, stored at first start when the store holds none (comma-separated); later changes go through POST /certificates:add and :remove.',
+  },
+  {
+    key: 'attestation.auth.jwksUrl',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_ATTESTATION_AUTH_JWKS_URL',
+    flag: '--attestation-auth-jwks-url',
+    description: 'HTTPS URL of the JWKS that verifies bearer JWTs on policy and certificate routes (for example an Entra ID or Keycloak jwks_uri).',
+  },
+  {
+    key: 'attestation.auth.publicKey',
+    type: 'path',
+    default: undefined,
+    env: 'CONFIDE_ATTESTATION_AUTH_PUBLIC_KEY',
+    flag: '--attestation-auth-public-key',
+    description: 'PEM public key (SPKI) or certificate that verifies bearer JWTs, instead of or beside attestation.auth.jwksUrl.',
+  },
+  {
+    key: 'attestation.auth.issuer',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_ATTESTATION_AUTH_ISSUER',
+    flag: '--attestation-auth-issuer',
+    description: 'Required `iss` of bearer JWTs; set it whenever a JWKS or public key is configured.',
+  },
+  {
+    key: 'attestation.auth.audience',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_ATTESTATION_AUTH_AUDIENCE',
+    flag: '--attestation-auth-audience',
+    description: 'Required `aud` of bearer JWTs (the Azure SDK asks for https://attest.azure.net/.default); set it whenever a JWKS or public key is configured.',
+  },
+  {
+    key: 'attestation.auth.staticToken',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN',
+    secret: true,
+    description:
+      'A fixed bearer token accepted on policy and certificate routes, compared in constant time and never logged; environment only, so it stays out of files and process lists.',
+    devOnly: (_value, config) => {
+      const auth = (config['attestation'] as { auth?: Record<string, unknown> } | undefined)?.auth ?? {};
+      return auth['jwksUrl'] === undefined && auth['publicKey'] === undefined && auth['staticToken'] === undefined
+        ? 'production mode needs attestation.auth.jwksUrl, attestation.auth.publicKey or CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN; accepting any bearer token is for development only'
+        : undefined;
+    },
+  },
+  {
     key: 'seal.keyFile',
     type: 'path',
     default: undefined,
@@ -173,6 +241,12 @@ export interface Config {
   shutdownTimeout: number;
   collateral: string[] | undefined;
   collateralOnline: boolean;
-  attestation: { issuer: string | undefined; tokenLifetime: number };
+  attestation: {
+    issuer: string | undefined;
+    tokenLifetime: number;
+    mode: 'aad' | 'isolated';
+    signingCertificates: string[] | undefined;
+    auth: { jwksUrl: string | undefined; publicKey: string | undefined; issuer: string | undefined; audience: string | undefined; staticToken: string | undefined };
+  };
   seal: { keyFile: string | undefined };
 }

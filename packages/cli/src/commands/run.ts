@@ -1,0 +1,73 @@
+/** `confide run`: the launcher. Attests, activates with the coordinator, then runs the program. */
+import { Option, type Command } from 'commander';
+import type { Output } from '../output.js';
+import { dataDirOption, modeOption, SIM_WARNING } from '../sim/dev-only.js';
+import { launcherExitCode } from '../launcher/exit-code.js';
+import { TEE_CHOICES, type TeeChoice } from '../launcher/evidence/types.js';
+import { prepareLaunch } from '../launcher/launch.js';
+import { runProgram } from '../launcher/run-program.js';
+
+interface RunOptions {
+  coordinator: string;
+  marbleType?: string;
+  uuidFile: string;
+  tee: TeeChoice;
+  dnsNames?: string;
+  measurement?: string;
+  dataDir: string;
+  mode: string;
+}
+
+const HELP_AFTER = `
+Environment (flags win): EDG_MARBLE_COORDINATOR_ADDR, EDG_MARBLE_TYPE, EDG_MARBLE_DNS_NAMES,
+EDG_MARBLE_UUID_FILE (as in MarbleRun), CONFIDE_TEE, CONFIDE_DATA_DIR, CONFIDE_MODE.
+Before the program starts, the launcher exits 1 (usage), 2 (the coordinator refused) or 3
+(TEE, coordinator or file I/O error); afterwards it exits with the program's code (128 + signal
+number when a signal killed it). See docs/launcher.md.`;
+
+export function runCommand(program: Command, output: () => Output): void {
+  program
+    .command('run')
+    .description('Launch a marble: get TEE evidence, activate with the coordinator, write the manifest\'s files and environment, run the program.')
+    .argument('<command...>', 'the program and its arguments, after -- (a bare name is looked up in PATH)')
+    .addOption(new Option('--coordinator <addr>', 'coordinator host:port').env('EDG_MARBLE_COORDINATOR_ADDR').default('localhost:8443'))
+    .addOption(new Option('--marble-type <name>', 'the marble\'s entry in the manifest (required)').env('EDG_MARBLE_TYPE'))
+    .addOption(new Option('--uuid-file <path>', 'file keeping the marble\'s UUID across restarts (created when absent)').env('EDG_MARBLE_UUID_FILE').default('uuid'))
+    .addOption(new Option('--tee <tee>', 'evidence source; auto detects Gramine (SGX) or configfs-tsm (SEV-SNP, TDX)').choices([...TEE_CHOICES]).env('CONFIDE_TEE').default('auto'))
+    .addOption(new Option('--dns-names <a,b>', 'DNS names for the marble certificate (localhost is always added)').env('EDG_MARBLE_DNS_NAMES'))
+    .option('--measurement <hex>', 'with --tee sim: the 32-byte measurement to claim (default: SHA-256 of the program file)')
+    .addOption(dataDirOption())
+    .addOption(modeOption())
+    .addHelpText('after', HELP_AFTER)
+    .action(async (command: string[], opts: RunOptions) => {
+      const out = output();
+      let code: number;
+      try {
+        if (opts.tee === 'sim' && opts.mode !== 'production') out.note(SIM_WARNING);
+        const prepared = await prepareLaunch({
+          coordinator: opts.coordinator,
+          marbleType: opts.marbleType ?? '',
+          uuidFile: opts.uuidFile,
+          tee: opts.tee,
+          ...(opts.dnsNames !== undefined ? { dnsNames: opts.dnsNames } : {}),
+          ...(opts.measurement !== undefined ? { measurement: opts.measurement } : {}),
+          dataDir: opts.dataDir,
+          mode: opts.mode,
+          command,
+          env: process.env,
+          roots: {
+            // For tests and unusual mounts; evidence from anywhere is still verified by the coordinator.
+            ...(process.env['CONFIDE_ATTESTATION_DIR'] ? { attestationDir: process.env['CONFIDE_ATTESTATION_DIR'] } : {}),
+            ...(process.env['CONFIDE_TSM_REPORT_DIR'] ? { tsmReportDir: process.env['CONFIDE_TSM_REPORT_DIR'] } : {}),
+          },
+          note: (text) => out.note(text),
+        });
+        code = await runProgram(prepared.program);
+      } catch (err) {
+        out.failure(err);
+        code = launcherExitCode(err);
+      }
+      // The program's exit code is the launcher's; main()'s own exit code would replace it.
+      process.exit(code);
+    });
+}

@@ -1,0 +1,115 @@
+/**
+ * Everything `confide run` does before the program starts: identity, evidence, activation,
+ * files; it returns the program to run. Kept apart from spawning so tests can drive it in process.
+ */
+import { ConfideError, fromHex, toBase64 } from '@confide/core';
+import { refuseInProduction } from '../sim/dev-only.js';
+import { resolveProgram, sha256File } from '../sim/measure-program.js';
+import { requestActivation } from './activate.js';
+import type { Activation } from './answer.js';
+import { applyFiles } from './apply-files.js';
+import { childEnv } from './child-env.js';
+import { formatAddress, parseCoordinatorAddress } from './coordinator-address.js';
+import { selectSource, type SourceRoots } from './evidence/select-source.js';
+import type { LauncherTee, TeeChoice } from './evidence/types.js';
+import { createActivationIdentity } from './identity.js';
+import type { ProgramSpec } from './run-program.js';
+import { loadOrCreateUuid } from './uuid-file.js';
+
+export interface LaunchOptions {
+  /** host:port (EDG_MARBLE_COORDINATOR_ADDR). */
+  coordinator: string;
+  /** EDG_MARBLE_TYPE. */
+  marbleType: string;
+  /** EDG_MARBLE_UUID_FILE. */
+  uuidFile: string;
+  tee: TeeChoice;
+  /** Comma-separated (EDG_MARBLE_DNS_NAMES); sent only when given. */
+  dnsNames?: string;
+  /** Hex, 32 bytes: the simulated measurement instead of the program file's SHA-256. */
+  measurement?: string;
+  /** Holds the simulation key for `--tee sim`. */
+  dataDir: string;
+  mode: string;
+  /** The program and its arguments. */
+  command: string[];
+  /** The launcher's environment: the program inherits it, and PATH resolves the program. */
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  roots?: SourceRoots;
+  timeoutMs?: number;
+  /** Progress lines (stderr). */
+  note?: (text: string) => void;
+}
+
+export interface PreparedLaunch {
+  program: ProgramSpec;
+  uuid: string;
+  tee: LauncherTee;
+  activation: Activation;
+  /** Absolute paths of the files written. */
+  written: string[];
+}
+
+function usage(message: string): ConfideError {
+  return new ConfideError('ERR_USAGE', message);
+}
+
+function measurementArg(text: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = fromHex(text.trim());
+  } catch {
+    throw usage('--measurement: not a hex string');
+  }
+  if (bytes.length !== 32) throw usage(`--measurement: must be 32 bytes, got ${bytes.length}`);
+  return bytes;
+}
+
+function dnsNameList(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  return names.length > 0 ? names : undefined;
+}
+
+/**
+ * Activates the marble and writes its files; returns the program to run.
+ * Throws ERR_USAGE, ERR_PRODUCTION_REFUSED, ERR_INPUT_UNREADABLE (program, UUID file, simulation
+ * key), ERR_TEE_UNAVAILABLE, the coordinator's refusal (see isRefusal), ERR_ACTIVATION_FAILED,
+ * ERR_LAUNCH_FAILED.
+ */
+export async function prepareLaunch(opts: LaunchOptions): Promise<PreparedLaunch> {
+  const note = opts.note ?? ((): void => undefined);
+  const cwd = opts.cwd ?? process.cwd();
+  if (opts.marbleType.trim() === '') throw usage('the marble type is missing: pass --marble-type <name> or set EDG_MARBLE_TYPE');
+  if (opts.command.length === 0 || opts.command[0] === '') throw usage('no program to run: confide run [options] -- <command> [args...]');
+  if (opts.tee === 'sim') refuseInProduction(opts.mode, '--tee sim');
+  if (opts.measurement !== undefined && opts.tee !== 'sim') throw usage('--measurement applies to --tee sim only; hardware TEEs measure for themselves');
+  const addr = parseCoordinatorAddress(opts.coordinator);
+  const dnsNames = dnsNameList(opts.dnsNames);
+
+  // Resolved once: the file measured is the file executed.
+  const file = await resolveProgram(opts.command[0]!, opts.env['PATH'] ?? '', cwd);
+  const measurement = opts.tee !== 'sim' ? undefined : opts.measurement !== undefined ? measurementArg(opts.measurement) : fromHex(await sha256File(file));
+  const source = await selectSource(opts.tee, opts.roots, measurement ? { dataDir: opts.dataDir, measurement } : undefined);
+
+  const { uuid, created, path: uuidPath } = await loadOrCreateUuid(opts.uuidFile);
+  if (created) note(`confide run: new marble UUID ${uuid}, kept in ${uuidPath}`);
+  const identity = await createActivationIdentity(uuid);
+  const evidence = await source.obtain(identity.reportData);
+  const activation = await requestActivation(
+    addr,
+    identity,
+    { marbleType: opts.marbleType, uuid, tee: evidence.tee, evidence: toBase64(evidence.bytes), ...(dnsNames ? { dnsNames } : {}) },
+    opts.timeoutMs,
+  );
+  const written = await applyFiles(activation.files, cwd);
+  note(`confide run: activated marble ${uuid} (type ${opts.marbleType}, ${evidence.tee}) with the coordinator at ${formatAddress(addr)}; ${written.length} file(s) written`);
+  return {
+    program: { file, argv: activation.argv.length > 0 ? activation.argv : opts.command, env: childEnv(opts.env, activation) },
+    uuid,
+    tee: evidence.tee,
+    activation,
+    written,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Runs the marble's program with inherited stdio, forwards the usual termination and control
+ * signals to it, and resolves to its exit code (128 + signal number when a signal killed it,
+ * as shells report it).
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { ConfideError } from '@confide/core';
+
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
+
+export interface ProgramSpec {
+  /** The resolved program file that is executed (and, for the simulated TEE, measured). */
+  file: string;
+  /** The whole command line, argv[0] included. */
+  argv: string[];
+  env: Record<string, string>;
+}
+
+/** Exit code for a signal death: 128 + its number. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+/** Spawns the program and resolves to its exit code. Throws ERR_LAUNCH_FAILED when it cannot start. */
+export function runProgram(spec: ProgramSpec): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const [argv0, ...args] = spec.argv;
+    const child = spawn(spec.file, args, { argv0: argv0 ?? spec.file, env: spec.env, stdio: 'inherit' });
+    const forward = new Map<NodeJS.Signals, () => void>();
+    for (const signal of FORWARDED_SIGNALS) {
+      const handler = (): void => {
+        // The child may have exited between the signal and this handler.
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      };
+      forward.set(signal, handler);
+      process.on(signal, handler);
+    }
+    const stop = (): void => {
+      for (const [signal, handler] of forward) process.off(signal, handler);
+    };
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      stop();
+      reject(new ConfideError('ERR_LAUNCH_FAILED', `cannot start ${spec.file} (${err.code ?? err.message})`, { cause: err }));
+    });
+    child.once('exit', (code, signal) => {
+      stop();
+      resolve(signal ? signalExitCode(signal) : (code ?? 0));
+    });
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * Audit log entries. Each entry names the one before it by hash, so the log is a chain:
+ *   hash = SHA-256(canonical JSON of { seq, time, type, actor, details, prevHash }), lower-case hex
+ *   sig  = ECDSA P-256 / SHA-256 over the 32 hash bytes, IEEE P1363 (r || s), base64url
+ * The first entry has seq 1 and prevHash of 64 zeros. Runs in any runtime.
+ */
+import { digest, toHex, utf8 } from '@confide/core';
+import { canonicalJson } from './canonical-json.js';
+
+/** The event types the coordinator records; verifiers accept any type string, so new ones stay verifiable. */
+export const AUDIT_EVENT_TYPES = [
+  'manifest.set',
+  'manifest.update',
+  'manifest.update.acknowledge',
+  'manifest.update.cancel',
+  'package.update',
+  'secret.write',
+  'marble.activate',
+  'recovery.start',
+  'recovery.share',
+  'recovery.complete',
+  'seal.rewrap',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** prevHash of the first entry. */
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+
+/** The fields the hash covers. */
+export interface AuditEntryBody {
+  seq: number;
+  /** ISO 8601 UTC time of the change. */
+  time: string;
+  type: string;
+  /** User name, marble UUID, or "coordinator". */
+  actor: string;
+  /** What changed: names, hashes, counts. Never a secret value. */
+  details: Record<string, unknown>;
+  prevHash: string;
+}
+
+export interface AuditEntry extends AuditEntryBody {
+  hash: string;
+  sig: string;
+}
+
+/** Hex SHA-256 of the canonical JSON of the body fields of `entry` (other fields are ignored). */
+export async function auditEntryHash(entry: AuditEntryBody): Promise<string> {
+  const body: AuditEntryBody = {
+    seq: entry.seq,
+    time: entry.time,
+    type: entry.type,
+    actor: entry.actor,
+    details: entry.details,
+    prevHash: entry.prevHash,
+  };
+  return toHex(await digest('SHA-256', utf8(canonicalJson(body))));
+}

@@ -1,0 +1,126 @@
+/**
+ * Offline verification of an exported audit log. Runtime-agnostic (WebCrypto and @confide/core
+ * only), so the CLI and a browser console run the same code.
+ *
+ * A log that verifies is a gap-free chain from seq 1, every entry signed by the given key. Cutting
+ * entries off the end leaves a valid shorter log: compare the returned head with one you trust
+ * (the coordinator's current head, or one you noted earlier) to detect that.
+ */
+import { ConfideError, fromBase64, fromHex, toArrayBuffer } from '@confide/core';
+import { AUDIT_GENESIS_HASH, auditEntryHash, type AuditEntry } from './entry.js';
+
+/** The audit public key: a P-256 JWK (object or JSON text), SPKI DER bytes, or SPKI PEM text. */
+export type AuditPublicKey = JsonWebKey | Uint8Array | string;
+
+export interface AuditVerification {
+  /** Entries verified. */
+  count: number;
+  /** seq of the last entry; 0 for an empty log. */
+  headSeq: number;
+  /** hash of the last entry; the genesis hash (64 zeros) for an empty log. */
+  headHash: string;
+}
+
+/** Why an entry failed, as given in details.reason. */
+export type AuditFailure = 'malformed' | 'sequence' | 'hash' | 'chain' | 'signature';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const ENTRY_FIELDS = ['actor', 'details', 'hash', 'prevHash', 'seq', 'sig', 'time', 'type'];
+const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+
+async function importPublicKey(key: AuditPublicKey): Promise<CryptoKey> {
+  try {
+    if (key instanceof Uint8Array) return await crypto.subtle.importKey('spki', toArrayBuffer(key), ECDSA_P256, false, ['verify']);
+    if (typeof key === 'string') {
+      const text = key.trim();
+      if (text.startsWith('{')) return await importPublicKey(JSON.parse(text) as JsonWebKey);
+      const body = text.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '');
+      return await crypto.subtle.importKey('spki', toArrayBuffer(fromBase64(body)), ECDSA_P256, false, ['verify']);
+    }
+    const { kty, crv, x, y } = key;
+    return await crypto.subtle.importKey('jwk', { kty, crv, x, y }, ECDSA_P256, false, ['verify']);
+  } catch (err) {
+    throw new ConfideError('ERR_INPUT_UNREADABLE', 'the audit public key is not a P-256 JWK, SPKI DER or SPKI PEM', { cause: err });
+  }
+}
+
+/** Parses one line into an entry with exactly the entry fields of the right types, or undefined. */
+function parseEntry(line: string): AuditEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const e = value as Record<string, unknown>;
+  const fields = Object.keys(e).sort();
+  if (fields.length !== ENTRY_FIELDS.length || fields.some((f, i) => f !== ENTRY_FIELDS[i])) return undefined;
+  const ok =
+    typeof e.seq === 'number' &&
+    Number.isSafeInteger(e.seq) &&
+    typeof e.time === 'string' &&
+    typeof e.type === 'string' &&
+    typeof e.actor === 'string' &&
+    typeof e.details === 'object' &&
+    e.details !== null &&
+    !Array.isArray(e.details) &&
+    typeof e.prevHash === 'string' &&
+    HEX64.test(e.prevHash) &&
+    typeof e.hash === 'string' &&
+    HEX64.test(e.hash) &&
+    typeof e.sig === 'string';
+  return ok ? (e as unknown as AuditEntry) : undefined;
+}
+
+interface Checked {
+  entry: AuditEntry | undefined;
+  computedHash: string;
+  signatureValid: boolean;
+}
+
+async function check(line: string, key: CryptoKey): Promise<Checked> {
+  const entry = parseEntry(line);
+  if (entry === undefined) return { entry, computedHash: '', signatureValid: false };
+  const computedHash = await auditEntryHash(entry);
+  let signatureValid = false;
+  try {
+    const sig = fromBase64(entry.sig);
+    // The signature covers the hash the entry claims; a claimed hash that differs from the computed one fails on its own.
+    signatureValid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, toArrayBuffer(sig), toArrayBuffer(fromHex(entry.hash)));
+  } catch {
+    signatureValid = false;
+  }
+  return { entry, computedHash, signatureValid };
+}
+
+function invalid(seq: number, reason: AuditFailure, extra: Record<string, unknown> = {}): ConfideError {
+  return new ConfideError('ERR_AUDIT_LOG_INVALID', `audit log invalid at seq ${seq}: ${reason}`, { details: { seq, reason, ...extra } });
+}
+
+/**
+ * Verifies an exported log (JSON lines, or one line per array item; blank lines ignored): seq
+ * runs 1, 2, 3 ... without gaps, each hash matches its entry, each prevHash names the entry
+ * before, each signature verifies under `publicKey`. Returns count and head.
+ * Throws ERR_AUDIT_LOG_INVALID with details { seq, reason } where seq is the first position at
+ * which the log breaks (for a missing or moved entry: the seq that should be there, with
+ * `found` the seq that is), ERR_INPUT_UNREADABLE (public key).
+ */
+export async function verifyAuditLog(lines: string | readonly string[], publicKey: AuditPublicKey): Promise<AuditVerification> {
+  const list = (typeof lines === 'string' ? lines.split('\n') : [...lines]).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  const key = await importPublicKey(publicKey);
+  // Hashes and signatures of all entries at once: WebCrypto runs them on the thread pool.
+  const checked = await Promise.all(list.map((line) => check(line, key)));
+  let prevHash = AUDIT_GENESIS_HASH;
+  for (const [i, { entry, computedHash, signatureValid }] of checked.entries()) {
+    const seq = i + 1;
+    if (entry === undefined) throw invalid(seq, 'malformed');
+    if (entry.seq !== seq) throw invalid(seq, 'sequence', { found: entry.seq });
+    if (entry.hash !== computedHash) throw invalid(seq, 'hash');
+    if (entry.prevHash !== prevHash) throw invalid(seq, 'chain');
+    if (!signatureValid) throw invalid(seq, 'signature');
+    prevHash = entry.hash;
+  }
+  return { count: checked.length, headSeq: checked.length, headHash: prevHash };
+}
+

@@ -1,0 +1,103 @@
+/**
+ * Every rule the manifest checks, with a stable id. Ids never change meaning; docs/manifest.md
+ * lists them and a test keeps the two in step. `severity` is the usual one: some rules are
+ * errors or warnings depending on context (a Debug package, an unused package).
+ */
+export const MANIFEST_RULES = {
+  // JSON and types (what Go's decoder accepts or rejects)
+  'json.syntax': { severity: 'error', summary: 'The text is not valid JSON.' },
+  'json.not-object': { severity: 'error', summary: 'The manifest (or a section, or an entry) is not a JSON object.' },
+  'json.unknown-key': { severity: 'warning', summary: 'A key that no manifest field matches; ignored, as MarbleRun ignores it.' },
+  'json.key-case': { severity: 'warning', summary: 'A key matches a field only case-insensitively (Go accepts it); write the canonical spelling.' },
+  'json.duplicate-key': { severity: 'warning', summary: 'A key appears twice in one object; the last one wins, as in Go.' },
+  'type.mismatch': { severity: 'error', summary: 'A value has the wrong JSON type (string, boolean, number, array or object expected).' },
+  'type.out-of-range': { severity: 'error', summary: 'A number is negative, fractional or too large for its field.' },
+  // top level
+  'manifest.no-packages': { severity: 'error', summary: 'Packages is empty.' },
+  'manifest.no-marbles': { severity: 'error', summary: 'Marbles is empty.' },
+  // packages
+  'package.identity-mixed': { severity: 'error', summary: 'UniqueID is given together with SignerID, ProductID or SecurityVersion (a warning for Debug packages).' },
+  'package.identity-incomplete': { severity: 'error', summary: 'Without UniqueID, SignerID, ProductID and SecurityVersion are all needed (a warning for Debug packages).' },
+  'package.unused': { severity: 'warning', summary: 'No marble uses the package; its identity rules are reported as warnings only.' },
+  'package.debug': { severity: 'warning', summary: 'Debug is true: debug enclaves are not confidential.' },
+  'package.id-not-hex': { severity: 'warning', summary: 'UniqueID or SignerID is not hex (or has the wrong length): no enclave will ever match.' },
+  'package.value-range': { severity: 'warning', summary: 'ProductID or SecurityVersion is larger than the TEE reports (16 bits on SGX): no enclave will ever match.' },
+  'package.tcb-status-unknown': { severity: 'warning', summary: 'AcceptedTCBStatuses names a status that does not exist; it never matches.' },
+  'package.advisory-format': { severity: 'warning', summary: 'An AcceptedAdvisories entry does not look like INTEL-SA-nnnnn.' },
+  'package.tee-unknown': { severity: 'error', summary: 'Tee is not one of sgx, sev-snp, tdx, sim.' },
+  'package.tee-field-mismatch': { severity: 'error', summary: 'A field does not apply to the package Tee (for example MRTD on an sgx package).' },
+  'package.hex-invalid': { severity: 'error', summary: 'A Confide measurement field is not hex of the right length.' },
+  // marbles and parameters
+  'marble.package-missing': { severity: 'error', summary: 'The marble Package is not in Packages.' },
+  'marble.tls-tag-missing': { severity: 'error', summary: 'The marble names a TLS tag that is not in TLS.' },
+  'marble.env-nul': { severity: 'error', summary: 'An Env value contains a NUL byte.' },
+  'marble.env-name': { severity: 'warning', summary: 'An Env name is empty or contains "=" or NUL; it cannot be set.' },
+  'marble.argv-template': { severity: 'warning', summary: 'An Argv entry contains "{{": Argv is passed literally, templates are not expanded.' },
+  'file.encoding-unknown': { severity: 'error', summary: 'A File or Env Encoding is not string, base64 or hex.' },
+  'file.data-invalid': { severity: 'error', summary: 'A File or Env Data cannot be decoded with its Encoding.' },
+  // templates in Files and Env
+  'template.syntax': { severity: 'error', summary: 'A template action is not closed or is empty.' },
+  'template.unsupported': { severity: 'error', summary: 'A template action other than {{ enc ref }}, {{ ref | enc }} or a string constant.' },
+  'template.no-encoding': { severity: 'error', summary: 'A template reference without an encoding function.' },
+  'template.encoding-unknown': { severity: 'error', summary: 'The encoding function is not pem, hex, base64, raw or string.' },
+  'template.encoding-not-allowed': { severity: 'error', summary: 'raw is for Files only and string for Env only.' },
+  'template.reference-unknown': { severity: 'error', summary: 'The reference is not .Secrets.<name>[.part], .Previous.Secrets.<name>[.part] or a .MarbleRun certificate.' },
+  'template.secret-unknown': { severity: 'error', summary: 'The template names a secret that is not in Secrets.' },
+  'template.part-unknown': { severity: 'error', summary: 'The secret part is not Cert, Public or Private.' },
+  'template.part-unavailable': { severity: 'error', summary: 'The secret has no such part (Cert of a symmetric-key or plain secret).' },
+  'template.pem-needs-part': { severity: 'error', summary: 'pem needs .Cert, .Public or .Private.' },
+  'template.string-not-user-defined': { severity: 'error', summary: 'string encoding on a secret that is not UserDefined.' },
+  'template.string-not-plain': { severity: 'error', summary: 'string encoding on anything but a whole plain secret.' },
+  // secrets
+  'secret.type-unknown': { severity: 'error', summary: 'Type is not symmetric-key, cert-rsa, cert-ecdsa, cert-ed25519 or plain.' },
+  'secret.size-symmetric': { severity: 'error', summary: 'A symmetric-key Size is 0 or not a multiple of 8.' },
+  'secret.size-ecdsa': { severity: 'error', summary: 'A generated cert-ecdsa Size is not 224, 256, 384 or 521.' },
+  'secret.size-rsa': { severity: 'error', summary: 'A generated cert-rsa Size is not 2048..16384.' },
+  'secret.size-ed25519': { severity: 'error', summary: 'A generated cert-ed25519 has a Size.' },
+  'secret.size-ignored': { severity: 'warning', summary: 'Size is set on a plain secret; it is ignored.' },
+  'secret.plain-not-user-defined': { severity: 'error', summary: 'A plain secret must be UserDefined: the coordinator never generates plain data.' },
+  'secret.validity-ambiguous': { severity: 'error', summary: 'Both ValidFor and Cert.NotAfter are set.' },
+  'secret.cert-fields-ignored': { severity: 'warning', summary: 'Cert or ValidFor on a symmetric-key or plain secret; ignored.' },
+  'secret.cert-field-overridden': { severity: 'warning', summary: 'Issuer, SerialNumber, NotBefore or BasicConstraintsValid in Cert; the coordinator sets them.' },
+  'secret.not-after-invalid': { severity: 'error', summary: 'Cert.NotAfter is not an RFC 3339 time.' },
+  'secret.ip-invalid': { severity: 'error', summary: 'A Cert.IPAddresses entry is not an IP address.' },
+  'secret.unused': { severity: 'warning', summary: 'No template, TLS tag or role uses the secret.' },
+  // users and roles
+  'user.certificate-missing': { severity: 'error', summary: 'A user has no Certificate.' },
+  'user.certificate-invalid': { severity: 'error', summary: 'A user Certificate is not a PEM X.509 certificate.' },
+  'user.certificate-duplicate': { severity: 'error', summary: 'Two users have the same certificate.' },
+  'user.role-missing': { severity: 'error', summary: 'A user names a role that is not in Roles.' },
+  'role.resource-type-unknown': { severity: 'error', summary: 'ResourceType is not Packages, Secrets or Manifest.' },
+  'role.resource-missing': { severity: 'error', summary: 'A ResourceNames entry is not in Packages (or Secrets).' },
+  'role.action-unknown': { severity: 'error', summary: 'An action is not valid for the ResourceType.' },
+  'role.no-actions': { severity: 'warning', summary: 'A role grants no action.' },
+  'role.write-not-user-defined': { severity: 'error', summary: 'WriteSecret on a secret that is not UserDefined.' },
+  'role.read-per-marble': { severity: 'error', summary: 'ReadSecret on a per-marble secret (not Shared, not UserDefined).' },
+  'role.manifest-resource-names': { severity: 'error', summary: 'A Manifest role lists ResourceNames; it must not.' },
+  // TLS tags
+  'tls.port-missing': { severity: 'error', summary: 'An Incoming or Outgoing entry has no Port.' },
+  'tls.addr-missing': { severity: 'error', summary: 'An Outgoing entry has no Addr.' },
+  'tls.cert-unknown': { severity: 'error', summary: 'An Incoming Cert names a secret that is not in Secrets.' },
+  'tls.cert-not-certificate': { severity: 'error', summary: 'An Incoming Cert names a secret that is not a certificate.' },
+  'tls.cert-requires-disable-client-auth': { severity: 'error', summary: 'An Incoming entry with Cert must set DisableClientAuth.' },
+  'tls.disable-client-auth-requires-cert': { severity: 'error', summary: 'An Incoming entry with DisableClientAuth must name a Cert.' },
+  'tls.outgoing-cert-ignored': { severity: 'warning', summary: 'Cert or DisableClientAuth on an Outgoing entry; ignored.' },
+  'tls.unused': { severity: 'warning', summary: 'No marble uses the TLS tag.' },
+  // recovery and config
+  'recovery.key-invalid': { severity: 'error', summary: 'A RecoveryKeys entry is not a PEM RSA public key of 2048 bits or more.' },
+  'recovery.key-duplicate': { severity: 'warning', summary: 'Two RecoveryKeys entries hold the same key.' },
+  'config.seal-mode-unknown': { severity: 'error', summary: 'SealMode is not "", ProductKey, UniqueKey or Disabled.' },
+  'config.feature-gate-unknown': { severity: 'error', summary: 'A FeatureGates entry is not SignQuoteEndpoint, MonotonicCounter or AzureHSMSealing.' },
+  'config.update-threshold': { severity: 'error', summary: 'UpdateThreshold is larger than the number of users with UpdateManifest.' },
+  'config.recovery-threshold': { severity: 'error', summary: 'RecoveryThreshold is 1 or larger than the number of RecoveryKeys.' },
+  'infrastructure.not-enforced': { severity: 'warning', summary: 'Infrastructures are parsed but not enforced.' },
+  // package update manifests
+  'update.not-packages-only': { severity: 'error', summary: 'A package update holds a section other than Packages.' },
+  'update.no-packages': { severity: 'error', summary: 'A package update holds no package.' },
+  'update.package-unknown': { severity: 'error', summary: 'A package update names a package the manifest does not have.' },
+  'update.field-not-updatable': { severity: 'error', summary: 'A package update sets a field other than SecurityVersion (or GuestSvn for sev-snp).' },
+  'update.security-version-missing': { severity: 'error', summary: 'A package update entry sets no SecurityVersion.' },
+  'update.version-decrease': { severity: 'error', summary: 'A package update lowers SecurityVersion or GuestSvn.' },
+} as const satisfies Record<string, { severity: 'error' | 'warning'; summary: string }>;
+
+export type ManifestRuleId = keyof typeof MANIFEST_RULES;

@@ -1,0 +1,13 @@
+/** The coordinator's certificate authority: root, intermediate, Marble root and marble certificates. */
+export type { CoordinatorPki } from './types.js';
+export { createCoordinatorPki, rotateIntermediate, rotateRootSecret } from './ca.js';
+export {
+  generateMarbleKeyPair,
+  issueMarbleCertificate,
+  issueFromCsr,
+  type MarbleKeyPair,
+  type IssuedMarbleCertificate,
+  type MarbleCertificateRequest,
+} from './marble-cert.js';
+export { pemEncode, pemDecode, pemBlocks } from './pem.js';
+export { ROOT_COMMON_NAME, INTERMEDIATE_COMMON_NAME, NO_EXPIRY } from './constants.js';

@@ -1,0 +1,7 @@
+/** The coordinator's state at rest: sealed under a data key that a seal provider wraps. */
+export type { SealProvider } from './provider.js';
+export { createFileSealProvider, sealKeyPath, type FileSealProviderOptions } from './file-provider.js';
+export { createMemorySealProvider } from './memory-provider.js';
+export { wrapDataKey, unwrapDataKey, sealKeyId } from './key-wrap.js';
+export { sealState, unsealState, STATE_PURPOSE } from './seal-state.js';
+export { SealedStore, SEALED_STATE_KEY, type SealedOpenResult, type RecoveryConfig, type RecoveryReason } from './sealed-store.js';

@@ -1,0 +1,7 @@
+/** MarbleRun's Go-template expressions in marble Files and Env: rendering and the manifest dry run. */
+export { renderParameters, type ParametersInput, type RenderedParameters } from './render.js';
+export { dryRunTemplates } from './dry-run.js';
+export { templateContext } from './context.js';
+export { TEMPLATE_FUNCTIONS } from './parse.js';
+export type { TemplateContext, MarbleRunSecrets } from './values.js';
+export type { FileInput } from './file-data.js';

@@ -1,0 +1,305 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fromBase64, isConfideError, toBase64, utf8, type ErrorCode } from '@confide/core';
+import { openSqliteStore, type Store } from '@confide/store';
+import {
+  createFileSealProvider,
+  createMemorySealProvider,
+  decryptRecoveryShare,
+  RecoverySession,
+  SEALED_STATE_KEY,
+  SealedStore,
+  sealKeyPath,
+  sealState,
+  unsealState,
+  unwrapDataKey,
+  wrapDataKey,
+  type RecoveryData,
+  type SealedOpenResult,
+} from '../src/index.js';
+import { recoveryKey, recoveryKeys } from './recovery-fixtures.js';
+
+async function rejectsCode(p: Promise<unknown>, code: ErrorCode, reason?: string): Promise<void> {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(isConfideError(err, code), `expected ${code}, got ${String(err)}`);
+    if (reason !== undefined) assert.equal(err.details?.reason, reason);
+    return true;
+  });
+}
+
+function key32(): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(32));
+}
+
+function flip(bytes: Uint8Array, index: number): Uint8Array {
+  const out = bytes.slice();
+  out[index < 0 ? out.length + index : index]! ^= 0x01;
+  return out;
+}
+
+function withTempDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confide-seal-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
+  const store = openSqliteStore(':memory:');
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function editRecord(store: Store, edit: (record: Record<string, unknown>) => void): Promise<void> {
+  const record = (await store.settings.get<Record<string, unknown>>(SEALED_STATE_KEY))!;
+  edit(record);
+  await store.settings.put(SEALED_STATE_KEY, record);
+}
+
+function opened(result: SealedOpenResult): Uint8Array {
+  assert.equal(result.status, 'open');
+  return (result as { state: Uint8Array }).state;
+}
+
+const RECOVERY = { keys: recoveryKeys('alice', 'bob', 'carol'), threshold: 2 };
+
+test('sealState round-trips; another key, purpose, version byte or any flipped byte fails with ERR_SEAL_UNSEAL_FAILED', async () => {
+  const key = key32();
+  const state = utf8('{"manifest":{}}');
+  const blob = await sealState(state, key);
+  assert.equal(blob[0], 1);
+  assert.equal(blob.length, 1 + 12 + state.length + 16);
+  assert.deepEqual(await unsealState(blob, key), state);
+  assert.notDeepEqual(await sealState(state, key), blob); // fresh nonce each time
+  assert.deepEqual(await unsealState(await sealState(state, key, 'secrets'), key, 'secrets'), state);
+  await rejectsCode(unsealState(blob, key32()), 'ERR_SEAL_UNSEAL_FAILED');
+  await rejectsCode(unsealState(blob, key, 'secrets'), 'ERR_SEAL_UNSEAL_FAILED');
+  await rejectsCode(unsealState(flip(blob, 0), key), 'ERR_SEAL_UNSEAL_FAILED');
+  for (const i of [1, 13, -1]) await rejectsCode(unsealState(flip(blob, i), key), 'ERR_SEAL_UNSEAL_FAILED'); // nonce, ciphertext, tag
+  await rejectsCode(unsealState(blob.subarray(0, 20), key), 'ERR_SEAL_UNSEAL_FAILED');
+  await rejectsCode(sealState(state, new Uint8Array(16)), 'ERR_SEAL_UNSEAL_FAILED');
+});
+
+test('wrapped data key: another seal key reports key-mismatch, altered bytes report authentication', async () => {
+  const sealKey = key32();
+  const dataKey = key32();
+  const wrapped = await wrapDataKey(sealKey, dataKey);
+  assert.deepEqual(await unwrapDataKey(sealKey, wrapped), dataKey);
+  await rejectsCode(unwrapDataKey(key32(), wrapped), 'ERR_SEAL_UNSEAL_FAILED', 'key-mismatch');
+  await rejectsCode(unwrapDataKey(sealKey, flip(wrapped, 30)), 'ERR_SEAL_UNSEAL_FAILED', 'authentication');
+  await rejectsCode(unwrapDataKey(sealKey, flip(wrapped, 0)), 'ERR_SEAL_UNSEAL_FAILED', 'format');
+});
+
+test('file provider: creates a 32-byte 0600 key on first wrap, reuses it, and reports a missing or damaged key as ERR_SEAL_KEY_UNAVAILABLE', withTempDir(async (dir) => {
+  const provider = createFileSealProvider({ dataDir: dir });
+  const path = sealKeyPath(dir);
+  assert.equal(path, join(dir, 'coordinator', 'seal.key'));
+  const dataKey = key32();
+  await rejectsCode(provider.unwrapKey(new Uint8Array(60)), 'ERR_SEAL_KEY_UNAVAILABLE', 'missing'); // unwrap never creates the key
+  const wrapped = await provider.wrapKey(dataKey);
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+  assert.equal(readFileSync(path).length, 32);
+  assert.deepEqual(await createFileSealProvider({ dataDir: dir }).unwrapKey(wrapped), dataKey);
+  const before = readFileSync(path);
+  await provider.wrapKey(key32());
+  assert.deepEqual(readFileSync(path), before);
+
+  writeFileSync(path, new Uint8Array(31));
+  await rejectsCode(provider.unwrapKey(wrapped), 'ERR_SEAL_KEY_UNAVAILABLE', 'length');
+  unlinkSync(path);
+  await rejectsCode(provider.unwrapKey(wrapped), 'ERR_SEAL_KEY_UNAVAILABLE', 'missing');
+}));
+
+test('file provider: two providers wrapping at once in a fresh directory end up with one key', withTempDir(async (dir) => {
+  const a = createFileSealProvider({ dataDir: dir });
+  const b = createFileSealProvider({ dataDir: dir });
+  const [ka, kb] = [key32(), key32()];
+  const [wa, wb] = await Promise.all([a.wrapKey(ka), b.wrapKey(kb)]);
+  assert.deepEqual(await b.unwrapKey(wa), ka);
+  assert.deepEqual(await a.unwrapKey(wb), kb);
+}));
+
+test('sealed store: empty, then initialized in a transaction, saved, and opened again by a new instance', async () => {
+  await withStore(async (store) => {
+    const provider = createMemorySealProvider();
+    const sealed = new SealedStore(provider);
+    assert.deepEqual(await sealed.open(store), { status: 'empty' });
+    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state-1'), RECOVERY));
+    assert.deepEqual(Object.keys(recoveryShares).sort(), ['alice', 'bob', 'carol']);
+    assert.deepEqual(sealed.recoveryShares, recoveryShares);
+
+    const record = (await store.settings.get<Record<string, unknown>>(SEALED_STATE_KEY))!;
+    assert.deepEqual(Object.keys(record).sort(), ['provider', 'recoveryData', 'recoveryShares', 'sealedState', 'version', 'wrappedDataKey']);
+    assert.equal(record.version, 1);
+    assert.equal(record.provider, 'memory');
+    assert.ok(!JSON.stringify(record).includes(toBase64(utf8('state-1')))); // the state is not stored in the clear
+
+    assert.deepEqual(opened(await new SealedStore(provider).open(store)), utf8('state-1'));
+    await store.tx((repos) => sealed.save(repos, utf8('state-2')));
+    assert.deepEqual(opened(await new SealedStore(provider).open(store)), utf8('state-2'));
+  });
+});
+
+test('sealed store: a rolled-back transaction leaves no record behind', async () => {
+  await withStore(async (store) => {
+    const sealed = new SealedStore(createMemorySealProvider());
+    await assert.rejects(
+      store.tx(async (repos) => {
+        await sealed.initialize(repos, utf8('state'), RECOVERY);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.deepEqual(await new SealedStore(createMemorySealProvider()).open(store), { status: 'empty' });
+  });
+});
+
+test('sealed store: lost seal key -> needsRecovery -> two shares -> state back, re-wrapped under a new key, shares still valid', async () => {
+  await withStore(async (store) => {
+    const first = new SealedStore(createMemorySealProvider());
+    const { recoveryShares } = await store.tx((repos) => first.initialize(repos, utf8('precious'), RECOVERY));
+    const wrappedBefore = (await store.settings.get<{ wrappedDataKey: string }>(SEALED_STATE_KEY))!.wrappedDataKey;
+
+    for (const [a, b] of [['alice', 'carol'], ['bob', 'alice']] as const) {
+      const provider = createMemorySealProvider(); // a new host: the old seal key is gone
+      const sealed = new SealedStore(provider);
+      const result = await sealed.open(store);
+      assert.equal(result.status, 'needsRecovery');
+      if (result.status !== 'needsRecovery') return;
+      assert.equal(result.reason, 'seal-key-unavailable');
+      assert.ok(result.recovery);
+      assert.equal(sealed.isOpen, false);
+
+      const session = new RecoverySession(result.recovery);
+      assert.deepEqual(await session.submit(a, decryptRecoveryShare(recoveryShares[a]!, recoveryKey(a).privateKeyPem)), { remaining: 1 });
+      const done = await session.submit(b, decryptRecoveryShare(recoveryShares[b]!, recoveryKey(b).privateKeyPem));
+      assert.ok(done.dataKey);
+      const state = await store.tx((repos) => sealed.completeRecovery(repos, done.dataKey!));
+      assert.deepEqual(state, utf8('precious'));
+      assert.equal(sealed.isOpen, true);
+
+      const record = (await store.settings.get<{ wrappedDataKey: string; recoveryShares: Record<string, string> }>(SEALED_STATE_KEY))!;
+      assert.notEqual(record.wrappedDataKey, wrappedBefore);
+      assert.deepEqual(record.recoveryShares, recoveryShares);
+      assert.deepEqual(opened(await new SealedStore(provider).open(store)), utf8('precious'));
+      await store.tx((repos) => sealed.save(repos, utf8('precious')));
+    }
+  });
+});
+
+test('sealed store with the file provider: deleting seal.key enters recovery, recovery writes a new seal.key', withTempDir(async (dir) => {
+  await withStore(async (store) => {
+    const provider = createFileSealProvider({ dataDir: dir });
+    const sealed = new SealedStore(provider);
+    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), { keys: recoveryKeys('alice'), threshold: 0 }));
+    const oldKey = readFileSync(sealKeyPath(dir));
+    unlinkSync(sealKeyPath(dir));
+
+    const restarted = new SealedStore(createFileSealProvider({ dataDir: dir }));
+    const result = await restarted.open(store);
+    assert.equal(result.status, 'needsRecovery');
+    if (result.status !== 'needsRecovery') return;
+    assert.equal(result.reason, 'seal-key-unavailable');
+    const done = await new RecoverySession(result.recovery!).submit('alice', decryptRecoveryShare(recoveryShares.alice!, recoveryKey('alice').privateKeyPem));
+    assert.deepEqual(await store.tx((repos) => restarted.completeRecovery(repos, done.dataKey!)), utf8('state'));
+    assert.notDeepEqual(readFileSync(sealKeyPath(dir)), oldKey);
+    assert.deepEqual(opened(await new SealedStore(createFileSealProvider({ dataDir: dir })).open(store)), utf8('state'));
+  });
+}));
+
+test('sealed store: another seal key reports seal-key-mismatch; no recovery keys means recovery data is absent', async () => {
+  await withStore(async (store) => {
+    await store.tx((repos) => new SealedStore(createMemorySealProvider()).initialize(repos, utf8('s')));
+    const result = await new SealedStore(createMemorySealProvider(key32())).open(store);
+    assert.deepEqual(result, { status: 'needsRecovery', reason: 'seal-key-mismatch', recovery: undefined });
+  });
+});
+
+test('sealed store tampering: altered state fails ERR_SEAL_UNSEAL_FAILED; altered wrapped key needs recovery; altered commitments refuse shares', async () => {
+  await withStore(async (store) => {
+    const provider = createMemorySealProvider();
+    const sealed = new SealedStore(provider);
+    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), RECOVERY));
+    const pristine = (await store.settings.get<Record<string, unknown>>(SEALED_STATE_KEY))!;
+    const restore = (): Promise<void> => store.settings.put(SEALED_STATE_KEY, pristine);
+
+    await editRecord(store, (r) => (r.sealedState = toBase64(flip(fromBase64(r.sealedState as string), 20))));
+    await rejectsCode(new SealedStore(provider).open(store), 'ERR_SEAL_UNSEAL_FAILED');
+    await restore();
+
+    await editRecord(store, (r) => (r.wrappedDataKey = toBase64(flip(fromBase64(r.wrappedDataKey as string), 25))));
+    const result = await new SealedStore(provider).open(store);
+    assert.equal(result.status, 'needsRecovery');
+    assert.equal((result as { reason: string }).reason, 'wrapped-key-invalid');
+    await restore();
+
+    await editRecord(store, (r) => {
+      const data = r.recoveryData as { commitments: Record<string, string> };
+      data.commitments.alice = data.commitments.bob!;
+    });
+    const lost = await new SealedStore(createMemorySealProvider()).open(store);
+    assert.equal(lost.status, 'needsRecovery');
+    const session = new RecoverySession((lost as { recovery: RecoveryData }).recovery);
+    await rejectsCode(session.submit('alice', decryptRecoveryShare(recoveryShares.alice!, recoveryKey('alice').privateKeyPem)), 'ERR_RECOVERY_SHARE_INVALID', 'mismatch');
+    await restore();
+
+    for (const edit of [(r: Record<string, unknown>) => (r.version = 2), (r: Record<string, unknown>) => delete r.sealedState, (r: Record<string, unknown>) => (r.wrappedDataKey = '%%')]) {
+      await editRecord(store, edit);
+      await rejectsCode(new SealedStore(provider).open(store), 'ERR_SEAL_UNSEAL_FAILED');
+      await restore();
+    }
+    assert.deepEqual(opened(await new SealedStore(provider).open(store)), utf8('state'));
+  });
+});
+
+test('sealed store: completing recovery with a wrong data key fails and leaves the record as it was', async () => {
+  await withStore(async (store) => {
+    await store.tx((repos) => new SealedStore(createMemorySealProvider()).initialize(repos, utf8('s'), RECOVERY));
+    const before = await store.settings.get(SEALED_STATE_KEY);
+    const sealed = new SealedStore(createMemorySealProvider());
+    await sealed.open(store);
+    await rejectsCode(store.tx((repos) => sealed.completeRecovery(repos, key32())), 'ERR_SEAL_UNSEAL_FAILED');
+    assert.deepEqual(await store.settings.get(SEALED_STATE_KEY), before);
+    assert.equal(sealed.isOpen, false);
+  });
+});
+
+test('sealed store: new recovery keys replace the shares; old shares no longer count', async () => {
+  await withStore(async (store) => {
+    const sealed = new SealedStore(createMemorySealProvider());
+    const old = await store.tx((repos) => sealed.initialize(repos, utf8('s'), RECOVERY));
+    const fresh = await store.tx((repos) => sealed.setRecoveryKeys(repos, utf8('s'), { keys: recoveryKeys('alice', 'dave', 'erin'), threshold: 2 }));
+    assert.deepEqual(Object.keys(fresh.recoveryShares).sort(), ['alice', 'dave', 'erin']);
+    const lost = await new SealedStore(createMemorySealProvider()).open(store);
+    const session = new RecoverySession((lost as { recovery: RecoveryData }).recovery);
+    await rejectsCode(session.submit('alice', decryptRecoveryShare(old.recoveryShares.alice!, recoveryKey('alice').privateKeyPem)), 'ERR_RECOVERY_SHARE_INVALID', 'mismatch');
+    await session.submit('alice', decryptRecoveryShare(fresh.recoveryShares.alice!, recoveryKey('alice').privateKeyPem));
+    const done = await session.submit('dave', decryptRecoveryShare(fresh.recoveryShares.dave!, recoveryKey('dave').privateKeyPem));
+    const recovering = new SealedStore(createMemorySealProvider());
+    await recovering.open(store);
+    assert.deepEqual(await store.tx((repos) => recovering.completeRecovery(repos, done.dataKey!)), utf8('s'));
+  });
+});
+
+test('sealed store: values sealed for one purpose open only for it; using a closed store is ERR_INTERNAL', async () => {
+  await withStore(async (store) => {
+    const sealed = new SealedStore(createMemorySealProvider());
+    await rejectsCode(sealed.save(store, utf8('x')), 'ERR_INTERNAL');
+    await rejectsCode(sealed.seal(utf8('x'), 'pki'), 'ERR_INTERNAL');
+    await store.tx((repos) => sealed.initialize(repos, utf8('s')));
+    const blob = await sealed.seal(utf8('root key'), 'pki');
+    assert.deepEqual(await sealed.unseal(blob, 'pki'), utf8('root key'));
+    await rejectsCode(sealed.unseal(blob, 'secrets'), 'ERR_SEAL_UNSEAL_FAILED');
+    await rejectsCode(unsealState(blob, key32(), 'value:pki'), 'ERR_SEAL_UNSEAL_FAILED');
+  });
+});

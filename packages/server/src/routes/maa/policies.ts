@@ -1,0 +1,115 @@
+/**
+ * MAA policy management: GET and PUT /policies/{type}, POST /policies/{type}:reset. Each needs a
+ * bearer token; the bodies are raw JWS text, as the Azure SDK sends them.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ConfideError } from '@confide/core';
+import type { BearerAuth } from '../../plugins/bearer-auth.js';
+import type { PolicyAdmin } from '../../services/attestation/admin/index.js';
+import { VERSION } from '../../version.js';
+import { MAA_ROUTE_CONFIG } from './errors.js';
+
+export interface MaaAdminRouteOptions {
+  admin: PolicyAdmin;
+  auth: BearerAuth;
+}
+
+const JWS_CONTENT_TYPES = ['text/plain', 'application/json', 'application/jose'];
+
+/**
+ * One body parser for the JWS bodies: the raw compact text, or a JSON string literal of it
+ * (certificates:add/remove send `"eyJ…"`). Replaces the default parsers in this plugin's scope only.
+ */
+export function registerJwsBodyParser(app: FastifyInstance): void {
+  app.removeContentTypeParser(JWS_CONTENT_TYPES.filter((t) => app.hasContentTypeParser(t)));
+  app.addContentTypeParser(JWS_CONTENT_TYPES, { parseAs: 'string' }, (_request, body, done) => {
+    const text = (body as string).trim();
+    if (!text.startsWith('"')) return done(null, body);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return done(new ConfideError('ERR_BODY_MALFORMED', 'the body starts with a quote but is not a JSON string'), undefined);
+    }
+    if (typeof value !== 'string') return done(new ConfideError('ERR_BODY_MALFORMED', 'expected a JWS, raw or as a JSON string'), undefined);
+    done(null, value);
+  });
+}
+
+/** The MAA response headers the Azure SDK logs, on every reply of the admin routes. */
+export function addMaaHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-ms-request-id', request.id).header('x-ms-maa-service-version', `confide-${VERSION}`);
+  });
+}
+
+function bodyText(body: unknown): string {
+  if (typeof body !== 'string') throw new ConfideError('ERR_POLICY_TOKEN_INVALID', 'the body must be a compact JWS (Content-Type: text/plain)');
+  return body;
+}
+
+export const tokenResponse = { 200: { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] } } as const;
+export const apiVersionQuery = { type: 'object', properties: { 'api-version': { type: 'string' } } } as const;
+
+/** Registers the policy routes. */
+export async function policyRoutes(app: FastifyInstance, opts: MaaAdminRouteOptions): Promise<void> {
+  const { admin, auth } = opts;
+  auth.announce(app.log);
+  registerJwsBodyParser(app);
+  addMaaHeaders(app);
+  const params = { type: 'object', properties: { type: { type: 'string' } } } as const;
+
+  app.get<{ Params: { type: string } }>(
+    '/policies/:type',
+    {
+      config: MAA_ROUTE_CONFIG,
+      onRequest: auth.hook,
+      schema: {
+        summary: 'The attestation policy of a type (MAA): a token whose x-ms-policy is the stored policy JWS, or the default policy unsigned.',
+        tags: ['attestation'],
+        params,
+        querystring: apiVersionQuery,
+        response: tokenResponse,
+      },
+    },
+    async (request) => admin.getPolicy(request.params.type),
+  );
+
+  app.put<{ Params: { type: string }; Body: unknown }>(
+    '/policies/:type',
+    {
+      config: MAA_ROUTE_CONFIG,
+      onRequest: auth.hook,
+      schema: {
+        summary:
+          'Set the attestation policy (MAA). Body: compact JWS of {"AttestationPolicy": base64url(text)}, unsigned (AAD mode) or signed with x5c (isolated mode: by a policy-management certificate).',
+        tags: ['attestation'],
+        params,
+        querystring: apiVersionQuery,
+        response: tokenResponse,
+      },
+    },
+    async (request) => admin.setPolicy(request.params.type, bodyText(request.body)),
+  );
+
+  // find-my-way cannot put a static suffix after a parameter in one segment, so ":reset" is split off here.
+  app.post<{ Params: { typeAction: string }; Body: unknown }>(
+    '/policies/:typeAction',
+    {
+      config: MAA_ROUTE_CONFIG,
+      onRequest: auth.hook,
+      schema: {
+        summary: 'POST /policies/{type}:reset: back to the default policy (MAA). Body: compact JWS with an empty payload, signed in isolated mode.',
+        tags: ['attestation'],
+        params: { type: 'object', properties: { typeAction: { type: 'string' } } },
+        querystring: apiVersionQuery,
+        response: tokenResponse,
+      },
+    },
+    async (request) => {
+      const segment = request.params.typeAction;
+      if (!segment.endsWith(':reset')) throw new ConfideError('ERR_NOT_FOUND', `no route for POST /policies/${segment}; did you mean /policies/${segment}:reset?`);
+      return admin.resetPolicy(segment.slice(0, -':reset'.length), bodyText(request.body));
+    },
+  );
+}

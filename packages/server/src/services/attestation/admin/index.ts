@@ -1,0 +1,27 @@
+/** MAA policy and policy-management certificate administration (no HTTP types). */
+export {
+  createPolicyAdmin,
+  policyType,
+  policyTokenHash,
+  storedPolicyKey,
+  unsignedPolicyJws,
+  POLICY_TYPES,
+  type PolicyAdmin,
+  type PolicyAdminOptions,
+  type PolicyManagementMode,
+  type PolicyType,
+  type ResultTokenSigner,
+  type StoredPolicy,
+} from './policy-admin.js';
+export {
+  certificateJwk,
+  certificateKey,
+  certificatesFromPem,
+  thumbprintOf,
+  POLICY_CERTIFICATE_PREFIX,
+  type CertificateJwk,
+  type StoredPolicyCertificate,
+} from './certificates.js';
+export { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
+export { JWS_ALGORITHMS, keyFitsAlgorithm, verifyJwsSignature } from './jws-signature.js';
+export { maaAdminFromConfig, type MaaAdminAppOptions } from './from-config.js';

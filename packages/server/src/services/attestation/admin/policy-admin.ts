@@ -1,0 +1,253 @@
+/**
+ * MAA policy management, independent of HTTP: read, set and reset the attestation policy of each
+ * type, and list, add and remove policy-management certificates. AAD mode takes unsigned and
+ * signed policies alike; isolated mode takes only JWSs signed by a current policy-management
+ * certificate, checked in the same store transaction as the write so a certificate removed
+ * concurrently cannot still authorize it. Results are signed tokens, as the real service answers.
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import { ConfideError, fromBase64, systemClock, toBase64Url, type Clock } from '@confide/core';
+import { parsePolicy } from '@confide/policy';
+import type { Repositories, Store } from '@confide/store';
+import { currentPolicy, POLICY_KEY_PREFIX } from '../policy-store.js';
+import {
+  certificateJwk,
+  certificateKey,
+  certificatesFromPem,
+  loadPolicyCertificates,
+  storedCertificate,
+  thumbprintOf,
+  type CertificateJwk,
+} from './certificates.js';
+import { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
+
+/** The `{type}` segments of /policies/{type}. Tpm policies are stored and served, not evaluated. */
+export const POLICY_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'Simulated'] as const;
+export type PolicyType = (typeof POLICY_TYPES)[number];
+
+export type PolicyManagementMode = 'aad' | 'isolated';
+
+/** The stored policy of a type, under settings key `maa/policies/<type>`; the attest routes read `text`. */
+export interface StoredPolicy {
+  text: string;
+  /** The JWS exactly as the client sent it; GET /policies/{type} returns it in `x-ms-policy`. */
+  jws: string;
+  setAt: string;
+  /** The certificate that signed `jws`, as `x-ms-policy-signer` carries it. */
+  signer?: CertificateJwk;
+}
+
+/** What the service needs from the token service. */
+export interface ResultTokenSigner {
+  sign(payload: object): Promise<string>;
+}
+
+export interface PolicyAdminOptions {
+  store: Store;
+  tokens: ResultTokenSigner;
+  mode: PolicyManagementMode;
+  /** PEM texts of the initial policy-management certificates (isolated mode), stored when the store holds none. */
+  initialCertificates?: readonly string[] | undefined;
+  clock?: Clock | undefined;
+}
+
+export interface PolicyAdmin {
+  readonly mode: PolicyManagementMode;
+  /** `{token}` whose payload has `x-ms-policy`: the stored JWS, or an unsigned one of the default policy. Throws ERR_NOT_FOUND. */
+  getPolicy(type: string): Promise<{ token: string }>;
+  /**
+   * Sets the policy from the raw JWS body. Throws ERR_NOT_FOUND, ERR_POLICY_TOKEN_INVALID,
+   * ERR_POLICY_SIGNER_UNTRUSTED, ERR_POLICY_SYNTAX, ERR_POLICY_INVALID.
+   */
+  setPolicy(type: string, body: string): Promise<{ token: string }>;
+  /** Back to the default policy; the body is a JWS with an empty payload. Throws as setPolicy. */
+  resetPolicy(type: string, body: string): Promise<{ token: string }>;
+  /** `{token}` whose payload has `x-ms-policy-certificates` (a JWKS; empty in AAD mode). */
+  getCertificates(): Promise<{ token: string }>;
+  /** Adds the certificate in a signed JWS. Throws ERR_OPERATION_NOT_ALLOWED (AAD mode), ERR_POLICY_TOKEN_INVALID, ERR_POLICY_SIGNER_UNTRUSTED. */
+  addCertificate(body: string): Promise<{ token: string }>;
+  /** Removes it; never the last one. Throws as addCertificate, and ERR_OPERATION_NOT_ALLOWED for the last certificate. */
+  removeCertificate(body: string): Promise<{ token: string }>;
+}
+
+const BY_LOWER = new Map<string, PolicyType>(POLICY_TYPES.map((t) => [t.toLowerCase(), t]));
+
+/** The policy type named by a path segment (any case). Throws ERR_NOT_FOUND. */
+export function policyType(name: string): PolicyType {
+  const type = BY_LOWER.get(name.toLowerCase());
+  if (!type) throw new ConfideError('ERR_NOT_FOUND', `no policy type ${name}; expected one of ${POLICY_TYPES.join(', ')}`);
+  return type;
+}
+
+/** The settings key of a type's policy (the attest routes read the same key). */
+export function storedPolicyKey(type: PolicyType): string {
+  return `${POLICY_KEY_PREFIX}${type}`;
+}
+
+/** The unsigned JWS of StoredAttestationPolicy `{AttestationPolicy: b64url(text)}`, as the SDK sends it in AAD mode. */
+export function unsignedPolicyJws(text: string): string {
+  const part = (s: string): string => toBase64Url(new TextEncoder().encode(s));
+  return `${part('{"alg":"none"}')}.${part(JSON.stringify({ AttestationPolicy: part(text) }))}.`;
+}
+
+/** `x-ms-policy-token-hash`: base64url SHA-256 of the JWS text exactly as received. */
+export function policyTokenHash(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('base64url');
+}
+
+function invalid(message: string): ConfideError {
+  return new ConfideError('ERR_POLICY_TOKEN_INVALID', message);
+}
+
+/** The policy text of a set-policy JWS payload. Throws ERR_POLICY_TOKEN_INVALID. */
+function policyTextOf(jws: ClientJws): string {
+  if (jws.payload === '') throw invalid('the JWS payload is empty; expected {"AttestationPolicy": base64url(policy text)}');
+  const encoded = (JSON.parse(jws.payload) as Record<string, unknown>)['AttestationPolicy'];
+  if (typeof encoded !== 'string' || encoded === '') throw invalid('the JWS payload has no AttestationPolicy (base64url of the policy text)');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(fromBase64(encoded));
+  } catch {
+    throw invalid('AttestationPolicy is not base64url of UTF-8 text');
+  }
+}
+
+/** The certificate of a certificate-management JWS payload `{policyCertificate: {kty, x5c}}`. Throws ERR_POLICY_TOKEN_INVALID. */
+function policyCertificateOf(jws: ClientJws): X509Certificate {
+  if (jws.payload === '') throw invalid('the JWS payload is empty; expected {"policyCertificate": {"kty": …, "x5c": [base64 DER]}}');
+  const jwk = (JSON.parse(jws.payload) as Record<string, unknown>)['policyCertificate'] as Record<string, unknown> | undefined;
+  const x5c = jwk && typeof jwk === 'object' ? jwk['x5c'] : undefined;
+  if (!Array.isArray(x5c) || typeof x5c[0] !== 'string') throw invalid('the JWS payload has no policyCertificate with an x5c certificate');
+  const certificate = certificatesFromDer(x5c[0]);
+  certificateJwk(certificate);
+  return certificate;
+}
+
+function certificatesFromDer(b64: string): X509Certificate {
+  try {
+    return new X509Certificate(Buffer.from(fromBase64(b64)));
+  } catch {
+    throw invalid('policyCertificate.x5c[0] is not a DER certificate');
+  }
+}
+
+/** Isolated mode: the signer must be a stored certificate (same DER, not just the same thumbprint). Throws ERR_POLICY_SIGNER_UNTRUSTED. */
+async function assertManagementSigner(repos: Repositories, signer: JwsSigner | undefined, what: string): Promise<Map<string, X509Certificate>> {
+  if (!signer) throw new ConfideError('ERR_POLICY_SIGNER_UNTRUSTED', `isolated mode: ${what} must be signed (RS256 or ES256 with x5c) by a policy-management certificate`);
+  const certificates = await loadPolicyCertificates(repos.settings);
+  const known = certificates.get(signer.thumbprint);
+  if (!known || !known.raw.equals(signer.certificate.raw)) {
+    throw new ConfideError('ERR_POLICY_SIGNER_UNTRUSTED', `isolated mode: the signer ${signer.thumbprint} is not a policy-management certificate`);
+  }
+  return certificates;
+}
+
+/**
+ * Builds the service; in isolated mode stores the initial certificates when the store holds none.
+ * Throws ERR_CONFIG_INVALID (isolated mode without any certificate, or an initial PEM that does not parse).
+ */
+export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<PolicyAdmin> {
+  const { store, tokens, mode } = options;
+  const clock = options.clock ?? systemClock;
+  const nowSeconds = (): number => Math.floor(clock.now().getTime() / 1000);
+
+  if (mode === 'isolated') {
+    const initial = (options.initialCertificates ?? []).flatMap((pem, i) => certificatesFromPem(pem, `attestation.signingCertificates[${i}]`));
+    for (const c of initial) certificateJwk(c);
+    const count = await store.tx(async (repos) => {
+      const existing = await loadPolicyCertificates(repos.settings);
+      if (existing.size > 0) return existing.size;
+      const at = clock.now();
+      for (const c of initial) await repos.settings.put(certificateKey(thumbprintOf(c)), storedCertificate(c, at, 'config'));
+      return new Set(initial.map(thumbprintOf)).size;
+    });
+    if (count === 0) {
+      throw new ConfideError('ERR_CONFIG_INVALID', 'isolated mode needs at least one policy-management certificate: set attestation.signingCertificates');
+    }
+  }
+
+  async function readJws(body: string): Promise<ClientJws> {
+    return readClientJws(body, nowSeconds());
+  }
+
+  function policyResult(result: 'Updated' | 'Removed', body: string, signer: JwsSigner | undefined): Promise<string> {
+    return tokens.sign({
+      'x-ms-policy-result': result,
+      'x-ms-policy-token-hash': policyTokenHash(body),
+      ...(signer ? { 'x-ms-policy-signer': signer.jwk } : {}),
+    });
+  }
+
+  async function changeCertificate(body: string, action: 'add' | 'remove'): Promise<{ token: string }> {
+    if (mode !== 'isolated') {
+      throw new ConfideError('ERR_OPERATION_NOT_ALLOWED', 'policy-management certificates exist in isolated mode only (attestation.mode)');
+    }
+    const jws = await readJws(body);
+    const certificate = policyCertificateOf(jws);
+    const thumbprint = thumbprintOf(certificate);
+    await store.tx(async (repos) => {
+      const current = await assertManagementSigner(repos, jws.signer, `certificate changes`);
+      if (action === 'add') {
+        await repos.settings.putIfAbsent(certificateKey(thumbprint), storedCertificate(certificate, clock.now(), { addedBy: jws.signer!.thumbprint }));
+      } else if (current.has(thumbprint)) {
+        if (current.size === 1) throw new ConfideError('ERR_OPERATION_NOT_ALLOWED', 'the last policy-management certificate cannot be removed');
+        await repos.settings.delete(certificateKey(thumbprint));
+      }
+    });
+    const token = await tokens.sign({
+      'x-ms-certificate-thumbprint': thumbprint,
+      'x-ms-policycertificates-result': action === 'add' ? 'IsPresent' : 'IsAbsent',
+    });
+    return { token };
+  }
+
+  return {
+    mode,
+
+    async getPolicy(name) {
+      const type = policyType(name);
+      const stored = await store.settings.get<Partial<StoredPolicy>>(storedPolicyKey(type));
+      let jws: string;
+      if (stored !== undefined && typeof stored === 'object' && typeof stored.jws === 'string') jws = stored.jws;
+      else if (type === 'Tpm') {
+        if (stored === undefined) throw new ConfideError('ERR_NOT_FOUND', 'no policy is set for Tpm, and Tpm has no default policy');
+        throw new ConfideError('ERR_INTERNAL', `stored policy ${storedPolicyKey(type)} holds no JWS`);
+      } else jws = unsignedPolicyJws((await currentPolicy(store.settings, type)).text);
+      const signer = stored?.signer;
+      return { token: await tokens.sign({ 'x-ms-policy': jws, ...(signer ? { 'x-ms-policy-signer': signer } : {}) }) };
+    },
+
+    async setPolicy(name, body) {
+      const type = policyType(name);
+      const jws = await readJws(body);
+      const text = policyTextOf(jws);
+      parsePolicy(text);
+      const record: StoredPolicy = { text, jws: body.trim(), setAt: clock.now().toISOString(), ...(jws.signer ? { signer: jws.signer.jwk } : {}) };
+      await store.tx(async (repos) => {
+        if (mode === 'isolated') await assertManagementSigner(repos, jws.signer, 'policies');
+        await repos.settings.put(storedPolicyKey(type), record);
+      });
+      return { token: await policyResult('Updated', body, jws.signer) };
+    },
+
+    async resetPolicy(name, body) {
+      const type = policyType(name);
+      const jws = await readJws(body);
+      // An empty payload only: a signed set-policy JWS must not double as a reset.
+      if (jws.payload !== '') throw invalid('a reset JWS has an empty payload');
+      await store.tx(async (repos) => {
+        if (mode === 'isolated') await assertManagementSigner(repos, jws.signer, 'policy resets');
+        await repos.settings.delete(storedPolicyKey(type));
+      });
+      return { token: await policyResult('Removed', body, jws.signer) };
+    },
+
+    async getCertificates() {
+      const certificates = mode === 'isolated' ? await loadPolicyCertificates(store.settings) : new Map<string, X509Certificate>();
+      const keys = [...certificates.values()].map(certificateJwk);
+      return { token: await tokens.sign({ 'x-ms-policy-certificates': { keys } }) };
+    },
+
+    addCertificate: (body) => changeCertificate(body, 'add'),
+    removeCertificate: (body) => changeCertificate(body, 'remove'),
+  };
+}
