@@ -5,6 +5,7 @@
  * token signature, issued at once. BENCH_ATTEST_PROFILE=<dir> runs the server under --cpu-prof
  * and prints where its time went.
  */
+import { Buffer } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';

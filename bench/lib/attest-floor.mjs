@@ -3,6 +3,7 @@
  * (intel-floor.mjs) and one RS256 token signature (RSASSA-PKCS1-v1_5 2048-bit / SHA-256, the
  * key type Confide's token service uses), all issued at once through WebCrypto.
  */
+import { TextEncoder } from 'node:util';
 import { floorImpl } from './floor.mjs';
 
 const subtle = globalThis.crypto.subtle;

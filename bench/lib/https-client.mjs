@@ -1,4 +1,5 @@
 /** A JSON-over-HTTPS client on one keep-alive agent that trusts exactly one CA, for server benchmarks. */
+import { Buffer } from 'node:buffer';
 import { Agent, request } from 'node:https';
 
 /** { post(path, body) → { status, body }, requests() (posts so far), close() }; `body` is sent as JSON text. */

@@ -11,6 +11,7 @@ import { installProblemHandlers } from './plugins/problem.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { healthRoutes } from './routes/system/health.js';
 import { maaRoutes } from './routes/maa/index.js';
+import { marbleRunRoutes, type MarbleRunRoutesOptions } from './routes/marblerun/index.js';
 import { policyRoutes } from './routes/maa/policies.js';
 import { certificateRoutes } from './routes/maa/certificates.js';
 import { createPolicyAdmin, type MaaAdminAppOptions } from './services/attestation/admin/index.js';
@@ -23,7 +24,10 @@ export interface AppOptions {
   bodyLimit: number;
   /** pino options or false; logs never include headers, bodies or secrets. */
   logger?: FastifyServerOptions['logger'];
-  https?: { key: string | Buffer; cert: string | Buffer } | undefined;
+  /** TLS: requestCert without rejectUnauthorized lets client certificates reach the coordinator routes. */
+  https?: { key: string | Buffer; cert: string | Buffer; requestCert?: boolean; rejectUnauthorized?: boolean } | undefined;
+  /** The MarbleRun-compatible coordinator surface; absent, its routes are not registered. */
+  coordinator?: MarbleRunRoutesOptions | undefined;
   /** The MAA-compatible attestation surface; absent, its routes are not registered. */
   attestation?: AttestationAppOptions | undefined;
 }
@@ -80,5 +84,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       for (const routes of [policyRoutes, certificateRoutes]) await app.register(routes, { admin, auth: att.admin.auth });
     }
   }
+  if (options.coordinator) await app.register(marbleRunRoutes, options.coordinator);
   return app;
 }

@@ -6,12 +6,14 @@ import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConfideError } from '@confide/core';
-import type { CollateralProvider } from '@confide/evidence';
+import { emptyCollateral, type CollateralProvider } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
 import { buildApp } from './app.js';
 import { openSeal } from './seal/index.js';
 import { createTokenService } from './services/attestation/tokens/index.js';
+import { maaAdminFromConfig } from './services/attestation/admin/index.js';
 import { loadSimulationKey } from './sim/index.js';
+import { startServerCoordinator } from './services/coordinator/index.js';
 import type { Config } from './config/schema.js';
 import { loggerOptions } from './logger.js';
 import { ensureLocalCa } from './tls/local-ca.js';
@@ -69,6 +71,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     caCertPath = ca.caCertPath;
     tls = { cert: readFileSync(ca.certPath), key: readFileSync(ca.keyPath) };
   }
+  // Ask for a client certificate without requiring one or judging its issuer: coordinator users
+  // and marbles are recognised by the certificate or key the manifest and evidence name.
+  const https = { ...tls, requestCert: true, rejectUnauthorized: false };
 
   const store = openSqliteStore(config.database ?? join(dataDir, 'confide.sqlite'));
   // Without attestation.issuer the issuer is the listen URL, known for sure only once listening (port 0).
@@ -80,11 +85,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       store,
       bodyLimit: config.bodyLimit,
       logger: loggerOptions(config.logLevel),
-      https: tls,
+      https,
+      coordinator: {
+        coordinator: await startServerCoordinator({ store, dataDir, collateral: options.collateral ?? emptyCollateral, simulationKey }),
+      },
       attestation: {
         tokens,
         collateral: options.collateral,
         ...(simulationKey ? { simulationKeys: async () => [simulationKey.spki] } : {}),
+        admin: maaAdminFromConfig(config),
       },
     });
     await app.listen({ host: config.host, port: config.port });

@@ -66,10 +66,10 @@ test('unknown file keys, unreadable files and broken JSON are refused', () => {
 test('production mode refuses the generated local CA, naming the setting', () => {
   assert.throws(() => loadConfig({ flags: { mode: 'production' } }), (err: unknown) => {
     assert.ok(isConfideError(err, 'ERR_PRODUCTION_REFUSED'));
-    assert.deepEqual(err.details?.['keys'], ['tls.cert', 'tls.key', 'seal.keyFile']);
+    assert.deepEqual(err.details?.['keys'], ['tls.cert', 'tls.key', 'attestation.auth.staticToken', 'seal.keyFile']);
     assert.match(err.message, /tls\.cert/);
     return true;
   });
-  const { config } = loadConfig({ flags: { mode: 'production', 'tls.cert': '/c', 'tls.key': '/k', 'seal.keyFile': '/s' } });
+  const { config } = loadConfig({ flags: { mode: 'production', 'tls.cert': '/c', 'tls.key': '/k', 'seal.keyFile': '/s', 'attestation.auth.jwksUrl': 'https://idp.test/keys' } });
   assert.equal(config.mode, 'production');
 });

@@ -5,4 +5,4 @@ export type { ActivationRequest, ActivationResult } from './activation.js';
 export type { SecretView } from './secrets-api.js';
 export type { UpdateProgress } from './updates.js';
 export type { StateData, DeploymentState, ActivationRecord, PendingUpdate } from './state.js';
-export { authenticateUser, isPermitted, manifestUpdaters } from './users.js';
+export { authenticateUser, isPermitted } from './users.js';

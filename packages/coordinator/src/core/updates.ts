@@ -5,12 +5,13 @@
  * intermediate, so certificates from before the update stop verifying under the new one.
  */
 import { ConfideError } from '@confide/core';
+import { readManifest } from '../manifest/parse.js';
 import type { Manifest } from '../manifest/types.js';
 import { rotateIntermediate, rotateRootSecret } from '../pki/ca.js';
 import { generateSharedSecrets } from '../secrets/generate.js';
 import { updateLogLine, type Change } from './change.js';
 import { fingerprintOf, recoveryOf } from './manifest-ops.js';
-import { applyPackageUpdate, checkManifest, isPackageUpdate } from './ports.js';
+import { checkManifest, isPackageUpdateBytes, packageUpdate } from './ports.js';
 import type { DeploymentState, PendingUpdate, StateData } from './state.js';
 import { manifestUpdaters, requirePermission } from './users.js';
 
@@ -31,7 +32,7 @@ function progressOf(pending: PendingUpdate): UpdateProgress {
 /** The change for POST /update: a package update, or the proposal (and first acknowledgement) of a full update. */
 export async function updateChange(state: StateData, user: string, bytes: Uint8Array, now: Date): Promise<Change<UpdateProgress>> {
   const deployment = state.deployment!;
-  if (isPackageUpdate(bytes)) return packageUpdateChange(state, user, bytes, now);
+  if (isPackageUpdateBytes(bytes)) return packageUpdateChange(state, user, bytes, now);
   requirePermission(deployment.manifest, user, { resource: 'Manifest', action: 'UpdateManifest' });
   if (deployment.pending) {
     throw new ConfideError('ERR_COORDINATOR_STATE', 'a manifest update is already pending; acknowledge or cancel it first', {
@@ -137,10 +138,12 @@ function sameRecovery(a: Manifest, b: Manifest): boolean {
 
 async function packageUpdateChange(state: StateData, user: string, bytes: Uint8Array, now: Date): Promise<Change<UpdateProgress>> {
   const deployment = state.deployment!;
-  const { manifest, changed } = applyPackageUpdate(deployment.manifest, bytes);
-  for (const name of Object.keys(changed)) requirePermission(deployment.manifest, user, { resource: 'Packages', action: 'UpdateSecurityVersion', name });
+  for (const name of Object.keys(readManifest(bytes).manifest.Packages)) {
+    requirePermission(deployment.manifest, user, { resource: 'Packages', action: 'UpdateSecurityVersion', name });
+  }
+  const { manifest, changed } = packageUpdate(deployment.manifest, bytes);
   const pki = await rotateIntermediate(state.pki, now);
-  const lines = Object.entries(changed).map(([pkg, v]) => updateLogLine(now, { update: 'SecurityVersion increased', user, package: pkg, 'new version': v }));
+  const lines = Object.entries(changed).map(([pkg, v]) => updateLogLine(now, { update: 'SecurityVersion increased', user, package: pkg, 'new version': v.SecurityVersion ?? v.GuestSvn }));
   return {
     next: { ...state, pki, deployment: { ...deployment, manifest, updateLog: [...deployment.updateLog, ...lines] } },
     result: { missingAcknowledgments: 0, missingUsers: [], applied: true },

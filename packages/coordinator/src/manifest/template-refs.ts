@@ -14,6 +14,8 @@ export type TemplateAction =
 
 type Token = { t: 'field'; path: string[] } | { t: 'ident'; name: string } | { t: 'pipe' } | { t: 'string'; value: string } | { t: 'other'; text: string };
 
+/** Go template keywords: control structures Confide does not run. */
+const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil']);
 const IDENT = /[\p{L}_][\p{L}\p{N}_]*/uy;
 const SPACE = /\s/u;
 
@@ -76,6 +78,7 @@ function classify(body: string, text: string, offset: number): TemplateAction {
   const tokens = lex(body);
   if (typeof tokens === 'string') return { kind: 'error', error: 'syntax', message: tokens, text, offset };
   const [a, b, c] = tokens;
+  if (tokens.some((t) => t.t === 'ident' && KEYWORDS.has(t.name))) return { kind: 'error', error: 'unsupported', message: `unsupported template action ${text}`, text, offset };
   if (tokens.length === 0) return { kind: 'error', error: 'syntax', message: 'empty action', text, offset };
   if (tokens.length === 1 && a?.t === 'string') return { kind: 'literal', value: a.value, text, offset };
   if (tokens.length === 1 && a?.t === 'field') return { kind: 'ref', encoding: undefined, ref: a.path, text, offset };

@@ -116,8 +116,9 @@ class Lexer {
         tokens.push({ t: 'string', value: src.slice(this.i + 1, close) });
         this.i = close + 1;
       } else if (c === '.') {
+        // Go chains a field onto whatever term it touches (no space between).
         const prev = tokens[tokens.length - 1];
-        const adjacent = prev !== undefined && (prev.t === 'field' || prev.t === ')');
+        const adjacent = prev !== undefined && prev.t !== 'space' && prev.t !== '|' && prev.t !== '(';
         let j = this.i + 1;
         while (isIdentChar(src[j])) j++;
         if (j === this.i + 1) {
@@ -163,6 +164,11 @@ class Parser {
     while (this.peek()?.t === 'space') this.i++;
   }
 
+  private noChain(term: string): void {
+    const next = this.peek();
+    if (next?.t === 'field' && next.adjacent) this.fail(`unexpected . after term ${term}`);
+  }
+
   /** Field names that follow a term with no space between. */
   private chain(): string[] {
     const path: string[] = [];
@@ -183,10 +189,11 @@ class Parser {
       }
       case 'dot':
         this.i++;
-        if (this.peek()?.t === 'field' && (this.peek() as { adjacent: boolean }).adjacent) this.fail('unexpected . after term');
+        this.noChain('.');
         return { kind: 'dot' };
       case 'string':
         this.i++;
+        this.noChain(JSON.stringify(tok.value));
         return { kind: 'string', value: tok.value };
       case 'ident': {
         this.i++;
@@ -197,6 +204,7 @@ class Parser {
           const hint = name === 'raw' || name === 'string' ? ` (${name} is only allowed in ${name === 'raw' ? 'Files' : 'Env'})` : '';
           this.fail(`function "${name}" not defined${hint}`);
         }
+        this.noChain(name); // Go would call it without arguments, which no template function takes
         return { kind: 'function', name };
       }
       case '(': {
@@ -219,6 +227,9 @@ class Parser {
         const op = this.operand();
         if (!op) break;
         command.push(op);
+        // Go needs a space, a pipe or the end between operands: `hex(...)` is a syntax error.
+        const after = this.peek();
+        if (after && after.t !== 'space' && after.t !== '|' && after.t !== ')') this.fail(`unexpected ${after.t} in operand`);
       }
       if (command.length === 0) this.fail('missing value for command');
       pipeline.push(command);

@@ -22,6 +22,7 @@ export interface RenderedParameters {
 /** How template errors map to codes: at activation an empty value is a secret problem; in a dry run it is a manifest problem. */
 export type ErrorMode = 'runtime' | 'dry-run';
 
+/** The ConfideError for a TemplateError at `path`; other errors pass through unchanged. */
 export function templateFailure(err: unknown, path: string, mode: ErrorMode): unknown {
   if (!(err instanceof TemplateError)) return err;
   const where = err.line !== undefined ? `${path}: line ${err.line}: ` : `${path}: `;

@@ -3,7 +3,7 @@
  * an unknown kid shows up, at most once per cooldown). Asymmetric algorithms only: `none` and
  * HMAC are refused, so a published key can never act as a shared secret.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { ConfideError, fromBase64, systemClock, type Clock } from '@confide/core';
 import { JWS_ALGORITHMS, keyFitsAlgorithm, verifyJwsSignature } from '../services/attestation/admin/jws-signature.js';
 
@@ -52,7 +52,7 @@ function parseJwks(body: unknown): Jwk[] {
     try {
       // Only public members go to the import, so a JWKS that leaks a private member still yields a public key.
       const { kty, crv, n, e, x, y } = jwk;
-      const key = createPublicKey({ key: { kty, crv, n, e, x, y } as import('node:crypto').JsonWebKey, format: 'jwk' });
+      const key = createPublicKey({ key: { kty, crv, n, e, x, y } as JsonWebKey, format: 'jwk' });
       out.push({ kid: typeof jwk['kid'] === 'string' ? jwk['kid'] : undefined, key });
     } catch {
       // A key this runtime cannot import is skipped; the others still serve.

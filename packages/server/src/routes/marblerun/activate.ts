@@ -1,0 +1,43 @@
+/** POST /api/v2/marble/activate (docs/activation.md): the marble's side of the coordinator. */
+import type { FastifyInstance } from 'fastify';
+import { toBase64 } from '@confide/core';
+import type { CoordinatorService } from '@confide/coordinator';
+import { base64Field, success } from './client-api.js';
+import { MARBLERUN_ROUTE_CONFIG } from './errors.js';
+import type { PeerCertificateReader } from './peer-certificate.js';
+
+const BODY = {
+  type: 'object',
+  required: ['marbleType', 'uuid', 'evidence'],
+  properties: {
+    marbleType: { type: 'string', minLength: 1, maxLength: 256 },
+    uuid: { type: 'string', maxLength: 64 },
+    tee: { type: 'string', enum: ['sim', 'sgx', 'sev-snp', 'tdx'] },
+    evidence: { type: 'string', minLength: 1 },
+    dnsNames: { type: 'array', maxItems: 64, items: { type: 'string', maxLength: 253 } },
+  },
+} as const;
+
+function encodeAll(map: Record<string, Uint8Array>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toBase64(v)]));
+}
+
+export async function activateRoutes(app: FastifyInstance, opts: { coordinator: CoordinatorService; peerCertificate: PeerCertificateReader }): Promise<void> {
+  app.post('/api/v2/marble/activate', { config: MARBLERUN_ROUTE_CONFIG, schema: { body: BODY } }, async (request) => {
+    const body = request.body as { marbleType: string; uuid: string; tee?: 'sim' | 'sgx' | 'sev-snp' | 'tdx'; dnsNames?: string[] };
+    const out = await opts.coordinator.activate({
+      marbleType: body.marbleType,
+      uuid: body.uuid,
+      tee: body.tee,
+      evidence: base64Field(request.body, 'evidence')!,
+      dnsNames: body.dnsNames,
+      clientCertificate: opts.peerCertificate(request),
+    });
+    return success({
+      certificate: out.certificate,
+      privateKey: out.privateKey,
+      rootCertificate: out.rootCertificate,
+      parameters: { files: encodeAll(out.parameters.files), env: encodeAll(out.parameters.env), argv: out.parameters.argv },
+    });
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * MarbleRun's client API v2 (JSend): status, manifest, quote, secrets, updates, recovery,
+ * sign-quote, plus Confide's audit log. Routes only decode, call the coordinator, encode.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ConfideError, fromBase64, toBase64 } from '@confide/core';
+import type { CoordinatorService, UpdateProgress } from '@confide/coordinator';
+import { MARBLERUN_ROUTE_CONFIG } from './errors.js';
+import type { PeerCertificateReader } from './peer-certificate.js';
+
+export interface ClientApiOptions {
+  coordinator: CoordinatorService;
+  peerCertificate: PeerCertificateReader;
+}
+
+/** JSend success. */
+export function success(data: unknown): { status: 'success'; data: unknown } {
+  return { status: 'success', data };
+}
+
+/** Decodes a base64 field of a request body. Throws ERR_VALIDATION naming the field. */
+export function base64Field(body: unknown, field: string, optional = false): Uint8Array | undefined {
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+  if (value === undefined && optional) return undefined;
+  if (typeof value !== 'string') throw new ConfideError('ERR_VALIDATION', `${field} must be a base64 string`, { details: { field } });
+  try {
+    return fromBase64(value);
+  } catch {
+    throw new ConfideError('ERR_VALIDATION', `${field} is not base64`, { details: { field } });
+  }
+}
+
+const OBJECT_BODY = { body: { type: 'object' } } as const;
+
+function ackMessage(p: UpdateProgress): string {
+  if (p.applied) return 'All users have acknowledged the update manifest. Update successfully applied';
+  const who = `The following users have not yet accepted: ${p.missingUsers.join(', ')}`;
+  return p.missingAcknowledgments === 1 ? `1 user still needs to acknowledge the update manifest.\n${who}` : `${p.missingAcknowledgments} users still need to acknowledge the update manifest.\n${who}`;
+}
+
+/** Secret upload fields in MarbleRun's JSON are matched case-insensitively (Go's decoder does). */
+function canonicalUpload(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value as Record<string, string>;
+  const names: Record<string, string> = { cert: 'Cert', private: 'Private', key: 'Key', data: 'Data' };
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [names[k.toLowerCase()] ?? k, v as string]));
+}
+
+export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptions): Promise<void> {
+  const c = opts.coordinator;
+  const cert = (request: FastifyRequest) => opts.peerCertificate(request);
+  const config = MARBLERUN_ROUTE_CONFIG;
+
+  app.get('/api/v2/status', { config }, async () => {
+    const { code, message } = c.status();
+    return success({ code, message });
+  });
+
+  app.get('/api/v2/manifest', { config }, async () => {
+    const m = await c.getManifest();
+    return success({ manifestSignatureRootECDSA: toBase64(m.signature), manifestFingerprint: m.fingerprint, manifest: toBase64(m.manifest) });
+  });
+
+  app.post('/api/v2/manifest', { config, schema: OBJECT_BODY }, async (request) => {
+    const out = await c.setManifest(base64Field(request.body, 'manifest')!);
+    return success({ RecoverySecrets: out.recoverySecrets && Object.keys(out.recoverySecrets).length > 0 ? out.recoverySecrets : null });
+  });
+
+  app.get('/api/v2/quote', { config }, async (request) => {
+    const nonceText = (request.query as Record<string, unknown>)['nonce'];
+    let nonce: Uint8Array | undefined;
+    if (nonceText !== undefined && nonceText !== '') {
+      if (typeof nonceText !== 'string') throw new ConfideError('ERR_VALIDATION', 'invalid query: nonce must be given once');
+      try {
+        nonce = fromBase64(nonceText);
+      } catch {
+        throw new ConfideError('ERR_VALIDATION', 'invalid query: bad nonce format', { details: { field: 'nonce' } });
+      }
+    }
+    const q = await c.quote(nonce);
+    return success({ cert: q.cert, quote: toBase64(q.quote) });
+  });
+
+  app.get('/api/v2/secrets', { config }, async (request) => {
+    const raw = (request.query as Record<string, unknown>)['s'];
+    const names = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+    if (names.length === 0) throw new ConfideError('ERR_VALIDATION', 'invalid query: endpoint requires at least one query parameter');
+    if (names.some((n) => typeof n !== 'string' || n === '')) throw new ConfideError('ERR_VALIDATION', 'malformed query string: empty query parameter');
+    return success({ secrets: await c.getSecrets(cert(request), names as string[]) });
+  });
+
+  app.post('/api/v2/secrets', { config, schema: { body: { type: 'object', required: ['secrets'], properties: { secrets: { type: 'object' } } } } }, async (request) => {
+    const secrets = (request.body as { secrets: Record<string, unknown> }).secrets;
+    await c.writeSecrets(cert(request), Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, canonicalUpload(v)])));
+    return success(null);
+  });
+
+  const updateLog = async () => success({ updateLog: await c.updateLog() });
+  app.get('/api/v2/update', { config }, updateLog);
+  app.get('/api/v2/update-log', { config }, updateLog);
+
+  app.post('/api/v2/update', { config, schema: OBJECT_BODY }, async (request) => {
+    const out = await c.update(cert(request), base64Field(request.body, 'manifest')!);
+    return success({
+      missingAcknowledgments: out.result.missingAcknowledgments,
+      missingUsers: out.result.missingUsers,
+      ...(out.recoverySecrets ? { RecoverySecrets: out.recoverySecrets } : {}),
+    });
+  });
+
+  app.get('/api/v2/update-manifest', { config }, async () => {
+    const p = await c.pendingUpdate();
+    const message = p.missingAcknowledgments === 1 ? '1 user still needs to acknowledge the update manifest' : `${p.missingAcknowledgments} users still need to acknowledge the update manifest`;
+    return success({ manifest: toBase64(p.manifest), message, missingUsers: p.missingUsers, missingAcknowledgments: p.missingAcknowledgments });
+  });
+
+  app.post('/api/v2/update-manifest', { config, schema: OBJECT_BODY }, async (request) => {
+    const out = await c.acknowledgeUpdate(cert(request), base64Field(request.body, 'manifest')!);
+    return success({
+      message: ackMessage(out.result),
+      missingUsers: out.result.missingUsers,
+      missingAcknowledgments: out.result.missingAcknowledgments,
+      ...(out.recoverySecrets ? { RecoverySecrets: out.recoverySecrets } : {}),
+    });
+  });
+
+  app.post('/api/v2/update-cancel', { config }, async (request) => {
+    await c.cancelUpdate(cert(request));
+    return success({ message: 'Update successfully cancelled' });
+  });
+
+  app.post('/api/v2/recover', { config, schema: OBJECT_BODY }, async (request) => {
+    const keyName = (request.body as Record<string, unknown>)['keyName'];
+    if (keyName !== undefined && typeof keyName !== 'string') throw new ConfideError('ERR_VALIDATION', 'keyName must be a string');
+    const { remaining } = await c.recover(base64Field(request.body, 'recoverySecret')!, keyName);
+    const message = remaining === 0 ? 'Recovery successful.' : `Secret was processed successfully. Upload the next secret. Remaining secrets: ${remaining}`;
+    return success({ remaining, message });
+  });
+
+  app.get('/api/v2/recover/public-key', { config }, async () => success({ algorithm: 'RSA', ephemeralPublicKey: toBase64(c.recoveryPublicKey()) }));
+
+  app.post('/api/v2/sign-quote', { config, schema: OBJECT_BODY }, async (request) => {
+    const out = await c.signQuote(base64Field(request.body, 'sgxQuote')!);
+    return success({ tcbStatus: out.tcbStatus, verificationSignature: toBase64(out.verificationSignature) });
+  });
+
+  app.get('/api/v2/audit-log', { config }, async (_request, reply) => {
+    void reply.type('application/x-ndjson; charset=utf-8');
+    return c.auditLog();
+  });
+
+  app.get('/api/v2/audit-log/public-key', { config }, async () => {
+    const { publicKeyJwk, head } = await c.auditKey();
+    return success({ publicKeyJwk, headSeq: head.seq, headHash: head.hash });
+  });
+}
