@@ -184,7 +184,7 @@ test('the templates MarbleRun documents are accepted: pipes, trims, comments, co
   const m = mutate((x) => {
     x.Marbles.worker.Parameters.Files['/a'] = '{{- .Secrets.dbEncryptionKey | hex -}} {{/* note */}} {{ "{{" }} {{ base64 .Previous.Secrets.gone }}';
     x.Marbles.worker.Parameters.Files['/b'] = { Data: '{{ not a template', NoTemplates: true };
-    x.Users.dave = { Certificate: CAROL.replace(/\n/g, '\n'), Roles: [] };
+    x.Users.dave = { Certificate: CAROL.replace(/\n/g, '\r\n').replace('-----BEGIN', 'comment line\r\n-----BEGIN'), Roles: [] };
     delete x.Users.carol;
   });
   const r = checkManifest(m);

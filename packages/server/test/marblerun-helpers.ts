@@ -20,6 +20,8 @@ export interface Identity {
   der: Uint8Array;
   pem: string;
   spki: Uint8Array;
+  /** PKCS#8 PEM of the private key. */
+  keyPem: string;
 }
 
 /** A self-signed P-256 certificate (a user's, or a marble's activation certificate). */
@@ -33,7 +35,9 @@ export async function selfSigned(cn: string): Promise<Identity> {
     keys,
     signingAlgorithm: P256,
   });
-  return { der: new Uint8Array(cert.rawData), pem: cert.toString('pem'), spki: new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey)) };
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return { der: new Uint8Array(cert.rawData), pem: cert.toString('pem'), spki: new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey)), keyPem };
 }
 
 export interface RecoveryKey {
