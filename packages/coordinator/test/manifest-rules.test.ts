@@ -49,6 +49,8 @@ const ERROR_CASES: [string, Mutation, string][] = [
   ['secret.validity-ambiguous', (m) => { m.Secrets.jobSigningCert.ValidFor = 30; }, 'secret.validity-ambiguous@Secrets.jobSigningCert.ValidFor'],
   ['secret.not-after-invalid', (m) => { m.Secrets.jobSigningCert.Cert.NotAfter = '2030-01-01'; }, 'secret.not-after-invalid@Secrets.jobSigningCert.Cert.NotAfter'],
   ['secret.ip-invalid', (m) => { m.Secrets.webPublicCert.Cert.IPAddresses = ['300.1.1.1']; }, 'secret.ip-invalid@Secrets.webPublicCert.Cert.IPAddresses[0]'],
+  ['secret.definition-invalid', (m) => { m.Secrets.webPublicCert.Cert.ExtKeyUsage = [99]; }, 'secret.definition-invalid@Secrets.webPublicCert.Cert.ExtKeyUsage'],
+  ['secret.size-rsa (too large)', (m) => { m.Secrets.webPublicCert.Type = 'cert-rsa'; m.Secrets.webPublicCert.Size = 16384; }, 'secret.size-rsa@Secrets.webPublicCert.Size'],
   ['user.certificate-missing', (m) => { m.Users.carol.Certificate = ''; }, 'user.certificate-missing@Users.carol.Certificate'],
   ['user.certificate-invalid', (m) => { m.Users.carol.Certificate = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'; }, 'user.certificate-invalid@Users.carol.Certificate'],
   ['user.certificate-duplicate', (m) => { m.Users.carol.Certificate = m.Users.alice.Certificate.replace(/\n/g, '\r\n'); }, 'user.certificate-duplicate@Users.carol.Certificate'],

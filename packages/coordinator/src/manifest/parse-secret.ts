@@ -77,7 +77,7 @@ function readCert(r: JsonReader, value: unknown, at: PathSegment[]): CertTemplat
         l.forEach((ip, i) => {
           if (ip !== '' && isIP(ip) === 0) r.v.error('secret.ip-invalid', [...p, i], `"${ip}" is not an IP address`);
         });
-        out.IPAddresses = l.filter((ip) => ip !== '');
+        out.IPAddresses = l.filter((ip) => isIP(ip) !== 0);
         break;
       }
       case 'KeyUsage': {

@@ -50,9 +50,9 @@ export const MANIFEST_RULES = {
   'template.string-not-plain': { severity: 'error', summary: 'string encoding on anything but a whole plain secret.' },
   // secrets
   'secret.type-unknown': { severity: 'error', summary: 'Type is not symmetric-key, cert-rsa, cert-ecdsa, cert-ed25519 or plain.' },
-  'secret.size-symmetric': { severity: 'error', summary: 'A symmetric-key Size is 0 or not a multiple of 8.' },
-  'secret.size-ecdsa': { severity: 'error', summary: 'A generated cert-ecdsa Size is not 224, 256, 384 or 521.' },
-  'secret.size-rsa': { severity: 'error', summary: 'A generated cert-rsa Size is not 2048..16384.' },
+  'secret.size-symmetric': { severity: 'error', summary: 'A symmetric-key Size is not a multiple of 8 in 8..65280.' },
+  'secret.size-ecdsa': { severity: 'error', summary: 'A cert-ecdsa Size is not 224, 256, 384 or 521 (0 is allowed for UserDefined).' },
+  'secret.size-rsa': { severity: 'error', summary: 'A generated cert-rsa Size is not a multiple of 8 in 2048..8192 (0 = 2048).' },
   'secret.size-ed25519': { severity: 'error', summary: 'A generated cert-ed25519 has a Size.' },
   'secret.size-ignored': { severity: 'warning', summary: 'Size is set on a plain secret; it is ignored.' },
   'secret.plain-not-user-defined': { severity: 'error', summary: 'A plain secret must be UserDefined: the coordinator never generates plain data.' },
@@ -61,6 +61,7 @@ export const MANIFEST_RULES = {
   'secret.cert-field-overridden': { severity: 'warning', summary: 'Issuer, SerialNumber, NotBefore or BasicConstraintsValid in Cert; the coordinator sets them.' },
   'secret.not-after-invalid': { severity: 'error', summary: 'Cert.NotAfter is not an RFC 3339 time.' },
   'secret.ip-invalid': { severity: 'error', summary: 'A Cert.IPAddresses entry is not an IP address.' },
+  'secret.definition-invalid': { severity: 'error', summary: 'The secret generator cannot make this definition (for example an unknown ExtKeyUsage, or a path length on a non-CA).' },
   'secret.unused': { severity: 'warning', summary: 'No template, TLS tag or role uses the secret.' },
   // users and roles
   'user.certificate-missing': { severity: 'error', summary: 'A user has no Certificate.' },

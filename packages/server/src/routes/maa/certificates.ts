@@ -16,7 +16,8 @@ function bodyText(body: unknown): string {
 /** Registers the certificate routes. */
 export async function certificateRoutes(app: FastifyInstance, opts: MaaAdminRouteOptions): Promise<void> {
   const { admin, auth } = opts;
-  auth.announce(app.log);
+  // Once listening, not at registration: a start that fails (port taken) prints only its error.
+  app.addHook('onListen', async () => auth.announce(app.log));
   registerJwsBodyParser(app);
   addMaaHeaders(app);
 

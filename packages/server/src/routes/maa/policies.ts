@@ -54,7 +54,8 @@ export const apiVersionQuery = { type: 'object', properties: { 'api-version': { 
 /** Registers the policy routes. */
 export async function policyRoutes(app: FastifyInstance, opts: MaaAdminRouteOptions): Promise<void> {
   const { admin, auth } = opts;
-  auth.announce(app.log);
+  // Once listening, not at registration: a start that fails (port taken) prints only its error.
+  app.addHook('onListen', async () => auth.announce(app.log));
   registerJwsBodyParser(app);
   addMaaHeaders(app);
   const params = { type: 'object', properties: { type: { type: 'string' } } } as const;
