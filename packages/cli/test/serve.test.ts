@@ -133,3 +133,15 @@ test('cli: --help on every command, unknown command exits 1', async () => {
   const bad = await runCli(['frobnicate']);
   assert.equal(bad.code, 1);
 });
+
+test('config show: secrets are redacted, the rest shown with their origin', async () => {
+  const r = await runCli(['--json', 'config', 'show'], { CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: 'sup3r-s3cret-t0ken' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /sup3r-s3cret-t0ken/);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.config.attestation.auth.staticToken, '[redacted]');
+  assert.equal(out.origins['attestation.auth.staticToken'], 'env');
+  const human = await runCli(['config', 'show'], { CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: 'sup3r-s3cret-t0ken' });
+  assert.doesNotMatch(human.stdout, /sup3r-s3cret-t0ken/);
+  assert.match(human.stdout, /attestation\.auth\.staticToken\s+"\[redacted\]"\s+\(env\)/);
+});

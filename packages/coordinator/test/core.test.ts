@@ -1,7 +1,7 @@
 /** The coordinator state machine without HTTP: states, wrong-state refusals, recovery without RecoveryKeys. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfideError, isConfideError, utf8 } from '@confide/core';
+import { isConfideError, utf8, type ConfideError } from '@confide/core';
 import { emptyCollateral } from '@confide/evidence';
 import { openSqliteStore } from '@confide/store';
 import { CoordinatorService, CoordinatorState, createMemorySealProvider } from '../src/index.js';

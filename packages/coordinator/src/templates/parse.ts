@@ -135,7 +135,7 @@ class Lexer {
         this.i = j;
       } else if (c === '$') {
         this.fail('variables are not supported in manifest templates');
-      } else if (/[0-9+\-]/.test(c)) {
+      } else if (/[0-9+-]/.test(c)) {
         this.fail('numbers are not supported in manifest templates');
       } else {
         this.fail(`unexpected ${JSON.stringify(c)} in action`);

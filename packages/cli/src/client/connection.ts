@@ -1,0 +1,72 @@
+/**
+ * How a command reaches the coordinator: address, TLS trust, and (for user calls) the client
+ * certificate. Options are read once into a Connection; nothing reads the environment later.
+ */
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { ConfideError } from '@confide/core';
+import type { CoordinatorAddress } from '../launcher/coordinator-address.js';
+import { resolveCoordinatorAddress } from './address.js';
+import { splitPemCertificates } from './pem.js';
+
+export interface ConnectionFlags {
+  coordinator?: string;
+  ca?: string;
+  insecure?: boolean;
+  cert?: string;
+  key?: string;
+  timeout?: string;
+}
+
+export interface Connection {
+  address: CoordinatorAddress;
+  /** PEM certificates trusted for the TLS connection; undefined: the system's CAs. */
+  ca: string[] | undefined;
+  /** Skip TLS verification (trust then rests on `confide coordinator verify` alone). */
+  insecure: boolean;
+  /** PEM client certificate and key of a manifest user. */
+  identity: { cert: string; key: string } | undefined;
+  timeoutMs: number;
+}
+
+/** Adds the connection options; `user` adds --cert/--key for calls made as a manifest user. */
+export function addConnectionOptions(cmd: Command, { user = false }: { user?: boolean } = {}): Command {
+  cmd
+    .addOption(new Option('--coordinator <addr>', 'coordinator host:port (default: CONFIDE_COORDINATOR, EDG_MARBLE_COORDINATOR_ADDR, else localhost:8443)'))
+    .addOption(new Option('--ca <file>', 'PEM certificate(s) trusted for the TLS connection: the coordinator root saved by `coordinator verify --out`, or the server\'s TLS CA').env('CONFIDE_CA'))
+    .addOption(new Option('--insecure', 'do not verify the TLS certificate (trust rests on `confide coordinator verify` alone)'))
+    .addOption(new Option('--timeout <seconds>', 'give up on the coordinator after this long').default('60'));
+  if (user) {
+    cmd
+      .addOption(new Option('--cert <file>', 'PEM client certificate of a manifest user').env('CONFIDE_CLIENT_CERT'))
+      .addOption(new Option('--key <file>', 'PEM private key of that certificate').env('CONFIDE_CLIENT_KEY'));
+  }
+  return cmd;
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfideError('ERR_INPUT_UNREADABLE', `${what} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/**
+ * Reads the files the flags name. `needUser` demands --cert and --key. Throws ERR_USAGE,
+ * ERR_INPUT_UNREADABLE.
+ */
+export async function openConnection(flags: ConnectionFlags, { needUser = false }: { needUser?: boolean } = {}): Promise<Connection> {
+  const address = resolveCoordinatorAddress(flags.coordinator);
+  const timeout = Number(flags.timeout ?? '60');
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new ConfideError('ERR_USAGE', `--timeout: not a positive number of seconds: ${flags.timeout}`);
+  let ca: string[] | undefined;
+  if (flags.ca !== undefined) {
+    ca = splitPemCertificates(await readText(flags.ca, '--ca'));
+    if (ca.length === 0) throw new ConfideError('ERR_INPUT_UNREADABLE', `--ca ${flags.ca}: holds no PEM certificate`);
+  }
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new ConfideError('ERR_USAGE', '--cert and --key must be given together');
+  if (needUser && flags.cert === undefined) throw new ConfideError('ERR_USAGE', 'this command acts as a manifest user: give --cert and --key (or CONFIDE_CLIENT_CERT / CONFIDE_CLIENT_KEY)');
+  const identity = flags.cert !== undefined ? { cert: await readText(flags.cert, '--cert'), key: await readText(flags.key!, '--key') } : undefined;
+  return { address, ca, insecure: flags.insecure === true, identity, timeoutMs: timeout * 1000 };
+}

@@ -1,0 +1,175 @@
+/**
+ * A typed client for the coordinator's client API v2 (MarbleRun-compatible, JSend). One method
+ * per route; each throws the coordinator's failure as a ConfideError (see jsend.ts) and the
+ * transport errors of http.ts.
+ */
+import { ConfideError, fromBase64, toBase64 } from '@confide/core';
+import type { Connection } from './connection.js';
+import { exchange } from './http.js';
+import { failureOf, field, jsendData } from './jsend.js';
+
+export interface ManifestAnswer {
+  manifest: Uint8Array;
+  /** Hex SHA-256 of the manifest bytes. */
+  fingerprint: string;
+  /** ECDSA (root key) over the manifest bytes, ASN.1 DER. */
+  signature: Uint8Array;
+}
+
+export interface UpdateAnswer {
+  missingAcknowledgments: number;
+  missingUsers: string[];
+  message?: string;
+  recoverySecrets?: Record<string, string>;
+}
+
+export interface PendingUpdate {
+  manifest: Uint8Array;
+  message: string;
+  missingUsers: string[];
+  missingAcknowledgments: number;
+}
+
+function recoverySecretsOf(data: unknown): Record<string, string> | undefined {
+  const value = (data as Record<string, unknown> | null)?.['RecoverySecrets'];
+  return typeof value === 'object' && value !== null && Object.keys(value).length > 0 ? (value as Record<string, string>) : undefined;
+}
+
+export class CoordinatorClient {
+  constructor(readonly conn: Connection) {}
+
+  async #call(method: 'GET' | 'POST', path: string, what: string, body?: unknown, trust: 'tls' | 'none' = 'tls'): Promise<unknown> {
+    return jsendData(await exchange(this.conn, method, path, body, trust), what);
+  }
+
+  /** GET /api/v2/status. */
+  async status(): Promise<{ code: number; message: string }> {
+    const data = await this.#call('GET', '/api/v2/status', 'status');
+    return { code: field<number>(data, 'code', 'number', 'status'), message: field<string>(data, 'message', 'string', 'status') };
+  }
+
+  /**
+   * GET /api/v2/quote?nonce=: evidence and the chain (intermediate, root). `trust: 'none'`
+   * skips TLS verification: the evidence is what `coordinator verify` trusts.
+   */
+  async quote(nonce: Uint8Array | undefined, trust: 'tls' | 'none' = 'tls'): Promise<{ cert: string; quote: Uint8Array }> {
+    const query = nonce ? `?nonce=${encodeURIComponent(toBase64(nonce))}` : '';
+    const data = await this.#call('GET', `/api/v2/quote${query}`, 'quote', undefined, trust);
+    return { cert: field<string>(data, 'cert', 'string', 'quote'), quote: fromBase64(field<string>(data, 'quote', 'string', 'quote')) };
+  }
+
+  /** GET /api/v2/manifest. */
+  async manifest(trust: 'tls' | 'none' = 'tls'): Promise<ManifestAnswer> {
+    const data = await this.#call('GET', '/api/v2/manifest', 'manifest get', undefined, trust);
+    return {
+      manifest: fromBase64(field<string>(data, 'manifest', 'string', 'manifest get')),
+      fingerprint: field<string>(data, 'manifestFingerprint', 'string', 'manifest get'),
+      signature: fromBase64(field<string>(data, 'manifestSignatureRootECDSA', 'string', 'manifest get')),
+    };
+  }
+
+  /** POST /api/v2/manifest; returns the encrypted recovery secrets, if any. */
+  async setManifest(manifest: Uint8Array): Promise<{ recoverySecrets?: Record<string, string> }> {
+    const data = await this.#call('POST', '/api/v2/manifest', 'manifest set', { manifest: toBase64(manifest) });
+    const secrets = recoverySecretsOf(data);
+    return secrets ? { recoverySecrets: secrets } : {};
+  }
+
+  /** POST /api/v2/update: a package update or a full update proposal. */
+  async update(manifest: Uint8Array): Promise<UpdateAnswer> {
+    const data = await this.#call('POST', '/api/v2/update', 'manifest update apply', { manifest: toBase64(manifest) });
+    const secrets = recoverySecretsOf(data);
+    return {
+      missingAcknowledgments: field<number>(data, 'missingAcknowledgments', 'number', 'manifest update apply'),
+      missingUsers: field<string[]>(data, 'missingUsers', 'array', 'manifest update apply'),
+      ...(secrets ? { recoverySecrets: secrets } : {}),
+    };
+  }
+
+  /** GET /api/v2/update-manifest: the pending update. */
+  async pendingUpdate(): Promise<PendingUpdate> {
+    const data = await this.#call('GET', '/api/v2/update-manifest', 'manifest update get');
+    return {
+      manifest: fromBase64(field<string>(data, 'manifest', 'string', 'manifest update get')),
+      message: field<string>(data, 'message', 'string', 'manifest update get'),
+      missingUsers: field<string[]>(data, 'missingUsers', 'array', 'manifest update get'),
+      missingAcknowledgments: field<number>(data, 'missingAcknowledgments', 'number', 'manifest update get'),
+    };
+  }
+
+  /** POST /api/v2/update-manifest: acknowledges the pending update with its exact bytes. */
+  async acknowledge(manifest: Uint8Array): Promise<UpdateAnswer> {
+    const data = await this.#call('POST', '/api/v2/update-manifest', 'manifest update acknowledge', { manifest: toBase64(manifest) });
+    const secrets = recoverySecretsOf(data);
+    return {
+      message: field<string>(data, 'message', 'string', 'manifest update acknowledge'),
+      missingAcknowledgments: field<number>(data, 'missingAcknowledgments', 'number', 'manifest update acknowledge'),
+      missingUsers: field<string[]>(data, 'missingUsers', 'array', 'manifest update acknowledge'),
+      ...(secrets ? { recoverySecrets: secrets } : {}),
+    };
+  }
+
+  /** POST /api/v2/update-cancel. */
+  async cancelUpdate(): Promise<{ message: string }> {
+    const data = await this.#call('POST', '/api/v2/update-cancel', 'manifest update cancel');
+    return { message: field<string>(data, 'message', 'string', 'manifest update cancel') };
+  }
+
+  /** GET /api/v2/update-log: one JSON text per entry. */
+  async updateLog(): Promise<string[]> {
+    const data = await this.#call('GET', '/api/v2/update-log', 'manifest log');
+    return field<string[]>(data, 'updateLog', 'array', 'manifest log');
+  }
+
+  /** GET /api/v2/secrets?s=...: the named secrets as the coordinator describes them. */
+  async secrets(names: string[]): Promise<Record<string, unknown>> {
+    const query = names.map((n) => `s=${encodeURIComponent(n)}`).join('&');
+    const data = await this.#call('GET', `/api/v2/secrets?${query}`, 'secret get');
+    return field<Record<string, unknown>>(data, 'secrets', 'object', 'secret get');
+  }
+
+  /** POST /api/v2/secrets: user-defined secrets, MarbleRun's JSON map. */
+  async setSecrets(secrets: Record<string, unknown>): Promise<void> {
+    await this.#call('POST', '/api/v2/secrets', 'secret set', { secrets });
+  }
+
+  /** POST /api/v2/recover: one decrypted recovery share. */
+  async recover(share: Uint8Array, keyName?: string): Promise<{ remaining: number; message: string }> {
+    const data = await this.#call('POST', '/api/v2/recover', 'recover', { recoverySecret: toBase64(share), ...(keyName ? { keyName } : {}) });
+    return { remaining: field<number>(data, 'remaining', 'number', 'recover'), message: field<string>(data, 'message', 'string', 'recover') };
+  }
+
+  /** GET /api/v2/audit-log: JSON lines, oldest first. */
+  async auditLog(): Promise<string> {
+    const answer = await exchange(this.conn, 'GET', '/api/v2/audit-log');
+    if (answer.status !== 200) {
+      let json: unknown;
+      try {
+        json = JSON.parse(answer.body.toString('utf8'));
+      } catch {
+        json = undefined;
+      }
+      throw failureOf(answer, json, 'audit log');
+    }
+    const text = answer.body.toString('utf8');
+    // The route may answer a JSON string (fastify serializes a returned string as text); accept both.
+    if (text.startsWith('"')) {
+      try {
+        return JSON.parse(text) as string;
+      } catch {
+        throw new ConfideError('ERR_SERVICE_UNAVAILABLE', 'audit log: the answer is neither JSON lines nor a JSON string');
+      }
+    }
+    return text;
+  }
+
+  /** GET /api/v2/audit-log/public-key: the audit key and the current head. */
+  async auditKey(): Promise<{ publicKeyJwk: JsonWebKey; headSeq: number; headHash: string }> {
+    const data = await this.#call('GET', '/api/v2/audit-log/public-key', 'audit key');
+    return {
+      publicKeyJwk: field<JsonWebKey>(data, 'publicKeyJwk', 'object', 'audit key'),
+      headSeq: field<number>(data, 'headSeq', 'number', 'audit key'),
+      headHash: field<string>(data, 'headHash', 'string', 'audit key'),
+    };
+  }
+}

@@ -1,0 +1,24 @@
+/** PEM certificate chains as the coordinator serves them (intermediate, then root). */
+import { createHash, X509Certificate } from 'node:crypto';
+import { ConfideError } from '@confide/core';
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Every CERTIFICATE block of a PEM text, in order, each ending with a newline. */
+export function splitPemCertificates(text: string): string[] {
+  return (text.match(PEM_BLOCK) ?? []).map((block) => block + '\n');
+}
+
+/** Parses one PEM certificate. Throws ERR_INPUT_UNREADABLE naming `what`. */
+export function parseCertificate(pem: string, what: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (err) {
+    throw new ConfideError('ERR_INPUT_UNREADABLE', `${what} is not a PEM X.509 certificate (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/** Lower-case hex SHA-256 of a certificate's DER: the fingerprint printed and compared everywhere. */
+export function certificateFingerprint(cert: X509Certificate): string {
+  return createHash('sha256').update(cert.raw).digest('hex');
+}
