@@ -9,6 +9,13 @@ import { docsCommand } from './commands/docs.js';
 import { verifyCommand } from './commands/verify.js';
 import { simCommand } from './commands/sim.js';
 import { runCommand } from './commands/run.js';
+import { manifestCommand } from './commands/manifest.js';
+import { statusCommand } from './commands/status.js';
+import { certificateCommand } from './commands/certificate.js';
+import { secretCommand } from './commands/secret.js';
+import { recoverCommand } from './commands/recover.js';
+import { coordinatorCommand } from './commands/coordinator.js';
+import { auditCommand } from './commands/audit.js';
 
 const EXIT_HELP = `
 Exit codes: 0 ok, 1 usage or configuration error, 2 verification failed or denied, 3 server or I/O error.
@@ -29,6 +36,13 @@ export function buildProgram(): { program: Command; output: () => Output } {
   verifyCommand(program, output);
   simCommand(program, output);
   runCommand(program, output);
+  coordinatorCommand(program, output);
+  manifestCommand(program, output);
+  statusCommand(program, output);
+  certificateCommand(program, output);
+  secretCommand(program, output);
+  recoverCommand(program, output);
+  auditCommand(program, output);
   configCommand(program, output);
   docsCommand(program);
   const everyCommand = (cmd: Command): Command[] => cmd.commands.flatMap((c) => [c, ...everyCommand(c)]);

@@ -77,6 +77,22 @@ export interface VerifyContext {
    * accepted. Without one, simulated evidence throws ERR_EVIDENCE_UNTRUSTED_ROOT; production never gives one.
    */
   simulationKeys?: ReadonlyArray<CryptoKey | Uint8Array>;
+  /** Replaces WebCrypto for the primitives below (Node passes node:crypto, which costs the event loop less). */
+  crypto?: VerifyCrypto;
+}
+
+/**
+ * Crypto primitives a runtime may supply in place of WebCrypto. Each must compute exactly what
+ * its WebCrypto twin computes; verifiers fall back to WebCrypto when none is given.
+ */
+export interface VerifyCrypto {
+  /** SHA-256 of `data`. */
+  sha256(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * ECDSA P-256 / SHA-256: true when `signature` (raw r||s, 64 bytes) over `data` verifies under
+   * `point` (uncompressed, 65 bytes); false for a bad signature or an unusable key, never a rejection.
+   */
+  verifyP256(point: Uint8Array, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
 }
 
 /** One verifier per TEE behind one interface. */

@@ -6,7 +6,7 @@ import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConfideError } from '@confide/core';
-import { emptyCollateral, type CollateralProvider } from '@confide/evidence';
+import { emptyCollateral, type CollateralProvider, type TrustAnchors } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
 import { buildApp } from './app.js';
 import { openSeal } from './seal/index.js';
@@ -48,6 +48,8 @@ function displayHost(host: string): string {
 export interface StartOptions {
   /** Collateral for evidence verification, built by the caller from `collateral` / `collateralOnline`. */
   collateral?: CollateralProvider | undefined;
+  /** Replacement vendor roots (dev mode only: `evidence.roots`), read by the caller. */
+  trustAnchors?: TrustAnchors | undefined;
 }
 
 /** Throws ERR_DATA_DIR_UNUSABLE, ERR_PORT_IN_USE, ERR_STORE_UNAVAILABLE, ERR_CONFIG_INVALID. */
@@ -87,11 +89,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger: loggerOptions(config.logLevel),
       https,
       coordinator: {
-        coordinator: await startServerCoordinator({ store, dataDir, collateral: options.collateral ?? emptyCollateral, simulationKey }),
+        coordinator: await startServerCoordinator({ store, dataDir, collateral: options.collateral ?? emptyCollateral, simulationKey, trustAnchors: options.trustAnchors }),
       },
       attestation: {
         tokens,
         collateral: options.collateral,
+        trustAnchors: options.trustAnchors,
         ...(simulationKey ? { simulationKeys: async () => [simulationKey.spki] } : {}),
         admin: maaAdminFromConfig(config),
       },

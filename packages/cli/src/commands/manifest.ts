@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
-import { ConfideError, fromBase64, toBase64 } from '@confide/core';
+import { ConfideError, toBase64 } from '@confide/core';
 import type { Output } from '../output.js';
 import { CoordinatorClient, type UpdateAnswer } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
@@ -220,7 +220,3 @@ export function manifestCommand(program: Command, output: () => Output): void {
   );
 }
 
-/** Decodes base64 text of a manifest from a JSON answer (used by tests and scripts). */
-export function decodeManifestField(text: string): string {
-  return Buffer.from(fromBase64(text)).toString('utf8');
-}

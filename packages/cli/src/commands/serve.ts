@@ -5,6 +5,7 @@ import { loadConfig, startServer, type Config } from '@confide/server';
 import { loadCollateral } from '../collateral/load-files.js';
 import type { Output } from '../output.js';
 import { addConfigFlags, configFlags } from './config-flags.js';
+import { readTrustAnchors } from './trust-anchors.js';
 
 const DEV_WARNING =
   'WARNING: dev mode. A generated local CA, the simulated TEE and permissive defaults are enabled. ' +
@@ -27,7 +28,9 @@ export function serveCommand(program: Command, output: () => Output): void {
     const out = output();
     const { config } = loadConfig({ file: opts['config'] as string | undefined, env: process.env, flags: configFlags(opts) });
     if (config.mode === 'dev') out.note(DEV_WARNING);
-    const server = await startServer(config, { collateral: await collateralProvider(config) });
+    const trustAnchors = config.evidence.roots === undefined ? undefined : await readTrustAnchors(config.evidence.roots);
+    if (trustAnchors) out.note(`WARNING: the pinned Intel and AMD roots are replaced by the certificates in ${config.evidence.roots} (testing only).`);
+    const server = await startServer(config, { collateral: await collateralProvider(config), trustAnchors });
     // Signal handlers go in before the listening line is printed: whoever reads that line may
     // signal at once, and a signal with no listener kills the process without a clean close.
     let stopping = false;

@@ -3,7 +3,7 @@
  * signals to it, and resolves to its exit code (128 + signal number when a signal killed it,
  * as shells report it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ConfideError } from '@confide/core';
 
@@ -25,16 +25,14 @@ export function signalExitCode(signal: NodeJS.Signals): number {
 /** Spawns the program and resolves to its exit code. Throws ERR_LAUNCH_FAILED when it cannot start. */
 export function runProgram(spec: ProgramSpec): Promise<number> {
   return new Promise((resolve, reject) => {
-    let child: ChildProcess | undefined;
-    const early: NodeJS.Signals[] = [];
     const forward = new Map<NodeJS.Signals, () => void>();
-    // Handlers go in before the spawn: a signal in between would otherwise kill the launcher
-    // with its default action and leave the program running, orphaned.
+    // The OS-level handlers go in before the spawn: a signal in between would otherwise kill the
+    // launcher with its default action and leave the program running, orphaned. Node runs the JS
+    // handlers from the event loop, so `child` below is always set by the time one runs.
     for (const signal of FORWARDED_SIGNALS) {
       const handler = (): void => {
-        if (child === undefined) early.push(signal);
         // The program may have exited between the signal and this handler.
-        else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       };
       forward.set(signal, handler);
       process.on(signal, handler);
@@ -43,7 +41,7 @@ export function runProgram(spec: ProgramSpec): Promise<number> {
       for (const [signal, handler] of forward) process.off(signal, handler);
     };
     const [argv0, ...args] = spec.argv;
-    child = spawn(spec.file, args, { argv0: argv0 ?? spec.file, env: spec.env, stdio: 'inherit' });
+    const child = spawn(spec.file, args, { argv0: argv0 ?? spec.file, env: spec.env, stdio: 'inherit' });
     child.once('error', (err: NodeJS.ErrnoException) => {
       stop();
       reject(new ConfideError('ERR_LAUNCH_FAILED', `cannot start ${spec.file} (${err.code ?? err.message})`, { cause: err }));
@@ -52,6 +50,5 @@ export function runProgram(spec: ProgramSpec): Promise<number> {
       stop();
       resolve(signal ? signalExitCode(signal) : (code ?? 0));
     });
-    for (const signal of early) child.kill(signal);
   });
 }

@@ -5,6 +5,7 @@
  */
 import { ConfideError, timingSafeEqual } from '@confide/core';
 import type { IntelCollateral } from '../collateral/types.js';
+import type { VerifyCrypto } from '../types.js';
 import type { ParsedCertificate } from './certificate.js';
 import type { PendingCheck } from './checks.js';
 import { certificateValidity, chainChecks, crlChecks, crlValidity, parseCollateralCrl, parsePemChain, type CrlUse } from './pki.js';
@@ -22,7 +23,7 @@ export interface CollateralPki {
   expired: string[];
 }
 
-function issuerChain(pem: string, what: string): ParsedCertificate[] {
+function issuerChain(pem: string, what: string): readonly ParsedCertificate[] {
   return parsePemChain(pem, 'ERR_COLLATERAL_MALFORMED', what);
 }
 
@@ -31,10 +32,10 @@ function issuerChain(pem: string, what: string): ParsedCertificate[] {
  * CRL is checked against the PCK CA of the quote's own chain, the Root CA CRL against its root.
  * Throws ERR_COLLATERAL_MALFORMED, ERR_EVIDENCE_CHAIN_INVALID, ERR_EVIDENCE_UNTRUSTED_ROOT.
  */
-export function collateralChecks(col: IntelCollateral, pck: PckChain, roots: Uint8Array[], at: Date): CollateralPki {
+export function collateralChecks(col: IntelCollateral, pck: PckChain, roots: Uint8Array[], at: Date, primitives?: VerifyCrypto): CollateralPki {
   const tcbChain = issuerChain(col.tcbInfo.issuerChain, 'TCB Info issuer chain');
-  const sameRoot = (chain: ParsedCertificate[]) => timingSafeEqual(chain[chain.length - 1]!.raw, pck.root.raw);
-  const checks = chainChecks(tcbChain, roots, 'TCB Info issuer chain', sameRoot(tcbChain));
+  const sameRoot = (chain: readonly ParsedCertificate[]) => timingSafeEqual(chain[chain.length - 1]!.raw, pck.root.raw);
+  const checks = chainChecks(tcbChain, roots, 'TCB Info issuer chain', sameRoot(tcbChain), primitives);
   const tcbSigner = tcbChain[0]!;
   const certs = [...tcbChain];
   const signers = [tcbSigner];
@@ -43,13 +44,13 @@ export function collateralChecks(col: IntelCollateral, pck: PckChain, roots: Uin
     if (!timingSafeEqual(qeChain[0]!.publicKey, tcbSigner.publicKey)) {
       throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'TCB Info and QE Identity are signed by different keys');
     }
-    checks.push(...chainChecks(qeChain, roots, 'QE Identity issuer chain', sameRoot(qeChain)));
+    checks.push(...chainChecks(qeChain, roots, 'QE Identity issuer chain', sameRoot(qeChain), primitives));
     certs.push(...qeChain);
     signers.push(qeChain[0]!);
   }
   const pckCrl: CrlUse = { crl: parseCollateralCrl(col.pckCrl, 'pckCrl'), name: 'pckCrl', issuer: pck.ca };
   const rootCrl: CrlUse = { crl: parseCollateralCrl(col.rootCaCrl, 'rootCaCrl'), name: 'rootCaCrl', issuer: pck.root };
-  checks.push(...crlChecks(pckCrl), ...crlChecks(rootCrl));
+  checks.push(...crlChecks(pckCrl, primitives), ...crlChecks(rootCrl, primitives));
   const expired = [...certificateValidity(certs, at), ...crlValidity(pckCrl, at), ...crlValidity(rootCrl, at)];
   return { checks, tcbSigner, signers, pckCrl, rootCrl, expired };
 }

@@ -1,8 +1,11 @@
 /**
- * ECDSA P-256 / SHA-256 through WebCrypto. Imported keys are cached by their point bytes: key
- * import costs about as much as a verification, and the same Intel CA keys recur in every quote.
+ * ECDSA P-256 / SHA-256, through WebCrypto unless the caller brings its own primitives
+ * (VerifyContext.crypto). Imported keys are cached by their point bytes: key import costs about
+ * as much as a verification, and the same Intel CA keys recur in every quote.
  */
-import { toHex } from '@confide/core';
+import { digest } from '@confide/core';
+import type { VerifyCrypto } from '../types.js';
+import { byteKey, remember, sameBytes } from './memo.js';
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const VERIFY = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -11,8 +14,8 @@ const cache = new Map<string, Promise<CryptoKey>>();
 
 /** Imports an uncompressed (65-byte) or raw x||y (64-byte) P-256 point, once per distinct key. */
 export function importP256(point: Uint8Array): Promise<CryptoKey> {
-  const raw = point.length === 64 ? withPrefix(point) : point;
-  const id = toHex(raw);
+  const raw = uncompressedPoint(point);
+  const id = byteKey(raw);
   let key = cache.get(id);
   if (!key) {
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
@@ -24,7 +27,9 @@ export function importP256(point: Uint8Array): Promise<CryptoKey> {
   return key;
 }
 
-function withPrefix(xy: Uint8Array): Uint8Array {
+/** The uncompressed form (0x04 || x || y) of a raw x||y (64-byte) point; any other input as it is. */
+export function uncompressedPoint(xy: Uint8Array): Uint8Array {
+  if (xy.length !== 64) return xy;
   const out = new Uint8Array(65);
   out[0] = 0x04;
   out.set(xy, 1);
@@ -40,27 +45,38 @@ export async function verifyP256(key: CryptoKey | Promise<CryptoKey>, signature:
   }
 }
 
-const MAX_VERIFIED = 512;
-const verified = new Map<string, true>();
+/** The primitives on WebCrypto: what a verifier uses when VerifyContext.crypto is not given. */
+export const webCryptoPrimitives: VerifyCrypto = {
+  sha256: (data) => digest('SHA-256', data),
+  verifyP256: (point, signature, data) => verifyP256(importP256(point), signature, data),
+};
 
-function latin1(...parts: Uint8Array[]): string {
-  let s = '';
-  for (const p of parts) for (let i = 0; i < p.length; i += 4096) s += String.fromCharCode(...p.subarray(i, i + 4096));
-  return s;
+const MAX_VERIFIED = 512;
+/** By the signature bytes; the entry keeps the key and the signed bytes that decide a hit. */
+const verified = new Map<string, { point: Uint8Array; data: Uint8Array }>();
+
+/** True when (point, signature, data) verified before in this process: exactly these bytes. */
+export function verifiedBefore(point: Uint8Array, signature: Uint8Array, data: Uint8Array): boolean {
+  const hit = verified.get(byteKey(signature));
+  return hit !== undefined && sameBytes(hit.point, point) && sameBytes(hit.data, data);
 }
 
 /**
  * As verifyP256, remembering successes by the exact (key, signature, data) bytes. For
- * certificates and CRLs, which recur unchanged across quotes (PCK CA, root, TCB signing
- * certificate, CRLs); a failure is never remembered, and any changed byte misses the cache.
+ * certificates, CRLs and signed collateral, which recur unchanged across quotes (PCK CA, root,
+ * TCB signing certificate, CRLs, TCB Info); a failure is never remembered, and any changed byte
+ * misses the cache. `primitives` default to WebCrypto.
  */
-export async function verifyP256Recurring(point: Uint8Array, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
-  const id = latin1(point, signature, data);
-  if (verified.has(id)) return true;
-  const ok = await verifyP256(importP256(point), signature, data);
-  if (ok) {
-    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
-    verified.set(id, true);
-  }
-  return ok;
+export async function verifyP256Recurring(
+  point: Uint8Array,
+  signature: Uint8Array,
+  data: Uint8Array,
+  primitives: VerifyCrypto = webCryptoPrimitives,
+): Promise<boolean> {
+  if (verifiedBefore(point, signature, data)) return true;
+  // Copies: the caller's buffers may be reused or changed after this check.
+  const entry = { point: point.slice(), data: data.slice() };
+  const ok = await primitives.verifyP256(entry.point, signature, entry.data);
+  if (ok === true) remember(verified, byteKey(signature), entry, MAX_VERIFIED);
+  return ok === true;
 }

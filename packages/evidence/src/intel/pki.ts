@@ -7,8 +7,15 @@ import { parseCertificate, parseCrl, type ParsedCertificate, type ParsedCrl } fr
 import { pemToDer } from './der.js';
 import { verifyP256Recurring } from './ecdsa.js';
 import type { PendingCheck } from './checks.js';
+import { deepFreeze, remember, sameBytes } from './memo.js';
 import { INTEL_SGX_ROOT_CA_KEY } from './roots.js';
-import type { TrustAnchors } from '../types.js';
+import type { TrustAnchors, VerifyCrypto } from '../types.js';
+
+// Parsed chains and CRLs by their exact text / bytes: the same PCK CA, TCB signing chain and
+// CRLs come with every quote. Only what parsed is kept; signatures are checked by the callers.
+const MAX_PARSED = 64;
+const parsedChains = new Map<string, readonly ParsedCertificate[]>();
+const parsedCrls = new WeakMap<Uint8Array, { der: Uint8Array; crl: ParsedCrl }>();
 
 /** Public keys (uncompressed points) accepted as the Intel SGX Root CA. Throws ERR_CONFIG_INVALID for an unusable anchor. */
 export function pinnedRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] {
@@ -22,15 +29,22 @@ export function pinnedRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] 
   });
 }
 
-/** Splits a PEM chain into parsed certificates. Throws `code` when it holds none or one does not parse. */
-export function parsePemChain(pem: string, code: ErrorCode, what: string): ParsedCertificate[] {
+/**
+ * Splits a PEM chain into parsed certificates (frozen; remembered by the exact text).
+ * Throws `code` when it holds none or one does not parse.
+ */
+export function parsePemChain(pem: string, code: ErrorCode, what: string): readonly ParsedCertificate[] {
+  const hit = parsedChains.get(pem);
+  if (hit) return hit;
   const ders = pemToDer(pem, 'CERTIFICATE', code);
   if (ders.length === 0) throw new ConfideError(code, `${what}: no certificate`);
-  return ders.map((der) => parseCertificate(der, code));
+  const certs = deepFreeze(ders.map((der) => parseCertificate(der, code)));
+  remember(parsedChains, pem, certs, MAX_PARSED);
+  return certs;
 }
 
 /** Items outside their validity at `at`, as `cert:<CN>`. */
-export function certificateValidity(certs: ParsedCertificate[], at: Date): string[] {
+export function certificateValidity(certs: readonly ParsedCertificate[], at: Date): string[] {
   const t = at.getTime();
   return certs.filter((c) => t < c.notBefore.getTime() || t > c.notAfter.getTime()).map((c) => `cert:${c.subjectCn}`);
 }
@@ -41,7 +55,13 @@ export function certificateValidity(certs: ParsedCertificate[], at: Date): strin
  * and ERR_EVIDENCE_UNTRUSTED_ROOT (root key not pinned). `rootAlreadyChecked` skips the root's
  * self-signature when the same root certificate was checked in this verification already.
  */
-export function chainChecks(certs: ParsedCertificate[], roots: Uint8Array[], what: string, rootAlreadyChecked = false): PendingCheck[] {
+export function chainChecks(
+  certs: readonly ParsedCertificate[],
+  roots: Uint8Array[],
+  what: string,
+  rootAlreadyChecked = false,
+  primitives?: VerifyCrypto,
+): PendingCheck[] {
   if (certs.length < 2) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: needs at least an issuer and a root, got ${certs.length} certificate(s)`);
   const root = certs[certs.length - 1]!;
   if (!roots.some((k) => timingSafeEqual(k, root.publicKey))) {
@@ -58,7 +78,7 @@ export function chainChecks(certs: ParsedCertificate[], roots: Uint8Array[], wha
     if (cert === issuer && rootAlreadyChecked) continue;
     checks.push({
       name: `${what}:${cert.subjectCn}`,
-      ok: verifyP256Recurring(issuer.publicKey, cert.signature, cert.tbs),
+      ok: verifyP256Recurring(issuer.publicKey, cert.signature, cert.tbs, primitives),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: `${what}: signature on "${cert.subjectCn}" does not verify`,
     });
@@ -73,10 +93,16 @@ export interface CrlUse {
   issuer: ParsedCertificate;
 }
 
-/** Parses a DER CRL from collateral. Throws ERR_COLLATERAL_MALFORMED. */
+/** Parses a DER CRL from collateral (remembered while the same bytes come back). Throws ERR_COLLATERAL_MALFORMED. */
 export function parseCollateralCrl(der: Uint8Array, name: string): ParsedCrl {
+  const hit = parsedCrls.get(der);
+  if (hit && sameBytes(hit.der, der)) return hit.crl;
   try {
-    return parseCrl(der, 'ERR_COLLATERAL_MALFORMED');
+    // Parsed from a copy, so that the views it keeps cannot change under the cache.
+    const copy = der.slice();
+    const crl = deepFreeze(parseCrl(copy, 'ERR_COLLATERAL_MALFORMED'));
+    parsedCrls.set(der, { der: copy, crl });
+    return crl;
   } catch (err) {
     if (err instanceof ConfideError && err.code === 'ERR_COLLATERAL_MALFORMED') {
       throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${name}: ${err.message}`);
@@ -89,14 +115,14 @@ export function parseCollateralCrl(der: Uint8Array, name: string): ParsedCrl {
  * Checks a CRL's issuer name synchronously and returns its signature check.
  * Throws ERR_COLLATERAL_MALFORMED when the CRL is not issued by `use.issuer`.
  */
-export function crlChecks(use: CrlUse): PendingCheck[] {
+export function crlChecks(use: CrlUse, primitives?: VerifyCrypto): PendingCheck[] {
   if (!timingSafeEqual(use.crl.issuer, use.issuer.subject)) {
     throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${use.name}: issued by "${use.crl.issuerCn}", expected "${use.issuer.subjectCn}"`);
   }
   return [
     {
       name: use.name,
-      ok: verifyP256Recurring(use.issuer.publicKey, use.crl.signature, use.crl.tbs),
+      ok: verifyP256Recurring(use.issuer.publicKey, use.crl.signature, use.crl.tbs, primitives),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: `${use.name}: signature does not verify under "${use.issuer.subjectCn}"`,
     },
@@ -111,7 +137,7 @@ export function crlValidity(use: CrlUse, at: Date): string[] {
 }
 
 /** Throws ERR_EVIDENCE_REVOKED when any certificate's serial is listed. Call only after the CRL's signature verified. */
-export function assertNotRevoked(crl: CrlUse, certs: ParsedCertificate[]): void {
+export function assertNotRevoked(crl: CrlUse, certs: readonly ParsedCertificate[]): void {
   for (const cert of certs) {
     if (crl.crl.revoked.has(cert.serial)) {
       throw new ConfideError('ERR_EVIDENCE_REVOKED', `"${cert.subjectCn}" (serial ${cert.serial}) is revoked by ${crl.name}`);

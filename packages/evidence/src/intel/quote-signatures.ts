@@ -3,22 +3,23 @@
  * signature over header and body, the QE report's binding of that key, the QE report's
  * signature by the PCK key, and the PCK chain to the pinned Intel SGX Root CA.
  */
-import { ConfideError, concatBytes, digest, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
+import { ConfideError, concatBytes, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
 import type { ParsedCertificate } from './certificate.js';
 import { settleChecks, type PendingCheck } from './checks.js';
-import { importP256, verifyP256 } from './ecdsa.js';
+import { uncompressedPoint, webCryptoPrimitives } from './ecdsa.js';
+import { deepFreeze, remember } from './memo.js';
 import { readPckExtensions, type PckExtensions } from './pck-extensions.js';
 import { certificateValidity, chainChecks, parsePemChain, pinnedRootKeys } from './pki.js';
 import { parseIntelQuote } from './quote-parser.js';
 import type { IntelQuote } from './quote-types.js';
-import type { TrustAnchors } from '../types.js';
+import type { TrustAnchors, VerifyCrypto } from '../types.js';
 
 const PCK_PROCESSOR_CA_CN = 'Intel SGX PCK Processor CA';
 const PCK_PLATFORM_CA_CN = 'Intel SGX PCK Platform CA';
 
 /** The PCK chain of a quote, parsed: leaf, PCK CA, root. */
 export interface PckChain {
-  certs: ParsedCertificate[];
+  certs: readonly ParsedCertificate[];
   leaf: ParsedCertificate;
   ca: ParsedCertificate;
   root: ParsedCertificate;
@@ -27,9 +28,22 @@ export interface PckChain {
   extensions: PckExtensions;
 }
 
-/** Parses the PCK chain carried in a quote. Throws ERR_EVIDENCE_MALFORMED and ERR_EVIDENCE_CHAIN_INVALID. */
+// A platform sends the same PCK chain with every quote: parsed once per exact PEM text.
+const MAX_PCK_CHAINS = 64;
+const pckChains = new Map<string, PckChain>();
+
+/** Parses the PCK chain carried in a quote (frozen). Throws ERR_EVIDENCE_MALFORMED and ERR_EVIDENCE_CHAIN_INVALID. */
 export function readPckChain(quote: IntelQuote): PckChain {
-  const certs = parsePemChain(fromUtf8(quote.qe.pckChainPem), 'ERR_EVIDENCE_MALFORMED', 'PCK chain');
+  const pem = fromUtf8(quote.qe.pckChainPem);
+  const hit = pckChains.get(pem);
+  if (hit) return hit;
+  const chain = deepFreeze(parsePckChain(pem));
+  remember(pckChains, pem, chain, MAX_PCK_CHAINS);
+  return chain;
+}
+
+function parsePckChain(pem: string): PckChain {
+  const certs = parsePemChain(pem, 'ERR_EVIDENCE_MALFORMED', 'PCK chain');
   if (certs.length !== 3) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `PCK chain has ${certs.length} certificates, expected 3`);
   const [leaf, ca, root] = certs as [ParsedCertificate, ParsedCertificate, ParsedCertificate];
   const caType = ca.subjectCn === PCK_PROCESSOR_CA_CN ? 'processor' : ca.subjectCn === PCK_PLATFORM_CA_CN ? 'platform' : undefined;
@@ -37,18 +51,21 @@ export function readPckChain(quote: IntelQuote): PckChain {
   return { certs, leaf, ca, root, caType, extensions: readPckExtensions(leaf) };
 }
 
-/** Builds the collateral-free checks of a quote; the chain's structure and root pin are checked at once. */
-export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[]): PendingCheck[] {
+/**
+ * Builds the collateral-free checks of a quote; the chain's structure and root pin are checked at
+ * once. `primitives` default to WebCrypto.
+ */
+export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[], primitives: VerifyCrypto = webCryptoPrimitives): PendingCheck[] {
   // As Intel's QVL: the QE report data is SHA-256(attestation key || QE auth data), then 32 zero bytes.
   const qeReportData = quote.qe.qeReport.reportData;
-  const binding = digest('SHA-256', concatBytes(quote.attestationKey, quote.qe.qeAuthData)).then(
-    (h) => timingSafeEqual(h, qeReportData.subarray(0, 32)) && isAllZero(qeReportData.subarray(32)),
-  );
-  const chain = chainChecks(pck.certs, roots, 'PCK chain');
+  const binding = Promise.resolve()
+    .then(() => primitives.sha256(concatBytes(quote.attestationKey, quote.qe.qeAuthData)))
+    .then((h) => timingSafeEqual(h, qeReportData.subarray(0, 32)) && isAllZero(qeReportData.subarray(32)));
+  const chain = chainChecks(pck.certs, roots, 'PCK chain', false, primitives);
   return [
     {
       name: 'quoteSignature',
-      ok: verifyP256(importP256(quote.attestationKey), quote.signature, quote.signedRange),
+      ok: primitives.verifyP256(uncompressedPoint(quote.attestationKey), quote.signature, quote.signedRange),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: 'quote signature by the attestation key does not verify',
     },
@@ -60,7 +77,7 @@ export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[
     },
     {
       name: 'qeReportSignature',
-      ok: verifyP256(importP256(pck.leaf.publicKey), quote.qe.qeReportSignature, quote.qe.qeReport.raw),
+      ok: primitives.verifyP256(pck.leaf.publicKey, quote.qe.qeReportSignature, quote.qe.qeReport.raw),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: 'QE report signature by the PCK key does not verify',
     },

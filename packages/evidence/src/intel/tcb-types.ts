@@ -3,7 +3,7 @@
  * evaluation (TCB Info, QE Identity, TDX module identities), which are built apart.
  */
 import type { IntelCollateral } from '../collateral/types.js';
-import type { TcbStatus } from '../types.js';
+import type { TcbStatus, VerifyCrypto } from '../types.js';
 
 /** TCB values of the platform, read from the PCK certificate's SGX extensions. */
 export interface PckTcb {
@@ -42,8 +42,14 @@ export interface TcbEvaluationInput {
   seamAttributes?: string;
   qe: QeReportFields;
   collateral: IntelCollateral;
-  /** Public key of the TCB Info / QE Identity signing certificate, already chained to the pinned root by the caller. */
-  tcbSigningKey: CryptoKey;
+  /**
+   * Public key of the TCB Info / QE Identity signing certificate, already chained to the pinned
+   * root by the caller: a CryptoKey, or the uncompressed P-256 point (then signatures that
+   * verified before under that point are not checked again).
+   */
+  tcbSigningKey: CryptoKey | Uint8Array;
+  /** Replaces WebCrypto when tcbSigningKey is a point (VerifyContext.crypto). */
+  crypto?: VerifyCrypto;
   /** Verification time. */
   at: Date;
 }

@@ -5,7 +5,6 @@ import type { Claims, VerifyContext } from '../types.js';
 import { settleChecks } from './checks.js';
 import { intelClaims } from './claims.js';
 import { collateralChecks, type CollateralPki } from './collateral-pki.js';
-import { importP256 } from './ecdsa.js';
 import { assertNotRevoked, certificateValidity, pinnedRootKeys } from './pki.js';
 import { parseIntelQuote } from './quote-parser.js';
 import { assertReportData, quoteChecks, readPckChain } from './quote-signatures.js';
@@ -32,7 +31,8 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
   // Fetch collateral while the quote's own signatures are checked.
   const fetching = ctx.collateral.intel({ tee: quote.tee, fmspc: pck.extensions.fmspc, ca: pck.caType });
   fetching.catch(() => undefined);
-  const checks = quoteChecks(quote, pck, roots);
+  const primitives = ctx.crypto;
+  const checks = quoteChecks(quote, pck, roots, primitives);
 
   // A forged quote fails as forged, whatever happens to its collateral.
   let collateral: IntelCollateral | undefined;
@@ -42,7 +42,7 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
     if (!collateral) {
       throw new ConfideError('ERR_COLLATERAL_MISSING', `no Intel collateral for ${quote.tee} FMSPC ${pck.extensions.fmspc} (${pck.caType} CA)`);
     }
-    pki = collateralChecks(collateral, pck, roots, at);
+    pki = collateralChecks(collateral, pck, roots, at, primitives);
   } catch (err) {
     await settleChecks(checks);
     throw err;
@@ -72,7 +72,8 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
       : {}),
     qe: { mrsigner: toHex(qe.mrsigner), isvProdId: qe.isvProdId, isvSvn: qe.isvSvn, miscselect: qe.miscselect, attributes: toHex(qe.attributes) },
     collateral,
-    tcbSigningKey: await importP256(pki.tcbSigner.publicKey),
+    tcbSigningKey: pki.tcbSigner.publicKey,
+    ...(primitives ? { crypto: primitives } : {}),
     at,
   });
   const expired = [...certificateValidity(pck.certs, at), ...pki.expired, ...tcb.expired];

@@ -133,6 +133,16 @@ export const CONFIG_SCHEMA = [
     description: 'Fetch collateral Intel PCS and AMD KDS do not find in the offline files (tried after them), with a cache.',
   },
   {
+    key: 'evidence.roots',
+    type: 'path',
+    default: undefined,
+    env: 'CONFIDE_EVIDENCE_ROOTS',
+    flag: '--evidence-roots',
+    description:
+      'Directory of PEM or DER certificates that replace the pinned Intel and AMD roots, for testing with a private PKI. Development only.',
+    devOnly: (value) => (value === undefined ? undefined : 'replacing the pinned vendor roots is for testing only'),
+  },
+  {
     key: 'attestation.issuer',
     type: 'string',
     default: undefined,
@@ -241,6 +251,7 @@ export interface Config {
   shutdownTimeout: number;
   collateral: string[] | undefined;
   collateralOnline: boolean;
+  evidence: { roots: string | undefined };
   attestation: {
     issuer: string | undefined;
     tokenLifetime: number;

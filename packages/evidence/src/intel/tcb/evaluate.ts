@@ -9,10 +9,10 @@ import type { TcbStatus } from '../../types.js';
 import type { TcbEvaluation, TcbEvaluationInput } from '../tcb-types.js';
 import { checkQeIdentityApplies, checkQeReport, checkTcbInfoApplies, checkTdxModuleSigner } from './identity-checks.js';
 import { findModuleIdentity, matchModuleLevel, matchPlatformLevel, matchQeLevel, moduleIdentityId, usesModuleIdentity } from './match.js';
-import { parseQeIdentity } from './qe-identity.js';
+import { signedQeIdentity, signedTcbInfo } from './parsed.js';
 import { verifySignedJson } from './signature.js';
 import { type LevelStatus, type SimpleStatus, foldOutOfDate, moduleStatus, platformStatus, qeStatus } from './status.js';
-import { TCB_COMPONENT_COUNT, type TcbInfo, parseTcbInfo } from './tcb-info.js';
+import { TCB_COMPONENT_COUNT, type TcbInfo } from './tcb-info.js';
 
 /** TEE_TCB_SVN is 16 bytes (TDX TD report). */
 const TEE_TCB_SVN_BYTES = 16;
@@ -35,11 +35,11 @@ export async function evaluateIntelTcb(input: TcbEvaluationInput): Promise<TcbEv
   const { collateral, tcbSigningKey } = input;
   // Signatures first: a tampered body must read as a bad signature, not as malformed JSON.
   await Promise.all([
-    verifySignedJson(collateral.tcbInfo, tcbSigningKey, 'tcbInfo'),
-    verifySignedJson(collateral.qeIdentity, tcbSigningKey, 'qeIdentity'),
+    verifySignedJson(collateral.tcbInfo, tcbSigningKey, 'tcbInfo', input.crypto),
+    verifySignedJson(collateral.qeIdentity, tcbSigningKey, 'qeIdentity', input.crypto),
   ]);
-  const tcbInfo = parseTcbInfo(collateral.tcbInfo.body);
-  const qeIdentity = parseQeIdentity(collateral.qeIdentity.body);
+  const tcbInfo = signedTcbInfo(collateral.tcbInfo.body);
+  const qeIdentity = signedQeIdentity(collateral.qeIdentity.body);
   checkInputShape(input);
   checkTcbInfoApplies(tcbInfo, input);
   checkQeIdentityApplies(qeIdentity, input.tee);

@@ -3,13 +3,14 @@
  * report data (checked by the verifier, after the signatures), SHA-256(initTimeData) the leading
  * 32 bytes of the SGX CONFIGID, the SEV-SNP HOST_DATA or (Confide's choice) the TDX MRCONFIGID.
  */
-import { ConfideError, digest, toHex } from '@confide/core';
+import { createHash } from 'node:crypto';
+import { ConfideError } from '@confide/core';
 import type { Claims } from '@confide/evidence';
 import type { AttestationType, MaaData } from './types.js';
 
 /** SHA-256 of the data, to pass as the verifier's expected report data. */
-export function dataDigest(data: MaaData): Promise<Uint8Array> {
-  return digest('SHA-256', data.bytes);
+export function dataDigest(data: MaaData): Uint8Array {
+  return createHash('sha256').update(data.bytes).digest();
 }
 
 /** The hex field initTimeData binds to, per type; undefined when the TEE has none. */
@@ -33,9 +34,9 @@ export function bindsInitTimeData(type: AttestationType): boolean {
 }
 
 /** Throws ERR_EVIDENCE_BINDING_MISMATCH unless SHA-256(initTimeData) leads the TEE's init-time field. */
-export async function assertInitTimeBinding(type: AttestationType, claims: Claims, data: MaaData): Promise<void> {
+export function assertInitTimeBinding(type: AttestationType, claims: Claims, data: MaaData): void {
   const field = initTimeField(type, claims);
-  const want = toHex(await digest('SHA-256', data.bytes));
+  const want = createHash('sha256').update(data.bytes).digest('hex');
   if (field === undefined || field.slice(0, want.length) !== want) {
     throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', 'SuppliedInitTimeDataDigest does not match the init-time data field of the evidence', {
       details: { field: 'initTimeData' },

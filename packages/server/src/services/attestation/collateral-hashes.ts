@@ -6,7 +6,7 @@
  * *crlhash = the DER Intel Root CA CRL (the CRL of those chains; MAA's two values are equal,
  * as they are here).
  */
-import { digest, toHex, utf8 } from '@confide/core';
+import { createHash } from 'node:crypto';
 import type { CollateralProvider, IntelCollateral } from '@confide/evidence';
 
 export interface SgxCollateralHashes {
@@ -35,17 +35,67 @@ export function recordingProvider(inner: CollateralProvider): { provider: Collat
   };
 }
 
-const sha256Hex = async (bytes: Uint8Array): Promise<string> => toHex(await digest('SHA-256', bytes));
+const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
-/** The hashes of `quote` and its collateral. */
-export async function sgxCollateralHashes(quote: Uint8Array, c: IntelCollateral): Promise<SgxCollateralHashes> {
-  const [quotehash, tcbinfohash, qeidhash, tcbinfocertshash, qeidcertshash, crlhash] = await Promise.all([
-    sha256Hex(quote),
-    sha256Hex(utf8(c.tcbInfo.body)),
-    sha256Hex(utf8(c.qeIdentity.body)),
-    sha256Hex(utf8(c.tcbInfo.issuerChain)),
-    sha256Hex(utf8(c.qeIdentity.issuerChain)),
-    sha256Hex(c.rootCaCrl),
-  ]);
-  return { qeidcertshash, qeidcrlhash: crlhash, qeidhash, quotehash, tcbinfocertshash, tcbinfocrlhash: crlhash, tcbinfohash };
+/** The hashes of one collateral set, with the exact inputs they were computed from. */
+interface CollateralEntry {
+  tcbInfoBody: string;
+  qeIdentityBody: string;
+  tcbInfoChain: string;
+  qeIdentityChain: string;
+  rootCaCrl: Buffer;
+  hashes: Omit<SgxCollateralHashes, 'quotehash'>;
+}
+
+// A provider hands out the same collateral object for every quote of a platform; its hashes are
+// computed once, and reused only while every hashed input is still exactly what was hashed.
+const byCollateral = new WeakMap<IntelCollateral, CollateralEntry>();
+
+function sameInputs(e: CollateralEntry, c: IntelCollateral): boolean {
+  return (
+    e.tcbInfoBody === c.tcbInfo.body &&
+    e.qeIdentityBody === c.qeIdentity.body &&
+    e.tcbInfoChain === c.tcbInfo.issuerChain &&
+    e.qeIdentityChain === c.qeIdentity.issuerChain &&
+    e.rootCaCrl.equals(c.rootCaCrl)
+  );
+}
+
+function collateralEntry(c: IntelCollateral): CollateralEntry {
+  const hit = byCollateral.get(c);
+  if (hit && sameInputs(hit, c)) return hit;
+  // Hashed from a copy of the CRL, so that the entry describes exactly the bytes it holds.
+  const rootCaCrl = Buffer.from(c.rootCaCrl);
+  const crlhash = sha256Hex(rootCaCrl);
+  const entry: CollateralEntry = {
+    tcbInfoBody: c.tcbInfo.body,
+    qeIdentityBody: c.qeIdentity.body,
+    tcbInfoChain: c.tcbInfo.issuerChain,
+    qeIdentityChain: c.qeIdentity.issuerChain,
+    rootCaCrl,
+    hashes: {
+      qeidcertshash: sha256Hex(c.qeIdentity.issuerChain),
+      qeidcrlhash: crlhash,
+      qeidhash: sha256Hex(c.qeIdentity.body),
+      tcbinfocertshash: sha256Hex(c.tcbInfo.issuerChain),
+      tcbinfocrlhash: crlhash,
+      tcbinfohash: sha256Hex(c.tcbInfo.body),
+    },
+  };
+  byCollateral.set(c, entry);
+  return entry;
+}
+
+/** The hashes of `quote` and its collateral (the collateral's remembered while it is unchanged). */
+export function sgxCollateralHashes(quote: Uint8Array, c: IntelCollateral): SgxCollateralHashes {
+  const h = collateralEntry(c).hashes;
+  return {
+    qeidcertshash: h.qeidcertshash,
+    qeidcrlhash: h.qeidcrlhash,
+    qeidhash: h.qeidhash,
+    quotehash: sha256Hex(quote),
+    tcbinfocertshash: h.tcbinfocertshash,
+    tcbinfocrlhash: h.tcbinfocrlhash,
+    tcbinfohash: h.tcbinfohash,
+  };
 }

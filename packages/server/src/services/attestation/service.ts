@@ -15,11 +15,13 @@ import {
   type TrustAnchors,
   type VerifyContext,
 } from '@confide/evidence';
-import { evaluatePolicy, parsePolicy, policyHash, type PolicyResult } from '@confide/policy';
+import { evaluatePolicy, parsePolicy, policyHash, type Policy, type PolicyResult } from '@confide/policy';
 import type { SettingsRepository } from '@confide/store';
 import { assertInitTimeBinding, bindsInitTimeData, dataDigest } from './binding.js';
 import { recordingProvider, sgxCollateralHashes, type SgxCollateralHashes } from './collateral-hashes.js';
 import { evidenceClaims, incomingClaims, type ClaimMap } from './maa-claims.js';
+import { memoByText } from './memo.js';
+import { nodeVerifyCrypto } from './node-crypto.js';
 import { currentPolicy } from './policy-store.js';
 import { parseAttestRequest } from './request.js';
 import { TEE_OF, type AttestationType, type AttestRequest } from './types.js';
@@ -81,19 +83,23 @@ function policyLifetime(result: PolicyResult): number | undefined {
 
 /** Builds the service. */
 export function createAttestationService(options: AttestationServiceOptions): AttestationService {
+  // Every request under the same policy text parses and hashes that text: done once per text.
+  const parsedPolicy = memoByText<Policy>(parsePolicy);
+  const hashedPolicy = memoByText<Promise<string>>(policyHash);
+
   async function verify(req: AttestRequest): Promise<Verified> {
     if (req.initTimeData && !bindsInitTimeData(req.type)) {
       throw new ConfideError('ERR_VALIDATION', `initTimeData cannot be bound to ${req.type} evidence`, { details: { field: 'initTimeData' } });
     }
     const recorder = recordingProvider(collateralFor(req, options.collateral));
-    const ctx: VerifyContext = { clock: options.clock, collateral: recorder.provider };
+    const ctx: VerifyContext = { clock: options.clock, collateral: recorder.provider, crypto: nodeVerifyCrypto };
     if (options.trustAnchors) ctx.trustAnchors = options.trustAnchors;
-    if (req.runtimeData) ctx.expectedReportData = await dataDigest(req.runtimeData);
+    if (req.runtimeData) ctx.expectedReportData = dataDigest(req.runtimeData);
     if (req.type === 'Simulated') ctx.simulationKeys = options.simulationKeys ? await options.simulationKeys() : [];
     const claims = await verifyEvidence(req.evidence, { tee: TEE_OF[req.type] }, ctx);
-    if (req.initTimeData) await assertInitTimeBinding(req.type, claims, req.initTimeData);
+    if (req.initTimeData) assertInitTimeBinding(req.type, claims, req.initTimeData);
     const intel = recorder.intel();
-    const collateral = claims.tee === 'sgx' && intel ? await sgxCollateralHashes(stripOpenEnclaveHeader(req.evidence), intel) : undefined;
+    const collateral = claims.tee === 'sgx' && intel ? sgxCollateralHashes(stripOpenEnclaveHeader(req.evidence), intel) : undefined;
     return { claims, collateral };
   }
 
@@ -105,7 +111,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
       const req = parseAttestRequest(type, body);
       // The policy is read before the evidence is verified, so a broken draft fails fast.
       const policyText = req.draftPolicy ?? (await currentPolicy(options.settings, type)).text;
-      const policy = parsePolicy(policyText);
+      const policy = parsedPolicy(policyText);
       const { claims, collateral } = await verify(req);
       const fromEvidence = evidenceClaims(claims, req, collateral);
       const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));
@@ -118,7 +124,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
         ...issuedClaims(result),
         ...fromEvidence,
         ...(claims.tee === 'sgx' && tcbIdentifier !== undefined ? { 'x-ms-sgx-tcbidentifier': tcbIdentifier } : {}),
-        'x-ms-policy-hash': await policyHash(policyText),
+        'x-ms-policy-hash': await hashedPolicy(policyText),
         'x-ms-ver': '1.0',
         ...(req.nonce !== undefined ? { nonce: req.nonce } : {}),
       };

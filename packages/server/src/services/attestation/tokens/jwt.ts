@@ -1,9 +1,8 @@
 /** Compact JWS encoding of MAA tokens: RS256 with node:crypto, or unsecured (`alg:"none"`). */
 import { sign as rsaSign, type KeyObject } from 'node:crypto';
-import { toBase64Url } from '@confide/core';
 
 function part(value: object): string {
-  return toBase64Url(Buffer.from(JSON.stringify(value), 'utf8'));
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
 /** `header.payload.signature` signed with RSASSA-PKCS1-v1_5 SHA-256 (RS256). */
@@ -13,7 +12,7 @@ export async function signRs256(header: object, payload: object, key: KeyObject)
   const signature = await new Promise<Buffer>((resolve, reject) => {
     rsaSign('sha256', Buffer.from(input, 'ascii'), key, (err, sig) => (err ? reject(err) : resolve(sig)));
   });
-  return `${input}.${toBase64Url(signature)}`;
+  return `${input}.${signature.toString('base64url')}`;
 }
 
 /** An unsecured JWT: `header.payload.` with an empty signature part. */

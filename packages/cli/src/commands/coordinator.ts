@@ -1,0 +1,126 @@
+/**
+ * `confide coordinator verify`: attests the coordinator before anyone trusts it (MarbleRun's
+ * `VerifyCoordinator` / `marblerun check`+`certificate root`). A random nonce, the quote, the
+ * evidence verified and bound to SHA-256(root DER || nonce), the expected measurement; then the
+ * manifest fingerprint, accepted only with a valid root signature. --out saves the root for --ca / --root.
+ */
+import { randomBytes } from 'node:crypto';
+import { Option, type Command } from 'commander';
+import { ConfideError, isConfideError, systemClock } from '@confide/core';
+import { emptyCollateral, type TeeType } from '@confide/evidence';
+import type { Output } from '../output.js';
+import { loadCollateral } from '../collateral/load-files.js';
+import { readSimulationKeys } from '../sim/trusted-keys.js';
+import { modeOption, SIM_WARNING } from '../sim/dev-only.js';
+import { CoordinatorClient } from '../client/coordinator-client.js';
+import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
+import { clientAction } from '../client/exit.js';
+import { writeOutput } from '../client/files.js';
+import { manifestSignedByRoot, verifyCoordinatorQuote } from '../client/verify-coordinator.js';
+
+interface VerifyFlags extends ConnectionFlags {
+  tee: 'auto' | TeeType;
+  measurement: string[];
+  signer: string[];
+  acceptedTcbStatuses: string;
+  allowDebug?: boolean;
+  simKey: string[];
+  dataDir?: string;
+  collateral: string[];
+  mode: string;
+  out?: string;
+  chainOut?: string;
+}
+
+const HEX32_OR_48 = /^([0-9a-fA-F]{64}|[0-9a-fA-F]{96})$/;
+const collect = (v: string, p: string[]) => [...p, v];
+
+function hexList(values: string[], flag: string): string[] {
+  for (const v of values) if (!HEX32_OR_48.test(v)) throw new ConfideError('ERR_USAGE', `${flag}: ${v} is not 32 or 48 bytes of hex`);
+  return values.map((v) => v.toLowerCase());
+}
+
+export function coordinatorCommand(program: Command, output: () => Output): void {
+  const coordinator = program.command('coordinator').description('Attest the coordinator.');
+  addConnectionOptions(
+    coordinator
+      .command('verify')
+      .description("Attest the coordinator: verify its evidence over its root certificate and a fresh nonce, check its measurement, print the root fingerprint and the manifest fingerprint.")
+      .option('--measurement <hex>', 'accepted measurement (SGX MRENCLAVE, SEV-SNP/TDX launch measurement, simulated); repeatable', collect, [] as string[])
+      .option('--signer <hex>', 'accepted signer (SGX MRSIGNER); repeatable', collect, [] as string[])
+      .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'sim']).default('auto'))
+      .option('--accepted-tcb-statuses <list>', 'comma-separated TCB statuses to accept', 'UpToDate,SWHardeningNeeded')
+      .option('--allow-debug', 'accept a coordinator in a debug TEE (not confidential)')
+      .option('--sim-key <file>', "trust simulated evidence signed by this simulation public key (`confide sim key`); repeatable; dev only", collect, [] as string[])
+      .option('--data-dir <dir>', "trust simulated evidence signed by this data directory's simulation key; dev only")
+      .option('--collateral <path>', 'collateral for hardware evidence, as for `confide verify`; repeatable', collect, [] as string[])
+      .addOption(modeOption())
+      .option('--out <file>', 'save the attested root certificate (PEM) for --ca / --root')
+      .option('--chain-out <file>', 'save the chain (intermediate, then root)')
+      .addHelpText(
+        'after',
+        `
+Without --measurement or --signer, simulated evidence must carry the simulated coordinator's
+measurement of this Confide version; hardware evidence needs one of them.
+Exit 0 when the coordinator is attested, 2 when its evidence, binding, measurement or manifest
+signature does not verify. TLS is not trusted here: the evidence is.`,
+      ),
+  ).action(
+    clientAction(output, async (opts: VerifyFlags) => {
+      const out = output();
+      const measurements = hexList(opts.measurement, '--measurement');
+      const signers = hexList(opts.signer, '--signer');
+      const simulationKeys = await readSimulationKeys(opts);
+      const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
+      const client = new CoordinatorClient(await openConnection(opts));
+      const nonce = new Uint8Array(randomBytes(32));
+      const answer = await client.quote(nonce, 'none');
+      const verified = await verifyCoordinatorQuote(answer, nonce, {
+        tee: opts.tee,
+        measurements,
+        signers,
+        acceptedTcbStatuses: opts.acceptedTcbStatuses.split(',').map((s) => s.trim()).filter(Boolean),
+        allowDebug: opts.allowDebug === true,
+        clock: systemClock,
+        collateral,
+        simulationKeys,
+      });
+      if (verified.claims.tee === 'sim') out.note(SIM_WARNING);
+      // The manifest comes over the same unauthenticated channel: only the attested root's signature vouches for it.
+      let manifestFingerprint: string | null = null;
+      try {
+        const m = await client.manifest('none');
+        if (!manifestSignedByRoot(verified.root, m.manifest, m.signature)) {
+          throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', "the manifest is not signed by the attested root: the answer did not come from the attested coordinator");
+        }
+        manifestFingerprint = m.fingerprint;
+      } catch (err) {
+        if (!isConfideError(err, 'ERR_COORDINATOR_STATE')) throw err;
+      }
+      if (opts.out !== undefined) await writeOutput(opts.out, verified.rootPem);
+      if (opts.chainOut !== undefined) await writeOutput(opts.chainOut, (verified.intermediatePem ?? '') + verified.rootPem);
+      const c = verified.claims;
+      out.result(
+        {
+          ok: true,
+          rootFingerprint: verified.rootFingerprint,
+          manifestFingerprint,
+          tee: c.tee,
+          measurement: c.measurement,
+          signer: c.signer,
+          tcbStatus: c.tcbStatus,
+          debug: c.debug,
+          ...(opts.out !== undefined ? { out: opts.out } : {}),
+        },
+        [
+          `Coordinator attested (${c.tee}).`,
+          `  measurement       ${c.measurement}`,
+          `  tcb status        ${c.tcbStatus}`,
+          `  root SHA-256      ${verified.rootFingerprint}`,
+          `  manifest SHA-256  ${manifestFingerprint ?? '(no manifest set yet)'}`,
+          ...(opts.out !== undefined ? [`  root saved to     ${opts.out}`] : []),
+        ].join('\n'),
+      );
+    }),
+  );
+}

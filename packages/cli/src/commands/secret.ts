@@ -1,0 +1,96 @@
+/**
+ * `confide secret get|set`: user-defined and shared secrets, as the user's roles allow
+ * (MarbleRun's `secret` commands; the JSON map format is MarbleRun's UserSecret).
+ */
+import type { Command } from 'commander';
+import { ConfideError } from '@confide/core';
+import type { Output } from '../output.js';
+import { CoordinatorClient } from '../client/coordinator-client.js';
+import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
+import { clientAction } from '../client/exit.js';
+import { readInput, readJsonInput, writeOutput } from '../client/files.js';
+
+interface SecretFlags extends ConnectionFlags {
+  out?: string;
+  fromPem?: string;
+}
+
+interface SecretView {
+  type?: string;
+  cert?: string;
+  public?: string;
+  private?: string;
+}
+
+function pem(label: string, base64: string): string {
+  return `-----BEGIN ${label}-----\n${base64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----`;
+}
+
+/** Text for a human: certificates and keys as PEM, plain data as text when it is printable. */
+function describe(name: string, view: SecretView): string {
+  const lines = [`${name}:`, `  type  ${view.type ?? 'unknown'}`];
+  if (view.cert) lines.push(pem('CERTIFICATE', view.cert));
+  if (view.public) lines.push(pem('PUBLIC KEY', view.public));
+  if (view.private) {
+    if (view.type === 'plain') {
+      const text = Buffer.from(view.private, 'base64').toString('utf8');
+      lines.push(/^[\x20-\x7e\t\r\n]*$/.test(text) ? `  data  ${text}` : `  data (base64)  ${view.private}`);
+    } else if (view.type === 'symmetric-key') lines.push(`  key (base64)  ${view.private}`);
+    else lines.push(pem('PRIVATE KEY', view.private));
+  }
+  return lines.join('\n');
+}
+
+/** MarbleRun's --from-pem: a certificate and/or private key from one PEM file. Throws ERR_INPUT_UNREADABLE. */
+function secretFromPem(name: string, text: string): Record<string, unknown> {
+  const blocks = text.match(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g) ?? [];
+  const cert = blocks.find((b) => b.startsWith('-----BEGIN CERTIFICATE-----'));
+  const key = blocks.find((b) => /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(b));
+  if (!cert && !key) throw new ConfideError('ERR_INPUT_UNREADABLE', '--from-pem: the file holds no certificate or private key in PEM');
+  return { [name]: { ...(cert ? { Cert: cert + '\n' } : {}), ...(key ? { Private: key + '\n' } : {}) } };
+}
+
+export function secretCommand(program: Command, output: () => Output): void {
+  const secret = program.command('secret').description('Read and write secrets as a manifest user (MarbleRun\'s `secret` commands).');
+
+  addConnectionOptions(
+    secret
+      .command('get')
+      .description('Print the named secrets (the user needs ReadSecret on each). Exit 2 when a role does not allow it.')
+      .argument('<name...>', 'secret names from the manifest')
+      .option('--out <file>', 'write the secrets as JSON (mode 0600) instead of printing them'),
+    { user: true },
+  ).action(
+    clientAction(output, async (names: string[], opts: SecretFlags) => {
+      const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
+      const secrets = await client.secrets(names);
+      if (opts.out !== undefined) await writeOutput(opts.out, JSON.stringify(secrets, null, 2) + '\n', { secret: true });
+      output().result(
+        { ok: true, ...(opts.out !== undefined ? { out: opts.out, names: Object.keys(secrets) } : { secrets }) },
+        opts.out !== undefined ? `Secrets ${Object.keys(secrets).join(', ')} written to ${opts.out}.` : Object.entries(secrets).map(([n, v]) => describe(n, v as SecretView)).join('\n'),
+      );
+    }),
+  );
+
+  addConnectionOptions(
+    secret
+      .command('set')
+      .description('Upload user-defined secrets (the user needs WriteSecret on each). Exit 2 when a role does not allow it.')
+      .argument('<file>', 'JSON map of secret name to {"Cert", "Private"} (PEM or base64 DER), {"Key"} (base64) or {"Data"} (text for plain secrets); or PEM with --from-pem')
+      .option('--from-pem <name>', 'the file is PEM (certificate and/or private key) for this one secret'),
+    { user: true },
+  ).action(
+    clientAction(output, async (file: string, opts: SecretFlags) => {
+      let secrets: Record<string, unknown>;
+      if (opts.fromPem !== undefined) secrets = secretFromPem(opts.fromPem, Buffer.from(await readInput(file, 'secret file')).toString('utf8'));
+      else {
+        const value = await readJsonInput(file, 'secret file');
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfideError('ERR_INPUT_UNREADABLE', `secret file ${file}: not a JSON object of secret names`);
+        secrets = value as Record<string, unknown>;
+      }
+      const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
+      await client.setSecrets(secrets);
+      output().result({ ok: true, names: Object.keys(secrets) }, `Secret${Object.keys(secrets).length === 1 ? '' : 's'} ${Object.keys(secrets).join(', ')} set.`);
+    }),
+  );
+}
