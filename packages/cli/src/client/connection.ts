@@ -56,7 +56,9 @@ async function readText(path: string, what: string): Promise<string> {
  * Reads the files the flags name. `needUser` demands --cert and --key. Throws ERR_USAGE,
  * ERR_INPUT_UNREADABLE.
  */
-export async function openConnection(flags: ConnectionFlags, { needUser = false }: { needUser?: boolean } = {}): Promise<Connection> {
+export async function openConnection(given: ConnectionFlags, { needUser = false }: { needUser?: boolean } = {}): Promise<Connection> {
+  // An empty environment variable counts as unset.
+  const flags = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')) as ConnectionFlags;
   const address = resolveCoordinatorAddress(flags.coordinator);
   const timeout = Number(flags.timeout ?? '60');
   if (!Number.isFinite(timeout) || timeout <= 0) throw new ConfideError('ERR_USAGE', `--timeout: not a positive number of seconds: ${flags.timeout}`);

@@ -1,0 +1,335 @@
+/**
+ * The coordinator client pieces: attesting a coordinator quote (binding, chain, expectations),
+ * JSend failures as codes, exit codes, addresses; and the commands as a black box against a
+ * small fake coordinator (TLS trust, 403 -> exit 2, usage errors).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, sign, webcrypto, X509Certificate } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as x509 from '@peculiar/x509';
+import { ConfideError, fromHex, systemClock } from '@confide/core';
+import { createSimEvidence, emptyCollateral } from '@confide/evidence';
+import { resolveCoordinatorAddress } from '../src/client/address.js';
+import { coordinatorExitCode } from '../src/client/exit.js';
+import { jsendData } from '../src/client/jsend.js';
+import { splitPemCertificates } from '../src/client/pem.js';
+import { manifestSignedByRoot, simulatedCoordinatorMeasurement, verifyCoordinatorQuote, type CoordinatorExpectations } from '../src/client/verify-coordinator.js';
+import { runCli } from './spawn-cli.js';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const tmp = mkdtempSync(join(tmpdir(), 'confide-coord-cli-'));
+
+interface Pki {
+  root: x509.X509Certificate;
+  rootKeys: CryptoKeyPair;
+  intermediate: x509.X509Certificate;
+  chainPem: string;
+}
+
+async function makePki(cn = 'Test Coordinator'): Promise<Pki> {
+  const rootKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const root = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: `CN=${cn} Root`,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+    keys: rootKeys,
+    signingAlgorithm: EC,
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
+  });
+  const intermediateKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const intermediate = await x509.X509CertificateGenerator.create({
+    serialNumber: '02',
+    subject: `CN=${cn} Intermediate`,
+    issuer: root.subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+    publicKey: intermediateKeys.publicKey,
+    signingKey: rootKeys.privateKey,
+    signingAlgorithm: EC,
+    extensions: [new x509.BasicConstraintsExtension(true, 0, true)],
+  });
+  return { root, rootKeys, intermediate, chainPem: intermediate.toString('pem') + '\n' + root.toString('pem') + '\n' };
+}
+
+let simKeys: CryptoKeyPair;
+let simSpki: Uint8Array;
+let pki: Pki;
+let otherPki: Pki;
+
+function binding(root: x509.X509Certificate, nonce: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(new Uint8Array(root.rawData)).update(nonce).digest());
+}
+
+function expectations(overrides: Partial<CoordinatorExpectations> = {}): CoordinatorExpectations {
+  return {
+    tee: 'auto',
+    measurements: [],
+    signers: [],
+    acceptedTcbStatuses: ['UpToDate', 'SWHardeningNeeded'],
+    allowDebug: false,
+    clock: systemClock,
+    collateral: emptyCollateral,
+    simulationKeys: [simSpki],
+    ...overrides,
+  };
+}
+
+async function quoteFor(root: x509.X509Certificate, nonce: Uint8Array, fields: { measurement?: string; debug?: boolean; signer?: string } = {}): Promise<Uint8Array> {
+  return createSimEvidence(simKeys, {
+    measurement: fromHex(fields.measurement ?? simulatedCoordinatorMeasurement()),
+    ...(fields.signer ? { signer: fromHex(fields.signer) } : {}),
+    ...(fields.debug ? { debug: true } : {}),
+    reportData: binding(root, nonce),
+  });
+}
+
+async function rejectsWith(p: Promise<unknown>, code: string, details?: Record<string, unknown>): Promise<void> {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(err instanceof ConfideError, String(err));
+    assert.equal(err.code, code, err.message);
+    for (const [k, v] of Object.entries(details ?? {})) assert.deepEqual(err.details?.[k], v, k);
+    return true;
+  });
+}
+
+// ---- the fake coordinator for the black-box tests -------------------------------------------
+
+let fake: Server;
+let fakeAddr: string;
+let caFile: string;
+let otherCaFile: string;
+/** The last request's client certificate subject (or null). */
+let lastClientCn: string | null = null;
+
+async function tlsIdentity(ca: Pki & { caKeys: CryptoKeyPair }): Promise<{ cert: string; key: string }> {
+  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: '03',
+    subject: 'CN=localhost',
+    issuer: ca.root.subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+    publicKey: keys.publicKey,
+    signingKey: ca.caKeys.privateKey,
+    signingAlgorithm: EC,
+    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }])],
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
+  return { cert: leaf.toString('pem'), key: `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n` };
+}
+
+before(async () => {
+  simKeys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  simSpki = new Uint8Array(await webcrypto.subtle.exportKey('spki', simKeys.publicKey));
+  [pki, otherPki] = await Promise.all([makePki(), makePki('Other')]);
+
+  const identity = await tlsIdentity({ ...pki, caKeys: pki.rootKeys });
+  caFile = join(tmp, 'ca.pem');
+  otherCaFile = join(tmp, 'other-ca.pem');
+  writeFileSync(caFile, pki.root.toString('pem'));
+  writeFileSync(otherCaFile, otherPki.root.toString('pem'));
+  fake = createServer({ ...identity, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    const peer = (req.socket as TLSSocket).getPeerCertificate();
+    lastClientCn = peer && peer.subject ? (peer.subject.CN as string) : null;
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/api/v2/status') {
+      res.end(JSON.stringify({ status: 'success', data: { code: 3, message: 'Coordinator is running correctly and ready to accept marbles.' } }));
+    } else if (req.url?.startsWith('/api/v2/secrets')) {
+      res.statusCode = 403;
+      res.end(JSON.stringify({ status: 'fail', message: 'ERR_FORBIDDEN: no', data: { code: 'ERR_FORBIDDEN', message: 'user x may not ReadSecret on secret a' } }));
+    } else if (req.url === '/api/v2/manifest' && req.method === 'GET') {
+      res.statusCode = 500;
+      res.end('<html>proxy error</html>');
+    } else {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ status: 'fail', message: 'not found', data: { code: 'ERR_NOT_FOUND', message: 'no route' } }));
+    }
+  });
+  await new Promise<void>((ok) => fake.listen(0, '127.0.0.1', ok));
+  fakeAddr = `127.0.0.1:${(fake.address() as { port: number }).port}`;
+});
+
+after(async () => {
+  await new Promise<void>((ok) => fake.close(() => ok()));
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+// ---- attesting a coordinator -----------------------------------------------------------------
+
+test('verifyCoordinatorQuote: sim evidence over SHA-256(root || nonce) with the default simulated measurement', async () => {
+  const nonce = new Uint8Array(32).fill(9);
+  const v = await verifyCoordinatorQuote({ cert: pki.chainPem, quote: await quoteFor(pki.root, nonce) }, nonce, expectations());
+  assert.equal(v.rootFingerprint, createHash('sha256').update(new Uint8Array(pki.root.rawData)).digest('hex'));
+  assert.equal(v.claims.tee, 'sim');
+  assert.equal(v.claims.measurement, simulatedCoordinatorMeasurement());
+  assert.deepEqual(v.expectedMeasurements, [simulatedCoordinatorMeasurement()]);
+  assert.equal(v.intermediatePem, pki.intermediate.toString('pem') + '\n');
+});
+
+test('verifyCoordinatorQuote: another nonce, another root, or no evidence is refused', async () => {
+  const nonce = new Uint8Array(32).fill(1);
+  const quote = await quoteFor(pki.root, nonce);
+  await rejectsWith(verifyCoordinatorQuote({ cert: pki.chainPem, quote }, new Uint8Array(32).fill(2), expectations()), 'ERR_EVIDENCE_BINDING_MISMATCH');
+  // A relayed quote with a substituted chain: the evidence binds the first root, not this one.
+  await rejectsWith(verifyCoordinatorQuote({ cert: otherPki.chainPem, quote }, nonce, expectations()), 'ERR_EVIDENCE_BINDING_MISMATCH');
+  await rejectsWith(verifyCoordinatorQuote({ cert: pki.chainPem, quote: new Uint8Array(0) }, nonce, expectations()), 'ERR_EVIDENCE_MALFORMED');
+  await rejectsWith(verifyCoordinatorQuote({ cert: pki.chainPem, quote }, nonce, expectations({ simulationKeys: [] })), 'ERR_EVIDENCE_UNTRUSTED_ROOT');
+});
+
+test('verifyCoordinatorQuote: a chain whose intermediate is not signed by the root is refused', async () => {
+  const nonce = new Uint8Array(32).fill(3);
+  const mixed = otherPki.intermediate.toString('pem') + '\n' + pki.root.toString('pem') + '\n';
+  await rejectsWith(verifyCoordinatorQuote({ cert: mixed, quote: await quoteFor(pki.root, nonce) }, nonce, expectations()), 'ERR_EVIDENCE_CHAIN_INVALID');
+  await rejectsWith(verifyCoordinatorQuote({ cert: '', quote: await quoteFor(pki.root, nonce) }, nonce, expectations()), 'ERR_EVIDENCE_CHAIN_INVALID');
+});
+
+test('verifyCoordinatorQuote: measurement, signer, debug and TCB expectations', async () => {
+  const nonce = new Uint8Array(32).fill(4);
+  const m = 'ab'.repeat(32);
+  const signer = 'cd'.repeat(32);
+  const quote = await quoteFor(pki.root, nonce, { measurement: m, signer });
+  const answer = { cert: pki.chainPem, quote };
+  // Default (simulated coordinator measurement) does not match a custom measurement.
+  await rejectsWith(verifyCoordinatorQuote(answer, nonce, expectations()), 'ERR_POLICY_DENIED', { field: 'measurement' });
+  assert.equal((await verifyCoordinatorQuote(answer, nonce, expectations({ measurements: [m.toUpperCase()] }))).claims.measurement, m);
+  await rejectsWith(verifyCoordinatorQuote(answer, nonce, expectations({ measurements: ['00'.repeat(32)] })), 'ERR_POLICY_DENIED', { field: 'measurement' });
+  assert.equal((await verifyCoordinatorQuote(answer, nonce, expectations({ signers: [signer] }))).claims.signer, signer);
+  await rejectsWith(verifyCoordinatorQuote(answer, nonce, expectations({ signers: ['ee'.repeat(32)] })), 'ERR_POLICY_DENIED', { field: 'signer' });
+  await rejectsWith(verifyCoordinatorQuote(answer, nonce, expectations({ measurements: [m], acceptedTcbStatuses: ['OutOfDate'] })), 'ERR_POLICY_DENIED', { field: 'tcbStatus' });
+
+  const debugQuote = await quoteFor(pki.root, nonce, { debug: true });
+  await rejectsWith(verifyCoordinatorQuote({ cert: pki.chainPem, quote: debugQuote }, nonce, expectations()), 'ERR_POLICY_DENIED', { field: 'debug' });
+  assert.equal((await verifyCoordinatorQuote({ cert: pki.chainPem, quote: debugQuote }, nonce, expectations({ allowDebug: true }))).claims.debug, true);
+});
+
+test('manifestSignedByRoot: the root key signature over the manifest bytes, DER', async () => {
+  const manifest = new TextEncoder().encode('{"Packages":{}}\n');
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', pki.rootKeys.privateKey));
+  const key = { key: pkcs8, format: 'der' as const, type: 'pkcs8' as const, dsaEncoding: 'der' as const };
+  const signature = new Uint8Array(sign('sha256', manifest, key));
+  const root = new X509Certificate(pki.root.toString('pem'));
+  assert.equal(manifestSignedByRoot(root, manifest, signature), true);
+  assert.equal(manifestSignedByRoot(root, new TextEncoder().encode('{"Packages":{}} \n'), signature), false);
+  const otherRoot = new X509Certificate(otherPki.root.toString('pem'));
+  assert.equal(manifestSignedByRoot(otherRoot, manifest, signature), false);
+});
+
+// ---- JSend, exit codes, addresses --------------------------------------------------------------
+
+function answer(status: number, body: unknown) {
+  return { status, contentType: 'application/json', body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)) };
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as ConfideError).code;
+  }
+  return 'no error';
+}
+
+test('jsendData: success data; fail and error carry the coordinator code; unknown codes map by status', () => {
+  assert.deepEqual(jsendData(answer(200, { status: 'success', data: { a: 1 } }), 'x'), { a: 1 });
+  assert.equal(codeOf(() => jsendData(answer(409, { status: 'fail', message: 'm', data: { code: 'ERR_MAX_ACTIVATIONS', message: 'm' } }), 'x')), 'ERR_MAX_ACTIVATIONS');
+  assert.equal(codeOf(() => jsendData(answer(503, { status: 'error', message: 'm', code: 'ERR_SEAL_KEY_UNAVAILABLE' }), 'x')), 'ERR_SEAL_KEY_UNAVAILABLE');
+  // MarbleRun's own coordinator sends no code: the HTTP status decides.
+  assert.equal(codeOf(() => jsendData(answer(403, { status: 'fail', message: 'unauthorized user' }), 'x')), 'ERR_FORBIDDEN');
+  assert.equal(codeOf(() => jsendData(answer(401, { status: 'fail', data: { code: 'ERR_SOMETHING_NEW' } }), 'x')), 'ERR_UNAUTHENTICATED');
+  assert.equal(codeOf(() => jsendData(answer(400, { status: 'fail', message: 'bad' }), 'x')), 'ERR_VALIDATION');
+  assert.equal(codeOf(() => jsendData(answer(502, '<html>'), 'x')), 'ERR_SERVICE_UNAVAILABLE');
+  assert.equal(codeOf(() => jsendData(answer(200, '<html>'), 'x')), 'ERR_SERVICE_UNAVAILABLE');
+  assert.equal(codeOf(() => jsendData(answer(200, { status: 'fail' }), 'x')), 'ERR_SERVICE_UNAVAILABLE');
+});
+
+test('coordinatorExitCode: denials 2, refused input 1, state and transport 3', () => {
+  const exit = (code: ConstructorParameters<typeof ConfideError>[0]) => coordinatorExitCode(new ConfideError(code, 'x'));
+  assert.equal(exit('ERR_FORBIDDEN'), 2);
+  assert.equal(exit('ERR_UNAUTHENTICATED'), 2);
+  assert.equal(exit('ERR_POLICY_DENIED'), 2);
+  assert.equal(exit('ERR_AUDIT_LOG_INVALID'), 2);
+  assert.equal(exit('ERR_EVIDENCE_BINDING_MISMATCH'), 2);
+  assert.equal(exit('ERR_RECOVERY_SHARE_INVALID'), 2);
+  assert.equal(exit('ERR_MANIFEST_INVALID'), 1);
+  assert.equal(exit('ERR_USAGE'), 1);
+  assert.equal(exit('ERR_COORDINATOR_STATE'), 3);
+  assert.equal(exit('ERR_SERVICE_UNAVAILABLE'), 3);
+  assert.equal(coordinatorExitCode(new Error('plain')), 3);
+});
+
+test('resolveCoordinatorAddress: flag, then CONFIDE_COORDINATOR, then EDG_MARBLE_COORDINATOR_ADDR, then localhost:8443', () => {
+  assert.deepEqual(resolveCoordinatorAddress('a:1', { CONFIDE_COORDINATOR: 'b:2' }), { host: 'a', port: 1 });
+  assert.deepEqual(resolveCoordinatorAddress(undefined, { CONFIDE_COORDINATOR: 'b:2', EDG_MARBLE_COORDINATOR_ADDR: 'c:3' }), { host: 'b', port: 2 });
+  assert.deepEqual(resolveCoordinatorAddress(undefined, { EDG_MARBLE_COORDINATOR_ADDR: 'c:3' }), { host: 'c', port: 3 });
+  assert.deepEqual(resolveCoordinatorAddress(undefined, {}), { host: 'localhost', port: 8443 });
+  assert.equal(codeOf(() => resolveCoordinatorAddress('http://x:1', {})), 'ERR_USAGE');
+});
+
+test('splitPemCertificates: every CERTIFICATE block in order, nothing else', () => {
+  const text = `junk\n${pki.intermediate.toString('pem')}\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n${pki.root.toString('pem')}`;
+  const parts = splitPemCertificates(text);
+  assert.equal(parts.length, 2);
+  assert.equal(parts[1], pki.root.toString('pem') + '\n');
+  assert.deepEqual(splitPemCertificates('none'), []);
+});
+
+// ---- the commands as a black box ---------------------------------------------------------------
+
+function lastJson(stdout: string): { ok?: boolean; error?: { code: string }; [k: string]: unknown } {
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
+}
+
+test('status over TLS trusted with --ca; an untrusted TLS certificate exits 2, --insecure skips the check', async () => {
+  const [ok, untrusted, system, insecure] = await Promise.all([
+    runCli(['--json', 'status', '--coordinator', fakeAddr, '--ca', caFile]),
+    runCli(['--json', 'status', '--coordinator', fakeAddr, '--ca', otherCaFile]),
+    runCli(['--json', 'status', '--coordinator', fakeAddr], { CONFIDE_CA: '' }),
+    runCli(['--json', 'status', '--coordinator', fakeAddr, '--insecure']),
+  ]);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.deepEqual(lastJson(ok.stdout), { ok: true, code: 3, state: 'accepting marbles', message: 'Coordinator is running correctly and ready to accept marbles.' });
+  assert.equal(untrusted.code, 2);
+  assert.equal(lastJson(untrusted.stdout).error?.code, 'ERR_EVIDENCE_UNTRUSTED_ROOT');
+  assert.equal(system.code, 2);
+  assert.equal(insecure.code, 0);
+});
+
+test('secret get: a 403 exits 2 with ERR_FORBIDDEN, and the client certificate is presented', async () => {
+  const user = await tlsIdentity({ ...otherPki, caKeys: otherPki.rootKeys });
+  writeFileSync(join(tmp, 'user.crt'), user.cert);
+  writeFileSync(join(tmp, 'user.key'), user.key);
+  lastClientCn = null;
+  const r = await runCli(['--json', 'secret', 'get', 'a', '--coordinator', fakeAddr, '--ca', caFile, '--cert', join(tmp, 'user.crt'), '--key', join(tmp, 'user.key')]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.equal(lastJson(r.stdout).error?.code, 'ERR_FORBIDDEN');
+  assert.equal(lastClientCn, 'localhost');
+});
+
+test('usage and transport errors: missing --cert 1, missing file 1, non-JSend answer 3, unreachable coordinator 3', async () => {
+  const [noCert, noFile, notJsend, unreachable, help] = await Promise.all([
+    runCli(['--json', 'secret', 'get', 'a', '--coordinator', fakeAddr, '--ca', caFile], { CONFIDE_CLIENT_CERT: '', CONFIDE_CLIENT_KEY: '' }),
+    runCli(['--json', 'manifest', 'set', join(tmp, 'absent.json'), '--coordinator', fakeAddr, '--ca', caFile]),
+    runCli(['--json', 'manifest', 'get', '--coordinator', fakeAddr, '--ca', caFile]),
+    runCli(['--json', 'status', '--coordinator', '127.0.0.1:1', '--timeout', '5']),
+    runCli(['manifest', 'update', 'apply', '--help']),
+  ]);
+  assert.equal(noCert.code, 1);
+  assert.equal(lastJson(noCert.stdout).error?.code, 'ERR_USAGE');
+  assert.equal(noFile.code, 1);
+  assert.equal(lastJson(noFile.stdout).error?.code, 'ERR_INPUT_UNREADABLE');
+  assert.equal(notJsend.code, 3);
+  assert.equal(lastJson(notJsend.stdout).error?.code, 'ERR_SERVICE_UNAVAILABLE');
+  assert.equal(unreachable.code, 3);
+  assert.equal(lastJson(unreachable.stdout).error?.code, 'ERR_SERVICE_UNAVAILABLE');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--cert <file>/);
+  assert.match(help.stdout, /Exit codes: 0 ok/);
+});
