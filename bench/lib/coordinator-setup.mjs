@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
+import { TextEncoder } from 'node:util';
 import { describeError } from './harness.mjs';
 
 const subtle = webcrypto.subtle;

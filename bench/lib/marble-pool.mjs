@@ -6,7 +6,9 @@
  * PKI of packages/evidence/test/fixtures (one forged platform: every quote carries the same PCK
  * certificate and attestation key, as marbles on one host do).
  */
+import { Buffer } from 'node:buffer';
 import { webcrypto } from 'node:crypto';
+import { TextEncoder } from 'node:util';
 import * as x509 from '@peculiar/x509';
 
 const subtle = webcrypto.subtle;

@@ -212,6 +212,7 @@ test('coordinator verify: attested against the instance simulation key; a wrong 
   const verified = expectOk(good, 'coordinator verify');
   assert.equal(verified['tee'], 'sim');
   assert.equal(verified['manifestFingerprint'], null);
+  assert.equal(verified['state'], 2);
   assert.match(verified['rootFingerprint'] as string, /^[0-9a-f]{64}$/);
   rootFingerprint = verified['rootFingerprint'] as string;
   const rootPem = readFileSync(join(tmp, 'root.pem'), 'utf8');
@@ -246,7 +247,9 @@ test('manifest set returns the recovery secrets; get and verify agree with the f
   expectOk(verify, 'manifest verify');
   expectFail(mismatch, 2, 'ERR_EVIDENCE_BINDING_MISMATCH', 'manifest verify mismatch');
   expectFail(again, 3, 'ERR_COORDINATOR_STATE', 'second manifest set');
-  assert.equal(expectOk(attested, 'coordinator verify after set')['manifestFingerprint'], sha256(readFileSync(manifestV1)));
+  const afterSet = expectOk(attested, 'coordinator verify after set');
+  assert.equal(afterSet['manifestFingerprint'], sha256(readFileSync(manifestV1)));
+  assert.equal(afterSet['state'], 3);
 });
 
 test('users read and write secrets only as their roles allow', async () => {

@@ -2,73 +2,114 @@
 import { ConfideError } from './errors.js';
 
 const HEX = '0123456789abcdef';
+/** The two hex digits of every byte value, so that encoding does one lookup per byte. */
+const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, b) => HEX[b >> 4]! + HEX[b & 15]!);
+/** Value of each ASCII hex digit (either case), -1 for any other character. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE[HEX.charCodeAt(i)] = i;
+  HEX_VALUE[HEX.toUpperCase().charCodeAt(i)] = i;
+}
 
 /** Lower-case hex of `bytes`. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) out += HEX[b >> 4]! + HEX[b & 15]!;
+  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]!]!;
   return out;
 }
 
 /** Decodes hex (either case, optional 0x prefix). Throws ERR_INPUT_UNREADABLE. */
 export function fromHex(hex: string): Uint8Array {
-  const s = hex.startsWith('0x') || hex.startsWith('0X') ? hex.slice(2) : hex;
-  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a hex string');
+  const from = hex.startsWith('0x') || hex.startsWith('0X') ? 2 : 0;
+  const length = hex.length - from;
+  if (length % 2 !== 0) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a hex string');
+  const out = new Uint8Array(length / 2);
+  for (let i = 0, j = from; i < out.length; i++, j += 2) {
+    const hi = hexValue(hex.charCodeAt(j));
+    const lo = hexValue(hex.charCodeAt(j + 1));
+    if ((hi | lo) < 0) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a hex string');
+    out[i] = (hi << 4) | lo;
   }
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
 
+function hexValue(c: number): number {
+  return c < 128 ? HEX_VALUE[c]! : -1;
+}
+
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B64_LOOKUP = new Int16Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_LOOKUP[B64.charCodeAt(i)] = i;
 B64_LOOKUP['-'.charCodeAt(0)] = 62;
 B64_LOOKUP['_'.charCodeAt(0)] = 63;
 
-/** Standard base64 with padding. */
-export function toBase64(bytes: Uint8Array): string {
+function encodeBase64(bytes: Uint8Array, alphabet: string, pad: boolean): string {
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!;
   }
   const rest = bytes.length - i;
   if (rest === 1) {
     const n = bytes[i]! << 16;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
+    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + (pad ? '==' : '');
   } else if (rest === 2) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + (pad ? '=' : '');
   }
   return out;
 }
 
+/** Standard base64 with padding. */
+export function toBase64(bytes: Uint8Array): string {
+  return encodeBase64(bytes, B64, true);
+}
+
 /** base64url without padding. */
 export function toBase64Url(bytes: Uint8Array): string {
-  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return encodeBase64(bytes, B64URL, false);
+}
+
+const WHITESPACE = /\s/;
+
+function b64Value(c: number): number {
+  return c < 128 ? B64_LOOKUP[c]! : -1;
 }
 
 /** Decodes base64 or base64url, padded or not; whitespace is ignored. Throws ERR_INPUT_UNREADABLE. */
 export function fromBase64(text: string): Uint8Array {
-  const s = text.replace(/[\s]/g, '').replace(/=+$/, '');
-  if (s.length % 4 === 1) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a base64 string');
-  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
-  let bits = 0;
-  let acc = 0;
+  const s = WHITESPACE.test(text) ? text.replace(/\s/g, '') : text;
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x3d /* '=' */) end--;
+  if (end % 4 === 1) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a base64 string');
+  const out = new Uint8Array(Math.floor((end * 3) / 4));
+  const whole = end - (end % 4);
   let o = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const v = c < 128 ? B64_LOOKUP[c]! : -1;
+  let i = 0;
+  for (; i < whole; i += 4) {
+    const a = b64Value(s.charCodeAt(i));
+    const b = b64Value(s.charCodeAt(i + 1));
+    const c = b64Value(s.charCodeAt(i + 2));
+    const d = b64Value(s.charCodeAt(i + 3));
+    if ((a | b | c | d) < 0) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a base64 string');
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 0xff;
+    out[o++] = n & 0xff;
+  }
+  // 2 or 3 trailing characters carry 1 or 2 bytes; their leftover low bits are dropped.
+  let n = 0;
+  for (let k = i; k < end; k++) {
+    const v = b64Value(s.charCodeAt(k));
     if (v < 0) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a base64 string');
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
+    n = (n << 6) | v;
+  }
+  if (end - i === 2) out[o++] = n >> 4;
+  else if (end - i === 3) {
+    out[o++] = n >> 10;
+    out[o++] = (n >> 2) & 0xff;
   }
   return out;
 }

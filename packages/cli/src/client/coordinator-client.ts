@@ -43,8 +43,8 @@ export class CoordinatorClient {
   }
 
   /** GET /api/v2/status. */
-  async status(): Promise<{ code: number; message: string }> {
-    const data = await this.#call('GET', '/api/v2/status', 'status');
+  async status(trust: 'tls' | 'none' = 'tls'): Promise<{ code: number; message: string }> {
+    const data = await this.#call('GET', '/api/v2/status', 'status', undefined, trust);
     return { code: field<number>(data, 'code', 'number', 'status'), message: field<string>(data, 'message', 'string', 'status') };
   }
 

@@ -86,6 +86,8 @@ signature does not verify. TLS is not trusted here: the evidence is.`,
         simulationKeys,
       });
       if (verified.claims.tee === 'sim') out.note(SIM_WARNING);
+      const status = await client.status('none');
+      if (status.code === 1) out.note('The coordinator is in recovery: its quote covers a temporary root until the recovery shares are uploaded.');
       // The manifest comes over the same unauthenticated channel: only the attested root's signature vouches for it.
       let manifestFingerprint: string | null = null;
       try {
@@ -105,6 +107,7 @@ signature does not verify. TLS is not trusted here: the evidence is.`,
           ok: true,
           rootFingerprint: verified.rootFingerprint,
           manifestFingerprint,
+          state: status.code,
           tee: c.tee,
           measurement: c.measurement,
           signer: c.signer,
@@ -113,7 +116,7 @@ signature does not verify. TLS is not trusted here: the evidence is.`,
           ...(opts.out !== undefined ? { out: opts.out } : {}),
         },
         [
-          `Coordinator attested (${c.tee}).`,
+          `Coordinator attested (${c.tee}); state ${status.code}: ${status.message}`,
           `  measurement       ${c.measurement}`,
           `  tcb status        ${c.tcbStatus}`,
           `  root SHA-256      ${verified.rootFingerprint}`,

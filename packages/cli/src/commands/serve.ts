@@ -23,7 +23,7 @@ export function serveCommand(program: Command, output: () => Output): void {
   addConfigFlags(
     program
       .command('serve')
-      .description('Start the Confide services (attestation, coordinator, key vault, ledger) on one HTTPS listener.'),
+      .description('Start the Confide services (attestation, coordinator) on one HTTPS listener.'),
   ).action(async (opts: Record<string, unknown>) => {
     const out = output();
     const { config } = loadConfig({ file: opts['config'] as string | undefined, env: process.env, flags: configFlags(opts) });

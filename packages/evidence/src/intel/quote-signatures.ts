@@ -6,7 +6,7 @@
 import { ConfideError, concatBytes, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
 import type { ParsedCertificate } from './certificate.js';
 import { settleChecks, type PendingCheck } from './checks.js';
-import { uncompressedPoint, webCryptoPrimitives } from './ecdsa.js';
+import { uncompressedPoint, verifyP256Recurring, webCryptoPrimitives } from './ecdsa.js';
 import { deepFreeze, remember } from './memo.js';
 import { readPckExtensions, type PckExtensions } from './pck-extensions.js';
 import { certificateValidity, chainChecks, parsePemChain, pinnedRootKeys } from './pki.js';
@@ -77,7 +77,9 @@ export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[
     },
     {
       name: 'qeReportSignature',
-      ok: primitives.verifyP256(pck.leaf.publicKey, quote.qe.qeReportSignature, quote.qe.qeReport.raw),
+      // The QE report certifies the platform's attestation key, so it recurs in every quote
+      // until that key changes: remembered like the certificates. The quote's own signature is not.
+      ok: verifyP256Recurring(pck.leaf.publicKey, quote.qe.qeReportSignature, quote.qe.qeReport.raw, primitives),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: 'QE report signature by the PCK key does not verify',
     },

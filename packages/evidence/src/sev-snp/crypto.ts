@@ -3,7 +3,7 @@
  * cached by their SPKI bytes, because a server sees the same ARK/ASK (and a host's VCEK) on
  * every request and importing an RSA-4096 key costs more than verifying with it.
  */
-import { toHex } from '@confide/core';
+import { byteKey, sameBytes } from '../intel/memo.js';
 import type { AmdCertificate, AmdKeyKind, PssSignature } from './certificate.js';
 import { SIZE } from './layout.js';
 
@@ -17,7 +17,7 @@ const IMPORT: Record<AmdKeyKind, RsaHashedImportParams | EcKeyImportParams> = {
 
 /** The imported key for `spki`, from the cache when seen before. Rejects when WebCrypto refuses it. */
 export function importKey(spki: Uint8Array, kind: AmdKeyKind): Promise<CryptoKey> {
-  const id = `${kind}:${toHex(spki)}`;
+  const id = `${kind}:${byteKey(spki)}`;
   let key = keyCache.get(id);
   if (key === undefined) {
     if (keyCache.size >= MAX_CACHED_KEYS) keyCache.delete(keyCache.keys().next().value!);
@@ -46,25 +46,24 @@ export async function verifyPss(spki: Uint8Array, alg: PssSignature, signature: 
 const MAX_CACHED_LINKS = 512;
 const linkCache = new Map<string, { cert: Uint8Array; issuerSpki: Uint8Array; ok: Promise<boolean> }>();
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
- * Whether `issuer`'s key signed `cert`. A link seen before (same certificate bytes, same
- * issuer key) is answered from a cache: the ARK->ASK link is the same on every request, and a
- * host's VCEK->ASK link on every report of that host.
+ * Whether `issuer`'s key signed `cert`. A link that verified before (same certificate bytes,
+ * same issuer key) is answered from a cache: the ARK->ASK link is the same on every request, and
+ * a host's VCEK->ASK link on every report of that host. Checks of the same link in flight share
+ * one verification; a link that fails to verify leaves the cache at once.
  */
 export function verifyIssuedBy(cert: AmdCertificate, issuer: AmdCertificate): Promise<boolean> {
   // The signature's tail picks the slot; the full bytes decide the hit.
-  const id = toHex(cert.signature.subarray(-32));
+  const id = byteKey(cert.signature.subarray(-32));
   const hit = linkCache.get(id);
   if (hit && sameBytes(hit.cert, cert.raw) && sameBytes(hit.issuerSpki, issuer.spki)) return hit.ok;
   const ok = verifyPss(issuer.spki, cert.signatureAlgorithm, cert.signature, cert.tbs);
+  const entry = { cert: cert.raw.slice(), issuerSpki: issuer.spki.slice(), ok };
   if (linkCache.size >= MAX_CACHED_LINKS) linkCache.delete(linkCache.keys().next().value!);
-  linkCache.set(id, { cert: cert.raw.slice(), issuerSpki: issuer.spki.slice(), ok });
+  linkCache.set(id, entry);
+  void ok.then((verified) => {
+    if (!verified && linkCache.get(id) === entry) linkCache.delete(id);
+  });
   return ok;
 }
 

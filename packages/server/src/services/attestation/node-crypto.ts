@@ -1,8 +1,10 @@
 /**
  * The evidence verifiers' crypto primitives on node:crypto. WebCrypto (the verifiers' default)
  * costs the event loop several times more per call on Node 20; here SHA-256 runs inline (a few
- * µs) and ECDSA verification runs on libuv's pool through the callback form. Keys are built
- * once per point.
+ * µs) and keys are built once per point. An ECDSA check runs inline when the caller says nothing
+ * else is waiting (a lone request: handing it to libuv's pool and waking up for the answer takes
+ * longer than the check), else on the pool through the callback form, so that concurrent
+ * requests keep the event loop free.
  */
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { VerifyCrypto } from '@confide/evidence';
@@ -31,18 +33,27 @@ function p256Key(point: Uint8Array): KeyObject | undefined {
   return key;
 }
 
+export interface NodeVerifyCryptoOptions {
+  /** True when a check may run on the event loop itself (nothing else is waiting); default never. */
+  inline?: () => boolean;
+}
+
 /** SHA-256 and ECDSA P-256 verification for VerifyContext.crypto. */
-export const nodeVerifyCrypto: VerifyCrypto = {
-  sha256: (data) => createHash('sha256').update(data).digest(),
-  verifyP256: (point, signature, data) =>
-    new Promise((resolve) => {
-      const key = p256Key(point);
-      if (key === undefined) return resolve(false);
-      try {
-        if (process.env['TMP_SYNC_VERIFY']) return resolve(verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature));
-        verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature, (err, ok) => resolve(!err && ok === true));
-      } catch {
-        resolve(false);
-      }
-    }),
-};
+export function nodeVerifyCrypto(options: NodeVerifyCryptoOptions = {}): VerifyCrypto {
+  const inline = options.inline ?? (() => false);
+  return {
+    sha256: (data) => createHash('sha256').update(data).digest(),
+    verifyP256: (point, signature, data) =>
+      new Promise((resolve) => {
+        const key = p256Key(point);
+        if (key === undefined) return resolve(false);
+        const keyInput = { key, dsaEncoding: 'ieee-p1363' } as const;
+        try {
+          if (inline()) resolve(verify('sha256', data, keyInput, signature));
+          else verify('sha256', data, keyInput, signature, (err, ok) => resolve(!err && ok === true));
+        } catch {
+          resolve(false);
+        }
+      }),
+  };
+}

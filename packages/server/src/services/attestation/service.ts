@@ -86,13 +86,16 @@ export function createAttestationService(options: AttestationServiceOptions): At
   // Every request under the same policy text parses and hashes that text: done once per text.
   const parsedPolicy = memoByText<Policy>(parsePolicy);
   const hashedPolicy = memoByText<Promise<string>>(policyHash);
+  // Requests in progress: a lone request checks its signatures inline (see node-crypto.ts).
+  let active = 0;
+  const primitives = nodeVerifyCrypto({ inline: () => active <= 1 });
 
   async function verify(req: AttestRequest): Promise<Verified> {
     if (req.initTimeData && !bindsInitTimeData(req.type)) {
       throw new ConfideError('ERR_VALIDATION', `initTimeData cannot be bound to ${req.type} evidence`, { details: { field: 'initTimeData' } });
     }
     const recorder = recordingProvider(collateralFor(req, options.collateral));
-    const ctx: VerifyContext = { clock: options.clock, collateral: recorder.provider, crypto: nodeVerifyCrypto };
+    const ctx: VerifyContext = { clock: options.clock, collateral: recorder.provider, crypto: primitives };
     if (options.trustAnchors) ctx.trustAnchors = options.trustAnchors;
     if (req.runtimeData) ctx.expectedReportData = dataDigest(req.runtimeData);
     if (req.type === 'Simulated') ctx.simulationKeys = options.simulationKeys ? await options.simulationKeys() : [];
@@ -103,35 +106,44 @@ export function createAttestationService(options: AttestationServiceOptions): At
     return { claims, collateral };
   }
 
+  async function attestOne(type: AttestationType, body: unknown): Promise<{ token: string }> {
+    if (type === 'Simulated' && !options.simulationKeys) {
+      throw new ConfideError('ERR_NOT_FOUND', 'simulated evidence is accepted in dev mode only; this instance runs in production mode');
+    }
+    const req = parseAttestRequest(type, body);
+    // The policy is read before the evidence is verified, so a broken draft fails fast.
+    const policyText = req.draftPolicy ?? (await currentPolicy(options.settings, type)).text;
+    const policy = parsedPolicy(policyText);
+    const { claims, collateral } = await verify(req);
+    const fromEvidence = evidenceClaims(claims, req, collateral);
+    const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));
+    if (!result.authorized) {
+      throw new ConfideError('ERR_POLICY_DENIED', `the ${req.draftPolicy ? 'draft' : 'attestation'} policy for ${type} did not authorize the evidence`);
+    }
+
+    const tcbIdentifier = result.properties['x-ms-sgx-tcbidentifier'];
+    const payload: Record<string, unknown> = {
+      ...issuedClaims(result),
+      ...fromEvidence,
+      ...(claims.tee === 'sgx' && tcbIdentifier !== undefined ? { 'x-ms-sgx-tcbidentifier': tcbIdentifier } : {}),
+      'x-ms-policy-hash': await hashedPolicy(policyText),
+      'x-ms-ver': '1.0',
+      ...(req.nonce !== undefined ? { nonce: req.nonce } : {}),
+    };
+    const lifetime = policyLifetime(result);
+    const signOptions = lifetime === undefined ? {} : { lifetimeSeconds: lifetime };
+    const token = req.draftPolicy ? options.tokens.unsigned(payload, signOptions) : await options.tokens.sign(payload, signOptions);
+    return { token };
+  }
+
   return {
     async attest(type, body) {
-      if (type === 'Simulated' && !options.simulationKeys) {
-        throw new ConfideError('ERR_NOT_FOUND', 'simulated evidence is accepted in dev mode only; this instance runs in production mode');
+      active += 1;
+      try {
+        return await attestOne(type, body);
+      } finally {
+        active -= 1;
       }
-      const req = parseAttestRequest(type, body);
-      // The policy is read before the evidence is verified, so a broken draft fails fast.
-      const policyText = req.draftPolicy ?? (await currentPolicy(options.settings, type)).text;
-      const policy = parsedPolicy(policyText);
-      const { claims, collateral } = await verify(req);
-      const fromEvidence = evidenceClaims(claims, req, collateral);
-      const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));
-      if (!result.authorized) {
-        throw new ConfideError('ERR_POLICY_DENIED', `the ${req.draftPolicy ? 'draft' : 'attestation'} policy for ${type} did not authorize the evidence`);
-      }
-
-      const tcbIdentifier = result.properties['x-ms-sgx-tcbidentifier'];
-      const payload: Record<string, unknown> = {
-        ...issuedClaims(result),
-        ...fromEvidence,
-        ...(claims.tee === 'sgx' && tcbIdentifier !== undefined ? { 'x-ms-sgx-tcbidentifier': tcbIdentifier } : {}),
-        'x-ms-policy-hash': await hashedPolicy(policyText),
-        'x-ms-ver': '1.0',
-        ...(req.nonce !== undefined ? { nonce: req.nonce } : {}),
-      };
-      const lifetime = policyLifetime(result);
-      const signOptions = lifetime === undefined ? {} : { lifetimeSeconds: lifetime };
-      const token = req.draftPolicy ? options.tokens.unsigned(payload, signOptions) : await options.tokens.sign(payload, signOptions);
-      return { token };
     },
   };
 }

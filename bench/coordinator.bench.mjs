@@ -1,0 +1,248 @@
+/**
+ * Marble activation: activations per second of the coordinator, with simulated evidence and
+ * with SGX quotes forged under the Intel test PKI, each bound to a fresh marble key, against
+ * the floor of the same signature checks plus the marble certificate's key generation and P-384
+ * signature. Measured on the service (CoordinatorService.activate), through the route with
+ * fastify's inject, and over mutual TLS on 127.0.0.1. No peer: MarbleRun is Go.
+ */
+import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
+import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';
+import { countVerifies, describeChecks } from './lib/floor.mjs';
+import { activationFloorImpl, describeIssuing, sgxChecks, simChecks } from './lib/coordinator-floor.mjs';
+import {
+  benchManifest,
+  benchSimulationKey,
+  CERT_HEADER,
+  fixedIntelCollateral,
+  loadCoordinatorModules,
+  sealedStateBytes,
+  SGX_MARBLE,
+  SIM_MARBLE,
+  startBenchCoordinator,
+} from './lib/coordinator-setup.mjs';
+import { startHttpsCoordinator } from './lib/coordinator-https.mjs';
+import { makeMarbles, marblePool, sgxPlatform, simEvidenceMaker } from './lib/marble-pool.mjs';
+import { printSkipped, printTable } from './lib/table.mjs';
+
+const TITLE = 'Marble activation (POST /api/v2/marble/activate), fresh marble key each time';
+const FIXTURE = new URL('../packages/evidence/dist/test/fixtures/intel-pki.js', import.meta.url).href;
+const PEER = { reason: 'none: MarbleRun, the reference coordinator, is Go (gRPC activation) and cannot be installed here; no JavaScript coordinator exists' };
+const MEASUREMENT = new Uint8Array(32).fill(0x5a);
+const MRENCLAVE = 'c0ffee'.padEnd(64, '1');
+const hex = (bytes) => Buffer.from(bytes).toString('hex');
+const toBase64 = (bytes) => Buffer.from(bytes).toString('base64');
+
+// Calibration: activations timed once one after another and once all at once, to size the pools.
+const CALIBRATE_SERIAL = 8;
+const CALIBRATE_PARALLEL = 16;
+// The pools hold 1.5 times the activations the calibrated rate predicts (the measured rate is
+// usually higher, with a warm JIT); an exhausted pool fails the measurement instead of reusing a marble.
+const POOL_MARGIN = 1.5;
+const CPU_SAMPLE_OPS = 32;
+const CPU_SAMPLE_IN_FLIGHT = 16;
+
+function activationOf(kind, m) {
+  return { marbleType: kind.marbleType, uuid: m.uuid, tee: kind.tee, evidence: m.evidence, clientCertificate: m.identity.der };
+}
+
+function checkAnswer(out) {
+  if (!out.certificate.startsWith('-----BEGIN CERTIFICATE-----') || Object.keys(out.parameters.files).length !== 3) throw new Error('the activation answer lacks the certificate or the files');
+  return out;
+}
+
+/** Operations per second the service manages on `kind` now, from a short timed run (it also warms up). */
+async function calibrate(service, kind) {
+  const marbles = await makeMarbles(CALIBRATE_SERIAL + CALIBRATE_PARALLEL, kind.makeEvidence);
+  let t = performance.now();
+  for (const m of marbles.slice(0, CALIBRATE_SERIAL)) checkAnswer(await service.activate(activationOf(kind, m)));
+  const serial = CALIBRATE_SERIAL / ((performance.now() - t) / 1000);
+  t = performance.now();
+  await Promise.all(marbles.slice(CALIBRATE_SERIAL).map(async (m) => checkAnswer(await service.activate(activationOf(kind, m)))));
+  const parallel = CALIBRATE_PARALLEL / ((performance.now() - t) / 1000);
+  return Math.max(serial, parallel);
+}
+
+/** How many marbles one measureWork row may use at `rate` operations per second. */
+function poolSize(rate, extra = 0) {
+  let n = extra;
+  for (const c of settings.concurrency) {
+    n += Math.ceil(rate * POOL_MARGIN * ((settings.warmupMs + settings.timeMs) / 1000)) + c * (settings.rounds + 2) + 8;
+  }
+  return n;
+}
+
+/** CPU time of this process (every thread) per operation, in ms, with 16 in flight. */
+async function cpuPerOp(op) {
+  const before = process.cpuUsage();
+  for (let done = 0; done < CPU_SAMPLE_OPS; done += CPU_SAMPLE_IN_FLIGHT) await Promise.all(Array.from({ length: CPU_SAMPLE_IN_FLIGHT }, op));
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / CPU_SAMPLE_OPS;
+}
+
+/** The TEEs measured: how to make evidence for a report data, and the floor's checks for one piece. */
+async function teeKinds(mods, simKey, platform) {
+  const kinds = [
+    {
+      label: 'sim',
+      tee: 'sim',
+      marbleType: SIM_MARBLE,
+      makeEvidence: simEvidenceMaker(mods.ev, simKey, MEASUREMENT),
+      checks: (evidence) => simChecks(evidence, simKey.spki),
+    },
+  ];
+  if (platform.reason) kinds.push({ label: 'SGX v3', reason: platform.reason });
+  else {
+    kinds.push({
+      label: 'SGX v3',
+      tee: 'sgx',
+      marbleType: SGX_MARBLE,
+      makeEvidence: platform.makeQuote,
+      checks: (evidence) => sgxChecks(mods.ev.parseIntelQuote(evidence), platform.world.collateral),
+    });
+  }
+  return kinds;
+}
+
+/** One row per concurrency for `work`: ours and the floor, { op } or { reason } each. */
+async function rowsFor(work, ours, floor) {
+  return measureWork(work, { ours, peer: PEER, floor });
+}
+
+async function measureKind(mods, kind, env, notes) {
+  const rows = [];
+  if (kind.reason) {
+    rows.push(...(await rowsFor(`${kind.label}, service`, { reason: kind.reason }, { reason: kind.reason })));
+    return rows;
+  }
+  // Row 1: the service itself.
+  const first = await startBenchCoordinator(mods, env);
+  let floor;
+  try {
+    const rate = await calibrate(first.service, kind);
+    const pool = marblePool(await makeMarbles(poolSize(rate, CPU_SAMPLE_OPS + 2), kind.makeEvidence));
+    const sample = pool.next();
+    const probe = await attempt(async () => checkAnswer(await first.service.activate(activationOf(kind, sample))));
+    if (!probe.ok) {
+      rows.push(...(await rowsFor(`${kind.label}, service`, { reason: probe.reason }, { reason: 'needs an activation answer' })));
+      return rows;
+    }
+    const checks = kind.checks(sample.evidence);
+    floor = await activationFloorImpl(checks, probe.value.certificate);
+    notes.push(`floor, ${kind.label}: ${describeChecks(checks)} beside ${describeIssuing()}, through crypto.subtle`);
+    if (kind.tee === 'sgx') {
+      const made = await countVerifies(() => first.service.activate(activationOf(kind, pool.next())));
+      notes.push(`${kind.label}: one activation makes ${made} of the floor's ${checks.length} signature checks; the verifier remembers certificate, CRL and collateral signatures that verified, and every quote comes from the same forged platform`);
+    }
+    const op = async () => checkAnswer(await first.service.activate(activationOf(kind, pool.next())));
+    rows.push(...(await rowsFor(`${kind.label}, service`, { op }, floor)));
+    const oursCpu = await cpuPerOp(op);
+    const floorCpu = floor.op ? await cpuPerOp(floor.op) : undefined;
+    const state = await sealedStateBytes(first.store);
+    notes.push(
+      `${kind.label}, service: ${pool.used()} marbles activated in this row (of ${pool.size()} prepared), sealed state ${(state / 1024).toFixed(0)} KiB at the end; CPU time per activation with ${CPU_SAMPLE_IN_FLIGHT} in flight (every thread of the process, load-independent): ours ${oursCpu.toFixed(2)} ms` +
+        (floorCpu === undefined ? '' : `, floor ${floorCpu.toFixed(2)} ms (${(oursCpu / floorCpu).toFixed(1)}×)`),
+    );
+
+    // Row 2: the route through fastify's inject, the client certificate from a header (no TLS).
+    const second = await startBenchCoordinator(mods, env);
+    try {
+      const app = await mods.server.buildApp({
+        store: second.store,
+        bodyLimit: 1 << 20,
+        coordinator: {
+          coordinator: second.service,
+          peerCertificate: (request) => {
+            const h = request.headers[CERT_HEADER];
+            return typeof h === 'string' ? new Uint8Array(Buffer.from(h, 'base64')) : undefined;
+          },
+        },
+      });
+      const injectPool = marblePool(await makeMarbles(poolSize(rate), kind.makeEvidence));
+      const injectOp = async () => {
+        const m = injectPool.next();
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v2/marble/activate',
+          headers: { 'content-type': 'application/json', [CERT_HEADER]: toBase64(m.identity.der) },
+          payload: JSON.stringify({ marbleType: kind.marbleType, uuid: m.uuid, tee: kind.tee, evidence: toBase64(m.evidence) }),
+        });
+        if (res.statusCode !== 200 || !res.body.startsWith('{"status":"success"')) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 200)}`);
+      };
+      const injectProbe = await attempt(injectOp);
+      rows.push(...(await rowsFor(`${kind.label}, app.inject`, injectProbe.ok ? { op: injectOp } : { reason: injectProbe.reason }, floor)));
+      await app.close();
+    } finally {
+      await second.close();
+    }
+
+    // Row 3: mutual TLS on 127.0.0.1, one connection per marble.
+    if (kind.tee === 'sim' || process.env.BENCH_COORDINATOR_HTTPS_SGX) {
+      const third = await startBenchCoordinator(mods, env);
+      let https;
+      try {
+        https = await startHttpsCoordinator(mods, third.service, third.store);
+        const httpsPool = marblePool(await makeMarbles(poolSize(rate), kind.makeEvidence));
+        const httpsOp = async () => {
+          const m = httpsPool.next();
+          const res = await https.post(m, JSON.stringify({ marbleType: kind.marbleType, uuid: m.uuid, tee: kind.tee, evidence: toBase64(m.evidence) }));
+          if (res.status !== 200 || !res.body.startsWith('{"status":"success"')) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+        };
+        const httpsProbe = await attempt(httpsOp);
+        rows.push(...(await rowsFor(`${kind.label}, HTTPS`, httpsProbe.ok ? { op: httpsOp } : { reason: httpsProbe.reason }, floor)));
+      } catch (err) {
+        rows.push(...(await rowsFor(`${kind.label}, HTTPS`, { reason: `cannot listen: ${describeError(err)}` }, floor)));
+      } finally {
+        await https?.close();
+        await third.close();
+      }
+    }
+  } finally {
+    await first.close();
+  }
+  return rows;
+}
+
+export async function main() {
+  const mods = await loadCoordinatorModules();
+  if (mods.reason) return printSkipped(TITLE, mods.reason);
+  const simKey = await benchSimulationKey();
+  let platform;
+  try {
+    platform = await sgxPlatform(await import(FIXTURE), MRENCLAVE);
+  } catch (err) {
+    platform = { reason: `the Intel test PKI (${FIXTURE}) is not available (run npm run build): ${describeError(err)}` };
+  }
+  const at = platform.world?.at ?? new Date();
+  const env = {
+    manifest: benchManifest(hex(MEASUREMENT), MRENCLAVE),
+    simKey,
+    collateral: platform.world ? fixedIntelCollateral(platform.world.collateral, platform.world.request) : mods.ev.emptyCollateral,
+    trustAnchors: platform.world?.trustAnchors,
+    clock: mods.core.fixedClock(at),
+  };
+  const notes = [];
+  const rows = [];
+  for (const kind of await teeKinds(mods, simKey, platform)) {
+    try {
+      rows.push(...(await measureKind(mods, kind, env, notes)));
+    } catch (err) {
+      rows.push(...(await rowsFor(`${kind.label}, service`, { reason: describeError(err) }, { reason: 'not measured' })));
+    }
+  }
+  printTable({
+    title: TITLE,
+    peerName: 'peer',
+    rows,
+    notes: [
+      'ours, service: CoordinatorService.activate as the server builds it (startServerCoordinator: SQLite file store and file seal provider in a fresh data directory, dev-mode simulation key, the forged Intel root as trust anchor, collateral in memory, clock at the forged collateral\'s time); a manifest with a sim package (UniqueID) and an SGX package (UniqueID = the forged MRENCLAVE), MaxActivations 0, the marble\'s certificate, key and the root as template files',
+      'each activation is a new marble: fresh UUID, fresh P-256 key, its self-signed certificate as the TLS client certificate, evidence whose report data is SHA-256 of that key\'s SPKI; all made before timing, and each answer is checked (certificate and 3 files). Every row starts from a new coordinator with no activations',
+      'ours, app.inject: the same request (JSON, base64 evidence) through the server\'s buildApp and fastify\'s inject, the client certificate passed through the routes\' certificate seam (no TLS)',
+      'ours, HTTPS: the same app listening on 127.0.0.1 with requestCert, one new TLS connection per marble presenting its certificate; the client runs in the same process, so its handshakes count in ours (set BENCH_COORDINATOR_HTTPS_SGX=1 for the SGX row too)',
+      'besides the floor\'s work an activation parses the client certificate and hashes its SPKI, matches the package, renders the templates, appends a signed audit entry (one more ECDSA P-256 signature), re-encodes and re-seals the whole state (AES-256-GCM) and writes it to SQLite; state-changing transactions run one at a time, so with 16 in flight the key generation and certificate signing of different activations do not overlap',
+      ...notes,
+    ],
+  });
+}
+
+await main();
