@@ -106,14 +106,21 @@ async function serve(): Promise<void> {
 async function stopServe(): Promise<void> {
   if (!served) return;
   served.child.kill('SIGTERM');
-  await served.exited;
+  if ((await settled(served.exited.then(() => 'exited'), 30_000)) === undefined) {
+    served.child.kill('SIGKILL');
+    await served.exited;
+  }
   served = undefined;
 }
 
 /** `confide run --tee sim` for a marble type, in its own working directory (its own UUID file). */
-function launch(marbleType: string, cwd: string, command: string[]): Started {
+function launch(marbleType: string, cwd: string, command: string[], timeoutMs = 60_000): Started {
   mkdirSync(cwd, { recursive: true });
-  return startLauncher(['--json', 'run', '--tee', 'sim', '--coordinator', addr, '--marble-type', marbleType, '--data-dir', dataDir, '--', ...command], {}, cwd, 60_000);
+  return startLauncher(['--json', 'run', '--tee', 'sim', '--coordinator', addr, '--marble-type', marbleType, '--data-dir', dataDir, '--', ...command], {}, cwd, timeoutMs);
+}
+
+function settled<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return Promise.race([p, new Promise<undefined>((ok) => setTimeout(ok, ms).unref())]);
 }
 
 // Fixed at set-up, used by later steps.
@@ -188,8 +195,9 @@ before(async () => {
 });
 
 after(async () => {
+  // The launcher forwards SIGTERM to the marble; a marble whose launcher is gone exits by itself (server.mjs).
   for (const m of marbles) if (m.child.exitCode === null) m.child.kill('SIGTERM');
-  await Promise.all(marbles.map((m) => m.done));
+  await settled(Promise.all(marbles.map((m) => m.done)), 15_000);
   await stopServe();
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -281,7 +289,8 @@ test('users read and write secrets only as their roles allow', async () => {
 });
 
 test('three marbles: Node server and client over mutual TLS, a shell program with the secret; wrong measurement and MaxActivations refused', async () => {
-  const server = launch('server', join(tmp, 'm-server'), [programs.server]);
+  // Runs until the end of the file: no SIGKILL after the usual minute.
+  const server = launch('server', join(tmp, 'm-server'), [programs.server], 600_000);
   marbles.push(server);
   await server.waitFor('marble server ready');
 

@@ -1,0 +1,167 @@
+/**
+ * The attestation service's fast paths: node:crypto primitives for the verifiers (same answers
+ * as WebCrypto, inline or on the pool), collateral hashes remembered only while the collateral
+ * is unchanged, memoised policy text, and the Buffer-based base64 field decoder.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { fromBase64, isConfideError } from '@confide/core';
+import type { IntelCollateral } from '@confide/evidence';
+import { nodeVerifyCrypto } from '../src/services/attestation/node-crypto.js';
+import { sgxCollateralHashes } from '../src/services/attestation/collateral-hashes.js';
+import { memoByText } from '../src/services/attestation/memo.js';
+import { decodeBase64Field } from '../src/services/attestation/request.js';
+
+const sha256Hex = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+
+async function p256(): Promise<{ point: Uint8Array; sign(data: Uint8Array): Promise<Uint8Array> }> {
+  const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const point = new Uint8Array(await crypto.subtle.exportKey('raw', keys.publicKey));
+  return {
+    point,
+    sign: async (data) => new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, data as Uint8Array<ArrayBuffer>)),
+  };
+}
+
+const flip = (b: Uint8Array, i: number): Uint8Array => {
+  const c = b.slice();
+  c[i] = c[i]! ^ 0x01;
+  return c;
+};
+
+describe('perf-attestation: node:crypto primitives', () => {
+  for (const mode of ['pool', 'inline'] as const) {
+    it(`verifyP256 (${mode}) accepts exactly what WebCrypto accepts`, async () => {
+      const p = nodeVerifyCrypto({ inline: () => mode === 'inline' });
+      const signer = await p256();
+      const other = await p256();
+      const data = crypto.getRandomValues(new Uint8Array(1000));
+      const sig = await signer.sign(data);
+      assert.equal(await p.verifyP256(signer.point, sig, data), true);
+      assert.equal(await p.verifyP256(signer.point, sig, flip(data, 999)), false);
+      assert.equal(await p.verifyP256(signer.point, flip(sig, 0), data), false);
+      assert.equal(await p.verifyP256(signer.point, flip(sig, 63), data), false);
+      assert.equal(await p.verifyP256(other.point, sig, data), false);
+      assert.equal(await p.verifyP256(signer.point, sig.subarray(0, 63), data), false);
+      assert.equal(await p.verifyP256(signer.point, new Uint8Array(64), data), false);
+      // Not on the curve, a compressed-length key, the wrong prefix: never a throw, never true.
+      assert.equal(await p.verifyP256(flip(signer.point, 64), sig, data), false);
+      assert.equal(await p.verifyP256(signer.point.subarray(0, 33), sig, data), false);
+      assert.equal(await p.verifyP256(Uint8Array.of(0x05, ...signer.point.subarray(1)), sig, data), false);
+      // The good key still works after a bad point was refused.
+      assert.equal(await p.verifyP256(signer.point, sig, data), true);
+    });
+  }
+
+  it('sha256 is SHA-256', async () => {
+    const data = crypto.getRandomValues(new Uint8Array(3000));
+    const got = await nodeVerifyCrypto().sha256(data);
+    assert.equal(Buffer.from(got).toString('hex'), sha256Hex(data));
+    assert.equal(Buffer.from(await nodeVerifyCrypto().sha256(new Uint8Array(0))).toString('hex'), sha256Hex(''));
+  });
+});
+
+function collateral(): IntelCollateral {
+  return {
+    tcbInfo: { body: '{"id":"SGX","version":3,"ü":1}', signature: 'aa'.repeat(64), issuerChain: '-----BEGIN CERTIFICATE-----\nTCB\n-----END CERTIFICATE-----\n' },
+    qeIdentity: { body: '{"id":"QE","version":2}', signature: 'bb'.repeat(64), issuerChain: '-----BEGIN CERTIFICATE-----\nQE\n-----END CERTIFICATE-----\n' },
+    pckCrl: Uint8Array.of(1, 2, 3),
+    pckCrlIssuerChain: 'pck chain',
+    rootCaCrl: Uint8Array.of(4, 5, 6, 7),
+  };
+}
+
+describe('perf-attestation: x-ms-sgx-collateral hashes', () => {
+  it('are SHA-256 of the exact inputs, and follow every change to the same collateral object', () => {
+    const c = collateral();
+    const quote = Uint8Array.of(9, 9, 9);
+    const expected = {
+      qeidcertshash: sha256Hex(c.qeIdentity.issuerChain),
+      qeidcrlhash: sha256Hex(c.rootCaCrl),
+      qeidhash: sha256Hex(c.qeIdentity.body),
+      quotehash: sha256Hex(quote),
+      tcbinfocertshash: sha256Hex(c.tcbInfo.issuerChain),
+      tcbinfocrlhash: sha256Hex(c.rootCaCrl),
+      tcbinfohash: sha256Hex(c.tcbInfo.body),
+    };
+    assert.deepEqual(sgxCollateralHashes(quote, c), expected);
+    assert.deepEqual(Object.keys(sgxCollateralHashes(quote, c)), Object.keys(expected));
+    assert.equal(sgxCollateralHashes(Uint8Array.of(9, 9, 8), c).quotehash, sha256Hex(Uint8Array.of(9, 9, 8)));
+
+    c.tcbInfo = { ...c.tcbInfo, body: `${c.tcbInfo.body} ` };
+    assert.equal(sgxCollateralHashes(quote, c).tcbinfohash, sha256Hex(c.tcbInfo.body));
+    c.qeIdentity = { ...c.qeIdentity, body: c.qeIdentity.body.replace('2', '3') };
+    assert.equal(sgxCollateralHashes(quote, c).qeidhash, sha256Hex(c.qeIdentity.body));
+    c.tcbInfo = { ...c.tcbInfo, issuerChain: `${c.tcbInfo.issuerChain}\n` };
+    assert.equal(sgxCollateralHashes(quote, c).tcbinfocertshash, sha256Hex(c.tcbInfo.issuerChain));
+    c.qeIdentity = { ...c.qeIdentity, issuerChain: `${c.qeIdentity.issuerChain}\n` };
+    assert.equal(sgxCollateralHashes(quote, c).qeidcertshash, sha256Hex(c.qeIdentity.issuerChain));
+    // The same CRL bytes changed in place.
+    c.rootCaCrl[0] = 0xff;
+    const h = sgxCollateralHashes(quote, c);
+    assert.equal(h.tcbinfocrlhash, sha256Hex(Uint8Array.of(0xff, 5, 6, 7)));
+    assert.equal(h.qeidcrlhash, h.tcbinfocrlhash);
+  });
+});
+
+describe('perf-attestation: memoByText', () => {
+  it('computes once per text, never keeps a throw or a rejection, and freezes what it keeps', async () => {
+    let calls = 0;
+    const parse = memoByText((text: string) => {
+      calls += 1;
+      if (text === 'bad') throw new Error('bad text');
+      return { text, list: [1, 2] };
+    }, 2);
+    const a = parse('a');
+    assert.equal(parse('a'), a);
+    assert.equal(calls, 1);
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a.list));
+    assert.throws(() => parse('bad'), /bad text/);
+    assert.throws(() => parse('bad'), /bad text/);
+    assert.equal(calls, 3);
+    parse('b');
+    parse('c'); // evicts 'a' (at most 2 kept)
+    parse('a');
+    assert.equal(calls, 6);
+
+    let asyncCalls = 0;
+    const hash = memoByText(async (text: string) => {
+      asyncCalls += 1;
+      if (asyncCalls === 1) throw new Error('transient');
+      return `h(${text})`;
+    });
+    await assert.rejects(hash('p'), /transient/);
+    assert.equal(await hash('p'), 'h(p)');
+    assert.equal(await hash('p'), 'h(p)');
+    assert.equal(asyncCalls, 2);
+  });
+});
+
+describe('perf-attestation: base64 fields', () => {
+  it('decode as @confide/core fromBase64 does, in both alphabets, padded or not', () => {
+    for (const n of [0, 1, 2, 3, 4, 5, 100, 4097]) {
+      const bytes = crypto.getRandomValues(new Uint8Array(n));
+      for (const text of [Buffer.from(bytes).toString('base64'), Buffer.from(bytes).toString('base64url')]) {
+        for (const t of [text, text.replace(/=+$/, ''), ` ${text}\n`]) {
+          const got = decodeBase64Field(t, 'quote');
+          assert.deepEqual(got, fromBase64(t));
+          assert.deepEqual(got, bytes);
+          assert.equal(Object.getPrototypeOf(got), Uint8Array.prototype);
+          if (n > 0) assert.equal(got.byteOffset, 0);
+        }
+      }
+    }
+    assert.deepEqual(decodeBase64Field('QR', 'quote'), fromBase64('QR'));
+  });
+
+  it('refuse what fromBase64 refuses, with ERR_VALIDATION naming the field', () => {
+    for (const bad of ['A', 'AAAAA', 'AAAAA==', 'AA=A', 'AA!A', 'AAA===', 'AA AA', 'ÀAAA', 1, null]) {
+      assert.throws(
+        () => decodeBase64Field(bad, 'report'),
+        (e) => isConfideError(e, 'ERR_VALIDATION') && (e.details as { field?: string } | undefined)?.field === 'report',
+        String(bad),
+      );
+    }
+  });
+});
