@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { constants, createHash, generateKeyPairSync, privateDecrypt, webcrypto } from 'node:crypto';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as x509 from '@peculiar/x509';
@@ -120,7 +121,7 @@ function launch(marbleType: string, cwd: string, command: string[], timeoutMs = 
 }
 
 function settled<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([p, new Promise<undefined>((ok) => setTimeout(ok, ms).unref())]);
+  return Promise.race([p, sleep(ms, undefined, { ref: false })]);
 }
 
 // Fixed at set-up, used by later steps.
@@ -230,8 +231,15 @@ test('coordinator verify: attested against the instance simulation key; a wrong 
 
   const status = expectOk(await cli(['status', ...conn]), 'status');
   assert.equal(status['code'], 2);
-  const root = expectOk(await cli(['certificate', 'root', ...conn]), 'certificate root');
-  assert.equal(root['fingerprint'], rootFingerprint);
+  const [root, intermediate, chain] = await Promise.all([
+    cli(['certificate', 'root', ...conn]),
+    cli(['certificate', 'intermediate', ...conn]),
+    cli(['certificate', 'chain', ...conn, '--out', join(tmp, 'chain.pem')]),
+  ]);
+  assert.equal(expectOk(root, 'certificate root')['fingerprint'], rootFingerprint);
+  const intermediatePem = expectOk(intermediate, 'certificate intermediate')['pem'] as string;
+  expectOk(chain, 'certificate chain');
+  assert.equal(readFileSync(join(tmp, 'chain.pem'), 'utf8'), intermediatePem + rootPem);
 });
 
 test('manifest set returns the recovery secrets; get and verify agree with the file; a changed file exits 2', async () => {

@@ -155,7 +155,7 @@ describe('perf-attestation: base64 fields', () => {
     assert.deepEqual(decodeBase64Field('QR', 'quote'), fromBase64('QR'));
   });
 
-  it('refuse what fromBase64 refuses, with ERR_VALIDATION naming the field', () => {
+  it('refuse what the endpoint refused before (pattern, then fromBase64), with ERR_VALIDATION naming the field', () => {
     for (const bad of ['A', 'AAAAA', 'AAAAA==', 'AA=A', 'AA!A', 'AAA===', 'AA AA', 'ÀAAA', 1, null]) {
       assert.throws(
         () => decodeBase64Field(bad, 'report'),

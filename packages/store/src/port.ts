@@ -15,6 +15,8 @@ export interface SettingsRepository {
   delete(key: string): Promise<boolean>;
   /** Keys starting with `prefix`, in key order. */
   list(prefix: string): Promise<Array<{ key: string; value: unknown }>>;
+  /** How many keys start with `prefix`, without reading their values. */
+  count(prefix: string): Promise<number>;
 }
 
 /** The repositories, as seen inside or outside a transaction. */

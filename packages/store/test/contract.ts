@@ -57,6 +57,29 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
     assert.deepEqual(await store.settings.list('zz/'), []);
   });
 
+  t('count counts the keys under a prefix, inside a transaction too', async (store) => {
+    for (const key of ['b/2', 'a/1', 'b/1', 'b', 'c/1', 'b/10']) await store.settings.put(key, key);
+    assert.equal(await store.settings.count('b/'), 3);
+    assert.equal(await store.settings.count('b'), 4);
+    assert.equal(await store.settings.count('zz/'), 0);
+    const inside = await store.tx(async (repos) => {
+      await repos.settings.put('b/3', 3);
+      await repos.settings.delete('b/1');
+      await repos.settings.put('b/2', 'replaced');
+      return repos.settings.count('b/');
+    });
+    assert.equal(inside, 3);
+    await assert.rejects(
+      store.tx(async (repos) => {
+        await repos.settings.put('b/4', 4);
+        assert.equal(await repos.settings.count('b/'), 4);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal(await store.settings.count('b/'), 3);
+  });
+
   t('tx commits all writes together', async (store) => {
     const out = await store.tx(async (repos) => {
       await repos.settings.put('x', 1);

@@ -1,12 +1,14 @@
 /** Marble leaf certificates under the coordinator intermediate. */
 import { webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import { ConfideError } from '@confide/core';
+import { ConfideError, fromHex } from '@confide/core';
 import { x509 } from './x509.js';
 import { pemEncode } from './pem.js';
 import { randomSerial } from './serial.js';
-import { caSigningKey } from './keys.js';
 import { CA_SIGNING_ALGORITHM, MARBLE_KEY_ALGORITHM, NO_EXPIRY } from './constants.js';
+import { ascii, DER, derTime, p1363ToDer, tlv } from './der.js';
+import { ipAddressBytes } from './ip-address.js';
+import { intermediateIssuer } from './issuer.js';
 import type { CoordinatorPki } from './types.js';
 
 /** A marble's key pair: the CryptoKeys and their DER encodings. */
@@ -42,6 +44,15 @@ export interface MarbleCertificateRequest {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DNS_NAME = /^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/;
 
+/** [0] EXPLICIT INTEGER 2: a v3 certificate. */
+const VERSION_3 = Uint8Array.of(0xa0, 0x03, 0x02, 0x01, 0x02);
+/** AlgorithmIdentifier ecdsa-with-SHA384 (1.2.840.10045.4.3.3), no parameters (RFC 5758 3.2). */
+const ECDSA_WITH_SHA384 = Uint8Array.of(0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03);
+/** OID 2.5.4.3 (commonName). */
+const OID_COMMON_NAME = Uint8Array.of(0x06, 0x03, 0x55, 0x04, 0x03);
+/** OID 2.5.29.17 (subjectAltName). */
+const OID_SUBJECT_ALT_NAME = Uint8Array.of(0x06, 0x03, 0x55, 0x1d, 0x11);
+
 /** A fresh P-256 key pair for a marble certificate. */
 export async function generateMarbleKeyPair(): Promise<MarbleKeyPair> {
   const keys = (await webcrypto.subtle.generateKey(MARBLE_KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -53,42 +64,65 @@ export async function generateMarbleKeyPair(): Promise<MarbleKeyPair> {
 }
 
 /** SAN entries: the requested names in order, then localhost and 127.0.0.1 unless already there. Throws ERR_VALIDATION. */
-function sanEntries(requested: readonly string[]): x509.JsonGeneralName[] {
-  const out = new Map<string, x509.JsonGeneralName>();
+function sanEntries(requested: readonly string[]): Array<{ type: 'dns' | 'ip'; value: string }> {
+  const out = new Map<string, { type: 'dns' | 'ip'; value: string }>();
   for (const name of [...requested, 'localhost', '127.0.0.1']) {
     const ip = isIP(name) !== 0;
     if (!ip && (name.length > 253 || !DNS_NAME.test(name))) {
       throw new ConfideError('ERR_VALIDATION', `not a DNS name or IP address: ${JSON.stringify(name)}`, { details: { dnsName: name } });
     }
-    const entry: x509.JsonGeneralName = { type: ip ? 'ip' : 'dns', value: ip ? name : name.toLowerCase() };
+    const entry = { type: ip ? ('ip' as const) : ('dns' as const), value: ip ? name : name.toLowerCase() };
     out.set(`${entry.type}:${entry.value}`, entry);
   }
   return [...out.values()];
 }
 
+/** The SubjectAlternativeName extension (not critical) for the entries. */
+function sanExtension(entries: Array<{ type: 'dns' | 'ip'; value: string }>): Uint8Array {
+  const names = entries.map((e) => (e.type === 'dns' ? tlv(DER.SAN_DNS, ascii(e.value)) : tlv(DER.SAN_IP, ipAddressBytes(e.value))));
+  return tlv(DER.SEQUENCE, OID_SUBJECT_ALT_NAME, tlv(DER.OCTET_STRING, tlv(DER.SEQUENCE, ...names)));
+}
+
+// The leaf's fixed extensions, encoded once by the library; the issuer-specific and per-leaf parts are added per call.
+let fixedExtensions: Uint8Array[] | undefined;
+function leafFixedExtensions(): Uint8Array[] {
+  fixedExtensions ??= [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+  ].map((e) => new Uint8Array(e.rawData));
+  return fixedExtensions;
+}
+
+async function spkiOf(publicKey: CryptoKey | Uint8Array): Promise<Uint8Array> {
+  return publicKey instanceof Uint8Array ? publicKey : new Uint8Array(await webcrypto.subtle.exportKey('spki', publicKey));
+}
+
+/**
+ * Issues the leaf under the issuer. The to-be-signed part is assembled here (RFC 5280 4.1:
+ * version 3, serial, ecdsa-with-SHA384, issuer, validity, subject CN=uuid, the key, then
+ * BasicConstraints, KeyUsage, ExtendedKeyUsage, SubjectAltName, AuthorityKeyIdentifier) and
+ * signed once: no re-parse of the result.
+ */
 async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly string[], publicKey: CryptoKey | Uint8Array, now: Date): Promise<IssuedMarbleCertificate> {
   if (!UUID.test(uuid)) throw new ConfideError('ERR_VALIDATION', 'the marble UUID is not a UUID', { details: { uuid } });
-  const intermediate = new x509.X509Certificate(pki.intermediateCert);
-  const leaf = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
-    subject: new x509.Name([{ '2.5.4.3': [{ printableString: uuid.toLowerCase() }] }]),
-    issuer: intermediate.subjectName,
-    notBefore: new Date(Math.floor(now.getTime() / 1000) * 1000),
-    notAfter: NO_EXPIRY,
-    publicKey: publicKey as x509.PublicKeyType,
-    signingKey: await caSigningKey(pki.intermediateKey),
-    signingAlgorithm: CA_SIGNING_ALGORITHM,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-      new x509.SubjectAlternativeNameExtension(sanEntries(names)),
-      await x509.AuthorityKeyIdentifierExtension.create(intermediate.publicKey),
-    ],
-  });
-  const cert = new Uint8Array(leaf.rawData);
+  const san = sanExtension(sanEntries(names));
+  const [issuer, spki] = await Promise.all([intermediateIssuer(pki), spkiOf(publicKey)]);
+  const tbs = tlv(
+    DER.SEQUENCE,
+    VERSION_3,
+    tlv(DER.INTEGER, fromHex(randomSerial())),
+    ECDSA_WITH_SHA384,
+    issuer.subject,
+    tlv(DER.SEQUENCE, derTime(new Date(Math.floor(now.getTime() / 1000) * 1000)), derTime(NO_EXPIRY)),
+    tlv(DER.SEQUENCE, tlv(DER.SET, tlv(DER.SEQUENCE, OID_COMMON_NAME, tlv(DER.PRINTABLE_STRING, ascii(uuid.toLowerCase()))))),
+    spki,
+    tlv(DER.CONTEXT_3, tlv(DER.SEQUENCE, ...leafFixedExtensions(), san, issuer.authorityKeyIdentifier)),
+  );
+  const signature = new Uint8Array(await webcrypto.subtle.sign(CA_SIGNING_ALGORITHM, issuer.signingKey, tbs as Uint8Array<ArrayBuffer>));
+  const cert = tlv(DER.SEQUENCE, tbs, ECDSA_WITH_SHA384, tlv(DER.BIT_STRING, Uint8Array.of(0), p1363ToDer(signature)));
   const certPem = pemEncode('CERTIFICATE', cert);
-  return { cert, certPem, chainPem: certPem + pki.intermediateCert };
+  return { cert, certPem, chainPem: certPem + issuer.certPem };
 }
 
 /**

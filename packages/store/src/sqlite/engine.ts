@@ -21,6 +21,7 @@ function settingsOn(db: Db): SettingsRepository {
   const listStmt = db.prepare<[string, string], { key: string; value: string }>(
     'SELECT key, value FROM settings WHERE key >= ? AND key < ? ORDER BY key',
   );
+  const countStmt = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM settings WHERE key >= ? AND key < ?');
   return {
     async get<T>(key: string) {
       const row = getStmt.get(key);
@@ -39,6 +40,9 @@ function settingsOn(db: Db): SettingsRepository {
       // Every key with the prefix sorts between the prefix and the prefix followed by U+FFFF.
       return listStmt.all(prefix, prefix + '\uffff').map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }));
     },
+    async count(prefix) {
+      return countStmt.get(prefix, prefix + '\uffff')?.n ?? 0;
+    },
   };
 }
 
@@ -52,6 +56,7 @@ function queued(repos: Repositories, queue: SerialQueue): Repositories {
       putIfAbsent: (key, value) => queue.run(() => settings.putIfAbsent(key, value)),
       delete: (key) => queue.run(() => settings.delete(key)),
       list: (prefix) => queue.run(() => settings.list(prefix)),
+      count: (prefix) => queue.run(() => settings.count(prefix)),
     },
   };
 }
