@@ -3,7 +3,7 @@ import { isConfideError, type ErrorCode } from '@confide/core';
 
 export const EXIT = {
   OK: 0,
-  /** Usage or configuration error. */
+  /** Usage or configuration error, or input the server refused as invalid. */
   USAGE: 1,
   /** Verification failed or access denied. */
   DENIED: 2,
@@ -11,12 +11,33 @@ export const EXIT = {
   IO: 3,
 } as const;
 
-const USAGE_CODES = new Set<ErrorCode>(['ERR_CONFIG_INVALID', 'ERR_CONFIG_FILE_UNREADABLE', 'ERR_PRODUCTION_REFUSED', 'ERR_USAGE', 'ERR_INPUT_UNREADABLE']);
+const USAGE_CODES = new Set<ErrorCode>([
+  'ERR_CONFIG_INVALID',
+  'ERR_CONFIG_FILE_UNREADABLE',
+  'ERR_PRODUCTION_REFUSED',
+  'ERR_USAGE',
+  'ERR_INPUT_UNREADABLE',
+  'ERR_MANIFEST_INVALID',
+  'ERR_SECRET_INVALID',
+  'ERR_RECOVERY_KEYS_INVALID',
+  'ERR_VALIDATION',
+]);
 
-/** The exit code for an error: usage 1, verification 2, everything else 3. */
+const DENIED_CODES = new Set<ErrorCode>([
+  'ERR_COLLATERAL_MISSING',
+  'ERR_COLLATERAL_MALFORMED',
+  'ERR_UNAUTHENTICATED',
+  'ERR_FORBIDDEN',
+  'ERR_POLICY_DENIED',
+  'ERR_AUDIT_LOG_INVALID',
+  'ERR_RECOVERY_SHARE_INVALID',
+  'ERR_ACTIVATION_REFUSED',
+]);
+
+/** The exit code for an error: usage or refused input 1, verification or denial 2, everything else 3. */
 export function exitCodeFor(err: unknown): number {
   if (!isConfideError(err)) return EXIT.IO;
   if (USAGE_CODES.has(err.code)) return EXIT.USAGE;
-  if (err.code.startsWith('ERR_EVIDENCE_') || err.code === 'ERR_COLLATERAL_MISSING' || err.code === 'ERR_COLLATERAL_MALFORMED') return EXIT.DENIED;
+  if (err.code.startsWith('ERR_EVIDENCE_') || DENIED_CODES.has(err.code)) return EXIT.DENIED;
   return EXIT.IO;
 }

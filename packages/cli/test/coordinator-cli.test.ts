@@ -15,7 +15,7 @@ import * as x509 from '@peculiar/x509';
 import { ConfideError, fromHex, systemClock } from '@confide/core';
 import { createSimEvidence, emptyCollateral } from '@confide/evidence';
 import { resolveCoordinatorAddress } from '../src/client/address.js';
-import { coordinatorExitCode } from '../src/client/exit.js';
+import { exitCodeFor as coordinatorExitCode } from '../src/exit-codes.js';
 import { jsendData } from '../src/client/jsend.js';
 import { splitPemCertificates } from '../src/client/pem.js';
 import { manifestSignedByRoot, simulatedCoordinatorMeasurement, verifyCoordinatorQuote, type CoordinatorExpectations } from '../src/client/verify-coordinator.js';
@@ -250,7 +250,7 @@ test('jsendData: success data; fail and error carry the coordinator code; unknow
   assert.equal(codeOf(() => jsendData(answer(200, { status: 'fail' }), 'x')), 'ERR_SERVICE_UNAVAILABLE');
 });
 
-test('coordinatorExitCode: denials 2, refused input 1, state and transport 3', () => {
+test('exitCodeFor: denials 2, refused input 1, state and transport 3', () => {
   const exit = (code: ConstructorParameters<typeof ConfideError>[0]) => coordinatorExitCode(new ConfideError(code, 'x'));
   assert.equal(exit('ERR_FORBIDDEN'), 2);
   assert.equal(exit('ERR_UNAUTHENTICATED'), 2);

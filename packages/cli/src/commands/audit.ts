@@ -8,7 +8,6 @@ import { verifyAuditLog } from '@confide/coordinator';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
-import { clientAction } from '../client/exit.js';
 import { readInput, writeOutput } from '../client/files.js';
 
 interface AuditFlags extends ConnectionFlags {
@@ -21,20 +20,20 @@ export function auditCommand(program: Command, output: () => Output): void {
   const audit = program.command('audit').description("The coordinator's signed audit log: download it, its public key, and verify it offline.");
 
   addConnectionOptions(audit.command('get').description('Download the audit log (JSON lines, oldest first).').option('--out <file>', 'write it to a file')).action(
-    clientAction(output, async (opts: AuditFlags) => {
+    async (opts: AuditFlags) => {
       const text = await new CoordinatorClient(await openConnection(opts)).auditLog();
       const count = text.split('\n').filter((l) => l.trim() !== '').length;
       if (opts.out !== undefined) await writeOutput(opts.out, text);
       output().result({ ok: true, count, ...(opts.out !== undefined ? { out: opts.out } : { log: text }) }, opts.out !== undefined ? `Audit log (${count} entries) written to ${opts.out}.` : text);
-    }),
+    },
   );
 
   addConnectionOptions(audit.command('key').description("Print the audit public key (P-256 JWK) and the log's current head.").option('--out <file>', 'write the JWK to a file')).action(
-    clientAction(output, async (opts: AuditFlags) => {
+    async (opts: AuditFlags) => {
       const key = await new CoordinatorClient(await openConnection(opts)).auditKey();
       if (opts.out !== undefined) await writeOutput(opts.out, JSON.stringify(key.publicKeyJwk) + '\n');
       output().result({ ok: true, ...key }, [JSON.stringify(key.publicKeyJwk), `head seq ${key.headSeq}, hash ${key.headHash}`].join('\n'));
-    }),
+    },
   );
 
   addConnectionOptions(
@@ -45,7 +44,7 @@ export function auditCommand(program: Command, output: () => Output): void {
       .option('--key <file>', 'the audit public key (JWK or SPKI PEM) for offline verification; without it the key and head are fetched from the coordinator')
       .option('--head-hash <hex>', 'the head hash you trust (from `audit key` earlier): a log cut short no longer ends there'),
   ).action(
-    clientAction(output, async (file: string, opts: AuditFlags) => {
+    async (file: string, opts: AuditFlags) => {
       const lines = Buffer.from(await readInput(file, 'audit log')).toString('utf8');
       let key: JsonWebKey | string;
       let head: { seq: number; hash: string } | undefined;
@@ -67,6 +66,6 @@ export function auditCommand(program: Command, output: () => Output): void {
         { ok: true, ...result, ...(head ? { coordinatorHeadSeq: head.seq } : {}) },
         [`Audit log verified: ${result.count} entries, head seq ${result.headSeq}, hash ${result.headHash}.`, ...(head && head.seq > result.headSeq ? [`  (the coordinator has ${head.seq - result.headSeq} newer entries)`] : [])].join('\n'),
       );
-    }),
+    },
   );
 }

@@ -8,7 +8,6 @@ import { ConfideError } from '@confide/core';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
-import { clientAction } from '../client/exit.js';
 import { writeOutput } from '../client/files.js';
 import { certificateFingerprint, parseCertificate } from '../client/pem.js';
 import { checkCoordinatorChain } from '../client/verify-coordinator.js';
@@ -25,7 +24,7 @@ export function certificateCommand(program: Command, output: () => Output): void
   const certificate = program.command('certificate').description("The coordinator's root and intermediate certificates (MarbleRun's `certificate` commands).");
   for (const which of ['root', 'intermediate', 'chain'] as const) {
     addConnectionOptions(certificate.command(which).description(DESCRIPTIONS[which]).option('--out <file>', 'write the PEM to a file')).action(
-      clientAction(output, async (opts: ConnectionFlags & { out?: string }) => {
+      async (opts: ConnectionFlags & { out?: string }) => {
         const { cert } = await new CoordinatorClient(await openConnection(opts)).quote(undefined);
         const chain = checkCoordinatorChain(cert);
         const pem = which === 'root' ? chain.rootPem : which === 'intermediate' ? chain.intermediatePem : (chain.intermediatePem ?? '') + chain.rootPem;
@@ -36,7 +35,7 @@ export function certificateCommand(program: Command, output: () => Output): void
           { ok: true, which, fingerprint: certificateFingerprint(first), ...(opts.out !== undefined ? { out: opts.out } : { pem }) },
           opts.out !== undefined ? `${which} written to ${opts.out} (SHA-256 ${certificateFingerprint(first)}).` : pem,
         );
-      }),
+      },
     );
   }
 }

@@ -14,7 +14,6 @@ import { readSimulationKeys } from '../sim/trusted-keys.js';
 import { modeOption, SIM_WARNING } from '../sim/dev-only.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
-import { clientAction } from '../client/exit.js';
 import { writeOutput } from '../client/files.js';
 import { manifestSignedByRoot, verifyCoordinatorQuote } from '../client/verify-coordinator.js';
 
@@ -66,7 +65,7 @@ Exit 0 when the coordinator is attested, 2 when its evidence, binding, measureme
 signature does not verify. TLS is not trusted here: the evidence is.`,
       ),
   ).action(
-    clientAction(output, async (opts: VerifyFlags) => {
+    async (opts: VerifyFlags) => {
       const out = output();
       const measurements = hexList(opts.measurement, '--measurement');
       const signers = hexList(opts.signer, '--signer');
@@ -124,6 +123,6 @@ signature does not verify. TLS is not trusted here: the evidence is.`,
           ...(opts.out !== undefined ? [`  root saved to     ${opts.out}`] : []),
         ].join('\n'),
       );
-    }),
+    },
   );
 }

@@ -8,7 +8,6 @@ import { ConfideError, toBase64 } from '@confide/core';
 import type { Output } from '../output.js';
 import { CoordinatorClient, type UpdateAnswer } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
-import { clientAction } from '../client/exit.js';
 import { readInput, writeOutput } from '../client/files.js';
 import { parseCertificate } from '../client/pem.js';
 import { manifestSignedByRoot } from '../client/verify-coordinator.js';
@@ -63,7 +62,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
       .argument('<file>', 'manifest JSON (sent byte for byte; its SHA-256 is the manifest fingerprint)')
       .option('--recovery-data <file>', 'write the encrypted recovery secrets here (JSON map, mode 0600) instead of printing them'),
   ).action(
-    clientAction(output, async (file: string, opts: OutFlags) => {
+    async (file: string, opts: OutFlags) => {
       const out = output();
       const bytes = await readInput(file, 'manifest');
       const client = new CoordinatorClient(await openConnection(opts));
@@ -74,7 +73,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
         { ok: true, fingerprint, ...(recoverySecrets && opts.recoveryData === undefined ? { recoverySecrets } : {}), ...(opts.recoveryData && recoverySecrets ? { recoveryData: opts.recoveryData } : {}) },
         ['Manifest set.', `  fingerprint  ${fingerprint}`, recovery].filter(Boolean).join('\n'),
       );
-    }),
+    },
   );
 
   addConnectionOptions(
@@ -86,7 +85,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
         .option('--out <file>', 'write the manifest to a file'),
     ),
   ).action(
-    clientAction(output, async (opts: OutFlags) => {
+    async (opts: OutFlags) => {
       const out = output();
       const client = new CoordinatorClient(await openConnection(opts));
       const m = await client.manifest();
@@ -109,7 +108,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
           ? `Manifest written to ${opts.out} (fingerprint ${m.fingerprint}).`
           : text;
       out.result(data, human);
-    }),
+    },
   );
 
   addConnectionOptions(
@@ -120,7 +119,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
         .argument('<file|fingerprint>', 'manifest file, or its hex SHA-256'),
     ),
   ).action(
-    clientAction(output, async (file: string, opts: OutFlags) => {
+    async (file: string, opts: OutFlags) => {
       const out = output();
       const local = /^[0-9a-fA-F]{64}$/.test(file) ? file.toLowerCase() : sha256Hex(await readInput(file, 'manifest'));
       const client = new CoordinatorClient(await openConnection(opts));
@@ -132,7 +131,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
         });
       }
       out.result({ ok: true, fingerprint: local, ...(rootSignature !== undefined ? { rootSignatureVerified: rootSignature } : {}) }, `OK: the coordinator runs manifest ${local}.`);
-    }),
+    },
   );
 
   const update = manifest.command('update').description('Update the manifest: a package update (SecurityVersion) or a full update acknowledged by UpdateThreshold users.');
@@ -145,7 +144,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
       .option('--recovery-data <file>', 'write new encrypted recovery secrets here, if the update changes RecoveryKeys'),
     { user: true },
   ).action(
-    clientAction(output, async (file: string, opts: OutFlags) => {
+    async (file: string, opts: OutFlags) => {
       const out = output();
       const bytes = await readInput(file, 'update manifest');
       const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
@@ -155,7 +154,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
         { ok: true, applied: answer.missingAcknowledgments === 0, missingAcknowledgments: answer.missingAcknowledgments, missingUsers: answer.missingUsers, ...(answer.recoverySecrets && opts.recoveryData === undefined ? { recoverySecrets: answer.recoverySecrets } : {}) },
         [updateSummary(answer, 'Update submitted'), recovery].filter(Boolean).join('\n'),
       );
-    }),
+    },
   );
 
   addConnectionOptions(
@@ -166,7 +165,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
       .option('--recovery-data <file>', 'write new encrypted recovery secrets here, if this acknowledgement applies an update that changes RecoveryKeys'),
     { user: true },
   ).action(
-    clientAction(output, async (file: string, opts: OutFlags) => {
+    async (file: string, opts: OutFlags) => {
       const out = output();
       const bytes = await readInput(file, 'update manifest');
       const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
@@ -176,15 +175,15 @@ export function manifestCommand(program: Command, output: () => Output): void {
         { ok: true, applied: answer.missingAcknowledgments === 0, missingAcknowledgments: answer.missingAcknowledgments, missingUsers: answer.missingUsers, message: answer.message, ...(answer.recoverySecrets && opts.recoveryData === undefined ? { recoverySecrets: answer.recoverySecrets } : {}) },
         [updateSummary(answer, 'Acknowledged'), recovery].filter(Boolean).join('\n'),
       );
-    }),
+    },
   );
 
   addConnectionOptions(update.command('cancel').description('Cancel the pending manifest update.'), { user: true }).action(
-    clientAction(output, async (opts: OutFlags) => {
+    async (opts: OutFlags) => {
       const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
       const answer = await client.cancelUpdate();
       output().result({ ok: true, message: answer.message }, answer.message);
-    }),
+    },
   );
 
   addConnectionOptions(
@@ -193,7 +192,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
       .description('Show the pending manifest update and who still has to acknowledge it.')
       .option('--out <file>', 'write the pending manifest to a file (to review, then acknowledge)'),
   ).action(
-    clientAction(output, async (opts: OutFlags) => {
+    async (opts: OutFlags) => {
       const client = new CoordinatorClient(await openConnection(opts));
       const p = await client.pendingUpdate();
       if (opts.out !== undefined) await writeOutput(opts.out, p.manifest);
@@ -206,17 +205,17 @@ export function manifestCommand(program: Command, output: () => Output): void {
           opts.out !== undefined ? `  written to ${opts.out}` : Buffer.from(p.manifest).toString('utf8'),
         ].join('\n'),
       );
-    }),
+    },
   );
 
   addConnectionOptions(manifest.command('log').description("Print the coordinator's update log (MarbleRun's `manifest log`), one JSON entry per line.").option('--out <file>', 'write the log to a file')).action(
-    clientAction(output, async (opts: OutFlags) => {
+    async (opts: OutFlags) => {
       const client = new CoordinatorClient(await openConnection(opts));
       const lines = await client.updateLog();
       const text = lines.map((l) => l.replace(/\n$/, '')).join('\n') + (lines.length ? '\n' : '');
       if (opts.out !== undefined) await writeOutput(opts.out, text);
       output().result({ ok: true, updateLog: lines }, opts.out !== undefined ? `Update log (${lines.length} entries) written to ${opts.out}.` : text);
-    }),
+    },
   );
 }
 

@@ -9,7 +9,6 @@ import { ConfideError, fromBase64 } from '@confide/core';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
-import { clientAction } from '../client/exit.js';
 import { readInput } from '../client/files.js';
 
 interface RecoverFlags extends ConnectionFlags {
@@ -64,12 +63,12 @@ Decrypt your share offline (the value from --recovery-data or the manifest set o
   confide recover share.bin --coordinator host:port --ca root.pem`,
       ),
   ).action(
-    clientAction(output, async (file: string, opts: RecoverFlags) => {
+    async (file: string, opts: RecoverFlags) => {
       const raw = await readInput(file, 'share');
       const share = opts.privateKey !== undefined ? await decryptShare(decodeShareFile(raw), opts.privateKey) : decodeShareFile(raw);
       const client = new CoordinatorClient(await openConnection(opts));
       const answer = await client.recover(share, opts.keyName);
       output().result({ ok: true, remaining: answer.remaining, message: answer.message }, answer.message);
-    }),
+    },
   );
 }

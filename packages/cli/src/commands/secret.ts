@@ -7,7 +7,6 @@ import { ConfideError } from '@confide/core';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
-import { clientAction } from '../client/exit.js';
 import { readInput, readJsonInput, writeOutput } from '../client/files.js';
 
 interface SecretFlags extends ConnectionFlags {
@@ -61,7 +60,7 @@ export function secretCommand(program: Command, output: () => Output): void {
       .option('--out <file>', 'write the secrets as JSON (mode 0600) instead of printing them'),
     { user: true },
   ).action(
-    clientAction(output, async (names: string[], opts: SecretFlags) => {
+    async (names: string[], opts: SecretFlags) => {
       const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
       const secrets = await client.secrets(names);
       if (opts.out !== undefined) await writeOutput(opts.out, JSON.stringify(secrets, null, 2) + '\n', { secret: true });
@@ -69,7 +68,7 @@ export function secretCommand(program: Command, output: () => Output): void {
         { ok: true, ...(opts.out !== undefined ? { out: opts.out, names: Object.keys(secrets) } : { secrets }) },
         opts.out !== undefined ? `Secrets ${Object.keys(secrets).join(', ')} written to ${opts.out}.` : Object.entries(secrets).map(([n, v]) => describe(n, v as SecretView)).join('\n'),
       );
-    }),
+    },
   );
 
   addConnectionOptions(
@@ -80,7 +79,7 @@ export function secretCommand(program: Command, output: () => Output): void {
       .option('--from-pem <name>', 'the file is PEM (certificate and/or private key) for this one secret'),
     { user: true },
   ).action(
-    clientAction(output, async (file: string, opts: SecretFlags) => {
+    async (file: string, opts: SecretFlags) => {
       let secrets: Record<string, unknown>;
       if (opts.fromPem !== undefined) secrets = secretFromPem(opts.fromPem, Buffer.from(await readInput(file, 'secret file')).toString('utf8'));
       else {
@@ -91,6 +90,6 @@ export function secretCommand(program: Command, output: () => Output): void {
       const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
       await client.setSecrets(secrets);
       output().result({ ok: true, names: Object.keys(secrets) }, `Secret${Object.keys(secrets).length === 1 ? '' : 's'} ${Object.keys(secrets).join(', ')} set.`);
-    }),
+    },
   );
 }

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
-import { clientAction } from '../client/exit.js';
 
 /** MarbleRun's state numbers. */
 const STATE_NAMES: Record<number, string> = { 1: 'recovery', 2: 'accepting manifest', 3: 'accepting marbles' };
@@ -15,10 +14,10 @@ export function statusCommand(program: Command, output: () => Output): void {
       .description("Print the coordinator's state: 1 recovery, 2 accepting a manifest, 3 accepting marbles.")
       .addHelpText('after', '\nExit 0 whatever the state; --json gives {ok, code, state, message}.'),
   ).action(
-    clientAction(output, async (opts: ConnectionFlags) => {
+    async (opts: ConnectionFlags) => {
       const status = await new CoordinatorClient(await openConnection(opts)).status();
       const state = STATE_NAMES[status.code] ?? 'unknown';
       output().result({ ok: true, code: status.code, state, message: status.message }, `${status.code}: ${status.message}`);
-    }),
+    },
   );
 }
