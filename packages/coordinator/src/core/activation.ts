@@ -1,19 +1,27 @@
 /**
- * Marble activation (docs/activation.md). The evidence is verified first, outside the store
- * transaction (it may fetch collateral); everything that depends on the state (the manifest in
- * force, MaxActivations, the intermediate that signs, the recorded UUIDs) is decided inside it.
+ * Marble activation (docs/activation.md), in three steps so that the expensive work runs
+ * outside the store transaction and activations overlap:
+ *  1. verifyActivationEvidence: the evidence, bound to the client certificate's key (may fetch collateral);
+ *  2. prepareActivation, on a snapshot of the state: package match, an early MaxActivations
+ *     check, the marble key, its certificate, the per-marble secrets and the rendered parameters;
+ *  3. commitActivation, inside the transaction: MaxActivations and the UUID checked again, the
+ *     record written. The service prepares again inside the transaction when the state changed
+ *     since the snapshot (a rotated intermediate, new secrets), so nothing signed under an
+ *     intermediate that is no longer current is handed out.
  */
 import { ConfideError, digest, type Clock } from '@confide/core';
 import { verifyEvidence, type Claims, type TeeType, type VerifyContext } from '@confide/evidence';
+import type { Repositories } from '@confide/store';
+import type { AuditEvent } from '../audit/append.js';
 import type { Marble, PackageProperties } from '../manifest/types.js';
 import { generateMarbleKeyPair, issueMarbleCertificate } from '../pki/marble-cert.js';
 import { pemEncode } from '../pki/pem.js';
-import { x509 } from '../pki/x509.js';
+import { certificateSpki } from '../pki/spki.js';
 import { generateMarbleSecrets } from '../secrets/generate.js';
-import type { Change } from './change.js';
+import type { ActivationLedger, ActivationRecord } from './activation-ledger.js';
 import { matchMarblePackage, renderMarbleParameters } from './ports.js';
 import type { EvidenceSettings } from './service.js';
-import type { ActivationRecord, StateData } from './state.js';
+import type { StateData } from './state.js';
 
 export interface ActivationRequest {
   marbleType: string;
@@ -54,13 +62,7 @@ function marbleOf(state: StateData, marbleType: string): { marble: Marble; pkg: 
 /** SHA-256 of the SubjectPublicKeyInfo of the TLS client certificate: the report data the evidence must carry. */
 async function bindingOf(clientCertificate: Uint8Array | undefined): Promise<Uint8Array> {
   if (!clientCertificate) throw new ConfideError('ERR_UNAUTHENTICATED', 'activation needs the TLS client certificate whose key the evidence binds');
-  let spki: Uint8Array;
-  try {
-    spki = new Uint8Array(new x509.X509Certificate(clientCertificate as Uint8Array<ArrayBuffer>).publicKey.rawData);
-  } catch (err) {
-    throw new ConfideError('ERR_VALIDATION', 'the TLS client certificate cannot be parsed', { cause: err });
-  }
-  return digest('SHA-256', spki);
+  return digest('SHA-256', certificateSpki(clientCertificate));
 }
 
 /**
@@ -82,56 +84,105 @@ export async function verifyActivationEvidence(state: StateData, request: Activa
   return verifyEvidence(request.evidence, { tee }, ctx);
 }
 
-function countOthers(activations: Record<string, ActivationRecord>, marbleType: string, uuid: string): number {
-  return Object.entries(activations).filter(([id, r]) => r.marbleType === marbleType && id !== uuid).length;
+/** An activation worked out on one state, waiting for its transaction. */
+export interface PreparedActivation {
+  /** The state it was prepared on: valid only while that is still the state in force. */
+  state: StateData;
+  marble: Marble;
+  /** The request's UUID, lower case. */
+  uuid: string;
+  /** Serial number (hex) of the issued certificate. */
+  serial: string;
+  result: ActivationResult;
 }
 
 /**
- * The change that activates a marble whose evidence verified to `claims`: the package must
- * match, MaxActivations must allow a new UUID (a known UUID re-activates without counting), and
- * the answer carries a fresh certificate and the rendered parameters. Throws
- * ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS, ERR_SECRET_INVALID (a template needs an unset
- * user-defined secret).
+ * The UUID's record, after checking that it may activate: a known UUID only as the type it
+ * activated as before, a new one only while MaxActivations allows. Throws
+ * ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS, ERR_SEAL_UNSEAL_FAILED (an altered record).
  */
-export async function activationChange(state: StateData, request: ActivationRequest, claims: Claims, now: Date): Promise<Change<ActivationResult>> {
+async function admit(ledger: ActivationLedger, repos: Repositories, marbleType: string, marble: Marble, uuid: string): Promise<ActivationRecord | undefined> {
+  const known = await ledger.find(repos, uuid);
+  if (known && known.marbleType !== marbleType) {
+    throw refused(`marble ${uuid} activated before as ${known.marbleType}, not ${marbleType}`, { field: 'uuid', marbleType: known.marbleType });
+  }
+  if (!known && marble.MaxActivations > 0 && (await ledger.count(repos, marbleType)) >= marble.MaxActivations) {
+    throw new ConfideError('ERR_MAX_ACTIVATIONS', `marble ${marbleType} has reached MaxActivations (${marble.MaxActivations})`, {
+      details: { marbleType, maxActivations: marble.MaxActivations },
+    });
+  }
+  return known;
+}
+
+/**
+ * Everything an activation hands out, worked out on `state`: the package must match, and
+ * MaxActivations is checked early (read through `repos`, so a refused marble costs no key and
+ * no signature; commitActivation checks again). Throws ERR_ACTIVATION_REFUSED,
+ * ERR_MAX_ACTIVATIONS, ERR_VALIDATION (a DNS name), ERR_SECRET_INVALID (a template needs an
+ * unset user-defined secret), ERR_SEAL_UNSEAL_FAILED.
+ */
+export async function prepareActivation(
+  state: StateData,
+  request: ActivationRequest,
+  claims: Claims,
+  now: Date,
+  ledger: ActivationLedger,
+  repos: Repositories,
+): Promise<PreparedActivation> {
   const deployment = state.deployment!;
   const { marble, pkg } = marbleOf(state, request.marbleType);
   matchMarblePackage(pkg, claims, marble.Package);
   const uuid = request.uuid.toLowerCase();
-  const known = Object.hasOwn(deployment.activations, uuid) ? deployment.activations[uuid] : undefined;
-  if (known && known.marbleType !== request.marbleType) {
-    throw refused(`marble ${uuid} activated before as ${known.marbleType}, not ${request.marbleType}`, { field: 'uuid', marbleType: known.marbleType });
-  }
-  if (!known && marble.MaxActivations > 0 && countOthers(deployment.activations, request.marbleType, uuid) >= marble.MaxActivations) {
-    throw new ConfideError('ERR_MAX_ACTIVATIONS', `marble ${request.marbleType} has reached MaxActivations (${marble.MaxActivations})`, {
-      details: { marbleType: request.marbleType, maxActivations: marble.MaxActivations },
-    });
-  }
+  await admit(ledger, repos, request.marbleType, marble, uuid);
 
-  const keys = await generateMarbleKeyPair();
-  const issued = await issueMarbleCertificate(state.pki, { uuid, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
-  const perMarble = await generateMarbleSecrets(deployment.manifest.Secrets, state.pki, { uuid, name: request.marbleType, disableSecretBinding: marble.DisableSecretBinding }, now);
+  const certified = generateMarbleKeyPair().then(async (keys) => ({
+    keys,
+    issued: await issueMarbleCertificate(state.pki, { uuid, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now }),
+  }));
+  const secrets = generateMarbleSecrets(deployment.manifest.Secrets, state.pki, { uuid, name: request.marbleType, disableSecretBinding: marble.DisableSecretBinding }, now);
+  const [{ keys, issued }, perMarble] = await Promise.all([certified, secrets]);
   const parameters = await renderMarbleParameters({ state, marbleType: request.marbleType, marble, uuid, keys, certificate: issued.cert, perMarble, now });
-
-  const time = now.toISOString();
-  const record: ActivationRecord = known
-    ? { ...known, lastActivated: time, count: known.count + 1 }
-    : { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1 };
   return {
-    next: { ...state, deployment: { ...deployment, activations: { ...deployment.activations, [uuid]: record } } },
+    state,
+    marble,
+    uuid,
+    serial: issued.serial,
     result: {
       certificate: issued.chainPem,
       privateKey: pemEncode('PRIVATE KEY', keys.privateKeyPkcs8),
       rootCertificate: state.pki.rootCert,
       parameters,
     },
-    audit: [
-      {
-        type: 'marble.activate',
-        actor: uuid,
-        details: { marbleType: request.marbleType, package: marble.Package, tee: claims.tee, measurement: claims.measurement, reactivation: known !== undefined },
-      },
-    ],
   };
 }
 
+/**
+ * Admits a prepared activation inside the store transaction, `prepared.state` being the state
+ * in force: MaxActivations and the UUID's type are checked again on what is stored now, then
+ * the record is written. Returns the answer and the audit event to append. Throws
+ * ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS, ERR_STORE_CONFLICT, ERR_SEAL_UNSEAL_FAILED.
+ */
+export async function commitActivation(
+  repos: Repositories,
+  ledger: ActivationLedger,
+  prepared: PreparedActivation,
+  request: ActivationRequest,
+  claims: Claims,
+  now: Date,
+): Promise<{ result: ActivationResult; audit: AuditEvent }> {
+  const { marble, uuid } = prepared;
+  const known = await admit(ledger, repos, request.marbleType, marble, uuid);
+  const time = now.toISOString();
+  const record: ActivationRecord = known
+    ? { ...known, lastActivated: time, count: known.count + 1, serial: prepared.serial }
+    : { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: prepared.serial };
+  await ledger.write(repos, uuid, record, known === undefined);
+  return {
+    result: prepared.result,
+    audit: {
+      type: 'marble.activate',
+      actor: uuid,
+      details: { marbleType: request.marbleType, package: marble.Package, tee: claims.tee, measurement: claims.measurement, reactivation: known !== undefined },
+    },
+  };
+}

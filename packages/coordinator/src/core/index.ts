@@ -4,5 +4,6 @@ export { CoordinatorState, STATE_MESSAGES, STATE_NAMES } from './status.js';
 export type { ActivationRequest, ActivationResult } from './activation.js';
 export type { SecretView } from './secrets-api.js';
 export type { UpdateProgress } from './updates.js';
-export type { StateData, DeploymentState, ActivationRecord, PendingUpdate } from './state.js';
+export type { StateData, DeploymentState, PendingUpdate } from './state.js';
+export type { ActivationRecord } from './activation-ledger.js';
 export { authenticateUser, isPermitted } from './users.js';

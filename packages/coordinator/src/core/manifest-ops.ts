@@ -39,7 +39,6 @@ export async function newDeployment(state: StateData, bytes: Uint8Array, now: Da
     manifest,
     secrets,
     previousSecrets: previous,
-    activations: {},
     updateLog: [updateLogLine(now, { update: 'initial manifest set', fingerprint })],
   };
 }

@@ -20,7 +20,9 @@ import type { DeploymentState, StateData } from './state.js';
 import { RecoveryMode } from './recovery-mode.js';
 import { pemDecode } from '../pki/pem.js';
 import type { UserSecretUpload } from '../secrets/user-secret.js';
-import { activationChange, verifyActivationEvidence, type ActivationRequest, type ActivationResult } from './activation.js';
+import { commitActivation, prepareActivation, verifyActivationEvidence, type ActivationRequest, type ActivationResult } from './activation.js';
+import { ActivationLedger } from './activation-ledger.js';
+import { moveInlineActivations } from './legacy-activations.js';
 import { setManifestChange, signWithRoot } from './manifest-ops.js';
 import { checkManifest } from './ports.js';
 import { readSecrets, writeSecretsChange, type SecretView } from './secrets-api.js';
@@ -86,6 +88,7 @@ export function wrongState(current: CoordinatorState, needed: CoordinatorState[]
 export class CoordinatorService {
   readonly #store: Store;
   readonly #sealed: SealedStore;
+  readonly #ledger: ActivationLedger;
   readonly ctx: CoordinatorContext;
   #cache: Cached | undefined;
   #recovery: RecoveryMode | undefined;
@@ -94,6 +97,7 @@ export class CoordinatorService {
   private constructor(options: CoordinatorOptions) {
     this.#store = options.store;
     this.#sealed = new SealedStore(options.seal);
+    this.#ledger = new ActivationLedger(this.#sealed);
     this.ctx = { clock: options.clock ?? systemClock, evidence: options.evidence, quote: options.quote };
   }
 
@@ -115,18 +119,26 @@ export class CoordinatorService {
       if (opened.status === 'empty') {
         const state = await freshState(this.ctx.clock.now());
         await this.#sealed.initialize(repos, encodeState(state));
-        await this.#remember(repos, state);
+        this.#cache = await this.#pair(repos, state);
       } else if (opened.status === 'open') {
-        await this.#remember(repos, decodeState<StateData>(opened.state));
+        const state = decodeState<StateData>(opened.state);
+        const moved = await moveInlineActivations(repos, this.#ledger, state);
+        if (moved) await this.#sealed.save(repos, encodeState(moved));
+        this.#cache = await this.#pair(repos, moved ?? state);
       } else {
         this.#recovery = await RecoveryMode.enter(opened.reason, opened.recovery, this.ctx.clock.now());
       }
     });
   }
 
-  async #remember(repos: Repositories, state: StateData): Promise<void> {
+  /**
+   * `state` paired with the stored record that holds it: read in the transaction that wrote it
+   * (later, another writer's record could be paired with it). The caller caches it once the
+   * transaction committed.
+   */
+  async #pair(repos: Repositories, state: StateData): Promise<Cached | undefined> {
     const record = await repos.settings.get<{ sealedState: string }>(SEALED_STATE_KEY);
-    this.#cache = record ? { blob: record.sealedState, state } : undefined;
+    return record ? { blob: record.sealedState, state } : undefined;
   }
 
   /** The state as stored now; re-opened only when another writer (a replica) changed it. */
@@ -177,26 +189,32 @@ export class CoordinatorService {
    * anywhere rolls everything back. `allowed` lists the states the operation may run in.
    */
   async change<T>(name: string, allowed: CoordinatorState[], operation: (state: StateData) => Promise<Change<T>>): Promise<Changed<T>> {
-    let written: StateData | undefined;
+    let written: Cached | undefined;
     const out = await this.#store.tx(async (repos): Promise<Changed<T>> => {
-      const state = await this.#load(repos);
-      const current = state.deployment ? CoordinatorState.AcceptingMarbles : CoordinatorState.AcceptingManifest;
-      if (this.#recovery) throw wrongState(CoordinatorState.Recovery, allowed, name);
-      if (!allowed.includes(current)) throw wrongState(current, allowed, name);
+      const state = await this.#current(repos, name, allowed);
       const change = await operation(state);
       let recoverySecrets: Record<string, string> | undefined;
       if (change.next) {
         const bytes = encodeState(change.next);
         if (change.recovery !== undefined) recoverySecrets = (await this.#sealed.setRecoveryKeys(repos, bytes, change.recovery ?? undefined)).recoveryShares;
         else await this.#sealed.save(repos, bytes);
-        written = change.next;
+        written = await this.#pair(repos, change.next);
       }
       const audited = change.next ?? state;
       for (const event of change.audit ?? []) await appendAudit(repos, event, { signer: await this.#auditSigner(audited), clock: this.ctx.clock });
       return { result: change.result, ...(recoverySecrets ? { recoverySecrets } : {}) };
     });
-    if (written) await this.#remember(this.#store, written);
+    if (written) this.#cache = written;
     return out;
+  }
+
+  /** The state in force, inside a transaction, once `name` is allowed in it. Throws ERR_COORDINATOR_STATE. */
+  async #current(repos: Repositories, name: string, allowed: CoordinatorState[]): Promise<StateData> {
+    const state = await this.#load(repos);
+    const current = state.deployment ? CoordinatorState.AcceptingMarbles : CoordinatorState.AcceptingManifest;
+    if (this.#recovery) throw wrongState(CoordinatorState.Recovery, allowed, name);
+    if (!allowed.includes(current)) throw wrongState(current, allowed, name);
+    return state;
   }
 
   #auditSigner(state: StateData): Promise<AuditSigner> {
@@ -228,16 +246,18 @@ export class CoordinatorService {
    */
   async completeRecovery(dataKey: Uint8Array, acceptedKeys: string[]): Promise<void> {
     const mode = this.recoveryMode('recovery');
-    let state: StateData | undefined;
-    await this.#store.tx(async (repos) => {
-      state = decodeState<StateData>(await this.#sealed.completeRecovery(repos, dataKey));
+    const cached = await this.#store.tx(async (repos) => {
+      let state = decodeState<StateData>(await this.#sealed.completeRecovery(repos, dataKey));
+      const moved = await moveInlineActivations(repos, this.#ledger, state);
+      if (moved) await this.#sealed.save(repos, encodeState((state = moved)));
       await appendAudit(repos, { type: 'recovery.complete', actor: 'coordinator', details: { reason: mode.reason, keys: acceptedKeys } }, {
         signer: await this.#auditSigner(state),
         clock: this.ctx.clock,
       });
+      return this.#pair(repos, state);
     });
+    this.#cache = cached;
     this.#recovery = undefined;
-    await this.#remember(this.#store, state!);
   }
 
   /**
@@ -250,12 +270,15 @@ export class CoordinatorService {
     const change = await build(fresh);
     const next = change.next ?? fresh;
     let recoverySecrets: Record<string, string> = {};
-    await this.#store.tx(async (repos) => {
+    const cached = await this.#store.tx(async (repos) => {
       recoverySecrets = (await this.#sealed.initialize(repos, encodeState(next), change.recovery ?? undefined)).recoveryShares;
+      // The old deployment's marbles are not the new one's (and their records were sealed under the old data key).
+      await this.#ledger.clear(repos);
       for (const event of change.audit ?? []) await appendAudit(repos, event, { signer: await this.#auditSigner(next), clock: this.ctx.clock });
+      return this.#pair(repos, next);
     });
+    this.#cache = cached;
     this.#recovery = undefined;
-    await this.#remember(this.#store, next);
     return { result: change.result, recoverySecrets };
   }
   // ---- client API -------------------------------------------------------------------------
@@ -293,12 +316,27 @@ export class CoordinatorService {
     return { cert: pki.intermediateCert + pki.rootCert, quote };
   }
 
-  /** Activates a marble (docs/activation.md). Throws as verifyActivationEvidence and activationChange. */
+  /**
+   * Activates a marble (docs/activation.md): evidence, key and certificate outside the store
+   * transaction, on the state read first; inside it, the checks that depend on what is stored
+   * now and the record. The state itself is not written. Throws as verifyActivationEvidence,
+   * prepareActivation and commitActivation.
+   */
   async activate(request: ActivationRequest): Promise<ActivationResult> {
-    const { state } = await this.readDeployment('marble activation');
+    const name = 'marble activation';
+    const { state } = await this.readDeployment(name);
     const claims = await verifyActivationEvidence(state, request, this.ctx.evidence, this.ctx.clock);
     const now = this.ctx.clock.now();
-    return (await this.change('marble activation', [CoordinatorState.AcceptingMarbles], (s) => activationChange(s, request, claims, now))).result;
+    const prepared = await prepareActivation(state, request, claims, now, this.#ledger, this.#store);
+    return this.#store.tx(async (repos) => {
+      const current = await this.#current(repos, name, [CoordinatorState.AcceptingMarbles]);
+      // The same object means the same stored state: anything else (a rotated intermediate, new
+      // secrets, another manifest) and the answer is made again on the state in force.
+      const ready = current === prepared.state ? prepared : await prepareActivation(current, request, claims, now, this.#ledger, repos);
+      const { result, audit } = await commitActivation(repos, this.#ledger, ready, request, claims, now);
+      await appendAudit(repos, audit, { signer: await this.#auditSigner(current), clock: this.ctx.clock });
+      return result;
+    });
   }
 
   /** The manifest user presenting `clientCertificate`. Throws ERR_UNAUTHENTICATED, ERR_COORDINATOR_STATE. */

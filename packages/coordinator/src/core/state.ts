@@ -1,19 +1,11 @@
 /**
  * What the coordinator keeps sealed. One object, written whole in the store transaction that
- * changes it, so a reader always sees a consistent manifest, PKI, secrets and activations.
+ * changes it, so a reader always sees a consistent manifest, PKI and secrets. Activations are
+ * not part of it (core/activation-ledger.ts): they would make it grow with every marble.
  */
 import type { CoordinatorPki } from '../pki/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { SecretMap } from '../secrets/types.js';
-
-/** A marble instance seen before, by UUID: it re-activates without counting again. */
-export interface ActivationRecord {
-  marbleType: string;
-  firstActivated: string;
-  lastActivated: string;
-  /** Activations of this UUID, re-activations included. */
-  count: number;
-}
 
 /** A full manifest update waiting for acknowledgements. */
 export interface PendingUpdate {
@@ -42,7 +34,6 @@ export interface DeploymentState {
   secrets: SecretMap;
   /** The secret values before the last full manifest update (`.Previous` in templates). */
   previousSecrets?: SecretMap;
-  activations: Record<string, ActivationRecord>;
   /** MarbleRun's update log: one JSON object per line. */
   updateLog: string[];
   pending?: PendingUpdate;

@@ -119,7 +119,6 @@ async function applyFullUpdate(state: StateData, pending: PendingUpdate, now: Da
     manifest,
     secrets,
     previousSecrets: previous,
-    activations: before.activations,
     updateLog: [...before.updateLog, updateLogLine(now, { update: 'manifest updated', fingerprint: pending.fingerprint, acknowledgedBy: pending.acknowledgedBy })],
   };
   const recoveryChanged = !sameRecovery(before.manifest, manifest);

@@ -29,6 +29,8 @@ export interface IssuedMarbleCertificate {
   certPem: string;
   /** PEM of the leaf followed by the intermediate that issued it. */
   chainPem: string;
+  /** The serial number, hex. */
+  serial: string;
 }
 
 export interface MarbleCertificateRequest {
@@ -108,10 +110,11 @@ async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly stri
   if (!UUID.test(uuid)) throw new ConfideError('ERR_VALIDATION', 'the marble UUID is not a UUID', { details: { uuid } });
   const san = sanExtension(sanEntries(names));
   const [issuer, spki] = await Promise.all([intermediateIssuer(pki), spkiOf(publicKey)]);
+  const serial = randomSerial();
   const tbs = tlv(
     DER.SEQUENCE,
     VERSION_3,
-    tlv(DER.INTEGER, fromHex(randomSerial())),
+    tlv(DER.INTEGER, fromHex(serial)),
     ECDSA_WITH_SHA384,
     issuer.subject,
     tlv(DER.SEQUENCE, derTime(new Date(Math.floor(now.getTime() / 1000) * 1000)), derTime(NO_EXPIRY)),
@@ -122,7 +125,7 @@ async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly stri
   const signature = new Uint8Array(await webcrypto.subtle.sign(CA_SIGNING_ALGORITHM, issuer.signingKey, tbs as Uint8Array<ArrayBuffer>));
   const cert = tlv(DER.SEQUENCE, tbs, ECDSA_WITH_SHA384, tlv(DER.BIT_STRING, Uint8Array.of(0), p1363ToDer(signature)));
   const certPem = pemEncode('CERTIFICATE', cert);
-  return { cert, certPem, chainPem: certPem + issuer.certPem };
+  return { cert, certPem, chainPem: certPem + issuer.certPem, serial };
 }
 
 /**

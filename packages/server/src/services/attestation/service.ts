@@ -29,7 +29,7 @@ import { TEE_OF, type AttestationType, type AttestRequest } from './types.js';
 /** What the service needs from the token service (tokens/): it adds iat, nbf, exp, iss and jti. */
 export interface AttestationTokenIssuer {
   /** Signs an RS256 JWT over the payload plus the JWT times. */
-  sign(payload: object, options?: { lifetimeSeconds?: number | undefined; inline?: boolean | undefined }): Promise<string>;
+  sign(payload: object, options?: { lifetimeSeconds?: number | undefined }): Promise<string>;
   /** An `alg: none` JWT (draft policies). */
   unsigned(payload: object, options?: { lifetimeSeconds?: number | undefined }): string;
 }
@@ -132,9 +132,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
     };
     const lifetime = policyLifetime(result);
     const signOptions = lifetime === undefined ? {} : { lifetimeSeconds: lifetime };
-    const token = req.draftPolicy
-      ? options.tokens.unsigned(payload, signOptions)
-      : await options.tokens.sign(payload, { ...signOptions, inline: process.env['TMP_INLINE_RSA'] ? active <= 1 : false });
+    const token = req.draftPolicy ? options.tokens.unsigned(payload, signOptions) : await options.tokens.sign(payload, signOptions);
     return { token };
   }
 

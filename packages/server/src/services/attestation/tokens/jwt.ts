@@ -5,18 +5,14 @@ function part(value: object): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-/**
- * `header.payload.signature` signed with RSASSA-PKCS1-v1_5 SHA-256 (RS256): on libuv's pool (the
- * callback form), or with `inline` on the event loop, which saves a lone request the hand-off.
- */
-export async function signRs256(header: object, payload: object, key: KeyObject, inline = false): Promise<string> {
-  const input = Buffer.from(`${part(header)}.${part(payload)}`, 'ascii');
-  const signature = inline
-    ? rsaSign('sha256', input, key)
-    : await new Promise<Buffer>((resolve, reject) => {
-        rsaSign('sha256', input, key, (err, sig) => (err ? reject(err) : resolve(sig)));
-      });
-  return `${input.toString('ascii')}.${signature.toString('base64url')}`;
+/** `header.payload.signature` signed with RSASSA-PKCS1-v1_5 SHA-256 (RS256). */
+export async function signRs256(header: object, payload: object, key: KeyObject): Promise<string> {
+  const input = `${part(header)}.${part(payload)}`;
+  // The callback form runs the RSA operation on libuv's pool instead of the event loop.
+  const signature = await new Promise<Buffer>((resolve, reject) => {
+    rsaSign('sha256', Buffer.from(input, 'ascii'), key, (err, sig) => (err ? reject(err) : resolve(sig)));
+  });
+  return `${input}.${signature.toString('base64url')}`;
 }
 
 /** An unsecured JWT: `header.payload.` with an empty signature part. */

@@ -45,8 +45,6 @@ export interface TokenServiceOptions {
 export interface SignOptions {
   /** Lifetime of this token (for a policy's report_validity_in_minutes); clamped to maxTokenLifetimeSeconds. */
   lifetimeSeconds?: number | undefined;
-  /** Sign on the event loop instead of libuv's pool: for a lone request, which would only wait for the pool. */
-  inline?: boolean | undefined;
 }
 
 /** One /certs entry: x5c holds standard base64 DER, n/e let generic JOSE verifiers use it too. */
@@ -227,7 +225,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     async sign(payload, signOptions) {
       const body = claims(payload, signOptions);
       const key = await ensureCurrent();
-      return signRs256({ alg: 'RS256', jku: jwksUri(), kid: key.key.kid, typ: 'JWT' }, body, key.privateKey, signOptions?.inline === true);
+      return signRs256({ alg: 'RS256', jku: jwksUri(), kid: key.key.kid, typ: 'JWT' }, body, key.privateKey);
     },
     unsigned(payload, signOptions) {
       return encodeUnsecured({ alg: 'none', typ: 'JWT' }, claims(payload, signOptions));
