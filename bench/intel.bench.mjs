@@ -4,10 +4,10 @@
  * raw ECDSA P-256 checks one verification needs.
  */
 import { Buffer } from 'node:buffer';
-import { attempt, describeError, measureWork } from './lib/harness.mjs';
-import { countVerifies, describeChecks, floorImpl } from './lib/floor.mjs';
+import { attempt, describeError } from './lib/harness.mjs';
 import { intelChecks } from './lib/intel-floor.mjs';
 import { installedVersion, loadOurs } from './lib/modules.mjs';
+import { floorOf, oursCounted, repeatTally } from './lib/repeats.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
 import { missingVector, vector, vectorText } from './lib/vectors.mjs';
 
@@ -55,29 +55,20 @@ async function oursImpl(ours, work, quote, json) {
     const claims = await ev.verifyIntelQuote(quote, ctx);
     if (claims.tcbStatus !== work.tcbStatus) throw new Error(`tcbStatus ${claims.tcbStatus}, expected ${work.tcbStatus}`);
   };
-  const first = await attempt(op);
-  if (!first.ok) return { impl: { reason: first.reason } };
-  // Ours remembers certificate and CRL checks that passed; say how many a repeat still makes.
-  return { impl: { op }, verifies: await countVerifies(op) };
+  return oursCounted(op);
 }
 
 async function floorFor(ours, quote, json) {
   if (ours.reason) return { impl: { reason: 'needs our quote parser' } };
-  try {
-    const checks = intelChecks(ours.ev.parseIntelQuote(quote), JSON.parse(json));
-    return { impl: await floorImpl(checks), count: checks.length, kinds: describeChecks(checks) };
-  } catch (err) {
-    return { impl: { reason: describeError(err) } };
-  }
+  return floorOf(() => intelChecks(ours.ev.parseIntelQuote(quote), JSON.parse(json)));
 }
 
-/** What ours does per repeated verification, against the floor's count. */
-function repeatNote(repeats, floorCount) {
-  if (repeats.length === 0) return 'ours: signature checks per verification not counted (ours did not run)';
-  if (repeats.every((r) => r.verifies === floorCount)) return `ours makes all ${floorCount} signature checks on every verification`;
-  const list = repeats.map((r) => `${r.work} ${r.verifies}`).join(', ');
-  return `ours remembers certificate and CRL signatures that verified (by their exact bytes), so a repeated quote makes fewer checks than the floor: ${list} per verification here; a new platform's PCK certificate would add one`;
-}
+/** What ours remembers across verifications (lib/repeats.mjs). */
+const INTEL_REPEATS = {
+  remembered: 'the signatures of certificates, CRLs, the QE report, TCB Info and QE Identity',
+  unit: 'quote',
+  adds: "a new platform adds its PCK certificate and QE report (two checks), a new FMSPC its TCB Info (one more)",
+};
 
 async function peerImpl(peer, work, quote, json) {
   if (peer.reason) return { reason: peer.reason };
@@ -97,29 +88,19 @@ export async function main() {
   if (skip) return printSkipped(TITLE, skip);
   const [ours, peer] = await Promise.all([loadOurs('verifyIntelQuote', 'parseIntelQuote', 'parseDcapQvlCollateral', 'memoryCollateral'), loadPeer()]);
   const peerName = `dcap-qvl ${installedVersion('@phala/dcap-qvl') ?? '(absent)'}`;
-  const rows = [];
-  const repeats = [];
-  let floorNote = 'floor: not built';
-  let floorCount;
+  const tally = repeatTally();
   for (const work of WORKS) {
     const quote = vector(work.quote);
     const json = vectorText(work.collateral);
-    const mine = await oursImpl(ours, work, quote, json);
-    const floor = await floorFor(ours, quote, json);
-    if (floor.kinds) {
-      floorCount = floor.count;
-      floorNote = `floor: ${floor.kinds} per quote, all at once: quote, QE report, PCK certificate, PCK CA, root self-signature, TCB signing certificate, PCK CRL, Root CA CRL, TCB Info, QE Identity`;
-    }
-    if (mine.verifies !== undefined) repeats.push({ work: work.name, verifies: mine.verifies });
-    rows.push(...(await measureWork(work.name, { ours: mine.impl, peer: await peerImpl(peer, work, quote, json), floor: floor.impl })));
+    await tally.add(work.name, await oursImpl(ours, work, quote, json), await floorFor(ours, quote, json), await peerImpl(peer, work, quote, json));
   }
   printTable({
     title: TITLE,
     peerName,
-    rows,
+    rows: tally.rows,
     notes: [
-      floorNote,
-      repeatNote(repeats, floorCount),
+      tally.floorNote('per quote, all at once: quote, QE report, PCK certificate, PCK CA, root self-signature, TCB signing certificate, PCK CRL, Root CA CRL, TCB Info, QE Identity'),
+      tally.repeatNote(INTEL_REPEATS),
       'collateral is parsed once per run (ours: parseDcapQvlCollateral + memoryCollateral; dcap-qvl: JSON.parse); each operation parses the quote, its PCK chain and the collateral\'s certificates and CRLs, and evaluates the TCB',
       'dcap-qvl verifies synchronously on node:crypto and does not check CRL signatures: with 16 in flight its operations still run one at a time on the main thread',
     ],

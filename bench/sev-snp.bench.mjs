@@ -3,10 +3,10 @@
  * on the report it supports (Genoa, VCEK), and the floor of raw signature checks one
  * verification needs.
  */
-import { attempt, describeError, measureWork } from './lib/harness.mjs';
-import { countVerifies, describeChecks, floorImpl } from './lib/floor.mjs';
+import { attempt, describeError } from './lib/harness.mjs';
 import { snpChecks } from './lib/snp-floor.mjs';
 import { importInternal, installedVersion, loadOurs } from './lib/modules.mjs';
+import { floorOf, oursCounted, repeatTally } from './lib/repeats.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
 import { missingVector, vector, vectorText } from './lib/vectors.mjs';
 
@@ -57,28 +57,14 @@ async function oursImpl(ours, bytes, vcek) {
     const claims = await ev.snpVerifier.verify(ev.snpVerifier.parse(bytes), ctx);
     if (claims.tee !== 'sev-snp') throw new Error(`claims for ${claims.tee}`);
   };
-  const first = await attempt(op);
-  if (!first.ok) return { impl: { reason: first.reason } };
-  // Ours remembers certificate links that verified; say how many checks a repeat still makes.
-  return { impl: { op }, verifies: await countVerifies(op) };
+  return oursCounted(op);
 }
 
-async function floorFor(work, bytes, vcek) {
-  try {
-    const checks = snpChecks(bytes, vcek, vectorText(work.askArk));
-    return { impl: await floorImpl(checks), count: checks.length, kinds: describeChecks(checks) };
-  } catch (err) {
-    return { impl: { reason: describeError(err) } };
-  }
+function floorFor(work, bytes, vcek) {
+  return floorOf(() => snpChecks(bytes, vcek, vectorText(work.askArk)));
 }
 
-/** What ours does per repeated verification, against the floor's count. */
-function repeatNote(repeats, floorCount) {
-  if (repeats.length === 0) return 'ours: signature checks per verification not counted (ours did not run)';
-  if (repeats.every((r) => r.verifies === floorCount)) return `ours makes all ${floorCount} signature checks on every verification`;
-  const list = repeats.map((r) => `${r.work} ${r.verifies}`).join(', ');
-  return `ours remembers certificate links that verified (by their exact bytes), so a repeated report makes fewer checks than the floor: ${list} per verification here; a new host's VCEK would add one`;
-}
+const SNP_REPEATS = { remembered: 'certificate links', unit: 'report', adds: "a new host's VCEK would add one" };
 
 async function peerImpl(peer, bytes, vcek) {
   if (peer.reason) return { reason: peer.reason };
@@ -100,29 +86,19 @@ export async function main() {
   if (skip) return printSkipped(TITLE, skip);
   const [ours, peer] = await Promise.all([loadOurs('snpVerifier', 'memoryCollateral'), loadPeer()]);
   const peerName = `tinfoil ${installedVersion(TINFOIL) ?? '(absent)'}`;
-  const rows = [];
-  const repeats = [];
-  let floorNote = 'floor: not built';
-  let floorCount;
+  const tally = repeatTally();
   for (const work of WORKS) {
     const bytes = vector(work.report).slice(work.offset, work.offset + SNP_REPORT_SIZE);
     const vcek = vector(work.vcek);
-    const mine = await oursImpl(ours, bytes, vcek);
-    const floor = await floorFor(work, bytes, vcek);
-    if (floor.kinds) {
-      floorCount = floor.count;
-      floorNote = `floor: ${floor.kinds} per report, all at once: report by VCEK, VCEK by ASK, ASK by ARK (a pinned ARK's self-signature adds nothing; tinfoil checks it, one signature after another)`;
-    }
-    if (mine.verifies !== undefined) repeats.push({ work: work.name, verifies: mine.verifies });
-    rows.push(...(await measureWork(work.name, { ours: mine.impl, peer: await peerImpl(peer, bytes, vcek), floor: floor.impl })));
+    await tally.add(work.name, await oursImpl(ours, bytes, vcek), await floorFor(work, bytes, vcek), await peerImpl(peer, bytes, vcek));
   }
   printTable({
     title: TITLE,
     peerName,
-    rows,
+    rows: tally.rows,
     notes: [
-      floorNote,
-      repeatNote(repeats, floorCount),
+      tally.floorNote("per report, all at once: report by VCEK, VCEK by ASK, ASK by ARK (a pinned ARK's self-signature adds nothing; tinfoil checks it, one signature after another)"),
+      tally.repeatNote(SNP_REPEATS),
       'each operation parses the report and the VCEK and checks the TCB and chip ID bindings; ours also derives the claims; tinfoil (its internal modules, no policy minima) also re-parses its built-in ARK and ASK',
     ],
   });

@@ -4,6 +4,7 @@
  * evidence and collateral itself (see lib/der.mjs), so the floor does not depend on what our
  * verifier chooses to check or to remember.
  */
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 const subtle = globalThis.crypto.subtle;
 
@@ -86,5 +87,29 @@ export async function countVerifies(op) {
   } finally {
     if (hadOwn) subtle.verify = original;
     else delete subtle.verify;
+  }
+}
+
+const nodeCrypto = createRequire(import.meta.url)('node:crypto');
+
+/**
+ * As countVerifies, counting node:crypto's verify() too: a server built in this process checks
+ * ECDSA through it (its node:crypto primitives). The CommonJS export is wrapped and synced into
+ * the ES module bindings while `op` runs, so an `import { verify } from 'node:crypto'` sees it.
+ */
+export async function countAllVerifies(op) {
+  const original = nodeCrypto.verify;
+  let count = 0;
+  nodeCrypto.verify = function verify(...args) {
+    count += 1;
+    return original.apply(this, args);
+  };
+  syncBuiltinESMExports();
+  try {
+    const web = await countVerifies(op);
+    return web + count;
+  } finally {
+    nodeCrypto.verify = original;
+    syncBuiltinESMExports();
   }
 }

@@ -15,7 +15,7 @@ import {
   type IntelCollateral,
   type VerifyCrypto,
 } from '../src/index.js';
-import { verifyP256Recurring, webCryptoPrimitives } from '../src/intel/ecdsa.js';
+import { verifyP256Recurring, webCryptoPrimitives } from '../src/webcrypto/p256.js';
 import { signedTcbInfo } from '../src/intel/tcb/parsed.js';
 import { verifyIssuedBy } from '../src/sev-snp/crypto.js';
 import { parseAmdCertificate } from '../src/sev-snp/certificate.js';

@@ -48,6 +48,36 @@ function updateSummary(answer: UpdateAnswer, verb: string): string {
   return `${verb}: ${answer.missingAcknowledgments} more acknowledgement(s) needed (not yet: ${answer.missingUsers.join(', ') || 'none listed'}).`;
 }
 
+/**
+ * The action of `manifest update apply` and `acknowledge`: sends the file's bytes as the user,
+ * then reports how many acknowledgements remain and any new recovery secrets.
+ */
+function updateAction(
+  output: () => Output,
+  verb: string,
+  send: (client: CoordinatorClient, bytes: Uint8Array) => Promise<UpdateAnswer>,
+): (file: string, opts: OutFlags) => Promise<void> {
+  return async (file, opts) => {
+    const out = output();
+    const bytes = await readInput(file, 'update manifest');
+    const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
+    const answer = await send(client, bytes);
+    const recovery = await handleRecoverySecrets(out, answer.recoverySecrets, opts.recoveryData);
+    out.result(
+      {
+        ok: true,
+        applied: answer.missingAcknowledgments === 0,
+        missingAcknowledgments: answer.missingAcknowledgments,
+        missingUsers: answer.missingUsers,
+        // Only an acknowledgement answers with a message.
+        ...(answer.message !== undefined ? { message: answer.message } : {}),
+        ...(answer.recoverySecrets && opts.recoveryData === undefined ? { recoverySecrets: answer.recoverySecrets } : {}),
+      },
+      [updateSummary(answer, verb), recovery].filter(Boolean).join('\n'),
+    );
+  };
+}
+
 function rootOption(cmd: Command): Command {
   return cmd.option('--root <file>', "the attested coordinator root (`coordinator verify --out`): also check the root's signature over the manifest");
 }
@@ -143,19 +173,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
       .argument('<file>', 'the new manifest, or a package update')
       .option('--recovery-data <file>', 'write new encrypted recovery secrets here, if the update changes RecoveryKeys'),
     { user: true },
-  ).action(
-    async (file: string, opts: OutFlags) => {
-      const out = output();
-      const bytes = await readInput(file, 'update manifest');
-      const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
-      const answer = await client.update(bytes);
-      const recovery = await handleRecoverySecrets(out, answer.recoverySecrets, opts.recoveryData);
-      out.result(
-        { ok: true, applied: answer.missingAcknowledgments === 0, missingAcknowledgments: answer.missingAcknowledgments, missingUsers: answer.missingUsers, ...(answer.recoverySecrets && opts.recoveryData === undefined ? { recoverySecrets: answer.recoverySecrets } : {}) },
-        [updateSummary(answer, 'Update submitted'), recovery].filter(Boolean).join('\n'),
-      );
-    },
-  );
+  ).action(updateAction(output, 'Update submitted', (client, bytes) => client.update(bytes)));
 
   addConnectionOptions(
     update
@@ -164,19 +182,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
       .argument('<file>', 'the pending manifest (see `manifest update get --out`)')
       .option('--recovery-data <file>', 'write new encrypted recovery secrets here, if this acknowledgement applies an update that changes RecoveryKeys'),
     { user: true },
-  ).action(
-    async (file: string, opts: OutFlags) => {
-      const out = output();
-      const bytes = await readInput(file, 'update manifest');
-      const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));
-      const answer = await client.acknowledge(bytes);
-      const recovery = await handleRecoverySecrets(out, answer.recoverySecrets, opts.recoveryData);
-      out.result(
-        { ok: true, applied: answer.missingAcknowledgments === 0, missingAcknowledgments: answer.missingAcknowledgments, missingUsers: answer.missingUsers, message: answer.message, ...(answer.recoverySecrets && opts.recoveryData === undefined ? { recoverySecrets: answer.recoverySecrets } : {}) },
-        [updateSummary(answer, 'Acknowledged'), recovery].filter(Boolean).join('\n'),
-      );
-    },
-  );
+  ).action(updateAction(output, 'Acknowledged', (client, bytes) => client.acknowledge(bytes)));
 
   addConnectionOptions(update.command('cancel').description('Cancel the pending manifest update.'), { user: true }).action(
     async (opts: OutFlags) => {

@@ -5,7 +5,9 @@
  * moved to another key does not open. Keys:
  *   coordinator/activations/<marble type, URI-encoded>/<uuid>  the record (counted per type)
  *   coordinator/activation-uuids/<uuid>                        the type the UUID activated as
- * Both are written in the transaction that admits the activation, after its MaxActivations check.
+ * Both are written in the transaction that admits the activation, after its MaxActivations check;
+ * the count is exact because the store runs such transactions one at a time (an engine with
+ * concurrent transactions needs them serializable, or two new UUIDs could both see room).
  */
 import { ConfideError, fromBase64, fromUtf8, toBase64, utf8 } from '@confide/core';
 import type { Repositories } from '@confide/store';
@@ -22,6 +24,16 @@ export interface ActivationRecord {
   count: number;
   /** Hex serial number of the certificate issued by the last activation (absent for records from before it was kept). */
   serial?: string;
+}
+
+/** A record sealed for its key, ready to write. */
+export interface SealedActivation {
+  uuid: string;
+  record: ActivationRecord;
+  /** Settings key of the record. */
+  key: string;
+  /** Base64 of the sealed record. */
+  sealed: string;
 }
 
 /** Seals and opens small values under the state's data key (the SealedStore). */
@@ -74,17 +86,21 @@ export class ActivationLedger {
     return repos.settings.count(typePrefix(marbleType));
   }
 
+  /** Seals `record` for `uuid` (lower case), ready for `write`; needs no transaction, so it can be done before one. */
+  async seal(uuid: string, record: ActivationRecord): Promise<SealedActivation> {
+    const key = recordKey(record.marbleType, uuid);
+    return { uuid, record, key, sealed: toBase64(await this.#sealer.seal(utf8(JSON.stringify(record)), purposeOf(key))) };
+  }
+
   /**
-   * Writes the record of `uuid`. A first activation must find no index entry (else another
+   * Writes a sealed record. A first activation must find no index entry (else another
    * transaction admitted the same UUID first). Throws ERR_STORE_CONFLICT.
    */
-  async write(repos: Repositories, uuid: string, record: ActivationRecord, first: boolean): Promise<void> {
-    const key = recordKey(record.marbleType, uuid);
-    const sealed = toBase64(await this.#sealer.seal(utf8(JSON.stringify(record)), purposeOf(key)));
-    if (first && !(await repos.settings.putIfAbsent(ACTIVATION_UUID_PREFIX + uuid, { marbleType: record.marbleType }))) {
-      throw new ConfideError('ERR_STORE_CONFLICT', `marble ${uuid} was recorded by another activation`, { details: { uuid } });
+  async write(repos: Repositories, entry: SealedActivation, first: boolean): Promise<void> {
+    if (first && !(await repos.settings.putIfAbsent(ACTIVATION_UUID_PREFIX + entry.uuid, { marbleType: entry.record.marbleType }))) {
+      throw new ConfideError('ERR_STORE_CONFLICT', `marble ${entry.uuid} was recorded by another activation`, { details: { uuid: entry.uuid } });
     }
-    await repos.settings.put(key, { sealed });
+    await repos.settings.put(entry.key, { sealed: entry.sealed });
   }
 
   /** Forgets every activation (a new state replaced the old one). */

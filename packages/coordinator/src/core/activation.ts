@@ -9,16 +9,17 @@
  *     since the snapshot (a rotated intermediate, new secrets), so nothing signed under an
  *     intermediate that is no longer current is handed out.
  */
-import { ConfideError, digest, type Clock } from '@confide/core';
+import { createHash } from 'node:crypto';
+import { ConfideError, type Clock } from '@confide/core';
 import { verifyEvidence, type Claims, type TeeType, type VerifyContext } from '@confide/evidence';
 import type { Repositories } from '@confide/store';
 import type { AuditEvent } from '../audit/append.js';
 import type { Marble, PackageProperties } from '../manifest/types.js';
-import { generateMarbleKeyPair, issueMarbleCertificate } from '../pki/marble-cert.js';
+import { generateMarbleKeyDer, issueMarbleCertificate } from '../pki/marble-cert.js';
 import { pemEncode } from '../pki/pem.js';
 import { certificateSpki } from '../pki/spki.js';
 import { generateMarbleSecrets } from '../secrets/generate.js';
-import type { ActivationLedger, ActivationRecord } from './activation-ledger.js';
+import type { ActivationLedger, ActivationRecord, SealedActivation } from './activation-ledger.js';
 import { matchMarblePackage, renderMarbleParameters } from './ports.js';
 import type { EvidenceSettings } from './service.js';
 import type { StateData } from './state.js';
@@ -60,9 +61,9 @@ function marbleOf(state: StateData, marbleType: string): { marble: Marble; pkg: 
 }
 
 /** SHA-256 of the SubjectPublicKeyInfo of the TLS client certificate: the report data the evidence must carry. */
-async function bindingOf(clientCertificate: Uint8Array | undefined): Promise<Uint8Array> {
+function bindingOf(clientCertificate: Uint8Array | undefined): Uint8Array {
   if (!clientCertificate) throw new ConfideError('ERR_UNAUTHENTICATED', 'activation needs the TLS client certificate whose key the evidence binds');
-  return digest('SHA-256', certificateSpki(clientCertificate));
+  return new Uint8Array(createHash('sha256').update(certificateSpki(clientCertificate)).digest());
 }
 
 /**
@@ -77,7 +78,7 @@ export async function verifyActivationEvidence(state: StateData, request: Activa
   if (request.tee !== undefined && request.tee !== tee) {
     throw refused(`marble ${request.marbleType} runs in ${tee}, the request says ${request.tee}`, { field: 'tee', expected: tee, actual: request.tee });
   }
-  const binding = await bindingOf(request.clientCertificate);
+  const binding = bindingOf(request.clientCertificate);
   const ctx: VerifyContext = { clock, collateral: settings.collateral, expectedReportData: binding };
   if (settings.trustAnchors) ctx.trustAnchors = settings.trustAnchors;
   if (tee === 'sim' && settings.simulationKeys) ctx.simulationKeys = await settings.simulationKeys();
@@ -93,6 +94,8 @@ export interface PreparedActivation {
   uuid: string;
   /** Serial number (hex) of the issued certificate. */
   serial: string;
+  /** The record to write when the UUID is still new at commit, sealed ahead (absent for a known UUID). */
+  firstRecord: SealedActivation | undefined;
   result: ActivationResult;
 }
 
@@ -133,20 +136,23 @@ export async function prepareActivation(
   const { marble, pkg } = marbleOf(state, request.marbleType);
   matchMarblePackage(pkg, claims, marble.Package);
   const uuid = request.uuid.toLowerCase();
-  await admit(ledger, repos, request.marbleType, marble, uuid);
+  const known = await admit(ledger, repos, request.marbleType, marble, uuid);
 
-  const certified = generateMarbleKeyPair().then(async (keys) => ({
-    keys,
-    issued: await issueMarbleCertificate(state.pki, { uuid, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now }),
-  }));
+  const certified = generateMarbleKeyDer().then(async (keys) => {
+    const issued = await issueMarbleCertificate(state.pki, { uuid, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
+    const time = now.toISOString();
+    const first = known ? undefined : await ledger.seal(uuid, { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: issued.serial });
+    return { keys, issued, first };
+  });
   const secrets = generateMarbleSecrets(deployment.manifest.Secrets, state.pki, { uuid, name: request.marbleType, disableSecretBinding: marble.DisableSecretBinding }, now);
-  const [{ keys, issued }, perMarble] = await Promise.all([certified, secrets]);
+  const [{ keys, issued, first }, perMarble] = await Promise.all([certified, secrets]);
   const parameters = await renderMarbleParameters({ state, marbleType: request.marbleType, marble, uuid, keys, certificate: issued.cert, perMarble, now });
   return {
     state,
     marble,
     uuid,
     serial: issued.serial,
+    firstRecord: first,
     result: {
       certificate: issued.chainPem,
       privateKey: pemEncode('PRIVATE KEY', keys.privateKeyPkcs8),
@@ -176,7 +182,9 @@ export async function commitActivation(
   const record: ActivationRecord = known
     ? { ...known, lastActivated: time, count: known.count + 1, serial: prepared.serial }
     : { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: prepared.serial };
-  await ledger.write(repos, uuid, record, known === undefined);
+  // The common case, a UUID that was new at preparation and still is, writes the record sealed then.
+  const sealed = !known && prepared.firstRecord ? prepared.firstRecord : await ledger.seal(uuid, record);
+  await ledger.write(repos, sealed, known === undefined);
   return {
     result: prepared.result,
     audit: {

@@ -15,6 +15,6 @@ export async function moveInlineActivations(repos: Repositories, ledger: Activat
   const old = state.deployment as (DeploymentState & { activations?: Record<string, ActivationRecord> }) | undefined;
   if (!old?.activations) return undefined;
   const { activations, ...deployment } = old;
-  for (const [uuid, record] of Object.entries(activations)) await ledger.write(repos, uuid.toLowerCase(), record, true);
+  for (const [uuid, record] of Object.entries(activations)) await ledger.write(repos, await ledger.seal(uuid.toLowerCase(), record), true);
   return { ...state, deployment };
 }

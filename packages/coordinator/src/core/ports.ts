@@ -9,7 +9,7 @@ import { applyPackageUpdate, isPackageUpdate } from '../manifest/package-update.
 import { readManifest } from '../manifest/parse.js';
 import type { Manifest, Marble, PackageProperties } from '../manifest/types.js';
 import { assertValidManifest } from '../manifest/validate.js';
-import type { MarbleKeyPair } from '../pki/marble-cert.js';
+import type { MarbleKeyDer } from '../pki/marble-cert.js';
 import type { SecretsWithPrevious } from '../secrets/generate.js';
 import { renderParameters, type RenderedParameters } from '../templates/render.js';
 import { templateContext } from '../templates/context.js';
@@ -57,7 +57,7 @@ export interface RenderInput {
   marbleType: string;
   marble: Marble;
   uuid: string;
-  keys: MarbleKeyPair;
+  keys: MarbleKeyDer;
   /** DER of the marble certificate. */
   certificate: Uint8Array;
   perMarble: SecretsWithPrevious;

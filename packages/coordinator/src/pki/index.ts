@@ -3,9 +3,11 @@ export type { CoordinatorPki } from './types.js';
 export { createCoordinatorPki, rotateIntermediate, rotateRootSecret } from './ca.js';
 export {
   generateMarbleKeyPair,
+  generateMarbleKeyDer,
   issueMarbleCertificate,
   issueFromCsr,
   type MarbleKeyPair,
+  type MarbleKeyDer,
   type IssuedMarbleCertificate,
   type MarbleCertificateRequest,
 } from './marble-cert.js';

@@ -1,6 +1,7 @@
 /** Marble leaf certificates under the coordinator intermediate. */
-import { webcrypto } from 'node:crypto';
+import { generateKeyPair, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
+import { promisify } from 'node:util';
 import { ConfideError, fromHex } from '@confide/core';
 import { x509 } from './x509.js';
 import { pemEncode } from './pem.js';
@@ -54,6 +55,24 @@ const ECDSA_WITH_SHA384 = Uint8Array.of(0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48
 const OID_COMMON_NAME = Uint8Array.of(0x06, 0x03, 0x55, 0x04, 0x03);
 /** OID 2.5.29.17 (subjectAltName). */
 const OID_SUBJECT_ALT_NAME = Uint8Array.of(0x06, 0x03, 0x55, 0x1d, 0x11);
+
+/** A marble key pair as the DER encodings an activation hands out. */
+export type MarbleKeyDer = Pick<MarbleKeyPair, 'publicKeySpki' | 'privateKeyPkcs8'>;
+
+const generateEcKeyPair = promisify(generateKeyPair);
+
+/**
+ * A fresh P-256 key pair, only as DER (the activation path: one native job instead of
+ * WebCrypto's generation and two exports).
+ */
+export async function generateMarbleKeyDer(): Promise<MarbleKeyDer> {
+  const { publicKey, privateKey } = await generateEcKeyPair('ec', {
+    namedCurve: MARBLE_KEY_ALGORITHM.namedCurve,
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+  });
+  return { publicKeySpki: new Uint8Array(publicKey), privateKeyPkcs8: new Uint8Array(privateKey) };
+}
 
 /** A fresh P-256 key pair for a marble certificate. */
 export async function generateMarbleKeyPair(): Promise<MarbleKeyPair> {

@@ -3,7 +3,7 @@
  * Certificate and Certificate Revocation List Profile Specification", section 1.5.
  */
 import { ConfideError, toHex } from '@confide/core';
-import { DerReader, TAG, decodeOid, decodeSmallInt } from './der.js';
+import { DerReader, TAG, decodeOid, decodeSmallInt } from '../asn1/der.js';
 import type { ParsedCertificate } from './certificate.js';
 import type { PckTcb } from './tcb-types.js';
 

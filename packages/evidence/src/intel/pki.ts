@@ -4,10 +4,10 @@
  */
 import { ConfideError, timingSafeEqual, type ErrorCode } from '@confide/core';
 import { parseCertificate, parseCrl, type ParsedCertificate, type ParsedCrl } from './certificate.js';
-import { pemToDer } from './der.js';
-import { verifyP256Recurring } from './ecdsa.js';
+import { pemToDer } from '../asn1/der.js';
+import { verifyP256Recurring } from '../webcrypto/p256.js';
 import type { PendingCheck } from './checks.js';
-import { deepFreeze, remember, sameBytes } from './memo.js';
+import { deepFreeze, remember, sameBytes } from '../memo/cache.js';
 import { INTEL_SGX_ROOT_CA_KEY } from './roots.js';
 import type { TrustAnchors, VerifyCrypto } from '../types.js';
 

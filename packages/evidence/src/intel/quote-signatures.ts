@@ -6,8 +6,8 @@
 import { ConfideError, concatBytes, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
 import type { ParsedCertificate } from './certificate.js';
 import { settleChecks, type PendingCheck } from './checks.js';
-import { uncompressedPoint, verifyP256Recurring, webCryptoPrimitives } from './ecdsa.js';
-import { deepFreeze, remember } from './memo.js';
+import { uncompressedPoint, verifyP256Recurring, webCryptoPrimitives } from '../webcrypto/p256.js';
+import { deepFreeze, remember } from '../memo/cache.js';
 import { readPckExtensions, type PckExtensions } from './pck-extensions.js';
 import { certificateValidity, chainChecks, parsePemChain, pinnedRootKeys } from './pki.js';
 import { parseIntelQuote } from './quote-parser.js';

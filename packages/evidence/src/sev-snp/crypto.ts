@@ -3,12 +3,13 @@
  * cached by their SPKI bytes, because a server sees the same ARK/ASK (and a host's VCEK) on
  * every request and importing an RSA-4096 key costs more than verifying with it.
  */
-import { byteKey, sameBytes } from '../intel/memo.js';
+import { keyImportCache } from '../webcrypto/key-cache.js';
+import { byteKey, sameBytes } from '../memo/cache.js';
 import type { AmdCertificate, AmdKeyKind, PssSignature } from './certificate.js';
 import { SIZE } from './layout.js';
 
 const MAX_CACHED_KEYS = 512;
-const keyCache = new Map<string, Promise<CryptoKey>>();
+const cachedImport = keyImportCache(MAX_CACHED_KEYS);
 
 const IMPORT: Record<AmdKeyKind, RsaHashedImportParams | EcKeyImportParams> = {
   rsa: { name: 'RSA-PSS', hash: 'SHA-384' },
@@ -17,15 +18,7 @@ const IMPORT: Record<AmdKeyKind, RsaHashedImportParams | EcKeyImportParams> = {
 
 /** The imported key for `spki`, from the cache when seen before. Rejects when WebCrypto refuses it. */
 export function importKey(spki: Uint8Array, kind: AmdKeyKind): Promise<CryptoKey> {
-  const id = `${kind}:${byteKey(spki)}`;
-  let key = keyCache.get(id);
-  if (key === undefined) {
-    if (keyCache.size >= MAX_CACHED_KEYS) keyCache.delete(keyCache.keys().next().value!);
-    key = crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, IMPORT[kind], false, ['verify']);
-    keyCache.set(id, key);
-    key.catch(() => keyCache.delete(id));
-  }
-  return key;
+  return cachedImport(`${kind}:${byteKey(spki)}`, () => crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, IMPORT[kind], false, ['verify']));
 }
 
 /** Verifies an RSASSA-PSS/SHA-384 signature; false (never a throw) when it does not verify or the key is unusable. */

@@ -5,33 +5,39 @@
  * something the report never said.
  */
 
-/** Guest policy bit positions. */
+/** Guest policy bit positions defined since report version 2. */
 const POLICY_BIT = {
   SMT: 16n,
   // bit 17 is reserved and must be 1
   MIGRATE_MA: 18n,
   DEBUG: 19n,
   SINGLE_SOCKET: 20n,
-  CXL_ALLOW: 21n, // ABI 1.55, report version 3
-  MEM_AES_256_XTS: 22n, // ABI 1.55
-  RAPL_DIS: 23n, // ABI 1.55
-  CIPHERTEXT_HIDING: 24n, // ABI 1.55
-  PAGE_SWAP_DISABLE: 25n, // ABI 1.58, report version 5
 } as const;
 
-/** PLATFORM_INFO bit positions. */
+/** PLATFORM_INFO bit positions defined since report version 2. */
 const PLATFORM_BIT = {
   SMT_EN: 0n,
   TSME_EN: 1n,
-  ECC_EN: 2n, // report version 3
-  RAPL_DIS: 3n, // report version 3
-  CIPHERTEXT_HIDING_EN: 4n, // report version 3
-  ALIAS_CHECK_COMPLETE: 5n, // report version 3
-  TIO_EN: 7n, // report version 5
 } as const;
 
 const bit = (word: bigint, position: bigint): boolean => ((word >> position) & 1n) === 1n;
 const hex = (word: bigint): string => `0x${word.toString(16)}`;
+
+/** The optional boolean fields of `T`: the bits a later report version added. */
+type LaterField<T> = { [K in keyof T]-?: undefined extends T[K] ? (NonNullable<T[K]> extends boolean ? K : never) : never }[keyof T];
+
+/** A bit a later firmware ABI defined: its field, position, and the first report version that carries it. */
+interface LaterBit<T> {
+  field: LaterField<T>;
+  position: bigint;
+  since: number;
+}
+
+/** Sets each of `bits` that report `version` defines; the others stay absent. */
+function decodeLaterBits<T>(out: T, word: bigint, version: number, bits: readonly LaterBit<T>[]): T {
+  for (const b of bits) if (version >= b.since) (out as Record<LaterField<T>, boolean>)[b.field] = bit(word, b.position);
+  return out;
+}
 
 export interface SnpGuestPolicy {
   /** The 64-bit word, `0x` and lower-case hex without leading zeros. */
@@ -60,6 +66,22 @@ export interface SnpPlatformInfo {
   tioEn?: boolean;
 }
 
+const POLICY_LATER_BITS: readonly LaterBit<SnpGuestPolicy>[] = [
+  { field: 'cxlAllow', position: 21n, since: 3 }, // ABI 1.55
+  { field: 'memAes256Xts', position: 22n, since: 3 },
+  { field: 'raplDis', position: 23n, since: 3 },
+  { field: 'ciphertextHiding', position: 24n, since: 3 },
+  { field: 'pageSwapDisable', position: 25n, since: 5 }, // ABI 1.58
+];
+
+const PLATFORM_LATER_BITS: readonly LaterBit<SnpPlatformInfo>[] = [
+  { field: 'eccEn', position: 2n, since: 3 },
+  { field: 'raplDis', position: 3n, since: 3 },
+  { field: 'ciphertextHidingEn', position: 4n, since: 3 },
+  { field: 'aliasCheckComplete', position: 5n, since: 3 },
+  { field: 'tioEn', position: 7n, since: 5 },
+];
+
 /** True when the policy lets the hypervisor debug the guest (bit 19). */
 export function policyAllowsDebug(policy: bigint): boolean {
   return bit(policy, POLICY_BIT.DEBUG);
@@ -76,14 +98,7 @@ export function decodeGuestPolicy(policy: bigint, version: number): SnpGuestPoli
     debug: bit(policy, POLICY_BIT.DEBUG),
     singleSocket: bit(policy, POLICY_BIT.SINGLE_SOCKET),
   };
-  if (version >= 3) {
-    out.cxlAllow = bit(policy, POLICY_BIT.CXL_ALLOW);
-    out.memAes256Xts = bit(policy, POLICY_BIT.MEM_AES_256_XTS);
-    out.raplDis = bit(policy, POLICY_BIT.RAPL_DIS);
-    out.ciphertextHiding = bit(policy, POLICY_BIT.CIPHERTEXT_HIDING);
-  }
-  if (version >= 5) out.pageSwapDisable = bit(policy, POLICY_BIT.PAGE_SWAP_DISABLE);
-  return out;
+  return decodeLaterBits(out, policy, version, POLICY_LATER_BITS);
 }
 
 /** Decodes PLATFORM_INFO as defined for report `version`. */
@@ -93,12 +108,5 @@ export function decodePlatformInfo(info: bigint, version: number): SnpPlatformIn
     smtEn: bit(info, PLATFORM_BIT.SMT_EN),
     tsmeEn: bit(info, PLATFORM_BIT.TSME_EN),
   };
-  if (version >= 3) {
-    out.eccEn = bit(info, PLATFORM_BIT.ECC_EN);
-    out.raplDis = bit(info, PLATFORM_BIT.RAPL_DIS);
-    out.ciphertextHidingEn = bit(info, PLATFORM_BIT.CIPHERTEXT_HIDING_EN);
-    out.aliasCheckComplete = bit(info, PLATFORM_BIT.ALIAS_CHECK_COMPLETE);
-  }
-  if (version >= 5) out.tioEn = bit(info, PLATFORM_BIT.TIO_EN);
-  return out;
+  return decodeLaterBits(out, info, version, PLATFORM_LATER_BITS);
 }

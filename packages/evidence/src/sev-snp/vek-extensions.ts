@@ -4,7 +4,7 @@
  * SPL values are DER INTEGERs, the product name and CSP ID DER IA5Strings, and hwID raw bytes.
  */
 import { ConfideError } from '@confide/core';
-import { DerReader, TAG, decodeSmallInt } from '../intel/der.js';
+import { DerReader, TAG, decodeSmallInt } from '../asn1/der.js';
 import type { AmdCertificate } from './certificate.js';
 
 export const KDS_OID = {

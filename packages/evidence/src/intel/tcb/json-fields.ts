@@ -86,3 +86,28 @@ export function advisoryIds(o: JsonObject, path: string): string[] {
     return id;
   });
 }
+
+/** One level of an enclave identity's TCB: the ISV SVN it covers and Intel's verdict. */
+export interface IsvSvnLevel {
+  isvSvn: number;
+  tcbDate: string;
+  tcbStatus: string;
+  advisoryIds: string[];
+}
+
+/**
+ * `tcbLevels` of an enclave identity (QE Identity, a TDX module identity): each level holds
+ * `tcb.isvsvn` (no larger than `maxSvn`), `tcbDate`, `tcbStatus` and optional `advisoryIDs`.
+ */
+export function isvSvnLevels(o: JsonObject, path: string, maxSvn: number): IsvSvnLevel[] {
+  return arrayField(o, 'tcbLevels', path).map((l, i) => {
+    const lp = `${path}.tcbLevels[${i}]`;
+    const lo = asObject(l, lp);
+    return {
+      isvSvn: uintField(objectField(lo, 'tcb', lp), 'isvsvn', `${lp}.tcb`, maxSvn),
+      tcbDate: dateField(lo, 'tcbDate', lp),
+      tcbStatus: stringField(lo, 'tcbStatus', lp),
+      advisoryIds: advisoryIds(lo, lp),
+    };
+  });
+}

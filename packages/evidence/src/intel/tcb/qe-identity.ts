@@ -2,30 +2,15 @@
  * QE Identity / TD QE Identity (Intel PCS v4 API, enclave identity version 2): which quoting
  * enclave Intel endorses and the TCB status of each of its ISV SVNs.
  */
-import {
-  advisoryIds,
-  arrayField,
-  asObject,
-  dateField,
-  hexField,
-  malformed,
-  objectField,
-  parseJsonObject,
-  stringField,
-  uintField,
-} from './json-fields.js';
+import { dateField, hexField, isvSvnLevels, malformed, parseJsonObject, stringField, uintField, type IsvSvnLevel } from './json-fields.js';
 
 /** Sizes of the SGX report body fields the identity constrains (SGX REPORTBODY). */
 const MISCSELECT_BYTES = 4;
 const ATTRIBUTES_BYTES = 16;
 const MRSIGNER_BYTES = 32;
 
-export interface QeIdentityLevel {
-  isvSvn: number;
-  tcbDate: string;
-  tcbStatus: string;
-  advisoryIds: string[];
-}
+/** A QE's ISV SVN (16 bits, SGX REPORTBODY) and its TCB status. */
+export type QeIdentityLevel = IsvSvnLevel;
 
 export interface QeIdentity {
   id: 'QE' | 'TD_QE' | 'QVE';
@@ -65,16 +50,7 @@ export function parseQeIdentity(body: string): QeIdentity {
     attributesMask: hexField(o, 'attributesMask', p, ATTRIBUTES_BYTES),
     mrsigner: hexField(o, 'mrsigner', p, MRSIGNER_BYTES),
     isvProdId: uintField(o, 'isvprodid', p, 0xffff),
-    tcbLevels: arrayField(o, 'tcbLevels', p).map((l, i) => {
-      const lp = `${p}.tcbLevels[${i}]`;
-      const lo = asObject(l, lp);
-      return {
-        isvSvn: uintField(objectField(lo, 'tcb', lp), 'isvsvn', `${lp}.tcb`, 0xffff),
-        tcbDate: dateField(lo, 'tcbDate', lp),
-        tcbStatus: stringField(lo, 'tcbStatus', lp),
-        advisoryIds: advisoryIds(lo, lp),
-      };
-    }),
+    tcbLevels: isvSvnLevels(o, p, 0xffff),
   };
 }
 

@@ -2,8 +2,8 @@
 import { ConfideError, fromHex, utf8 } from '@confide/core';
 import type { SignedJson } from '../../collateral/types.js';
 import type { VerifyCrypto } from '../../types.js';
-import { webCryptoPrimitives } from '../ecdsa.js';
-import { remember, sameBytes } from '../memo.js';
+import { webCryptoPrimitives } from '../../webcrypto/p256.js';
+import { remember, sameBytes } from '../../memo/cache.js';
 
 /** ECDSA P-256 r||s, 32 bytes each: the IEEE P1363 form WebCrypto verifies directly. */
 const P256_SIGNATURE_BYTES = 64;

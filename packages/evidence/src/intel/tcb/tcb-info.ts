@@ -3,6 +3,7 @@
  * TDX module's signer and the TDX module identities. Parsed from the exact signed body.
  */
 import {
+  type IsvSvnLevel,
   type JsonObject,
   advisoryIds,
   arrayField,
@@ -10,6 +11,7 @@ import {
   asUint,
   dateField,
   hexField,
+  isvSvnLevels,
   malformed,
   objectField,
   parseJsonObject,
@@ -42,12 +44,8 @@ export interface TdxModule {
   attributesMask: string;
 }
 
-export interface TdxModuleLevel {
-  isvSvn: number;
-  tcbDate: string;
-  tcbStatus: string;
-  advisoryIds: string[];
-}
+/** A TDX module's ISV SVN (one byte, TEE_TCB_SVN) and its TCB status. */
+export type TdxModuleLevel = IsvSvnLevel;
 
 export interface TdxModuleIdentity extends TdxModule {
   id: string;
@@ -155,15 +153,6 @@ function parseModuleIdentity(value: unknown, path: string): TdxModuleIdentity {
   return {
     id: stringField(o, 'id', path),
     ...parseTdxModule(o, path),
-    tcbLevels: arrayField(o, 'tcbLevels', path).map((l, i) => {
-      const lp = `${path}.tcbLevels[${i}]`;
-      const lo = asObject(l, lp);
-      return {
-        isvSvn: uintField(objectField(lo, 'tcb', lp), 'isvsvn', `${lp}.tcb`, 0xff),
-        tcbDate: dateField(lo, 'tcbDate', lp),
-        tcbStatus: stringField(lo, 'tcbStatus', lp),
-        advisoryIds: advisoryIds(lo, lp),
-      };
-    }),
+    tcbLevels: isvSvnLevels(o, path, 0xff),
   };
 }

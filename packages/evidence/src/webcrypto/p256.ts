@@ -5,26 +5,18 @@
  */
 import { digest } from '@confide/core';
 import type { VerifyCrypto } from '../types.js';
-import { byteKey, remember, sameBytes } from './memo.js';
+import { byteKey, remember, sameBytes } from '../memo/cache.js';
+import { keyImportCache } from './key-cache.js';
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const VERIFY = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const MAX_CACHED = 256;
-const cache = new Map<string, Promise<CryptoKey>>();
+const cachedImport = keyImportCache(MAX_CACHED);
 
 /** Imports an uncompressed (65-byte) or raw x||y (64-byte) P-256 point, once per distinct key. */
 export function importP256(point: Uint8Array): Promise<CryptoKey> {
   const raw = uncompressedPoint(point);
-  const id = byteKey(raw);
-  let key = cache.get(id);
-  if (!key) {
-    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-    key = crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, P256, false, ['verify']);
-    // A point that is not on the curve must not poison the cache.
-    key.catch(() => cache.delete(id));
-    cache.set(id, key);
-  }
-  return key;
+  return cachedImport(byteKey(raw), () => crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, P256, false, ['verify']));
 }
 
 /** The uncompressed form (0x04 || x || y) of a raw x||y (64-byte) point; any other input as it is. */

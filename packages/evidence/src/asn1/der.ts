@@ -1,6 +1,7 @@
 /**
- * A minimal DER reader for the X.509 certificates and CRLs of Intel's PCK PKI. Every element
- * keeps its raw encoding, so signatures are checked over the original bytes (never re-encoded).
+ * A minimal DER reader for the X.509 certificates, CRLs and extensions of Intel's PCK PKI and
+ * AMD's KDS PKI. Every element keeps its raw encoding, so signatures are checked over the
+ * original bytes (never re-encoded).
  */
 import { ConfideError, fromBase64, type ErrorCode } from '@confide/core';
 

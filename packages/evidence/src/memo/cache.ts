@@ -1,7 +1,7 @@
 /**
- * Small helpers for the caches of verified and parsed collateral. Every cache here remembers
- * only successes, is bounded, and decides a hit on the exact bytes (or the exact text), so a
- * changed byte always misses and is checked afresh.
+ * Small helpers for the verifiers' caches of verified and parsed evidence and collateral. Every
+ * cache built on them remembers only successes, is bounded, and decides a hit on the exact bytes
+ * (or the exact text), so a changed byte always misses and is checked afresh.
  */
 
 /** Byte equality of public data (not constant-time: nothing here is secret). */
