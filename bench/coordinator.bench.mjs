@@ -244,7 +244,7 @@ export async function main() {
       'each activation is a new marble: fresh UUID, fresh P-256 key, its self-signed certificate as the TLS client certificate, evidence whose report data is SHA-256 of that key\'s SPKI; all made before timing, and each answer is checked (certificate and 3 files). Every row starts from a new coordinator with no activations',
       'ours, app.inject: the same request (JSON, base64 evidence) through the server\'s buildApp and fastify\'s inject, the client certificate passed through the routes\' certificate seam (no TLS)',
       'ours, HTTPS: the same app listening on 127.0.0.1 with requestCert, one new TLS connection per marble presenting its certificate; the client runs in the same process, so its handshakes count in ours (set BENCH_COORDINATOR_HTTPS_SGX=1 for the SGX row too)',
-      'besides the floor\'s work an activation parses the client certificate and hashes its SPKI, matches the package, renders the templates, appends a signed audit entry (one more ECDSA P-256 signature), re-encodes and re-seals the whole state (AES-256-GCM) and writes it to SQLite; state-changing transactions run one at a time, so with 16 in flight the key generation and certificate signing of different activations do not overlap',
+      'besides the floor\'s work an activation reads the client certificate\'s SPKI, matches the package, renders the templates, seals its activation record (AES-256-GCM) and appends a signed audit entry (one more ECDSA P-256 signature); key generation and signing run before the store transaction, which only re-checks the state, counts MaxActivations and writes the record and the audit entry',
       ...notes,
     ],
   });
