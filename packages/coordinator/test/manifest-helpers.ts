@@ -10,7 +10,6 @@ export function fixtureText(name: string): string {
 }
 
 /** Decoded JSON that tests change freely; any is the honest type for that. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LooseJson = Record<string, any>;
 
 /** A fixture parsed as plain JSON, for mutation. */

@@ -89,7 +89,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger: loggerOptions(config.logLevel),
       https,
       coordinator: {
-        coordinator: await startServerCoordinator({ store, dataDir, collateral: options.collateral ?? emptyCollateral, simulationKey, trustAnchors: options.trustAnchors }),
+        coordinator: await startServerCoordinator({
+          store,
+          dataDir,
+          collateral: options.collateral ?? emptyCollateral,
+          simulationKey,
+          trustAnchors: options.trustAnchors,
+          // Production wraps the coordinator's data key under the operator's key, never a file it wrote itself.
+          sealKeyFile: config.mode === 'production' ? config.seal.keyFile : undefined,
+        }),
       },
       attestation: {
         tokens,

@@ -39,7 +39,8 @@ export function parseSealKey(raw: Uint8Array, setting: string): Uint8Array {
   return key;
 }
 
-function readKeyFile(path: string, setting: string): Uint8Array {
+/** Reads a seal key file (32 raw bytes, 64 hex characters or base64). Throws ERR_CONFIG_INVALID naming `setting`. */
+export function readKeyFile(path: string, setting: string): Uint8Array {
   let raw: Buffer;
   try {
     raw = readFileSync(path);

@@ -1,13 +1,15 @@
 /**
- * The coordinator as `confide serve` runs it: the file seal provider in the data directory, and
+ * The coordinator as `confide serve` runs it: in dev mode the file seal provider in the data
+ * directory, in production a key derived from the operator's `seal.keyFile`; and
  * in dev mode the instance simulation key for both sides of attestation (simulated marble
  * evidence is accepted; the coordinator's own quote is simulated evidence over its root).
  */
-import { createHash } from 'node:crypto';
-import { CoordinatorService, createFileSealProvider, type SealProvider } from '@confide/coordinator';
+import { createHash, hkdfSync } from 'node:crypto';
+import { CoordinatorService, createFileSealProvider, createMemorySealProvider, type SealProvider } from '@confide/coordinator';
 import type { Clock } from '@confide/core';
 import type { CollateralProvider, TrustAnchors } from '@confide/evidence';
 import type { Store } from '@confide/store';
+import { readKeyFile } from '../../seal/index.js';
 import { simulateQuote, type SimulationKey } from '../../sim/index.js';
 import { VERSION } from '../../version.js';
 
@@ -19,6 +21,12 @@ export interface ServerCoordinatorOptions {
   simulationKey?: SimulationKey | undefined;
   /** Replaces the file seal provider (tests). */
   seal?: SealProvider | undefined;
+  /**
+   * The operator's seal key file (`seal.keyFile`). When given, the coordinator's wrapping key is
+   * derived from it (HKDF-SHA256, its own label, so it never equals the instance seal key) and
+   * no key is written to the data directory. A different key at a later start means recovery.
+   */
+  sealKeyFile?: string | undefined;
   clock?: Clock | undefined;
   trustAnchors?: TrustAnchors | undefined;
 }
@@ -28,12 +36,18 @@ export function simulatedCoordinatorMeasurement(): Uint8Array {
   return new Uint8Array(createHash('sha256').update(`confide-coordinator/${VERSION}`).digest());
 }
 
+function sealProvider(options: ServerCoordinatorOptions): SealProvider {
+  if (options.sealKeyFile === undefined) return createFileSealProvider({ dataDir: options.dataDir });
+  const instanceKey = readKeyFile(options.sealKeyFile, 'seal.keyFile');
+  return createMemorySealProvider(new Uint8Array(hkdfSync('sha256', instanceKey, new Uint8Array(0), 'confide/coordinator-seal/v1', 32)));
+}
+
 /** Starts the coordinator (opens or creates its sealed state). Throws as CoordinatorService.start. */
 export function startServerCoordinator(options: ServerCoordinatorOptions): Promise<CoordinatorService> {
   const key = options.simulationKey;
   return CoordinatorService.start({
     store: options.store,
-    seal: options.seal ?? createFileSealProvider({ dataDir: options.dataDir }),
+    seal: options.seal ?? sealProvider(options),
     clock: options.clock,
     evidence: {
       collateral: options.collateral,
