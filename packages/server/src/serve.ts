@@ -97,6 +97,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           trustAnchors: options.trustAnchors,
           // Production wraps the coordinator's data key under the operator's key, never a file it wrote itself.
           sealKeyFile: config.mode === 'production' ? config.seal.keyFile : undefined,
+          // The quote signs this listener's key with the root: clients bind the channel to the attested coordinator.
+          tlsCertificate: tls.cert,
         }),
       },
       attestation: {

@@ -13,6 +13,7 @@ export interface ConnectionFlags {
   coordinator?: string;
   ca?: string;
   insecure?: boolean;
+  pin?: string;
   cert?: string;
   key?: string;
   timeout?: string;
@@ -24,6 +25,11 @@ export interface Connection {
   ca: string[] | undefined;
   /** Skip TLS verification (trust then rests on `confide coordinator verify` alone). */
   insecure: boolean;
+  /**
+   * Lower-case hex SHA-256 of the server's TLS SubjectPublicKeyInfo, as `coordinator verify
+   * --pin-out` saves it: the connection is accepted only with that key.
+   */
+  pin: string | undefined;
   /** PEM client certificate and key of a manifest user. */
   identity: { cert: string; key: string } | undefined;
   timeoutMs: number;
@@ -34,6 +40,7 @@ export function addConnectionOptions(cmd: Command, { user = false }: { user?: bo
   cmd
     .addOption(new Option('--coordinator <addr>', 'coordinator host:port (default: CONFIDE_COORDINATOR, EDG_MARBLE_COORDINATOR_ADDR, else localhost:8443)'))
     .addOption(new Option('--ca <file>', 'PEM certificate(s) trusted for the TLS connection: the coordinator root saved by `coordinator verify --out`, or the server\'s TLS CA').env('CONFIDE_CA'))
+    .addOption(new Option('--pin <file|hex>', 'accept only a server whose TLS key hashes to this SHA-256 (hex, or a file from `coordinator verify --pin-out`); without --ca the CA check is skipped').env('CONFIDE_PIN'))
     .addOption(new Option('--insecure', 'do not verify the TLS certificate (trust rests on `confide coordinator verify` alone)'))
     .addOption(new Option('--timeout <seconds>', 'give up on the coordinator after this long').default('60'));
   if (user) {
@@ -42,6 +49,16 @@ export function addConnectionOptions(cmd: Command, { user = false }: { user?: bo
       .addOption(new Option('--key <file>', 'PEM private key of that certificate').env('CONFIDE_CLIENT_KEY'));
   }
   return cmd;
+}
+
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/** The pin: 64 hex digits given directly, else the first line of a file holding them. Throws ERR_USAGE, ERR_INPUT_UNREADABLE. */
+async function readPin(value: string): Promise<string> {
+  if (HEX_SHA256.test(value)) return value.toLowerCase();
+  const text = (await readText(value, '--pin')).trim();
+  if (!HEX_SHA256.test(text)) throw new ConfideError('ERR_USAGE', `--pin ${value}: neither 64 hex digits nor a file holding them`);
+  return text.toLowerCase();
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -70,5 +87,6 @@ export async function openConnection(given: ConnectionFlags, { needUser = false 
   if ((flags.cert === undefined) !== (flags.key === undefined)) throw new ConfideError('ERR_USAGE', '--cert and --key must be given together');
   if (needUser && flags.cert === undefined) throw new ConfideError('ERR_USAGE', 'this command acts as a manifest user: give --cert and --key (or CONFIDE_CLIENT_CERT / CONFIDE_CLIENT_KEY)');
   const identity = flags.cert !== undefined ? { cert: await readText(flags.cert, '--cert'), key: await readText(flags.key!, '--key') } : undefined;
-  return { address, ca, insecure: flags.insecure === true, identity, timeoutMs: timeout * 1000 };
+  const pin = flags.pin !== undefined ? await readPin(flags.pin) : undefined;
+  return { address, ca, insecure: flags.insecure === true, pin, identity, timeoutMs: timeout * 1000 };
 }

@@ -16,6 +16,15 @@ export interface ManifestAnswer {
   signature: Uint8Array;
 }
 
+export interface QuoteAnswer {
+  cert: string;
+  quote: Uint8Array;
+  /** The root's signature over the listener's TLS key; absent from MarbleRun and in recovery. */
+  tlsBinding: { spkiSha256: string; signature: Uint8Array } | undefined;
+  /** Hex SHA-256 of the TLS SubjectPublicKeyInfo the server presented on the quote's connection. */
+  presentedSpkiSha256: string;
+}
+
 export interface UpdateAnswer {
   missingAcknowledgments: number;
   missingUsers: string[];
@@ -49,13 +58,32 @@ export class CoordinatorClient {
   }
 
   /**
-   * GET /api/v2/quote?nonce=: evidence and the chain (intermediate, root). `trust: 'none'`
-   * skips TLS verification: the evidence is what `coordinator verify` trusts.
+   * GET /api/v2/quote?nonce=: evidence, the chain (intermediate, root), the root's TLS binding
+   * when the coordinator sends one, and the TLS key this connection presented. `trust: 'none'`
+   * skips the CA check: the evidence is what `coordinator verify` trusts.
    */
-  async quote(nonce: Uint8Array | undefined, trust: 'tls' | 'none' = 'tls'): Promise<{ cert: string; quote: Uint8Array }> {
+  async quote(nonce: Uint8Array | undefined, trust: 'tls' | 'none' = 'tls'): Promise<QuoteAnswer> {
     const query = nonce ? `?nonce=${encodeURIComponent(toBase64(nonce))}` : '';
-    const data = await this.#call('GET', `/api/v2/quote${query}`, 'quote', undefined, trust);
-    return { cert: field<string>(data, 'cert', 'string', 'quote'), quote: fromBase64(field<string>(data, 'quote', 'string', 'quote')) };
+    const answer = await exchange(this.conn, 'GET', `/api/v2/quote${query}`, undefined, trust);
+    const data = jsendData(answer, 'quote');
+    const raw = (data as Record<string, unknown>)['tlsBinding'];
+    let tlsBinding: QuoteAnswer['tlsBinding'];
+    if (raw !== undefined && raw !== null) {
+      const spkiSha256 = field<string>(raw, 'spkiSha256', 'string', 'quote tlsBinding');
+      let signature: Uint8Array;
+      try {
+        signature = fromBase64(field<string>(raw, 'signature', 'string', 'quote tlsBinding'));
+      } catch {
+        throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'quote: tlsBinding.signature is not base64');
+      }
+      tlsBinding = { spkiSha256, signature };
+    }
+    return {
+      cert: field<string>(data, 'cert', 'string', 'quote'),
+      quote: fromBase64(field<string>(data, 'quote', 'string', 'quote')),
+      tlsBinding,
+      presentedSpkiSha256: answer.tlsSpkiSha256 ?? '',
+    };
   }
 
   /** GET /api/v2/manifest. */

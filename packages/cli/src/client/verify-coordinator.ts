@@ -115,3 +115,43 @@ export function manifestSignedByRoot(root: X509Certificate, manifest: Uint8Array
     return false;
   }
 }
+
+/** The exact text the root signs for the TLS binding (CoordinatorService.quote in packages/coordinator). */
+export function tlsBindingMessage(spkiSha256: string, nonceHex: string): string {
+  return `confide-coordinator-tls-binding/v1\n${spkiSha256}\n${nonceHex}`;
+}
+
+/**
+ * Ties the TLS channel to the attested coordinator: the root signed (ECDSA P-384/SHA-384,
+ * DER) the key the server presented on the quote's own connection, over this nonce. Returns the
+ * attested hex SPKI SHA-256. Throws ERR_EVIDENCE_BINDING_MISMATCH when the binding is missing,
+ * names another key, or is not the root's signature over it and the nonce.
+ */
+export function checkTlsBinding(
+  root: X509Certificate,
+  binding: { spkiSha256: string; signature: Uint8Array } | undefined,
+  nonce: Uint8Array,
+  presentedSpkiSha256: string,
+  recovering = false,
+): string {
+  if (binding === undefined) {
+    const why = recovering
+      ? 'the coordinator is in recovery: its root key is sealed, so it cannot vouch for its TLS key; upload the recovery shares (`confide recover`) and verify again'
+      : 'the coordinator sent no TLS binding (tlsBinding): nothing ties this HTTPS channel to the attested coordinator';
+    throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', why, { details: { field: 'tlsBinding', recovering } });
+  }
+  if (binding.spkiSha256.toLowerCase() !== presentedSpkiSha256) {
+    throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', `the attested TLS key ${binding.spkiSha256} is not the one this connection presented (${presentedSpkiSha256})`, {
+      details: { field: 'tlsBinding.spkiSha256', expected: binding.spkiSha256, actual: presentedSpkiSha256 },
+    });
+  }
+  const message = Buffer.from(tlsBindingMessage(binding.spkiSha256, Buffer.from(nonce).toString('hex')), 'utf8');
+  let ok = false;
+  try {
+    ok = verifySignature('sha384', message, { key: root.publicKey, dsaEncoding: 'der' }, binding.signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', 'the TLS binding is not signed by the attested root over this nonce', { details: { field: 'tlsBinding.signature' } });
+  return presentedSpkiSha256;
+}

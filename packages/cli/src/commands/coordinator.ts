@@ -2,7 +2,9 @@
  * `confide coordinator verify`: attests the coordinator before anyone trusts it (MarbleRun's
  * `VerifyCoordinator` / `marblerun check`+`certificate root`). A random nonce, the quote, the
  * evidence verified and bound to SHA-256(root DER || nonce), the expected measurement; then the
- * manifest fingerprint, accepted only with a valid root signature. --out saves the root for --ca / --root.
+ * manifest fingerprint, accepted only with a valid root signature; and the TLS binding: the root's
+ * signature over the TLS key the server presented on the quote's connection. --out saves the root
+ * for --ca / --root, --pin-out the attested TLS key for --pin.
  */
 import { randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
@@ -15,7 +17,7 @@ import { modeOption, SIM_WARNING } from '../sim/dev-only.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
 import { writeOutput } from '../client/files.js';
-import { manifestSignedByRoot, verifyCoordinatorQuote } from '../client/verify-coordinator.js';
+import { checkTlsBinding, manifestSignedByRoot, verifyCoordinatorQuote } from '../client/verify-coordinator.js';
 
 interface VerifyFlags extends ConnectionFlags {
   tee: 'auto' | TeeType;
@@ -29,6 +31,7 @@ interface VerifyFlags extends ConnectionFlags {
   mode: string;
   out?: string;
   chainOut?: string;
+  pinOut?: string;
 }
 
 const HEX32_OR_48 = /^([0-9a-fA-F]{64}|[0-9a-fA-F]{96})$/;
@@ -56,13 +59,15 @@ export function coordinatorCommand(program: Command, output: () => Output): void
       .addOption(modeOption())
       .option('--out <file>', 'save the attested root certificate (PEM) for --ca / --root')
       .option('--chain-out <file>', 'save the chain (intermediate, then root)')
+      .option('--pin-out <file>', 'save the attested TLS key (hex SHA-256 of its SubjectPublicKeyInfo) for --pin')
       .addHelpText(
         'after',
         `
 Without --measurement or --signer, simulated evidence must carry the simulated coordinator's
 measurement of this Confide version; hardware evidence needs one of them.
-Exit 0 when the coordinator is attested, 2 when its evidence, binding, measurement or manifest
-signature does not verify. TLS is not trusted here: the evidence is.`,
+Exit 0 when the coordinator is attested, 2 when its evidence, binding, measurement, TLS binding
+or manifest signature does not verify. TLS is not trusted here: the evidence is, and the root's
+signature over the TLS key this connection presented; later calls pass that key with --pin.`,
       ),
   ).action(
     async (opts: VerifyFlags) => {
@@ -71,7 +76,8 @@ signature does not verify. TLS is not trusted here: the evidence is.`,
       const signers = hexList(opts.signer, '--signer');
       const simulationKeys = await readSimulationKeys(opts);
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
-      const client = new CoordinatorClient(await openConnection(opts));
+      const conn = await openConnection(opts);
+      const client = new CoordinatorClient(conn);
       const nonce = new Uint8Array(randomBytes(32));
       const answer = await client.quote(nonce, 'none');
       const verified = await verifyCoordinatorQuote(answer, nonce, {
@@ -85,12 +91,16 @@ signature does not verify. TLS is not trusted here: the evidence is.`,
         simulationKeys,
       });
       if (verified.claims.tee === 'sim') out.note(SIM_WARNING);
-      const status = await client.status('none');
-      if (status.code === 1) out.note('The coordinator is in recovery: its quote covers a temporary root until the recovery shares are uploaded.');
-      // The manifest comes over the same unauthenticated channel: only the attested root's signature vouches for it.
+      // Recovery is the one honest reason for a missing binding: ask, to say so.
+      const recovering = answer.tlsBinding === undefined && (await client.status('none')).code === 1;
+      const tlsSpkiSha256 = checkTlsBinding(verified.root, answer.tlsBinding, nonce, answer.presentedSpkiSha256, recovering);
+      // From here on only the attested TLS key is spoken to.
+      const pinned = new CoordinatorClient({ ...conn, ca: undefined, pin: tlsSpkiSha256 });
+      const status = await pinned.status('tls');
+      // The channel is pinned now, yet the manifest is still accepted only with the attested root's signature.
       let manifestFingerprint: string | null = null;
       try {
-        const m = await client.manifest('none');
+        const m = await pinned.manifest('tls');
         if (!manifestSignedByRoot(verified.root, m.manifest, m.signature)) {
           throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', "the manifest is not signed by the attested root: the answer did not come from the attested coordinator");
         }
@@ -100,11 +110,13 @@ signature does not verify. TLS is not trusted here: the evidence is.`,
       }
       if (opts.out !== undefined) await writeOutput(opts.out, verified.rootPem);
       if (opts.chainOut !== undefined) await writeOutput(opts.chainOut, (verified.intermediatePem ?? '') + verified.rootPem);
+      if (opts.pinOut !== undefined) await writeOutput(opts.pinOut, tlsSpkiSha256 + '\n');
       const c = verified.claims;
       out.result(
         {
           ok: true,
           rootFingerprint: verified.rootFingerprint,
+          tlsSpkiSha256,
           manifestFingerprint,
           state: status.code,
           tee: c.tee,
@@ -113,6 +125,7 @@ signature does not verify. TLS is not trusted here: the evidence is.`,
           tcbStatus: c.tcbStatus,
           debug: c.debug,
           ...(opts.out !== undefined ? { out: opts.out } : {}),
+          ...(opts.pinOut !== undefined ? { pinOut: opts.pinOut } : {}),
         },
         [
           `Coordinator attested (${c.tee}); state ${status.code}: ${status.message}`,
@@ -120,7 +133,9 @@ signature does not verify. TLS is not trusted here: the evidence is.`,
           `  tcb status        ${c.tcbStatus}`,
           `  root SHA-256      ${verified.rootFingerprint}`,
           `  manifest SHA-256  ${manifestFingerprint ?? '(no manifest set yet)'}`,
+          `  TLS key SHA-256   ${tlsSpkiSha256} (signed by the root)`,
           ...(opts.out !== undefined ? [`  root saved to     ${opts.out}`] : []),
+          ...(opts.pinOut !== undefined ? [`  TLS pin saved to  ${opts.pinOut}`] : []),
         ].join('\n'),
       );
     },

@@ -4,12 +4,14 @@
  * state, checks that the operation is allowed in it, and writes the new state with its audit
  * entries in the same store transaction. No HTTP here: routes call these methods.
  */
-import { concatBytes, ConfideError, digest, systemClock, toBase64, utf8, type Clock } from '@confide/core';
+import { concatBytes, ConfideError, digest, systemClock, toBase64, toHex, utf8, type Clock } from '@confide/core';
 import { verifyEvidence, type CollateralProvider, type TrustAnchors } from '@confide/evidence';
 import type { Repositories, Store } from '@confide/store';
 import { appendAudit, exportAuditLog, readAuditHead, type AuditHead } from '../audit/append.js';
 import { createAuditSigner, generateAuditKeyPair, type AuditSigner } from '../audit/signer.js';
 import { createCoordinatorPki } from '../pki/ca.js';
+import { p1363ToDer } from '../pki/der.js';
+import { caSigningKey } from '../pki/keys.js';
 import type { CoordinatorPki } from '../pki/types.js';
 import type { SealProvider } from '../sealing/provider.js';
 import { SEALED_STATE_KEY, SealedStore } from '../sealing/sealed-store.js';
@@ -85,6 +87,19 @@ export function wrongState(current: CoordinatorState, needed: CoordinatorState[]
   );
 }
 
+/** The root's signature over the listener's TLS key: what ties the HTTPS channel to the attested coordinator. */
+export interface TlsBinding {
+  /** Hex SHA-256 of the TLS leaf's SubjectPublicKeyInfo DER. */
+  spkiSha256: string;
+  /** ECDSA P-384 / SHA-384 by the root key over tlsBindingMessage(), ASN.1 DER. */
+  signature: Uint8Array;
+}
+
+/** The exact text the root signs for the TLS binding; `nonceHex` is lower-case hex, empty without a nonce. */
+export function tlsBindingMessage(spkiSha256: string, nonceHex: string): string {
+  return `confide-coordinator-tls-binding/v1\n${spkiSha256}\n${nonceHex}`;
+}
+
 export class CoordinatorService {
   readonly #store: Store;
   readonly #sealed: SealedStore;
@@ -93,6 +108,7 @@ export class CoordinatorService {
   #cache: Cached | undefined;
   #recovery: RecoveryMode | undefined;
   #signer: { jwk: string; signer: Promise<AuditSigner> } | undefined;
+  #tlsSpkiSha256: string | undefined;
 
   private constructor(options: CoordinatorOptions) {
     this.#store = options.store;
@@ -307,13 +323,29 @@ export class CoordinatorService {
    * The coordinator's evidence over SHA-256(root certificate DER || nonce) and the chain
    * (intermediate, then root). In recovery the root is a throwaway one: the real one is sealed.
    */
-  async quote(nonce?: Uint8Array): Promise<{ cert: string; quote: Uint8Array }> {
+  async quote(nonce?: Uint8Array): Promise<{ cert: string; quote: Uint8Array; tlsBinding?: TlsBinding }> {
+    const recovering = this.#recovery !== undefined;
     const pki = await this.quotePki();
     const rootDer = pemDecode(pki.rootCert, 'CERTIFICATE')!;
     const reportData = new Uint8Array(64);
     reportData.set(await digest('SHA-256', nonce ? concatBytes(rootDer, nonce) : rootDer));
     const quote = this.ctx.quote ? await this.ctx.quote(reportData) : new Uint8Array(0);
-    return { cert: pki.intermediateCert + pki.rootCert, quote };
+    // In recovery the real root key is sealed: a throwaway root vouching for the listener would bind nothing worth pinning.
+    const spki = this.#tlsSpkiSha256;
+    if (spki === undefined || recovering) return { cert: pki.intermediateCert + pki.rootCert, quote };
+    const key = await caSigningKey(pki.rootKey);
+    const signed = utf8(tlsBindingMessage(spki, nonce ? toHex(nonce) : ''));
+    const signature = p1363ToDer(new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-384' }, key, signed as Uint8Array<ArrayBuffer>)));
+    return { cert: pki.intermediateCert + pki.rootCert, quote, tlsBinding: { spkiSha256: spki, signature } };
+  }
+
+  /**
+   * Names the TLS key of the listener that serves this coordinator (hex SHA-256 of the leaf's
+   * SubjectPublicKeyInfo); quote() then signs it with the root. Throws ERR_VALIDATION for a non-hash.
+   */
+  bindTls(spkiSha256: string): void {
+    if (!/^[0-9a-f]{64}$/.test(spkiSha256)) throw new ConfideError('ERR_VALIDATION', 'the TLS binding needs a lower-case hex SHA-256');
+    this.#tlsSpkiSha256 = spkiSha256;
   }
 
   /**

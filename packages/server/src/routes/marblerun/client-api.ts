@@ -77,7 +77,8 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
       }
     }
     const q = await c.quote(nonce);
-    return success({ cert: q.cert, quote: toBase64(q.quote) });
+    const tlsBinding = q.tlsBinding ? { spkiSha256: q.tlsBinding.spkiSha256, signature: toBase64(q.tlsBinding.signature) } : undefined;
+    return success({ cert: q.cert, quote: toBase64(q.quote), ...(tlsBinding ? { tlsBinding } : {}) });
   });
 
   app.get('/api/v2/secrets', { config }, async (request) => {

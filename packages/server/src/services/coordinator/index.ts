@@ -4,7 +4,7 @@
  * in dev mode the instance simulation key for both sides of attestation (simulated marble
  * evidence is accepted; the coordinator's own quote is simulated evidence over its root).
  */
-import { createHash, hkdfSync } from 'node:crypto';
+import { createHash, hkdfSync, X509Certificate } from 'node:crypto';
 import { CoordinatorService, createFileSealProvider, createMemorySealProvider, type SealProvider } from '@confide/coordinator';
 import type { Clock } from '@confide/core';
 import type { CollateralProvider, TrustAnchors } from '@confide/evidence';
@@ -29,6 +29,17 @@ export interface ServerCoordinatorOptions {
   sealKeyFile?: string | undefined;
   clock?: Clock | undefined;
   trustAnchors?: TrustAnchors | undefined;
+  /**
+   * The listener's TLS certificate (PEM, leaf first, or DER). Given, the quote carries the root's
+   * signature over its key, so a client can tie the HTTPS channel to the attested coordinator.
+   */
+  tlsCertificate?: string | Uint8Array | undefined;
+}
+
+/** Hex SHA-256 of a certificate's SubjectPublicKeyInfo DER (of the first certificate of a PEM chain). */
+export function tlsSpkiSha256(certificate: string | Uint8Array): string {
+  const spki = new X509Certificate(typeof certificate === 'string' ? certificate : Buffer.from(certificate)).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('hex');
 }
 
 /** The measurement the simulated coordinator reports: fixed per Confide version, so clients can pin it. */
@@ -42,10 +53,10 @@ function sealProvider(options: ServerCoordinatorOptions): SealProvider {
   return createMemorySealProvider(new Uint8Array(hkdfSync('sha256', instanceKey, new Uint8Array(0), 'confide/coordinator-seal/v1', 32)));
 }
 
-/** Starts the coordinator (opens or creates its sealed state). Throws as CoordinatorService.start. */
-export function startServerCoordinator(options: ServerCoordinatorOptions): Promise<CoordinatorService> {
+/** Starts the coordinator (opens or creates its sealed state). Throws as CoordinatorService.start; a tlsCertificate that does not parse throws as node's X509Certificate. */
+export async function startServerCoordinator(options: ServerCoordinatorOptions): Promise<CoordinatorService> {
   const key = options.simulationKey;
-  return CoordinatorService.start({
+  const coordinator = await CoordinatorService.start({
     store: options.store,
     seal: options.seal ?? sealProvider(options),
     clock: options.clock,
@@ -57,4 +68,6 @@ export function startServerCoordinator(options: ServerCoordinatorOptions): Promi
     // Without a TEE to ask, production answers an empty quote, as MarbleRun does in simulation.
     quote: key ? (reportData) => simulateQuote(key, { measurement: simulatedCoordinatorMeasurement(), reportData }) : undefined,
   });
+  if (options.tlsCertificate !== undefined) coordinator.bindTls(tlsSpkiSha256(options.tlsCertificate));
+  return coordinator;
 }
