@@ -9,3 +9,4 @@ export { ensureLocalCa } from './tls/local-ca.js';
 export * from './sim/index.js';
 export { registerErrorSerializer, toProblem, type Problem, type ErrorSerializer } from './plugins/problem.js';
 export { VERSION } from './version.js';
+export { simulatedCoordinatorMeasurement } from './services/coordinator/index.js';

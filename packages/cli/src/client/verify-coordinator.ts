@@ -7,7 +7,7 @@
 import { createHash, verify as verifySignature, type X509Certificate } from 'node:crypto';
 import { ConfideError, type Clock } from '@confide/core';
 import { verifyEvidence, type Claims, type CollateralProvider, type TeeType } from '@confide/evidence';
-import { VERSION } from '@confide/server';
+import { simulatedCoordinatorMeasurement as serverCoordinatorMeasurement } from '@confide/server';
 import { certificateFingerprint, parseCertificate, splitPemCertificates } from './pem.js';
 
 export interface CoordinatorExpectations {
@@ -35,12 +35,9 @@ export interface VerifiedCoordinator {
   expectedMeasurements: string[];
 }
 
-/**
- * The measurement Confide's simulated coordinator reports: SHA-256("confide-coordinator/<version>"),
- * as packages/server/src/services/coordinator/index.ts computes it.
- */
-export function simulatedCoordinatorMeasurement(version: string = VERSION): string {
-  return createHash('sha256').update(`confide-coordinator/${version}`).digest('hex');
+/** The measurement Confide's simulated coordinator reports (hex), as the server computes it. */
+export function simulatedCoordinatorMeasurement(): string {
+  return Buffer.from(serverCoordinatorMeasurement()).toString('hex');
 }
 
 function denied(field: string, message: string, details: Record<string, unknown>): ConfideError {
