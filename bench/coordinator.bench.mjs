@@ -101,7 +101,7 @@ async function teeKinds(mods, simKey, platform) {
       tee: 'sgx',
       marbleType: SGX_MARBLE,
       makeEvidence: platform.makeQuote,
-      checks: (evidence) => sgxChecks(mods.ev.parseIntelQuote(evidence), platform.world.collateral),
+      checks: (evidence) => sgxChecks(mods.ev.parseIntelQuote(evidence), mods.ev.toDcapQvlCollateral(platform.world.collateral)),
     });
   }
   return kinds;

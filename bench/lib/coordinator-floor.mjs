@@ -26,22 +26,10 @@ export function simChecks(evidence, simSpki) {
   return [ecdsaCheck('simulated evidence by the simulation key', p256Key(simSpki, 'spki'), 'SHA-256', signature, evidence.subarray(0, SIM_SIGNATURE_OFFSET))];
 }
 
-/** Our IntelCollateral in the dcap-qvl JSON shape intel-floor.mjs reads. */
-function asQvlCollateral(c) {
-  return {
-    tcb_info: c.tcbInfo.body,
-    tcb_info_signature: c.tcbInfo.signature,
-    tcb_info_issuer_chain: c.tcbInfo.issuerChain,
-    qe_identity: c.qeIdentity.body,
-    qe_identity_signature: c.qeIdentity.signature,
-    pck_crl: Buffer.from(c.pckCrl).toString('hex'),
-    root_ca_crl: Buffer.from(c.rootCaCrl).toString('hex'),
-  };
-}
 
-/** The ten checks of an SGX quote (see intel-floor.mjs); `parsed` from parseIntelQuote. */
-export function sgxChecks(parsed, collateral) {
-  return intelChecks(parsed, asQvlCollateral(collateral));
+/** The ten checks of an SGX quote (see intel-floor.mjs); `parsed` from parseIntelQuote, `qvlCollateral` in dcap-qvl's layout. */
+export function sgxChecks(parsed, qvlCollateral) {
+  return intelChecks(parsed, qvlCollateral);
 }
 
 /** The DER of the first certificate in a PEM text. */

@@ -7,14 +7,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { X509Certificate } from 'node:crypto';
 import type { forgeIntelWorld as ForgeIntelWorld } from '../../evidence/dist/test/fixtures/intel-pki.js';
+import { toDcapQvlCollateral } from '@confide/evidence';
 import { freePort, runCli, startServe } from './spawn-cli.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const { forgeIntelWorld } = (await import(pathToFileURL(join(repo, 'packages/evidence/dist/test/fixtures/intel-pki.js')).href)) as {
   forgeIntelWorld: typeof ForgeIntelWorld;
 };
-
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 function post(url: string, ca: string, body: unknown): Promise<{ status: number; json: any }> {
   const text = JSON.stringify(body);
@@ -35,22 +34,8 @@ test('serve --evidence-roots: a quote forged under a test PKI attests through /a
   const roots = join(dir, 'roots');
   mkdirSync(roots);
   writeFileSync(join(roots, 'test-root.pem'), new X509Certificate(world.rootDer).toString());
-  const c = world.collateral;
   const collateralFile = join(dir, 'collateral.json');
-  writeFileSync(
-    collateralFile,
-    JSON.stringify({
-      tcb_info: c.tcbInfo.body,
-      tcb_info_signature: c.tcbInfo.signature,
-      tcb_info_issuer_chain: c.tcbInfo.issuerChain,
-      qe_identity: c.qeIdentity.body,
-      qe_identity_signature: c.qeIdentity.signature,
-      qe_identity_issuer_chain: c.qeIdentity.issuerChain,
-      pck_crl: hex(c.pckCrl),
-      pck_crl_issuer_chain: c.pckCrlIssuerChain,
-      root_ca_crl: hex(c.rootCaCrl),
-    }),
-  );
+  writeFileSync(collateralFile, JSON.stringify(toDcapQvlCollateral(world.collateral)));
 
   // Under the pinned Intel root the forged quote is refused.
   const pinned = await startServe(['--host', '127.0.0.1', '--port', String(await freePort()), '--data-dir', join(dir, 'a'), '--collateral', collateralFile]);

@@ -3,7 +3,7 @@ export * from './collateral/types.js';
 export * from './intel/tcb/index.js';
 export * from './intel/tcb-types.js';
 export * from './intel/index.js';
-export { parseDcapQvlCollateral, isDcapQvlCollateral } from './collateral/dcap-qvl-json.js';
+export { parseDcapQvlCollateral, isDcapQvlCollateral, toDcapQvlCollateral } from './collateral/dcap-qvl-json.js';
 export { parsePcsTcbInfo, parsePcsQeIdentity, PCS_HEADERS } from './collateral/pcs-response.js';
 export { topLevelMemberText } from './collateral/json-member.js';
 export { decodePemChain } from './collateral/pem.js';

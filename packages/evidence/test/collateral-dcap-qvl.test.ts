@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from '@peculiar/x509';
 import { fromHex, isConfideError, utf8 } from '@confide/core';
-import { parseDcapQvlCollateral, parsePcsQeIdentity, parsePcsTcbInfo, topLevelMemberText, type SignedJson } from '../src/index.js';
+import { parseDcapQvlCollateral, toDcapQvlCollateral, parsePcsQeIdentity, parsePcsTcbInfo, topLevelMemberText, type SignedJson } from '../src/index.js';
 import { pemCertificates } from '../src/collateral/pem.js';
 import { vectorText, vectorsMissing } from './vectors.js';
 
@@ -148,4 +148,11 @@ test('topLevelMemberText cuts the exact value text', () => {
   for (const bad of ['[]', '{"a":1', '{"a":1} x', '{"a" 1}', '{"a":"unterminated}', '{"a":tru}', '']) {
     assert.equal(code(() => topLevelMemberText(bad, 'a')), 'ERR_COLLATERAL_MALFORMED', bad);
   }
+});
+
+test('toDcapQvlCollateral writes what parseDcapQvlCollateral reads, byte for byte', { skip: vectorsMissing }, () => {
+  const parsed = parseDcapQvlCollateral(vectorText('sgx/phala-dcap-qvl/sgx_quote_collateral.json'));
+  const again = parseDcapQvlCollateral(JSON.stringify(toDcapQvlCollateral(parsed)));
+  assert.deepEqual(again, parsed);
+  assert.equal(again.tcbInfo.body, parsed.tcbInfo.body);
 });

@@ -8,21 +8,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { QuoteVerifier, type Collateral } from '@phala/dcap-qvl';
+import { toDcapQvlCollateral } from '../src/index.js';
 import { forgeIntelWorld, type ForgeIntelOptions, type IntelWorld } from './fixtures/intel-pki.js';
 
 function qvlCollateral(w: IntelWorld): Collateral {
-  const c = w.collateral;
-  return {
-    tcb_info: c.tcbInfo.body,
-    tcb_info_signature: c.tcbInfo.signature,
-    tcb_info_issuer_chain: c.tcbInfo.issuerChain,
-    qe_identity: c.qeIdentity.body,
-    qe_identity_signature: c.qeIdentity.signature,
-    qe_identity_issuer_chain: c.qeIdentity.issuerChain,
-    pck_crl: Buffer.from(c.pckCrl).toString('hex'),
-    root_ca_crl: Buffer.from(c.rootCaCrl).toString('hex'),
-    pck_crl_issuer_chain: c.pckCrlIssuerChain,
-  };
+  return toDcapQvlCollateral(w.collateral);
 }
 
 async function qvl(options: ForgeIntelOptions): Promise<{ status: string; advisoryIds: string[] }> {

@@ -3,20 +3,12 @@ import { Option, type Command } from 'commander';
 import type { Output } from '../output.js';
 import { dataDirOption, modeOption, SIM_WARNING } from '../sim/dev-only.js';
 import { launcherExitCode } from '../launcher/exit-code.js';
-import { TEE_CHOICES, type TeeChoice } from '../launcher/evidence/types.js';
-import { prepareLaunch } from '../launcher/launch.js';
+import { TEE_CHOICES } from '../launcher/evidence/types.js';
+import { prepareLaunch, type LaunchOptions } from '../launcher/launch.js';
 import { runProgram } from '../launcher/run-program.js';
 
-interface RunOptions {
-  coordinator: string;
-  marbleType?: string;
-  uuidFile: string;
-  tee: TeeChoice;
-  dnsNames?: string;
-  measurement?: string;
-  dataDir: string;
-  mode: string;
-}
+/** The flags: the launch options that come from the command line (marble type may be missing: prepareLaunch says so). */
+type RunOptions = Pick<LaunchOptions, 'coordinator' | 'uuidFile' | 'tee' | 'dnsNames' | 'measurement' | 'dataDir' | 'mode'> & { marbleType?: string };
 
 const HELP_AFTER = `
 Environment (flags win): EDG_MARBLE_COORDINATOR_ADDR, EDG_MARBLE_TYPE, EDG_MARBLE_DNS_NAMES,

@@ -3,7 +3,7 @@
  * `qe_identity` hold the exact signed text as JSON strings, signatures are hex, CRLs hex DER,
  * issuer chains PEM (sometimes URL-encoded).
  */
-import { ConfideError } from '@confide/core';
+import { ConfideError, toHex } from '@confide/core';
 import type { IntelCollateral } from './types.js';
 import { crlToDer } from './crl-bytes.js';
 import { decodePemChain, pemCertificates } from './pem.js';
@@ -20,6 +20,21 @@ const REQUIRED = [
   'pck_crl_issuer_chain',
   'root_ca_crl',
 ] as const;
+
+/** IntelCollateral in dcap-qvl's QuoteCollateralV3 layout: the inverse of parseDcapQvlCollateral. */
+export function toDcapQvlCollateral(c: IntelCollateral): Record<(typeof REQUIRED)[number], string> {
+  return {
+    tcb_info: c.tcbInfo.body,
+    tcb_info_signature: c.tcbInfo.signature,
+    tcb_info_issuer_chain: c.tcbInfo.issuerChain,
+    qe_identity: c.qeIdentity.body,
+    qe_identity_signature: c.qeIdentity.signature,
+    qe_identity_issuer_chain: c.qeIdentity.issuerChain,
+    pck_crl: toHex(c.pckCrl),
+    pck_crl_issuer_chain: c.pckCrlIssuerChain,
+    root_ca_crl: toHex(c.rootCaCrl),
+  };
+}
 
 /** True when `value` looks like a dcap-qvl QuoteCollateralV3 object (has `tcb_info` and `qe_identity`). */
 export function isDcapQvlCollateral(value: unknown): value is Record<string, unknown> {
