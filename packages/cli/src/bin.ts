@@ -1,5 +1,9 @@
 #!/usr/bin/env node
+import { endQuietlyOnClosedOutput } from './closed-output.js';
 import { main } from './program.js';
+
+endQuietlyOnClosedOutput(process.stdout);
+endQuietlyOnClosedOutput(process.stderr);
 
 main(process.argv).then(
   (code) => {

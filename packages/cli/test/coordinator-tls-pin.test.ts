@@ -58,7 +58,8 @@ function listenerSpki(): string {
 
 test('verify --pin-out saves the attested TLS key; status --pin works without --ca; a wrong pin exits 2', async () => {
   const pinFile = join(tmp, 'coordinator.pin');
-  const verified = await cli(['coordinator', 'verify', '--coordinator', addr, '--data-dir', dataDir, '--pin-out', pinFile]);
+  const rootFile = join(tmp, 'root.pem');
+  const verified = await cli(['coordinator', 'verify', '--coordinator', addr, '--data-dir', dataDir, '--pin-out', pinFile, '--out', rootFile]);
   assert.equal(verified.code, 0, `${JSON.stringify(verified.json)} ${verified.stderr}`);
   assert.equal(verified.json.ok, true);
   const pin = readFileSync(pinFile, 'utf8').trim();
@@ -70,6 +71,13 @@ test('verify --pin-out saves the attested TLS key; status --pin works without --
   const untrusted = await cli(['status', '--coordinator', addr]);
   assert.equal(untrusted.code, 2, JSON.stringify(untrusted.json));
   assert.equal(untrusted.json.error?.code, 'ERR_EVIDENCE_UNTRUSTED_ROOT');
+
+  // The saved root signs manifests, not the listener's certificate: --ca root.pem is refused with the way out.
+  const rootAsCa = await cli(['status', '--coordinator', addr, '--ca', rootFile]);
+  assert.equal(rootAsCa.code, 2, JSON.stringify(rootAsCa.json));
+  assert.equal(rootAsCa.json.error?.code, 'ERR_EVIDENCE_UNTRUSTED_ROOT');
+  assert.match(String((rootAsCa.json.error as { message?: string }).message), /--pin/);
+  assert.match(String((rootAsCa.json.error as { message?: string }).message), /tls\/ca\.pem/);
 
   const byFile = await cli(['status', '--coordinator', addr, '--pin', pinFile]);
   assert.equal(byFile.code, 0, `${JSON.stringify(byFile.json)} ${byFile.stderr}`);

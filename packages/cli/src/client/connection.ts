@@ -39,7 +39,7 @@ export interface Connection {
 export function addConnectionOptions(cmd: Command, { user = false }: { user?: boolean } = {}): Command {
   cmd
     .addOption(new Option('--coordinator <addr>', 'coordinator host:port (default: CONFIDE_COORDINATOR, EDG_MARBLE_COORDINATOR_ADDR, else localhost:8443)'))
-    .addOption(new Option('--ca <file>', 'PEM certificate(s) trusted for the TLS connection: the coordinator root saved by `coordinator verify --out`, or the server\'s TLS CA').env('CONFIDE_CA'))
+    .addOption(new Option('--ca <file>', 'PEM certificate(s) of the CA that issued the server\'s TLS certificate (dev mode: <data-dir>/tls/ca.pem); the attested coordinator is trusted with --pin instead').env('CONFIDE_CA'))
     .addOption(new Option('--pin <file|hex>', 'accept only a server whose TLS key hashes to this SHA-256 (hex, or a file from `coordinator verify --pin-out`); without --ca the CA check is skipped').env('CONFIDE_PIN'))
     .addOption(new Option('--insecure', 'do not verify the TLS certificate (trust rests on `confide coordinator verify` alone)'))
     .addOption(new Option('--timeout <seconds>', 'give up on the coordinator after this long').default('60'));

@@ -9,6 +9,11 @@ import type { Connection } from './connection.js';
 
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
+// The attested root signs manifests and marble certificates, not the listener's certificate: a
+// user who passes `coordinator verify --out`'s file to --ca lands here.
+const WRONG_CA_HINT =
+  '--ca must name the CA that issued the server\'s TLS certificate (dev mode: <data-dir>/tls/ca.pem); the coordinator root saved by `coordinator verify --out` does not issue it: trust the attested coordinator with --pin (`coordinator verify --pin-out`)';
+
 export interface HttpAnswer {
   status: number;
   contentType: string;
@@ -125,7 +130,7 @@ export function exchange(conn: Connection, method: 'GET' | 'POST', path: string,
       }
       if (TLS_TRUST_CODES.has(code)) {
         reject(
-          new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the TLS certificate of ${where} does not verify (${code}): pass the trusted CA with --ca or the attested key with --pin (see \`confide coordinator verify --pin-out\`)`, {
+          new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the TLS certificate of ${where} does not verify (${code}): ${conn.ca ? WRONG_CA_HINT : 'pass the CA that issued it with --ca or the attested key with --pin (see `confide coordinator verify --pin-out`)'}`, {
             cause: err,
             details: { tls: code },
           }),

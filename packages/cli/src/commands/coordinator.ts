@@ -4,7 +4,8 @@
  * evidence verified and bound to SHA-256(root DER || nonce), the expected measurement; then the
  * manifest fingerprint, accepted only with a valid root signature; and the TLS binding: the root's
  * signature over the TLS key the server presented on the quote's connection. --out saves the root
- * for --ca / --root, --pin-out the attested TLS key for --pin.
+ * for `manifest get|verify --root` (it signs manifests and marble certificates, not the TLS
+ * certificate), --pin-out the attested TLS key for --pin.
  */
 import { randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
@@ -57,7 +58,7 @@ export function coordinatorCommand(program: Command, output: () => Output): void
       .option('--data-dir <dir>', "trust simulated evidence signed by this data directory's simulation key; dev only")
       .option('--collateral <path>', 'collateral for hardware evidence, as for `confide verify`; repeatable', collect, [] as string[])
       .addOption(modeOption())
-      .option('--out <file>', 'save the attested root certificate (PEM) for --ca / --root')
+      .option('--out <file>', 'save the attested root certificate (PEM) for `manifest get|verify --root` and to check marble certificates; it does not issue the TLS certificate: later calls trust the coordinator with --pin')
       .option('--chain-out <file>', 'save the chain (intermediate, then root)')
       .option('--pin-out <file>', 'save the attested TLS key (hex SHA-256 of its SubjectPublicKeyInfo) for --pin')
       .addHelpText(

@@ -60,7 +60,7 @@ Decrypt your share offline (the value from --recovery-data or the manifest set o
   echo <base64 share> | base64 -d > share.enc
   openssl pkeyutl -decrypt -inkey recovery-private.pem -in share.enc -out share.bin \\
     -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256
-  confide recover share.bin --coordinator host:port --ca root.pem`,
+  confide recover share.bin --coordinator host:port --ca <data-dir>/tls/ca.pem`,
       ),
   ).action(
     async (file: string, opts: RecoverFlags) => {

@@ -14,7 +14,7 @@ interface SecretFlags extends ConnectionFlags {
   fromPem?: string;
 }
 
-interface SecretView {
+export interface SecretView {
   type?: string;
   cert?: string;
   public?: string;
@@ -25,11 +25,13 @@ function pem(label: string, base64: string): string {
   return `-----BEGIN ${label}-----\n${base64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----`;
 }
 
-/** Text for a human: certificates and keys as PEM, plain data as text when it is printable. */
-function describe(name: string, view: SecretView): string {
+/** Text for a human: certificates and keys as PEM, plain data as text when it is printable. Exported for tests. */
+export function describeSecret(name: string, view: SecretView): string {
   const lines = [`${name}:`, `  type  ${view.type ?? 'unknown'}`];
   if (view.cert) lines.push(pem('CERTIFICATE', view.cert));
-  if (view.public) lines.push(pem('PUBLIC KEY', view.public));
+  // Plain data and symmetric keys sit in both halves (MarbleRun's format): the public half is no key to armour.
+  const keyMaterial = view.type !== 'plain' && view.type !== 'symmetric-key';
+  if (view.public && keyMaterial) lines.push(pem('PUBLIC KEY', view.public));
   if (view.private) {
     if (view.type === 'plain') {
       const text = Buffer.from(view.private, 'base64').toString('utf8');
@@ -66,7 +68,7 @@ export function secretCommand(program: Command, output: () => Output): void {
       if (opts.out !== undefined) await writeOutput(opts.out, JSON.stringify(secrets, null, 2) + '\n', { secret: true });
       output().result(
         { ok: true, ...(opts.out !== undefined ? { out: opts.out, names: Object.keys(secrets) } : { secrets }) },
-        opts.out !== undefined ? `Secrets ${Object.keys(secrets).join(', ')} written to ${opts.out}.` : Object.entries(secrets).map(([n, v]) => describe(n, v as SecretView)).join('\n'),
+        opts.out !== undefined ? `Secrets ${Object.keys(secrets).join(', ')} written to ${opts.out}.` : Object.entries(secrets).map(([n, v]) => describeSecret(n, v as SecretView)).join('\n'),
       );
     },
   );

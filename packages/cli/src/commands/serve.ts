@@ -28,7 +28,7 @@ export function serveCommand(program: Command, output: () => Output): void {
     const out = output();
     const { config } = loadConfig({ file: opts['config'] as string | undefined, env: process.env, flags: configFlags(opts) });
     if (config.mode === 'dev') out.note(DEV_WARNING);
-    const trustAnchors = config.evidence.roots === undefined ? undefined : await readTrustAnchors(config.evidence.roots);
+    const trustAnchors = config.evidence.roots === undefined ? undefined : await readTrustAnchors(config.evidence.roots, '--evidence-roots');
     if (trustAnchors) out.note(`WARNING: the pinned Intel and AMD roots are replaced by the certificates in ${config.evidence.roots} (testing only).`);
     const server = await startServer(config, { collateral: await collateralProvider(config), trustAnchors });
     // Signal handlers go in before the listening line is printed: whoever reads that line may

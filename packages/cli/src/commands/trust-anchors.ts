@@ -1,9 +1,12 @@
-/** Reads replacement vendor roots (`--roots <dir>`): every PEM or DER certificate in the directory. */
+/**
+ * Reads replacement vendor roots (`--roots <dir>`, `--evidence-roots <dir>`): every PEM or DER
+ * certificate in the directory, sorted into Intel and AMD roots by @confide/evidence.
+ */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { ConfideError } from '@confide/core';
-import type { TrustAnchors } from '@confide/evidence';
+import { ConfideError, isConfideError } from '@confide/core';
+import { trustAnchorsByVendor, type TrustAnchors } from '@confide/evidence';
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -14,23 +17,31 @@ function certificatesIn(bytes: Buffer): Uint8Array[] {
   return [new Uint8Array(new X509Certificate(bytes).raw)];
 }
 
-/** Throws ERR_INPUT_UNREADABLE naming the directory or file. */
-export async function readTrustAnchors(dir: string): Promise<TrustAnchors> {
+/** `flag` names the option in errors. Throws ERR_INPUT_UNREADABLE naming the flag and the directory or file. */
+export async function readTrustAnchors(dir: string, flag = '--roots'): Promise<TrustAnchors> {
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `--roots ${dir}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfideError('ERR_INPUT_UNREADABLE', `${flag} ${dir}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const roots: Uint8Array[] = [];
+  const origins: string[] = [];
   for (const name of names) {
     const path = join(dir, name);
     try {
-      roots.push(...certificatesIn(await readFile(path)));
+      const found = certificatesIn(await readFile(path));
+      roots.push(...found);
+      origins.push(...found.map(() => `${flag} ${path}`));
     } catch (err) {
-      throw new ConfideError('ERR_INPUT_UNREADABLE', `--roots ${path}: not a PEM or DER certificate (${(err as Error).message})`);
+      throw new ConfideError('ERR_INPUT_UNREADABLE', `${flag} ${path}: not a PEM or DER certificate (${(err as Error).message})`);
     }
   }
-  if (roots.length === 0) throw new ConfideError('ERR_INPUT_UNREADABLE', `--roots ${dir}: holds no certificate`);
-  return { intelRoots: roots, amdRoots: roots };
+  if (roots.length === 0) throw new ConfideError('ERR_INPUT_UNREADABLE', `${flag} ${dir}: holds no certificate`);
+  try {
+    return trustAnchorsByVendor(roots, origins);
+  } catch (err) {
+    if (isConfideError(err, 'ERR_CONFIG_INVALID')) throw new ConfideError('ERR_INPUT_UNREADABLE', err.message, { cause: err });
+    throw err;
+  }
 }
