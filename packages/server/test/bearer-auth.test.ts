@@ -128,9 +128,9 @@ test('production JWT with a JWKS URL: key by kid, cached; an unknown kid refetch
   assert.equal(server.count(), 2);
 
   server.down(true);
-  const unreachable = createBearerAuth({ mode: 'production', jwksUrl: 'https://login.test/keys', fetch: server.fetch });
+  const unreachable = createBearerAuth({ mode: 'production', jwksUrl: 'https://login.test/keys', issuer: ISS, audience: AUD, fetch: server.fetch });
   await refusedWith(unreachable, `Bearer ${await jwt(rsa.privateKey, {}, { kid: 'a' })}`, 'ERR_SERVICE_UNAVAILABLE');
-  assert.throws(() => createBearerAuth({ mode: 'production', jwksUrl: 'http://login.test/keys' }), (e) => isConfideError(e, 'ERR_CONFIG_INVALID'));
+  assert.throws(() => createBearerAuth({ mode: 'production', jwksUrl: 'http://login.test/keys', issuer: ISS, audience: AUD }), (e) => isConfideError(e, 'ERR_CONFIG_INVALID'));
 });
 
 test('production without any verifier refuses to start; dev without one warns once', () => {
@@ -156,7 +156,9 @@ test('config: production needs attestation.auth (JWKS, public key or static toke
   const { config } = loadConfig({ env: { ...base, CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: 'tok' } });
   assert.equal(config.attestation.auth.staticToken, 'tok');
   assert.equal(config.attestation.mode, 'aad');
-  const jwks = loadConfig({ env: { ...base, CONFIDE_ATTESTATION_AUTH_JWKS_URL: 'https://login.test/keys', CONFIDE_ATTESTATION_MODE: 'isolated' } }).config;
+  const jwks = loadConfig({
+    env: { ...base, CONFIDE_ATTESTATION_AUTH_JWKS_URL: 'https://login.test/keys', CONFIDE_ATTESTATION_AUTH_ISSUER: ISS, CONFIDE_ATTESTATION_AUTH_AUDIENCE: AUD, CONFIDE_ATTESTATION_MODE: 'isolated' },
+  }).config;
   assert.equal(jwks.attestation.auth.jwksUrl, 'https://login.test/keys');
   assert.equal(jwks.attestation.mode, 'isolated');
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isConfideError } from '@confide/core';
 import { loadConfig } from '../src/index.js';
+import type { ConfigKey } from '../src/config/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'confide-config-'));
 function file(content: unknown): string {
@@ -70,6 +71,18 @@ test('production mode refuses the generated local CA, naming the setting', () =>
     assert.match(err.message, /tls\.cert/);
     return true;
   });
-  const { config } = loadConfig({ flags: { mode: 'production', 'tls.cert': '/c', 'tls.key': '/k', 'seal.keyFile': '/s', 'attestation.auth.jwksUrl': 'https://idp.test/keys' } });
+  const jwtOnly = { mode: 'production', 'tls.cert': '/c', 'tls.key': '/k', 'seal.keyFile': '/s', 'attestation.auth.jwksUrl': 'https://idp.test/keys' };
+  // A JWKS without a required issuer and audience would accept any token its keys signed for any service.
+  assert.throws(() => loadConfig({ flags: jwtOnly }), (err: unknown) => isConfideError(err, 'ERR_PRODUCTION_REFUSED') && JSON.stringify(err.details?.['keys']) === '["attestation.auth.issuer","attestation.auth.audience"]');
+  const { config } = loadConfig({ flags: { ...jwtOnly, 'attestation.auth.issuer': 'https://idp.test', 'attestation.auth.audience': 'confide' } });
   assert.equal(config.mode, 'production');
+});
+
+test('docs: every production rule of the schema is stated, and only those (evidence.roots is refused, not required)', async () => {
+  const { CONFIG_SCHEMA } = await import('../src/config/schema.js');
+  const { renderConfigDocs } = await import('../src/docs/render-config.js');
+  for (const key of CONFIG_SCHEMA as readonly ConfigKey[]) assert.equal(key.devOnly === undefined, key.production === undefined, key.key);
+  const docs = renderConfigDocs();
+  assert.match(docs, /^- `evidence\.roots`: refused/m);
+  assert.doesNotMatch(docs, /evidence\.roots[^\n]*requires/);
 });

@@ -23,6 +23,15 @@ export interface ConfigKey {
   secret?: boolean;
   /** When set, production mode refuses a value for which this returns a reason. */
   devOnly?: (value: unknown, config: Record<string, unknown>) => string | undefined;
+  /** What production mode requires or refuses of this key, for docs/config.md; present exactly when devOnly is. */
+  production?: string;
+}
+
+/** Production refuses a JWKS or public key without a required issuer and audience: any token the key signed for another service would pass. */
+function jwtWithout(value: unknown, config: Record<string, unknown>, claim: string): string | undefined {
+  const auth = (config['attestation'] as { auth?: Record<string, unknown> } | undefined)?.auth ?? {};
+  const jwt = auth['jwksUrl'] !== undefined || auth['publicKey'] !== undefined;
+  return jwt && (value === undefined || value === '') ? `production mode needs attestation.auth.${claim} whenever attestation.auth.jwksUrl or attestation.auth.publicKey verifies bearer JWTs` : undefined;
 }
 
 export const CONFIG_SCHEMA = [
@@ -75,6 +84,7 @@ export const CONFIG_SCHEMA = [
     env: 'CONFIDE_TLS_CERT',
     flag: '--tls-cert',
     description: 'PEM server certificate chain. When absent in dev mode, one is issued by a generated local CA.',
+    production: 'required (no generated local CA).',
     devOnly: (value) => (value === undefined ? 'production mode needs tls.cert and tls.key; the generated local CA is for development only' : undefined),
   },
   {
@@ -84,6 +94,7 @@ export const CONFIG_SCHEMA = [
     env: 'CONFIDE_TLS_KEY',
     flag: '--tls-key',
     description: 'PEM private key of the server certificate.',
+    production: 'required.',
     devOnly: (value) => (value === undefined ? 'production mode needs tls.key' : undefined),
   },
   {
@@ -140,6 +151,7 @@ export const CONFIG_SCHEMA = [
     flag: '--evidence-roots',
     description:
       'Directory of PEM or DER certificates that replace the pinned Intel and AMD roots, for testing with a private PKI. Development only.',
+    production: 'refused (the pinned Intel and AMD roots only).',
     devOnly: (value) => (value === undefined ? undefined : 'replacing the pinned vendor roots is for testing only'),
   },
   {
@@ -201,6 +213,8 @@ export const CONFIG_SCHEMA = [
     default: undefined,
     env: 'CONFIDE_ATTESTATION_AUTH_ISSUER',
     flag: '--attestation-auth-issuer',
+    production: 'required whenever `attestation.auth.jwksUrl` or `attestation.auth.publicKey` is set.',
+    devOnly: (value, config) => jwtWithout(value, config, 'issuer'),
     description: 'Required `iss` of bearer JWTs; set it whenever a JWKS or public key is configured.',
   },
   {
@@ -209,6 +223,8 @@ export const CONFIG_SCHEMA = [
     default: undefined,
     env: 'CONFIDE_ATTESTATION_AUTH_AUDIENCE',
     flag: '--attestation-auth-audience',
+    production: 'required whenever `attestation.auth.jwksUrl` or `attestation.auth.publicKey` is set.',
+    devOnly: (value, config) => jwtWithout(value, config, 'audience'),
     description: 'Required `aud` of bearer JWTs (the Azure SDK asks for https://attest.azure.net/.default); set it whenever a JWKS or public key is configured.',
   },
   {
@@ -219,6 +235,7 @@ export const CONFIG_SCHEMA = [
     secret: true,
     description:
       'A fixed bearer token accepted on policy and certificate routes, compared in constant time and never logged; environment only, so it stays out of files and process lists.',
+    production: 'one of `attestation.auth.jwksUrl`, `attestation.auth.publicKey` or this token is required (no accept-any-token mode).',
     devOnly: (_value, config) => {
       const auth = (config['attestation'] as { auth?: Record<string, unknown> } | undefined)?.auth ?? {};
       return auth['jwksUrl'] === undefined && auth['publicKey'] === undefined && auth['staticToken'] === undefined
@@ -234,6 +251,7 @@ export const CONFIG_SCHEMA = [
     flag: '--seal-key-file',
     description:
       'File with the 32-byte key that seals key material at rest (raw, 64 hex characters or base64). When absent in dev mode, one is generated in the data directory.',
+    production: 'required (no generated seal key).',
     devOnly: (value) => (value === undefined ? 'production mode needs seal.keyFile; the generated seal key is for development only' : undefined),
   },
 ] as const satisfies readonly ConfigKey[];

@@ -9,9 +9,10 @@ function show(value: unknown): string {
 export function renderConfigDocs(): string {
   const rows = (CONFIG_SCHEMA as readonly ConfigKey[]).map((k) => {
     const type = k.type === 'enum' ? k.values!.map((v) => '`' + v + '`').join(' \\| ') : k.type;
-    const notes = k.devOnly ? ' Production mode requires it to be set.' : '';
+    const notes = k.production ? ` Production: ${k.production}` : '';
     return `| \`${k.key}\` | ${type} | ${show(k.default)} | \`${k.env}\` | ${k.flag ? '`' + k.flag + '`' : ''} | ${k.description}${notes} |`;
   });
+  const production = (CONFIG_SCHEMA as readonly ConfigKey[]).filter((k) => k.production).map((k) => `- \`${k.key}\`: ${k.production}`);
   return [
     '# Configuration',
     '',
@@ -25,6 +26,12 @@ export function renderConfigDocs(): string {
     '| key | type | default | environment | flag | description |',
     '|---|---|---|---|---|---|',
     ...rows,
+    '',
+    '## What production mode requires and refuses',
+    '',
+    'With `mode` set to `production`, the start stops with `ERR_PRODUCTION_REFUSED` naming every key below whose rule is broken:',
+    '',
+    ...production,
     '',
   ].join('\n');
 }

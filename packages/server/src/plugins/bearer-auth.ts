@@ -50,7 +50,7 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-/** Builds the authenticator. Throws ERR_PRODUCTION_REFUSED (production without any verifier), ERR_CONFIG_INVALID (bad key or URL). */
+/** Builds the authenticator. Throws ERR_PRODUCTION_REFUSED (production without any verifier, or a JWT key without issuer and audience), ERR_CONFIG_INVALID (bad key or URL). */
 export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
   if (options.jwksUrl !== undefined) {
     let url: URL;
@@ -64,6 +64,10 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
     }
   }
   const publicKey = options.publicKeyPem === undefined ? undefined : publicKeyFromPem(options.publicKeyPem);
+  // Without both, any token the key signed for any other service would pass as an admin token here.
+  if (options.mode === 'production' && (options.jwksUrl !== undefined || publicKey !== undefined) && (!options.issuer || !options.audience)) {
+    throw new ConfideError('ERR_PRODUCTION_REFUSED', 'production mode needs attestation.auth.issuer and attestation.auth.audience whenever a JWKS URL or public key verifies bearer JWTs');
+  }
   const verifyJwt =
     options.jwksUrl !== undefined || publicKey !== undefined
       ? createJwtVerifier({

@@ -23,5 +23,5 @@ export {
   type StoredPolicyCertificate,
 } from './certificates.js';
 export { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
-export { JWS_ALGORITHMS, keyFitsAlgorithm, verifyJwsSignature } from './jws-signature.js';
+export { JWS_ALGORITHMS } from './jws-signature.js';
 export { maaAdminFromConfig, type MaaAdminAppOptions } from './from-config.js';
