@@ -1,4 +1,5 @@
 export * from './types.js';
+export { VerifyCache, type VerifyCacheOptions } from './memo/verify-cache.js';
 export * from './collateral/types.js';
 export * from './intel/tcb/index.js';
 export * from './intel/tcb-types.js';

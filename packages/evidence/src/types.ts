@@ -6,6 +6,7 @@
  */
 import type { Clock } from '@confide/core';
 import type { CollateralProvider } from './collateral/types.js';
+import type { VerifyCache } from './memo/verify-cache.js';
 
 /** 'sim' is the simulated TEE: development only, signed by an instance's simulation key. */
 export type TeeType = 'sgx' | 'tdx' | 'sev-snp' | 'sim';
@@ -79,6 +80,11 @@ export interface VerifyContext {
   simulationKeys?: ReadonlyArray<CryptoKey | Uint8Array>;
   /** Replaces WebCrypto for the primitives below (Node passes node:crypto, which costs the event loop less). */
   crypto?: VerifyCrypto;
+  /**
+   * Where parsed collateral, imported keys and verified signatures are remembered across
+   * verifications; verdicts are kept per `crypto` implementation. Default: one shared instance.
+   */
+  cache?: VerifyCache;
 }
 
 /**

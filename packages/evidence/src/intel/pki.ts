@@ -5,17 +5,19 @@
 import { ConfideError, timingSafeEqual, type ErrorCode } from '@confide/core';
 import { parseCertificate, parseCrl, type ParsedCertificate, type ParsedCrl } from './certificate.js';
 import { pemToDer } from '../asn1/der.js';
-import { verifyP256Recurring } from '../webcrypto/p256.js';
+import { cachedCrypto, verifyP256Recurring, type CachedCrypto } from '../webcrypto/p256.js';
 import type { PendingCheck } from './checks.js';
-import { deepFreeze, remember, sameBytes } from '../memo/cache.js';
+import { byteKey, deepFreeze, sameBytes } from '../memo/cache.js';
+import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import { INTEL_SGX_ROOT_CA_KEY } from './roots.js';
-import type { TrustAnchors, VerifyCrypto } from '../types.js';
+import type { TrustAnchors } from '../types.js';
 
-// Parsed chains and CRLs by their exact text / bytes: the same PCK CA, TCB signing chain and
-// CRLs come with every quote. Only what parsed is kept; signatures are checked by the callers.
-const MAX_PARSED = 64;
-const parsedChains = new Map<string, readonly ParsedCertificate[]>();
-const parsedCrls = new WeakMap<Uint8Array, { der: Uint8Array; crl: ParsedCrl }>();
+// Parsed chains and CRLs are remembered by their exact text / bytes: the same PCK CA, TCB signing
+// chain and CRLs come with every quote. Only what parsed is kept; signatures are checked by the
+// callers. A parsed value is charged this many times its input (the parsed copies and objects).
+const PARSED_BYTES_PER_BYTE = 3;
+// A CRL's signature ends its DER: its last bytes pick the slot, the full bytes decide a hit.
+const CRL_KEY_TAIL_BYTES = 64;
 
 /** Public keys (uncompressed points) accepted as the Intel SGX Root CA. Throws ERR_CONFIG_INVALID for an unusable anchor. */
 export function pinnedRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] {
@@ -33,13 +35,14 @@ export function pinnedRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] 
  * Splits a PEM chain into parsed certificates (frozen; remembered by the exact text).
  * Throws `code` when it holds none or one does not parse.
  */
-export function parsePemChain(pem: string, code: ErrorCode, what: string): readonly ParsedCertificate[] {
-  const hit = parsedChains.get(pem);
+export function parsePemChain(pem: string, code: ErrorCode, what: string, cache: VerifyCache = defaultVerifyCache): readonly ParsedCertificate[] {
+  const id = `chain:${pem}`;
+  const hit = cache.get<readonly ParsedCertificate[]>(id);
   if (hit) return hit;
   const ders = pemToDer(pem, 'CERTIFICATE', code);
   if (ders.length === 0) throw new ConfideError(code, `${what}: no certificate`);
   const certs = deepFreeze(ders.map((der) => parseCertificate(der, code)));
-  remember(parsedChains, pem, certs, MAX_PARSED);
+  cache.set(id, certs, pem.length * PARSED_BYTES_PER_BYTE);
   return certs;
 }
 
@@ -60,7 +63,7 @@ export function chainChecks(
   roots: Uint8Array[],
   what: string,
   rootAlreadyChecked = false,
-  primitives?: VerifyCrypto,
+  cc: CachedCrypto = cachedCrypto(),
 ): PendingCheck[] {
   if (certs.length < 2) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: needs at least an issuer and a root, got ${certs.length} certificate(s)`);
   const root = certs[certs.length - 1]!;
@@ -78,7 +81,7 @@ export function chainChecks(
     if (cert === issuer && rootAlreadyChecked) continue;
     checks.push({
       name: `${what}:${cert.subjectCn}`,
-      ok: verifyP256Recurring(issuer.publicKey, cert.signature, cert.tbs, primitives),
+      ok: verifyP256Recurring(issuer.publicKey, cert.signature, cert.tbs, cc),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: `${what}: signature on "${cert.subjectCn}" does not verify`,
     });
@@ -94,14 +97,15 @@ export interface CrlUse {
 }
 
 /** Parses a DER CRL from collateral (remembered while the same bytes come back). Throws ERR_COLLATERAL_MALFORMED. */
-export function parseCollateralCrl(der: Uint8Array, name: string): ParsedCrl {
-  const hit = parsedCrls.get(der);
+export function parseCollateralCrl(der: Uint8Array, name: string, cache: VerifyCache = defaultVerifyCache): ParsedCrl {
+  const id = `crl:${byteKey(der.subarray(-CRL_KEY_TAIL_BYTES))}`;
+  const hit = cache.get<{ der: Uint8Array; crl: ParsedCrl }>(id);
   if (hit && sameBytes(hit.der, der)) return hit.crl;
   try {
     // Parsed from a copy, so that the views it keeps cannot change under the cache.
     const copy = der.slice();
     const crl = deepFreeze(parseCrl(copy, 'ERR_COLLATERAL_MALFORMED'));
-    parsedCrls.set(der, { der: copy, crl });
+    cache.set(id, { der: copy, crl }, copy.length * PARSED_BYTES_PER_BYTE);
     return crl;
   } catch (err) {
     if (err instanceof ConfideError && err.code === 'ERR_COLLATERAL_MALFORMED') {
@@ -115,14 +119,14 @@ export function parseCollateralCrl(der: Uint8Array, name: string): ParsedCrl {
  * Checks a CRL's issuer name synchronously and returns its signature check.
  * Throws ERR_COLLATERAL_MALFORMED when the CRL is not issued by `use.issuer`.
  */
-export function crlChecks(use: CrlUse, primitives?: VerifyCrypto): PendingCheck[] {
+export function crlChecks(use: CrlUse, cc: CachedCrypto = cachedCrypto()): PendingCheck[] {
   if (!timingSafeEqual(use.crl.issuer, use.issuer.subject)) {
     throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${use.name}: issued by "${use.crl.issuerCn}", expected "${use.issuer.subjectCn}"`);
   }
   return [
     {
       name: use.name,
-      ok: verifyP256Recurring(use.issuer.publicKey, use.crl.signature, use.crl.tbs, primitives),
+      ok: verifyP256Recurring(use.issuer.publicKey, use.crl.signature, use.crl.tbs, cc),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: `${use.name}: signature does not verify under "${use.issuer.subjectCn}"`,
     },

@@ -6,8 +6,9 @@
 import { ConfideError, concatBytes, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
 import type { ParsedCertificate } from './certificate.js';
 import { settleChecks, type PendingCheck } from './checks.js';
-import { uncompressedPoint, verifyP256Recurring, webCryptoPrimitives } from '../webcrypto/p256.js';
-import { deepFreeze, remember } from '../memo/cache.js';
+import { cachedCrypto, uncompressedPoint, verifyP256Recurring, type CachedCrypto } from '../webcrypto/p256.js';
+import { deepFreeze } from '../memo/cache.js';
+import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import { readPckExtensions, type PckExtensions } from './pck-extensions.js';
 import { certificateValidity, chainChecks, parsePemChain, pinnedRootKeys } from './pki.js';
 import { parseIntelQuote } from './quote-parser.js';
@@ -28,22 +29,23 @@ export interface PckChain {
   extensions: PckExtensions;
 }
 
-// A platform sends the same PCK chain with every quote: parsed once per exact PEM text.
-const MAX_PCK_CHAINS = 64;
-const pckChains = new Map<string, PckChain>();
+// A platform sends the same PCK chain with every quote: parsed once per exact PEM text, and
+// charged this many times the text (the chain's certificates are cached under it too).
+const PCK_BYTES_PER_CHAR = 2;
 
 /** Parses the PCK chain carried in a quote (frozen). Throws ERR_EVIDENCE_MALFORMED and ERR_EVIDENCE_CHAIN_INVALID. */
-export function readPckChain(quote: IntelQuote): PckChain {
+export function readPckChain(quote: IntelQuote, cache: VerifyCache = defaultVerifyCache): PckChain {
   const pem = fromUtf8(quote.qe.pckChainPem);
-  const hit = pckChains.get(pem);
+  const id = `pck:${pem}`;
+  const hit = cache.get<PckChain>(id);
   if (hit) return hit;
-  const chain = deepFreeze(parsePckChain(pem));
-  remember(pckChains, pem, chain, MAX_PCK_CHAINS);
+  const chain = deepFreeze(parsePckChain(pem, cache));
+  cache.set(id, chain, pem.length * PCK_BYTES_PER_CHAR);
   return chain;
 }
 
-function parsePckChain(pem: string): PckChain {
-  const certs = parsePemChain(pem, 'ERR_EVIDENCE_MALFORMED', 'PCK chain');
+function parsePckChain(pem: string, cache: VerifyCache): PckChain {
+  const certs = parsePemChain(pem, 'ERR_EVIDENCE_MALFORMED', 'PCK chain', cache);
   if (certs.length !== 3) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `PCK chain has ${certs.length} certificates, expected 3`);
   const [leaf, ca, root] = certs as [ParsedCertificate, ParsedCertificate, ParsedCertificate];
   const caType = ca.subjectCn === PCK_PROCESSOR_CA_CN ? 'processor' : ca.subjectCn === PCK_PLATFORM_CA_CN ? 'platform' : undefined;
@@ -53,15 +55,20 @@ function parsePckChain(pem: string): PckChain {
 
 /**
  * Builds the collateral-free checks of a quote; the chain's structure and root pin are checked at
- * once. `primitives` default to WebCrypto.
+ * once. `cc` defaults to WebCrypto and the shared cache.
  */
-export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[], primitives: VerifyCrypto = webCryptoPrimitives): PendingCheck[] {
+export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[], cc: CachedCrypto = cachedCrypto()): PendingCheck[] {
+  return [...signatureChecks(quote, pck, cc), ...chainChecks(pck.certs, roots, 'PCK chain', false, cc)];
+}
+
+/** The checks of the quote's own signatures (attestation key, QE report binding and signature), without the PCK chain. */
+export function signatureChecks(quote: IntelQuote, pck: PckChain, cc: CachedCrypto): PendingCheck[] {
+  const primitives = cc.primitives;
   // As Intel's QVL: the QE report data is SHA-256(attestation key || QE auth data), then 32 zero bytes.
   const qeReportData = quote.qe.qeReport.reportData;
   const binding = Promise.resolve()
     .then(() => primitives.sha256(concatBytes(quote.attestationKey, quote.qe.qeAuthData)))
     .then((h) => timingSafeEqual(h, qeReportData.subarray(0, 32)) && isAllZero(qeReportData.subarray(32)));
-  const chain = chainChecks(pck.certs, roots, 'PCK chain', false, primitives);
   return [
     {
       name: 'quoteSignature',
@@ -79,11 +86,10 @@ export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[
       name: 'qeReportSignature',
       // The QE report certifies the platform's attestation key, so it recurs in every quote
       // until that key changes: remembered like the certificates. The quote's own signature is not.
-      ok: verifyP256Recurring(pck.leaf.publicKey, quote.qe.qeReportSignature, quote.qe.qeReport.raw, primitives),
+      ok: verifyP256Recurring(pck.leaf.publicKey, quote.qe.qeReportSignature, quote.qe.qeReport.raw, cc),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: 'QE report signature by the PCK key does not verify',
     },
-    ...chain,
   ];
 }
 
@@ -100,6 +106,10 @@ export interface IntelSignatureOptions {
   clock?: Clock;
   trustAnchors?: TrustAnchors;
   expectedReportData?: Uint8Array;
+  /** As VerifyContext.crypto. */
+  crypto?: VerifyCrypto;
+  /** As VerifyContext.cache. */
+  cache?: VerifyCache;
 }
 
 /** What the collateral-free verification established. */
@@ -119,8 +129,9 @@ export interface IntelSignatureResult {
  */
 export async function verifyIntelQuoteSignatures(input: IntelQuote | Uint8Array, options: IntelSignatureOptions = {}): Promise<IntelSignatureResult> {
   const quote = input instanceof Uint8Array ? parseIntelQuote(input) : input;
-  const pck = readPckChain(quote);
-  const checked = await settleChecks(quoteChecks(quote, pck, pinnedRootKeys(options.trustAnchors)));
+  const cc = cachedCrypto(options);
+  const pck = readPckChain(quote, cc.cache);
+  const checked = await settleChecks(quoteChecks(quote, pck, pinnedRootKeys(options.trustAnchors), cc));
   assertReportData(quote.body.report.reportData, options.expectedReportData);
   if (options.expectedReportData) checked.push('reportData');
   const expiredCollateral = options.clock ? certificateValidity(pck.certs, options.clock.now()) : [];

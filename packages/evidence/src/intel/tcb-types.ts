@@ -4,6 +4,7 @@
  */
 import type { IntelCollateral } from '../collateral/types.js';
 import type { TcbStatus, VerifyCrypto } from '../types.js';
+import type { VerifyCache } from '../memo/verify-cache.js';
 
 /** TCB values of the platform, read from the PCK certificate's SGX extensions. */
 export interface PckTcb {
@@ -50,6 +51,8 @@ export interface TcbEvaluationInput {
   tcbSigningKey: CryptoKey | Uint8Array;
   /** Replaces WebCrypto when tcbSigningKey is a point (VerifyContext.crypto). */
   crypto?: VerifyCrypto;
+  /** Where verdicts and parsed documents are remembered (VerifyContext.cache); default the shared instance. */
+  cache?: VerifyCache;
   /** Verification time. */
   at: Date;
 }

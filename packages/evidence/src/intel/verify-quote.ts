@@ -1,13 +1,14 @@
 /** Full verification of an Intel DCAP quote: signatures, PKI, CRLs, collateral and TCB evaluation. */
 import { ConfideError, toHex } from '@confide/core';
-import type { IntelCollateral } from '../collateral/types.js';
 import type { Claims, VerifyContext } from '../types.js';
 import { settleChecks } from './checks.js';
 import { intelClaims } from './claims.js';
 import { collateralChecks, type CollateralPki } from './collateral-pki.js';
 import { assertNotRevoked, certificateValidity, pinnedRootKeys } from './pki.js';
 import { parseIntelQuote } from './quote-parser.js';
-import { assertReportData, quoteChecks, readPckChain } from './quote-signatures.js';
+import { assertReportData, readPckChain, signatureChecks } from './quote-signatures.js';
+import { chainChecks } from './pki.js';
+import { cachedCrypto } from '../webcrypto/p256.js';
 import type { IntelQuote } from './quote-types.js';
 import { defaultTcbEvaluator, type TcbEvaluator } from './tcb-evaluator.js';
 
@@ -27,27 +28,19 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
   const quote = input instanceof Uint8Array ? parseIntelQuote(input) : input;
   const at = ctx.clock.now();
   const roots = pinnedRootKeys(ctx.trustAnchors);
-  const pck = readPckChain(quote);
-  // Fetch collateral while the quote's own signatures are checked.
-  const fetching = ctx.collateral.intel({ tee: quote.tee, fmspc: pck.extensions.fmspc, ca: pck.caType });
-  fetching.catch(() => undefined);
-  const primitives = ctx.crypto;
-  const checks = quoteChecks(quote, pck, roots, primitives);
-
-  // A forged quote fails as forged, whatever happens to its collateral.
-  let collateral: IntelCollateral | undefined;
-  let pki: CollateralPki;
-  try {
-    collateral = await fetching;
-    if (!collateral) {
-      throw new ConfideError('ERR_COLLATERAL_MISSING', `no Intel collateral for ${quote.tee} FMSPC ${pck.extensions.fmspc} (${pck.caType} CA)`);
-    }
-    pki = collateralChecks(collateral, pck, roots, at, primitives);
-  } catch (err) {
-    await settleChecks(checks);
-    throw err;
+  const cc = cachedCrypto(ctx);
+  const pck = readPckChain(quote, cc.cache);
+  // The FMSPC and CA type that pick the collateral come from the PCK certificate, so the quote
+  // and its chain must be Intel's before anything is fetched for them: junk evidence with made-up
+  // FMSPCs never reaches the collateral provider (an online one would fetch for each). A forged
+  // quote fails as forged, whatever happens to its collateral.
+  await settleChecks([...signatureChecks(quote, pck, cc), ...chainChecks(pck.certs, roots, 'PCK chain', false, cc)]);
+  const collateral = await ctx.collateral.intel({ tee: quote.tee, fmspc: pck.extensions.fmspc, ca: pck.caType });
+  if (!collateral) {
+    throw new ConfideError('ERR_COLLATERAL_MISSING', `no Intel collateral for ${quote.tee} FMSPC ${pck.extensions.fmspc} (${pck.caType} CA)`);
   }
-  await settleChecks([...checks, ...pki.checks]);
+  const pki: CollateralPki = collateralChecks(collateral, pck, roots, at, cc);
+  await settleChecks(pki.checks);
   assertNotRevoked(pki.pckCrl, [pck.leaf]);
   assertNotRevoked(pki.rootCrl, [pck.ca, ...pki.signers]);
   assertReportData(quote.body.report.reportData, ctx.expectedReportData);
@@ -73,7 +66,8 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
     qe: { mrsigner: toHex(qe.mrsigner), isvProdId: qe.isvProdId, isvSvn: qe.isvSvn, miscselect: qe.miscselect, attributes: toHex(qe.attributes) },
     collateral,
     tcbSigningKey: pki.tcbSigner.publicKey,
-    ...(primitives ? { crypto: primitives } : {}),
+    ...(ctx.crypto ? { crypto: ctx.crypto } : {}),
+    cache: cc.cache,
     at,
   });
   const expired = [...certificateValidity(pck.certs, at), ...pki.expired, ...tcb.expired];

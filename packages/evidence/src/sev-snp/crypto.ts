@@ -3,13 +3,11 @@
  * cached by their SPKI bytes, because a server sees the same ARK/ASK (and a host's VCEK) on
  * every request and importing an RSA-4096 key costs more than verifying with it.
  */
-import { keyImportCache } from '../webcrypto/key-cache.js';
+import { importKeyCached } from '../webcrypto/key-cache.js';
 import { byteKey, sameBytes } from '../memo/cache.js';
+import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import type { AmdCertificate, AmdKeyKind, PssSignature } from './certificate.js';
 import { SIZE } from './layout.js';
-
-const MAX_CACHED_KEYS = 512;
-const cachedImport = keyImportCache(MAX_CACHED_KEYS);
 
 const IMPORT: Record<AmdKeyKind, RsaHashedImportParams | EcKeyImportParams> = {
   rsa: { name: 'RSA-PSS', hash: 'SHA-384' },
@@ -17,14 +15,14 @@ const IMPORT: Record<AmdKeyKind, RsaHashedImportParams | EcKeyImportParams> = {
 };
 
 /** The imported key for `spki`, from the cache when seen before. Rejects when WebCrypto refuses it. */
-export function importKey(spki: Uint8Array, kind: AmdKeyKind): Promise<CryptoKey> {
-  return cachedImport(`${kind}:${byteKey(spki)}`, () => crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, IMPORT[kind], false, ['verify']));
+export function importKey(spki: Uint8Array, kind: AmdKeyKind, cache: VerifyCache = defaultVerifyCache): Promise<CryptoKey> {
+  return importKeyCached(cache, `spki-${kind}`, spki, () => crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, IMPORT[kind], false, ['verify']));
 }
 
 /** Verifies an RSASSA-PSS/SHA-384 signature; false (never a throw) when it does not verify or the key is unusable. */
-export async function verifyPss(spki: Uint8Array, alg: PssSignature, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+export async function verifyPss(spki: Uint8Array, alg: PssSignature, signature: Uint8Array, data: Uint8Array, cache: VerifyCache = defaultVerifyCache): Promise<boolean> {
   try {
-    const key = await importKey(spki, 'rsa');
+    const key = await importKey(spki, 'rsa', cache);
     return await crypto.subtle.verify(
       { name: 'RSA-PSS', saltLength: alg.saltLength },
       key,
@@ -36,8 +34,8 @@ export async function verifyPss(spki: Uint8Array, alg: PssSignature, signature: 
   }
 }
 
-const MAX_CACHED_LINKS = 512;
-const linkCache = new Map<string, { cert: Uint8Array; issuerSpki: Uint8Array; ok: Promise<boolean> }>();
+/** What a remembered link is charged besides the certificate and key bytes it holds. */
+const LINK_OVERHEAD_BYTES = 128;
 
 /**
  * Whether `issuer`'s key signed `cert`. A link that verified before (same certificate bytes,
@@ -45,17 +43,17 @@ const linkCache = new Map<string, { cert: Uint8Array; issuerSpki: Uint8Array; ok
  * a host's VCEK->ASK link on every report of that host. Checks of the same link in flight share
  * one verification; a link that fails to verify leaves the cache at once.
  */
-export function verifyIssuedBy(cert: AmdCertificate, issuer: AmdCertificate): Promise<boolean> {
-  // The signature's tail picks the slot; the full bytes decide the hit.
-  const id = byteKey(cert.signature.subarray(-32));
-  const hit = linkCache.get(id);
+export function verifyIssuedBy(cert: AmdCertificate, issuer: AmdCertificate, cache: VerifyCache = defaultVerifyCache): Promise<boolean> {
+  // The signature's tail picks the slot; the full bytes decide the hit. SEV-SNP checks run on
+  // WebCrypto only (VerifyContext.crypto covers P-256), so these verdicts need no crypto scope.
+  const id = `link:${byteKey(cert.signature.subarray(-32))}`;
+  const hit = cache.get<{ cert: Uint8Array; issuerSpki: Uint8Array; ok: Promise<boolean> }>(id);
   if (hit && sameBytes(hit.cert, cert.raw) && sameBytes(hit.issuerSpki, issuer.spki)) return hit.ok;
-  const ok = verifyPss(issuer.spki, cert.signatureAlgorithm, cert.signature, cert.tbs);
+  const ok = verifyPss(issuer.spki, cert.signatureAlgorithm, cert.signature, cert.tbs, cache);
   const entry = { cert: cert.raw.slice(), issuerSpki: issuer.spki.slice(), ok };
-  if (linkCache.size >= MAX_CACHED_LINKS) linkCache.delete(linkCache.keys().next().value!);
-  linkCache.set(id, entry);
+  cache.set(id, entry, entry.cert.length + entry.issuerSpki.length + LINK_OVERHEAD_BYTES);
   void ok.then((verified) => {
-    if (!verified && linkCache.get(id) === entry) linkCache.delete(id);
+    if (!verified) cache.delete(id, entry);
   });
   return ok;
 }
@@ -72,7 +70,13 @@ function scalarFromLe(le: Uint8Array): Uint8Array | undefined {
  * Verifies the report's ECDSA P-384/SHA-384 signature (R and S as the report stores them)
  * over `signed`; false when it does not verify.
  */
-export async function verifyReportSignature(spki: Uint8Array, r: Uint8Array, s: Uint8Array, signed: Uint8Array): Promise<boolean> {
+export async function verifyReportSignature(
+  spki: Uint8Array,
+  r: Uint8Array,
+  s: Uint8Array,
+  signed: Uint8Array,
+  cache: VerifyCache = defaultVerifyCache,
+): Promise<boolean> {
   const rBe = scalarFromLe(r);
   const sBe = scalarFromLe(s);
   if (!rBe || !sBe) return false;
@@ -80,7 +84,7 @@ export async function verifyReportSignature(spki: Uint8Array, r: Uint8Array, s: 
   raw.set(rBe, 0);
   raw.set(sBe, SIZE.P384_SCALAR);
   try {
-    const key = await importKey(spki, 'ec-p384');
+    const key = await importKey(spki, 'ec-p384', cache);
     return await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, key, raw, signed as Uint8Array<ArrayBuffer>);
   } catch {
     return false;

@@ -9,6 +9,7 @@ import { parseAmdCertificate } from './certificate.js';
 import { buildChain, type SnpChain } from './chain.js';
 import { snpClaims } from './claims.js';
 import { verifyIssuedBy, verifyPss, verifyReportSignature } from './crypto.js';
+import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import { checkChipBinding, checkReportData, checkTcbBinding } from './bindings.js';
 import { SIG_ALGO_ECDSA_P384_SHA384 } from './layout.js';
 import { productFromCpuid, productFromVek } from './product.js';
@@ -20,14 +21,14 @@ function signatureInvalid(message: string): never {
 }
 
 /** Runs every signature check concurrently, then reports the first failure from the root down. */
-async function checkSignatures(chain: SnpChain, report: SnpReport): Promise<void> {
+async function checkSignatures(chain: SnpChain, report: SnpReport, cache: VerifyCache): Promise<void> {
   const { vek, ask, ark, crl } = chain;
   const [arkOk, askOk, vekOk, crlOk, reportOk] = await Promise.all([
-    chain.arkNeedsSelfCheck ? verifyIssuedBy(ark, ark) : true,
-    verifyIssuedBy(ask, ark),
-    verifyIssuedBy(vek, ask),
-    crl ? verifyPss(ark.spki, crl.signatureAlgorithm, crl.signature, crl.tbs) : true,
-    verifyReportSignature(vek.spki, report.signatureR, report.signatureS, report.signed),
+    chain.arkNeedsSelfCheck ? verifyIssuedBy(ark, ark, cache) : true,
+    verifyIssuedBy(ask, ark, cache),
+    verifyIssuedBy(vek, ask, cache),
+    crl ? verifyPss(ark.spki, crl.signatureAlgorithm, crl.signature, crl.tbs, cache) : true,
+    verifyReportSignature(vek.spki, report.signatureR, report.signatureS, report.signed, cache),
   ]);
   if (!arkOk) signatureInvalid(`the self-signature of "${ark.subjectCn}" does not verify`);
   if (!askOk) signatureInvalid(`"${ask.subjectCn}" is not signed by "${ark.subjectCn}"`);
@@ -76,7 +77,7 @@ export async function verifySnpReport(report: SnpReport, ctx: VerifyContext): Pr
   const product = cpuProduct ?? vekProduct;
   const chain = buildChain(product, keyType, vek, collateral, ctx.trustAnchors?.amdRoots);
 
-  await checkSignatures(chain, report);
+  await checkSignatures(chain, report, ctx.cache ?? defaultVerifyCache);
 
   if (chain.crl?.revoked.has(chain.ask.serial)) {
     // Only what the ARK issued can be on its CRL; every VCEK carries serial 0, issued by the ASK.

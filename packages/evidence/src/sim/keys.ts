@@ -3,9 +3,12 @@
  * every piece of simulated evidence), imported once and cached by their SPKI bytes.
  */
 import { ConfideError, digest, fromBase64, toBase64, toHex } from '@confide/core';
+import { byteKey } from '../memo/cache.js';
+import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const MAX_CACHED_KEYS = 64;
+/** What a trusted key is charged in the cache besides its SPKI. */
+const KEY_OVERHEAD_BYTES = 256;
 
 /** A trusted simulation key ready to verify with. */
 export interface SimTrustedKey {
@@ -14,18 +17,15 @@ export interface SimTrustedKey {
   key: CryptoKey;
 }
 
-const bySpki = new Map<string, Promise<SimTrustedKey>>();
-const byCryptoKey = new WeakMap<CryptoKey, Promise<SimTrustedKey>>();
 
 function notAKey(why: string): ConfideError {
   return new ConfideError('ERR_USAGE', `a simulation key is not an ECDSA P-256 public key (${why})`);
 }
 
-function fromSpki(spki: Uint8Array): Promise<SimTrustedKey> {
-  const hex = toHex(spki);
-  let hit = bySpki.get(hex);
+function fromSpki(spki: Uint8Array, cache: VerifyCache): Promise<SimTrustedKey> {
+  const id = `sim:${byteKey(spki)}`;
+  let hit = cache.get<Promise<SimTrustedKey>>(id);
   if (hit === undefined) {
-    if (bySpki.size >= MAX_CACHED_KEYS) bySpki.delete(bySpki.keys().next().value!);
     const copy = spki.slice();
     hit = (async () => {
       let key: CryptoKey;
@@ -36,8 +36,9 @@ function fromSpki(spki: Uint8Array): Promise<SimTrustedKey> {
       }
       return { id: await digest('SHA-256', copy), key };
     })();
-    bySpki.set(hex, hit);
-    hit.catch(() => bySpki.delete(hex));
+    cache.set(id, hit, copy.length + KEY_OVERHEAD_BYTES);
+    const pending = hit;
+    pending.catch(() => cache.delete(id, pending));
   }
   return hit;
 }
@@ -52,14 +53,9 @@ export async function simKeySpki(key: CryptoKey): Promise<Uint8Array> {
 }
 
 /** Resolves a public key (CryptoKey or SPKI DER) to its key ID and a verify key. Throws ERR_USAGE. */
-export function trustedSimKey(key: CryptoKey | Uint8Array): Promise<SimTrustedKey> {
-  if (key instanceof Uint8Array) return fromSpki(key);
-  let hit = byCryptoKey.get(key);
-  if (hit === undefined) {
-    hit = simKeySpki(key).then(fromSpki);
-    byCryptoKey.set(key, hit);
-  }
-  return hit;
+export function trustedSimKey(key: CryptoKey | Uint8Array, cache: VerifyCache = defaultVerifyCache): Promise<SimTrustedKey> {
+  if (key instanceof Uint8Array) return fromSpki(key, cache);
+  return cache.derived(key, 'sim', () => simKeySpki(key).then((spki) => fromSpki(spki, cache)));
 }
 
 /** Key ID (lower-case hex SHA-256 of the SPKI DER) of a public key. Throws ERR_USAGE. */

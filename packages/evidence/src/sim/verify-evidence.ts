@@ -33,7 +33,7 @@ export async function verifySimEvidence(view: SimEvidence, ctx: VerifyContext): 
       'simulated evidence needs the simulation public key of the instance that made it; none was given (simulated evidence is for development only)',
     );
   }
-  const trusted = await Promise.all(given.map(trustedSimKey));
+  const trusted = await Promise.all(given.map((k) => trustedSimKey(k, ctx.cache)));
   const key = trusted.find((k) => timingSafeEqual(k.id, view.keyId));
   if (!key) {
     throw new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the simulated evidence is signed by simulation key ${toHex(view.keyId)}, which is not trusted`, {

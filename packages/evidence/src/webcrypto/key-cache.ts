@@ -1,23 +1,28 @@
 /**
- * Imported WebCrypto keys, remembered by their bytes: importing a key costs about as much as a
- * verification (more for RSA-4096), and the same CA keys come with every piece of evidence.
+ * Imported WebCrypto keys, remembered in the verification cache by their bytes: importing a key
+ * costs about as much as a verification (more for RSA-4096), and the same CA keys come with
+ * every piece of evidence. The one key-import cache of the package (Intel P-256 points, AMD
+ * SPKIs, simulation keys).
  */
+import { byteKey } from '../memo/cache.js';
+import type { VerifyCache } from '../memo/verify-cache.js';
+
+/** What an imported key is charged in the cache besides its bytes. */
+const KEY_OVERHEAD_BYTES = 256;
 
 /**
- * A bounded cache of key imports: `(id, load)` answers the import in flight or done for `id`,
- * else starts `load()`. The oldest entry goes first when full; an import that rejects (a point
- * not on the curve, a broken SPKI) leaves the cache at once, so it cannot poison it.
+ * The import in flight or done for `keyData` under `tag` (format and algorithm), else
+ * `load()`'s. An import that rejects (a point not on the curve, a broken SPKI) leaves the cache
+ * at once, so it cannot poison it.
  */
-export function keyImportCache(max: number): (id: string, load: () => Promise<CryptoKey>) => Promise<CryptoKey> {
-  const cache = new Map<string, Promise<CryptoKey>>();
-  return (id, load) => {
-    let key = cache.get(id);
-    if (key === undefined) {
-      if (cache.size >= max) cache.delete(cache.keys().next().value!);
-      key = load();
-      cache.set(id, key);
-      key.catch(() => cache.delete(id));
-    }
-    return key;
-  };
+export function importKeyCached(cache: VerifyCache, tag: string, keyData: Uint8Array, load: () => Promise<CryptoKey>): Promise<CryptoKey> {
+  const id = `key:${tag}:${byteKey(keyData)}`;
+  let key = cache.get<Promise<CryptoKey>>(id);
+  if (key === undefined) {
+    key = load();
+    cache.set(id, key, keyData.length + KEY_OVERHEAD_BYTES);
+    const pending = key;
+    pending.catch(() => cache.delete(id, pending));
+  }
+  return key;
 }

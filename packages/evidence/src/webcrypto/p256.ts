@@ -4,19 +4,18 @@
  * as much as a verification, and the same Intel CA keys recur in every quote.
  */
 import { digest } from '@confide/core';
-import type { VerifyCrypto } from '../types.js';
-import { byteKey, remember, sameBytes } from '../memo/cache.js';
-import { keyImportCache } from './key-cache.js';
+import type { VerifyContext, VerifyCrypto } from '../types.js';
+import { byteKey, sameBytes } from '../memo/cache.js';
+import { defaultVerifyCache, WEBCRYPTO_SCOPE, type VerifyCache } from '../memo/verify-cache.js';
+import { importKeyCached } from './key-cache.js';
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const VERIFY = { name: 'ECDSA', hash: 'SHA-256' } as const;
-const MAX_CACHED = 256;
-const cachedImport = keyImportCache(MAX_CACHED);
 
 /** Imports an uncompressed (65-byte) or raw x||y (64-byte) P-256 point, once per distinct key. */
-export function importP256(point: Uint8Array): Promise<CryptoKey> {
+export function importP256(point: Uint8Array, cache: VerifyCache = defaultVerifyCache): Promise<CryptoKey> {
   const raw = uncompressedPoint(point);
-  return cachedImport(byteKey(raw), () => crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, P256, false, ['verify']));
+  return importKeyCached(cache, 'p256', raw, () => crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, P256, false, ['verify']));
 }
 
 /** The uncompressed form (0x04 || x || y) of a raw x||y (64-byte) point; any other input as it is. */
@@ -37,38 +36,48 @@ export async function verifyP256(key: CryptoKey | Promise<CryptoKey>, signature:
   }
 }
 
-/** The primitives on WebCrypto: what a verifier uses when VerifyContext.crypto is not given. */
-export const webCryptoPrimitives: VerifyCrypto = {
-  sha256: (data) => digest('SHA-256', data),
-  verifyP256: (point, signature, data) => verifyP256(importP256(point), signature, data),
-};
-
-const MAX_VERIFIED = 512;
-/** By the signature bytes; the entry keeps the key and the signed bytes that decide a hit. */
-const verified = new Map<string, { point: Uint8Array; data: Uint8Array }>();
-
-/** True when (point, signature, data) verified before in this process: exactly these bytes. */
-export function verifiedBefore(point: Uint8Array, signature: Uint8Array, data: Uint8Array): boolean {
-  const hit = verified.get(byteKey(signature));
-  return hit !== undefined && sameBytes(hit.point, point) && sameBytes(hit.data, data);
+/** The primitives on WebCrypto, importing keys through `cache`. */
+export function webCrypto(cache: VerifyCache): VerifyCrypto {
+  return {
+    sha256: (data) => digest('SHA-256', data),
+    verifyP256: (point, signature, data) => verifyP256(importP256(point, cache), signature, data),
+  };
 }
 
+/** The primitives on WebCrypto over the default cache: what a verifier uses when VerifyContext.crypto is not given. */
+export const webCryptoPrimitives: VerifyCrypto = webCrypto(defaultVerifyCache);
+
+/** The primitives of one verification with the cache they share and the scope their verdicts are kept under. */
+export interface CachedCrypto {
+  primitives: VerifyCrypto;
+  cache: VerifyCache;
+  /** Verdicts of `primitives` are stored and read under this scope only. */
+  scope: string;
+}
+
+/** The primitives and cache a context asks for (WebCrypto and the default cache when it names none). */
+export function cachedCrypto(ctx: Pick<VerifyContext, 'crypto' | 'cache'> = {}): CachedCrypto {
+  const cache = ctx.cache ?? defaultVerifyCache;
+  if (ctx.crypto) return { primitives: ctx.crypto, cache, scope: cache.scope(ctx.crypto) };
+  return { primitives: cache === defaultVerifyCache ? webCryptoPrimitives : webCrypto(cache), cache, scope: WEBCRYPTO_SCOPE };
+}
+
+/** What a remembered verdict is charged besides the bytes it holds. */
+const VERDICT_OVERHEAD_BYTES = 128;
+
 /**
- * As verifyP256, remembering successes by the exact (key, signature, data) bytes. For
- * certificates, CRLs and signed collateral, which recur unchanged across quotes (PCK CA, root,
- * TCB signing certificate, CRLs, TCB Info); a failure is never remembered, and any changed byte
- * misses the cache. `primitives` default to WebCrypto.
+ * As verifyP256, remembering successes by the exact (key, signature, data) bytes under the
+ * primitives' scope. For certificates, CRLs and signed collateral, which recur unchanged across
+ * quotes (PCK CA, root, TCB signing certificate, CRLs, TCB Info); a failure is never remembered,
+ * and any changed byte misses the cache.
  */
-export async function verifyP256Recurring(
-  point: Uint8Array,
-  signature: Uint8Array,
-  data: Uint8Array,
-  primitives: VerifyCrypto = webCryptoPrimitives,
-): Promise<boolean> {
-  if (verifiedBefore(point, signature, data)) return true;
+export async function verifyP256Recurring(point: Uint8Array, signature: Uint8Array, data: Uint8Array, cc: CachedCrypto = cachedCrypto()): Promise<boolean> {
+  const id = `p256:${cc.scope}:${byteKey(signature)}`;
+  const hit = cc.cache.get<{ point: Uint8Array; data: Uint8Array }>(id);
+  if (hit !== undefined && sameBytes(hit.point, point) && sameBytes(hit.data, data)) return true;
   // Copies: the caller's buffers may be reused or changed after this check.
   const entry = { point: point.slice(), data: data.slice() };
-  const ok = await primitives.verifyP256(entry.point, signature, entry.data);
-  if (ok === true) remember(verified, byteKey(signature), entry, MAX_VERIFIED);
+  const ok = await cc.primitives.verifyP256(entry.point, signature, entry.data);
+  if (ok === true) cc.cache.set(id, entry, entry.point.length + entry.data.length + signature.length + VERDICT_OVERHEAD_BYTES);
   return ok === true;
 }

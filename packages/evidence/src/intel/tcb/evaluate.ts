@@ -11,6 +11,7 @@ import { checkQeIdentityApplies, checkQeReport, checkTcbInfoApplies, checkTdxMod
 import { findModuleIdentity, matchModuleLevel, matchPlatformLevel, matchQeLevel, moduleIdentityId, usesModuleIdentity } from './match.js';
 import { signedQeIdentity, signedTcbInfo } from './parsed.js';
 import { verifySignedJson } from './signature.js';
+import { cachedCrypto } from '../../webcrypto/p256.js';
 import { type LevelStatus, type SimpleStatus, foldOutOfDate, moduleStatus, platformStatus, qeStatus } from './status.js';
 import { TCB_COMPONENT_COUNT, type TcbInfo } from './tcb-info.js';
 
@@ -34,12 +35,13 @@ interface ModuleGrade {
 export async function evaluateIntelTcb(input: TcbEvaluationInput): Promise<TcbEvaluation> {
   const { collateral, tcbSigningKey } = input;
   // Signatures first: a tampered body must read as a bad signature, not as malformed JSON.
+  const cc = cachedCrypto(input);
   await Promise.all([
-    verifySignedJson(collateral.tcbInfo, tcbSigningKey, 'tcbInfo', input.crypto),
-    verifySignedJson(collateral.qeIdentity, tcbSigningKey, 'qeIdentity', input.crypto),
+    verifySignedJson(collateral.tcbInfo, tcbSigningKey, 'tcbInfo', cc),
+    verifySignedJson(collateral.qeIdentity, tcbSigningKey, 'qeIdentity', cc),
   ]);
-  const tcbInfo = signedTcbInfo(collateral.tcbInfo.body);
-  const qeIdentity = signedQeIdentity(collateral.qeIdentity.body);
+  const tcbInfo = signedTcbInfo(collateral.tcbInfo.body, cc.cache);
+  const qeIdentity = signedQeIdentity(collateral.qeIdentity.body, cc.cache);
   checkInputShape(input);
   checkTcbInfoApplies(tcbInfo, input);
   checkQeIdentityApplies(qeIdentity, input.tee);

@@ -3,28 +3,29 @@
  * signature verified, so only Intel-signed bodies that parsed are kept; the values are frozen,
  * since every later evaluation of the same body shares them.
  */
-import { deepFreeze, remember } from '../../memo/cache.js';
+import { deepFreeze } from '../../memo/cache.js';
+import { defaultVerifyCache, type VerifyCache } from '../../memo/verify-cache.js';
 import { parseQeIdentity, type QeIdentity } from './qe-identity.js';
 import { parseTcbInfo, type TcbInfo } from './tcb-info.js';
 
-const MAX_PARSED = 32;
-const tcbInfos = new Map<string, TcbInfo>();
-const qeIdentities = new Map<string, QeIdentity>();
+/** A parsed document is charged this many times its text (two bytes a character, then the parsed objects). */
+const PARSED_BYTES_PER_CHAR = 6;
 
-function parsedOnce<T>(cache: Map<string, T>, body: string, parse: (body: string) => T): T {
-  const hit = cache.get(body);
+function parsedOnce<T>(cache: VerifyCache, kind: string, body: string, parse: (body: string) => T): T {
+  const id = `${kind}:${body}`;
+  const hit = cache.get<T>(id);
   if (hit !== undefined) return hit;
   const value = deepFreeze(parse(body));
-  remember(cache, body, value, MAX_PARSED);
+  cache.set(id, value, body.length * PARSED_BYTES_PER_CHAR);
   return value;
 }
 
 /** parseTcbInfo, remembered by the body text. Throws ERR_COLLATERAL_MALFORMED. */
-export function signedTcbInfo(body: string): TcbInfo {
-  return parsedOnce(tcbInfos, body, parseTcbInfo);
+export function signedTcbInfo(body: string, cache: VerifyCache = defaultVerifyCache): TcbInfo {
+  return parsedOnce(cache, 'tcbInfo', body, parseTcbInfo);
 }
 
 /** parseQeIdentity, remembered by the body text. Throws ERR_COLLATERAL_MALFORMED. */
-export function signedQeIdentity(body: string): QeIdentity {
-  return parsedOnce(qeIdentities, body, parseQeIdentity);
+export function signedQeIdentity(body: string, cache: VerifyCache = defaultVerifyCache): QeIdentity {
+  return parsedOnce(cache, 'qeIdentity', body, parseQeIdentity);
 }

@@ -1,28 +1,27 @@
 /** Checks the ECDSA P-256 signature Intel puts on TCB Info and QE Identity. */
 import { ConfideError, fromHex, utf8 } from '@confide/core';
 import type { SignedJson } from '../../collateral/types.js';
-import type { VerifyCrypto } from '../../types.js';
-import { webCryptoPrimitives } from '../../webcrypto/p256.js';
-import { remember, sameBytes } from '../../memo/cache.js';
+import { cachedCrypto, type CachedCrypto } from '../../webcrypto/p256.js';
+import { sameBytes } from '../../memo/cache.js';
 
 /** ECDSA P-256 r||s, 32 bytes each: the IEEE P1363 form WebCrypto verifies directly. */
 const P256_SIGNATURE_BYTES = 64;
 
-// Documents whose signature verified, by the signature text; a hit needs the same key point and
-// the same body text. The same TCB Info and QE Identity come with every quote of a platform.
-const MAX_VERIFIED = 64;
-const verified = new Map<string, { point: Uint8Array; body: string }>();
+/** What a remembered verdict is charged besides its body text (two bytes a character) and key. */
+const VERDICT_OVERHEAD_BYTES = 256;
 
 /**
  * Verifies `doc.signature` over the UTF-8 bytes of `doc.body` exactly as served, under a
- * CryptoKey or an uncompressed P-256 point (`primitives`, default WebCrypto, verify with the
- * point; a document that verified before under the same point is not checked again).
+ * CryptoKey or an uncompressed P-256 point (`cc`'s primitives, default WebCrypto, verify with the
+ * point; a document that verified before under the same point, by the same primitives, is not
+ * checked again: the same TCB Info and QE Identity come with every quote of a platform).
  * Throws ERR_EVIDENCE_SIGNATURE_INVALID; ERR_COLLATERAL_MALFORMED when the signature is not 64 bytes of hex.
  */
-export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Array, name: string, primitives?: VerifyCrypto): Promise<void> {
+export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Array, name: string, cc: CachedCrypto = cachedCrypto()): Promise<void> {
   const point = key instanceof Uint8Array ? key : undefined;
+  const id = `json:${cc.scope}:${doc.signature}`;
   if (point) {
-    const hit = verified.get(doc.signature);
+    const hit = cc.cache.get<{ point: Uint8Array; body: string }>(id);
     if (hit && hit.body === doc.body && sameBytes(hit.point, point)) return;
   }
   let signature: Uint8Array;
@@ -38,9 +37,9 @@ export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Ar
   }
   if (point) {
     const entry = { point: point.slice(), body: doc.body };
-    const ok = await (primitives ?? webCryptoPrimitives).verifyP256(entry.point, signature, utf8(entry.body));
+    const ok = await cc.primitives.verifyP256(entry.point, signature, utf8(entry.body));
     if (ok !== true) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `${name} signature does not verify`, { details: { item: name } });
-    remember(verified, doc.signature, entry, MAX_VERIFIED);
+    cc.cache.set(id, entry, entry.body.length * 2 + entry.point.length + VERDICT_OVERHEAD_BYTES);
     return;
   }
   let ok: boolean;
