@@ -111,15 +111,36 @@ test('sim: the request carries evidence bound to the client certificate; files, 
   assert.equal(statSync(join(cwd, 'rel', 'data.bin')).mode & 0o777, 0o600);
 });
 
-test('sim: the UUID is created in ./uuid (0600) and kept across runs', async () => {
+test('sim: an interpreter and its script measure together, and `sim measure -- node script` prints that same value', async () => {
+  const cwd = workdir();
+  writeFileSync(join(cwd, 'server.mjs'), 'process.exit(0);\n');
+  coordinator.requests.length = 0;
+  coordinator.answer = () => success();
+  const r = await launch(cwd, ['node', '--no-warnings', 'server.mjs'], ['--marble-type', 'interpreted']);
+  assert.equal(r.code, 0, r.stderr);
+  const node = (await import('node:child_process')).execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim();
+  const expected = sha256(Buffer.concat([sha256(readFileSync(node)), sha256(readFileSync(join(cwd, 'server.mjs')))]));
+  await checkBinding(coordinator.requests[0]!, { measurement: expected });
+  const measured = await runLauncher(['--json', 'sim', 'measure', '--', 'node', '--no-warnings', 'server.mjs'], {}, cwd);
+  assert.equal(measured.code, 0, measured.stderr);
+  assert.equal(JSON.parse(measured.stdout).measurement, expected.toString('hex'));
+  assert.equal(JSON.parse(measured.stdout).script, join(cwd, 'server.mjs'));
+  // The script alone is another identity: the README's old `sim measure ./server.js` did not match.
+  const scriptOnly = await runLauncher(['--json', 'sim', 'measure', './server.mjs'], {}, cwd);
+  assert.notEqual(JSON.parse(scriptOnly.stdout).measurement, expected.toString('hex'));
+});
+
+test('sim: the UUID is created under the data directory, one per marble type (0600), never in the working directory, and kept across runs', async () => {
   const cwd = workdir();
   coordinator.requests.length = 0;
   coordinator.answer = () => success();
-  const first = await launch(cwd, ['true'], ['--marble-type', 'backend']);
+  const first = await launch(cwd, ['true'], ['--marble-type', 'uuid/keeper']);
   assert.equal(first.code, 0, first.stderr);
-  const stored = readFileSync(join(cwd, 'uuid'), 'utf8');
-  assert.equal(statSync(join(cwd, 'uuid')).mode & 0o777, 0o600);
-  const second = await launch(cwd, ['true'], ['--marble-type', 'backend']);
+  const file = join(dataDir, 'marbles', 'uuid_keeper', 'uuid');
+  const stored = readFileSync(file, 'utf8');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(existsSync(join(cwd, 'uuid')), false);
+  const second = await launch(cwd, ['true'], ['--marble-type', 'uuid/keeper']);
   assert.equal(second.code, 0, second.stderr);
   assert.equal(coordinator.requests.length, 2);
   assert.equal(await checkBinding(coordinator.requests[0]!, { uuid: stored }), stored);
@@ -264,12 +285,12 @@ test('production mode refuses --tee sim before anything else happens', async () 
   coordinator.requests.length = 0;
   const ways: Array<{ flags: string[]; env: Record<string, string> }> = [{ flags: ['--mode', 'production'], env: {} }, { flags: [], env: { CONFIDE_MODE: 'production' } }];
   for (const how of ways) {
-    const r = await runLauncher(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'backend', ...how.flags, '--', 'true'], how.env, cwd);
+    const r = await runLauncher(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'refused', ...how.flags, '--', 'true'], how.env, cwd);
     assert.equal(r.code, 1);
     assert.equal(jsonError(r), 'ERR_PRODUCTION_REFUSED');
   }
   assert.equal(coordinator.requests.length, 0);
-  assert.equal(existsSync(join(cwd, 'uuid')), false);
+  assert.equal(existsSync(join(dataDir, 'marbles', 'refused')), false);
 });
 
 test('usage errors exit 1: no marble type, unknown program, bad measurement, --measurement without sim, no sim key', async () => {

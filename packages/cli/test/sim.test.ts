@@ -243,7 +243,7 @@ test('sim: help for sim, quote, measure and key; verify help names --sim-key', a
   const sim = await cli(['sim', '--help']);
   assert.equal(sim.code, 0);
   for (const sub of ['quote', 'measure', 'key']) assert.match(sim.stdout, new RegExp(`\\b${sub}\\b`));
-  for (const [sub, flag] of [['quote', '--report-data'], ['measure', '<program>'], ['key', '--data-dir']] as const) {
+  for (const [sub, flag] of [['quote', '--report-data'], ['measure', '<command...>'], ['key', '--data-dir']] as const) {
     const r = await cli(['sim', sub, '--help']);
     assert.equal(r.code, 0);
     assert.ok(r.stdout.includes(flag), `${sub} --help lacks ${flag}`);

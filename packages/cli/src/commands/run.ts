@@ -24,7 +24,7 @@ export function runCommand(program: Command, output: () => Output): void {
     .argument('<command...>', 'the program and its arguments, after -- (a bare name is looked up in PATH)')
     .addOption(new Option('--coordinator <addr>', 'coordinator host:port').env('EDG_MARBLE_COORDINATOR_ADDR').default('localhost:8443'))
     .addOption(new Option('--marble-type <name>', 'the marble\'s entry in the manifest (required)').env('EDG_MARBLE_TYPE'))
-    .addOption(new Option('--uuid-file <path>', 'file keeping the marble\'s UUID across restarts (created when absent)').env('EDG_MARBLE_UUID_FILE').default('uuid'))
+    .addOption(new Option('--uuid-file <path>', 'file keeping the marble\'s UUID across restarts, created when absent (default: <data-dir>/marbles/<marble-type>/uuid; give each instance of one type its own)').env('EDG_MARBLE_UUID_FILE'))
     .addOption(new Option('--tee <tee>', 'evidence source; auto detects Gramine (SGX) or configfs-tsm (SEV-SNP, TDX)').choices([...TEE_CHOICES]).env('CONFIDE_TEE').default('auto'))
     .addOption(new Option('--dns-names <a,b>', 'DNS names for the marble certificate (localhost is always added)').env('EDG_MARBLE_DNS_NAMES'))
     .option('--measurement <hex>', 'with --tee sim: the 32-byte measurement to claim (default: SHA-256 of the program file)')
@@ -39,7 +39,7 @@ export function runCommand(program: Command, output: () => Output): void {
         const prepared = await prepareLaunch({
           coordinator: opts.coordinator,
           marbleType: opts.marbleType ?? '',
-          uuidFile: opts.uuidFile,
+          ...(opts.uuidFile !== undefined ? { uuidFile: opts.uuidFile } : {}),
           tee: opts.tee,
           ...(opts.dnsNames !== undefined ? { dnsNames: opts.dnsNames } : {}),
           ...(opts.measurement !== undefined ? { measurement: opts.measurement } : {}),

@@ -5,7 +5,7 @@ import { ConfideError, fromHex, toBase64, toHex } from '@confide/core';
 import { loadSimulationKey, simulateQuote, type SimulationKey } from '@confide/server';
 import type { Output } from '../output.js';
 import { dataDirOption, modeOption, refuseInProduction, SIM_WARNING } from '../sim/dev-only.js';
-import { measureProgram } from '../sim/measure-program.js';
+import { measureCommand } from '../sim/measure-program.js';
 
 type Encoding = 'binary' | 'base64' | 'hex';
 
@@ -115,17 +115,25 @@ function quoteCommand(sim: Command, output: () => Output): void {
     });
 }
 
-function measureCommand(sim: Command, output: () => Output): void {
+function measureCommandLine(sim: Command, output: () => Output): void {
   sim
     .command('measure')
-    .description('Print the simulated TEE measurement of a program: SHA-256 of the program file.')
-    .argument('<program>', 'program file; a name without a slash is looked up in PATH, as the launcher runs it')
+    .description('Print the simulated TEE measurement of a command, exactly as `confide run -- <command>` measures it.')
+    .argument('<command...>', 'the program (a name without a slash is looked up in PATH) and, for an interpreter, its script and arguments; put -- before options meant for the program')
     .addOption(modeOption())
-    .action(async (program: string, opts: { mode: string }) => {
+    .addHelpText(
+      'after',
+      `
+A native program measures as the SHA-256 of its file; an interpreter and its script (the first
+argument that does not begin with - and names a file) as SHA-256(SHA-256(interpreter) || SHA-256(script)):
+  confide sim measure ./marble
+  confide sim measure -- node server.js     # matches: confide run ... -- node server.js`,
+    )
+    .action(async (command: string[], opts: { mode: string }) => {
       const out = output();
       refuseInProduction(opts.mode, 'confide sim measure');
-      const { path, measurement } = await measureProgram(program);
-      out.result({ ok: true, program, path, measurement }, measurement);
+      const { path, script, measurement } = await measureCommand(command);
+      out.result({ ok: true, program: command[0], path, ...(script !== undefined ? { script } : {}), measurement }, measurement);
     });
 }
 
@@ -147,8 +155,8 @@ function keyCommand(sim: Command, output: () => Output): void {
 export function simCommand(program: Command, output: () => Output): void {
   const sim = program
     .command('sim')
-    .description('Simulated TEE for development (refused in production): make evidence, measure programs, show the key.');
+    .description('Simulated TEE for development (refused in production): make evidence, measure commands, show the key.');
   quoteCommand(sim, output);
-  measureCommand(sim, output);
+  measureCommandLine(sim, output);
   keyCommand(sim, output);
 }

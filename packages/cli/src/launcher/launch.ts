@@ -4,7 +4,7 @@
  */
 import { ConfideError, fromHex, toBase64 } from '@confide/core';
 import { refuseInProduction } from '../sim/dev-only.js';
-import { resolveProgram, sha256File } from '../sim/measure-program.js';
+import { measureCommand, resolveProgram } from '../sim/measure-program.js';
 import { requestActivation } from './activate.js';
 import type { Activation } from './answer.js';
 import { applyFiles } from './apply-files.js';
@@ -14,19 +14,19 @@ import { selectSource, type SourceRoots } from './evidence/select-source.js';
 import type { LauncherTee, TeeChoice } from './evidence/types.js';
 import { createActivationIdentity } from './identity.js';
 import type { ProgramSpec } from './run-program.js';
-import { loadOrCreateUuid } from './uuid-file.js';
+import { defaultUuidFile, loadOrCreateUuid } from './uuid-file.js';
 
 export interface LaunchOptions {
   /** host:port (EDG_MARBLE_COORDINATOR_ADDR). */
   coordinator: string;
   /** EDG_MARBLE_TYPE. */
   marbleType: string;
-  /** EDG_MARBLE_UUID_FILE. */
-  uuidFile: string;
+  /** EDG_MARBLE_UUID_FILE; default `<dataDir>/marbles/<marbleType>/uuid` (see defaultUuidFile). */
+  uuidFile?: string;
   tee: TeeChoice;
   /** Comma-separated (EDG_MARBLE_DNS_NAMES); sent only when given. */
   dnsNames?: string;
-  /** Hex, 32 bytes: the simulated measurement instead of the program file's SHA-256. */
+  /** Hex, 32 bytes: the simulated measurement instead of the command's (see measureCommand). */
   measurement?: string;
   /** Holds the simulation key for `--tee sim`. */
   dataDir: string;
@@ -88,12 +88,14 @@ export async function prepareLaunch(opts: LaunchOptions): Promise<PreparedLaunch
   const addr = parseCoordinatorAddress(opts.coordinator);
   const dnsNames = dnsNameList(opts.dnsNames);
 
-  // Resolved once: the file measured is the file executed.
-  const file = await resolveProgram(opts.command[0]!, opts.env['PATH'] ?? '', cwd);
-  const measurement = opts.tee !== 'sim' ? undefined : opts.measurement !== undefined ? measurementArg(opts.measurement) : fromHex(await sha256File(file));
+  // Resolved once: the file measured is the file executed; an interpreter is measured with its script.
+  const pathEnv = opts.env['PATH'] ?? '';
+  const file = await resolveProgram(opts.command[0]!, pathEnv, cwd);
+  const measurement =
+    opts.tee !== 'sim' ? undefined : opts.measurement !== undefined ? measurementArg(opts.measurement) : fromHex((await measureCommand(opts.command, pathEnv, cwd)).measurement);
   const source = await selectSource(opts.tee, opts.roots, measurement ? { dataDir: opts.dataDir, measurement } : undefined);
 
-  const { uuid, created, path: uuidPath } = await loadOrCreateUuid(opts.uuidFile);
+  const { uuid, created, path: uuidPath } = await loadOrCreateUuid(opts.uuidFile ?? defaultUuidFile(opts.dataDir, opts.marbleType));
   if (created) note(`confide run: new marble UUID ${uuid}, kept in ${uuidPath}`);
   const identity = await createActivationIdentity(uuid);
   const evidence = await source.obtain(identity.reportData);

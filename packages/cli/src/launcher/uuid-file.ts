@@ -5,11 +5,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConfideError } from '@confide/core';
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UUID_BINARY_BYTES = 16;
+
+/**
+ * Where a marble keeps its UUID unless told: under the data directory, one file per marble type,
+ * never loose in the working directory (which is often a source checkout).
+ */
+export function defaultUuidFile(dataDir: string, marbleType: string): string {
+  return join(dataDir, 'marbles', marbleType.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_'), 'uuid');
+}
 
 function why(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? (err as Error).message;

@@ -1,6 +1,12 @@
 /**
- * The simulated TEE's measurement of a program: SHA-256 of the program file. A bare name is
- * resolved through PATH as execvp does, so the measurement is of the file the launcher runs.
+ * The simulated TEE's measurement of a command, as `confide run -- <command>` starts it. A bare
+ * program name is resolved through PATH as execvp does, so the file measured is the file run.
+ * - A native program (`./marble`): SHA-256 of the program file.
+ * - An interpreter and its script (`node server.js`, `python3 -X dev app.py`): the script is
+ *   the first argument that does not begin with `-` and names a regular file; the measurement
+ *   is SHA-256(SHA-256(interpreter file) || SHA-256(script file)), so a change to either one
+ *   changes the identity, as an SGX enclave's MRENCLAVE covers the runtime and its trusted files.
+ * See docs/simulated-tee.md.
  */
 import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
@@ -56,8 +62,29 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Resolves `program` and measures it. Throws ERR_INPUT_UNREADABLE. */
-export async function measureProgram(program: string, pathEnv?: string): Promise<{ path: string; measurement: string }> {
-  const path = await resolveProgram(program, pathEnv);
-  return { path, measurement: await sha256File(path) };
+export interface CommandMeasurement {
+  /** The program file that is run. */
+  path: string;
+  /** The script file measured with it, when the command is an interpreter and a script. */
+  script?: string;
+  /** Lower-case hex, 32 bytes. */
+  measurement: string;
+}
+
+/** The script of an interpreter command: the first non-option argument that names a regular file. */
+async function scriptOf(args: readonly string[], cwd: string): Promise<string | undefined> {
+  const first = args.find((a) => !a.startsWith('-'));
+  if (first === undefined) return undefined;
+  const path = resolve(cwd, first);
+  return (await isFile(path)) ? path : undefined;
+}
+
+/** Resolves and measures `command` (program and arguments) as described above. Throws ERR_INPUT_UNREADABLE. */
+export async function measureCommand(command: readonly string[], pathEnv = process.env['PATH'] ?? '', cwd = process.cwd()): Promise<CommandMeasurement> {
+  const path = await resolveProgram(command[0] ?? '', pathEnv, cwd);
+  const script = await scriptOf(command.slice(1), cwd);
+  const program = await sha256File(path);
+  if (script === undefined) return { path, measurement: program };
+  const both = createHash('sha256').update(Buffer.from(program, 'hex')).update(Buffer.from(await sha256File(script), 'hex'));
+  return { path, script, measurement: both.digest('hex') };
 }
