@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   // attestation administration: policy and policy-certificate management (bearer auth uses ERR_UNAUTHENTICATED)
   ERR_POLICY_TOKEN_INVALID: { status: 400, expose: true, summary: 'A policy or policy-certificate JWS is malformed, carries the wrong payload, or its signature does not verify with its x5c certificate.' },
   ERR_POLICY_SIGNER_UNTRUSTED: { status: 403, expose: true, summary: 'Isolated mode: the JWS is unsigned, or its signer is not a current policy-management certificate.' },
+  ERR_POLICY_REPLAYED: { status: 409, expose: true, summary: 'Isolated mode: this signed request was already applied, to another policy type or before a later change, and cannot be applied again.' },
+  ERR_POLICY_RESERVED_CLAIM: { status: 400, expose: true, summary: 'The policy issues a claim name reserved for the evidence, the request or the token itself (details name the claim).' },
   ERR_OPERATION_NOT_ALLOWED: { status: 409, expose: true, summary: 'The operation is not allowed in the current mode or state (for example, removing the last policy-management certificate).' },
   // coordinator: sealing, recovery, audit log
   ERR_SEAL_KEY_UNAVAILABLE: { status: 503, expose: true, summary: 'The seal key cannot be obtained (missing or unreadable); the coordinator needs recovery.' },

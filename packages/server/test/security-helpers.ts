@@ -32,10 +32,10 @@ export interface HttpResult {
 /** A strong static token for production servers (32 random bytes, hex). */
 export const STATIC_TOKEN = randomBytes(32).toString('hex');
 
-/** Starts a server on a free localhost port; `env` and `flags` add to or override the mode's base settings. */
+/** Starts a server on a free localhost port; `env` (or a function of the server's temporary directory, to write files there) and `flags` add to or override the mode's base settings. */
 export async function startSecureServer(
   mode: 'dev' | 'production',
-  extra: { env?: Record<string, string>; flags?: Record<string, string | number | boolean | string[]> } = {},
+  extra: { env?: Record<string, string> | ((dir: string) => Record<string, string>); flags?: Record<string, string | number | boolean | string[]> } = {},
 ): Promise<SecureServer> {
   const dir = mkdtempSync(join(tmpdir(), `confide-sec-${mode}-`));
   const tls = await ensureLocalCa(join(dir, 'pki'), 'localhost');
@@ -45,7 +45,8 @@ export async function startSecureServer(
     writeFileSync(sealKey, randomBytes(32).toString('hex'), { mode: 0o600 });
     Object.assign(base, { CONFIDE_TLS_CERT: tls.certPath, CONFIDE_TLS_KEY: tls.keyPath, CONFIDE_SEAL_KEY_FILE: sealKey, CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: STATIC_TOKEN });
   }
-  const { config } = loadConfig({ env: { ...base, ...extra.env }, flags: extra.flags ?? {} });
+  const env = typeof extra.env === 'function' ? extra.env(dir) : extra.env;
+  const { config } = loadConfig({ env: { ...base, ...env }, flags: extra.flags ?? {} });
   const server = await startServer(config);
   // Dev mode without tls.cert issues its own certificate from a CA in the data directory.
   const ca = readFileSync(server.caCertPath ?? tls.caCertPath, 'utf8');

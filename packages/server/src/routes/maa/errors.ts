@@ -34,6 +34,8 @@ const MAA_CODES: Partial<Record<ErrorCode, string>> = {
   ERR_UNAUTHENTICATED: 'Unauthorized',
   ERR_POLICY_TOKEN_INVALID: 'InvalidParameter',
   ERR_POLICY_SIGNER_UNTRUSTED: 'Forbidden',
+  ERR_POLICY_REPLAYED: 'Conflict',
+  ERR_POLICY_RESERVED_CLAIM: 'InvalidParameter',
   ERR_OPERATION_NOT_ALLOWED: 'InvalidOperation',
   ERR_INTERNAL: 'InternalServerError',
   ERR_SERVICE_UNAVAILABLE: 'ServiceUnavailable',

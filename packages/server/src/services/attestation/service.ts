@@ -24,6 +24,7 @@ import { memoByText } from './memo.js';
 import { nodeVerifyCrypto } from './node-crypto.js';
 import { currentPolicy } from './policy-store.js';
 import { parseAttestRequest } from './request.js';
+import { assertNoReservedIssuance, isReservedClaim } from './reserved-claims.js';
 import { TEE_OF, type AttestationType, type AttestRequest } from './types.js';
 
 /** What the service needs from the token service (tokens/): it adds iat, nbf, exp, iss and jti. */
@@ -65,13 +66,14 @@ function collateralFor(req: AttestRequest, base: CollateralProvider): Collateral
   return combineCollateral(memoryCollateral(items), base);
 }
 
-/** Claims the service sets itself; a policy that issues one of these names does not override it. */
-const RESERVED = new Set(['iat', 'nbf', 'exp', 'iss', 'jti', 'x-ms-ver', 'x-ms-policy-hash', 'nonce']);
-
-/** Folds policy-issued claims into the token body: one value stays a value, several become a list. */
+/**
+ * Folds policy-issued claims into the token body: one value stays a value, several become a list.
+ * Reserved names (a computed name, or an evidence claim re-issued) are dropped: only the evidence
+ * and the request set them.
+ */
 function issuedClaims(result: PolicyResult): ClaimMap {
   const out: Record<string, unknown[]> = {};
-  for (const c of result.issued) if (!RESERVED.has(c.type)) (out[c.type] ??= []).push(c.value);
+  for (const c of result.issued) if (!isReservedClaim(c.type)) (out[c.type] ??= []).push(c.value);
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
 }
 
@@ -114,6 +116,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
     // The policy is read before the evidence is verified, so a broken draft fails fast.
     const policyText = req.draftPolicy ?? (await currentPolicy(options.settings, type)).text;
     const policy = parsedPolicy(policyText);
+    if (req.draftPolicy) assertNoReservedIssuance(policy);
     const { claims, collateral } = await verify(req);
     const fromEvidence = evidenceClaims(claims, req, collateral);
     const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));

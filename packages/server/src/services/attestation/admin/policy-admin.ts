@@ -3,13 +3,15 @@
  * type, and list, add and remove policy-management certificates. AAD mode takes unsigned and
  * signed policies alike; isolated mode takes only JWSs signed by a current policy-management
  * certificate, checked in the same store transaction as the write so a certificate removed
- * concurrently cannot still authorize it. Results are signed tokens, as the real service answers.
+ * concurrently cannot still authorize it, and each signed request changes one scope once
+ * (replay-ledger.ts). Results are signed tokens, as the real service answers.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { ConfideError, fromBase64, systemClock, toBase64Url, type Clock } from '@confide/core';
 import { parsePolicy } from '@confide/policy';
 import type { Repositories, Store } from '@confide/store';
 import { currentPolicy, POLICY_KEY_PREFIX } from '../policy-store.js';
+import { assertNoReservedIssuance } from '../reserved-claims.js';
 import {
   certificateJwk,
   certificateKey,
@@ -20,6 +22,7 @@ import {
   type CertificateJwk,
 } from './certificates.js';
 import { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
+import { admitSignedRequest } from './replay-ledger.js';
 
 /** The `{type}` segments of /policies/{type}. Tpm policies are stored and served, not evaluated. */
 export const POLICY_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'Simulated'] as const;
@@ -57,14 +60,14 @@ export interface PolicyAdmin {
   getPolicy(type: string): Promise<{ token: string }>;
   /**
    * Sets the policy from the raw JWS body. Throws ERR_NOT_FOUND, ERR_POLICY_TOKEN_INVALID,
-   * ERR_POLICY_SIGNER_UNTRUSTED, ERR_POLICY_SYNTAX, ERR_POLICY_INVALID.
+   * ERR_POLICY_SIGNER_UNTRUSTED, ERR_POLICY_REPLAYED, ERR_POLICY_SYNTAX, ERR_POLICY_INVALID, ERR_POLICY_RESERVED_CLAIM.
    */
   setPolicy(type: string, body: string): Promise<{ token: string }>;
   /** Back to the default policy; the body is a JWS with an empty payload. Throws as setPolicy. */
   resetPolicy(type: string, body: string): Promise<{ token: string }>;
   /** `{token}` whose payload has `x-ms-policy-certificates` (a JWKS; empty in AAD mode). */
   getCertificates(): Promise<{ token: string }>;
-  /** Adds the certificate in a signed JWS. Throws ERR_OPERATION_NOT_ALLOWED (AAD mode), ERR_POLICY_TOKEN_INVALID, ERR_POLICY_SIGNER_UNTRUSTED. */
+  /** Adds the certificate in a signed JWS. Throws ERR_OPERATION_NOT_ALLOWED (AAD mode), ERR_POLICY_TOKEN_INVALID, ERR_POLICY_SIGNER_UNTRUSTED, ERR_POLICY_REPLAYED. */
   addCertificate(body: string): Promise<{ token: string }>;
   /** Removes it; never the last one. Throws as addCertificate, and ERR_OPERATION_NOT_ALLOWED for the last certificate. */
   removeCertificate(body: string): Promise<{ token: string }>;
@@ -94,6 +97,9 @@ export function unsignedPolicyJws(text: string): string {
 export function policyTokenHash(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('base64url');
 }
+
+/** Claims a client may add to any management request to make it unique or short-lived (the SDK adds none). */
+const REQUEST_CLAIMS = new Set(['jti', 'iat', 'nbf', 'exp']);
 
 function invalid(message: string): ConfideError {
   return new ConfideError('ERR_POLICY_TOKEN_INVALID', message);
@@ -186,6 +192,7 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
     const thumbprint = thumbprintOf(certificate);
     await store.tx(async (repos) => {
       const current = await assertManagementSigner(repos, jws.signer, `certificate changes`);
+      if ((await admitSignedRequest(repos.settings, `certificate:${thumbprint}`, jws.id, action, clock.now())) === 'repeat') return;
       if (action === 'add') {
         await repos.settings.putIfAbsent(certificateKey(thumbprint), storedCertificate(certificate, clock.now(), { addedBy: jws.signer!.thumbprint }));
       } else if (current.has(thumbprint)) {
@@ -220,10 +227,13 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
       const type = policyType(name);
       const jws = await readJws(body);
       const text = policyTextOf(jws);
-      parsePolicy(text);
+      assertNoReservedIssuance(parsePolicy(text));
       const record: StoredPolicy = { text, jws: body.trim(), setAt: clock.now().toISOString(), ...(jws.signer ? { signer: jws.signer.jwk } : {}) };
       await store.tx(async (repos) => {
-        if (mode === 'isolated') await assertManagementSigner(repos, jws.signer, 'policies');
+        if (mode === 'isolated') {
+          await assertManagementSigner(repos, jws.signer, 'policies');
+          if ((await admitSignedRequest(repos.settings, `policy:${type}`, jws.id, 'set', clock.now())) === 'repeat') return;
+        }
         await repos.settings.put(storedPolicyKey(type), record);
       });
       return { token: await policyResult('Updated', body, jws.signer) };
@@ -232,10 +242,15 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
     async resetPolicy(name, body) {
       const type = policyType(name);
       const jws = await readJws(body);
-      // An empty payload only: a signed set-policy JWS must not double as a reset.
-      if (jws.payload !== '') throw invalid('a reset JWS has an empty payload');
+      // An empty payload (the SDK's), or one with request ids and times only: a signed set-policy JWS must not double as a reset.
+      if (jws.payload !== '' && Object.keys(JSON.parse(jws.payload) as object).some((k) => !REQUEST_CLAIMS.has(k))) {
+        throw invalid('a reset JWS has an empty payload (or only jti, iat, nbf and exp)');
+      }
       await store.tx(async (repos) => {
-        if (mode === 'isolated') await assertManagementSigner(repos, jws.signer, 'policy resets');
+        if (mode === 'isolated') {
+          await assertManagementSigner(repos, jws.signer, 'policy resets');
+          if ((await admitSignedRequest(repos.settings, `policy:${type}`, jws.id, 'reset', clock.now())) === 'repeat') return;
+        }
         await repos.settings.delete(storedPolicyKey(type));
       });
       return { token: await policyResult('Removed', body, jws.signer) };

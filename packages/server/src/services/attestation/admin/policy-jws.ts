@@ -4,7 +4,7 @@
  * certificate in its header, as the Azure SDK builds it. jose checks the signature over the
  * signing input exactly as received; nothing is re-encoded.
  */
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { ConfideError, fromBase64, fromUtf8 } from '@confide/core';
 import { JWS_ALGORITHMS } from './jws-signature.js';
@@ -25,6 +25,8 @@ export interface ClientJws {
   payload: string;
   /** Present exactly when the JWS is signed and its signature verifies. */
   signer?: JwsSigner;
+  /** Hex SHA-256 of the signing input (`header.payload`): what the signer signed, whatever the signature bytes. */
+  id: string;
 }
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
@@ -102,5 +104,6 @@ export async function readClientJws(text: string, nowSeconds: number): Promise<C
     if (typeof body['exp'] === 'number' && nowSeconds > body['exp']) throw invalid('the JWS has expired (exp)');
     if (typeof body['nbf'] === 'number' && nowSeconds < body['nbf']) throw invalid('the JWS is not yet valid (nbf)');
   }
-  return { header, payload, ...(signer ? { signer } : {}) };
+  const id = createHash('sha256').update(`${h}.${p}`, 'ascii').digest('hex');
+  return { header, payload, id, ...(signer ? { signer } : {}) };
 }
