@@ -114,7 +114,9 @@ test('HTTP errors throw ERR_COLLATERAL_FETCH_FAILED with the URL and status', { 
     code: 'ERR_COLLATERAL_FETCH_FAILED',
     details: { url: `${PCS}/tdx/certification/v4/qe/identity`, status: 503 },
   });
-  await assert.rejects(p.intel({ ...TDX_REQ, fmspc: '000000000000' }), { code: 'ERR_COLLATERAL_FETCH_FAILED', details: { url: `${PCS}/tdx/certification/v4/tcb?fmspc=000000000000`, status: 404 } });
+  // A fresh provider: the first remembers its failure and would answer with it at once.
+  const q = onlineCollateral({ fetch: fakeFetch(routes).fetch, clock: movableClock('2026-01-13T00:00:00Z') });
+  await assert.rejects(q.intel({ ...TDX_REQ, fmspc: '000000000000' }), { code: 'ERR_COLLATERAL_FETCH_FAILED', details: { url: `${PCS}/tdx/certification/v4/tcb?fmspc=000000000000`, status: 404 } });
 });
 
 test('credentials in a base URL never reach error details', async () => {
@@ -217,4 +219,73 @@ test('AMD: VLEKs and masked chip IDs are not fetched', async () => {
   assert.equal(await p.amd({ product: 'Milan', keyType: 'vlek', chipId: 'ab'.repeat(64), reportedTcb: '00'.repeat(8) }), undefined);
   assert.equal(await p.amd({ product: 'Milan', keyType: 'vcek', chipId: '00'.repeat(64), reportedTcb: '00'.repeat(8) }), undefined);
   assert.equal(calls.length, 0);
+});
+
+/** Rejects with ERR_COLLATERAL_FETCH_FAILED whose details hold `detail` (among others). */
+async function fetchFails(p: Promise<unknown>, detail: Record<string, unknown> = {}): Promise<void> {
+  await assert.rejects(p, (err: { code: string; details: Record<string, unknown> }) => {
+    assert.equal(err.code, 'ERR_COLLATERAL_FETCH_FAILED');
+    for (const [k, v] of Object.entries(detail)) assert.equal(err.details[k], v, k);
+    return true;
+  });
+}
+
+const junkChip = (i: number): string => (i + 1).toString(16).padStart(8, '0').repeat(16);
+const JUNK_TCB = '00'.repeat(8);
+
+test('junk evidence cannot make the provider fetch without end: failures are remembered, fetches limited a minute', async () => {
+  const { fetch, calls } = fakeFetch({});
+  const clock = movableClock('2026-01-13T00:00:00Z');
+  const p = onlineCollateral({ fetch, clock, maxFetchesPerMinute: 10 });
+  for (let i = 0; i < 3; i++) {
+    await fetchFails(p.amd({ product: 'Milan', keyType: 'vcek', chipId: junkChip(0), reportedTcb: JUNK_TCB }), { status: 404 });
+  }
+  assert.equal(calls.length, 1, 'a URL that failed is not asked again within failureRetryMs');
+  for (let i = 1; i < 200; i++) {
+    await fetchFails(p.amd({ product: 'Milan', keyType: 'vcek', chipId: junkChip(i), reportedTcb: JUNK_TCB }));
+  }
+  assert.equal(calls.length, 10, '200 distinct junk reports cost 10 fetches');
+  await fetchFails(p.amd({ product: 'Milan', keyType: 'vcek', chipId: junkChip(500), reportedTcb: JUNK_TCB }), { limited: true });
+  clock.set('2026-01-13T00:01:01Z');
+  await fetchFails(p.amd({ product: 'Milan', keyType: 'vcek', chipId: junkChip(0), reportedTcb: JUNK_TCB }), { status: 404 });
+  assert.equal(calls.length, 11, 'after a minute the budget and the remembered failure are renewed');
+});
+
+test('fetches in flight are limited', async () => {
+  let calls = 0;
+  const release: Array<() => void> = [];
+  const slow: FetchLike = () => {
+    calls += 1;
+    return new Promise((resolve) => release.push(() => resolve(new Response('gone', { status: 410 }))));
+  };
+  const p = onlineCollateral({ fetch: slow, maxConcurrentFetches: 2 });
+  const asks = Array.from({ length: 5 }, (_, i) => p.amd({ product: 'Milan', keyType: 'vcek', chipId: junkChip(i), reportedTcb: JUNK_TCB }));
+  const settled = Promise.allSettled(asks);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(calls, 2);
+  for (const r of release) r();
+  const results = await settled;
+  assert.equal(results.filter((r) => r.status === 'rejected' && (r.reason as { details?: { limited?: boolean } }).details?.limited === true).length, 3);
+});
+
+test('the cache is bounded: the least recently used document is fetched again', async () => {
+  const calls: string[] = [];
+  const der = (i: number) => Uint8Array.of(0x30, 0x03, 0x02, 0x01, i);
+  const fetch: FetchLike = async (url) => {
+    calls.push(url);
+    const m = /\/Milan\/([0-9a-f]+)\?/.exec(url);
+    return m ? new Response(der(parseInt(m[1]!.slice(0, 8), 16))) : new Response('-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n');
+  };
+  const p = onlineCollateral({ fetch, amdCrl: false, maxCacheEntries: 3 });
+  const ask = (i: number) => p.amd({ product: 'Milan', keyType: 'vcek', chipId: junkChip(i), reportedTcb: JUNK_TCB });
+  await ask(0);
+  await ask(1);
+  assert.equal(calls.length, 3, 'two VCEKs and the shared chain');
+  await ask(0);
+  assert.equal(calls.length, 3, 'a repeat is served from the cache');
+  await ask(2); // the third entry pushes out the least recently used: chip 1
+  await ask(0);
+  assert.equal(calls.length, 4);
+  await ask(1);
+  assert.equal(calls.length, 5, 'chip 1 left the cache and is fetched again');
 });

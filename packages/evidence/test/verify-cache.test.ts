@@ -108,3 +108,21 @@ describe('verify-cache: an injected cache', () => {
     }
   });
 });
+
+describe('collateral is asked for only after the quote and its PCK chain verified', () => {
+  for (const broken of ['pckCertSignature', 'foreignRoot', 'quoteSignature'] as const) {
+    it(`a quote with a broken ${broken} never reaches the collateral provider`, async () => {
+      const world = await forgeIntelWorld({ break: { [broken]: true } });
+      let asked = 0;
+      const counting: CollateralProvider = {
+        intel: async (req) => {
+          asked += 1;
+          return world.provider.intel(req);
+        },
+        amd: async () => undefined,
+      };
+      await assert.rejects(verifyIntelQuote(world.quote, world.context({ collateral: counting })), (err: unknown) => isConfideError(err) && err.code.startsWith('ERR_EVIDENCE_'));
+      assert.equal(asked, 0);
+    });
+  }
+});

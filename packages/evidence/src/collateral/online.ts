@@ -1,7 +1,14 @@
 /**
  * Fetches collateral from Intel PCS (API v4) and AMD KDS, with a cache that keeps TCB Info, QE
- * Identity and CRLs until their nextUpdate and endorsement keys for good. Network, time and the
- * fetch function are injected so that tests (and browsers, and PCCS mirrors) can stand in.
+ * Identity and CRLs until their nextUpdate and endorsement keys while they are used. Network,
+ * time and the fetch function are injected so that tests (and browsers, and PCCS mirrors) can
+ * stand in.
+ *
+ * The URLs are built from values of evidence that is not verified yet (an SNP report's chip ID
+ * and TCB; an Intel FMSPC once its PCK chain verified), so junk evidence must not make the
+ * server fetch without end: the cache is bounded by entries and bytes, a failed fetch is
+ * remembered for a while (asked again only after `failureRetryMs`), and fetches are limited in
+ * number a minute and in flight; beyond that a request fails at once, fetching nothing.
  */
 import { ConfideError, isAllZero, fromHex, fromUtf8, systemClock, toHex, type Clock } from '@confide/core';
 import { X509Crl } from '@peculiar/x509';
@@ -19,6 +26,7 @@ import { crlToDer } from './crl-bytes.js';
 import { decodePemChain, pemCertificates } from './pem.js';
 import { PCS_HEADERS, parsePcsSignedResponse, type PcsDocument } from './pcs-response.js';
 import { signedJsonInfo } from './signed-json.js';
+import { VerifyCache } from '../memo/verify-cache.js';
 
 /** The subset of `fetch` the provider uses. */
 export type FetchLike = (url: string, init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<Response>;
@@ -43,6 +51,16 @@ export interface OnlineCollateralOptions {
    * stale upstream is not asked again on every verification. Default 60 000 ms.
    */
   staleRetryMs?: number;
+  /** How long a failed fetch (HTTP error, network error, unusable answer) is answered with its error without asking again. Default 60 000 ms. */
+  failureRetryMs?: number;
+  /** Most fetches started in any minute; past it a request fails with ERR_COLLATERAL_FETCH_FAILED without fetching. Default 120. */
+  maxFetchesPerMinute?: number;
+  /** Most fetches in flight at once; past it a request fails the same way. Default 16. */
+  maxConcurrentFetches?: number;
+  /** Most documents kept. Default 512. */
+  maxCacheEntries?: number;
+  /** Most bytes of documents kept. Default 32 MiB. */
+  maxCacheBytes?: number;
 }
 
 export const INTEL_PCS_URL = 'https://api.trustedservices.intel.com';
@@ -51,8 +69,30 @@ export const AMD_KDS_URL = 'https://kdsintf.amd.com';
 
 interface Entry<T> {
   value: T;
-  /** Epoch ms after which the entry is fetched again; undefined keeps it for good. */
+  /** Epoch ms after which the entry is fetched again; undefined keeps it while the cache has room. */
   expiresAt: number | undefined;
+  /** Bytes the entry holds (what the cache is bounded by). */
+  bytes: number;
+}
+
+interface Failure {
+  error: unknown;
+  /** Epoch ms from which the URL is asked again. */
+  retryAt: number;
+}
+
+const MINUTE_MS = 60_000;
+/** What a remembered failure is charged besides its URL. */
+const FAILURE_BYTES = 512;
+const MAX_FAILURES = 1024;
+
+/** Bytes a value of the cache holds, roughly: byte arrays and two bytes a character. */
+function sizeOf(value: unknown): number {
+  if (typeof value === 'string') return value.length * 2;
+  if (value instanceof Uint8Array) return value.length;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + sizeOf(v), 0);
+  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + sizeOf(v), 0);
+  return 8;
 }
 
 /** URL without credentials, for messages. */
@@ -93,8 +133,15 @@ class OnlineCollateral implements CollateralProvider {
   private readonly amdCrl: boolean;
   private readonly timeoutMs: number;
   private readonly staleRetryMs: number;
-  private readonly cache = new Map<string, Entry<unknown>>();
+  private readonly failureRetryMs: number;
+  private readonly maxFetchesPerMinute: number;
+  private readonly maxConcurrent: number;
+  private readonly cache: VerifyCache;
+  private readonly failures = new VerifyCache({ maxEntries: MAX_FAILURES });
   private readonly inflight = new Map<string, Promise<unknown>>();
+  /** Start times (epoch ms) of the fetches of the last minute, oldest first. */
+  private readonly started: number[] = [];
+  private running = 0;
 
   constructor(o: OnlineCollateralOptions) {
     this.fetchFn = o.fetch ?? ((url, init) => globalThis.fetch(url, init));
@@ -105,6 +152,10 @@ class OnlineCollateral implements CollateralProvider {
     this.amdCrl = o.amdCrl ?? true;
     this.timeoutMs = o.timeoutMs ?? 10_000;
     this.staleRetryMs = o.staleRetryMs ?? 60_000;
+    this.failureRetryMs = o.failureRetryMs ?? 60_000;
+    this.maxFetchesPerMinute = o.maxFetchesPerMinute ?? 120;
+    this.maxConcurrent = o.maxConcurrentFetches ?? 16;
+    this.cache = new VerifyCache({ maxEntries: o.maxCacheEntries ?? 512, maxBytes: o.maxCacheBytes ?? 32 * 1024 * 1024 });
   }
 
   async intel(req: IntelCollateralRequest): Promise<IntelCollateral> {
@@ -133,7 +184,8 @@ class OnlineCollateral implements CollateralProvider {
         const [chain, crl] = await Promise.all([
           this.cached(`${this.amdBase}/vcek/v1/${product}/cert_chain`, async (url) => {
             const { body } = await this.get(url);
-            return { value: pemCertificates(fromUtf8(body)), expiresAt: undefined };
+            const value = pemCertificates(fromUtf8(body));
+            return { value, expiresAt: undefined, bytes: sizeOf(value) };
           }),
           this.amdCrl ? this.crl(`${this.amdBase}/vcek/v1/${product}/crl`, undefined) : Promise.resolve(undefined),
         ]);
@@ -159,7 +211,7 @@ class OnlineCollateral implements CollateralProvider {
     return this.cached(`${this.amdBase}/vcek/v1/${product}/${hwid}?${query}`, async (url) => {
       const { body } = await this.get(url);
       const der = body[0] === 0x30 ? body : pemCertificates(fromUtf8(body))[0]!;
-      return { value: der, expiresAt: undefined };
+      return { value: der, expiresAt: undefined, bytes: der.length };
     });
   }
 
@@ -168,7 +220,7 @@ class OnlineCollateral implements CollateralProvider {
       const res = await this.get(u);
       const chain = headerOf(res.headers, headers, u);
       const doc = parsePcsSignedResponse(kind, fromUtf8(res.body), chain);
-      return { value: doc, expiresAt: this.expiry(signedJsonInfo(doc.body).nextUpdate) };
+      return { value: doc, expiresAt: this.expiry(signedJsonInfo(doc.body).nextUpdate), bytes: sizeOf(doc) };
     });
   }
 
@@ -183,7 +235,8 @@ class OnlineCollateral implements CollateralProvider {
       } catch (cause) {
         throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the CRL from ${safeUrl(u)} cannot be parsed`, { cause });
       }
-      return { value: issuerChain === undefined ? { der } : { der, issuerChain }, expiresAt: this.expiry(nextUpdate) };
+      const value = issuerChain === undefined ? { der } : { der, issuerChain };
+      return { value, expiresAt: this.expiry(nextUpdate), bytes: sizeOf(value) };
     });
   }
 
@@ -193,24 +246,62 @@ class OnlineCollateral implements CollateralProvider {
     return next !== undefined && next > now ? next : now + this.staleRetryMs;
   }
 
-  /** The cached value for `key` while fresh; otherwise one shared fetch for all concurrent callers. */
+  /**
+   * The cached value for `key` while fresh; the remembered error while a failure is recent;
+   * otherwise one shared fetch for all concurrent callers.
+   */
   private cached<T>(key: string, load: (key: string) => Promise<Entry<T>>): Promise<T> {
-    const hit = this.cache.get(key) as Entry<T> | undefined;
-    if (hit && (hit.expiresAt === undefined || this.clock.now().getTime() < hit.expiresAt)) return Promise.resolve(hit.value);
+    const now = this.clock.now().getTime();
+    const hit = this.cache.get<Entry<T>>(key);
+    if (hit && (hit.expiresAt === undefined || now < hit.expiresAt)) return Promise.resolve(hit.value);
+    const failed = this.failures.get<Failure>(key);
+    if (failed && now < failed.retryAt) return Promise.reject(failed.error);
     const pending = this.inflight.get(key) as Promise<T> | undefined;
     if (pending) return pending;
     const p = load(key)
-      .then((entry) => {
-        this.cache.set(key, entry);
-        return entry.value;
-      })
+      .then(
+        (entry) => {
+          this.failures.delete(key);
+          this.cache.set(key, entry, entry.bytes + key.length * 2);
+          return entry.value;
+        },
+        (error: unknown) => {
+          // A refusal by the limits below is not the URL's failure: it may be asked again at once.
+          if (!isLimited(error)) this.failures.set(key, { error, retryAt: this.clock.now().getTime() + this.failureRetryMs }, key.length * 2 + FAILURE_BYTES);
+          throw error;
+        },
+      )
       .finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
     return p;
   }
 
-  /** GET `url` and read its body, both within the timeout. */
+  /** Takes one fetch from the budget, or throws ERR_COLLATERAL_FETCH_FAILED (details.limited) when none is left. */
+  private admit(url: string): void {
+    const now = this.clock.now().getTime();
+    while (this.started.length > 0 && this.started[0]! <= now - MINUTE_MS) this.started.shift();
+    let why: string | undefined;
+    if (this.running >= this.maxConcurrent) why = `${this.maxConcurrent} fetches are in flight already`;
+    else if (this.started.length >= this.maxFetchesPerMinute) why = `${this.maxFetchesPerMinute} fetches were started in the last minute`;
+    if (why !== undefined) {
+      const shown = safeUrl(url);
+      throw new ConfideError('ERR_COLLATERAL_FETCH_FAILED', `GET ${shown} not sent: ${why}`, { details: { url: shown, limited: true } });
+    }
+    this.started.push(now);
+  }
+
+  /** GET `url` and read its body, both within the timeout, if the fetch budget allows. */
   private async get(url: string): Promise<{ headers: Headers; body: Uint8Array }> {
+    this.admit(url);
+    this.running += 1;
+    try {
+      return await this.fetchOnce(url);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async fetchOnce(url: string): Promise<{ headers: Headers; body: Uint8Array }> {
     const ctl = new AbortController();
     // A referenced timer (unlike AbortSignal.timeout) keeps the process alive while a request is pending.
     const timer = setTimeout(() => ctl.abort(new DOMException(`timed out after ${this.timeoutMs} ms`, 'TimeoutError')), this.timeoutMs);
@@ -231,6 +322,10 @@ class OnlineCollateral implements CollateralProvider {
       clearTimeout(timer);
     }
   }
+}
+
+function isLimited(error: unknown): boolean {
+  return error instanceof ConfideError && error.details?.['limited'] === true;
 }
 
 function headerOf(headers: Headers, names: readonly string[], url: string): string {
