@@ -7,50 +7,9 @@
 import type { Clock } from '@confide/core';
 import type { CollateralProvider } from './collateral/types.js';
 import type { VerifyCache } from './memo/verify-cache.js';
+import type { Claims, TeeType } from './claims.js';
 
-/** 'sim' is the simulated TEE: development only, signed by an instance's simulation key. */
-export type TeeType = 'sgx' | 'tdx' | 'sev-snp' | 'sim';
-
-/** Intel's TCB status names; `NotSupported` when the TCB matches no level. */
-export type TcbStatus =
-  | 'UpToDate'
-  | 'SWHardeningNeeded'
-  | 'ConfigurationNeeded'
-  | 'ConfigurationAndSWHardeningNeeded'
-  | 'OutOfDate'
-  | 'OutOfDateConfigurationNeeded'
-  | 'NotSupported';
-
-/** Normalized claims. Every value is JSON-serializable (hex strings, numbers, booleans). */
-export interface Claims {
-  tee: TeeType;
-  debug: boolean;
-  /** MRENCLAVE, MRTD or the SNP launch measurement, lower-case hex. */
-  measurement: string;
-  /** MRSIGNER (SGX) where the TEE has one. */
-  signer?: string;
-  productId?: number;
-  svn?: number;
-  /** Full report data, lower-case hex. */
-  reportData: string;
-  tcbStatus: TcbStatus;
-  advisoryIds: string[];
-  /** True when any collateral item, CRL or certificate is past its validity at the verification time. */
-  collateralExpired: boolean;
-  /** Names of the expired items, e.g. "pckCrl", "tcbInfo", "qeIdentity", "rootCaCrl", "cert:<subject>". */
-  expiredCollateral: string[];
-  /** Intel FMSPC (hex) where the evidence has one. */
-  fmspc?: string;
-  /** AMD chip ID (hex) where the evidence has one. */
-  chipId?: string;
-  /** The verification time used, ISO-8601. */
-  verifiedAt: string;
-  /** TEE-specific fields, exactly one present, matching `tee`. */
-  sgx?: Record<string, unknown>;
-  tdx?: Record<string, unknown>;
-  sevSnp?: Record<string, unknown>;
-  sim?: Record<string, unknown>;
-}
+export type * from './claims.js';
 
 /** Trust anchors that replace the pinned vendor roots (tests, private PKIs). Production refuses overrides. */
 export interface TrustAnchors {

@@ -6,7 +6,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isConfideError, type ErrorCode } from '@confide/core';
-import { parseIntelQuote, verifyIntelQuote, type Claims, type VerifyContext } from '../src/index.js';
+import { expectedDigests } from './intel-quote-support.js';
+import {
+  claimsOf,
+  parseIntelQuote,
+  verifyIntelQuote,
+  type Claims,
+  type IntelCollateralDigests,
+  type SgxClaims,
+  type TcbStatus,
+  type VerifyContext,
+} from '../src/index.js';
 import {
   createIntelTestPki,
   DEFAULT_AT,
@@ -29,6 +39,10 @@ const LEVEL_DATE = '2024-03-13T00:00:00Z';
 const PCK_CN = 'cert:Intel SGX PCK Certificate';
 const TCB_SIGNING_CN = 'cert:Intel SGX TCB Signing';
 
+function digestsOf(world: IntelWorld): IntelCollateralDigests {
+  return expectedDigests(world.rawQuote, world.collateral);
+}
+
 async function verified(options: ForgeIntelOptions = {}, ctx: Partial<VerifyContext> = {}): Promise<{ world: IntelWorld; claims: Claims }> {
   const world = await forgeIntelWorld(options);
   const claims = await verifyIntelQuote(world.quote, world.context(ctx));
@@ -47,8 +61,8 @@ async function rejectsWith(options: ForgeIntelOptions, code: ErrorCode, ctx: Par
 interface Grade {
   tcbStatus: Claims['tcbStatus'];
   advisoryIds?: string[];
-  platformStatus?: string;
-  qeStatus?: string;
+  platformStatus?: TcbStatus;
+  qeStatus?: TcbStatus;
   tcbDate?: string;
   /** tcbDate of the matched QE Identity level. */
   qeTcbDate?: string;
@@ -56,7 +70,7 @@ interface Grade {
 }
 
 /** The exact claims of a forged SGX world. */
-function sgxClaims(world: IntelWorld, grade: Grade, debug = false): Claims {
+function sgxClaims(world: IntelWorld, grade: Grade, debug = false): SgxClaims {
   const e = world.expected;
   const expired = grade.expired ?? [];
   return {
@@ -73,6 +87,7 @@ function sgxClaims(world: IntelWorld, grade: Grade, debug = false): Claims {
     expiredCollateral: expired,
     fmspc: e.fmspc,
     verifiedAt: world.at.toISOString(),
+    collateralDigests: digestsOf(world),
     sgx: {
       quoteVersion: e.quoteVersion,
       cpuSvn: PLATFORM_CPU_SVN,
@@ -177,7 +192,7 @@ describe('forged SGX quotes: QE identity', () => {
   it('folds an out-of-date QE into an up-to-date platform: OutOfDate, with the QE level advisories', async () => {
     const { world, claims } = await verified({ qe: { isvSvn: 6 }, header: { qeSvn: 6 } });
     const expected = sgxClaims(world, { tcbStatus: 'OutOfDate', advisoryIds: ['INTEL-SA-00615'], platformStatus: 'UpToDate', qeStatus: 'OutOfDate', qeTcbDate: '2021-11-10T00:00:00Z' });
-    (expected.sgx as Record<string, unknown>)['qeSvn'] = 6;
+    expected.sgx.qeSvn = 6;
     assertClaims(claims, expected);
   });
 
@@ -185,7 +200,7 @@ describe('forged SGX quotes: QE identity', () => {
     const { claims } = await verified({ qe: { isvSvn: 6 }, tcbInfo: { levels: levelsAt('ConfigurationNeeded', ['INTEL-SA-00161']) } });
     assert.equal(claims.tcbStatus, 'OutOfDateConfigurationNeeded');
     assert.deepEqual(claims.advisoryIds, ['INTEL-SA-00161', 'INTEL-SA-00615']);
-    assert.equal((claims.sgx as Record<string, unknown>)['qeStatus'], 'OutOfDate');
+    assert.equal(claimsOf(claims, 'sgx').sgx.qeStatus, 'OutOfDate');
   });
 
   it('grades NotSupported when the QE reaches no QE Identity level', async () => {
@@ -227,7 +242,7 @@ describe('forged SGX quotes: versions, wrappers, attributes', () => {
   it('verifies an SGX v4 quote (certification data type 6 around type 5)', async () => {
     const { world, claims } = await verified({ quoteVersion: 4 });
     assertClaims(claims, sgxClaims(world, { tcbStatus: 'UpToDate' }));
-    assert.equal((claims.sgx as Record<string, unknown>)['quoteVersion'], 4);
+    assert.equal(claimsOf(claims, 'sgx').sgx.quoteVersion, 4);
   });
 
   it('verifies an SGX v5 quote (body type 1)', async () => {
@@ -424,15 +439,14 @@ function tdxLevels(tdx: number[], olderTdx: number[], olderAdvisories = ['INTEL-
 }
 
 function tdxRecord(claims: Claims): Record<string, unknown> {
-  assert.ok(claims.tdx, 'TDX claims carry a tdx record');
-  return claims.tdx;
+  return { ...claimsOf(claims, 'tdx').tdx };
 }
 
 describe('forged TDX quotes', () => {
   it('verifies a TDX v4 quote with exact claims (module graded by TDX_01)', async () => {
     const { world, claims } = await verified({ tee: 'tdx' });
     const e = world.expected;
-    const { tdx, ...top } = claims;
+    const { tdx, ...top } = claimsOf(claims, 'tdx');
     assert.deepEqual(top, {
       tee: 'tdx',
       debug: false,
@@ -444,12 +458,13 @@ describe('forged TDX quotes', () => {
       expiredCollateral: [],
       fmspc: '90c06f000000',
       verifiedAt: world.at.toISOString(),
+      collateralDigests: digestsOf(world),
     });
     assert.deepEqual(tdx, {
       quoteVersion: 4,
       bodyType: 2,
       teeTcbSvn: hex(DEFAULT_TEE_TCB_SVN),
-      mrSeam: tdx?.['mrSeam'],
+      mrSeam: tdx.mrSeam,
       mrSignerSeam: zeros(48),
       seamAttributes: zeros(8),
       tdAttributes: '0000001000000000',
@@ -459,7 +474,7 @@ describe('forged TDX quotes', () => {
       mrConfigId: zeros(48),
       mrOwner: zeros(48),
       mrOwnerConfig: zeros(48),
-      rtmrs: tdx?.['rtmrs'],
+      rtmrs: tdx.rtmrs,
       tdxModuleStatus: 'UpToDate',
       tdxModuleIdentity: 'TDX_01',
       pceId: '0000',

@@ -4,7 +4,8 @@
  * src/collateral/.
  */
 import { fixedClock } from '@confide/core';
-import type { CollateralProvider, IntelCollateral, IntelCollateralRequest, VerifyContext } from '../src/index.js';
+import { createHash } from 'node:crypto';
+import type { CollateralProvider, IntelCollateral, IntelCollateralDigests, IntelCollateralRequest, VerifyContext } from '../src/index.js';
 import { at, vector, vectorText } from './vectors.js';
 
 /** Reads a quote vector: binary, or hex text (optionally 0x-prefixed) for `.hex`/`.txt` files. */
@@ -43,4 +44,18 @@ export function fixedProvider(collateral: IntelCollateral | undefined, asked: In
 /** A verification context at `unix` seconds with the given collateral. */
 export function contextAt(unix: number, collateral: IntelCollateral | undefined, extra: Partial<VerifyContext> = {}): VerifyContext {
   return { clock: fixedClock(at(unix)), collateral: fixedProvider(collateral), ...extra };
+}
+
+/** SHA-256 of a quote's exact bytes and of each collateral item as given: the claims' collateralDigests. */
+export function expectedDigests(quote: Uint8Array, c: IntelCollateral): IntelCollateralDigests {
+  const h = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+  return {
+    quote: h(quote),
+    tcbInfo: h(c.tcbInfo.body),
+    qeIdentity: h(c.qeIdentity.body),
+    tcbInfoIssuerChain: h(c.tcbInfo.issuerChain),
+    qeIdentityIssuerChain: h(c.qeIdentity.issuerChain),
+    pckCrl: h(c.pckCrl),
+    rootCaCrl: h(c.rootCaCrl),
+  };
 }

@@ -16,10 +16,12 @@ import {
   verifyIntelQuote,
   verifyIntelQuoteSignatures,
   type Claims,
+  type IntelCollateralDigests,
   type IntelCollateralRequest,
   type TcbStatus,
+  claimsOf,
 } from '../src/index.js';
-import { contextAt, dcapQvlCollateral, fixedProvider, quoteVector } from './intel-quote-support.js';
+import { contextAt, dcapQvlCollateral, expectedDigests, fixedProvider, quoteVector } from './intel-quote-support.js';
 import { at, vectorText, vectorsMissing } from './vectors.js';
 
 const skip = vectorsMissing ?? false;
@@ -108,6 +110,10 @@ const PAIRS: Pair[] = [
   tdx({ name: 'project oak GCP', quote: 'tdx/project-oak/tdx_oc_quote_extracted.bin', collateral: C00806F, at: 1759172698, tcbStatus: 'UpToDate', advisoryIds: [], expired: [], debug: false, measurement: '7b5ee9a3' }),
 ];
 
+function digestsOf(p: Pair): IntelCollateralDigests {
+  return expectedDigests(quoteVector(p.quote), dcapQvlCollateral(p.collateral));
+}
+
 async function verifyPair(p: Pair): Promise<Claims> {
   return verifyIntelQuote(quoteVector(p.quote), contextAt(p.at, dcapQvlCollateral(p.collateral)));
 }
@@ -125,6 +131,7 @@ describe('Intel quotes from real hardware, with collateral at the pinned time', 
       assert.ok(c.measurement.startsWith(p.measurement), c.measurement);
       assert.equal(c.measurement.length, p.tee === 'sgx' ? 64 : 96);
       assert.equal(c.verifiedAt, at(p.at).toISOString());
+      assert.deepEqual(claimsOf(c, p.tee).collateralDigests, digestsOf(p));
     });
   }
 
@@ -132,6 +139,7 @@ describe('Intel quotes from real hardware, with collateral at the pinned time', 
     const c = await verifyPair(PAIRS[0]!);
     const zeros = (n: number) => '00'.repeat(n);
     assert.deepEqual(c, {
+      collateralDigests: digestsOf(PAIRS[0]!),
       tee: 'sgx',
       debug: false,
       measurement: '33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb',
@@ -178,7 +186,7 @@ describe('Intel quotes from real hardware, with collateral at the pinned time', 
     assert.equal(c.reportData, '945eaacf5abc1f719d8666a942fda03d1edcb4490277396093dc5a5289ab9f1e094aed63060cd4a4933a4dd537ed1255c9c79ecb3ed82cd1b486233e31c25c3a');
     assert.equal(c.fmspc, '90c06f000000');
     assert.equal(c.signer, undefined);
-    assert.deepEqual(c.tdx, {
+    assert.deepEqual(claimsOf(c, 'tdx').tdx, {
       quoteVersion: 5,
       bodyType: 3,
       teeTcbSvn: '0b010400000000000000000000000000',
@@ -217,7 +225,7 @@ describe('Intel quotes from real hardware, with collateral at the pinned time', 
 
   it('TD attributes: debug TD, PKS, PERFMON and SEPT_VE_DISABLE off decode from real quotes', async () => {
     const flags = (path: string) => (parseIntelQuote(quoteVector(path)).body.report as { tdAttributes: Uint8Array }).tdAttributes;
-    const decoded = async (p: Pair) => ((await verifyPair(p)).tdx as { tdAttributesDecoded: unknown }).tdAttributesDecoded;
+    const decoded = async (p: Pair) => claimsOf(await verifyPair(p), 'tdx').tdx.tdAttributesDecoded;
     const byName = (n: string) => PAIRS.find((p) => p.name.startsWith(n))!;
     assert.equal(Buffer.from(flags('tdx/trustee/tdx_quote_4.dat')).toString('hex'), '0100001000000000');
     assert.deepEqual(await decoded(byName('trustee quote 4 2025')), { debug: true, septVeDisable: true, pks: false, kl: false, perfmon: false });
@@ -228,7 +236,7 @@ describe('Intel quotes from real hardware, with collateral at the pinned time', 
 
   it('v4 TDX quotes carry no TD 1.5 fields; TEE_TCB_SVN as the README lists', async () => {
     const c = await verifyPair(PAIRS.find((p) => p.name === 'trustee quote 6 + tinfoil collateral')!);
-    const t = c.tdx as Record<string, unknown>;
+    const t: Record<string, unknown> = { ...claimsOf(c, 'tdx').tdx };
     assert.equal(t['quoteVersion'], 4);
     assert.equal(t['bodyType'], 2);
     assert.equal(t['teeTcbSvn'], '05030200000000000000000000000000');
@@ -244,7 +252,7 @@ describe('Intel quotes from real hardware, with collateral at the pinned time', 
         // QuoteHex keeps the Open Enclave header for OE SDK quotes; the parser strips it.
         const c = await verifyIntelQuote(Buffer.from(json.QuoteHex, 'hex'), contextAt(T_2023_07, dcapQvlCollateral(MOBILECOIN_2023), { expectedReportData: expected }));
         assert.equal(c.debug, kind === 'debug');
-        assert.equal(c.sgx?.['quoteVersion'], 3);
+        assert.equal(claimsOf(c, 'sgx').sgx.quoteVersion, 3);
       }
     }
   });

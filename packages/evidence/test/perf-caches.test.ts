@@ -17,6 +17,9 @@ import {
 } from '../src/index.js';
 import { cachedCrypto, verifyP256Recurring, webCryptoPrimitives } from '../src/webcrypto/p256.js';
 import { signedTcbInfo } from '../src/intel/tcb/parsed.js';
+import { intelCollateralDigests } from '../src/intel/collateral-digests.js';
+import type { IntelQuote } from '../src/intel/quote-types.js';
+import { createHash } from 'node:crypto';
 import { verifyIssuedBy } from '../src/sev-snp/crypto.js';
 import { parseAmdCertificate } from '../src/sev-snp/certificate.js';
 import { forgeIntelWorld, type IntelWorld } from './fixtures/intel-pki.js';
@@ -74,14 +77,14 @@ describe('perf-caches: a repeated quote', () => {
     const claims1 = await verifyIntelQuote(world.quote, world.context({ crypto: hook }));
     assert.ok(hook.checked.includes(quoteSignature(world)));
     assert.ok(hook.checked.includes(world.collateral.tcbInfo.signature.toLowerCase()));
-    assert.equal(hook.digests, 1);
+    assert.equal(hook.digests, 8, 'the QE binding, then the quote and the six collateral items of collateralDigests');
 
     hook.checked.length = 0;
     hook.digests = 0;
     const claims2 = await verifyIntelQuote(world.quote, world.context({ crypto: hook }));
     assert.deepEqual(claims2, claims1);
     assert.deepEqual(hook.checked, [quoteSignature(world)]);
-    assert.equal(hook.digests, 1);
+    assert.equal(hook.digests, 2, 'the QE binding and the quote digest; the collateral digests are remembered');
   });
 
   it('gives the same claims through the WebCrypto default as through the hook', async () => {
@@ -252,5 +255,40 @@ describe('perf-caches: SEV-SNP certificate links', () => {
     der[der.length - 1] = der[der.length - 1]! ^ 0x01; // inside the signature: still parses
     assert.equal(await verifyIssuedBy(parseAmdCertificate(der), ark), false);
     assert.equal(await verifyIssuedBy(ask, ark), true);
+  });
+});
+
+describe('perf-caches: collateral digests', () => {
+  const sha256Hex = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+  const collateral = (): IntelCollateral => ({
+    tcbInfo: { body: '{"id":"SGX","version":3,"ü":1}', signature: 'aa'.repeat(64), issuerChain: '-----BEGIN CERTIFICATE-----\nTCB\n-----END CERTIFICATE-----\n' },
+    qeIdentity: { body: '{"id":"QE","version":2}', signature: 'bb'.repeat(64), issuerChain: '-----BEGIN CERTIFICATE-----\nQE\n-----END CERTIFICATE-----\n' },
+    pckCrl: Uint8Array.of(1, 2, 3),
+    pckCrlIssuerChain: 'pck chain',
+    rootCaCrl: Uint8Array.of(4, 5, 6, 7),
+  });
+  const quote = (raw: Uint8Array) => ({ raw }) as IntelQuote;
+
+  it('are SHA-256 of the exact inputs, and follow every change, in place too', async () => {
+    const c = collateral();
+    const cc = cachedCrypto({ crypto: counting() });
+    const digests = () => intelCollateralDigests(quote(Uint8Array.of(9, 9, 9)), c, cc);
+    assert.deepEqual(await digests(), {
+      quote: sha256Hex(Uint8Array.of(9, 9, 9)),
+      tcbInfo: sha256Hex(c.tcbInfo.body),
+      qeIdentity: sha256Hex(c.qeIdentity.body),
+      tcbInfoIssuerChain: sha256Hex(c.tcbInfo.issuerChain),
+      qeIdentityIssuerChain: sha256Hex(c.qeIdentity.issuerChain),
+      pckCrl: sha256Hex(c.pckCrl),
+      rootCaCrl: sha256Hex(c.rootCaCrl),
+    });
+    c.tcbInfo = { ...c.tcbInfo, body: `${c.tcbInfo.body} ` };
+    assert.equal((await digests()).tcbInfo, sha256Hex(c.tcbInfo.body));
+    c.qeIdentity = { ...c.qeIdentity, issuerChain: `${c.qeIdentity.issuerChain}\n` };
+    assert.equal((await digests()).qeIdentityIssuerChain, sha256Hex(c.qeIdentity.issuerChain));
+    c.rootCaCrl[0] = 0xff; // the same CRL bytes changed in place
+    assert.equal((await digests()).rootCaCrl, sha256Hex(Uint8Array.of(0xff, 5, 6, 7)));
+    c.pckCrl[2] = 0x09;
+    assert.equal((await digests()).pckCrl, sha256Hex(Uint8Array.of(1, 2, 9)));
   });
 });

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedClock } from '@confide/core';
-import { parseSnpReport, snpVerifier, verifySnpReport, type AmdCollateralRequest, type Claims, type SevSnpClaims } from '../src/index.js';
+import { claimsOf, parseSnpReport, snpVerifier, verifySnpReport, type AmdCollateralRequest, type Claims, type SevSnpClaims } from '../src/index.js';
 import { at, vector, vectorText, vectorsMissing } from './vectors.js';
 import { amdCollateral, pemCertificates } from './fixtures/amd-pki.js';
 
@@ -219,7 +219,7 @@ describe('SEV-SNP real reports', { skip: vectorsMissing }, () => {
       const seen: AmdCollateralRequest[] = [];
       const claims = await verifyCase(c, seen);
       const e = c.expected;
-      const snp = claims.sevSnp as unknown as SevSnpClaims;
+      const snp: SevSnpClaims = claimsOf(claims, 'sev-snp').sevSnp;
       assert.equal(claims.tee, 'sev-snp');
       assert.equal(claims.measurement, e.measurement);
       assert.equal(claims.debug, e.debug);
@@ -250,7 +250,7 @@ describe('SEV-SNP real reports', { skip: vectorsMissing }, () => {
   it('decodes every field of the oak Turin v5 report', async () => {
     const c = CASES.find((x) => x.name === 'oak Turin v5')!;
     const claims = await verifyCase(c);
-    const snp = claims.sevSnp as Record<string, unknown>;
+    const snp: Record<string, unknown> = { ...claimsOf(claims, 'sev-snp').sevSnp };
     assert.equal(claims.reportData, 'e0fd0bdb6aa4030a6ddea9073e1fcec5be6c782a2c8075a0825dfb3d9a81b924' + zeros(32));
     assert.deepEqual(snp['cpuid'], { family: 0x1a, model: 0x02, stepping: 0x01 });
     assert.deepEqual(snp['currentTcb'], { raw: '0001000200000047', fmc: 0, bootloader: 1, tee: 0, snp: 2, microcode: 71 });
@@ -292,7 +292,7 @@ describe('SEV-SNP real reports', { skip: vectorsMissing }, () => {
 
   it('decodes the oak Genoa v5 mitigation vectors and the Genoa TCB layout', async () => {
     const claims = await verifyCase(CASES.find((x) => x.name === 'oak Genoa v5')!);
-    const snp = claims.sevSnp as Record<string, unknown>;
+    const snp: Record<string, unknown> = { ...claimsOf(claims, 'sev-snp').sevSnp };
     assert.equal(snp['launchMitVector'], '0x1');
     assert.equal(snp['currentMitVector'], '0x1');
     assert.deepEqual(snp['currentTcb'], { raw: '0a00000000001954', bootloader: 10, tee: 0, snp: 25, microcode: 84 });
@@ -301,7 +301,7 @@ describe('SEV-SNP real reports', { skip: vectorsMissing }, () => {
 
   it('leaves bits a v2 report does not define undecoded', async () => {
     const claims = await verifyCase(CASES[0]!);
-    const snp = claims.sevSnp as Record<string, unknown>;
+    const snp: Record<string, unknown> = { ...claimsOf(claims, 'sev-snp').sevSnp };
     assert.deepEqual(snp['policy'], { hex: '0xb0000', abiMajor: 0, abiMinor: 0, smt: true, migrateMa: false, debug: true, singleSocket: false });
     assert.deepEqual(snp['platformInfo'], { hex: '0x1', smtEn: true, tsmeEn: false });
     assert.equal(snp['cpuid'], undefined);
@@ -311,7 +311,7 @@ describe('SEV-SNP real reports', { skip: vectorsMissing }, () => {
 
   it('names the cloud provider of a VLEK', async () => {
     const claims = await verifyCase(CASES.find((x) => x.expected.signingKey === 'vlek')!);
-    assert.equal((claims.sevSnp as Record<string, unknown>)['cspId'], 'CN=cc-us-east-2.amazonaws.com');
+    assert.equal(claimsOf(claims, 'sev-snp').sevSnp.cspId, 'CN=cc-us-east-2.amazonaws.com');
   });
 
   it('reports the VLEK as expired after 2025-12-10, without refusing the report', async () => {

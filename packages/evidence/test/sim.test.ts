@@ -21,6 +21,7 @@ import {
   type Claims,
   type SimEvidenceFields,
   type VerifyContext,
+  claimsOf,
 } from '../src/index.js';
 
 const AT = new Date('2026-03-01T12:00:00.000Z');
@@ -148,7 +149,7 @@ test('sim: evidence of another simulation key is ERR_EVIDENCE_UNTRUSTED_ROOT; tr
   const foreign = await createSimEvidence(other, FIELDS);
   await rejects(verifyEvidence(foreign, {}, ctx()), 'ERR_EVIDENCE_UNTRUSTED_ROOT');
   const claims = await verifyEvidence(foreign, {}, ctx({ simulationKeys: [trusted.spki, other.publicKey] }));
-  assert.equal((claims.sim as { keyId: string }).keyId, createHash('sha256').update(other.spki).digest('hex'));
+  assert.equal(claimsOf(claims, 'sim').sim.keyId, createHash('sha256').update(other.spki).digest('hex'));
   // A changed key ID names a key nobody trusts.
   await rejects(verifyEvidence(flipped(good, SIM_OFFSET.KEY_ID), {}, ctx()), 'ERR_EVIDENCE_UNTRUSTED_ROOT');
 });

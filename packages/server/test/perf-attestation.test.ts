@@ -7,9 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { fromBase64, isConfideError } from '@confide/core';
-import type { IntelCollateral } from '@confide/evidence';
 import { nodeVerifyCrypto } from '../src/services/attestation/node-crypto.js';
-import { sgxCollateralHashes } from '../src/services/attestation/collateral-hashes.js';
 import { memoByText } from '../src/services/attestation/memo.js';
 import { decodeBase64Field } from '../src/services/attestation/request.js';
 
@@ -59,49 +57,6 @@ describe('perf-attestation: node:crypto primitives', () => {
     const got = await nodeVerifyCrypto().sha256(data);
     assert.equal(Buffer.from(got).toString('hex'), sha256Hex(data));
     assert.equal(Buffer.from(await nodeVerifyCrypto().sha256(new Uint8Array(0))).toString('hex'), sha256Hex(''));
-  });
-});
-
-function collateral(): IntelCollateral {
-  return {
-    tcbInfo: { body: '{"id":"SGX","version":3,"ü":1}', signature: 'aa'.repeat(64), issuerChain: '-----BEGIN CERTIFICATE-----\nTCB\n-----END CERTIFICATE-----\n' },
-    qeIdentity: { body: '{"id":"QE","version":2}', signature: 'bb'.repeat(64), issuerChain: '-----BEGIN CERTIFICATE-----\nQE\n-----END CERTIFICATE-----\n' },
-    pckCrl: Uint8Array.of(1, 2, 3),
-    pckCrlIssuerChain: 'pck chain',
-    rootCaCrl: Uint8Array.of(4, 5, 6, 7),
-  };
-}
-
-describe('perf-attestation: x-ms-sgx-collateral hashes', () => {
-  it('are SHA-256 of the exact inputs, and follow every change to the same collateral object', () => {
-    const c = collateral();
-    const quote = Uint8Array.of(9, 9, 9);
-    const expected = {
-      qeidcertshash: sha256Hex(c.qeIdentity.issuerChain),
-      qeidcrlhash: sha256Hex(c.rootCaCrl),
-      qeidhash: sha256Hex(c.qeIdentity.body),
-      quotehash: sha256Hex(quote),
-      tcbinfocertshash: sha256Hex(c.tcbInfo.issuerChain),
-      tcbinfocrlhash: sha256Hex(c.rootCaCrl),
-      tcbinfohash: sha256Hex(c.tcbInfo.body),
-    };
-    assert.deepEqual(sgxCollateralHashes(quote, c), expected);
-    assert.deepEqual(Object.keys(sgxCollateralHashes(quote, c)), Object.keys(expected));
-    assert.equal(sgxCollateralHashes(Uint8Array.of(9, 9, 8), c).quotehash, sha256Hex(Uint8Array.of(9, 9, 8)));
-
-    c.tcbInfo = { ...c.tcbInfo, body: `${c.tcbInfo.body} ` };
-    assert.equal(sgxCollateralHashes(quote, c).tcbinfohash, sha256Hex(c.tcbInfo.body));
-    c.qeIdentity = { ...c.qeIdentity, body: c.qeIdentity.body.replace('2', '3') };
-    assert.equal(sgxCollateralHashes(quote, c).qeidhash, sha256Hex(c.qeIdentity.body));
-    c.tcbInfo = { ...c.tcbInfo, issuerChain: `${c.tcbInfo.issuerChain}\n` };
-    assert.equal(sgxCollateralHashes(quote, c).tcbinfocertshash, sha256Hex(c.tcbInfo.issuerChain));
-    c.qeIdentity = { ...c.qeIdentity, issuerChain: `${c.qeIdentity.issuerChain}\n` };
-    assert.equal(sgxCollateralHashes(quote, c).qeidcertshash, sha256Hex(c.qeIdentity.issuerChain));
-    // The same CRL bytes changed in place.
-    c.rootCaCrl[0] = 0xff;
-    const h = sgxCollateralHashes(quote, c);
-    assert.equal(h.tcbinfocrlhash, sha256Hex(Uint8Array.of(0xff, 5, 6, 7)));
-    assert.equal(h.qeidcrlhash, h.tcbinfocrlhash);
   });
 });
 

@@ -17,10 +17,6 @@ function sameHex(expected: string, actual: unknown): boolean {
   return typeof actual === 'string' && expected.toLowerCase() === actual.toLowerCase();
 }
 
-function field(obj: Record<string, unknown> | undefined, name: string): unknown {
-  return obj === undefined ? undefined : obj[name];
-}
-
 /** The TCB statuses a package accepts (its list, or the default when absent or empty). */
 export function acceptedTcbStatuses(pkg: PackageProperties): readonly string[] {
   return pkg.AcceptedTCBStatuses && pkg.AcceptedTCBStatuses.length > 0 ? pkg.AcceptedTCBStatuses : DEFAULT_ACCEPTED_TCB_STATUSES;
@@ -47,27 +43,25 @@ export function matchPackage(pkg: PackageProperties, claims: Claims): PackageMat
     if (required !== undefined && !sameHex(required, actual)) fail(id, `${name} ${typeof actual === 'string' ? actual : 'absent'} is not ${required.toLowerCase()}`);
   };
 
-  if (tee === 'sgx' || tee === 'sim') {
+  if (claims.tee === 'sgx' || claims.tee === 'sim') {
     hex('unique-id', 'UniqueID', pkg.UniqueID, claims.measurement);
     hex('signer-id', 'SignerID', pkg.SignerID, claims.signer);
     if (pkg.ProductID !== undefined && claims.productId !== pkg.ProductID) fail('product-id', `ProductID ${claims.productId ?? 'absent'} is not ${pkg.ProductID}`);
     minimum('security-version', 'SecurityVersion', pkg.SecurityVersion, claims.svn);
-  } else if (tee === 'sev-snp') {
+  } else if (claims.tee === 'sev-snp') {
     const snp = claims.sevSnp;
     hex('measurement', 'Measurement', pkg.Measurement, claims.measurement);
-    hex('host-data', 'HostData', pkg.HostData, field(snp, 'hostData'));
-    hex('id-key-digest', 'IdKeyDigest', pkg.IdKeyDigest, field(snp, 'idKeyDigest'));
-    const guestSvn = field(snp, 'guestSvn');
-    minimum('guest-svn', 'GuestSvn', pkg.GuestSvn, typeof guestSvn === 'number' ? guestSvn : undefined);
+    hex('host-data', 'HostData', pkg.HostData, snp.hostData);
+    hex('id-key-digest', 'IdKeyDigest', pkg.IdKeyDigest, snp.idKeyDigest);
+    minimum('guest-svn', 'GuestSvn', pkg.GuestSvn, snp.guestSvn);
     minimum('security-version', 'SecurityVersion', pkg.SecurityVersion, claims.svn);
   } else {
     const tdx = claims.tdx;
     hex('mrtd', 'MRTD', pkg.MRTD, claims.measurement);
-    const rtmrs = field(tdx, 'rtmrs');
     (['RTMR0', 'RTMR1', 'RTMR2', 'RTMR3'] as const).forEach((name, i) => {
-      hex('rtmr', name, pkg[name], Array.isArray(rtmrs) ? rtmrs[i] : undefined);
+      hex('rtmr', name, pkg[name], tdx.rtmrs[i]);
     });
-    hex('mr-config-id', 'MrConfigId', pkg.MrConfigId, field(tdx, 'mrConfigId'));
+    hex('mr-config-id', 'MrConfigId', pkg.MrConfigId, tdx.mrConfigId);
   }
 
   const accepted = acceptedTcbStatuses(pkg);

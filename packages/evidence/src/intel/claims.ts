@@ -2,14 +2,15 @@
 import { toHex } from '@confide/core';
 import { sgxDebug } from '../sgx/attributes.js';
 import { decodeTdAttributes } from '../tdx/td-attributes.js';
-import type { Claims } from '../types.js';
+import type { IntelCollateralDigests, IntelPlatformClaims, SgxClaims, TdxClaims } from '../claims.js';
 import type { PckChain } from './quote-signatures.js';
 import type { IntelQuote } from './quote-types.js';
 import type { TcbEvaluation } from './tcb-types.js';
 
 /** Fields both SGX and TDX claims carry about the platform and its evaluation. */
-function platformFields(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation): Record<string, unknown> {
+function platformFields(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation): IntelPlatformClaims {
   return {
+    quoteVersion: quote.version,
     pceId: pck.extensions.pceId,
     pceSvn: pck.extensions.pceSvn,
     pckCpuSvn: pck.extensions.cpuSvn,
@@ -24,7 +25,14 @@ function platformFields(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation): R
 }
 
 /** Builds the claims of an authentic quote. */
-export function intelClaims(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation, expired: string[], at: Date): Claims {
+export function intelClaims(
+  quote: IntelQuote,
+  pck: PckChain,
+  tcb: TcbEvaluation,
+  expired: string[],
+  at: Date,
+  collateralDigests: IntelCollateralDigests,
+): SgxClaims | TdxClaims {
   const expiredCollateral = [...new Set(expired)];
   const common = {
     tcbStatus: tcb.tcbStatus,
@@ -33,6 +41,7 @@ export function intelClaims(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation
     expiredCollateral,
     fmspc: pck.extensions.fmspc,
     verifiedAt: at.toISOString(),
+    collateralDigests,
   };
   if (quote.body.kind === 'sgx') {
     const r = quote.body.report;
@@ -46,7 +55,7 @@ export function intelClaims(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation
       reportData: toHex(r.reportData),
       ...common,
       sgx: {
-        quoteVersion: quote.version,
+        ...platformFields(quote, pck, tcb),
         cpuSvn: toHex(r.cpuSvn),
         miscselect: r.miscselect,
         attributes: toHex(r.attributes),
@@ -58,7 +67,6 @@ export function intelClaims(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation
         configSvn: r.configSvn,
         isvExtProdId: toHex(r.isvExtProdId),
         isvFamilyId: toHex(r.isvFamilyId),
-        ...platformFields(quote, pck, tcb),
       },
     };
   }
@@ -71,7 +79,7 @@ export function intelClaims(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation
     reportData: toHex(r.reportData),
     ...common,
     tdx: {
-      quoteVersion: quote.version,
+      ...platformFields(quote, pck, tcb),
       bodyType: quote.body.bodyType,
       teeTcbSvn: toHex(r.teeTcbSvn),
       ...(r.teeTcbSvn2 ? { teeTcbSvn2: toHex(r.teeTcbSvn2) } : {}),
@@ -89,7 +97,6 @@ export function intelClaims(quote: IntelQuote, pck: PckChain, tcb: TcbEvaluation
       ...(r.mrServiceTd ? { mrServiceTd: toHex(r.mrServiceTd) } : {}),
       ...(tcb.tdxModuleStatus !== undefined ? { tdxModuleStatus: tcb.tdxModuleStatus } : {}),
       ...(tcb.tdxModuleIdentity !== undefined ? { tdxModuleIdentity: tcb.tdxModuleIdentity } : {}),
-      ...platformFields(quote, pck, tcb),
     },
   };
 }

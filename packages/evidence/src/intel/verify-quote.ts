@@ -1,6 +1,8 @@
 /** Full verification of an Intel DCAP quote: signatures, PKI, CRLs, collateral and TCB evaluation. */
 import { ConfideError, toHex } from '@confide/core';
-import type { Claims, VerifyContext } from '../types.js';
+import type { SgxClaims, TdxClaims } from '../claims.js';
+import type { VerifyContext } from '../types.js';
+import { intelCollateralDigests } from './collateral-digests.js';
 import { settleChecks } from './checks.js';
 import { intelClaims } from './claims.js';
 import { collateralChecks, type CollateralPki } from './collateral-pki.js';
@@ -24,7 +26,7 @@ export interface IntelVerifyOptions {
  * ERR_EVIDENCE_CHAIN_INVALID, ERR_EVIDENCE_UNTRUSTED_ROOT, ERR_EVIDENCE_REVOKED,
  * ERR_EVIDENCE_BINDING_MISMATCH, ERR_COLLATERAL_MISSING, ERR_COLLATERAL_MALFORMED.
  */
-export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: VerifyContext, options: IntelVerifyOptions = {}): Promise<Claims> {
+export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: VerifyContext, options: IntelVerifyOptions = {}): Promise<SgxClaims | TdxClaims> {
   const quote = input instanceof Uint8Array ? parseIntelQuote(input) : input;
   const at = ctx.clock.now();
   const roots = pinnedRootKeys(ctx.trustAnchors);
@@ -71,5 +73,5 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
     at,
   });
   const expired = [...certificateValidity(pck.certs, at), ...pki.expired, ...tcb.expired];
-  return intelClaims(quote, pck, tcb, expired, at);
+  return intelClaims(quote, pck, tcb, expired, at, await intelCollateralDigests(quote, collateral, cc));
 }

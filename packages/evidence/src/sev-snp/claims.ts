@@ -1,7 +1,7 @@
 /** Maps a verified SEV-SNP report to normalized claims and the raw `sevSnp` claims. */
 import { toHex } from '@confide/core';
 import type { AmdProduct } from '../collateral/types.js';
-import type { Claims } from '../types.js';
+import type { SnpClaims } from '../claims.js';
 import { decodeGuestPolicy, decodePlatformInfo, policyAllowsDebug, type SnpGuestPolicy, type SnpPlatformInfo } from './policy.js';
 import type { SnpFirmwareVersion, SnpReport, SnpSigningKey } from './report.js';
 import { decodeTcb, type SnpTcb } from './tcb.js';
@@ -54,7 +54,7 @@ export interface SnpClaimInputs {
 const bigHex = (v: bigint): string => `0x${v.toString(16)}`;
 
 /** Builds the claims of an authentic report. */
-export function snpClaims({ report: r, product, verifiedAt, expiredCollateral, cspId }: SnpClaimInputs): Claims {
+export function snpClaims({ report: r, product, verifiedAt, expiredCollateral, cspId }: SnpClaimInputs): SnpClaims {
   const sevSnp: SevSnpClaims = {
     version: r.version,
     product,

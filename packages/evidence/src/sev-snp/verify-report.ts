@@ -4,7 +4,8 @@
  * CRLs are reported in the claims; only inauthentic evidence throws.
  */
 import { ConfideError, toHex } from '@confide/core';
-import type { Claims, VerifyContext } from '../types.js';
+import type { SnpClaims } from '../claims.js';
+import type { VerifyContext } from '../types.js';
 import { parseAmdCertificate } from './certificate.js';
 import { buildChain, type SnpChain } from './chain.js';
 import { snpClaims } from './claims.js';
@@ -52,7 +53,7 @@ function expiredItems(chain: SnpChain, now: Date): string[] {
  * ERR_COLLATERAL_MALFORMED, ERR_EVIDENCE_UNTRUSTED_ROOT, ERR_EVIDENCE_CHAIN_INVALID,
  * ERR_EVIDENCE_SIGNATURE_INVALID, ERR_EVIDENCE_REVOKED, ERR_EVIDENCE_BINDING_MISMATCH, ERR_USAGE.
  */
-export async function verifySnpReport(report: SnpReport, ctx: VerifyContext): Promise<Claims> {
+export async function verifySnpReport(report: SnpReport, ctx: VerifyContext): Promise<SnpClaims> {
   if (report.signatureAlgo !== SIG_ALGO_ECDSA_P384_SHA384) {
     throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `SNP signature algorithm ${report.signatureAlgo} is not ECDSA P-384 with SHA-384`);
   }

@@ -4,7 +4,8 @@
  * evidence whose bytes do not match the trusted key's signature is "signature invalid".
  */
 import { ConfideError, timingSafeEqual, toArrayBuffer, toHex } from '@confide/core';
-import type { Claims, VerifyContext } from '../types.js';
+import type { SimClaims } from '../claims.js';
+import type { VerifyContext } from '../types.js';
 import type { SimEvidence } from './parse.js';
 import { trustedSimKey } from './keys.js';
 
@@ -25,7 +26,7 @@ function checkReportData(expected: Uint8Array | undefined, reportData: Uint8Arra
  * is not given), ERR_EVIDENCE_SIGNATURE_INVALID, ERR_EVIDENCE_BINDING_MISMATCH, ERR_USAGE
  * (a given key is not ECDSA P-256, expected report data not 1..64 bytes).
  */
-export async function verifySimEvidence(view: SimEvidence, ctx: VerifyContext): Promise<Claims> {
+export async function verifySimEvidence(view: SimEvidence, ctx: VerifyContext): Promise<SimClaims> {
   const given = ctx.simulationKeys ?? [];
   if (given.length === 0) {
     throw new ConfideError(

@@ -15,15 +15,15 @@ export function dataDigest(data: MaaData): Uint8Array {
 
 /** The hex field initTimeData binds to, per type; undefined when the TEE has none. */
 function initTimeField(type: AttestationType, claims: Claims): string | undefined {
-  switch (type) {
-    case 'SgxEnclave':
-    case 'OpenEnclave':
-      return (claims.sgx as { configId?: string } | undefined)?.configId;
-    case 'SevSnpVm':
-      return (claims.sevSnp as { hostData?: string } | undefined)?.hostData;
-    case 'TdxVm':
-      return (claims.tdx as { mrConfigId?: string } | undefined)?.mrConfigId;
-    case 'Simulated':
+  if (type === 'Simulated') return undefined;
+  switch (claims.tee) {
+    case 'sgx':
+      return claims.sgx.configId;
+    case 'sev-snp':
+      return claims.sevSnp.hostData;
+    case 'tdx':
+      return claims.tdx.mrConfigId;
+    case 'sim':
       return undefined;
   }
 }

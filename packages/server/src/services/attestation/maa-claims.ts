@@ -5,9 +5,8 @@
  * verdicts (TCB status, advisories, expired collateral) use an `x-confide-` prefix.
  */
 import { toBase64Url } from '@confide/core';
-import type { Claims, SevSnpClaims, SnpTcb } from '@confide/evidence';
+import { claimsOf, type Claims, type IntelCollateralDigests, type SgxClaims, type SimClaims, type SnpClaims, type SnpTcb, type TdxClaims } from '@confide/evidence';
 import type { IncomingClaim } from '@confide/policy';
-import type { SgxCollateralHashes } from './collateral-hashes.js';
 import { MAA_TEE_NAME, type AttestRequest } from './types.js';
 
 export type ClaimMap = Record<string, unknown>;
@@ -22,8 +21,28 @@ function confideVerdict(c: Claims): ClaimMap {
   };
 }
 
-function sgxClaims(c: Claims, req: AttestRequest, collateral: SgxCollateralHashes | undefined): ClaimMap {
-  const sgx = (c.sgx ?? {}) as Record<string, unknown>;
+/**
+ * `x-ms-sgx-collateral`: SHA-256 of the collateral an SGX quote was judged with, from the
+ * verifier's digests. The reference names the fields; which bytes each hashes is not documented,
+ * so: quotehash = the exact quote bytes without any Open Enclave header (confirmed against a real
+ * MAA token), tcbinfohash / qeidhash = the signed `tcbInfo` / `enclaveIdentity` bytes,
+ * *certshash = the PEM issuer chain as given, *crlhash = the DER Intel Root CA CRL (the CRL of
+ * those chains; MAA's two values are equal, as they are here).
+ */
+function sgxCollateral(d: IntelCollateralDigests): ClaimMap {
+  return {
+    qeidcertshash: d.qeIdentityIssuerChain,
+    qeidcrlhash: d.rootCaCrl,
+    qeidhash: d.qeIdentity,
+    quotehash: d.quote,
+    tcbinfocertshash: d.tcbInfoIssuerChain,
+    tcbinfocrlhash: d.rootCaCrl,
+    tcbinfohash: d.tcbInfo,
+  };
+}
+
+function sgxClaims(c: SgxClaims, req: AttestRequest): ClaimMap {
+  const sgx = c.sgx;
   const out: ClaimMap = {
     'x-ms-sgx-is-debuggable': c.debug,
     'x-ms-sgx-mrenclave': c.measurement,
@@ -33,14 +52,14 @@ function sgxClaims(c: Claims, req: AttestRequest, collateral: SgxCollateralHashe
     'x-ms-sgx-report-data': c.reportData,
   };
   if (req.runtimeData) out['x-ms-sgx-ehd'] = toBase64Url(req.runtimeData.bytes);
-  if (collateral) out['x-ms-sgx-collateral'] = { ...collateral };
+  out['x-ms-sgx-collateral'] = sgxCollateral(c.collateralDigests);
   // The KSS fields mean something only when the enclave uses them (or initTimeData binds to the config ID).
-  const kss = [sgx['configId'], sgx['isvExtProdId'], sgx['isvFamilyId']].some((v) => typeof v === 'string' && !ZERO.test(v)) || sgx['configSvn'] !== 0;
+  const kss = [sgx.configId, sgx.isvExtProdId, sgx.isvFamilyId].some((v) => !ZERO.test(v)) || sgx.configSvn !== 0;
   if (kss || req.initTimeData) {
-    out['x-ms-sgx-config-id'] = sgx['configId'];
-    out['x-ms-sgx-config-svn'] = sgx['configSvn'];
-    out['x-ms-sgx-isv-extended-product-id'] = sgx['isvExtProdId'];
-    out['x-ms-sgx-isv-family-id'] = sgx['isvFamilyId'];
+    out['x-ms-sgx-config-id'] = sgx.configId;
+    out['x-ms-sgx-config-svn'] = sgx.configSvn;
+    out['x-ms-sgx-isv-extended-product-id'] = sgx.isvExtProdId;
+    out['x-ms-sgx-isv-family-id'] = sgx.isvFamilyId;
   }
   return out;
 }
@@ -57,8 +76,8 @@ function sgxLegacyIncoming(m: ClaimMap): ClaimMap {
   };
 }
 
-function snpClaims(c: Claims): ClaimMap {
-  const s = c.sevSnp as unknown as SevSnpClaims;
+function snpClaims(c: SnpClaims): ClaimMap {
+  const s = c.sevSnp;
   const tcb: SnpTcb = s.reportedTcb;
   return {
     'x-ms-sevsnpvm-authorkeydigest': s.authorKeyDigest,
@@ -81,46 +100,46 @@ function snpClaims(c: Claims): ClaimMap {
   };
 }
 
-function tdxClaims(c: Claims): ClaimMap {
-  const t = (c.tdx ?? {}) as Record<string, unknown>;
-  const flags = (t['tdAttributesDecoded'] ?? {}) as Record<string, boolean>;
-  const rtmrs = (t['rtmrs'] ?? []) as string[];
+function tdxClaims(c: TdxClaims): ClaimMap {
+  const t = c.tdx;
+  const flags = t.tdAttributesDecoded;
+  const rtmrs = t.rtmrs;
   return {
     eat_profile: 'https://aka.ms/maa-eat-profile-tdxvm',
     dbgstat: c.debug ? 'enabled' : 'disabled-since-boot',
     intuse: 'generic',
-    tdx_mrsignerseam: t['mrSignerSeam'],
-    tdx_mrseam: t['mrSeam'],
+    tdx_mrsignerseam: t.mrSignerSeam,
+    tdx_mrseam: t.mrSeam,
     tdx_mrtd: c.measurement,
-    tdx_mrconfigid: t['mrConfigId'],
-    tdx_mrowner: t['mrOwner'],
-    tdx_mrownerconfig: t['mrOwnerConfig'],
+    tdx_mrconfigid: t.mrConfigId,
+    tdx_mrowner: t.mrOwner,
+    tdx_mrownerconfig: t.mrOwnerConfig,
     tdx_rtmr0: rtmrs[0],
     tdx_rtmr1: rtmrs[1],
     tdx_rtmr2: rtmrs[2],
     tdx_rtmr3: rtmrs[3],
     tdx_report_data: c.reportData,
-    tdx_seam_attributes: t['seamAttributes'],
-    tdx_td_attributes: t['tdAttributes'],
-    tdx_td_attributes_debug: flags['debug'] ?? c.debug,
-    tdx_td_attributes_septve_disable: flags['septVeDisable'],
-    tdx_td_attributes_protection_keys: flags['pks'],
-    tdx_td_attributes_key_locker: flags['kl'],
-    tdx_td_attributes_perfmon: flags['perfmon'],
-    tdx_tee_tcb_svn: t['teeTcbSvn'],
-    tdx_xfam: t['xfam'],
+    tdx_seam_attributes: t.seamAttributes,
+    tdx_td_attributes: t.tdAttributes,
+    tdx_td_attributes_debug: flags.debug,
+    tdx_td_attributes_septve_disable: flags.septVeDisable,
+    tdx_td_attributes_protection_keys: flags.pks,
+    tdx_td_attributes_key_locker: flags.kl,
+    tdx_td_attributes_perfmon: flags.perfmon,
+    tdx_tee_tcb_svn: t.teeTcbSvn,
+    tdx_xfam: t.xfam,
     attester_tcb_status: c.tcbStatus,
     attester_advisory_ids: [...c.advisoryIds],
   };
 }
 
-function simClaims(c: Claims): ClaimMap {
+function simClaims(c: SimClaims): ClaimMap {
   return {
     'x-ms-sim-is-debuggable': c.debug,
     'x-ms-sim-measurement': c.measurement,
-    ...(c.signer !== undefined ? { 'x-ms-sim-signer': c.signer } : {}),
-    ...(c.productId !== undefined ? { 'x-ms-sim-product-id': c.productId } : {}),
-    ...(c.svn !== undefined ? { 'x-ms-sim-svn': c.svn } : {}),
+    'x-ms-sim-signer': c.signer,
+    'x-ms-sim-product-id': c.productId,
+    'x-ms-sim-svn': c.svn,
     'x-ms-sim-reportdata': c.reportData,
   };
 }
@@ -130,22 +149,22 @@ function dropUndefined(m: ClaimMap): ClaimMap {
 }
 
 /** The claims MAA derives from verified evidence and the request (everything but policy output and JWT fields). */
-export function evidenceClaims(c: Claims, req: AttestRequest, collateral?: SgxCollateralHashes): ClaimMap {
+export function evidenceClaims(c: Claims, req: AttestRequest): ClaimMap {
   const common: ClaimMap = { 'x-ms-attestation-type': MAA_TEE_NAME[req.type] };
   let specific: ClaimMap;
   switch (req.type) {
     case 'SgxEnclave':
     case 'OpenEnclave':
-      specific = sgxClaims(c, req, collateral);
+      specific = sgxClaims(claimsOf(c, 'sgx'), req);
       break;
     case 'SevSnpVm':
-      specific = snpClaims(c);
+      specific = snpClaims(claimsOf(c, 'sev-snp'));
       break;
     case 'TdxVm':
-      specific = tdxClaims(c);
+      specific = tdxClaims(claimsOf(c, 'tdx'));
       break;
     case 'Simulated':
-      specific = simClaims(c);
+      specific = simClaims(claimsOf(c, 'sim'));
       break;
   }
   const data: ClaimMap = {};

@@ -8,7 +8,6 @@ import {
   collateralItemsFromBytes,
   combineCollateral,
   memoryCollateral,
-  stripOpenEnclaveHeader,
   verifyEvidence,
   type Claims,
   type CollateralProvider,
@@ -18,7 +17,6 @@ import {
 import { evaluatePolicy, parsePolicy, policyHash, type Policy, type PolicyResult } from '@confide/policy';
 import type { SettingsRepository } from '@confide/store';
 import { assertInitTimeBinding, bindsInitTimeData, dataDigest } from './binding.js';
-import { recordingProvider, sgxCollateralHashes, type SgxCollateralHashes } from './collateral-hashes.js';
 import { evidenceClaims, incomingClaims, type ClaimMap } from './maa-claims.js';
 import { memoByText } from './memo.js';
 import { nodeVerifyCrypto } from './node-crypto.js';
@@ -50,11 +48,6 @@ export interface AttestationServiceOptions {
 export interface AttestationService {
   /** Attests `body` posted to /attest/{type}; resolves to the token. Throws ConfideError (4xx) for every bad input. */
   attest(type: AttestationType, body: unknown): Promise<{ token: string }>;
-}
-
-interface Verified {
-  claims: Claims;
-  collateral: SgxCollateralHashes | undefined;
 }
 
 function collateralFor(req: AttestRequest, base: CollateralProvider): CollateralProvider {
@@ -92,20 +85,17 @@ export function createAttestationService(options: AttestationServiceOptions): At
   let active = 0;
   const primitives = nodeVerifyCrypto({ inline: () => active <= 1 });
 
-  async function verify(req: AttestRequest): Promise<Verified> {
+  async function verify(req: AttestRequest): Promise<Claims> {
     if (req.initTimeData && !bindsInitTimeData(req.type)) {
       throw new ConfideError('ERR_VALIDATION', `initTimeData cannot be bound to ${req.type} evidence`, { details: { field: 'initTimeData' } });
     }
-    const recorder = recordingProvider(collateralFor(req, options.collateral));
-    const ctx: VerifyContext = { clock: options.clock, collateral: recorder.provider, crypto: primitives };
+    const ctx: VerifyContext = { clock: options.clock, collateral: collateralFor(req, options.collateral), crypto: primitives };
     if (options.trustAnchors) ctx.trustAnchors = options.trustAnchors;
     if (req.runtimeData) ctx.expectedReportData = dataDigest(req.runtimeData);
     if (req.type === 'Simulated') ctx.simulationKeys = options.simulationKeys ? await options.simulationKeys() : [];
     const claims = await verifyEvidence(req.evidence, { tee: TEE_OF[req.type] }, ctx);
     if (req.initTimeData) assertInitTimeBinding(req.type, claims, req.initTimeData);
-    const intel = recorder.intel();
-    const collateral = claims.tee === 'sgx' && intel ? sgxCollateralHashes(stripOpenEnclaveHeader(req.evidence), intel) : undefined;
-    return { claims, collateral };
+    return claims;
   }
 
   async function attestOne(type: AttestationType, body: unknown): Promise<{ token: string }> {
@@ -117,8 +107,8 @@ export function createAttestationService(options: AttestationServiceOptions): At
     const policyText = req.draftPolicy ?? (await currentPolicy(options.settings, type)).text;
     const policy = parsedPolicy(policyText);
     if (req.draftPolicy) assertNoReservedIssuance(policy);
-    const { claims, collateral } = await verify(req);
-    const fromEvidence = evidenceClaims(claims, req, collateral);
+    const claims = await verify(req);
+    const fromEvidence = evidenceClaims(claims, req);
     const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));
     if (!result.authorized) {
       throw new ConfideError('ERR_POLICY_DENIED', `the ${req.draftPolicy ? 'draft' : 'attestation'} policy for ${type} did not authorize the evidence`);
