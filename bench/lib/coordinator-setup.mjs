@@ -1,5 +1,5 @@
 /**
- * A coordinator as `confide serve` builds it (the server's startServerCoordinator: file seal
+ * A coordinator as `confide serve` builds it (the server's coordinatorSealProvider and startServerCoordinator: file seal
  * provider and SQLite store in a fresh data directory, dev-mode simulation key), with a manifest
  * of one simulated and one SGX marble (MaxActivations 0, unlimited), ready to activate marbles.
  * Each call makes a new one, so that every measurement starts from an empty activation record.
@@ -77,7 +77,8 @@ export async function startBenchCoordinator(mods, { manifest, simKey, collateral
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-bench-coord-'));
   const store = mods.store.openSqliteStore(join(dataDir, 'confide.db'));
   try {
-    const service = await mods.serverCoordinator.startServerCoordinator({ store, dataDir, collateral, simulationKey: simKey, trustAnchors, clock });
+    const seal = mods.server.coordinatorSealProvider({ dataDir, keyFile: undefined });
+    const service = await mods.serverCoordinator.startServerCoordinator({ store, seal, collateral, simulationKey: simKey, trustAnchors, clock });
     await service.setManifest(manifest);
     return {
       service,

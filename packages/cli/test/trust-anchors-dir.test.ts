@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { X509Certificate } from 'node:crypto';
 import { isConfideError } from '@confide/core';
-import { readTrustAnchors } from '../src/commands/trust-anchors.js';
+import { readTrustAnchors } from '@confide/server/evidence-files';
 import type { forgeIntelWorld as ForgeIntelWorld } from '../../evidence/dist/test/fixtures/intel-pki.js';
 import type { productPki as ProductPki } from '../../evidence/dist/test/fixtures/amd-pki.js';
 

@@ -1,5 +1,6 @@
-export { buildApp, type AppOptions, type AttestationAppOptions } from './app.js';
+export { buildApp, type AppOptions } from './app.js';
 export { startServer, type RunningServer, type StartOptions } from './serve.js';
+export { composeAttestation, coordinatorSealProvider, tlsSpkiSha256, type AttestationOptions, type PolicyAdminSettings } from './compose/index.js';
 export { createAttestationService, DEFAULT_POLICIES, policyKey, type AttestationService, type AttestationType } from './services/attestation/index.js';
 export { CONFIG_SCHEMA, type Config, type ConfigKey } from './config/schema.js';
 export { loadConfig, type ConfigSources, type ConfigOrigin } from './config/load.js';
@@ -7,6 +8,7 @@ export { renderConfigDocs } from './docs/render-config.js';
 export { renderErrorDocs } from './docs/render-errors.js';
 export { ensureLocalCa } from './tls/local-ca.js';
 export * from './sim/index.js';
-export { registerErrorSerializer, toProblem, type Problem, type ErrorSerializer } from './plugins/problem.js';
+export { toProblem, problemJson, surfaceErrors, type Problem, type ErrorSerializer } from './plugins/problem.js';
+export { httpStatusOf } from './plugins/http-status.js';
 export { VERSION } from './version.js';
 export { simulatedCoordinatorMeasurement } from './services/coordinator/index.js';

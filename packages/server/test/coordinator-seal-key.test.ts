@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { emptyCollateral } from '@confide/evidence';
 import { openSqliteStore } from '@confide/store';
 import { startServerCoordinator } from '../src/services/coordinator/index.js';
+import { coordinatorSealProvider } from '../src/compose/index.js';
 
 test('production: the coordinator seals under a key derived from seal.keyFile, writes no key of its own, and another key means recovery', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'confide-coord-seal-'));
@@ -17,12 +18,12 @@ test('production: the coordinator seals under a key derived from seal.keyFile, w
   writeFileSync(otherKeyFile, randomBytes(32).toString('base64'));
   const store = openSqliteStore(join(dir, 'db.sqlite'));
   try {
-    const first = await startServerCoordinator({ store, dataDir, collateral: emptyCollateral, sealKeyFile: keyFile });
+    const first = await startServerCoordinator({ store, seal: coordinatorSealProvider({ dataDir, keyFile: keyFile }), collateral: emptyCollateral });
     assert.equal(first.status().code, 2, 'a new coordinator accepts a manifest');
     assert.equal(existsSync(join(dataDir, 'coordinator', 'seal.key')), false, 'no seal key file of its own in production');
-    const again = await startServerCoordinator({ store, dataDir, collateral: emptyCollateral, sealKeyFile: keyFile });
+    const again = await startServerCoordinator({ store, seal: coordinatorSealProvider({ dataDir, keyFile: keyFile }), collateral: emptyCollateral });
     assert.equal(again.status().code, 2, 'the same key opens the sealed state');
-    const other = await startServerCoordinator({ store, dataDir, collateral: emptyCollateral, sealKeyFile: otherKeyFile });
+    const other = await startServerCoordinator({ store, seal: coordinatorSealProvider({ dataDir, keyFile: otherKeyFile }), collateral: emptyCollateral });
     assert.equal(other.status().code, 1, 'another key cannot unwrap: recovery');
   } finally {
     await store.close();

@@ -4,7 +4,7 @@ import * as x509 from '@peculiar/x509';
 import { CompactSign } from 'jose';
 import type { FastifyInstance } from 'fastify';
 import { openSqliteStore, type Store } from '@confide/store';
-import { buildApp } from '../src/index.js';
+import { buildApp, composeAttestation } from '../src/index.js';
 import { createSeal } from '../src/seal/index.js';
 import { createTokenService } from '../src/services/attestation/tokens/index.js';
 import { createBearerAuth, type BearerAuthOptions } from '../src/plugins/bearer-auth.js';
@@ -88,14 +88,15 @@ export async function adminApp(options: AdminTestAppOptions = {}): Promise<Admin
   const app = await buildApp({
     store,
     bodyLimit: 1024 * 1024,
-    attestation: {
+    attestation: await composeAttestation({
+      store,
       tokens,
       admin: {
         mode: options.mode ?? 'aad',
         auth: createBearerAuth({ mode: 'dev', ...options.auth }),
         initialCertificates: (options.certificates ?? []).map((c) => c.pem),
       },
-    },
+    }),
   });
   return { app, store };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { AttestationAdministrationClient, createAttestationPolicyToken } from '@azure/attestation';
 import type { FastifyInstance } from 'fastify';
 import { openSqliteStore } from '@confide/store';
-import { buildApp } from '../src/index.js';
+import { buildApp, composeAttestation } from '../src/index.js';
 import { createSeal } from '../src/seal/index.js';
 import { createTokenService } from '../src/services/attestation/tokens/index.js';
 import { createBearerAuth } from '../src/plugins/bearer-auth.js';
@@ -32,10 +32,11 @@ async function serve(mode: PolicyManagementMode, certificates: TestSigner[] = []
     store,
     bodyLimit: 1024 * 1024,
     https: { key: readFileSync(ca.keyPath), cert: readFileSync(ca.certPath) },
-    attestation: {
+    attestation: await composeAttestation({
+      store,
       tokens: await createTokenService({ store, seal: createSeal(randomBytes(32)), issuer: 'https://127.0.0.1' }),
       admin: { mode, auth: createBearerAuth({ mode: 'dev' }), initialCertificates: certificates.map((c) => c.pem) },
-    },
+    }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { fixedClock, toBase64Url, type Clock } from '@confide/core';
 import { collateralItemsFromBytes, combineCollateral, emptyCollateral, memoryCollateral, type CollateralProvider } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
-import { buildApp } from '../src/index.js';
+import { buildApp, composeAttestation } from '../src/index.js';
 import { createSeal } from '../src/seal/index.js';
 import { createTokenService } from '../src/services/attestation/tokens/index.js';
 import { vector } from './vectors.js';
@@ -34,12 +34,13 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const app = await buildApp({
     store,
     bodyLimit: 1024 * 1024,
-    attestation: {
+    attestation: await composeAttestation({
+      store,
       tokens,
       collateral: options.collateral ?? emptyCollateral,
       clock,
       ...(keys ? { simulationKeys: async () => keys } : {}),
-    },
+    }),
   });
   return { app, store };
 }

@@ -102,7 +102,7 @@ export interface Harness {
 
 /** An app over `store` with the coordinator; the client certificate comes from a test header (inject has no TLS). */
 export async function coordinatorApp(store: Store, seal: SealProvider, simKey: SimulationKey): Promise<FastifyInstance> {
-  const coordinator = await startServerCoordinator({ store, dataDir: '/nonexistent', collateral: emptyCollateral, simulationKey: simKey, seal });
+  const coordinator = await startServerCoordinator({ store, collateral: emptyCollateral, simulationKey: simKey, seal });
   return buildApp({
     store,
     bodyLimit: 1 << 20,

@@ -13,7 +13,8 @@ import { fromBase64 } from '@confide/core';
 import { emptyCollateral } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
 import { buildApp } from '../src/app.js';
-import { startServerCoordinator, tlsSpkiSha256 } from '../src/services/coordinator/index.js';
+import { startServerCoordinator } from '../src/services/coordinator/index.js';
+import { tlsSpkiSha256 } from '../src/compose/index.js';
 import { loadSimulationKey } from '../src/sim/index.js';
 import { selfSigned } from './marblerun-helpers.js';
 
@@ -23,7 +24,7 @@ const simKey = await loadSimulationKey(mkdtempSync(join(tmpdir(), 'confide-tlsb-
 const store = openSqliteStore(':memory:');
 
 async function appWith(s: Store, seal: SealProvider, tlsCertificate?: string) {
-  const coordinator = await startServerCoordinator({ store: s, dataDir: '/nonexistent', collateral: emptyCollateral, simulationKey: simKey, seal, tlsCertificate });
+  const coordinator = await startServerCoordinator({ store: s, collateral: emptyCollateral, simulationKey: simKey, seal, tlsSpkiSha256: tlsCertificate === undefined ? undefined : tlsSpkiSha256(tlsCertificate) });
   return buildApp({ store: s, bodyLimit: 1 << 20, coordinator: { coordinator, peerCertificate: () => undefined } });
 }
 

@@ -45,7 +45,7 @@ test('over mutual TLS: users by their certificate, marbles by the key their evid
   const ca = readFileSync(tls.caCertPath, 'utf8');
   const store = openSqliteStore(':memory:');
   const simKey = await loadSimulationKey(dir, { create: true });
-  const coordinator = await startServerCoordinator({ store, dataDir: dir, collateral: emptyCollateral, simulationKey: simKey, seal: createMemorySealProvider() });
+  const coordinator = await startServerCoordinator({ store, collateral: emptyCollateral, simulationKey: simKey, seal: createMemorySealProvider() });
   const app = await buildApp({
     store,
     bodyLimit: 1 << 20,

@@ -28,7 +28,7 @@ test('sign: RS256 token verifies against jwks() by x5c and by n/e; header is exa
   const headerJson = Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8');
   assert.equal(headerJson, JSON.stringify({ alg: 'RS256', jku: `${ISSUER}/certs`, kid: tokens.currentKid(), typ: 'JWT' }));
   assert.equal(jwks.keys[0]!.kid, tokens.currentKid());
-  assert.match(tokens.currentKid(), /^[A-Za-z0-9+/]{43}=$/); // standard base64 of 32 bytes
+  assert.match(tokens.currentKid() ?? '', /^[A-Za-z0-9+/]{43}=$/); // standard base64 of 32 bytes
   assert.deepEqual(Object.keys(jwks.keys[0]!).sort(), ['e', 'kid', 'kty', 'n', 'x5c']);
   assert.equal(jwks.keys[0]!.kty, 'RSA');
   assert.equal(jwks.keys[0]!.e, 'AQAB');
@@ -98,7 +98,7 @@ test('unsigned: alg none, empty signature part, same added claims', async () => 
   await store.close();
 });
 
-test('restart: a new service on the same store and seal keeps the kid and verifies earlier tokens; another seal cannot open the key', async () => {
+test('restart: a new service on the same store and seal keeps the kid and verifies earlier tokens; another seal cannot open the key and degrades', async () => {
   const { store, seal, clock } = setup();
   const first = await createTokenService({ store, seal, clock, issuer: ISSUER });
   const token = await first.sign({ n: 1 });
@@ -109,7 +109,16 @@ test('restart: a new service on the same store and seal keeps the kid and verifi
   verifyJwt(token, jwks, sec(T0));
   verifyJwt(await second.sign({ n: 2 }), await first.jwks(), sec(T0));
   assert.equal((await store.settings.list(SIGNING_KEY_PREFIX)).length, 1);
-  await assert.rejects(createTokenService({ store, seal: createSeal(randomBytes(32)), clock, issuer: ISSUER }), (err) => isConfideError(err, 'ERR_SEAL_UNSEAL_FAILED'));
+  // Another seal key: the service comes up degraded (not a failed start), publishes the keys, refuses to sign.
+  const other = await createTokenService({ store, seal: createSeal(randomBytes(32)), clock, issuer: ISSUER });
+  assert.match(other.degraded() ?? '', /cannot be unsealed/);
+  assert.equal(second.degraded(), undefined);
+  assert.equal((await other.jwks()).keys.length, 1);
+  await assert.rejects(other.sign({ n: 3 }), (err) => isConfideError(err, 'ERR_SERVICE_UNAVAILABLE'));
+  // Rotating under the new seal key is the way out: it signs again.
+  await other.rotate();
+  assert.equal(other.degraded(), undefined);
+  verifyJwt(await other.sign({ n: 4 }), await other.jwks(), sec(T0));
   await store.close();
 });
 
@@ -274,16 +283,19 @@ test('bad options are ERR_CONFIG_INVALID', async () => {
   await store.close();
 });
 
-test('damaged key records: a swapped sealed key is ERR_SEAL_UNSEAL_FAILED, a kid that is not the thumbprint is ERR_INTERNAL', async () => {
+test('damaged key records: a swapped sealed key degrades (ERR_SERVICE_UNAVAILABLE on sign), a kid that is not the thumbprint is ERR_INTERNAL', async () => {
   const { store, seal, clock } = setup();
   const tokens = await createTokenService({ store, seal, clock, issuer: ISSUER });
-  const oldKid = tokens.currentKid();
+  const oldKid = tokens.currentKid()!;
   const newKid = await tokens.rotate();
   const get = async (kid: string): Promise<StoredSigningKey> => (await store.settings.get<StoredSigningKey>(`${SIGNING_KEY_PREFIX}${kid}`))!;
   const [oldRecord, newRecord] = [await get(oldKid), await get(newKid)];
   // The old key's sealed blob under the new key's name: the seal context names the kid, so it does not open.
   await store.settings.put(`${SIGNING_KEY_PREFIX}${newKid}`, { ...newRecord, sealedPrivateKey: oldRecord.sealedPrivateKey });
-  await assert.rejects(createTokenService({ store, seal, clock, issuer: ISSUER }), (err) => isConfideError(err, 'ERR_SEAL_UNSEAL_FAILED'));
+  // The seal cannot tell a swapped blob from another seal key: the service comes up degraded and refuses to sign.
+  const swapped = await createTokenService({ store, seal, clock, issuer: ISSUER });
+  assert.match(swapped.degraded() ?? '', /cannot be unsealed/);
+  await assert.rejects(swapped.sign({ nonce: 'x' }), (err) => isConfideError(err, 'ERR_SERVICE_UNAVAILABLE'));
   await store.settings.put(`${SIGNING_KEY_PREFIX}${newKid}`, { ...newRecord, certificate: oldRecord.certificate });
   await assert.rejects(createTokenService({ store, seal, clock, issuer: ISSUER }), (err) => isConfideError(err, 'ERR_INTERNAL'));
   await store.settings.put(`${SIGNING_KEY_PREFIX}${newKid}`, newRecord);

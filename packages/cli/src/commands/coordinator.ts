@@ -12,7 +12,7 @@ import { Option, type Command } from 'commander';
 import { ConfideError, isConfideError, systemClock } from '@confide/core';
 import { emptyCollateral, type TeeType } from '@confide/evidence';
 import type { Output } from '../output.js';
-import { loadCollateral } from '../collateral/load-files.js';
+import { loadCollateral } from '@confide/server/evidence-files';
 import { readSimulationKeys } from '../sim/trusted-keys.js';
 import { modeOption, SIM_WARNING } from '../sim/dev-only.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';

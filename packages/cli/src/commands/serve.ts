@@ -1,23 +1,8 @@
-/** `confide serve`: every service on one HTTPS listener. */
+/** `confide serve`: parses the configuration and starts the server (every service on one HTTPS listener). */
 import type { Command } from 'commander';
-import { combineCollateral, emptyCollateral, onlineCollateral, type CollateralProvider } from '@confide/evidence';
-import { loadConfig, startServer, type Config } from '@confide/server';
-import { loadCollateral } from '../collateral/load-files.js';
+import { loadConfig, startServer } from '@confide/server';
 import type { Output } from '../output.js';
 import { addConfigFlags, configFlags } from './config-flags.js';
-import { readTrustAnchors } from './trust-anchors.js';
-
-const DEV_WARNING =
-  'WARNING: dev mode. A generated local CA, the simulated TEE and permissive defaults are enabled. ' +
-  'Never use dev mode for real secrets; start with --mode production.';
-
-/** Offline files first, then (when enabled) Intel PCS / AMD KDS. Throws ERR_INPUT_UNREADABLE naming a bad file. */
-async function collateralProvider(config: Config): Promise<CollateralProvider> {
-  const providers: CollateralProvider[] = [];
-  if (config.collateral && config.collateral.length > 0) providers.push(await loadCollateral(config.collateral));
-  if (config.collateralOnline) providers.push(onlineCollateral());
-  return providers.length === 0 ? emptyCollateral : combineCollateral(...providers);
-}
 
 export function serveCommand(program: Command, output: () => Output): void {
   addConfigFlags(
@@ -27,10 +12,8 @@ export function serveCommand(program: Command, output: () => Output): void {
   ).action(async (opts: Record<string, unknown>) => {
     const out = output();
     const { config } = loadConfig({ file: opts['config'] as string | undefined, env: process.env, flags: configFlags(opts) });
-    if (config.mode === 'dev') out.note(DEV_WARNING);
-    const trustAnchors = config.evidence.roots === undefined ? undefined : await readTrustAnchors(config.evidence.roots, '--evidence-roots');
-    if (trustAnchors) out.note(`WARNING: the pinned Intel and AMD roots are replaced by the certificates in ${config.evidence.roots} (testing only).`);
-    const server = await startServer(config, { collateral: await collateralProvider(config), trustAnchors });
+    // The server builds everything from the configuration; this command only parses it and starts it.
+    const server = await startServer(config, { warn: (warning) => out.note(`WARNING: ${warning}`) });
     // Signal handlers go in before the listening line is printed: whoever reads that line may
     // signal at once, and a signal with no listener kills the process without a clean close.
     let stopping = false;

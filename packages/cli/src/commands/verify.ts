@@ -3,9 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ConfideError, fixedClock, fromHex, systemClock } from '@confide/core';
 import { emptyCollateral, verifyEvidence, type Claims, type TeeType, type TrustAnchors } from '@confide/evidence';
-import { loadCollateral } from '../collateral/load-files.js';
+import { loadCollateral, readTrustAnchors } from '@confide/server/evidence-files';
 import type { Output } from '../output.js';
-import { readTrustAnchors } from './trust-anchors.js';
 import { readSimulationKeys } from '../sim/trusted-keys.js';
 import { SIM_WARNING } from '../sim/dev-only.js';
 

@@ -6,10 +6,8 @@
  * Tokens are never logged.
  */
 import { createHash, createPublicKey, timingSafeEqual, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfideError, type Clock } from '@confide/core';
-import type { Config } from '../config/schema.js';
 import { createJwtVerifier } from './bearer-jwt.js';
 
 export interface BearerAuthOptions {
@@ -121,25 +119,4 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
       log.warn('dev mode: policy and certificate routes accept any bearer token; set attestation.auth.jwksUrl, attestation.auth.publicKey or CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN to verify tokens');
     },
   };
-}
-
-/** The authenticator the configuration describes (reads attestation.auth.publicKey). Throws as createBearerAuth, ERR_CONFIG_INVALID (unreadable key file). */
-export function bearerAuthFromConfig(config: Config): BearerAuth {
-  const auth = config.attestation.auth;
-  let publicKeyPem: string | undefined;
-  if (auth.publicKey !== undefined) {
-    try {
-      publicKeyPem = readFileSync(auth.publicKey, 'utf8');
-    } catch (err) {
-      throw new ConfideError('ERR_CONFIG_INVALID', `attestation.auth.publicKey: cannot read ${auth.publicKey} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  return createBearerAuth({
-    mode: config.mode,
-    jwksUrl: auth.jwksUrl,
-    publicKeyPem,
-    issuer: auth.issuer,
-    audience: auth.audience,
-    staticToken: auth.staticToken,
-  });
 }

@@ -1,10 +1,12 @@
 /**
- * The only place that turns an error into bytes. Confide's own routes answer RFC 9457
- * `application/problem+json`; a compatible surface (MAA, Key Vault, ledger, MarbleRun) sets
- * `config.surface` on its routes and registers its own serializer, so its wire errors match upstream.
+ * The only place that turns an error into bytes. Each API surface is an encapsulated plugin
+ * that installs its own error and not-found handlers with its wire format (`surfaceErrors`):
+ * Confide's own routes answer RFC 9457 `application/problem+json`, the compatible surfaces
+ * (MAA, MarbleRun, later Key Vault and ledger) answer as upstream does.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfideError, ERROR_CODES, type ErrorCode } from '@confide/core';
+import { httpStatusOf } from './http-status.js';
 
 export interface Problem {
   code: ErrorCode;
@@ -16,14 +18,8 @@ export interface Problem {
 /** Writes a problem in a surface's wire format. */
 export type ErrorSerializer = (problem: Problem, request: FastifyRequest, reply: FastifyReply) => void;
 
-const serializers = new Map<string, ErrorSerializer>();
-
-/** Registers the error format of a compatible surface, selected by a route's `config.surface`. */
-export function registerErrorSerializer(surface: string, serializer: ErrorSerializer): void {
-  serializers.set(surface, serializer);
-}
-
-const problemJson: ErrorSerializer = (problem, request, reply) => {
+/** RFC 9457 problem details, Confide's own format. */
+export const problemJson: ErrorSerializer = (problem, request, reply) => {
   void reply
     .code(problem.status)
     .type('application/problem+json')
@@ -48,37 +44,43 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_TYPE: 'ERR_BODY_MALFORMED',
 };
 
+function problemOf(code: ErrorCode, message: string): Problem {
+  return { code, status: httpStatusOf(code), message };
+}
+
 /** Maps any thrown value to a problem; unknown faults become ERR_INTERNAL with no detail. */
 export function toProblem(err: unknown): Problem {
   if (err instanceof ConfideError) {
-    return { code: err.code, status: err.status, message: err.expose ? err.message : ERROR_CODES[err.code].summary, details: err.expose ? err.details : undefined };
+    return { code: err.code, status: httpStatusOf(err.code), message: err.expose ? err.message : ERROR_CODES[err.code].summary, details: err.expose ? err.details : undefined };
   }
   const fe = err as Partial<FastifyError>;
-  if (fe.validation) return { code: 'ERR_VALIDATION', status: 400, message: fe.message ?? 'invalid request' };
+  if (fe.validation) return problemOf('ERR_VALIDATION', fe.message ?? 'invalid request');
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
-  if (mapped) return { code: mapped, status: ERROR_CODES[mapped].status, message: fe.message ?? ERROR_CODES[mapped].summary };
-  if (err instanceof SyntaxError && fe.statusCode === 400) return { code: 'ERR_BODY_MALFORMED', status: 400, message: err.message };
+  if (mapped) return problemOf(mapped, fe.message ?? ERROR_CODES[mapped].summary);
+  if (err instanceof SyntaxError && fe.statusCode === 400) return problemOf('ERR_BODY_MALFORMED', err.message);
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code: ErrorCode = fe.statusCode === 413 ? 'ERR_BODY_TOO_LARGE' : fe.statusCode === 415 ? 'ERR_UNSUPPORTED_MEDIA_TYPE' : fe.statusCode === 404 ? 'ERR_NOT_FOUND' : 'ERR_BODY_MALFORMED';
-    return { code, status: ERROR_CODES[code].status, message: fe.message ?? ERROR_CODES[code].summary };
+    return problemOf(code, fe.message ?? ERROR_CODES[code].summary);
   }
-  return { code: 'ERR_INTERNAL', status: 500, message: ERROR_CODES.ERR_INTERNAL.summary };
+  return problemOf('ERR_INTERNAL', ERROR_CODES.ERR_INTERNAL.summary);
 }
 
-function send(problem: Problem, request: FastifyRequest, reply: FastifyReply): void {
-  const surface = (request.routeOptions.config as { surface?: string } | undefined)?.surface;
-  (surface ? serializers.get(surface) ?? problemJson : problemJson)(problem, request, reply);
-}
-
-/** Installs the error and not-found handlers on `app`. */
-export function installProblemHandlers(app: FastifyInstance): void {
+/**
+ * Installs `serializer` as the error handler of `app`'s scope, and as its not-found handler when
+ * `notFound` is set (fastify allows one not-found handler per route prefix, so a surface without
+ * a prefix of its own leaves unknown paths to the root's problem+json).
+ */
+export function surfaceErrors(app: FastifyInstance, serializer: ErrorSerializer, options: { notFound: boolean }): void {
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err);
-    if (problem.status >= 500) request.log.error({ err }, 'request failed');
-    else request.log.info({ code: problem.code }, 'request refused');
-    send(problem, request, reply);
+    if (problem.status >= 500) request.log.error({ err, code: problem.code }, 'request failed');
+    // The reason goes into the log line, so an operator sees why without turning on debug.
+    else request.log.info({ code: problem.code, reason: problem.message }, 'request refused');
+    serializer(problem, request, reply);
   });
-  app.setNotFoundHandler((request, reply) => {
-    send({ code: 'ERR_NOT_FOUND', status: 404, message: `no route for ${request.method} ${request.url.split('?')[0]}` }, request, reply);
-  });
+  if (options.notFound) {
+    app.setNotFoundHandler((request, reply) => {
+      serializer(problemOf('ERR_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`), request, reply);
+    });
+  }
 }

@@ -1,7 +1,6 @@
 /** POST /attest/{type}: MAA attestation, one thin route over the attestation service. */
 import type { FastifyInstance } from 'fastify';
 import { ConfideError } from '@confide/core';
-import { MAA_ROUTE_CONFIG } from './errors.js';
 import { ATTESTATION_TYPES, type AttestationService, type AttestationType } from '../../services/attestation/index.js';
 
 const BY_LOWER = new Map<string, AttestationType>(ATTESTATION_TYPES.map((t) => [t.toLowerCase(), t]));
@@ -29,9 +28,8 @@ const bodySchema = {
 /** Registers the attest routes. */
 export async function attestRoutes(app: FastifyInstance, opts: { service: AttestationService }): Promise<void> {
   app.post<{ Params: { type: string }; Body: unknown }>(
-    '/attest/:type',
+    '/:type',
     {
-      config: MAA_ROUTE_CONFIG,
       schema: {
         summary: 'Attest evidence (MAA): SgxEnclave, OpenEnclave, SevSnpVm, TdxVm, or Simulated (dev mode only). Any api-version.',
         tags: ['attestation'],

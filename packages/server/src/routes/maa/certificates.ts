@@ -5,8 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ConfideError } from '@confide/core';
-import { MAA_ROUTE_CONFIG } from './errors.js';
-import { addMaaHeaders, apiVersionQuery, registerJwsBodyParser, tokenResponse, type MaaAdminRouteOptions } from './policies.js';
+import { apiVersionQuery, registerJwsBodyParser, tokenResponse, type MaaAdminRouteOptions } from './policies.js';
 
 function bodyText(body: unknown): string {
   if (typeof body !== 'string') throw new ConfideError('ERR_POLICY_TOKEN_INVALID', 'the body must be a JWS as a JSON string');
@@ -16,15 +15,11 @@ function bodyText(body: unknown): string {
 /** Registers the certificate routes. */
 export async function certificateRoutes(app: FastifyInstance, opts: MaaAdminRouteOptions): Promise<void> {
   const { admin, auth } = opts;
-  // Once listening, not at registration: a start that fails (port taken) prints only its error.
-  app.addHook('onListen', async () => auth.announce(app.log));
   registerJwsBodyParser(app);
-  addMaaHeaders(app);
 
   app.get(
     '/certificates',
     {
-      config: MAA_ROUTE_CONFIG,
       onRequest: auth.hook,
       schema: {
         summary: 'The policy-management certificates (MAA): a token whose x-ms-policy-certificates is a JWKS of {kty, x5c}; empty in AAD mode.',
@@ -40,8 +35,7 @@ export async function certificateRoutes(app: FastifyInstance, opts: MaaAdminRout
     app.post<{ Body: unknown }>(
       `/certificates::${action}`,
       {
-        config: MAA_ROUTE_CONFIG,
-        onRequest: auth.hook,
+          onRequest: auth.hook,
         schema: {
           summary: `${action === 'add' ? 'Add' : 'Remove'} a policy-management certificate (MAA, isolated mode). Body: JSON string of a JWS of {"policyCertificate": {kty, x5c}} signed by a current policy-management certificate.`,
           tags: ['attestation'],

@@ -4,9 +4,8 @@
  * and is repeated in `innererror.code` (a CloudError field the SDK ignores), so clients and
  * tests can branch on it.
  */
-import type { FastifyContextConfig } from 'fastify';
 import type { ErrorCode } from '@confide/core';
-import { registerErrorSerializer, type ErrorSerializer, type Problem } from '../../plugins/problem.js';
+import type { ErrorSerializer, Problem } from '../../plugins/problem.js';
 
 /** The MAA code for a Confide code; anything not listed is named after its HTTP status. */
 const MAA_CODES: Partial<Record<ErrorCode, string>> = {
@@ -47,7 +46,8 @@ export function maaErrorCode(problem: Problem): string {
   return MAA_CODES[problem.code] ?? (problem.status >= 500 ? 'InternalServerError' : 'BadRequest');
 }
 
-const maaSerializer: ErrorSerializer = (problem, _request, reply) => {
+/** MAA's CloudError format, the MAA surface's error serializer. */
+export const maaSerializer: ErrorSerializer = (problem, _request, reply) => {
   const code = maaErrorCode(problem);
   void reply
     .code(problem.status)
@@ -55,11 +55,3 @@ const maaSerializer: ErrorSerializer = (problem, _request, reply) => {
     .type('application/json; charset=utf-8')
     .send({ error: { code, message: `${problem.code}: ${problem.message}`, innererror: { code: problem.code, ...(problem.details ? { details: problem.details } : {}) } } });
 };
-
-/** Registers the 'maa' surface's error format (idempotent). */
-export function registerMaaErrors(): void {
-  registerErrorSerializer('maa', maaSerializer);
-}
-
-/** Route `config` that selects this surface's error format (FastifyContextConfig has no `surface` field to augment). */
-export const MAA_ROUTE_CONFIG = { surface: 'maa' } as FastifyContextConfig;

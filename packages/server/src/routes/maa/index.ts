@@ -1,26 +1,53 @@
 /**
- * The MAA-compatible surface: attest routes and token keys (/certs, OpenID metadata) under one encapsulated plugin
- * that writes MAA's error format and the response headers the Azure SDK reads.
+ * The MAA-compatible surface as one encapsulated plugin: attest routes, token keys (/certs,
+ * OpenID metadata) and, when configured, policy management. Its errors are MAA's CloudError,
+ * and the headers the Azure SDK reads go on every reply, errors included.
  */
 import type { FastifyInstance } from 'fastify';
+import type { BearerAuth } from '../../plugins/bearer-auth.js';
+import { surfaceErrors } from '../../plugins/problem.js';
 import type { AttestationService } from '../../services/attestation/index.js';
+import type { PolicyAdmin } from '../../services/attestation/admin/index.js';
 import type { TokenService } from '../../services/attestation/tokens/index.js';
 import { VERSION } from '../../version.js';
 import { attestRoutes } from './attest.js';
-import { registerMaaErrors } from './errors.js';
+import { certificateRoutes } from './certificates.js';
+import { maaSerializer } from './errors.js';
 import { tokenRoutes } from './keys.js';
+import { policyRoutes } from './policies.js';
 
 export interface MaaRoutesOptions {
   service: AttestationService;
   tokens: TokenService;
+  /** Policy management (/policies, /certificates); absent, those routes are not served. */
+  admin?: { admin: PolicyAdmin; auth: BearerAuth } | undefined;
 }
 
-/** Registers the MAA routes; headers x-ms-request-id and x-ms-maa-service-version go on every reply, errors included. */
+/** Registers the MAA routes. /attest/* and /policies/* are prefixes of their own, so unknown paths under them answer in MAA's format too. */
 export async function maaRoutes(app: FastifyInstance, opts: MaaRoutesOptions): Promise<void> {
-  registerMaaErrors();
+  surfaceErrors(app, maaSerializer, { notFound: false });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-ms-request-id', request.id).header('x-ms-maa-service-version', `confide-${VERSION}`);
   });
-  await app.register(attestRoutes, { service: opts.service });
+  await app.register(
+    async (attest) => {
+      surfaceErrors(attest, maaSerializer, { notFound: true });
+      await attest.register(attestRoutes, { service: opts.service });
+    },
+    { prefix: '/attest' },
+  );
   await app.register(tokenRoutes, { tokens: opts.tokens });
+  const admin = opts.admin;
+  if (admin) {
+    // Once listening, not at registration: a start that fails (port taken) prints only its error.
+    app.addHook('onListen', async () => admin.auth.announce(app.log));
+    await app.register(
+      async (policies) => {
+        surfaceErrors(policies, maaSerializer, { notFound: true });
+        await policies.register(policyRoutes, admin);
+      },
+      { prefix: '/policies' },
+    );
+    await app.register(certificateRoutes, admin);
+  }
 }

@@ -1,7 +1,6 @@
 /** GET /certs and GET /.well-known/openid-configuration: the keys and metadata that verify MAA tokens. */
 import type { FastifyInstance } from 'fastify';
 import type { TokenService } from '../../services/attestation/tokens/index.js';
-import { MAA_ROUTE_CONFIG } from './errors.js';
 
 const jwksSchema = {
   type: 'object',
@@ -45,7 +44,6 @@ export async function tokenRoutes(app: FastifyInstance, opts: { tokens: TokenSer
   app.get(
     '/certs',
     {
-      config: MAA_ROUTE_CONFIG,
       schema: { summary: 'Token signing keys (MAA JWKS): current key first, retired keys until their tokens expire.', tags: ['attestation'], response: { 200: jwksSchema } },
     },
     async (_request, reply) => reply.type('application/json; charset=utf-8').send(await opts.tokens.jwks()),
@@ -53,7 +51,6 @@ export async function tokenRoutes(app: FastifyInstance, opts: { tokens: TokenSer
   app.get(
     '/.well-known/openid-configuration',
     {
-      config: MAA_ROUTE_CONFIG,
       schema: { summary: 'OpenID Connect discovery metadata of the attestation token issuer.', tags: ['attestation'], response: { 200: openIdSchema } },
     },
     async () => opts.tokens.openidConfiguration(),

@@ -6,8 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { ConfideError } from '@confide/core';
 import type { BearerAuth } from '../../plugins/bearer-auth.js';
 import type { PolicyAdmin } from '../../services/attestation/admin/index.js';
-import { VERSION } from '../../version.js';
-import { MAA_ROUTE_CONFIG } from './errors.js';
 
 export interface MaaAdminRouteOptions {
   admin: PolicyAdmin;
@@ -36,13 +34,6 @@ export function registerJwsBodyParser(app: FastifyInstance): void {
   });
 }
 
-/** The MAA response headers the Azure SDK logs, on every reply of the admin routes. */
-export function addMaaHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply) => {
-    void reply.header('x-ms-request-id', request.id).header('x-ms-maa-service-version', `confide-${VERSION}`);
-  });
-}
-
 function bodyText(body: unknown): string {
   if (typeof body !== 'string') throw new ConfideError('ERR_POLICY_TOKEN_INVALID', 'the body must be a compact JWS (Content-Type: text/plain)');
   return body;
@@ -54,16 +45,12 @@ export const apiVersionQuery = { type: 'object', properties: { 'api-version': { 
 /** Registers the policy routes. */
 export async function policyRoutes(app: FastifyInstance, opts: MaaAdminRouteOptions): Promise<void> {
   const { admin, auth } = opts;
-  // Once listening, not at registration: a start that fails (port taken) prints only its error.
-  app.addHook('onListen', async () => auth.announce(app.log));
   registerJwsBodyParser(app);
-  addMaaHeaders(app);
   const params = { type: 'object', properties: { type: { type: 'string' } } } as const;
 
   app.get<{ Params: { type: string } }>(
-    '/policies/:type',
+    '/:type',
     {
-      config: MAA_ROUTE_CONFIG,
       onRequest: auth.hook,
       schema: {
         summary: 'The attestation policy of a type (MAA): a token whose x-ms-policy is the stored policy JWS, or the default policy unsigned.',
@@ -77,9 +64,8 @@ export async function policyRoutes(app: FastifyInstance, opts: MaaAdminRouteOpti
   );
 
   app.put<{ Params: { type: string }; Body: unknown }>(
-    '/policies/:type',
+    '/:type',
     {
-      config: MAA_ROUTE_CONFIG,
       onRequest: auth.hook,
       schema: {
         summary:
@@ -95,9 +81,8 @@ export async function policyRoutes(app: FastifyInstance, opts: MaaAdminRouteOpti
 
   // find-my-way cannot put a static suffix after a parameter in one segment, so ":reset" is split off here.
   app.post<{ Params: { typeAction: string }; Body: unknown }>(
-    '/policies/:typeAction',
+    '/:typeAction',
     {
-      config: MAA_ROUTE_CONFIG,
       onRequest: auth.hook,
       schema: {
         summary: 'POST /policies/{type}:reset: back to the default policy (MAA). Body: compact JWS with an empty payload, signed in isolated mode.',

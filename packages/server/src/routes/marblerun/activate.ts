@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { toBase64 } from '@confide/core';
 import type { CoordinatorService } from '@confide/coordinator';
 import { base64Field, success } from './client-api.js';
-import { MARBLERUN_ROUTE_CONFIG } from './errors.js';
 import type { PeerCertificateReader } from './peer-certificate.js';
 
 const BODY = {
@@ -23,7 +22,7 @@ function encodeAll(map: Record<string, Uint8Array>): Record<string, string> {
 }
 
 export async function activateRoutes(app: FastifyInstance, opts: { coordinator: CoordinatorService; peerCertificate: PeerCertificateReader }): Promise<void> {
-  app.post('/api/v2/marble/activate', { config: MARBLERUN_ROUTE_CONFIG, schema: { body: BODY } }, async (request) => {
+  app.post('/marble/activate', { schema: { body: BODY } }, async (request) => {
     const body = request.body as { marbleType: string; uuid: string; tee?: 'sim' | 'sgx' | 'sev-snp' | 'tdx'; dnsNames?: string[] };
     const out = await opts.coordinator.activate({
       marbleType: body.marbleType,

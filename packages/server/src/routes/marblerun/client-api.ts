@@ -5,7 +5,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ConfideError, fromBase64, toBase64 } from '@confide/core';
 import type { CoordinatorService, UpdateProgress } from '@confide/coordinator';
-import { MARBLERUN_ROUTE_CONFIG } from './errors.js';
 import type { PeerCertificateReader } from './peer-certificate.js';
 
 export interface ClientApiOptions {
@@ -48,24 +47,23 @@ function canonicalUpload(value: unknown): Record<string, string> {
 export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptions): Promise<void> {
   const c = opts.coordinator;
   const cert = (request: FastifyRequest) => opts.peerCertificate(request);
-  const config = MARBLERUN_ROUTE_CONFIG;
 
-  app.get('/api/v2/status', { config }, async () => {
+  app.get('/status', async () => {
     const { code, message } = c.status();
     return success({ code, message });
   });
 
-  app.get('/api/v2/manifest', { config }, async () => {
+  app.get('/manifest', async () => {
     const m = await c.getManifest();
     return success({ manifestSignatureRootECDSA: toBase64(m.signature), manifestFingerprint: m.fingerprint, manifest: toBase64(m.manifest) });
   });
 
-  app.post('/api/v2/manifest', { config, schema: OBJECT_BODY }, async (request) => {
+  app.post('/manifest', { schema: OBJECT_BODY }, async (request) => {
     const out = await c.setManifest(base64Field(request.body, 'manifest')!);
     return success({ RecoverySecrets: out.recoverySecrets && Object.keys(out.recoverySecrets).length > 0 ? out.recoverySecrets : null });
   });
 
-  app.get('/api/v2/quote', { config }, async (request) => {
+  app.get('/quote', async (request) => {
     const nonceText = (request.query as Record<string, unknown>)['nonce'];
     let nonce: Uint8Array | undefined;
     if (nonceText !== undefined && nonceText !== '') {
@@ -81,7 +79,7 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({ cert: q.cert, quote: toBase64(q.quote), ...(tlsBinding ? { tlsBinding } : {}) });
   });
 
-  app.get('/api/v2/secrets', { config }, async (request) => {
+  app.get('/secrets', async (request) => {
     const raw = (request.query as Record<string, unknown>)['s'];
     const names = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     if (names.length === 0) throw new ConfideError('ERR_VALIDATION', 'invalid query: endpoint requires at least one query parameter');
@@ -89,17 +87,17 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({ secrets: await c.getSecrets(cert(request), names as string[]) });
   });
 
-  app.post('/api/v2/secrets', { config, schema: { body: { type: 'object', required: ['secrets'], properties: { secrets: { type: 'object' } } } } }, async (request) => {
+  app.post('/secrets', { schema: { body: { type: 'object', required: ['secrets'], properties: { secrets: { type: 'object' } } } } }, async (request) => {
     const secrets = (request.body as { secrets: Record<string, unknown> }).secrets;
     await c.writeSecrets(cert(request), Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, canonicalUpload(v)])));
     return success(null);
   });
 
   const updateLog = async () => success({ updateLog: await c.updateLog() });
-  app.get('/api/v2/update', { config }, updateLog);
-  app.get('/api/v2/update-log', { config }, updateLog);
+  app.get('/update', updateLog);
+  app.get('/update-log', updateLog);
 
-  app.post('/api/v2/update', { config, schema: OBJECT_BODY }, async (request) => {
+  app.post('/update', { schema: OBJECT_BODY }, async (request) => {
     const out = await c.update(cert(request), base64Field(request.body, 'manifest')!);
     return success({
       missingAcknowledgments: out.result.missingAcknowledgments,
@@ -108,13 +106,13 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     });
   });
 
-  app.get('/api/v2/update-manifest', { config }, async () => {
+  app.get('/update-manifest', async () => {
     const p = await c.pendingUpdate();
     const message = p.missingAcknowledgments === 1 ? '1 user still needs to acknowledge the update manifest' : `${p.missingAcknowledgments} users still need to acknowledge the update manifest`;
     return success({ manifest: toBase64(p.manifest), message, missingUsers: p.missingUsers, missingAcknowledgments: p.missingAcknowledgments });
   });
 
-  app.post('/api/v2/update-manifest', { config, schema: OBJECT_BODY }, async (request) => {
+  app.post('/update-manifest', { schema: OBJECT_BODY }, async (request) => {
     const out = await c.acknowledgeUpdate(cert(request), base64Field(request.body, 'manifest')!);
     return success({
       message: ackMessage(out.result),
@@ -124,12 +122,12 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     });
   });
 
-  app.post('/api/v2/update-cancel', { config }, async (request) => {
+  app.post('/update-cancel', async (request) => {
     await c.cancelUpdate(cert(request));
     return success({ message: 'Update successfully cancelled' });
   });
 
-  app.post('/api/v2/recover', { config, schema: OBJECT_BODY }, async (request) => {
+  app.post('/recover', { schema: OBJECT_BODY }, async (request) => {
     const keyName = (request.body as Record<string, unknown>)['keyName'];
     if (keyName !== undefined && typeof keyName !== 'string') throw new ConfideError('ERR_VALIDATION', 'keyName must be a string');
     const { remaining } = await c.recover(base64Field(request.body, 'recoverySecret')!, keyName);
@@ -137,19 +135,19 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({ remaining, message });
   });
 
-  app.get('/api/v2/recover/public-key', { config }, async () => success({ algorithm: 'RSA', ephemeralPublicKey: toBase64(c.recoveryPublicKey()) }));
+  app.get('/recover/public-key', async () => success({ algorithm: 'RSA', ephemeralPublicKey: toBase64(c.recoveryPublicKey()) }));
 
-  app.post('/api/v2/sign-quote', { config, schema: OBJECT_BODY }, async (request) => {
+  app.post('/sign-quote', { schema: OBJECT_BODY }, async (request) => {
     const out = await c.signQuote(base64Field(request.body, 'sgxQuote')!);
     return success({ tcbStatus: out.tcbStatus, verificationSignature: toBase64(out.verificationSignature) });
   });
 
-  app.get('/api/v2/audit-log', { config }, async (_request, reply) => {
+  app.get('/audit-log', async (_request, reply) => {
     void reply.type('application/x-ndjson; charset=utf-8');
     return c.auditLog();
   });
 
-  app.get('/api/v2/audit-log/public-key', { config }, async () => {
+  app.get('/audit-log/public-key', async () => {
     const { publicKeyJwk, head } = await c.auditKey();
     return success({ publicKeyJwk, headSeq: head.seq, headHash: head.hash });
   });

@@ -5,10 +5,10 @@
  * `message`; Confide's stable code rides in `data.code` (fail) or `code` (error), the places
  * JSend leaves for it.
  */
-import type { FastifyContextConfig } from 'fastify';
-import { registerErrorSerializer, type ErrorSerializer } from '../../plugins/problem.js';
+import type { ErrorSerializer } from '../../plugins/problem.js';
 
-const jsendSerializer: ErrorSerializer = (problem, _request, reply) => {
+/** JSend errors, the MarbleRun surface's error serializer. */
+export const jsendSerializer: ErrorSerializer = (problem, _request, reply) => {
   const message = `${problem.code}: ${problem.message}`;
   const body =
     problem.status < 500
@@ -16,11 +16,3 @@ const jsendSerializer: ErrorSerializer = (problem, _request, reply) => {
       : { status: 'error', message, code: problem.code };
   void reply.code(problem.status).type('application/json; charset=utf-8').send(body);
 };
-
-/** Registers the 'marblerun' surface's error format (idempotent). */
-export function registerMarbleRunErrors(): void {
-  registerErrorSerializer('marblerun', jsendSerializer);
-}
-
-/** Route `config` that selects the JSend error format. */
-export const MARBLERUN_ROUTE_CONFIG = { surface: 'marblerun' } as FastifyContextConfig;

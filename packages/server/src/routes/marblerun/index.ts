@@ -1,12 +1,13 @@
 /**
- * The MarbleRun-compatible coordinator surface: client API v2 and marble activation, JSend on
- * success and failure alike.
+ * The MarbleRun-compatible coordinator surface as one encapsulated plugin under /api/v2: client
+ * API v2 and marble activation, JSend on success and failure alike, unknown paths included.
  */
 import type { FastifyInstance } from 'fastify';
 import type { CoordinatorService } from '@confide/coordinator';
+import { surfaceErrors } from '../../plugins/problem.js';
 import { activateRoutes } from './activate.js';
 import { clientApiRoutes } from './client-api.js';
-import { registerMarbleRunErrors } from './errors.js';
+import { jsendSerializer } from './errors.js';
 import { tlsPeerCertificate, type PeerCertificateReader } from './peer-certificate.js';
 
 export interface MarbleRunRoutesOptions {
@@ -17,9 +18,12 @@ export interface MarbleRunRoutesOptions {
 
 export { tlsPeerCertificate, type PeerCertificateReader } from './peer-certificate.js';
 
-/** Registers the coordinator routes. */
+/** The prefix every MarbleRun route lives under. */
+export const MARBLERUN_PREFIX = '/api/v2';
+
+/** Registers the coordinator routes; register it with `{ prefix: MARBLERUN_PREFIX }`. */
 export async function marbleRunRoutes(app: FastifyInstance, opts: MarbleRunRoutesOptions): Promise<void> {
-  registerMarbleRunErrors();
+  surfaceErrors(app, jsendSerializer, { notFound: true });
   const peerCertificate = opts.peerCertificate ?? tlsPeerCertificate;
   await app.register(clientApiRoutes, { coordinator: opts.coordinator, peerCertificate });
   await app.register(activateRoutes, { coordinator: opts.coordinator, peerCertificate });

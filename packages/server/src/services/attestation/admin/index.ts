@@ -24,4 +24,3 @@ export {
 } from './certificates.js';
 export { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
 export { JWS_ALGORITHMS } from './jws-signature.js';
-export { maaAdminFromConfig, type MaaAdminAppOptions } from './from-config.js';

@@ -5,7 +5,7 @@
  * have signed has expired, then it is pruned.
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
-import { ConfideError, systemClock, toBase64, type Clock } from '@confide/core';
+import { ConfideError, isConfideError, systemClock, toBase64, type Clock } from '@confide/core';
 import type { Repositories, Store } from '@confide/store';
 import type { Seal } from '../../../seal/index.js';
 import { encodeUnsecured, signRs256 } from './jwt.js';
@@ -65,8 +65,8 @@ export interface TokenService {
   issuer(): string;
   /** `${issuer}/certs`, the `jku` header of signed tokens. */
   jwksUri(): string;
-  /** kid of the key that signs now. */
-  currentKid(): string;
+  /** kid of the key that signs now; undefined while degraded. */
+  currentKid(): string | undefined;
   /**
    * RS256 JWT with header {alg, jku, kid, typ}; iat, nbf, exp, iss and jti are added unless the
    * payload has them. Rotates first when the current key is due. Throws ERR_SEAL_UNSEAL_FAILED,
@@ -80,6 +80,11 @@ export interface TokenService {
   /** Makes a new current key now; returns its kid. Throws ERR_STORE_UNAVAILABLE. */
   rotate(): Promise<string>;
   openidConfiguration(): OpenIdConfiguration;
+  /**
+   * Why the service cannot sign, when it came up without an unsealable signing key (another seal
+   * key than the one that sealed it); undefined when it signs. /certs still publishes the keys.
+   */
+  degraded(): string | undefined;
 }
 
 interface Current {
@@ -135,7 +140,12 @@ function pickCurrent(keys: SigningKey[]): SigningKey | undefined {
   return best;
 }
 
-/** Creates the service, creating the first signing key when the store has none. Throws ERR_CONFIG_INVALID, ERR_SEAL_UNSEAL_FAILED, ERR_STORE_UNAVAILABLE, ERR_INTERNAL (a damaged key record). */
+/**
+ * Creates the service, creating the first signing key when the store has none. A current key
+ * that cannot be unsealed leaves the service degraded (`degraded()` says why; signing throws
+ * ERR_SERVICE_UNAVAILABLE) instead of failing the start, so the rest of the server can recover.
+ * Throws ERR_CONFIG_INVALID, ERR_STORE_UNAVAILABLE, ERR_INTERNAL (a damaged key record).
+ */
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
   const { store, seal } = options;
   const clock = options.clock ?? systemClock;
@@ -216,15 +226,25 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     return out;
   }
 
-  await ensureCurrent();
+  let degraded: string | undefined;
+  try {
+    await ensureCurrent();
+  } catch (err) {
+    if (!isConfideError(err, 'ERR_SEAL_UNSEAL_FAILED')) throw err;
+    degraded = 'the token signing key cannot be unsealed: the seal key is not the one that sealed it (docs/recovery.md)';
+  }
+  const signable = async (): Promise<Current> => {
+    if (degraded !== undefined) throw new ConfideError('ERR_SERVICE_UNAVAILABLE', `attestation cannot sign tokens: ${degraded}`);
+    return ensureCurrent();
+  };
 
   return {
     issuer,
     jwksUri,
-    currentKid: () => current!.key.kid,
+    currentKid: () => current?.key.kid,
     async sign(payload, signOptions) {
       const body = claims(payload, signOptions);
-      const key = await ensureCurrent();
+      const key = await signable();
       return signRs256({ alg: 'RS256', jku: jwksUri(), kid: key.key.kid, typ: 'JWT' }, body, key.privateKey);
     },
     unsigned(payload, signOptions) {
@@ -243,8 +263,10 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     async rotate() {
       current = await rotateOnce(false);
       checkedAt = clock.now().getTime();
+      degraded = undefined; // a fresh key is sealed under the current seal key
       return current.key.kid;
     },
     openidConfiguration: () => openIdConfiguration(issuer()),
+    degraded: () => degraded,
   };
 }

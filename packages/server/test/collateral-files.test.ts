@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toHex } from '@confide/core';
 import { parseDcapQvlCollateral, type AmdCollateralRequest } from '@confide/evidence';
-import { loadCollateral, loadCollateralItems } from '../src/collateral/load-files.js';
+import { loadCollateral, loadCollateralItems } from '../src/evidence-files/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const vectorsDir = process.env['CONFIDE_VECTORS'] ?? join(repoRoot, '..', 'shared', 'vectors');

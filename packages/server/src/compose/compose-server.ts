@@ -1,0 +1,142 @@
+/**
+ * The composition root: builds every service of `confide serve` from the validated
+ * configuration. It is the only code that reads the files, keys and settings the configuration
+ * names; services, routes and plugins get what they need as values.
+ */
+import { join } from 'node:path';
+import type { FastifyServerOptions } from 'fastify';
+import { CoordinatorState, type CoordinatorService } from '@confide/coordinator';
+import type { Clock } from '@confide/core';
+import type { CollateralProvider, TrustAnchors } from '@confide/evidence';
+import { openSqliteStore, type Store } from '@confide/store';
+import type { AppOptions } from '../app.js';
+import type { Config } from '../config/schema.js';
+import { loggerOptions } from '../logger.js';
+import type { DegradedService } from '../routes/system/health.js';
+import { openSeal } from '../seal/index.js';
+import { startServerCoordinator } from '../services/coordinator/index.js';
+import { createTokenService } from '../services/attestation/tokens/index.js';
+import { loadSimulationKey } from '../sim/index.js';
+import { composeAttestation } from './attestation.js';
+import { coordinatorSealProvider } from './coordinator-seal.js';
+import { collateralFromConfig, trustAnchorsFromConfig } from './evidence-inputs.js';
+import { policyAdminSettings } from './policy-admin-settings.js';
+import { tlsMaterial } from './tls-material.js';
+
+/** Values that replace what the configuration would make (tests and benchmarks; `confide serve` passes none). */
+export interface CompositionOverrides {
+  collateral?: CollateralProvider | undefined;
+  trustAnchors?: TrustAnchors | undefined;
+  clock?: Clock | undefined;
+}
+
+export interface CompositionHooks {
+  /** Called with each warning as soon as it is known, before the listener starts (the CLI prints them on stderr). */
+  warn?: ((warning: string) => void) | undefined;
+}
+
+export interface Composition {
+  app: AppOptions & { logger: FastifyServerOptions['logger'] };
+  store: Store;
+  coordinator: CoordinatorService;
+  /** The generated local CA certificate (dev mode without tls.cert). */
+  caCertPath: string | undefined;
+  /** Warnings an operator must see at every start (dev mode, replaced roots, degraded services). */
+  warnings: string[];
+  /** Sets the token issuer once the listen URL is known (when attestation.issuer is not configured). */
+  setListenUrl(url: string): void;
+}
+
+const DEV_WARNING =
+  'dev mode: a generated local CA, the simulated TEE and permissive defaults are enabled. Never use dev mode for real secrets; start with --mode production.';
+
+/** Without attestation.issuer the issuer is the listen URL, known for sure only once listening (port 0). */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Builds the services over `dataDir` (already prepared). The store is closed again when a later
+ * step fails. Throws ERR_CONFIG_INVALID (naming the setting and file), ERR_INPUT_UNREADABLE
+ * (collateral, evidence.roots), ERR_DATA_DIR_UNUSABLE, ERR_STORE_UNAVAILABLE.
+ */
+export async function composeServer(config: Config, dataDir: string, overrides: CompositionOverrides & CompositionHooks = {}): Promise<Composition> {
+  const warnings: string[] = [];
+  const warn = (warning: string): void => {
+    warnings.push(warning);
+    overrides.warn?.(warning);
+  };
+  if (config.mode === 'dev') warn(DEV_WARNING);
+  // Everything read from files comes first, so a bad setting fails before the store is opened.
+  const seal = openSeal({ dataDir, mode: config.mode, keyFile: config.seal.keyFile });
+  // Production wraps the coordinator's data key under the operator's key, never a file it wrote itself.
+  const coordinatorSeal = coordinatorSealProvider({ dataDir, keyFile: config.mode === 'production' ? config.seal.keyFile : undefined });
+  const tls = await tlsMaterial(config, dataDir);
+  const admin = policyAdminSettings(config);
+  const collateral = overrides.collateral ?? (await collateralFromConfig(config));
+  const trustAnchors = overrides.trustAnchors ?? (await trustAnchorsFromConfig(config));
+  if (config.evidence.roots !== undefined) warn(`the pinned Intel and AMD roots are replaced by the certificates in ${config.evidence.roots} (testing only)`);
+  // Simulated evidence exists in dev mode only; production never loads (or creates) the key.
+  const simulationKey = config.mode === 'dev' ? await loadSimulationKey(dataDir, { create: true }) : undefined;
+
+  const store = openSqliteStore(config.database ?? join(dataDir, 'confide.sqlite'));
+  let issuer = config.attestation.issuer ?? `https://${displayHost(config.host)}:${config.port}`;
+  try {
+    const tokens = await createTokenService({ store, seal, issuer: () => issuer, tokenLifetimeSeconds: config.attestation.tokenLifetime, clock: overrides.clock });
+    const coordinator = await startServerCoordinator({
+      store,
+      seal: coordinatorSeal,
+      collateral,
+      simulationKey,
+      trustAnchors,
+      clock: overrides.clock,
+      // The quote signs this listener's key with the root: clients bind the channel to the attested coordinator.
+      tlsSpkiSha256: tls.spkiSha256,
+    });
+    const attestation = await composeAttestation({
+      store,
+      tokens,
+      collateral,
+      clock: overrides.clock,
+      trustAnchors,
+      ...(simulationKey ? { simulationKeys: async () => [simulationKey.spki] } : {}),
+      admin,
+    });
+    const degraded = (): DegradedService[] => {
+      const out: DegradedService[] = [];
+      const tokenReason = tokens.degraded();
+      if (tokenReason !== undefined) out.push({ service: 'attestation', reason: tokenReason });
+      if (coordinator.state === CoordinatorState.Recovery) {
+        out.push({ service: 'coordinator', reason: 'recovery mode: the sealed state cannot be opened with this seal key; upload recovery shares (docs/recovery.md)' });
+      }
+      return out;
+    };
+    for (const d of degraded()) warn(`${d.service} is degraded: ${d.reason}`);
+    return {
+      app: {
+        store,
+        bodyLimit: config.bodyLimit,
+        logger: loggerOptions(config.logLevel),
+        // Ask for a client certificate without requiring one or judging its issuer: coordinator users
+        // and marbles are recognised by the certificate or key the manifest and evidence name.
+        https: { cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: false },
+        coordinator: { coordinator },
+        attestation,
+        degraded,
+      },
+      store,
+      coordinator,
+      caCertPath: tls.caCertPath,
+      warnings,
+      setListenUrl(url) {
+        if (config.attestation.issuer === undefined) issuer = url;
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+export { displayHost };
