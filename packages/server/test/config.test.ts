@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isConfideError } from '@confide/core';
-import { loadConfig } from '../src/index.js';
+import { loadConfig, type Config } from '../src/index.js';
 import type { ConfigKey } from '../src/config/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'confide-config-'));
@@ -86,3 +86,47 @@ test('docs: every production rule of the schema is stated, and only those (evide
   assert.match(docs, /^- `evidence\.roots`: refused/m);
   assert.doesNotMatch(docs, /evidence\.roots[^\n]*requires/);
 });
+
+/** How an error was refused: its code and the key its details name. */
+function refusal(fn: () => unknown): { code: string; key: unknown; message: string } {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(isConfideError(err));
+    return { code: err.code, key: err.details?.['key'], message: err.message };
+  }
+  assert.fail('expected a refusal');
+}
+
+test('a config file with dotted names ("tls.cert", "seal.keyFile") is refused naming the nested form, never silently ignored', () => {
+  const tls = refusal(() => loadConfig({ file: file({ 'tls.cert': '/c.pem', 'tls.key': '/k.pem' }) }));
+  assert.deepEqual([tls.code, tls.key], ['ERR_CONFIG_INVALID', 'tls.cert']);
+  assert.match(tls.message, /\{"tls": \{"cert": …\}\}/);
+  const seal = refusal(() => loadConfig({ file: file({ 'seal.keyFile': '/seal.key' }) }));
+  assert.deepEqual([seal.code, seal.key], ['ERR_CONFIG_INVALID', 'seal.keyFile']);
+  const deep = refusal(() => loadConfig({ file: file({ attestation: { 'auth.issuer': 'x' } }) }));
+  assert.equal(deep.key, 'attestation.auth.issuer');
+  // The nested form is read.
+  assert.equal(loadConfig({ file: file({ tls: { cert: '/c.pem', key: '/k.pem' }, seal: { keyFile: '/seal.key' } }) }).config.seal.keyFile, '/seal.key');
+});
+
+test('{"tls":"x"} is a type error naming tls, not an unknown key', () => {
+  const r = refusal(() => loadConfig({ file: file({ tls: 'x' }) }));
+  assert.deepEqual([r.code, r.key], ['ERR_CONFIG_INVALID', 'tls']);
+  assert.match(r.message, /expected an object/);
+  assert.equal(refusal(() => loadConfig({ file: file({ attestation: { auth: [] } }) })).key, 'attestation.auth');
+  assert.match(refusal(() => loadConfig({ file: file({ tls: { cert: '/c', color: 'blue' } }) })).message, /unknown key in config file .*tls\.color/);
+});
+
+// Compile-time checks: the Config type is derived from the schema (this file does not build otherwise).
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const derived: [
+  Equal<Config['mode'], 'dev' | 'production'>,
+  Equal<Config['port'], number>,
+  Equal<Config['tls']['cert'], string | undefined>,
+  Equal<Config['collateral'], string[] | undefined>,
+  Equal<Config['collateralOnline'], boolean>,
+  Equal<Config['attestation']['auth']['staticToken'], string | undefined>,
+  Equal<Config['attestation']['mode'], 'aad' | 'isolated'>,
+] = [true, true, true, true, true, true, true];
+void derived;

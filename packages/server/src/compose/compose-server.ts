@@ -84,6 +84,12 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
   let issuer = config.attestation.issuer ?? `https://${displayHost(config.host)}:${config.port}`;
   try {
     const tokens = await createTokenService({ store, seal, issuer: () => issuer, tokenLifetimeSeconds: config.attestation.tokenLifetime, clock: overrides.clock });
+    const unsealable = tokens.degraded();
+    if (unsealable !== undefined && config.attestation.replaceUnsealableKey) {
+      // The operator's explicit decision: the old key's certificate stays published, its private half is given up.
+      await tokens.rotate();
+      warn(`attestation signing key replaced (attestation.replaceUnsealableKey): ${unsealable}`);
+    }
     const coordinator = await startServerCoordinator({
       store,
       seal: coordinatorSeal,

@@ -93,23 +93,49 @@ function readFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function unknownFileKeys(obj: Record<string, unknown>, prefix = ''): string[] {
-  const known = new Set<string>(CONFIG_SCHEMA.map((k) => k.key));
-  const out: string[] = [];
+const KNOWN_KEYS: ReadonlySet<string> = new Set(CONFIG_SCHEMA.map((k) => k.key));
+
+/** True when `dotted` is a section (tls, attestation.auth) rather than a key. */
+function isSection(dotted: string): boolean {
+  return [...KNOWN_KEYS].some((k) => k.startsWith(dotted + '.'));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** "tls.cert" written as {"tls": {"cert": …}}, for messages. */
+function nestedForm(dotted: string): string {
+  const parts = dotted.split('.');
+  return parts.reduceRight((inner, part) => `{"${part}": ${inner}}`, '…');
+}
+
+/**
+ * Checks the file's shape against the schema: a dotted key ("tls.cert") is refused naming its
+ * nested form, a section that is not an object is a type error, and unknown keys are listed.
+ * Throws ERR_CONFIG_INVALID.
+ */
+function checkFileShape(obj: Record<string, unknown>, file: string | undefined, prefix = '', stray: string[] = []): string[] {
   for (const [k, v] of Object.entries(obj)) {
     const dotted = prefix + k;
-    if (known.has(dotted)) continue;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && [...known].some((kk) => kk.startsWith(dotted + '.'))) {
-      out.push(...unknownFileKeys(v as Record<string, unknown>, dotted + '.'));
-    } else out.push(dotted);
+    if (k.includes('.') && (KNOWN_KEYS.has(dotted) || isSection(dotted))) {
+      throw new ConfideError('ERR_CONFIG_INVALID', `config file ${file}: "${k}" is written dotted; a config file nests it: ${nestedForm(dotted)}`, { details: { key: dotted } });
+    }
+    if (KNOWN_KEYS.has(dotted)) continue;
+    if (isSection(dotted)) {
+      if (!isObject(v)) {
+        throw new ConfideError('ERR_CONFIG_INVALID', `${dotted} (from config file ${file}): expected an object of ${dotted}.* keys, got ${JSON.stringify(v)}`, { details: { key: dotted } });
+      }
+      checkFileShape(v, file, dotted + '.', stray);
+    } else stray.push(dotted);
   }
-  return out;
+  return stray;
 }
 
 /** Loads and validates. Throws ERR_CONFIG_INVALID, ERR_CONFIG_FILE_UNREADABLE, ERR_PRODUCTION_REFUSED. */
 export function loadConfig(sources: ConfigSources = {}): { config: Config; origins: Record<string, ConfigOrigin> } {
   const file = sources.file === undefined ? {} : readFile(sources.file);
-  const stray = unknownFileKeys(file);
+  const stray = checkFileShape(file, sources.file);
   if (stray.length > 0) {
     throw new ConfideError('ERR_CONFIG_INVALID', `unknown key${stray.length > 1 ? 's' : ''} in config file ${sources.file}: ${stray.join(', ')}`, {
       details: { key: stray[0] },

@@ -173,6 +173,15 @@ export const CONFIG_SCHEMA = [
     description: 'Seconds from `iat` to `exp` of attestation tokens (MAA issues 8 hours); a policy\'s report_validity_in_minutes overrides it.',
   },
   {
+    key: 'attestation.replaceUnsealableKey',
+    type: 'boolean',
+    default: false,
+    env: 'CONFIDE_ATTESTATION_REPLACE_UNSEALABLE_KEY',
+    flag: '--attestation-replace-unsealable-key',
+    description:
+      'When the token signing key cannot be unsealed (the seal key changed; docs/recovery.md), retire it and sign with a new key instead of starting with attestation degraded. Tokens it signed still verify through /certs until they expire.',
+  },
+  {
     key: 'attestation.mode',
     type: 'enum',
     values: ['aad', 'isolated'],
@@ -256,26 +265,29 @@ export const CONFIG_SCHEMA = [
   },
 ] as const satisfies readonly ConfigKey[];
 
-/** The validated configuration passed down from start; nothing reads process.env later. */
-export interface Config {
-  mode: 'dev' | 'production';
-  host: string;
-  port: number;
-  dataDir: string;
-  database: string | undefined;
-  tls: { cert: string | undefined; key: string | undefined };
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  bodyLimit: number;
-  shutdownTimeout: number;
-  collateral: string[] | undefined;
-  collateralOnline: boolean;
-  evidence: { roots: string | undefined };
-  attestation: {
-    issuer: string | undefined;
-    tokenLifetime: number;
-    mode: 'aad' | 'isolated';
-    signingCertificates: string[] | undefined;
-    auth: { jwksUrl: string | undefined; publicKey: string | undefined; issuer: string | undefined; audience: string | undefined; staticToken: string | undefined };
-  };
-  seal: { keyFile: string | undefined };
-}
+type Entry = (typeof CONFIG_SCHEMA)[number];
+
+/** The value type of one schema entry: its `type`, narrowed to its `values` for an enum. */
+type ValueOf<E> = E extends { type: 'enum'; values: readonly (infer V)[] }
+  ? V
+  : E extends { type: 'integer' | 'port' }
+    ? number
+    : E extends { type: 'boolean' }
+      ? boolean
+      : E extends { type: 'list' }
+        ? string[]
+        : string;
+
+/** A key without a default may be absent. */
+type LeafOf<E> = ValueOf<E> | (E extends { default: undefined } ? undefined : never);
+
+/** "a.b.c" with value V as { a: { b: { c: V } } }. */
+type Nest<K extends string, V> = K extends `${infer Head}.${infer Rest}` ? { [P in Head]: Nest<Rest, V> } : { [P in K]: V };
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** Flattens intersections into one object type, so editors and errors show plain nested objects. */
+type Expand<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]: Expand<T[K]> } : T;
+
+/** The validated configuration passed down from start; nothing reads process.env later. Derived from CONFIG_SCHEMA, so a key cannot exist in one and not the other. */
+export type Config = Expand<UnionToIntersection<Entry extends infer E ? (E extends { key: infer K extends string } ? Nest<K, LeafOf<E>> : never) : never>>;
