@@ -1,26 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, verify as nodeVerify, type JsonWebKey as NodeJwk } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fixedClock, fromBase64, isConfideError, toBase64Url, type ErrorCode } from '@confide/core';
 import { openSqliteStore, type Store } from '@confide/store';
-import {
-  appendAudit,
-  AUDIT_GENESIS_HASH,
-  auditEntryHash,
-  auditEntryKey,
-  canonicalJson,
-  createAuditSigner,
-  exportAuditLog,
-  generateAuditKeyPair,
-  readAuditHead,
-  verifyAuditLog,
-  type AuditContext,
-  type AuditEntry,
-  type AuditEvent,
-} from '../src/index.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, verifyAuditLog, type AuditEntry } from '@confide/audit';
+import { appendAudit, auditEntryKey, createAuditSigner, exportAuditLog, generateAuditKeyPair, readAuditHead, type AuditContext, type AuditEvent } from '../src/index.js';
 
 const AT = new Date('2026-03-01T12:00:00.000Z');
 
@@ -102,8 +86,8 @@ test('entries chain from the genesis hash, carry the clock time, and the log ver
 
     const head = await readAuditHead(store);
     assert.deepEqual(head, { seq: 5, hash: entries[4]!.hash });
-    assert.deepEqual(await verifyAuditLog(lines.join('\n') + '\n', publicKeyJwk), { count: 5, headSeq: 5, headHash: head.hash });
-    assert.deepEqual(await verifyAuditLog(lines, publicKeyJwk), { count: 5, headSeq: 5, headHash: head.hash });
+    assert.deepEqual(await verifyAuditLog(lines.join('\n') + '\n', publicKeyJwk), { count: 5, headSeq: 5, headHash: head.hash, epochs: [] });
+    assert.deepEqual(await verifyAuditLog(lines, publicKeyJwk), { count: 5, headSeq: 5, headHash: head.hash, epochs: [] });
     assert.ok(await store.settings.get(auditEntryKey(5)));
     assert.equal(auditEntryKey(5), 'coordinator/audit/000000000005');
   });
@@ -125,7 +109,7 @@ test('the hash and signature follow the documented format (checked with node:cry
 
 test('an empty log verifies with count 0 and the genesis head', async () => {
   const { publicKeyJwk } = await generateAuditKeyPair();
-  assert.deepEqual(await verifyAuditLog('', publicKeyJwk), { count: 0, headSeq: 0, headHash: AUDIT_GENESIS_HASH });
+  assert.deepEqual(await verifyAuditLog('', publicKeyJwk), { count: 0, headSeq: 0, headHash: AUDIT_GENESIS_HASH, epochs: [] });
 });
 
 test('edited details are detected at that seq (hash), also when the hash is recomputed (signature)', async () => {
@@ -250,12 +234,3 @@ test('a second writer on the same seq gets ERR_STORE_CONFLICT', async () => {
   });
 });
 
-test('the verifier and what it imports use no Node APIs (a browser can run them)', () => {
-  const src = join(dirname(fileURLToPath(import.meta.url)), '../../src/audit');
-  for (const file of ['verify.ts', 'entry.ts', 'canonical-json.ts']) {
-    const text = readFileSync(join(src, file), 'utf8');
-    const imports = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
-    for (const spec of imports) assert.ok(spec === '@confide/core' || spec.startsWith('./'), `${file} imports ${spec}`);
-    assert.doesNotMatch(text, /\bBuffer\b|\bprocess\.|node:/, file);
-  }
-});

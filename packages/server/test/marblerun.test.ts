@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
-import { createMemorySealProvider, decryptRecoveryShare, verifyAuditLog } from '@confide/coordinator';
+import { verifyAuditLog } from '@confide/audit';
+import { createMemorySealProvider, decryptRecoveryShare } from '@confide/coordinator';
 import { fromBase64, isConfideError, toBase64 } from '@confide/core';
 import { parseSimEvidence } from '@confide/evidence';
 import { asUser, coordinatorApp, manifestFor, marbleEvidence, newHarness, recoveryKey, selfSigned, SIGNER, type Identity } from './marblerun-helpers.js';

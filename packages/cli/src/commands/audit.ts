@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { ConfideError } from '@confide/core';
-import { verifyAuditLog } from '@confide/coordinator';
+import { verifyAuditLog } from '@confide/audit';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';

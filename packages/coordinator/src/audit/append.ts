@@ -5,8 +5,8 @@
  */
 import { ConfideError, fromHex, toBase64Url, type Clock } from '@confide/core';
 import type { Repositories } from '@confide/store';
-import { canonicalJson } from './canonical-json.js';
-import { AUDIT_EVENT_TYPES, AUDIT_GENESIS_HASH, auditEntryHash, type AuditEntry, type AuditEntryBody, type AuditEventType } from './entry.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, type AuditEntry, type AuditEntryBody } from '@confide/audit';
+import { AUDIT_EVENT_TYPES, type AuditEventType } from './event-types.js';
 import type { AuditSigner } from './signer.js';
 
 /** Settings key prefix of the entries. */

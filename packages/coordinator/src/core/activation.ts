@@ -10,8 +10,8 @@
  *     intermediate that is no longer current is handed out.
  */
 import { createHash } from 'node:crypto';
-import { ConfideError, type Clock } from '@confide/core';
-import { verifyEvidence, type Claims, type TeeType, type VerifyContext } from '@confide/evidence';
+import { ConfideError } from '@confide/core';
+import type { Claims, TeeType } from '@confide/evidence';
 import type { Repositories } from '@confide/store';
 import type { AuditEvent } from '../audit/append.js';
 import type { Marble, PackageProperties } from '../manifest/types.js';
@@ -21,7 +21,7 @@ import { certificateSpki } from '../pki/spki.js';
 import { generateMarbleSecrets } from '../secrets/generate.js';
 import type { ActivationLedger, ActivationRecord, SealedActivation } from './activation-ledger.js';
 import { matchMarblePackage, renderMarbleParameters } from './ports.js';
-import type { EvidenceSettings } from './service.js';
+import type { EvidenceValidator } from '../validation/port.js';
 import type { StateData } from './state.js';
 
 export interface ActivationRequest {
@@ -71,18 +71,17 @@ function bindingOf(clientCertificate: Uint8Array | undefined): Uint8Array {
  * client certificate's key. Throws ERR_VALIDATION, ERR_UNAUTHENTICATED (no client certificate),
  * ERR_ACTIVATION_REFUSED (unknown marble, TEE not the package's), ERR_EVIDENCE_* / ERR_COLLATERAL_*.
  */
-export async function verifyActivationEvidence(state: StateData, request: ActivationRequest, settings: EvidenceSettings, clock: Clock): Promise<Claims> {
+export async function verifyActivationEvidence(state: StateData, request: ActivationRequest, validator: EvidenceValidator): Promise<Claims> {
   if (!UUID.test(request.uuid)) throw new ConfideError('ERR_VALIDATION', 'uuid is not a UUID', { details: { field: 'uuid' } });
   const { pkg } = marbleOf(state, request.marbleType);
   const tee = pkg.Tee ?? 'sgx';
   if (request.tee !== undefined && request.tee !== tee) {
     throw refused(`marble ${request.marbleType} runs in ${tee}, the request says ${request.tee}`, { field: 'tee', expected: tee, actual: request.tee });
   }
-  const binding = bindingOf(request.clientCertificate);
-  const ctx: VerifyContext = { clock, collateral: settings.collateral, expectedReportData: binding };
-  if (settings.trustAnchors) ctx.trustAnchors = settings.trustAnchors;
-  if (tee === 'sim' && settings.simulationKeys) ctx.simulationKeys = await settings.simulationKeys();
-  return verifyEvidence(request.evidence, { tee }, ctx);
+  const claims = await validator.validate(request.evidence, { tee, reportData: bindingOf(request.clientCertificate) });
+  // The port promises the TEE; a validator that answers another one is not trusted to have checked anything.
+  if (claims.tee !== tee) throw refused(`the evidence is ${claims.tee}, package ${marbleOf(state, request.marbleType).marble.Package} needs ${tee}`, { field: 'tee', expected: tee, actual: claims.tee });
+  return claims;
 }
 
 /** An activation worked out on one state, waiting for its transaction. */

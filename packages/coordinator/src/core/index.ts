@@ -1,5 +1,6 @@
-/** The coordinator core: state machine and client API, no HTTP. */
-export { CoordinatorService, wrongState, type CoordinatorOptions, type EvidenceSettings, type StatusResult, type Changed, type CoordinatorContext } from './service.js';
+/** The coordinator core: state machine, lifecycle and recovery, no HTTP. */
+export { CoordinatorLifecycle, type LifecycleOptions, type Changed, type StartOutcome } from './lifecycle.js';
+export { OPERATIONS, assertAllowed, wrongState, type Operation } from './state-machine.js';
 export { CoordinatorState, STATE_MESSAGES, STATE_NAMES } from './status.js';
 export type { ActivationRequest, ActivationResult } from './activation.js';
 export type { SecretView } from './secrets-api.js';

@@ -55,7 +55,12 @@ export async function setManifestChange(state: StateData, bytes: Uint8Array, now
       {
         type: 'manifest.set',
         actor: 'coordinator',
-        details: { fingerprint: deployment.fingerprint, recoveryKeys: Object.keys(deployment.manifest.RecoveryKeys).sort() },
+        // The audit key is named so that a later start-over (audit.epoch) can name the key before it.
+        details: {
+          fingerprint: deployment.fingerprint,
+          recoveryKeys: Object.keys(deployment.manifest.RecoveryKeys).sort(),
+          auditPublicKeyJwk: { kty: state.audit.publicKeyJwk.kty, crv: state.audit.publicKeyJwk.crv, x: state.audit.publicKeyJwk.x, y: state.audit.publicKeyJwk.y },
+        },
       },
     ],
   };

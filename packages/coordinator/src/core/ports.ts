@@ -9,6 +9,7 @@ import { applyPackageUpdate, isPackageUpdate } from '../manifest/package-update.
 import { readManifest } from '../manifest/parse.js';
 import type { Manifest, Marble, PackageProperties } from '../manifest/types.js';
 import { assertValidManifest } from '../manifest/validate.js';
+import type { Violation } from '../manifest/violation.js';
 import type { MarbleKeyDer } from '../pki/marble-cert.js';
 import type { SecretsWithPrevious } from '../secrets/generate.js';
 import { renderParameters, type RenderedParameters } from '../templates/render.js';
@@ -16,11 +17,16 @@ import { templateContext } from '../templates/context.js';
 import { dryRunTemplates } from '../templates/dry-run.js';
 import type { StateData } from './state.js';
 
-/** Parses and validates manifest bytes. Throws ERR_MANIFEST_INVALID with every violation in details. */
+/** Parses and validates manifest bytes. Throws ERR_MANIFEST_INVALID with every violation and warning in details. */
 export function checkManifest(bytes: Uint8Array): Manifest {
-  const { manifest } = assertValidManifest(bytes);
-  dryRunTemplates(manifest);
-  return manifest;
+  return checkManifestWithWarnings(bytes).manifest;
+}
+
+/** checkManifest, also returning the warnings of an accepted manifest (clients show them). */
+export function checkManifestWithWarnings(bytes: Uint8Array): { manifest: Manifest; warnings: Violation[] } {
+  const checked = assertValidManifest(bytes);
+  dryRunTemplates(checked.manifest);
+  return checked;
 }
 
 /** Throws ERR_ACTIVATION_REFUSED (details: package, failed checks, reasons) unless `claims` satisfy the package. */

@@ -5,7 +5,6 @@ export { formatPath, type ManifestReport, type PathSegment, type Violation } fro
 export { readManifest, parseManifest, emptyManifest, type ReadManifestResult } from './parse.js';
 export { validateManifest, checkManifest, assertValidManifest, manifestInvalid, type CheckedManifest } from './validate.js';
 export { decodeFileData, fileBytes } from './file-data.js';
-export { scanTemplate, type TemplateAction } from './template-refs.js';
 export { KNOWN_TCB_STATUSES } from './validate-packages.js';
 export { ROLE_ACTIONS, grantsManifestUpdate, manifestUpdaters } from './validate-access.js';
 export { matchPackage, acceptedTcbStatuses, type PackageMatch, type PackageMismatch } from './match-package.js';

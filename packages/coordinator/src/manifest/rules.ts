@@ -36,10 +36,10 @@ export const MANIFEST_RULES = {
   'file.encoding-unknown': { severity: 'error', summary: 'A File or Env Encoding is not string, base64 or hex.' },
   'file.data-invalid': { severity: 'error', summary: 'A File or Env Data cannot be decoded with its Encoding.' },
   // templates in Files and Env
-  'template.syntax': { severity: 'error', summary: 'A template action is not closed or is empty.' },
-  'template.unsupported': { severity: 'error', summary: 'A template action other than {{ enc ref }}, {{ ref | enc }} or a string constant.' },
+  'template.syntax': { severity: 'error', summary: 'A template does not parse: an action not closed or empty, a bad string constant, a misplaced parenthesis, a function with the wrong number of arguments.' },
+  'template.unsupported': { severity: 'error', summary: 'A Go template construct outside the subset Confide renders: if, range, with, variables, numbers, builtins other than index.' },
   'template.no-encoding': { severity: 'error', summary: 'A template reference without an encoding function.' },
-  'template.encoding-unknown': { severity: 'error', summary: 'The encoding function is not pem, hex, base64, raw or string.' },
+  'template.encoding-unknown': { severity: 'error', summary: 'The function is not pem, hex, base64, raw, string or index.' },
   'template.encoding-not-allowed': { severity: 'error', summary: 'raw is for Files only and string for Env only.' },
   'template.reference-unknown': { severity: 'error', summary: 'The reference is not .Secrets.<name>[.part], .Previous.Secrets.<name>[.part] or a .MarbleRun certificate.' },
   'template.secret-unknown': { severity: 'error', summary: 'The template names a secret that is not in Secrets.' },

@@ -8,6 +8,13 @@ function decoded(file: ManifestFile): Uint8Array {
   return decodeFileData(file.Data, file.Encoding) ?? new Uint8Array();
 }
 
+/** One char per byte, as the template engine reads data at rendering. */
+function binaryString(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return out;
+}
+
 function checkEntries(m: Manifest, ctx: TemplateContext, entries: Record<string, ManifestFile>, at: PathSegment[], v: ViolationList, used: Set<string>): void {
   for (const [name, file] of Object.entries(entries)) {
     const here = [...at, name];
@@ -16,7 +23,7 @@ function checkEntries(m: Manifest, ctx: TemplateContext, entries: Record<string,
       if (name === '' || name.includes('=') || name.includes('\0')) v.warn('marble.env-name', here, 'an environment variable name must be non-empty and contain no "=" or NUL');
       if (bytes.includes(0)) v.error('marble.env-nul', here, 'the value contains a NUL byte, which an environment variable cannot hold');
     }
-    if (!file.NoTemplates) validateTemplate(m, ctx, new TextDecoder().decode(bytes), here, v, used);
+    if (!file.NoTemplates) validateTemplate(m, ctx, binaryString(bytes), here, v, used);
   }
 }
 

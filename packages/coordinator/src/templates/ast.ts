@@ -22,6 +22,9 @@ export type TemplateNode = { kind: 'text'; text: string } | { kind: 'action'; pi
 /** Where a template is used: Files allow `raw`, Env allows `string`. */
 export type TemplateTarget = 'file' | 'env';
 
+/** Why a template does not parse: the manifest check reports each under its own rule. */
+export type ParseFailure = 'syntax' | 'unsupported' | 'function-unknown' | 'function-not-allowed';
+
 /** Raised inside the template engine; render and dry run turn it into a ConfideError. */
 export class TemplateError extends Error {
   constructor(
@@ -29,6 +32,8 @@ export class TemplateError extends Error {
     readonly kind: 'invalid' | 'unset' | 'nul',
     message: string,
     readonly line?: number,
+    /** For a template that does not parse: which kind of mistake. */
+    readonly failure: ParseFailure = 'syntax',
   ) {
     super(message);
   }

@@ -4,7 +4,7 @@
  * (if/range/with, variables, numbers, printf and the other builtins) are refused rather than
  * half-supported; `index` is kept so secrets whose names are not identifiers stay reachable.
  */
-import { TemplateError, type Command, type Operand, type Pipeline, type TemplateNode, type TemplateTarget } from './ast.js';
+import { TemplateError, type Command, type Operand, type ParseFailure, type Pipeline, type TemplateNode, type TemplateTarget } from './ast.js';
 
 /** Functions allowed in each target, as MarbleRun's ManifestFileTemplateFuncMap / ManifestEnvTemplateFuncMap. */
 export const TEMPLATE_FUNCTIONS: Readonly<Record<TemplateTarget, readonly string[]>> = {
@@ -44,8 +44,8 @@ class Lexer {
     this.i = start;
   }
 
-  fail(message: string): never {
-    throw new TemplateError('invalid', message, this.line());
+  fail(message: string, failure: ParseFailure = 'syntax'): never {
+    throw new TemplateError('invalid', message, this.line(), failure);
   }
 
   /** At "}}" or " -}}": returns the index after the delimiter and whether it trims. */
@@ -122,7 +122,7 @@ class Lexer {
         let j = this.i + 1;
         while (isIdentChar(src[j])) j++;
         if (j === this.i + 1) {
-          if (/[0-9]/.test(src[j] ?? '')) this.fail('numbers are not supported in manifest templates');
+          if (/[0-9]/.test(src[j] ?? '')) this.fail('numbers are not supported in manifest templates', 'unsupported');
           tokens.push({ t: 'dot' });
         } else {
           tokens.push({ t: 'field', name: src.slice(this.i + 1, j), adjacent });
@@ -134,9 +134,9 @@ class Lexer {
         tokens.push({ t: 'ident', name: src.slice(this.i, j) });
         this.i = j;
       } else if (c === '$') {
-        this.fail('variables are not supported in manifest templates');
+        this.fail('variables are not supported in manifest templates', 'unsupported');
       } else if (/[0-9+-]/.test(c)) {
-        this.fail('numbers are not supported in manifest templates');
+        this.fail('numbers are not supported in manifest templates', 'unsupported');
       } else {
         this.fail(`unexpected ${JSON.stringify(c)} in action`);
       }
@@ -152,8 +152,8 @@ class Parser {
     private readonly line: number,
   ) {}
 
-  private fail(message: string): never {
-    throw new TemplateError('invalid', message, this.line);
+  private fail(message: string, failure: ParseFailure = 'syntax'): never {
+    throw new TemplateError('invalid', message, this.line, failure);
   }
 
   private peek(): Token | undefined {
@@ -198,11 +198,12 @@ class Parser {
       case 'ident': {
         this.i++;
         const name = tok.name;
-        if (GO_KEYWORDS.has(name)) this.fail(`"${name}" is not supported in manifest templates`);
+        if (GO_KEYWORDS.has(name)) this.fail(`"${name}" is not supported in manifest templates`, 'unsupported');
         if (!TEMPLATE_FUNCTIONS[this.target].includes(name)) {
-          if (GO_BUILTINS.has(name)) this.fail(`function "${name}" is not supported in manifest templates`);
-          const hint = name === 'raw' || name === 'string' ? ` (${name} is only allowed in ${name === 'raw' ? 'Files' : 'Env'})` : '';
-          this.fail(`function "${name}" not defined${hint}`);
+          if (GO_BUILTINS.has(name)) this.fail(`function "${name}" is not supported in manifest templates`, 'unsupported');
+          const elsewhere = name === 'raw' || name === 'string';
+          const hint = elsewhere ? ` (${name} is only allowed in ${name === 'raw' ? 'Files' : 'Env'})` : '';
+          this.fail(`function "${name}" not defined${hint}`, elsewhere ? 'function-not-allowed' : 'function-unknown');
         }
         this.noChain(name); // Go would call it without arguments, which no template function takes
         return { kind: 'function', name };

@@ -7,22 +7,11 @@
 import { digest, toHex, utf8 } from '@confide/core';
 import { canonicalJson } from './canonical-json.js';
 
-/** The event types the coordinator records; verifiers accept any type string, so new ones stay verifiable. */
-export const AUDIT_EVENT_TYPES = [
-  'manifest.set',
-  'manifest.update',
-  'manifest.update.acknowledge',
-  'manifest.update.cancel',
-  'package.update',
-  'secret.write',
-  'marble.activate',
-  'recovery.start',
-  'recovery.share',
-  'recovery.complete',
-  'seal.rewrap',
-] as const;
-
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+/**
+ * The entry that starts a new audit key's part of the log (a coordinator that started over):
+ * details.publicKeyJwk is the key from this entry on, details.previousPublicKeyJwk the key before.
+ */
+export const AUDIT_EPOCH_TYPE = 'audit.epoch';
 
 /** prevHash of the first entry. */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);

@@ -5,9 +5,14 @@
  * A log that verifies is a gap-free chain from seq 1, every entry signed by the given key. Cutting
  * entries off the end leaves a valid shorter log: compare the returned head with one you trust
  * (the coordinator's current head, or one you noted earlier) to detect that.
+ *
+ * A coordinator that started over (its sealed state discarded) signs with a new key from an
+ * `audit.epoch` entry on. That entry is signed by the new key and names the key before it, so
+ * the given key, the newest one, vouches for the older parts: each part is checked under the
+ * key the epoch entry after it names. The epochs are returned for the caller to show.
  */
 import { ConfideError, fromBase64, fromHex, toArrayBuffer } from '@confide/core';
-import { AUDIT_GENESIS_HASH, auditEntryHash, type AuditEntry } from './entry.js';
+import { AUDIT_EPOCH_TYPE, AUDIT_GENESIS_HASH, auditEntryHash, type AuditEntry } from './entry.js';
 
 /** The audit public key: a P-256 JWK (object or JSON text), SPKI DER bytes, or SPKI PEM text. */
 export type AuditPublicKey = JsonWebKey | Uint8Array | string;
@@ -19,10 +24,18 @@ export interface AuditVerification {
   headSeq: number;
   /** hash of the last entry; the genesis hash (64 zeros) for an empty log. */
   headHash: string;
+  /** The audit.epoch entries: where the signing key changed, and to what. */
+  epochs: AuditEpoch[];
+}
+
+/** One key change in the log. */
+export interface AuditEpoch {
+  seq: number;
+  publicKeyJwk: JsonWebKey;
 }
 
 /** Why an entry failed, as given in details.reason. */
-export type AuditFailure = 'malformed' | 'sequence' | 'hash' | 'chain' | 'signature';
+export type AuditFailure = 'malformed' | 'sequence' | 'hash' | 'chain' | 'signature' | 'key';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const ENTRY_FIELDS = ['actor', 'details', 'hash', 'prevHash', 'seq', 'sig', 'time', 'type'];
@@ -30,18 +43,69 @@ const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
 async function importPublicKey(key: AuditPublicKey): Promise<CryptoKey> {
   try {
-    if (key instanceof Uint8Array) return await crypto.subtle.importKey('spki', toArrayBuffer(key), ECDSA_P256, false, ['verify']);
+    if (key instanceof Uint8Array) return await crypto.subtle.importKey('spki', toArrayBuffer(key), ECDSA_P256, true, ['verify']);
     if (typeof key === 'string') {
       const text = key.trim();
       if (text.startsWith('{')) return await importPublicKey(JSON.parse(text) as JsonWebKey);
       const body = text.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '');
-      return await crypto.subtle.importKey('spki', toArrayBuffer(fromBase64(body)), ECDSA_P256, false, ['verify']);
+      return await crypto.subtle.importKey('spki', toArrayBuffer(fromBase64(body)), ECDSA_P256, true, ['verify']);
     }
     const { kty, crv, x, y } = key;
-    return await crypto.subtle.importKey('jwk', { kty, crv, x, y }, ECDSA_P256, false, ['verify']);
+    return await crypto.subtle.importKey('jwk', { kty, crv, x, y }, ECDSA_P256, true, ['verify']);
   } catch (err) {
     throw new ConfideError('ERR_INPUT_UNREADABLE', 'the audit public key is not a P-256 JWK, SPKI DER or SPKI PEM', { cause: err });
   }
+}
+
+/** The key an epoch entry names, or undefined when the field is not a P-256 public JWK. */
+async function epochKey(value: unknown): Promise<CryptoKey | undefined> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { kty, crv, x, y } = value as JsonWebKey;
+  if (kty !== 'EC' || crv !== 'P-256' || typeof x !== 'string' || typeof y !== 'string') return undefined;
+  try {
+    return await crypto.subtle.importKey('jwk', { kty, crv, x, y }, ECDSA_P256, true, ['verify']);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The public point of a key as "x.y" (base64url), for comparing keys given in different forms. */
+async function keyId(key: CryptoKey): Promise<string> {
+  const jwk = await crypto.subtle.exportKey('jwk', key);
+  return `${jwk.x}.${jwk.y}`;
+}
+
+/**
+ * The key for each line: the parts between epoch entries, from the newest (the given key) back.
+ * A line gets no key, with the reason in `why`, when its epoch entry names no usable key, the
+ * key it names is not the key of the part after it, or an older part's key is not named.
+ */
+async function keysPerLine(entries: readonly (AuditEntry | undefined)[], given: CryptoKey): Promise<{ keys: Array<CryptoKey | undefined>; why: Map<number, string>; epochs: AuditEpoch[] }> {
+  const keys = new Array<CryptoKey | undefined>(entries.length);
+  const why = new Map<number, string>();
+  const epochs: AuditEpoch[] = [];
+  let current: CryptoKey | undefined = given;
+  let currentId = await keyId(given);
+  let missing = '';
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    keys[i] = current;
+    if (current === undefined) why.set(i, missing);
+    if (entry?.type !== AUDIT_EPOCH_TYPE) continue;
+    const named = await epochKey(entry.details.publicKeyJwk);
+    // The epoch entry is signed by the key it announces, which must be the key of the part after it.
+    if (named === undefined || current === undefined || (await keyId(named)) !== currentId) {
+      keys[i] = undefined;
+      why.set(i, named === undefined ? 'the epoch entry names no P-256 public key' : 'the epoch key is not the key of the entries after it');
+    } else {
+      epochs.unshift({ seq: i + 1, publicKeyJwk: await crypto.subtle.exportKey('jwk', named) });
+    }
+    const previous = entry.details.previousPublicKeyJwk;
+    current = previous === null || previous === undefined ? undefined : await epochKey(previous);
+    currentId = current ? await keyId(current) : '';
+    missing = previous === null || previous === undefined ? 'the entries before this epoch have no named key' : 'the epoch entry after this names no P-256 previous key';
+  }
+  return { keys, why, epochs };
 }
 
 /** Parses one line into an entry with exactly the entry fields of the right types, or undefined. */
@@ -79,11 +143,11 @@ interface Checked {
   signatureValid: boolean;
 }
 
-async function check(line: string, key: CryptoKey): Promise<Checked> {
-  const entry = parseEntry(line);
+async function check(entry: AuditEntry | undefined, key: CryptoKey | undefined): Promise<Checked> {
   if (entry === undefined) return { entry, computedHash: '', signatureValid: false };
   const computedHash = await auditEntryHash(entry);
   let signatureValid = false;
+  if (key === undefined) return { entry, computedHash, signatureValid };
   try {
     const sig = fromBase64(entry.sig);
     // The signature covers the hash the entry claims; a claimed hash that differs from the computed one fails on its own.
@@ -104,13 +168,16 @@ function invalid(seq: number, reason: AuditFailure, extra: Record<string, unknow
  * before, each signature verifies under `publicKey`. Returns count and head.
  * Throws ERR_AUDIT_LOG_INVALID with details { seq, reason } where seq is the first position at
  * which the log breaks (for a missing or moved entry: the seq that should be there, with
- * `found` the seq that is), ERR_INPUT_UNREADABLE (public key).
+ * `found` the seq that is; reason key: the key changes at an epoch entry that does not name the
+ * keys on both sides), ERR_INPUT_UNREADABLE (public key).
  */
 export async function verifyAuditLog(lines: string | readonly string[], publicKey: AuditPublicKey): Promise<AuditVerification> {
   const list = (typeof lines === 'string' ? lines.split('\n') : [...lines]).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
   const key = await importPublicKey(publicKey);
+  const entries = list.map(parseEntry);
+  const { keys, why, epochs } = await keysPerLine(entries, key);
   // Hashes and signatures of all entries at once: WebCrypto runs them on the thread pool.
-  const checked = await Promise.all(list.map((line) => check(line, key)));
+  const checked = await Promise.all(entries.map((entry, i) => check(entry, keys[i])));
   let prevHash = AUDIT_GENESIS_HASH;
   for (const [i, { entry, computedHash, signatureValid }] of checked.entries()) {
     const seq = i + 1;
@@ -118,9 +185,10 @@ export async function verifyAuditLog(lines: string | readonly string[], publicKe
     if (entry.seq !== seq) throw invalid(seq, 'sequence', { found: entry.seq });
     if (entry.hash !== computedHash) throw invalid(seq, 'hash');
     if (entry.prevHash !== prevHash) throw invalid(seq, 'chain');
+    if (why.has(i)) throw invalid(seq, 'key', { why: why.get(i) });
     if (!signatureValid) throw invalid(seq, 'signature');
     prevHash = entry.hash;
   }
-  return { count: checked.length, headSeq: checked.length, headHash: prevHash };
+  return { count: checked.length, headSeq: checked.length, headHash: prevHash, epochs };
 }
 

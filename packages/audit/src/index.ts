@@ -1,0 +1,7 @@
+/**
+ * The coordinator's audit log format and its offline verifier. Runtime-agnostic (WebCrypto and
+ * @confide/core only): the CLI, the coordinator and a console page run the same code.
+ */
+export { canonicalJson } from './canonical-json.js';
+export { AUDIT_EPOCH_TYPE, AUDIT_GENESIS_HASH, auditEntryHash, type AuditEntry, type AuditEntryBody } from './entry.js';
+export { verifyAuditLog, type AuditPublicKey, type AuditVerification, type AuditFailure, type AuditEpoch } from './verify.js';

@@ -1,0 +1,122 @@
+/** verifyAuditLog on logs made here with WebCrypto: plain chains, and logs across a start-over (audit.epoch). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isConfideError, toBase64Url, fromHex } from '@confide/core';
+import { AUDIT_EPOCH_TYPE, AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, verifyAuditLog, type AuditEntry } from '../src/index.js';
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+
+interface Key {
+  pair: CryptoKeyPair;
+  jwk: JsonWebKey;
+}
+
+async function newKey(): Promise<Key> {
+  const pair = await crypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
+  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  return { pair, jwk: { kty, crv, x, y } };
+}
+
+/** Appends entries to `log`, each signed by its key. */
+async function append(log: AuditEntry[], key: Key, type: string, details: Record<string, unknown> = {}): Promise<void> {
+  const prev = log[log.length - 1];
+  const body = { seq: log.length + 1, time: '2026-03-01T12:00:00.000Z', type, actor: 'coordinator', details, prevHash: prev ? prev.hash : AUDIT_GENESIS_HASH };
+  const hash = await auditEntryHash(body);
+  const sig = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.pair.privateKey, fromHex(hash) as Uint8Array<ArrayBuffer>));
+  log.push({ ...body, hash, sig: toBase64Url(sig) });
+}
+
+const text = (log: AuditEntry[]) => log.map((e) => canonicalJson(e)).join('\n') + '\n';
+
+async function rejectsAt(p: Promise<unknown>, seq: number, reason: string): Promise<void> {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(isConfideError(err, 'ERR_AUDIT_LOG_INVALID'), String(err));
+    assert.equal(err.details?.seq, seq);
+    assert.equal(err.details?.reason, reason);
+    return true;
+  });
+}
+
+/** Two entries under `a`, an epoch to `b`, two entries under `b`. */
+async function startedOver(): Promise<{ a: Key; b: Key; log: AuditEntry[] }> {
+  const [a, b] = [await newKey(), await newKey()];
+  const log: AuditEntry[] = [];
+  await append(log, a, 'manifest.set', { auditPublicKeyJwk: a.jwk });
+  await append(log, a, 'secret.write', { secrets: ['x'] });
+  await append(log, b, AUDIT_EPOCH_TYPE, { epoch: 1, publicKeyJwk: b.jwk, previousPublicKeyJwk: a.jwk });
+  await append(log, b, 'manifest.set', { auditPublicKeyJwk: b.jwk });
+  await append(log, b, 'marble.activate', {});
+  return { a, b, log };
+}
+
+test('a log without epochs verifies under its key and reports no epochs', async () => {
+  const a = await newKey();
+  const log: AuditEntry[] = [];
+  for (const t of ['manifest.set', 'secret.write', 'marble.activate']) await append(log, a, t);
+  const out = await verifyAuditLog(text(log), a.jwk);
+  assert.deepEqual({ ...out, epochs: out.epochs.length }, { count: 3, headSeq: 3, headHash: log[2]!.hash, epochs: 0 });
+  await rejectsAt(verifyAuditLog(text(log), (await newKey()).jwk), 1, 'signature');
+});
+
+test('across a start-over the newest key verifies every entry, older parts under the key the epoch names', async () => {
+  const { b, log } = await startedOver();
+  const out = await verifyAuditLog(text(log), b.jwk);
+  assert.equal(out.count, 5);
+  assert.deepEqual(out.epochs.map((e) => ({ seq: e.seq, x: e.publicKeyJwk.x })), [{ seq: 3, x: b.jwk.x }]);
+});
+
+test('the old key does not verify past the epoch: a pinned key learns that the coordinator started over', async () => {
+  const { a, log } = await startedOver();
+  await rejectsAt(verifyAuditLog(text(log), a.jwk), 3, 'key');
+});
+
+test('an epoch appended by someone holding only the store (own key) fails under the coordinator key', async () => {
+  const { b, log } = await startedOver();
+  const mallory = await newKey();
+  await append(log, mallory, AUDIT_EPOCH_TYPE, { epoch: 2, publicKeyJwk: mallory.jwk, previousPublicKeyJwk: b.jwk });
+  await append(log, mallory, 'manifest.set', {});
+  await rejectsAt(verifyAuditLog(text(log), b.jwk), 6, 'key');
+  // With Mallory's key, the entries she appended verify: the reported epoch is what a reader must check against the coordinator's key.
+  const out = await verifyAuditLog(text(log), mallory.jwk);
+  assert.deepEqual(out.epochs.map((e) => e.seq), [3, 6]);
+});
+
+test('an epoch that lies about the previous key fails at the first older entry (signature)', async () => {
+  const [a, b, other] = [await newKey(), await newKey(), await newKey()];
+  const log: AuditEntry[] = [];
+  await append(log, a, 'manifest.set');
+  await append(log, b, AUDIT_EPOCH_TYPE, { epoch: 1, publicKeyJwk: b.jwk, previousPublicKeyJwk: other.jwk });
+  await rejectsAt(verifyAuditLog(text(log), b.jwk), 1, 'signature');
+});
+
+test('entries before an epoch that names no previous key cannot be checked (key)', async () => {
+  const [a, b] = [await newKey(), await newKey()];
+  const log: AuditEntry[] = [];
+  await append(log, a, 'manifest.set');
+  await append(log, b, AUDIT_EPOCH_TYPE, { epoch: 1, publicKeyJwk: b.jwk, previousPublicKeyJwk: null });
+  await rejectsAt(verifyAuditLog(text(log), b.jwk), 1, 'key');
+  // An epoch first in the log needs no previous key.
+  const fresh: AuditEntry[] = [];
+  await append(fresh, b, AUDIT_EPOCH_TYPE, { epoch: 1, publicKeyJwk: b.jwk, previousPublicKeyJwk: null });
+  await append(fresh, b, 'manifest.set');
+  assert.equal((await verifyAuditLog(text(fresh), b.jwk)).count, 2);
+});
+
+test('an edited epoch entry breaks the log at the first entry its forged previous key would cover', async () => {
+  const { b, log } = await startedOver();
+  const other = await newKey();
+  (log[2]!.details as Record<string, unknown>).previousPublicKeyJwk = other.jwk;
+  await rejectsAt(verifyAuditLog(text(log), b.jwk), 1, 'signature');
+});
+
+test('the package source uses no Node APIs and imports only @confide/core (a browser can run it)', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  // Compiled to dist/test: the sources are two folders up.
+  const files = readdirSync(new URL('../../src/', import.meta.url)).filter((f) => f.endsWith('.ts'));
+  assert.ok(files.length >= 4, 'found the sources');
+  for (const file of files) {
+    const text = readFileSync(new URL(`../../src/${file}`, import.meta.url), 'utf8');
+    for (const [, spec] of text.matchAll(/from '([^']+)'/g)) assert.ok(spec === '@confide/core' || spec!.startsWith('./'), `${file} imports ${spec}`);
+    assert.doesNotMatch(text, /\bBuffer\b|\bprocess\.|node:/, file);
+  }
+});

@@ -1,0 +1,279 @@
+/**
+ * The client API the server's routes call (MarbleRun's clientapi): status, manifest, quote,
+ * activation, secrets, updates, recovery, sign-quote and the audit log. Each method decodes
+ * nothing and knows no HTTP: it checks who asks, then runs one operation of the lifecycle
+ * (core/lifecycle.ts), whose state machine decides whether the operation is allowed now.
+ */
+import { ConfideError, toBase64, utf8 } from '@confide/core';
+import type { AuditHead } from '../audit/append.js';
+import type { Violation } from '../manifest/violation.js';
+import { commitActivation, prepareActivation, verifyActivationEvidence, type ActivationRequest, type ActivationResult } from '../core/activation.js';
+import { CoordinatorLifecycle, type Changed, type LifecycleOptions, type StartOutcome } from '../core/lifecycle.js';
+import { setManifestChange, signWithRoot } from '../core/manifest-ops.js';
+import { checkManifestWithWarnings, isPackageUpdateBytes } from '../core/ports.js';
+import { readSecrets, writeSecretsChange, type SecretView } from '../core/secrets-api.js';
+import { assertAllowed, OPERATIONS, wrongState } from '../core/state-machine.js';
+import { CoordinatorState, STATE_MESSAGES } from '../core/status.js';
+import { acknowledgeChange, cancelChange, pendingView, updateChange, type UpdateProgress } from '../core/updates.js';
+import { authenticateUser } from '../core/users.js';
+import type { UserSecretUpload } from '../secrets/user-secret.js';
+import { createEvidenceValidator, type EvidenceSettings } from '../validation/evidence-validator.js';
+import type { EvidenceValidator } from '../validation/port.js';
+import { manifestAuthority, type ManifestAuthority } from './manifest-authority.js';
+import { refuseSimulatedPackages } from './production-policy.js';
+import { checkTlsSpki, makeQuote, type TlsBinding } from './quote.js';
+
+export interface CoordinatorOptions extends LifecycleOptions {
+  /** Settings of the evidence validator the server runs; ignored when `validator` is given. */
+  evidence: EvidenceSettings;
+  /** Replaces the evidence validator (tests: a mock or an always-failing one). */
+  validator?: EvidenceValidator | undefined;
+  /**
+   * The coordinator's own evidence over 64 bytes of report data (simulated in dev mode, the
+   * TEE's in production). Absent, /quote answers an empty quote, as MarbleRun does in simulation.
+   */
+  quote?: ((reportData: Uint8Array) => Promise<Uint8Array>) | undefined;
+  /**
+   * 'production' refuses manifests with simulated packages and leaves starting over in recovery
+   * to the operator (`startOver`); 'dev' (the default) follows MarbleRun: a manifest set in
+   * recovery discards the sealed state.
+   */
+  mode?: 'dev' | 'production' | undefined;
+  /** PEM certificate or public key whose holder alone may set the first manifest (its TLS client certificate). */
+  firstManifestKey?: string | undefined;
+}
+
+export interface StatusResult {
+  code: CoordinatorState;
+  message: string;
+}
+
+/** A manifest accepted, with the warnings its check found. */
+export interface ManifestAccepted {
+  fingerprint: string;
+  warnings: Violation[];
+}
+
+export class CoordinatorService {
+  readonly lifecycle: CoordinatorLifecycle;
+  readonly #validator: EvidenceValidator;
+  readonly #evidence: ((reportData: Uint8Array) => Promise<Uint8Array>) | undefined;
+  readonly #production: boolean;
+  readonly #authority: ManifestAuthority | undefined;
+  #tlsSpkiSha256: string | undefined;
+
+  private constructor(lifecycle: CoordinatorLifecycle, options: CoordinatorOptions, authority: ManifestAuthority | undefined) {
+    this.lifecycle = lifecycle;
+    this.#validator = options.validator ?? createEvidenceValidator(options.evidence, lifecycle.clock);
+    this.#evidence = options.quote;
+    this.#production = options.mode === 'production';
+    this.#authority = authority;
+  }
+
+  /**
+   * Starts the coordinator (CoordinatorLifecycle.start). Throws ERR_CONFIG_INVALID (firstManifestKey),
+   * ERR_SEAL_UNSEAL_FAILED, ERR_STORE_UNAVAILABLE.
+   */
+  static async start(options: CoordinatorOptions): Promise<CoordinatorService> {
+    const authority = options.firstManifestKey !== undefined ? manifestAuthority(options.firstManifestKey) : undefined;
+    return new CoordinatorService(await CoordinatorLifecycle.start(options), options, authority);
+  }
+
+  /** The current state number. */
+  get state(): CoordinatorState {
+    return this.lifecycle.state;
+  }
+
+  /** What the start found (created, opened, recovery, started-over). */
+  get startOutcome(): StartOutcome {
+    return this.lifecycle.outcome;
+  }
+
+  /** MarbleRun's status: code and message. */
+  status(): StatusResult {
+    const code = this.state;
+    return { code, message: STATE_MESSAGES[code] };
+  }
+
+  /**
+   * Parses and checks a manifest as this coordinator's mode requires. Throws ERR_MANIFEST_INVALID
+   * (every violation and warning in details), ERR_PRODUCTION_REFUSED (simulated packages in production).
+   */
+  #checkManifest(bytes: Uint8Array): Violation[] {
+    const { manifest, warnings } = checkManifestWithWarnings(bytes);
+    if (this.#production) refuseSimulatedPackages(manifest);
+    return warnings;
+  }
+
+  /**
+   * Sets the first manifest (accepting manifest; in dev mode also in recovery, where it replaces
+   * the unrecoverable state). Returns the encrypted recovery shares. Throws ERR_UNAUTHENTICATED
+   * (not the operator-named key), ERR_MANIFEST_INVALID, ERR_PRODUCTION_REFUSED, ERR_RECOVERY_KEYS_INVALID,
+   * ERR_COORDINATOR_STATE (a manifest is already set; in production, recovery).
+   */
+  async setManifest(bytes: Uint8Array, clientCertificate?: Uint8Array): Promise<Changed<ManifestAccepted>> {
+    const now = this.lifecycle.clock.now();
+    if (this.state === CoordinatorState.Recovery) {
+      // Production: discarding the sealed state is the operator's decision (startOver at start), not a caller's.
+      if (this.#production) {
+        throw wrongState(CoordinatorState.Recovery, OPERATIONS.setManifest.allowed, OPERATIONS.setManifest.name, {
+          hint: "in production, discarding the sealed state is the operator's decision: recover with the shares, or restart with coordinator.startOver",
+        });
+      }
+      this.#authority?.check(clientCertificate);
+      const warnings = this.#checkManifest(bytes);
+      const out = await this.lifecycle.startOver('manifest', (fresh) => setManifestChange(fresh, bytes, now));
+      return { ...out, result: { ...out.result, warnings } };
+    }
+    // Checked before the secrets are generated, and again inside the transaction.
+    assertAllowed('setManifest', this.state);
+    this.#authority?.check(clientCertificate);
+    const warnings = this.#checkManifest(bytes);
+    const out = await this.lifecycle.change('setManifest', (state) => setManifestChange(state, bytes, now));
+    return { ...out, result: { ...out.result, warnings } };
+  }
+
+  /** The manifest as set, its fingerprint and the root's signature over it. Throws ERR_COORDINATOR_STATE. */
+  async getManifest(): Promise<{ manifest: Uint8Array; fingerprint: string; signature: Uint8Array }> {
+    const { state, deployment } = await this.lifecycle.readDeployment('readManifest');
+    return { manifest: deployment.manifestBytes, fingerprint: deployment.fingerprint, signature: await signWithRoot(state, deployment.manifestBytes) };
+  }
+
+  /**
+   * The coordinator's evidence over SHA-256(root certificate DER || nonce), the chain
+   * (intermediate, then root) and the TLS binding. In recovery the root is a throwaway one: the
+   * real one is sealed, so it binds no TLS key.
+   */
+  async quote(nonce?: Uint8Array): Promise<{ cert: string; quote: Uint8Array; tlsBinding?: TlsBinding }> {
+    const recovering = this.state === CoordinatorState.Recovery;
+    const pki = await this.lifecycle.quotePki();
+    return makeQuote({ pki, nonce, evidence: this.#evidence, tlsSpkiSha256: recovering ? undefined : this.#tlsSpkiSha256 });
+  }
+
+  /**
+   * Names the TLS key of the listener that serves this coordinator (hex SHA-256 of the leaf's
+   * SubjectPublicKeyInfo); quote() then signs it with the root. Throws ERR_VALIDATION for a non-hash.
+   */
+  bindTls(spkiSha256: string): void {
+    this.#tlsSpkiSha256 = checkTlsSpki(spkiSha256);
+  }
+
+  /**
+   * Activates a marble (docs/activation.md): evidence, key and certificate outside the store
+   * transaction, on the state read first; inside it, the checks that depend on what is stored
+   * now and the record. The state itself is not written. Throws as verifyActivationEvidence,
+   * prepareActivation and commitActivation.
+   */
+  async activate(request: ActivationRequest): Promise<ActivationResult> {
+    const { lifecycle } = this;
+    const { state } = await lifecycle.readDeployment('activate');
+    const claims = await verifyActivationEvidence(state, request, this.#validator);
+    const now = lifecycle.clock.now();
+    const prepared = await prepareActivation(state, request, claims, now, lifecycle.ledger, lifecycle.store);
+    const out = await lifecycle.change('activate', async (current, repos) => {
+      // The same object means the same stored state: anything else (a rotated intermediate, new
+      // secrets, another manifest) and the answer is made again on the state in force.
+      const ready = current === prepared.state ? prepared : await prepareActivation(current, request, claims, now, lifecycle.ledger, repos);
+      const { result, audit } = await commitActivation(repos, lifecycle.ledger, ready, request, claims, now);
+      return { result, audit: [audit] };
+    });
+    return out.result;
+  }
+
+  /** The manifest user presenting `clientCertificate`. Throws ERR_UNAUTHENTICATED, ERR_COORDINATOR_STATE. */
+  async authenticate(clientCertificate: Uint8Array | undefined): Promise<string> {
+    const { deployment } = await this.lifecycle.readDeployment('authenticate');
+    return authenticateUser(deployment.manifest, clientCertificate);
+  }
+
+  /** GET /secrets. Throws ERR_UNAUTHENTICATED, ERR_FORBIDDEN, ERR_NOT_FOUND, ERR_SECRET_INVALID. */
+  async getSecrets(clientCertificate: Uint8Array | undefined, names: string[]): Promise<Record<string, SecretView>> {
+    const { state, deployment } = await this.lifecycle.readDeployment('readSecrets');
+    return readSecrets(state, authenticateUser(deployment.manifest, clientCertificate), names);
+  }
+
+  /** POST /secrets. Throws ERR_UNAUTHENTICATED, ERR_FORBIDDEN, ERR_NOT_FOUND, ERR_SECRET_INVALID. */
+  async writeSecrets(clientCertificate: Uint8Array | undefined, uploads: Record<string, UserSecretUpload>): Promise<{ written: string[] }> {
+    const now = this.lifecycle.clock.now();
+    const out = await this.lifecycle.change('writeSecrets', async (state) => writeSecretsChange(state, authenticateUser(state.deployment!.manifest, clientCertificate), uploads, now));
+    return out.result;
+  }
+
+  /**
+   * POST /update: a package update, or a full update proposal. Throws ERR_UNAUTHENTICATED,
+   * ERR_FORBIDDEN, ERR_MANIFEST_INVALID, ERR_PRODUCTION_REFUSED, ERR_COORDINATOR_STATE.
+   */
+  async update(clientCertificate: Uint8Array | undefined, bytes: Uint8Array): Promise<Changed<UpdateProgress & { warnings: Violation[] }>> {
+    const now = this.lifecycle.clock.now();
+    const warnings = isPackageUpdateBytes(bytes) ? [] : this.#checkManifest(bytes);
+    const out = await this.lifecycle.change('update', (state) => updateChange(state, authenticateUser(state.deployment!.manifest, clientCertificate), bytes, now));
+    return { ...out, result: { ...out.result, warnings } };
+  }
+
+  /** POST /update-manifest: acknowledges the pending update. Throws ERR_NOT_FOUND (none pending), ERR_VALIDATION (other bytes), as update. */
+  async acknowledgeUpdate(clientCertificate: Uint8Array | undefined, bytes: Uint8Array): Promise<Changed<UpdateProgress>> {
+    const now = this.lifecycle.clock.now();
+    return this.lifecycle.change('acknowledgeUpdate', (state) => acknowledgeChange(state, authenticateUser(state.deployment!.manifest, clientCertificate), bytes, now));
+  }
+
+  /** POST /update-cancel. Throws ERR_NOT_FOUND, ERR_UNAUTHENTICATED, ERR_FORBIDDEN. */
+  async cancelUpdate(clientCertificate: Uint8Array | undefined): Promise<{ cancelled: string }> {
+    const now = this.lifecycle.clock.now();
+    const out = await this.lifecycle.change('cancelUpdate', async (state) => cancelChange(state, authenticateUser(state.deployment!.manifest, clientCertificate), now));
+    return out.result;
+  }
+
+  /** GET /update-manifest. Throws ERR_NOT_FOUND, ERR_COORDINATOR_STATE. */
+  async pendingUpdate(): Promise<ReturnType<typeof pendingView>> {
+    const { state } = await this.lifecycle.readDeployment('readPendingUpdate');
+    return pendingView(state);
+  }
+
+  /** GET /update: MarbleRun's update log, one JSON object per entry. */
+  async updateLog(): Promise<string[]> {
+    const { deployment } = await this.lifecycle.readDeployment('readUpdateLog');
+    return [...deployment.updateLog];
+  }
+
+  /**
+   * POST /recover: one share; at the threshold the state opens and the coordinator accepts
+   * marbles again. Returns the shares still needed. Throws ERR_COORDINATOR_STATE (not in
+   * recovery, or nothing to recover with), ERR_RECOVERY_SHARE_INVALID, ERR_RECOVERY_SHARE_DUPLICATE.
+   */
+  async recover(secret: Uint8Array, keyName?: string): Promise<{ remaining: number }> {
+    const mode = this.lifecycle.recoveryMode('recover');
+    const progress = await mode.submit(secret, keyName);
+    if (progress.dataKey) await this.lifecycle.completeRecovery(progress.dataKey, mode.acceptedKeys);
+    return { remaining: progress.remaining };
+  }
+
+  /** GET /recover/public-key: the ephemeral RSA key shares may be encrypted to. Throws ERR_COORDINATOR_STATE. */
+  recoveryPublicKey(): Uint8Array {
+    return this.lifecycle.recoveryMode('readRecoveryKey').publicKeySpki;
+  }
+
+  /**
+   * POST /sign-quote (feature gate SignQuoteEndpoint): verifies evidence and signs
+   * SHA-256(base64(evidence) || tcbStatus) with the root key, ASN.1 DER. Throws ERR_FORBIDDEN
+   * (gate off), ERR_EVIDENCE_*, ERR_COLLATERAL_*.
+   */
+  async signQuote(evidence: Uint8Array): Promise<{ tcbStatus: string; verificationSignature: Uint8Array }> {
+    const { state, deployment } = await this.lifecycle.readDeployment('signQuote');
+    if (!deployment.manifest.Config.FeatureGates.includes('SignQuoteEndpoint')) {
+      throw new ConfideError('ERR_FORBIDDEN', 'the manifest does not enable the SignQuoteEndpoint feature', { details: { feature: 'SignQuoteEndpoint' } });
+    }
+    const claims = await this.#validator.validate(evidence, {});
+    const signature = await signWithRoot(state, utf8(toBase64(evidence) + claims.tcbStatus));
+    return { tcbStatus: claims.tcbStatus, verificationSignature: signature };
+  }
+
+  /** The audit log as JSON lines, oldest first. */
+  auditLog(): Promise<string> {
+    return this.lifecycle.auditLog();
+  }
+
+  /** The audit public key (P-256 JWK) and the current head, for offline verification. Throws ERR_COORDINATOR_STATE in recovery. */
+  auditKey(): Promise<{ publicKeyJwk: JsonWebKey; head: AuditHead }> {
+    return this.lifecycle.auditKey();
+  }
+}
