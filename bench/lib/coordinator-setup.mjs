@@ -104,8 +104,8 @@ export function fixedIntelCollateral(collateral, request) {
   };
 }
 
-/** Size in bytes of the sealed state record as stored (it grows with every activation recorded). */
+/** Size in bytes of the sealed state as stored (activations are kept beside it, so it does not grow with them). */
 export async function sealedStateBytes(store) {
-  const record = await store.settings.get('coordinator/sealed-state');
-  return record ? JSON.stringify(record).length : 0;
+  const record = await store.sealedState.get();
+  return record ? record.sealedState.length + record.wrappedDataKey.length : 0;
 }

@@ -1,8 +1,8 @@
 /**
  * Activation records outside the sealed state: they survive a restart, MaxActivations holds
  * with many activations in flight, a rotation between signing and commit is handled, the sealed
- * state does not grow, altered records are refused, and states sealed with inline activations
- * move them to the ledger.
+ * state does not grow, altered records are refused, and a replica's state change is seen by
+ * its version.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,17 +11,12 @@ import * as x509 from '@peculiar/x509';
 import { isConfideError, utf8, type ConfideError } from '@confide/core';
 import { createSimEvidence, emptyCollateral } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
-import { ACTIVATION_PREFIX, ACTIVATION_UUID_PREFIX } from '../src/core/activation-ledger.js';
-import { decodeState, encodeState } from '../src/core/state-codec.js';
 import {
   CoordinatorService,
   CoordinatorState,
   createMemorySealProvider,
-  SealedStore,
-  SEALED_STATE_KEY,
   type ActivationResult,
   type SealProvider,
-  type StateData,
 } from '../src/index.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -92,8 +87,9 @@ async function activate(service: CoordinatorService, marbleType: string, uuid: s
 
 const pems = (chain: string) => chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g)!;
 
-async function sealedBlob(store: Store): Promise<string> {
-  return (await store.settings.get<{ sealedState: string }>(SEALED_STATE_KEY))!.sealedState;
+async function sealedRecord(store: Store): Promise<{ version: number; sealedState: Uint8Array }> {
+  const { version, sealedState } = (await store.sealedState.get())!;
+  return { version, sealedState };
 }
 
 test('an activation record survives a restart: the UUID re-activates, MaxActivations counts it, another type is refused', async () => {
@@ -106,8 +102,9 @@ test('an activation record survives a restart: the UUID re-activates, MaxActivat
   assert.match(new X509Certificate(pems(again.certificate)[0]!).subject, new RegExp(`CN=${uuid}`));
   await assert.rejects(activate(restarted, 'one', randomUUID()), code('ERR_MAX_ACTIVATIONS'));
   await assert.rejects(activate(restarted, 'free', uuid), code('ERR_ACTIVATION_REFUSED'));
-  assert.equal(await store.settings.count(`${ACTIVATION_PREFIX}one/`), 1);
-  assert.deepEqual(await store.settings.get(`${ACTIVATION_UUID_PREFIX}${uuid}`), { marbleType: 'one' });
+  assert.equal(await store.activations.count('one'), 1);
+  assert.equal((await store.activations.find(uuid))?.marbleType, 'one');
+  assert.equal((await store.activations.find(uuid))?.revision, 2, 'the re-activation rewrote the record');
   const log = (await restarted.auditLog()).trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(
     log.filter((e) => e.type === 'marble.activate').map((e) => [e.actor, e.details.reactivation]),
@@ -123,7 +120,7 @@ test('MaxActivations holds with 16 activations in flight; 16 concurrent re-activ
   const outcomes = await Promise.allSettled(Array.from({ length: 16 }, () => activate(service, 'limited', randomUUID())));
   assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 5);
   for (const o of outcomes) if (o.status === 'rejected') assert.ok(isConfideError(o.reason, 'ERR_MAX_ACTIVATIONS'), String(o.reason));
-  assert.equal(await store.settings.count(`${ACTIVATION_PREFIX}limited/`), 5);
+  assert.equal(await store.activations.count('limited'), 5);
 
   const uuid = randomUUID();
   const same = await Promise.allSettled(Array.from({ length: 16 }, () => activate(service, 'one', uuid)));
@@ -131,7 +128,7 @@ test('MaxActivations holds with 16 activations in flight; 16 concurrent re-activ
     same.map((o) => o.status),
     Array.from({ length: 16 }, () => 'fulfilled'),
   );
-  assert.equal(await store.settings.count(`${ACTIVATION_PREFIX}one/`), 1);
+  assert.equal(await store.activations.count('one'), 1);
   const log = (await service.auditLog()).trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(log.filter((e) => e.type === 'marble.activate' && e.actor === uuid && !e.details.reactivation).length, 1);
 });
@@ -167,10 +164,10 @@ test('an intermediate rotated between signing and commit: the answer is issued a
 
 test('activations leave the sealed state as it was: it does not grow or change', async () => {
   const { service, store } = await deployed();
-  const blob = await sealedBlob(store);
+  const before = await sealedRecord(store);
   for (let i = 0; i < 10; i++) await activate(service, i % 2 ? 'free' : 'limited', randomUUID());
   await assert.rejects(activate(service, 'limited', randomUUID()), code('ERR_MAX_ACTIVATIONS'));
-  assert.equal(await sealedBlob(store), blob);
+  assert.deepEqual(await sealedRecord(store), before);
 });
 
 test('an altered or moved activation record is refused with ERR_SEAL_UNSEAL_FAILED', async () => {
@@ -178,32 +175,31 @@ test('an altered or moved activation record is refused with ERR_SEAL_UNSEAL_FAIL
   const [a, b] = [randomUUID(), randomUUID()];
   await activate(service, 'free', a);
   await activate(service, 'free', b);
-  const keyA = `${ACTIVATION_PREFIX}free/${a}`;
-  const keyB = `${ACTIVATION_PREFIX}free/${b}`;
-  // b's record under a's key: sealed for b's key, it does not open there.
-  await store.settings.put(keyA, await store.settings.get(keyB));
+  // b's record in a's row: sealed for b, it does not open there.
+  const [rowA, rowB] = [(await store.activations.find(a))!, (await store.activations.find(b))!];
+  await store.activations.update(a, 'free', rowB.sealed, rowA.revision);
   await assert.rejects(activate(service, 'free', a), code('ERR_SEAL_UNSEAL_FAILED'));
-  // An index entry naming another type finds no record there.
-  await store.settings.put(`${ACTIVATION_UUID_PREFIX}${b}`, { marbleType: 'limited' });
-  await assert.rejects(activate(service, 'limited', b), code('ERR_SEAL_UNSEAL_FAILED'));
+  // b's record as a new UUID of another type: sealed for b and 'free', it does not open there either.
+  const c = randomUUID();
+  assert.equal(await store.activations.insert({ uuid: c, marbleType: 'limited', sealed: rowB.sealed }, 0), 'inserted');
+  await assert.rejects(activate(service, 'limited', c), code('ERR_SEAL_UNSEAL_FAILED'));
 });
 
-test('a state sealed with inline activations moves them to the ledger when it opens', async () => {
-  const { store, seal } = await deployed();
-  const uuid = randomUUID();
-  const sealed = new SealedStore(seal);
-  const opened = await sealed.open(store);
-  assert.equal(opened.status, 'open');
-  const state = decodeState<StateData>((opened as { state: Uint8Array }).state);
-  const time = new Date().toISOString();
-  const legacy = { ...state, deployment: { ...state.deployment!, activations: { [uuid]: { marbleType: 'one', firstActivated: time, lastActivated: time, count: 3 } } } };
-  await sealed.save(store, encodeState(legacy));
-
-  const restarted = await start(store, seal);
-  await assert.rejects(activate(restarted, 'one', randomUUID()), code('ERR_MAX_ACTIVATIONS'));
-  await activate(restarted, 'one', uuid);
-  const reopened = decodeState<StateData & { deployment: { activations?: unknown } }>(((await sealed.open(store)) as { state: Uint8Array }).state);
-  assert.equal(reopened.deployment.activations, undefined);
+test('a replica sees the other\'s state change by its version: activation after an update on the other issues under the new intermediate', async () => {
+  const { service: first, store, seal } = await deployed();
+  const second = await start(store, seal);
+  await activate(second, 'free', randomUUID());
+  const before = (await store.sealedState.get())!.version;
+  await first.update(alice.der, manifest({ env: 'replica' }));
+  assert.equal((await store.sealedState.get())!.version, before + 1);
+  const result = await activate(second, 'limited', randomUUID());
+  assert.equal(Buffer.from(result.parameters.env.WHO!).toString(), 'replica');
+  assert.equal(pems(result.certificate)[1], pems((await first.quote()).cert)[0]);
+  // A change on the replica with the older cache is made on the newer state, not over it.
+  await second.update(alice.der, manifest({ env: 'third' }));
+  assert.equal((await store.sealedState.get())!.version, before + 2);
+  const fromFirst = await activate(first, 'limited', randomUUID());
+  assert.equal(Buffer.from(fromFirst.parameters.env.WHO!).toString(), 'third');
 });
 
 test('a new manifest set in recovery starts with no activations', async () => {
@@ -213,5 +209,5 @@ test('a new manifest set in recovery starts with no activations', async () => {
   assert.equal(lost.state, CoordinatorState.Recovery);
   await lost.setManifest(manifest());
   await activate(lost, 'one', randomUUID());
-  assert.equal(await store.settings.count(`${ACTIVATION_PREFIX}one/`), 1);
+  assert.equal(await store.activations.count('one'), 1);
 });

@@ -4,7 +4,7 @@ import { createHash, createPublicKey, verify as nodeVerify, type JsonWebKey as N
 import { fixedClock, fromBase64, isConfideError, toBase64Url, type ErrorCode } from '@confide/core';
 import { openSqliteStore, type Store } from '@confide/store';
 import { AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, verifyAuditLog, type AuditEntry } from '@confide/audit';
-import { appendAudit, auditEntryKey, createAuditSigner, exportAuditLog, generateAuditKeyPair, readAuditHead, type AuditContext, type AuditEvent } from '../src/index.js';
+import { appendAudit, createAuditSigner, exportAuditLog, generateAuditKeyPair, readAuditHead, type AuditContext, type AuditEvent } from '../src/index.js';
 
 const AT = new Date('2026-03-01T12:00:00.000Z');
 
@@ -31,7 +31,7 @@ async function fixture(fn: (f: Fixture) => Promise<void>): Promise<void> {
     const ctx: AuditContext = { signer: await createAuditSigner(privateKeyJwk), clock: fixedClock(AT) };
     for (const [i, event] of EVENTS.entries()) {
       await store.tx(async (repos) => {
-        await repos.settings.put(`test/change-${i}`, { i });
+        await repos.policies.put({ type: `change-${i}`, text: String(i), jws: '', signer: null, setAt: AT.toISOString() });
         await appendAudit(repos, event, ctx);
       });
     }
@@ -88,8 +88,7 @@ test('entries chain from the genesis hash, carry the clock time, and the log ver
     assert.deepEqual(head, { seq: 5, hash: entries[4]!.hash });
     assert.deepEqual(await verifyAuditLog(lines.join('\n') + '\n', publicKeyJwk), { count: 5, headSeq: 5, headHash: head.hash, epochs: [] });
     assert.deepEqual(await verifyAuditLog(lines, publicKeyJwk), { count: 5, headSeq: 5, headHash: head.hash, epochs: [] });
-    assert.ok(await store.settings.get(auditEntryKey(5)));
-    assert.equal(auditEntryKey(5), 'coordinator/audit/000000000005');
+    assert.deepEqual((await store.auditLog.list()).map((r) => r.entry), lines, 'the store keeps each entry as the exported line');
   });
 });
 
@@ -226,11 +225,20 @@ test('append refuses unknown types and details that are not plain JSON (ERR_INTE
   });
 });
 
-test('a second writer on the same seq gets ERR_STORE_CONFLICT', async () => {
+test('a second writer on the same seq gets ERR_STORE_CONFLICT, and its transaction writes nothing', async () => {
   await fixture(async ({ store, ctx }) => {
-    await store.settings.put(auditEntryKey(6), { placeholder: true });
-    await rejectsCode(store.tx((repos) => appendAudit(repos, { type: 'secret.write', actor: 'x' }, ctx)), 'ERR_STORE_CONFLICT');
-    assert.equal((await readAuditHead(store)).seq, 5);
+    const stale = await readAuditHead(store);
+    // Another writer appended seq 6 after this one read the head.
+    await store.auditLog.append({ seq: 6, prevHash: stale.hash, hash: 'ab'.repeat(32), entry: '{}' });
+    await rejectsCode(
+      store.tx(async (repos) => {
+        await repos.policies.put({ type: 'lost', text: 'x', jws: '', signer: null, setAt: AT.toISOString() });
+        await appendAudit({ ...repos, auditLog: { ...repos.auditLog, head: async () => stale } }, { type: 'secret.write', actor: 'x' }, ctx);
+      }),
+      'ERR_STORE_CONFLICT',
+    );
+    assert.equal((await readAuditHead(store)).seq, 6);
+    assert.equal(await store.policies.get('lost'), undefined);
   });
 });
 

@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromBase64, isConfideError, toBase64, utf8, type ErrorCode } from '@confide/core';
-import { openSqliteStore, type Store } from '@confide/store';
+import { isConfideError, utf8, type ErrorCode } from '@confide/core';
+import { openSqliteStore, type SealedStateRecord, type Store } from '@confide/store';
 import {
   createFileSealProvider,
   createMemorySealProvider,
   decryptRecoveryShare,
   RecoverySession,
-  SEALED_STATE_KEY,
   SealedStore,
   sealKeyPath,
   sealState,
@@ -60,10 +59,12 @@ async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
   }
 }
 
-async function editRecord(store: Store, edit: (record: Record<string, unknown>) => void): Promise<void> {
-  const record = (await store.settings.get<Record<string, unknown>>(SEALED_STATE_KEY))!;
-  edit(record);
-  await store.settings.put(SEALED_STATE_KEY, record);
+/** Writes the stored record changed by `edit`, as someone with write access to the database could. */
+async function editRecord(store: Store, edit: (record: SealedStateRecord) => void): Promise<void> {
+  const { version, ...record } = (await store.sealedState.get())!;
+  const copy = structuredClone(record);
+  edit(copy);
+  await store.sealedState.write(copy, version);
 }
 
 function opened(result: SealedOpenResult): Uint8Array {
@@ -134,19 +135,37 @@ test('sealed store: empty, then initialized in a transaction, saved, and opened 
     const provider = createMemorySealProvider();
     const sealed = new SealedStore(provider);
     assert.deepEqual(await sealed.open(store), { status: 'empty' });
-    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state-1'), RECOVERY));
+    const { recoveryShares, version } = await store.tx((repos) => sealed.initialize(repos, utf8('state-1'), 0, RECOVERY));
+    assert.equal(version, 1);
     assert.deepEqual(Object.keys(recoveryShares).sort(), ['alice', 'bob', 'carol']);
     assert.deepEqual(sealed.recoveryShares, recoveryShares);
 
-    const record = (await store.settings.get<Record<string, unknown>>(SEALED_STATE_KEY))!;
-    assert.deepEqual(Object.keys(record).sort(), ['provider', 'recoveryData', 'recoveryShares', 'sealedState', 'version', 'wrappedDataKey']);
+    const record = (await store.sealedState.get())!;
     assert.equal(record.version, 1);
     assert.equal(record.provider, 'memory');
-    assert.ok(!JSON.stringify(record).includes(toBase64(utf8('state-1')))); // the state is not stored in the clear
+    assert.deepEqual(record.recoveryShares, recoveryShares);
+    assert.ok(!Buffer.from(record.sealedState).includes(Buffer.from('state-1'))); // the state is not stored in the clear
 
-    assert.deepEqual(opened(await new SealedStore(provider).open(store)), utf8('state-1'));
-    await store.tx((repos) => sealed.save(repos, utf8('state-2')));
-    assert.deepEqual(opened(await new SealedStore(provider).open(store)), utf8('state-2'));
+    assert.deepEqual(await new SealedStore(provider).open(store), { status: 'open', state: utf8('state-1'), version: 1 });
+    assert.equal(await store.tx((repos) => sealed.save(repos, utf8('state-2'), 1)), 2);
+    assert.deepEqual(await new SealedStore(provider).open(store), { status: 'open', state: utf8('state-2'), version: 2 });
+  });
+});
+
+test('sealed store: a save over a version that is no longer stored fails with ERR_STORE_CONFLICT and writes nothing', async () => {
+  await withStore(async (store) => {
+    const provider = createMemorySealProvider();
+    const a = new SealedStore(provider);
+    await store.tx((repos) => a.initialize(repos, utf8('s0'), 0));
+    const b = new SealedStore(provider);
+    const seen = await b.open(store);
+    assert.equal(await store.tx((repos) => a.save(repos, utf8('s1'), 1)), 2);
+    // b still believes version 1: its write would silently undo a's.
+    await rejectsCode(store.tx((repos) => b.save(repos, utf8('stale'), (seen as { version: number }).version)), 'ERR_STORE_CONFLICT', 'version');
+    await rejectsCode(store.tx((repos) => b.setRecoveryKeys(repos, utf8('stale'), RECOVERY, 1)), 'ERR_STORE_CONFLICT', 'version');
+    assert.equal(b.recoveryShares, undefined, 'shares of a refused write are not held');
+    await rejectsCode(store.tx((repos) => new SealedStore(provider).initialize(repos, utf8('again'), 0)), 'ERR_STORE_CONFLICT', 'version');
+    assert.deepEqual(await new SealedStore(provider).open(store), { status: 'open', state: utf8('s1'), version: 2 });
   });
 });
 
@@ -155,7 +174,7 @@ test('sealed store: a rolled-back transaction leaves no record behind', async ()
     const sealed = new SealedStore(createMemorySealProvider());
     await assert.rejects(
       store.tx(async (repos) => {
-        await sealed.initialize(repos, utf8('state'), RECOVERY);
+        await sealed.initialize(repos, utf8('state'), 0, RECOVERY);
         throw new Error('boom');
       }),
       /boom/,
@@ -167,8 +186,8 @@ test('sealed store: a rolled-back transaction leaves no record behind', async ()
 test('sealed store: lost seal key -> needsRecovery -> two shares -> state back, re-wrapped under a new key, shares still valid', async () => {
   await withStore(async (store) => {
     const first = new SealedStore(createMemorySealProvider());
-    const { recoveryShares } = await store.tx((repos) => first.initialize(repos, utf8('precious'), RECOVERY));
-    const wrappedBefore = (await store.settings.get<{ wrappedDataKey: string }>(SEALED_STATE_KEY))!.wrappedDataKey;
+    const { recoveryShares } = await store.tx((repos) => first.initialize(repos, utf8('precious'), 0, RECOVERY));
+    const wrappedBefore = (await store.sealedState.get())!.wrappedDataKey;
 
     for (const [a, b] of [['alice', 'carol'], ['bob', 'alice']] as const) {
       const provider = createMemorySealProvider(); // a new host: the old seal key is gone
@@ -184,15 +203,15 @@ test('sealed store: lost seal key -> needsRecovery -> two shares -> state back, 
       assert.deepEqual(await session.submit(a, decryptRecoveryShare(recoveryShares[a]!, recoveryKey(a).privateKeyPem)), { remaining: 1 });
       const done = await session.submit(b, decryptRecoveryShare(recoveryShares[b]!, recoveryKey(b).privateKeyPem));
       assert.ok(done.dataKey);
-      const state = await store.tx((repos) => sealed.completeRecovery(repos, done.dataKey!));
-      assert.deepEqual(state, utf8('precious'));
+      const recovered = await store.tx((repos) => sealed.completeRecovery(repos, done.dataKey!));
+      assert.deepEqual(recovered, { state: utf8('precious'), version: result.version + 1 });
       assert.equal(sealed.isOpen, true);
 
-      const record = (await store.settings.get<{ wrappedDataKey: string; recoveryShares: Record<string, string> }>(SEALED_STATE_KEY))!;
-      assert.notEqual(record.wrappedDataKey, wrappedBefore);
+      const record = (await store.sealedState.get())!;
+      assert.notDeepEqual(record.wrappedDataKey, wrappedBefore);
       assert.deepEqual(record.recoveryShares, recoveryShares);
       assert.deepEqual(opened(await new SealedStore(provider).open(store)), utf8('precious'));
-      await store.tx((repos) => sealed.save(repos, utf8('precious')));
+      await store.tx((repos) => sealed.save(repos, utf8('precious'), recovered.version));
     }
   });
 });
@@ -201,7 +220,7 @@ test('sealed store with the file provider: deleting seal.key enters recovery, re
   await withStore(async (store) => {
     const provider = createFileSealProvider({ dataDir: dir });
     const sealed = new SealedStore(provider);
-    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), { keys: recoveryKeys('alice'), threshold: 0 }));
+    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), 0, { keys: recoveryKeys('alice'), threshold: 0 }));
     const oldKey = readFileSync(sealKeyPath(dir));
     unlinkSync(sealKeyPath(dir));
 
@@ -211,7 +230,7 @@ test('sealed store with the file provider: deleting seal.key enters recovery, re
     if (result.status !== 'needsRecovery') return;
     assert.equal(result.reason, 'seal-key-unavailable');
     const done = await new RecoverySession(result.recovery!).submit('alice', decryptRecoveryShare(recoveryShares.alice!, recoveryKey('alice').privateKeyPem));
-    assert.deepEqual(await store.tx((repos) => restarted.completeRecovery(repos, done.dataKey!)), utf8('state'));
+    assert.deepEqual((await store.tx((repos) => restarted.completeRecovery(repos, done.dataKey!))).state, utf8('state'));
     assert.notDeepEqual(readFileSync(sealKeyPath(dir)), oldKey);
     assert.deepEqual(opened(await new SealedStore(createFileSealProvider({ dataDir: dir })).open(store)), utf8('state'));
   });
@@ -219,9 +238,9 @@ test('sealed store with the file provider: deleting seal.key enters recovery, re
 
 test('sealed store: another seal key reports seal-key-mismatch; no recovery keys means recovery data is absent', async () => {
   await withStore(async (store) => {
-    await store.tx((repos) => new SealedStore(createMemorySealProvider()).initialize(repos, utf8('s')));
+    await store.tx((repos) => new SealedStore(createMemorySealProvider()).initialize(repos, utf8('s'), 0));
     const result = await new SealedStore(createMemorySealProvider(key32())).open(store);
-    assert.deepEqual(result, { status: 'needsRecovery', reason: 'seal-key-mismatch', recovery: undefined });
+    assert.deepEqual(result, { status: 'needsRecovery', reason: 'seal-key-mismatch', recovery: undefined, version: 1 });
   });
 });
 
@@ -229,15 +248,15 @@ test('sealed store tampering: altered state fails ERR_SEAL_UNSEAL_FAILED; altere
   await withStore(async (store) => {
     const provider = createMemorySealProvider();
     const sealed = new SealedStore(provider);
-    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), RECOVERY));
-    const pristine = (await store.settings.get<Record<string, unknown>>(SEALED_STATE_KEY))!;
-    const restore = (): Promise<void> => store.settings.put(SEALED_STATE_KEY, pristine);
+    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), 0, RECOVERY));
+    const { version: _version, ...pristine } = (await store.sealedState.get())!;
+    const restore = (): Promise<void> => editRecord(store, (r) => Object.assign(r, structuredClone(pristine)));
 
-    await editRecord(store, (r) => (r.sealedState = toBase64(flip(fromBase64(r.sealedState as string), 20))));
+    await editRecord(store, (r) => (r.sealedState = flip(r.sealedState, 20)));
     await rejectsCode(new SealedStore(provider).open(store), 'ERR_SEAL_UNSEAL_FAILED');
     await restore();
 
-    await editRecord(store, (r) => (r.wrappedDataKey = toBase64(flip(fromBase64(r.wrappedDataKey as string), 25))));
+    await editRecord(store, (r) => (r.wrappedDataKey = flip(r.wrappedDataKey, 25)));
     const result = await new SealedStore(provider).open(store);
     assert.equal(result.status, 'needsRecovery');
     assert.equal((result as { reason: string }).reason, 'wrapped-key-invalid');
@@ -253,7 +272,13 @@ test('sealed store tampering: altered state fails ERR_SEAL_UNSEAL_FAILED; altere
     await rejectsCode(session.submit('alice', decryptRecoveryShare(recoveryShares.alice!, recoveryKey('alice').privateKeyPem)), 'ERR_RECOVERY_SHARE_INVALID', 'mismatch');
     await restore();
 
-    for (const edit of [(r: Record<string, unknown>) => (r.version = 2), (r: Record<string, unknown>) => delete r.sealedState, (r: Record<string, unknown>) => (r.wrappedDataKey = '%%')]) {
+    const malformed: Array<(r: SealedStateRecord) => void> = [
+      (r) => ((r.recoveryData as { version: number }).version = 2),
+      (r) => (r.recoveryShares = [] as unknown as Record<string, string>),
+      (r) => (r.sealedState = new Uint8Array(0)),
+      (r) => (r.sealedState = Uint8Array.of(2, ...r.sealedState.subarray(1))),
+    ];
+    for (const edit of malformed) {
       await editRecord(store, edit);
       await rejectsCode(new SealedStore(provider).open(store), 'ERR_SEAL_UNSEAL_FAILED');
       await restore();
@@ -264,12 +289,12 @@ test('sealed store tampering: altered state fails ERR_SEAL_UNSEAL_FAILED; altere
 
 test('sealed store: completing recovery with a wrong data key fails and leaves the record as it was', async () => {
   await withStore(async (store) => {
-    await store.tx((repos) => new SealedStore(createMemorySealProvider()).initialize(repos, utf8('s'), RECOVERY));
-    const before = await store.settings.get(SEALED_STATE_KEY);
+    await store.tx((repos) => new SealedStore(createMemorySealProvider()).initialize(repos, utf8('s'), 0, RECOVERY));
+    const before = await store.sealedState.get();
     const sealed = new SealedStore(createMemorySealProvider());
     await sealed.open(store);
     await rejectsCode(store.tx((repos) => sealed.completeRecovery(repos, key32())), 'ERR_SEAL_UNSEAL_FAILED');
-    assert.deepEqual(await store.settings.get(SEALED_STATE_KEY), before);
+    assert.deepEqual(await store.sealedState.get(), before);
     assert.equal(sealed.isOpen, false);
   });
 });
@@ -277,8 +302,9 @@ test('sealed store: completing recovery with a wrong data key fails and leaves t
 test('sealed store: new recovery keys replace the shares; old shares no longer count', async () => {
   await withStore(async (store) => {
     const sealed = new SealedStore(createMemorySealProvider());
-    const old = await store.tx((repos) => sealed.initialize(repos, utf8('s'), RECOVERY));
-    const fresh = await store.tx((repos) => sealed.setRecoveryKeys(repos, utf8('s'), { keys: recoveryKeys('alice', 'dave', 'erin'), threshold: 2 }));
+    const old = await store.tx((repos) => sealed.initialize(repos, utf8('s'), 0, RECOVERY));
+    const fresh = await store.tx((repos) => sealed.setRecoveryKeys(repos, utf8('s'), { keys: recoveryKeys('alice', 'dave', 'erin'), threshold: 2 }, old.version));
+    assert.equal(fresh.version, 2);
     assert.deepEqual(Object.keys(fresh.recoveryShares).sort(), ['alice', 'dave', 'erin']);
     const lost = await new SealedStore(createMemorySealProvider()).open(store);
     const session = new RecoverySession((lost as { recovery: RecoveryData }).recovery);
@@ -287,19 +313,39 @@ test('sealed store: new recovery keys replace the shares; old shares no longer c
     const done = await session.submit('dave', decryptRecoveryShare(fresh.recoveryShares.dave!, recoveryKey('dave').privateKeyPem));
     const recovering = new SealedStore(createMemorySealProvider());
     await recovering.open(store);
-    assert.deepEqual(await store.tx((repos) => recovering.completeRecovery(repos, done.dataKey!)), utf8('s'));
+    assert.deepEqual(await store.tx((repos) => recovering.completeRecovery(repos, done.dataKey!)), { state: utf8('s'), version: 3 });
   });
 });
 
 test('sealed store: values sealed for one purpose open only for it; using a closed store is ERR_INTERNAL', async () => {
   await withStore(async (store) => {
     const sealed = new SealedStore(createMemorySealProvider());
-    await rejectsCode(sealed.save(store, utf8('x')), 'ERR_INTERNAL');
+    await rejectsCode(sealed.save(store, utf8('x'), 0), 'ERR_INTERNAL');
     await rejectsCode(sealed.seal(utf8('x'), 'pki'), 'ERR_INTERNAL');
-    await store.tx((repos) => sealed.initialize(repos, utf8('s')));
+    await store.tx((repos) => sealed.initialize(repos, utf8('s'), 0));
     const blob = await sealed.seal(utf8('root key'), 'pki');
     assert.deepEqual(await sealed.unseal(blob, 'pki'), utf8('root key'));
     await rejectsCode(sealed.unseal(blob, 'secrets'), 'ERR_SEAL_UNSEAL_FAILED');
     await rejectsCode(unsealState(blob, key32(), 'value:pki'), 'ERR_SEAL_UNSEAL_FAILED');
+  });
+});
+
+test('sealed store: a holder re-opens a record another instance re-wrapped in recovery, and its next save keeps that wrap', async () => {
+  await withStore(async (store) => {
+    const holder = new SealedStore(createMemorySealProvider());
+    const { recoveryShares } = await store.tx((repos) => holder.initialize(repos, utf8('s1'), 0, RECOVERY));
+    const other = new SealedStore(createMemorySealProvider()); // another host, without the seal key
+    const lost = await other.open(store);
+    const session = new RecoverySession((lost as { recovery: RecoveryData }).recovery);
+    await session.submit('alice', decryptRecoveryShare(recoveryShares.alice!, recoveryKey('alice').privateKeyPem));
+    const done = await session.submit('bob', decryptRecoveryShare(recoveryShares.bob!, recoveryKey('bob').privateKeyPem));
+    const recovered = await store.tx((repos) => other.completeRecovery(repos, done.dataKey!));
+    const rewrapped = (await store.sealedState.get())!.wrappedDataKey;
+
+    // The holder's provider cannot unwrap the new wrap, but the data key it holds still opens the state.
+    assert.deepEqual(await holder.open(store), { status: 'open', state: utf8('s1'), version: recovered.version });
+    await store.tx((repos) => holder.save(repos, utf8('s2'), recovered.version));
+    assert.deepEqual((await store.sealedState.get())!.wrappedDataKey, rewrapped, 'the recovery wrap is not undone');
+    assert.deepEqual(opened(await other.open(store)), utf8('s2'));
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { isConfideError, utf8, type ConfideError } from '@confide/core';
-import { emptyCollateral } from '@confide/evidence';
+import { emptyCollateral, type Claims } from '@confide/evidence';
 import { openSqliteStore } from '@confide/store';
 import {
   assertAllowed,
@@ -86,7 +86,7 @@ test('a mock validator: activation runs on its claims, asked for the package TEE
   await assert.rejects(other.c.activate({ marbleType: 'm', uuid: UUID, evidence: new Uint8Array([1]), clientCertificate: m.der }), code('ERR_ACTIVATION_REFUSED'));
   // A validator that answers another TEE than the one asked for is not believed.
   const honest = createMockValidator(() => ({ measurement: MEASUREMENT }));
-  const liar: EvidenceValidator = { validate: async (evidence) => ({ ...(await honest.validate(evidence, {})), tee: 'sgx' }) };
+  const liar: EvidenceValidator = { validate: async (evidence) => ({ ...(await honest.validate(evidence, {})), tee: 'sgx' }) as Claims };
   const lied = await deployed(liar);
   await assert.rejects(lied.c.activate({ marbleType: 'm', uuid: UUID, evidence: new Uint8Array([1]), clientCertificate: m.der }), code('ERR_ACTIVATION_REFUSED'));
 });

@@ -39,10 +39,11 @@ test('AAD mode: an unsigned policy PUT is stored where the attest routes read it
   assert.equal(result['x-ms-policy-token-hash'], sha256url(body));
   assert.equal(result['x-ms-policy-signer'], undefined);
 
-  assert.deepEqual(await currentPolicy(store.settings, 'Simulated'), { text: POLICY, stored: true });
-  const stored = (await store.settings.get('maa/policies/Simulated')) as Record<string, unknown>;
-  assert.equal(stored['jws'], body);
-  assert.equal(typeof stored['setAt'], 'string');
+  assert.deepEqual(await currentPolicy(store.policies, 'Simulated'), { text: POLICY, stored: true });
+  const stored = (await store.policies.get('Simulated'))!;
+  assert.equal(stored.jws, body);
+  assert.equal(stored.signer, null);
+  assert.equal(typeof stored.setAt, 'string');
 
   const got = await tokenOf(app, await app.inject({ method: 'GET', url: '/policies/simulated?api-version=2020-10-01', headers: BEARER }));
   assert.equal(got['x-ms-policy'], body);
@@ -66,7 +67,7 @@ test('a policy with a syntax error is refused with 400 naming line and column; n
   assert.equal(error.innererror.details.line, 2);
   assert.equal(typeof error.innererror.details.column, 'number');
   assert.match(error.message, new RegExp(`line 2, column ${error.innererror.details.column}`));
-  assert.equal(await store.settings.get('maa/policies/SgxEnclave'), undefined);
+  assert.equal(await store.policies.get('SgxEnclave'), undefined);
 });
 
 test('malformed policy tokens and unknown types are refused', async () => {
@@ -86,13 +87,13 @@ test('AAD mode: a signed policy is accepted and its signer reported; a signature
   const body = await jws(storedPolicy(POLICY), mallory);
   const result = await tokenOf(app, await putPolicy(app, 'SgxEnclave', body));
   assert.deepEqual(result['x-ms-policy-signer'], { kty: 'RSA', x5c: [mallory.b64] });
-  assert.deepEqual(((await store.settings.get('maa/policies/SgxEnclave')) as Record<string, unknown>)['signer'], { kty: 'RSA', x5c: [mallory.b64] });
+  assert.deepEqual((await store.policies.get('SgxEnclave'))?.signer, { kty: 'RSA', x5c: [mallory.b64] });
   const got = await tokenOf(app, await app.inject({ method: 'GET', url: '/policies/SgxEnclave', headers: BEARER }));
   assert.equal(got['x-ms-policy'], body);
 
   const forged = await jws(storedPolicy(OTHER_POLICY), mallory, alice);
   assertMaaError(await putPolicy(app, 'SgxEnclave', forged), 400, 'InvalidParameter', 'ERR_POLICY_TOKEN_INVALID');
-  assert.equal((await currentPolicy(store.settings, 'SgxEnclave')).text, POLICY);
+  assert.equal((await currentPolicy(store.policies, 'SgxEnclave')).text, POLICY);
 });
 
 test('reset goes back to the default policy with result Removed; a reset JWS must have an empty payload', async () => {
@@ -105,8 +106,8 @@ test('reset goes back to the default policy with result Removed; a reset JWS mus
   const result = await tokenOf(app, await resetPolicy(app, 'SevSnpVm', body));
   assert.equal(result['x-ms-policy-result'], 'Removed');
   assert.equal(result['x-ms-policy-token-hash'], sha256url(body));
-  assert.equal(await store.settings.get('maa/policies/SevSnpVm'), undefined);
-  assert.deepEqual(await currentPolicy(store.settings, 'SevSnpVm'), { text: DEFAULT_POLICIES.SevSnpVm, stored: false });
+  assert.equal(await store.policies.get('SevSnpVm'), undefined);
+  assert.deepEqual(await currentPolicy(store.policies, 'SevSnpVm'), { text: DEFAULT_POLICIES.SevSnpVm, stored: false });
 });
 
 test('Tpm policies are stored and served; without one GET answers 404', async () => {
@@ -122,21 +123,21 @@ test('isolated mode: unsigned and stranger-signed policies are refused, a manage
   const { app, store } = await adminApp({ mode: 'isolated', certificates: [alice] });
   assertMaaError(await putPolicy(app, 'SgxEnclave', await jws(storedPolicy(POLICY))), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
   assertMaaError(await putPolicy(app, 'SgxEnclave', await jws(storedPolicy(POLICY), mallory)), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
-  assert.equal(await store.settings.get('maa/policies/SgxEnclave'), undefined);
+  assert.equal(await store.policies.get('SgxEnclave'), undefined);
 
   const body = await jws(storedPolicy(POLICY), alice);
   const result = await tokenOf(app, await putPolicy(app, 'SgxEnclave', body));
   assert.equal(result['x-ms-policy-result'], 'Updated');
   assert.equal(result['x-ms-policy-token-hash'], sha256url(body));
   assert.deepEqual(result['x-ms-policy-signer'], { kty: 'RSA', x5c: [alice.b64] });
-  assert.equal((await currentPolicy(store.settings, 'SgxEnclave')).text, POLICY);
+  assert.equal((await currentPolicy(store.policies, 'SgxEnclave')).text, POLICY);
 
   assertMaaError(await resetPolicy(app, 'SgxEnclave', 'eyJhbGciOiJub25lIn0..'), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
   assertMaaError(await resetPolicy(app, 'SgxEnclave', await jws('', mallory)), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
   const reset = await tokenOf(app, await resetPolicy(app, 'SgxEnclave', await jws('', alice)));
   assert.equal(reset['x-ms-policy-result'], 'Removed');
   assert.deepEqual(reset['x-ms-policy-signer'], { kty: 'RSA', x5c: [alice.b64] });
-  assert.equal(await store.settings.get('maa/policies/SgxEnclave'), undefined);
+  assert.equal(await store.policies.get('SgxEnclave'), undefined);
 });
 
 test('isolated mode: certificates are listed, added and removed by a management certificate, never by a stranger', async () => {
@@ -154,7 +155,7 @@ test('isolated mode: certificates are listed, added and removed by a management 
   const added = await tokenOf(app, await changeCertificate(app, 'add', await jws(certificateBody(bob), alice)));
   assert.deepEqual(added, { ...added, 'x-ms-certificate-thumbprint': bob.thumbprint, 'x-ms-policycertificates-result': 'IsPresent' });
   assert.deepEqual(await list(), [alice.b64, bob.b64].sort());
-  assert.notEqual(await store.settings.get(`maa/policy-certificates/${bob.thumbprint}`), undefined);
+  assert.equal((await store.managementCertificates.list()).find((c) => c.thumbprint === bob.thumbprint)?.addedBy, alice.thumbprint);
 
   // The new (EC) certificate now signs policies, and may remove the one that added it.
   await tokenOf(app, await putPolicy(app, 'OpenEnclave', await jws(storedPolicy(POLICY), bob)));
@@ -186,8 +187,8 @@ test('isolated mode without any certificate refuses to start; initial certificat
   await assert.rejects(createPolicyAdmin({ store, tokens, mode: 'isolated' }), (e) => isConfideError(e, 'ERR_CONFIG_INVALID'));
   await assert.rejects(createPolicyAdmin({ store, tokens, mode: 'isolated', initialCertificates: ['not pem'] }), (e) => isConfideError(e, 'ERR_CONFIG_INVALID'));
   await createPolicyAdmin({ store, tokens, mode: 'isolated', initialCertificates: [alice.pem + mallory.pem] });
-  assert.deepEqual((await store.settings.list('maa/policy-certificates/')).map((r) => r.key).sort(), [alice.thumbprint, mallory.thumbprint].map((t) => `maa/policy-certificates/${t}`).sort());
+  assert.deepEqual((await store.managementCertificates.list()).map((r) => [r.thumbprint, r.addedBy]), [alice.thumbprint, mallory.thumbprint].sort().map((t) => [t, null]));
   // A later start with other initial certificates keeps what the store holds.
   await createPolicyAdmin({ store, tokens, mode: 'isolated', initialCertificates: [bob.pem] });
-  assert.equal((await store.settings.list('maa/policy-certificates/')).length, 2);
+  assert.equal((await store.managementCertificates.list()).length, 2);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash, webcrypto } from 'node:crypto';
 import { createSimEvidence } from '@confide/evidence';
 import { evaluatePolicy, parsePolicy, policyHash } from '@confide/policy';
-import { DEFAULT_POLICIES, policyKey } from '../src/index.js';
+import { DEFAULT_POLICIES } from '../src/index.js';
 import { assertMaaError, attest, b64url, decodePart, testApp, verifiedToken } from './maa-helpers.js';
 
 const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -90,7 +90,7 @@ test('a policy that denies: 400 PolicyEvaluationError / ERR_POLICY_DENIED (draft
   const permitted = await attest(dev.app, 'Simulated', { quote: b64url(await simEvidence()), draftPolicyForAttestation: deny });
   assert.equal(permitted.statusCode, 200);
 
-  await dev.store.settings.put(policyKey('Simulated'), { text: deny });
+  await dev.store.policies.put({ type: 'Simulated', text: deny, jws: '', signer: null, setAt: new Date().toISOString() });
   try {
     assertMaaError(await attest(dev.app, 'Simulated', { quote: debugEvidence }), 400, 'PolicyEvaluationError', 'ERR_POLICY_DENIED');
     const ok = await attest(dev.app, 'Simulated', { quote: b64url(await simEvidence()) });
@@ -98,7 +98,7 @@ test('a policy that denies: 400 PolicyEvaluationError / ERR_POLICY_DENIED (draft
     const { payload } = await verifiedToken(dev.app, (ok.json() as { token: string }).token);
     assert.equal(payload['x-ms-policy-hash'], await policyHash(deny));
   } finally {
-    await dev.store.settings.delete(policyKey('Simulated'));
+    await dev.store.policies.delete('Simulated');
   }
 });
 

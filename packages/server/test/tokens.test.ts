@@ -4,7 +4,7 @@ import { createHash, createPrivateKey, randomBytes, X509Certificate } from 'node
 import { isConfideError } from '@confide/core';
 import { openSqliteStore } from '@confide/store';
 import { createSeal } from '../src/seal/index.js';
-import { createTokenService, SIGNING_KEY_PREFIX, type StoredSigningKey } from '../src/services/attestation/tokens/index.js';
+import { createTokenService, signingKeyPurpose, type StoredSigningKey } from '../src/services/attestation/tokens/index.js';
 import { decodePart, movableClock, verifyJwt } from './tokens-helpers.js';
 
 const ISSUER = 'https://maa.test.example';
@@ -108,7 +108,7 @@ test('restart: a new service on the same store and seal keeps the kid and verifi
   assert.equal(jwks.keys.length, 1);
   verifyJwt(token, jwks, sec(T0));
   verifyJwt(await second.sign({ n: 2 }), await first.jwks(), sec(T0));
-  assert.equal((await store.settings.list(SIGNING_KEY_PREFIX)).length, 1);
+  assert.equal((await store.signingKeys.list()).length, 1);
   // Another seal key: the service comes up degraded (not a failed start), publishes the keys, refuses to sign.
   const other = await createTokenService({ store, seal: createSeal(randomBytes(32)), clock, issuer: ISSUER });
   assert.match(other.degraded() ?? '', /cannot be unsealed/);
@@ -126,15 +126,17 @@ test('the store never holds the private key in clear (DER, PEM, hex, base64url, 
   const { store, seal, clock } = setup();
   const tokens = await createTokenService({ store, seal, clock, issuer: ISSUER });
   await tokens.rotate();
-  const rows = await store.settings.list('');
-  const records = rows.filter((r) => r.key.startsWith(SIGNING_KEY_PREFIX)).map((r) => r.value as StoredSigningKey);
+  const records = await store.signingKeys.list();
   assert.equal(records.length, 2);
-  const dump = rows.map((r) => `${r.key}=${JSON.stringify(r.value)}`).join('\n');
+  const blobs = records.flatMap((r) => [Buffer.from(r.certificateDer), Buffer.from(r.sealedPrivateKey)]);
+  const dump = records
+    .map((r) => [JSON.stringify(r), ...[r.certificateDer, r.sealedPrivateKey].flatMap((b) => ['base64', 'base64url', 'hex'].map((enc) => Buffer.from(b).toString(enc as BufferEncoding)))].join('\n'))
+    .join('\n');
   for (const record of records) {
-    assert.equal(`${SIGNING_KEY_PREFIX}${record.kid}` in Object.fromEntries(rows.map((r) => [r.key, 1])), true);
-    // The sealed blob opens only with the seal and the kid's name as context.
-    const der = Buffer.from(seal.unseal(Buffer.from(record.sealedPrivateKey, 'base64'), `${SIGNING_KEY_PREFIX}${record.kid}`));
-    assert.throws(() => seal.unseal(Buffer.from(record.sealedPrivateKey, 'base64'), `${SIGNING_KEY_PREFIX}other`), (err) => isConfideError(err, 'ERR_SEAL_UNSEAL_FAILED'));
+    // The sealed blob opens only with the seal and the kid as context.
+    const der = Buffer.from(seal.unseal(record.sealedPrivateKey, signingKeyPurpose(record.kid)));
+    assert.throws(() => seal.unseal(record.sealedPrivateKey, signingKeyPurpose('other')), (err) => isConfideError(err, 'ERR_SEAL_UNSEAL_FAILED'));
+    for (const blob of blobs) assert.equal(blob.includes(der.subarray(-64)), false, 'no stored blob holds the DER');
     const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     const pem = key.export({ format: 'pem', type: 'pkcs8' }) as string;
     const d = key.export({ format: 'jwk' }).d!;
@@ -148,7 +150,7 @@ test('the store never holds the private key in clear (DER, PEM, hex, base64url, 
     });
     assert.equal(dump.includes('PRIVATE KEY'), false);
     // The private key belongs to the published certificate.
-    const cert = new X509Certificate(Buffer.from(record.certificate, 'base64'));
+    const cert = new X509Certificate(record.certificateDer);
     assert.equal(cert.checkPrivateKey(key), true);
   }
   await store.close();
@@ -181,11 +183,11 @@ test('rotate(): the old key stays published until its last token expires, then i
   clock.set(unpublishAt);
   jwks = await tokens.jwks();
   assert.deepEqual(jwks.keys.map((k) => k.kid), [newKid]);
-  assert.equal((await store.settings.list(SIGNING_KEY_PREFIX)).length, 2);
+  assert.equal((await store.signingKeys.list()).length, 2);
 
   // The next rotation deletes the expired record from the store.
   const third = await tokens.rotate();
-  const stored = (await store.settings.list(SIGNING_KEY_PREFIX)).map((r) => (r.value as StoredSigningKey).kid).sort();
+  const stored = (await store.signingKeys.list()).map((r) => r.kid).sort();
   assert.deepEqual(stored, [newKid, third].sort());
   await store.close();
 });
@@ -203,7 +205,7 @@ test('automatic rotation once the current key is rotateAfterDays old, at sign ti
   assert.notEqual(kidA, firstKid);
   assert.equal(decodePart(b.split('.')[0]!).kid, kidA);
   assert.equal(tokens.currentKid(), kidA);
-  assert.equal((await store.settings.list(SIGNING_KEY_PREFIX)).length, 2);
+  assert.equal((await store.signingKeys.list()).length, 2);
   const jwks = await tokens.jwks();
   assert.deepEqual(jwks.keys.map((k) => k.kid), [kidA, firstKid]);
   verifyJwt(a, jwks, sec(clock.now()));
@@ -216,7 +218,7 @@ test('a restart after the rotation age rotates at the first sign, not before', a
   clock.advance(2 * DAY);
   const restarted = await createTokenService({ store, seal, clock, issuer: ISSUER, rotateAfterDays: 1 });
   assert.notEqual(restarted.currentKid(), first.currentKid());
-  assert.equal((await store.settings.list(SIGNING_KEY_PREFIX)).length, 2);
+  assert.equal((await store.signingKeys.list()).length, 2);
   await store.close();
 });
 
@@ -279,7 +281,7 @@ test('bad options are ERR_CONFIG_INVALID', async () => {
   for (const options of bad) {
     await assert.rejects(createTokenService({ store, seal, clock, ...options }), (err) => isConfideError(err, 'ERR_CONFIG_INVALID'), JSON.stringify(options));
   }
-  assert.equal((await store.settings.list(SIGNING_KEY_PREFIX)).length, 0);
+  assert.equal((await store.signingKeys.list()).length, 0);
   await store.close();
 });
 
@@ -288,17 +290,22 @@ test('damaged key records: a swapped sealed key degrades (ERR_SERVICE_UNAVAILABL
   const tokens = await createTokenService({ store, seal, clock, issuer: ISSUER });
   const oldKid = tokens.currentKid()!;
   const newKid = await tokens.rotate();
-  const get = async (kid: string): Promise<StoredSigningKey> => (await store.settings.get<StoredSigningKey>(`${SIGNING_KEY_PREFIX}${kid}`))!;
+  const get = async (kid: string): Promise<StoredSigningKey> => (await store.signingKeys.list()).find((r) => r.kid === kid)!;
   const [oldRecord, newRecord] = [await get(oldKid), await get(newKid)];
-  // The old key's sealed blob under the new key's name: the seal context names the kid, so it does not open.
-  await store.settings.put(`${SIGNING_KEY_PREFIX}${newKid}`, { ...newRecord, sealedPrivateKey: oldRecord.sealedPrivateKey });
+  // Replaces the new key's row, as someone with write access to the database could.
+  const replace = async (row: StoredSigningKey): Promise<void> => {
+    await store.signingKeys.delete(newKid);
+    await store.signingKeys.insert(row);
+  };
+  // The old key's sealed blob under the new key's kid: the seal context names the kid, so it does not open.
+  await replace({ ...newRecord, sealedPrivateKey: oldRecord.sealedPrivateKey });
   // The seal cannot tell a swapped blob from another seal key: the service comes up degraded and refuses to sign.
   const swapped = await createTokenService({ store, seal, clock, issuer: ISSUER });
   assert.match(swapped.degraded() ?? '', /cannot be unsealed/);
   await assert.rejects(swapped.sign({ nonce: 'x' }), (err) => isConfideError(err, 'ERR_SERVICE_UNAVAILABLE'));
-  await store.settings.put(`${SIGNING_KEY_PREFIX}${newKid}`, { ...newRecord, certificate: oldRecord.certificate });
+  await replace({ ...newRecord, certificateDer: oldRecord.certificateDer });
   await assert.rejects(createTokenService({ store, seal, clock, issuer: ISSUER }), (err) => isConfideError(err, 'ERR_INTERNAL'));
-  await store.settings.put(`${SIGNING_KEY_PREFIX}${newKid}`, newRecord);
+  await replace(newRecord);
   assert.equal((await createTokenService({ store, seal, clock, issuer: ISSUER })).currentKid(), newKid);
   await store.close();
 });

@@ -1,27 +1,212 @@
 /**
- * The storage port: typed repositories plus `tx(fn)`. Engines (SQLite embedded, PostgreSQL for
- * several replicas) implement it; one contract suite runs on each. Key material is encrypted
- * by the caller before it reaches a repository.
+ * The storage port: one typed repository per entity plus `tx(fn)`. Each repository enforces its
+ * own invariants inside the write (a version check, a count limit, a sequence), so they hold on
+ * an engine whose transactions run concurrently, not only on SQLite's one-at-a-time writer.
+ * Engines (SQLite embedded, PostgreSQL for several replicas) implement it; one contract suite
+ * runs on each. Key material is encrypted by the caller before it reaches a repository.
  */
 
-/** A JSON value kept under a key (instance settings, generated keys' wrapped forms, ...). */
-export interface SettingsRepository {
-  get<T = unknown>(key: string): Promise<T | undefined>;
-  /** Inserts or replaces. */
-  put(key: string, value: unknown): Promise<void>;
-  /** Inserts only when absent; returns false when the key already exists. */
-  putIfAbsent(key: string, value: unknown): Promise<boolean>;
-  /** Returns true when a row was deleted. */
-  delete(key: string): Promise<boolean>;
-  /** Keys starting with `prefix`, in key order. */
-  list(prefix: string): Promise<Array<{ key: string; value: unknown }>>;
-  /** How many keys start with `prefix`, without reading their values. */
-  count(prefix: string): Promise<number>;
+// ---- coordinator: sealed state ------------------------------------------------------------
+
+/** The coordinator's sealed state record, as the sealing code writes it. */
+export interface SealedStateRecord {
+  /** Seal provider kind that wrapped the data key ("file", "memory", ...). */
+  provider: string;
+  wrappedDataKey: Uint8Array;
+  /** Recovery parameters (public, JSON); null without RecoveryKeys. */
+  recoveryData: unknown;
+  /** Recovery key name -> base64 of that holder's encrypted share; null without RecoveryKeys. */
+  recoveryShares: Record<string, string> | null;
+  /** The state, AES-GCM under the data key. */
+  sealedState: Uint8Array;
 }
+
+/** A stored record with its version: 1 for the first write, then one more for each write. */
+export interface VersionedSealedState extends SealedStateRecord {
+  version: number;
+}
+
+/** The single sealed-state record, written with optimistic concurrency. */
+export interface SealedStateRepository {
+  get(): Promise<VersionedSealedState | undefined>;
+  /** The stored version, 0 while there is no record; reads no blob. */
+  version(): Promise<number>;
+  /**
+   * Writes `record` if the stored version is still `expectedVersion` (0: no record yet) and
+   * returns the new version. The check and the write are one statement. Throws
+   * ERR_STORE_CONFLICT (details.reason "version") when another writer got there first.
+   */
+  write(record: SealedStateRecord, expectedVersion: number): Promise<number>;
+}
+
+// ---- coordinator: activations -------------------------------------------------------------
+
+/** One marble UUID that activated, with its record sealed by the coordinator. */
+export interface ActivationRow {
+  /** Lower-case UUID. */
+  uuid: string;
+  marbleType: string;
+  /** The sealed activation record (opaque to the store). */
+  sealed: Uint8Array;
+  /** 1 when inserted, one more for each update. */
+  revision: number;
+}
+
+/** What `insert` did: the row went in, the type is full, or the UUID is already recorded. */
+export type ActivationInsert = 'inserted' | 'limit' | 'exists';
+
+export interface ActivationsRepository {
+  find(uuid: string): Promise<ActivationRow | undefined>;
+  /** How many UUIDs activated as `marbleType`. */
+  count(marbleType: string): Promise<number>;
+  /**
+   * Records a first activation of `uuid` as `marbleType` unless `maxActivations` (> 0) UUIDs
+   * of that type are already recorded, or the UUID is. The limit is a conditional update of
+   * the type's counter, so concurrent writers can never together exceed it.
+   */
+  insert(row: Omit<ActivationRow, 'revision'>, maxActivations: number): Promise<ActivationInsert>;
+  /**
+   * Replaces the sealed record of a recorded UUID if its revision is still `expectedRevision`;
+   * returns the new revision. Throws ERR_STORE_CONFLICT (absent, another type, or another revision).
+   */
+  update(uuid: string, marbleType: string, sealed: Uint8Array, expectedRevision: number): Promise<number>;
+  /** Forgets every activation and counter (a new deployment replaced the old one). */
+  clear(): Promise<void>;
+}
+
+// ---- coordinator: audit log ---------------------------------------------------------------
+
+/** One audit entry: its position, chain hashes and the canonical JSON the hash covers. */
+export interface AuditRow {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  /** The whole entry as canonical JSON. */
+  entry: string;
+}
+
+/** Append-only: rows are never updated or deleted. */
+export interface AuditLogRepository {
+  /** The last entry's seq and hash, or undefined while the log is empty. */
+  head(): Promise<{ seq: number; hash: string } | undefined>;
+  /**
+   * Appends `row` if it extends the head: seq one more than the head's (1 for an empty log) and
+   * prevHash equal to the head's hash (any for seq 1). Throws ERR_STORE_CONFLICT otherwise.
+   */
+  append(row: AuditRow): Promise<void>;
+  /** Every entry, oldest first. */
+  list(): Promise<AuditRow[]>;
+}
+
+// ---- attestation: policies, management certificates, signing keys --------------------------
+
+/** The stored attestation policy of one type. */
+export interface PolicyRow {
+  /** Attestation type (SgxEnclave, SevSnpVm, ...). */
+  type: string;
+  text: string;
+  /** The JWS exactly as the client sent it. */
+  jws: string;
+  /** The certificate JWK that signed `jws`, when it was signed. */
+  signer: unknown;
+  /** ISO time. */
+  setAt: string;
+}
+
+export interface PoliciesRepository {
+  get(type: string): Promise<PolicyRow | undefined>;
+  /** Inserts or replaces the policy of `row.type`. */
+  put(row: PolicyRow): Promise<void>;
+  /** Returns true when a policy was removed. */
+  delete(type: string): Promise<boolean>;
+}
+
+/** A policy-management certificate (isolated mode). */
+export interface ManagementCertificateRow {
+  /** Upper-case hex SHA-1 of the DER. */
+  thumbprint: string;
+  der: Uint8Array;
+  /** ISO time. */
+  addedAt: string;
+  /** Thumbprint of the certificate that signed the addition; null for one from the configuration. */
+  addedBy: string | null;
+}
+
+export interface ManagementCertificatesRepository {
+  /** Every certificate, by thumbprint order. */
+  list(): Promise<ManagementCertificateRow[]>;
+  /** Returns false when the thumbprint is already stored. */
+  add(row: ManagementCertificateRow): Promise<boolean>;
+  /** Stores `rows` only when the repository is empty (one statement); returns how many it stored. */
+  seed(rows: ManagementCertificateRow[]): Promise<number>;
+  /** Removes a certificate unless it is the last one: 'removed', 'absent' or 'last'. */
+  removeUnlessLast(thumbprint: string): Promise<'removed' | 'absent' | 'last'>;
+}
+
+/** A token signing key: certificate in clear, private key sealed by the caller. */
+export interface SigningKeyRow {
+  kid: string;
+  /** ISO time. */
+  createdAt: string;
+  /** ISO time it stopped signing; null while it may be current. */
+  retiredAt: string | null;
+  certificateDer: Uint8Array;
+  sealedPrivateKey: Uint8Array;
+}
+
+export interface SigningKeysRepository {
+  list(): Promise<SigningKeyRow[]>;
+  /** Throws ERR_STORE_CONFLICT when the kid exists. */
+  insert(row: SigningKeyRow): Promise<void>;
+  /** Sets retiredAt of a key not yet retired; returns false when there is none. */
+  retire(kid: string, at: string): Promise<boolean>;
+  /** Returns true when a key was removed. */
+  delete(kid: string): Promise<boolean>;
+}
+
+/** A signed policy-management request seen before (isolated mode's replay ledger). */
+export interface SignedRequestRow {
+  /** SHA-256 of the request's signing input. */
+  id: string;
+  /** What it changes: `policy:<type>` or `certificate:<thumbprint>`. */
+  scope: string;
+  /** The operations it made, in order. */
+  ops: string[];
+  /** ISO time of its last use. */
+  at: string;
+}
+
+/** The latest change of one scope. */
+export interface ChangeScopeRow {
+  scope: string;
+  /** 1 after the first change, one more for each. */
+  generation: number;
+  /** `<request id>:<op>` of the latest change. */
+  last: string;
+}
+
+export interface ManagementRequestsRepository {
+  find(id: string): Promise<SignedRequestRow | undefined>;
+  scope(scope: string): Promise<ChangeScopeRow | undefined>;
+  /**
+   * Records `request` as the latest change (`last`) of its scope if the scope is still at
+   * `expectedGeneration` (0: never changed) and the request, if seen before, was bound to the
+   * same scope; returns the new generation. Throws ERR_STORE_CONFLICT otherwise.
+   */
+  record(request: SignedRequestRow, last: string, expectedGeneration: number): Promise<number>;
+}
+
+// ---- the store -------------------------------------------------------------------------------
 
 /** The repositories, as seen inside or outside a transaction. */
 export interface Repositories {
-  settings: SettingsRepository;
+  sealedState: SealedStateRepository;
+  activations: ActivationsRepository;
+  auditLog: AuditLogRepository;
+  policies: PoliciesRepository;
+  managementCertificates: ManagementCertificatesRepository;
+  signingKeys: SigningKeysRepository;
+  managementRequests: ManagementRequestsRepository;
 }
 
 export interface Store extends Repositories {
@@ -29,7 +214,8 @@ export interface Store extends Repositories {
   readonly engine: 'sqlite' | 'postgres';
   /**
    * Runs `fn` in one transaction: all its writes land or none do. A throw rolls back and
-   * rethrows. Transactions never interleave their writes.
+   * rethrows. The repositories' own invariants hold whatever the engine's isolation; a caller
+   * that reads, then writes what it read, states what it read in the write (a version).
    */
   tx<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   /** Throws ERR_STORE_UNAVAILABLE when the store cannot answer. */

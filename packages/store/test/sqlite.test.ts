@@ -3,27 +3,65 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { isConfideError } from '@confide/core';
 import { openSqliteStore } from '../src/index.js';
 import { storeContract } from './contract.js';
 
 storeContract('sqlite', async () => openSqliteStore(':memory:'));
 
-test('sqlite: data survives reopening a file database, migrations run once', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'confide-store-'));
-  try {
+function withDir(fn: (dir: string) => Promise<void> | void): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confide-store-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test(
+  'sqlite: data survives reopening a file database, migrations run once',
+  withDir(async (dir) => {
     const path = join(dir, 'db.sqlite');
     const first = openSqliteStore(path);
-    await first.settings.put('kept', { v: 1 });
+    await first.policies.put({ type: 'Tpm', text: 'kept', jws: 'j', signer: null, setAt: 't' });
     await first.close();
     const second = openSqliteStore(path);
-    assert.deepEqual(await second.settings.get('kept'), { v: 1 });
+    assert.equal((await second.policies.get('Tpm'))?.text, 'kept');
     assert.equal(await second.schemaVersion(), 1);
     await second.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }),
+);
+
+test(
+  'sqlite: the audit log refuses UPDATE and DELETE even from outside the repository',
+  withDir(async (dir) => {
+    const path = join(dir, 'db.sqlite');
+    const store = openSqliteStore(path);
+    await store.auditLog.append({ seq: 1, prevHash: 'g', hash: 'h1', entry: '{}' });
+    await store.close();
+    const raw = new Database(path);
+    try {
+      assert.throws(() => raw.prepare("UPDATE audit_log SET entry = 'forged'").run(), /append-only/);
+      assert.throws(() => raw.prepare('DELETE FROM audit_log').run(), /append-only/);
+    } finally {
+      raw.close();
+    }
+  }),
+);
+
+test(
+  'sqlite: a database from the unreleased key-value schema is refused with ERR_STORE_MIGRATION_FAILED, not half-used',
+  withDir((dir) => {
+    const path = join(dir, 'db.sqlite');
+    const raw = new Database(path);
+    raw.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT; INSERT INTO schema_migrations VALUES (1, 'settings', 'x')");
+    raw.close();
+    assert.throws(() => openSqliteStore(path), (err: unknown) => isConfideError(err, 'ERR_STORE_MIGRATION_FAILED'));
+  }),
+);
 
 test('sqlite: a failing migration leaves the previous version and says ERR_STORE_MIGRATION_FAILED', () => {
   assert.throws(

@@ -1,4 +1,4 @@
 /** The coordinator's side of its hash-chained, signed audit log: keys and appending. Verification is @confide/audit. */
 export { AUDIT_EVENT_TYPES, type AuditEventType } from './event-types.js';
 export { generateAuditKeyPair, createAuditSigner, type AuditSigner } from './signer.js';
-export { appendAudit, exportAuditLog, readAuditHead, auditEntryKey, AUDIT_ENTRY_PREFIX, AUDIT_HEAD_KEY, type AuditEvent, type AuditContext, type AuditHead } from './append.js';
+export { appendAudit, exportAuditLog, readAuditHead, type AuditEvent, type AuditContext, type AuditHead } from './append.js';

@@ -166,14 +166,14 @@ export class CoordinatorService {
    */
   async activate(request: ActivationRequest): Promise<ActivationResult> {
     const { lifecycle } = this;
-    const { state } = await lifecycle.readDeployment('activate');
+    const { state, version } = await lifecycle.readDeployment('activate');
     const claims = await verifyActivationEvidence(state, request, this.#validator);
     const now = lifecycle.clock.now();
     const prepared = await prepareActivation(state, request, claims, now, lifecycle.ledger, lifecycle.store);
-    const out = await lifecycle.change('activate', async (current, repos) => {
-      // The same object means the same stored state: anything else (a rotated intermediate, new
+    const out = await lifecycle.change('activate', async (current, repos, currentVersion) => {
+      // The same version means the same stored state: anything else (a rotated intermediate, new
       // secrets, another manifest) and the answer is made again on the state in force.
-      const ready = current === prepared.state ? prepared : await prepareActivation(current, request, claims, now, lifecycle.ledger, repos);
+      const ready = currentVersion === version ? prepared : await prepareActivation(current, request, claims, now, lifecycle.ledger, repos);
       const { result, audit } = await commitActivation(repos, lifecycle.ledger, ready, request, claims, now);
       return { result, audit: [audit] };
     });

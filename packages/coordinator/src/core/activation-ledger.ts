@@ -1,19 +1,13 @@
 /**
- * Which marble UUIDs have activated, kept beside the sealed state rather than inside it, so an
- * activation reads and writes a few small rows instead of re-sealing a state that would grow
- * with every marble. Not secret, but sealed for integrity: a record that was forged, edited or
- * moved to another key does not open. Keys:
- *   coordinator/activations/<marble type, URI-encoded>/<uuid>  the record (counted per type)
- *   coordinator/activation-uuids/<uuid>                        the type the UUID activated as
- * Both are written in the transaction that admits the activation, after its MaxActivations check;
- * the count is exact because the store runs such transactions one at a time (an engine with
- * concurrent transactions needs them serializable, or two new UUIDs could both see room).
+ * Which marble UUIDs have activated, kept in the store's activations repository beside the
+ * sealed state rather than inside it, so an activation reads and writes one small row instead
+ * of re-sealing a state that would grow with every marble. Not secret, but sealed for integrity:
+ * a record that was forged, edited or moved to another UUID or type does not open.
+ * MaxActivations is enforced by the repository's insert itself (a conditional update of the
+ * type's counter), so it holds with concurrent writers on any engine.
  */
-import { ConfideError, fromBase64, fromUtf8, toBase64, utf8 } from '@confide/core';
+import { ConfideError, fromUtf8, utf8 } from '@confide/core';
 import type { Repositories } from '@confide/store';
-
-export const ACTIVATION_PREFIX = 'coordinator/activations/';
-export const ACTIVATION_UUID_PREFIX = 'coordinator/activation-uuids/';
 
 /** A marble instance seen before, by UUID: it re-activates without counting again. */
 export interface ActivationRecord {
@@ -22,18 +16,21 @@ export interface ActivationRecord {
   lastActivated: string;
   /** Activations of this UUID, re-activations included. */
   count: number;
-  /** Hex serial number of the certificate issued by the last activation (absent for records from before it was kept). */
-  serial?: string;
+  /** Hex serial number of the certificate issued by the last activation. */
+  serial: string;
 }
 
-/** A record sealed for its key, ready to write. */
+/** A stored record, opened, with the revision a rewrite names. */
+export interface KnownActivation {
+  record: ActivationRecord;
+  revision: number;
+}
+
+/** A record sealed for its UUID and type, ready to write. */
 export interface SealedActivation {
   uuid: string;
   record: ActivationRecord;
-  /** Settings key of the record. */
-  key: string;
-  /** Base64 of the sealed record. */
-  sealed: string;
+  sealed: Uint8Array;
 }
 
 /** Seals and opens small values under the state's data key (the SealedStore). */
@@ -42,18 +39,9 @@ export interface RecordSealer {
   unseal(blob: Uint8Array, purpose: string): Promise<Uint8Array>;
 }
 
-/** Prefix of the records of one marble type: the type is URI-encoded, so no type's prefix is another's. */
-function typePrefix(marbleType: string): string {
-  return `${ACTIVATION_PREFIX}${encodeURIComponent(marbleType)}/`;
-}
-
-function recordKey(marbleType: string, uuid: string): string {
-  return typePrefix(marbleType) + uuid;
-}
-
-/** The sealing purpose names the key, so a record cannot be passed off as another UUID's or type's. */
-function purposeOf(key: string): string {
-  return `activation:${key}`;
+/** The sealing purpose names the type and the UUID, so a record cannot be passed off as another UUID's or type's. */
+function purposeOf(marbleType: string, uuid: string): string {
+  return `activation:${encodeURIComponent(marbleType)}/${uuid}`;
 }
 
 function tampered(why: string, uuid: string): ConfideError {
@@ -68,45 +56,51 @@ export class ActivationLedger {
     this.#sealer = sealer;
   }
 
-  /** The record of `uuid` (lower case), or undefined. Throws ERR_SEAL_UNSEAL_FAILED when the stored record is missing or altered. */
-  async find(repos: Repositories, uuid: string): Promise<ActivationRecord | undefined> {
-    const index = await repos.settings.get<{ marbleType?: unknown }>(ACTIVATION_UUID_PREFIX + uuid);
-    if (index === undefined) return undefined;
-    if (typeof index.marbleType !== 'string') throw tampered('has a malformed index entry', uuid);
-    const key = recordKey(index.marbleType, uuid);
-    const stored = await repos.settings.get<{ sealed?: unknown }>(key);
-    if (typeof stored?.sealed !== 'string') throw tampered('is missing', uuid);
-    const record = JSON.parse(fromUtf8(await this.#sealer.unseal(fromBase64(stored.sealed), purposeOf(key)))) as ActivationRecord;
-    if (record.marbleType !== index.marbleType) throw tampered('names another marble type', uuid);
-    return record;
+  /** The record of `uuid` (lower case), or undefined. Throws ERR_SEAL_UNSEAL_FAILED when the stored record was altered or moved. */
+  async find(repos: Repositories, uuid: string): Promise<KnownActivation | undefined> {
+    const row = await repos.activations.find(uuid);
+    if (row === undefined) return undefined;
+    const record = JSON.parse(fromUtf8(await this.#sealer.unseal(row.sealed, purposeOf(row.marbleType, uuid)))) as ActivationRecord;
+    if (record.marbleType !== row.marbleType) throw tampered('names another marble type', uuid);
+    return { record, revision: row.revision };
   }
 
   /** How many UUIDs have activated as `marbleType`. */
   count(repos: Repositories, marbleType: string): Promise<number> {
-    return repos.settings.count(typePrefix(marbleType));
+    return repos.activations.count(marbleType);
   }
 
-  /** Seals `record` for `uuid` (lower case), ready for `write`; needs no transaction, so it can be done before one. */
+  /** Seals `record` for `uuid` (lower case), ready for `admitNew` or `rewrite`; needs no transaction, so it can be done before one. */
   async seal(uuid: string, record: ActivationRecord): Promise<SealedActivation> {
-    const key = recordKey(record.marbleType, uuid);
-    return { uuid, record, key, sealed: toBase64(await this.#sealer.seal(utf8(JSON.stringify(record)), purposeOf(key))) };
+    return { uuid, record, sealed: await this.#sealer.seal(utf8(JSON.stringify(record)), purposeOf(record.marbleType, uuid)) };
   }
 
   /**
-   * Writes a sealed record. A first activation must find no index entry (else another
-   * transaction admitted the same UUID first). Throws ERR_STORE_CONFLICT.
+   * Records a first activation unless `maxActivations` (> 0) UUIDs of its type already
+   * activated. Throws ERR_MAX_ACTIVATIONS, ERR_STORE_CONFLICT (another activation recorded the
+   * same UUID first).
    */
-  async write(repos: Repositories, entry: SealedActivation, first: boolean): Promise<void> {
-    if (first && !(await repos.settings.putIfAbsent(ACTIVATION_UUID_PREFIX + entry.uuid, { marbleType: entry.record.marbleType }))) {
-      throw new ConfideError('ERR_STORE_CONFLICT', `marble ${entry.uuid} was recorded by another activation`, { details: { uuid: entry.uuid } });
-    }
-    await repos.settings.put(entry.key, { sealed: entry.sealed });
+  async admitNew(repos: Repositories, entry: SealedActivation, maxActivations: number): Promise<void> {
+    const { uuid, record } = entry;
+    const outcome = await repos.activations.insert({ uuid, marbleType: record.marbleType, sealed: entry.sealed }, maxActivations);
+    if (outcome === 'limit') throw maxActivationsReached(record.marbleType, maxActivations);
+    if (outcome === 'exists') throw new ConfideError('ERR_STORE_CONFLICT', `marble ${uuid} was recorded by another activation`, { details: { uuid } });
+  }
+
+  /** Rewrites the record of a known UUID read at `revision`. Throws ERR_STORE_CONFLICT (another activation rewrote it first). */
+  async rewrite(repos: Repositories, entry: SealedActivation, revision: number): Promise<void> {
+    await repos.activations.update(entry.uuid, entry.record.marbleType, entry.sealed, revision);
   }
 
   /** Forgets every activation (a new state replaced the old one). */
-  async clear(repos: Repositories): Promise<void> {
-    for (const prefix of [ACTIVATION_PREFIX, ACTIVATION_UUID_PREFIX]) {
-      for (const row of await repos.settings.list(prefix)) await repos.settings.delete(row.key);
-    }
+  clear(repos: Repositories): Promise<void> {
+    return repos.activations.clear();
   }
+}
+
+/** ERR_MAX_ACTIVATIONS for `marbleType`. */
+export function maxActivationsReached(marbleType: string, maxActivations: number): ConfideError {
+  return new ConfideError('ERR_MAX_ACTIVATIONS', `marble ${marbleType} has reached MaxActivations (${maxActivations})`, {
+    details: { marbleType, maxActivations },
+  });
 }

@@ -4,8 +4,8 @@
  *  1. verifyActivationEvidence: the evidence, bound to the client certificate's key (may fetch collateral);
  *  2. prepareActivation, on a snapshot of the state: package match, an early MaxActivations
  *     check, the marble key, its certificate, the per-marble secrets and the rendered parameters;
- *  3. commitActivation, inside the transaction: MaxActivations and the UUID checked again, the
- *     record written. The service prepares again inside the transaction when the state changed
+ *  3. commitActivation, inside the transaction: the UUID checked again, the record written by
+ *     the repository's insert that enforces MaxActivations. The service prepares again inside the transaction when the state changed
  *     since the snapshot (a rotated intermediate, new secrets), so nothing signed under an
  *     intermediate that is no longer current is handed out.
  */
@@ -19,7 +19,7 @@ import { generateMarbleKeyDer, issueMarbleCertificate } from '../pki/marble-cert
 import { pemEncode } from '../pki/pem.js';
 import { certificateSpki } from '../pki/spki.js';
 import { generateMarbleSecrets } from '../secrets/generate.js';
-import type { ActivationLedger, ActivationRecord, SealedActivation } from './activation-ledger.js';
+import { maxActivationsReached, type ActivationLedger, type ActivationRecord, type KnownActivation, type SealedActivation } from './activation-ledger.js';
 import { matchMarblePackage, renderMarbleParameters } from './ports.js';
 import type { EvidenceValidator } from '../validation/port.js';
 import type { StateData } from './state.js';
@@ -100,18 +100,18 @@ export interface PreparedActivation {
 
 /**
  * The UUID's record, after checking that it may activate: a known UUID only as the type it
- * activated as before, a new one only while MaxActivations allows. Throws
- * ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS, ERR_SEAL_UNSEAL_FAILED (an altered record).
+ * activated as before, a new one (when `early`) only while MaxActivations leaves room: the
+ * early check spares a refused marble its key and signature; the repository's insert enforces
+ * the limit. Throws ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS,
+ * ERR_SEAL_UNSEAL_FAILED (an altered record).
  */
-async function admit(ledger: ActivationLedger, repos: Repositories, marbleType: string, marble: Marble, uuid: string): Promise<ActivationRecord | undefined> {
+async function admit(ledger: ActivationLedger, repos: Repositories, marbleType: string, marble: Marble, uuid: string, early: boolean): Promise<KnownActivation | undefined> {
   const known = await ledger.find(repos, uuid);
-  if (known && known.marbleType !== marbleType) {
-    throw refused(`marble ${uuid} activated before as ${known.marbleType}, not ${marbleType}`, { field: 'uuid', marbleType: known.marbleType });
+  if (known && known.record.marbleType !== marbleType) {
+    throw refused(`marble ${uuid} activated before as ${known.record.marbleType}, not ${marbleType}`, { field: 'uuid', marbleType: known.record.marbleType });
   }
-  if (!known && marble.MaxActivations > 0 && (await ledger.count(repos, marbleType)) >= marble.MaxActivations) {
-    throw new ConfideError('ERR_MAX_ACTIVATIONS', `marble ${marbleType} has reached MaxActivations (${marble.MaxActivations})`, {
-      details: { marbleType, maxActivations: marble.MaxActivations },
-    });
+  if (!known && early && marble.MaxActivations > 0 && (await ledger.count(repos, marbleType)) >= marble.MaxActivations) {
+    throw maxActivationsReached(marbleType, marble.MaxActivations);
   }
   return known;
 }
@@ -135,7 +135,7 @@ export async function prepareActivation(
   const { marble, pkg } = marbleOf(state, request.marbleType);
   matchMarblePackage(pkg, claims, marble.Package);
   const uuid = request.uuid.toLowerCase();
-  const known = await admit(ledger, repos, request.marbleType, marble, uuid);
+  const known = await admit(ledger, repos, request.marbleType, marble, uuid, true);
 
   const certified = generateMarbleKeyDer().then(async (keys) => {
     const issued = await issueMarbleCertificate(state.pki, { uuid, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
@@ -163,8 +163,9 @@ export async function prepareActivation(
 
 /**
  * Admits a prepared activation inside the store transaction, `prepared.state` being the state
- * in force: MaxActivations and the UUID's type are checked again on what is stored now, then
- * the record is written. Returns the answer and the audit event to append. Throws
+ * in force: the UUID's type is checked again on what is stored now, then the record is written,
+ * a new UUID through the repository's MaxActivations-checked insert, a known one over the
+ * revision just read. Returns the answer and the audit event to append. Throws
  * ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS, ERR_STORE_CONFLICT, ERR_SEAL_UNSEAL_FAILED.
  */
 export async function commitActivation(
@@ -176,14 +177,16 @@ export async function commitActivation(
   now: Date,
 ): Promise<{ result: ActivationResult; audit: AuditEvent }> {
   const { marble, uuid } = prepared;
-  const known = await admit(ledger, repos, request.marbleType, marble, uuid);
+  const known = await admit(ledger, repos, request.marbleType, marble, uuid, false);
   const time = now.toISOString();
-  const record: ActivationRecord = known
-    ? { ...known, lastActivated: time, count: known.count + 1, serial: prepared.serial }
-    : { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: prepared.serial };
-  // The common case, a UUID that was new at preparation and still is, writes the record sealed then.
-  const sealed = !known && prepared.firstRecord ? prepared.firstRecord : await ledger.seal(uuid, record);
-  await ledger.write(repos, sealed, known === undefined);
+  if (known) {
+    const record: ActivationRecord = { ...known.record, lastActivated: time, count: known.record.count + 1, serial: prepared.serial };
+    await ledger.rewrite(repos, await ledger.seal(uuid, record), known.revision);
+  } else {
+    // The common case, a UUID that was new at preparation and still is, writes the record sealed then.
+    const record: ActivationRecord = { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: prepared.serial };
+    await ledger.admitNew(repos, prepared.firstRecord ?? (await ledger.seal(uuid, record)), marble.MaxActivations);
+  }
   return {
     result: prepared.result,
     audit: {

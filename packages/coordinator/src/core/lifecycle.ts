@@ -11,11 +11,10 @@ import { createAuditSigner, generateAuditKeyPair, type AuditSigner } from '../au
 import { createCoordinatorPki } from '../pki/ca.js';
 import type { CoordinatorPki } from '../pki/types.js';
 import type { SealProvider } from '../sealing/provider.js';
-import { SEALED_STATE_KEY, SealedStore, type RecoveryReason } from '../sealing/sealed-store.js';
+import { SealedStore, type RecoveryReason } from '../sealing/sealed-store.js';
 import { ActivationLedger } from './activation-ledger.js';
 import { epochEvent } from './audit-epoch.js';
 import type { Change } from './change.js';
-import { moveInlineActivations } from './legacy-activations.js';
 import { RecoveryMode } from './recovery-mode.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { assertAllowed, OPERATIONS, wrongState, type Operation } from './state-machine.js';
@@ -41,9 +40,9 @@ export interface Changed<T> {
   recoverySecrets?: Record<string, string>;
 }
 
-interface Cached {
-  /** The sealedState field of the record the state came from: unchanged field, unchanged state. */
-  blob: string;
+/** A state with the version of the sealed-state record it came from: same version, same state. */
+export interface Versioned {
+  version: number;
   state: StateData;
 }
 
@@ -56,8 +55,10 @@ export class CoordinatorLifecycle {
   readonly #sealed: SealedStore;
   /** Activation records, sealed under the state's data key. */
   readonly ledger: ActivationLedger;
-  #cache: Cached | undefined;
+  #cache: Versioned | undefined;
   #recovery: RecoveryMode | undefined;
+  /** In recovery: the version of the record that could not be opened, which a start-over replaces. */
+  #recoveryVersion = 0;
   #signer: { jwk: string; signer: Promise<AuditSigner> } | undefined;
   #outcome: StartOutcome = 'created';
 
@@ -94,41 +95,33 @@ export class CoordinatorLifecycle {
       const opened = await this.#sealed.open(repos);
       if (opened.status === 'empty') {
         const state = await freshState(this.clock.now());
-        await this.#sealed.initialize(repos, encodeState(state));
-        this.#cache = await this.#pair(repos, state);
+        const { version } = await this.#sealed.initialize(repos, encodeState(state), 0);
+        this.#cache = { version, state };
         this.#outcome = 'created';
       } else if (opened.status === 'open') {
-        const state = decodeState<StateData>(opened.state);
-        const moved = await moveInlineActivations(repos, this.ledger, state);
-        if (moved) await this.#sealed.save(repos, encodeState(moved));
-        this.#cache = await this.#pair(repos, moved ?? state);
+        this.#cache = { version: opened.version, state: decodeState<StateData>(opened.state) };
         this.#outcome = 'opened';
       } else {
         this.#recovery = await RecoveryMode.enter(opened.reason, opened.recovery, this.clock.now());
+        this.#recoveryVersion = opened.version;
         this.#outcome = 'recovery';
       }
     });
   }
 
   /**
-   * `state` paired with the stored record that holds it: read in the transaction that wrote it
-   * (later, another writer's record could be paired with it). The caller caches it once the
-   * transaction committed.
+   * The state as stored now, with its version; re-opened only when the stored version is not
+   * the cached one (another writer, a replica, changed it).
    */
-  async #pair(repos: Repositories, state: StateData): Promise<Cached | undefined> {
-    const record = await repos.settings.get<{ sealedState: string }>(SEALED_STATE_KEY);
-    return record ? { blob: record.sealedState, state } : undefined;
-  }
-
-  /** The state as stored now; re-opened only when another writer (a replica) changed it. */
-  async #load(repos: Repositories): Promise<StateData> {
-    const record = await repos.settings.get<{ sealedState: string }>(SEALED_STATE_KEY);
-    if (record && this.#cache && record.sealedState === this.#cache.blob) return this.#cache.state;
+  async #load(repos: Repositories): Promise<Versioned> {
+    const version = await repos.sealedState.version();
+    if (this.#cache && version === this.#cache.version) return this.#cache;
     const opened = await this.#sealed.open(repos);
     if (opened.status !== 'open') throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', `the sealed state cannot be opened (${opened.status})`);
-    const state = decodeState<StateData>(opened.state);
-    this.#cache = { blob: (record as { sealedState: string }).sealedState, state };
-    return state;
+    const loaded = { version: opened.version, state: decodeState<StateData>(opened.state) };
+    // Only a newer version replaces the cache: a reader that raced a writer must not bring back an older state.
+    if (!this.#cache || loaded.version > this.#cache.version) this.#cache = loaded;
+    return loaded;
   }
 
   /** The current state number. */
@@ -139,40 +132,49 @@ export class CoordinatorLifecycle {
 
   /** The state for a read, once `operation` is allowed. Throws ERR_COORDINATOR_STATE. */
   async read(operation: Operation): Promise<StateData> {
+    return (await this.readVersioned(operation)).state;
+  }
+
+  /** The state for a read with its version, once `operation` is allowed: a later write or re-check names the version. Throws ERR_COORDINATOR_STATE. */
+  async readVersioned(operation: Operation): Promise<Versioned> {
     assertAllowed(operation, this.state);
     if (this.#recovery) throw wrongState(CoordinatorState.Recovery, OPERATIONS[operation].allowed, OPERATIONS[operation].name);
     return this.#load(this.store);
   }
 
   /** The deployment for a read; throws ERR_COORDINATOR_STATE unless accepting marbles (and `operation` allows that). */
-  async readDeployment(operation: Operation): Promise<{ state: StateData; deployment: DeploymentState }> {
-    const state = await this.read(operation);
+  async readDeployment(operation: Operation): Promise<{ state: StateData; deployment: DeploymentState; version: number }> {
+    const { state, version } = await this.readVersioned(operation);
     if (!state.deployment) throw wrongState(CoordinatorState.AcceptingManifest, [CoordinatorState.AcceptingMarbles], OPERATIONS[operation].name);
-    return { state, deployment: state.deployment };
+    return { state, deployment: state.deployment, version };
   }
 
   /** The PKI for the quote: the real one, or in recovery a throwaway one (the real root is sealed). */
   async quotePki(): Promise<CoordinatorPki> {
     if (this.#recovery) return this.#recovery.pki;
-    return (await this.#load(this.store)).pki;
+    return (await this.#load(this.store)).state.pki;
   }
 
   /**
    * Runs `operation` on the state in one store transaction: load, check that `name` is allowed
-   * in the state as stored now, run it, write the next state, re-split the data key when asked,
+   * in the state as stored now, run it (with the state's version), write the next state over that version, re-split the data key when asked,
    * append the audit entries. A throw anywhere rolls everything back.
    */
-  async change<T>(name: Operation, operation: (state: StateData, repos: Repositories) => Promise<Change<T>>): Promise<Changed<T>> {
-    let written: Cached | undefined;
+  async change<T>(name: Operation, operation: (state: StateData, repos: Repositories, version: number) => Promise<Change<T>>): Promise<Changed<T>> {
+    let written: Versioned | undefined;
     const out = await this.store.tx(async (repos): Promise<Changed<T>> => {
-      const state = await this.#current(repos, name);
-      const change = await operation(state, repos);
+      const { state, version } = await this.current(repos, name);
+      const change = await operation(state, repos, version);
       let recoverySecrets: Record<string, string> | undefined;
       if (change.next) {
         const bytes = encodeState(change.next);
-        if (change.recovery !== undefined) recoverySecrets = (await this.#sealed.setRecoveryKeys(repos, bytes, change.recovery ?? undefined)).recoveryShares;
-        else await this.#sealed.save(repos, bytes);
-        written = await this.#pair(repos, change.next);
+        let next: number;
+        if (change.recovery !== undefined) {
+          const split = await this.#sealed.setRecoveryKeys(repos, bytes, change.recovery ?? undefined, version);
+          recoverySecrets = split.recoveryShares;
+          next = split.version;
+        } else next = await this.#sealed.save(repos, bytes, version);
+        written = { version: next, state: change.next };
       }
       await this.#audit(repos, change.next ?? state, change.audit ?? []);
       return { result: change.result, ...(recoverySecrets ? { recoverySecrets } : {}) };
@@ -181,12 +183,12 @@ export class CoordinatorLifecycle {
     return out;
   }
 
-  /** The state in force, inside a transaction, once `name` is allowed in it. Throws ERR_COORDINATOR_STATE. */
-  async #current(repos: Repositories, name: Operation): Promise<StateData> {
+  /** The state in force and its version, inside a transaction (`repos`), once `name` is allowed in it. Throws ERR_COORDINATOR_STATE. */
+  async current(repos: Repositories, name: Operation): Promise<Versioned> {
     if (this.#recovery) throw wrongState(CoordinatorState.Recovery, OPERATIONS[name].allowed, OPERATIONS[name].name);
-    const state = await this.#load(repos);
-    assertAllowed(name, state.deployment ? CoordinatorState.AcceptingMarbles : CoordinatorState.AcceptingManifest);
-    return state;
+    const loaded = await this.#load(repos);
+    assertAllowed(name, loaded.state.deployment ? CoordinatorState.AcceptingMarbles : CoordinatorState.AcceptingManifest);
+    return loaded;
   }
 
   async #audit(repos: Repositories, state: StateData, events: readonly AuditEvent[]): Promise<void> {
@@ -223,12 +225,11 @@ export class CoordinatorLifecycle {
    */
   async completeRecovery(dataKey: Uint8Array, acceptedKeys: string[]): Promise<void> {
     const mode = this.recoveryMode('recover');
-    const cached = await this.store.tx(async (repos) => {
-      let state = decodeState<StateData>(await this.#sealed.completeRecovery(repos, dataKey));
-      const moved = await moveInlineActivations(repos, this.ledger, state);
-      if (moved) await this.#sealed.save(repos, encodeState((state = moved)));
+    const cached = await this.store.tx(async (repos): Promise<Versioned> => {
+      const recovered = await this.#sealed.completeRecovery(repos, dataKey);
+      const state = decodeState<StateData>(recovered.state);
       await this.#audit(repos, state, [{ type: 'recovery.complete', actor: 'coordinator', details: { reason: mode.reason, keys: acceptedKeys } }]);
-      return this.#pair(repos, state);
+      return { version: recovered.version, state };
     });
     this.#cache = cached;
     this.#recovery = undefined;
@@ -247,13 +248,15 @@ export class CoordinatorLifecycle {
     const change = await build(fresh);
     const next = change.next ?? fresh;
     let recoverySecrets: Record<string, string> = {};
-    const cached = await this.store.tx(async (repos) => {
-      recoverySecrets = (await this.#sealed.initialize(repos, encodeState(next), change.recovery ?? undefined)).recoveryShares;
+    const cached = await this.store.tx(async (repos): Promise<Versioned> => {
+      // Over the version that could not be opened: a replica that recovered or started over meanwhile wins, and this one fails with ERR_STORE_CONFLICT.
+      const initialized = await this.#sealed.initialize(repos, encodeState(next), this.#recoveryVersion, change.recovery ?? undefined);
+      recoverySecrets = initialized.recoveryShares;
       // The old deployment's marbles are not the new one's (and their records were sealed under the old data key).
       await this.ledger.clear(repos);
       const epoch = await epochEvent(repos, next.audit.publicKeyJwk, { by: why, recoveryReason: mode.reason });
       await this.#audit(repos, next, [epoch, ...(change.audit ?? [])]);
-      return this.#pair(repos, next);
+      return { version: initialized.version, state: next };
     });
     this.#cache = cached;
     this.#recovery = undefined;

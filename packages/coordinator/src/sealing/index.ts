@@ -4,4 +4,4 @@ export { createFileSealProvider, sealKeyPath, type FileSealProviderOptions } fro
 export { createMemorySealProvider } from './memory-provider.js';
 export { wrapDataKey, unwrapDataKey, sealKeyId } from './key-wrap.js';
 export { sealState, unsealState, STATE_PURPOSE } from './seal-state.js';
-export { SealedStore, SEALED_STATE_KEY, type SealedOpenResult, type RecoveryConfig, type RecoveryReason } from './sealed-store.js';
+export { SealedStore, type SealedOpenResult, type RecoveryConfig, type RecoveryReason } from './sealed-store.js';

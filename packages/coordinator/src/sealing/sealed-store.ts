@@ -1,29 +1,28 @@
 /**
- * The coordinator's sealed state in the store, under one settings key:
- *   { version: 1, provider, wrappedDataKey, recoveryData, recoveryShares, sealedState }
- * The data key encrypts the state; the seal provider's key wraps the data key; the recovery keys
+ * The coordinator's sealed state in the store's sealed-state repository: the provider kind, the
+ * wrapped data key, the recovery data and shares, and the state sealed under the data key. The
+ * data key encrypts the state; the seal provider's key wraps the data key; the recovery keys
  * hold shares of the data key. Opening unwraps with the provider, or reports that recovery is
- * needed together with what a recovery session needs. Every write puts the whole record, so a
- * write always leaves a record that opens with the key held in memory.
+ * needed together with what a recovery session needs. Every write puts the whole record and
+ * names the version it replaces, so a write always leaves a record that opens with the key
+ * held in memory, and never one that overwrites another writer's unseen change.
  */
-import { ConfideError, fromBase64, isConfideError, toBase64 } from '@confide/core';
-import type { Repositories } from '@confide/store';
+import { ConfideError, isConfideError } from '@confide/core';
+import type { Repositories, SealedStateRecord, VersionedSealedState } from '@confide/store';
 import { createRecoveryShares } from '../recovery/create-shares.js';
 import { DATA_KEY_LENGTH, parseRecoveryData, type RecoveryData } from '../recovery/recovery-data.js';
 import type { SealProvider } from './provider.js';
 import { sealState, STATE_PURPOSE, unsealState } from './seal-state.js';
-
-/** Settings key of the sealed-state record. */
-export const SEALED_STATE_KEY = 'coordinator/sealed-state';
 
 /** Why the data key could not be unwrapped. */
 export type RecoveryReason = 'seal-key-unavailable' | 'seal-key-mismatch' | 'wrapped-key-invalid';
 
 export type SealedOpenResult =
   | { status: 'empty' }
-  | { status: 'open'; state: Uint8Array }
+  /** `version` is the stored record's: the next write names it. */
+  | { status: 'open'; state: Uint8Array; version: number }
   /** `recovery` is absent when the manifest had no RecoveryKeys: the state cannot come back. */
-  | { status: 'needsRecovery'; reason: RecoveryReason; recovery: RecoveryData | undefined };
+  | { status: 'needsRecovery'; reason: RecoveryReason; recovery: RecoveryData | undefined; version: number };
 
 /** Manifest RecoveryKeys (name -> PEM RSA public key) and RecoveryThreshold (0 = all). */
 export interface RecoveryConfig {
@@ -31,37 +30,18 @@ export interface RecoveryConfig {
   threshold: number;
 }
 
-interface SealedRecord {
-  version: 1;
-  provider: string;
-  wrappedDataKey: string;
-  recoveryData: RecoveryData | null;
-  recoveryShares: Record<string, string> | null;
-  sealedState: string;
-}
+/** The record without the sealed state: what the held data key goes with. */
+type Header = Omit<SealedStateRecord, 'sealedState'> & { recoveryData: RecoveryData | null };
 
 function malformed(why: string): ConfideError {
   return new ConfideError('ERR_SEAL_UNSEAL_FAILED', `the sealed-state record is malformed: ${why}`);
 }
 
-function parseRecord(value: unknown): SealedRecord {
-  if (typeof value !== 'object' || value === null) throw malformed('not an object');
-  const v = value as Record<string, unknown>;
-  if (v.version !== 1) throw malformed(`unknown version ${String(v.version)}`);
-  for (const field of ['provider', 'wrappedDataKey', 'sealedState'] as const) {
-    if (typeof v[field] !== 'string') throw malformed(`${field} is not a string`);
-  }
-  const recoveryData = v.recoveryData === null || v.recoveryData === undefined ? null : parseRecoveryData(v.recoveryData);
-  const shares = v.recoveryShares;
-  if (shares !== null && shares !== undefined && (typeof shares !== 'object' || Array.isArray(shares))) throw malformed('recoveryShares is not an object');
-  return {
-    version: 1,
-    provider: v.provider as string,
-    wrappedDataKey: v.wrappedDataKey as string,
-    recoveryData,
-    recoveryShares: (shares ?? null) as Record<string, string> | null,
-    sealedState: v.sealedState as string,
-  };
+function headerOf(record: VersionedSealedState): Header {
+  const recoveryData = record.recoveryData === null ? null : parseRecoveryData(record.recoveryData);
+  const shares = record.recoveryShares;
+  if (shares !== null && (typeof shares !== 'object' || Array.isArray(shares))) throw malformed('recoveryShares is not an object');
+  return { provider: record.provider, wrappedDataKey: record.wrappedDataKey, recoveryData, recoveryShares: shares };
 }
 
 function reasonOf(err: ConfideError): RecoveryReason {
@@ -69,24 +49,18 @@ function reasonOf(err: ConfideError): RecoveryReason {
   return err.details?.reason === 'key-mismatch' ? 'seal-key-mismatch' : 'wrapped-key-invalid';
 }
 
-function decode(text: string, field: string): Uint8Array {
-  try {
-    return fromBase64(text);
-  } catch {
-    throw malformed(`${field} is not base64`);
-  }
-}
-
-/** Holds the data key once the state is open; all reads and writes go through the given repositories (a tx or the store). */
+/**
+ * Holds the data key once the state is open; all reads and writes go through the given
+ * repositories (a tx or the store). Writes take the version they replace and return the new
+ * one; the caller keeps it with the state it wrote, once its transaction committed.
+ */
 export class SealedStore {
   readonly #provider: SealProvider;
-  readonly #key: string;
   #dataKey: Uint8Array | undefined;
-  #header: Omit<SealedRecord, 'sealedState'> | undefined;
+  #header: Header | undefined;
 
-  constructor(provider: SealProvider, options: { key?: string } = {}) {
+  constructor(provider: SealProvider) {
     this.#provider = provider;
-    this.#key = options.key ?? SEALED_STATE_KEY;
   }
 
   /** True once the data key is held (after open, initialize or completeRecovery). */
@@ -100,82 +74,98 @@ export class SealedStore {
   }
 
   /**
-   * Reads and opens the record. Throws ERR_SEAL_UNSEAL_FAILED when the record is malformed or the
-   * state does not open under the unwrapped data key (altered bytes: recovery cannot help).
+   * Reads and opens the record: with the data key already held when it still opens the state
+   * (another writer re-wrapped the same key, as a replica's recovery does), else with the key the
+   * provider unwraps. Throws ERR_SEAL_UNSEAL_FAILED when the record is malformed or the state does
+   * not open under the unwrapped data key (altered bytes: recovery cannot help).
    */
   async open(repos: Repositories): Promise<SealedOpenResult> {
-    const value = await repos.settings.get(this.#key);
-    if (value === undefined) return { status: 'empty' };
-    const record = parseRecord(value);
-    const wrapped = decode(record.wrappedDataKey, 'wrappedDataKey');
-    const sealed = decode(record.sealedState, 'sealedState');
+    const record = await repos.sealedState.get();
+    if (record === undefined) return { status: 'empty' };
+    const header = headerOf(record);
+    const held = this.#dataKey;
+    if (held !== undefined) {
+      try {
+        const state = await unsealState(record.sealedState, held, STATE_PURPOSE);
+        this.#hold(held, header);
+        return { status: 'open', state, version: record.version };
+      } catch (err) {
+        if (!isConfideError(err, 'ERR_SEAL_UNSEAL_FAILED')) throw err;
+      }
+    }
     let dataKey: Uint8Array;
     try {
-      dataKey = await this.#provider.unwrapKey(wrapped);
+      dataKey = await this.#provider.unwrapKey(record.wrappedDataKey);
     } catch (err) {
       if (!isConfideError(err, 'ERR_SEAL_KEY_UNAVAILABLE') && !isConfideError(err, 'ERR_SEAL_UNSEAL_FAILED')) throw err;
-      return { status: 'needsRecovery', reason: reasonOf(err), recovery: record.recoveryData ?? undefined };
+      return { status: 'needsRecovery', reason: reasonOf(err), recovery: header.recoveryData ?? undefined, version: record.version };
     }
-    const state = await unsealState(sealed, dataKey, STATE_PURPOSE);
-    this.#hold(dataKey, record);
-    return { status: 'open', state };
+    const state = await unsealState(record.sealedState, dataKey, STATE_PURPOSE);
+    this.#hold(dataKey, header);
+    return { status: 'open', state, version: record.version };
   }
 
   /**
-   * Starts a new sealed state (first manifest, or a state that replaces an unrecoverable one):
-   * a fresh data key, wrapped by the provider and split to the recovery keys. Returns the
-   * encrypted shares for the key holders. Throws ERR_RECOVERY_KEYS_INVALID, and what the provider throws.
+   * Starts a new sealed state (first manifest, or a state that replaces an unrecoverable one)
+   * over the record at `expectedVersion` (0: none): a fresh data key, wrapped by the provider and
+   * split to the recovery keys. Returns the encrypted shares for the key holders and the new
+   * version. Throws ERR_RECOVERY_KEYS_INVALID, ERR_STORE_CONFLICT, and what the provider throws.
    */
-  async initialize(repos: Repositories, state: Uint8Array, recovery?: RecoveryConfig): Promise<{ recoveryShares: Record<string, string> }> {
+  async initialize(repos: Repositories, state: Uint8Array, expectedVersion: number, recovery?: RecoveryConfig): Promise<{ recoveryShares: Record<string, string>; version: number }> {
     const dataKey = crypto.getRandomValues(new Uint8Array(DATA_KEY_LENGTH));
     const split = recovery === undefined || Object.keys(recovery.keys).length === 0 ? undefined : await createRecoveryShares(dataKey, recovery.keys, recovery.threshold);
     const wrapped = await this.#provider.wrapKey(dataKey);
-    this.#hold(dataKey, {
-      version: 1,
-      provider: this.#provider.id,
-      wrappedDataKey: toBase64(wrapped),
-      recoveryData: split?.data ?? null,
-      recoveryShares: split?.encryptedShares ?? null,
-    });
-    await this.save(repos, state);
-    return { recoveryShares: split?.encryptedShares ?? {} };
+    const header: Header = { provider: this.#provider.id, wrappedDataKey: wrapped, recoveryData: split?.data ?? null, recoveryShares: split?.encryptedShares ?? null };
+    const version = await this.#write(repos, dataKey, header, state, expectedVersion);
+    this.#hold(dataKey, header);
+    return { recoveryShares: split?.encryptedShares ?? {}, version };
   }
 
-  /** Seals `state` under the held data key and writes the record. Throws ERR_INTERNAL when not open. */
-  async save(repos: Repositories, state: Uint8Array): Promise<void> {
+  /**
+   * Seals `state` under the held data key and writes the record over `expectedVersion`; returns
+   * the new version. Throws ERR_STORE_CONFLICT (another writer changed it), ERR_INTERNAL (not open).
+   */
+  async save(repos: Repositories, state: Uint8Array, expectedVersion: number): Promise<number> {
     const { dataKey, header } = this.#held();
-    const record: SealedRecord = { ...header, sealedState: toBase64(await sealState(state, dataKey, STATE_PURPOSE)) };
-    await repos.settings.put(this.#key, record);
+    return this.#write(repos, dataKey, header, state, expectedVersion);
   }
 
   /**
    * Splits the held data key to new recovery keys (a manifest update changed RecoveryKeys) and
-   * writes the record with `state`. Returns the new encrypted shares. Throws ERR_RECOVERY_KEYS_INVALID, ERR_INTERNAL (not open).
+   * writes the record with `state` over `expectedVersion`. Returns the new encrypted shares and
+   * version. Throws ERR_RECOVERY_KEYS_INVALID, ERR_STORE_CONFLICT, ERR_INTERNAL (not open).
    */
-  async setRecoveryKeys(repos: Repositories, state: Uint8Array, recovery: RecoveryConfig | undefined): Promise<{ recoveryShares: Record<string, string> }> {
+  async setRecoveryKeys(
+    repos: Repositories,
+    state: Uint8Array,
+    recovery: RecoveryConfig | undefined,
+    expectedVersion: number,
+  ): Promise<{ recoveryShares: Record<string, string>; version: number }> {
     const { dataKey, header } = this.#held();
     const split = recovery === undefined || Object.keys(recovery.keys).length === 0 ? undefined : await createRecoveryShares(dataKey, recovery.keys, recovery.threshold);
-    this.#header = { ...header, recoveryData: split?.data ?? null, recoveryShares: split?.encryptedShares ?? null };
-    await this.save(repos, state);
-    return { recoveryShares: split?.encryptedShares ?? {} };
+    const next: Header = { ...header, recoveryData: split?.data ?? null, recoveryShares: split?.encryptedShares ?? null };
+    const version = await this.#write(repos, dataKey, next, state, expectedVersion);
+    // Held only once written: a refused write leaves the shares in force as they were.
+    this.#header = next;
+    return { recoveryShares: split?.encryptedShares ?? {}, version };
   }
 
   /**
    * Ends recovery with the data key a RecoverySession rebuilt: checks that it opens the stored
    * state, wraps it with the provider (which makes a new seal key if it lost its own) and writes
-   * the record. The data key and recovery shares stay the same. Returns the state.
-   * Throws ERR_SEAL_UNSEAL_FAILED (no record, or the key does not open the state), and what the provider throws.
+   * the record over the version it read. The data key and recovery shares stay the same.
+   * Returns the state and the new version. Throws ERR_SEAL_UNSEAL_FAILED (no record, or the key
+   * does not open the state), ERR_STORE_CONFLICT, and what the provider throws.
    */
-  async completeRecovery(repos: Repositories, dataKey: Uint8Array): Promise<Uint8Array> {
-    const value = await repos.settings.get(this.#key);
-    if (value === undefined) throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'there is no sealed state to recover');
-    const record = parseRecord(value);
-    const state = await unsealState(decode(record.sealedState, 'sealedState'), dataKey, STATE_PURPOSE);
-    const wrapped = await this.#provider.wrapKey(dataKey);
-    const updated: SealedRecord = { ...record, provider: this.#provider.id, wrappedDataKey: toBase64(wrapped) };
-    await repos.settings.put(this.#key, updated);
-    this.#hold(dataKey, updated);
-    return state;
+  async completeRecovery(repos: Repositories, dataKey: Uint8Array): Promise<{ state: Uint8Array; version: number }> {
+    const record = await repos.sealedState.get();
+    if (record === undefined) throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'there is no sealed state to recover');
+    const header = headerOf(record);
+    const state = await unsealState(record.sealedState, dataKey, STATE_PURPOSE);
+    const next: Header = { ...header, provider: this.#provider.id, wrappedDataKey: await this.#provider.wrapKey(dataKey) };
+    const version = await repos.sealedState.write({ ...next, sealedState: record.sealedState }, record.version);
+    this.#hold(dataKey, next);
+    return { state, version };
   }
 
   /** Seals a separate value under the held data key for `purpose` (not "state"). Throws ERR_INTERNAL (not open). */
@@ -188,18 +178,16 @@ export class SealedStore {
     return unsealState(blob, this.#held().dataKey, `value:${purpose}`);
   }
 
-  #hold(dataKey: Uint8Array, record: Omit<SealedRecord, 'sealedState'>): void {
-    this.#dataKey = dataKey.slice();
-    this.#header = {
-      version: 1,
-      provider: record.provider,
-      wrappedDataKey: record.wrappedDataKey,
-      recoveryData: record.recoveryData,
-      recoveryShares: record.recoveryShares,
-    };
+  async #write(repos: Repositories, dataKey: Uint8Array, header: Header, state: Uint8Array, expectedVersion: number): Promise<number> {
+    return repos.sealedState.write({ ...header, sealedState: await sealState(state, dataKey, STATE_PURPOSE) }, expectedVersion);
   }
 
-  #held(): { dataKey: Uint8Array; header: Omit<SealedRecord, 'sealedState'> } {
+  #hold(dataKey: Uint8Array, header: Header): void {
+    this.#dataKey = dataKey.slice();
+    this.#header = { ...header };
+  }
+
+  #held(): { dataKey: Uint8Array; header: Header } {
     if (this.#dataKey === undefined || this.#header === undefined) {
       throw new ConfideError('ERR_INTERNAL', 'the sealed state is not open');
     }

@@ -34,7 +34,7 @@ export interface AttestationOptions {
 /** Builds the services the MAA routes take. Throws ERR_STORE_UNAVAILABLE, ERR_CONFIG_INVALID (bad initial certificates). */
 export async function composeAttestation(options: AttestationOptions): Promise<MaaRoutesOptions> {
   const service = createAttestationService({
-    settings: options.store.settings,
+    policies: options.store.policies,
     tokens: options.tokens,
     collateral: options.collateral ?? emptyCollateral,
     clock: options.clock ?? systemClock,

@@ -5,67 +5,59 @@
  */
 import Database from 'better-sqlite3';
 import { ConfideError } from '@confide/core';
-import type { Migration, Repositories, SettingsRepository, Store } from '../port.js';
+import type { Migration, Repositories, Store } from '../port.js';
 import { SerialQueue } from '../serial-queue.js';
 import { sqliteMigrations } from './migrations.js';
+import { activationsOn } from './repositories/activations.js';
+import { auditLogOn } from './repositories/audit-log.js';
+import type { Db } from './repositories/db.js';
+import { managementCertificatesOn } from './repositories/management-certificates.js';
+import { managementRequestsOn } from './repositories/management-requests.js';
+import { policiesOn } from './repositories/policies.js';
+import { sealedStateOn } from './repositories/sealed-state.js';
+import { signingKeysOn } from './repositories/signing-keys.js';
 
-type Db = Database.Database;
-
-function settingsOn(db: Db): SettingsRepository {
-  const getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
-  const putStmt = db.prepare(
-    'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-  );
-  const insertStmt = db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING');
-  const deleteStmt = db.prepare('DELETE FROM settings WHERE key = ?');
-  const listStmt = db.prepare<[string, string], { key: string; value: string }>(
-    'SELECT key, value FROM settings WHERE key >= ? AND key < ? ORDER BY key',
-  );
-  const countStmt = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM settings WHERE key >= ? AND key < ?');
+function repositoriesOn(db: Db): Repositories {
   return {
-    async get<T>(key: string) {
-      const row = getStmt.get(key);
-      return row === undefined ? undefined : (JSON.parse(row.value) as T);
-    },
-    async put(key, value) {
-      putStmt.run(key, JSON.stringify(value), new Date().toISOString());
-    },
-    async putIfAbsent(key, value) {
-      return insertStmt.run(key, JSON.stringify(value), new Date().toISOString()).changes === 1;
-    },
-    async delete(key) {
-      return deleteStmt.run(key).changes === 1;
-    },
-    async list(prefix) {
-      // Every key with the prefix sorts between the prefix and the prefix followed by U+FFFF.
-      return listStmt.all(prefix, prefix + '\uffff').map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }));
-    },
-    async count(prefix) {
-      return countStmt.get(prefix, prefix + '\uffff')?.n ?? 0;
-    },
+    sealedState: sealedStateOn(db),
+    activations: activationsOn(db),
+    auditLog: auditLogOn(db),
+    policies: policiesOn(db),
+    managementCertificates: managementCertificatesOn(db),
+    signingKeys: signingKeysOn(db),
+    managementRequests: managementRequestsOn(db),
   };
 }
 
-/** Wraps each repository method so that it runs through the queue. */
-function queued(repos: Repositories, queue: SerialQueue): Repositories {
-  const settings = repos.settings;
-  return {
-    settings: {
-      get: (key) => queue.run(() => settings.get(key)),
-      put: (key, value) => queue.run(() => settings.put(key, value)),
-      putIfAbsent: (key, value) => queue.run(() => settings.putIfAbsent(key, value)),
-      delete: (key) => queue.run(() => settings.delete(key)),
-      list: (prefix) => queue.run(() => settings.list(prefix)),
-      count: (prefix) => queue.run(() => settings.count(prefix)),
-    },
-  };
+/** The same repository with each method run through the queue. */
+function queuedRepository<R extends object>(repo: R, queue: SerialQueue, ensureOpen: () => void): R {
+  const out: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(repo) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    out[name] = (...args: unknown[]) =>
+      queue.run(() => {
+        ensureOpen();
+        return method(...args);
+      });
+  }
+  return out as R;
+}
+
+function queued(repos: Repositories, queue: SerialQueue, ensureOpen: () => void): Repositories {
+  const out: Record<string, unknown> = {};
+  for (const [name, repo] of Object.entries(repos)) out[name] = queuedRepository(repo as object, queue, ensureOpen);
+  return out as unknown as Repositories;
 }
 
 function migrate(db: Db, migrations: Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
-  const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
+  const applied = new Map(db.prepare<[], { version: number; name: string }>('SELECT version, name FROM schema_migrations').all().map((r) => [r.version, r.name]));
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (applied.has(m.version)) continue;
+    const name = applied.get(m.version);
+    if (name === m.name) continue;
+    if (name !== undefined) {
+      // A development database from before the first released schema: its data was never released.
+      throw new ConfideError('ERR_STORE_MIGRATION_FAILED', `the database has migration ${m.version} "${name}", this version expects "${m.name}": it comes from an unreleased development version; move it away and start again`);
+    }
     try {
       db.transaction(() => {
         db.exec(m.sql);
@@ -92,22 +84,26 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
   } catch (err) {
     throw new ConfideError('ERR_STORE_UNAVAILABLE', `cannot open SQLite database at ${path}: ${(err as Error).message}`, { cause: err });
   }
-  migrate(db, migrations);
+  try {
+    migrate(db, migrations);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const queue = new SerialQueue();
-  const direct = { settings: settingsOn(db) };
-  const outside = queued(direct, queue);
   let closed = false;
-
   const ensureOpen = (): void => {
     if (closed) throw new ConfideError('ERR_STORE_UNAVAILABLE', 'the store is closed');
   };
+  const direct = repositoriesOn(db);
+  const outside = queued(direct, queue, ensureOpen);
 
   return {
     engine: 'sqlite',
-    settings: outside.settings,
+    ...outside,
     tx(fn) {
-      ensureOpen();
       return queue.run(async () => {
+        ensureOpen();
         db.exec('BEGIN IMMEDIATE');
         try {
           const result = await fn(direct);

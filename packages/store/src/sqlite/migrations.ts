@@ -1,14 +1,88 @@
-/** SQLite schema migrations, applied in order; each runs in its own transaction. */
+/**
+ * SQLite schema migrations, applied in order; each runs in its own transaction. The SQL sticks
+ * to what PostgreSQL also has (ON CONFLICT, INSERT ... SELECT ... WHERE, CHECK), so that
+ * dialect's list differs in types (BLOB -> BYTEA, STRICT dropped) and triggers only.
+ * Migration 1 is the first released schema: the untyped settings table of the development
+ * versions before it was never released and is not migrated.
+ */
 import type { Migration } from '../port.js';
 
 export const sqliteMigrations: Migration[] = [
   {
     version: 1,
-    name: 'settings',
-    sql: `CREATE TABLE settings (
-      key TEXT PRIMARY KEY NOT NULL,
-      value TEXT NOT NULL,
-      updated_at TEXT NOT NULL
-    ) STRICT;`,
+    name: 'typed-repositories',
+    sql: `
+      -- One row: the coordinator's sealed state. version is the optimistic-concurrency check.
+      CREATE TABLE sealed_state (
+        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        provider TEXT NOT NULL,
+        wrapped_data_key BLOB NOT NULL,
+        recovery_data TEXT,
+        recovery_shares TEXT,
+        sealed_state BLOB NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      -- Per marble type, how many UUIDs activated: MaxActivations is a conditional update of this row.
+      CREATE TABLE activation_counts (
+        marble_type TEXT PRIMARY KEY NOT NULL,
+        activated INTEGER NOT NULL CHECK (activated >= 0)
+      ) STRICT;
+
+      CREATE TABLE activations (
+        uuid TEXT PRIMARY KEY NOT NULL,
+        marble_type TEXT NOT NULL REFERENCES activation_counts (marble_type),
+        sealed BLOB NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX activations_by_type ON activations (marble_type);
+
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        entry TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+      CREATE TABLE attestation_policies (
+        type TEXT PRIMARY KEY NOT NULL,
+        text TEXT NOT NULL,
+        jws TEXT NOT NULL,
+        signer TEXT,
+        set_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE management_certificates (
+        thumbprint TEXT PRIMARY KEY NOT NULL,
+        der BLOB NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT
+      ) STRICT;
+
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY NOT NULL,
+        created_at TEXT NOT NULL,
+        retired_at TEXT,
+        certificate_der BLOB NOT NULL,
+        sealed_private_key BLOB NOT NULL
+      ) STRICT;
+
+      -- Isolated mode's replay ledger: each signed management request, and each scope's latest change.
+      CREATE TABLE change_scopes (
+        scope TEXT PRIMARY KEY NOT NULL,
+        generation INTEGER NOT NULL CHECK (generation >= 1),
+        last TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE signed_requests (
+        id TEXT PRIMARY KEY NOT NULL,
+        scope TEXT NOT NULL,
+        ops TEXT NOT NULL,
+        at TEXT NOT NULL
+      ) STRICT;
+    `,
   },
 ];

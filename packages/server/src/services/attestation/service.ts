@@ -15,7 +15,7 @@ import {
   type VerifyContext,
 } from '@confide/evidence';
 import { evaluatePolicy, parsePolicy, policyHash, type Policy, type PolicyResult } from '@confide/policy';
-import type { SettingsRepository } from '@confide/store';
+import type { PoliciesRepository } from '@confide/store';
 import { assertInitTimeBinding, bindsInitTimeData, dataDigest } from './binding.js';
 import { evidenceClaims, incomingClaims, type ClaimMap } from './maa-claims.js';
 import { memoByText } from './memo.js';
@@ -34,7 +34,7 @@ export interface AttestationTokenIssuer {
 }
 
 export interface AttestationServiceOptions {
-  settings: SettingsRepository;
+  policies: PoliciesRepository;
   tokens: AttestationTokenIssuer;
   /** Collateral for every verification; a SevSnpVm request's own VCEK chain is tried first. */
   collateral: CollateralProvider;
@@ -104,7 +104,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
     }
     const req = parseAttestRequest(type, body);
     // The policy is read before the evidence is verified, so a broken draft fails fast.
-    const policyText = req.draftPolicy ?? (await currentPolicy(options.settings, type)).text;
+    const policyText = req.draftPolicy ?? (await currentPolicy(options.policies, type)).text;
     const policy = parsedPolicy(policyText);
     if (req.draftPolicy) assertNoReservedIssuance(policy);
     const claims = await verify(req);

@@ -1,12 +1,10 @@
 /**
  * Policy-management certificates: their thumbprints, their JWK form on the wire, and their rows in
- * the store under `maa/policy-certificates/<thumbprint>`.
+ * the store's management-certificates repository.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { ConfideError, fromBase64, toBase64 } from '@confide/core';
-import type { SettingsRepository } from '@confide/store';
-
-export const POLICY_CERTIFICATE_PREFIX = 'maa/policy-certificates/';
+import { ConfideError } from '@confide/core';
+import type { ManagementCertificateRow, ManagementCertificatesRepository } from '@confide/store';
 
 /** A certificate as MAA lists it: key type and the standard base64 DER in x5c. */
 export interface CertificateJwk {
@@ -14,23 +12,12 @@ export interface CertificateJwk {
   x5c: string[];
 }
 
-/** The stored row of one policy-management certificate. */
-export interface StoredPolicyCertificate {
-  /** Standard base64 DER. */
-  der: string;
-  addedAt: string;
-  /** Where it came from: the initial configuration, or POST /certificates:add signed by that thumbprint. */
-  source: 'config' | { addedBy: string };
-}
+/** The stored row of one policy-management certificate; addedBy is null for one from the configuration. */
+export type StoredPolicyCertificate = ManagementCertificateRow;
 
 /** Uppercase hex SHA-1 of the DER, as MAA's `x-ms-certificate-thumbprint` (and .NET) write it. */
 export function thumbprintOf(certificate: X509Certificate): string {
   return createHash('sha1').update(certificate.raw).digest('hex').toUpperCase();
-}
-
-/** The settings key of a certificate. */
-export function certificateKey(thumbprint: string): string {
-  return `${POLICY_CERTIFICATE_PREFIX}${thumbprint.toUpperCase()}`;
 }
 
 /** `{kty, x5c}` of a certificate. Throws ERR_POLICY_TOKEN_INVALID for a key that is neither RSA nor EC. */
@@ -56,18 +43,13 @@ export function certificatesFromPem(pem: string, source: string): X509Certificat
 }
 
 /** The stored certificates, keyed by thumbprint. */
-export async function loadPolicyCertificates(settings: SettingsRepository): Promise<Map<string, X509Certificate>> {
-  const rows = await settings.list(POLICY_CERTIFICATE_PREFIX);
+export async function loadPolicyCertificates(certificates: ManagementCertificatesRepository): Promise<Map<string, X509Certificate>> {
   const out = new Map<string, X509Certificate>();
-  for (const row of rows) {
-    const der = (row.value as Partial<StoredPolicyCertificate>).der;
-    if (typeof der !== 'string') throw new ConfideError('ERR_INTERNAL', `stored certificate ${row.key} has no DER`);
-    out.set(row.key.slice(POLICY_CERTIFICATE_PREFIX.length), new X509Certificate(Buffer.from(fromBase64(der))));
-  }
+  for (const row of await certificates.list()) out.set(row.thumbprint, new X509Certificate(row.der));
   return out;
 }
 
-/** The row for a certificate. */
-export function storedCertificate(certificate: X509Certificate, at: Date, source: StoredPolicyCertificate['source']): StoredPolicyCertificate {
-  return { der: toBase64(new Uint8Array(certificate.raw)), addedAt: at.toISOString(), source };
+/** The row for a certificate; `addedBy` is the thumbprint that signed its addition, null for the configuration. */
+export function storedCertificate(certificate: X509Certificate, at: Date, addedBy: string | null): StoredPolicyCertificate {
+  return { thumbprint: thumbprintOf(certificate), der: new Uint8Array(certificate.raw), addedAt: at.toISOString(), addedBy };
 }

@@ -3,7 +3,6 @@ export {
   createPolicyAdmin,
   policyType,
   policyTokenHash,
-  storedPolicyKey,
   unsignedPolicyJws,
   POLICY_TYPES,
   type PolicyAdmin,
@@ -15,10 +14,8 @@ export {
 } from './policy-admin.js';
 export {
   certificateJwk,
-  certificateKey,
   certificatesFromPem,
   thumbprintOf,
-  POLICY_CERTIFICATE_PREFIX,
   type CertificateJwk,
   type StoredPolicyCertificate,
 } from './certificates.js';

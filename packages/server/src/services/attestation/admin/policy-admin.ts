@@ -9,17 +9,15 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { ConfideError, fromBase64, systemClock, toBase64Url, type Clock } from '@confide/core';
 import { parsePolicy } from '@confide/policy';
-import type { Repositories, Store } from '@confide/store';
-import { currentPolicy, POLICY_KEY_PREFIX } from '../policy-store.js';
+import type { PolicyRow, Repositories, Store } from '@confide/store';
+import { currentPolicy } from '../policy-store.js';
 import { assertNoReservedIssuance } from '../reserved-claims.js';
 import {
   certificateJwk,
-  certificateKey,
   certificatesFromPem,
   loadPolicyCertificates,
   storedCertificate,
   thumbprintOf,
-  type CertificateJwk,
 } from './certificates.js';
 import { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
 import { admitSignedRequest } from './replay-ledger.js';
@@ -30,15 +28,12 @@ export type PolicyType = (typeof POLICY_TYPES)[number];
 
 export type PolicyManagementMode = 'aad' | 'isolated';
 
-/** The stored policy of a type, under settings key `maa/policies/<type>`; the attest routes read `text`. */
-export interface StoredPolicy {
-  text: string;
-  /** The JWS exactly as the client sent it; GET /policies/{type} returns it in `x-ms-policy`. */
-  jws: string;
-  setAt: string;
-  /** The certificate that signed `jws`, as `x-ms-policy-signer` carries it. */
-  signer?: CertificateJwk;
-}
+/**
+ * The stored policy of a type, in the policies repository; the attest routes read `text`,
+ * GET /policies/{type} returns `jws` in `x-ms-policy` and `signer` (the CertificateJwk that
+ * signed it, or null) in `x-ms-policy-signer`.
+ */
+export type StoredPolicy = PolicyRow;
 
 /** What the service needs from the token service. */
 export interface ResultTokenSigner {
@@ -80,11 +75,6 @@ export function policyType(name: string): PolicyType {
   const type = BY_LOWER.get(name.toLowerCase());
   if (!type) throw new ConfideError('ERR_NOT_FOUND', `no policy type ${name}; expected one of ${POLICY_TYPES.join(', ')}`);
   return type;
-}
-
-/** The settings key of a type's policy (the attest routes read the same key). */
-export function storedPolicyKey(type: PolicyType): string {
-  return `${POLICY_KEY_PREFIX}${type}`;
 }
 
 /** The unsigned JWS of StoredAttestationPolicy `{AttestationPolicy: b64url(text)}`, as the SDK sends it in AAD mode. */
@@ -139,7 +129,7 @@ function certificatesFromDer(b64: string): X509Certificate {
 /** Isolated mode: the signer must be a stored certificate (same DER, not just the same thumbprint). Throws ERR_POLICY_SIGNER_UNTRUSTED. */
 async function assertManagementSigner(repos: Repositories, signer: JwsSigner | undefined, what: string): Promise<Map<string, X509Certificate>> {
   if (!signer) throw new ConfideError('ERR_POLICY_SIGNER_UNTRUSTED', `isolated mode: ${what} must be signed (RS256 or ES256 with x5c) by a policy-management certificate`);
-  const certificates = await loadPolicyCertificates(repos.settings);
+  const certificates = await loadPolicyCertificates(repos.managementCertificates);
   const known = certificates.get(signer.thumbprint);
   if (!known || !known.raw.equals(signer.certificate.raw)) {
     throw new ConfideError('ERR_POLICY_SIGNER_UNTRUSTED', `isolated mode: the signer ${signer.thumbprint} is not a policy-management certificate`);
@@ -160,11 +150,9 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
     const initial = (options.initialCertificates ?? []).flatMap((pem, i) => certificatesFromPem(pem, `attestation.signingCertificates[${i}]`));
     for (const c of initial) certificateJwk(c);
     const count = await store.tx(async (repos) => {
-      const existing = await loadPolicyCertificates(repos.settings);
-      if (existing.size > 0) return existing.size;
       const at = clock.now();
-      for (const c of initial) await repos.settings.put(certificateKey(thumbprintOf(c)), storedCertificate(c, at, 'config'));
-      return new Set(initial.map(thumbprintOf)).size;
+      await repos.managementCertificates.seed(initial.map((c) => storedCertificate(c, at, null)));
+      return (await repos.managementCertificates.list()).length;
     });
     if (count === 0) {
       throw new ConfideError('ERR_CONFIG_INVALID', 'isolated mode needs at least one policy-management certificate: set attestation.signingCertificates');
@@ -192,12 +180,11 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
     const thumbprint = thumbprintOf(certificate);
     await store.tx(async (repos) => {
       const current = await assertManagementSigner(repos, jws.signer, `certificate changes`);
-      if ((await admitSignedRequest(repos.settings, `certificate:${thumbprint}`, jws.id, action, clock.now())) === 'repeat') return;
+      if ((await admitSignedRequest(repos.managementRequests, `certificate:${thumbprint}`, jws.id, action, clock.now())) === 'repeat') return;
       if (action === 'add') {
-        await repos.settings.putIfAbsent(certificateKey(thumbprint), storedCertificate(certificate, clock.now(), { addedBy: jws.signer!.thumbprint }));
-      } else if (current.has(thumbprint)) {
-        if (current.size === 1) throw new ConfideError('ERR_OPERATION_NOT_ALLOWED', 'the last policy-management certificate cannot be removed');
-        await repos.settings.delete(certificateKey(thumbprint));
+        await repos.managementCertificates.add(storedCertificate(certificate, clock.now(), jws.signer!.thumbprint));
+      } else if (current.has(thumbprint) && (await repos.managementCertificates.removeUnlessLast(thumbprint)) === 'last') {
+        throw new ConfideError('ERR_OPERATION_NOT_ALLOWED', 'the last policy-management certificate cannot be removed');
       }
     });
     const token = await tokens.sign({
@@ -212,13 +199,11 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
 
     async getPolicy(name) {
       const type = policyType(name);
-      const stored = await store.settings.get<Partial<StoredPolicy>>(storedPolicyKey(type));
+      const stored = await store.policies.get(type);
       let jws: string;
-      if (stored !== undefined && typeof stored === 'object' && typeof stored.jws === 'string') jws = stored.jws;
-      else if (type === 'Tpm') {
-        if (stored === undefined) throw new ConfideError('ERR_NOT_FOUND', 'no policy is set for Tpm, and Tpm has no default policy');
-        throw new ConfideError('ERR_INTERNAL', `stored policy ${storedPolicyKey(type)} holds no JWS`);
-      } else jws = unsignedPolicyJws((await currentPolicy(store.settings, type)).text);
+      if (stored !== undefined) jws = stored.jws;
+      else if (type === 'Tpm') throw new ConfideError('ERR_NOT_FOUND', 'no policy is set for Tpm, and Tpm has no default policy');
+      else jws = unsignedPolicyJws((await currentPolicy(store.policies, type)).text);
       const signer = stored?.signer;
       return { token: await tokens.sign({ 'x-ms-policy': jws, ...(signer ? { 'x-ms-policy-signer': signer } : {}) }) };
     },
@@ -228,13 +213,13 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
       const jws = await readJws(body);
       const text = policyTextOf(jws);
       assertNoReservedIssuance(parsePolicy(text));
-      const record: StoredPolicy = { text, jws: body.trim(), setAt: clock.now().toISOString(), ...(jws.signer ? { signer: jws.signer.jwk } : {}) };
+      const record: StoredPolicy = { type, text, jws: body.trim(), setAt: clock.now().toISOString(), signer: jws.signer ? jws.signer.jwk : null };
       await store.tx(async (repos) => {
         if (mode === 'isolated') {
           await assertManagementSigner(repos, jws.signer, 'policies');
-          if ((await admitSignedRequest(repos.settings, `policy:${type}`, jws.id, 'set', clock.now())) === 'repeat') return;
+          if ((await admitSignedRequest(repos.managementRequests, `policy:${type}`, jws.id, 'set', clock.now())) === 'repeat') return;
         }
-        await repos.settings.put(storedPolicyKey(type), record);
+        await repos.policies.put(record);
       });
       return { token: await policyResult('Updated', body, jws.signer) };
     },
@@ -249,15 +234,15 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
       await store.tx(async (repos) => {
         if (mode === 'isolated') {
           await assertManagementSigner(repos, jws.signer, 'policy resets');
-          if ((await admitSignedRequest(repos.settings, `policy:${type}`, jws.id, 'reset', clock.now())) === 'repeat') return;
+          if ((await admitSignedRequest(repos.managementRequests, `policy:${type}`, jws.id, 'reset', clock.now())) === 'repeat') return;
         }
-        await repos.settings.delete(storedPolicyKey(type));
+        await repos.policies.delete(type);
       });
       return { token: await policyResult('Removed', body, jws.signer) };
     },
 
     async getCertificates() {
-      const certificates = mode === 'isolated' ? await loadPolicyCertificates(store.settings) : new Map<string, X509Certificate>();
+      const certificates = mode === 'isolated' ? await loadPolicyCertificates(store.managementCertificates) : new Map<string, X509Certificate>();
       const keys = [...certificates.values()].map(certificateJwk);
       return { token: await tokens.sign({ 'x-ms-policy-certificates': { keys } }) };
     },

@@ -9,10 +9,7 @@
  * content makes a new request.
  */
 import { ConfideError } from '@confide/core';
-import type { SettingsRepository } from '@confide/store';
-
-export const SIGNED_REQUEST_PREFIX = 'maa/signed-requests/';
-export const SCOPE_PREFIX = 'maa/change-scopes/';
+import type { ManagementRequestsRepository } from '@confide/store';
 
 /** What a request changes: one policy type, or the entry of one policy-management certificate. */
 export type ChangeScope = `policy:${string}` | `certificate:${string}`;
@@ -20,29 +17,18 @@ export type ChangeScope = `policy:${string}` | `certificate:${string}`;
 /** The change a request makes; certificate add and remove sign the same payload, so the route names it. */
 export type ChangeOp = 'set' | 'reset' | 'add' | 'remove';
 
-interface RequestRow {
-  scope: ChangeScope;
-  /** The operations this request has made, in order. */
-  ops: ChangeOp[];
-  at: string;
-}
-
-interface ScopeRow {
-  generation: number;
-  /** `<request id>:<op>` of the latest change. */
-  last: string;
-}
-
 /**
  * Admits a signed request to `scope` inside the caller's transaction: 'new' (recorded; apply it)
  * or 'repeat' (already the scope's latest change; apply nothing). One follow-up is allowed, because
  * the SDK signs the same payload to add and to remove a certificate: a request that added a
  * certificate may remove it while that add is still the certificate's latest change. A request
- * that removed one can never add it back. Throws ERR_POLICY_REPLAYED.
+ * that removed one can never add it back. The change is recorded over the scope's generation read
+ * here, so a concurrent writer that admitted the same request first makes this one fail with
+ * ERR_STORE_CONFLICT instead of applying it twice. Throws ERR_POLICY_REPLAYED, ERR_STORE_CONFLICT.
  */
-export async function admitSignedRequest(settings: SettingsRepository, scope: ChangeScope, id: string, op: ChangeOp, at: Date): Promise<'new' | 'repeat'> {
-  const seen = await settings.get<RequestRow>(SIGNED_REQUEST_PREFIX + id);
-  const current = await settings.get<ScopeRow>(SCOPE_PREFIX + scope);
+export async function admitSignedRequest(ledger: ManagementRequestsRepository, scope: ChangeScope, id: string, op: ChangeOp, at: Date): Promise<'new' | 'repeat'> {
+  const seen = await ledger.find(id);
+  const current = await ledger.scope(scope);
   const latest = (o: ChangeOp): boolean => current?.last === `${id}:${o}`;
   if (seen !== undefined) {
     if (seen.scope !== scope) {
@@ -57,7 +43,6 @@ export async function admitSignedRequest(settings: SettingsRepository, scope: Ch
       });
     }
   }
-  await settings.put(SIGNED_REQUEST_PREFIX + id, { scope, ops: [...(seen?.ops ?? []), op], at: at.toISOString() } satisfies RequestRow);
-  await settings.put(SCOPE_PREFIX + scope, { generation: (current?.generation ?? 0) + 1, last: `${id}:${op}` } satisfies ScopeRow);
+  await ledger.record({ id, scope, ops: [...(seen?.ops ?? []), op], at: at.toISOString() }, `${id}:${op}`, current?.generation ?? 0);
   return 'new';
 }

@@ -11,4 +11,4 @@ export {
   type MaaJwks,
 } from './token-service.js';
 export { openIdConfiguration, MAA_CLAIMS_SUPPORTED, type OpenIdConfiguration } from './openid.js';
-export { SIGNING_KEY_PREFIX, kidOf, type StoredSigningKey } from './signing-key.js';
+export { signingKeyPurpose, kidOf, type StoredSigningKey } from './signing-key.js';

@@ -1,35 +1,25 @@
 /**
  * One token signing key: an RSA-2048 key pair and a self-signed certificate naming the issuer,
- * as MAA publishes in /certs. The store keeps the certificate in clear and the PKCS#8 private
- * key only sealed, bound to the key's settings name, so a blob cannot be swapped between keys.
+ * as MAA publishes in /certs. The store's signing-keys repository keeps the certificate in clear
+ * and the PKCS#8 private key only sealed, bound to the kid, so a blob cannot be swapped between keys.
  */
 import { createHash, createPrivateKey, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { ConfideError, fromBase64, toBase64 } from '@confide/core';
+import { ConfideError, timingSafeEqual, toBase64 } from '@confide/core';
+import type { SigningKeyRow } from '@confide/store';
 import type { Seal } from '../../../seal/index.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Settings prefix of the signing keys; the kid follows. */
-export const SIGNING_KEY_PREFIX = 'maa/signing-keys/';
+/** Prefix of a signing key's sealing purpose; the kid follows. */
+export const SIGNING_KEY_PURPOSE_PREFIX = 'maa/signing-keys/';
 /** The longest common name X.509 allows (RFC 5280 ub-common-name). */
 const CN_MAX = 64;
 
 /** The stored form: public certificate in clear, private key sealed. */
-export interface StoredSigningKey {
-  format: 1;
-  kid: string;
-  /** ISO time of creation. */
-  createdAt: string;
-  /** ISO time it stopped signing; absent while it may still be current. */
-  retiredAt?: string | undefined;
-  /** Standard base64 of the certificate DER. */
-  certificate: string;
-  /** Standard base64 of the sealed PKCS#8 DER. */
-  sealedPrivateKey: string;
-}
+export type StoredSigningKey = SigningKeyRow;
 
 /** A key ready to publish; `privateKey` only once unsealed. */
 export interface SigningKey {
@@ -41,9 +31,14 @@ export interface SigningKey {
   publicJwk: { kty: 'RSA'; n: string; e: string };
 }
 
-/** Settings key of a signing key. */
-export function signingKeyName(kid: string): string {
-  return SIGNING_KEY_PREFIX + kid;
+/** The purpose a signing key's private half is sealed for. */
+export function signingKeyPurpose(kid: string): string {
+  return SIGNING_KEY_PURPOSE_PREFIX + kid;
+}
+
+/** Whether two rows hold the same key in the same lifecycle state (for caches of parsed keys). */
+export function sameSigningKey(a: StoredSigningKey, b: StoredSigningKey): boolean {
+  return a.kid === b.kid && a.createdAt === b.createdAt && a.retiredAt === b.retiredAt && a.certificateDer.length === b.certificateDer.length && timingSafeEqual(a.certificateDer, b.certificateDer);
 }
 
 /** MAA-style kid: standard base64 of the SHA-256 thumbprint of the certificate DER. */
@@ -60,13 +55,12 @@ function serialNumber(): string {
 /** Reads a stored record's public half. Throws ERR_INTERNAL when the record is damaged (not one this code wrote). */
 export function publicKeyOf(record: StoredSigningKey): SigningKey {
   try {
-    if (record.format !== 1) throw new Error(`unknown format ${String(record.format)}`);
-    const certificateDer = fromBase64(record.certificate);
+    const certificateDer = record.certificateDer;
     if (kidOf(certificateDer) !== record.kid) throw new Error('kid does not match the certificate');
     const jwk = new X509Certificate(certificateDer).publicKey.export({ format: 'jwk' });
     if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e) throw new Error('not an RSA key');
     const createdAt = Date.parse(record.createdAt);
-    const retiredAt = record.retiredAt === undefined ? undefined : Date.parse(record.retiredAt);
+    const retiredAt = record.retiredAt === null ? undefined : Date.parse(record.retiredAt);
     if (Number.isNaN(createdAt) || Number.isNaN(retiredAt)) throw new Error('bad timestamps');
     return { record, kid: record.kid, createdAt, retiredAt, certificateDer, publicJwk: { kty: 'RSA', n: jwk.n, e: jwk.e } };
   } catch (err) {
@@ -76,7 +70,7 @@ export function publicKeyOf(record: StoredSigningKey): SigningKey {
 
 /** Unseals a record's private key. Throws ERR_SEAL_UNSEAL_FAILED. */
 export function unsealPrivateKey(record: StoredSigningKey, seal: Seal): KeyObject {
-  const der = seal.unseal(fromBase64(record.sealedPrivateKey), signingKeyName(record.kid));
+  const der = seal.unseal(record.sealedPrivateKey, signingKeyPurpose(record.kid));
   try {
     return createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
   } finally {
@@ -110,10 +104,10 @@ export async function generateSigningKey(opts: { issuer: string; now: Date; vali
   const kid = kidOf(certificateDer);
   const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const privateKey = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-  const sealed = opts.seal.seal(pkcs8, signingKeyName(kid));
+  const sealed = opts.seal.seal(pkcs8, signingKeyPurpose(kid));
   pkcs8.fill(0);
   return {
-    record: { format: 1, kid, createdAt: opts.now.toISOString(), certificate: toBase64(certificateDer), sealedPrivateKey: toBase64(sealed) },
+    record: { kid, createdAt: opts.now.toISOString(), retiredAt: null, certificateDer, sealedPrivateKey: new Uint8Array(sealed) },
     privateKey,
   };
 }

@@ -13,8 +13,7 @@ import { openIdConfiguration, type OpenIdConfiguration } from './openid.js';
 import {
   generateSigningKey,
   publicKeyOf,
-  signingKeyName,
-  SIGNING_KEY_PREFIX,
+  sameSigningKey,
   unsealPrivateKey,
   type SigningKey,
   type StoredSigningKey,
@@ -114,11 +113,10 @@ function normalizeIssuer(issuer: string): string {
 type KeyCache = Map<string, SigningKey>;
 
 async function loadKeys(repos: Repositories, cache: KeyCache): Promise<SigningKey[]> {
-  const rows = await repos.settings.list(SIGNING_KEY_PREFIX);
-  const keys = rows.map((row) => {
-    const record = row.value as StoredSigningKey;
+  const rows = await repos.signingKeys.list();
+  const keys = rows.map((record: StoredSigningKey) => {
     const known = cache.get(record.kid);
-    if (known && known.record.certificate === record.certificate && known.record.retiredAt === record.retiredAt && known.record.createdAt === record.createdAt) return known;
+    if (known && sameSigningKey(known.record, record)) return known;
     const parsed = publicKeyOf(record);
     cache.set(parsed.kid, parsed);
     return parsed;
@@ -189,10 +187,10 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
         if (existing && !due(existing, now.getTime())) return existing;
       }
       for (const k of keys) {
-        if (k.retiredAt === undefined) await repos.settings.put(signingKeyName(k.kid), { ...k.record, retiredAt: now.toISOString() });
-        else if (!published(k, now.getTime())) await repos.settings.delete(signingKeyName(k.kid));
+        if (k.retiredAt === undefined) await repos.signingKeys.retire(k.kid, now.toISOString());
+        else if (!published(k, now.getTime())) await repos.signingKeys.delete(k.kid);
       }
-      await repos.settings.put(signingKeyName(fresh.record.kid), fresh.record);
+      await repos.signingKeys.insert(fresh.record);
       return freshKey;
     });
     return adopt(chosen, chosen === freshKey ? fresh.privateKey : undefined);

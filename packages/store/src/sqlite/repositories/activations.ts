@@ -1,0 +1,69 @@
+/**
+ * Activations and their per-type counters. MaxActivations is enforced by a conditional UPDATE of
+ * the type's counter row: on an engine with concurrent transactions the row lock orders the
+ * writers and each re-checks the condition on the latest count, so no two can take the last
+ * place. The steps run in one savepoint, so a refused insert leaves nothing behind.
+ */
+import { ConfideError } from '@confide/core';
+import type { ActivationInsert, ActivationRow, ActivationsRepository } from '../../port.js';
+import { bytes, nowIso, type Db } from './db.js';
+
+interface Row {
+  uuid: string;
+  marble_type: string;
+  sealed: Uint8Array;
+  revision: number;
+}
+
+export function activationsOn(db: Db): ActivationsRepository {
+  const find = db.prepare<[string], Row>('SELECT uuid, marble_type, sealed, revision FROM activations WHERE uuid = ?');
+  const count = db.prepare<[string], { activated: number }>('SELECT activated FROM activation_counts WHERE marble_type = ?');
+  const ensureCounter = db.prepare('INSERT INTO activation_counts (marble_type, activated) VALUES (?, 0) ON CONFLICT (marble_type) DO NOTHING');
+  const insertRow = db.prepare(
+    'INSERT INTO activations (uuid, marble_type, sealed, revision, updated_at) VALUES (@uuid, @type, @sealed, 1, @at) ON CONFLICT (uuid) DO NOTHING',
+  );
+  const takePlace = db.prepare('UPDATE activation_counts SET activated = activated + 1 WHERE marble_type = @type AND (@max = 0 OR activated < @max)');
+  const deleteRow = db.prepare('DELETE FROM activations WHERE uuid = ?');
+  const update = db.prepare(
+    'UPDATE activations SET sealed = @sealed, revision = revision + 1, updated_at = @at WHERE uuid = @uuid AND marble_type = @type AND revision = @expected',
+  );
+  const clearRows = db.prepare('DELETE FROM activations');
+  const clearCounts = db.prepare('DELETE FROM activation_counts');
+
+  const insert = db.transaction((row: Omit<ActivationRow, 'revision'>, max: number): ActivationInsert => {
+    ensureCounter.run(row.marbleType);
+    if (insertRow.run({ uuid: row.uuid, type: row.marbleType, sealed: row.sealed, at: nowIso() }).changes === 0) return 'exists';
+    if (takePlace.run({ type: row.marbleType, max }).changes === 0) {
+      deleteRow.run(row.uuid);
+      return 'limit';
+    }
+    return 'inserted';
+  });
+  const clear = db.transaction(() => {
+    clearRows.run();
+    clearCounts.run();
+  });
+
+  return {
+    async find(uuid) {
+      const row = find.get(uuid);
+      return row && { uuid: row.uuid, marbleType: row.marble_type, sealed: bytes(row.sealed), revision: row.revision };
+    },
+    async count(marbleType) {
+      return count.get(marbleType)?.activated ?? 0;
+    },
+    async insert(row, maxActivations) {
+      if (!Number.isSafeInteger(maxActivations) || maxActivations < 0) throw new RangeError(`maxActivations must be a non-negative integer, got ${maxActivations}`);
+      return insert(row, maxActivations);
+    },
+    async update(uuid, marbleType, sealed, expectedRevision) {
+      if (update.run({ uuid, type: marbleType, sealed, expected: expectedRevision, at: nowIso() }).changes !== 1) {
+        throw new ConfideError('ERR_STORE_CONFLICT', `the activation record of ${uuid} changed or is gone`, { details: { reason: 'revision', uuid } });
+      }
+      return expectedRevision + 1;
+    },
+    async clear() {
+      clear();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/** The sealed-state row: every write names the version it replaces, checked in the UPDATE itself. */
+import { ConfideError } from '@confide/core';
+import type { SealedStateRecord, SealedStateRepository, VersionedSealedState } from '../../port.js';
+import { bytes, fromJson, nowIso, toJson, type Db } from './db.js';
+
+interface Row {
+  version: number;
+  provider: string;
+  wrapped_data_key: Uint8Array;
+  recovery_data: string | null;
+  recovery_shares: string | null;
+  sealed_state: Uint8Array;
+}
+
+function conflict(expected: number): ConfideError {
+  return new ConfideError('ERR_STORE_CONFLICT', `the sealed state is no longer at version ${expected}: another writer changed it`, {
+    details: { reason: 'version', expectedVersion: expected },
+  });
+}
+
+export function sealedStateOn(db: Db): SealedStateRepository {
+  const get = db.prepare<[], Row>('SELECT version, provider, wrapped_data_key, recovery_data, recovery_shares, sealed_state FROM sealed_state WHERE id = 1');
+  const version = db.prepare<[], { version: number }>('SELECT version FROM sealed_state WHERE id = 1');
+  const insert = db.prepare(
+    `INSERT INTO sealed_state (id, version, provider, wrapped_data_key, recovery_data, recovery_shares, sealed_state, updated_at)
+     VALUES (1, 1, @provider, @wrapped, @recoveryData, @recoveryShares, @sealed, @at) ON CONFLICT (id) DO NOTHING`,
+  );
+  const update = db.prepare(
+    `UPDATE sealed_state SET version = version + 1, provider = @provider, wrapped_data_key = @wrapped, recovery_data = @recoveryData,
+     recovery_shares = @recoveryShares, sealed_state = @sealed, updated_at = @at WHERE id = 1 AND version = @expected`,
+  );
+  return {
+    async get(): Promise<VersionedSealedState | undefined> {
+      const row = get.get();
+      if (row === undefined) return undefined;
+      return {
+        version: row.version,
+        provider: row.provider,
+        wrappedDataKey: bytes(row.wrapped_data_key),
+        recoveryData: fromJson(row.recovery_data),
+        recoveryShares: fromJson(row.recovery_shares) as Record<string, string> | null,
+        sealedState: bytes(row.sealed_state),
+      };
+    },
+    async version() {
+      return version.get()?.version ?? 0;
+    },
+    async write(record: SealedStateRecord, expectedVersion: number) {
+      const params = {
+        provider: record.provider,
+        wrapped: record.wrappedDataKey,
+        recoveryData: toJson(record.recoveryData),
+        recoveryShares: toJson(record.recoveryShares),
+        sealed: record.sealedState,
+        at: nowIso(),
+      };
+      const written = expectedVersion === 0 ? insert.run(params) : update.run({ ...params, expected: expectedVersion });
+      if (written.changes !== 1) throw conflict(expectedVersion);
+      return expectedVersion + 1;
+    },
+  };
+}
