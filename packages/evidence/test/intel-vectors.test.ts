@@ -21,7 +21,7 @@ import {
   type TcbStatus,
   claimsOf,
 } from '../src/index.js';
-import { contextAt, dcapQvlCollateral, expectedDigests, fixedProvider, quoteVector } from './intel-quote-support.js';
+import { contextAt, dcapQvlCollateral, EXACT, expectedDigests, fixedProvider, quoteVector } from './intel-quote-support.js';
 import { at, vectorText, vectorsMissing } from './vectors.js';
 
 const skip = vectorsMissing ?? false;
@@ -90,8 +90,8 @@ const PAIRS: Pair[] = [
   tdx({ name: 'phala outdated v5 (no matching level)', quote: 'tdx/phala-dcap-qvl/tdx_quote_outdated', collateral: PHALA_TDX_2026, at: 1771415931, tcbStatus: 'NotSupported', advisoryIds: [], expired: [], debug: false, measurement: '273828c4' }),
   tdx({ name: 'go-tdx-guest v5 + phala collateral', quote: 'tdx/google-go-tdx-guest/quote_v5_sample.dat', collateral: PHALA_TDX_2026, at: 1771415931, tcbStatus: 'UpToDate', advisoryIds: [], expired: [], debug: false, measurement: '7348651a' }),
   tdx({ name: 'go-tdx-guest v5 + tinfoil collateral', quote: 'tdx/google-go-tdx-guest/quote_v5_sample.dat', collateral: 'tdx/tinfoilsh-verifier-collateral/collateral_dcap_qvl_format_90c06f000000_platform.json', at: 1769558400, tcbStatus: 'UpToDate', advisoryIds: [], expired: [], debug: false, measurement: '7348651a' }),
-  tdx({ name: 'go-tdx-guest SPR 2023 (no matching level)', quote: 'tdx/google-go-tdx-guest/tdx_prod_quote_SPR_E4.dat', collateral: GOTDX_2023, at: 1687081378, tcbStatus: 'NotSupported', advisoryIds: [], expired: [], debug: false, measurement: '6363b804' }),
-  tdx({ name: 'go-tdx-guest SPR 2025 (no matching level)', quote: 'tdx/google-go-tdx-guest/tdx_prod_quote_SPR_E4.dat', collateral: C50806F, at: 1759174162, tcbStatus: 'NotSupported', advisoryIds: [], expired: [], debug: false, measurement: '6363b804' }),
+  tdx({ name: 'go-tdx-guest SPR 2023 (no matching level)', quote: `tdx/google-go-tdx-guest/tdx_prod_quote_SPR_E4.dat${EXACT}`, collateral: GOTDX_2023, at: 1687081378, tcbStatus: 'NotSupported', advisoryIds: [], expired: [], debug: false, measurement: '6363b804' }),
+  tdx({ name: 'go-tdx-guest SPR 2025 (no matching level)', quote: `tdx/google-go-tdx-guest/tdx_prod_quote_SPR_E4.dat${EXACT}`, collateral: C50806F, at: 1759174162, tcbStatus: 'NotSupported', advisoryIds: [], expired: [], debug: false, measurement: '6363b804' }),
   // Intel's rule: the TDX module is graded through tdxModuleIdentities (README correction).
   tdx({ name: 'go-tdx-guest COS 113', quote: 'tdx/google-go-tdx-guest/ccel_cos-113-tdx-quote.dat', collateral: C00806F, at: 1759172698, tcbStatus: 'UpToDate', advisoryIds: [], expired: [], debug: false, measurement: 'dae67181' }),
   tdx({ name: 'trustee quote 4 2023 (debug TD)', quote: 'tdx/trustee/tdx_quote_4.dat', collateral: GOTDX_2023, at: 1687081378, tcbStatus: 'UpToDate', advisoryIds: [], expired: [], debug: true, measurement: '705ee938' }),

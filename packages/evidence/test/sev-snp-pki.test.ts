@@ -94,6 +94,14 @@ async function rejects(promise: Promise<unknown>, code: ErrorCode): Promise<void
 const snp = (claims: Claims): SevSnpClaims & Record<string, unknown> => ({ ...claimsOf(claims, 'sev-snp').sevSnp });
 
 describe('SEV-SNP with a test AMD PKI', () => {
+  it('a forged report that verifies is refused once its signature field carries reserved bytes (issue 16)', async () => {
+    const s = await setup('Milan');
+    assert.equal((await run(s)).tee, 'sev-snp');
+    const twin = s.report.slice();
+    twin[0x2a0 + 200] = 0x01;
+    await rejects(Promise.resolve().then(() => run({ ...s, report: twin })), 'ERR_EVIDENCE_MALFORMED');
+  });
+
   for (const product of ['Milan', 'Genoa', 'Turin'] as const) {
     it(`verifies a forged ${product} report with exact claims`, async () => {
       const version = product === 'Turin' ? 5 : 3;

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedClock, type ErrorCode } from '@confide/core';
-import { AMD_PINNED, parseSnpReport, verifySnpReport, type AmdCollateral, type VerifyContext } from '../src/index.js';
+import { AMD_PINNED, parseSnpReport, verifyEvidence, verifySnpReport, type AmdCollateral, type VerifyContext } from '../src/index.js';
 import { at, vector, vectorsMissing } from './vectors.js';
 import { amdCollateral, flipBit, productPki } from './fixtures/amd-pki.js';
 
@@ -54,6 +54,12 @@ describe('SEV-SNP corrupted twins of real reports', { skip: vectorsMissing }, ()
     });
     it('a bit flip in S breaks the signature', async () => {
       await rejects(verify(flipBit(milanReport(), 0x2a0 + 72 + 10), { vek: milanVcek() }), 'ERR_EVIDENCE_SIGNATURE_INVALID');
+    });
+    it('a non-zero byte anywhere in the reserved part of the signature field is malformed (issue 16)', async () => {
+      for (const offset of [0x2a0 + 144, 0x400, 0x49f]) {
+        assert.throws(() => parseSnpReport(flipBit(milanReport(), offset)), (e: { code?: string }) => e.code === 'ERR_EVIDENCE_MALFORMED');
+        await rejects(verifyEvidence(flipBit(genoaReport(), offset, 3), {}, { clock, collateral: amdCollateral({ vek: genoaVcek() }) }), 'ERR_EVIDENCE_MALFORMED');
+      }
     });
     it('a non-zero byte in the zero extension of R is refused', async () => {
       await rejects(verify(flipBit(milanReport(), 0x2a0 + 60), { vek: milanVcek() }), 'ERR_EVIDENCE_SIGNATURE_INVALID');

@@ -4,7 +4,7 @@
  * "Quote Format" (tables "Quote Header", "Enclave Report Body", "TD Quote Body",
  * "Quote Signature Data", "QE Report Certification Data").
  */
-import { BinaryReader, ConfideError, readU16, readU32, readU64 } from '@confide/core';
+import { BinaryReader, ConfideError, isAllZero, readU16, readU32, readU64 } from '@confide/core';
 import type { IntelQuote, IntelQuoteBody, IntelQuoteHeader, QeCertification, SgxReportBody, TdReportBody } from './quote-types.js';
 
 // Open Enclave SDK wrapper in front of the quote: version u32 = 1, type u32 = 2 (remote), size u64.
@@ -77,6 +77,29 @@ function malformed(message: string): never {
   throw new ConfideError('ERR_EVIDENCE_MALFORMED', message);
 }
 
+/**
+ * Throws ERR_EVIDENCE_MALFORMED when `r` has bytes left: bytes after a structure's declared end
+ * are covered by no signature, so they could change nothing but the quote's bytes (and a hash of
+ * them); they are refused rather than ignored.
+ */
+function assertConsumed(r: BinaryReader, what: string): void {
+  if (r.remaining !== 0) {
+    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${r.remaining} trailing byte(s) after the ${what}`, { details: { trailingBytes: r.remaining } });
+  }
+}
+
+/**
+ * Throws ERR_EVIDENCE_MALFORMED unless `tail`, the bytes after a quote (or its Open Enclave
+ * wrapper), is all zero. Quote generators hand out fixed-size buffers (real TDX quotes from GCP,
+ * Azure and dstack carry 70 or 3,065 zero bytes after the quote), so zero padding is dropped, but
+ * anything else there is refused: it is covered by no signature.
+ */
+function assertZeroPadding(tail: Uint8Array, what: string): void {
+  if (!isAllZero(tail)) {
+    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${tail.length} trailing byte(s) after ${what}, not all zero`, { details: { trailingBytes: tail.length } });
+  }
+}
+
 function unsupported(message: string): never {
   throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', message);
 }
@@ -88,7 +111,9 @@ export function stripOpenEnclaveHeader(bytes: Uint8Array): Uint8Array {
   if (readU32(bytes, 4) !== OE_REPORT_TYPE_REMOTE) unsupported('Open Enclave report is not a remote report');
   const size = readU64(bytes, 8);
   if (size > BigInt(bytes.length - OE_HEADER_SIZE)) malformed('Open Enclave header size exceeds the data');
-  return bytes.subarray(OE_HEADER_SIZE, OE_HEADER_SIZE + Number(size));
+  const end = OE_HEADER_SIZE + Number(size);
+  assertZeroPadding(bytes.subarray(end), 'the Open Enclave report');
+  return bytes.subarray(OE_HEADER_SIZE, end);
 }
 
 /** Parses an SGX enclave report body (384 bytes at `bytes`). */
@@ -186,12 +211,15 @@ function parseQeReportAndChain(r: BinaryReader): QeCertification {
   const qeReportSignature = r.bytesOf(ECDSA_SIG_SIZE, 'QE report signature');
   const authSize = r.u16('QE auth data size');
   const qeAuthData = r.bytesOf(authSize, 'QE auth data');
-  return { qeReport, qeReportSignature, qeAuthData, ...parsePckChainData(r) };
+  const chain = parsePckChainData(r);
+  assertConsumed(r, 'certification data');
+  return { qeReport, qeReportSignature, qeAuthData, ...chain };
 }
 
 /**
  * Parses an Intel DCAP ECDSA quote, stripping an Open Enclave header if present.
- * Throws ERR_EVIDENCE_MALFORMED (truncated or inconsistent) and ERR_EVIDENCE_UNSUPPORTED
+ * Throws ERR_EVIDENCE_MALFORMED (truncated, inconsistent, bytes left in the signature data or
+ * certification data after their declared parts, non-zero bytes after the quote) and ERR_EVIDENCE_UNSUPPORTED
  * (unknown version, attestation key type, TEE type, body type or certification data type).
  */
 export function parseIntelQuote(input: Uint8Array): IntelQuote {
@@ -219,9 +247,12 @@ export function parseIntelQuote(input: Uint8Array): IntelQuote {
     const outer = new BinaryReader(sig.bytesOf(outerSize, 'certification data'), 'QE report certification data');
     if (outerType !== CERT_DATA_QE_REPORT) unsupported(`certification data type ${outerType} is not supported (need 6, QE report)`);
     qe = parseQeReportAndChain(outer);
+    assertConsumed(sig, 'QE report certification data');
   }
+  // The quote is exactly its declared structures: zero padding after it is not part of it.
+  assertZeroPadding(raw.subarray(r.offset), 'the quote');
   return {
-    raw,
+    raw: raw.subarray(0, r.offset),
     version: header.version,
     tee: body.kind,
     header,

@@ -71,7 +71,7 @@ export interface QeCertification {
 }
 
 export interface IntelQuote {
-  /** The quote bytes (after any Open Enclave header). */
+  /** The quote's exact bytes: after any Open Enclave header, without the zero padding a generator may leave after it. */
   raw: Uint8Array;
   version: number;
   tee: IntelTeeType;

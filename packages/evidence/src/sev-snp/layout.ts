@@ -63,6 +63,9 @@ export const SIZE = {
   P384_SCALAR: 48,
 } as const;
 
+/** Start of the signature field's reserved part (after R and S), zero up to the end of the report. */
+export const SIGNATURE_RESERVED = OFF.SIGNATURE + 2 * SIZE.SIG_COMPONENT;
+
 /** SIGNATURE_ALGO value for ECDSA P-384 with SHA-384 (table "Signature Algorithm Encodings"). */
 export const SIG_ALGO_ECDSA_P384_SHA384 = 1;
 

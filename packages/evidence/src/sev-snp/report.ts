@@ -1,6 +1,6 @@
 /** The typed view of an SEV-SNP attestation report; it keeps the raw bytes and the signed range. */
-import { ConfideError, readU32, readU64 } from '@confide/core';
-import { OFF, REPORT_SIZE, SIGNED_END, SIGNING_KEY, SIZE, SUPPORTED_VERSIONS } from './layout.js';
+import { ConfideError, isAllZero, readU32, readU64 } from '@confide/core';
+import { OFF, REPORT_SIZE, SIGNATURE_RESERVED, SIGNED_END, SIGNING_KEY, SIZE, SUPPORTED_VERSIONS } from './layout.js';
 
 export type SnpSigningKey = 'vcek' | 'vlek' | 'none';
 
@@ -64,12 +64,19 @@ function signingKeyOf(signerInfo: number): SnpSigningKey {
 /**
  * Parses an SEV-SNP attestation report (versions 2, 3 and 5). The view's byte fields are
  * subarrays of `bytes`, which must not change afterwards.
- * Throws ERR_EVIDENCE_MALFORMED (not 1184 bytes), ERR_EVIDENCE_UNSUPPORTED (other version,
- * reserved signing key).
+ * Throws ERR_EVIDENCE_MALFORMED (not 1184 bytes, non-zero bytes in the signature field's
+ * reserved part), ERR_EVIDENCE_UNSUPPORTED (other version, reserved signing key).
  */
 export function parseSnpReport(bytes: Uint8Array): SnpReport {
   if (bytes.length !== REPORT_SIZE) {
     throw new ConfideError('ERR_EVIDENCE_MALFORMED', `SNP report is ${bytes.length} bytes, expected ${REPORT_SIZE}`);
+  }
+  // The signature field is R, S, then reserved bytes that the signature does not cover: anything
+  // there is not the firmware's, and would change the report's bytes (and any hash of them) only.
+  if (!isAllZero(bytes.subarray(SIGNATURE_RESERVED, REPORT_SIZE))) {
+    throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'SNP report has non-zero bytes in the reserved part of its signature field', {
+      details: { field: 'signature.reserved' },
+    });
   }
   const version = readU32(bytes, OFF.VERSION);
   if (!SUPPORTED_VERSIONS.includes(version)) {
