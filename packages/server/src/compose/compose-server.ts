@@ -19,6 +19,7 @@ import { createTokenService } from '../services/attestation/tokens/index.js';
 import { loadSimulationKey } from '../sim/index.js';
 import { composeAttestation } from './attestation.js';
 import { coordinatorSealProvider } from './coordinator-seal.js';
+import { readSettingFile } from './setting-file.js';
 import { collateralFromConfig, trustAnchorsFromConfig } from './evidence-inputs.js';
 import { policyAdminSettings } from './policy-admin-settings.js';
 import { tlsMaterial } from './tls-material.js';
@@ -73,6 +74,8 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
   // Production wraps the coordinator's data key under the operator's key, never a file it wrote itself.
   const coordinatorSeal = coordinatorSealProvider({ dataDir, keyFile: config.mode === 'production' ? config.seal.keyFile : undefined });
   const tls = await tlsMaterial(config, dataDir);
+  const firstManifestKey = config.coordinator.firstManifestKey === undefined ? undefined : readSettingFile('coordinator.firstManifestKey', config.coordinator.firstManifestKey).toString('utf8');
+  if (config.mode === 'production' && firstManifestKey === undefined) warn('coordinator.firstManifestKey is not set: whoever reaches this coordinator first while it waits for a manifest sets it');
   const admin = policyAdminSettings(config);
   const collateral = overrides.collateral ?? (await collateralFromConfig(config));
   const trustAnchors = overrides.trustAnchors ?? (await trustAnchorsFromConfig(config));
@@ -99,7 +102,11 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       clock: overrides.clock,
       // The quote signs this listener's key with the root: clients bind the channel to the attested coordinator.
       tlsSpkiSha256: tls.spkiSha256,
+      mode: config.mode,
+      firstManifestKey,
+      startOver: config.coordinator.startOver,
     });
+    if (coordinator.startOutcome === 'started-over') warn('coordinator started over (coordinator.startOver): the sealed state that could not be opened was discarded; remove the setting now');
     const attestation = await composeAttestation({
       store,
       tokens,

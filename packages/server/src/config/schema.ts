@@ -263,6 +263,24 @@ export const CONFIG_SCHEMA = [
     production: 'required (no generated seal key).',
     devOnly: (value) => (value === undefined ? 'production mode needs seal.keyFile; the generated seal key is for development only' : undefined),
   },
+  {
+    key: 'coordinator.firstManifestKey',
+    type: 'path',
+    default: undefined,
+    env: 'CONFIDE_COORDINATOR_FIRST_MANIFEST_KEY',
+    flag: '--coordinator-first-manifest-key',
+    description:
+      'PEM certificate or public key of whoever may set the first manifest (also the one after a start-over): POST /api/v2/manifest is accepted only over a TLS connection whose client certificate carries this key. Without it, whoever reaches a fresh coordinator first sets its manifest (a warning at start in production).',
+  },
+  {
+    key: 'coordinator.startOver',
+    type: 'boolean',
+    default: false,
+    env: 'CONFIDE_COORDINATOR_START_OVER',
+    flag: '--coordinator-start-over',
+    description:
+      "When the coordinator's sealed state cannot be opened with this seal key, discard it at this start and begin a new deployment (new root CA; the audit log records a new epoch). In production this is the only way to start over: a manifest set in recovery mode is refused. Remove it once used (docs/recovery.md).",
+  },
 ] as const satisfies readonly ConfigKey[];
 
 type Entry = (typeof CONFIG_SCHEMA)[number];

@@ -59,8 +59,9 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
   });
 
   app.post('/manifest', { schema: OBJECT_BODY }, async (request) => {
-    const out = await c.setManifest(base64Field(request.body, 'manifest')!);
-    return success({ RecoverySecrets: out.recoverySecrets && Object.keys(out.recoverySecrets).length > 0 ? out.recoverySecrets : null });
+    const out = await c.setManifest(base64Field(request.body, 'manifest')!, cert(request));
+    // The check's warnings ride beside MarbleRun's field: its clients ignore what they do not know.
+    return success({ RecoverySecrets: out.recoverySecrets && Object.keys(out.recoverySecrets).length > 0 ? out.recoverySecrets : null, warnings: out.result.warnings });
   });
 
   app.get('/quote', async (request) => {
@@ -102,6 +103,7 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({
       missingAcknowledgments: out.result.missingAcknowledgments,
       missingUsers: out.result.missingUsers,
+      warnings: out.result.warnings,
       ...(out.recoverySecrets ? { RecoverySecrets: out.recoverySecrets } : {}),
     });
   });

@@ -24,6 +24,12 @@ export interface ServerCoordinatorOptions {
    * signature over it, so a client can tie the HTTPS channel to the attested coordinator.
    */
   tlsSpkiSha256?: string | undefined;
+  /** Production refuses simulated packages and leaves starting over to the operator. */
+  mode?: 'dev' | 'production' | undefined;
+  /** PEM certificate or public key of whoever may set the first manifest (coordinator.firstManifestKey). */
+  firstManifestKey?: string | undefined;
+  /** The operator's decision to discard an unopenable sealed state (coordinator.startOver). */
+  startOver?: boolean | undefined;
 }
 
 /** The measurement the simulated coordinator reports: fixed per Confide version, so clients can pin it. */
@@ -38,6 +44,9 @@ export async function startServerCoordinator(options: ServerCoordinatorOptions):
     store: options.store,
     seal: options.seal,
     clock: options.clock,
+    mode: options.mode,
+    firstManifestKey: options.firstManifestKey,
+    startOver: options.startOver,
     evidence: {
       collateral: options.collateral,
       ...(key ? { simulationKeys: async () => [key.spki] } : {}),
