@@ -75,7 +75,6 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
   const coordinatorSeal = coordinatorSealProvider({ dataDir, keyFile: config.mode === 'production' ? config.seal.keyFile : undefined });
   const tls = await tlsMaterial(config, dataDir);
   const firstManifestKey = config.coordinator.firstManifestKey === undefined ? undefined : readSettingFile('coordinator.firstManifestKey', config.coordinator.firstManifestKey).toString('utf8');
-  if (config.mode === 'production' && firstManifestKey === undefined) warn('coordinator.firstManifestKey is not set: whoever reaches this coordinator first while it waits for a manifest sets it');
   const admin = policyAdminSettings(config);
   const collateral = overrides.collateral ?? (await collateralFromConfig(config));
   const trustAnchors = overrides.trustAnchors ?? (await trustAnchorsFromConfig(config));
@@ -106,6 +105,9 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       firstManifestKey,
       startOver: config.coordinator.startOver,
     });
+    if (config.mode === 'production' && firstManifestKey === undefined && coordinator.state === CoordinatorState.AcceptingManifest) {
+      warn('coordinator.firstManifestKey is not set: whoever reaches this coordinator first while it waits for a manifest sets it');
+    }
     if (coordinator.startOutcome === 'started-over') warn('coordinator started over (coordinator.startOver): the sealed state that could not be opened was discarded; remove the setting now');
     const attestation = await composeAttestation({
       store,
