@@ -1,0 +1,53 @@
+/**
+ * Runtime-agnosticism of the evidence package: real hardware evidence (SGX, TDX, SEV-SNP) and
+ * corrupted twins verified by the same suite (test/browser/suite.ts) in Node and in headless
+ * Chromium give the same claims and the same codes. Skipped, with a message, where no Chromium
+ * or no vectors exist; CI installs Chromium (.ci/run).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { browserUnavailable, runInBrowser } from '@confide/test-kit';
+import { verifyCases, type EvidenceCase, type EvidenceOutcome } from './browser/suite.js';
+import { vector, vectorText, vectorsMissing } from './vectors.js';
+import { quoteVector } from './intel-quote-support.js';
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+const at = (unix: number): string => new Date(unix * 1000).toISOString();
+
+function cases(): EvidenceCase[] {
+  const sgx = quoteVector('sgx/phala-dcap-qvl/sgx_quote');
+  const tdx = quoteVector('tdx/phala-dcap-qvl/tdx_quote');
+  const snp = vector('sev-snp/trustee/test-report.bin');
+  const flipped = (b: Uint8Array, i: number): Uint8Array => {
+    const c = b.slice();
+    c[i] = c[i]! ^ 0x01;
+    return c;
+  };
+  const sgxCollateral = vectorText('sgx/phala-dcap-qvl/sgx_quote_collateral.json');
+  const tdxCollateral = vectorText('tdx/phala-dcap-qvl/tdx_quote_collateral.json');
+  const vcek = b64(vector('sev-snp/trustee/test-vcek.der'));
+  return [
+    { name: 'SGX', evidence: b64(sgx), intelCollateral: sgxCollateral, at: at(1750334171) },
+    { name: 'SGX, report data flipped', evidence: b64(flipped(sgx, 48 + 320)), intelCollateral: sgxCollateral, at: at(1750334171) },
+    { name: 'SGX, a trailing byte', evidence: b64(Uint8Array.from([...sgx, 1])), intelCollateral: sgxCollateral, at: at(1750334171) },
+    { name: 'TDX', evidence: b64(tdx), intelCollateral: tdxCollateral, at: at(1750332747) },
+    { name: 'TDX, no collateral', evidence: b64(tdx), at: at(1750332747) },
+    { name: 'SEV-SNP', evidence: b64(snp), vcek, at: at(1780272000) },
+    { name: 'SEV-SNP, measurement flipped', evidence: b64(flipped(snp, 0x90)), vcek, at: at(1780272000) },
+  ];
+}
+
+const skip = vectorsMissing ? 'real hardware vectors not found' : browserUnavailable();
+
+describe('evidence in headless Chromium', { skip }, () => {
+  it('verifies real SGX, TDX and SEV-SNP evidence and corrupted twins exactly as Node does', async () => {
+    const input = cases();
+    const node = await verifyCases(input);
+    assert.deepEqual(
+      node.map((o) => ('code' in o ? o.code : (o.claims as { tee: string }).tee)),
+      ['sgx', 'ERR_EVIDENCE_SIGNATURE_INVALID', 'ERR_EVIDENCE_MALFORMED', 'tdx', 'ERR_COLLATERAL_MISSING', 'sev-snp', 'ERR_EVIDENCE_SIGNATURE_INVALID'],
+    );
+    const browser = await runInBrowser<EvidenceOutcome[]>({ module: 'packages/evidence/dist/test/browser/suite.js', exportName: 'verifyCases', input });
+    assert.deepEqual(browser, node);
+  });
+});

@@ -1,0 +1,1 @@
+export { browserUnavailable, runInBrowser, CHROMIUM_PATH, type BrowserRun } from './browser.js';
