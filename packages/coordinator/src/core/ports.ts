@@ -2,7 +2,7 @@
  * The manifest-model and template calls the core makes, in one place: the modules beside the
  * core own the rules; the core only asks.
  */
-import { ConfideError } from '@confide/core';
+import { ConfideError, isConfideError } from '@confide/core';
 import type { Claims } from '@confide/evidence';
 import { matchPackage } from '../manifest/match-package.js';
 import { applyPackageUpdate, isPackageUpdate } from '../manifest/package-update.js';
@@ -12,6 +12,7 @@ import { assertValidManifest } from '../manifest/validate.js';
 import type { Violation } from '../manifest/violation.js';
 import type { MarbleKeyDer } from '../pki/marble-cert.js';
 import type { SecretsWithPrevious } from '../secrets/generate.js';
+import type { SecretValue } from '../secrets/types.js';
 import { renderParameters, type RenderedParameters } from '../templates/render.js';
 import { templateContext } from '../templates/context.js';
 import { dryRunTemplates } from '../templates/dry-run.js';
@@ -70,8 +71,38 @@ export interface RenderInput {
   now: Date;
 }
 
+/**
+ * The user-defined secret an ERR_SECRET_INVALID from rendering is about, when it is one that no
+ * user has set yet: the error then says who unblocks the activation, and how.
+ */
+/** A user-defined secret holds only its type until a user uploads it. */
+function isSet(value: SecretValue | undefined): boolean {
+  return value !== undefined && (value.Private !== undefined || value.Cert !== undefined || value.Public !== undefined);
+}
+
+function unsetUserSecretHint(err: unknown, state: StateData): ConfideError | undefined {
+  if (!isConfideError(err, 'ERR_SECRET_INVALID')) return undefined;
+  const deployment = state.deployment!;
+  const name = Object.keys(deployment.manifest.Secrets)
+    .sort()
+    .find((n) => deployment.manifest.Secrets[n]!.UserDefined && !isSet(deployment.secrets[n]) && (err.message.includes(`.Secrets.${n}`) || err.message.includes(JSON.stringify(n))));
+  if (name === undefined) return undefined;
+  return new ConfideError('ERR_SECRET_INVALID', `${err.message}: the user-defined secret ${name} is not set yet; a user with WriteSecret on it sets it with \`confide secret set\``, {
+    cause: err,
+    details: { ...err.details, secret: name, hint: 'confide secret set' },
+  });
+}
+
 /** The marble's Files, Env and Argv with templates rendered. Throws ERR_SECRET_INVALID (an unset user-defined secret), ERR_MANIFEST_INVALID. */
 export async function renderMarbleParameters(input: RenderInput): Promise<RenderedParameters> {
+  try {
+    return renderWith(input);
+  } catch (err) {
+    throw unsetUserSecretHint(err, input.state) ?? err;
+  }
+}
+
+function renderWith(input: RenderInput): RenderedParameters {
   const deployment = input.state.deployment!;
   const context = templateContext(
     input.state.pki,

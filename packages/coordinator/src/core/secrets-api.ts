@@ -40,12 +40,14 @@ function view(def: Secret, value: SecretValue): SecretView {
 }
 
 /**
- * The named secrets, each one the user may read. Throws ERR_FORBIDDEN (no ReadSecret role on one
- * of them, checked before anything is returned), ERR_NOT_FOUND (no such secret), ERR_SECRET_INVALID
+ * The named secrets, each one the user may read. Throws ERR_NOT_FOUND (no such secret, checked
+ * first), ERR_FORBIDDEN (no ReadSecret role on one of them, checked before anything is returned), ERR_SECRET_INVALID
  * (a user-defined secret not uploaded yet).
  */
 export function readSecrets(state: StateData, user: string, names: string[]): Record<string, SecretView> {
   const deployment = state.deployment!;
+  // An unknown name says so (the manifest is public: GET /manifest), rather than "may not ReadSecret".
+  for (const name of names) definitionOf(state, name);
   for (const name of names) requirePermission(deployment.manifest, user, { resource: 'Secrets', action: 'ReadSecret', name });
   const out: Record<string, SecretView> = {};
   for (const name of names) {
@@ -58,13 +60,14 @@ export function readSecrets(state: StateData, user: string, names: string[]): Re
 }
 
 /**
- * The change that stores uploaded user-defined secrets, all or none. Throws ERR_FORBIDDEN (no
- * WriteSecret role on one of them), ERR_NOT_FOUND, ERR_SECRET_INVALID.
+ * The change that stores uploaded user-defined secrets, all or none. Throws ERR_NOT_FOUND (no
+ * such secret, checked first), ERR_FORBIDDEN (no WriteSecret role on one of them), ERR_SECRET_INVALID.
  */
 export function writeSecretsChange(state: StateData, user: string, uploads: Record<string, UserSecretUpload>, now: Date): Change<{ written: string[] }> {
   const deployment = state.deployment!;
   const names = Object.keys(uploads).sort();
   if (names.length === 0) throw new ConfideError('ERR_VALIDATION', 'no secrets given');
+  for (const name of names) definitionOf(state, name);
   for (const name of names) requirePermission(deployment.manifest, user, { resource: 'Secrets', action: 'WriteSecret', name });
   const secrets: SecretMap = { ...deployment.secrets };
   for (const name of names) secrets[name] = acceptUserSecret(name, definitionOf(state, name), uploads[name]!);
