@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   ERR_BODY_MALFORMED: { status: 400, expose: true, summary: 'The request body is not valid for its content type (for example, broken JSON).' },
   ERR_BODY_TOO_LARGE: { status: 413, expose: true, summary: 'The request body is larger than the configured limit.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, expose: true, summary: 'The request content type is not accepted by this route.' },
+  ERR_LIMIT_EXCEEDED: { status: 400, expose: true, summary: 'An input is larger or nests deeper than a documented limit (details name the limit and its value).' },
   ERR_VALIDATION: { status: 400, expose: true, summary: 'The request does not match the route schema.' },
   ERR_METHOD_NOT_ALLOWED: { status: 405, expose: true, summary: 'The route exists but not for this method.' },
   ERR_INTERNAL: { status: 500, expose: false, summary: 'An unexpected server fault; details are logged, never returned.' },

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './bytes.js';
 export * from './binary-reader.js';
 export * from './clock.js';
+export * from './limits.js';

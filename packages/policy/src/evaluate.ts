@@ -1,4 +1,5 @@
-import { ConfideError } from '@confide/core';
+import { ConfideError, limitExceeded } from '@confide/core';
+import { POLICY_LIMITS } from './limits.js';
 import { evaluationError, sameValue, valueTypeOf } from './claim-values.js';
 import { callFunction, type ValueSet } from './functions.js';
 import type {
@@ -90,6 +91,8 @@ function claimsOf(action: Extract<Action, { claim: unknown }>, bindings: Binding
 }
 
 interface State {
+  /** Characters of the values rules have added so far. */
+  addedChars: number;
   claims: ResolvedClaim[];
   issued: ResolvedClaim[];
   properties: Record<string, ClaimScalar>;
@@ -102,6 +105,9 @@ function run(rule: Rule, state: State): 'permit' | 'deny' | undefined {
   const action = rule.action;
   if (action.kind === 'permit' || action.kind === 'deny') return action.kind;
   const made = claimsOf(action, bindings);
+  if (state.claims.length + made.length > POLICY_LIMITS.maxClaims) throw limitExceeded('policy.maxClaims', POLICY_LIMITS.maxClaims, 'the claims of the evaluation');
+  for (const claim of made) state.addedChars += typeof claim.value === 'string' ? claim.value.length : 8;
+  if (state.addedChars > POLICY_LIMITS.maxAddedChars) throw limitExceeded('policy.maxAddedChars', POLICY_LIMITS.maxAddedChars, 'the claim values the rules add');
   if (action.kind === 'issueproperty') {
     if (made.length > 1) throw evaluationError('issueproperty() needs a single value', action.pos);
     for (const claim of made) state.properties[claim.type] = claim.value;
@@ -115,10 +121,10 @@ function run(rule: Rule, state: State): 'permit' | 'deny' | undefined {
  * Evaluates a parsed policy against incoming claims: configuration rules, then authorization
  * rules (authorized when some rule permits and none denies; the first deny stops them), then,
  * only when authorized, issuance rules. Rules run in text order and see claims added by
- * earlier rules. Throws ERR_POLICY_EVALUATION_FAILED.
+ * earlier rules. Throws ERR_POLICY_EVALUATION_FAILED, ERR_LIMIT_EXCEEDED (policy.max*).
  */
 export function evaluatePolicy(policy: Policy, incoming: readonly IncomingClaim[]): PolicyResult {
-  const state: State = { claims: incoming.map(resolveIncoming), issued: [], properties: {} };
+  const state: State = { addedChars: 0, claims: incoming.map(resolveIncoming), issued: [], properties: {} };
   for (const rule of policy.configurationRules) run(rule, state);
   let permitted = false;
   let denied = false;

@@ -1,14 +1,19 @@
-import { isConfideError } from '@confide/core';
+import { assertJsonDepth, isConfideError, limitExceeded } from '@confide/core';
 import { searchJmesPath } from './jmespath/interpreter.js';
 import type { Json } from './jmespath/ast.js';
 import { evaluationError, sameValue } from './claim-values.js';
 import type { ClaimScalar, FunctionName, SourcePosition } from './types.js';
+import { POLICY_LIMITS } from './limits.js';
 
 /** Every policy expression evaluates to a set (multiset) of values: a bound claim may match many claims. */
 export type ValueSet = ClaimScalar[];
 
 /** Applies a function of single values to every combination of its argument sets. */
 function lift(args: ValueSet[], fn: (values: ClaimScalar[]) => ValueSet): ValueSet {
+  // Nested calls over multi-valued claims multiply: refuse before building the product.
+  if (args.reduce((n, set) => n * set.length, 1) > POLICY_LIMITS.maxValues) {
+    throw limitExceeded('policy.maxValues', POLICY_LIMITS.maxValues, 'the combinations of a function\'s argument values');
+  }
   let combos: ClaimScalar[][] = [[]];
   for (const set of args) combos = combos.flatMap((prefix) => set.map((v) => [...prefix, v]));
   return combos.flatMap(fn);
@@ -16,11 +21,14 @@ function lift(args: ValueSet[], fn: (values: ClaimScalar[]) => ValueSet): ValueS
 
 function parseJson(name: string, text: ClaimScalar, pos: SourcePosition): Json {
   if (typeof text !== 'string' || text.length === 0) throw evaluationError(`${name} needs a non-empty JSON string`, pos);
+  let json: Json;
   try {
-    return JSON.parse(text) as Json;
+    json = JSON.parse(text) as Json;
   } catch {
     throw evaluationError(`${name} was given text that is not JSON`, pos);
   }
+  assertJsonDepth(json, 'json.maxDepth', `the JSON given to ${name}`);
+  return json;
 }
 
 /** JSON -> claim values (JsonToClaimValue): integers, booleans, strings; arrays of primitives become sets; null is empty. */
@@ -52,6 +60,7 @@ export function callFunction(name: FunctionName, args: ValueSet[], pos: SourcePo
         try {
           return [JSON.stringify(searchJmesPath(json, q))];
         } catch (err) {
+          if (isConfideError(err, 'ERR_LIMIT_EXCEEDED')) throw err;
           if (isConfideError(err)) throw evaluationError(err.message, pos);
           throw err;
         }
@@ -59,7 +68,11 @@ export function callFunction(name: FunctionName, args: ValueSet[], pos: SourcePo
     case 'JsonToClaimValue':
       return lift(args, ([text]) => jsonToClaimValues(parseJson(name, text!, pos), pos));
     case 'AppendString':
-      return lift(args, ([a, b]) => [expectString(name, a!, pos) + expectString(name, b!, pos)]);
+      return lift(args, ([a, b]) => {
+        const joined = expectString(name, a!, pos) + expectString(name, b!, pos);
+        if (joined.length > POLICY_LIMITS.maxStringLength) throw limitExceeded('policy.maxStringLength', POLICY_LIMITS.maxStringLength, 'an AppendString result');
+        return [joined];
+      });
     case 'NegateBool':
       return lift(args, ([a]) => {
         if (typeof a !== 'boolean') throw evaluationError('NegateBool needs a Boolean argument', pos);

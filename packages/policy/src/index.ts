@@ -4,3 +4,4 @@ export { evaluatePolicy, assertAuthorized, type IncomingClaim } from './evaluate
 export { policyHash } from './policy-hash.js';
 export { searchJmesPath } from './jmespath/interpreter.js';
 export type { Json } from './jmespath/ast.js';
+export { POLICY_LIMITS } from './limits.js';

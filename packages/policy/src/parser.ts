@@ -1,4 +1,6 @@
+import { limitExceeded } from '@confide/core';
 import { syntaxError, tokenize, type Token, type TokenKind } from './lexer.js';
+import { POLICY_LIMITS } from './limits.js';
 import { checkPolicy, invalid } from './version-rules.js';
 import type {
   Action, ClaimProperty, ClaimSpec, ComparisonOperator, Condition, Expression, FunctionName,
@@ -26,6 +28,7 @@ function keyword<T extends string>(token: Token, words: readonly T[]): T | undef
 
 class Parser {
   private index = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(offset = 0): Token {
@@ -189,6 +192,7 @@ class Parser {
         if (this.peek().kind === '(') {
           const name = keyword(token, FUNCTIONS);
           if (name === undefined) throw invalid(`Unknown function ${token.text}`, token.pos);
+          if (++this.depth > POLICY_LIMITS.maxNesting) throw limitExceeded('policy.maxNesting', POLICY_LIMITS.maxNesting, `function calls nested at line ${token.pos.line}`);
           this.next();
           const args: Expression[] = [];
           if (this.peek().kind !== ')') {
@@ -199,6 +203,7 @@ class Parser {
             }
           }
           this.expect(')', "',' or ')'");
+          this.depth--;
           return { kind: 'call', name, args, pos: token.pos };
         }
         throw syntaxError(`Expected '.' or '(' after ${describe(token)}`, this.peek().pos);
@@ -212,8 +217,9 @@ class Parser {
 /**
  * Parses MAA attestation policy text (versions 1.0, 1.1, 1.2) into a Policy.
  * Throws ERR_POLICY_SYNTAX (grammar) or ERR_POLICY_INVALID (not allowed for its version);
- * both carry details {line, column}.
+ * both carry details {line, column}. Throws ERR_LIMIT_EXCEEDED (policy.maxLength, policy.maxNesting).
  */
 export function parsePolicy(text: string): Policy {
+  if (text.length > POLICY_LIMITS.maxLength) throw limitExceeded('policy.maxLength', POLICY_LIMITS.maxLength, 'the policy text');
   return new Parser(tokenize(text)).parsePolicy();
 }

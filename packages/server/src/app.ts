@@ -12,6 +12,7 @@ import { MARBLERUN_PREFIX, marbleRunRoutes, type MarbleRunRoutesOptions } from '
 import type { DegradedService } from './routes/system/health.js';
 import { systemRoutes } from './routes/system/index.js';
 import { VERSION } from './version.js';
+import { hardenedTls, type HttpLimits } from './tls/hardening.js';
 
 export interface AppOptions {
   store: Store;
@@ -20,6 +21,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** TLS: requestCert without rejectUnauthorized lets client certificates reach the coordinator routes. */
   https?: { key: string | Buffer; cert: string | Buffer; requestCert?: boolean; rejectUnauthorized?: boolean } | undefined;
+  /** Timeouts and the connection cap of the listener (serve.ts passes the http.* configuration). */
+  http?: HttpLimits | undefined;
   /** The MarbleRun-compatible coordinator surface; absent, its routes are not registered. */
   coordinator?: MarbleRunRoutesOptions | undefined;
   /** The MAA-compatible attestation surface (services from composeAttestation); absent, its routes are not registered. */
@@ -41,8 +44,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ...(options.https ? { https: options.https } : {}),
+    ...(options.http ? { requestTimeout: options.http.requestTimeout, keepAliveTimeout: options.http.idleTimeout } : {}),
+    ...(options.https ? { https: { ...options.https, ...hardenedTls(options.http) } } : {}),
   } as FastifyServerOptions) as unknown as FastifyInstance;
+  if (options.http) app.server.maxConnections = options.http.maxConnections;
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -3,7 +3,7 @@
  * Reading never stops at the first problem: type errors drop the bad value and are listed, so
  * checkManifest can report them together with the rule violations.
  */
-import { ConfideError } from '@confide/core';
+import { ConfideError, jsonDepth, MAX_JSON_DEPTH } from '@confide/core';
 import { decodeFileData, normalizeEncoding } from './file-data.js';
 import { findDuplicateKeys } from './json-duplicates.js';
 import { isJsonObject, JsonReader } from './json-reader.js';
@@ -179,6 +179,11 @@ export function readManifest(input: string | Uint8Array | unknown): ReadManifest
     for (const at of findDuplicateKeys(text)) v.warn('json.duplicate-key', at, 'the key appears more than once in this object; the last one is used');
   }
   const m = emptyManifest();
+  // The reader, diff and canonical forms walk the value recursively.
+  if (jsonDepth(value) > MAX_JSON_DEPTH) {
+    v.error('json.max-depth', [], `the manifest nests deeper than the limit json.maxDepth (${MAX_JSON_DEPTH})`);
+    return { manifest: m, ...v.report() };
+  }
   if (!isJsonObject(value)) {
     v.error('json.not-object', [], 'the manifest must be a JSON object');
     return { manifest: m, ...v.report() };

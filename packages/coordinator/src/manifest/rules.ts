@@ -7,6 +7,7 @@ export const MANIFEST_RULES = {
   // JSON and types (what Go's decoder accepts or rejects)
   'json.syntax': { severity: 'error', summary: 'The text is not valid JSON.' },
   'json.not-object': { severity: 'error', summary: 'The manifest (or a section, or an entry) is not a JSON object.' },
+  'json.max-depth': { severity: 'error', summary: 'The manifest nests deeper than 64 levels (json.maxDepth): it is refused before it is read.' },
   'json.unknown-key': { severity: 'warning', summary: 'A key that no manifest field matches; ignored, as MarbleRun ignores it.' },
   'json.key-case': { severity: 'warning', summary: 'A key matches a field only case-insensitively (Go accepts it); write the canonical spelling.' },
   'json.duplicate-key': { severity: 'warning', summary: 'A key appears twice in one object; the last one wins, as in Go.' },

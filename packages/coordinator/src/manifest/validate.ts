@@ -36,7 +36,7 @@ export function checkManifest(input: string | Uint8Array | unknown): CheckedMani
   const v = new ViolationList();
   v.merge(read);
   // Nothing to check in something that is not a JSON object.
-  if (!read.errors.some((e) => e.rule === 'json.syntax' || e.rule === 'json.not-object')) v.merge(validateManifest(read.manifest));
+  if (!read.errors.some((e) => e.rule === 'json.syntax' || e.rule === 'json.not-object' || e.rule === 'json.max-depth')) v.merge(validateManifest(read.manifest));
   return { manifest: read.manifest, ...v.report() };
 }
 

@@ -144,8 +144,12 @@ class Lexer {
   }
 }
 
+/** Deepest parenthesis nesting in one action: parsing and execution recurse once per level. */
+export const MAX_TEMPLATE_NESTING = 32;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly target: TemplateTarget,
@@ -210,7 +214,9 @@ class Parser {
       }
       case '(': {
         this.i++;
+        if (++this.depth > MAX_TEMPLATE_NESTING) this.fail(`parentheses nested deeper than the limit template.maxNesting (${MAX_TEMPLATE_NESTING})`);
         const pipeline = this.pipeline(')');
+        this.depth--;
         this.i++; // ')'
         return { kind: 'paren', pipeline, path: this.chain() };
       }

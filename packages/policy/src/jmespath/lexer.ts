@@ -1,3 +1,4 @@
+import { assertJsonDepth } from '@confide/core';
 import type { Json } from './ast.js';
 import { jmespathError } from './errors.js';
 
@@ -62,6 +63,7 @@ export function tokenize(text: string): Token[] {
       const end = closing(text, i, '`');
       let value: Json;
       try { value = JSON.parse(text.slice(i + 1, end).replaceAll('\\`', '`')) as Json; } catch { throw jmespathError(`bad JSON literal at ${start}`); }
+      assertJsonDepth(value, 'json.maxDepth', 'a JMESPath JSON literal');
       tokens.push({ type: 'Literal', value, start });
       i = end + 1;
       continue;

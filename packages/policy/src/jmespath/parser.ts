@@ -1,3 +1,5 @@
+import { limitExceeded } from '@confide/core';
+import { POLICY_LIMITS } from '../limits.js';
 import type { Comparator, Node } from './ast.js';
 import { jmespathError } from './errors.js';
 import { tokenize, type Token, type TokenType } from './lexer.js';
@@ -14,6 +16,7 @@ const CURRENT: Node = { type: 'Current' };
 
 class Parser {
   private index = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private look(offset = 0): Token { return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)]!; }
@@ -31,8 +34,10 @@ class Parser {
   }
 
   expression(rbp: number): Node {
+    if (++this.depth > POLICY_LIMITS.maxJmesPathNesting) throw limitExceeded('policy.maxJmesPathNesting', POLICY_LIMITS.maxJmesPathNesting, 'the JMESPath query nesting');
     let left = this.nud(this.advance());
     while (rbp < bp(this.look().type)) left = this.led(this.advance(), left);
+    this.depth--;
     return left;
   }
 
@@ -189,7 +194,9 @@ class Parser {
   }
 }
 
-/** Parses a JMESPath query. Throws ERR_POLICY_EVALUATION_FAILED. */
+/** Parses a JMESPath query. Throws ERR_POLICY_EVALUATION_FAILED, ERR_LIMIT_EXCEEDED (policy.maxJmesPath*). */
 export function parseJmesPath(query: string): Node {
+  // The length bounds the depth of left-nested chains (a.b.c…), which the loop above builds without recursing.
+  if (query.length > POLICY_LIMITS.maxJmesPathLength) throw limitExceeded('policy.maxJmesPathLength', POLICY_LIMITS.maxJmesPathLength, 'the JMESPath query');
   return new Parser(tokenize(query)).parse();
 }

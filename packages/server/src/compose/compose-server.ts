@@ -132,6 +132,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       app: {
         store,
         bodyLimit: config.bodyLimit,
+        http: config.http,
         logger: loggerOptions(config.logLevel),
         // Ask for a client certificate without requiring one or judging its issuer: coordinator users
         // and marbles are recognised by the certificate or key the manifest and evidence name.

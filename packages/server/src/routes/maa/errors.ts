@@ -10,6 +10,7 @@ import type { ErrorSerializer, Problem } from '../../plugins/problem.js';
 /** The MAA code for a Confide code; anything not listed is named after its HTTP status. */
 const MAA_CODES: Partial<Record<ErrorCode, string>> = {
   ERR_VALIDATION: 'InvalidParameter',
+  ERR_LIMIT_EXCEEDED: 'InvalidParameter',
   ERR_BODY_MALFORMED: 'InvalidParameter',
   ERR_INPUT_UNREADABLE: 'InvalidParameter',
   ERR_UNSUPPORTED_MEDIA_TYPE: 'UnsupportedMediaType',

@@ -2,7 +2,8 @@
  * Validates an attest request body as the MAA REST API defines it (2020-10-01 through 2025-06-01)
  * and decodes its base64url fields. Every failure is a 400 naming the field.
  */
-import { ConfideError } from '@confide/core';
+import { assertJsonDepth, ConfideError, limitExceeded } from '@confide/core';
+import { POLICY_LIMITS } from '@confide/policy';
 import type { AttestationType, AttestRequest, MaaData } from './types.js';
 import { decodeSnpEnvelope } from './snp-envelope.js';
 
@@ -15,6 +16,14 @@ export const EVIDENCE_FIELD: Record<AttestationType, readonly string[]> = {
   // Confide's own endpoint: either name, so SDK helpers for SGX and OE both fit.
   Simulated: ['quote', 'report'],
 };
+
+/** Caller-supplied values that are signed into the token are bounded, so a token stays a token. */
+export const ATTEST_LIMITS = {
+  /** Characters of `nonce`. */
+  maxNonceLength: 1024,
+  /** Decoded bytes of `runtimeData.data` and of `initTimeData.data`. */
+  maxDataBytes: 64 * 1024,
+} as const;
 
 /** Strict: JSON data must be UTF-8, so a stray byte is refused rather than replaced. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -44,6 +53,7 @@ function decodeData(value: unknown, field: string): MaaData | undefined {
   if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`${field} must be an object { data, dataType }`, field);
   const o = value as Record<string, unknown>;
   const bytes = decodeBase64Field(o['data'], `${field}.data`);
+  if (bytes.length > ATTEST_LIMITS.maxDataBytes) throw limitExceeded('attest.maxDataBytes', ATTEST_LIMITS.maxDataBytes, `${field}.data`);
   const dataType = o['dataType'] ?? 'Binary';
   if (dataType !== 'Binary' && dataType !== 'JSON') throw invalid(`${field}.dataType must be "Binary" or "JSON"`, `${field}.dataType`);
   if (dataType === 'Binary') return { bytes, dataType };
@@ -53,6 +63,8 @@ function decodeData(value: unknown, field: string): MaaData | undefined {
   } catch {
     throw invalid(`${field}.data has dataType JSON but is not UTF-8 JSON`, `${field}.data`);
   }
+  // The JSON becomes a token claim and a policy input, both walked recursively.
+  assertJsonDepth(json, 'json.maxDepth', `${field}.data`);
   return { bytes, dataType, json };
 }
 
@@ -60,13 +72,17 @@ function decodeNonce(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   // The Microsoft SEV-SNP sidecar sends a JSON number (uint64); the spec says string.
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') {
+    if (value.length > ATTEST_LIMITS.maxNonceLength) throw limitExceeded('attest.maxNonceLength', ATTEST_LIMITS.maxNonceLength, 'nonce');
+    return value;
+  }
   throw invalid('nonce must be a string or a number', 'nonce');
 }
 
 /**
  * Validates and decodes one attest request body for `type`.
- * Throws ERR_VALIDATION (a field missing, of the wrong type or not base64url),
+ * Throws ERR_VALIDATION (a field missing, of the wrong type or not base64url), ERR_LIMIT_EXCEEDED
+ * (attest.maxNonceLength, attest.maxDataBytes, json.maxDepth, policy.maxLength),
  * ERR_EVIDENCE_MALFORMED (a SevSnpVm report envelope that is not the documented JSON).
  */
 export function parseAttestRequest(type: AttestationType, body: unknown): AttestRequest {
@@ -94,6 +110,7 @@ export function parseAttestRequest(type: AttestationType, body: unknown): Attest
   const draft = o['draftPolicyForAttestation'];
   if (draft !== undefined && draft !== null) {
     if (typeof draft !== 'string' || draft.trim() === '') throw invalid('draftPolicyForAttestation must be a non-empty string', 'draftPolicyForAttestation');
+    if (draft.length > POLICY_LIMITS.maxLength) throw limitExceeded('policy.maxLength', POLICY_LIMITS.maxLength, 'draftPolicyForAttestation');
     request.draftPolicy = draft;
   }
   return request;
