@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { loadSimulationKey, simulateQuote } from '../src/sim/index.js';
 import { isReservedClaim } from '../src/services/attestation/reserved-claims.js';
 import { evidenceClaims } from '../src/services/attestation/maa-claims.js';
+import { TEE_OF } from '../src/services/attestation/types.js';
 import { jws, storedPolicy } from './maa-admin-helpers.js';
 import { confideCode, STATIC_TOKEN, startSecureServer, type SecureServer } from './security-helpers.js';
 
@@ -24,12 +25,15 @@ function issuing(name: string): string {
 
 test('every claim the service derives from evidence and request is reserved, for each attestation type', () => {
   // Every field of the verifier's claims answers with a value, so no claim is left out as undefined.
-  const anything: object = new Proxy(function () {}, {
-    get: (_target, key) => (key === Symbol.iterator ? function* () {} : key === Symbol.toPrimitive ? () => 'x' : anything),
-  });
+  const anything = (tee: string): object => {
+    const proxy: object = new Proxy(function () {}, {
+      get: (_target, key) => (key === 'tee' ? tee : key === Symbol.iterator ? function* () {} : key === Symbol.toPrimitive ? () => 'x' : proxy),
+    });
+    return proxy;
+  };
   const data = { bytes: new Uint8Array([123, 125]), dataType: 'JSON' as const, json: {} };
   for (const type of ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Simulated'] as const) {
-    const names = Object.keys(evidenceClaims(anything as never, { type, evidence: new Uint8Array(1), runtimeData: data, initTimeData: data }));
+    const names = Object.keys(evidenceClaims(anything(TEE_OF[type]) as never, { type, evidence: new Uint8Array(1), runtimeData: data, initTimeData: data }));
     assert.ok(names.length > 5, type);
     for (const name of names) assert.ok(isReservedClaim(name), `${type}: ${name} is set from the evidence but not reserved`);
   }
