@@ -1,6 +1,14 @@
 /** How commands speak: a readable summary, or one JSON object per result with --json. */
 import { isConfideError } from '@confide/core';
 
+/** Where the CLI writes: the process's streams, or buffers when a test runs it in process. */
+export interface Io {
+  stdout: { write(chunk: string | Uint8Array): unknown };
+  stderr: { write(chunk: string | Uint8Array): unknown };
+}
+
+export const processIo: Io = { stdout: process.stdout, stderr: process.stderr };
+
 export interface Output {
   json: boolean;
   /** Prints a result: `human` text, or `data` as JSON. */
@@ -9,9 +17,12 @@ export interface Output {
   failure(err: unknown): void;
   /** Progress and warnings go to stderr so stdout stays machine-readable. */
   note(text: string): void;
+  /** Writes bytes or text to stdout as they are (evidence, generated documents). */
+  raw(chunk: string | Uint8Array): void;
 }
 
-export function makeOutput(json: boolean, out = process.stdout, err = process.stderr): Output {
+export function makeOutput(json: boolean, io: Io = processIo): Output {
+  const { stdout: out, stderr: err } = io;
   return {
     json,
     result(data, human) {
@@ -25,6 +36,9 @@ export function makeOutput(json: boolean, out = process.stdout, err = process.st
     },
     note(text) {
       err.write(text.endsWith('\n') ? text : text + '\n');
+    },
+    raw(chunk) {
+      out.write(chunk);
     },
   };
 }

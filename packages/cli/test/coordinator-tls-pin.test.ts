@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { checkTlsBinding, tlsBindingMessage } from '../src/client/verify-coordinator.js';
-import { freePort, runCli, startServe, type Served } from './spawn-cli.js';
+import { freePort, loadScaled, runCli, startServe, type Served } from './spawn-cli.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -26,7 +26,7 @@ interface Json {
 }
 
 async function cli(args: string[]): Promise<{ code: number | null; json: Json; stderr: string }> {
-  const r = await runCli(['--json', ...args], {}, 60_000);
+  const r = await runCli(['--json', ...args], {}, loadScaled(60_000));
   let json: Json = {};
   try {
     json = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Json;

@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as x509 from '@peculiar/x509';
 import { startLauncher, type Started } from './fixtures/launcher/spawn-launcher.js';
-import { freePort, runCli, startServe, type Served } from './spawn-cli.js';
+import { freePort, loadScaled, runCli, startServe, type Served } from './spawn-cli.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -38,7 +38,7 @@ interface Json {
 }
 
 /** `confide --json <args>`: exit code and the one JSON object on stdout. */
-async function cli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; json: Json; stderr: string }> {
+async function cli(args: string[], timeoutMs = loadScaled(60_000)): Promise<{ code: number | null; json: Json; stderr: string }> {
   const r = await runCli(['--json', ...args], {}, timeoutMs);
   let json: Json = {};
   try {
@@ -115,7 +115,7 @@ async function stopServe(): Promise<void> {
 }
 
 /** `confide run --tee sim` for a marble type, in its own working directory (its own UUID file). */
-function launch(marbleType: string, cwd: string, command: string[], timeoutMs = 60_000): Started {
+function launch(marbleType: string, cwd: string, command: string[], timeoutMs = loadScaled(60_000)): Started {
   mkdirSync(cwd, { recursive: true });
   return startLauncher(['--json', 'run', '--tee', 'sim', '--coordinator', addr, '--marble-type', marbleType, '--data-dir', dataDir, '--', ...command], {}, cwd, timeoutMs);
 }

@@ -8,16 +8,21 @@ import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as x509 from '@peculiar/x509';
 import { fixedClock } from '@confide/core';
 import { emptyCollateral, parseSimEvidence, verifySimEvidence } from '@confide/evidence';
-import { loadSimulationKey, type SimulationKey } from '@confide/server';
-import { b64, refuse, startFakeCoordinator, success, type FakeCoordinator, type SeenRequest } from './fixtures/launcher/fake-coordinator.js';
+import { loadSimulationKey, type SimulationKey } from '@confide/launcher';
+import type * as FakeCoordinatorModule from '../../launcher/dist/test/fixtures/fake-coordinator.js';
+import type { FakeCoordinator, SeenRequest } from '../../launcher/dist/test/fixtures/fake-coordinator.js';
 import { runLauncher, startLauncher } from './fixtures/launcher/spawn-launcher.js';
 import { freePort, type Run } from './spawn-cli.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/launcher');
+// The launcher package's fake coordinator, from its compiled tests (paths differ between src and dist).
+const { b64, refuse, startFakeCoordinator, success } = (await import(
+  pathToFileURL(resolve(dirname(fileURLToPath(import.meta.url)), '../../../launcher/dist/test/fixtures/fake-coordinator.js')).href
+)) as typeof FakeCoordinatorModule;
 const tmp = mkdtempSync(join(tmpdir(), 'confide-run-'));
 const dataDir = join(tmp, 'coordinator-data');
 let simKey: SimulationKey;
@@ -130,13 +135,13 @@ test('sim: an interpreter and its script measure together, and `sim measure -- n
   assert.notEqual(JSON.parse(scriptOnly.stdout).measurement, expected.toString('hex'));
 });
 
-test('sim: the UUID is created under the data directory, one per marble type (0600), never in the working directory, and kept across runs', async () => {
+test('sim: the UUID is created under the data directory, one per marble type and working directory (0600), never in the working directory, and kept across runs', async () => {
   const cwd = workdir();
   coordinator.requests.length = 0;
   coordinator.answer = () => success();
   const first = await launch(cwd, ['true'], ['--marble-type', 'uuid/keeper']);
   assert.equal(first.code, 0, first.stderr);
-  const file = join(dataDir, 'marbles', 'uuid_keeper', 'uuid');
+  const file = join(dataDir, 'marbles', 'uuid_keeper', `${createHash('sha256').update(cwd).digest('hex').slice(0, 16)}.uuid`);
   const stored = readFileSync(file, 'utf8');
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.equal(existsSync(join(cwd, 'uuid')), false);
@@ -145,6 +150,10 @@ test('sim: the UUID is created under the data directory, one per marble type (06
   assert.equal(coordinator.requests.length, 2);
   assert.equal(await checkBinding(coordinator.requests[0]!, { uuid: stored }), stored);
   assert.equal(await checkBinding(coordinator.requests[1]!, { uuid: stored }), stored);
+  // Started from another directory, the same type is another marble.
+  const elsewhere = await launch(workdir(), ['true'], ['--marble-type', 'uuid/keeper']);
+  assert.equal(elsewhere.code, 0, elsewhere.stderr);
+  assert.notEqual(await checkBinding(coordinator.requests[2]!), stored);
   // A fresh key per run: the binding is to this run's TLS key, not to the identity.
   assert.notDeepEqual(coordinator.requests[0]!.clientCert, coordinator.requests[1]!.clientCert);
 });

@@ -113,6 +113,6 @@ test('verify: usage errors exit 1', async () => {
   const garbage = join(tmp, 'garbage.bin');
   writeFileSync(garbage, 'this is not evidence at all');
   const notEvidence = await runCli(['--json', 'verify', garbage]);
-  assert.equal(notEvidence.code, 2);
-  assert.equal(JSON.parse(notEvidence.stdout).error.code, 'ERR_EVIDENCE_MALFORMED');
+  assert.equal(notEvidence.code, 1);
+  assert.equal(JSON.parse(notEvidence.stdout).error.code, 'ERR_INPUT_UNREADABLE');
 });

@@ -2,7 +2,7 @@
  * Where the coordinator's client API is: --coordinator, else CONFIDE_COORDINATOR, else the
  * launcher's EDG_MARBLE_COORDINATOR_ADDR, else localhost:8443 (one listener serves both).
  */
-import { parseCoordinatorAddress, type CoordinatorAddress } from '../launcher/coordinator-address.js';
+import { parseCoordinatorAddress, type CoordinatorAddress } from '@confide/launcher/coordinator-address';
 
 export const DEFAULT_COORDINATOR = 'localhost:8443';
 

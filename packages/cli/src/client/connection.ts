@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ConfideError } from '@confide/core';
-import type { CoordinatorAddress } from '../launcher/coordinator-address.js';
+import type { CoordinatorAddress } from '@confide/launcher/coordinator-address';
 import { resolveCoordinatorAddress } from './address.js';
 import { splitPemCertificates } from './pem.js';
 

@@ -4,7 +4,7 @@ import { request, type RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { ConfideError } from '@confide/core';
-import { formatAddress } from '../launcher/coordinator-address.js';
+import { formatAddress } from '@confide/launcher/coordinator-address';
 import type { Connection } from './connection.js';
 
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;

@@ -9,6 +9,7 @@ import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
 import { readInput, writeOutput } from '../client/files.js';
+import { SUMMARIES } from './summaries.js';
 
 interface AuditFlags extends ConnectionFlags {
   out?: string;
@@ -17,7 +18,7 @@ interface AuditFlags extends ConnectionFlags {
 }
 
 export function auditCommand(program: Command, output: () => Output): void {
-  const audit = program.command('audit').description("The coordinator's signed audit log: download it, its public key, and verify it offline.");
+  const audit = program.command('audit').description(SUMMARIES.audit);
 
   addConnectionOptions(audit.command('get').description('Download the audit log (JSON lines, oldest first).').option('--out <file>', 'write it to a file')).action(
     async (opts: AuditFlags) => {

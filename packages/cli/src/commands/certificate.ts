@@ -11,6 +11,7 @@ import { addConnectionOptions, openConnection, type ConnectionFlags } from '../c
 import { writeOutput } from '../client/files.js';
 import { certificateFingerprint, parseCertificate } from '../client/pem.js';
 import { checkCoordinatorChain } from '../client/verify-coordinator.js';
+import { SUMMARIES } from './summaries.js';
 
 type Which = 'root' | 'intermediate' | 'chain';
 
@@ -21,7 +22,7 @@ const DESCRIPTIONS: Record<Which, string> = {
 };
 
 export function certificateCommand(program: Command, output: () => Output): void {
-  const certificate = program.command('certificate').description("The coordinator's root and intermediate certificates (MarbleRun's `certificate` commands).");
+  const certificate = program.command('certificate').description(SUMMARIES.certificate);
   for (const which of ['root', 'intermediate', 'chain'] as const) {
     addConnectionOptions(certificate.command(which).description(DESCRIPTIONS[which]).option('--out <file>', 'write the PEM to a file')).action(
       async (opts: ConnectionFlags & { out?: string }) => {

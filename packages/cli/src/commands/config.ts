@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CONFIG_SCHEMA, loadConfig, type ConfigKey } from '@confide/server';
 import type { Output } from '../output.js';
 import { addConfigFlags, configFlags } from './config-flags.js';
+import { SUMMARIES } from './summaries.js';
 
 const REDACTED = '[redacted]';
 const SECRET_KEYS = new Set((CONFIG_SCHEMA as readonly ConfigKey[]).filter((k) => k.secret).map((k) => k.key));
@@ -20,7 +21,7 @@ function redact(cfg: object): Record<string, unknown> {
 }
 
 export function configCommand(program: Command, output: () => Output): void {
-  const config = program.command('config').description('Inspect the configuration.');
+  const config = program.command('config').description(SUMMARIES.config);
   addConfigFlags(config.command('show').description('Print the effective configuration and where each value came from (secrets redacted).')).action(
     (opts: Record<string, unknown>) => {
       const { config: cfg, origins } = loadConfig({ file: opts['config'] as string | undefined, env: process.env, flags: configFlags(opts) });

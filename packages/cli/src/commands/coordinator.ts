@@ -10,15 +10,16 @@
 import { randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { ConfideError, isConfideError, systemClock } from '@confide/core';
-import { emptyCollateral, type TeeType } from '@confide/evidence';
+import { emptyCollateral, SIM_WARNING, type TeeType } from '@confide/evidence';
 import type { Output } from '../output.js';
 import { loadCollateral } from '@confide/server/evidence-files';
 import { readSimulationKeys } from '../sim/trusted-keys.js';
-import { modeOption, SIM_WARNING } from '../sim/dev-only.js';
+import { modeOption } from '../sim/dev-only.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
 import { writeOutput } from '../client/files.js';
 import { checkTlsBinding, manifestSignedByRoot, verifyCoordinatorQuote } from '../client/verify-coordinator.js';
+import { SUMMARIES } from './summaries.js';
 
 interface VerifyFlags extends ConnectionFlags {
   tee: 'auto' | TeeType;
@@ -44,7 +45,7 @@ function hexList(values: string[], flag: string): string[] {
 }
 
 export function coordinatorCommand(program: Command, output: () => Output): void {
-  const coordinator = program.command('coordinator').description('Attest the coordinator.');
+  const coordinator = program.command('coordinator').description(SUMMARIES.coordinator);
   addConnectionOptions(
     coordinator
       .command('verify')

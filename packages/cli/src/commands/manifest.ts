@@ -11,6 +11,7 @@ import { addConnectionOptions, openConnection, type ConnectionFlags } from '../c
 import { readInput, writeOutput } from '../client/files.js';
 import { parseCertificate } from '../client/pem.js';
 import { manifestSignedByRoot } from '../client/verify-coordinator.js';
+import { SUMMARIES } from './summaries.js';
 
 interface OutFlags extends ConnectionFlags {
   out?: string;
@@ -83,7 +84,7 @@ function rootOption(cmd: Command): Command {
 }
 
 export function manifestCommand(program: Command, output: () => Output): void {
-  const manifest = program.command('manifest').description("Set, read, verify and update the coordinator's manifest (MarbleRun's `manifest` commands).");
+  const manifest = program.command('manifest').description(SUMMARIES.manifest);
 
   addConnectionOptions(
     manifest

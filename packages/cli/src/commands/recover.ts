@@ -10,6 +10,7 @@ import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
 import { readInput } from '../client/files.js';
+import { SUMMARIES } from './summaries.js';
 
 interface RecoverFlags extends ConnectionFlags {
   keyName?: string;
@@ -49,7 +50,7 @@ export function recoverCommand(program: Command, output: () => Output): void {
   addConnectionOptions(
     program
       .command('recover')
-      .description('Upload one decrypted recovery share to a coordinator in recovery mode. Shares of RecoveryThreshold holders bring it back.')
+      .description(SUMMARIES.recover)
       .argument('<share-file>', 'the decrypted share (binary, or base64); with --private-key, the encrypted share from `manifest set`')
       .option('--key-name <name>', 'the RecoveryKeys name the share belongs to (otherwise the coordinator finds it)')
       .option('--private-key <pem>', 'decrypt the share here first (RSA-OAEP, SHA-256), as the openssl command in the docs does')

@@ -1,11 +1,12 @@
 /** `confide run`: the launcher. Attests, activates with the coordinator, then runs the program. */
 import { Option, type Command } from 'commander';
 import type { Output } from '../output.js';
-import { dataDirOption, modeOption, SIM_WARNING } from '../sim/dev-only.js';
+import type { CliContext } from '../context.js';
+import { dataDirOption, modeOption } from '../sim/dev-only.js';
 import { launcherExitCode } from '../launcher/exit-code.js';
-import { TEE_CHOICES } from '../launcher/evidence/types.js';
-import { prepareLaunch, type LaunchOptions } from '../launcher/launch.js';
-import { runProgram } from '../launcher/run-program.js';
+import { SIM_WARNING } from '@confide/evidence';
+import { prepareLaunch, runProgram, TEE_CHOICES, type LaunchOptions } from '@confide/launcher';
+import { SUMMARIES } from './summaries.js';
 
 /** The flags: the launch options that come from the command line (marble type may be missing: prepareLaunch says so). */
 type RunOptions = Pick<LaunchOptions, 'coordinator' | 'uuidFile' | 'tee' | 'dnsNames' | 'measurement' | 'dataDir' | 'mode'> & { marbleType?: string };
@@ -17,14 +18,14 @@ Before the program starts, the launcher exits 1 (usage), 2 (the coordinator refu
 (TEE, coordinator or file I/O error); afterwards it exits with the program's code (128 + signal
 number when a signal killed it). See docs/launcher.md.`;
 
-export function runCommand(program: Command, output: () => Output): void {
+export function runCommand(program: Command, output: () => Output, ctx: CliContext): void {
   program
     .command('run')
-    .description('Launch a marble: get TEE evidence, activate with the coordinator, write the manifest\'s files and environment, run the program.')
+    .description(SUMMARIES.run)
     .argument('<command...>', 'the program and its arguments, after -- (a bare name is looked up in PATH)')
     .addOption(new Option('--coordinator <addr>', 'coordinator host:port').env('EDG_MARBLE_COORDINATOR_ADDR').default('localhost:8443'))
     .addOption(new Option('--marble-type <name>', 'the marble\'s entry in the manifest (required)').env('EDG_MARBLE_TYPE'))
-    .addOption(new Option('--uuid-file <path>', 'file keeping the marble\'s UUID across restarts, created when absent (default: <data-dir>/marbles/<marble-type>/uuid; give each instance of one type its own)').env('EDG_MARBLE_UUID_FILE'))
+    .addOption(new Option('--uuid-file <path>', 'file keeping the marble\'s UUID across restarts, created when absent (default: <data-dir>/marbles/<marble-type>/<hash of the working directory>.uuid: one identity per type and working directory)').env('EDG_MARBLE_UUID_FILE'))
     .addOption(new Option('--tee <tee>', 'evidence source; auto detects Gramine (SGX) or configfs-tsm (SEV-SNP, TDX)').choices([...TEE_CHOICES]).env('CONFIDE_TEE').default('auto'))
     .addOption(new Option('--dns-names <a,b>', 'DNS names for the marble certificate (localhost is always added)').env('EDG_MARBLE_DNS_NAMES'))
     .option('--measurement <hex>', 'with --tee sim: the 32-byte measurement to claim (default: SHA-256 of the program file)')
@@ -59,7 +60,7 @@ export function runCommand(program: Command, output: () => Output): void {
         out.failure(err);
         code = launcherExitCode(err);
       }
-      // The program's exit code is the launcher's; main()'s own exit code would replace it.
-      process.exit(code);
+      // The program's exit code is the launcher's.
+      ctx.exitWith(code);
     });
 }

@@ -8,6 +8,7 @@ import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
 import { readInput, readJsonInput, writeOutput } from '../client/files.js';
+import { SUMMARIES } from './summaries.js';
 
 interface SecretFlags extends ConnectionFlags {
   out?: string;
@@ -52,7 +53,7 @@ function secretFromPem(name: string, text: string): Record<string, unknown> {
 }
 
 export function secretCommand(program: Command, output: () => Output): void {
-  const secret = program.command('secret').description('Read and write secrets as a manifest user (MarbleRun\'s `secret` commands).');
+  const secret = program.command('secret').description(SUMMARIES.secret);
 
   addConnectionOptions(
     secret

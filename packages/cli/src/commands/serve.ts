@@ -3,12 +3,13 @@ import type { Command } from 'commander';
 import { loadConfig, startServer } from '@confide/server';
 import type { Output } from '../output.js';
 import { addConfigFlags, configFlags } from './config-flags.js';
+import { SUMMARIES } from './summaries.js';
 
 export function serveCommand(program: Command, output: () => Output): void {
   addConfigFlags(
     program
       .command('serve')
-      .description('Start the Confide services (attestation, coordinator) on one HTTPS listener.'),
+      .description(SUMMARIES.serve),
   ).action(async (opts: Record<string, unknown>) => {
     const out = output();
     const { config } = loadConfig({ file: opts['config'] as string | undefined, env: process.env, flags: configFlags(opts) });

@@ -2,10 +2,11 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ConfideError, fromHex, toBase64, toHex } from '@confide/core';
-import { loadSimulationKey, simulateQuote, type SimulationKey } from '@confide/server';
+import { SIM_WARNING } from '@confide/evidence';
+import { loadSimulationKey, measureCommand, refuseInProduction, simulateQuote, type SimulationKey } from '@confide/launcher';
 import type { Output } from '../output.js';
-import { dataDirOption, modeOption, refuseInProduction, SIM_WARNING } from '../sim/dev-only.js';
-import { measureCommand } from '../sim/measure-program.js';
+import { dataDirOption, modeOption } from '../sim/dev-only.js';
+import { SUMMARIES } from './summaries.js';
 
 type Encoding = 'binary' | 'base64' | 'hex';
 
@@ -107,10 +108,8 @@ function quoteCommand(sim: Command, output: () => Output): void {
         );
       } else if (out.json) {
         out.result({ ok: true, evidence: encoded as string, ...facts }, '');
-      } else if (typeof encoded === 'string') {
-        process.stdout.write(encoded + '\n');
       } else {
-        process.stdout.write(encoded);
+        out.raw(typeof encoded === 'string' ? encoded + '\n' : encoded);
       }
     });
 }
@@ -155,7 +154,7 @@ function keyCommand(sim: Command, output: () => Output): void {
 export function simCommand(program: Command, output: () => Output): void {
   const sim = program
     .command('sim')
-    .description('Simulated TEE for development (refused in production): make evidence, measure commands, show the key.');
+    .description(SUMMARIES.sim);
   quoteCommand(sim, output);
   measureCommandLine(sim, output);
   keyCommand(sim, output);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
+import { SUMMARIES } from './summaries.js';
 
 /** MarbleRun's state numbers. */
 const STATE_NAMES: Record<number, string> = { 1: 'recovery', 2: 'accepting manifest', 3: 'accepting marbles' };
@@ -11,7 +12,7 @@ export function statusCommand(program: Command, output: () => Output): void {
   addConnectionOptions(
     program
       .command('status')
-      .description("Print the coordinator's state: 1 recovery, 2 accepting a manifest, 3 accepting marbles.")
+      .description(SUMMARIES.status)
       .addHelpText('after', '\nExit 0 whatever the state; --json gives {ok, code, state, message}.'),
   ).action(
     async (opts: ConnectionFlags) => {

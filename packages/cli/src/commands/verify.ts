@@ -1,12 +1,12 @@
 /** `confide verify <file>`: checks TEE evidence offline and prints its claims. */
 import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { ConfideError, fixedClock, fromHex, systemClock } from '@confide/core';
-import { emptyCollateral, verifyEvidence, type Claims, type TeeType, type TrustAnchors } from '@confide/evidence';
+import { ConfideError, fixedClock, fromHex, isConfideError, systemClock } from '@confide/core';
+import { detectEvidence, emptyCollateral, SIM_WARNING, verifyEvidence, type Claims, type TeeType, type TrustAnchors } from '@confide/evidence';
 import { loadCollateral, readTrustAnchors } from '@confide/server/evidence-files';
 import type { Output } from '../output.js';
 import { readSimulationKeys } from '../sim/trusted-keys.js';
-import { SIM_WARNING } from '../sim/dev-only.js';
+import { SUMMARIES } from './summaries.js';
 
 interface VerifyOptions {
   tee: 'auto' | TeeType;
@@ -56,6 +56,20 @@ async function readEvidence(path: string): Promise<Uint8Array> {
   }
 }
 
+/**
+ * Refuses bytes that are no evidence Confide knows (exit 1, like an unreadable file), so that
+ * exit 2 keeps meaning "evidence that is not authentic". Only with --tee auto: a named TEE's
+ * own parser judges the bytes.
+ */
+function recognise(evidence: Uint8Array, file: string): void {
+  try {
+    detectEvidence(evidence);
+  } catch (err) {
+    if (!isConfideError(err, 'ERR_EVIDENCE_MALFORMED') && !isConfideError(err, 'ERR_EVIDENCE_UNSUPPORTED')) throw err;
+    throw new ConfideError('ERR_INPUT_UNREADABLE', `evidence ${file}: not TEE evidence Confide recognises (${err.message})`, { cause: err });
+  }
+}
+
 function summary(claims: Claims): string {
   const lines: Array<[string, string | undefined]> = [
     ['tee', claims.tee],
@@ -87,7 +101,7 @@ function summary(claims: Claims): string {
 export function verifyCommand(program: Command, output: () => Output): void {
   program
     .command('verify')
-    .description('Verify TEE evidence (Intel SGX/TDX quote, AMD SEV-SNP report, simulated evidence; binary, hex or base64) and print its claims.')
+    .description(SUMMARIES.verify)
     .argument('<file>', 'evidence file, or - for standard input')
     .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'sim']).default('auto'))
     .option(
@@ -104,7 +118,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
     .addOption(new Option('--mode <mode>', 'dev or production').choices(['dev', 'production']).env('CONFIDE_MODE').default('dev'))
     .addHelpText(
       'after',
-      '\nExit 0 when the evidence is authentic (the claims still say whether its TCB is current), 2 when it is not, 1 on usage errors.',
+      '\nExit 0 when the evidence is authentic (the claims still say whether its TCB is current), 2 when it is not, 1 on usage errors and\ninput that cannot be read or is no TEE evidence.',
     )
     .action(async (file: string, opts: VerifyOptions) => {
       const out = output();
@@ -117,6 +131,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
       const simulationKeys = await readSimulationKeys(opts);
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
       const evidence = await readEvidence(file);
+      if (opts.tee === 'auto') recognise(evidence, file);
       const claims = await verifyEvidence(
         evidence,
         { tee: opts.tee },

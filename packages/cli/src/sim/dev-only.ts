@@ -1,6 +1,5 @@
-/** The simulated TEE is for development: every sim entry point refuses production mode. */
+/** The options every simulated-TEE command shares; the refusal itself is the launcher's (refuseInProduction). */
 import { Option } from 'commander';
-import { ConfideError } from '@confide/core';
 
 /** `--mode dev|production`, from CONFIDE_MODE, default dev. */
 export function modeOption(): Option {
@@ -11,12 +10,3 @@ export function modeOption(): Option {
 export function dataDirOption(): Option {
   return new Option('--data-dir <dir>', 'data directory holding the instance simulation key (sim/simulation-key.pem)').env('CONFIDE_DATA_DIR').default('./.confide');
 }
-
-/** Throws ERR_PRODUCTION_REFUSED when `mode` is production. */
-export function refuseInProduction(mode: string, what: string): void {
-  if (mode === 'production') {
-    throw new ConfideError('ERR_PRODUCTION_REFUSED', `${what}: the simulated TEE is for development only and is refused in production mode`);
-  }
-}
-
-export const SIM_WARNING = 'WARNING: simulated TEE evidence proves nothing about hardware; it is for development only.';

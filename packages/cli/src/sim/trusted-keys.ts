@@ -2,8 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { createPublicKey } from 'node:crypto';
 import { ConfideError } from '@confide/core';
-import { loadSimulationKey } from '@confide/server';
-import { refuseInProduction } from './dev-only.js';
+import { loadSimulationKey, refuseInProduction } from '@confide/launcher/sim-key';
 
 export interface SimKeyOptions {
   simKey?: string[];

@@ -4,3 +4,4 @@ export { createSimEvidence, type SimEvidenceFields, type SimSigningKey } from '.
 export { verifySimEvidence } from './verify-evidence.js';
 export { simVerifier } from './verifier.js';
 export { simKeyId, simKeySpki, simPublicKeyFromPem, simPublicKeyToPem } from './keys.js';
+export { SIM_WARNING } from './warning.js';

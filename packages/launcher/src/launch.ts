@@ -3,8 +3,8 @@
  * files; it returns the program to run. Kept apart from spawning so tests can drive it in process.
  */
 import { ConfideError, fromHex, toBase64 } from '@confide/core';
-import { refuseInProduction } from '../sim/dev-only.js';
-import { measureCommand, resolveProgram } from '../sim/measure-program.js';
+import { refuseInProduction } from './sim/dev-only.js';
+import { measureCommand, resolveProgram } from './sim/measure-program.js';
 import { requestActivation } from './activate.js';
 import type { Activation } from './answer.js';
 import { applyFiles } from './apply-files.js';
@@ -21,7 +21,7 @@ export interface LaunchOptions {
   coordinator: string;
   /** EDG_MARBLE_TYPE. */
   marbleType: string;
-  /** EDG_MARBLE_UUID_FILE; default `<dataDir>/marbles/<marbleType>/uuid` (see defaultUuidFile). */
+  /** EDG_MARBLE_UUID_FILE; default under the data directory, per marble type and working directory (see defaultUuidFile). */
   uuidFile?: string;
   tee: TeeChoice;
   /** Comma-separated (EDG_MARBLE_DNS_NAMES); sent only when given. */
@@ -95,7 +95,7 @@ export async function prepareLaunch(opts: LaunchOptions): Promise<PreparedLaunch
     opts.tee !== 'sim' ? undefined : opts.measurement !== undefined ? measurementArg(opts.measurement) : fromHex((await measureCommand(opts.command, pathEnv, cwd)).measurement);
   const source = await selectSource(opts.tee, opts.roots, measurement ? { dataDir: opts.dataDir, measurement } : undefined);
 
-  const { uuid, created, path: uuidPath } = await loadOrCreateUuid(opts.uuidFile ?? defaultUuidFile(opts.dataDir, opts.marbleType));
+  const { uuid, created, path: uuidPath } = await loadOrCreateUuid(opts.uuidFile ?? defaultUuidFile(opts.dataDir, opts.marbleType, cwd));
   if (created) note(`confide run: new marble UUID ${uuid}, kept in ${uuidPath}`);
   const identity = await createActivationIdentity(uuid);
   const evidence = await source.obtain(identity.reportData);

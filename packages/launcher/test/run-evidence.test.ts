@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { isConfideError, type ErrorCode } from '@confide/core';
-import { configfsTsmSource } from '../src/launcher/evidence/configfs-tsm.js';
-import { gramineSource } from '../src/launcher/evidence/gramine.js';
-import { selectSource } from '../src/launcher/evidence/select-source.js';
-import { bindingReportData } from '../src/launcher/identity.js';
-import { prepareLaunch } from '../src/launcher/launch.js';
-import { startFakeCoordinator, success, type FakeCoordinator } from './fixtures/launcher/fake-coordinator.js';
+import { configfsTsmSource } from '../src/evidence/configfs-tsm.js';
+import { gramineSource } from '../src/evidence/gramine.js';
+import { selectSource } from '../src/evidence/select-source.js';
+import { bindingReportData } from '../src/identity.js';
+import { prepareLaunch } from '../src/launch.js';
+import { startFakeCoordinator, success, type FakeCoordinator } from './fixtures/fake-coordinator.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-run-evidence-'));
 const REPORT_DATA = new Uint8Array(64).map((_, i) => i + 1);

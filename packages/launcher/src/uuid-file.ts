@@ -3,7 +3,7 @@
  * seen before does not count against MaxActivations). Same file format as MarbleRun: the UUID
  * as 36 characters of text; older MarbleRun versions wrote 16 raw bytes, which are read too.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConfideError } from '@confide/core';
@@ -12,11 +12,15 @@ const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const UUID_BINARY_BYTES = 16;
 
 /**
- * Where a marble keeps its UUID unless told: under the data directory, one file per marble type,
- * never loose in the working directory (which is often a source checkout).
+ * Where a marble keeps its UUID unless told: under the data directory, never loose in the
+ * working directory (often a source checkout). One identity per marble type and working
+ * directory, as MarbleRun's default `./uuid` gives: a restart in the same directory is the same
+ * marble; an instance started elsewhere is another (and counts against MaxActivations).
  */
-export function defaultUuidFile(dataDir: string, marbleType: string): string {
-  return join(dataDir, 'marbles', marbleType.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_'), 'uuid');
+export function defaultUuidFile(dataDir: string, marbleType: string, cwd: string): string {
+  const type = marbleType.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  const where = createHash('sha256').update(resolve(cwd)).digest('hex').slice(0, 16);
+  return join(dataDir, 'marbles', type, `${where}.uuid`);
 }
 
 function why(err: unknown): string {

@@ -4,7 +4,7 @@
  * See docs/simulated-tee.md.
  */
 import { ConfideError, isConfideError } from '@confide/core';
-import { loadSimulationKey, simulateQuote } from '@confide/server';
+import { loadSimulationKey, simulateQuote } from '../sim/sim-key.js';
 import type { Evidence, EvidenceSource } from './types.js';
 
 export interface SimSourceOptions {

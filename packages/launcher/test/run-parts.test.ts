@@ -4,14 +4,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfideError, isConfideError, type ErrorCode } from '@confide/core';
-import { decodeActivation } from '../src/launcher/answer.js';
-import { childEnv } from '../src/launcher/child-env.js';
-import { parseCoordinatorAddress } from '../src/launcher/coordinator-address.js';
-import { launcherExitCode } from '../src/launcher/exit-code.js';
-import { signalExitCode } from '../src/launcher/run-program.js';
-import { loadOrCreateUuid } from '../src/launcher/uuid-file.js';
-import { ANSWER_PEMS } from './fixtures/launcher/fake-coordinator.js';
+import { isConfideError, type ErrorCode } from '@confide/core';
+import { decodeActivation } from '../src/answer.js';
+import { childEnv } from '../src/child-env.js';
+import { parseCoordinatorAddress } from '../src/coordinator-address.js';
+import { signalExitCode } from '../src/run-program.js';
+import { loadOrCreateUuid } from '../src/uuid-file.js';
+import { ANSWER_PEMS } from './fixtures/fake-coordinator.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-run-parts-'));
 
@@ -96,12 +95,6 @@ test('program environment: the launcher\'s, then predefined marble PEMs, then th
   });
 });
 
-test('exit codes: refusal 2, usage 1, TEE/coordinator/files 3, signals 128 + n', () => {
-  const refused = new ConfideError('ERR_MAX_ACTIVATIONS', 'x', { details: { refused: true } });
-  assert.equal(launcherExitCode(refused), 2);
-  assert.equal(launcherExitCode(new ConfideError('ERR_MAX_ACTIVATIONS', 'x')), 3);
-  assert.equal(launcherExitCode(new ConfideError('ERR_USAGE', 'x')), 1);
-  assert.equal(launcherExitCode(new ConfideError('ERR_PRODUCTION_REFUSED', 'x')), 1);
-  for (const code of ['ERR_TEE_UNAVAILABLE', 'ERR_ACTIVATION_FAILED', 'ERR_LAUNCH_FAILED'] as const) assert.equal(launcherExitCode(new ConfideError(code, 'x')), 3);
+test('exit codes of a signal death: 128 + n', () => {
   assert.deepEqual((['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL'] as const).map(signalExitCode), [130, 143, 129, 138, 140, 137]);
 });
