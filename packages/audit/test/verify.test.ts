@@ -1,32 +1,9 @@
 /** verifyAuditLog on logs made here with WebCrypto: plain chains, and logs across a start-over (audit.epoch). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isConfideError, toBase64Url, fromHex } from '@confide/core';
-import { AUDIT_EPOCH_TYPE, AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, verifyAuditLog, type AuditEntry } from '../src/index.js';
-
-const ALG = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-
-interface Key {
-  pair: CryptoKeyPair;
-  jwk: JsonWebKey;
-}
-
-async function newKey(): Promise<Key> {
-  const pair = await crypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
-  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
-  return { pair, jwk: { kty, crv, x, y } };
-}
-
-/** Appends entries to `log`, each signed by its key. */
-async function append(log: AuditEntry[], key: Key, type: string, details: Record<string, unknown> = {}): Promise<void> {
-  const prev = log[log.length - 1];
-  const body = { seq: log.length + 1, time: '2026-03-01T12:00:00.000Z', type, actor: 'coordinator', details, prevHash: prev ? prev.hash : AUDIT_GENESIS_HASH };
-  const hash = await auditEntryHash(body);
-  const sig = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.pair.privateKey, fromHex(hash) as Uint8Array<ArrayBuffer>));
-  log.push({ ...body, hash, sig: toBase64Url(sig) });
-}
-
-const text = (log: AuditEntry[]) => log.map((e) => canonicalJson(e)).join('\n') + '\n';
+import { isConfideError } from '@confide/core';
+import { AUDIT_EPOCH_TYPE, verifyAuditLog, type AuditEntry } from '../src/index.js';
+import { append, newKey, startedOver, text } from './helpers.js';
 
 async function rejectsAt(p: Promise<unknown>, seq: number, reason: string): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
@@ -35,18 +12,6 @@ async function rejectsAt(p: Promise<unknown>, seq: number, reason: string): Prom
     assert.equal(err.details?.reason, reason);
     return true;
   });
-}
-
-/** Two entries under `a`, an epoch to `b`, two entries under `b`. */
-async function startedOver(): Promise<{ a: Key; b: Key; log: AuditEntry[] }> {
-  const [a, b] = [await newKey(), await newKey()];
-  const log: AuditEntry[] = [];
-  await append(log, a, 'manifest.set', { auditPublicKeyJwk: a.jwk });
-  await append(log, a, 'secret.write', { secrets: ['x'] });
-  await append(log, b, AUDIT_EPOCH_TYPE, { epoch: 1, publicKeyJwk: b.jwk, previousPublicKeyJwk: a.jwk });
-  await append(log, b, 'manifest.set', { auditPublicKeyJwk: b.jwk });
-  await append(log, b, 'marble.activate', {});
-  return { a, b, log };
 }
 
 test('a log without epochs verifies under its key and reports no epochs', async () => {
