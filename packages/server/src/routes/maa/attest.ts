@@ -1,33 +1,13 @@
 /** POST /attest/{type}: MAA attestation, one thin route over the attestation service. */
 import type { FastifyInstance } from 'fastify';
 import { ConfideError } from '@confide/core';
-import { ATTESTATION_TYPES, type AttestationService, type AttestationType } from '../../services/attestation/index.js';
+import { ATTEST_BODY_SCHEMA, ATTESTATION_TYPES, type AttestationService, type AttestationType, type AttestBody } from '../../services/attestation/index.js';
 
 const BY_LOWER = new Map<string, AttestationType>(ATTESTATION_TYPES.map((t) => [t.toLowerCase(), t]));
 
-const dataSchema = {
-  type: 'object',
-  properties: { data: { type: 'string', description: 'base64url, padded or not' }, dataType: { type: 'string', enum: ['Binary', 'JSON'] } },
-} as const;
-
-const bodySchema = {
-  type: 'object',
-  description:
-    'AttestSgxEnclaveRequest / AttestOpenEnclaveRequest / AttestSevSnpVmRequest / AttestTdxVmRequest. ' +
-    'SgxEnclave and TdxVm take `quote`, OpenEnclave and SevSnpVm take `report`, Simulated either.',
-  properties: {
-    quote: { type: 'string' },
-    report: { type: 'string' },
-    runtimeData: dataSchema,
-    initTimeData: dataSchema,
-    draftPolicyForAttestation: { type: 'string' },
-    nonce: { anyOf: [{ type: 'string' }, { type: 'number' }] },
-  },
-} as const;
-
 /** Registers the attest routes. */
 export async function attestRoutes(app: FastifyInstance, opts: { service: AttestationService }): Promise<void> {
-  app.post<{ Params: { type: string }; Body: unknown }>(
+  app.post<{ Params: { type: string }; Body: AttestBody }>(
     '/:type',
     {
       schema: {
@@ -35,7 +15,7 @@ export async function attestRoutes(app: FastifyInstance, opts: { service: Attest
         tags: ['attestation'],
         params: { type: 'object', properties: { type: { type: 'string' } } },
         querystring: { type: 'object', properties: { 'api-version': { type: 'string' } } },
-        body: bodySchema,
+        body: ATTEST_BODY_SCHEMA,
         response: { 200: { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] } },
       },
     },

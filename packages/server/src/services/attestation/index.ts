@@ -3,4 +3,5 @@ export { ATTESTATION_TYPES, MAA_TEE_NAME, type AttestationType, type AttestReque
 export { DEFAULT_POLICIES } from './default-policies.js';
 export { currentPolicy } from './policy-store.js';
 export { parseAttestRequest } from './request.js';
+export { ATTEST_BODY_SCHEMA, type AttestBody } from './attest-body.js';
 export { evidenceClaims, incomingClaims } from './maa-claims.js';

@@ -1,14 +1,15 @@
 /**
- * Validates an attest request body as the MAA REST API defines it (2020-10-01 through 2025-06-01)
- * and decodes its base64url fields. Every failure is a 400 naming the field.
+ * Decodes an attest request body that the route's schema (attest-body.ts) has already checked:
+ * which evidence field the type takes, base64url, JSON data, limits. Every failure is a 400 naming the field.
  */
 import { assertJsonDepth, ConfideError, limitExceeded } from '@confide/core';
 import { POLICY_LIMITS } from '@confide/policy';
+import type { AttestBody } from './attest-body.js';
 import type { AttestationType, AttestRequest, MaaData } from './types.js';
 import { decodeSnpEnvelope } from './snp-envelope.js';
 
 /** The body field that carries the evidence, per endpoint (REST spec: AttestSgxEnclaveRequest.quote, AttestOpenEnclaveRequest.report, ...). */
-export const EVIDENCE_FIELD: Record<AttestationType, readonly string[]> = {
+export const EVIDENCE_FIELD: Record<AttestationType, readonly ('quote' | 'report')[]> = {
   SgxEnclave: ['quote'],
   OpenEnclave: ['report'],
   SevSnpVm: ['report'],
@@ -48,14 +49,11 @@ export function decodeBase64Field(value: unknown, field: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
 
-function decodeData(value: unknown, field: string): MaaData | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`${field} must be an object { data, dataType }`, field);
-  const o = value as Record<string, unknown>;
-  const bytes = decodeBase64Field(o['data'], `${field}.data`);
+function decodeData(value: AttestBody['runtimeData'], field: string): MaaData | undefined {
+  if (value === undefined) return undefined;
+  const bytes = decodeBase64Field(value.data, `${field}.data`);
   if (bytes.length > ATTEST_LIMITS.maxDataBytes) throw limitExceeded('attest.maxDataBytes', ATTEST_LIMITS.maxDataBytes, `${field}.data`);
-  const dataType = o['dataType'] ?? 'Binary';
-  if (dataType !== 'Binary' && dataType !== 'JSON') throw invalid(`${field}.dataType must be "Binary" or "JSON"`, `${field}.dataType`);
+  const dataType = value.dataType ?? 'Binary';
   if (dataType === 'Binary') return { bytes, dataType };
   let json: unknown;
   try {
@@ -68,30 +66,25 @@ function decodeData(value: unknown, field: string): MaaData | undefined {
   return { bytes, dataType, json };
 }
 
-function decodeNonce(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
+function decodeNonce(value: AttestBody['nonce']): string | undefined {
+  if (value === undefined) return undefined;
   // The Microsoft SEV-SNP sidecar sends a JSON number (uint64); the spec says string.
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'string') {
-    if (value.length > ATTEST_LIMITS.maxNonceLength) throw limitExceeded('attest.maxNonceLength', ATTEST_LIMITS.maxNonceLength, 'nonce');
-    return value;
-  }
-  throw invalid('nonce must be a string or a number', 'nonce');
+  if (typeof value === 'number') return String(value);
+  if (value.length > ATTEST_LIMITS.maxNonceLength) throw limitExceeded('attest.maxNonceLength', ATTEST_LIMITS.maxNonceLength, 'nonce');
+  return value;
 }
 
 /**
- * Validates and decodes one attest request body for `type`.
- * Throws ERR_VALIDATION (a field missing, of the wrong type or not base64url), ERR_LIMIT_EXCEEDED
+ * Decodes one attest request body for `type`.
+ * Throws ERR_VALIDATION (the type's evidence field missing, or a field not base64url), ERR_LIMIT_EXCEEDED
  * (attest.maxNonceLength, attest.maxDataBytes, json.maxDepth, policy.maxLength),
  * ERR_EVIDENCE_MALFORMED (a SevSnpVm report envelope that is not the documented JSON).
  */
-export function parseAttestRequest(type: AttestationType, body: unknown): AttestRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid('the request body must be a JSON object', 'body');
-  const o = body as Record<string, unknown>;
+export function parseAttestRequest(type: AttestationType, body: AttestBody): AttestRequest {
   const fields = EVIDENCE_FIELD[type];
-  const field = fields.find((f) => o[f] !== undefined && o[f] !== null);
+  const field = fields.find((f) => body[f] !== undefined);
   if (field === undefined) throw invalid(`${fields.join(' or ')} is required for /attest/${type}`, fields[0]!);
-  const raw = decodeBase64Field(o[field], field);
+  const raw = decodeBase64Field(body[field], field);
   if (raw.length === 0) throw invalid(`${field} is empty`, field);
 
   const request: AttestRequest = { type, evidence: raw };
@@ -101,15 +94,15 @@ export function parseAttestRequest(type: AttestationType, body: unknown): Attest
     if (envelope.vcekChainPem !== undefined) request.vcekChainPem = envelope.vcekChainPem;
     if (envelope.endorsements !== undefined) request.endorsements = envelope.endorsements;
   }
-  const runtimeData = decodeData(o['runtimeData'], 'runtimeData');
+  const runtimeData = decodeData(body.runtimeData, 'runtimeData');
   if (runtimeData) request.runtimeData = runtimeData;
-  const initTimeData = decodeData(o['initTimeData'], 'initTimeData');
+  const initTimeData = decodeData(body.initTimeData, 'initTimeData');
   if (initTimeData) request.initTimeData = initTimeData;
-  const nonce = decodeNonce(o['nonce']);
+  const nonce = decodeNonce(body.nonce);
   if (nonce !== undefined) request.nonce = nonce;
-  const draft = o['draftPolicyForAttestation'];
-  if (draft !== undefined && draft !== null) {
-    if (typeof draft !== 'string' || draft.trim() === '') throw invalid('draftPolicyForAttestation must be a non-empty string', 'draftPolicyForAttestation');
+  const draft = body.draftPolicyForAttestation;
+  if (draft !== undefined) {
+    if (draft.trim() === '') throw invalid('draftPolicyForAttestation must be a non-empty string', 'draftPolicyForAttestation');
     if (draft.length > POLICY_LIMITS.maxLength) throw limitExceeded('policy.maxLength', POLICY_LIMITS.maxLength, 'draftPolicyForAttestation');
     request.draftPolicy = draft;
   }

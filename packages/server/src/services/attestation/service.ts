@@ -21,6 +21,7 @@ import { evidenceClaims, incomingClaims, type ClaimMap } from './maa-claims.js';
 import { memoByText } from './memo.js';
 import { nodeVerifyCrypto } from './node-crypto.js';
 import { currentPolicy } from './policy-store.js';
+import type { AttestBody } from './attest-body.js';
 import { parseAttestRequest } from './request.js';
 import { assertNoReservedIssuance, isReservedClaim } from './reserved-claims.js';
 import { TEE_OF, type AttestationType, type AttestRequest } from './types.js';
@@ -47,7 +48,7 @@ export interface AttestationServiceOptions {
 
 export interface AttestationService {
   /** Attests `body` posted to /attest/{type}; resolves to the token. Throws ConfideError (4xx) for every bad input. */
-  attest(type: AttestationType, body: unknown): Promise<{ token: string }>;
+  attest(type: AttestationType, body: AttestBody): Promise<{ token: string }>;
 }
 
 function collateralFor(req: AttestRequest, base: CollateralProvider): CollateralProvider {
@@ -98,7 +99,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
     return claims;
   }
 
-  async function attestOne(type: AttestationType, body: unknown): Promise<{ token: string }> {
+  async function attestOne(type: AttestationType, body: AttestBody): Promise<{ token: string }> {
     if (type === 'Simulated' && !options.simulationKeys) {
       throw new ConfideError('ERR_NOT_FOUND', 'simulated evidence is accepted in dev mode only; this instance runs in production mode');
     }

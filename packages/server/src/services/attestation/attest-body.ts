@@ -1,0 +1,30 @@
+/**
+ * The attest request body as the MAA REST API defines it (2020-10-01 through 2025-06-01): the
+ * route validates with this schema, and the service takes the type the schema gives.
+ */
+import type { FromSchema } from '../wire/from-schema.js';
+
+const dataSchema = {
+  type: 'object',
+  description: 'RuntimeData / InitTimeData: bytes the evidence binds (Binary) or JSON claims to bind (JSON).',
+  properties: { data: { type: 'string', description: 'base64url, padded or not' }, dataType: { type: 'string', enum: ['Binary', 'JSON'] } },
+  required: ['data'],
+} as const;
+
+export const ATTEST_BODY_SCHEMA = {
+  type: 'object',
+  description:
+    'AttestSgxEnclaveRequest / AttestOpenEnclaveRequest / AttestSevSnpVmRequest / AttestTdxVmRequest. ' +
+    'SgxEnclave and TdxVm take `quote`, OpenEnclave and SevSnpVm take `report`, Simulated either.',
+  properties: {
+    quote: { type: 'string', description: 'base64url evidence (SgxEnclave, TdxVm, Simulated)' },
+    report: { type: 'string', description: 'base64url evidence (OpenEnclave, SevSnpVm, Simulated)' },
+    runtimeData: dataSchema,
+    initTimeData: dataSchema,
+    draftPolicyForAttestation: { type: 'string', description: 'a policy to try instead of the stored one; the token comes back unsigned' },
+    nonce: { anyOf: [{ type: 'string' }, { type: 'number' }], description: 'echoed in the token' },
+  },
+} as const;
+
+/** A body that ATTEST_BODY_SCHEMA accepts. */
+export type AttestBody = FromSchema<typeof ATTEST_BODY_SCHEMA>;
