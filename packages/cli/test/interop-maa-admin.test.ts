@@ -179,11 +179,11 @@ describe('AttestationAdministrationClient, isolated mode (static bearer token, p
     assert.deepEqual(signerDers(res.body), [first.certificateB64]);
   });
 
-  it('setPolicy unsigned, or signed by a stranger: 403 Forbidden; signed by the management certificate: Updated', async () => {
-    await assert.rejects(admin.setPolicy('SgxEnclave', CUSTOM_POLICY), restError(403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED'));
+  it('setPolicy unsigned, or signed by a stranger: 400 InvalidOperation; signed by the management certificate: Updated', async () => {
+    await assert.rejects(admin.setPolicy('SgxEnclave', CUSTOM_POLICY), restError(400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED'));
     await assert.rejects(
       admin.setPolicy('SgxEnclave', CUSTOM_POLICY, { privateKey: second.privateKeyPem, certificate: second.certificatePem }),
-      restError(403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED'),
+      restError(400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED'),
     );
     assert.equal((await admin.getPolicy('SgxEnclave')).body, DEFAULT_POLICIES.SgxEnclave);
     const res = await admin.setPolicy('SgxEnclave', CUSTOM_POLICY, { privateKey: first.privateKeyPem, certificate: first.certificatePem });
@@ -208,7 +208,7 @@ describe('AttestationAdministrationClient, isolated mode (static bearer token, p
     assert.deepEqual(signerDers((await admin.getPolicyManagementCertificates()).body), [first.certificateB64]);
     await assert.rejects(
       admin.addPolicyManagementCertificate(second.certificatePem, second.privateKeyPem, second.certificatePem),
-      restError(403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED'),
+      restError(400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED'),
     );
     await assert.rejects(
       admin.removePolicyManagementCertificate(first.certificatePem, first.privateKeyPem, first.certificatePem),
@@ -217,7 +217,7 @@ describe('AttestationAdministrationClient, isolated mode (static bearer token, p
   });
 
   it('resetPolicy needs the management signature too', async () => {
-    await assert.rejects(admin.resetPolicy('SgxEnclave'), restError(403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED'));
+    await assert.rejects(admin.resetPolicy('SgxEnclave'), restError(400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED'));
     const res = await admin.resetPolicy('SgxEnclave', { privateKey: first.privateKeyPem, certificate: first.certificatePem });
     assert.equal(res.body.policyResolution, KnownPolicyModification.Removed);
     assert.deepEqual(signerDers([res.body.policySigner!]), [first.certificateB64]);

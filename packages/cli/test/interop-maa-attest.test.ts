@@ -95,10 +95,10 @@ describe('AttestationClient (no credential, tlsOptions.ca) against confide serve
     assert.equal(body.runTimeClaims, undefined, 'Binary runtime data is not parsed');
   });
 
-  it('attestOpenEnclave: runtimeData that is not the bound data is a RestError 400 AttestationFailed', async () => {
+  it('attestOpenEnclave: runtimeData that is not the bound data is a RestError 400 InvalidParameter', async () => {
     await assert.rejects(client.attestOpenEnclave(oeReport, { runTimeData: Buffer.from('not the enclave held data') }), (err: { statusCode?: number; code?: string; details?: unknown }) => {
       assert.equal(err.statusCode, 400);
-      assert.equal(err.code, 'AttestationFailed');
+      assert.equal(err.code, 'InvalidParameter');
       assert.equal((err.details as { error: { innererror: { code: string } } }).error.innererror.code, 'ERR_EVIDENCE_BINDING_MISMATCH');
       return true;
     });
@@ -112,12 +112,12 @@ describe('AttestationClient (no credential, tlsOptions.ca) against confide serve
     });
   });
 
-  it('attestSgxEnclave: a changed report body byte is a RestError 400 AttestationFailed', async () => {
+  it('attestSgxEnclave: a changed report body byte is a RestError 400 InvalidParameter', async () => {
     const forged = Buffer.from(quote);
     forged[112]! ^= 0x01;
     await assert.rejects(client.attestSgxEnclave(forged), (err: { statusCode?: number; code?: string; details?: unknown }) => {
       assert.equal(err.statusCode, 400);
-      assert.equal(err.code, 'AttestationFailed');
+      assert.equal(err.code, 'InvalidParameter');
       assert.equal((err.details as { error: { innererror: { code: string } } }).error.innererror.code, 'ERR_EVIDENCE_SIGNATURE_INVALID');
       return true;
     });

@@ -69,7 +69,7 @@ test('SDK, isolated mode: signed setPolicy, certificate add and list, and a refu
     assert.equal(set.body.policyResolution, 'Updated');
     assert.equal(set.body.policySigner?.certificates[0]?.replace(/\s/g, ''), alice.pem.replace(/\s/g, ''));
     assert.equal((await client.getPolicy('OpenEnclave')).body, POLICY);
-    await assert.rejects(client.setPolicy('OpenEnclave', 'version=1.0; authorizationrules { => deny(); };'), (e: { statusCode?: number }) => e.statusCode === 403);
+    await assert.rejects(client.setPolicy('OpenEnclave', 'version=1.0; authorizationrules { => deny(); };'), (e: { statusCode?: number; code?: string }) => e.statusCode === 400 && e.code === 'InvalidOperation');
 
     const added = await client.addPolicyManagementCertificate(bob.pem, aliceKey, alice.pem);
     assert.equal(added.body.certificateResolution, 'IsPresent');

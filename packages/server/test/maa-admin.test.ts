@@ -62,7 +62,7 @@ test('GET of a type with no stored policy returns the default policy as an unsig
 test('a policy with a syntax error is refused with 400 naming line and column; nothing is stored', async () => {
   const { app, store } = await adminApp();
   const res = await putPolicy(app, 'SgxEnclave', await jws(storedPolicy('version=1.0;\nauthorizationrules { => permit() };')));
-  assertMaaError(res, 400, 'InvalidParameter', 'ERR_POLICY_SYNTAX');
+  assertMaaError(res, 400, 'PolicyParsingError', 'ERR_POLICY_SYNTAX');
   const error = (res.json() as { error: { message: string; innererror: { details: { line: number; column: number } } } }).error;
   assert.equal(error.innererror.details.line, 2);
   assert.equal(typeof error.innererror.details.column, 'number');
@@ -121,8 +121,8 @@ test('Tpm policies are stored and served; without one GET answers 404', async ()
 
 test('isolated mode: unsigned and stranger-signed policies are refused, a management certificate may set and reset', async () => {
   const { app, store } = await adminApp({ mode: 'isolated', certificates: [alice] });
-  assertMaaError(await putPolicy(app, 'SgxEnclave', await jws(storedPolicy(POLICY))), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
-  assertMaaError(await putPolicy(app, 'SgxEnclave', await jws(storedPolicy(POLICY), mallory)), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
+  assertMaaError(await putPolicy(app, 'SgxEnclave', await jws(storedPolicy(POLICY))), 400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED');
+  assertMaaError(await putPolicy(app, 'SgxEnclave', await jws(storedPolicy(POLICY), mallory)), 400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED');
   assert.equal(await store.policies.get('SgxEnclave'), undefined);
 
   const body = await jws(storedPolicy(POLICY), alice);
@@ -132,8 +132,8 @@ test('isolated mode: unsigned and stranger-signed policies are refused, a manage
   assert.deepEqual(result['x-ms-policy-signer'], { kty: 'RSA', x5c: [alice.b64] });
   assert.equal((await currentPolicy(store.policies, 'SgxEnclave')).text, POLICY);
 
-  assertMaaError(await resetPolicy(app, 'SgxEnclave', 'eyJhbGciOiJub25lIn0..'), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
-  assertMaaError(await resetPolicy(app, 'SgxEnclave', await jws('', mallory)), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
+  assertMaaError(await resetPolicy(app, 'SgxEnclave', 'eyJhbGciOiJub25lIn0..'), 400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED');
+  assertMaaError(await resetPolicy(app, 'SgxEnclave', await jws('', mallory)), 400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED');
   const reset = await tokenOf(app, await resetPolicy(app, 'SgxEnclave', await jws('', alice)));
   assert.equal(reset['x-ms-policy-result'], 'Removed');
   assert.deepEqual(reset['x-ms-policy-signer'], { kty: 'RSA', x5c: [alice.b64] });
@@ -148,8 +148,8 @@ test('isolated mode: certificates are listed, added and removed by a management 
   };
   assert.deepEqual(await list(), [alice.b64]);
 
-  assertMaaError(await changeCertificate(app, 'add', await jws(certificateBody(bob), mallory)), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
-  assertMaaError(await changeCertificate(app, 'add', await jws(certificateBody(bob))), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
+  assertMaaError(await changeCertificate(app, 'add', await jws(certificateBody(bob), mallory)), 400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED');
+  assertMaaError(await changeCertificate(app, 'add', await jws(certificateBody(bob))), 400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED');
   assert.deepEqual(await list(), [alice.b64]);
 
   const added = await tokenOf(app, await changeCertificate(app, 'add', await jws(certificateBody(bob), alice)));
@@ -163,7 +163,7 @@ test('isolated mode: certificates are listed, added and removed by a management 
   assert.equal(removed['x-ms-certificate-thumbprint'], alice.thumbprint);
   assert.equal(removed['x-ms-policycertificates-result'], 'IsAbsent');
   assert.deepEqual(await list(), [bob.b64]);
-  assertMaaError(await putPolicy(app, 'OpenEnclave', await jws(storedPolicy(POLICY), alice)), 403, 'Forbidden', 'ERR_POLICY_SIGNER_UNTRUSTED');
+  assertMaaError(await putPolicy(app, 'OpenEnclave', await jws(storedPolicy(POLICY), alice)), 400, 'InvalidOperation', 'ERR_POLICY_SIGNER_UNTRUSTED');
 
   assertMaaError(await changeCertificate(app, 'remove', await jws(certificateBody(bob), bob)), 409, 'InvalidOperation', 'ERR_OPERATION_NOT_ALLOWED');
   assert.deepEqual(await list(), [bob.b64]);

@@ -63,10 +63,10 @@ test('Simulated: padded base64 and `report` are accepted; a numeric nonce is ech
   assert.equal(payload['x-ms-runtime'], undefined);
 });
 
-test('runtimeData that does not hash to the report data: 400 AttestationFailed / ERR_EVIDENCE_BINDING_MISMATCH', async () => {
+test('runtimeData that does not hash to the report data: 400 InvalidParameter / ERR_EVIDENCE_BINDING_MISMATCH', async () => {
   const evidence = await simEvidence(sha256('the real data'));
   const res = await attest(dev.app, 'Simulated', { quote: b64url(evidence), runtimeData: { data: b64url('other data'), dataType: 'Binary' } });
-  assertMaaError(res, 400, 'AttestationFailed', 'ERR_EVIDENCE_BINDING_MISMATCH');
+  assertMaaError(res, 400, 'InvalidParameter', 'ERR_EVIDENCE_BINDING_MISMATCH');
   const ok = await attest(dev.app, 'Simulated', { quote: b64url(evidence), runtimeData: { data: b64url('the real data'), dataType: 'Binary' } });
   assert.equal(ok.statusCode, 200);
 });
@@ -102,9 +102,9 @@ test('a policy that denies: 400 PolicyEvaluationError / ERR_POLICY_DENIED (draft
   }
 });
 
-test('a draft policy with a syntax error: 400 InvalidParameter / ERR_POLICY_SYNTAX', async () => {
+test('a draft policy with a syntax error: 400 PolicyParsingError / ERR_POLICY_SYNTAX', async () => {
   const res = await attest(dev.app, 'Simulated', { quote: b64url(await simEvidence()), draftPolicyForAttestation: 'version=1.0; authorizationrules{ => permit() };' });
-  assertMaaError(res, 400, 'InvalidParameter', 'ERR_POLICY_SYNTAX');
+  assertMaaError(res, 400, 'PolicyParsingError', 'ERR_POLICY_SYNTAX');
 });
 
 test('malformed requests: 400 with the MAA error shape, never 500', async () => {
@@ -158,7 +158,7 @@ test('production (no simulation key): /attest/Simulated answers 404 NotFound', a
 test('evidence signed by another simulation key: 400 ERR_EVIDENCE_UNTRUSTED_ROOT', async () => {
   const other = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
   const evidence = await createSimEvidence(other, { measurement: MEASUREMENT });
-  assertMaaError(await attest(dev.app, 'Simulated', { quote: b64url(evidence) }), 400, 'AttestationFailed', 'ERR_EVIDENCE_UNTRUSTED_ROOT');
+  assertMaaError(await attest(dev.app, 'Simulated', { quote: b64url(evidence) }), 400, 'InvalidParameter', 'ERR_EVIDENCE_UNTRUSTED_ROOT');
 });
 
 test('GET /.well-known/openid-configuration names the issuer and /certs', async () => {

@@ -66,18 +66,18 @@ describe('SgxEnclave: the Phala dcap-qvl quote with its collateral', { skip }, (
     assert.equal(padded.statusCode, 200, padded.body);
     const forged = quote.slice();
     forged[MRENCLAVE[0]]! ^= 0x01; // the signed report body
-    assertMaaError(await attest(t.app, 'SgxEnclave', { quote: b64url(forged) }), 400, 'AttestationFailed', 'ERR_EVIDENCE_SIGNATURE_INVALID');
+    assertMaaError(await attest(t.app, 'SgxEnclave', { quote: b64url(forged) }), 400, 'InvalidParameter', 'ERR_EVIDENCE_SIGNATURE_INVALID');
   });
 
   it('initTimeData that is not the enclave config ID: 400 ERR_EVIDENCE_BINDING_MISMATCH', async () => {
     const res = await attest(t.app, 'SgxEnclave', { quote: b64url(quote), initTimeData: { data: b64url('init'), dataType: 'Binary' } });
-    assertMaaError(res, 400, 'AttestationFailed', 'ERR_EVIDENCE_BINDING_MISMATCH');
+    assertMaaError(res, 400, 'InvalidParameter', 'ERR_EVIDENCE_BINDING_MISMATCH');
   });
 
   it('without collateral the quote cannot be judged: 400 ERR_COLLATERAL_MISSING, not 500', async () => {
     const bare = await testApp({ at: at(1750334171) });
     try {
-      assertMaaError(await attest(bare.app, 'SgxEnclave', { quote: b64url(quote) }), 400, 'AttestationFailed', 'ERR_COLLATERAL_MISSING');
+      assertMaaError(await attest(bare.app, 'SgxEnclave', { quote: b64url(quote) }), 400, 'InvalidParameter', 'ERR_COLLATERAL_MISSING');
     } finally {
       await bare.app.close();
     }
@@ -109,9 +109,9 @@ describe('OpenEnclave: the OE-wrapped quote of an Azure MAA sample request, with
     assert.equal(payload['x-confide-collateral-expired'], true);
   });
 
-  it('other runtimeData: 400 AttestationFailed / ERR_EVIDENCE_BINDING_MISMATCH', async () => {
+  it('other runtimeData: 400 InvalidParameter / ERR_EVIDENCE_BINDING_MISMATCH', async () => {
     const res = await attest(t.app, 'OpenEnclave', { report: body['Quote'], runtimeData: { data: b64url('not the enclave held data'), dataType: 'Binary' } });
-    assertMaaError(res, 400, 'AttestationFailed', 'ERR_EVIDENCE_BINDING_MISMATCH');
+    assertMaaError(res, 400, 'InvalidParameter', 'ERR_EVIDENCE_BINDING_MISMATCH');
   });
 
   it('the OE endpoint takes `report`, not `quote`', async () => {
@@ -147,12 +147,12 @@ describe('SevSnpVm: a Milan report in the JSON envelope with its VCEK', { skip }
   });
 
   it('without a VCEK in the request or the configured collateral: 400 ERR_COLLATERAL_MISSING', async () => {
-    assertMaaError(await attest(t.app, 'SevSnpVm', { report: envelope() }), 400, 'AttestationFailed', 'ERR_COLLATERAL_MISSING');
+    assertMaaError(await attest(t.app, 'SevSnpVm', { report: envelope() }), 400, 'InvalidParameter', 'ERR_COLLATERAL_MISSING');
   });
 
   it('runtimeData and initTimeData bind to REPORT_DATA and HOST_DATA: mismatches are 400', async () => {
-    assertMaaError(await attest(t.app, 'SevSnpVm', { report: envelope(vcekPem), runtimeData: { data: b64url('x'), dataType: 'Binary' } }), 400, 'AttestationFailed', 'ERR_EVIDENCE_BINDING_MISMATCH');
-    assertMaaError(await attest(t.app, 'SevSnpVm', { report: envelope(vcekPem), initTimeData: { data: b64url('x'), dataType: 'Binary' } }), 400, 'AttestationFailed', 'ERR_EVIDENCE_BINDING_MISMATCH');
+    assertMaaError(await attest(t.app, 'SevSnpVm', { report: envelope(vcekPem), runtimeData: { data: b64url('x'), dataType: 'Binary' } }), 400, 'InvalidParameter', 'ERR_EVIDENCE_BINDING_MISMATCH');
+    assertMaaError(await attest(t.app, 'SevSnpVm', { report: envelope(vcekPem), initTimeData: { data: b64url('x'), dataType: 'Binary' } }), 400, 'InvalidParameter', 'ERR_EVIDENCE_BINDING_MISMATCH');
   });
 });
 

@@ -107,7 +107,7 @@ for (const mode of ['dev', 'production'] as const) {
       assert.equal(keys.length, 1);
       // bob's own signature is worthless now.
       const res = await put('TdxVm', await signed(storedPolicy(PERMIT + ' // bob'), bob));
-      assert.equal(res.status, 403);
+      assert.equal(res.status, 400); // MAA's InvalidOperation
       assert.equal(confideCode(res), 'ERR_POLICY_SIGNER_UNTRUSTED');
     });
   });

@@ -1,8 +1,9 @@
-/** Renders docs/errors.md from ERROR_CODES; a test fails when the committed file is stale. */
-import { ERROR_CODES } from '@confide/core';
+/** Renders docs/errors.md from ERROR_CODES and the server's HTTP status table; a test fails when the committed file is stale. */
+import { ERROR_CODES, type ErrorCode } from '@confide/core';
+import { httpStatusOf } from '../plugins/http-status.js';
 
 export function renderErrorDocs(): string {
-  const rows = Object.entries(ERROR_CODES).map(([code, e]) => `| \`${code}\` | ${e.status} | ${e.expose ? 'yes' : 'no'} | ${e.summary} |`);
+  const rows = Object.entries(ERROR_CODES).map(([code, e]) => `| \`${code}\` | ${httpStatusOf(code as ErrorCode)} | ${e.expose ? 'yes' : 'no'} | ${e.summary} |`);
   return [
     '# Error codes',
     '',

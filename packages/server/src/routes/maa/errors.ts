@@ -7,7 +7,12 @@
 import type { ErrorCode } from '@confide/core';
 import type { ErrorSerializer, Problem } from '../../plugins/problem.js';
 
-/** The MAA code for a Confide code; anything not listed is named after its HTTP status. */
+/**
+ * The MAA code for a Confide code, as MAA's troubleshooting guide documents them: evidence or
+ * collateral that fails is InvalidParameter, a policy syntax error PolicyParsingError, a denial
+ * PolicyEvaluationError, an unsigned or wrongly signed request in isolated mode InvalidOperation.
+ * Anything not listed is named after its HTTP status.
+ */
 const MAA_CODES: Partial<Record<ErrorCode, string>> = {
   ERR_VALIDATION: 'InvalidParameter',
   ERR_LIMIT_EXCEEDED: 'InvalidParameter',
@@ -19,21 +24,21 @@ const MAA_CODES: Partial<Record<ErrorCode, string>> = {
   ERR_METHOD_NOT_ALLOWED: 'MethodNotAllowed',
   ERR_EVIDENCE_MALFORMED: 'InvalidParameter',
   ERR_EVIDENCE_UNSUPPORTED: 'InvalidParameter',
-  ERR_EVIDENCE_SIGNATURE_INVALID: 'AttestationFailed',
-  ERR_EVIDENCE_CHAIN_INVALID: 'AttestationFailed',
-  ERR_EVIDENCE_UNTRUSTED_ROOT: 'AttestationFailed',
-  ERR_EVIDENCE_REVOKED: 'AttestationFailed',
-  ERR_EVIDENCE_BINDING_MISMATCH: 'AttestationFailed',
-  ERR_COLLATERAL_MISSING: 'AttestationFailed',
-  ERR_COLLATERAL_MALFORMED: 'AttestationFailed',
+  ERR_EVIDENCE_SIGNATURE_INVALID: 'InvalidParameter',
+  ERR_EVIDENCE_CHAIN_INVALID: 'InvalidParameter',
+  ERR_EVIDENCE_UNTRUSTED_ROOT: 'InvalidParameter',
+  ERR_EVIDENCE_REVOKED: 'InvalidParameter',
+  ERR_EVIDENCE_BINDING_MISMATCH: 'InvalidParameter',
+  ERR_COLLATERAL_MISSING: 'InvalidParameter',
+  ERR_COLLATERAL_MALFORMED: 'InvalidParameter',
   ERR_COLLATERAL_FETCH_FAILED: 'CollateralUnavailable',
-  ERR_POLICY_SYNTAX: 'InvalidParameter',
-  ERR_POLICY_INVALID: 'InvalidParameter',
+  ERR_POLICY_SYNTAX: 'PolicyParsingError',
+  ERR_POLICY_INVALID: 'PolicyParsingError',
   ERR_POLICY_EVALUATION_FAILED: 'PolicyEvaluationError',
   ERR_POLICY_DENIED: 'PolicyEvaluationError',
   ERR_UNAUTHENTICATED: 'Unauthorized',
   ERR_POLICY_TOKEN_INVALID: 'InvalidParameter',
-  ERR_POLICY_SIGNER_UNTRUSTED: 'Forbidden',
+  ERR_POLICY_SIGNER_UNTRUSTED: 'InvalidOperation',
   ERR_POLICY_REPLAYED: 'Conflict',
   ERR_POLICY_RESERVED_CLAIM: 'InvalidParameter',
   ERR_OPERATION_NOT_ALLOWED: 'InvalidOperation',
