@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createMemorySealProvider, type SealProvider } from '@confide/coordinator';
 import { fromBase64, toBase64 } from '@confide/core';
 import { emptyCollateral } from '@confide/evidence';
@@ -101,11 +101,12 @@ export interface Harness {
 }
 
 /** An app over `store` with the coordinator; the client certificate comes from a test header (inject has no TLS). */
-export async function coordinatorApp(store: Store, seal: SealProvider, simKey: SimulationKey): Promise<FastifyInstance> {
+export async function coordinatorApp(store: Store, seal: SealProvider, simKey: SimulationKey, logger?: FastifyServerOptions['logger']): Promise<FastifyInstance> {
   const coordinator = await startServerCoordinator({ store, collateral: emptyCollateral, simulationKey: simKey, seal });
   return buildApp({
     store,
     bodyLimit: 1 << 20,
+    logger,
     coordinator: {
       coordinator,
       peerCertificate: (request) => {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { toBase64 } from '@confide/core';
 import type { CoordinatorService } from '@confide/coordinator';
 import { base64Field, success } from './client-api.js';
+import type { FromSchema } from '../../services/wire/from-schema.js';
 import type { PeerCertificateReader } from './peer-certificate.js';
 
 const BODY = {
@@ -22,16 +23,17 @@ function encodeAll(map: Record<string, Uint8Array>): Record<string, string> {
 }
 
 export async function activateRoutes(app: FastifyInstance, opts: { coordinator: CoordinatorService; peerCertificate: PeerCertificateReader }): Promise<void> {
-  app.post('/marble/activate', { schema: { body: BODY } }, async (request) => {
-    const body = request.body as { marbleType: string; uuid: string; tee?: 'sim' | 'sgx' | 'sev-snp' | 'tdx'; dnsNames?: string[] };
+  app.post<{ Body: FromSchema<typeof BODY> }>('/marble/activate', { schema: { body: BODY } }, async (request) => {
+    const body = request.body;
     const out = await opts.coordinator.activate({
       marbleType: body.marbleType,
       uuid: body.uuid,
       tee: body.tee,
-      evidence: base64Field(request.body, 'evidence')!,
+      evidence: base64Field(body.evidence, 'evidence'),
       dnsNames: body.dnsNames,
       clientCertificate: opts.peerCertificate(request),
     });
+    request.log.info({ event: 'marble.activate', marbleType: body.marbleType, uuid: body.uuid }, 'coordinator: marble activated');
     return success({
       certificate: out.certificate,
       privateKey: out.privateKey,

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ConfideError, fromBase64, toBase64 } from '@confide/core';
 import type { CoordinatorService, UpdateProgress } from '@confide/coordinator';
+import type { FromSchema } from '../../services/wire/from-schema.js';
 import type { PeerCertificateReader } from './peer-certificate.js';
 
 export interface ClientApiOptions {
@@ -17,11 +18,8 @@ export function success(data: unknown): { status: 'success'; data: unknown } {
   return { status: 'success', data };
 }
 
-/** Decodes a base64 field of a request body. Throws ERR_VALIDATION naming the field. */
-export function base64Field(body: unknown, field: string, optional = false): Uint8Array | undefined {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
-  if (value === undefined && optional) return undefined;
-  if (typeof value !== 'string') throw new ConfideError('ERR_VALIDATION', `${field} must be a base64 string`, { details: { field } });
+/** Decodes a base64 field the route's schema has typed as a string. Throws ERR_VALIDATION naming the field. */
+export function base64Field(value: string, field: string): Uint8Array {
   try {
     return fromBase64(value);
   } catch {
@@ -29,7 +27,16 @@ export function base64Field(body: unknown, field: string, optional = false): Uin
   }
 }
 
-const OBJECT_BODY = { body: { type: 'object' } } as const;
+/** A JSON body with one required base64 field, as most client API calls send. */
+function base64Body<F extends string>(field: F) {
+  return { type: 'object', properties: { [field]: { type: 'string' } }, required: [field] } as { type: 'object'; properties: Record<F, { type: 'string' }>; required: F[] };
+}
+
+const MANIFEST_BODY = base64Body('manifest');
+type ManifestBody = FromSchema<typeof MANIFEST_BODY>;
+const SECRETS_BODY = { type: 'object', required: ['secrets'], properties: { secrets: { type: 'object' } } } as const;
+const RECOVER_BODY = { type: 'object', required: ['recoverySecret'], properties: { recoverySecret: { type: 'string' }, keyName: { type: 'string' } } } as const;
+const SIGN_QUOTE_BODY = base64Body('sgxQuote');
 
 function ackMessage(p: UpdateProgress): string {
   if (p.applied) return 'All users have acknowledged the update manifest. Update successfully applied';
@@ -58,8 +65,9 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({ manifestSignatureRootECDSA: toBase64(m.signature), manifestFingerprint: m.fingerprint, manifest: toBase64(m.manifest) });
   });
 
-  app.post('/manifest', { schema: OBJECT_BODY }, async (request) => {
-    const out = await c.setManifest(base64Field(request.body, 'manifest')!, cert(request));
+  app.post<{ Body: ManifestBody }>('/manifest', { schema: { body: MANIFEST_BODY } }, async (request) => {
+    const out = await c.setManifest(base64Field(request.body.manifest, 'manifest'), cert(request));
+    request.log.info({ event: 'manifest.set' }, 'coordinator: manifest set');
     // The check's warnings ride beside MarbleRun's field: its clients ignore what they do not know.
     return success({ RecoverySecrets: out.recoverySecrets && Object.keys(out.recoverySecrets).length > 0 ? out.recoverySecrets : null, warnings: out.result.warnings });
   });
@@ -88,8 +96,8 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({ secrets: await c.getSecrets(cert(request), names as string[]) });
   });
 
-  app.post('/secrets', { schema: { body: { type: 'object', required: ['secrets'], properties: { secrets: { type: 'object' } } } } }, async (request) => {
-    const secrets = (request.body as { secrets: Record<string, unknown> }).secrets;
+  app.post<{ Body: FromSchema<typeof SECRETS_BODY> }>('/secrets', { schema: { body: SECRETS_BODY } }, async (request) => {
+    const secrets = request.body.secrets;
     await c.writeSecrets(cert(request), Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, canonicalUpload(v)])));
     return success(null);
   });
@@ -98,8 +106,9 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
   app.get('/update', updateLog);
   app.get('/update-log', updateLog);
 
-  app.post('/update', { schema: OBJECT_BODY }, async (request) => {
-    const out = await c.update(cert(request), base64Field(request.body, 'manifest')!);
+  app.post<{ Body: ManifestBody }>('/update', { schema: { body: MANIFEST_BODY } }, async (request) => {
+    const out = await c.update(cert(request), base64Field(request.body.manifest, 'manifest'));
+    request.log.info({ event: 'update', missingAcknowledgments: out.result.missingAcknowledgments }, out.result.missingAcknowledgments === 0 ? 'coordinator: update applied' : 'coordinator: update proposed');
     return success({
       missingAcknowledgments: out.result.missingAcknowledgments,
       missingUsers: out.result.missingUsers,
@@ -114,8 +123,9 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({ manifest: toBase64(p.manifest), message, missingUsers: p.missingUsers, missingAcknowledgments: p.missingAcknowledgments });
   });
 
-  app.post('/update-manifest', { schema: OBJECT_BODY }, async (request) => {
-    const out = await c.acknowledgeUpdate(cert(request), base64Field(request.body, 'manifest')!);
+  app.post<{ Body: ManifestBody }>('/update-manifest', { schema: { body: MANIFEST_BODY } }, async (request) => {
+    const out = await c.acknowledgeUpdate(cert(request), base64Field(request.body.manifest, 'manifest'));
+    if (out.result.applied) request.log.info({ event: 'update.applied' }, 'coordinator: update applied');
     return success({
       message: ackMessage(out.result),
       missingUsers: out.result.missingUsers,
@@ -126,21 +136,21 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
 
   app.post('/update-cancel', async (request) => {
     await c.cancelUpdate(cert(request));
+    request.log.info({ event: 'update.cancelled' }, 'coordinator: update cancelled');
     return success({ message: 'Update successfully cancelled' });
   });
 
-  app.post('/recover', { schema: OBJECT_BODY }, async (request) => {
-    const keyName = (request.body as Record<string, unknown>)['keyName'];
-    if (keyName !== undefined && typeof keyName !== 'string') throw new ConfideError('ERR_VALIDATION', 'keyName must be a string');
-    const { remaining } = await c.recover(base64Field(request.body, 'recoverySecret')!, keyName);
+  app.post<{ Body: FromSchema<typeof RECOVER_BODY> }>('/recover', { schema: { body: RECOVER_BODY } }, async (request) => {
+    const { remaining } = await c.recover(base64Field(request.body.recoverySecret, 'recoverySecret'), request.body.keyName);
+    if (remaining === 0) request.log.info({ event: 'recovery.complete' }, 'coordinator: recovered, recovery mode left');
     const message = remaining === 0 ? 'Recovery successful.' : `Secret was processed successfully. Upload the next secret. Remaining secrets: ${remaining}`;
     return success({ remaining, message });
   });
 
   app.get('/recover/public-key', async () => success({ algorithm: 'RSA', ephemeralPublicKey: toBase64(c.recoveryPublicKey()) }));
 
-  app.post('/sign-quote', { schema: OBJECT_BODY }, async (request) => {
-    const out = await c.signQuote(base64Field(request.body, 'sgxQuote')!);
+  app.post<{ Body: FromSchema<typeof SIGN_QUOTE_BODY> }>('/sign-quote', { schema: { body: SIGN_QUOTE_BODY } }, async (request) => {
+    const out = await c.signQuote(base64Field(request.body.sgxQuote, 'sgxQuote'));
     return success({ tcbStatus: out.tcbStatus, verificationSignature: toBase64(out.verificationSignature) });
   });
 
