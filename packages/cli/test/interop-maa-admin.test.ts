@@ -134,8 +134,8 @@ describe('AttestationAdministrationClient, AAD mode (dev: any bearer token)', ()
     }
   });
 
-  it('setPolicy with text that is no policy: 400 InvalidParameter, nothing stored', async () => {
-    await assert.rejects(admin.setPolicy('SgxEnclave', 'version=1.0; authorizationrules{ => permit() '), restError(400, 'InvalidParameter'));
+  it('setPolicy with text that is no policy: 400 PolicyParsingError, nothing stored', async () => {
+    await assert.rejects(admin.setPolicy('SgxEnclave', 'version=1.0; authorizationrules{ => permit() '), restError(400, 'PolicyParsingError'));
     assert.equal((await admin.getPolicy('SgxEnclave')).body, DEFAULT_POLICIES.SgxEnclave);
   });
 
