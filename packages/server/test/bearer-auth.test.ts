@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { isConfideError, type ErrorCode } from '@confide/core';
 import { createBearerAuth, type BearerAuth } from '../src/plugins/bearer-auth.js';
@@ -153,8 +154,9 @@ test('config: production needs attestation.auth (JWKS, public key or static toke
     () => loadConfig({ env: base }),
     (e) => isConfideError(e, 'ERR_PRODUCTION_REFUSED') && (e.details?.['keys'] as string[]).includes('attestation.auth.staticToken'),
   );
-  const { config } = loadConfig({ env: { ...base, CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: 'tok' } });
-  assert.equal(config.attestation.auth.staticToken, 'tok');
+  const strong = randomBytes(32).toString('hex');
+  const { config } = loadConfig({ env: { ...base, CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: strong } });
+  assert.equal(config.attestation.auth.staticToken, strong);
   assert.equal(config.attestation.mode, 'aad');
   const jwks = loadConfig({
     env: { ...base, CONFIDE_ATTESTATION_AUTH_JWKS_URL: 'https://login.test/keys', CONFIDE_ATTESTATION_AUTH_ISSUER: ISS, CONFIDE_ATTESTATION_AUTH_AUDIENCE: AUD, CONFIDE_ATTESTATION_MODE: 'isolated' },

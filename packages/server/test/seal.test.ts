@@ -96,7 +96,7 @@ test('seal.keyFile: raw, hex and base64 forms give the same key; bad or missing 
   const files = { raw: key, hex: key.toString('hex') + '\n', b64: key.toString('base64') + '\n', b64url: key.toString('base64url') };
   const ids = Object.entries(files).map(([name, content]) => {
     const path = join(dir, name);
-    writeFileSync(path, content);
+    writeFileSync(path, content, { mode: 0o600 });
     return openSeal({ dataDir: dir, mode: 'production', keyFile: path }).keyId;
   });
   assert.deepEqual(new Set(ids), new Set([createSeal(key).keyId]));

@@ -23,6 +23,7 @@ import { readSettingFile } from './setting-file.js';
 import { collateralFromConfig, trustAnchorsFromConfig } from './evidence-inputs.js';
 import { policyAdminSettings } from './policy-admin-settings.js';
 import { tlsMaterial } from './tls-material.js';
+import { privateFile } from './private-file.js';
 
 /** Values that replace what the configuration would make (tests and benchmarks; `confide serve` passes none). */
 export interface CompositionOverrides {
@@ -82,7 +83,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
   // Simulated evidence exists in dev mode only; production never loads (or creates) the key.
   const simulationKey = config.mode === 'dev' ? await loadSimulationKey(dataDir, { create: true }) : undefined;
 
-  const store = openSqliteStore(config.database ?? join(dataDir, 'confide.sqlite'));
+  const store = openSqliteStore(privateFile(config.database ?? join(dataDir, 'confide.sqlite')));
   let issuer = config.attestation.issuer ?? `https://${displayHost(config.host)}:${config.port}`;
   try {
     const tokens = await createTokenService({ store, seal, issuer: () => issuer, tokenLifetimeSeconds: config.attestation.tokenLifetime, clock: overrides.clock });

@@ -162,7 +162,7 @@ export function loadConfig(sources: ConfigSources = {}): { config: Config; origi
   const config = out as unknown as Config;
   if (config.mode === 'production') {
     const refusals = (CONFIG_SCHEMA as readonly ConfigKey[])
-      .map((key) => ({ key: key.key, reason: key.devOnly?.(getPath(out, key.key), out) }))
+      .map((key) => ({ key: key.key, reason: key.devOnly?.(getPath(out, key.key), out, origins[key.key] ?? 'default') }))
       .filter((r): r is { key: string; reason: string } => r.reason !== undefined);
     if (refusals.length > 0) {
       throw new ConfideError('ERR_PRODUCTION_REFUSED', refusals.map((r) => `${r.key}: ${r.reason}`).join('; '), {

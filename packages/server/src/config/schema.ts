@@ -3,6 +3,8 @@
  * descriptions. It drives loading, validation, `--help` and docs/config.md.
  */
 
+import { weakTokenReason } from './secret-strength.js';
+
 export type ConfigType = 'string' | 'integer' | 'port' | 'boolean' | 'enum' | 'path' | 'list';
 
 export interface ConfigKey {
@@ -21,8 +23,8 @@ export interface ConfigKey {
   description: string;
   /** A secret (a token): never printed or logged; tools that show the configuration print it redacted. */
   secret?: boolean;
-  /** When set, production mode refuses a value for which this returns a reason. */
-  devOnly?: (value: unknown, config: Record<string, unknown>) => string | undefined;
+  /** When set, production mode refuses a value for which this returns a reason; `origin` says where the value came from. */
+  devOnly?: (value: unknown, config: Record<string, unknown>, origin: 'default' | 'file' | 'env' | 'flag') => string | undefined;
   /** What production mode requires or refuses of this key, for docs/config.md; present exactly when devOnly is. */
   production?: string;
 }
@@ -285,12 +287,16 @@ export const CONFIG_SCHEMA = [
     secret: true,
     description:
       'A fixed bearer token accepted on policy and certificate routes, compared in constant time and never logged; environment only, so it stays out of files and process lists.',
-    production: 'one of `attestation.auth.jwksUrl`, `attestation.auth.publicKey` or this token is required (no accept-any-token mode).',
-    devOnly: (_value, config) => {
+    production:
+      'one of `attestation.auth.jwksUrl`, `attestation.auth.publicKey` or this token is required (no accept-any-token mode); the token must come from the environment, not a config file (files get copied, committed and backed up), and carry 32 random bytes (64 hex or 43 base64 characters, not a repeated pattern).',
+    devOnly: (value, config, origin) => {
       const auth = (config['attestation'] as { auth?: Record<string, unknown> } | undefined)?.auth ?? {};
-      return auth['jwksUrl'] === undefined && auth['publicKey'] === undefined && auth['staticToken'] === undefined
-        ? 'production mode needs attestation.auth.jwksUrl, attestation.auth.publicKey or CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN; accepting any bearer token is for development only'
-        : undefined;
+      if (auth['jwksUrl'] === undefined && auth['publicKey'] === undefined && auth['staticToken'] === undefined) {
+        return 'production mode needs attestation.auth.jwksUrl, attestation.auth.publicKey or CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN; accepting any bearer token is for development only';
+      }
+      if (typeof value !== 'string') return undefined;
+      if (origin === 'file') return 'the static token was read from a config file; give it in CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN only';
+      return weakTokenReason(value);
     },
   },
   {
@@ -301,7 +307,7 @@ export const CONFIG_SCHEMA = [
     flag: '--seal-key-file',
     description:
       'File with the 32-byte key that seals key material at rest (raw, 64 hex characters or base64). When absent in dev mode, one is generated in the data directory.',
-    production: 'required (no generated seal key).',
+    production: 'required (no generated seal key); the file must not be readable or writable by group or others, and the key must not be all one byte, have few distinct bytes or count up.',
     devOnly: (value) => (value === undefined ? 'production mode needs seal.keyFile; the generated seal key is for development only' : undefined),
   },
   {

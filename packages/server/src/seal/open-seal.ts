@@ -3,11 +3,12 @@
  * (`seal.keyFile`), so the key can live on another volume, a secret mount or an HSM-backed
  * tmpfs. Dev: generated once into <dataDir>/seal.key (mode 0600) and reused.
  */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfideError, fromBase64 } from '@confide/core';
 import { createSeal, SEAL_KEY_LENGTH, type Seal } from './seal.js';
+import { weakKeyReason } from '../config/secret-strength.js';
 
 export interface OpenSealOptions {
   dataDir: string;
@@ -64,9 +65,28 @@ function devKey(dataDir: string): Uint8Array {
   return readKeyFile(path, `dev seal key ${path}`);
 }
 
-/** Opens the instance seal. Throws ERR_CONFIG_INVALID (production without `seal.keyFile`, bad key file), ERR_DATA_DIR_UNUSABLE. */
+/**
+ * Production refuses a key file other users may read or write (the key opens every sealed secret)
+ * and a key that is plainly not random. Throws ERR_PRODUCTION_REFUSED.
+ */
+function assertProductionKeyFile(path: string, key: Uint8Array): void {
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new ConfideError('ERR_PRODUCTION_REFUSED', `seal.keyFile: ${path} has mode ${mode.toString(8).padStart(4, '0')}; other users must not read or write it (chmod 600)`, {
+      details: { keys: ['seal.keyFile'] },
+    });
+  }
+  const weak = weakKeyReason(key);
+  if (weak !== undefined) throw new ConfideError('ERR_PRODUCTION_REFUSED', `seal.keyFile: ${weak}`, { details: { keys: ['seal.keyFile'] } });
+}
+
+/** Opens the instance seal. Throws ERR_CONFIG_INVALID (production without `seal.keyFile`, bad key file), ERR_PRODUCTION_REFUSED (a key file others may read, a weak key), ERR_DATA_DIR_UNUSABLE. */
 export function openSeal(options: OpenSealOptions): Seal {
-  if (options.keyFile) return createSeal(readKeyFile(options.keyFile, 'seal.keyFile'));
+  if (options.keyFile) {
+    const key = readKeyFile(options.keyFile, 'seal.keyFile');
+    if (options.mode === 'production') assertProductionKeyFile(options.keyFile, key);
+    return createSeal(key);
+  }
   if (options.mode === 'production') {
     throw new ConfideError(
       'ERR_CONFIG_INVALID',
