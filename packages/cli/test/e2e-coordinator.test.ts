@@ -117,7 +117,9 @@ async function stopServe(): Promise<void> {
 /** `confide run --tee sim` for a marble type, in its own working directory (its own UUID file). */
 function launch(marbleType: string, cwd: string, command: string[], timeoutMs = loadScaled(60_000)): Started {
   mkdirSync(cwd, { recursive: true });
-  return startLauncher(['--json', 'run', '--tee', 'sim', '--coordinator', addr, '--marble-type', marbleType, '--data-dir', dataDir, '--', ...command], {}, cwd, timeoutMs);
+  // Each instance keeps its UUID in its own folder: the default file under the shared data directory is one per marble type.
+  const uuidFile = join(cwd, 'uuid');
+  return startLauncher(['--json', 'run', '--tee', 'sim', '--coordinator', addr, '--marble-type', marbleType, '--data-dir', dataDir, '--uuid-file', uuidFile, '--', ...command], {}, cwd, timeoutMs);
 }
 
 function settled<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
