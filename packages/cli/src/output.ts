@@ -1,5 +1,6 @@
 /** How commands speak: a readable summary, or one JSON object per result with --json. */
 import { isConfideError } from '@confide/core';
+import { violationLines, violationsOf } from './client/violations.js';
 
 /** Where the CLI writes: the process's streams, or buffers when a test runs it in process. */
 export interface Io {
@@ -13,7 +14,10 @@ export interface Output {
   json: boolean;
   /** Prints a result: `human` text, or `data` as JSON. */
   result(data: unknown, human: string): void;
-  /** Prints a failure: `{ok:false,error:{code,message}}` with --json, else `confide: message`. */
+  /**
+   * Prints a failure: `{ok:false,error:{code,message}}` with --json, else `confide: message`.
+   * Manifest violations and warnings it carries are listed too (JSON: error.violations, error.warnings).
+   */
   failure(err: unknown): void;
   /** Progress and warnings go to stderr so stdout stays machine-readable. */
   note(text: string): void;
@@ -31,8 +35,12 @@ export function makeOutput(json: boolean, io: Io = processIo): Output {
     failure(e) {
       const code = isConfideError(e) ? e.code : 'ERR_INTERNAL';
       const message = e instanceof Error ? e.message : String(e);
-      if (json) out.write(JSON.stringify({ ok: false, error: { code, message } }) + '\n');
-      else err.write(`confide: ${message} [${code}]\n`);
+      const found = violationsOf(e);
+      if (json) out.write(JSON.stringify({ ok: false, error: { code, message, ...(found ?? {}) } }) + '\n');
+      else {
+        err.write(`confide: ${message} [${code}]\n`);
+        if (found) err.write([...violationLines(found.violations, 'error'), ...violationLines(found.warnings, 'warning')].join('\n') + '\n');
+      }
     },
     note(text) {
       err.write(text.endsWith('\n') ? text : text + '\n');

@@ -20,6 +20,7 @@ import { jsendData } from '../src/client/jsend.js';
 import { splitPemCertificates } from '../src/client/pem.js';
 import { manifestSignedByRoot, simulatedCoordinatorMeasurement, verifyCoordinatorQuote, type CoordinatorExpectations } from '../src/client/verify-coordinator.js';
 import { runCli } from './spawn-cli.js';
+import { runInProcess } from './in-process.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -145,6 +146,25 @@ before(async () => {
     } else if (req.url?.startsWith('/api/v2/secrets')) {
       res.statusCode = 403;
       res.end(JSON.stringify({ status: 'fail', message: 'ERR_FORBIDDEN: no', data: { code: 'ERR_FORBIDDEN', message: 'user x may not ReadSecret on secret a' } }));
+    } else if (req.url === '/api/v2/manifest' && req.method === 'POST') {
+      // Refuses a manifest naming "bad" with two violations and a warning, as the coordinator's validator would.
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const manifest = Buffer.from(JSON.parse(body).manifest, 'base64').toString('utf8');
+        if (!manifest.includes('"bad"')) return res.end(JSON.stringify({ status: 'success', data: { RecoverySecrets: null } }));
+        const violation = (path: string, rule: string, severity: string) => ({ rule, severity, path, segments: path.split('.'), message: `${rule} here` });
+        res.statusCode = 400;
+        res.end(JSON.stringify({
+          status: 'fail',
+          message: 'ERR_MANIFEST_INVALID: the manifest is invalid',
+          data: {
+            code: 'ERR_MANIFEST_INVALID',
+            message: 'the manifest is invalid: 2 error(s); first: package.hex-invalid at Packages.bad.UniqueID',
+            details: { violations: [violation('Packages.bad.UniqueID', 'package.hex-invalid', 'error'), violation('Marbles.bad.Package', 'marble.unknown-package', 'error')], warnings: [violation('Pakages', 'json.unknown-key', 'warning')] },
+          },
+        }));
+      });
     } else if (req.url === '/api/v2/manifest' && req.method === 'GET') {
       res.statusCode = 500;
       res.end('<html>proxy error</html>');
@@ -332,4 +352,29 @@ test('usage and transport errors: missing --cert 1, missing file 1, non-JSend an
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--cert <file>/);
   assert.match(help.stdout, /Exit codes: 0 ok/);
+});
+
+test('manifest set: every violation and warning the coordinator returns is shown (text and --json)', async () => {
+  const file = join(tmp, 'bad-manifest.json');
+  writeFileSync(file, JSON.stringify({ Packages: { bad: { Tee: 'sim', UniqueID: 'x' } }, Marbles: { bad: { Package: 'nope' } } }));
+  const json = await runInProcess(['--json', 'manifest', 'set', file, '--coordinator', fakeAddr, '--ca', caFile]);
+  assert.equal(json.code, 1, json.stdout + json.stderr);
+  const err = lastJson(json.stdout).error as unknown as { code: string; violations: Array<{ path: string }>; warnings: Array<{ path: string }> };
+  assert.equal(err.code, 'ERR_MANIFEST_INVALID');
+  assert.deepEqual(err.violations.map((v) => v.path), ['Packages.bad.UniqueID', 'Marbles.bad.Package']);
+  assert.deepEqual(err.warnings.map((v) => v.path), ['Pakages']);
+  const text = await runInProcess(['manifest', 'set', file, '--coordinator', fakeAddr, '--ca', caFile]);
+  assert.equal(text.code, 1);
+  for (const line of [/error +Packages\.bad\.UniqueID +package\.hex-invalid/, /error +Marbles\.bad\.Package +marble\.unknown-package/, /warning +Pakages +json\.unknown-key/]) assert.match(text.stderr, line);
+});
+
+test('manifest set: the accepted manifest\'s warnings are shown; --recovery-data without RecoveryKeys says so', async () => {
+  const file = join(tmp, 'ok-manifest.json');
+  writeFileSync(file, JSON.stringify({ Packages: { web: { Tee: 'sim', UniqueID: 'ab'.repeat(32) } }, Marbles: { web: { Package: 'web' } }, Roless: {} }));
+  const recovery = join(tmp, 'never-written.json');
+  const r = await runInProcess(['--json', 'manifest', 'set', file, '--coordinator', fakeAddr, '--ca', caFile, '--recovery-data', recovery]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const out = lastJson(r.stdout) as unknown as { warnings: Array<{ path: string; message: string }> };
+  assert.ok(out.warnings.some((w) => w.path === 'Roless' && /did you mean "Roles"/.test(w.message)), JSON.stringify(out.warnings));
+  assert.match(r.stderr, /--recovery-data .*nothing written, the manifest has no RecoveryKeys/);
 });

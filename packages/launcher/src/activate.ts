@@ -87,7 +87,9 @@ function coordinatorMessage(json: Record<string, unknown>): { code?: string; mes
  */
 function refusal(where: string, status: number, code: string | undefined, message: string): ConfideError {
   const known = code !== undefined && Object.hasOwn(ERROR_CODES, code);
-  return new ConfideError(known ? (code as ErrorCode) : 'ERR_ACTIVATION_REFUSED', `the coordinator at ${where} refused the activation (HTTP ${status}${code && !known ? ` ${code}` : ''}): ${message}`, {
+  // The usual reason: the manifest's user-defined secret has no value yet, and only a user can give it one.
+  const hint = code === 'ERR_SECRET_INVALID' ? '; if a user-defined secret the marble needs is not set yet, a manifest user with WriteSecret sets it with `confide secret set`' : '';
+  return new ConfideError(known ? (code as ErrorCode) : 'ERR_ACTIVATION_REFUSED', `the coordinator at ${where} refused the activation (HTTP ${status}${code && !known ? ` ${code}` : ''}): ${message}${hint}`, {
     details: { refused: true, status, ...(code ? { coordinatorCode: code } : {}) },
   });
 }

@@ -12,7 +12,7 @@ import { gramineSource } from '../src/evidence/gramine.js';
 import { selectSource } from '../src/evidence/select-source.js';
 import { bindingReportData } from '../src/identity.js';
 import { prepareLaunch } from '../src/launch.js';
-import { startFakeCoordinator, success, type FakeCoordinator } from './fixtures/fake-coordinator.js';
+import { refuse, startFakeCoordinator, success, type FakeCoordinator } from './fixtures/fake-coordinator.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-run-evidence-'));
 const REPORT_DATA = new Uint8Array(64).map((_, i) => i + 1);
@@ -156,4 +156,25 @@ test('activation with sev-snp and tdx through configfs-tsm: the inblob binds the
     assert.equal(prepared.program.env['MARBLE_PREDEFINED_COORDINATOR_ROOT_CA'], prepared.activation.rootCertificate);
     assert.equal(readFileSync(join(cwd, 'conf', 'a'), 'utf8'), 'A');
   }
+});
+
+test('a refusal for an unset secret names `confide secret set`; it is a refusal (exit 2)', async () => {
+  const kernel = fakeKernel('sev_guest', SNP_REPORT);
+  const cwd = mkdtempSync(join(tmp, 'work-'));
+  coordinator.answer = () => refuse(400, 'ERR_SECRET_INVALID', 'secret apiToken is user-defined and not set');
+  await assert.rejects(
+    prepareLaunch({
+      coordinator: coordinator.addr,
+      marbleType: 'vm',
+      uuidFile: join(cwd, 'uuid'),
+      tee: 'sev-snp',
+      dataDir: join(cwd, 'unused'),
+      mode: 'production',
+      command: ['true'],
+      env: { PATH: process.env['PATH'] ?? '' },
+      cwd,
+      roots: { tsmReportDir: reportRoot(), createTsmEntry: kernel.createEntry },
+    }),
+    (err) => isConfideError(err, 'ERR_SECRET_INVALID') && /confide secret set/.test(err.message) && err.details?.['refused'] === true,
+  );
 });

@@ -3,6 +3,7 @@
  * certificate. Options are read once into a Connection; nothing reads the environment later.
  */
 import { readFile } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { ConfideError } from '@confide/core';
 import type { CoordinatorAddress } from '@confide/launcher/coordinator-address';
@@ -70,6 +71,26 @@ async function readText(path: string, what: string): Promise<string> {
 }
 
 /**
+ * The client certificate and key must be a pair: TLS would otherwise fail with a bare
+ * "key values mismatch". Throws ERR_USAGE naming both files.
+ */
+function checkIdentity(identity: { cert: string; key: string }, certFile: string, keyFile: string): void {
+  let certKey: string;
+  let ownKey: string;
+  try {
+    certKey = new X509Certificate(identity.cert).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  } catch (err) {
+    throw new ConfideError('ERR_INPUT_UNREADABLE', `--cert ${certFile}: not a PEM certificate (${(err as Error).message})`);
+  }
+  try {
+    ownKey = createPublicKey(createPrivateKey(identity.key)).export({ type: 'spki', format: 'pem' }) as string;
+  } catch (err) {
+    throw new ConfideError('ERR_INPUT_UNREADABLE', `--key ${keyFile}: not a PEM private key (${(err as Error).message})`);
+  }
+  if (certKey !== ownKey) throw new ConfideError('ERR_USAGE', `--key ${keyFile} is not the private key of the certificate in --cert ${certFile}`);
+}
+
+/**
  * Reads the files the flags name. `needUser` demands --cert and --key. Throws ERR_USAGE,
  * ERR_INPUT_UNREADABLE.
  */
@@ -87,6 +108,7 @@ export async function openConnection(given: ConnectionFlags, { needUser = false 
   if ((flags.cert === undefined) !== (flags.key === undefined)) throw new ConfideError('ERR_USAGE', '--cert and --key must be given together');
   if (needUser && flags.cert === undefined) throw new ConfideError('ERR_USAGE', 'this command acts as a manifest user: give --cert and --key (or CONFIDE_CLIENT_CERT / CONFIDE_CLIENT_KEY)');
   const identity = flags.cert !== undefined ? { cert: await readText(flags.cert, '--cert'), key: await readText(flags.key!, '--key') } : undefined;
+  if (identity) checkIdentity(identity, flags.cert!, flags.key!);
   const pin = flags.pin !== undefined ? await readPin(flags.pin) : undefined;
   return { address, ca, insecure: flags.insecure === true, pin, identity, timeoutMs: timeout * 1000 };
 }

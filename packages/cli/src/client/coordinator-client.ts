@@ -7,6 +7,13 @@ import { ConfideError, fromBase64, toBase64 } from '@confide/core';
 import type { Connection } from './connection.js';
 import { exchange } from './http.js';
 import { failureOf, field, jsendData } from './jsend.js';
+import { violationList, type ShownViolation } from './violations.js';
+
+/** `warnings` of a success answer, when it has them. */
+function warningsOf(data: unknown): { warnings?: ShownViolation[] } {
+  const raw = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['warnings'] : undefined;
+  return Array.isArray(raw) ? { warnings: violationList(raw) } : {};
+}
 
 export interface ManifestAnswer {
   manifest: Uint8Array;
@@ -30,6 +37,8 @@ export interface UpdateAnswer {
   missingUsers: string[];
   message?: string;
   recoverySecrets?: Record<string, string>;
+  /** The manifest's warnings, when the coordinator sends them (Confide does; MarbleRun does not). */
+  warnings?: ShownViolation[];
 }
 
 export interface PendingUpdate {
@@ -97,10 +106,10 @@ export class CoordinatorClient {
   }
 
   /** POST /api/v2/manifest; returns the encrypted recovery secrets, if any. */
-  async setManifest(manifest: Uint8Array): Promise<{ recoverySecrets?: Record<string, string> }> {
+  async setManifest(manifest: Uint8Array): Promise<{ recoverySecrets?: Record<string, string>; warnings?: ShownViolation[] }> {
     const data = await this.#call('POST', '/api/v2/manifest', 'manifest set', { manifest: toBase64(manifest) });
     const secrets = recoverySecretsOf(data);
-    return secrets ? { recoverySecrets: secrets } : {};
+    return { ...(secrets ? { recoverySecrets: secrets } : {}), ...warningsOf(data) };
   }
 
   /** POST /api/v2/update: a package update or a full update proposal. */
@@ -111,6 +120,7 @@ export class CoordinatorClient {
       missingAcknowledgments: field<number>(data, 'missingAcknowledgments', 'number', 'manifest update apply'),
       missingUsers: field<string[]>(data, 'missingUsers', 'array', 'manifest update apply'),
       ...(secrets ? { recoverySecrets: secrets } : {}),
+      ...warningsOf(data),
     };
   }
 

@@ -47,6 +47,8 @@ export function auditCommand(program: Command, output: () => Output): void {
   ).action(
     async (file: string, opts: AuditFlags) => {
       const lines = Buffer.from(await readInput(file, 'audit log')).toString('utf8');
+      // An empty file proves nothing: it must not pass as a verified (empty) log.
+      if (lines.trim() === '') throw new ConfideError('ERR_AUDIT_LOG_INVALID', `audit log ${file} holds no entries (download it with \`confide audit get --out ${file}\`)`, { details: { seq: 1, reason: 'empty' } });
       let key: JsonWebKey | string;
       let head: { seq: number; hash: string } | undefined;
       if (opts.key !== undefined) key = Buffer.from(await readInput(opts.key, '--key')).toString('utf8');

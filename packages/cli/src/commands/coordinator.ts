@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { ConfideError, isConfideError, systemClock } from '@confide/core';
-import { emptyCollateral, SIM_WARNING, type TeeType } from '@confide/evidence';
+import { detectTee, emptyCollateral, SIM_WARNING, type TeeType } from '@confide/evidence';
 import type { Output } from '../output.js';
 import { loadCollateral } from '@confide/server/evidence-files';
 import { readSimulationKeys } from '../sim/trusted-keys.js';
@@ -19,6 +19,7 @@ import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
 import { writeOutput } from '../client/files.js';
 import { checkTlsBinding, manifestSignedByRoot, verifyCoordinatorQuote } from '../client/verify-coordinator.js';
+import { verifyHint } from './verify-hints.js';
 import { SUMMARIES } from './summaries.js';
 
 interface VerifyFlags extends ConnectionFlags {
@@ -42,6 +43,14 @@ const collect = (v: string, p: string[]) => [...p, v];
 function hexList(values: string[], flag: string): string[] {
   for (const v of values) if (!HEX32_OR_48.test(v)) throw new ConfideError('ERR_USAGE', `${flag}: ${v} is not 32 or 48 bytes of hex`);
   return values.map((v) => v.toLowerCase());
+}
+
+function isSimulated(quote: Uint8Array): boolean {
+  try {
+    return detectTee(quote) === 'sim';
+  } catch {
+    return false;
+  }
 }
 
 export function coordinatorCommand(program: Command, output: () => Output): void {
@@ -91,6 +100,8 @@ signature over the TLS key this connection presented; later calls pass that key 
         clock: systemClock,
         collateral,
         simulationKeys,
+      }).catch((err: unknown) => {
+        throw verifyHint(err, isSimulated(answer.quote));
       });
       if (verified.claims.tee === 'sim') out.note(SIM_WARNING);
       // Recovery is the one honest reason for a missing binding: ask, to say so.

@@ -5,10 +5,12 @@
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { ConfideError, toBase64 } from '@confide/core';
+import { checkManifest, type Violation } from '@confide/coordinator';
 import type { Output } from '../output.js';
 import { CoordinatorClient, type UpdateAnswer } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
 import { readInput, writeOutput } from '../client/files.js';
+import { violationLines, type ShownViolation } from '../client/violations.js';
 import { parseCertificate } from '../client/pem.js';
 import { manifestSignedByRoot } from '../client/verify-coordinator.js';
 import { SUMMARIES } from './summaries.js';
@@ -20,13 +22,21 @@ interface OutFlags extends ConnectionFlags {
   root?: string;
 }
 
+/** A violation as the CLI prints it in JSON (the path as text). */
+function shown(v: Violation): ShownViolation {
+  return { rule: v.rule, severity: v.severity, path: v.path, message: v.message };
+}
+
 function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Prints or saves the recovery secrets a manifest change returned (MarbleRun's --recoverydata). */
 async function handleRecoverySecrets(out: Output, secrets: Record<string, string> | undefined, file: string | undefined): Promise<string> {
-  if (!secrets) return '';
+  if (!secrets) {
+    if (file !== undefined) out.note(`--recovery-data ${file}: nothing written, the manifest has no RecoveryKeys (without them a lost seal key cannot be recovered; see docs/recovery.md)`);
+    return '';
+  }
   if (file !== undefined) {
     await writeOutput(file, JSON.stringify(secrets, null, 2) + '\n', { secret: true });
     return `Recovery secrets (RSA-OAEP encrypted, one per recovery key) written to ${file}.`;
@@ -73,8 +83,9 @@ function updateAction(
         // Only an acknowledgement answers with a message.
         ...(answer.message !== undefined ? { message: answer.message } : {}),
         ...(answer.recoverySecrets && opts.recoveryData === undefined ? { recoverySecrets: answer.recoverySecrets } : {}),
+        ...(answer.warnings ? { warnings: answer.warnings } : {}),
       },
-      [updateSummary(answer, verb), recovery].filter(Boolean).join('\n'),
+      [updateSummary(answer, verb), ...violationLines(answer.warnings ?? [], 'warning'), recovery].filter(Boolean).join('\n'),
     );
   };
 }
@@ -85,6 +96,22 @@ function rootOption(cmd: Command): Command {
 
 export function manifestCommand(program: Command, output: () => Output): void {
   const manifest = program.command('manifest').description(SUMMARIES.manifest);
+
+  manifest
+    .command('check')
+    .description('Check a manifest offline with the rules the coordinator applies: every error and warning, with did-you-mean for misspelt keys. Exit 1 when it has errors.')
+    .argument('<file>', 'manifest JSON')
+    .action(async (file: string) => {
+      const out = output();
+      const { errors, warnings } = checkManifest(await readInput(file, 'manifest'));
+      if (errors.length > 0) {
+        throw new ConfideError('ERR_MANIFEST_INVALID', `${file}: ${errors.length} error(s), ${warnings.length} warning(s)`, { details: { violations: errors, warnings } });
+      }
+      out.result(
+        { ok: true, errors: [], warnings: warnings.map(shown) },
+        [`${file}: no errors, ${warnings.length} warning(s).`, ...violationLines(warnings, 'warning')].join('\n'),
+      );
+    });
 
   addConnectionOptions(
     manifest
@@ -97,12 +124,21 @@ export function manifestCommand(program: Command, output: () => Output): void {
       const out = output();
       const bytes = await readInput(file, 'manifest');
       const client = new CoordinatorClient(await openConnection(opts));
-      const { recoverySecrets } = await client.setManifest(bytes);
+      const answer = await client.setManifest(bytes);
+      const { recoverySecrets } = answer;
       const fingerprint = sha256Hex(bytes);
       const recovery = await handleRecoverySecrets(out, recoverySecrets, opts.recoveryData);
+      // The coordinator's warnings; one that sends none (MarbleRun) gets those of the same rules, checked here.
+      const warnings = answer.warnings ?? checkManifest(bytes).warnings.map(shown);
       out.result(
-        { ok: true, fingerprint, ...(recoverySecrets && opts.recoveryData === undefined ? { recoverySecrets } : {}), ...(opts.recoveryData && recoverySecrets ? { recoveryData: opts.recoveryData } : {}) },
-        ['Manifest set.', `  fingerprint  ${fingerprint}`, recovery].filter(Boolean).join('\n'),
+        {
+          ok: true,
+          fingerprint,
+          warnings,
+          ...(recoverySecrets && opts.recoveryData === undefined ? { recoverySecrets } : {}),
+          ...(opts.recoveryData && recoverySecrets ? { recoveryData: opts.recoveryData } : {}),
+        },
+        ['Manifest set.', `  fingerprint  ${fingerprint}`, ...violationLines(warnings, 'warning'), recovery].filter(Boolean).join('\n'),
       );
     },
   );

@@ -5,6 +5,7 @@ import { ConfideError, fixedClock, fromHex, isConfideError, systemClock } from '
 import { detectEvidence, emptyCollateral, SIM_WARNING, verifyEvidence, type Claims, type TeeType, type TrustAnchors } from '@confide/evidence';
 import { loadCollateral, readTrustAnchors } from '@confide/server/evidence-files';
 import type { Output } from '../output.js';
+import { verifyHint } from './verify-hints.js';
 import { readSimulationKeys } from '../sim/trusted-keys.js';
 import { SUMMARIES } from './summaries.js';
 
@@ -61,9 +62,9 @@ async function readEvidence(path: string): Promise<Uint8Array> {
  * exit 2 keeps meaning "evidence that is not authentic". Only with --tee auto: a named TEE's
  * own parser judges the bytes.
  */
-function recognise(evidence: Uint8Array, file: string): void {
+function recognise(evidence: Uint8Array, file: string): TeeType {
   try {
-    detectEvidence(evidence);
+    return detectEvidence(evidence).tee;
   } catch (err) {
     if (!isConfideError(err, 'ERR_EVIDENCE_MALFORMED') && !isConfideError(err, 'ERR_EVIDENCE_UNSUPPORTED')) throw err;
     throw new ConfideError('ERR_INPUT_UNREADABLE', `evidence ${file}: not TEE evidence Confide recognises (${err.message})`, { cause: err });
@@ -131,7 +132,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
       const simulationKeys = await readSimulationKeys(opts);
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
       const evidence = await readEvidence(file);
-      if (opts.tee === 'auto') recognise(evidence, file);
+      const tee = opts.tee === 'auto' ? recognise(evidence, file) : opts.tee;
       const claims = await verifyEvidence(
         evidence,
         { tee: opts.tee },
@@ -142,7 +143,9 @@ export function verifyCommand(program: Command, output: () => Output): void {
           ...(trustAnchors ? { trustAnchors } : {}),
           ...(simulationKeys ? { simulationKeys } : {}),
         },
-      );
+      ).catch((err: unknown) => {
+        throw verifyHint(err, tee === 'sim');
+      });
       if (claims.tee === 'sim') out.note(SIM_WARNING);
       out.result({ ok: true, claims }, summary(claims));
     });

@@ -5,6 +5,7 @@
  * every type error is collected instead of stopping at the first.
  */
 import { record, type PathSegment, type ViolationList } from './violation.js';
+import { didYouMean } from './did-you-mean.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -43,7 +44,8 @@ export class JsonReader {
       }
       if (name === undefined) {
         const known = ignored.find((n) => n.toLowerCase() === key.toLowerCase());
-        this.v.warn('json.unknown-key', [...at, key], known ? `${known} is not read from a manifest; ignored` : `unknown key "${key}" ignored`);
+        const meant = known ? undefined : didYouMean(key, names);
+        this.v.warn('json.unknown-key', [...at, key], known ? `${known} is not read from a manifest; ignored` : `unknown key "${key}" ignored${meant ? `; did you mean "${meant}"?` : ''}`);
         continue;
       }
       out.set(name, item);
