@@ -268,7 +268,7 @@ test('fetches in flight are limited', async () => {
   assert.equal(results.filter((r) => r.status === 'rejected' && (r.reason as { details?: { limited?: boolean } }).details?.limited === true).length, 3);
 });
 
-test('the cache is bounded: the least recently used document is fetched again', async () => {
+test('the cache is bounded: the oldest document is fetched again', async () => {
   const calls: string[] = [];
   const der = (i: number) => Uint8Array.of(0x30, 0x03, 0x02, 0x01, i);
   const fetch: FetchLike = async (url) => {
@@ -283,9 +283,10 @@ test('the cache is bounded: the least recently used document is fetched again', 
   assert.equal(calls.length, 3, 'two VCEKs and the shared chain');
   await ask(0);
   assert.equal(calls.length, 3, 'a repeat is served from the cache');
-  await ask(2); // the third entry pushes out the least recently used: chip 1
-  await ask(0);
+  await ask(2); // the fourth entry pushes out the oldest: chip 0
   assert.equal(calls.length, 4);
   await ask(1);
-  assert.equal(calls.length, 5, 'chip 1 left the cache and is fetched again');
+  assert.equal(calls.length, 4, 'chip 1 and the chain are still cached');
+  await ask(0);
+  assert.equal(calls.length, 6, 'chip 0 left the cache and is fetched again, then the chain it pushed out');
 });

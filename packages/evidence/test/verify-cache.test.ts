@@ -77,25 +77,23 @@ describe('verify-cache: an injected cache', () => {
     assert.ok(cold > 1, `a cold cache checks every signature (${cold})`);
   });
 
-  it('is bounded by entries and by bytes, least recently used first', () => {
+  it('is bounded by entries and by bytes across regions, oldest first', () => {
     const cache = new VerifyCache({ maxEntries: 3, maxBytes: 100 });
-    cache.set('a', 1, 10);
-    cache.set('b', 2, 10);
-    cache.set('c', 3, 10);
-    assert.equal(cache.get('a'), 1); // a is now the most recent
-    cache.set('d', 4, 10);
-    assert.equal(cache.get('b'), undefined);
-    assert.deepEqual([cache.get('a'), cache.get('c'), cache.get('d')], [1, 3, 4]);
+    cache.set('r', 'a', 1, 10);
+    cache.set('r', 'b', 2, 10);
+    cache.set('q', 'c', 3, 10);
+    cache.set('r', 'd', 4, 10); // a, the oldest, leaves
+    assert.deepEqual([cache.get('r', 'a'), cache.get('r', 'b'), cache.get('q', 'c'), cache.get('r', 'd')], [undefined, 2, 3, 4]);
     assert.equal(cache.size, 3);
-    cache.set('e', 5, 90); // a and c leave, so that 10 + 90 bytes fit
-    assert.deepEqual([cache.size, cache.bytes, cache.get('a'), cache.get('c'), cache.get('d')], [2, 100, undefined, undefined, 4]);
-    cache.delete('d');
-    cache.set('f', 6, 101);
-    assert.equal(cache.get('f'), undefined, 'a value over the byte bound is not kept');
-    assert.equal(cache.bytes, 90);
-    cache.delete('e', 'other');
-    assert.equal(cache.get('e'), 5, 'delete with a value removes only that value');
-    cache.delete('e');
+    cache.set('r', 'e', 5, 85); // b and c leave, so that 10 + 85 bytes fit
+    assert.deepEqual([cache.size, cache.bytes, cache.get('r', 'b'), cache.get('q', 'c'), cache.get('r', 'd')], [2, 95, undefined, undefined, 4]);
+    cache.set('r', 'f', 6, 101);
+    assert.equal(cache.get('r', 'f'), undefined, 'a value over the byte bound is not kept');
+    assert.equal(cache.bytes, 95);
+    cache.delete('r', 'e', 'other');
+    assert.equal(cache.get('r', 'e'), 5, 'delete with a value removes only that value');
+    cache.delete('r', 'e');
+    cache.delete('r', 'd');
     assert.equal(cache.bytes, 0);
   });
 

@@ -252,22 +252,22 @@ class OnlineCollateral implements CollateralProvider {
    */
   private cached<T>(key: string, load: (key: string) => Promise<Entry<T>>): Promise<T> {
     const now = this.clock.now().getTime();
-    const hit = this.cache.get<Entry<T>>(key);
+    const hit = this.cache.get<Entry<T>>('doc', key);
     if (hit && (hit.expiresAt === undefined || now < hit.expiresAt)) return Promise.resolve(hit.value);
-    const failed = this.failures.get<Failure>(key);
+    const failed = this.failures.get<Failure>('failure', key);
     if (failed && now < failed.retryAt) return Promise.reject(failed.error);
     const pending = this.inflight.get(key) as Promise<T> | undefined;
     if (pending) return pending;
     const p = load(key)
       .then(
         (entry) => {
-          this.failures.delete(key);
-          this.cache.set(key, entry, entry.bytes + key.length * 2);
+          this.failures.delete('failure', key);
+          this.cache.set('doc', key, entry, entry.bytes + key.length * 2);
           return entry.value;
         },
         (error: unknown) => {
           // A refusal by the limits below is not the URL's failure: it may be asked again at once.
-          if (!isLimited(error)) this.failures.set(key, { error, retryAt: this.clock.now().getTime() + this.failureRetryMs }, key.length * 2 + FAILURE_BYTES);
+          if (!isLimited(error)) this.failures.set('failure', key, { error, retryAt: this.clock.now().getTime() + this.failureRetryMs }, key.length * 2 + FAILURE_BYTES);
           throw error;
         },
       )

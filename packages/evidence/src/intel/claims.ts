@@ -55,7 +55,6 @@ export function intelClaims(
       reportData: toHex(r.reportData),
       ...common,
       sgx: {
-        ...platformFields(quote, pck, tcb),
         cpuSvn: toHex(r.cpuSvn),
         miscselect: r.miscselect,
         attributes: toHex(r.attributes),
@@ -67,6 +66,8 @@ export function intelClaims(
         configSvn: r.configSvn,
         isvExtProdId: toHex(r.isvExtProdId),
         isvFamilyId: toHex(r.isvFamilyId),
+        // Spread last: an object literal that starts with a spread is several times slower to build.
+        ...platformFields(quote, pck, tcb),
       },
     };
   }
@@ -79,7 +80,6 @@ export function intelClaims(
     reportData: toHex(r.reportData),
     ...common,
     tdx: {
-      ...platformFields(quote, pck, tcb),
       bodyType: quote.body.bodyType,
       teeTcbSvn: toHex(r.teeTcbSvn),
       ...(r.teeTcbSvn2 ? { teeTcbSvn2: toHex(r.teeTcbSvn2) } : {}),
@@ -97,6 +97,7 @@ export function intelClaims(
       ...(r.mrServiceTd ? { mrServiceTd: toHex(r.mrServiceTd) } : {}),
       ...(tcb.tdxModuleStatus !== undefined ? { tdxModuleStatus: tcb.tdxModuleStatus } : {}),
       ...(tcb.tdxModuleIdentity !== undefined ? { tdxModuleIdentity: tcb.tdxModuleIdentity } : {}),
+      ...platformFields(quote, pck, tcb),
     },
   };
 }

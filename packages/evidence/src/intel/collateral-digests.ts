@@ -21,22 +21,23 @@ async function sha256Hex(cc: CachedCrypto, data: Uint8Array): Promise<string> {
 }
 
 async function textDigest(cc: CachedCrypto, text: string): Promise<string> {
-  const id = `sha256:${cc.scope}:${text}`;
-  const hit = cc.cache.get<string>(id);
+  const region = `sha256:${cc.scope}`;
+  const hit = cc.cache.get<string>(region, text);
   if (hit !== undefined) return hit;
   const hex = await sha256Hex(cc, utf8(text));
-  cc.cache.set(id, hex, text.length * 2 + DIGEST_OVERHEAD_BYTES);
+  cc.cache.set(region, text, hex, text.length * 2 + DIGEST_OVERHEAD_BYTES);
   return hex;
 }
 
 async function bytesDigest(cc: CachedCrypto, bytes: Uint8Array): Promise<string> {
-  const id = `sha256:${cc.scope}:${byteKey(bytes.subarray(-CRL_KEY_TAIL_BYTES))}`;
-  const hit = cc.cache.get<{ bytes: Uint8Array; hex: string }>(id);
+  const region = `sha256-bytes:${cc.scope}`;
+  const id = byteKey(bytes.subarray(-CRL_KEY_TAIL_BYTES));
+  const hit = cc.cache.get<{ bytes: Uint8Array; hex: string }>(region, id);
   if (hit !== undefined && sameBytes(hit.bytes, bytes)) return hit.hex;
   // Hashed from a copy, so that the entry describes exactly the bytes it holds.
   const copy = bytes.slice();
   const hex = await sha256Hex(cc, copy);
-  cc.cache.set(id, { bytes: copy, hex }, copy.length + DIGEST_OVERHEAD_BYTES);
+  cc.cache.set(region, id, { bytes: copy, hex }, copy.length + DIGEST_OVERHEAD_BYTES);
   return hex;
 }
 

@@ -36,13 +36,12 @@ export function pinnedRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] 
  * Throws `code` when it holds none or one does not parse.
  */
 export function parsePemChain(pem: string, code: ErrorCode, what: string, cache: VerifyCache = defaultVerifyCache): readonly ParsedCertificate[] {
-  const id = `chain:${pem}`;
-  const hit = cache.get<readonly ParsedCertificate[]>(id);
+  const hit = cache.get<readonly ParsedCertificate[]>('chain', pem);
   if (hit) return hit;
   const ders = pemToDer(pem, 'CERTIFICATE', code);
   if (ders.length === 0) throw new ConfideError(code, `${what}: no certificate`);
   const certs = deepFreeze(ders.map((der) => parseCertificate(der, code)));
-  cache.set(id, certs, pem.length * PARSED_BYTES_PER_BYTE);
+  cache.set('chain', pem, certs, pem.length * PARSED_BYTES_PER_BYTE);
   return certs;
 }
 
@@ -98,14 +97,14 @@ export interface CrlUse {
 
 /** Parses a DER CRL from collateral (remembered while the same bytes come back). Throws ERR_COLLATERAL_MALFORMED. */
 export function parseCollateralCrl(der: Uint8Array, name: string, cache: VerifyCache = defaultVerifyCache): ParsedCrl {
-  const id = `crl:${byteKey(der.subarray(-CRL_KEY_TAIL_BYTES))}`;
-  const hit = cache.get<{ der: Uint8Array; crl: ParsedCrl }>(id);
+  const id = byteKey(der.subarray(-CRL_KEY_TAIL_BYTES));
+  const hit = cache.get<{ der: Uint8Array; crl: ParsedCrl }>('crl', id);
   if (hit && sameBytes(hit.der, der)) return hit.crl;
   try {
     // Parsed from a copy, so that the views it keeps cannot change under the cache.
     const copy = der.slice();
     const crl = deepFreeze(parseCrl(copy, 'ERR_COLLATERAL_MALFORMED'));
-    cache.set(id, { der: copy, crl }, copy.length * PARSED_BYTES_PER_BYTE);
+    cache.set('crl', id, { der: copy, crl }, copy.length * PARSED_BYTES_PER_BYTE);
     return crl;
   } catch (err) {
     if (err instanceof ConfideError && err.code === 'ERR_COLLATERAL_MALFORMED') {

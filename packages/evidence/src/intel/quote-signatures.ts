@@ -36,11 +36,10 @@ const PCK_BYTES_PER_CHAR = 2;
 /** Parses the PCK chain carried in a quote (frozen). Throws ERR_EVIDENCE_MALFORMED and ERR_EVIDENCE_CHAIN_INVALID. */
 export function readPckChain(quote: IntelQuote, cache: VerifyCache = defaultVerifyCache): PckChain {
   const pem = fromUtf8(quote.qe.pckChainPem);
-  const id = `pck:${pem}`;
-  const hit = cache.get<PckChain>(id);
+  const hit = cache.get<PckChain>('pck', pem);
   if (hit) return hit;
   const chain = deepFreeze(parsePckChain(pem, cache));
-  cache.set(id, chain, pem.length * PCK_BYTES_PER_CHAR);
+  cache.set('pck', pem, chain, pem.length * PCK_BYTES_PER_CHAR);
   return chain;
 }
 

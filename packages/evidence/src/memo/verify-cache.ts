@@ -2,7 +2,7 @@
  * The one cache of evidence verification, handed in as VerifyContext.cache (a default instance
  * serves callers that give none). It holds what recurs across verifications: parsed chains,
  * CRLs and collateral documents, imported keys, and signatures that verified. It is bounded by
- * entries and by bytes, evicts the least recently used entry first, and scopes every verdict by
+ * entries and by bytes, evicts the oldest entry first, and scopes every verdict by
  * the crypto implementation that gave it: a caller's own `VerifyContext.crypto` that wrongly
  * says "valid" can only fool its own later calls, never a verification with other primitives.
  */
@@ -15,6 +15,8 @@ export interface VerifyCacheOptions {
 }
 
 interface Entry {
+  region: Map<string, Entry>;
+  key: string;
   value: unknown;
   bytes: number;
 }
@@ -25,10 +27,17 @@ const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 /** The scope of verdicts given by the built-in WebCrypto primitives. */
 export const WEBCRYPTO_SCOPE = 'w';
 
+/**
+ * Entries live in regions (one per kind of value, and per crypto scope for verdicts), so that a
+ * key is the caller's own string (a document's text, whose hash V8 keeps) rather than a new
+ * string built for each lookup; one age order and one budget span all regions.
+ */
 export class VerifyCache {
   readonly maxEntries: number;
   readonly maxBytes: number;
-  readonly #entries = new Map<string, Entry>();
+  readonly #regions = new Map<string, Map<string, Entry>>();
+  /** Every entry, oldest first. */
+  readonly #order = new Set<Entry>();
   #bytes = 0;
   readonly #scopes = new WeakMap<object, string>();
   #nextScope = 0;
@@ -42,7 +51,7 @@ export class VerifyCache {
 
   /** Entries held. */
   get size(): number {
-    return this.#entries.size;
+    return this.#order.size;
   }
 
   /** Estimated bytes held. */
@@ -63,42 +72,52 @@ export class VerifyCache {
     return id;
   }
 
-  /** The value under `key`, now the most recently used; undefined when absent. */
-  get<T>(key: string): T | undefined {
-    const hit = this.#entries.get(key);
-    if (hit === undefined) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, hit);
-    return hit.value as T;
+  /**
+   * The value under `key` in `region`; undefined when absent. A hit does not reorder entries:
+   * the oldest entry leaves first (what recurs is put back at once), which keeps a hit to one
+   * map lookup on the verification path.
+   */
+  get<T>(region: string, key: string): T | undefined {
+    return this.#regions.get(region)?.get(key)?.value as T | undefined;
   }
 
   /**
-   * Keeps `value` under `key`, charged `bytes`; the least recently used entries leave until both
+   * Keeps `value` under `key` in `region`, charged `bytes`; the oldest entries leave until both
    * bounds hold. A value larger than the byte bound is not kept.
    */
-  set(key: string, value: unknown, bytes: number): void {
-    this.delete(key);
+  set(region: string, key: string, value: unknown, bytes: number): void {
+    this.delete(region, key);
     if (bytes > this.maxBytes || this.maxEntries === 0) return;
-    while (this.#entries.size >= this.maxEntries || this.#bytes + bytes > this.maxBytes) {
-      const oldest = this.#entries.keys().next().value!;
-      this.delete(oldest);
+    while (this.#order.size >= this.maxEntries || this.#bytes + bytes > this.maxBytes) this.#remove(this.#order.values().next().value!);
+    let map = this.#regions.get(region);
+    if (map === undefined) {
+      map = new Map();
+      this.#regions.set(region, map);
     }
-    this.#entries.set(key, { value, bytes });
+    const entry: Entry = { region: map, key, value, bytes };
+    map.set(key, entry);
+    this.#order.add(entry);
     this.#bytes += bytes;
   }
 
-  /** Removes `key`; with `value`, only while `key` still holds that value. */
-  delete(key: string, ...value: [unknown?]): void {
-    const hit = this.#entries.get(key);
+  /** Removes `key` from `region`; with `value`, only while `key` still holds that value. */
+  delete(region: string, key: string, ...value: [unknown?]): void {
+    const hit = this.#regions.get(region)?.get(key);
     if (hit === undefined || (value.length > 0 && hit.value !== value[0])) return;
-    this.#entries.delete(key);
-    this.#bytes -= hit.bytes;
+    this.#remove(hit);
   }
 
   /** Empties the cache. */
   clear(): void {
-    this.#entries.clear();
+    this.#regions.clear();
+    this.#order.clear();
     this.#bytes = 0;
+  }
+
+  #remove(entry: Entry): void {
+    entry.region.delete(entry.key);
+    this.#order.delete(entry);
+    this.#bytes -= entry.bytes;
   }
 
   /**

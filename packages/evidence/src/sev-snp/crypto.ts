@@ -46,14 +46,14 @@ const LINK_OVERHEAD_BYTES = 128;
 export function verifyIssuedBy(cert: AmdCertificate, issuer: AmdCertificate, cache: VerifyCache = defaultVerifyCache): Promise<boolean> {
   // The signature's tail picks the slot; the full bytes decide the hit. SEV-SNP checks run on
   // WebCrypto only (VerifyContext.crypto covers P-256), so these verdicts need no crypto scope.
-  const id = `link:${byteKey(cert.signature.subarray(-32))}`;
-  const hit = cache.get<{ cert: Uint8Array; issuerSpki: Uint8Array; ok: Promise<boolean> }>(id);
+  const id = byteKey(cert.signature.subarray(-32));
+  const hit = cache.get<{ cert: Uint8Array; issuerSpki: Uint8Array; ok: Promise<boolean> }>('link', id);
   if (hit && sameBytes(hit.cert, cert.raw) && sameBytes(hit.issuerSpki, issuer.spki)) return hit.ok;
   const ok = verifyPss(issuer.spki, cert.signatureAlgorithm, cert.signature, cert.tbs, cache);
   const entry = { cert: cert.raw.slice(), issuerSpki: issuer.spki.slice(), ok };
-  cache.set(id, entry, entry.cert.length + entry.issuerSpki.length + LINK_OVERHEAD_BYTES);
+  cache.set('link', id, entry, entry.cert.length + entry.issuerSpki.length + LINK_OVERHEAD_BYTES);
   void ok.then((verified) => {
-    if (!verified) cache.delete(id, entry);
+    if (!verified) cache.delete('link', id, entry);
   });
   return ok;
 }

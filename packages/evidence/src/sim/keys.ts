@@ -23,8 +23,8 @@ function notAKey(why: string): ConfideError {
 }
 
 function fromSpki(spki: Uint8Array, cache: VerifyCache): Promise<SimTrustedKey> {
-  const id = `sim:${byteKey(spki)}`;
-  let hit = cache.get<Promise<SimTrustedKey>>(id);
+  const id = byteKey(spki);
+  let hit = cache.get<Promise<SimTrustedKey>>('sim', id);
   if (hit === undefined) {
     const copy = spki.slice();
     hit = (async () => {
@@ -36,9 +36,9 @@ function fromSpki(spki: Uint8Array, cache: VerifyCache): Promise<SimTrustedKey> 
       }
       return { id: await digest('SHA-256', copy), key };
     })();
-    cache.set(id, hit, copy.length + KEY_OVERHEAD_BYTES);
+    cache.set('sim', id, hit, copy.length + KEY_OVERHEAD_BYTES);
     const pending = hit;
-    pending.catch(() => cache.delete(id, pending));
+    pending.catch(() => cache.delete('sim', id, pending));
   }
   return hit;
 }

@@ -16,13 +16,14 @@ const KEY_OVERHEAD_BYTES = 256;
  * at once, so it cannot poison it.
  */
 export function importKeyCached(cache: VerifyCache, tag: string, keyData: Uint8Array, load: () => Promise<CryptoKey>): Promise<CryptoKey> {
-  const id = `key:${tag}:${byteKey(keyData)}`;
-  let key = cache.get<Promise<CryptoKey>>(id);
+  const region = `key:${tag}`;
+  const id = byteKey(keyData);
+  let key = cache.get<Promise<CryptoKey>>(region, id);
   if (key === undefined) {
     key = load();
-    cache.set(id, key, keyData.length + KEY_OVERHEAD_BYTES);
+    cache.set(region, id, key, keyData.length + KEY_OVERHEAD_BYTES);
     const pending = key;
-    pending.catch(() => cache.delete(id, pending));
+    pending.catch(() => cache.delete(region, id, pending));
   }
   return key;
 }

@@ -72,12 +72,13 @@ const VERDICT_OVERHEAD_BYTES = 128;
  * and any changed byte misses the cache.
  */
 export async function verifyP256Recurring(point: Uint8Array, signature: Uint8Array, data: Uint8Array, cc: CachedCrypto = cachedCrypto()): Promise<boolean> {
-  const id = `p256:${cc.scope}:${byteKey(signature)}`;
-  const hit = cc.cache.get<{ point: Uint8Array; data: Uint8Array }>(id);
+  const region = `p256:${cc.scope}`;
+  const id = byteKey(signature);
+  const hit = cc.cache.get<{ point: Uint8Array; data: Uint8Array }>(region, id);
   if (hit !== undefined && sameBytes(hit.point, point) && sameBytes(hit.data, data)) return true;
   // Copies: the caller's buffers may be reused or changed after this check.
   const entry = { point: point.slice(), data: data.slice() };
   const ok = await cc.primitives.verifyP256(entry.point, signature, entry.data);
-  if (ok === true) cc.cache.set(id, entry, entry.point.length + entry.data.length + signature.length + VERDICT_OVERHEAD_BYTES);
+  if (ok === true) cc.cache.set(region, id, entry, entry.point.length + entry.data.length + signature.length + VERDICT_OVERHEAD_BYTES);
   return ok === true;
 }

@@ -12,11 +12,10 @@ import { parseTcbInfo, type TcbInfo } from './tcb-info.js';
 const PARSED_BYTES_PER_CHAR = 6;
 
 function parsedOnce<T>(cache: VerifyCache, kind: string, body: string, parse: (body: string) => T): T {
-  const id = `${kind}:${body}`;
-  const hit = cache.get<T>(id);
+  const hit = cache.get<T>(kind, body);
   if (hit !== undefined) return hit;
   const value = deepFreeze(parse(body));
-  cache.set(id, value, body.length * PARSED_BYTES_PER_CHAR);
+  cache.set(kind, body, value, body.length * PARSED_BYTES_PER_CHAR);
   return value;
 }
 

@@ -19,9 +19,9 @@ const VERDICT_OVERHEAD_BYTES = 256;
  */
 export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Array, name: string, cc: CachedCrypto = cachedCrypto()): Promise<void> {
   const point = key instanceof Uint8Array ? key : undefined;
-  const id = `json:${cc.scope}:${doc.signature}`;
+  const region = `json:${cc.scope}`;
   if (point) {
-    const hit = cc.cache.get<{ point: Uint8Array; body: string }>(id);
+    const hit = cc.cache.get<{ point: Uint8Array; body: string }>(region, doc.signature);
     if (hit && hit.body === doc.body && sameBytes(hit.point, point)) return;
   }
   let signature: Uint8Array;
@@ -39,7 +39,7 @@ export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Ar
     const entry = { point: point.slice(), body: doc.body };
     const ok = await cc.primitives.verifyP256(entry.point, signature, utf8(entry.body));
     if (ok !== true) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `${name} signature does not verify`, { details: { item: name } });
-    cc.cache.set(id, entry, entry.body.length * 2 + entry.point.length + VERDICT_OVERHEAD_BYTES);
+    cc.cache.set(region, doc.signature, entry, entry.body.length * 2 + entry.point.length + VERDICT_OVERHEAD_BYTES);
     return;
   }
   let ok: boolean;
