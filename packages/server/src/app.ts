@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Store } from '@confide/store';
 import { registerOpenApi } from './plugins/openapi.js';
+import { recordRoutes } from './plugins/route-table.js';
 import { maaRoutes, type MaaRoutesOptions } from './routes/maa/index.js';
 import { MARBLERUN_PREFIX, marbleRunRoutes, type MarbleRunRoutesOptions } from './routes/marblerun/index.js';
 import type { DegradedService } from './routes/system/health.js';
@@ -52,6 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  recordRoutes(app);
   await registerOpenApi(app, VERSION);
   const store = options.store;
   await systemRoutes(app, { readiness: { engine: store.engine, ping: () => store.ping(), degraded: options.degraded ?? (() => []) } });

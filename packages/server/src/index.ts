@@ -10,5 +10,6 @@ export { ensureLocalCa } from './tls/local-ca.js';
 export * from './sim/index.js';
 export { toProblem, problemJson, surfaceErrors, type Problem, type ErrorSerializer } from './plugins/problem.js';
 export { httpStatusOf } from './plugins/http-status.js';
+export { registeredRoutes, type RegisteredRoute } from './plugins/route-table.js';
 export { VERSION } from './version.js';
 export { simulatedCoordinatorMeasurement } from './services/coordinator/index.js';

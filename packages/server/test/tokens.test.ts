@@ -244,7 +244,6 @@ test('openidConfiguration(): MAA metadata', async () => {
   assert.deepEqual(tokens.openidConfiguration(), {
     issuer: ISSUER,
     jwks_uri: `${ISSUER}/certs`,
-    revocation_endpoint: `${ISSUER}/revoke`,
     response_types_supported: ['token', 'none'],
     id_token_signing_alg_values_supported: ['RS256'],
     claims_supported: [

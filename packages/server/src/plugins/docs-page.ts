@@ -13,12 +13,13 @@ h1{margin-bottom:0}.op{border:1px solid #d8dee9;border-radius:6px;margin:.75rem 
 code,pre{font-family:ui-monospace,monospace;font-size:13px}pre{background:#f4f6fa;padding:.5rem;overflow:auto}
 </style></head><body>
 <h1 id="title">Confide API</h1><p id="desc"></p><p>Raw description: <a href="/openapi.json">/openapi.json</a></p>
-<div id="ops"></div>
+<div id="ops"><p>Loading the API description from /openapi.json…</p></div>
 <script>
 fetch('/openapi.json').then(r => r.json()).then(spec => {
   document.getElementById('title').textContent = spec.info.title + ' ' + spec.info.version;
   document.getElementById('desc').textContent = spec.info.description || '';
   const ops = document.getElementById('ops');
+  ops.textContent = '';
   for (const [path, item] of Object.entries(spec.paths || {})) {
     for (const [method, op] of Object.entries(item)) {
       const div = document.createElement('div'); div.className = 'op';
@@ -27,6 +28,12 @@ fetch('/openapi.json').then(r => r.json()).then(spec => {
       const h = document.createElement('div'); h.append(m, p);
       const s = document.createElement('p'); s.textContent = op.summary || op.description || '';
       div.append(h, s);
+      const body = op.requestBody && op.requestBody.content;
+      if (body) {
+        const pre = document.createElement('pre');
+        pre.textContent = 'request body\n' + JSON.stringify(body, null, 2);
+        div.append(pre);
+      }
       for (const [status, res] of Object.entries(op.responses || {})) {
         const pre = document.createElement('pre');
         pre.textContent = status + ' ' + (res.description || '') + '\\n' + JSON.stringify(res.content || {}, null, 2);
@@ -35,5 +42,7 @@ fetch('/openapi.json').then(r => r.json()).then(spec => {
       ops.append(div);
     }
   }
+}).catch((err) => {
+  document.getElementById('ops').textContent = 'Cannot load /openapi.json: ' + err;
 });
 </script></body></html>`;

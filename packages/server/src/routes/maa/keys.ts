@@ -31,7 +31,6 @@ const openIdSchema = {
   properties: {
     issuer: { type: 'string' },
     jwks_uri: { type: 'string' },
-    revocation_endpoint: { type: 'string' },
     response_types_supported: stringList,
     id_token_signing_alg_values_supported: stringList,
     claims_supported: stringList,

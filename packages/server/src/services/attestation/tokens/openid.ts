@@ -25,7 +25,6 @@ export const MAA_CLAIMS_SUPPORTED = [
 export interface OpenIdConfiguration {
   issuer: string;
   jwks_uri: string;
-  revocation_endpoint: string;
   response_types_supported: string[];
   id_token_signing_alg_values_supported: string[];
   claims_supported: string[];
@@ -36,7 +35,6 @@ export function openIdConfiguration(issuer: string): OpenIdConfiguration {
   return {
     issuer,
     jwks_uri: `${issuer}/certs`,
-    revocation_endpoint: `${issuer}/revoke`,
     response_types_supported: ['token', 'none'],
     id_token_signing_alg_values_supported: ['RS256'],
     claims_supported: [...MAA_CLAIMS_SUPPORTED],
