@@ -60,7 +60,6 @@ test('the old MarbleRun sample manifest is refused with every error listed', () 
   ]);
   assert.throws(() => assertValidManifest(fixtureText('marblerun-sample-manifest-old.json')), (err: unknown) => {
     assert.ok(isConfideError(err, 'ERR_MANIFEST_INVALID'));
-    assert.equal(err.status, 400);
     assert.deepEqual(ids(err.details?.violations as never), ids(r.errors));
     return true;
   });
