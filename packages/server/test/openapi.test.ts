@@ -31,7 +31,7 @@ after(async () => {
 });
 
 /** fastify's /a/:b as OpenAPI's /a/{b}; "::" is fastify's escaped literal colon (/certificates::add). */
-const openApiPath = (url: string): string => url.replace(/::/g, '\u0000').replace(/:([A-Za-z]\w*)/g, '{$1}').replace(/\u0000/g, ':');
+const openApiPath = (url: string): string => url.split('::').map((part) => part.replace(/:([A-Za-z]\w*)/g, '{$1}')).join(':');
 
 test('every registered route is in /openapi.json and every described operation is registered', async () => {
   const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
