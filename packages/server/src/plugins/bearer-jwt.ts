@@ -8,7 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { ConfideError, systemClock, type Clock } from '@confide/core';
-import { JWS_ALGORITHMS } from '../services/attestation/admin/jws-signature.js';
+import { JWS_ALGORITHMS } from '../jose/algorithms.js';
 
 export interface JwtVerifierOptions {
   jwksUrl?: string | undefined;

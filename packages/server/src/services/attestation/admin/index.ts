@@ -20,4 +20,4 @@ export {
   type StoredPolicyCertificate,
 } from './certificates.js';
 export { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
-export { JWS_ALGORITHMS } from './jws-signature.js';
+export { JWS_ALGORITHMS } from '../../../jose/algorithms.js';

@@ -7,7 +7,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { ConfideError, fromBase64, fromUtf8 } from '@confide/core';
-import { JWS_ALGORITHMS } from './jws-signature.js';
+import { JWS_ALGORITHMS } from '../../../jose/algorithms.js';
 import { certificateJwk, thumbprintOf, type CertificateJwk } from './certificates.js';
 
 /** The certificate that signed a JWS; its signature has been verified. */
