@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { runCli, type Run } from './spawn-cli.js';
+import { runInProcess } from './in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-sim-cli-'));
 const dataDir = join(tmp, 'instance');
@@ -219,7 +220,7 @@ test('sim: every command refuses production mode (flag or CONFIDE_MODE) with ERR
   assert.equal(existsSync(prodDir), false);
 });
 
-test('sim quote: bad arguments exit 1 with ERR_USAGE', async () => {
+test('sim quote: bad arguments exit 1 with ERR_USAGE (in process)', async () => {
   const cases: string[][] = [
     ['--measurement', 'aa', '--report-data', '01'],
     ['--measurement', 'zz'.repeat(32), '--report-data', '01'],
@@ -230,25 +231,25 @@ test('sim quote: bad arguments exit 1 with ERR_USAGE', async () => {
     ['--measurement', MEASUREMENT, '--report-data', '01', '--encoding', 'binary'],
   ];
   for (const args of cases) {
-    const r = await cli(['--json', 'sim', 'quote', '--data-dir', dataDir, ...args]);
+    const r = await runInProcess(['--json', 'sim', 'quote', '--data-dir', dataDir, ...args]);
     assert.equal(r.code, 1, args.join(' '));
     assert.equal(errorCode(r), 'ERR_USAGE', args.join(' '));
   }
-  const missing = await cli(['sim', 'quote', '--measurement', MEASUREMENT, '--data-dir', dataDir]);
+  const missing = await runInProcess(['sim', 'quote', '--measurement', MEASUREMENT, '--data-dir', dataDir]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /--report-data/);
 });
 
-test('sim: help for sim, quote, measure and key; verify help names --sim-key', async () => {
-  const sim = await cli(['sim', '--help']);
+test('sim: help for sim, quote, measure and key; verify help names --sim-key (in process)', async () => {
+  const sim = await runInProcess(['sim', '--help']);
   assert.equal(sim.code, 0);
   for (const sub of ['quote', 'measure', 'key']) assert.match(sim.stdout, new RegExp(`\\b${sub}\\b`));
   for (const [sub, flag] of [['quote', '--report-data'], ['measure', '<command...>'], ['key', '--data-dir']] as const) {
-    const r = await cli(['sim', sub, '--help']);
+    const r = await runInProcess(['sim', sub, '--help']);
     assert.equal(r.code, 0);
     assert.ok(r.stdout.includes(flag), `${sub} --help lacks ${flag}`);
     assert.match(r.stdout, /--mode/);
   }
-  const verify = await cli(['verify', '--help']);
+  const verify = await runInProcess(['verify', '--help']);
   assert.match(verify.stdout, /--sim-key/);
 });

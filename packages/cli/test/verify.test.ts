@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './spawn-cli.js';
+import { runInProcess } from './in-process.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const V = process.env['CONFIDE_VECTORS'] ?? join(repo, '..', 'shared', 'vectors');
@@ -99,20 +100,20 @@ test('verify: --roots replaces the pinned roots; production mode refuses it', { 
   assert.equal(JSON.parse(prod.stdout).error.code, 'ERR_PRODUCTION_REFUSED');
 });
 
-test('verify: usage errors exit 1', async () => {
-  const noFile = await runCli(['--json', 'verify', join(tmp, 'absent.bin')]);
+test('verify: usage errors and non-evidence input exit 1 (in process)', async () => {
+  const noFile = await runInProcess(['--json', 'verify', join(tmp, 'absent.bin')]);
   assert.equal(noFile.code, 1);
   assert.equal(JSON.parse(noFile.stdout).error.code, 'ERR_INPUT_UNREADABLE');
-  const badAt = await runCli(['--json', 'verify', join(tmp, 'absent.bin'), '--at', 'yesterday']);
+  const badAt = await runInProcess(['--json', 'verify', join(tmp, 'absent.bin'), '--at', 'yesterday']);
   assert.equal(badAt.code, 1);
   assert.equal(JSON.parse(badAt.stdout).error.code, 'ERR_USAGE');
-  const badHex = await runCli(['--json', 'verify', join(tmp, 'absent.bin'), '--report-data', 'xyz']);
+  const badHex = await runInProcess(['--json', 'verify', join(tmp, 'absent.bin'), '--report-data', 'xyz']);
   assert.equal(badHex.code, 1);
-  const badTee = await runCli(['verify', join(tmp, 'absent.bin'), '--tee', 'nitro']);
+  const badTee = await runInProcess(['verify', join(tmp, 'absent.bin'), '--tee', 'nitro']);
   assert.equal(badTee.code, 1);
   const garbage = join(tmp, 'garbage.bin');
   writeFileSync(garbage, 'this is not evidence at all');
-  const notEvidence = await runCli(['--json', 'verify', garbage]);
+  const notEvidence = await runInProcess(['--json', 'verify', garbage]);
   assert.equal(notEvidence.code, 1);
   assert.equal(JSON.parse(notEvidence.stdout).error.code, 'ERR_INPUT_UNREADABLE');
 });
