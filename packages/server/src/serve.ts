@@ -2,17 +2,23 @@
  * Starts `confide serve`: prepares the data directory, has the composition root build every
  * service, listens on HTTPS, and shuts down gracefully (in-flight requests finish, the store closes).
  */
+import type { Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ConfideError } from '@confide/core';
 import type { Store } from '@confide/store';
 import { buildApp } from './app.js';
 import { composeServer, displayHost, prepareDataDir, type CompositionHooks, type CompositionOverrides } from './compose/index.js';
 import type { Config } from './config/schema.js';
+import { listenAlso } from './listen/extra-listener.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   store: Store;
+  /** URL of the first host, with the real port. */
   url: string;
+  /** One URL per bound address (e.g. localhost binds 127.0.0.1 and ::1), with the real port. */
+  urls: string[];
   /** Path of the generated local CA certificate (dev mode without tls.cert). */
   caCertPath: string | undefined;
   /** Warnings for the operator (dev mode, replaced roots, degraded services); also logged. */
@@ -29,33 +35,56 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const dataDir = prepareDataDir(config.dataDir);
   const composition = await composeServer(config, dataDir, options);
   const { store } = composition;
-  let app: FastifyInstance;
+  const [first, ...others] = config.host;
+  if (first === undefined) throw new ConfideError('ERR_CONFIG_INVALID', 'host: expected at least one address');
+  let app: FastifyInstance | undefined;
+  const extra: Server[] = [];
+  let port = config.port;
+  let host = first;
   try {
     app = await buildApp(composition.app);
-    await app.listen({ host: config.host, port: config.port });
+    await app.listen({ host, port });
+    port = (app.server.address() as AddressInfo).port;
+    // Every further host listens on the port the first one got (the real one when port is 0).
+    for (host of others) extra.push(await listenAlso(app, composition.app, host, port));
     // Logged once listening, so a start that fails prints only its error.
     for (const warning of composition.warnings) app.log.warn(warning);
   } catch (err) {
+    for (const server of extra) server.close();
+    await app?.close();
     await store.close();
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new ConfideError('ERR_PORT_IN_USE', `${config.host}:${config.port} is already in use; choose another port with --port or CONFIDE_PORT`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
-      throw new ConfideError('ERR_CONFIG_INVALID', `host: cannot listen on ${config.host}:${config.port} (${code})`);
+    if (code === 'EADDRINUSE') throw new ConfideError('ERR_PORT_IN_USE', `${host}:${port} is already in use; choose another port with --port or CONFIDE_PORT`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES' || code === 'EAFNOSUPPORT') {
+      throw new ConfideError('ERR_CONFIG_INVALID', `host: cannot listen on ${host}:${port} (${code})`);
     }
     throw err;
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `https://${displayHost(config.host)}:${port}`;
+  const url = `https://${displayHost(first)}:${port}`;
+  const bound = [...app.addresses(), ...extra.map((server) => server.address())].filter((a): a is AddressInfo => typeof a === 'object' && a !== null);
+  const urls = bound.map((a) => `https://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`);
   composition.setListenUrl(url);
+  const listening = app;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      const timer = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeout);
+      const timer = setTimeout(() => {
+        listening.server.closeAllConnections();
+        for (const server of extra) server.closeAllConnections();
+      }, config.shutdownTimeout);
       timer.unref();
       try {
-        await app.close();
+        await Promise.all([
+          listening.close(),
+          ...extra.map(
+            (server) =>
+              new Promise<void>((done) => {
+                server.close(() => done());
+                server.closeIdleConnections();
+              }),
+          ),
+        ]);
       } finally {
         clearTimeout(timer);
         await store.close();
@@ -63,5 +92,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
-  return { app, store, url, caCertPath: composition.caCertPath, warnings: composition.warnings, close };
+  return { app: listening, store, url, urls, caCertPath: composition.caCertPath, warnings: composition.warnings, close };
 }

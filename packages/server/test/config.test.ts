@@ -19,7 +19,7 @@ test('defaults apply when nothing is given', () => {
   const { config, origins } = loadConfig({});
   assert.equal(config.mode, 'dev');
   assert.equal(config.port, 8443);
-  assert.equal(config.host, 'localhost');
+  assert.deepEqual(config.host, ['localhost']);
   assert.equal(config.dataDir, './.confide');
   assert.equal(origins['port'], 'default');
 });
@@ -30,7 +30,7 @@ test('precedence: defaults < file < environment < flags', () => {
   const { config, origins } = loadConfig({ file: f, env, flags: { port: '1003' } });
   assert.equal(config.port, 1003);
   assert.equal(origins['port'], 'flag');
-  assert.equal(config.host, 'env-host');
+  assert.deepEqual(config.host, ['env-host']);
   assert.equal(origins['host'], 'env');
   assert.equal(config.dataDir, '/from/file');
   assert.equal(origins['dataDir'], 'file');
@@ -39,9 +39,23 @@ test('precedence: defaults < file < environment < flags', () => {
   assert.equal(origins['bodyLimit'], 'default');
 });
 
+test('host and tls.san take a string, a comma list, an array or a repeated flag', () => {
+  assert.deepEqual(loadConfig({ file: file({ host: '127.0.0.1' }) }).config.host, ['127.0.0.1']);
+  assert.deepEqual(loadConfig({ file: file({ host: ['127.0.0.1', '::1'], tls: { san: 'a.test, b.test' } }) }).config.host, ['127.0.0.1', '::1']);
+  assert.deepEqual(loadConfig({ file: file({ tls: { san: ['a.test', 'b.test'] } }) }).config.tls.san, ['a.test', 'b.test']);
+  assert.deepEqual(loadConfig({ env: { CONFIDE_HOST: '127.0.0.1, ::1', CONFIDE_TLS_SAN: 'a.test,10.0.0.1' } }).config, {
+    ...loadConfig({ flags: { host: ['127.0.0.1', '::1'], 'tls.san': ['a.test', '10.0.0.1'] } }).config,
+  });
+  // A repeated flag arrives as an array; each use may itself be a comma list.
+  assert.deepEqual(loadConfig({ flags: { host: ['127.0.0.1,::1', 'localhost'] } }).config.host, ['127.0.0.1', '::1', 'localhost']);
+  assert.throws(() => loadConfig({ flags: { host: [' , '] } }), code('ERR_CONFIG_INVALID'));
+  assert.throws(() => loadConfig({ file: file({ host: 5 }) }), code('ERR_CONFIG_INVALID'));
+  assert.throws(() => loadConfig({ file: file({ host: ['127.0.0.1', 5] }) }), code('ERR_CONFIG_INVALID'));
+});
+
 test('nested keys come from nested objects in the file', () => {
   const { config } = loadConfig({ file: file({ tls: { cert: '/c.pem', key: '/k.pem' } }) });
-  assert.deepEqual(config.tls, { cert: '/c.pem', key: '/k.pem' });
+  assert.deepEqual(config.tls, { cert: '/c.pem', key: '/k.pem', san: undefined });
 });
 
 test('a bad value names the key and its origin', () => {

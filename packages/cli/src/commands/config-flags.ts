@@ -11,7 +11,10 @@ export function addConfigFlags(cmd: Command): Command {
   for (const key of CONFIG_SCHEMA as readonly ConfigKey[]) {
     if (!key.flag) continue;
     const placeholder = key.type === 'enum' ? `<${key.values!.join('|')}>` : key.type === 'port' || key.type === 'integer' ? '<n>' : '<value>';
-    cmd.addOption(new Option(`${key.flag} ${placeholder}`, `${key.description} [env ${key.env}]`));
+    const option = new Option(`${key.flag} ${placeholder}`, `${key.description} [env ${key.env}]`);
+    // A list flag may be repeated: each use adds to the list (loadConfig splits comma-separated values).
+    if (key.type === 'list') option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    cmd.addOption(option);
   }
   return cmd;
 }

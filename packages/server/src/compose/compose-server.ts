@@ -84,7 +84,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
   const simulationKey = config.mode === 'dev' ? await loadSimulationKey(dataDir, { create: true }) : undefined;
 
   const store = openSqliteStore(privateFile(config.database ?? join(dataDir, 'confide.sqlite')));
-  let issuer = config.attestation.issuer ?? `https://${displayHost(config.host)}:${config.port}`;
+  let issuer = config.attestation.issuer ?? `https://${displayHost(config.host[0] ?? 'localhost')}:${config.port}`;
   try {
     const tokens = await createTokenService({ store, seal, issuer: () => issuer, tokenLifetimeSeconds: config.attestation.tokenLifetime, clock: overrides.clock });
     const unsealable = tokens.degraded();

@@ -56,7 +56,7 @@ export function tlsSpkiSha256(certificate: string | Uint8Array): string {
 export async function tlsMaterial(config: Config, dataDir: string): Promise<TlsMaterial> {
   const { cert: certPath, key: keyPath } = config.tls;
   if (certPath === undefined && keyPath === undefined) {
-    const ca = await ensureLocalCa(join(dataDir, 'tls'), config.host);
+    const ca = await ensureLocalCa(join(dataDir, 'tls'), [...config.host, ...(config.tls.san ?? [])]);
     const cert = readFileSync(ca.certPath);
     return { cert, key: readFileSync(ca.keyPath), caCertPath: ca.caCertPath, spkiSha256: tlsSpkiSha256(cert) };
   }

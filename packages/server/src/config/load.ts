@@ -67,10 +67,14 @@ function coerce(key: ConfigKey, raw: unknown, origin: string): unknown {
         throw invalid(key, origin, `expected one of ${key.values?.join(', ')}, got ${JSON.stringify(raw)}`);
       }
       return text;
-    case 'list':
-      if (Array.isArray(text) && text.every((v) => typeof v === 'string')) return text;
-      if (typeof text === 'string') return text.split(',').map((s) => s.trim()).filter(Boolean);
-      throw invalid(key, origin, 'expected a list of strings');
+    case 'list': {
+      // A string is a comma-separated list; an array (file, repeated flag) may hold such strings too.
+      const parts = typeof text === 'string' ? [text] : Array.isArray(text) && text.every((v) => typeof v === 'string') ? (text as string[]) : undefined;
+      if (parts === undefined) throw invalid(key, origin, 'expected a string or a list of strings');
+      const list = parts.flatMap((p) => p.split(',')).map((s) => s.trim()).filter(Boolean);
+      if (list.length < (key.min ?? 0)) throw invalid(key, origin, `expected at least ${key.min} entr${key.min === 1 ? 'y' : 'ies'}`);
+      return list;
+    }
   }
 }
 

@@ -13,10 +13,10 @@ export interface ConfigKey {
   type: ConfigType;
   /** Allowed values, for `enum`. */
   values?: readonly string[];
-  /** Inclusive bounds for `integer`. */
+  /** Inclusive bounds for `integer`; for `list`, `min` is the fewest entries. */
   min?: number;
   max?: number;
-  default: string | number | boolean | string[] | undefined;
+  default: string | number | boolean | readonly string[] | undefined;
   env: string;
   /** Long flag without the value placeholder, e.g. "--port". */
   flag?: string;
@@ -49,11 +49,13 @@ export const CONFIG_SCHEMA = [
   },
   {
     key: 'host',
-    type: 'string',
-    default: 'localhost',
+    type: 'list',
+    min: 1,
+    default: ['localhost'],
     env: 'CONFIDE_HOST',
     flag: '--host',
-    description: 'Address the HTTPS listener binds to.',
+    description:
+      'Addresses the HTTPS listener binds to, all on the same port: the flag repeated or a comma-separated list (a config file takes a string or an array). The generated dev certificate names every one.',
   },
   {
     key: 'port',
@@ -88,6 +90,15 @@ export const CONFIG_SCHEMA = [
     description: 'PEM server certificate chain. When absent in dev mode, one is issued by a generated local CA.',
     production: 'required (no generated local CA).',
     devOnly: (value) => (value === undefined ? 'production mode needs tls.cert and tls.key; the generated local CA is for development only' : undefined),
+  },
+  {
+    key: 'tls.san',
+    type: 'list',
+    default: undefined,
+    env: 'CONFIDE_TLS_SAN',
+    flag: '--tls-san',
+    description:
+      'Extra DNS names or IP addresses for the generated dev certificate, besides localhost, 127.0.0.1, ::1 and every host; the flag repeated or a comma-separated list. The certificate is re-issued when the set of names changes.',
   },
   {
     key: 'tls.key',

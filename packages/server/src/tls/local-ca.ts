@@ -1,7 +1,7 @@
 /**
  * Dev mode's local CA: generated at first start, kept in <dataDir>/tls, reused on restart.
- * The server certificate is re-issued by the same CA when it is missing, near expiry, or does
- * not name the listen host. Private keys are written with mode 0600.
+ * The server certificate is re-issued by the same CA when it is missing, near expiry, or its
+ * names differ from the listen hosts plus the extra names (`tls.san`). Private keys are written with mode 0600.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,28 +46,32 @@ function writePrivate(path: string, pem: string): void {
   chmodSync(path, 0o600);
 }
 
-/** SAN entries for the listen host: always localhost, 127.0.0.1 and ::1, plus the host itself. */
-function sanNames(host: string): x509.JsonGeneralName[] {
-  const names = new Map<string, x509.JsonGeneralName>();
+/** SAN entries: always localhost, 127.0.0.1 and ::1, plus every listen host (not a wildcard address) and extra name. */
+function sanNames(names: readonly string[]): x509.JsonGeneralName[] {
+  const out = new Map<string, x509.JsonGeneralName>();
   const add = (value: string): void => {
     const type = isIP(value) ? 'ip' : 'dns';
-    names.set(`${type}:${value}`, { type, value });
+    out.set(`${type}:${value}`, { type, value });
   };
   for (const n of ['localhost', '127.0.0.1', '::1']) add(n);
-  if (host && host !== '0.0.0.0' && host !== '::') add(host);
-  return [...names.values()];
+  for (const n of names) if (n && n !== '0.0.0.0' && n !== '::') add(n);
+  return [...out.values()];
 }
 
-function certCovers(cert: x509.X509Certificate, host: string, now: Date): boolean {
+/** Exactly the wanted names, so a name dropped from the configuration leaves the certificate too. */
+function certCovers(cert: x509.X509Certificate, names: readonly string[], now: Date): boolean {
   if (cert.notAfter.getTime() - now.getTime() < RENEW_BEFORE) return false;
   const ext = cert.getExtension(x509.SubjectAlternativeNameExtension);
   if (!ext) return false;
+  // Both sides go through the same encoding, so an IPv6 address compares in one spelling.
   const have = new Set(ext.names.toJSON().map((n) => `${n.type}:${n.value}`));
-  return sanNames(host).every((n) => have.has(`${n.type}:${n.value}`));
+  const want = new Set(new x509.GeneralNames(sanNames(names)).toJSON().map((n) => `${n.type}:${n.value}`));
+  return have.size === want.size && [...want].every((n) => have.has(n));
 }
 
-/** Ensures the CA and a server certificate exist under `dir`; returns their paths. */
-export async function ensureLocalCa(dir: string, host: string, now = new Date()): Promise<LocalCaFiles> {
+/** Ensures the CA and a server certificate naming `names` (listen hosts and extra SANs) exist under `dir`; returns their paths. */
+export async function ensureLocalCa(dir: string, names: string | readonly string[], now = new Date()): Promise<LocalCaFiles> {
+  const wanted = typeof names === 'string' ? [names] : names;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const caCertPath = join(dir, 'ca.pem');
   const caKeyPath = join(dir, 'ca-key.pem');
@@ -103,7 +107,7 @@ export async function ensureLocalCa(dir: string, host: string, now = new Date())
 
   let issuedServerCert = false;
   const current = existsSync(certPath) && existsSync(keyPath) ? new x509.X509Certificate(readFileSync(certPath, 'utf8')) : undefined;
-  if (createdCa || !current || !certCovers(current, host, now)) {
+  if (createdCa || !current || !certCovers(current, wanted, now)) {
     const keys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: serial(),
@@ -118,7 +122,7 @@ export async function ensureLocalCa(dir: string, host: string, now = new Date())
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension(sanNames(host)),
+        new x509.SubjectAlternativeNameExtension(sanNames(wanted)),
         await x509.AuthorityKeyIdentifierExtension.create(caCert),
       ],
     });
