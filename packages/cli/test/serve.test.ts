@@ -5,7 +5,8 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, runCli, startServe } from './spawn-cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, freePort, loadScaled, runCli, startServe } from './spawn-cli.js';
 
 /** GET over HTTPS trusting only `ca` (no system roots, no -k). */
 function get(url: string, ca: string): Promise<{ status: number; body: string }> {
@@ -144,4 +145,33 @@ test('config show: secrets are redacted, the rest shown with their origin', asyn
   const human = await runCli(['config', 'show'], { CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: 'sup3r-s3cret-t0ken' });
   assert.doesNotMatch(human.stdout, /sup3r-s3cret-t0ken/);
   assert.match(human.stdout, /attestation\.auth\.staticToken\s+"\[redacted\]"\s+\(env\)/);
+});
+
+test('serve: a repeated --host listens on each; the human banner names the bound addresses on stderr, stdout holds only log lines', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'confide-serve-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--host', 'localhost', '--port', String(port), '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no banner\n${stdout}\n${stderr}`)), loadScaled(20_000));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/API description/.test(stderr)) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+  });
+  assert.match(stderr, new RegExp(`Confide listening on https://127\\.0\\.0\\.1:${port}`));
+  assert.equal((await get(`https://127.0.0.1:${port}/healthz`, join(dataDir, 'tls', 'ca.pem'))).status, 200);
+  assert.equal((await get(`https://localhost:${port}/healthz`, join(dataDir, 'tls', 'ca.pem'))).status, 200);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.doesNotMatch(stdout, /Confide listening|Local CA certificate/);
+  for (const line of stdout.split('\n').filter(Boolean)) assert.doesNotThrow(() => JSON.parse(line), line);
 });

@@ -3,7 +3,8 @@
  * service, listens on HTTPS, and shuts down gracefully (in-flight requests finish, the store closes).
  */
 import type { Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { isIP, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ConfideError } from '@confide/core';
 import type { Store } from '@confide/store';
@@ -45,8 +46,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     app = await buildApp(composition.app);
     await app.listen({ host, port });
     port = (app.server.address() as AddressInfo).port;
-    // Every further host listens on the port the first one got (the real one when port is 0).
-    for (host of others) extra.push(await listenAlso(app, composition.app, host, port));
+    // Every further host listens on the port the first one got (the real one when port is 0), on
+    // each address it resolves to that is not bound yet (localhost after 127.0.0.1 adds only ::1).
+    const bound = new Set(app.addresses().map((a) => (typeof a === 'string' ? a : a.address)));
+    for (host of others) {
+      const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+      let failure: unknown;
+      for (const address of addresses.filter((a) => !bound.has(a))) {
+        try {
+          extra.push(await listenAlso(app, composition.app, address, port));
+          bound.add(address);
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+      // A name counts as listening when one of its addresses is (as fastify treats localhost without IPv6).
+      if (failure !== undefined && !addresses.some((a) => bound.has(a))) throw failure;
+      if (failure !== undefined && (failure as NodeJS.ErrnoException).code === 'EADDRINUSE') throw failure;
+    }
     // Logged once listening, so a start that fails prints only its error.
     for (const warning of composition.warnings) app.log.warn(warning);
   } catch (err) {
