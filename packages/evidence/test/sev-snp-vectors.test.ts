@@ -321,6 +321,17 @@ describe('SEV-SNP real reports', { skip: vectorsMissing }, () => {
     assert.deepEqual(claims.expiredCollateral, ['cert:SEV-VLEK']);
   });
 
+  it("names the chip when the VCEK is another chip's (a real VCEK of another vector)", async () => {
+    // go-sev-guest's Milan report with trustee's Milan VCEK: AMD-signed, but for another chip.
+    const wrong: Case = { ...CASES[0]!, vek: CASES[1]!.vek };
+    await assert.rejects(verifyCase(wrong), (err: { code?: string; details?: Record<string, unknown> }) => {
+      assert.equal(err.code, 'ERR_EVIDENCE_SIGNATURE_INVALID');
+      assert.equal(err.details?.mismatch, 'chipId');
+      assert.equal(err.details?.chipId, CASES[0]!.expected.chipId);
+      return true;
+    });
+  });
+
   it('accepts the expected report data as leading bytes', async () => {
     const c = CASES[0]!;
     const claims = await verifySnpReport(parseSnpReport(c.report()), {

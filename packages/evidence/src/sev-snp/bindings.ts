@@ -45,6 +45,32 @@ export function checkChipBinding(ext: VekExtensions, chipId: Uint8Array): void {
   }
 }
 
+/** Which binding a certificate fails, if any; for the hint after a report signature fails. */
+export type BindingMismatch = 'chipId' | 'tcb';
+
+/**
+ * Names the first binding the certificate breaks (chip first, then TCB), or undefined. Never
+ * throws: it only explains a failure already found, so a malformed extension explains nothing.
+ */
+export function findBindingMismatch(
+  ext: VekExtensions,
+  report: { chipId: Uint8Array; reportedTcb: Uint8Array },
+  product: AmdProduct,
+  checkChip: boolean,
+): BindingMismatch | undefined {
+  const fails = (check: () => void): boolean => {
+    try {
+      check();
+      return false;
+    } catch (err) {
+      return err instanceof ConfideError && err.code === 'ERR_EVIDENCE_BINDING_MISMATCH';
+    }
+  };
+  if (checkChip && fails(() => checkChipBinding(ext, report.chipId))) return 'chipId';
+  if (fails(() => checkTcbBinding(ext, report.reportedTcb, product))) return 'tcb';
+  return undefined;
+}
+
 /**
  * The caller's expected report data must equal the leading bytes of REPORT_DATA.
  * Throws ERR_USAGE (not 1..64 bytes), ERR_EVIDENCE_BINDING_MISMATCH.

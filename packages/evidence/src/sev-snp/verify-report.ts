@@ -11,18 +11,39 @@ import { buildChain, type SnpChain } from './chain.js';
 import { snpClaims } from './claims.js';
 import { verifyIssuedBy, verifyPss, verifyReportSignature } from './crypto.js';
 import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
-import { checkChipBinding, checkReportData, checkTcbBinding } from './bindings.js';
+import { checkChipBinding, checkReportData, checkTcbBinding, findBindingMismatch, type BindingMismatch } from './bindings.js';
+import type { AmdProduct } from '../collateral/types.js';
 import { SIG_ALGO_ECDSA_P384_SHA384 } from './layout.js';
 import { productFromCpuid, productFromVek } from './product.js';
 import type { SnpReport } from './report.js';
 import { readVekExtensions } from './vek-extensions.js';
 
-function signatureInvalid(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', message);
+function signatureInvalid(message: string, details?: Record<string, unknown>): never {
+  throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', message, details ? { details } : undefined);
+}
+
+/**
+ * A report signed by another chip's key fails its signature before any binding is checked, so
+ * the usual cause, a VCEK fetched for another chip or TCB, is named when the bindings show it.
+ */
+function reportSignatureInvalid(chain: SnpChain, report: SnpReport, product: AmdProduct): never {
+  let mismatch: BindingMismatch | undefined;
+  try {
+    mismatch = findBindingMismatch(readVekExtensions(chain.vek), report, product, report.signingKey === 'vcek');
+  } catch {
+    mismatch = undefined; // unreadable extensions explain nothing; the plain message stands
+  }
+  if (!mismatch) signatureInvalid('the SNP report signature does not verify under the endorsement key');
+  const key = report.signingKey === 'vlek' ? 'VLEK' : 'VCEK';
+  signatureInvalid(
+    `the SNP report signature does not verify: the ${key} does not match the report's chip ID and reported TCB ` +
+      `(${mismatch === 'chipId' ? 'the chip ID' : 'the reported TCB'} differs); fetch the ${key} for this report's chip ID and reported TCB`,
+    { mismatch, chipId: toHex(report.chipId), reportedTcb: toHex(report.reportedTcb) },
+  );
 }
 
 /** Runs every signature check concurrently, then reports the first failure from the root down. */
-async function checkSignatures(chain: SnpChain, report: SnpReport, cache: VerifyCache): Promise<void> {
+async function checkSignatures(chain: SnpChain, report: SnpReport, product: AmdProduct, cache: VerifyCache): Promise<void> {
   const { vek, ask, ark, crl } = chain;
   const [arkOk, askOk, vekOk, crlOk, reportOk] = await Promise.all([
     chain.arkNeedsSelfCheck ? verifyIssuedBy(ark, ark, cache) : true,
@@ -35,7 +56,7 @@ async function checkSignatures(chain: SnpChain, report: SnpReport, cache: Verify
   if (!askOk) signatureInvalid(`"${ask.subjectCn}" is not signed by "${ark.subjectCn}"`);
   if (!vekOk) signatureInvalid(`"${vek.subjectCn}" is not signed by "${ask.subjectCn}"`);
   if (!crlOk) signatureInvalid(`the CRL is not signed by "${ark.subjectCn}"`);
-  if (!reportOk) signatureInvalid('the SNP report signature does not verify under the endorsement key');
+  if (!reportOk) reportSignatureInvalid(chain, report, product);
 }
 
 function expiredItems(chain: SnpChain, now: Date): string[] {
@@ -78,7 +99,7 @@ export async function verifySnpReport(report: SnpReport, ctx: VerifyContext): Pr
   const product = cpuProduct ?? vekProduct;
   const chain = buildChain(product, keyType, vek, collateral, ctx.trustAnchors?.amdRoots);
 
-  await checkSignatures(chain, report, ctx.cache ?? defaultVerifyCache);
+  await checkSignatures(chain, report, product, ctx.cache ?? defaultVerifyCache);
 
   if (chain.crl?.revoked.has(chain.ask.serial)) {
     // Only what the ARK issued can be on its CRL; every VCEK carries serial 0, issued by the ASK.
