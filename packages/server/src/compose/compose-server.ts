@@ -11,7 +11,7 @@ import type { CollateralProvider, TrustAnchors } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
 import type { AppOptions } from '../app.js';
 import type { Config } from '../config/schema.js';
-import { loggerOptions } from '../logger.js';
+import { loggerOptions, resolveLogFormat } from '../logger.js';
 import type { DegradedService } from '../routes/system/health.js';
 import { openSeal } from '../seal/index.js';
 import { startServerCoordinator } from '../services/coordinator/index.js';
@@ -134,7 +134,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
         store,
         bodyLimit: config.bodyLimit,
         http: config.http,
-        logger: loggerOptions(config.logLevel),
+        logger: loggerOptions(config.logLevel, resolveLogFormat(config.logFormat, config.mode, process.stdout.isTTY === true)),
         // Ask for a client certificate without requiring one or judging its issuer: coordinator users
         // and marbles are recognised by the certificate or key the manifest and evidence name.
         https: { cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: false },

@@ -117,7 +117,17 @@ export const CONFIG_SCHEMA = [
     default: 'info',
     env: 'CONFIDE_LOG_LEVEL',
     flag: '--log-level',
-    description: 'Least severe log level written (JSON lines on standard output).',
+    description: 'Least severe log level written (log lines on standard output, in the format logFormat picks).',
+  },
+  {
+    key: 'logFormat',
+    type: 'enum',
+    values: ['auto', 'json', 'pretty'],
+    default: 'auto',
+    env: 'CONFIDE_LOG_FORMAT',
+    flag: '--log-format',
+    description:
+      'json writes one pino JSON object a line; pretty writes one readable line a record (time, level, request id, message, key=value fields, secrets still redacted); auto is pretty when standard output is a terminal in dev mode, json otherwise.',
   },
   {
     key: 'bodyLimit',
