@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfideError, ERROR_CODES, type ErrorCode } from '@confide/core';
 import { httpStatusOf } from './http-status.js';
+import { documentErrors, type ErrorResponse } from './error-responses.js';
 
 export interface Problem {
   code: ErrorCode;
@@ -68,9 +69,11 @@ export function toProblem(err: unknown): Problem {
 /**
  * Installs `serializer` as the error handler of `app`'s scope, and as its not-found handler when
  * `notFound` is set (fastify allows one not-found handler per route prefix, so a surface without
- * a prefix of its own leaves unknown paths to the root's problem+json).
+ * a prefix of its own leaves unknown paths to the root's problem+json). `response` documents the
+ * serializer's shape on every route the scope registers from now on.
  */
-export function surfaceErrors(app: FastifyInstance, serializer: ErrorSerializer, options: { notFound: boolean }): void {
+export function surfaceErrors(app: FastifyInstance, serializer: ErrorSerializer, options: { notFound: boolean; response: ErrorResponse }): void {
+  documentErrors(app, options.response);
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err);
     if (problem.status >= 500) request.log.error({ err, code: problem.code }, 'request failed');

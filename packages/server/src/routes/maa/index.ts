@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { BearerAuth } from '../../plugins/bearer-auth.js';
+import { maaErrorResponse } from '../../plugins/error-responses.js';
 import { surfaceErrors } from '../../plugins/problem.js';
 import type { AttestationService } from '../../services/attestation/index.js';
 import type { PolicyAdmin } from '../../services/attestation/admin/index.js';
@@ -25,13 +26,13 @@ export interface MaaRoutesOptions {
 
 /** Registers the MAA routes. /attest/* and /policies/* are prefixes of their own, so unknown paths under them answer in MAA's format too. */
 export async function maaRoutes(app: FastifyInstance, opts: MaaRoutesOptions): Promise<void> {
-  surfaceErrors(app, maaSerializer, { notFound: false });
+  surfaceErrors(app, maaSerializer, { notFound: false, response: maaErrorResponse });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-ms-request-id', request.id).header('x-ms-maa-service-version', `confide-${VERSION}`);
   });
   await app.register(
     async (attest) => {
-      surfaceErrors(attest, maaSerializer, { notFound: true });
+      surfaceErrors(attest, maaSerializer, { notFound: true, response: maaErrorResponse });
       await attest.register(attestRoutes, { service: opts.service });
     },
     { prefix: '/attest' },
@@ -43,7 +44,7 @@ export async function maaRoutes(app: FastifyInstance, opts: MaaRoutesOptions): P
     app.addHook('onListen', async () => admin.auth.announce(app.log));
     await app.register(
       async (policies) => {
-        surfaceErrors(policies, maaSerializer, { notFound: true });
+        surfaceErrors(policies, maaSerializer, { notFound: true, response: maaErrorResponse });
         await policies.register(policyRoutes, admin);
       },
       { prefix: '/policies' },

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { CoordinatorService } from '@confide/coordinator';
+import { jsendErrorResponse } from '../../plugins/error-responses.js';
 import { surfaceErrors } from '../../plugins/problem.js';
 import { activateRoutes } from './activate.js';
 import { clientApiRoutes } from './client-api.js';
@@ -23,7 +24,7 @@ export const MARBLERUN_PREFIX = '/api/v2';
 
 /** Registers the coordinator routes; register it with `{ prefix: MARBLERUN_PREFIX }`. */
 export async function marbleRunRoutes(app: FastifyInstance, opts: MarbleRunRoutesOptions): Promise<void> {
-  surfaceErrors(app, jsendSerializer, { notFound: true });
+  surfaceErrors(app, jsendSerializer, { notFound: true, response: jsendErrorResponse });
   const peerCertificate = opts.peerCertificate ?? tlsPeerCertificate;
   await app.register(clientApiRoutes, { coordinator: opts.coordinator, peerCertificate });
   await app.register(activateRoutes, { coordinator: opts.coordinator, peerCertificate });

@@ -4,13 +4,14 @@
  * fallback for every path no other surface claims.
  */
 import type { FastifyInstance } from 'fastify';
+import { problemResponse } from '../../plugins/error-responses.js';
 import { problemJson, surfaceErrors } from '../../plugins/problem.js';
 import { docsRoutes } from '../../plugins/openapi.js';
 import { healthRoutes, type Readiness } from './health.js';
 
 /** Registers the system routes on the root instance (not encapsulated: its handlers are the app's defaults). */
 export async function systemRoutes(app: FastifyInstance, opts: { readiness: Readiness }): Promise<void> {
-  surfaceErrors(app, problemJson, { notFound: true });
+  surfaceErrors(app, problemJson, { notFound: true, response: problemResponse });
   await app.register(healthRoutes, { readiness: opts.readiness });
   await app.register(docsRoutes);
 }
