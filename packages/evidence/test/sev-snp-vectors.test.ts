@@ -332,6 +332,25 @@ describe('SEV-SNP real reports', { skip: vectorsMissing }, () => {
     });
   });
 
+  it("names the TCB when the VCEK is for another reported TCB (the chip's own VCEK, a report claiming another TCB)", async () => {
+    // The report's REPORTED_TCB (offset 0x180, boot loader SPL first) no longer matches the VCEK's
+    // TCB extensions, and the signature fails over the changed bytes; the chip ID still matches.
+    const base = CASES[0]!;
+    const otherTcb: Case = {
+      ...base,
+      report: () => {
+        const bytes = base.report().slice();
+        bytes[0x180] = (bytes[0x180]! + 1) & 0xff;
+        return bytes;
+      },
+    };
+    await assert.rejects(verifyCase(otherTcb), (err: { code?: string; details?: Record<string, unknown> }) => {
+      assert.equal(err.code, 'ERR_EVIDENCE_SIGNATURE_INVALID');
+      assert.equal(err.details?.mismatch, 'tcb');
+      return true;
+    });
+  });
+
   it('accepts the expected report data as leading bytes', async () => {
     const c = CASES[0]!;
     const claims = await verifySnpReport(parseSnpReport(c.report()), {
