@@ -5,9 +5,13 @@
  */
 import type { SevSnpClaims } from './sev-snp/claims.js';
 import type { TdAttributeFlags } from './tdx/td-attributes.js';
+import type { NvidiaDetails } from './nvidia/claims.js';
 
-/** 'sim' is the simulated TEE: development only, signed by an instance's simulation key. */
-export type TeeType = 'sgx' | 'tdx' | 'sev-snp' | 'sim';
+/**
+ * 'sim' is the simulated TEE: development only, signed by an instance's simulation key.
+ * 'nvidia' is an NVIDIA confidential GPU or NVSwitch (its SPDM measurement report).
+ */
+export type TeeType = 'sgx' | 'tdx' | 'sev-snp' | 'sim' | 'nvidia';
 
 /** Intel's TCB status names; `NotSupported` when the TCB matches no level. */
 export type TcbStatus =
@@ -23,7 +27,7 @@ export type TcbStatus =
 export interface CommonClaims {
   tee: TeeType;
   debug: boolean;
-  /** MRENCLAVE, MRTD or the SNP launch measurement, lower-case hex. */
+  /** MRENCLAVE, MRTD, the SNP launch measurement or an NVIDIA device's measurement record digest, lower-case hex. */
   measurement: string;
   /** Full report data, lower-case hex. */
   reportData: string;
@@ -156,8 +160,17 @@ export interface SimClaims extends CommonClaims {
   sim: SimDetails;
 }
 
+/**
+ * An NVIDIA GPU or NVSwitch: `measurement` is the SHA-384 of the signed measurement record,
+ * `reportData` the request nonce; `debug` is false and `tcbStatus` UpToDate (no RIM or OCSP check).
+ */
+export interface NvidiaClaims extends CommonClaims {
+  tee: 'nvidia';
+  nvidia: NvidiaDetails;
+}
+
 /** Normalized claims of any TEE; `tee` tells which. */
-export type Claims = SgxClaims | TdxClaims | SnpClaims | SimClaims;
+export type Claims = SgxClaims | TdxClaims | SnpClaims | SimClaims | NvidiaClaims;
 
 /** The claims of one TEE. */
 export type ClaimsOf<T extends TeeType> = Extract<Claims, { tee: T }>;

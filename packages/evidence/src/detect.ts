@@ -5,6 +5,8 @@
 import { ConfideError, fromBase64, fromHex, fromUtf8, toHex } from '@confide/core';
 import type { TeeType } from './types.js';
 import { hasSimMagic } from './sim/layout.js';
+import { GET_MEASUREMENTS, MEASUREMENTS, REQUEST, SPDM_VERSION_1_1 } from './nvidia/layout.js';
+import { isNvidiaEvidenceEntry, parseNvidiaJson } from './nvidia/evidence.js';
 
 /** Intel DCAP quote header (Intel SGX/TDX DCAP Quote Generation Library and Quote Verification spec, "Quote Header"). */
 const QUOTE_VERSION_OFFSET = 0; // u16
@@ -40,14 +42,22 @@ const HCL_IGVM_REPORT_TYPE_OFFSET = 1216 + 8; // data_size u32, version u32, rep
 const HCL_REPORT_TYPE_SNP = 2;
 const HCL_REPORT_TYPE_TDX = 4;
 
-export type EvidenceFormat = 'intel-quote' | 'oe-sgx-quote' | 'sev-snp-report' | 'azure-hcl-report' | 'confide-sim';
+export type EvidenceFormat =
+  | 'intel-quote'
+  | 'oe-sgx-quote'
+  | 'sev-snp-report'
+  | 'azure-hcl-report'
+  | 'confide-sim'
+  | 'nvidia-spdm-report'
+  | 'nvidia-evidence-json'
+  | 'nvidia-evidence-list';
 
 /** What detection found. */
 export interface DetectedEvidence {
   tee: TeeType;
   format: EvidenceFormat;
   /** How the input was encoded. */
-  encoding: 'binary' | 'hex' | 'base64';
+  encoding: 'binary' | 'hex' | 'base64' | 'json';
   /** The bytes to hand to the TEE's verifier: the quote without the OE header, the report itself. */
   bytes: Uint8Array;
   /** Intel quote version (3, 4, 5). */
@@ -123,8 +133,33 @@ function simEvidence(b: Uint8Array): Found | undefined {
   return hasSimMagic(b) ? { tee: 'sim', format: 'confide-sim', bytes: b, supported: true } : undefined;
 }
 
+/**
+ * An NVIDIA report: an SPDM 1.1 GET_MEASUREMENTS request asking for a signature, then the
+ * MEASUREMENTS response (DSP0274 1.1); its parser checks the rest.
+ */
+function nvidiaReport(b: Uint8Array): Found | undefined {
+  if (b.length < REQUEST.BYTES + 2 || b[REQUEST.VERSION] !== SPDM_VERSION_1_1 || b[REQUEST.CODE] !== GET_MEASUREMENTS) return undefined;
+  if (b[REQUEST.BYTES + 1] !== MEASUREMENTS) return undefined;
+  return { tee: 'nvidia', format: 'nvidia-spdm-report', bytes: b, supported: true };
+}
+
 function recognise(b: Uint8Array): Found | undefined {
-  return simEvidence(b) ?? hclReport(b) ?? oeWrapped(b) ?? intelQuote(b, 'intel-quote') ?? snpReport(b);
+  return simEvidence(b) ?? hclReport(b) ?? oeWrapped(b) ?? intelQuote(b, 'intel-quote') ?? snpReport(b) ?? nvidiaReport(b);
+}
+
+/** NVIDIA's JSON evidence: one entry `{evidence, certificate, ...}` or a list of them (PPCIe). */
+function nvidiaJson(input: Uint8Array): Found | undefined {
+  let value: unknown;
+  try {
+    value = parseNvidiaJson(input);
+  } catch {
+    return undefined;
+  }
+  if (isNvidiaEvidenceEntry(value)) return { tee: 'nvidia', format: 'nvidia-evidence-json', bytes: input, supported: true };
+  if (Array.isArray(value) && value.length > 0 && value.every(isNvidiaEvidenceEntry)) {
+    return { tee: 'nvidia', format: 'nvidia-evidence-list', bytes: input, supported: true };
+  }
+  return undefined;
 }
 
 /** Printable ASCII and whitespace only. */
@@ -151,8 +186,9 @@ function textCandidates(text: string): { encoding: 'hex' | 'base64'; bytes: Uint
 
 /**
  * Detects the encoding and TEE of evidence bytes: an Intel SGX/TDX quote (v3-v5, optionally in an
- * Open Enclave header), a 1184-byte SEV-SNP report, an Azure HCL report, or Confide simulated evidence; binary, hex text
- * (optional 0x) or base64 text, with surrounding whitespace. Throws ERR_EVIDENCE_MALFORMED when
+ * Open Enclave header), a 1184-byte SEV-SNP report, an Azure HCL report, an NVIDIA GPU/NVSwitch SPDM report, or
+ * Confide simulated evidence; binary, hex text (optional 0x) or base64 text, with surrounding whitespace; or NVIDIA's JSON
+ * evidence (one device, or a list of devices: format 'nvidia-evidence-list'). Throws ERR_EVIDENCE_MALFORMED when
  * nothing fits, ERR_EVIDENCE_UNSUPPORTED for known but unsupported variants.
  */
 export function detectEvidence(input: Uint8Array): DetectedEvidence {
@@ -165,14 +201,17 @@ export function detectEvidence(input: Uint8Array): DetectedEvidence {
       if (found) return { ...found, encoding: c.encoding };
     }
     if (text.startsWith('{') || text.startsWith('[')) {
-      throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'the evidence is JSON; pass the quote or report itself (binary, hex or base64), not a JSON wrapper');
+      const nvidia = nvidiaJson(input);
+      if (nvidia) return { ...nvidia, encoding: 'json' };
+      throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'the evidence is JSON; pass the quote or report itself (binary, hex or base64), not a JSON wrapper (JSON is taken only for NVIDIA device evidence)');
     }
   }
   const head = toHex(input.subarray(0, 8));
   throw new ConfideError(
     'ERR_EVIDENCE_MALFORMED',
     `the evidence is not a recognised format (${input.length} bytes, starting ${head || '(empty)'}): expected an Intel quote ` +
-      '(version 3, 4 or 5, attestation key type 2), an Open Enclave-wrapped quote, a 1184-byte SEV-SNP report, an Azure HCL report or Confide simulated evidence, as binary, hex or base64',
+      '(version 3, 4 or 5, attestation key type 2), an Open Enclave-wrapped quote, a 1184-byte SEV-SNP report, an Azure HCL report, an NVIDIA SPDM 1.1 report ' +
+      'or Confide simulated evidence, as binary, hex or base64, or NVIDIA JSON evidence',
   );
 }
 

@@ -14,6 +14,7 @@ export { onlineCollateral, INTEL_PCS_URL, INTEL_ROOT_CA_CRL_URL, AMD_KDS_URL, ty
 export { detectEvidence, detectTee, type DetectedEvidence, type EvidenceFormat } from './detect.js';
 export * from './sev-snp/index.js';
 export * from './sim/index.js';
+export * from './nvidia/index.js';
 export { verifyEvidence, type VerifyEvidenceOptions } from './verify.js';
 export { claimsOf } from './claims-of.js';
 export { trustAnchorsByVendor } from './trust-anchors/by-vendor.js';

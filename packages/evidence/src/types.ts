@@ -17,6 +17,8 @@ export interface TrustAnchors {
   intelRoots?: Uint8Array[];
   /** DER ARK certificates for AMD, accepted for any product whose name matches the subject CN (ARK-Milan, ...). */
   amdRoots?: Uint8Array[];
+  /** DER certificates whose public keys are accepted as the NVIDIA Device Identity CA. */
+  nvidiaRoots?: Uint8Array[];
 }
 
 /** Everything a verifier does not own. */
@@ -30,6 +32,13 @@ export interface VerifyContext {
    * (1..64 bytes); a mismatch throws ERR_EVIDENCE_BINDING_MISMATCH.
    */
   expectedReportData?: Uint8Array;
+  /**
+   * The nonce the verifier sent an NVIDIA GPU or NVSwitch (the SPDM request nonce, 32 bytes),
+   * compared in constant time; a mismatch throws ERR_EVIDENCE_BINDING_MISMATCH.
+   */
+  expectedNonce?: Uint8Array;
+  /** NVIDIA: the device certificate chain (DER, leaf first) of a raw report that does not carry its own. */
+  deviceCertificates?: readonly Uint8Array[];
   /** Replaces the pinned vendor roots. */
   trustAnchors?: TrustAnchors;
   /**

@@ -9,6 +9,7 @@ import { sgxVerifier } from './sgx/verifier.js';
 import { tdxVerifier } from './tdx/verifier.js';
 import { snpVerifier } from './sev-snp/verifier.js';
 import { simVerifier } from './sim/verifier.js';
+import { nvidiaVerifier } from './nvidia/verifier.js';
 
 export interface VerifyEvidenceOptions {
   /** The TEE the caller expects; 'auto' (the default) takes whatever the bytes are. */
@@ -20,9 +21,16 @@ const VERIFIERS: Record<TeeType, EvidenceVerifier<unknown>> = {
   tdx: tdxVerifier as EvidenceVerifier<unknown>,
   'sev-snp': snpVerifier as EvidenceVerifier<unknown>,
   sim: simVerifier as EvidenceVerifier<unknown>,
+  nvidia: nvidiaVerifier as EvidenceVerifier<unknown>,
 };
 
-const NAMES: Record<TeeType, string> = { sgx: 'an SGX quote', tdx: 'a TDX quote', 'sev-snp': 'a SEV-SNP report', sim: 'simulated evidence' };
+const NAMES: Record<TeeType, string> = {
+  sgx: 'an SGX quote',
+  tdx: 'a TDX quote',
+  'sev-snp': 'a SEV-SNP report',
+  sim: 'simulated evidence',
+  nvidia: 'an NVIDIA GPU or NVSwitch report',
+};
 
 /**
  * Decodes evidence (binary, hex or base64), detects its TEE and verifies it with that TEE's
@@ -45,6 +53,9 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
   }
   if (wanted !== 'auto' && wanted !== found.tee) {
     throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `expected ${NAMES[wanted]}, but the evidence is ${NAMES[found.tee]} (${found.format})`);
+  }
+  if (found.format === 'nvidia-evidence-list') {
+    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a list of NVIDIA devices: verify it with verifyNvidiaEvidenceList');
   }
   if (!found.supported) {
     throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `the evidence is an Azure HCL report (${found.tee}); verifying HCL reports is not supported yet`);

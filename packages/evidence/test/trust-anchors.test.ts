@@ -13,9 +13,9 @@ test('trustAnchorsByVendor: a pile of Intel and AMD roots is sorted by vendor, i
   assert.deepEqual(sorted.amdRoots, [milan.ark.der, genoa.ark.der]);
 });
 
-test('trustAnchorsByVendor: one vendor only leaves the other with no trusted root (the pile replaces both)', async () => {
+test('trustAnchorsByVendor: one vendor only leaves the others with no trusted root (the pile replaces all)', async () => {
   const intel = (await forgeIntelWorld({ at: new Date() })).rootDer;
-  assert.deepEqual(trustAnchorsByVendor([intel]), { intelRoots: [intel], amdRoots: [] });
+  assert.deepEqual(trustAnchorsByVendor([intel]), { intelRoots: [intel], amdRoots: [], nvidiaRoots: [] });
 });
 
 test('trustAnchorsByVendor: a certificate of neither kind is refused with its name', () => {

@@ -1,0 +1,60 @@
+/**
+ * X.509 certificates of NVIDIA's device identity PKI (RFC 5280 section 4.1): every certificate
+ * from the device leaf to the NVIDIA Device Identity CA is signed with ECDSA P-384 / SHA-384
+ * and holds a P-384 key. Parsed with the signed bytes kept.
+ */
+import { ConfideError, type ErrorCode } from '@confide/core';
+import { DerReader, TAG, decodeOid, ecdsaDerToRaw, pemToDer, type DerElement } from '../asn1/der.js';
+import { parseX509Certificate, type X509Certificate, type X509Profile } from '../asn1/x509.js';
+import { P384_SCALAR_BYTES } from './layout.js';
+
+const OID_ECDSA_SHA384 = '1.2.840.10045.4.3.3';
+const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const OID_P384 = '1.3.132.0.34';
+/** An uncompressed P-384 point in the BIT STRING: unused-bits byte, 0x04, x, y. */
+const P384_POINT_BITS = 2 + 2 * P384_SCALAR_BYTES;
+
+export interface NvidiaCertificate extends X509Certificate {
+  /** Raw r||s (96 bytes). */
+  signature: Uint8Array;
+  /** The SubjectPublicKeyInfo as WebCrypto imports it. */
+  spki: Uint8Array;
+}
+
+function readAlgorithm(el: DerElement, code: ErrorCode, what: string): object {
+  const alg = new DerReader(el.value, code, what);
+  const oid = decodeOid(alg.next(TAG.OID).value);
+  if (oid !== OID_ECDSA_SHA384) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `NVIDIA certificate signature algorithm ${oid} is not ecdsa-with-SHA384`);
+  return {};
+}
+
+function readKey(el: DerElement, code: ErrorCode, what: string): { spki: Uint8Array } {
+  const spki = new DerReader(el.value, code, what);
+  const alg = spki.enter(TAG.SEQUENCE);
+  const keyOid = decodeOid(alg.next(TAG.OID).value);
+  const curve = alg.done ? '' : decodeOid(alg.next(TAG.OID).value);
+  if (keyOid !== OID_EC_PUBLIC_KEY || curve !== OID_P384) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'NVIDIA certificate key is not ECDSA P-384');
+  const bits = spki.next(TAG.BIT_STRING).value;
+  if (bits.length !== P384_POINT_BITS || bits[0] !== 0 || bits[1] !== 0x04) spki.fail('P-384 key is not an uncompressed point');
+  return { spki: el.raw };
+}
+
+const NVIDIA_PROFILE: X509Profile<object, { spki: Uint8Array }> = {
+  label: 'NVIDIA',
+  algorithm: readAlgorithm,
+  signature: (bits, code) => ecdsaDerToRaw(bits, P384_SCALAR_BYTES, code),
+  key: readKey,
+  refuseTrailingBytes: true,
+};
+
+/** Parses one DER certificate. Throws `code` for broken DER, ERR_EVIDENCE_UNSUPPORTED for other algorithms. */
+export function parseNvidiaCertificate(der: Uint8Array, code: ErrorCode = 'ERR_EVIDENCE_MALFORMED'): NvidiaCertificate {
+  return parseX509Certificate(der, code, NVIDIA_PROFILE);
+}
+
+/** The DER certificates of a PEM chain (device leaf first). Throws `code` when it holds none or bad base64. */
+export function nvidiaChainFromPem(pem: string, code: ErrorCode = 'ERR_EVIDENCE_MALFORMED'): Uint8Array[] {
+  const ders = pemToDer(pem, 'CERTIFICATE', code);
+  if (ders.length === 0) throw new ConfideError(code, 'the NVIDIA device certificate chain holds no PEM certificate');
+  return ders;
+}
