@@ -8,8 +8,11 @@ function withHint(err: ConfideError, hint: string): ConfideError {
   return new ConfideError(err.code, `${err.message}; ${hint}`, { cause: err, ...(err.details ? { details: err.details } : {}) });
 }
 
-/** `err` with a hint when one helps; `simulated` says the evidence is the simulated TEE's. */
-export function verifyHint(err: unknown, simulated: boolean): unknown {
+/** `err` with a hint when one helps; `simulated` says the evidence is the simulated TEE's, `nvidia` an NVIDIA device's. */
+export function verifyHint(err: unknown, simulated: boolean, nvidia = false): unknown {
+  if (nvidia && isConfideError(err, 'ERR_COLLATERAL_MISSING')) {
+    return withHint(err, 'pass the device certificate chain with --chain <pem file>, or give the JSON evidence that carries it (docs/nvidia-gpu.md)');
+  }
   if (isConfideError(err, 'ERR_COLLATERAL_MISSING')) {
     return withHint(err, 'pass the collateral with --collateral <file|dir> (what to fetch and from where: docs/collateral.md)');
   }

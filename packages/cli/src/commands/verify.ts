@@ -2,10 +2,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ConfideError, fixedClock, fromHex, isConfideError, systemClock } from '@confide/core';
-import { detectEvidence, emptyCollateral, SIM_WARNING, verifyEvidence, type Claims, type TeeType, type TrustAnchors } from '@confide/evidence';
+import { detectEvidence, emptyCollateral, SIM_WARNING, verifyEvidence, verifyNvidiaEvidenceList, type Claims, type TeeType, type TrustAnchors, type VerifyContext } from '@confide/evidence';
 import { loadCollateral, readTrustAnchors } from '@confide/server/evidence-files';
 import type { Output } from '../output.js';
 import { verifyHint } from './verify-hints.js';
+import { isNvidiaList, nvidiaLines, parseNonce, readDeviceChain } from './verify-nvidia.js';
 import { readSimulationKeys } from '../sim/trusted-keys.js';
 import { SUMMARIES } from './summaries.js';
 
@@ -14,6 +15,8 @@ interface VerifyOptions {
   collateral: string[];
   at?: string;
   reportData?: string;
+  nonce?: string;
+  chain?: string;
   roots?: string;
   simKey: string[];
   dataDir?: string;
@@ -62,9 +65,10 @@ async function readEvidence(path: string): Promise<Uint8Array> {
  * exit 2 keeps meaning "evidence that is not authentic". Only with --tee auto: a named TEE's
  * own parser judges the bytes.
  */
-function recognise(evidence: Uint8Array, file: string): TeeType {
+function recognise(evidence: Uint8Array, file: string): { tee: TeeType; list: boolean } {
   try {
-    return detectEvidence(evidence).tee;
+    const found = detectEvidence(evidence);
+    return { tee: found.tee, list: found.format === 'nvidia-evidence-list' };
   } catch (err) {
     if (!isConfideError(err, 'ERR_EVIDENCE_MALFORMED') && !isConfideError(err, 'ERR_EVIDENCE_UNSUPPORTED')) throw err;
     throw new ConfideError('ERR_INPUT_UNREADABLE', `evidence ${file}: not TEE evidence Confide recognises (${err.message})`, { cause: err });
@@ -74,12 +78,13 @@ function recognise(evidence: Uint8Array, file: string): TeeType {
 function summary(claims: Claims): string {
   const lines: Array<[string, string | undefined]> = [
     ['tee', claims.tee],
+    ...(claims.tee === 'nvidia' ? nvidiaLines(claims) : []),
     ['measurement', claims.measurement],
     ['signer', claims.signer],
     ['product id', claims.productId?.toString()],
     ['svn', claims.svn?.toString()],
     ['debug', String(claims.debug)],
-    ['report data', claims.reportData],
+    ['report data', claims.tee === 'nvidia' ? undefined : claims.reportData],
     ['tcb status', claims.tcbStatus],
     ['advisories', claims.advisoryIds.length ? claims.advisoryIds.join(', ') : 'none'],
     ['collateral', claims.collateralExpired ? `EXPIRED at the verification time: ${claims.expiredCollateral.join(', ')}` : 'current'],
@@ -104,7 +109,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
     .command('verify')
     .description(SUMMARIES.verify)
     .argument('<file>', 'evidence file, or - for standard input')
-    .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'sim']).default('auto'))
+    .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'sim', 'nvidia']).default('auto'))
     .option(
       '--collateral <path>',
       'collateral: a directory in the offline layout (docs/collateral.md), a dcap-qvl JSON file, or a VCEK/VLEK certificate or PEM chain; repeatable',
@@ -113,6 +118,8 @@ export function verifyCommand(program: Command, output: () => Output): void {
     )
     .option('--at <time>', 'verify as of this time (ISO-8601 or Unix seconds); default now')
     .option('--report-data <hex>', 'demand this report data (1..64 bytes, compared with the leading bytes)')
+    .option('--nonce <hex>', 'NVIDIA GPU/NVSwitch: demand this 32-byte request nonce (every device of a list)')
+    .option('--chain <file>', 'NVIDIA: the device certificate chain (PEM, leaf first) of a raw report; JSON evidence carries its own')
     .option('--roots <dir>', 'replace the pinned vendor roots with the certificates in this directory (testing only; refused in production mode)')
     .option('--sim-key <file>', 'trust simulated evidence signed by this simulation public key (PEM; `confide sim key`); repeatable; dev only', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--data-dir <dir>', "trust simulated evidence signed by this data directory's simulation key; dev only")
@@ -128,23 +135,30 @@ export function verifyCommand(program: Command, output: () => Output): void {
       }
       const at = parseAt(opts.at);
       const expectedReportData = parseReportData(opts.reportData);
+      const expectedNonce = parseNonce(opts.nonce);
+      const deviceCertificates = await readDeviceChain(opts.chain);
       const trustAnchors: TrustAnchors | undefined = opts.roots === undefined ? undefined : await readTrustAnchors(opts.roots);
       const simulationKeys = await readSimulationKeys(opts);
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
       const evidence = await readEvidence(file);
-      const tee = opts.tee === 'auto' ? recognise(evidence, file) : opts.tee;
-      const claims = await verifyEvidence(
-        evidence,
-        { tee: opts.tee },
-        {
-          clock: at ? fixedClock(at) : systemClock,
-          collateral,
-          ...(expectedReportData ? { expectedReportData } : {}),
-          ...(trustAnchors ? { trustAnchors } : {}),
-          ...(simulationKeys ? { simulationKeys } : {}),
-        },
-      ).catch((err: unknown) => {
-        throw verifyHint(err, tee === 'sim');
+      const found = opts.tee === 'auto' ? recognise(evidence, file) : { tee: opts.tee, list: opts.tee === 'nvidia' && isNvidiaList(evidence) };
+      const ctx: VerifyContext = {
+        clock: at ? fixedClock(at) : systemClock,
+        collateral,
+        ...(expectedReportData ? { expectedReportData } : {}),
+        ...(expectedNonce ? { expectedNonce } : {}),
+        ...(deviceCertificates ? { deviceCertificates } : {}),
+        ...(trustAnchors ? { trustAnchors } : {}),
+        ...(simulationKeys ? { simulationKeys } : {}),
+      };
+      if (found.list) {
+        // A machine's GPUs and NVSwitches (NVIDIA's PPCIe list): one set, one nonce.
+        const devices = await verifyNvidiaEvidenceList(evidence, ctx);
+        out.result({ ok: true, devices }, devices.map((claims, i) => `Device ${i}: ${summary(claims)}`).join('\n'));
+        return;
+      }
+      const claims = await verifyEvidence(evidence, { tee: opts.tee }, ctx).catch((err: unknown) => {
+        throw verifyHint(err, found.tee === 'sim', found.tee === 'nvidia');
       });
       if (claims.tee === 'sim') out.note(SIM_WARNING);
       out.result({ ok: true, claims }, summary(claims));

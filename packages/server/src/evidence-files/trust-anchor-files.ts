@@ -1,6 +1,6 @@
 /**
  * Reads replacement vendor roots (`--roots <dir>`, `--evidence-roots <dir>`): every PEM or DER
- * certificate in the directory, sorted into Intel and AMD roots by @confide/evidence.
+ * certificate in the directory, sorted into Intel, AMD and NVIDIA roots by @confide/evidence.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
