@@ -1,5 +1,5 @@
 /**
- * Runtime-agnosticism of the evidence package: real hardware evidence (SGX, TDX, SEV-SNP) and
+ * Runtime-agnosticism of the evidence package: real hardware evidence (SGX, TDX, SEV-SNP, NVIDIA) and
  * corrupted twins verified by the same suite (test/browser/suite.ts) in Node and in headless
  * Chromium give the same claims and the same codes. Skipped, with a message, where no Chromium
  * or no vectors exist; CI installs Chromium (.ci/run).
@@ -26,6 +26,12 @@ function cases(): EvidenceCase[] {
   const sgxCollateral = vectorText('sgx/phala-dcap-qvl/sgx_quote_collateral.json');
   const tdxCollateral = vectorText('tdx/phala-dcap-qvl/tdx_quote_collateral.json');
   const vcek = b64(vector('sev-snp/trustee/test-vcek.der'));
+  // NVIDIA evidence as JSON entries carry their device chain, so the suite needs no collateral for them.
+  const gpu = (JSON.parse(vectorText('nvidia/nvtrust/ppcie_gpu_evidence.json')) as Array<{ evidence: string; certificate: string }>)[0]!;
+  const entry = (report: Uint8Array, certificate: string): string => b64(new TextEncoder().encode(JSON.stringify({ evidence: b64(report), certificate })));
+  const gpuReport = new Uint8Array(Buffer.from(gpu.evidence, 'base64'));
+  const trustee = new Uint8Array(Buffer.from(vectorText('nvidia/trustee/hopper_coco_report1.txt').trim(), 'hex'));
+  const trusteeChain = b64(new TextEncoder().encode(vectorText('nvidia/trustee/hopper_coco_certs1.txt')));
   return [
     { name: 'SGX', evidence: b64(sgx), intelCollateral: sgxCollateral, at: at(1750334171) },
     { name: 'SGX, report data flipped', evidence: b64(flipped(sgx, 48 + 320)), intelCollateral: sgxCollateral, at: at(1750334171) },
@@ -34,18 +40,32 @@ function cases(): EvidenceCase[] {
     { name: 'TDX, no collateral', evidence: b64(tdx), at: at(1750332747) },
     { name: 'SEV-SNP', evidence: b64(snp), vcek, at: at(1780272000) },
     { name: 'SEV-SNP, measurement flipped', evidence: b64(flipped(snp, 0x90)), vcek, at: at(1780272000) },
+    { name: 'NVIDIA H100 (PPCIe entry)', evidence: entry(gpuReport, gpu.certificate), at: at(1780272000) },
+    { name: 'NVIDIA H100, a measurement flipped', evidence: entry(flipped(gpuReport, 37 + 8 + 7), gpu.certificate), at: at(1780272000) },
+    { name: 'NVIDIA H100 (Trustee), the stray byte', evidence: entry(trustee, trusteeChain), at: at(1780272000) },
   ];
 }
 
 const skip = vectorsMissing ? 'real hardware vectors not found' : browserUnavailable();
 
 describe('evidence in headless Chromium', { skip }, () => {
-  it('verifies real SGX, TDX and SEV-SNP evidence and corrupted twins exactly as Node does', async () => {
+  it('verifies real SGX, TDX, SEV-SNP and NVIDIA evidence and corrupted twins exactly as Node does', async () => {
     const input = cases();
     const node = await verifyCases(input);
     assert.deepEqual(
       node.map((o) => ('code' in o ? o.code : (o.claims as { tee: string }).tee)),
-      ['sgx', 'ERR_EVIDENCE_SIGNATURE_INVALID', 'ERR_EVIDENCE_MALFORMED', 'tdx', 'ERR_COLLATERAL_MISSING', 'sev-snp', 'ERR_EVIDENCE_SIGNATURE_INVALID'],
+      [
+        'sgx',
+        'ERR_EVIDENCE_SIGNATURE_INVALID',
+        'ERR_EVIDENCE_MALFORMED',
+        'tdx',
+        'ERR_COLLATERAL_MISSING',
+        'sev-snp',
+        'ERR_EVIDENCE_SIGNATURE_INVALID',
+        'nvidia',
+        'ERR_EVIDENCE_SIGNATURE_INVALID',
+        'ERR_EVIDENCE_MALFORMED',
+      ],
     );
     const browser = await runInBrowser<EvidenceOutcome[]>({ module: 'packages/evidence/dist/test/browser/suite.js', exportName: 'verifyCases', input });
     assert.deepEqual(browser, node);
