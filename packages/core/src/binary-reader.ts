@@ -1,4 +1,8 @@
-/** Bounds-checked little-endian reader over a byte array; every overrun throws ERR_EVIDENCE_MALFORMED. */
+/**
+ * Bounds-checked reader over a byte array, little-endian by default (Intel and AMD structures,
+ * TCG event logs) with big-endian reads for TPM 2.0 structures; every overrun throws
+ * ERR_EVIDENCE_MALFORMED.
+ */
 import { ConfideError } from './errors.js';
 
 export class BinaryReader {
@@ -59,6 +63,28 @@ export class BinaryReader {
   u64(field: string): bigint {
     const lo = BigInt(this.u32(field));
     const hi = BigInt(this.u32(field));
+    return (hi << 32n) | lo;
+  }
+
+  u16be(field: string): number {
+    this.need(2, field);
+    const v = (this.bytes[this.pos]! << 8) | this.bytes[this.pos + 1]!;
+    this.pos += 2;
+    return v;
+  }
+
+  u32be(field: string): number {
+    this.need(4, field);
+    const b = this.bytes;
+    const p = this.pos;
+    const v = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+    this.pos += 4;
+    return v;
+  }
+
+  u64be(field: string): bigint {
+    const hi = BigInt(this.u32be(field));
+    const lo = BigInt(this.u32be(field));
     return (hi << 32n) | lo;
   }
 

@@ -6,12 +6,14 @@
 import type { SevSnpClaims } from './sev-snp/claims.js';
 import type { TdAttributeFlags } from './tdx/td-attributes.js';
 import type { NvidiaDetails } from './nvidia/claims.js';
+import type { TpmDetails } from './tpm/claims.js';
 
 /**
  * 'sim' is the simulated TEE: development only, signed by an instance's simulation key.
  * 'nvidia' is an NVIDIA confidential GPU or NVSwitch (its SPDM measurement report).
+ * 'tpm' is a TPM 2.0 quote.
  */
-export type TeeType = 'sgx' | 'tdx' | 'sev-snp' | 'sim' | 'nvidia';
+export type TeeType = 'sgx' | 'tdx' | 'sev-snp' | 'tpm' | 'sim' | 'nvidia';
 
 /** Intel's TCB status names; `NotSupported` when the TCB matches no level. */
 export type TcbStatus =
@@ -169,8 +171,18 @@ export interface NvidiaClaims extends CommonClaims {
   nvidia: NvidiaDetails;
 }
 
+/**
+ * TPM 2.0 quote claims. A TPM has no TCB levels: `tcbStatus` is 'NotSupported' and policy judges
+ * the firmware version, PCRs and event-log claims in `tpm`. `measurement` is the first quote's
+ * PCR digest, `reportData` its extraData (the nonce).
+ */
+export interface TpmClaims extends CommonClaims {
+  tee: 'tpm';
+  tpm: TpmDetails;
+}
+
 /** Normalized claims of any TEE; `tee` tells which. */
-export type Claims = SgxClaims | TdxClaims | SnpClaims | SimClaims | NvidiaClaims;
+export type Claims = SgxClaims | TdxClaims | SnpClaims | TpmClaims | SimClaims | NvidiaClaims;
 
 /** The claims of one TEE. */
 export type ClaimsOf<T extends TeeType> = Extract<Claims, { tee: T }>;

@@ -7,6 +7,8 @@ import type { TeeType } from './types.js';
 import { hasSimMagic } from './sim/layout.js';
 import { GET_MEASUREMENTS, MEASUREMENTS, REQUEST, SPDM_VERSION_1_1 } from './nvidia/layout.js';
 import { isNvidiaEvidenceEntry, parseNvidiaJson } from './nvidia/evidence.js';
+import { tpmJsonShape } from './tpm/evidence-json.js';
+import { TPM_GENERATED_VALUE } from './tpm/attest.js';
 
 /** Intel DCAP quote header (Intel SGX/TDX DCAP Quote Generation Library and Quote Verification spec, "Quote Header"). */
 const QUOTE_VERSION_OFFSET = 0; // u16
@@ -50,7 +52,9 @@ export type EvidenceFormat =
   | 'confide-sim'
   | 'nvidia-spdm-report'
   | 'nvidia-evidence-json'
-  | 'nvidia-evidence-list';
+  | 'nvidia-evidence-list'
+  | 'tpm-json'
+  | 'tpm-attest';
 
 /** What detection found. */
 export interface DetectedEvidence {
@@ -62,7 +66,10 @@ export interface DetectedEvidence {
   bytes: Uint8Array;
   /** Intel quote version (3, 4, 5). */
   quoteVersion?: number;
-  /** False for formats that are recognised but not verified yet (Azure HCL reports). */
+  /**
+   * False for formats that are recognised but not verified as they are: Azure HCL reports, and
+   * a TPMS_ATTEST alone (it needs its signature, the AK and the PCR values beside it).
+   */
   supported: boolean;
 }
 
@@ -128,6 +135,23 @@ function hclReport(b: Uint8Array): Found | undefined {
   };
 }
 
+/** A TPMS_ATTEST on its own: TPM_GENERATED_VALUE, then a quote's type (TCG TPM 2.0 Part 2, 10.12.12). */
+function tpmAttest(b: Uint8Array): Found | undefined {
+  if (b.length < 6 || ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0 !== TPM_GENERATED_VALUE) return undefined;
+  return { tee: 'tpm', format: 'tpm-attest', bytes: b, supported: false };
+}
+
+/** TPM evidence as JSON (Confide's, Trustee's or go-attestation's shape; tpm/evidence-json.ts). */
+function tpmJson(text: string, input: Uint8Array): DetectedEvidence | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return tpmJsonShape(doc) ? { tee: 'tpm', format: 'tpm-json', encoding: 'json', bytes: input, supported: true } : undefined;
+}
+
 /** Confide simulated evidence (docs/simulated-tee.md): "CONFIDE-SIM" magic; its parser checks the rest. */
 function simEvidence(b: Uint8Array): Found | undefined {
   return hasSimMagic(b) ? { tee: 'sim', format: 'confide-sim', bytes: b, supported: true } : undefined;
@@ -144,7 +168,7 @@ function nvidiaReport(b: Uint8Array): Found | undefined {
 }
 
 function recognise(b: Uint8Array): Found | undefined {
-  return simEvidence(b) ?? hclReport(b) ?? oeWrapped(b) ?? intelQuote(b, 'intel-quote') ?? snpReport(b) ?? nvidiaReport(b);
+  return simEvidence(b) ?? hclReport(b) ?? oeWrapped(b) ?? intelQuote(b, 'intel-quote') ?? snpReport(b) ?? nvidiaReport(b) ?? tpmAttest(b);
 }
 
 /** NVIDIA's JSON evidence: one entry `{evidence, certificate, ...}` or a list of them (PPCIe). */
@@ -186,9 +210,9 @@ function textCandidates(text: string): { encoding: 'hex' | 'base64'; bytes: Uint
 
 /**
  * Detects the encoding and TEE of evidence bytes: an Intel SGX/TDX quote (v3-v5, optionally in an
- * Open Enclave header), a 1184-byte SEV-SNP report, an Azure HCL report, an NVIDIA GPU/NVSwitch SPDM report, or
- * Confide simulated evidence; binary, hex text (optional 0x) or base64 text, with surrounding whitespace; or NVIDIA's JSON
- * evidence (one device, or a list of devices: format 'nvidia-evidence-list'). Throws ERR_EVIDENCE_MALFORMED when
+ * Open Enclave header), a 1184-byte SEV-SNP report, an Azure HCL report, an NVIDIA GPU/NVSwitch SPDM report, a
+ * TPMS_ATTEST, or Confide simulated evidence; binary, hex text (optional 0x) or base64 text, with surrounding whitespace; or
+ * NVIDIA's JSON evidence (one device, or a list of devices: format 'nvidia-evidence-list'), or TPM evidence JSON. Throws ERR_EVIDENCE_MALFORMED when
  * nothing fits, ERR_EVIDENCE_UNSUPPORTED for known but unsupported variants.
  */
 export function detectEvidence(input: Uint8Array): DetectedEvidence {
@@ -200,10 +224,14 @@ export function detectEvidence(input: Uint8Array): DetectedEvidence {
       const found = recognise(c.bytes);
       if (found) return { ...found, encoding: c.encoding };
     }
+    if (text.startsWith('{')) {
+      const tpm = tpmJson(text, input);
+      if (tpm) return tpm;
+    }
     if (text.startsWith('{') || text.startsWith('[')) {
       const nvidia = nvidiaJson(input);
       if (nvidia) return { ...nvidia, encoding: 'json' };
-      throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'the evidence is JSON; pass the quote or report itself (binary, hex or base64), not a JSON wrapper (JSON is taken only for NVIDIA device evidence)');
+      throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'the evidence is JSON; pass the quote or report itself (binary, hex or base64), not a JSON wrapper (JSON is taken only for NVIDIA device evidence and TPM evidence)');
     }
   }
   const head = toHex(input.subarray(0, 8));
@@ -211,7 +239,7 @@ export function detectEvidence(input: Uint8Array): DetectedEvidence {
     'ERR_EVIDENCE_MALFORMED',
     `the evidence is not a recognised format (${input.length} bytes, starting ${head || '(empty)'}): expected an Intel quote ` +
       '(version 3, 4 or 5, attestation key type 2), an Open Enclave-wrapped quote, a 1184-byte SEV-SNP report, an Azure HCL report, an NVIDIA SPDM 1.1 report ' +
-      'or Confide simulated evidence, as binary, hex or base64, or NVIDIA JSON evidence',
+      'or Confide simulated evidence, as binary, hex or base64, or NVIDIA or TPM JSON evidence',
   );
 }
 

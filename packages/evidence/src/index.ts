@@ -15,6 +15,7 @@ export { detectEvidence, detectTee, type DetectedEvidence, type EvidenceFormat }
 export * from './sev-snp/index.js';
 export * from './sim/index.js';
 export * from './nvidia/index.js';
+export * from './tpm/index.js';
 export { verifyEvidence, type VerifyEvidenceOptions } from './verify.js';
 export { claimsOf } from './claims-of.js';
 export { trustAnchorsByVendor } from './trust-anchors/by-vendor.js';

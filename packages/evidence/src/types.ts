@@ -19,6 +19,11 @@ export interface TrustAnchors {
   amdRoots?: Uint8Array[];
   /** DER certificates whose public keys are accepted as the NVIDIA Device Identity CA. */
   nvidiaRoots?: Uint8Array[];
+  /**
+   * DER root certificates an attestation-key certificate chain must end at (a cloud's AK CA, a
+   * TPM maker's EK CA). None is pinned by default: which AK CAs to trust is the relying party's choice.
+   */
+  tpmRoots?: Uint8Array[];
 }
 
 /** Everything a verifier does not own. */
@@ -33,8 +38,9 @@ export interface VerifyContext {
    */
   expectedReportData?: Uint8Array;
   /**
-   * The nonce the verifier sent an NVIDIA GPU or NVSwitch (the SPDM request nonce, 32 bytes),
-   * compared in constant time; a mismatch throws ERR_EVIDENCE_BINDING_MISMATCH.
+   * The nonce the verifier sent: an NVIDIA GPU or NVSwitch's SPDM request nonce (32 bytes), or a
+   * TPM quote's extraData, which must equal it whole. Compared in constant time; a mismatch
+   * throws ERR_EVIDENCE_BINDING_MISMATCH.
    */
   expectedNonce?: Uint8Array;
   /** NVIDIA: the device certificate chain (DER, leaf first) of a raw report that does not carry its own. */

@@ -10,6 +10,7 @@ import { tdxVerifier } from './tdx/verifier.js';
 import { snpVerifier } from './sev-snp/verifier.js';
 import { simVerifier } from './sim/verifier.js';
 import { nvidiaVerifier } from './nvidia/verifier.js';
+import { tpmVerifier } from './tpm/verifier.js';
 
 export interface VerifyEvidenceOptions {
   /** The TEE the caller expects; 'auto' (the default) takes whatever the bytes are. */
@@ -20,6 +21,7 @@ const VERIFIERS: Record<TeeType, EvidenceVerifier<unknown>> = {
   sgx: sgxVerifier as EvidenceVerifier<unknown>,
   tdx: tdxVerifier as EvidenceVerifier<unknown>,
   'sev-snp': snpVerifier as EvidenceVerifier<unknown>,
+  tpm: tpmVerifier as EvidenceVerifier<unknown>,
   sim: simVerifier as EvidenceVerifier<unknown>,
   nvidia: nvidiaVerifier as EvidenceVerifier<unknown>,
 };
@@ -28,6 +30,7 @@ const NAMES: Record<TeeType, string> = {
   sgx: 'an SGX quote',
   tdx: 'a TDX quote',
   'sev-snp': 'a SEV-SNP report',
+  tpm: 'TPM evidence',
   sim: 'simulated evidence',
   nvidia: 'an NVIDIA GPU or NVSwitch report',
 };
@@ -36,7 +39,7 @@ const NAMES: Record<TeeType, string> = {
  * Decodes evidence (binary, hex or base64), detects its TEE and verifies it with that TEE's
  * verifier. Throws ERR_EVIDENCE_MALFORMED for bytes of no known format, ERR_EVIDENCE_UNSUPPORTED
  * when `options.tee` contradicts the bytes or the format is not verified yet (Azure HCL
- * reports), and whatever the TEE verifier throws (ERR_EVIDENCE_*, ERR_COLLATERAL_*).
+ * reports; TPM evidence unless `options.tee` is 'tpm'), and whatever the TEE verifier throws (ERR_EVIDENCE_*, ERR_COLLATERAL_*).
  */
 export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceOptions, ctx: VerifyContext): Promise<Claims> {
   const wanted = options.tee ?? 'auto';
@@ -54,6 +57,13 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
   if (wanted !== 'auto' && wanted !== found.tee) {
     throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `expected ${NAMES[wanted]}, but the evidence is ${NAMES[found.tee]} (${found.format})`);
   }
+  if (found.tee === 'tpm' && wanted !== 'tpm') {
+    // A quote is only as trustworthy as its attestation key, which anyone can make: a caller
+    // that takes whatever the bytes are must not be handed a TPM verdict it did not ask for.
+    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is TPM evidence, which is verified only when asked for by name (tee: \'tpm\')');
+  }
+  if (found.format === 'tpm-attest') {
+    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a TPMS_ATTEST alone; verify it with its signature, attestation key and PCR values (verifyTpmEvidence, or TPM evidence JSON: docs/tpm.md)');
   if (found.format === 'nvidia-evidence-list') {
     throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a list of NVIDIA devices: verify it with verifyNvidiaEvidenceList');
   }

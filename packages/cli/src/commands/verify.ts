@@ -9,8 +9,9 @@ import { verifyHint } from './verify-hints.js';
 import { isNvidiaList, nvidiaLines, parseNonce, readDeviceChain } from './verify-nvidia.js';
 import { readSimulationKeys } from '../sim/trusted-keys.js';
 import { SUMMARIES } from './summaries.js';
+import { parseTpmNonce, tpmOnlyFlags, tpmSummary, verifyTpmFiles, type TpmVerifyOptions } from './verify-tpm.js';
 
-interface VerifyOptions {
+interface VerifyOptions extends TpmVerifyOptions {
   tee: 'auto' | TeeType;
   collateral: string[];
   at?: string;
@@ -90,6 +91,7 @@ function summary(claims: Claims): string {
     ['collateral', claims.collateralExpired ? `EXPIRED at the verification time: ${claims.expiredCollateral.join(', ')}` : 'current'],
     ['fmspc', claims.fmspc],
     ['chip id', claims.chipId],
+    ...(claims.tee === 'tpm' ? tpmSummary(claims) : []),
     ['verified at', claims.verifiedAt],
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
@@ -109,7 +111,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
     .command('verify')
     .description(SUMMARIES.verify)
     .argument('<file>', 'evidence file, or - for standard input')
-    .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'sim', 'nvidia']).default('auto'))
+    .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'tpm', 'sim', 'nvidia']).default('auto'))
     .option(
       '--collateral <path>',
       'collateral: a directory in the offline layout (docs/collateral.md), a dcap-qvl JSON file, or a VCEK/VLEK certificate or PEM chain; repeatable',
@@ -118,11 +120,17 @@ export function verifyCommand(program: Command, output: () => Output): void {
     )
     .option('--at <time>', 'verify as of this time (ISO-8601 or Unix seconds); default now')
     .option('--report-data <hex>', 'demand this report data (1..64 bytes, compared with the leading bytes)')
-    .option('--nonce <hex>', 'NVIDIA GPU/NVSwitch: demand this 32-byte request nonce (every device of a list)')
+    .option('--nonce <hex>', "demand this nonce: an NVIDIA GPU/NVSwitch 32-byte request nonce (every device of a list), or a TPM quote's extraData (0 to 64 bytes, whole)")
     .option('--chain <file>', 'NVIDIA: the device certificate chain (PEM, leaf first) of a raw report; JSON evidence carries its own')
     .option('--roots <dir>', 'replace the pinned vendor roots with the certificates in this directory (testing only; refused in production mode)')
     .option('--sim-key <file>', 'trust simulated evidence signed by this simulation public key (PEM; `confide sim key`); repeatable; dev only', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--data-dir <dir>', "trust simulated evidence signed by this data directory's simulation key; dev only")
+    .option('--ak <file>', 'TPM: the attestation key (TPMT_PUBLIC, TPM2B_PUBLIC, DER or PEM public key) of a TPMS_ATTEST file')
+    .option('--signature <file>', 'TPM: the TPMT_SIGNATURE of a TPMS_ATTEST file')
+    .option('--pcrs <file>', 'TPM: PCR values as JSON, {"sha256": {"0": "<hex>", ...}}')
+    .option('--event-log <file>', 'TPM: the TCG event log (binary_bios_measurements), replayed against the quoted PCRs')
+    .option('--ak-cert <file>', 'TPM: the AK certificate, then intermediates (DER or PEM); repeatable', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--tpm-root <file>', 'TPM: a root certificate the AK chain must end at (DER or PEM); repeatable', (v: string, p: string[]) => [...p, v], [] as string[])
     .addOption(new Option('--mode <mode>', 'dev or production').choices(['dev', 'production']).env('CONFIDE_MODE').default('dev'))
     .addHelpText(
       'after',
@@ -135,13 +143,15 @@ export function verifyCommand(program: Command, output: () => Output): void {
       }
       const at = parseAt(opts.at);
       const expectedReportData = parseReportData(opts.reportData);
-      const expectedNonce = parseNonce(opts.nonce);
       const deviceCertificates = await readDeviceChain(opts.chain);
       const trustAnchors: TrustAnchors | undefined = opts.roots === undefined ? undefined : await readTrustAnchors(opts.roots);
       const simulationKeys = await readSimulationKeys(opts);
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
       const evidence = await readEvidence(file);
       const found = opts.tee === 'auto' ? recognise(evidence, file) : { tee: opts.tee, list: opts.tee === 'nvidia' && isNvidiaList(evidence) };
+      const tpmFlags = tpmOnlyFlags(opts);
+      if (found.tee !== 'tpm' && tpmFlags.length > 0) throw usage(`${tpmFlags.join(', ')}: only for TPM evidence (--tee tpm)`);
+      const expectedNonce = found.tee === 'tpm' ? parseTpmNonce(opts.nonce) : parseNonce(opts.nonce);
       const ctx: VerifyContext = {
         clock: at ? fixedClock(at) : systemClock,
         collateral,
@@ -157,7 +167,8 @@ export function verifyCommand(program: Command, output: () => Output): void {
         out.result({ ok: true, devices }, devices.map((claims, i) => `Device ${i}: ${summary(claims)}`).join('\n'));
         return;
       }
-      const claims = await verifyEvidence(evidence, { tee: opts.tee }, ctx).catch((err: unknown) => {
+      const verified: Promise<Claims> = found.tee === 'tpm' ? verifyTpmFiles(evidence, opts, ctx) : verifyEvidence(evidence, { tee: opts.tee }, ctx);
+      const claims = await verified.catch((err: unknown) => {
         throw verifyHint(err, found.tee === 'sim', found.tee === 'nvidia');
       });
       if (claims.tee === 'sim') out.note(SIM_WARNING);

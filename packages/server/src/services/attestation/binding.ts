@@ -23,6 +23,7 @@ function initTimeField(type: AttestationType, claims: Claims): string | undefine
       return claims.sevSnp.hostData;
     case 'tdx':
       return claims.tdx.mrConfigId;
+    case 'tpm':
     case 'sim':
       return undefined;
   }

@@ -1,0 +1,197 @@
+/**
+ * What the events of a TCG PC Client log say about the boot: secure boot, the secure-boot
+ * databases, the authorities that verified the boot loader and kernel, the EFI applications,
+ * the kernel command line, the separators, and what could have been added after them.
+ *
+ * Only a digest is extended into a PCR; event data is the firmware's description of it. So a
+ * claim is read from an event only when the event's PCR replayed to a quoted value and, for
+ * the kinds whose digest is the hash of their data, when the data hashes to the digest in every
+ * bank. Anything else is named in `injection.reasons`.
+ */
+import { digest, fromUtf8, toHex } from '@confide/core';
+import { hashByBank, type TpmBank } from '../algorithms.js';
+import { parseTpmCertificate } from '../certificate.js';
+import { EV, eventTypeName } from './event-types.js';
+import type { TcgEvent, TcgEventLog } from './parse.js';
+import { EFI_GLOBAL_VARIABLE, EFI_IMAGE_SECURITY_DATABASE, readImageLoad, readUefiVariable, type UefiVariable } from './uefi.js';
+
+/** An authority (a db or MOK entry) that verified an image: EV_EFI_VARIABLE_AUTHORITY. */
+export interface TcgAuthority {
+  /** The variable it came from: db, MokListRT, Shim, SbatLevel, ... */
+  variable: string;
+  /** SHA-256 of the variable data (the certificate, or owner GUID and certificate), lower-case hex. */
+  sha256: string;
+  /** The certificate's subject CN, when the data holds a certificate Confide can read. */
+  subject?: string;
+}
+
+/** An EFI application the firmware or boot loader started: EV_EFI_BOOT_SERVICES_APPLICATION (PCR 4). */
+export interface TcgBootApplication {
+  /** The image's Authenticode digest per bank, lower-case hex: this is what the PCR covers. */
+  digests: Partial<Record<TpmBank, string>>;
+  /** The file path the log names. Not covered by any digest: the firmware's description only. */
+  path?: string;
+}
+
+/** The claims decoded from a log's events. */
+export interface TcgEventLogDecoded {
+  /** The SecureBoot variable as measured before the PCR 7 separator; absent when not measured. */
+  secureBoot?: boolean;
+  /** SHA-256 of each secure-boot database as measured (EV_EFI_VARIABLE_DRIVER_CONFIG), lower-case hex. */
+  secureBootVariables: { pk?: string; kek?: string; db?: string; dbx?: string };
+  /** Authorities the firmware measured before the first boot application started: they verified the boot loader. */
+  bootLoaderAuthorities: TcgAuthority[];
+  /**
+   * Authorities measured after it, by shim or the boot loader: they verified the later stages up
+   * to the kernel. Each authority is measured once, so one that verified both the second stage
+   * and the kernel appears once.
+   */
+  kernelAuthorities: TcgAuthority[];
+  bootApplications: TcgBootApplication[];
+  /** Kernel command lines the boot loader measured (GRUB's "kernel_cmdline: " in PCR 8). */
+  kernelCommandLines: string[];
+  /** EV_SEPARATOR events of PCRs 0-7; `error` when the firmware measured its error value. */
+  separators: Array<{ pcr: number; error: boolean }>;
+  /**
+   * Whether anything in PCRs 0-7 could have been added or described by software after the
+   * firmware handed over: a PCR without a separator, an event after a separator of a kind the
+   * firmware and boot manager do not measure there, or an event whose data does not hash to its digest.
+   */
+  injection: { possible: boolean; reasons: string[] };
+}
+
+/** Event kinds the boot manager measures after the separator of a PCR (PFP 3.3.4 and 10.4). */
+const AFTER_SEPARATOR: Record<number, ReadonlySet<number>> = {
+  4: new Set([EV.EFI_BOOT_SERVICES_APPLICATION, EV.EFI_BOOT_SERVICES_DRIVER, EV.EFI_ACTION, EV.IPL]),
+  5: new Set([EV.EFI_GPT_EVENT, EV.EFI_ACTION, EV.EFI_VARIABLE_BOOT, EV.EFI_HANDOFF_TABLES]),
+  7: new Set([EV.EFI_VARIABLE_AUTHORITY]),
+};
+/** The PCRs the firmware closes with a separator before the boot manager starts. */
+const PRE_OS_PCRS = [0, 1, 2, 3, 4, 5, 6, 7];
+const SEPARATOR_OK = 0;
+const SEPARATOR_ERRORS = new Set([1, 0xffffffff]);
+const GRUB_CMDLINE = 'kernel_cmdline: ';
+
+/** True when `data` hashes to the event's digest in every bank it carries. */
+async function hashesTo(event: TcgEvent, data: Uint8Array): Promise<boolean> {
+  for (const [bank, d] of event.digests) {
+    const h = await digest(hashByBank(bank).webcrypto, data);
+    if (toHex(h) !== toHex(d)) return false;
+  }
+  return event.digests.size > 0;
+}
+
+function digestsHex(event: TcgEvent): Partial<Record<TpmBank, string>> {
+  return Object.fromEntries([...event.digests].map(([bank, d]) => [bank, toHex(d)]));
+}
+
+function certificateSubject(data: Uint8Array): string | undefined {
+  // EFI_SIGNATURE_DATA is an owner GUID then the certificate; shim measures the certificate alone.
+  for (const der of [data, data.subarray(16)]) {
+    if (der[0] !== 0x30) continue;
+    try {
+      return parseTpmCertificate(der).subjectCn;
+    } catch {
+      // not a certificate Confide reads: the digest still names it
+    }
+  }
+  return undefined;
+}
+
+const le32 = (b: Uint8Array) => (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+
+/**
+ * Decodes the claims of a parsed log. `verified` holds the PCRs whose replay matched a quote;
+ * events of other PCRs give no claims. Without it (a log on its own), every event counts.
+ */
+export async function decodeEventLog(log: TcgEventLog, verified?: ReadonlySet<number>): Promise<TcgEventLogDecoded> {
+  const out: TcgEventLogDecoded = {
+    secureBootVariables: {},
+    bootLoaderAuthorities: [],
+    kernelAuthorities: [],
+    bootApplications: [],
+    kernelCommandLines: [],
+    separators: [],
+    injection: { possible: false, reasons: [] },
+  };
+  const reasons = out.injection.reasons;
+  const separated = new Set<number>();
+  const counts = (e: TcgEvent) => e.type !== EV.NO_ACTION && (verified === undefined || verified.has(e.pcr));
+  const events = log.events.filter(counts);
+  const firstApplication = events.find((e) => e.pcr === 4 && e.type === EV.EFI_BOOT_SERVICES_APPLICATION)?.index ?? Infinity;
+  const where = (e: TcgEvent) => `event ${e.index} (PCR ${e.pcr}, ${eventTypeName(e.type)})`;
+  /** The UEFI variable a PCR 7 event measures, when its data is one and hashes to its digest (else a reason). */
+  const pcr7Variable = async (e: TcgEvent): Promise<UefiVariable | undefined> => {
+    if (e.pcr !== 7) return undefined;
+    const v = readUefiVariable(e.data);
+    if (v && (await hashesTo(e, e.data))) return v;
+    reasons.push(`${where(e)} does not describe what its digest covers`);
+    return undefined;
+  };
+
+  for (const e of events) {
+    const preOs = e.pcr <= 7;
+    if (preOs && separated.has(e.pcr) && !AFTER_SEPARATOR[e.pcr]?.has(e.type)) reasons.push(`${where(e)} comes after the PCR ${e.pcr} separator`);
+    switch (e.type) {
+      case EV.SEPARATOR: {
+        const value = e.data.length === 4 ? le32(e.data) : undefined;
+        if (value === undefined || (value !== SEPARATOR_OK && !SEPARATOR_ERRORS.has(value)) || !(await hashesTo(e, e.data))) {
+          reasons.push(`${where(e)} is not a separator value whose digest is its hash`);
+          break;
+        }
+        if (preOs) {
+          if (separated.has(e.pcr)) reasons.push(`${where(e)} is a second separator`);
+          separated.add(e.pcr);
+          out.separators.push({ pcr: e.pcr, error: value !== SEPARATOR_OK });
+        }
+        break;
+      }
+      case EV.EFI_VARIABLE_DRIVER_CONFIG: {
+        const v = await pcr7Variable(e);
+        if (!v || separated.has(7)) break; // already named above: configuration measured after the separator
+        const global = v.guid === EFI_GLOBAL_VARIABLE;
+        const database = v.guid === EFI_IMAGE_SECURITY_DATABASE;
+        if (global && v.name === 'SecureBoot') {
+          if (out.secureBoot !== undefined) reasons.push(`${where(e)} measures SecureBoot a second time`);
+          else out.secureBoot = v.data.length === 1 && v.data[0] === 1;
+        } else {
+          const key = global && v.name === 'PK' ? 'pk' : global && v.name === 'KEK' ? 'kek' : database && v.name === 'db' ? 'db' : database && v.name === 'dbx' ? 'dbx' : undefined;
+          if (key) out.secureBootVariables[key] = toHex(await digest('SHA-256', v.data));
+        }
+        break;
+      }
+      case EV.EFI_VARIABLE_AUTHORITY: {
+        const v = await pcr7Variable(e);
+        if (!v) break;
+        const subject = certificateSubject(v.data);
+        const authority: TcgAuthority = { variable: v.name, sha256: toHex(await digest('SHA-256', v.data)), ...(subject !== undefined ? { subject } : {}) };
+        (e.index < firstApplication ? out.bootLoaderAuthorities : out.kernelAuthorities).push(authority);
+        break;
+      }
+      case EV.EFI_BOOT_SERVICES_APPLICATION: {
+        if (e.pcr !== 4) break;
+        const path = readImageLoad(e.data)?.path;
+        out.bootApplications.push({ digests: digestsHex(e), ...(path !== undefined ? { path } : {}) });
+        break;
+      }
+      case EV.IPL: {
+        if (e.pcr !== 8) break;
+        const text = fromUtf8(e.data);
+        if (!text.startsWith(GRUB_CMDLINE)) break;
+        // GRUB logs "kernel_cmdline: <line>" but measures the line alone, without the prefix or a NUL.
+        const end = e.data[e.data.length - 1] === 0 ? e.data.length - 1 : e.data.length;
+        const line = e.data.subarray(GRUB_CMDLINE.length, end);
+        if (!(await hashesTo(e, line))) {
+          reasons.push(`${where(e)} does not describe what its digest covers`);
+          break;
+        }
+        out.kernelCommandLines.push(fromUtf8(line));
+        break;
+      }
+    }
+  }
+  const present = new Set(events.map((e) => e.pcr));
+  for (const pcr of PRE_OS_PCRS) if (present.has(pcr) && !separated.has(pcr)) reasons.push(`PCR ${pcr} has no separator`);
+  out.injection.possible = reasons.length > 0;
+  return out;
+}

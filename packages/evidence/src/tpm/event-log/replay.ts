@@ -1,0 +1,36 @@
+/**
+ * Replays an event log into PCR values per bank: every event but EV_NO_ACTION extends its PCR,
+ * PCR = H(PCR || digest) (TCG TPM 2.0 Library Part 1, 17.2 "PCR Operations"), from the reset
+ * values of the PC Client profile (PCR 0 holds the startup locality in its last byte).
+ */
+import { ConfideError, concatBytes, digest } from '@confide/core';
+import { hashByBank, type TpmBank } from '../algorithms.js';
+import { EV } from './event-types.js';
+import type { TcgEventLog } from './parse.js';
+
+/** PCRs 17-22 (dynamic root of trust) reset to all ones, the rest to zero (PC Client PTP, PCR allocation). */
+const DYNAMIC_PCRS = new Set([17, 18, 19, 20, 21, 22]);
+
+function resetValue(pcr: number, size: number, locality: number | undefined): Uint8Array {
+  const value = new Uint8Array(size);
+  if (DYNAMIC_PCRS.has(pcr)) value.fill(0xff);
+  if (pcr === 0 && locality !== undefined) value[size - 1] = locality;
+  return value;
+}
+
+/**
+ * The PCR values the log's events produce in `bank`, for every PCR at least one event extends.
+ * Throws ERR_EVIDENCE_MALFORMED when an extending event has no digest for the bank.
+ */
+export async function replayBank(log: TcgEventLog, bank: TpmBank): Promise<Map<number, Uint8Array>> {
+  const hash = hashByBank(bank);
+  const pcrs = new Map<number, Uint8Array>();
+  for (const event of log.events) {
+    if (event.type === EV.NO_ACTION) continue;
+    const d = event.digests.get(bank);
+    if (!d) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `TCG event log: event ${event.index} (PCR ${event.pcr}) has no ${bank} digest`);
+    const current = pcrs.get(event.pcr) ?? resetValue(event.pcr, hash.size, log.startupLocality);
+    pcrs.set(event.pcr, await digest(hash.webcrypto, concatBytes(current, d)));
+  }
+  return pcrs;
+}

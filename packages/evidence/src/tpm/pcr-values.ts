@@ -1,0 +1,71 @@
+/**
+ * PCR values as the evidence gives them, by bank, and the digest a quote signs over them: the
+ * selected PCRs of each TPMS_PCR_SELECTION in order, each bank's PCRs ascending, concatenated and
+ * hashed with the signing scheme's hash (TCG TPM 2.0 Library Part 3, 18.4 "TPM2_Quote").
+ */
+import { ConfideError, concatBytes, digest, fromHex } from '@confide/core';
+import { hashByBank, isTpmBank, type TpmBank, type TpmHash } from './algorithms.js';
+import type { TpmPcrSelection } from './attest.js';
+
+/** The most PCRs a bank has (PC Client platforms have 24). */
+export const MAX_PCR_INDEX = 31;
+
+/** PCR values by bank and index. */
+export type TpmPcrBanks = Map<TpmBank, Map<number, Uint8Array>>;
+
+/** PCR values as callers write them: by bank name, then by index, hex or bytes. */
+export type TpmPcrInput = Partial<Record<string, Record<string, string | Uint8Array> | ReadonlyArray<string | Uint8Array>>>;
+
+function malformed(message: string): never {
+  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `PCR values: ${message}`);
+}
+
+/**
+ * Reads PCR values given by bank ("sha1", "sha256", "sha384", "sha512"), each an object keyed by
+ * index or an array from PCR 0. Throws ERR_EVIDENCE_MALFORMED (unknown bank, bad index, a value
+ * that is not hex or not the bank's digest size).
+ */
+export function readPcrBanks(input: TpmPcrInput): TpmPcrBanks {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) malformed('expected an object of banks');
+  const banks: TpmPcrBanks = new Map();
+  for (const [name, values] of Object.entries(input)) {
+    if (!isTpmBank(name)) malformed(`unknown bank "${name}" (sha1, sha256, sha384 or sha512)`);
+    if (values === null || typeof values !== 'object') malformed(`bank ${name} is not an object or array`);
+    const hash = hashByBank(name);
+    const map = new Map<number, Uint8Array>();
+    const entries: Array<[string, unknown]> = Array.isArray(values) ? values.map((v, i) => [String(i), v]) : Object.entries(values);
+    for (const [key, value] of entries) {
+      if (!/^\d{1,2}$/.test(key) || Number(key) > MAX_PCR_INDEX) malformed(`bank ${name}: "${key}" is not a PCR index 0..${MAX_PCR_INDEX}`);
+      let bytes: Uint8Array;
+      if (value instanceof Uint8Array) bytes = value;
+      else if (typeof value === 'string') {
+        try {
+          bytes = fromHex(value);
+        } catch {
+          malformed(`bank ${name} PCR ${key} is not hex`);
+        }
+      } else malformed(`bank ${name} PCR ${key} is not a hex string`);
+      if (bytes.length !== hash.size) malformed(`bank ${name} PCR ${key} is ${bytes.length} bytes, not ${hash.size}`);
+      map.set(Number(key), bytes);
+    }
+    banks.set(name, map);
+  }
+  return banks;
+}
+
+/**
+ * The digest of the selected PCR values with `hash`. Throws ERR_EVIDENCE_UNSUPPORTED (a bank of
+ * an unknown hash), ERR_EVIDENCE_MALFORMED (a selected PCR without a value).
+ */
+export async function selectedPcrDigest(selection: readonly TpmPcrSelection[], banks: TpmPcrBanks, hash: TpmHash): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (const s of selection) {
+    if (!s.hash) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `the quote selects PCRs of bank 0x${s.alg.toString(16)}, a hash Confide does not know`);
+    for (const pcr of s.pcrs) {
+      const value = banks.get(s.hash.bank)?.get(pcr);
+      if (!value) malformed(`the quote selects ${s.hash.bank} PCR ${pcr}, but no value was given for it`);
+      parts.push(value);
+    }
+  }
+  return digest(hash.webcrypto, concatBytes(...parts));
+}

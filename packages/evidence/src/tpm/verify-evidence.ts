@@ -1,0 +1,217 @@
+/**
+ * TPM evidence verification: every quote's signature under the AK (all at once), the PCR values
+ * against each quote's PCR digest, the quotes against each other and the expected nonce, the AK
+ * certificate chain and creation certification where given, then the event log replayed against
+ * the quoted PCRs. Only inauthentic evidence throws; what the PCRs and events say is claims.
+ */
+import { ConfideError, digest, timingSafeEqual, toHex } from '@confide/core';
+import type { TpmClaims } from '../claims.js';
+import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
+import type { VerifyContext } from '../types.js';
+import type { TpmBank } from './algorithms.js';
+import { verifyAkChain } from './ak-chain.js';
+import { parseTpmCertificate, type TpmCertificate } from './certificate.js';
+import type { TpmAkClaims, TpmEventLogClaims, TpmQuoteClaims } from './claims.js';
+import { decodeEventLog } from './event-log/claims.js';
+import { replayBank } from './event-log/replay.js';
+import type { TcgEventLog } from './event-log/parse.js';
+import type { TpmEvidence, TpmQuote } from './evidence.js';
+import { selectedPcrDigest, type TpmPcrBanks } from './pcr-values.js';
+import { keyBytes, tpmObjectName, type TpmPublicKey } from './public-key.js';
+import { verifyTpmSignature } from './verify-signature.js';
+
+function mismatch(message: string, details: Record<string, unknown>): never {
+  throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', message, { details });
+}
+
+/** The PCR values some quote covers, by bank. */
+function quotedPcrs(quotes: readonly TpmQuote[], banks: TpmPcrBanks): TpmPcrBanks {
+  const out: TpmPcrBanks = new Map();
+  for (const q of quotes) {
+    for (const s of q.attest.pcrSelect) {
+      if (!s.hash) continue;
+      const bank = out.get(s.hash.bank) ?? new Map<number, Uint8Array>();
+      for (const pcr of s.pcrs) bank.set(pcr, banks.get(s.hash.bank)!.get(pcr)!);
+      out.set(s.hash.bank, bank);
+    }
+  }
+  return out;
+}
+
+/** All quotes come from one TPM at one request: they must agree on the nonce, firmware and signer. */
+function checkQuotesAgree(quotes: readonly TpmQuote[]): void {
+  const first = quotes[0]!.attest;
+  quotes.slice(1).forEach((q, i) => {
+    const a = q.attest;
+    if (!timingSafeEqual(a.extraData, first.extraData)) mismatch(`quote ${i + 2} carries another nonce (extraData) than quote 1`, { field: 'extraData', quote: i + 2 });
+    if (a.firmwareVersion !== first.firmwareVersion) mismatch(`quote ${i + 2} reports another firmware version than quote 1`, { field: 'firmwareVersion', quote: i + 2 });
+    if (!timingSafeEqual(a.qualifiedSigner, first.qualifiedSigner)) mismatch(`quote ${i + 2} names another signer than quote 1`, { field: 'qualifiedSigner', quote: i + 2 });
+  });
+}
+
+function checkNonce(ctx: VerifyContext, extraData: Uint8Array): void {
+  const nonce = ctx.expectedNonce;
+  if (nonce !== undefined && !(nonce.length === extraData.length && timingSafeEqual(nonce, extraData))) {
+    mismatch('the quote\'s extraData is not the expected nonce', { field: 'nonce' });
+  }
+  const want = ctx.expectedReportData;
+  if (want !== undefined && !(want.length <= extraData.length && timingSafeEqual(want, extraData.subarray(0, want.length)))) {
+    mismatch('the quote\'s extraData does not begin with the expected report data', { field: 'reportData' });
+  }
+}
+
+async function checkSignatures(view: TpmEvidence, cache: VerifyCache): Promise<void> {
+  const checks = view.quotes.map((q) => verifyTpmSignature(view.ak, q.signature, q.attest.raw, cache));
+  if (view.akCreation) checks.push(verifyTpmSignature(view.ak, view.akCreation.signature, view.akCreation.attest.raw, cache));
+  const results = await Promise.all(checks);
+  results.forEach((ok, i) => {
+    if (ok) return;
+    if (i < view.quotes.length) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `quote ${i + 1}: the signature does not verify under the attestation key`, { details: { quote: i + 1 } });
+    throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', 'the AK creation certification does not verify under the attestation key');
+  });
+}
+
+async function checkPcrDigests(view: TpmEvidence): Promise<void> {
+  for (const [i, q] of view.quotes.entries()) {
+    const computed = await selectedPcrDigest(q.attest.pcrSelect, view.pcrs, q.signature.hash);
+    if (computed.length !== q.attest.pcrDigest.length || !timingSafeEqual(computed, q.attest.pcrDigest)) {
+      mismatch(`quote ${i + 1}: the PCR values given do not hash to the quote's PCR digest`, { field: 'pcrDigest', quote: i + 1 });
+    }
+  }
+}
+
+/** The AK's own TPM2_CertifyCreation: signed by the AK (checked with the quotes), naming the AK, over the creation data. */
+async function checkCreation(view: TpmEvidence): Promise<void> {
+  const creation = view.akCreation!;
+  const object = view.ak.object;
+  if (!object) mismatch('an AK creation certification needs the AK as TPMT_PUBLIC or TPM2B_PUBLIC (its name is the hash of it)', { field: 'akCreation' });
+  if (!timingSafeEqual(creation.attest.objectName, await tpmObjectName(object))) mismatch('the AK creation certification names another key', { field: 'akCreation.objectName' });
+  if (creation.data) {
+    const h = await digest(object.nameAlg.webcrypto, creation.data);
+    if (!timingSafeEqual(h, creation.attest.creationHash)) mismatch('the AK creation data does not hash to the certified creation hash', { field: 'akCreation.creationHash' });
+  }
+}
+
+async function checkChain(view: TpmEvidence, ctx: VerifyContext, cache: VerifyCache): Promise<{ chain: TpmCertificate[]; expired: string[] } | undefined> {
+  if (view.akCertificates.length === 0) return undefined;
+  const roots = (ctx.trustAnchors?.tpmRoots ?? []).map((der) => parseTpmCertificate(der, 'ERR_CONFIG_INVALID'));
+  const { path } = await verifyAkChain(view.ak, view.akCertificates, roots, cache);
+  const now = ctx.clock.now();
+  const expired = path.filter((c) => now < c.notBefore || now > c.notAfter).map((c) => `cert:${c.subjectCn}`);
+  return { chain: path, expired };
+}
+
+/**
+ * Replays the log in every bank it shares with the quotes. Throws ERR_EVIDENCE_BINDING_MISMATCH
+ * naming the first PCR whose replay differs from its quoted value.
+ */
+async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks): Promise<TpmEventLogClaims> {
+  const replayed: Partial<Record<TpmBank, number[]>> = {};
+  const verified = new Set<number>();
+  const extended = new Set<number>();
+  for (const bank of log.banks) {
+    const values = await replayBank(log, bank);
+    for (const pcr of values.keys()) extended.add(pcr);
+    const quotedBank = quoted.get(bank);
+    if (!quotedBank) continue;
+    const matched: number[] = [];
+    for (const [pcr, value] of [...values].sort((a, b) => a[0] - b[0])) {
+      const want = quotedBank.get(pcr);
+      if (!want) continue;
+      if (!timingSafeEqual(value, want)) {
+        mismatch(`the event log replays ${bank} PCR ${pcr} to ${toHex(value)}, but the quote covers ${toHex(want)}`, { field: 'eventLog', pcr, bank });
+      }
+      matched.push(pcr);
+      verified.add(pcr);
+    }
+    replayed[bank] = matched;
+  }
+  const decoded = await decodeEventLog(log, verified);
+  return {
+    format: log.format,
+    banks: log.banks,
+    eventCount: log.events.length,
+    replayed,
+    unverifiedPcrs: [...extended].filter((p) => !verified.has(p)).sort((a, b) => a - b),
+    ...decoded,
+  };
+}
+
+function akClaims(ak: TpmPublicKey, keyId: string, name: string | undefined, chain: TpmCertificate[] | undefined, creationVerified: boolean | undefined): TpmAkClaims {
+  const o = ak.object;
+  return {
+    type: ak.kind === 'rsa' ? `rsa-${ak.bits}` : `ecc-${ak.curve.toLowerCase().replace('-', '')}`,
+    format: ak.format,
+    keyId,
+    ...(o ? { restricted: o.restricted, fixedTpm: o.fixedTpm, sign: o.sign } : {}),
+    ...(name !== undefined ? { name } : {}),
+    certified: chain !== undefined,
+    ...(chain ? { chain: chain.map((c) => c.subjectCn) } : {}),
+    ...(creationVerified !== undefined ? { creationVerified } : {}),
+  };
+}
+
+function hexBanks(banks: TpmPcrBanks): Partial<Record<TpmBank, Record<string, string>>> {
+  const out: Partial<Record<TpmBank, Record<string, string>>> = {};
+  for (const [bank, values] of banks) out[bank] = Object.fromEntries([...values].sort((a, b) => a[0] - b[0]).map(([pcr, v]) => [String(pcr), toHex(v)]));
+  return out;
+}
+
+function quoteClaims(q: TpmQuote): TpmQuoteClaims {
+  const a = q.attest;
+  const selection: Partial<Record<TpmBank, number[]>> = {};
+  for (const s of a.pcrSelect) if (s.hash) selection[s.hash.bank] = s.pcrs;
+  return {
+    signature: `${q.signature.scheme}-${q.signature.hash.bank}`,
+    selection,
+    pcrDigest: toHex(a.pcrDigest),
+    clock: a.clockInfo.clock.toString(),
+    resetCount: a.clockInfo.resetCount,
+    restartCount: a.clockInfo.restartCount,
+    safe: a.clockInfo.safe,
+  };
+}
+
+/**
+ * Verifies parsed TPM evidence and returns its claims. Throws ERR_EVIDENCE_SIGNATURE_INVALID (a
+ * quote, the AK creation or a certificate does not verify), ERR_EVIDENCE_BINDING_MISMATCH (PCR
+ * digest, nonce, quotes that disagree, AK certificate or creation of another key, an event log
+ * whose replay differs from a quoted PCR: details name the PCR and bank), ERR_EVIDENCE_MALFORMED
+ * (a selected PCR without a value), ERR_EVIDENCE_UNSUPPORTED, ERR_EVIDENCE_UNTRUSTED_ROOT and
+ * ERR_EVIDENCE_CHAIN_INVALID (AK chain), ERR_CONFIG_INVALID (a configured TPM root that does not parse).
+ */
+export async function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): Promise<TpmClaims> {
+  const cache = ctx.cache ?? defaultVerifyCache;
+  await checkSignatures(view, cache);
+  checkQuotesAgree(view.quotes);
+  await checkPcrDigests(view);
+  const first = view.quotes[0]!.attest;
+  checkNonce(ctx, first.extraData);
+  if (view.akCreation) await checkCreation(view);
+  const chain = await checkChain(view, ctx, cache);
+  const quoted = quotedPcrs(view.quotes, view.pcrs);
+  const eventLog = view.eventLog ? await replayLog(view.eventLog, quoted) : undefined;
+  const keyId = toHex(await digest('SHA-256', keyBytes(view.ak)));
+  const name = view.ak.object ? toHex(await tpmObjectName(view.ak.object)) : undefined;
+  const expired = chain?.expired ?? [];
+  return {
+    tee: 'tpm',
+    debug: false,
+    measurement: toHex(first.pcrDigest),
+    reportData: toHex(first.extraData),
+    tcbStatus: 'NotSupported',
+    advisoryIds: [],
+    collateralExpired: expired.length > 0,
+    expiredCollateral: expired,
+    verifiedAt: ctx.clock.now().toISOString(),
+    tpm: {
+      nonce: toHex(first.extraData),
+      firmwareVersion: first.firmwareVersion.toString(16).padStart(16, '0'),
+      qualifiedSigner: toHex(first.qualifiedSigner),
+      quotes: view.quotes.map(quoteClaims),
+      pcrs: hexBanks(quoted),
+      ak: akClaims(view.ak, keyId, name, chain?.chain, view.akCreation ? true : undefined),
+      ...(eventLog ? { eventLog } : {}),
+    },
+  };
+}
