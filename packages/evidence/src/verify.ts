@@ -64,6 +64,7 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
   }
   if (found.format === 'tpm-attest') {
     throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a TPMS_ATTEST alone; verify it with its signature, attestation key and PCR values (verifyTpmEvidence, or TPM evidence JSON: docs/tpm.md)');
+  }
   if (found.format === 'nvidia-evidence-list') {
     throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a list of NVIDIA devices: verify it with verifyNvidiaEvidenceList');
   }

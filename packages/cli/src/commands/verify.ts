@@ -120,7 +120,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
     )
     .option('--at <time>', 'verify as of this time (ISO-8601 or Unix seconds); default now')
     .option('--report-data <hex>', 'demand this report data (1..64 bytes, compared with the leading bytes)')
-    .option('--nonce <hex>', "demand this nonce: an NVIDIA GPU/NVSwitch 32-byte request nonce (every device of a list), or a TPM quote's extraData (0 to 64 bytes, whole)")
+    .option('--nonce <hex>', "demand this nonce: an NVIDIA GPU/NVSwitch 32-byte request nonce (every device of a list), or with --tee tpm a TPM quote's extraData (0 to 64 bytes, whole)")
     .option('--chain <file>', 'NVIDIA: the device certificate chain (PEM, leaf first) of a raw report; JSON evidence carries its own')
     .option('--roots <dir>', 'replace the pinned vendor roots with the certificates in this directory (testing only; refused in production mode)')
     .option('--sim-key <file>', 'trust simulated evidence signed by this simulation public key (PEM; `confide sim key`); repeatable; dev only', (v: string, p: string[]) => [...p, v], [] as string[])
@@ -143,6 +143,8 @@ export function verifyCommand(program: Command, output: () => Output): void {
       }
       const at = parseAt(opts.at);
       const expectedReportData = parseReportData(opts.reportData);
+      // Checked before any file is read: a TPM quote's extraData is 0 to 64 bytes, an SPDM nonce 32.
+      const expectedNonce = opts.tee === 'tpm' ? parseTpmNonce(opts.nonce) : parseNonce(opts.nonce);
       const deviceCertificates = await readDeviceChain(opts.chain);
       const trustAnchors: TrustAnchors | undefined = opts.roots === undefined ? undefined : await readTrustAnchors(opts.roots);
       const simulationKeys = await readSimulationKeys(opts);
@@ -151,7 +153,6 @@ export function verifyCommand(program: Command, output: () => Output): void {
       const found = opts.tee === 'auto' ? recognise(evidence, file) : { tee: opts.tee, list: opts.tee === 'nvidia' && isNvidiaList(evidence) };
       const tpmFlags = tpmOnlyFlags(opts);
       if (found.tee !== 'tpm' && tpmFlags.length > 0) throw usage(`${tpmFlags.join(', ')}: only for TPM evidence (--tee tpm)`);
-      const expectedNonce = found.tee === 'tpm' ? parseTpmNonce(opts.nonce) : parseNonce(opts.nonce);
       const ctx: VerifyContext = {
         clock: at ? fixedClock(at) : systemClock,
         collateral,
