@@ -18,22 +18,10 @@ import {
 } from '../src/index.js';
 import { vector, vectorsMissing } from './vectors.js';
 import { GCE_DIR, STANDALONE_LOGS } from './tpm-support.js';
+import { prng } from './fixtures/nvidia-pki.js';
 
 /** Time each parser is fuzzed for. */
 const BUDGET_MS = Number(process.env['CONFIDE_FUZZ_MS'] ?? 400);
-
-/** xorshift32: reproducible runs (the seed is printed with a failure). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 function mutate(input: Uint8Array, next: () => number): Uint8Array {
   let b = input.slice();
