@@ -1,5 +1,5 @@
 /**
- * Runtime-agnosticism of the evidence package: real hardware evidence (SGX, TDX, SEV-SNP, NVIDIA) and
+ * Runtime-agnosticism of the evidence package: real hardware evidence (SGX, TDX, SEV-SNP, NVIDIA, TPM) and
  * corrupted twins verified by the same suite (test/browser/suite.ts) in Node and in headless
  * Chromium give the same claims and the same codes. Skipped, with a message, where no Chromium
  * or no vectors exist; CI installs Chromium (.ci/run).
@@ -10,6 +10,7 @@ import { browserUnavailable, runInBrowser } from '@confide/test-kit';
 import { verifyCases, type EvidenceCase, type EvidenceOutcome } from './browser/suite.js';
 import { vector, vectorText, vectorsMissing } from './vectors.js';
 import { quoteVector } from './intel-quote-support.js';
+import { GCE_ROOT, TPM_PIN, gceParts } from './tpm-support.js';
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const at = (unix: number): string => new Date(unix * 1000).toISOString();
@@ -32,6 +33,25 @@ function cases(): EvidenceCase[] {
   const gpuReport = new Uint8Array(Buffer.from(gpu.evidence, 'base64'));
   const trustee = new Uint8Array(Buffer.from(vectorText('nvidia/trustee/hopper_coco_report1.txt').trim(), 'hex'));
   const trusteeChain = b64(new TextEncoder().encode(vectorText('nvidia/trustee/hopper_coco_certs1.txt')));
+  // TPM evidence as Confide's JSON document: the GCE quotes, PCRs, event log and AK chain.
+  const gce = gceParts('nonce9009');
+  const tpmJson = (eventLog: Uint8Array): string =>
+    b64(
+      new TextEncoder().encode(
+        JSON.stringify({
+          tpm: {
+            quotes: gce.quotes.map((q) => ({ quote: b64(q.quote), signature: b64(q.signature) })),
+            ak: b64(gce.ak),
+            pcrs: gce.pcrs,
+            eventLog: b64(eventLog),
+            akCertificates: gce.akCertificates!.map(b64),
+          },
+        }),
+      ),
+    );
+  const tpmRoots = [b64(vector(GCE_ROOT))];
+  // The SHA-1 digest of the last event (PCR 5, "Exit Boot Services Returned with Success").
+  const lastEvent = gce.eventLog!.length - 4 - 40 - (2 + 48) - (2 + 32) - (2 + 20) + 2;
   return [
     { name: 'SGX', evidence: b64(sgx), intelCollateral: sgxCollateral, at: at(1750334171) },
     { name: 'SGX, report data flipped', evidence: b64(flipped(sgx, 48 + 320)), intelCollateral: sgxCollateral, at: at(1750334171) },
@@ -43,13 +63,17 @@ function cases(): EvidenceCase[] {
     { name: 'NVIDIA H100 (PPCIe entry)', evidence: entry(gpuReport, gpu.certificate), at: at(1780272000) },
     { name: 'NVIDIA H100, a measurement flipped', evidence: entry(flipped(gpuReport, 37 + 8 + 7), gpu.certificate), at: at(1780272000) },
     { name: 'NVIDIA H100 (Trustee), the stray byte', evidence: entry(trustee, trusteeChain), at: at(1780272000) },
+    { name: 'TPM (GCE, with event log and AK chain)', evidence: tpmJson(gce.eventLog!), tee: 'tpm', tpmRoots, at: at(TPM_PIN) },
+    { name: 'TPM, an event digest flipped', evidence: tpmJson(flipped(gce.eventLog!, lastEvent)), tee: 'tpm', tpmRoots, at: at(TPM_PIN) },
+    { name: 'TPM, not asked for by name', evidence: tpmJson(gce.eventLog!), tpmRoots, at: at(TPM_PIN) },
+    { name: 'TPM (go-attestation Windows)', evidence: b64(vector('tpm/google-go-attestation/windows_gcp_shielded_vm.json')), tee: 'tpm', at: at(TPM_PIN) },
   ];
 }
 
 const skip = vectorsMissing ? 'real hardware vectors not found' : browserUnavailable();
 
 describe('evidence in headless Chromium', { skip }, () => {
-  it('verifies real SGX, TDX, SEV-SNP and NVIDIA evidence and corrupted twins exactly as Node does', async () => {
+  it('verifies real SGX, TDX, SEV-SNP, NVIDIA and TPM evidence and corrupted twins exactly as Node does', async () => {
     const input = cases();
     const node = await verifyCases(input);
     assert.deepEqual(
@@ -65,6 +89,10 @@ describe('evidence in headless Chromium', { skip }, () => {
         'nvidia',
         'ERR_EVIDENCE_SIGNATURE_INVALID',
         'ERR_EVIDENCE_MALFORMED',
+        'tpm',
+        'ERR_EVIDENCE_BINDING_MISMATCH',
+        'ERR_EVIDENCE_UNSUPPORTED',
+        'tpm',
       ],
     );
     const browser = await runInBrowser<EvidenceOutcome[]>({ module: 'packages/evidence/dist/test/browser/suite.js', exportName: 'verifyCases', input });

@@ -16,6 +16,10 @@ export interface EvidenceCase {
   vcek?: string;
   /** Verification time, ISO-8601. */
   at: string;
+  /** The TEE to ask for ('tpm': TPM evidence is verified only when named). */
+  tee?: 'tpm';
+  /** Base64 DER TPM roots (TrustAnchors.tpmRoots). */
+  tpmRoots?: string[];
 }
 
 export type EvidenceOutcome = { claims: unknown } | { code: string };
@@ -31,7 +35,8 @@ export async function verifyCases(cases: EvidenceCase[]): Promise<EvidenceOutcom
   const out: EvidenceOutcome[] = [];
   for (const c of cases) {
     try {
-      out.push({ claims: await verifyEvidence(fromBase64(c.evidence), {}, { clock: fixedClock(new Date(c.at)), collateral: provider(c) }) });
+      const ctx = { clock: fixedClock(new Date(c.at)), collateral: provider(c), ...(c.tpmRoots ? { trustAnchors: { tpmRoots: c.tpmRoots.map(fromBase64) } } : {}) };
+      out.push({ claims: await verifyEvidence(fromBase64(c.evidence), c.tee ? { tee: c.tee } : {}, ctx) });
     } catch (err) {
       if (!isConfideError(err)) throw err;
       out.push({ code: err.code });
