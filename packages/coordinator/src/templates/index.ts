@@ -2,6 +2,5 @@
 export { renderParameters, type ParametersInput, type RenderedParameters } from './render.js';
 export { dryRunTemplates } from './dry-run.js';
 export { templateContext } from './context.js';
-export { TEMPLATE_FUNCTIONS } from './parse.js';
 export type { TemplateContext, MarbleRunSecrets } from './values.js';
 export type { FileInput } from './file-data.js';

@@ -7,7 +7,7 @@
 import { TemplateError, type Command, type Operand, type ParseFailure, type Pipeline, type TemplateNode, type TemplateTarget } from './ast.js';
 
 /** Functions allowed in each target, as MarbleRun's ManifestFileTemplateFuncMap / ManifestEnvTemplateFuncMap. */
-export const TEMPLATE_FUNCTIONS: Readonly<Record<TemplateTarget, readonly string[]>> = {
+const TEMPLATE_FUNCTIONS: Readonly<Record<TemplateTarget, readonly string[]>> = {
   file: ['pem', 'hex', 'raw', 'base64', 'index'],
   env: ['pem', 'hex', 'string', 'base64', 'index'],
 };
@@ -255,12 +255,33 @@ class Parser {
   }
 }
 
+/**
+ * The 1-based line of an offset in `src`. The offsets where lines start are found once and
+ * searched in halves, so a template's actions cost O(n + actions * log lines) in all: counting
+ * the newlines before each action again made a large template quadratic.
+ */
+function lineNumbers(src: string): (at: number) => number {
+  const starts = [0];
+  for (let nl = src.indexOf('\n'); nl >= 0; nl = src.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  return (at) => {
+    // The last line start at or before `at`.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
 /** Parses a template (a binary string) for a Files or Env entry. Throws TemplateError. */
 export function parseTemplate(src: string, target: TemplateTarget): TemplateNode[] {
   const nodes: TemplateNode[] = [];
   let pos = 0;
   let trimNext = false;
-  const lineAt = (at: number) => src.slice(0, at).split('\n').length;
+  const lineAt = lineNumbers(src);
   for (;;) {
     const open = src.indexOf('{{', pos);
     let text = src.slice(pos, open < 0 ? src.length : open);
