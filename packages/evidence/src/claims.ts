@@ -3,7 +3,7 @@
  * caller narrows with `claims.tee === 'sgx'` and reads `claims.sgx` without a cast. Every value
  * is JSON-serializable (hex strings, numbers, booleans).
  */
-import type { SevSnpClaims } from './sev-snp/claims.js';
+import type { SevSnpClaims } from './sev-snp/sev-snp-claims.js';
 import type { TdAttributeFlags } from './tdx/td-attributes.js';
 import type { NvidiaDetails } from './nvidia/claims.js';
 import type { TpmDetails } from './tpm/claims.js';

@@ -2,45 +2,10 @@
 import { toHex } from '@confide/core';
 import type { AmdProduct } from '../collateral/types.js';
 import type { SnpClaims } from '../claims.js';
-import { decodeGuestPolicy, decodePlatformInfo, policyAllowsDebug, type SnpGuestPolicy, type SnpPlatformInfo } from './policy.js';
-import type { SnpFirmwareVersion, SnpReport, SnpSigningKey } from './report.js';
-import { decodeTcb, type SnpTcb } from './tcb.js';
-
-/** The shape of `Claims.sevSnp` for SEV-SNP evidence. Byte fields are lower-case hex. */
-export interface SevSnpClaims {
-  version: number;
-  product: AmdProduct;
-  guestSvn: number;
-  policy: SnpGuestPolicy;
-  familyId: string;
-  imageId: string;
-  vmpl: number;
-  signatureAlgo: number;
-  currentTcb: SnpTcb;
-  reportedTcb: SnpTcb;
-  committedTcb: SnpTcb;
-  launchTcb: SnpTcb;
-  platformInfo: SnpPlatformInfo;
-  signerInfo: number;
-  authorKeyEn: boolean;
-  maskChipKey: boolean;
-  signingKey: SnpSigningKey;
-  hostData: string;
-  idKeyDigest: string;
-  authorKeyDigest: string;
-  reportId: string;
-  reportIdMa: string;
-  chipId: string;
-  currentVersion: SnpFirmwareVersion;
-  committedVersion: SnpFirmwareVersion;
-  /** Version 3 and later. */
-  cpuid?: { family: number; model: number; stepping: number };
-  /** Version 5 and later, `0x` hex. */
-  launchMitVector?: string;
-  currentMitVector?: string;
-  /** VLEK only: the cloud provider named by the certificate. */
-  cspId?: string;
-}
+import { decodeGuestPolicy, decodePlatformInfo, policyAllowsDebug } from './policy.js';
+import type { SnpReport } from './report.js';
+import type { SevSnpClaims } from './sev-snp-claims.js';
+import { decodeTcb } from './tcb.js';
 
 export interface SnpClaimInputs {
   report: SnpReport;
