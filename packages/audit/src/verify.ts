@@ -11,7 +11,7 @@
  * the given key, the newest one, vouches for the older parts: each part is checked under the
  * key the epoch entry after it names. The epochs are returned for the caller to show.
  */
-import { ConfideError, fromBase64, fromHex, toArrayBuffer } from '@confide/core';
+import { ConfideError, fromBase64, fromHex, pemDecode, toArrayBuffer } from '@confide/core';
 import { AUDIT_EPOCH_TYPE, AUDIT_GENESIS_HASH, auditEntryHash, type AuditEntry } from './entry.js';
 
 /** The audit public key: a P-256 JWK (object or JSON text), SPKI DER bytes, or SPKI PEM text. */
@@ -47,8 +47,8 @@ async function importPublicKey(key: AuditPublicKey): Promise<CryptoKey> {
     if (typeof key === 'string') {
       const text = key.trim();
       if (text.startsWith('{')) return await importPublicKey(JSON.parse(text) as JsonWebKey);
-      const body = text.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '');
-      return await crypto.subtle.importKey('spki', toArrayBuffer(fromBase64(body)), ECDSA_P256, true, ['verify']);
+      const spki = pemDecode(text, 'PUBLIC KEY') ?? fromBase64(text);
+      return await crypto.subtle.importKey('spki', toArrayBuffer(spki), ECDSA_P256, true, ['verify']);
     }
     const { kty, crv, x, y } = key;
     return await crypto.subtle.importKey('jwk', { kty, crv, x, y }, ECDSA_P256, true, ['verify']);

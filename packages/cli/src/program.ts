@@ -51,7 +51,7 @@ function invokedCommand(args: readonly string[]): CommandName | undefined {
  * The program with the invoked command fully defined and the others as summaries only.
  * `args` are the user's arguments (without node and the script).
  */
-export async function buildProgram(args: readonly string[], io: Io = processIo, ctx: CliContext = { exitWith: () => undefined }): Promise<{ program: Command; output: () => Output }> {
+async function buildProgram(args: readonly string[], io: Io = processIo, ctx: CliContext = { exitWith: () => undefined }): Promise<{ program: Command; output: () => Output }> {
   const program = new Command('confide');
   const json = ownArgs(args).includes('--json');
   const output = (): Output => makeOutput(json || Boolean(program.opts()['json']), io);

@@ -5,14 +5,13 @@ import { once } from 'node:events';
 import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import * as x509 from '@peculiar/x509';
-import { isConfideError } from '@confide/core';
+import { isConfideError, pemEncode } from '@confide/core';
 import { decodeState, encodeState } from '../src/core/state-codec.js';
 import {
   createCoordinatorPki,
   generateMarbleKeyPair,
   issueFromCsr,
   issueMarbleCertificate,
-  pemEncode,
   rotateIntermediate,
   rotateRootSecret,
   type CoordinatorPki,

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { isConfideError, toBase64 } from '@confide/core';
+import { isConfideError, pemEncode, toBase64 } from '@confide/core';
 import type { Secret } from '../src/manifest/types.js';
-import { createCoordinatorPki, pemEncode, rotateIntermediate, rotateRootSecret, type CoordinatorPki } from '../src/pki/index.js';
+import { createCoordinatorPki, rotateIntermediate, rotateRootSecret, type CoordinatorPki } from '../src/pki/index.js';
 import {
   acceptUserSecret,
   checkSecretDefinitions,

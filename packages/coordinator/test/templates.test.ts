@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { isConfideError, toBase64 } from '@confide/core';
+import { isConfideError, pemEncode, toBase64 } from '@confide/core';
 import type { Secret } from '../src/manifest/types.js';
-import { createCoordinatorPki, generateMarbleKeyPair, issueMarbleCertificate, pemEncode, type CoordinatorPki } from '../src/pki/index.js';
+import { createCoordinatorPki, generateMarbleKeyPair, issueMarbleCertificate, type CoordinatorPki } from '../src/pki/index.js';
 import { acceptUserSecret, generateSecrets, type SecretMap, type SecretValue } from '../src/secrets/index.js';
 import { dryRunTemplates, renderParameters, templateContext, type FileInput, type TemplateContext } from '../src/templates/index.js';
 

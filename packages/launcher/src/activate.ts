@@ -10,7 +10,7 @@ import { decodeActivation, type Activation } from './answer.js';
 import { formatAddress, type CoordinatorAddress } from './coordinator-address.js';
 import type { LauncherTee } from './evidence/types.js';
 
-export const ACTIVATE_PATH = '/api/v2/marble/activate';
+const ACTIVATE_PATH = '/api/v2/marble/activate';
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
 

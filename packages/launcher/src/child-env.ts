@@ -5,7 +5,7 @@
  */
 import type { Activation } from './answer.js';
 
-export const PREDEFINED_ENV = {
+const PREDEFINED_ENV = {
   certificateChain: 'MARBLE_PREDEFINED_MARBLE_CERTIFICATE_CHAIN',
   rootCa: 'MARBLE_PREDEFINED_COORDINATOR_ROOT_CA',
   /** The name MarbleRun used before MARBLE_PREDEFINED_COORDINATOR_ROOT_CA; older marble libraries read it. */

@@ -2,7 +2,7 @@
 import { ConfideError } from '@confide/core';
 
 /** Confide serves marbles on its one HTTPS listener, whose default port is 8443. */
-export const DEFAULT_COORDINATOR_PORT = 8443;
+const DEFAULT_COORDINATOR_PORT = 8443;
 
 export interface CoordinatorAddress {
   host: string;

@@ -6,13 +6,11 @@
 import { createHash, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const HOUR = 60 * 60 * 1000;
 /** SGX, SEV-SNP and TDX report data, and configfs-tsm's inblob, are all 64 bytes. */
-export const REPORT_DATA_BYTES = 64;
+const REPORT_DATA_BYTES = 64;
 
 export interface ActivationIdentity {
   /** PEM certificate, the TLS client certificate. */

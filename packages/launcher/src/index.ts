@@ -1,6 +1,6 @@
 /** `confide run`: a marble's launcher. Depends on core and evidence only: it never loads the server or storage. */
 export { prepareLaunch, type LaunchOptions, type PreparedLaunch } from './launch.js';
-export { runProgram, signalExitCode, FORWARDED_SIGNALS, type ProgramSpec } from './run-program.js';
+export { runProgram, signalExitCode, type ProgramSpec } from './run-program.js';
 export { isRefusal } from './activate.js';
 export { TEE_CHOICES, type TeeChoice, type LauncherTee } from './evidence/types.js';
 export { parseCoordinatorAddress, formatAddress, type CoordinatorAddress } from './coordinator-address.js';

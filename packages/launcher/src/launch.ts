@@ -2,7 +2,9 @@
  * Everything `confide run` does before the program starts: identity, evidence, activation,
  * files; it returns the program to run. Kept apart from spawning so tests can drive it in process.
  */
+import { webcrypto } from 'node:crypto';
 import { ConfideError, fromHex, toBase64 } from '@confide/core';
+import { useX509Crypto } from '@confide/evidence';
 import { refuseInProduction } from './sim/dev-only.js';
 import { measureCommand, resolveProgram } from './sim/measure-program.js';
 import { requestActivation } from './activate.js';
@@ -79,6 +81,7 @@ function dnsNameList(text: string | undefined): string[] | undefined {
  * ERR_LAUNCH_FAILED.
  */
 export async function prepareLaunch(opts: LaunchOptions): Promise<PreparedLaunch> {
+  useX509Crypto(webcrypto as unknown as Crypto); // confide run's entry: the activation certificate is made with @peculiar/x509
   const note = opts.note ?? ((): void => undefined);
   const cwd = opts.cwd ?? process.cwd();
   if (opts.marbleType.trim() === '') throw usage('the marble type is missing: pass --marble-type <name> or set EDG_MARBLE_TYPE');

@@ -8,7 +8,7 @@ export { renderConfigDocs } from './docs/render-config.js';
 export { renderErrorDocs } from './docs/render-errors.js';
 export { ensureLocalCa } from './tls/local-ca.js';
 export * from './sim/index.js';
-export { toProblem, problemJson, surfaceErrors, type Problem, type ErrorSerializer } from './plugins/problem.js';
+export { problemJson, surfaceErrors, type Problem, type ErrorSerializer } from './plugins/problem.js';
 export { httpStatusOf } from './plugins/http-status.js';
 export { registeredRoutes, type RegisteredRoute } from './plugins/route-table.js';
 export { VERSION } from './version.js';

@@ -4,7 +4,7 @@
  */
 import { parseCoordinatorAddress, type CoordinatorAddress } from '@confide/launcher/coordinator-address';
 
-export const DEFAULT_COORDINATOR = 'localhost:8443';
+const DEFAULT_COORDINATOR = 'localhost:8443';
 
 /** The address from the flag or the environment. Throws ERR_USAGE for a malformed address. */
 export function resolveCoordinatorAddress(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): CoordinatorAddress {

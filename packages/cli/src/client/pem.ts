@@ -1,12 +1,12 @@
 /** PEM certificate chains as the coordinator serves them (intermediate, then root). */
 import { createHash, X509Certificate } from 'node:crypto';
-import { ConfideError } from '@confide/core';
+import { ConfideError, pemBlocks, pemEncode } from '@confide/core';
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-
-/** Every CERTIFICATE block of a PEM text, in order, each ending with a newline. */
+/** Every CERTIFICATE block of a PEM text, in order, each written afresh and ending with a newline. Throws ERR_INPUT_UNREADABLE. */
 export function splitPemCertificates(text: string): string[] {
-  return (text.match(PEM_BLOCK) ?? []).map((block) => block + '\n');
+  return pemBlocks(text)
+    .filter((b) => b.label === 'CERTIFICATE')
+    .map((b) => pemEncode(b.label, b.der));
 }
 
 /** Parses one PEM certificate. Throws ERR_INPUT_UNREADABLE naming `what`. */

@@ -3,7 +3,7 @@
  * (MarbleRun's `secret` commands; the JSON map format is MarbleRun's UserSecret).
  */
 import type { Command } from 'commander';
-import { ConfideError } from '@confide/core';
+import { ConfideError, fromBase64, pemEncode } from '@confide/core';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
@@ -23,7 +23,7 @@ export interface SecretView {
 }
 
 function pem(label: string, base64: string): string {
-  return `-----BEGIN ${label}-----\n${base64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----`;
+  return pemEncode(label, fromBase64(base64)).trimEnd();
 }
 
 /** Text for a human: certificates and keys as PEM, plain data as text when it is printable. Exported for tests. */

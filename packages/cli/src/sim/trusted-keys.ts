@@ -11,7 +11,7 @@ export interface SimKeyOptions {
 }
 
 /** SPKI DER of a P-256 public key in a PEM or DER file. Throws ERR_INPUT_UNREADABLE. */
-export async function readSimPublicKey(path: string): Promise<Uint8Array> {
+async function readSimPublicKey(path: string): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

@@ -4,8 +4,7 @@
  * public key at start; the manifest must then come over a TLS connection whose client
  * certificate carries that key.
  */
-import { ConfideError, timingSafeEqual } from '@confide/core';
-import { pemBlocks } from '../pki/pem.js';
+import { ConfideError, pemBlocks, timingSafeEqual } from '@confide/core';
 import { certificateSpki } from '../pki/spki.js';
 
 /** Checks the client certificate of a request that sets the first manifest. */

@@ -2,10 +2,9 @@
  * The coordinator's quote (MarbleRun's GET /quote): evidence over its root certificate, and the
  * root's signature over the listener's TLS key so a client ties the channel to the attested root.
  */
-import { concatBytes, ConfideError, digest, toHex, utf8 } from '@confide/core';
+import { concatBytes, ConfideError, digest, pemDecode, toHex, utf8 } from '@confide/core';
 import { p1363ToDer } from '../pki/der.js';
 import { caSigningKey } from '../pki/keys.js';
-import { pemDecode } from '../pki/pem.js';
 import type { CoordinatorPki } from '../pki/types.js';
 
 /** The root's signature over the listener's TLS key: what ties the HTTPS channel to the attested coordinator. */

@@ -10,13 +10,12 @@
  *     intermediate that is no longer current is handed out.
  */
 import { createHash } from 'node:crypto';
-import { ConfideError } from '@confide/core';
+import { ConfideError, pemEncode } from '@confide/core';
 import type { Claims, TeeType } from '@confide/evidence';
 import type { Repositories } from '@confide/store';
 import type { AuditEvent } from '../audit/append.js';
 import type { Marble, PackageProperties } from '../manifest/types.js';
 import { generateMarbleKeyDer, issueMarbleCertificate } from '../pki/marble-cert.js';
-import { pemEncode } from '../pki/pem.js';
 import { certificateSpki } from '../pki/spki.js';
 import { generateMarbleSecrets } from '../secrets/generate.js';
 import { maxActivationsReached, type ActivationLedger, type ActivationRecord, type KnownActivation, type SealedActivation } from './activation-ledger.js';

@@ -10,7 +10,7 @@ import { AUDIT_EPOCH_TYPE } from '@confide/audit';
 import { exportAuditLog, type AuditEvent } from '../audit/append.js';
 
 /** The public key the newest entries were signed with, as the log names it (manifest.set or audit.epoch), or null. */
-export function lastAuditKey(lines: readonly string[]): { key: JsonWebKey | null; epochs: number } {
+function lastAuditKey(lines: readonly string[]): { key: JsonWebKey | null; epochs: number } {
   let key: JsonWebKey | null = null;
   let epochs = 0;
   for (const line of lines) {

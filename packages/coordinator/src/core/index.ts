@@ -7,4 +7,4 @@ export type { SecretView } from './secrets-api.js';
 export type { UpdateProgress } from './updates.js';
 export type { StateData, DeploymentState, PendingUpdate } from './state.js';
 export type { ActivationRecord } from './activation-ledger.js';
-export { authenticateUser, isPermitted } from './users.js';
+export { authenticateUser } from './users.js';

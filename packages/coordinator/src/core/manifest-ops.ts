@@ -29,7 +29,7 @@ export function recoveryOf(manifest: Manifest): { keys: Record<string, string>; 
  * Checks a manifest and builds the deployment it describes: shared secrets generated,
  * user-defined ones waiting for upload. Throws ERR_MANIFEST_INVALID (every violation in details).
  */
-export async function newDeployment(state: StateData, bytes: Uint8Array, now: Date): Promise<DeploymentState> {
+async function newDeployment(state: StateData, bytes: Uint8Array, now: Date): Promise<DeploymentState> {
   const manifest = checkManifest(bytes);
   const { secrets, previous } = await generateSharedSecrets(manifest.Secrets, state.pki, { now });
   const fingerprint = await fingerprintOf(bytes);

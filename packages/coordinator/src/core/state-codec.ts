@@ -34,8 +34,3 @@ export function decodeState<T>(bytes: Uint8Array): T {
     throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'the unsealed coordinator state is not valid JSON', { cause: err });
   }
 }
-
-/** A deep copy through the codec, so a failed transaction cannot leave a half-changed state in memory. */
-export function cloneState<T>(state: T): T {
-  return decodeState<T>(encodeState(state));
-}

@@ -80,7 +80,7 @@ export function cancelChange(state: StateData, user: string, now: Date): Change<
 }
 
 /** The pending update; throws ERR_NOT_FOUND when there is none. */
-export function requirePending(state: StateData): PendingUpdate {
+function requirePending(state: StateData): PendingUpdate {
   const pending = state.deployment?.pending;
   if (!pending) throw new ConfideError('ERR_NOT_FOUND', 'there is no pending manifest update');
   return pending;

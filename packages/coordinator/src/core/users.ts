@@ -3,7 +3,7 @@
  * the manifest lists for them (issuer, subject and expiry do not matter, as in MarbleRun); roles
  * then decide what they may do.
  */
-import { ConfideError, fromBase64, timingSafeEqual } from '@confide/core';
+import { ConfideError, pemDecode, timingSafeEqual } from '@confide/core';
 import type { Manifest } from '../manifest/types.js';
 
 /** What a role grants: an action on a resource type, for the named resources. */
@@ -12,13 +12,10 @@ export type Permission =
   | { resource: 'Packages'; action: 'UpdateSecurityVersion'; name: string }
   | { resource: 'Manifest'; action: 'UpdateManifest' };
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/;
-
+/** The DER of the first certificate in `pem`; undefined when it holds none that decodes. */
 function certDer(pem: string): Uint8Array | undefined {
-  const m = PEM_CERT.exec(pem);
-  if (!m) return undefined;
   try {
-    return fromBase64(m[1]!);
+    return pemDecode(pem, 'CERTIFICATE');
   } catch {
     return undefined;
   }
@@ -40,7 +37,7 @@ export function authenticateUser(manifest: Manifest, clientCert: Uint8Array | un
 }
 
 /** True when one of `user`'s roles grants `permission`. Actions compare case-insensitively, as in MarbleRun. */
-export function isPermitted(manifest: Manifest, user: string, permission: Permission): boolean {
+function isPermitted(manifest: Manifest, user: string, permission: Permission): boolean {
   const roles = Object.hasOwn(manifest.Users, user) ? manifest.Users[user]!.Roles : [];
   return roles.some((roleName) => {
     const role = Object.hasOwn(manifest.Roles, roleName) ? manifest.Roles[roleName] : undefined;

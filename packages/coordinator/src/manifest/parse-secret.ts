@@ -23,7 +23,7 @@ const CERT_OTHER = [
   'InhibitPolicyMapping', 'InhibitPolicyMappingZero', 'RequireExplicitPolicy', 'RequireExplicitPolicyZero', 'PolicyMappings',
 ] as const;
 /** Set by the coordinator whatever the template says. */
-export const CERT_OVERRIDDEN = ['Issuer', 'SerialNumber', 'NotBefore', 'BasicConstraintsValid'] as const;
+const CERT_OVERRIDDEN = ['Issuer', 'SerialNumber', 'NotBefore', 'BasicConstraintsValid'] as const;
 
 const CERT_FIELDS = [
   'Subject', 'NotAfter', ...CERT_STRING_LISTS, 'IPAddresses', 'KeyUsage', 'ExtKeyUsage', 'IsCA', 'MaxPathLen', 'MaxPathLenZero',

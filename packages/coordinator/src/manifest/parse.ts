@@ -147,7 +147,7 @@ function readConfig(r: JsonReader, value: unknown): ManifestConfig {
 }
 
 /** An empty manifest: every section present and empty. */
-export function emptyManifest(): Manifest {
+function emptyManifest(): Manifest {
   return {
     Packages: record(), Infrastructures: record(), Marbles: record(), Users: record(), Secrets: record(),
     RecoveryKeys: record(), Roles: record(), TLS: record(),

@@ -6,7 +6,7 @@ import { FEATURE_GATES, type Manifest, type Role } from './types.js';
 import { lookup, type ViolationList } from './violation.js';
 
 /** Action names, compared lower-cased as MarbleRun does. */
-export const ROLE_ACTIONS = {
+const ROLE_ACTIONS = {
   Packages: ['updatesecurityversion'],
   Secrets: ['readsecret', 'writesecret'],
   Manifest: ['updatemanifest'],
@@ -15,7 +15,7 @@ export const ROLE_ACTIONS = {
 const SEAL_MODES = ['', 'ProductKey', 'UniqueKey', 'Disabled'];
 
 /** True when the role grants UpdateManifest. */
-export function grantsManifestUpdate(role: Role | undefined): boolean {
+function grantsManifestUpdate(role: Role | undefined): boolean {
   return role?.ResourceType === 'Manifest' && role.Actions.some((a) => a.toLowerCase() === 'updatemanifest');
 }
 

@@ -28,7 +28,7 @@ const HEX_BYTES: Partial<Record<PackageField, number>> = {
 };
 
 /** Intel's TCB status names (as MarbleRun/EGo spell them) and Confide's pseudo status. */
-export const KNOWN_TCB_STATUSES: readonly string[] = [
+const KNOWN_TCB_STATUSES: readonly string[] = [
   'UpToDate', 'SWHardeningNeeded', 'ConfigurationNeeded', 'ConfigurationAndSWHardeningNeeded', 'OutOfDate',
   'OutOfDateConfigurationNeeded', 'Revoked', 'NotSupported', 'CollateralExpired',
 ];

@@ -19,7 +19,7 @@ export interface ManifestReport {
 }
 
 /** Joins segments: names with '.', array indexes as `[i]`. */
-export function formatPath(segments: readonly PathSegment[]): string {
+function formatPath(segments: readonly PathSegment[]): string {
   let out = '';
   for (const s of segments) {
     if (typeof s === 'number') out += `[${s}]`;

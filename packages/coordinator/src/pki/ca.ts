@@ -1,7 +1,7 @@
 /** Creating the coordinator CA, and rotating its intermediate and root secret. */
+import { pemEncode } from '@confide/core';
 import { webcrypto } from 'node:crypto';
-import { x509 } from './x509.js';
-import { pemEncode } from './pem.js';
+import * as x509 from '@peculiar/x509';
 import { randomSerial } from './serial.js';
 import { caSigningKey, generateCaKey } from './keys.js';
 import type { CoordinatorPki } from './types.js';

@@ -2,6 +2,7 @@
  * The few DER encodings the coordinator writes itself: the marble leaf's to-be-signed part is
  * assembled from these on every activation, where @peculiar/x509's general-purpose ASN.1
  * builder costs several times the signature. The fixed extensions still come from the library.
+ * Reading DER is @confide/evidence's DerReader, the one reader of the packages.
  */
 import { concatBytes, ConfideError } from '@confide/core';
 
@@ -69,36 +70,4 @@ function derInteger(bytes: Uint8Array): Uint8Array {
 export function p1363ToDer(signature: Uint8Array): Uint8Array {
   const half = signature.length / 2;
   return tlv(DER.SEQUENCE, derInteger(signature.subarray(0, half)), derInteger(signature.subarray(half)));
-}
-
-/**
- * The elements directly inside the DER SEQUENCE `bytes` (each with its tag and length), or
- * undefined when `bytes` is not exactly one well-formed definite-length SEQUENCE.
- */
-export function sequenceItems(bytes: Uint8Array): Uint8Array[] | undefined {
-  const outer = element(bytes, 0);
-  if (!outer || outer.end !== bytes.length || bytes[0] !== DER.SEQUENCE) return undefined;
-  const items: Uint8Array[] = [];
-  for (let pos = outer.bodyStart; pos < outer.end; ) {
-    const e = element(bytes, pos);
-    if (!e || e.end > outer.end) return undefined;
-    items.push(bytes.subarray(pos, e.end));
-    pos = e.end;
-  }
-  return items;
-}
-
-/** Where the element at `pos` has its contents and where it ends; undefined when malformed. */
-function element(bytes: Uint8Array, pos: number): { bodyStart: number; end: number } | undefined {
-  if (pos + 2 > bytes.length || (bytes[pos]! & 0x1f) === 0x1f) return undefined;
-  let len = bytes[pos + 1]!;
-  let p = pos + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || p + n > bytes.length) return undefined;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + bytes[p + i]!;
-    p += n;
-  }
-  return p + len <= bytes.length ? { bodyStart: p, end: p + len } : undefined;
 }

@@ -11,5 +11,4 @@ export {
   type IssuedMarbleCertificate,
   type MarbleCertificateRequest,
 } from './marble-cert.js';
-export { pemEncode, pemDecode, pemBlocks } from './pem.js';
 export { ROOT_COMMON_NAME, INTERMEDIATE_COMMON_NAME, NO_EXPIRY } from './constants.js';

@@ -3,15 +3,14 @@
  * and signing key, worked out once per intermediate and reused by every activation until a
  * manifest update rotates it (the cache is keyed by the intermediate certificate itself).
  */
-import { ConfideError } from '@confide/core';
-import { x509 } from './x509.js';
+import { ConfideError, pemDecode } from '@confide/core';
+import * as x509 from '@peculiar/x509';
 import { caSigningKey } from './keys.js';
-import { DER, sequenceItems } from './der.js';
-import { pemDecode } from './pem.js';
+import { DerReader, TAG } from '@confide/evidence';
 import type { CoordinatorPki } from './types.js';
 
-/** Position of the subject Name in a v3 TBSCertificate (RFC 5280 4.1). */
-const SUBJECT_INDEX_V3 = 5;
+/** [0] EXPLICIT version: present in every v3 TBSCertificate (RFC 5280 4.1). */
+const TAG_VERSION = 0xa0;
 /** Issuers kept: the current intermediate and the one before it (activations in flight across a rotation). */
 const CACHE_SIZE = 2;
 
@@ -27,12 +26,20 @@ export interface Issuer {
 
 const cache = new Map<string, Promise<Issuer>>();
 
+/** DER of the subject Name of a v3 certificate, as in it. Throws ERR_INTERNAL. */
+function subjectOf(der: Uint8Array): Uint8Array {
+  const tbs = new DerReader(der, 'ERR_INTERNAL', 'coordinator PKI state: the intermediate certificate').enter(TAG.SEQUENCE).enter(TAG.SEQUENCE);
+  // TBSCertificate: [0] version, serialNumber, signature, issuer, validity, subject, …
+  tbs.next(TAG_VERSION);
+  tbs.next(TAG.INTEGER);
+  for (let i = 0; i < 3; i++) tbs.next(TAG.SEQUENCE);
+  return tbs.next(TAG.SEQUENCE).raw;
+}
+
 async function load(pki: CoordinatorPki): Promise<Issuer> {
-  const der = pemDecode(pki.intermediateCert, 'CERTIFICATE');
-  const tbs = der ? sequenceItems(der)?.[0] : undefined;
-  const fields = tbs ? sequenceItems(tbs) : undefined;
-  const subject = fields?.[0]?.[0] === DER.CONTEXT_0 ? fields[SUBJECT_INDEX_V3] : undefined;
-  if (!der || !subject) throw new ConfideError('ERR_INTERNAL', 'coordinator PKI state: the intermediate is not a v3 PEM certificate');
+  const der = pemDecode(pki.intermediateCert, 'CERTIFICATE', 'ERR_INTERNAL');
+  if (!der) throw new ConfideError('ERR_INTERNAL', 'coordinator PKI state: the intermediate is not a PEM certificate');
+  const subject = subjectOf(der);
   const intermediate = new x509.X509Certificate(der as Uint8Array<ArrayBuffer>);
   const [aki, signingKey] = await Promise.all([x509.AuthorityKeyIdentifierExtension.create(intermediate.publicKey), caSigningKey(pki.intermediateKey)]);
   return { certPem: pki.intermediateCert, subject, authorityKeyIdentifier: new Uint8Array(aki.rawData), signingKey };

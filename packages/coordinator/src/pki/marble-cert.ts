@@ -2,9 +2,8 @@
 import { generateKeyPair, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
-import { ConfideError, fromHex } from '@confide/core';
-import { x509 } from './x509.js';
-import { pemEncode } from './pem.js';
+import { ConfideError, fromHex, pemEncode } from '@confide/core';
+import * as x509 from '@peculiar/x509';
 import { randomSerial } from './serial.js';
 import { CA_SIGNING_ALGORITHM, MARBLE_KEY_ALGORITHM, NO_EXPIRY } from './constants.js';
 import { ascii, DER, derTime, p1363ToDer, tlv } from './der.js';

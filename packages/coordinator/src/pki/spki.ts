@@ -1,17 +1,10 @@
 /** The SubjectPublicKeyInfo of a DER certificate, as the exact bytes in it. */
-import { ConfideError } from '@confide/core';
-import { DER, sequenceItems } from './der.js';
+import { DerReader, TAG } from '@confide/evidence';
 
-/**
- * Tags of the TBSCertificate fields up to subjectPublicKeyInfo (RFC 5280 4.1), after the
- * optional [0] version: serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo.
- */
-const TBS_TAGS = [DER.INTEGER, DER.SEQUENCE, DER.SEQUENCE, DER.SEQUENCE, DER.SEQUENCE, DER.SEQUENCE] as const;
-const SPKI_FIELD = TBS_TAGS.length - 1;
-
-function unreadable(why: string): ConfideError {
-  return new ConfideError('ERR_VALIDATION', `the TLS client certificate cannot be parsed: ${why}`);
-}
+/** [0] EXPLICIT version of a TBSCertificate (RFC 5280 4.1). */
+const TAG_VERSION = 0xa0;
+const CODE = 'ERR_VALIDATION';
+const WHAT = 'the TLS client certificate cannot be parsed';
 
 /**
  * The certificate's SubjectPublicKeyInfo DER exactly as it appears in the certificate (never
@@ -20,15 +13,23 @@ function unreadable(why: string): ConfideError {
  * rest of the check). Throws ERR_VALIDATION.
  */
 export function certificateSpki(der: Uint8Array): Uint8Array {
-  const outer = sequenceItems(der);
-  if (!outer || outer.length !== 3 || outer[0]![0] !== DER.SEQUENCE || outer[1]![0] !== DER.SEQUENCE || outer[2]![0] !== DER.BIT_STRING) {
-    throw unreadable('not a DER Certificate (tbsCertificate, signatureAlgorithm, signatureValue)');
-  }
-  const tbs = sequenceItems(outer[0]!);
-  const fields = tbs?.[0]?.[0] === DER.CONTEXT_0 ? tbs.slice(1) : tbs;
-  if (!fields || fields.length < TBS_TAGS.length || TBS_TAGS.some((tag, i) => fields[i]![0] !== tag)) throw unreadable('malformed tbsCertificate');
-  const spki = fields[SPKI_FIELD]!;
-  const parts = sequenceItems(spki);
-  if (!parts || parts.length !== 2 || parts[0]![0] !== DER.SEQUENCE || parts[1]![0] !== DER.BIT_STRING) throw unreadable('malformed subjectPublicKeyInfo');
-  return spki;
+  const outer = new DerReader(der, CODE, WHAT);
+  // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
+  const cert = outer.enter(TAG.SEQUENCE);
+  if (!outer.done) outer.fail('trailing bytes after the certificate');
+  const tbs = cert.enter(TAG.SEQUENCE);
+  cert.next(TAG.SEQUENCE);
+  cert.next(TAG.BIT_STRING);
+  if (!cert.done) cert.fail('not a DER Certificate (tbsCertificate, signatureAlgorithm, signatureValue)');
+  // TBSCertificate: [0] version, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, …
+  tbs.optional(TAG_VERSION);
+  tbs.next(TAG.INTEGER);
+  for (let i = 0; i < 4; i++) tbs.next(TAG.SEQUENCE);
+  const spki = tbs.next(TAG.SEQUENCE);
+  while (!tbs.done) tbs.next(); // the rest must be well-formed DER too
+  const parts = new DerReader(spki.value, CODE, WHAT);
+  parts.next(TAG.SEQUENCE);
+  parts.next(TAG.BIT_STRING);
+  if (!parts.done) parts.fail('malformed subjectPublicKeyInfo');
+  return spki.raw;
 }

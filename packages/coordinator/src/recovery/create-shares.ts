@@ -9,7 +9,7 @@ import { DATA_KEY_LENGTH, shareCommitmentBase64, type RecoveryData, type Recover
 import { encodeShamirShare, SHAMIR_MAX_SHARES, shamirSplit, xorSplit } from './shamir.js';
 
 /** Smallest RSA modulus accepted for a recovery key. */
-export const MIN_RECOVERY_KEY_BITS = 2048;
+const MIN_RECOVERY_KEY_BITS = 2048;
 
 export interface RecoveryShares {
   /** Per key name, base64 RSA-OAEP(SHA-256) ciphertext of that key's share: what the holder downloads. */

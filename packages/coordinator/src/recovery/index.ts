@@ -1,5 +1,5 @@
 /** Splitting the coordinator's data key to recovery keys and rebuilding it from their shares. */
 export { shamirSplit, shamirCombine, encodeShamirShare, decodeShamirShare, xorSplit, xorCombine, SHAMIR_MAX_SHARES, type ShamirShare } from './shamir.js';
 export { DATA_KEY_LENGTH, parseRecoveryData, shareCommitment, type RecoveryData, type RecoveryScheme } from './recovery-data.js';
-export { createRecoveryShares, decryptRecoveryShare, parseRecoveryKey, MIN_RECOVERY_KEY_BITS, type RecoveryShares } from './create-shares.js';
+export { createRecoveryShares, decryptRecoveryShare, parseRecoveryKey, type RecoveryShares } from './create-shares.js';
 export { RecoverySession, type RecoveryProgress } from './session.js';

@@ -7,8 +7,8 @@
 import { concatBytes, ConfideError, utf8 } from '@confide/core';
 
 export const AES_KEY_LENGTH = 32;
-export const GCM_NONCE_LENGTH = 12;
-export const GCM_TAG_LENGTH = 16;
+const GCM_NONCE_LENGTH = 12;
+const GCM_TAG_LENGTH = 16;
 
 async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
   if (key.length !== AES_KEY_LENGTH) throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', `an AES-256 key must be ${AES_KEY_LENGTH} bytes, got ${key.length}`);

@@ -2,6 +2,6 @@
 export type { SealProvider } from './provider.js';
 export { createFileSealProvider, sealKeyPath, type FileSealProviderOptions } from './file-provider.js';
 export { createMemorySealProvider } from './memory-provider.js';
-export { wrapDataKey, unwrapDataKey, sealKeyId } from './key-wrap.js';
+export { wrapDataKey, unwrapDataKey } from './key-wrap.js';
 export { sealState, unsealState, STATE_PURPOSE } from './seal-state.js';
 export { SealedStore, type SealedOpenResult, type RecoveryConfig, type RecoveryReason } from './sealed-store.js';

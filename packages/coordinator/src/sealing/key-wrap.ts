@@ -14,11 +14,6 @@ const KEY_ID_LENGTH = 8;
 const HEADER_LENGTH = 1 + KEY_ID_LENGTH;
 const CONTEXT = 'confide/coordinator/data-key';
 
-/** Hex id of a seal key, safe to log. */
-export async function sealKeyId(sealKey: Uint8Array): Promise<string> {
-  return toHex(await keyIdBytes(sealKey));
-}
-
 async function keyIdBytes(sealKey: Uint8Array): Promise<Uint8Array> {
   return (await digest('SHA-256', concatBytes(utf8('confide-seal-key-id'), sealKey))).subarray(0, KEY_ID_LENGTH);
 }

@@ -5,11 +5,11 @@ import { isCertSecretType, SECRET_TYPES, type Secret } from '../manifest/types.j
 
 export const ECDSA_SIZES: Readonly<Record<number, string>> = { 224: 'secp224r1', 256: 'prime256v1', 384: 'secp384r1', 521: 'secp521r1' };
 export const RSA_DEFAULT_BITS = 2048;
-export const RSA_MIN_BITS = 2048;
+const RSA_MIN_BITS = 2048;
 /** Above this, generating one key blocks a core for minutes. */
-export const RSA_MAX_BITS = 8192;
+const RSA_MAX_BITS = 8192;
 /** HKDF-SHA256 yields at most 255 * 32 bytes; per-marble keys are derived with it. */
-export const SYMMETRIC_MAX_BITS = 255 * 32 * 8;
+const SYMMETRIC_MAX_BITS = 255 * 32 * 8;
 /** Go's x509.ExtKeyUsage numbering (index) to OIDs. */
 export const EXT_KEY_USAGE_OIDS: readonly string[] = [
   '2.5.29.37.0', // Any

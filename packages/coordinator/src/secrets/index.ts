@@ -10,4 +10,3 @@ export {
   type SharedSecretsBefore,
 } from './generate.js';
 export { acceptUserSecret, type UserSecretUpload } from './user-secret.js';
-export { DEFAULT_VALID_FOR_DAYS, DEFAULT_COMMON_NAME } from './secret-cert.js';

@@ -5,17 +5,17 @@
  */
 import type { CertSubject, CertTemplate, Secret } from '../manifest/types.js';
 import type { CoordinatorPki } from '../pki/types.js';
-import { x509 } from '../pki/x509.js';
+import * as x509 from '@peculiar/x509';
 import { randomSerial } from '../pki/serial.js';
 import { caSigningKey } from '../pki/keys.js';
 import { CA_SIGNING_ALGORITHM } from '../pki/constants.js';
 import { EXT_KEY_USAGE_OIDS } from './definition-check.js';
 import type { KeyPairDer } from './key-pair.js';
 
-export const DEFAULT_VALID_FOR_DAYS = 365;
-export const DEFAULT_COMMON_NAME = 'Confide Generated Certificate';
+const DEFAULT_VALID_FOR_DAYS = 365;
+const DEFAULT_COMMON_NAME = 'Confide Generated Certificate';
 /** Go's util.DefaultCertificateIPAddresses. */
-export const DEFAULT_IP_ADDRESSES: readonly string[] = ['127.0.0.1', '::1'];
+const DEFAULT_IP_ADDRESSES: readonly string[] = ['127.0.0.1', '::1'];
 
 // Go's pkix.Name.ToRDNSequence order; each attribute's values form one RDN.
 const SUBJECT_ORDER: readonly [keyof CertSubject, string][] = [
@@ -51,7 +51,7 @@ function addDays(date: Date, days: number): Date {
 }
 
 /** The validity end: Cert.NotAfter when given, else `now` + ValidFor days (default 365). */
-export function secretNotAfter(def: Secret, now: Date): Date {
+function secretNotAfter(def: Secret, now: Date): Date {
   const notAfter = def.Cert?.NotAfter;
   return notAfter !== undefined ? new Date(notAfter) : addDays(now, def.ValidFor || DEFAULT_VALID_FOR_DAYS);
 }

@@ -1,8 +1,7 @@
 /** Checking a secret a user uploads (POST /secrets) against its manifest definition. */
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { ConfideError, fromBase64, utf8 } from '@confide/core';
+import { ConfideError, fromBase64, pemBlocks, utf8 } from '@confide/core';
 import { isCertSecretType, type Secret } from '../manifest/types.js';
-import { pemBlocks } from '../pki/pem.js';
 import { ECDSA_SIZES } from './definition-check.js';
 import type { SecretValue } from './types.js';
 

@@ -1,6 +1,5 @@
 /** Building a marble's template context from the coordinator PKI and its activation. */
-import { ConfideError } from '@confide/core';
-import { pemDecode } from '../pki/pem.js';
+import { ConfideError, pemDecode } from '@confide/core';
 import type { CoordinatorPki } from '../pki/types.js';
 import type { SecretMap } from '../secrets/types.js';
 import type { TemplateContext } from './values.js';

@@ -3,10 +3,9 @@
  * accepts, what a secret without selector yields (its Public part), and when it fails.
  * Results are binary strings.
  */
-import { toBase64, toHex } from '@confide/core';
+import { pemEncode, toBase64, toHex } from '@confide/core';
 import { TemplateError } from './ast.js';
 import type { Value } from './values.js';
-import { pemEncode } from '../pki/pem.js';
 
 const binary = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 

@@ -23,7 +23,7 @@ export interface RenderedParameters {
 export type ErrorMode = 'runtime' | 'dry-run';
 
 /** The ConfideError for a TemplateError at `path`; other errors pass through unchanged. */
-export function templateFailure(err: unknown, path: string, mode: ErrorMode): unknown {
+function templateFailure(err: unknown, path: string, mode: ErrorMode): unknown {
   if (!(err instanceof TemplateError)) return err;
   const where = err.line !== undefined ? `${path}: line ${err.line}: ` : `${path}: `;
   const code = mode === 'runtime' && err.kind !== 'invalid' ? 'ERR_SECRET_INVALID' : 'ERR_MANIFEST_INVALID';

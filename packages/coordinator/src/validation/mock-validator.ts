@@ -8,7 +8,7 @@ import type { Claims } from '@confide/evidence';
 import type { EvidenceExpectation, EvidenceValidator } from './port.js';
 
 /** Claims of a debug-off, up-to-date simulated TEE with `fields` laid over them. */
-export function mockClaims(fields: Partial<Claims> = {}): Claims {
+function mockClaims(fields: Partial<Claims> = {}): Claims {
   return {
     tee: 'sim',
     debug: false,

@@ -1,9 +1,10 @@
 /**
  * A minimal DER reader for the X.509 certificates, CRLs and extensions of Intel's PCK PKI and
- * AMD's KDS PKI. Every element keeps its raw encoding, so signatures are checked over the
- * original bytes (never re-encoded).
+ * AMD's KDS PKI, and the one DER reader of the packages (the coordinator reads its own
+ * certificates with it). Every element keeps its raw encoding, so signatures are checked over
+ * the original bytes (never re-encoded).
  */
-import { ConfideError, fromBase64, type ErrorCode } from '@confide/core';
+import { ConfideError, type ErrorCode } from '@confide/core';
 
 export interface DerElement {
   tag: number;
@@ -133,29 +134,6 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number, code: ErrorCode): U
     while (v.length > size && v[0] === 0) v = v.subarray(1);
     if (v.length > size) seq.fail('ECDSA integer too long');
     out.set(v, i * size + size - v.length);
-  }
-  return out;
-}
-
-/** PEM text to DER blocks of the given label, in order. Tolerates URL-encoded PEM and trailing NULs. */
-export function pemToDer(text: string, label: string, code: ErrorCode): Uint8Array[] {
-  let s = text.replace(/\0+$/, '');
-  // PCS serves issuer chains URL-encoded in HTTP headers; PEM itself never holds a '%'.
-  if (s.includes('%')) {
-    try {
-      s = decodeURIComponent(s);
-    } catch {
-      throw new ConfideError(code, `bad URL-encoded PEM`);
-    }
-  }
-  const re = new RegExp(`-----BEGIN ${label}-----([^-]*)-----END ${label}-----`, 'g');
-  const out: Uint8Array[] = [];
-  for (const m of s.matchAll(re)) {
-    try {
-      out.push(fromBase64(m[1]!));
-    } catch {
-      throw new ConfideError(code, `bad base64 in PEM ${label}`);
-    }
   }
   return out;
 }

@@ -9,7 +9,7 @@ import type { CollateralItem } from './memory.js';
 import { isDcapQvlCollateral, parseDcapQvlCollateral } from './dcap-qvl-json.js';
 import { topLevelMemberText } from './json-member.js';
 import { pcsDocumentKind } from './pcs-response.js';
-import { decodePemChain, pemBlocks } from './pem.js';
+import { collateralPemBlocks, decodePemChain } from './pem.js';
 import { signedBody } from './signed-json.js';
 
 const DER_SEQUENCE = 0x30;
@@ -61,7 +61,7 @@ function fromJson(text: string): CollateralItem[] | undefined {
 
 function fromPem(text: string): CollateralItem[] {
   const items: CollateralItem[] = [];
-  for (const b of pemBlocks(text)) {
+  for (const b of collateralPemBlocks(text)) {
     if (b.label === 'CERTIFICATE') {
       if (!isCertificate(b.der)) throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'a PEM certificate cannot be parsed');
       items.push({ kind: 'certificate', der: b.der });

@@ -15,7 +15,7 @@ import type {
   SignedJson,
 } from './types.js';
 import { vekInfo, vekMatches, type VekInfo } from './amd-vek.js';
-import { pemCertificates, toPemChain } from './pem.js';
+import { toPemChain } from './pem.js';
 import { qeIdentityTee, signedBody, signedJson, signedJsonInfo, tcbInfoTee } from './signed-json.js';
 
 /** One thing a memory provider holds. */
@@ -253,9 +253,4 @@ export function combineCollateral(...providers: CollateralProvider[]): Collatera
       return undefined;
     },
   };
-}
-
-/** DER certificates of a PEM text, as memory items. Throws ERR_COLLATERAL_MALFORMED. */
-export function certificateItems(pem: string): CollateralItem[] {
-  return pemCertificates(pem).map((der) => ({ kind: 'certificate', der }));
 }

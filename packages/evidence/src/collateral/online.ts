@@ -21,7 +21,7 @@ import type {
   IntelCollateralRequest,
   SignedJson,
 } from './types.js';
-import { reportedTcbSpls } from './amd-vek.js';
+import { decodeTcbHex } from '../sev-snp/tcb.js';
 import { crlToDer } from './crl-bytes.js';
 import { decodePemChain, pemCertificates } from './pem.js';
 import { PCS_HEADERS, parsePcsSignedResponse, type PcsDocument } from './pcs-response.js';
@@ -63,9 +63,9 @@ export interface OnlineCollateralOptions {
   maxCacheBytes?: number;
 }
 
-export const INTEL_PCS_URL = 'https://api.trustedservices.intel.com';
-export const INTEL_ROOT_CA_CRL_URL = 'https://certificates.trustedservices.intel.com/IntelSGXRootCA.der';
-export const AMD_KDS_URL = 'https://kdsintf.amd.com';
+const INTEL_PCS_URL = 'https://api.trustedservices.intel.com';
+const INTEL_ROOT_CA_CRL_URL = 'https://certificates.trustedservices.intel.com/IntelSGXRootCA.der';
+const AMD_KDS_URL = 'https://kdsintf.amd.com';
 
 interface Entry<T> {
   value: T;
@@ -203,11 +203,11 @@ class OnlineCollateral implements CollateralProvider {
   }
 
   private vcek(product: AmdProduct, chip: Uint8Array, reportedTcb: string): Promise<Uint8Array> {
-    const spl = reportedTcbSpls(product, reportedTcb);
+    const spl = decodeTcbHex(reportedTcb, product);
     // Turin's KDS takes the 8-byte hardware ID and an FMC SPL (AMD KDS interface spec).
     const hwid = toHex(product === 'Turin' ? chip.subarray(0, 8) : chip);
     const query =
-      (spl.fmc !== undefined ? `fmcSPL=${spl.fmc}&` : '') + `blSPL=${spl.bl}&teeSPL=${spl.tee}&snpSPL=${spl.snp}&ucodeSPL=${spl.ucode}`;
+      (spl.fmc !== undefined ? `fmcSPL=${spl.fmc}&` : '') + `blSPL=${spl.bootloader}&teeSPL=${spl.tee}&snpSPL=${spl.snp}&ucodeSPL=${spl.microcode}`;
     return this.cached(`${this.amdBase}/vcek/v1/${product}/${hwid}?${query}`, async (url) => {
       const { body } = await this.get(url);
       const der = body[0] === 0x30 ? body : pemCertificates(fromUtf8(body))[0]!;

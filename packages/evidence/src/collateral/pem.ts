@@ -1,57 +1,39 @@
 /**
- * PEM helpers for collateral. Intel PCS sends issuer chains URL-encoded in HTTP headers
+ * PEM as collateral comes: Intel PCS sends issuer chains URL-encoded in HTTP headers
  * (`-----BEGIN%20CERTIFICATE-----%0A...`), and files copied from those headers keep that form.
+ * The blocks themselves are read and written by @confide/core's PEM helpers.
  */
-import { ConfideError, fromBase64, toBase64 } from '@confide/core';
+import { ConfideError, pemBlocks, pemEncode, type ErrorCode, type PemBlock } from '@confide/core';
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-
-/** Undoes URL encoding of a PEM chain when present; plain PEM is returned as is. Throws ERR_COLLATERAL_MALFORMED. */
-export function decodePemChain(text: string): string {
+/** Undoes URL encoding of a PEM chain when present; plain PEM is returned as is. Throws `code`. */
+export function decodePemChain(text: string, code: ErrorCode = 'ERR_COLLATERAL_MALFORMED'): string {
   const t = text.trim();
   if (!/-----BEGIN%20|%0A|%2B|%2F|%3D/i.test(t)) return t;
   try {
     return decodeURIComponent(t).trim();
   } catch {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'an issuer chain is neither PEM nor URL-encoded PEM');
+    throw new ConfideError(code, 'an issuer chain is neither PEM nor URL-encoded PEM');
   }
-}
-
-/** One PEM block: its label (e.g. CERTIFICATE, X509 CRL) and DER bytes. */
-export interface PemBlock {
-  label: string;
-  der: Uint8Array;
 }
 
 /** All PEM blocks in `text` (URL-encoded or not), in order. Throws ERR_COLLATERAL_MALFORMED on a broken block. */
-export function pemBlocks(text: string): PemBlock[] {
-  const out: PemBlock[] = [];
-  for (const m of decodePemChain(text).matchAll(PEM_BLOCK)) {
-    try {
-      out.push({ label: m[1]!, der: fromBase64(m[2]!) });
-    } catch (cause) {
-      throw new ConfideError('ERR_COLLATERAL_MALFORMED', `a PEM ${m[1]} block is not valid base64`, { cause });
-    }
-  }
-  return out;
+export function collateralPemBlocks(text: string): PemBlock[] {
+  return pemBlocks(decodePemChain(text), 'ERR_COLLATERAL_MALFORMED');
 }
 
-/** DER certificates of a PEM chain, in order. Throws ERR_COLLATERAL_MALFORMED when there is none. */
-export function pemCertificates(text: string): Uint8Array[] {
-  const certs = pemBlocks(text)
+/**
+ * DER certificates of a PEM chain (URL-encoded or not), in order. Throws `code` when there is
+ * none or a block is broken.
+ */
+export function pemCertificates(text: string, code: ErrorCode = 'ERR_COLLATERAL_MALFORMED', what = 'an issuer chain'): Uint8Array[] {
+  const certs = pemBlocks(decodePemChain(text, code), code)
     .filter((b) => b.label === 'CERTIFICATE')
     .map((b) => b.der);
-  if (certs.length === 0) throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'no PEM certificate found in an issuer chain');
+  if (certs.length === 0) throw new ConfideError(code, `no PEM certificate found in ${what}`);
   return certs;
-}
-
-/** PEM text of one DER object. */
-export function toPem(der: Uint8Array, label = 'CERTIFICATE'): string {
-  const b64 = toBase64(der).replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
 /** A PEM chain from DER certificates, in the given order. */
 export function toPemChain(ders: Uint8Array[]): string {
-  return ders.map((d) => toPem(d)).join('');
+  return ders.map((d) => pemEncode('CERTIFICATE', d)).join('');
 }

@@ -14,7 +14,7 @@ function malformed(what: string, why: string): never {
 }
 
 /** Hex (any case), or a JSON array of byte values, to bytes. */
-export function bytesField(value: unknown, what: string): Uint8Array {
+function bytesField(value: unknown, what: string): Uint8Array {
   if (typeof value === 'string') {
     try {
       return fromHex(value.trim());

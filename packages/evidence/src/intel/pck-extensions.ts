@@ -7,7 +7,7 @@ import { DerReader, TAG, decodeOid, decodeSmallInt } from '../asn1/der.js';
 import type { ParsedCertificate } from './certificate.js';
 import type { PckTcb } from './tcb-types.js';
 
-export const OID_SGX_EXTENSIONS = '1.2.840.113741.1.13.1';
+const OID_SGX_EXTENSIONS = '1.2.840.113741.1.13.1';
 const OID_PPID = `${OID_SGX_EXTENSIONS}.1`;
 const OID_TCB = `${OID_SGX_EXTENSIONS}.2`;
 const OID_PCESVN = `${OID_TCB}.17`;

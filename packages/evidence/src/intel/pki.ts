@@ -2,12 +2,12 @@
  * Intel's DCAP PKI: certificate chains to the pinned Intel SGX Root CA (pinned by key), their
  * validity at the verification time, and CRLs (issuer, signature, freshness, serials).
  */
-import { ConfideError, timingSafeEqual, type ErrorCode } from '@confide/core';
+import { ConfideError, deepFreeze, timingSafeEqual, type ErrorCode } from '@confide/core';
 import { parseCertificate, parseCrl, type ParsedCertificate, type ParsedCrl } from './certificate.js';
-import { pemToDer } from '../asn1/der.js';
+import { pemCertificates } from '../collateral/pem.js';
 import { cachedCrypto, verifyP256Recurring, type CachedCrypto } from '../webcrypto/p256.js';
 import type { PendingCheck } from './checks.js';
-import { byteKey, deepFreeze, sameBytes } from '../memo/cache.js';
+import { byteKey, sameBytes } from '../memo/cache.js';
 import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import { INTEL_SGX_ROOT_CA_KEY } from './roots.js';
 import type { TrustAnchors } from '../types.js';
@@ -38,8 +38,7 @@ export function pinnedRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] 
 export function parsePemChain(pem: string, code: ErrorCode, what: string, cache: VerifyCache = defaultVerifyCache): readonly ParsedCertificate[] {
   const hit = cache.get<readonly ParsedCertificate[]>('chain', pem);
   if (hit) return hit;
-  const ders = pemToDer(pem, 'CERTIFICATE', code);
-  if (ders.length === 0) throw new ConfideError(code, `${what}: no certificate`);
+  const ders = pemCertificates(pem.replace(/\0+$/, ''), code, what);
   const certs = deepFreeze(ders.map((der) => parseCertificate(der, code)));
   cache.set('chain', pem, certs, pem.length * PARSED_BYTES_PER_BYTE);
   return certs;

@@ -105,7 +105,7 @@ function unsupported(message: string): never {
 }
 
 /** Removes the Open Enclave SDK's 16-byte header when present. Throws ERR_EVIDENCE_MALFORMED. */
-export function stripOpenEnclaveHeader(bytes: Uint8Array): Uint8Array {
+function stripOpenEnclaveHeader(bytes: Uint8Array): Uint8Array {
   if (bytes.length < 4 || readU32(bytes, 0) !== OE_HEADER_VERSION) return bytes;
   if (bytes.length < OE_HEADER_SIZE) malformed('Open Enclave header truncated');
   if (readU32(bytes, 4) !== OE_REPORT_TYPE_REMOTE) unsupported('Open Enclave report is not a remote report');
@@ -117,7 +117,7 @@ export function stripOpenEnclaveHeader(bytes: Uint8Array): Uint8Array {
 }
 
 /** Parses an SGX enclave report body (384 bytes at `bytes`). */
-export function parseSgxReportBody(raw: Uint8Array): SgxReportBody {
+function parseSgxReportBody(raw: Uint8Array): SgxReportBody {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const at = (o: number, n: number) => raw.subarray(o, o + n);
   return {
@@ -138,7 +138,7 @@ export function parseSgxReportBody(raw: Uint8Array): SgxReportBody {
 }
 
 /** Parses a TD report body of 584 (TD 1.0) or 648 (TD 1.5) bytes. */
-export function parseTdReportBody(raw: Uint8Array): TdReportBody {
+function parseTdReportBody(raw: Uint8Array): TdReportBody {
   const at = (o: number, n: number) => raw.subarray(o, o + n);
   const body: TdReportBody = {
     raw,

@@ -3,11 +3,10 @@
  * signature over header and body, the QE report's binding of that key, the QE report's
  * signature by the PCK key, and the PCK chain to the pinned Intel SGX Root CA.
  */
-import { ConfideError, concatBytes, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
+import { ConfideError, concatBytes, deepFreeze, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
 import type { ParsedCertificate } from './certificate.js';
 import { settleChecks, type PendingCheck } from './checks.js';
 import { cachedCrypto, uncompressedPoint, verifyP256Recurring, type CachedCrypto } from '../webcrypto/p256.js';
-import { deepFreeze } from '../memo/cache.js';
 import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import { readPckExtensions, type PckExtensions } from './pck-extensions.js';
 import { certificateValidity, chainChecks, parsePemChain, pinnedRootKeys } from './pki.js';
@@ -56,7 +55,7 @@ function parsePckChain(pem: string, cache: VerifyCache): PckChain {
  * Builds the collateral-free checks of a quote; the chain's structure and root pin are checked at
  * once. `cc` defaults to WebCrypto and the shared cache.
  */
-export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[], cc: CachedCrypto = cachedCrypto()): PendingCheck[] {
+function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[], cc: CachedCrypto = cachedCrypto()): PendingCheck[] {
   return [...signatureChecks(quote, pck, cc), ...chainChecks(pck.certs, roots, 'PCK chain', false, cc)];
 }
 

@@ -22,14 +22,3 @@ export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): v
 export function byteKey(bytes: Uint8Array): string {
   return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
-
-/**
- * Freezes plain objects and arrays all the way down, so a value shared by every later hit
- * cannot be changed by one caller. Typed arrays and Maps are left as they are (they cannot be frozen).
- */
-export function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || value instanceof Map || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const v of Object.values(value as object)) deepFreeze(v);
-  return value;
-}

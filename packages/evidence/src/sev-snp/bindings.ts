@@ -37,12 +37,21 @@ export function checkTcbBinding(ext: VekExtensions, reportedTcb: Uint8Array, pro
  */
 export function checkChipBinding(ext: VekExtensions, chipId: Uint8Array): void {
   const hwid = ext.hwid;
-  if (!hwid || hwid.length === 0 || hwid.length > chipId.length) {
+  if (!usableHwid(hwid, chipId)) {
     throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'the VCEK has no usable hwID extension');
   }
-  if (!timingSafeEqual(chipId.subarray(0, hwid.length), hwid) || !isAllZero(chipId.subarray(hwid.length))) {
+  if (!hwidMatchesChip(hwid, chipId)) {
     mismatch('CHIP_ID does not match the VCEK hwID', { chipId: toHex(chipId), hwid: toHex(hwid) });
   }
+}
+
+function usableHwid(hwid: Uint8Array | undefined, chipId: Uint8Array): hwid is Uint8Array {
+  return hwid !== undefined && hwid.length > 0 && hwid.length <= chipId.length;
+}
+
+/** True when CHIP_ID starts with the usable `hwid` and is zero after it: the chip the VCEK is for. */
+export function hwidMatchesChip(hwid: Uint8Array | undefined, chipId: Uint8Array): boolean {
+  return usableHwid(hwid, chipId) && timingSafeEqual(chipId.subarray(0, hwid.length), hwid) && isAllZero(chipId.subarray(hwid.length));
 }
 
 /** Which binding a certificate fails, if any; for the hint after a report signature fails. */

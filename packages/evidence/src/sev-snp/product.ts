@@ -28,7 +28,7 @@ export function productFromCpuid(cpuid: { family: number; model: number } | unde
 }
 
 /** Maps a KDS product name ("Milan-B0", "Genoa", "Siena-A0", "Turin") to its product. */
-export function productFromName(name: string): AmdProduct | undefined {
+function productFromName(name: string): AmdProduct | undefined {
   const family = name.split('-')[0];
   if (family === 'Milan') return 'Milan';
   if (family === 'Genoa' || family === 'Siena' || family === 'Bergamo') return 'Genoa';
@@ -37,13 +37,19 @@ export function productFromName(name: string): AmdProduct | undefined {
 }
 
 /**
+ * The product a VCEK/VLEK names: its product-name extension when that names a known product,
+ * else its issuer's CN ("SEV-Milan", "SEV-VLEK-Genoa"); undefined when neither does.
+ */
+export function vekProduct(productName: string | undefined, issuerCn: string): AmdProduct | undefined {
+  return (productName !== undefined ? productFromName(productName) : undefined) ?? productFromName(issuerCn.replace(/^SEV-(VLEK-)?/, ''));
+}
+
+/**
  * The product of a VCEK/VLEK certificate: the product-name extension, else the issuer CN
  * ("SEV-Milan", "SEV-VLEK-Genoa"). Throws ERR_COLLATERAL_MALFORMED when neither names one.
  */
 export function productFromVek(vek: AmdCertificate): AmdProduct {
-  const named = readVekExtensions(vek).productName;
-  const fromIssuer = productFromName(vek.issuerCn.replace(/^SEV-(VLEK-)?/, ''));
-  const product = (named !== undefined ? productFromName(named) : undefined) ?? fromIssuer;
+  const product = vekProduct(readVekExtensions(vek).productName, vek.issuerCn);
   if (!product) {
     throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the endorsement key certificate names no known AMD product (issuer ${vek.issuerCn})`);
   }

@@ -2,11 +2,12 @@
  * The AMD extensions of a VCEK/VLEK certificate (AMD 57230, VCEK Certificate and KDS Interface
  * Specification, "VCEK Certificate Extensions"; family 1Ah adds fmcSPL and an 8-byte hwID).
  * SPL values are DER INTEGERs, the product name and CSP ID DER IA5Strings, and hwID raw bytes.
+ * The one reader of them: the verifier and the memory collateral provider both use it.
  */
 import { ConfideError } from '@confide/core';
 import { DerReader, TAG, decodeSmallInt } from '../asn1/der.js';
-import type { AmdCertificate } from './certificate.js';
 
+/** The VEK extension OIDs (AMD 57230, "VCEK Certificate Extensions"). */
 export const KDS_OID = {
   STRUCT_VERSION: '1.3.6.1.4.1.3704.1.1',
   PRODUCT_NAME: '1.3.6.1.4.1.3704.1.2',
@@ -45,8 +46,11 @@ function readString(value: Uint8Array): string {
   return new TextDecoder().decode(bytes);
 }
 
-/** Reads the AMD extensions. Throws ERR_COLLATERAL_MALFORMED when one is badly encoded. */
-export function readVekExtensions(cert: AmdCertificate): VekExtensions {
+/**
+ * Reads the AMD extensions of a certificate (its extension contents by OID). Throws
+ * ERR_COLLATERAL_MALFORMED when one is badly encoded or an SPL does not fit a TCB byte.
+ */
+export function readVekExtensions(cert: { extensions: ReadonlyMap<string, Uint8Array> }): VekExtensions {
   const ext = cert.extensions;
   const int = (oid: string): number | undefined => {
     const v = ext.get(oid);

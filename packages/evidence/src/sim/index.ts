@@ -3,5 +3,5 @@ export { parseSimEvidence, type SimEvidence } from './parse.js';
 export { createSimEvidence, type SimEvidenceFields, type SimSigningKey } from './encode.js';
 export { verifySimEvidence } from './verify-evidence.js';
 export { simVerifier } from './verifier.js';
-export { simKeyId, simKeySpki, simPublicKeyFromPem, simPublicKeyToPem } from './keys.js';
+export { simKeyId, simPublicKeyFromPem, simPublicKeyToPem } from './keys.js';
 export { SIM_WARNING } from './warning.js';

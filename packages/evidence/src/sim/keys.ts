@@ -2,13 +2,11 @@
  * Simulation public keys: identified by the SHA-256 of their SPKI DER (the key ID written into
  * every piece of simulated evidence), imported once and cached by their SPKI bytes.
  */
-import { ConfideError, digest, fromBase64, toBase64, toHex } from '@confide/core';
-import { byteKey } from '../memo/cache.js';
+import { ConfideError, digest, pemDecode, pemEncode, toHex } from '@confide/core';
 import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
+import { importKeyCached } from '../webcrypto/key-cache.js';
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-/** What a trusted key is charged in the cache besides its SPKI. */
-const KEY_OVERHEAD_BYTES = 256;
 
 /** A trusted simulation key ready to verify with. */
 export interface SimTrustedKey {
@@ -23,28 +21,20 @@ function notAKey(why: string): ConfideError {
 }
 
 function fromSpki(spki: Uint8Array, cache: VerifyCache): Promise<SimTrustedKey> {
-  const id = byteKey(spki);
-  let hit = cache.get<Promise<SimTrustedKey>>('sim', id);
-  if (hit === undefined) {
+  return importKeyCached(cache, 'sim', spki, async () => {
     const copy = spki.slice();
-    hit = (async () => {
-      let key: CryptoKey;
-      try {
-        key = await crypto.subtle.importKey('spki', copy, P256, true, ['verify']);
-      } catch (err) {
-        throw notAKey((err as Error).message);
-      }
-      return { id: await digest('SHA-256', copy), key };
-    })();
-    cache.set('sim', id, hit, copy.length + KEY_OVERHEAD_BYTES);
-    const pending = hit;
-    pending.catch(() => cache.delete('sim', id, pending));
-  }
-  return hit;
+    let key: CryptoKey;
+    try {
+      key = await crypto.subtle.importKey('spki', copy, P256, true, ['verify']);
+    } catch (err) {
+      throw notAKey((err as Error).message);
+    }
+    return { id: await digest('SHA-256', copy), key };
+  });
 }
 
 /** The SPKI DER of a public CryptoKey. Throws ERR_USAGE for anything but an ECDSA P-256 public key. */
-export async function simKeySpki(key: CryptoKey): Promise<Uint8Array> {
+async function simKeySpki(key: CryptoKey): Promise<Uint8Array> {
   const alg = key.algorithm as EcKeyAlgorithm;
   if (key.type !== 'public' || alg.name !== 'ECDSA' || alg.namedCurve !== 'P-256') {
     throw notAKey(`${key.type} ${alg.name} ${alg.namedCurve ?? ''}`.trim());
@@ -63,18 +53,14 @@ export async function simKeyId(key: CryptoKey | Uint8Array): Promise<string> {
   return toHex((await trustedSimKey(key)).id);
 }
 
-const PEM_PUBLIC = /-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----/;
-
 /** SPKI DER from a "PUBLIC KEY" PEM (the first one in `pem`). Throws ERR_INPUT_UNREADABLE. */
 export function simPublicKeyFromPem(pem: string): Uint8Array {
-  const m = PEM_PUBLIC.exec(pem);
-  if (!m) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a PEM public key (-----BEGIN PUBLIC KEY-----)');
-  return fromBase64(m[1]!);
+  const spki = pemDecode(pem, 'PUBLIC KEY');
+  if (!spki) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  return spki;
 }
 
 /** A "PUBLIC KEY" PEM for SPKI DER, lines of 64 characters. */
 export function simPublicKeyToPem(spki: Uint8Array): string {
-  const b64 = toBase64(spki);
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return ['-----BEGIN PUBLIC KEY-----', ...lines, '-----END PUBLIC KEY-----', ''].join('\n');
+  return pemEncode('PUBLIC KEY', spki);
 }

@@ -13,7 +13,7 @@ const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const VERIFY = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
 /** Imports an uncompressed (65-byte) or raw x||y (64-byte) P-256 point, once per distinct key. */
-export function importP256(point: Uint8Array, cache: VerifyCache = defaultVerifyCache): Promise<CryptoKey> {
+function importP256(point: Uint8Array, cache: VerifyCache = defaultVerifyCache): Promise<CryptoKey> {
   const raw = uncompressedPoint(point);
   return importKeyCached(cache, 'p256', raw, () => crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, P256, false, ['verify']));
 }
@@ -37,7 +37,7 @@ export async function verifyP256(key: CryptoKey | Promise<CryptoKey>, signature:
 }
 
 /** The primitives on WebCrypto, importing keys through `cache`. */
-export function webCrypto(cache: VerifyCache): VerifyCrypto {
+function webCrypto(cache: VerifyCache): VerifyCrypto {
   return {
     sha256: (data) => digest('SHA-256', data),
     verifyP256: (point, signature, data) => verifyP256(importP256(point, cache), signature, data),

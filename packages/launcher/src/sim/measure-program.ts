@@ -52,7 +52,7 @@ export async function resolveProgram(program: string, pathEnv = process.env['PAT
 }
 
 /** SHA-256 of a file, lower-case hex. Throws ERR_INPUT_UNREADABLE. */
-export async function sha256File(path: string): Promise<string> {
+async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);

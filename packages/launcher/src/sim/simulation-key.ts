@@ -8,7 +8,7 @@
 import { chmod, link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes, webcrypto } from 'node:crypto';
-import { ConfideError } from '@confide/core';
+import { ConfideError, pemDecode, pemEncode } from '@confide/core';
 import { simKeyId, simPublicKeyToPem } from '@confide/evidence';
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -47,16 +47,11 @@ function unusable(path: string, err: unknown): ConfideError {
   return new ConfideError('ERR_DATA_DIR_UNUSABLE', `simulation key ${path}: cannot be read or written (${why})`, { cause: err });
 }
 
-function pem(der: ArrayBuffer, label: string): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
-  return [`-----BEGIN ${label}-----`, ...lines, `-----END ${label}-----`, ''].join('\n');
-}
-
 async function fromPem(text: string, path: string): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
-  const m = /-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\s]+)-----END PRIVATE KEY-----/.exec(text);
   try {
-    if (!m) throw new Error('no PKCS#8 "PRIVATE KEY" PEM');
-    const privateKey = await subtle.importKey('pkcs8', Buffer.from(m[1]!, 'base64'), P256, true, ['sign']);
+    const pkcs8 = pemDecode(text, 'PRIVATE KEY');
+    if (!pkcs8) throw new Error('no PKCS#8 "PRIVATE KEY" PEM');
+    const privateKey = await subtle.importKey('pkcs8', pkcs8 as Uint8Array<ArrayBuffer>, P256, true, ['sign']);
     // WebCrypto cannot derive a public key directly; the private JWK carries x and y.
     const { kty, crv, x, y } = await subtle.exportKey('jwk', privateKey);
     const publicKey = await subtle.importKey('jwk', { kty, crv, x, y }, P256, true, ['verify']);
@@ -124,7 +119,7 @@ export async function loadSimulationKey(dataDir: string, options: LoadSimulation
       throw unusable(path, err);
     }
     const pair = (await subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
-    created = await createExclusive(path, pem(await subtle.exportKey('pkcs8', pair.privateKey), 'PRIVATE KEY'), 0o600);
+    created = await createExclusive(path, pemEncode('PRIVATE KEY', new Uint8Array(await subtle.exportKey('pkcs8', pair.privateKey))), 0o600);
     text = await readIfExists(path);
     if (text === undefined) throw unusable(path, new Error('vanished while being created'));
   }

@@ -4,10 +4,11 @@
  * names; services, routes and plugins get what they need as values.
  */
 import { join } from 'node:path';
+import { webcrypto } from 'node:crypto';
 import type { FastifyServerOptions } from 'fastify';
 import { CoordinatorState, type CoordinatorService } from '@confide/coordinator';
 import type { Clock } from '@confide/core';
-import type { CollateralProvider, TrustAnchors } from '@confide/evidence';
+import { useX509Crypto, type CollateralProvider, type TrustAnchors } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
 import type { AppOptions } from '../app.js';
 import type { Config } from '../config/schema.js';
@@ -64,6 +65,7 @@ function displayHost(host: string): string {
  * (collateral, evidence.roots), ERR_DATA_DIR_UNUSABLE, ERR_STORE_UNAVAILABLE.
  */
 export async function composeServer(config: Config, dataDir: string, overrides: CompositionOverrides & CompositionHooks = {}): Promise<Composition> {
+  useX509Crypto(webcrypto as unknown as Crypto);
   const warnings: string[] = [];
   const warn = (warning: string): void => {
     warnings.push(warning);

@@ -5,7 +5,7 @@
  */
 
 /** Bits a static bearer token must carry at least: 32 bytes. */
-export const MIN_TOKEN_BITS = 256;
+const MIN_TOKEN_BITS = 256;
 
 function alphabetBits(text: string): number {
   if (/^[0-9a-fA-F]+$/.test(text)) return 4;

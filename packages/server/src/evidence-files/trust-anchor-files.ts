@@ -5,15 +5,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { ConfideError, isConfideError } from '@confide/core';
+import { ConfideError, isConfideError, pemBlocks } from '@confide/core';
 import { trustAnchorsByVendor, type TrustAnchors } from '@confide/evidence';
 
-const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
 function certificatesIn(bytes: Buffer): Uint8Array[] {
-  const text = bytes.toString('latin1');
-  const pems = text.match(PEM);
-  if (pems) return pems.map((pem) => new Uint8Array(new X509Certificate(pem).raw));
+  const pems = pemBlocks(bytes.toString('latin1')).filter((b) => b.label === 'CERTIFICATE');
+  if (pems.length > 0) return pems.map((pem) => new Uint8Array(new X509Certificate(pem.der).raw));
   return [new Uint8Array(new X509Certificate(bytes).raw)];
 }
 

@@ -28,7 +28,7 @@ export interface JwtVerifierOptions {
 }
 
 /** Largest bearer token looked at; anything longer is refused before any parsing. */
-export const MAX_BEARER_TOKEN_LENGTH = 16 * 1024;
+const MAX_BEARER_TOKEN_LENGTH = 16 * 1024;
 
 function refused(message: string, cause?: unknown): ConfideError {
   return new ConfideError('ERR_UNAUTHENTICATED', `bearer token refused: ${message}`, cause === undefined ? {} : { cause });

@@ -50,7 +50,7 @@ function problemOf(code: ErrorCode, message: string): Problem {
 }
 
 /** Maps any thrown value to a problem; unknown faults become ERR_INTERNAL with no detail. */
-export function toProblem(err: unknown): Problem {
+function toProblem(err: unknown): Problem {
   if (err instanceof ConfideError) {
     return { code: err.code, status: httpStatusOf(err.code), message: err.expose ? err.message : ERROR_CODES[err.code].summary, details: err.expose ? err.details : undefined };
   }

@@ -21,7 +21,7 @@ export interface OpenSealOptions {
 export const DEV_SEAL_KEY_FILE = 'seal.key';
 
 /** Decodes a key file's bytes. Throws ERR_CONFIG_INVALID naming `setting`. */
-export function parseSealKey(raw: Uint8Array, setting: string): Uint8Array {
+function parseSealKey(raw: Uint8Array, setting: string): Uint8Array {
   // A 32-byte file cannot be hex or base64 text of a 32-byte key, so it is taken as raw bytes.
   if (raw.length === SEAL_KEY_LENGTH) return raw;
   const text = Buffer.from(raw).toString('utf8').trim();

@@ -8,7 +8,7 @@ import { constants } from 'node:crypto';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 
 /** TLS 1.2 suites offered: ECDHE with AES-GCM or ChaCha20-Poly1305. TLS 1.3 suites are OpenSSL's defaults, all AEAD. */
-export const TLS12_CIPHERS = [
+const TLS12_CIPHERS = [
   'ECDHE-ECDSA-AES128-GCM-SHA256',
   'ECDHE-RSA-AES128-GCM-SHA256',
   'ECDHE-ECDSA-AES256-GCM-SHA384',

@@ -3,7 +3,7 @@
  * signature verified, so only Intel-signed bodies that parsed are kept; the values are frozen,
  * since every later evaluation of the same body shares them.
  */
-import { deepFreeze } from '../../memo/cache.js';
+import { deepFreeze } from '@confide/core';
 import { defaultVerifyCache, type VerifyCache } from '../../memo/verify-cache.js';
 import { parseQeIdentity, type QeIdentity } from './qe-identity.js';
 import { parseTcbInfo, type TcbInfo } from './tcb-info.js';

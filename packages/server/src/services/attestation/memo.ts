@@ -1,4 +1,5 @@
 /** A bounded memo of a pure function of a text (policy text -> parsed policy, policy hash). */
+import { deepFreeze } from '@confide/core';
 
 const DEFAULT_MAX = 32;
 
@@ -17,13 +18,4 @@ export function memoByText<T>(fn: (text: string) => T, max = DEFAULT_MAX): (text
     if (value instanceof Promise) value.catch(() => memo.get(text) === value && memo.delete(text));
     return value;
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || value instanceof Promise || ArrayBuffer.isView(value) || value instanceof Map || Object.isFrozen(value)) {
-    return value;
-  }
-  Object.freeze(value);
-  for (const v of Object.values(value as object)) deepFreeze(v);
-  return value;
 }

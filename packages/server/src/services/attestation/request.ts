@@ -9,7 +9,7 @@ import type { AttestationType, AttestRequest, MaaData } from './types.js';
 import { decodeSnpEnvelope } from './snp-envelope.js';
 
 /** The body field that carries the evidence, per endpoint (REST spec: AttestSgxEnclaveRequest.quote, AttestOpenEnclaveRequest.report, ...). */
-export const EVIDENCE_FIELD: Record<AttestationType, readonly ('quote' | 'report')[]> = {
+const EVIDENCE_FIELD: Record<AttestationType, readonly ('quote' | 'report')[]> = {
   SgxEnclave: ['quote'],
   OpenEnclave: ['report'],
   SevSnpVm: ['report'],
@@ -19,7 +19,7 @@ export const EVIDENCE_FIELD: Record<AttestationType, readonly ('quote' | 'report
 };
 
 /** Caller-supplied values that are signed into the token are bounded, so a token stays a token. */
-export const ATTEST_LIMITS = {
+const ATTEST_LIMITS = {
   /** Characters of `nonce`. */
   maxNonceLength: 1024,
   /** Decoded bytes of `runtimeData.data` and of `initTimeData.data`. */

@@ -33,9 +33,6 @@ export function isReservedClaim(name: string): boolean {
   return EXACT.has(lower) || PREFIXES.some((p) => lower.startsWith(p));
 }
 
-/** The reserved names and prefixes, for docs and tests. */
-export const RESERVED_CLAIMS: { names: readonly string[]; prefixes: readonly string[] } = { names: [...EXACT], prefixes: PREFIXES };
-
 function issuesReserved(rule: Rule): string | undefined {
   const action = rule.action;
   if (action.kind !== 'issue' || action.claim.kind !== 'new' || action.claim.type.kind !== 'string') return undefined;

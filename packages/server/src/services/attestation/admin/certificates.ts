@@ -3,7 +3,7 @@
  * the store's management-certificates repository.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { ConfideError } from '@confide/core';
+import { ConfideError, pemBlocks } from '@confide/core';
 import type { ManagementCertificateRow, ManagementCertificatesRepository } from '@confide/store';
 
 /** A certificate as MAA lists it: key type and the standard base64 DER in x5c. */
@@ -31,11 +31,11 @@ export function certificateJwk(certificate: X509Certificate): CertificateJwk {
 
 /** Every certificate in a PEM text. Throws ERR_CONFIG_INVALID when there is none or one does not parse. */
 export function certificatesFromPem(pem: string, source: string): X509Certificate[] {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  const blocks = pemBlocks(pem, 'ERR_CONFIG_INVALID').filter((b) => b.label === 'CERTIFICATE');
   if (blocks.length === 0) throw new ConfideError('ERR_CONFIG_INVALID', `${source}: no PEM certificate found`);
   return blocks.map((block, i) => {
     try {
-      return new X509Certificate(block);
+      return new X509Certificate(block.der);
     } catch {
       throw new ConfideError('ERR_CONFIG_INVALID', `${source}: certificate ${i + 1} does not parse`);
     }

@@ -1,17 +1,5 @@
 /** MAA policy and policy-management certificate administration (no HTTP types). */
-export {
-  createPolicyAdmin,
-  policyType,
-  policyTokenHash,
-  unsignedPolicyJws,
-  POLICY_TYPES,
-  type PolicyAdmin,
-  type PolicyAdminOptions,
-  type PolicyManagementMode,
-  type PolicyType,
-  type ResultTokenSigner,
-  type StoredPolicy,
-} from './policy-admin.js';
+export { createPolicyAdmin, policyTokenHash, type PolicyAdmin, type PolicyAdminOptions, type PolicyManagementMode, type PolicyType, type ResultTokenSigner, type StoredPolicy } from './policy-admin.js';
 export {
   certificateJwk,
   certificatesFromPem,

@@ -23,7 +23,7 @@ import { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
 import { admitSignedRequest } from './replay-ledger.js';
 
 /** The `{type}` segments of /policies/{type}. Tpm policies are stored and served, not evaluated. */
-export const POLICY_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'Simulated'] as const;
+const POLICY_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'Simulated'] as const;
 export type PolicyType = (typeof POLICY_TYPES)[number];
 
 export type PolicyManagementMode = 'aad' | 'isolated';
@@ -71,14 +71,14 @@ export interface PolicyAdmin {
 const BY_LOWER = new Map<string, PolicyType>(POLICY_TYPES.map((t) => [t.toLowerCase(), t]));
 
 /** The policy type named by a path segment (any case). Throws ERR_NOT_FOUND. */
-export function policyType(name: string): PolicyType {
+function policyType(name: string): PolicyType {
   const type = BY_LOWER.get(name.toLowerCase());
   if (!type) throw new ConfideError('ERR_NOT_FOUND', `no policy type ${name}; expected one of ${POLICY_TYPES.join(', ')}`);
   return type;
 }
 
 /** The unsigned JWS of StoredAttestationPolicy `{AttestationPolicy: b64url(text)}`, as the SDK sends it in AAD mode. */
-export function unsignedPolicyJws(text: string): string {
+function unsignedPolicyJws(text: string): string {
   const part = (s: string): string => toBase64Url(new TextEncoder().encode(s));
   return `${part('{"alg":"none"}')}.${part(JSON.stringify({ AttestationPolicy: part(text) }))}.`;
 }

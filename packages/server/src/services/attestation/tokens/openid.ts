@@ -1,7 +1,7 @@
 /** The OpenID Connect discovery document MAA serves at /.well-known/openid-configuration. */
 
 /** The claims the real service lists, in its order. */
-export const MAA_CLAIMS_SUPPORTED = [
+const MAA_CLAIMS_SUPPORTED = [
   'cnf',
   'nonce',
   'x-ms-ver',

@@ -9,12 +9,10 @@ import { ConfideError, timingSafeEqual, toBase64 } from '@confide/core';
 import type { SigningKeyRow } from '@confide/store';
 import type { Seal } from '../../../seal/index.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-
 const RSA = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Prefix of a signing key's sealing purpose; the kid follows. */
-export const SIGNING_KEY_PURPOSE_PREFIX = 'maa/signing-keys/';
+const SIGNING_KEY_PURPOSE_PREFIX = 'maa/signing-keys/';
 /** The longest common name X.509 allows (RFC 5280 ub-common-name). */
 const CN_MAX = 64;
 
@@ -42,7 +40,7 @@ export function sameSigningKey(a: StoredSigningKey, b: StoredSigningKey): boolea
 }
 
 /** MAA-style kid: standard base64 of the SHA-256 thumbprint of the certificate DER. */
-export function kidOf(certificateDer: Uint8Array): string {
+function kidOf(certificateDer: Uint8Array): string {
   return toBase64(createHash('sha256').update(certificateDer).digest());
 }
 

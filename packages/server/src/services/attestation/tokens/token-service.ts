@@ -21,9 +21,9 @@ import {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** MAA's default token validity: 8 hours. */
-export const DEFAULT_TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
-export const DEFAULT_ROTATE_AFTER_DAYS = 30;
-export const DEFAULT_REFRESH_SECONDS = 60;
+const DEFAULT_TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
+const DEFAULT_ROTATE_AFTER_DAYS = 30;
+const DEFAULT_REFRESH_SECONDS = 60;
 
 export interface TokenServiceOptions {
   store: Store;
