@@ -4,7 +4,8 @@
  * and holds a P-384 key. Parsed with the signed bytes kept.
  */
 import { ConfideError, type ErrorCode } from '@confide/core';
-import { DerReader, TAG, decodeOid, ecdsaDerToRaw, pemToDer, type DerElement } from '../asn1/der.js';
+import { DerReader, TAG, decodeOid, ecdsaDerToRaw, type DerElement } from '../asn1/der.js';
+import { pemCertificates } from '../collateral/pem.js';
 import { parseX509Certificate, type X509Certificate, type X509Profile } from '../asn1/x509.js';
 import { P384_SCALAR_BYTES } from './layout.js';
 
@@ -54,7 +55,5 @@ export function parseNvidiaCertificate(der: Uint8Array, code: ErrorCode = 'ERR_E
 
 /** The DER certificates of a PEM chain (device leaf first). Throws `code` when it holds none or bad base64. */
 export function nvidiaChainFromPem(pem: string, code: ErrorCode = 'ERR_EVIDENCE_MALFORMED'): Uint8Array[] {
-  const ders = pemToDer(pem, 'CERTIFICATE', code);
-  if (ders.length === 0) throw new ConfideError(code, 'the NVIDIA device certificate chain holds no PEM certificate');
-  return ders;
+  return pemCertificates(pem, code, 'the NVIDIA device certificate chain');
 }
