@@ -5,7 +5,7 @@
  */
 import type { SevSnpClaims } from './sev-snp/sev-snp-claims.js';
 import type { TdAttributeFlags } from './tdx/td-attributes.js';
-import type { NvidiaDetails } from './nvidia/claims.js';
+import type { NvidiaDetails } from './nvidia/nvidia-claims.js';
 import type { TpmDetails } from './tpm/claims.js';
 
 /**

@@ -8,5 +8,5 @@ export { verifyNvidiaChain, type NvidiaChain } from './chain.js';
 export { verifyNvidiaEvidence } from './verify-evidence.js';
 export { parseNvidiaEvidenceList, verifyNvidiaEvidenceList, MAX_NVIDIA_DEVICES } from './batch.js';
 export { nvidiaVerifier } from './verifier.js';
-export type { NvidiaDetails, NvidiaMeasurementBlockClaims } from './claims.js';
+export type { NvidiaDetails, NvidiaMeasurementBlockClaims } from './nvidia-claims.js';
 export { NVIDIA_DEVICE_ROOT } from './roots.js';

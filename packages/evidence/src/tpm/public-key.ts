@@ -4,8 +4,8 @@
  * SubjectPublicKeyInfo, or its PEM. All become one key value (RSA modulus and exponent, or an EC
  * curve and point) that WebCrypto imports and that an AK certificate's key is compared with.
  */
-import { BinaryReader, ConfideError, concatBytes, digest, fromUtf8, toBase64Url } from '@confide/core';
-import { DerReader, TAG, decodeOid, pemToDer } from '../asn1/der.js';
+import { BinaryReader, ConfideError, concatBytes, digest, fromUtf8, pemBlocks, toBase64Url } from '@confide/core';
+import { DerReader, TAG, decodeOid } from '../asn1/der.js';
 import { TPM_ALG, TPM_ECC_CURVE, requireHash, type TpmHash } from './algorithms.js';
 import { readSized } from './attest.js';
 
@@ -180,7 +180,7 @@ export function parseTpmPublicKey(bytes: Uint8Array): TpmPublicKey {
   if (bytes.length > 2 && ((bytes[0]! << 8) | bytes[1]!) === bytes.length - 2) return fromTpmtPublic(bytes.subarray(2), 'tpm2b-public');
   if (bytes[0] === 0x30) return keyFromSpki(bytes);
   if (bytes[0] === 0x2d /* '-' */) {
-    const der = pemToDer(fromUtf8(bytes), 'PUBLIC KEY', 'ERR_EVIDENCE_MALFORMED');
+    const der = pemBlocks(fromUtf8(bytes), 'ERR_EVIDENCE_MALFORMED').filter((b) => b.label === 'PUBLIC KEY').map((b) => b.der);
     if (der.length !== 1) malformed(`expected one PEM PUBLIC KEY block, found ${der.length}`);
     return keyFromSpki(der[0]!);
   }
