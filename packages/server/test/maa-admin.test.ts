@@ -59,6 +59,15 @@ test('GET of a type with no stored policy returns the default policy as an unsig
   assert.equal(res.headers['x-ms-maa-service-version']?.toString().startsWith('confide-'), true);
 });
 
+test("NvidiaGpu (Confide's GPU endpoint) has a managed policy: its default permits only NVIDIA evidence, a PUT replaces it", async () => {
+  const { app, store } = await adminApp();
+  const res = await app.inject({ method: 'GET', url: '/policies/nvidiagpu', headers: BEARER });
+  assert.equal(policyOf((await tokenOf(app, res))['x-ms-policy'] as string).text, DEFAULT_POLICIES.NvidiaGpu);
+  assert.match(DEFAULT_POLICIES.NvidiaGpu, /value=="nvidiagpu"/);
+  await tokenOf(app, await putPolicy(app, 'NvidiaGpu', await jws(storedPolicy(OTHER_POLICY))));
+  assert.deepEqual(await currentPolicy(store.policies, 'NvidiaGpu'), { text: OTHER_POLICY, stored: true });
+});
+
 test('a policy with a syntax error is refused with 400 naming line and column; nothing is stored', async () => {
   const { app, store } = await adminApp();
   const res = await putPolicy(app, 'SgxEnclave', await jws(storedPolicy('version=1.0;\nauthorizationrules { => permit() };')));

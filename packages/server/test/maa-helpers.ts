@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, verify, X509Certificate } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { fixedClock, toBase64Url, type Clock } from '@confide/core';
-import { collateralItemsFromBytes, combineCollateral, emptyCollateral, memoryCollateral, type CollateralProvider } from '@confide/evidence';
+import { collateralItemsFromBytes, combineCollateral, emptyCollateral, memoryCollateral, type CollateralProvider, type TrustAnchors } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
 import { buildApp, composeAttestation } from '../src/index.js';
 import { createSeal } from '../src/seal/index.js';
@@ -23,6 +23,8 @@ export interface TestAppOptions {
   collateral?: CollateralProvider;
   /** Simulation public keys; absent means production-like (no Simulated endpoint). */
   simulationKeys?: ReadonlyArray<CryptoKey | Uint8Array>;
+  /** Replaces the pinned vendor roots (test PKIs). */
+  trustAnchors?: TrustAnchors;
 }
 
 /** An app with the attestation surface, on its own in-memory store. */
@@ -40,6 +42,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
       collateral: options.collateral ?? emptyCollateral,
       clock,
       ...(keys ? { simulationKeys: async () => keys } : {}),
+      ...(options.trustAnchors ? { trustAnchors: options.trustAnchors } : {}),
     }),
   });
   return { app, store };

@@ -25,13 +25,14 @@ function initTimeField(type: AttestationType, claims: Claims): string | undefine
       return claims.tdx.mrConfigId;
     case 'tpm':
     case 'sim':
+    case 'nvidia':
       return undefined;
   }
 }
 
 /** True when the evidence type can bind initTimeData at all. */
 export function bindsInitTimeData(type: AttestationType): boolean {
-  return type !== 'Simulated';
+  return type !== 'Simulated' && type !== 'NvidiaGpu';
 }
 
 /** Throws ERR_EVIDENCE_BINDING_MISMATCH unless SHA-256(initTimeData) leads the TEE's init-time field. */

@@ -2,7 +2,7 @@
  * The policy each endpoint uses until one is stored. SgxEnclave and OpenEnclave use the real
  * service's published default (version 1.1) as the reference gives it (MAA's exact whitespace,
  * and so whether `x-ms-policy-hash` equals MAA's, is not known). MAA
- * publishes no default text for SevSnpVm or TdxVm; Confide's permit only evidence of that type,
+ * publishes no default text for SevSnpVm or TdxVm (nor has NvidiaGpu); Confide's permit only evidence of that type,
  * and the Simulated default permits only simulated evidence: no hardware default accepts it.
  */
 import type { AttestationType } from './types.js';
@@ -36,5 +36,6 @@ export const DEFAULT_POLICIES: Readonly<Record<AttestationType, string>> = {
   OpenEnclave: SGX_DEFAULT,
   SevSnpVm: permitOnly('sevsnpvm'),
   TdxVm: permitOnly('tdxvm'),
+  NvidiaGpu: permitOnly('nvidiagpu'),
   Simulated: permitOnly('sim'),
 };

@@ -5,7 +5,17 @@
  * verdicts (TCB status, advisories, expired collateral) use an `x-confide-` prefix.
  */
 import { toBase64Url } from '@confide/core';
-import { claimsOf, type Claims, type IntelCollateralDigests, type SgxClaims, type SimClaims, type SnpClaims, type SnpTcb, type TdxClaims } from '@confide/evidence';
+import {
+  claimsOf,
+  type Claims,
+  type IntelCollateralDigests,
+  type NvidiaClaims,
+  type SgxClaims,
+  type SimClaims,
+  type SnpClaims,
+  type SnpTcb,
+  type TdxClaims,
+} from '@confide/evidence';
 import type { IncomingClaim } from '@confide/policy';
 import { MAA_TEE_NAME, type AttestRequest } from './types.js';
 
@@ -144,6 +154,25 @@ function simClaims(c: SimClaims): ClaimMap {
   };
 }
 
+/**
+ * An NVIDIA GPU or NVSwitch (Confide's NvidiaGpu endpoint; MAA has no GPU claims): the device,
+ * its firmware versions, the request nonce and every measurement (`x-confide-nvidia-measurements`,
+ * index to hex, as NVIDIA's RIMs number them).
+ */
+function nvidiaClaims(c: NvidiaClaims): ClaimMap {
+  const n = c.nvidia;
+  return {
+    'x-confide-nvidia-device': n.device,
+    'x-confide-nvidia-leaf-subject': n.leafSubject,
+    'x-confide-nvidia-driver-version': n.driverVersion,
+    'x-confide-nvidia-vbios-version': n.vbiosVersion,
+    'x-confide-nvidia-nonce': c.reportData,
+    'x-confide-nvidia-measurement': c.measurement,
+    'x-confide-nvidia-measurements': n.measurements,
+    'x-confide-nvidia-fwid': n.fwid,
+  };
+}
+
 function dropUndefined(m: ClaimMap): ClaimMap {
   return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined));
 }
@@ -162,6 +191,9 @@ export function evidenceClaims(c: Claims, req: AttestRequest): ClaimMap {
       break;
     case 'TdxVm':
       specific = tdxClaims(claimsOf(c, 'tdx'));
+      break;
+    case 'NvidiaGpu':
+      specific = nvidiaClaims(claimsOf(c, 'nvidia'));
       break;
     case 'Simulated':
       specific = simClaims(claimsOf(c, 'sim'));
@@ -182,9 +214,10 @@ export function incomingClaims(m: ClaimMap, req: AttestRequest): IncomingClaim[]
   const all = req.type === 'SgxEnclave' || req.type === 'OpenEnclave' ? { ...m, ...dropUndefined(sgxLegacyIncoming(m)) } : m;
   const out: IncomingClaim[] = [];
   for (const [type, value] of Object.entries(all)) {
-    // Caller JSON is one claim holding its JSON text, whatever its shape (policy 1.2 reads it with JmesPath).
-    if (type === 'x-ms-runtime' || type === 'x-ms-inittime') out.push({ type, value: JSON.stringify(value), issuer: 'AttestationService' });
-    else if (Array.isArray(value)) for (const v of value) out.push({ type, value: v, issuer: 'AttestationService' });
+    // Caller JSON, and the GPU's measurement map, is one claim holding its JSON text (policy 1.2 reads it with JmesPath).
+    if (type === 'x-ms-runtime' || type === 'x-ms-inittime' || type === 'x-confide-nvidia-measurements') {
+      out.push({ type, value: JSON.stringify(value), issuer: 'AttestationService' });
+    } else if (Array.isArray(value)) for (const v of value) out.push({ type, value: v, issuer: 'AttestationService' });
     else out.push({ type, value, issuer: 'AttestationService' });
   }
   if (req.nonce !== undefined) out.push({ type: 'nonce', value: req.nonce, issuer: 'AttestationService' });

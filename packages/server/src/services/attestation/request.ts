@@ -14,6 +14,8 @@ const EVIDENCE_FIELD: Record<AttestationType, readonly ('quote' | 'report')[]> =
   OpenEnclave: ['report'],
   SevSnpVm: ['report'],
   TdxVm: ['quote'],
+  // Confide's own endpoint: an NVIDIA evidence JSON entry (report and device chain), or a raw report.
+  NvidiaGpu: ['report'],
   // Confide's own endpoint: either name, so SDK helpers for SGX and OE both fit.
   Simulated: ['quote', 'report'],
 };

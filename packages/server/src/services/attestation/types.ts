@@ -2,15 +2,16 @@
 import type { TeeType } from '@confide/evidence';
 
 /** The `{type}` path segments of POST /attest/{type}. */
-export const ATTESTATION_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Simulated'] as const;
+export const ATTESTATION_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'NvidiaGpu', 'Simulated'] as const;
 export type AttestationType = (typeof ATTESTATION_TYPES)[number];
 
-/** `x-ms-attestation-type` per endpoint, as the real service names it ("sim" is Confide's). */
+/** `x-ms-attestation-type` per endpoint, as the real service names it ("nvidiagpu" and "sim" are Confide's: MAA has no such endpoints). */
 export const MAA_TEE_NAME: Record<AttestationType, string> = {
   SgxEnclave: 'sgx',
   OpenEnclave: 'sgx',
   SevSnpVm: 'sevsnpvm',
   TdxVm: 'tdxvm',
+  NvidiaGpu: 'nvidiagpu',
   Simulated: 'sim',
 };
 
@@ -20,6 +21,7 @@ export const TEE_OF: Record<AttestationType, TeeType> = {
   OpenEnclave: 'sgx',
   SevSnpVm: 'sev-snp',
   TdxVm: 'tdx',
+  NvidiaGpu: 'nvidia',
   Simulated: 'sim',
 };
 

@@ -23,7 +23,7 @@ import { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
 import { admitSignedRequest } from './replay-ledger.js';
 
 /** The `{type}` segments of /policies/{type}. Tpm policies are stored and served, not evaluated. */
-const POLICY_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'Simulated'] as const;
+const POLICY_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'NvidiaGpu', 'Tpm', 'Simulated'] as const;
 export type PolicyType = (typeof POLICY_TYPES)[number];
 
 export type PolicyManagementMode = 'aad' | 'isolated';
