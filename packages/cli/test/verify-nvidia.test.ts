@@ -69,6 +69,12 @@ test("verify: the Trustee report's stray byte exits 2 with ERR_EVIDENCE_MALFORME
   assert.equal(JSON.parse(r.stdout).error.code, 'ERR_EVIDENCE_MALFORMED');
 });
 
+test('verify: --nonce on evidence of another TEE is a usage error, not a silently unchecked binding', { skip }, async () => {
+  const r = await runInProcess(['--json', 'verify', join(V, 'sgx/phala-dcap-qvl/sgx_quote'), '--nonce', NONCE]);
+  assert.equal(r.code, 1);
+  assert.equal(JSON.parse(r.stdout).error.code, 'ERR_USAGE');
+});
+
 test('verify: a --nonce that is not 32 hex bytes and an unreadable --chain exit 1', async () => {
   const absent = join(tmp, 'absent.bin');
   const short = await runInProcess(['--json', 'verify', absent, '--nonce', 'abcd']);

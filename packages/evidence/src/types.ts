@@ -40,7 +40,8 @@ export interface VerifyContext {
   /**
    * The nonce the verifier sent: an NVIDIA GPU or NVSwitch's SPDM request nonce (32 bytes), or a
    * TPM quote's extraData, which must equal it whole. Compared in constant time; a mismatch
-   * throws ERR_EVIDENCE_BINDING_MISMATCH.
+   * throws ERR_EVIDENCE_BINDING_MISMATCH. Other TEEs bind their report data (expectedReportData):
+   * an expected nonce with their evidence is ERR_USAGE in verifyEvidence.
    */
   expectedNonce?: Uint8Array;
   /** NVIDIA: the device certificate chain (DER, leaf first) of a raw report that does not carry its own. */

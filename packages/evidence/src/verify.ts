@@ -35,11 +35,19 @@ const NAMES: Record<TeeType, string> = {
   nvidia: 'an NVIDIA GPU or NVSwitch report',
 };
 
+/** An expected nonce is read by the NVIDIA and TPM verifiers only: given for other evidence, it would bind nothing. */
+function assertNonceApplies(tee: TeeType, ctx: VerifyContext): void {
+  if (ctx.expectedNonce !== undefined && tee !== 'nvidia' && tee !== 'tpm') {
+    throw new ConfideError('ERR_USAGE', `an expected nonce binds NVIDIA GPU/NVSwitch and TPM evidence only; ${NAMES[tee]} binds its report data (expectedReportData)`);
+  }
+}
+
 /**
  * Decodes evidence (binary, hex or base64), detects its TEE and verifies it with that TEE's
  * verifier. Throws ERR_EVIDENCE_MALFORMED for bytes of no known format, ERR_EVIDENCE_UNSUPPORTED
  * when `options.tee` contradicts the bytes or the format is not verified yet (Azure HCL
- * reports; TPM evidence unless `options.tee` is 'tpm'), and whatever the TEE verifier throws (ERR_EVIDENCE_*, ERR_COLLATERAL_*).
+ * reports; TPM evidence unless `options.tee` is 'tpm'), ERR_USAGE for an expected nonce with evidence
+ * that signs none (not NVIDIA, not TPM), and whatever the TEE verifier throws (ERR_EVIDENCE_*, ERR_COLLATERAL_*).
  */
 export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceOptions, ctx: VerifyContext): Promise<Claims> {
   const wanted = options.tee ?? 'auto';
@@ -49,6 +57,7 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
   } catch (err) {
     // With the TEE named, its own parser says more precisely what is wrong with the bytes.
     if (wanted !== 'auto' && isConfideError(err, 'ERR_EVIDENCE_MALFORMED')) {
+      assertNonceApplies(wanted, ctx);
       const verifier = VERIFIERS[wanted];
       return verifier.verify(verifier.parse(bytes), ctx);
     }
@@ -71,6 +80,7 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
   if (!found.supported) {
     throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `the evidence is an Azure HCL report (${found.tee}); verifying HCL reports is not supported yet`);
   }
+  assertNonceApplies(found.tee, ctx);
   const verifier = VERIFIERS[found.tee];
   return verifier.verify(verifier.parse(found.bytes), ctx);
 }

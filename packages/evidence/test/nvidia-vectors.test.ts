@@ -119,6 +119,12 @@ describe('NVIDIA H100 report (nvtrust)', { skip }, () => {
     assert.equal(await code(verifyEvidence(report, { tee: 'sgx' }, ctx())), 'ERR_EVIDENCE_UNSUPPORTED');
   });
 
+  it('an expected nonce with evidence of another TEE is ERR_USAGE, not a binding nobody checks', async () => {
+    const sgx = vector('sgx/phala-dcap-qvl/sgx_quote');
+    assert.equal(await code(verifyEvidence(sgx, {}, ctx({ expectedNonce: fromHex(H100_NONCE) }))), 'ERR_USAGE');
+    assert.equal(await code(verifyEvidence(sgx, { tee: 'sgx' }, ctx({ expectedNonce: fromHex(H100_NONCE) }))), 'ERR_USAGE');
+  });
+
   it('refuses a chain ending at another root (trust anchors replaced) with ERR_EVIDENCE_UNTRUSTED_ROOT', async () => {
     const { report, chain } = h100();
     const other = nvidiaChainFromPem(vectorText(`${DIR}nvtrust/hopperCertChain.txt`))[3]!; // GH100 Identity, not a root

@@ -153,6 +153,10 @@ export function verifyCommand(program: Command, output: () => Output): void {
       const found = opts.tee === 'auto' ? recognise(evidence, file) : { tee: opts.tee, list: opts.tee === 'nvidia' && isNvidiaList(evidence) };
       const tpmFlags = tpmOnlyFlags(opts);
       if (found.tee !== 'tpm' && tpmFlags.length > 0) throw usage(`${tpmFlags.join(', ')}: only for TPM evidence (--tee tpm)`);
+      // Only an NVIDIA device or a TPM quote signs a verifier's nonce: elsewhere --nonce would be checked by nobody.
+      if (expectedNonce && found.tee !== 'nvidia' && found.tee !== 'tpm') {
+        throw usage(`--nonce applies to NVIDIA GPU/NVSwitch and TPM evidence; this is ${found.tee} evidence (bind it with --report-data)`);
+      }
       const ctx: VerifyContext = {
         clock: at ? fixedClock(at) : systemClock,
         collateral,
