@@ -12,13 +12,19 @@ import type { TpmBank } from './algorithms.js';
 import { verifyAkChain } from './ak-chain.js';
 import { parseTpmCertificate, type TpmCertificate } from './certificate.js';
 import type { TpmAkClaims, TpmEventLogClaims, TpmQuoteClaims } from './claims.js';
-import { decodeEventLog } from './event-log/claims.js';
+import { prepareDecode } from './event-log/claims.js';
 import { replayBank } from './event-log/replay.js';
 import type { TcgEventLog } from './event-log/parse.js';
 import type { TpmEvidence, TpmQuote } from './evidence.js';
 import { selectedPcrDigest, type TpmPcrBanks } from './pcr-values.js';
 import { keyBytes, tpmObjectName, type TpmPublicKey } from './public-key.js';
 import { verifyTpmSignature } from './verify-signature.js';
+
+/** `p`, marked handled: it is awaited later, in the order failures are reported. */
+function started<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
 
 function mismatch(message: string, details: Record<string, unknown>): never {
   throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', message, { details });
@@ -31,7 +37,10 @@ function quotedPcrs(quotes: readonly TpmQuote[], banks: TpmPcrBanks): TpmPcrBank
     for (const s of q.attest.pcrSelect) {
       if (!s.hash) continue;
       const bank = out.get(s.hash.bank) ?? new Map<number, Uint8Array>();
-      for (const pcr of s.pcrs) bank.set(pcr, banks.get(s.hash.bank)!.get(pcr)!);
+      for (const pcr of s.pcrs) {
+        const value = banks.get(s.hash.bank)?.get(pcr);
+        if (value) bank.set(pcr, value); // a missing value is refused by the PCR digest check
+      }
       out.set(s.hash.bank, bank);
     }
   }
@@ -109,8 +118,9 @@ async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks): Promise<TpmEven
   const replayed: Partial<Record<TpmBank, number[]>> = {};
   const verified = new Set<number>();
   const extended = new Set<number>();
-  for (const bank of log.banks) {
-    const values = await replayBank(log, bank);
+  const decode = prepareDecode(log);
+  const banks = await Promise.all(log.banks.map(async (bank) => [bank, await replayBank(log, bank)] as const));
+  for (const [bank, values] of banks) {
     for (const pcr of values.keys()) extended.add(pcr);
     const quotedBank = quoted.get(bank);
     if (!quotedBank) continue;
@@ -126,7 +136,7 @@ async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks): Promise<TpmEven
     }
     replayed[bank] = matched;
   }
-  const decoded = await decodeEventLog(log, verified);
+  const decoded = await decode(verified);
   return {
     format: log.format,
     banks: log.banks,
@@ -182,18 +192,24 @@ function quoteClaims(q: TpmQuote): TpmQuoteClaims {
  */
 export async function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): Promise<TpmClaims> {
   const cache = ctx.cache ?? defaultVerifyCache;
-  await checkSignatures(view, cache);
+  // Everything starts at once (WebCrypto works on a thread pool); failures are reported in a
+  // fixed order, so a forged quote is a bad signature whatever else is also wrong.
+  const quoted = quotedPcrs(view.quotes, view.pcrs);
+  const signatures = started(checkSignatures(view, cache));
+  const digests = started(checkPcrDigests(view));
+  const chain = started(checkChain(view, ctx, cache));
+  const log = view.eventLog ? started(replayLog(view.eventLog, quoted)) : undefined;
+  await signatures;
   checkQuotesAgree(view.quotes);
-  await checkPcrDigests(view);
+  await digests;
   const first = view.quotes[0]!.attest;
   checkNonce(ctx, first.extraData);
   if (view.akCreation) await checkCreation(view);
-  const chain = await checkChain(view, ctx, cache);
-  const quoted = quotedPcrs(view.quotes, view.pcrs);
-  const eventLog = view.eventLog ? await replayLog(view.eventLog, quoted) : undefined;
+  const chainResult = await chain;
+  const eventLog = await log;
   const keyId = toHex(await digest('SHA-256', keyBytes(view.ak)));
   const name = view.ak.object ? toHex(await tpmObjectName(view.ak.object)) : undefined;
-  const expired = chain?.expired ?? [];
+  const expired = chainResult?.expired ?? [];
   return {
     tee: 'tpm',
     debug: false,
@@ -210,7 +226,7 @@ export async function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): 
       qualifiedSigner: toHex(first.qualifiedSigner),
       quotes: view.quotes.map(quoteClaims),
       pcrs: hexBanks(quoted),
-      ak: akClaims(view.ak, keyId, name, chain?.chain, view.akCreation ? true : undefined),
+      ak: akClaims(view.ak, keyId, name, chainResult?.chain, view.akCreation ? true : undefined),
       ...(eventLog ? { eventLog } : {}),
     },
   };

@@ -9,6 +9,7 @@
  * bank. Anything else is named in `injection.reasons`.
  */
 import { digest, fromUtf8, toHex } from '@confide/core';
+import { sameBytes } from '../../memo/cache.js';
 import { hashByBank, type TpmBank } from '../algorithms.js';
 import { parseTpmCertificate } from '../certificate.js';
 import { EV, eventTypeName } from './event-types.js';
@@ -74,11 +75,8 @@ const GRUB_CMDLINE = 'kernel_cmdline: ';
 
 /** True when `data` hashes to the event's digest in every bank it carries. */
 async function hashesTo(event: TcgEvent, data: Uint8Array): Promise<boolean> {
-  for (const [bank, d] of event.digests) {
-    const h = await digest(hashByBank(bank).webcrypto, data);
-    if (toHex(h) !== toHex(d)) return false;
-  }
-  return event.digests.size > 0;
+  const checks = [...event.digests].map(async ([bank, d]) => sameBytes(await digest(hashByBank(bank).webcrypto, data), d));
+  return checks.length > 0 && (await Promise.all(checks)).every(Boolean);
 }
 
 function digestsHex(event: TcgEvent): Partial<Record<TpmBank, string>> {
@@ -105,6 +103,41 @@ const le32 = (b: Uint8Array) => (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! <
  * events of other PCRs give no claims. Without it (a log on its own), every event counts.
  */
 export async function decodeEventLog(log: TcgEventLog, verified?: ReadonlySet<number>): Promise<TcgEventLogDecoded> {
+  return prepareDecode(log)(verified);
+}
+
+/** The bytes whose hash must be an event's digest for a claim to be read from it; undefined for events that give none. */
+function claimData(e: TcgEvent): Uint8Array | undefined {
+  if (e.type === EV.SEPARATOR) return e.data;
+  if (e.pcr === 7 && (e.type === EV.EFI_VARIABLE_DRIVER_CONFIG || e.type === EV.EFI_VARIABLE_AUTHORITY)) return e.data;
+  if (e.pcr === 8 && e.type === EV.IPL && startsWithText(e.data, GRUB_CMDLINE)) {
+    // GRUB logs "kernel_cmdline: <line>" but measures the line alone, without the prefix or a NUL.
+    return e.data.subarray(GRUB_CMDLINE.length, e.data[e.data.length - 1] === 0 ? e.data.length - 1 : e.data.length);
+  }
+  return undefined;
+}
+
+function startsWithText(data: Uint8Array, text: string): boolean {
+  if (data.length < text.length) return false;
+  for (let i = 0; i < text.length; i++) if (data[i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Starts hashing the data of every event a claim may come from, before the replay says which
+ * PCRs verified; the function returned decodes once it does (as decodeEventLog).
+ */
+export function prepareDecode(log: TcgEventLog): (verified?: ReadonlySet<number>) => Promise<TcgEventLogDecoded> {
+  const checks = new Map<number, Promise<boolean>>();
+  for (const e of log.events) {
+    const data = e.type === EV.NO_ACTION ? undefined : claimData(e);
+    if (data) checks.set(e.index, hashesTo(e, data));
+  }
+  return (verified) => decode(log, checks, verified);
+}
+
+async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<boolean>>, verified: ReadonlySet<number> | undefined): Promise<TcgEventLogDecoded> {
+  const dataHashes = async (e: TcgEvent): Promise<boolean> => (await checks.get(e.index)) === true;
   const out: TcgEventLogDecoded = {
     secureBootVariables: {},
     bootLoaderAuthorities: [],
@@ -124,7 +157,7 @@ export async function decodeEventLog(log: TcgEventLog, verified?: ReadonlySet<nu
   const pcr7Variable = async (e: TcgEvent): Promise<UefiVariable | undefined> => {
     if (e.pcr !== 7) return undefined;
     const v = readUefiVariable(e.data);
-    if (v && (await hashesTo(e, e.data))) return v;
+    if (v && (await dataHashes(e))) return v;
     reasons.push(`${where(e)} does not describe what its digest covers`);
     return undefined;
   };
@@ -135,7 +168,7 @@ export async function decodeEventLog(log: TcgEventLog, verified?: ReadonlySet<nu
     switch (e.type) {
       case EV.SEPARATOR: {
         const value = e.data.length === 4 ? le32(e.data) : undefined;
-        if (value === undefined || (value !== SEPARATOR_OK && !SEPARATOR_ERRORS.has(value)) || !(await hashesTo(e, e.data))) {
+        if (value === undefined || (value !== SEPARATOR_OK && !SEPARATOR_ERRORS.has(value)) || !(await dataHashes(e))) {
           reasons.push(`${where(e)} is not a separator value whose digest is its hash`);
           break;
         }
@@ -175,13 +208,9 @@ export async function decodeEventLog(log: TcgEventLog, verified?: ReadonlySet<nu
         break;
       }
       case EV.IPL: {
-        if (e.pcr !== 8) break;
-        const text = fromUtf8(e.data);
-        if (!text.startsWith(GRUB_CMDLINE)) break;
-        // GRUB logs "kernel_cmdline: <line>" but measures the line alone, without the prefix or a NUL.
-        const end = e.data[e.data.length - 1] === 0 ? e.data.length - 1 : e.data.length;
-        const line = e.data.subarray(GRUB_CMDLINE.length, end);
-        if (!(await hashesTo(e, line))) {
+        const line = claimData(e);
+        if (e.pcr !== 8 || !line) break;
+        if (!(await dataHashes(e))) {
           reasons.push(`${where(e)} does not describe what its digest covers`);
           break;
         }

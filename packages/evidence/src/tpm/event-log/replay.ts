@@ -24,13 +24,22 @@ function resetValue(pcr: number, size: number, locality: number | undefined): Ui
  */
 export async function replayBank(log: TcgEventLog, bank: TpmBank): Promise<Map<number, Uint8Array>> {
   const hash = hashByBank(bank);
-  const pcrs = new Map<number, Uint8Array>();
+  // Each PCR's extends form a chain; different PCRs replay side by side (WebCrypto's thread pool).
+  const chains = new Map<number, Uint8Array[]>();
   for (const event of log.events) {
     if (event.type === EV.NO_ACTION) continue;
     const d = event.digests.get(bank);
     if (!d) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `TCG event log: event ${event.index} (PCR ${event.pcr}) has no ${bank} digest`);
-    const current = pcrs.get(event.pcr) ?? resetValue(event.pcr, hash.size, log.startupLocality);
-    pcrs.set(event.pcr, await digest(hash.webcrypto, concatBytes(current, d)));
+    const chain = chains.get(event.pcr);
+    if (chain) chain.push(d);
+    else chains.set(event.pcr, [d]);
   }
-  return pcrs;
+  const replayed = await Promise.all(
+    [...chains].map(async ([pcr, digests]): Promise<[number, Uint8Array]> => {
+      let value = resetValue(pcr, hash.size, log.startupLocality);
+      for (const d of digests) value = await digest(hash.webcrypto, concatBytes(value, d));
+      return [pcr, value];
+    }),
+  );
+  return new Map(replayed);
 }
