@@ -19,7 +19,7 @@ import { startServe } from './lib/serve-process.mjs';
 import { printProfile } from './lib/cpu-profile.mjs';
 import { processCpu } from './lib/proc-cpu.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
-import { missingVector, vector, vectorsDir, vectorText } from './lib/vectors.mjs';
+import { missingVector, vector, vectorsDir, vectorText } from '@confide/test-kit/vectors';
 
 const TITLE = 'MAA attestation over HTTPS (POST /attest/SgxEnclave), cached collateral';
 const QUOTE = 'sgx/phala-dcap-qvl/sgx_quote';

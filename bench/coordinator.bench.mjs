@@ -26,7 +26,7 @@ import { makeMarbles, marblePool, sgxPlatform, simEvidenceMaker } from './lib/ma
 import { printSkipped, printTable } from './lib/table.mjs';
 
 const TITLE = 'Marble activation (POST /api/v2/marble/activate), fresh marble key each time';
-const FIXTURE = new URL('../packages/evidence/dist/test/fixtures/intel-pki.js', import.meta.url).href;
+const FIXTURE = '@confide/test-kit/intel-pki';
 const PEER = { reason: 'none: MarbleRun, the reference coordinator, is Go (gRPC activation) and cannot be installed here; no JavaScript coordinator exists' };
 const MEASUREMENT = new Uint8Array(32).fill(0x5a);
 const MRENCLAVE = 'c0ffee'.padEnd(64, '1');

@@ -9,7 +9,7 @@ import { intelChecks } from './lib/intel-floor.mjs';
 import { installedVersion, loadOurs } from './lib/modules.mjs';
 import { floorOf, oursCounted, repeatTally } from './lib/repeats.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
-import { missingVector, vector, vectorText } from './lib/vectors.mjs';
+import { missingVector, vector, vectorText } from '@confide/test-kit/vectors';
 
 const TITLE = 'Intel DCAP quote, cached collateral';
 

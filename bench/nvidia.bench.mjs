@@ -9,7 +9,7 @@ import { pemCertificates } from './lib/der.mjs';
 import { loadOurs } from './lib/modules.mjs';
 import { floorOf, oursCounted, repeatTally } from './lib/repeats.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
-import { missingVector, vector, vectorText } from './lib/vectors.mjs';
+import { missingVector, vector, vectorText } from '@confide/test-kit/vectors';
 
 const TITLE = 'NVIDIA device reports, device chain at hand';
 const PINNED_AT = new Date('2025-06-01T00:00:00Z');

@@ -9,7 +9,7 @@ import { availableParallelism, cpus, loadavg, platform, arch } from 'node:os';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { settings } from './lib/harness.mjs';
-import { vectorsDir, vectorsMissing } from './lib/vectors.mjs';
+import { vectorsDir, vectorsMissing } from '@confide/test-kit/vectors';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 

@@ -8,7 +8,7 @@ import { snpChecks } from './lib/snp-floor.mjs';
 import { importInternal, installedVersion, loadOurs } from './lib/modules.mjs';
 import { floorOf, oursCounted, repeatTally } from './lib/repeats.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
-import { missingVector, vector, vectorText } from './lib/vectors.mjs';
+import { missingVector, vector, vectorText } from '@confide/test-kit/vectors';
 
 const TITLE = 'AMD SEV-SNP report, VCEK at hand';
 const TINFOIL = '@tinfoilsh/verifier';

@@ -8,7 +8,7 @@ import { loadOurs } from './lib/modules.mjs';
 import { oursCounted, repeatTally } from './lib/repeats.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
 import { tpmFloor } from './lib/tpm-floor.mjs';
-import { missingVector, vector, vectorText } from './lib/vectors.mjs';
+import { missingVector, vector, vectorText } from '@confide/test-kit/vectors';
 
 const TITLE = 'TPM 2.0 quotes and event log replay (GCE vTPM)';
 const DIR = 'tpm/google-go-tpm-tools';

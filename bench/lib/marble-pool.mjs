@@ -3,43 +3,22 @@
  * self-signed certificate it would present over mutual TLS, and evidence whose report data binds
  * that key (SHA-256 of its SubjectPublicKeyInfo, then 32 zero bytes; docs/activation.md). The
  * evidence is simulated (signed by a simulation key) or an SGX quote forged under the Intel test
- * PKI of packages/evidence/test/fixtures (one forged platform: every quote carries the same PCK
+ * PKI of @confide/test-kit/intel-pki (one forged platform: every quote carries the same PCK
  * certificate and attestation key, as marbles on one host do).
  */
-import { Buffer } from 'node:buffer';
 import { webcrypto } from 'node:crypto';
 import { TextEncoder } from 'node:util';
-import * as x509 from '@peculiar/x509';
+import { testIdentity } from '@confide/test-kit/identity';
 
 const subtle = webcrypto.subtle;
-const P256 = { name: 'ECDSA', namedCurve: 'P-256' };
-const P256_SHA256 = { ...P256, hash: 'SHA-256' };
 // Made in batches so that the thread pool works on several keys at once, without flooding memory.
 const BATCH = 32;
-
-x509.cryptoProvider.set(webcrypto);
 
 /** The 64 bytes of report data that bind `spki`: its SHA-256, then zeros. */
 export async function bindingReportData(spki) {
   const out = new Uint8Array(64);
   out.set(new Uint8Array(await subtle.digest('SHA-256', spki)));
   return out;
-}
-
-/** A fresh key and its self-signed certificate: { der (the certificate), spki, pem, keyPem }. */
-export async function marbleIdentity(cn) {
-  const keys = await subtle.generateKey(P256, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=${cn}`,
-    notBefore: new Date(Date.now() - 3_600_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    keys,
-    signingAlgorithm: P256_SHA256,
-  });
-  const [spki, pkcs8] = await Promise.all([subtle.exportKey('spki', keys.publicKey), subtle.exportKey('pkcs8', keys.privateKey)]);
-  const b64 = Buffer.from(pkcs8).toString('base64').match(/.{1,64}/g).join('\n');
-  return { der: new Uint8Array(cert.rawData), spki: new Uint8Array(spki), pem: cert.toString('pem'), keyPem: `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n` };
 }
 
 /**
@@ -51,7 +30,8 @@ export async function makeMarbles(count, evidenceFor) {
   for (let done = 0; done < count; done += BATCH) {
     const batch = Array.from({ length: Math.min(BATCH, count - done) }, async () => {
       const uuid = webcrypto.randomUUID();
-      const identity = await marbleIdentity(uuid);
+      // A fresh P-256 key and its self-signed certificate: { der (the certificate), spki, pem, keyPem }.
+      const identity = await testIdentity(uuid);
       return { uuid, identity, evidence: await evidenceFor(await bindingReportData(identity.spki)) };
     });
     out.push(...(await Promise.all(batch)));
@@ -83,7 +63,7 @@ export function simEvidenceMaker(ev, simKey, measurement) {
 /**
  * One forged SGX platform under the Intel test PKI and a maker of v3 quotes from it with a
  * given MRENCLAVE and report data: { world (collateral, trust anchors, time), makeQuote }.
- * `fx` is the fixture module (dist/test/fixtures/intel-pki.js).
+ * `fx` is the fixture module (@confide/test-kit/intel-pki).
  */
 export async function sgxPlatform(fx, mrenclaveHex) {
   const world = await fx.forgeIntelWorld({ sgx: { mrenclave: mrenclaveHex } });

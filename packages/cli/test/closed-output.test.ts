@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { endQuietlyOnClosedOutput } from '../src/closed-output.js';
-import { BIN } from './spawn-cli.js';
+import { CLI_BIN } from '@confide/test-kit/process';
 
 test('closed output: EPIPE ends quietly with the exit code so far; other stream errors still throw', () => {
   const stream = new EventEmitter();
@@ -15,7 +15,7 @@ test('closed output: EPIPE ends quietly with the exit code so far; other stream 
 });
 
 test('confide --help into a pipe the reader closed (`confide --help | true`): no EPIPE trace, exit 0', async () => {
-  const child = spawn(process.execPath, [BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
   // The reader goes away before the CLI has loaded, as `true` does.
   child.stdout.destroy();
   let stderr = '';

@@ -1,6 +1,6 @@
 /**
  * The coordinator client pieces: attesting a coordinator quote (binding, chain, expectations),
- * JSend failures as codes, exit codes, addresses; and the commands as a black box against a
+ * JSend failures as codes, exit codes, addresses; and the commands, run in process, against a
  * small fake coordinator (TLS trust, 403 -> exit 2, usage errors).
  */
 import { after, before, test } from 'node:test';
@@ -14,20 +14,21 @@ import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { ConfideError, fromHex, systemClock } from '@confide/core';
 import { createSimEvidence, emptyCollateral } from '@confide/evidence';
+import { testIdentity, type TestIdentity } from '@confide/test-kit/identity';
 import { resolveCoordinatorAddress } from '../src/client/address.js';
 import { exitCodeFor as coordinatorExitCode } from '../src/exit-codes.js';
 import { jsendData } from '../src/client/jsend.js';
 import { splitPemCertificates } from '../src/client/pem.js';
 import { manifestSignedByRoot, simulatedCoordinatorMeasurement, verifyCoordinatorQuote, type CoordinatorExpectations } from '../src/client/verify-coordinator.js';
-import { runCli } from './spawn-cli.js';
 import { runInProcess } from './in-process.js';
+import { rejectsWithCode as rejectsWith } from '@confide/test-kit/assert';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
-const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const tmp = mkdtempSync(join(tmpdir(), 'confide-coord-cli-'));
 
 interface Pki {
+  rootIdentity: TestIdentity;
   root: x509.X509Certificate;
   rootKeys: CryptoKeyPair;
   intermediate: x509.X509Certificate;
@@ -35,29 +36,17 @@ interface Pki {
 }
 
 async function makePki(cn = 'Test Coordinator'): Promise<Pki> {
-  const rootKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const root = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=${cn} Root`,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    keys: rootKeys,
-    signingAlgorithm: EC,
+  const root = await testIdentity(`${cn} Root`, {
     extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
   });
-  const intermediateKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const intermediate = await x509.X509CertificateGenerator.create({
-    serialNumber: '02',
-    subject: `CN=${cn} Intermediate`,
-    issuer: root.subject,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    publicKey: intermediateKeys.publicKey,
-    signingKey: rootKeys.privateKey,
-    signingAlgorithm: EC,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true)],
-  });
-  return { root, rootKeys, intermediate, chainPem: intermediate.toString('pem') + '\n' + root.toString('pem') + '\n' };
+  const intermediate = await testIdentity(`${cn} Intermediate`, { issuer: root, extensions: [new x509.BasicConstraintsExtension(true, 0, true)] });
+  return {
+    rootIdentity: root,
+    root: root.certificate,
+    rootKeys: root.keys,
+    intermediate: intermediate.certificate,
+    chainPem: intermediate.pem + '\n' + root.pem + '\n',
+  };
 }
 
 let simKeys: CryptoKeyPair;
@@ -92,15 +81,6 @@ async function quoteFor(root: x509.X509Certificate, nonce: Uint8Array, fields: {
   });
 }
 
-async function rejectsWith(p: Promise<unknown>, code: string, details?: Record<string, unknown>): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof ConfideError, String(err));
-    assert.equal(err.code, code, err.message);
-    for (const [k, v] of Object.entries(details ?? {})) assert.deepEqual(err.details?.[k], v, k);
-    return true;
-  });
-}
-
 // ---- the fake coordinator for the black-box tests -------------------------------------------
 
 let fake: Server;
@@ -110,21 +90,13 @@ let otherCaFile: string;
 /** The last request's client certificate subject (or null). */
 let lastClientCn: string | null = null;
 
-async function tlsIdentity(ca: Pki & { caKeys: CryptoKeyPair }): Promise<{ cert: string; key: string }> {
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const leaf = await x509.X509CertificateGenerator.create({
-    serialNumber: '03',
-    subject: 'CN=localhost',
-    issuer: ca.root.subject,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    publicKey: keys.publicKey,
-    signingKey: ca.caKeys.privateKey,
-    signingAlgorithm: EC,
+/** A TLS certificate for 127.0.0.1 and localhost issued by `ca`'s root, and its key (PEM). */
+async function tlsIdentity(ca: Pki): Promise<{ cert: string; key: string }> {
+  const leaf = await testIdentity('localhost', {
+    issuer: ca.rootIdentity,
     extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }])],
   });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  return { cert: leaf.toString('pem'), key: `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n` };
+  return { cert: leaf.pem, key: leaf.keyPem };
 }
 
 before(async () => {
@@ -132,7 +104,7 @@ before(async () => {
   simSpki = new Uint8Array(await webcrypto.subtle.exportKey('spki', simKeys.publicKey));
   [pki, otherPki] = await Promise.all([makePki(), makePki('Other')]);
 
-  const identity = await tlsIdentity({ ...pki, caKeys: pki.rootKeys });
+  const identity = await tlsIdentity(pki);
   caFile = join(tmp, 'ca.pem');
   otherCaFile = join(tmp, 'other-ca.pem');
   writeFileSync(caFile, pki.root.toString('pem'));
@@ -301,19 +273,18 @@ test('splitPemCertificates: every CERTIFICATE block in order, nothing else', () 
   assert.deepEqual(splitPemCertificates('none'), []);
 });
 
-// ---- the commands as a black box ---------------------------------------------------------------
+// ---- the commands, in process -----------------------------------------------------------------
 
 function lastJson(stdout: string): { ok?: boolean; error?: { code: string }; [k: string]: unknown } {
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
 }
 
 test('status over TLS trusted with --ca; an untrusted TLS certificate exits 2, --insecure skips the check', async () => {
-  const [ok, untrusted, system, insecure] = await Promise.all([
-    runCli(['--json', 'status', '--coordinator', fakeAddr, '--ca', caFile]),
-    runCli(['--json', 'status', '--coordinator', fakeAddr, '--ca', otherCaFile]),
-    runCli(['--json', 'status', '--coordinator', fakeAddr], { CONFIDE_CA: '' }),
-    runCli(['--json', 'status', '--coordinator', fakeAddr, '--insecure']),
-  ]);
+  // One after another: a run's environment is this process's.
+  const ok = await runInProcess(['--json', 'status', '--coordinator', fakeAddr, '--ca', caFile]);
+  const untrusted = await runInProcess(['--json', 'status', '--coordinator', fakeAddr, '--ca', otherCaFile]);
+  const system = await runInProcess(['--json', 'status', '--coordinator', fakeAddr], { CONFIDE_CA: '' });
+  const insecure = await runInProcess(['--json', 'status', '--coordinator', fakeAddr, '--insecure']);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.deepEqual(lastJson(ok.stdout), { ok: true, code: 3, state: 'accepting marbles', message: 'Coordinator is running correctly and ready to accept marbles.' });
   assert.equal(untrusted.code, 2);
@@ -323,24 +294,22 @@ test('status over TLS trusted with --ca; an untrusted TLS certificate exits 2, -
 });
 
 test('secret get: a 403 exits 2 with ERR_FORBIDDEN, and the client certificate is presented', async () => {
-  const user = await tlsIdentity({ ...otherPki, caKeys: otherPki.rootKeys });
+  const user = await tlsIdentity(otherPki);
   writeFileSync(join(tmp, 'user.crt'), user.cert);
   writeFileSync(join(tmp, 'user.key'), user.key);
   lastClientCn = null;
-  const r = await runCli(['--json', 'secret', 'get', 'a', '--coordinator', fakeAddr, '--ca', caFile, '--cert', join(tmp, 'user.crt'), '--key', join(tmp, 'user.key')]);
+  const r = await runInProcess(['--json', 'secret', 'get', 'a', '--coordinator', fakeAddr, '--ca', caFile, '--cert', join(tmp, 'user.crt'), '--key', join(tmp, 'user.key')]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.equal(lastJson(r.stdout).error?.code, 'ERR_FORBIDDEN');
   assert.equal(lastClientCn, 'localhost');
 });
 
 test('usage and transport errors: missing --cert 1, missing file 1, non-JSend answer 3, unreachable coordinator 3', async () => {
-  const [noCert, noFile, notJsend, unreachable, help] = await Promise.all([
-    runCli(['--json', 'secret', 'get', 'a', '--coordinator', fakeAddr, '--ca', caFile], { CONFIDE_CLIENT_CERT: '', CONFIDE_CLIENT_KEY: '' }),
-    runCli(['--json', 'manifest', 'set', join(tmp, 'absent.json'), '--coordinator', fakeAddr, '--ca', caFile]),
-    runCli(['--json', 'manifest', 'get', '--coordinator', fakeAddr, '--ca', caFile]),
-    runCli(['--json', 'status', '--coordinator', '127.0.0.1:1', '--timeout', '5']),
-    runCli(['manifest', 'update', 'apply', '--help']),
-  ]);
+  const noCert = await runInProcess(['--json', 'secret', 'get', 'a', '--coordinator', fakeAddr, '--ca', caFile], { CONFIDE_CLIENT_CERT: '', CONFIDE_CLIENT_KEY: '' });
+  const noFile = await runInProcess(['--json', 'manifest', 'set', join(tmp, 'absent.json'), '--coordinator', fakeAddr, '--ca', caFile]);
+  const notJsend = await runInProcess(['--json', 'manifest', 'get', '--coordinator', fakeAddr, '--ca', caFile]);
+  const unreachable = await runInProcess(['--json', 'status', '--coordinator', '127.0.0.1:1', '--timeout', '5']);
+  const help = await runInProcess(['manifest', 'update', 'apply', '--help']);
   assert.equal(noCert.code, 1);
   assert.equal(lastJson(noCert.stdout).error?.code, 'ERR_USAGE');
   assert.equal(noFile.code, 1);

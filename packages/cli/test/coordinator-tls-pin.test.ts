@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { checkTlsBinding, tlsBindingMessage } from '../src/client/verify-coordinator.js';
-import { freePort, loadScaled, runCli, startServe, type Served } from './spawn-cli.js';
+import { freePort, runCliJson as cli, startServe, type Served } from '@confide/test-kit/process';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -18,23 +18,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'confide-tls-pin-'));
 const dataDir = join(tmp, 'data');
 let served: Served | undefined;
 let addr: string;
-
-interface Json {
-  ok?: boolean;
-  error?: { code: string };
-  [key: string]: unknown;
-}
-
-async function cli(args: string[]): Promise<{ code: number | null; json: Json; stderr: string }> {
-  const r = await runCli(['--json', ...args], {}, loadScaled(60_000));
-  let json: Json = {};
-  try {
-    json = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Json;
-  } catch {
-    json = { unparsed: r.stdout };
-  }
-  return { code: r.code, json, stderr: r.stderr };
-}
 
 before(async () => {
   const port = await freePort();

@@ -16,7 +16,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as x509 from '@peculiar/x509';
 import { startLauncher, type Started } from './fixtures/launcher/spawn-launcher.js';
-import { freePort, loadScaled, runCli, startServe, type Served } from './spawn-cli.js';
+import { testIdentity } from '@confide/test-kit/identity';
+import { freePort, loadScaled, runCli, runCliJson as cli, startServe, type CliJson, type Served } from '@confide/test-kit/process';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -31,31 +32,15 @@ let addr: string;
 let conn: string[];
 const marbles: Started[] = [];
 
-interface Json {
-  ok?: boolean;
-  error?: { code: string };
-  [key: string]: unknown;
-}
+type Json = CliJson['json'];
 
-/** `confide --json <args>`: exit code and the one JSON object on stdout. */
-async function cli(args: string[], timeoutMs = loadScaled(60_000)): Promise<{ code: number | null; json: Json; stderr: string }> {
-  const r = await runCli(['--json', ...args], {}, timeoutMs);
-  let json: Json = {};
-  try {
-    json = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Json;
-  } catch {
-    json = { unparsed: r.stdout };
-  }
-  return { code: r.code, json, stderr: r.stderr };
-}
-
-function expectOk(r: { code: number | null; json: Json; stderr: string }, what: string): Json {
+function expectOk(r: CliJson, what: string): Json {
   assert.equal(r.code, 0, `${what}: ${JSON.stringify(r.json)} ${r.stderr}`);
   assert.equal(r.json.ok, true, what);
   return r.json;
 }
 
-function expectFail(r: { code: number | null; json: Json; stderr: string }, exit: number, code: string, what: string): void {
+function expectFail(r: CliJson, exit: number, code: string, what: string): void {
   assert.equal(r.code, exit, `${what}: ${JSON.stringify(r.json)} ${r.stderr}`);
   assert.equal(r.json.error?.code, code, what);
 }
@@ -76,23 +61,12 @@ function program(name: string, dir: string, extra = ''): string {
 
 /** A user: a self-signed P-256 client certificate and its key, written to files. */
 async function makeUser(name: string): Promise<{ certPem: string; certFile: string; keyFile: string }> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=${name}`,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    keys: keys as CryptoKeyPair,
-    signingAlgorithm: alg,
-    extensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])],
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const user = await testIdentity(name, { extensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])] });
   const certFile = join(tmp, `${name}.crt`);
   const keyFile = join(tmp, `${name}.key`);
-  writeFileSync(certFile, cert.toString('pem') + '\n');
-  writeFileSync(keyFile, `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`);
-  return { certPem: cert.toString('pem') + '\n', certFile, keyFile };
+  writeFileSync(certFile, user.pem + '\n');
+  writeFileSync(keyFile, user.keyPem);
+  return { certPem: user.pem + '\n', certFile, keyFile };
 }
 
 function as(user: { certFile: string; keyFile: string }): string[] {

@@ -4,15 +4,13 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { loadSimulationKey, simulateQuote } from '@confide/launcher';
-import type { forgeIntelWorld as ForgeIntelWorld } from '../../evidence/dist/test/fixtures/intel-pki.js';
+import { testIdentity } from '@confide/test-kit/identity';
+import { forgeIntelWorld } from '@confide/test-kit/intel-pki';
 import { runInProcess } from './in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-hints-'));
-const fixtures = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'), 'packages/evidence/dist/test/fixtures');
-const { forgeIntelWorld } = (await import(pathToFileURL(join(fixtures, 'intel-pki.js')).href)) as { forgeIntelWorld: typeof ForgeIntelWorld };
 
 function error(stdout: string): { code: string; message: string } {
   return JSON.parse(stdout).error;
@@ -53,13 +51,7 @@ test('audit verify: an empty file does not verify', async () => {
 
 test('a client certificate and a key that do not belong together are refused before connecting, naming both', async () => {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const x509 = await import('@peculiar/x509');
-  const { webcrypto } = await import('node:crypto');
-  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=admin', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000), keys, signingAlgorithm: alg });
-  writeFileSync(join(tmp, 'admin.pem'), cert.toString('pem'));
+  writeFileSync(join(tmp, 'admin.pem'), (await testIdentity('admin')).pem);
   writeFileSync(join(tmp, 'wrong-key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
   // Port 1: nothing listens; the refusal must come first.
   const r = await runInProcess(['--json', 'secret', 'get', 'x', '--coordinator', '127.0.0.1:1', '--insecure', '--cert', join(tmp, 'admin.pem'), '--key', join(tmp, 'wrong-key.pem')]);

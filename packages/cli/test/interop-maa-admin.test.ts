@@ -18,24 +18,16 @@ import {
   KnownCertificateModification,
   KnownPolicyModification,
   type AttestationSigner,
-  type AttestationTokenValidationOptions,
 } from '@azure/attestation';
 import { DEFAULT_POLICIES } from '@confide/server';
+import { vector, vectorPath, vectorsMissing } from '@confide/test-kit/vectors';
 import { fakeCredential } from './interop/fake-credential.js';
+import { maaPolicyHash, sha256, strict } from './interop/maa-checks.js';
 import { startMaaServer, type MaaServer } from './interop/maa-server.js';
 import { signingIdentity, type SigningIdentity } from './interop/signing-identity.js';
-import { PHALA_COLLATERAL, PHALA_QUOTE, vector, vectorPath, vectorsMissing } from './interop/vectors.js';
+import { PHALA_COLLATERAL, PHALA_QUOTE } from './interop/vector-names.js';
 
 const skip = vectorsMissing;
-const sha256 = (text: string | Uint8Array): Buffer => createHash('sha256').update(text).digest();
-const maaPolicyHash = (text: string): Buffer => sha256(Buffer.from(text, 'utf8').toString('base64url'));
-const strict = (expectedIssuer: string): AttestationTokenValidationOptions => ({
-  validateToken: true,
-  validateExpirationTime: true,
-  validateNotBeforeTime: true,
-  validateIssuer: true,
-  expectedIssuer,
-});
 /** The DER behind a PEM the SDK returns, to compare certificates whatever their line breaks. */
 const der = (pem: string): string => new X509Certificate(pem).raw.toString('base64');
 const thumbprint = (id: SigningIdentity): string => createHash('sha1').update(Buffer.from(id.certificateB64, 'base64')).digest('hex').toUpperCase();

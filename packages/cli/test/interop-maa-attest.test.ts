@@ -5,28 +5,19 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AttestationClient, type AttestationSigner, type AttestationTokenValidationOptions } from '@azure/attestation';
+import { AttestationClient, type AttestationSigner } from '@azure/attestation';
 import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, importX509, jwtVerify } from 'jose';
 import { DEFAULT_POLICIES } from '@confide/server';
+import { vector, vectorPath, vectorsMissing } from '@confide/test-kit/vectors';
 import { caFetch } from './interop/https-fetch.js';
 import { signingIdentity } from './interop/signing-identity.js';
+import { maaPolicyHash, sha256, strict } from './interop/maa-checks.js';
 import { startMaaServer, type MaaServer } from './interop/maa-server.js';
-import { AZURE_SAMPLE_REQUEST, MOBILECOIN_COLLATERAL, PHALA_COLLATERAL, PHALA_QUOTE, vector, vectorPath, vectorsMissing } from './interop/vectors.js';
+import { AZURE_SAMPLE_REQUEST, MOBILECOIN_COLLATERAL, PHALA_COLLATERAL, PHALA_QUOTE } from './interop/vector-names.js';
 
 const skip = vectorsMissing;
-const sha256 = (b: Uint8Array | string): Buffer => createHash('sha256').update(b).digest();
-/** MAA's x-ms-policy-hash: SHA-256 over the ASCII of BASE64URL(UTF-8 policy text). */
-const maaPolicyHash = (text: string): Buffer => sha256(Buffer.from(text, 'utf8').toString('base64url'));
-/** Every check on, as the SDK's defaults (passing any validationOptions replaces the defaults, so all are spelt out). */
-const strict = (expectedIssuer: string): AttestationTokenValidationOptions => ({
-  validateToken: true,
-  validateExpirationTime: true,
-  validateNotBeforeTime: true,
-  validateIssuer: true,
-  expectedIssuer,
-});
 
 interface SampleRequest {
   Quote: string;
@@ -36,7 +27,7 @@ interface SampleRequest {
 describe('AttestationClient (no credential, tlsOptions.ca) against confide serve', { skip }, () => {
   let server: MaaServer;
   let client: AttestationClient;
-  const quote = skip ? Buffer.alloc(0) : vector(PHALA_QUOTE);
+  const quote = skip ? Buffer.alloc(0) : Buffer.from(vector(PHALA_QUOTE));
   const sample = skip ? { Quote: '', EnclaveHeldData: '' } : (JSON.parse(readFileSync(vectorPath(AZURE_SAMPLE_REQUEST), 'utf8')) as SampleRequest);
   const oeReport = Buffer.from(sample.Quote, 'base64url');
   const ehd = Buffer.from(sample.EnclaveHeldData, 'base64url');

@@ -6,11 +6,12 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadScaled, startProcess } from '@confide/test-kit/process';
+import { vectorPath, vectorsMissing } from '@confide/test-kit/vectors';
 import { startMaaServer, type MaaServer } from './interop/maa-server.js';
-import { PHALA_COLLATERAL, PHALA_QUOTE, vectorPath, vectorsMissing } from './interop/vectors.js';
+import { PHALA_COLLATERAL, PHALA_QUOTE } from './interop/vector-names.js';
 
 const skip = vectorsMissing;
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'interop', 'credential-client.js');
@@ -25,26 +26,15 @@ interface ChildResult {
   code?: string;
 }
 
-function runChild(server: MaaServer, env: Record<string, string | undefined>): Promise<ChildResult> {
-  return new Promise((ok, fail) => {
-    const childEnv = { ...process.env, ...env };
-    for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
-    const child = spawn(process.execPath, [CHILD, server.url, vectorPath(PHALA_QUOTE), server.caPath], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', () => {
-      clearTimeout(timer);
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        ok(JSON.parse(line) as ChildResult);
-      } catch {
-        fail(new Error(`child printed no result\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+/** The client in its own process (killed after 30 s scaled by load), and the result it printed last. */
+async function runChild(server: MaaServer, env: Record<string, string | undefined>): Promise<ChildResult> {
+  const { stdout, stderr } = await startProcess(process.execPath, [CHILD, server.url, vectorPath(PHALA_QUOTE), server.caPath], { env, timeoutMs: loadScaled(30_000) }).done;
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as ChildResult;
+  } catch {
+    throw new Error(`child printed no result\n${stdout}\n${stderr}`);
+  }
 }
 
 describe('AttestationClient with a credential (options dropped by the SDK)', { skip }, () => {

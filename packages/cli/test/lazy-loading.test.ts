@@ -6,21 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSimulationKey } from '@confide/launcher';
-import { BIN, freePort } from './spawn-cli.js';
+import { freePort, startCli } from '@confide/test-kit/process';
 
-function loadedModules(args: string[], cwd: string): Promise<{ code: number | null; log: string }> {
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NODE_DEBUG: 'module' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('close', (code) => ok({ code, log }));
-  });
+async function loadedModules(args: string[], cwd: string): Promise<{ code: number | null; log: string }> {
+  const r = await startCli(args, { cwd, env: { NODE_DEBUG: 'module' } }).done;
+  return { code: r.code, log: r.stdout + r.stderr };
 }
 
 const SERVER_SIDE = /node_modules\/(fastify|better-sqlite3|@fastify)\//;

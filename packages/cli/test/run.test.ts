@@ -1,6 +1,8 @@
 /**
- * `confide run` as a black box against a fake coordinator: simulated evidence bound to the
- * client certificate, a stable UUID, files/env/argv applied, exit codes and signals passed on.
+ * `confide run` against a fake coordinator: simulated evidence bound to the client certificate,
+ * a stable UUID, files/env/argv applied, exit codes and signals passed on, as a black box in a
+ * process of its own wherever the program runs; refusals and usage errors, where the program
+ * never starts, run in process.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,21 +10,17 @@ import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import * as x509 from '@peculiar/x509';
 import { fixedClock } from '@confide/core';
 import { emptyCollateral, parseSimEvidence, verifySimEvidence } from '@confide/evidence';
 import { loadSimulationKey, type SimulationKey } from '@confide/launcher';
-import type * as FakeCoordinatorModule from '../../launcher/dist/test/fixtures/fake-coordinator.js';
-import type { FakeCoordinator, SeenRequest } from '../../launcher/dist/test/fixtures/fake-coordinator.js';
-import { runLauncher, startLauncher } from './fixtures/launcher/spawn-launcher.js';
-import { freePort, type Run } from './spawn-cli.js';
+import { b64, refuse, startFakeCoordinator, success, type FakeCoordinator, type SeenRequest } from '@confide/test-kit/fake-coordinator';
+import { freePort, type Run } from '@confide/test-kit/process';
+import { launcherSetting, runLauncher, startLauncher } from './fixtures/launcher/spawn-launcher.js';
+import { runInProcess } from './in-process.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/launcher');
-// The launcher package's fake coordinator, from its compiled tests (paths differ between src and dist).
-const { b64, refuse, startFakeCoordinator, success } = (await import(
-  pathToFileURL(resolve(dirname(fileURLToPath(import.meta.url)), '../../../launcher/dist/test/fixtures/fake-coordinator.js')).href
-)) as typeof FakeCoordinatorModule;
 const tmp = mkdtempSync(join(tmpdir(), 'confide-run-'));
 const dataDir = join(tmp, 'coordinator-data');
 let simKey: SimulationKey;
@@ -48,6 +46,20 @@ function sha256(bytes: Uint8Array): Buffer {
 /** Runs the launcher with the simulated TEE against the fake coordinator. */
 function launch(cwd: string, command: string[], flags: string[] = [], env: Record<string, string> = {}): Promise<Run> {
   return runLauncher(['run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, ...flags, '--', ...command], env, cwd);
+}
+
+/**
+ * `confide <args>` in this process, with `env` and none of this process's launcher settings: for
+ * refusals and usage errors, where the program never starts and a process is not the point.
+ */
+function inProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const inherited = Object.keys(process.env).filter(launcherSetting);
+  return runInProcess(args, { ...Object.fromEntries(inherited.map((k) => [k, undefined])), ...env });
+}
+
+/** As launch(), in process. */
+function launchInProcess(command: string[], flags: string[] = []): Promise<Run> {
+  return inProcess(['run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, ...flags, '--', ...command]);
 }
 
 function jsonError(r: Run): string {
@@ -215,19 +227,19 @@ test('sim: a program killed by a forwarded signal makes the launcher exit 128 + 
 test('a refusal from the coordinator exits 2 with its code and message; the program does not run', async () => {
   const cwd = workdir();
   coordinator.answer = () => refuse(403, 'ERR_ACTIVATION_REFUSED', 'marble type "nope" is not in the manifest');
-  const r = await launch(cwd, ['touch', join(cwd, 'ran')], ['--marble-type', 'nope']);
+  const r = await launchInProcess(['touch', join(cwd, 'ran')], ['--marble-type', 'nope']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /marble type "nope" is not in the manifest \[ERR_ACTIVATION_REFUSED\]/);
   assert.equal(existsSync(join(cwd, 'ran')), false);
 
   coordinator.answer = () => refuse(409, 'ERR_MAX_ACTIVATIONS', 'backend reached MaxActivations 1');
-  const json = await runLauncher(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'backend', '--', 'true'], {}, cwd);
+  const json = await inProcess(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'backend', '--', 'true']);
   assert.equal(json.code, 2);
   assert.equal(jsonError(json), 'ERR_MAX_ACTIVATIONS');
 
   // A code this launcher does not know is kept in the message under ERR_ACTIVATION_REFUSED.
   coordinator.answer = () => refuse(403, 'ERR_FROM_THE_FUTURE', 'no');
-  const unknown = await runLauncher(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'backend', '--', 'true'], {}, cwd);
+  const unknown = await inProcess(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'backend', '--', 'true']);
   assert.equal(unknown.code, 2);
   assert.equal(jsonError(unknown), 'ERR_ACTIVATION_REFUSED');
 });
@@ -235,12 +247,12 @@ test('a refusal from the coordinator exits 2 with its code and message; the prog
 test('an unreachable coordinator, a server failure and an answer outside the protocol exit 3', async () => {
   const cwd = workdir();
   const port = await freePort();
-  const down = await runLauncher(['--json', 'run', '--coordinator', `127.0.0.1:${port}`, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'backend', '--', 'true'], {}, cwd);
+  const down = await inProcess(['--json', 'run', '--coordinator', `127.0.0.1:${port}`, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'backend', '--', 'true']);
   assert.equal(down.code, 3);
   assert.equal(jsonError(down), 'ERR_ACTIVATION_FAILED');
 
   coordinator.answer = () => ({ status: 500, body: { status: 'error', message: 'store unavailable' } });
-  const failed = await launch(cwd, ['true'], ['--marble-type', 'backend']);
+  const failed = await launchInProcess(['true'], ['--marble-type', 'backend']);
   assert.equal(failed.code, 3);
   assert.match(failed.stderr, /store unavailable \[ERR_ACTIVATION_FAILED\]/);
 
@@ -248,7 +260,7 @@ test('an unreachable coordinator, a server failure and an answer outside the pro
   const file = join(cwd, 'never-written');
   for (const bad of [b64(new Uint8Array([0xff, 0xfe])), b64('a\0b'), 'not base64!']) {
     coordinator.answer = () => success({ files: { [file]: b64('x') }, env: { BAD: bad } });
-    const r = await runLauncher(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'backend', '--', 'touch', join(cwd, 'ran')], {}, cwd);
+    const r = await inProcess(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'backend', '--', 'touch', join(cwd, 'ran')]);
     assert.equal(r.code, 3);
     assert.equal(jsonError(r), 'ERR_ACTIVATION_FAILED');
   }
@@ -290,11 +302,10 @@ test('--measurement replaces the program hash in simulated evidence', async () =
 });
 
 test('production mode refuses --tee sim before anything else happens', async () => {
-  const cwd = workdir();
   coordinator.requests.length = 0;
   const ways: Array<{ flags: string[]; env: Record<string, string> }> = [{ flags: ['--mode', 'production'], env: {} }, { flags: [], env: { CONFIDE_MODE: 'production' } }];
   for (const how of ways) {
-    const r = await runLauncher(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'refused', ...how.flags, '--', 'true'], how.env, cwd);
+    const r = await inProcess(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'refused', ...how.flags, '--', 'true'], how.env);
     assert.equal(r.code, 1);
     assert.equal(jsonError(r), 'ERR_PRODUCTION_REFUSED');
   }
@@ -303,7 +314,6 @@ test('production mode refuses --tee sim before anything else happens', async () 
 });
 
 test('usage errors exit 1: no marble type, unknown program, bad measurement, --measurement without sim, no sim key', async () => {
-  const cwd = workdir();
   const cases: Array<[string[], string]> = [
     [['--tee', 'sim', '--data-dir', dataDir, '--', 'true'], 'ERR_USAGE'],
     [['--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'b', '--', 'no-such-program-anywhere'], 'ERR_INPUT_UNREADABLE'],
@@ -313,7 +323,7 @@ test('usage errors exit 1: no marble type, unknown program, bad measurement, --m
     [['--tee', 'sim', '--data-dir', dataDir, '--marble-type', 'b', '--coordinator', 'https://host/path', '--', 'true'], 'ERR_USAGE'],
   ];
   for (const [args, code] of cases) {
-    const r = await runLauncher(['--json', 'run', '--coordinator', coordinator.addr, ...args], {}, cwd);
+    const r = await inProcess(['--json', 'run', '--coordinator', coordinator.addr, ...args]);
     assert.equal(r.code, 1, args.join(' '));
     assert.equal(jsonError(r), code, args.join(' '));
   }
@@ -322,11 +332,10 @@ test('usage errors exit 1: no marble type, unknown program, bad measurement, --m
 
 test('--tee auto with no TEE interface fails (exit 3) and says to pass --tee sim for development', async () => {
   const empty = mkdtempSync(join(tmp, 'no-tee-'));
-  const r = await runLauncher(
-    ['--json', 'run', '--coordinator', coordinator.addr, '--marble-type', 'b', '--', 'true'],
-    { CONFIDE_ATTESTATION_DIR: join(empty, 'attestation'), CONFIDE_TSM_REPORT_DIR: join(empty, 'tsm', 'report') },
-    workdir(),
-  );
+  const r = await inProcess(['--json', 'run', '--coordinator', coordinator.addr, '--marble-type', 'b', '--', 'true'], {
+    CONFIDE_ATTESTATION_DIR: join(empty, 'attestation'),
+    CONFIDE_TSM_REPORT_DIR: join(empty, 'tsm', 'report'),
+  });
   assert.equal(r.code, 3);
   const err = (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error;
   assert.equal(err.code, 'ERR_TEE_UNAVAILABLE');
@@ -352,7 +361,11 @@ test('sgx through a fake Gramine /dev/attestation: user_report_data gets the bin
   }
 
   writeFileSync(join(dev, 'attestation_type'), 'none');
-  const none = await runLauncher(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sgx', '--marble-type', 'enclave', '--', 'true'], { CONFIDE_ATTESTATION_DIR: dev }, workdir());
+  const none = await inProcess(['--json', 'run', '--coordinator', coordinator.addr, '--tee', 'sgx', '--marble-type', 'enclave', '--', 'true'], {
+    CONFIDE_ATTESTATION_DIR: dev,
+    // The UUID file goes under a scratch data directory, not under this process's working directory.
+    CONFIDE_DATA_DIR: join(dev, 'data'),
+  });
   assert.equal(none.code, 3);
   assert.equal(jsonError(none), 'ERR_TEE_UNAVAILABLE');
 });

@@ -3,17 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import type { forgeIntelWorld as ForgeIntelWorld } from '../../evidence/dist/test/fixtures/intel-pki.js';
+import { forgeIntelWorld } from '@confide/test-kit/intel-pki';
 import { toDcapQvlCollateral } from '@confide/evidence';
-import { freePort, runCli, startServe } from './spawn-cli.js';
-
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const { forgeIntelWorld } = (await import(pathToFileURL(join(repo, 'packages/evidence/dist/test/fixtures/intel-pki.js')).href)) as {
-  forgeIntelWorld: typeof ForgeIntelWorld;
-};
+import { freePort, runCli, startServe } from '@confide/test-kit/process';
 
 function post(url: string, ca: string, body: unknown): Promise<{ status: number; json: any }> {
   const text = JSON.stringify(body);

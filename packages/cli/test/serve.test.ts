@@ -5,8 +5,8 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { BIN, freePort, loadScaled, runCli, startServe } from './spawn-cli.js';
+import { freePort, startCli, startServe } from '@confide/test-kit/process';
+import { runInProcess } from './in-process.js';
 
 /** GET over HTTPS trusting only `ca` (no system roots, no -k). */
 function get(url: string, ca: string): Promise<{ status: number; body: string }> {
@@ -76,9 +76,9 @@ test('serve: precedence of flag over environment over config file', async () => 
   const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
   const cfg = join(dataDir, 'confide.json');
   writeFileSync(cfg, JSON.stringify({ port: p1, dataDir }));
-  const fromFile = await runCli(['--json', 'config', 'show', '--config', cfg]);
+  const fromFile = await runInProcess(['--json', 'config', 'show', '--config', cfg]);
   assert.equal(JSON.parse(fromFile.stdout).config.port, p1);
-  const fromEnv = await runCli(['--json', 'config', 'show', '--config', cfg], { CONFIDE_PORT: String(p2) });
+  const fromEnv = await runInProcess(['--json', 'config', 'show', '--config', cfg], { CONFIDE_PORT: String(p2) });
   assert.equal(JSON.parse(fromEnv.stdout).config.port, p2);
   assert.equal(JSON.parse(fromEnv.stdout).origins.port, 'env');
   const s = await startServe(['--config', cfg, '--port', String(p3)], { CONFIDE_PORT: String(p2) });
@@ -88,17 +88,17 @@ test('serve: precedence of flag over environment over config file', async () => 
 });
 
 test('serve: a bad configuration value exits 1 naming the key', async () => {
-  const r = await runCli(['serve', '--port', 'eighty']);
+  const r = await runInProcess(['serve', '--port', 'eighty']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /port \(from --port\).*\[ERR_CONFIG_INVALID\]/);
-  const envBad = await runCli(['--json', 'serve'], { CONFIDE_BODY_LIMIT: '12' });
+  const envBad = await runInProcess(['--json', 'serve'], { CONFIDE_BODY_LIMIT: '12' });
   assert.equal(envBad.code, 1);
   assert.deepEqual(JSON.parse(envBad.stdout).error.code, 'ERR_CONFIG_INVALID');
   assert.match(JSON.parse(envBad.stdout).error.message, /^bodyLimit/);
 });
 
 test('serve: production mode refuses the dev-only local CA, naming the key', async () => {
-  const r = await runCli(['--json', 'serve', '--mode', 'production']);
+  const r = await runInProcess(['--json', 'serve', '--mode', 'production']);
   assert.equal(r.code, 1);
   const out = JSON.parse(r.stdout);
   assert.equal(out.error.code, 'ERR_PRODUCTION_REFUSED');
@@ -109,7 +109,7 @@ test('serve: a taken port and an unusable data directory fail clearly with exit 
   const blocker = createServer();
   const port = await new Promise<number>((ok) => blocker.listen(0, '127.0.0.1', () => ok((blocker.address() as { port: number }).port)));
   try {
-    const taken = await runCli(['--json', 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'confide-'))]);
+    const taken = await runInProcess(['--json', 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'confide-'))]);
     assert.equal(taken.code, 3);
     assert.equal(JSON.parse(taken.stdout).error.code, 'ERR_PORT_IN_USE');
   } finally {
@@ -119,30 +119,30 @@ test('serve: a taken port and an unusable data directory fail clearly with exit 
   const fileInTheWay = join(parent, 'not-a-dir');
   writeFileSync(fileInTheWay, 'x');
   chmodSync(parent, 0o500);
-  const unusable = await runCli(['--json', 'serve', '--port', String(await freePort()), '--data-dir', join(fileInTheWay, 'data')]);
+  const unusable = await runInProcess(['--json', 'serve', '--port', String(await freePort()), '--data-dir', join(fileInTheWay, 'data')]);
   assert.equal(unusable.code, 3);
   assert.equal(JSON.parse(unusable.stdout).error.code, 'ERR_DATA_DIR_UNUSABLE');
 });
 
 test('cli: --help on every command, unknown command exits 1', async () => {
   for (const args of [['--help'], ['serve', '--help'], ['config', '--help'], ['config', 'show', '--help'], ['docs', '--help']]) {
-    const r = await runCli(args);
+    const r = await runInProcess(args);
     assert.equal(r.code, 0, args.join(' '));
     assert.match(r.stdout, /Usage: confide/);
     assert.match(r.stdout, /Exit codes: 0 ok, 1 usage/);
   }
-  const bad = await runCli(['frobnicate']);
+  const bad = await runInProcess(['frobnicate']);
   assert.equal(bad.code, 1);
 });
 
 test('config show: secrets are redacted, the rest shown with their origin', async () => {
-  const r = await runCli(['--json', 'config', 'show'], { CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: 'sup3r-s3cret-t0ken' });
+  const r = await runInProcess(['--json', 'config', 'show'], { CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: 'sup3r-s3cret-t0ken' });
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout, /sup3r-s3cret-t0ken/);
   const out = JSON.parse(r.stdout);
   assert.equal(out.config.attestation.auth.staticToken, '[redacted]');
   assert.equal(out.origins['attestation.auth.staticToken'], 'env');
-  const human = await runCli(['config', 'show'], { CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: 'sup3r-s3cret-t0ken' });
+  const human = await runInProcess(['config', 'show'], { CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: 'sup3r-s3cret-t0ken' });
   assert.doesNotMatch(human.stdout, /sup3r-s3cret-t0ken/);
   assert.match(human.stdout, /attestation\.auth\.staticToken\s+"\[redacted\]"\s+\(env\)/);
 });
@@ -150,28 +150,14 @@ test('config show: secrets are redacted, the rest shown with their origin', asyn
 test('serve: a repeated --host listens on each; the human banner names the bound addresses on stderr, stdout holds only log lines', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-serve-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--host', 'localhost', '--port', String(port), '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no banner\n${stdout}\n${stderr}`)), loadScaled(20_000));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (/API description/.test(stderr)) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-  });
-  assert.match(stderr, new RegExp(`Confide listening on https://127\\.0\\.0\\.1:${port}`));
+  const served = startCli(['serve', '--host', '127.0.0.1', '--host', 'localhost', '--port', String(port), '--data-dir', dataDir], { timeoutMs: 0 });
+  await served.waitFor('API description', { stream: 'stderr' });
+  assert.match(served.output().stderr, new RegExp(`Confide listening on https://127\\.0\\.0\\.1:${port}`));
   assert.equal((await get(`https://127.0.0.1:${port}/healthz`, join(dataDir, 'tls', 'ca.pem'))).status, 200);
   assert.equal((await get(`https://localhost:${port}/healthz`, join(dataDir, 'tls', 'ca.pem'))).status, 200);
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0);
+  served.child.kill('SIGTERM');
+  const { code, stdout } = await served.done;
+  assert.equal(code, 0);
   assert.doesNotMatch(stdout, /Confide listening|Local CA certificate/);
   for (const line of stdout.split('\n').filter(Boolean)) assert.doesNotThrow(() => JSON.parse(line), line);
 });

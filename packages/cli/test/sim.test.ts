@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { runCli, type Run } from './spawn-cli.js';
+import { runCli, type Run } from '@confide/test-kit/process';
 import { runInProcess } from './in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-sim-cli-'));

@@ -2,18 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { isConfideError } from '@confide/core';
 import { readTrustAnchors } from '@confide/server/evidence-files';
-import type { forgeIntelWorld as ForgeIntelWorld } from '../../evidence/dist/test/fixtures/intel-pki.js';
-import type { productPki as ProductPki } from '../../evidence/dist/test/fixtures/amd-pki.js';
-
-// The evidence package's forged PKIs, from its compiled tests (paths differ between src and dist).
-const fixtures = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'), 'packages/evidence/dist/test/fixtures');
-const { forgeIntelWorld } = (await import(pathToFileURL(join(fixtures, 'intel-pki.js')).href)) as { forgeIntelWorld: typeof ForgeIntelWorld };
-const { productPki } = (await import(pathToFileURL(join(fixtures, 'amd-pki.js')).href)) as { productPki: typeof ProductPki };
+import { forgeIntelWorld } from '@confide/test-kit/intel-pki';
+import { productPki } from '@confide/test-kit/amd-pki';
 
 test('--roots <dir> holding Intel and AMD roots (PEM and DER) sorts them by vendor', async () => {
   const intel = (await forgeIntelWorld({ at: new Date() })).rootDer;

@@ -1,19 +1,16 @@
 /** `confide verify` on NVIDIA GPU and NVSwitch evidence (in process): raw reports with --chain, PPCIe lists, --nonce. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { vectorPath as v, vectorsMissing as skip } from '@confide/test-kit/vectors';
 import { runInProcess } from './in-process.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const V = process.env['CONFIDE_VECTORS'] ?? join(repo, '..', 'shared', 'vectors');
-const skip = existsSync(join(V, 'README.md')) ? undefined : `real hardware vectors not found at ${V} (set CONFIDE_VECTORS); skipping`;
 const tmp = mkdtempSync(join(tmpdir(), 'confide-verify-nvidia-'));
 
-const REPORT = join(V, 'nvidia/nvtrust/hopperAttestationReport.txt');
-const CHAIN = join(V, 'nvidia/nvtrust/hopperCertChain.txt');
+const REPORT = v('nvidia/nvtrust/hopperAttestationReport.txt');
+const CHAIN = v('nvidia/nvtrust/hopperCertChain.txt');
 const NONCE = '931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb';
 const AT = '2025-06-01T00:00:00Z';
 
@@ -48,7 +45,7 @@ test('verify: the PPCIe lists verify as a set (8 GPUs, 4 NVSwitches) against the
     ['ppcie_gpu_evidence.json', 8],
     ['ppcie_switch_evidence.json', 4],
   ] as const) {
-    const path = join(V, 'nvidia/nvtrust', file);
+    const path = v(`nvidia/nvtrust/${file}`);
     const nonce = (JSON.parse(readFileSync(path, 'utf8')) as Array<{ nonce: string }>)[0]!.nonce;
     for (const tee of ['auto', 'nvidia']) {
       const r = await runInProcess(['--json', 'verify', path, '--nonce', nonce, '--at', AT, '--tee', tee]);
@@ -64,13 +61,13 @@ test('verify: the PPCIe lists verify as a set (8 GPUs, 4 NVSwitches) against the
 });
 
 test("verify: the Trustee report's stray byte exits 2 with ERR_EVIDENCE_MALFORMED", { skip }, async () => {
-  const r = await runInProcess(['--json', 'verify', join(V, 'nvidia/trustee/hopper_coco_report1.txt'), '--chain', join(V, 'nvidia/trustee/hopper_coco_certs1.txt'), '--at', AT]);
+  const r = await runInProcess(['--json', 'verify', v('nvidia/trustee/hopper_coco_report1.txt'), '--chain', v('nvidia/trustee/hopper_coco_certs1.txt'), '--at', AT]);
   assert.equal(r.code, 2);
   assert.equal(JSON.parse(r.stdout).error.code, 'ERR_EVIDENCE_MALFORMED');
 });
 
 test('verify: --nonce on evidence of another TEE is a usage error, not a silently unchecked binding', { skip }, async () => {
-  const r = await runInProcess(['--json', 'verify', join(V, 'sgx/phala-dcap-qvl/sgx_quote'), '--nonce', NONCE]);
+  const r = await runInProcess(['--json', 'verify', v('sgx/phala-dcap-qvl/sgx_quote'), '--nonce', NONCE]);
   assert.equal(r.code, 1);
   assert.equal(JSON.parse(r.stdout).error.code, 'ERR_USAGE');
 });
@@ -93,8 +90,8 @@ test('verify: --roots replaces the NVIDIA root too; a directory without one trus
   const withRoot = join(tmp, 'roots-nvidia');
   const without = join(tmp, 'roots-intel');
   for (const dir of [withRoot, without]) mkdirSync(dir);
-  copyFileSync(join(V, 'nvidia/nvtrust/verifier_device_root.pem'), join(withRoot, 'nvidia.pem'));
-  copyFileSync(join(V, 'sgx/intel-dcap-sampledata/QuoteVerification-sampleData/trustedRootCaCert.pem'), join(without, 'intel.pem'));
+  copyFileSync(v('nvidia/nvtrust/verifier_device_root.pem'), join(withRoot, 'nvidia.pem'));
+  copyFileSync(v('sgx/intel-dcap-sampledata/QuoteVerification-sampleData/trustedRootCaCert.pem'), join(without, 'intel.pem'));
   const ok = await runInProcess(['--json', 'verify', REPORT, '--chain', CHAIN, '--at', AT, '--roots', withRoot]);
   assert.equal(ok.code, 0, ok.stdout);
   const refused = await runInProcess(['--json', 'verify', REPORT, '--chain', CHAIN, '--at', AT, '--roots', without]);

@@ -1,18 +1,15 @@
 /** `confide verify --tee tpm` on the real TPM vectors (../shared/vectors/tpm), in process. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { vectorPath as v, vectorsMissing as skip } from '@confide/test-kit/vectors';
 import { runInProcess } from './in-process.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const V = process.env['CONFIDE_VECTORS'] ?? join(repo, '..', 'shared', 'vectors');
-const skip = existsSync(join(V, 'README.md')) ? undefined : `real hardware vectors not found at ${V} (set CONFIDE_VECTORS); skipping`;
 const tmp = mkdtempSync(join(tmpdir(), 'confide-verify-tpm-'));
 
-const GCE = join(V, 'tpm/google-go-tpm-tools');
+const GCE = v('tpm/google-go-tpm-tools');
 const DEC = join(GCE, 'decoded-gce-cos-85-nonce9009');
 const AT = '2026-06-01T00:00:00Z';
 
@@ -74,7 +71,7 @@ test('verify --tee tpm: the readable summary names the quotes, PCRs and event lo
 
 test('verify: TPM evidence JSON is recognised without --tee (Trustee, go-attestation)', { skip }, async () => {
   for (const file of ['tpm/trustee/tpm_evidence.json', 'tpm/google-go-attestation/windows_gcp_shielded_vm.json']) {
-    const r = await runInProcess(['--json', 'verify', join(V, file)]);
+    const r = await runInProcess(['--json', 'verify', v(file)]);
     assert.equal(r.code, 0, `${file}: ${r.stdout}`);
     assert.equal(JSON.parse(r.stdout).claims.tee, 'tpm');
   }
@@ -107,7 +104,7 @@ test('verify: a TPMS_ATTEST without its parts and TPM flags with another TEE are
   const auto = await runInProcess(['--json', 'verify', join(DEC, 'quote_sha256.tpms_attest.bin')]);
   assert.equal(auto.code, 1);
   assert.equal(JSON.parse(auto.stdout).error.code, 'ERR_USAGE');
-  const sgx = await runInProcess(['--json', 'verify', join(V, 'sgx/phala-dcap-qvl/sgx_quote'), '--pcrs', join(tmp, 'pcrs.json')]);
+  const sgx = await runInProcess(['--json', 'verify', v('sgx/phala-dcap-qvl/sgx_quote'), '--pcrs', join(tmp, 'pcrs.json')]);
   assert.equal(sgx.code, 1);
   assert.equal(JSON.parse(sgx.stdout).error.code, 'ERR_USAGE');
 });

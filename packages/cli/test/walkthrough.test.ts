@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, loadScaled } from './spawn-cli.js';
+import { freePort, loadScaled } from '@confide/test-kit/process';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const MARKER = '<!-- walkthrough: run verbatim by packages/cli/test/walkthrough.test.ts -->';

@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID, webcrypto, X509Certificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { isConfideError, utf8, type ConfideError } from '@confide/core';
 import { createSimEvidence, emptyCollateral } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
+import { testIdentity } from '@confide/test-kit/identity';
 import {
   CoordinatorService,
   CoordinatorState,
@@ -19,33 +19,13 @@ import {
   type SealProvider,
 } from '../src/index.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-
 const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const MEASUREMENT = new Uint8Array(32).fill(0x42);
 const code = (c: string) => (err: unknown) => isConfideError(err, c as ConfideError['code']);
 
 const simKey = (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
 
-interface Identity {
-  der: Uint8Array;
-  pem: string;
-}
-
-async function selfSigned(cn: string): Promise<Identity & { spki: Uint8Array }> {
-  const keys = (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=${cn}`,
-    notBefore: new Date(Date.now() - 3600_000),
-    notAfter: new Date(Date.now() + 86400_000),
-    keys,
-    signingAlgorithm: P256,
-  });
-  return { der: new Uint8Array(cert.rawData), pem: cert.toString('pem'), spki: new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey)) };
-}
-
-const alice = await selfSigned('alice');
+const alice = await testIdentity('alice');
 
 function manifest(extra: { limitedMax?: number; env?: string } = {}): Uint8Array {
   return utf8(
@@ -75,7 +55,7 @@ async function deployed(store = openSqliteStore(':memory:'), seal = createMemory
 
 /** A marble: its TLS client certificate and simulated evidence binding that certificate's key. */
 async function marble(): Promise<{ der: Uint8Array; evidence: Uint8Array }> {
-  const id = await selfSigned('marble');
+  const id = await testIdentity('marble');
   const reportData = new Uint8Array(createHash('sha256').update(id.spki).digest());
   return { der: id.der, evidence: await createSimEvidence(simKey, { measurement: MEASUREMENT, reportData }) };
 }

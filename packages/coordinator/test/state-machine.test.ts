@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { createHash } from 'node:crypto';
 import { isConfideError, utf8, type ConfideError } from '@confide/core';
 import { emptyCollateral, type Claims } from '@confide/evidence';
 import { openSqliteStore } from '@confide/store';
+import { testIdentity } from '@confide/test-kit/identity';
 import {
   assertAllowed,
   CoordinatorService,
@@ -22,8 +22,6 @@ import {
   type Operation,
 } from '../src/index.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const MEASUREMENT = '42'.repeat(32);
 const UUID = '6f0c5e5e-0000-4000-8000-000000000001';
 const code = (c: ConfideError['code']) => (err: unknown) => isConfideError(err, c);
@@ -37,10 +35,8 @@ const MANIFEST = utf8(
 );
 
 async function marbleCert(): Promise<{ der: Uint8Array; binding: Uint8Array }> {
-  const keys = (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=marble', notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(Date.now() + 86400_000), keys, signingAlgorithm: P256 });
-  const spki = new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey));
-  return { der: new Uint8Array(cert.rawData), binding: new Uint8Array(createHash('sha256').update(spki).digest()) };
+  const { der, spki } = await testIdentity('marble');
+  return { der, binding: new Uint8Array(createHash('sha256').update(spki).digest()) };
 }
 
 async function deployed(validator: EvidenceValidator) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { browserUnavailable, runInBrowser } from '@confide/test-kit';
 import { verifyCases, type EvidenceCase, type EvidenceOutcome } from './browser/suite.js';
-import { vector, vectorText, vectorsMissing } from './vectors.js';
+import { vector, vectorText, vectorsMissing } from '@confide/test-kit/vectors';
 import { quoteVector } from './intel-quote-support.js';
 import { GCE_ROOT, TPM_PIN, gceParts } from './tpm-support.js';
 

@@ -4,24 +4,8 @@ import { X509Certificate } from '@peculiar/x509';
 import { fromHex, isConfideError, utf8 } from '@confide/core';
 import { parseDcapQvlCollateral, toDcapQvlCollateral, parsePcsQeIdentity, parsePcsTcbInfo, topLevelMemberText, type SignedJson } from '../src/index.js';
 import { pemCertificates } from '../src/collateral/pem.js';
-import { vectorText, vectorsMissing } from './vectors.js';
-
-const DCAP_QVL_FILES = [
-  'sgx/phala-dcap-qvl/sgx_quote_collateral.json',
-  'sgx/phala-dcap-qvl/sgx_quote_collateral_2023-11-21_commit-eadf882.json',
-  'sgx/mobilecoin-attestation/collateral_dcap_qvl_format_2023_07_12.json',
-  'tdx/phala-dcap-qvl/tdx_quote_collateral.json',
-  'tdx/phala-dcap-qvl/tdx_quote_outdated_collateral.json',
-  'tdx/phala-dcap-qvl/near_gas_test_quote_collateral.json',
-  'tdx/google-go-tdx-guest/collateral_dcap_qvl_format.json',
-  'tdx/derived-collateral/tdx_00806f050000_2025-09-29_collateral.json',
-  'tdx/derived-collateral/tdx_00a06d080000_2025-10-28_collateral.json',
-  'tdx/derived-collateral/tdx_50806f000000_2025-09-29_collateral.json',
-  'tdx/derived-collateral/tdx_90c06f000000_2025-09-29_collateral.json',
-  'tdx/derived-collateral/tdx_b0c06f000000_2025-09-29_collateral.json',
-  'tdx/tinfoilsh-verifier-collateral/collateral_dcap_qvl_format_00a06d080000_platform.json',
-  'tdx/tinfoilsh-verifier-collateral/collateral_dcap_qvl_format_90c06f000000_platform.json',
-];
+import { vectorText, vectorsMissing } from '@confide/test-kit/vectors';
+import { DCAP_QVL_FILES } from './intel-tcb-fixtures.js';
 
 /** Checks the signature over the kept bytes: it only verifies when they are exactly the signed bytes. */
 async function signatureVerifies(doc: SignedJson): Promise<boolean> {

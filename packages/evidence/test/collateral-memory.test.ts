@@ -11,7 +11,8 @@ import {
   type CollateralItem,
 } from '../src/index.js';
 import { pemCertificates } from '../src/collateral/pem.js';
-import { vector, vectorText, vectorsMissing } from './vectors.js';
+import { assertSameIntelCollateral } from './collateral-assert.js';
+import { vector, vectorText, vectorsMissing } from '@confide/test-kit/vectors';
 
 /** SEV-SNP ABI Table 23: REPORTED_TCB at 0x180 (8 bytes), CHIP_ID at 0x1A0 (64 bytes). */
 function snpRequest(reportPath: string, keyType: 'vcek' | 'vlek', product: AmdCollateralRequest['product']): AmdCollateralRequest {
@@ -75,15 +76,7 @@ test('loose PCS files and certificates assemble into the same set as the derived
   );
   const want = parseDcapQvlCollateral(vectorText(`${dir}/collateral_dcap_qvl_format_2023_07_12.json`));
   const got = await p.intel({ tee: 'sgx', fmspc: '00906ed50000', ca: 'processor' });
-  assert.ok(got);
-  assert.equal(got.tcbInfo.body, want.tcbInfo.body);
-  assert.equal(got.tcbInfo.signature, want.tcbInfo.signature);
-  assert.equal(got.qeIdentity.body, want.qeIdentity.body);
-  assert.deepEqual(got.pckCrl, want.pckCrl);
-  assert.deepEqual(got.rootCaCrl, want.rootCaCrl);
-  assert.deepEqual(derHex(pemCertificates(got.tcbInfo.issuerChain)), derHex(pemCertificates(want.tcbInfo.issuerChain)));
-  assert.deepEqual(derHex(pemCertificates(got.qeIdentity.issuerChain)), derHex(pemCertificates(want.qeIdentity.issuerChain)));
-  assert.deepEqual(derHex(pemCertificates(got.pckCrlIssuerChain)), derHex(pemCertificates(want.pckCrlIssuerChain)));
+  assertSameIntelCollateral(got, want);
   assert.equal(await p.intel({ tee: 'tdx', fmspc: '00906ed50000', ca: 'processor' }), undefined);
   assert.equal(await p.intel({ tee: 'sgx', fmspc: '00906ed50000', ca: 'platform' }), undefined);
 });

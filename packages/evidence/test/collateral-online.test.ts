@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { toHex, type Clock } from '@confide/core';
 import { onlineCollateral, parseDcapQvlCollateral, type FetchLike } from '../src/index.js';
 import { pemCertificates } from '../src/collateral/pem.js';
-import { vector, vectorText, vectorsMissing } from './vectors.js';
+import { assertSameIntelCollateral } from './collateral-assert.js';
+import { vector, vectorText, vectorsMissing } from '@confide/test-kit/vectors';
 
 const TINFOIL = 'tdx/tinfoilsh-verifier-collateral';
 const PCS = 'https://api.trustedservices.intel.com';
@@ -60,14 +61,7 @@ test('Intel PCS v4: paths and parameters, exact bodies, decoded chains', { skip:
   const got = await p.intel(TDX_REQ);
   assert.deepEqual([...calls].sort(), Object.keys(intelRoutes()).sort());
   const want = parseDcapQvlCollateral(vectorText(`${TINFOIL}/collateral_dcap_qvl_format_90c06f000000_platform.json`));
-  assert.ok(got);
-  assert.equal(got.tcbInfo.body, want.tcbInfo.body);
-  assert.equal(got.tcbInfo.signature, want.tcbInfo.signature);
-  assert.equal(got.qeIdentity.body, want.qeIdentity.body);
-  assert.deepEqual(got.pckCrl, want.pckCrl);
-  assert.deepEqual(got.rootCaCrl, want.rootCaCrl);
-  assert.deepEqual(pemCertificates(got.tcbInfo.issuerChain).map(toHex), pemCertificates(want.tcbInfo.issuerChain).map(toHex));
-  assert.deepEqual(pemCertificates(got.pckCrlIssuerChain).map(toHex), pemCertificates(want.pckCrlIssuerChain).map(toHex));
+  assertSameIntelCollateral(got, want);
 });
 
 test('a configured base URL (a PCCS) and root CRL URL are used', { skip: vectorsMissing }, async () => {

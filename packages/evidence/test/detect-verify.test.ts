@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedClock, toBase64, toHex, utf8 } from '@confide/core';
 import { emptyCollateral, memoryCollateral, parseDcapQvlCollateral, verifyEvidence, type VerifyContext } from '../src/index.js';
-import { at, vector, vectorText, vectorsMissing } from './vectors.js';
+import { at, vector, vectorText, vectorsMissing } from '@confide/test-kit/vectors';
 
 function intelCtx(collateralFile: string, unix: number): VerifyContext {
   return {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toBase64, toBase64Url, toHex, utf8 } from '@confide/core';
 import { detectEvidence, detectTee } from '../src/index.js';
-import { vector, vectorText, vectorsMissing } from './vectors.js';
+import { vector, vectorText, vectorsMissing } from '@confide/test-kit/vectors';
 
 const text = (s: string): Uint8Array => utf8(s);
 

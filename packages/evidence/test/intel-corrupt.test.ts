@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { isConfideError, type ErrorCode } from '@confide/core';
 import { parseIntelQuote, verifyIntelQuote, verifyIntelQuoteSignatures, type IntelCollateral, type IntelQuote } from '../src/index.js';
 import { contextAt, dcapQvlCollateral, quoteVector } from './intel-quote-support.js';
-import { vectorText, vectorsMissing } from './vectors.js';
+import { vectorText, vectorsMissing } from '@confide/test-kit/vectors';
 
 const skip = vectorsMissing ?? false;
 

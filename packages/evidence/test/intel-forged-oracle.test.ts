@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { QuoteVerifier, type Collateral } from '@phala/dcap-qvl';
 import { toDcapQvlCollateral } from '../src/index.js';
-import { forgeIntelWorld, type ForgeIntelOptions, type IntelWorld } from './fixtures/intel-pki.js';
+import { forgeIntelWorld, type ForgeIntelOptions, type IntelWorld } from '@confide/test-kit/intel-pki';
 
 function qvlCollateral(w: IntelWorld): Collateral {
   return toDcapQvlCollateral(w.collateral);

@@ -1,5 +1,5 @@
 /**
- * The Intel quote verifier driven through forged evidence (test/fixtures/intel-pki.ts): every
+ * The Intel quote verifier driven through forged evidence (@confide/test-kit/intel-pki): every
  * TCB status, QE and TDX module grading, revocation, expiry of each collateral item, quote
  * versions and body types, and each single breakage, with exact claims or exact codes.
  */
@@ -27,7 +27,7 @@ import {
   type ForgeIntelOptions,
   type IntelWorld,
   type PlatformTcbLevel,
-} from './fixtures/intel-pki.js';
+} from '@confide/test-kit/intel-pki';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

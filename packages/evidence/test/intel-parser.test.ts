@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { isConfideError } from '@confide/core';
 import { decodeTdAttributes, parseIntelQuote, TEE_TYPE_TDX } from '../src/index.js';
 import { quoteVector } from './intel-quote-support.js';
-import { vector, vectorsMissing } from './vectors.js';
+import { vector, vectorsMissing } from '@confide/test-kit/vectors';
 
 const skip = vectorsMissing ?? false;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

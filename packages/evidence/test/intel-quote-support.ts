@@ -6,7 +6,7 @@
 import { fixedClock } from '@confide/core';
 import { createHash } from 'node:crypto';
 import type { CollateralProvider, IntelCollateral, IntelCollateralDigests, IntelCollateralRequest, VerifyContext } from '../src/index.js';
-import { at, vector, vectorText } from './vectors.js';
+import { at, vector, vectorText } from '@confide/test-kit/vectors';
 
 /** A quote path with this suffix reads as the quote's exact bytes, without what follows it in the file. */
 export const EXACT = '#exact';

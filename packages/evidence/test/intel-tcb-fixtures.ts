@@ -6,7 +6,25 @@
 import { X509Certificate } from '@peculiar/x509';
 import { fromHex, toHex, utf8 } from '@confide/core';
 import type { IntelCollateral, SignedJson } from '@confide/evidence';
-import { vectorText } from './vectors.js';
+import { vectorText } from '@confide/test-kit/vectors';
+
+/** Every dcap-qvl collateral file among the vectors (SGX and TDX; real and derived). */
+export const DCAP_QVL_FILES = [
+  'sgx/phala-dcap-qvl/sgx_quote_collateral.json',
+  'sgx/phala-dcap-qvl/sgx_quote_collateral_2023-11-21_commit-eadf882.json',
+  'sgx/mobilecoin-attestation/collateral_dcap_qvl_format_2023_07_12.json',
+  'tdx/phala-dcap-qvl/tdx_quote_collateral.json',
+  'tdx/phala-dcap-qvl/tdx_quote_outdated_collateral.json',
+  'tdx/phala-dcap-qvl/near_gas_test_quote_collateral.json',
+  'tdx/google-go-tdx-guest/collateral_dcap_qvl_format.json',
+  'tdx/derived-collateral/tdx_00806f050000_2025-09-29_collateral.json',
+  'tdx/derived-collateral/tdx_00a06d080000_2025-10-28_collateral.json',
+  'tdx/derived-collateral/tdx_50806f000000_2025-09-29_collateral.json',
+  'tdx/derived-collateral/tdx_90c06f000000_2025-09-29_collateral.json',
+  'tdx/derived-collateral/tdx_b0c06f000000_2025-09-29_collateral.json',
+  'tdx/tinfoilsh-verifier-collateral/collateral_dcap_qvl_format_00a06d080000_platform.json',
+  'tdx/tinfoilsh-verifier-collateral/collateral_dcap_qvl_format_90c06f000000_platform.json',
+];
 
 /** The `signature` hex of a dcap-qvl collateral file is sometimes a byte list; normalise to hex. */
 function sigHex(v: unknown): string {

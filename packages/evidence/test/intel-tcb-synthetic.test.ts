@@ -5,9 +5,10 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ErrorCode, isConfideError } from '@confide/core';
+import { isConfideError } from '@confide/core';
 import { type IntelCollateral, type TcbEvaluation, type TcbEvaluationInput, evaluateIntelTcb } from '@confide/evidence';
 import { type TestSigner, flipBodyByte, hex, testSigner } from './intel-tcb-fixtures.js';
+import { rejectsWithCode as rejectsWith } from '@confide/test-kit/assert';
 
 const FMSPC = '00906ed50000';
 const QE_MRSIGNER = '8c4f5775d796503e96137f77c68a829a0056ac8ded70140b081b094490c57bff';
@@ -148,10 +149,6 @@ const TD_QE = (levels: { isvsvn: number; status: string; advisories?: string[] }
 
 async function evaluate(info: Json | string, qe: Json | string, input: Omit<TcbEvaluationInput, 'collateral' | 'tcbSigningKey'>, o: Overrides = {}): Promise<TcbEvaluation> {
   return evaluateIntelTcb({ ...input, ...o, collateral: await collateral(info, qe), tcbSigningKey: signer.publicKey });
-}
-
-async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(p, (e) => isConfideError(e, code));
 }
 
 describe('intel TCB: platform levels (SGX, TCB Info v3)', () => {

@@ -11,8 +11,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConfideError } from '@confide/core';
 import { type IntelCollateral, type PckTcb, type QeReportFields, type TcbEvaluationInput, evaluateIntelTcb } from '@confide/evidence';
-import { at, vectorText, vectorsMissing } from './vectors.js';
-import { dcapQvlCollateral, flipBodyByte, hex, pcsResponse, signingKeyFromChain } from './intel-tcb-fixtures.js';
+import { at, vectorText, vectorsMissing } from '@confide/test-kit/vectors';
+import { DCAP_QVL_FILES, dcapQvlCollateral, flipBodyByte, hex, pcsResponse, signingKeyFromChain } from './intel-tcb-fixtures.js';
 
 const SGX_QE_MRSIGNER = '8c4f5775d796503e96137f77c68a829a0056ac8ded70140b081b094490c57bff';
 const TD_QE_MRSIGNER = 'dc9e2a7c6f948f17474e34a7fc43ed030f7c1563f1babddf6340c82e0e54a8c5';
@@ -375,23 +375,6 @@ describe('intel TCB evaluation on real collateral', { skip: vectorsMissing }, ()
   });
 });
 
-/** Every collateral file named in the brief: signatures verify over the exact bodies, and a flipped byte fails. */
-const SIGNED_FILES = [
-  'sgx/phala-dcap-qvl/sgx_quote_collateral.json',
-  'sgx/phala-dcap-qvl/sgx_quote_collateral_2023-11-21_commit-eadf882.json',
-  'sgx/mobilecoin-attestation/collateral_dcap_qvl_format_2023_07_12.json',
-  'tdx/phala-dcap-qvl/tdx_quote_collateral.json',
-  'tdx/phala-dcap-qvl/tdx_quote_outdated_collateral.json',
-  'tdx/phala-dcap-qvl/near_gas_test_quote_collateral.json',
-  'tdx/google-go-tdx-guest/collateral_dcap_qvl_format.json',
-  'tdx/tinfoilsh-verifier-collateral/collateral_dcap_qvl_format_00a06d080000_platform.json',
-  'tdx/tinfoilsh-verifier-collateral/collateral_dcap_qvl_format_90c06f000000_platform.json',
-  'tdx/derived-collateral/tdx_00806f050000_2025-09-29_collateral.json',
-  'tdx/derived-collateral/tdx_00a06d080000_2025-10-28_collateral.json',
-  'tdx/derived-collateral/tdx_50806f000000_2025-09-29_collateral.json',
-  'tdx/derived-collateral/tdx_90c06f000000_2025-09-29_collateral.json',
-  'tdx/derived-collateral/tdx_b0c06f000000_2025-09-29_collateral.json',
-];
 
 /** An input that reaches the signature checks and then fails on purpose if they pass: wrong FMSPC. */
 function probeInput(tee: 'sgx' | 'tdx'): Omit<TcbEvaluationInput, 'collateral' | 'tcbSigningKey' | 'at'> {
@@ -401,7 +384,8 @@ function probeInput(tee: 'sgx' | 'tdx'): Omit<TcbEvaluationInput, 'collateral' |
 }
 
 describe('intel TCB collateral signatures on real collateral', { skip: vectorsMissing }, () => {
-  for (const path of SIGNED_FILES) {
+  // Every dcap-qvl collateral file: signatures verify over the exact bodies, and a flipped byte fails.
+  for (const path of DCAP_QVL_FILES) {
     const tee = path.startsWith('sgx/') ? 'sgx' : 'tdx';
     it(`${path}: verifies; flipped TCB Info or QE Identity byte fails`, async () => {
       const { collateral, key } = await load(path);

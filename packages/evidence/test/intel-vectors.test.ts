@@ -22,7 +22,7 @@ import {
   claimsOf,
 } from '../src/index.js';
 import { contextAt, dcapQvlCollateral, EXACT, expectedDigests, fixedProvider, quoteVector } from './intel-quote-support.js';
-import { at, vectorText, vectorsMissing } from './vectors.js';
+import { at, vectorText, vectorsMissing } from '@confide/test-kit/vectors';
 
 const skip = vectorsMissing ?? false;
 

@@ -18,7 +18,7 @@ import {
   VerifyCache,
   type VerifyContext,
 } from '../src/index.js';
-import { NVIDIA_TEST_NOW, flipBit, forgeReport, issueLeaf, nvidiaTestPki, prng, type NvidiaTestPki, type ReportSpec, type TestCert } from './fixtures/nvidia-pki.js';
+import { NVIDIA_TEST_NOW, flipBit, forgeReport, issueLeaf, nvidiaTestPki, prng, type NvidiaTestPki, type ReportSpec, type TestCert } from '@confide/test-kit/nvidia-pki';
 
 const enc = new TextEncoder();
 const NONCE = Uint8Array.from({ length: 32 }, (_, i) => i * 7 + 1);

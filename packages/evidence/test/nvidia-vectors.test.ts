@@ -20,7 +20,7 @@ import {
   type NvidiaClaims,
   type VerifyContext,
 } from '../src/index.js';
-import { vector, vectorText, vectorsMissing } from './vectors.js';
+import { vector, vectorText, vectorsMissing } from '@confide/test-kit/vectors';
 
 const skip = vectorsMissing ?? false;
 const DIR = 'nvidia/';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fixedClock, isConfideError, toHex, type ErrorCode } from '@confide/core';
+import { fixedClock, toHex } from '@confide/core';
 import {
   parseIntelQuote,
   verifyIntelQuote,
@@ -22,9 +22,11 @@ import type { IntelQuote } from '../src/intel/quote-types.js';
 import { createHash } from 'node:crypto';
 import { verifyIssuedBy } from '../src/sev-snp/crypto.js';
 import { parseAmdCertificate } from '../src/sev-snp/certificate.js';
-import { forgeIntelWorld, type IntelWorld } from './fixtures/intel-pki.js';
-import { foreignPki, productPki } from './fixtures/amd-pki.js';
+import { forgeIntelWorld, type IntelWorld } from '@confide/test-kit/intel-pki';
+import { foreignPki, productPki } from '@confide/test-kit/amd-pki';
+import { p256Signer } from '@confide/test-kit/identity';
 import { flipBodyByte } from './intel-tcb-fixtures.js';
+import { rejectsWithCode as rejectsWith } from '@confide/test-kit/assert';
 
 const DAY = 86_400_000;
 
@@ -51,23 +53,6 @@ function provider(collateral: IntelCollateral): CollateralProvider {
 
 function quoteSignature(world: IntelWorld): string {
   return toHex(parseIntelQuote(world.rawQuote).signature);
-}
-
-async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(isConfideError(err), `expected a ConfideError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    return true;
-  });
-}
-
-async function p256(): Promise<{ point: Uint8Array; sign(data: Uint8Array): Promise<Uint8Array> }> {
-  const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const point = new Uint8Array(await crypto.subtle.exportKey('raw', keys.publicKey));
-  return {
-    point,
-    sign: async (data) => new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, data as Uint8Array<ArrayBuffer>)),
-  };
 }
 
 describe('perf-caches: a repeated quote', () => {
@@ -143,8 +128,8 @@ describe('perf-caches: a changed byte misses the cache', () => {
   });
 
   it('verifyP256Recurring: a changed data byte, signature byte or key misses; so does the caller changing its buffer', async () => {
-    const signer = await p256();
-    const other = await p256();
+    const signer = await p256Signer();
+    const other = await p256Signer();
     const data = crypto.getRandomValues(new Uint8Array(700));
     const signature = await signer.sign(data);
     const c = counting();
@@ -215,7 +200,7 @@ describe('perf-caches: a failure is never remembered', () => {
   });
 
   it('verifyP256Recurring: a signature that failed is checked again, and a hook that says false is not cached', async () => {
-    const signer = await p256();
+    const signer = await p256Signer();
     const data = crypto.getRandomValues(new Uint8Array(64));
     const signature = await signer.sign(data);
     let calls = 0;

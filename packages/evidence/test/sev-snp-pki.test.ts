@@ -1,5 +1,5 @@
 /**
- * SEV-SNP verification against a test PKI that stands in for AMD's (test/fixtures/amd-pki.ts):
+ * SEV-SNP verification against a test PKI that stands in for AMD's (@confide/test-kit/amd-pki):
  * the cases real vectors do not cover (each product with forged reports, v2 product
  * detection, VLEK, CRLs, expiry, TCB and chip bindings, debug policy).
  */
@@ -33,7 +33,7 @@ import {
   type TestProductPki,
   type TestVek,
   type VekSpec,
-} from './fixtures/amd-pki.js';
+} from '@confide/test-kit/amd-pki';
 
 const clock = fixedClock(TEST_NOW);
 

@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedClock, type ErrorCode } from '@confide/core';
 import { AMD_PINNED, parseSnpReport, verifyEvidence, verifySnpReport, type AmdCollateral, type VerifyContext } from '../src/index.js';
-import { at, vector, vectorsMissing } from './vectors.js';
-import { amdCollateral, flipBit, productPki } from './fixtures/amd-pki.js';
+import { at, vector, vectorsMissing } from '@confide/test-kit/vectors';
+import { amdCollateral, flipBit, productPki } from '@confide/test-kit/amd-pki';
 
 const PIN = 1780272000;
 const clock = fixedClock(at(PIN));

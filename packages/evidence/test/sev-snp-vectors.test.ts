@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedClock } from '@confide/core';
 import { claimsOf, parseSnpReport, snpVerifier, verifySnpReport, type AmdCollateralRequest, type Claims, type SevSnpClaims } from '../src/index.js';
-import { at, vector, vectorText, vectorsMissing } from './vectors.js';
-import { amdCollateral, pemCertificates } from './fixtures/amd-pki.js';
+import { at, vector, vectorText, vectorsMissing } from '@confide/test-kit/vectors';
+import { amdCollateral, pemCertificates } from '@confide/test-kit/amd-pki';
 
 /** 2026-06-01, inside every VCEK validity below except the VLEK's. */
 const PIN = 1780272000;

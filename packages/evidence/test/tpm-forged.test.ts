@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { fixedClock, isConfideError, toHex, type ErrorCode } from '@confide/core';
 import { emptyCollateral, parseTpmEvidence, verifyTpmEvidence, type TpmEvidenceParts, type VerifyContext } from '../src/index.js';
-import { vectorsMissing } from './vectors.js';
+import { vectorsMissing } from '@confide/test-kit/vectors';
 import { gceParts, tpmContext } from './tpm-support.js';
-import { ALG, encodeEcdsaSignature, encodeQuote, encodeRsaSignature, eccTpmtPublic, pcrDigestOf, rsaTpmtPublic } from './fixtures/tpm.js';
-import { flipBit } from './fixtures/amd-pki.js';
+import { ALG, encodeEcdsaSignature, encodeQuote, encodeRsaSignature, eccTpmtPublic, pcrDigestOf, rsaTpmtPublic } from '@confide/test-kit/tpm-pki';
+import { flipBit } from '@confide/test-kit/amd-pki';
 
 const ctx: VerifyContext = { clock: fixedClock(new Date('2026-06-01T00:00:00Z')), collateral: emptyCollateral };
 

@@ -16,9 +16,9 @@ import {
   parseTpmtSignature,
   replayBank,
 } from '../src/index.js';
-import { vector, vectorsMissing } from './vectors.js';
+import { vector, vectorsMissing } from '@confide/test-kit/vectors';
 import { GCE_DIR, STANDALONE_LOGS } from './tpm-support.js';
-import { prng } from './fixtures/nvidia-pki.js';
+import { prng } from '@confide/test-kit/nvidia-pki';
 
 /** Time each parser is fuzzed for. */
 const BUDGET_MS = Number(process.env['CONFIDE_FUZZ_MS'] ?? 400);

@@ -1,7 +1,7 @@
 /** Shared inputs of the TPM tests: the real vectors' parts (../shared/vectors/tpm, see its README "TPM 2.0"). */
 import { fixedClock } from '@confide/core';
 import { emptyCollateral, type TpmEvidenceParts, type VerifyContext } from '../src/index.js';
-import { at, vector, vectorText } from './vectors.js';
+import { at, vector, vectorText } from '@confide/test-kit/vectors';
 
 /** 2026-06-01: inside the GCE AK certificate's validity (2021-08-31 to 2051). */
 export const TPM_PIN = 1780272000;

@@ -15,7 +15,7 @@ import {
   verifyTpmEvidence,
   type TpmClaims,
 } from '../src/index.js';
-import { vector, vectorsMissing } from './vectors.js';
+import { vector, vectorsMissing } from '@confide/test-kit/vectors';
 import { GCE_DIR, GCE_INTERMEDIATE, STANDALONE_LOGS, gceParts, tpmContext } from './tpm-support.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -6,18 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { concatBytes, isConfideError, type ErrorCode } from '@confide/core';
+import { concatBytes, isConfideError } from '@confide/core';
 import { claimsOf, parseIntelQuote, verifyEvidence, verifyIntelQuote } from '../src/index.js';
-import { forgeIntelWorld } from './fixtures/intel-pki.js';
+import { forgeIntelWorld } from '@confide/test-kit/intel-pki';
 import { contextAt, dcapQvlCollateral, declaredQuoteLength, expectedDigests, quoteVector } from './intel-quote-support.js';
-import { vectorText, vectorsMissing as skip } from './vectors.js';
+import { vectorText, vectorsMissing as skip } from '@confide/test-kit/vectors';
+import { rejectsWithCode as rejectsWith } from '@confide/test-kit/assert';
 
 function malformed(f: () => unknown): void {
   assert.throws(f, (e: unknown) => isConfideError(e, 'ERR_EVIDENCE_MALFORMED'));
-}
-
-async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(p, (e: unknown) => isConfideError(e, code));
 }
 
 const u32 = (v: number): Uint8Array => {

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConfideError } from '@confide/core';
 import { trustAnchorsByVendor } from '../src/index.js';
-import { forgeIntelWorld } from './fixtures/intel-pki.js';
-import { productPki } from './fixtures/amd-pki.js';
+import { forgeIntelWorld } from '@confide/test-kit/intel-pki';
+import { productPki } from '@confide/test-kit/amd-pki';
 
 test('trustAnchorsByVendor: a pile of Intel and AMD roots is sorted by vendor, in order', async () => {
   const intel = (await forgeIntelWorld({ at: new Date() })).rootDer;

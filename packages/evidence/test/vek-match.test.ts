@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConfideError, toHex } from '@confide/core';
 import { memoryCollateral, type AmdCollateralRequest, type AmdProduct } from '../src/index.js';
-import { amdName, issueCertificate, issueVek, productPki, tcbBytes, TEST_NOT_AFTER, TEST_NOT_BEFORE, type TcbParts } from './fixtures/amd-pki.js';
-import { integer, octetString, oid, sequence } from './fixtures/intel/der.js';
+import { amdName, issueCertificate, issueVek, productPki, tcbBytes, TEST_NOT_AFTER, TEST_NOT_BEFORE, type TcbParts } from '@confide/test-kit/amd-pki';
+import { integer, octetString, oid, sequence } from '@confide/test-kit/der';
 
 const TCB: TcbParts = { bootloader: 3, tee: 0, snp: 8, microcode: 115 };
 

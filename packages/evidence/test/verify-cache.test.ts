@@ -5,19 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isConfideError, type ErrorCode } from '@confide/core';
+import { isConfideError } from '@confide/core';
 import { VerifyCache, verifyEvidence, verifyIntelQuote, type CollateralProvider, type IntelCollateral, type VerifyCrypto } from '../src/index.js';
 import { webCryptoPrimitives } from '../src/webcrypto/p256.js';
-import { forgeIntelWorld } from './fixtures/intel-pki.js';
+import { forgeIntelWorld } from '@confide/test-kit/intel-pki';
 import { flipBodyByte } from './intel-tcb-fixtures.js';
-
-async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(isConfideError(err), `expected a ConfideError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    return true;
-  });
-}
+import { rejectsWithCode as rejectsWith } from '@confide/test-kit/assert';
 
 function provider(collateral: IntelCollateral): CollateralProvider {
   return { intel: async () => collateral, amd: async () => undefined };

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { ConfideError } from '@confide/core';
 import { parseCertificate, parseCrl } from '../src/intel/certificate.js';
 import { parseAmdCertificate, parseAmdCrl } from '../src/sev-snp/certificate.js';
-import { issueCrl as issueAmdCrl, issueVek, productPki, TEST_NOT_AFTER, TEST_NOT_BEFORE, TEST_NOW } from './fixtures/amd-pki.js';
-import { integer, oid, sequence, tlv } from './fixtures/intel/der.js';
-import { createIntelTestPki, issueCrl as issueIntelCrl } from './fixtures/intel/pki.js';
+import { issueCrl as issueAmdCrl, issueVek, productPki, TEST_NOT_AFTER, TEST_NOT_BEFORE, TEST_NOW } from '@confide/test-kit/amd-pki';
+import { integer, oid, sequence, tlv } from '@confide/test-kit/der';
+import { createIntelTestPki, issueCrl as issueIntelCrl } from '@confide/test-kit/intel-pki';
 
 const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
 const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';

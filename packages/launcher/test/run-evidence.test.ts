@@ -6,22 +6,19 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
-import { isConfideError, type ErrorCode } from '@confide/core';
+import { isConfideError } from '@confide/core';
 import { configfsTsmSource } from '../src/evidence/configfs-tsm.js';
 import { gramineSource } from '../src/evidence/gramine.js';
 import { selectSource } from '../src/evidence/select-source.js';
 import { bindingReportData } from '../src/identity.js';
 import { prepareLaunch } from '../src/launch.js';
-import { refuse, startFakeCoordinator, success, type FakeCoordinator } from './fixtures/fake-coordinator.js';
+import { refuse, startFakeCoordinator, success, type FakeCoordinator } from '@confide/test-kit/fake-coordinator';
+import { rejectsWithCode as rejectsWith } from '@confide/test-kit/assert';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-run-evidence-'));
 const REPORT_DATA = new Uint8Array(64).map((_, i) => i + 1);
 const SNP_REPORT = new Uint8Array(1184).fill(0x5a);
 const TDX_QUOTE = new Uint8Array(5000).fill(0x7d);
-
-async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(p, (err) => isConfideError(err, code));
-}
 
 /**
  * A fake configfs-tsm "kernel": mkdir populates the entry as the kernel would after one write

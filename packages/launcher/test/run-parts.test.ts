@@ -10,7 +10,7 @@ import { childEnv } from '../src/child-env.js';
 import { parseCoordinatorAddress } from '../src/coordinator-address.js';
 import { signalExitCode } from '../src/run-program.js';
 import { loadOrCreateUuid } from '../src/uuid-file.js';
-import { ANSWER_PEMS } from './fixtures/fake-coordinator.js';
+import { ANSWER_PEMS } from '@confide/test-kit/fake-coordinator';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-run-parts-'));
 

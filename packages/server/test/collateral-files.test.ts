@@ -1,18 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { toHex } from '@confide/core';
 import { parseDcapQvlCollateral, type AmdCollateralRequest } from '@confide/evidence';
+import { vector as bytes, vectorPath as v, vectorsMissing } from '@confide/test-kit/vectors';
 import { loadCollateral, loadCollateralItems } from '../src/evidence-files/index.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const vectorsDir = process.env['CONFIDE_VECTORS'] ?? join(repoRoot, '..', 'shared', 'vectors');
-const vectorsMissing = existsSync(join(vectorsDir, 'README.md')) ? undefined : `real hardware vectors not found at ${vectorsDir}; skipping`;
-const v = (p: string): string => join(vectorsDir, p);
-const bytes = (p: string): Uint8Array => new Uint8Array(readFileSync(v(p)));
 const TINFOIL = 'tdx/tinfoilsh-verifier-collateral';
 
 function snpRequest(reportPath: string, product: AmdCollateralRequest['product']): AmdCollateralRequest {

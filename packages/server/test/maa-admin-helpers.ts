@@ -1,22 +1,18 @@
 /** Test PKI and JWS builders for the policy-management tests: self-signed certificates, signed and unsigned policy tokens. */
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { createHash } from 'node:crypto';
 import { CompactSign } from 'jose';
 import type { FastifyInstance } from 'fastify';
-import { openSqliteStore, type Store } from '@confide/store';
-import { buildApp, composeAttestation } from '../src/index.js';
-import { createSeal } from '../src/seal/index.js';
-import { createTokenService } from '../src/services/attestation/tokens/index.js';
+import { testIdentity } from '@confide/test-kit/identity';
 import { createBearerAuth, type BearerAuthOptions } from '../src/plugins/bearer-auth.js';
 import type { PolicyManagementMode } from '../src/services/attestation/admin/index.js';
-import { ISSUER } from './maa-helpers.js';
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+import { testApp, type TestApp } from './maa-helpers.js';
 
 export interface TestSigner {
   name: string;
   alg: 'RS256' | 'ES256';
   privateKey: CryptoKey;
+  /** PKCS#8 PEM of the private key. */
+  keyPem: string;
   der: Uint8Array;
   pem: string;
   /** Standard base64 DER, as x5c holds it. */
@@ -25,30 +21,18 @@ export interface TestSigner {
   thumbprint: string;
 }
 
-/** A key pair and a self-signed certificate (RSA 2048 for RS256, P-256 for ES256). */
+/** A key pair and a one-year self-signed certificate (RSA 2048 for RS256, P-256 for ES256). */
 export async function makeSigner(name: string, alg: 'RS256' | 'ES256' = 'RS256'): Promise<TestSigner> {
-  const algorithm =
-    alg === 'RS256'
-      ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }
-      : { name: 'ECDSA', namedCurve: 'P-256' };
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(8).toString('hex'),
-    name: `CN=${name}`,
-    notBefore: new Date(Date.now() - 3600_000),
-    notAfter: new Date(Date.now() + 365 * 86400_000),
-    keys,
-    signingAlgorithm: alg === 'RS256' ? algorithm : { name: 'ECDSA', hash: 'SHA-256' },
-  });
-  const der = new Uint8Array(cert.rawData);
+  const id = await testIdentity(name, { key: alg === 'RS256' ? 'RSA-2048' : 'P-256', notAfter: new Date(Date.now() + 365 * 86400_000) });
   return {
     name,
     alg,
-    privateKey: keys.privateKey,
-    der,
-    pem: cert.toString('pem'),
-    b64: Buffer.from(der).toString('base64'),
-    thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase(),
+    privateKey: id.keys.privateKey,
+    keyPem: id.keyPem,
+    der: id.der,
+    pem: id.pem,
+    b64: Buffer.from(id.der).toString('base64'),
+    thumbprint: createHash('sha1').update(id.der).digest('hex').toUpperCase(),
   };
 }
 
@@ -70,10 +54,7 @@ export function certificateBody(cert: TestSigner): string {
   return JSON.stringify({ policyCertificate: { kty: cert.alg === 'RS256' ? 'RSA' : 'EC', x5c: [cert.b64] } });
 }
 
-export interface AdminTestApp {
-  app: FastifyInstance;
-  store: Store;
-}
+export type AdminTestApp = TestApp;
 
 export interface AdminTestAppOptions {
   mode?: PolicyManagementMode;
@@ -82,23 +63,14 @@ export interface AdminTestAppOptions {
 }
 
 /** An app with the attestation surface and policy management, on its own in-memory store. */
-export async function adminApp(options: AdminTestAppOptions = {}): Promise<AdminTestApp> {
-  const store = openSqliteStore(':memory:');
-  const tokens = await createTokenService({ store, seal: createSeal(randomBytes(32)), issuer: ISSUER });
-  const app = await buildApp({
-    store,
-    bodyLimit: 1024 * 1024,
-    attestation: await composeAttestation({
-      store,
-      tokens,
-      admin: {
-        mode: options.mode ?? 'aad',
-        auth: createBearerAuth({ mode: 'dev', ...options.auth }),
-        initialCertificates: (options.certificates ?? []).map((c) => c.pem),
-      },
-    }),
+export function adminApp(options: AdminTestAppOptions = {}): Promise<AdminTestApp> {
+  return testApp({
+    admin: {
+      mode: options.mode ?? 'aad',
+      auth: createBearerAuth({ mode: 'dev', ...options.auth }),
+      initialCertificates: (options.certificates ?? []).map((c) => c.pem),
+    },
   });
-  return { app, store };
 }
 
 export const BEARER = { authorization: 'Bearer test-token' };

@@ -1,7 +1,7 @@
 /** Interop: the official @azure/attestation AttestationAdministrationClient against the policy-management routes over HTTPS. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +18,6 @@ import { makeSigner, type TestSigner } from './maa-admin-helpers.js';
 
 const POLICY = 'version=1.0; authorizationrules { => permit(); }; issuancerules { };';
 const credential = { getToken: async () => ({ token: 'fake', expiresOnTimestamp: Date.now() + 3600_000 }) };
-
-async function pkcs8Pem(signer: TestSigner): Promise<string> {
-  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', signer.privateKey));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END PRIVATE KEY-----\n`;
-}
 
 async function serve(mode: PolicyManagementMode, certificates: TestSigner[] = []): Promise<{ app: FastifyInstance; client: AttestationAdministrationClient }> {
   const dir = mkdtempSync(join(tmpdir(), 'confide-maa-admin-'));
@@ -64,7 +59,7 @@ test('SDK, isolated mode: signed setPolicy, certificate add and list, and a refu
   const [alice, bob] = await Promise.all([makeSigner('sdk-alice'), makeSigner('sdk-bob', 'ES256')]);
   const { app, client } = await serve('isolated', [alice]);
   try {
-    const aliceKey = await pkcs8Pem(alice);
+    const aliceKey = alice.keyPem;
     const set = await client.setPolicy('OpenEnclave', POLICY, { privateKey: aliceKey, certificate: alice.pem });
     assert.equal(set.body.policyResolution, 'Updated');
     assert.equal(set.body.policySigner?.certificates[0]?.replace(/\s/g, ''), alice.pem.replace(/\s/g, ''));
@@ -76,7 +71,7 @@ test('SDK, isolated mode: signed setPolicy, certificate add and list, and a refu
     assert.equal(added.body.certificateThumbprint, bob.thumbprint);
     const listed = await client.getPolicyManagementCertificates();
     assert.equal(listed.body.length, 2);
-    const bobSet = await client.setPolicy('SgxEnclave', POLICY, { privateKey: await pkcs8Pem(bob), certificate: bob.pem });
+    const bobSet = await client.setPolicy('SgxEnclave', POLICY, { privateKey: bob.keyPem, certificate: bob.pem });
     assert.equal(bobSet.body.policyResolution, 'Updated');
     const removed = await client.removePolicyManagementCertificate(bob.pem, aliceKey, alice.pem);
     assert.equal(removed.body.certificateResolution, 'IsAbsent');

@@ -5,10 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { fixedClock, toBase64Url, type Clock } from '@confide/core';
 import { collateralItemsFromBytes, combineCollateral, emptyCollateral, memoryCollateral, type CollateralProvider, type TrustAnchors } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
-import { buildApp, composeAttestation } from '../src/index.js';
+import { buildApp, composeAttestation, type PolicyAdminSettings } from '../src/index.js';
 import { createSeal } from '../src/seal/index.js';
 import { createTokenService } from '../src/services/attestation/tokens/index.js';
-import { vector } from './vectors.js';
+import { vector } from '@confide/test-kit/vectors';
 
 export const ISSUER = 'https://maa.test';
 
@@ -25,9 +25,11 @@ export interface TestAppOptions {
   simulationKeys?: ReadonlyArray<CryptoKey | Uint8Array>;
   /** Replaces the pinned vendor roots (test PKIs). */
   trustAnchors?: TrustAnchors;
+  /** Policy management; absent means none is served. */
+  admin?: PolicyAdminSettings;
 }
 
-/** An app with the attestation surface, on its own in-memory store. */
+/** An app with the attestation surface (and policy management when `admin` is given), on its own in-memory store. */
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const store = openSqliteStore(':memory:');
   const tokens = await createTokenService({ store, seal: createSeal(randomBytes(32)), issuer: ISSUER });
@@ -43,6 +45,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
       clock,
       ...(keys ? { simulationKeys: async () => keys } : {}),
       ...(options.trustAnchors ? { trustAnchors: options.trustAnchors } : {}),
+      ...(options.admin ? { admin: options.admin } : {}),
     }),
   });
   return { app, store };

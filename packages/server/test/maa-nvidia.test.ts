@@ -6,15 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type * as NvidiaFixtures from '../../evidence/dist/test/fixtures/nvidia-pki.js';
+import { forgeReport, issueLeaf, nvidiaTestPki, NVIDIA_TEST_NOW } from '@confide/test-kit/nvidia-pki';
+import { vectorText, vectorsMissing } from '@confide/test-kit/vectors';
 import { assertMaaError, attest, b64url, testApp, verifiedToken } from './maa-helpers.js';
-import { vectorText, vectorsMissing } from './vectors.js';
-
-// The evidence package's forged NVIDIA PKI, from its compiled tests.
-const fixtures = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'), 'packages/evidence/dist/test/fixtures');
-const { forgeReport, issueLeaf, nvidiaTestPki, NVIDIA_TEST_NOW } = (await import(pathToFileURL(join(fixtures, 'nvidia-pki.js')).href)) as typeof NvidiaFixtures;
 
 const pem = (der: Uint8Array): string => `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64')}\n-----END CERTIFICATE-----\n`;
 const entry = (report: Uint8Array, chainPem: string): string => b64url(JSON.stringify({ evidence: Buffer.from(report).toString('base64'), certificate: Buffer.from(chainPem).toString('base64'), arch: 'HOPPER' }));

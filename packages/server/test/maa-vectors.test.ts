@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { policyHash } from '@confide/policy';
 import { DEFAULT_POLICIES } from '../src/index.js';
 import { assertMaaError, attest, b64url, collateralFrom, testApp, verifiedToken, type TestApp } from './maa-helpers.js';
-import { at, vector, vectorsDir, vectorsMissing } from './vectors.js';
+import { at, vector, vectorsDir, vectorsMissing } from '@confide/test-kit/vectors';
 
 const skip = vectorsMissing;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -1,44 +1,22 @@
 /** Test fixtures for the coordinator routes: users, recovery keys, marble identities, a manifest, an app. */
-import { createHash, generateKeyPairSync, webcrypto } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createMemorySealProvider, type SealProvider } from '@confide/coordinator';
 import { fromBase64, toBase64 } from '@confide/core';
 import { emptyCollateral } from '@confide/evidence';
 import { openSqliteStore, type Store } from '@confide/store';
+import { testIdentity, type TestIdentity } from '@confide/test-kit/identity';
 import { buildApp } from '../src/app.js';
 import { startServerCoordinator } from '../src/services/coordinator/index.js';
 import { loadSimulationKey, simulateQuote, type SimulationKey } from '../src/sim/index.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-
-export interface Identity {
-  der: Uint8Array;
-  pem: string;
-  spki: Uint8Array;
-  /** PKCS#8 PEM of the private key. */
-  keyPem: string;
-}
+export type Identity = TestIdentity;
 
 /** A self-signed P-256 certificate (a user's, or a marble's activation certificate). */
-export async function selfSigned(cn: string): Promise<Identity> {
-  const keys = (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=${cn}`,
-    notBefore: new Date(Date.now() - 3600_000),
-    notAfter: new Date(Date.now() + 86400_000),
-    keys,
-    signingAlgorithm: P256,
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
-  return { der: new Uint8Array(cert.rawData), pem: cert.toString('pem'), spki: new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey)), keyPem };
-}
+export const selfSigned = (cn: string): Promise<Identity> => testIdentity(cn);
 
 export interface RecoveryKey {
   publicPem: string;

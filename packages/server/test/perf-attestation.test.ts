@@ -7,20 +7,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { fromBase64, isConfideError } from '@confide/core';
+import { p256Signer } from '@confide/test-kit/identity';
 import { nodeVerifyCrypto } from '../src/services/attestation/node-crypto.js';
 import { memoByText } from '../src/services/attestation/memo.js';
 import { decodeBase64Field } from '../src/services/attestation/request.js';
 
 const sha256Hex = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
-
-async function p256(): Promise<{ point: Uint8Array; sign(data: Uint8Array): Promise<Uint8Array> }> {
-  const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const point = new Uint8Array(await crypto.subtle.exportKey('raw', keys.publicKey));
-  return {
-    point,
-    sign: async (data) => new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, data as Uint8Array<ArrayBuffer>)),
-  };
-}
 
 const flip = (b: Uint8Array, i: number): Uint8Array => {
   const c = b.slice();
@@ -32,8 +24,8 @@ describe('perf-attestation: node:crypto primitives', () => {
   for (const mode of ['pool', 'inline'] as const) {
     it(`verifyP256 (${mode}) accepts exactly what WebCrypto accepts`, async () => {
       const p = nodeVerifyCrypto({ inline: () => mode === 'inline' });
-      const signer = await p256();
-      const other = await p256();
+      const signer = await p256Signer();
+      const other = await p256Signer();
       const data = crypto.getRandomValues(new Uint8Array(1000));
       const sig = await signer.sign(data);
       assert.equal(await p.verifyP256(signer.point, sig, data), true);

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startServe, type Served } from '../spawn-cli.js';
+import { freePort, startServe, type Served } from '@confide/test-kit/process';
 
 export interface MaaServer {
   /** `https://127.0.0.1:<port>`: the listen URL and the token issuer. */
