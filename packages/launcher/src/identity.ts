@@ -5,6 +5,7 @@
  */
 import { createHash, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { pemEncode } from '@confide/core';
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -49,6 +50,6 @@ export async function createActivationIdentity(uuid: string, now = new Date()): 
     ],
   });
   const spki = new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey));
-  const keyPem = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
+  const keyPem = pemEncode('PRIVATE KEY', new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)));
   return { certPem: cert.toString('pem'), keyPem, spki, reportData: bindingReportData(spki) };
 }

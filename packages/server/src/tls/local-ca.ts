@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isIP } from 'node:net';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { pemDecode, pemEncode } from '@confide/core';
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -31,12 +32,13 @@ function serial(): string {
 }
 
 async function exportKeyPem(key: CryptoKey): Promise<string> {
-  const der = await webcrypto.subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+  return pemEncode('PRIVATE KEY', new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', key)));
 }
 
 async function importKeyPem(pem: string): Promise<CryptoKey> {
-  return webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), EC, true, ['sign']);
+  const der = pemDecode(pem, 'PRIVATE KEY');
+  if (!der) throw new Error('no PEM PRIVATE KEY block');
+  return webcrypto.subtle.importKey('pkcs8', der as Uint8Array<ArrayBuffer>, EC, true, ['sign']);
 }
 
 function writePrivate(path: string, pem: string): void {
