@@ -35,7 +35,7 @@ function issuerChain(pem: string, what: string, cc: CachedCrypto): readonly Pars
 export function collateralChecks(col: IntelCollateral, pck: PckChain, roots: Uint8Array[], at: Date, cc: CachedCrypto): CollateralPki {
   const tcbChain = issuerChain(col.tcbInfo.issuerChain, 'TCB Info issuer chain', cc);
   const sameRoot = (chain: readonly ParsedCertificate[]) => timingSafeEqual(chain[chain.length - 1]!.raw, pck.root.raw);
-  const checks = chainChecks(tcbChain, roots, 'TCB Info issuer chain', sameRoot(tcbChain), cc);
+  const checks = chainChecks(tcbChain, roots, 'TCB Info issuer chain', sameRoot(tcbChain), cc, col.tcbInfo.issuerChain);
   const tcbSigner = tcbChain[0]!;
   const certs = [...tcbChain];
   const signers = [tcbSigner];
@@ -44,7 +44,7 @@ export function collateralChecks(col: IntelCollateral, pck: PckChain, roots: Uin
     if (!timingSafeEqual(qeChain[0]!.publicKey, tcbSigner.publicKey)) {
       throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'TCB Info and QE Identity are signed by different keys');
     }
-    checks.push(...chainChecks(qeChain, roots, 'QE Identity issuer chain', sameRoot(qeChain), cc));
+    checks.push(...chainChecks(qeChain, roots, 'QE Identity issuer chain', sameRoot(qeChain), cc, col.qeIdentity.issuerChain));
     certs.push(...qeChain);
     signers.push(qeChain[0]!);
   }

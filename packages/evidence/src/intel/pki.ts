@@ -55,6 +55,8 @@ export function certificateValidity(certs: readonly ParsedCertificate[], at: Dat
  * signature checks. Throws ERR_EVIDENCE_CHAIN_INVALID (broken issuer link, issuer not a CA)
  * and ERR_EVIDENCE_UNTRUSTED_ROOT (root key not pinned). `rootAlreadyChecked` skips the root's
  * self-signature when the same root certificate was checked in this verification already.
+ * With `pem`, the text `certs` were parsed from (parsePemChain), a chain whose every link
+ * verified is remembered under that text for these same parsed certificates.
  */
 export function chainChecks(
   certs: readonly ParsedCertificate[],
@@ -62,12 +64,15 @@ export function chainChecks(
   what: string,
   rootAlreadyChecked = false,
   cc: CachedCrypto = cachedCrypto(),
+  pem?: string,
 ): PendingCheck[] {
   if (certs.length < 2) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: needs at least an issuer and a root, got ${certs.length} certificate(s)`);
   const root = certs[certs.length - 1]!;
   if (!roots.some((k) => timingSafeEqual(k, root.publicKey))) {
     throw new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `${what}: root "${root.subjectCn}" is not the pinned Intel SGX Root CA`);
   }
+  const known = pem === undefined ? undefined : cc.cache.get<ChainVerdict>(cc.regions.chain, pem);
+  const verified = known !== undefined && known.certs === certs && (known.rootChecked || rootAlreadyChecked);
   const checks: PendingCheck[] = [];
   for (let i = 0; i < certs.length; i++) {
     const cert = certs[i]!;
@@ -79,12 +84,33 @@ export function chainChecks(
     if (cert === issuer && rootAlreadyChecked) continue;
     checks.push({
       name: `${what}:${cert.subjectCn}`,
-      ok: verifyP256Recurring(issuer.publicKey, cert.signature, cert.tbs, cc),
+      ok: verified ? VERIFIED : verifyP256Recurring(issuer.publicKey, cert.signature, cert.tbs, cc),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: `${what}: signature on "${cert.subjectCn}" does not verify`,
     });
   }
+  if (pem !== undefined && !verified) rememberChain(pem, certs, !rootAlreadyChecked, checks, cc);
   return checks;
+}
+
+/**
+ * That every link of the chain parsed from a PEM text verified under one scope: the chain
+ * object the parse cache holds for that exact text, and whether its root's self-signature was
+ * among the links. A later chainChecks with that text and that same object skips the per-link
+ * lookups; a reparsed chain (another object) or another scope misses, and is checked link by link.
+ */
+interface ChainVerdict {
+  certs: readonly ParsedCertificate[];
+  rootChecked: boolean;
+}
+
+const VERIFIED: Promise<boolean> = Promise.resolve(true);
+
+function rememberChain(pem: string, certs: readonly ParsedCertificate[], rootChecked: boolean, checks: PendingCheck[], cc: CachedCrypto): void {
+  void Promise.all(checks.map((c) => c.ok)).then((oks) => {
+    // It holds the parsed chain, so it is charged as that chain is (it may outlive the chain's own entry).
+    if (oks.every((ok) => ok)) cc.cache.set(cc.regions.chain, pem, { certs, rootChecked } satisfies ChainVerdict, pem.length * PARSED_BYTES_PER_BYTE);
+  }, () => undefined);
 }
 
 export interface CrlUse {

@@ -7,6 +7,7 @@ import { ConfideError, concatBytes, deepFreeze, fromUtf8, isAllZero, timingSafeE
 import type { ParsedCertificate } from './certificate.js';
 import { settleChecks, type PendingCheck } from './checks.js';
 import { cachedCrypto, uncompressedPoint, verifyP256Recurring, type CachedCrypto } from '../webcrypto/p256.js';
+import { byteKey, sameBytes } from '../memo/cache.js';
 import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import { readPckExtensions, type PckExtensions } from './pck-extensions.js';
 import { certificateValidity, chainChecks, parsePemChain, pinnedRootKeys } from './pki.js';
@@ -26,19 +27,28 @@ export interface PckChain {
   /** Which PCK CA issued the leaf, from the CA's common name. */
   caType: 'processor' | 'platform';
   extensions: PckExtensions;
+  /** The PEM text the chain was parsed from. */
+  pem: string;
 }
 
-// A platform sends the same PCK chain with every quote: parsed once per exact PEM text, and
-// charged this many times the text (the chain's certificates are cached under it too).
-const PCK_BYTES_PER_CHAR = 2;
+// A platform sends the same PCK chain with every quote: parsed once per exact PEM bytes, and
+// charged this many times them (the PEM text and, under it, the chain's certificates).
+const PCK_BYTES_PER_BYTE = 4;
+// The leading bytes pick the slot: the PEM header and the leaf's first DER bytes, which hold its
+// serial number. The full bytes decide a hit, so that a lookup neither decodes nor hashes the
+// whole chain (about 4 KB).
+const PCK_SLOT_BYTES = 96;
 
 /** Parses the PCK chain carried in a quote (frozen). Throws ERR_EVIDENCE_MALFORMED and ERR_EVIDENCE_CHAIN_INVALID. */
 export function readPckChain(quote: IntelQuote, cache: VerifyCache = defaultVerifyCache): PckChain {
-  const pem = fromUtf8(quote.qe.pckChainPem);
-  const hit = cache.get<PckChain>('pck', pem);
-  if (hit) return hit;
-  const chain = deepFreeze(parsePckChain(pem, cache));
-  cache.set('pck', pem, chain, pem.length * PCK_BYTES_PER_CHAR);
+  const bytes = quote.qe.pckChainPem;
+  const slot = byteKey(bytes.subarray(0, PCK_SLOT_BYTES));
+  const hit = cache.get<{ bytes: Uint8Array; chain: PckChain }>('pck', slot);
+  if (hit !== undefined && sameBytes(hit.bytes, bytes)) return hit.chain;
+  const chain = deepFreeze(parsePckChain(fromUtf8(bytes), cache));
+  // A copy: the quote's bytes belong to the caller.
+  const copy = bytes.slice();
+  cache.set('pck', slot, { bytes: copy, chain }, copy.length * PCK_BYTES_PER_BYTE);
   return chain;
 }
 
@@ -48,15 +58,15 @@ function parsePckChain(pem: string, cache: VerifyCache): PckChain {
   const [leaf, ca, root] = certs as [ParsedCertificate, ParsedCertificate, ParsedCertificate];
   const caType = ca.subjectCn === PCK_PROCESSOR_CA_CN ? 'processor' : ca.subjectCn === PCK_PLATFORM_CA_CN ? 'platform' : undefined;
   if (!caType) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `PCK issuer "${ca.subjectCn}" is neither the PCK Processor CA nor the PCK Platform CA`);
-  return { certs, leaf, ca, root, caType, extensions: readPckExtensions(leaf) };
+  return { certs, leaf, ca, root, caType, extensions: readPckExtensions(leaf), pem };
 }
 
 /**
  * Builds the collateral-free checks of a quote; the chain's structure and root pin are checked at
  * once. `cc` defaults to WebCrypto and the shared cache.
  */
-function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[], cc: CachedCrypto = cachedCrypto()): PendingCheck[] {
-  return [...signatureChecks(quote, pck, cc), ...chainChecks(pck.certs, roots, 'PCK chain', false, cc)];
+export function quoteChecks(quote: IntelQuote, pck: PckChain, roots: Uint8Array[], cc: CachedCrypto = cachedCrypto()): PendingCheck[] {
+  return [...signatureChecks(quote, pck, cc), ...chainChecks(pck.certs, roots, 'PCK chain', false, cc, pck.pem)];
 }
 
 /** The checks of the quote's own signatures (attestation key, QE report binding and signature), without the PCK chain. */

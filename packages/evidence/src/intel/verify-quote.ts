@@ -2,14 +2,13 @@
 import { ConfideError, toHex } from '@confide/core';
 import type { SgxClaims, TdxClaims } from '../claims.js';
 import type { VerifyContext } from '../types.js';
-import { intelCollateralDigests } from './collateral-digests.js';
+import { intelCollateralDigests, quoteDigest } from './collateral-digests.js';
 import { settleChecks } from './checks.js';
 import { intelClaims } from './claims.js';
 import { collateralChecks, type CollateralPki } from './collateral-pki.js';
 import { assertNotRevoked, certificateValidity, pinnedRootKeys } from './pki.js';
 import { parseIntelQuote } from './quote-parser.js';
-import { assertReportData, readPckChain, signatureChecks } from './quote-signatures.js';
-import { chainChecks } from './pki.js';
+import { assertReportData, quoteChecks, readPckChain } from './quote-signatures.js';
 import { cachedCrypto } from '../webcrypto/p256.js';
 import type { IntelQuote } from './quote-types.js';
 import { defaultTcbEvaluator, type TcbEvaluator } from './tcb-evaluator.js';
@@ -32,11 +31,12 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
   const roots = pinnedRootKeys(ctx.trustAnchors);
   const cc = cachedCrypto(ctx);
   const pck = readPckChain(quote, cc.cache);
+  const digest = quoteDigest(quote, cc);
   // The FMSPC and CA type that pick the collateral come from the PCK certificate, so the quote
   // and its chain must be Intel's before anything is fetched for them: junk evidence with made-up
   // FMSPCs never reaches the collateral provider (an online one would fetch for each). A forged
   // quote fails as forged, whatever happens to its collateral.
-  await settleChecks([...signatureChecks(quote, pck, cc), ...chainChecks(pck.certs, roots, 'PCK chain', false, cc)]);
+  await settleChecks(quoteChecks(quote, pck, roots, cc));
   const collateral = await ctx.collateral.intel({ tee: quote.tee, fmspc: pck.extensions.fmspc, ca: pck.caType });
   if (!collateral) {
     throw new ConfideError('ERR_COLLATERAL_MISSING', `no Intel collateral for ${quote.tee} FMSPC ${pck.extensions.fmspc} (${pck.caType} CA)`);
@@ -73,5 +73,5 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
     at,
   });
   const expired = [...certificateValidity(pck.certs, at), ...pki.expired, ...tcb.expired];
-  return intelClaims(quote, pck, tcb, expired, at, await intelCollateralDigests(quote, collateral, cc));
+  return intelClaims(quote, pck, tcb, expired, at, await intelCollateralDigests(quote, collateral, cc, digest));
 }

@@ -4,11 +4,23 @@
  * (or the exact text), so a changed byte always misses and is checked afresh.
  */
 
+/** From this length on, bytes are compared four at a time. */
+const WORDWISE_FROM = 64;
+
 /** Byte equality of public data (not constant-time: nothing here is secret). */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  const n = a.length;
+  if (n !== b.length) return false;
+  let i = 0;
+  // Cached certificates, CRLs and chains are compared on every hit: a word at a time is several
+  // times faster than byte by byte, and exact (integers, unlike a float view).
+  if (n >= WORDWISE_FROM) {
+    const da = new DataView(a.buffer, a.byteOffset, n);
+    const db = new DataView(b.buffer, b.byteOffset, n);
+    for (const end = n - 3; i < end; i += 4) if (da.getInt32(i) !== db.getInt32(i)) return false;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

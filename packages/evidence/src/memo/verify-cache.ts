@@ -121,8 +121,8 @@ export class VerifyCache {
   }
 
   /**
-   * A value derived from an object (a caller's CryptoKey) by `make`, kept while the object lives
-   * (weakly held, so it costs nothing once the caller drops the object).
+   * A value derived from an object (a caller's CryptoKey, or crypto primitives) by `make`, kept
+   * while the object lives (weakly held, so it costs nothing once the caller drops the object).
    */
   derived<T>(obj: object, kind: string, make: () => T): T {
     let byKind = this.#derived.get(obj);

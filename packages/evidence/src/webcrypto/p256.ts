@@ -47,19 +47,44 @@ function webCrypto(cache: VerifyCache): VerifyCrypto {
 /** The primitives on WebCrypto over the default cache: what a verifier uses when VerifyContext.crypto is not given. */
 export const webCryptoPrimitives: VerifyCrypto = webCrypto(defaultVerifyCache);
 
+/** Names of the cache regions one crypto scope keeps its verdicts in. */
+export interface ScopeRegions {
+  /** ECDSA P-256 signatures (verifyP256Recurring). */
+  p256: string;
+  /** Signed JSON collateral (TCB Info, QE Identity). */
+  json: string;
+  /** Certificate chains whose every link verified, by their exact PEM text. */
+  chain: string;
+  /** SHA-256 digests of collateral. */
+  digests: string;
+}
+
 /** The primitives of one verification with the cache they share and the scope their verdicts are kept under. */
 export interface CachedCrypto {
   primitives: VerifyCrypto;
   cache: VerifyCache;
   /** Verdicts of `primitives` are stored and read under this scope only. */
   scope: string;
+  /** This scope's region names, built once: a lookup then hashes no new string. */
+  regions: ScopeRegions;
 }
 
-/** The primitives and cache a context asks for (WebCrypto and the default cache when it names none). */
+function cachedCryptoOf(primitives: VerifyCrypto, cache: VerifyCache, scope: string): CachedCrypto {
+  const regions = { p256: `p256:${scope}`, json: `json:${scope}`, chain: `chain-ok:${scope}`, digests: `digests:${scope}` };
+  return Object.freeze({ primitives, cache, scope, regions: Object.freeze(regions) });
+}
+
+/**
+ * The primitives and cache a context asks for (WebCrypto and the default cache when it names
+ * none); one object per (cache, primitives) pair, made once.
+ */
 export function cachedCrypto(ctx: Pick<VerifyContext, 'crypto' | 'cache'> = {}): CachedCrypto {
   const cache = ctx.cache ?? defaultVerifyCache;
-  if (ctx.crypto) return { primitives: ctx.crypto, cache, scope: cache.scope(ctx.crypto) };
-  return { primitives: cache === defaultVerifyCache ? webCryptoPrimitives : webCrypto(cache), cache, scope: WEBCRYPTO_SCOPE };
+  const own = ctx.crypto;
+  if (own) return cache.derived(own, 'cached-crypto', () => cachedCryptoOf(own, cache, cache.scope(own)));
+  return cache.derived(webCryptoPrimitives, 'cached-crypto', () =>
+    cachedCryptoOf(cache === defaultVerifyCache ? webCryptoPrimitives : webCrypto(cache), cache, WEBCRYPTO_SCOPE),
+  );
 }
 
 /** What a remembered verdict is charged besides the bytes it holds. */
@@ -72,7 +97,7 @@ const VERDICT_OVERHEAD_BYTES = 128;
  * and any changed byte misses the cache.
  */
 export async function verifyP256Recurring(point: Uint8Array, signature: Uint8Array, data: Uint8Array, cc: CachedCrypto = cachedCrypto()): Promise<boolean> {
-  const region = `p256:${cc.scope}`;
+  const region = cc.regions.p256;
   const id = byteKey(signature);
   const hit = cc.cache.get<{ point: Uint8Array; data: Uint8Array }>(region, id);
   if (hit !== undefined && sameBytes(hit.point, point) && sameBytes(hit.data, data)) return true;

@@ -19,7 +19,7 @@ const VERDICT_OVERHEAD_BYTES = 256;
  */
 export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Array, name: string, cc: CachedCrypto = cachedCrypto()): Promise<void> {
   const point = key instanceof Uint8Array ? key : undefined;
-  const region = `json:${cc.scope}`;
+  const region = cc.regions.json;
   if (point) {
     const hit = cc.cache.get<{ point: Uint8Array; body: string }>(region, doc.signature);
     if (hit && hit.body === doc.body && sameBytes(hit.point, point)) return;
