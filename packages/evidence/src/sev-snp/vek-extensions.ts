@@ -7,8 +7,8 @@
 import { ConfideError } from '@confide/core';
 import { DerReader, TAG, decodeSmallInt } from '../asn1/der.js';
 
-/** The VEK extension OIDs (AMD 57230, "VCEK Certificate Extensions"). */
-export const KDS_OID = {
+/** The VEK extension OIDs (AMD 57230, "VCEK Certificate Extensions"): the one table of them in src. */
+const KDS_OID = {
   STRUCT_VERSION: '1.3.6.1.4.1.3704.1.1',
   PRODUCT_NAME: '1.3.6.1.4.1.3704.1.2',
   BL_SPL: '1.3.6.1.4.1.3704.1.3.1',
