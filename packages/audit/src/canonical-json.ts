@@ -3,10 +3,11 @@
  * JSON.stringify writes them. For the values the audit log holds this is RFC 8785 (JCS), so any
  * JCS library reproduces the bytes an entry hash covers. Runs in any runtime.
  */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { AuditError } from './errors.js';
 
 function unsupported(path: string, what: string): ConfideError {
-  return new ConfideError('ERR_INTERNAL', `cannot encode ${what} at ${path} as canonical JSON`);
+  return new AuditError('ERR_INTERNAL', `cannot encode ${what} at ${path} as canonical JSON`);
 }
 
 function encode(value: unknown, path: string): string {

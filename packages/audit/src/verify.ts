@@ -11,7 +11,8 @@
  * the given key, the newest one, vouches for the older parts: each part is checked under the
  * key the epoch entry after it names. The epochs are returned for the caller to show.
  */
-import { ConfideError, fromBase64, fromHex, pemDecode, toArrayBuffer } from '@confide/core';
+import { fromBase64, fromHex, pemDecode, toArrayBuffer, type ConfideError } from '@confide/core';
+import { AuditError } from './errors.js';
 import { AUDIT_EPOCH_TYPE, AUDIT_GENESIS_HASH, auditEntryHash, type AuditEntry } from './entry.js';
 
 /** The audit public key: a P-256 JWK (object or JSON text), SPKI DER bytes, or SPKI PEM text. */
@@ -53,7 +54,7 @@ async function importPublicKey(key: AuditPublicKey): Promise<CryptoKey> {
     const { kty, crv, x, y } = key;
     return await crypto.subtle.importKey('jwk', { kty, crv, x, y }, ECDSA_P256, true, ['verify']);
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', 'the audit public key is not a P-256 JWK, SPKI DER or SPKI PEM', { cause: err });
+    throw new AuditError('ERR_INPUT_UNREADABLE', 'the audit public key is not a P-256 JWK, SPKI DER or SPKI PEM', { cause: err });
   }
 }
 
@@ -159,7 +160,7 @@ async function check(entry: AuditEntry | undefined, key: CryptoKey | undefined):
 }
 
 function invalid(seq: number, reason: AuditFailure, extra: Record<string, unknown> = {}): ConfideError {
-  return new ConfideError('ERR_AUDIT_LOG_INVALID', `audit log invalid at seq ${seq}: ${reason}`, { details: { seq, reason, ...extra } });
+  return new AuditError('ERR_AUDIT_LOG_INVALID', `audit log invalid at seq ${seq}: ${reason}`, { details: { seq, reason, ...extra } });
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Documented exit codes of every `confide` command. */
 import { isConfideError, type ErrorCode } from '@confide/core';
+import type { KnownErrorCode } from './errors.js';
 
 export const EXIT = {
   OK: 0,
@@ -11,7 +12,7 @@ export const EXIT = {
   IO: 3,
 } as const;
 
-const USAGE_CODES = new Set<ErrorCode>([
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<KnownErrorCode>([
   'ERR_CONFIG_INVALID',
   'ERR_CONFIG_FILE_UNREADABLE',
   'ERR_PRODUCTION_REFUSED',
@@ -23,7 +24,7 @@ const USAGE_CODES = new Set<ErrorCode>([
   'ERR_VALIDATION',
 ]);
 
-const DENIED_CODES = new Set<ErrorCode>([
+const DENIED_CODES: ReadonlySet<ErrorCode> = new Set<KnownErrorCode>([
   'ERR_COLLATERAL_MISSING',
   'ERR_COLLATERAL_MALFORMED',
   'ERR_UNAUTHENTICATED',

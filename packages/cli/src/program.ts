@@ -4,7 +4,8 @@
  * server). `confide --help` lists every command from its summary alone.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfideError, isConfideError } from '@confide/core';
+import { isConfideError, type ConfideError } from '@confide/core';
+import { CliError } from './errors.js';
 import { VERSION } from '@confide/server/version';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { makeOutput, processIo, type Io, type Output } from './output.js';
@@ -93,7 +94,7 @@ function commandPath(program: Command, args: readonly string[]): string {
 export async function run(args: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode: number | undefined;
   const { program, output } = await buildProgram(args, io, { exitWith: (code) => (exitCode = code) });
-  const usage = (message: string): ConfideError => new ConfideError('ERR_USAGE', `${message} (see \`${commandPath(program, args)} --help\`)`);
+  const usage = (message: string): ConfideError => new CliError('ERR_USAGE', `${message} (see \`${commandPath(program, args)} --help\`)`);
   try {
     await program.parseAsync([...args], { from: 'user' });
     return exitCode ?? EXIT.OK;

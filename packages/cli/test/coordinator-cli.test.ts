@@ -12,10 +12,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
-import { ConfideError, fromHex, systemClock } from '@confide/core';
+import { fromHex, systemClock, type ConfideError } from '@confide/core';
 import { createSimEvidence, emptyCollateral } from '@confide/evidence';
 import { testIdentity, type TestIdentity } from '@confide/test-kit/identity';
 import { resolveCoordinatorAddress } from '../src/client/address.js';
+import { CliError } from '../src/errors.js';
 import { exitCodeFor as coordinatorExitCode } from '../src/exit-codes.js';
 import { jsendData } from '../src/client/jsend.js';
 import { splitPemCertificates } from '../src/client/pem.js';
@@ -243,7 +244,7 @@ test('jsendData: success data; fail and error carry the coordinator code; unknow
 });
 
 test('exitCodeFor: denials 2, refused input 1, state and transport 3', () => {
-  const exit = (code: ConstructorParameters<typeof ConfideError>[0]) => coordinatorExitCode(new ConfideError(code, 'x'));
+  const exit = (code: ConstructorParameters<typeof CliError>[0]) => coordinatorExitCode(new CliError(code, 'x'));
   assert.equal(exit('ERR_FORBIDDEN'), 2);
   assert.equal(exit('ERR_UNAUTHENTICATED'), 2);
   assert.equal(exit('ERR_POLICY_DENIED'), 2);

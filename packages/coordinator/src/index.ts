@@ -8,3 +8,4 @@ export * from './validation/index.js';
 export * from './pki/index.js';
 export * from './secrets/index.js';
 export * from './templates/index.js';
+export * from './errors.js';

@@ -1,5 +1,5 @@
 /** Byte helpers that run in any runtime (no Buffer). */
-import { ConfideError } from './errors.js';
+import { CoreError } from './errors/index.js';
 
 const HEX = '0123456789abcdef';
 /** The two hex digits of every byte value, so that encoding does one lookup per byte. */
@@ -22,12 +22,12 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(hex: string): Uint8Array {
   const from = hex.startsWith('0x') || hex.startsWith('0X') ? 2 : 0;
   const length = hex.length - from;
-  if (length % 2 !== 0) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a hex string');
+  if (length % 2 !== 0) throw new CoreError('ERR_INPUT_UNREADABLE', 'not a hex string');
   const out = new Uint8Array(length / 2);
   for (let i = 0, j = from; i < out.length; i++, j += 2) {
     const hi = hexValue(hex.charCodeAt(j));
     const lo = hexValue(hex.charCodeAt(j + 1));
-    if ((hi | lo) < 0) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a hex string');
+    if ((hi | lo) < 0) throw new CoreError('ERR_INPUT_UNREADABLE', 'not a hex string');
     out[i] = (hi << 4) | lo;
   }
   return out;
@@ -83,7 +83,7 @@ export function fromBase64(text: string): Uint8Array {
   const s = WHITESPACE.test(text) ? text.replace(/\s/g, '') : text;
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 0x3d /* '=' */) end--;
-  if (end % 4 === 1) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a base64 string');
+  if (end % 4 === 1) throw new CoreError('ERR_INPUT_UNREADABLE', 'not a base64 string');
   const out = new Uint8Array(Math.floor((end * 3) / 4));
   const whole = end - (end % 4);
   let o = 0;
@@ -93,7 +93,7 @@ export function fromBase64(text: string): Uint8Array {
     const b = b64Value(s.charCodeAt(i + 1));
     const c = b64Value(s.charCodeAt(i + 2));
     const d = b64Value(s.charCodeAt(i + 3));
-    if ((a | b | c | d) < 0) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a base64 string');
+    if ((a | b | c | d) < 0) throw new CoreError('ERR_INPUT_UNREADABLE', 'not a base64 string');
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = n >> 16;
     out[o++] = (n >> 8) & 0xff;
@@ -103,7 +103,7 @@ export function fromBase64(text: string): Uint8Array {
   let n = 0;
   for (let k = i; k < end; k++) {
     const v = b64Value(s.charCodeAt(k));
-    if (v < 0) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a base64 string');
+    if (v < 0) throw new CoreError('ERR_INPUT_UNREADABLE', 'not a base64 string');
     n = (n << 6) | v;
   }
   if (end - i === 2) out[o++] = n >> 4;

@@ -1,6 +1,5 @@
-export * from './errors.js';
+export * from './errors/index.js';
 export * from './bytes.js';
-export * from './binary-reader.js';
 export * from './clock.js';
 export * from './limits.js';
 export * from './pem.js';

@@ -2,14 +2,14 @@
  * Bounds on caller-controlled input: every recursive parser and walker checks its input against a
  * named limit first, so a deep or huge input is a 400 naming the limit, never a stack overflow.
  */
-import { ConfideError } from './errors.js';
+import { CoreError } from './errors/index.js';
 
 /** Deepest JSON nesting accepted anywhere a caller's JSON is parsed and walked (runtime data, manifests, policy JSON). */
 export const MAX_JSON_DEPTH = 64;
 
 /** ERR_LIMIT_EXCEEDED naming the limit and its value. */
-export function limitExceeded(limit: string, max: number, what: string): ConfideError {
-  return new ConfideError('ERR_LIMIT_EXCEEDED', `${what} exceeds the limit ${limit} (${max})`, { details: { limit, max } });
+export function limitExceeded(limit: string, max: number, what: string): CoreError {
+  return new CoreError('ERR_LIMIT_EXCEEDED', `${what} exceeds the limit ${limit} (${max})`, { details: { limit, max } });
 }
 
 /** Nesting depth of a parsed JSON value, counted without recursion; stops counting past `max`. */

@@ -2,7 +2,8 @@
  * Works out what a blob of evidence is: its encoding (binary, hex text or base64 text) and its
  * TEE, from the fixed header fields of each format. Nothing is verified here.
  */
-import { ConfideError, fromBase64, fromHex, fromUtf8, toHex } from '@confide/core';
+import { fromBase64, fromHex, fromUtf8, toHex } from '@confide/core';
+import { EvidenceError } from './errors.js';
 import type { TeeType } from './types.js';
 import { hasSimMagic } from './sim/layout.js';
 import { GET_MEASUREMENTS, MEASUREMENTS, REQUEST, SPDM_VERSION_1_1 } from './nvidia/layout.js';
@@ -94,12 +95,12 @@ function intelQuote(b: Uint8Array, format: EvidenceFormat): Found | undefined {
   if (version === 3 && teeType !== TEE_TYPE_SGX) return undefined;
   const tee: TeeType = teeType === TEE_TYPE_TDX ? 'tdx' : 'sgx';
   if (keyType === ATT_KEY_ECDSA_P384) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `an Intel ${tee.toUpperCase()} quote v${version} with an ECDSA P-384 attestation key is not supported`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `an Intel ${tee.toUpperCase()} quote v${version} with an ECDSA P-384 attestation key is not supported`);
   }
   const body =
     version === 5 ? QUOTE_V5_BODY_DESCRIPTOR_BYTES + (b.length >= QUOTE_HEADER_BYTES + 6 ? u32(b, QUOTE_HEADER_BYTES + 2) : 0) : tee === 'tdx' ? TD_REPORT_BODY_BYTES : SGX_REPORT_BODY_BYTES;
   if (b.length < QUOTE_HEADER_BYTES + body + SIGNATURE_DATA_LENGTH_BYTES) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `an Intel ${tee.toUpperCase()} quote v${version} is truncated: ${b.length} bytes`);
+    throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `an Intel ${tee.toUpperCase()} quote v${version} is truncated: ${b.length} bytes`);
   }
   return { tee, format, bytes: b, quoteVersion: version, supported: true };
 }
@@ -122,10 +123,10 @@ function snpReport(b: Uint8Array): Found | undefined {
 
 function hclReport(b: Uint8Array): Found | undefined {
   if (b.length < 4 || u32(b, 0) !== HCL_MAGIC) return undefined;
-  if (b.length < HCL_IGVM_REPORT_TYPE_OFFSET + 4) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `an Azure HCL report is truncated: ${b.length} bytes`);
+  if (b.length < HCL_IGVM_REPORT_TYPE_OFFSET + 4) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `an Azure HCL report is truncated: ${b.length} bytes`);
   const type = u32(b, HCL_IGVM_REPORT_TYPE_OFFSET);
   if (type !== HCL_REPORT_TYPE_SNP && type !== HCL_REPORT_TYPE_TDX) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `an Azure HCL report has hardware report type ${type}; 2 (SEV-SNP) and 4 (TDX) are known`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `an Azure HCL report has hardware report type ${type}; 2 (SEV-SNP) and 4 (TDX) are known`);
   }
   return {
     tee: type === HCL_REPORT_TYPE_SNP ? 'sev-snp' : 'tdx',
@@ -231,11 +232,11 @@ export function detectEvidence(input: Uint8Array): DetectedEvidence {
     if (text.startsWith('{') || text.startsWith('[')) {
       const nvidia = nvidiaJson(input);
       if (nvidia) return { ...nvidia, encoding: 'json' };
-      throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'the evidence is JSON; pass the quote or report itself (binary, hex or base64), not a JSON wrapper (JSON is taken only for NVIDIA device evidence and TPM evidence)');
+      throw new EvidenceError('ERR_EVIDENCE_MALFORMED', 'the evidence is JSON; pass the quote or report itself (binary, hex or base64), not a JSON wrapper (JSON is taken only for NVIDIA device evidence and TPM evidence)');
     }
   }
   const head = toHex(input.subarray(0, 8));
-  throw new ConfideError(
+  throw new EvidenceError(
     'ERR_EVIDENCE_MALFORMED',
     `the evidence is not a recognised format (${input.length} bytes, starting ${head || '(empty)'}): expected an Intel quote ` +
       '(version 3, 4 or 5, attestation key type 2), an Open Enclave-wrapped quote, a 1184-byte SEV-SNP report, an Azure HCL report, an NVIDIA SPDM 1.1 report ' +

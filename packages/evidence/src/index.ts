@@ -21,3 +21,4 @@ export { claimsOf } from './claims-of.js';
 export { DerReader, TAG, type DerElement } from './asn1/der.js';
 export { trustAnchorsByVendor } from './trust-anchors/by-vendor.js';
 export { useX509Crypto } from './x509-crypto.js';
+export * from './errors.js';

@@ -2,7 +2,8 @@
  * The one entry point for "verify these evidence bytes": decode, detect the TEE, hand the bytes
  * to that TEE's verifier.
  */
-import { ConfideError, isConfideError } from '@confide/core';
+import { isConfideError } from '@confide/core';
+import { EvidenceError } from './errors.js';
 import type { Claims, EvidenceVerifier, TeeType, VerifyContext } from './types.js';
 import { detectEvidence, type DetectedEvidence } from './detect.js';
 import { sgxVerifier } from './sgx/verifier.js';
@@ -38,7 +39,7 @@ const NAMES: Record<TeeType, string> = {
 /** An expected nonce is read by the NVIDIA and TPM verifiers only: given for other evidence, it would bind nothing. */
 function assertNonceApplies(tee: TeeType, ctx: VerifyContext): void {
   if (ctx.expectedNonce !== undefined && tee !== 'nvidia' && tee !== 'tpm') {
-    throw new ConfideError('ERR_USAGE', `an expected nonce binds NVIDIA GPU/NVSwitch and TPM evidence only; ${NAMES[tee]} binds its report data (expectedReportData)`);
+    throw new EvidenceError('ERR_USAGE', `an expected nonce binds NVIDIA GPU/NVSwitch and TPM evidence only; ${NAMES[tee]} binds its report data (expectedReportData)`);
   }
 }
 
@@ -64,21 +65,21 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
     throw err;
   }
   if (wanted !== 'auto' && wanted !== found.tee) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `expected ${NAMES[wanted]}, but the evidence is ${NAMES[found.tee]} (${found.format})`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `expected ${NAMES[wanted]}, but the evidence is ${NAMES[found.tee]} (${found.format})`);
   }
   if (found.tee === 'tpm' && wanted !== 'tpm') {
     // A quote is only as trustworthy as its attestation key, which anyone can make: a caller
     // that takes whatever the bytes are must not be handed a TPM verdict it did not ask for.
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is TPM evidence, which is verified only when asked for by name (tee: \'tpm\')');
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is TPM evidence, which is verified only when asked for by name (tee: \'tpm\')');
   }
   if (found.format === 'tpm-attest') {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a TPMS_ATTEST alone; verify it with its signature, attestation key and PCR values (verifyTpmEvidence, or TPM evidence JSON: docs/tpm.md)');
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a TPMS_ATTEST alone; verify it with its signature, attestation key and PCR values (verifyTpmEvidence, or TPM evidence JSON: docs/tpm.md)');
   }
   if (found.format === 'nvidia-evidence-list') {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a list of NVIDIA devices: verify it with verifyNvidiaEvidenceList');
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a list of NVIDIA devices: verify it with verifyNvidiaEvidenceList');
   }
   if (!found.supported) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `the evidence is an Azure HCL report (${found.tee}); verifying HCL reports is not supported yet`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `the evidence is an Azure HCL report (${found.tee}); verifying HCL reports is not supported yet`);
   }
   assertNonceApplies(found.tee, ctx);
   const verifier = VERIFIERS[found.tee];

@@ -5,7 +5,8 @@
  */
 import { request } from 'node:https';
 import { isIP } from 'node:net';
-import { ConfideError, ERROR_CODES, type ErrorCode } from '@confide/core';
+import { ConfideError, type ErrorCode, type ErrorCodeTable } from '@confide/core';
+import { LauncherError } from './errors.js';
 import { decodeActivation, type Activation } from './answer.js';
 import { formatAddress, type CoordinatorAddress } from './coordinator-address.js';
 import type { LauncherTee } from './evidence/types.js';
@@ -82,14 +83,21 @@ function coordinatorMessage(json: Record<string, unknown>): { code?: string; mes
 }
 
 /**
- * The error for a refused activation: the coordinator's code when this launcher knows it, else
+ * The codes a coordinator's refusal may keep. The coordinator's codes belong to a package the
+ * launcher does not load, so the caller that knows them passes them in (the CLI: every package's);
+ * they must include ERR_ACTIVATION_REFUSED, the code of a refusal whose code is not among them.
+ */
+export type RefusalCodes = ErrorCodeTable & ErrorCodeTable<'ERR_ACTIVATION_REFUSED'>;
+
+/**
+ * The error for a refused activation: the coordinator's code when it is one of `codes`, else
  * ERR_ACTIVATION_REFUSED; `details.refused` marks it for exit code 2.
  */
-function refusal(where: string, status: number, code: string | undefined, message: string): ConfideError {
-  const known = code !== undefined && Object.hasOwn(ERROR_CODES, code);
+function refusal(codes: RefusalCodes, where: string, status: number, code: string | undefined, message: string): ConfideError {
+  const known = code !== undefined && Object.hasOwn(codes, code);
   // The usual reason: the manifest's user-defined secret has no value yet, and only a user can give it one.
   const hint = code === 'ERR_SECRET_INVALID' ? '; if a user-defined secret the marble needs is not set yet, a manifest user with WriteSecret sets it with `confide secret set`' : '';
-  return new ConfideError(known ? (code as ErrorCode) : 'ERR_ACTIVATION_REFUSED', `the coordinator at ${where} refused the activation (HTTP ${status}${code && !known ? ` ${code}` : ''}): ${message}${hint}`, {
+  return new ConfideError<ErrorCode>(codes, known ? (code as ErrorCode) : 'ERR_ACTIVATION_REFUSED', `the coordinator at ${where} refused the activation (HTTP ${status}${code && !known ? ` ${code}` : ''}): ${message}${hint}`, {
     details: { refused: true, status, ...(code ? { coordinatorCode: code } : {}) },
   });
 }
@@ -100,14 +108,15 @@ export function isRefusal(err: unknown): boolean {
 }
 
 /**
- * Posts the activation request and decodes the answer. Throws the coordinator's code (or
- * ERR_ACTIVATION_REFUSED) marked as a refusal for a 4xx answer (JSend "fail" per the protocol), and
+ * Posts the activation request and decodes the answer. Throws the coordinator's code when it is
+ * one of `refusalCodes` (else ERR_ACTIVATION_REFUSED) marked as a refusal for a 4xx answer (JSend "fail" per the protocol), and
  * ERR_ACTIVATION_FAILED when the coordinator cannot be reached, fails, or answers outside the protocol.
  */
 export async function requestActivation(
   addr: CoordinatorAddress,
   identity: ClientIdentity,
   body: ActivationRequest,
+  refusalCodes: RefusalCodes,
   timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<Activation> {
   const where = formatAddress(addr);
@@ -116,21 +125,21 @@ export async function requestActivation(
     raw = await post(addr, identity, JSON.stringify(body), timeoutMs);
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new ConfideError('ERR_ACTIVATION_FAILED', `cannot reach the coordinator at ${where} (${why})`, { cause: err });
+    throw new LauncherError('ERR_ACTIVATION_FAILED', `cannot reach the coordinator at ${where} (${why})`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(raw.body);
   } catch {
-    throw new ConfideError('ERR_ACTIVATION_FAILED', `the coordinator at ${where} answered HTTP ${raw.status} with a body that is not JSON (is it a Confide coordinator?)`);
+    throw new LauncherError('ERR_ACTIVATION_FAILED', `the coordinator at ${where} answered HTTP ${raw.status} with a body that is not JSON (is it a Confide coordinator?)`);
   }
-  if (!isRecord(json)) throw new ConfideError('ERR_ACTIVATION_FAILED', `the coordinator at ${where} answered HTTP ${raw.status} with JSON that is not an object`);
+  if (!isRecord(json)) throw new LauncherError('ERR_ACTIVATION_FAILED', `the coordinator at ${where} answered HTTP ${raw.status} with JSON that is not an object`);
   if (raw.status === 200 && json['status'] === 'success') return decodeActivation(json['data']);
   const { code, message } = coordinatorMessage(json);
   const text = message ?? `HTTP ${raw.status} without a message`;
   // 404 and 405 mean no activation route here (wrong address or an old server), not a "no".
-  if (raw.status >= 400 && raw.status < 500 && raw.status !== 404 && raw.status !== 405) throw refusal(where, raw.status, code, text);
-  throw new ConfideError('ERR_ACTIVATION_FAILED', `the coordinator at ${where} failed the activation (HTTP ${raw.status}${code ? ` ${code}` : ''}): ${text}`, {
+  if (raw.status >= 400 && raw.status < 500 && raw.status !== 404 && raw.status !== 405) throw refusal(refusalCodes, where, raw.status, code, text);
+  throw new LauncherError('ERR_ACTIVATION_FAILED', `the coordinator at ${where} failed the activation (HTTP ${raw.status}${code ? ` ${code}` : ''}): ${text}`, {
     details: { status: raw.status, ...(code ? { coordinatorCode: code } : {}) },
   });
 }

@@ -3,7 +3,8 @@
  * applies: decoded files, environment and argv. Anything outside the protocol is refused
  * before a single file is written.
  */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { LauncherError } from './errors.js';
 
 export interface Activation {
   /** PEM: the marble leaf, then the coordinator intermediate. */
@@ -24,7 +25,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function invalid(message: string): ConfideError {
-  return new ConfideError('ERR_ACTIVATION_FAILED', `the coordinator's activation answer is not valid: ${message}`);
+  return new LauncherError('ERR_ACTIVATION_FAILED', `the coordinator's activation answer is not valid: ${message}`);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

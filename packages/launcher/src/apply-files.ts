@@ -5,12 +5,13 @@
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { LauncherError } from './errors.js';
 
 const GRAMINE_PSEUDO_FILES = '/dev/attestation/';
 
 function failed(path: string, err: unknown): ConfideError {
-  return new ConfideError('ERR_LAUNCH_FAILED', `cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  return new LauncherError('ERR_LAUNCH_FAILED', `cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
 }
 
 /** Writes every file, relative paths against `cwd`. Throws ERR_LAUNCH_FAILED. */

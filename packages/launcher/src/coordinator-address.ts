@@ -1,5 +1,6 @@
 /** The coordinator address: `host:port` as in EDG_MARBLE_COORDINATOR_ADDR, or an https:// URL. */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { LauncherError } from './errors.js';
 
 /** Confide serves marbles on its one HTTPS listener, whose default port is 8443. */
 const DEFAULT_COORDINATOR_PORT = 8443;
@@ -11,7 +12,7 @@ export interface CoordinatorAddress {
 
 /** Parses `host`, `host:port`, `[v6]:port` or `https://host[:port][/]`. Throws ERR_USAGE. */
 export function parseCoordinatorAddress(text: string): CoordinatorAddress {
-  const bad = (why: string): ConfideError => new ConfideError('ERR_USAGE', `coordinator address "${text}": ${why} (expected host:port, e.g. localhost:8443)`);
+  const bad = (why: string): ConfideError => new LauncherError('ERR_USAGE', `coordinator address "${text}": ${why} (expected host:port, e.g. localhost:8443)`);
   let rest = text.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rest)) {
     if (!/^https:\/\//i.test(rest)) throw bad('only https:// is spoken');

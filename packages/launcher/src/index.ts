@@ -6,3 +6,4 @@ export { TEE_CHOICES, type TeeChoice, type LauncherTee } from './evidence/types.
 export { parseCoordinatorAddress, formatAddress, type CoordinatorAddress } from './coordinator-address.js';
 export { measureCommand, resolveProgram, type CommandMeasurement } from './sim/measure-program.js';
 export * from './sim/sim-key.js';
+export * from './errors.js';

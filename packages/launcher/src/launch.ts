@@ -3,11 +3,12 @@
  * files; it returns the program to run. Kept apart from spawning so tests can drive it in process.
  */
 import { webcrypto } from 'node:crypto';
-import { ConfideError, fromHex, toBase64 } from '@confide/core';
+import { fromHex, toBase64, type ConfideError } from '@confide/core';
 import { useX509Crypto } from '@confide/evidence';
+import { LauncherError } from './errors.js';
 import { refuseInProduction } from './sim/dev-only.js';
 import { measureCommand, resolveProgram } from './sim/measure-program.js';
-import { requestActivation } from './activate.js';
+import { requestActivation, type RefusalCodes } from './activate.js';
 import type { Activation } from './answer.js';
 import { applyFiles } from './apply-files.js';
 import { childEnv } from './child-env.js';
@@ -39,6 +40,8 @@ export interface LaunchOptions {
   env: NodeJS.ProcessEnv;
   cwd?: string;
   roots?: SourceRoots;
+  /** The codes a refusal keeps (see RefusalCodes): the CLI passes every package's. */
+  refusalCodes: RefusalCodes;
   timeoutMs?: number;
   /** Progress lines (stderr). */
   note?: (text: string) => void;
@@ -54,7 +57,7 @@ export interface PreparedLaunch {
 }
 
 function usage(message: string): ConfideError {
-  return new ConfideError('ERR_USAGE', message);
+  return new LauncherError('ERR_USAGE', message);
 }
 
 function measurementArg(text: string): Uint8Array {
@@ -106,6 +109,7 @@ export async function prepareLaunch(opts: LaunchOptions): Promise<PreparedLaunch
     addr,
     identity,
     { marbleType: opts.marbleType, uuid, tee: evidence.tee, evidence: toBase64(evidence.bytes), ...(dnsNames ? { dnsNames } : {}) },
+    opts.refusalCodes,
     opts.timeoutMs,
   );
   const written = await applyFiles(activation.files, cwd);

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { ConfideError } from '@confide/core';
+import { LauncherError } from './errors.js';
 
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
 
@@ -44,7 +44,7 @@ export function runProgram(spec: ProgramSpec): Promise<number> {
     const child = spawn(spec.file, args, { argv0: argv0 ?? spec.file, env: spec.env, stdio: 'inherit' });
     child.once('error', (err: NodeJS.ErrnoException) => {
       stop();
-      reject(new ConfideError('ERR_LAUNCH_FAILED', `cannot start ${spec.file} (${err.code ?? err.message})`, { cause: err }));
+      reject(new LauncherError('ERR_LAUNCH_FAILED', `cannot start ${spec.file} (${err.code ?? err.message})`, { cause: err }));
     });
     child.once('exit', (code, signal) => {
       stop();

@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ConfideError } from '@confide/core';
+import { LauncherError } from './errors.js';
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UUID_BINARY_BYTES = 16;
@@ -34,7 +34,7 @@ function parseUuid(bytes: Buffer, path: string): string {
     const hex = bytes.toString('hex');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
-  throw new ConfideError('ERR_INPUT_UNREADABLE', `UUID file ${path}: does not hold a UUID (fix or delete it to get a new identity)`);
+  throw new LauncherError('ERR_INPUT_UNREADABLE', `UUID file ${path}: does not hold a UUID (fix or delete it to get a new identity)`);
 }
 
 async function readIfPresent(path: string): Promise<Buffer | undefined> {
@@ -42,7 +42,7 @@ async function readIfPresent(path: string): Promise<Buffer | undefined> {
     return await readFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `UUID file ${path}: cannot be read (${why(err)})`, { cause: err });
+    throw new LauncherError('ERR_INPUT_UNREADABLE', `UUID file ${path}: cannot be read (${why(err)})`, { cause: err });
   }
 }
 
@@ -62,7 +62,7 @@ export async function loadOrCreateUuid(path: string): Promise<{ uuid: string; cr
     await writeFile(file, uuid, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateUuid(file);
-    throw new ConfideError('ERR_LAUNCH_FAILED', `UUID file ${file}: cannot be written (${why(err)})`, { cause: err });
+    throw new LauncherError('ERR_LAUNCH_FAILED', `UUID file ${file}: cannot be written (${why(err)})`, { cause: err });
   }
   return { uuid, created: true, path: file };
 }

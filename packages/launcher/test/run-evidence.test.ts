@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
-import { isConfideError } from '@confide/core';
+import { defineErrorCodes, isConfideError } from '@confide/core';
 import { configfsTsmSource } from '../src/evidence/configfs-tsm.js';
 import { gramineSource } from '../src/evidence/gramine.js';
 import { selectSource } from '../src/evidence/select-source.js';
@@ -16,6 +16,11 @@ import { refuse, startFakeCoordinator, success, type FakeCoordinator } from '@co
 import { rejectsWithCode as rejectsWith } from '@confide/test-kit/assert';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-run-evidence-'));
+// The coordinator's codes a refusal keeps: the CLI passes every package's; the launcher loads none of them.
+const REFUSAL_CODES = defineErrorCodes('coordinator', {
+  ERR_ACTIVATION_REFUSED: { expose: true, summary: 'refused' },
+  ERR_SECRET_INVALID: { expose: true, summary: 'a secret is unset' },
+});
 const REPORT_DATA = new Uint8Array(64).map((_, i) => i + 1);
 const SNP_REPORT = new Uint8Array(1184).fill(0x5a);
 const TDX_QUOTE = new Uint8Array(5000).fill(0x7d);
@@ -138,6 +143,7 @@ test('activation with sev-snp and tdx through configfs-tsm: the inblob binds the
       env: { PATH: process.env['PATH'] ?? '' },
       cwd,
       roots: { tsmReportDir: reportRoot(), createTsmEntry: kernel.createEntry },
+      refusalCodes: REFUSAL_CODES,
     });
     const req = coordinator.requests[0]!;
     assert.equal(req.body['tee'], tee);
@@ -171,6 +177,7 @@ test('a refusal for an unset secret names `confide secret set`; it is a refusal 
       env: { PATH: process.env['PATH'] ?? '' },
       cwd,
       roots: { tsmReportDir: reportRoot(), createTsmEntry: kernel.createEntry },
+      refusalCodes: REFUSAL_CODES,
     }),
     (err) => isConfideError(err, 'ERR_SECRET_INVALID') && /confide secret set/.test(err.message) && err.details?.['refused'] === true,
   );

@@ -1,11 +1,12 @@
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { PolicyError } from './errors.js';
 import type { ClaimScalar, ClaimValueType } from './types.js';
 
 /** ERR_POLICY_EVALUATION_FAILED with the rule's place in the text, when known. */
 export function evaluationError(message: string, pos?: { line: number; column: number }): ConfideError {
   return pos === undefined
-    ? new ConfideError('ERR_POLICY_EVALUATION_FAILED', message)
-    : new ConfideError('ERR_POLICY_EVALUATION_FAILED', `${message} at line ${pos.line}, column ${pos.column}`, { details: { line: pos.line, column: pos.column } });
+    ? new PolicyError('ERR_POLICY_EVALUATION_FAILED', message)
+    : new PolicyError('ERR_POLICY_EVALUATION_FAILED', `${message} at line ${pos.line}, column ${pos.column}`, { details: { line: pos.line, column: pos.column } });
 }
 
 /** The policy-language value type of a JS value. */

@@ -1,4 +1,5 @@
-import { ConfideError, limitExceeded } from '@confide/core';
+import { limitExceeded } from '@confide/core';
+import { PolicyError } from './errors.js';
 import { POLICY_LIMITS } from './limits.js';
 import { evaluationError, sameValue, valueTypeOf } from './claim-values.js';
 import { callFunction, type ValueSet } from './functions.js';
@@ -140,5 +141,5 @@ export function evaluatePolicy(policy: Policy, incoming: readonly IncomingClaim[
 
 /** Throws ERR_POLICY_DENIED unless the result is authorized. */
 export function assertAuthorized(result: PolicyResult): void {
-  if (!result.authorized) throw new ConfideError('ERR_POLICY_DENIED', 'The attestation policy did not authorize the evidence');
+  if (!result.authorized) throw new PolicyError('ERR_POLICY_DENIED', 'The attestation policy did not authorize the evidence');
 }

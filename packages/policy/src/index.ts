@@ -5,3 +5,4 @@ export { policyHash } from './policy-hash.js';
 export { searchJmesPath } from './jmespath/interpreter.js';
 export type { Json } from './jmespath/ast.js';
 export { POLICY_LIMITS } from './limits.js';
+export * from './errors.js';

@@ -1,4 +1,5 @@
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { PolicyError } from './errors.js';
 import type { SourcePosition } from './types.js';
 
 export type TokenKind =
@@ -15,7 +16,7 @@ export interface Token {
 
 /** Throws ERR_POLICY_SYNTAX at `pos`; details carry line and column for the caller to show. */
 export function syntaxError(message: string, pos: SourcePosition): ConfideError {
-  return new ConfideError('ERR_POLICY_SYNTAX', `${message} at line ${pos.line}, column ${pos.column}`, { details: { line: pos.line, column: pos.column } });
+  return new PolicyError('ERR_POLICY_SYNTAX', `${message} at line ${pos.line}, column ${pos.column}`, { details: { line: pos.line, column: pos.column } });
 }
 
 const PUNCTUATION: readonly TokenKind[] = ['==', '!=', '<=', '>=', '=>', '&&', '<', '>', '=', '!', '[', ']', '{', '}', '(', ')', ',', ';', ':', '.'];

@@ -1,4 +1,5 @@
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { PolicyError } from './errors.js';
 import type { Action, Expression, FunctionName, Policy, Rule, SectionName, SourcePosition } from './types.js';
 
 const ARITY: Record<FunctionName, number> = {
@@ -14,7 +15,7 @@ const ACTIONS: Record<SectionName, readonly Action['kind'][]> = {
 
 /** ERR_POLICY_INVALID at `pos`: the text parses but breaks a rule of its version. */
 export function invalid(message: string, pos: SourcePosition): ConfideError {
-  return new ConfideError('ERR_POLICY_INVALID', `${message} at line ${pos.line}, column ${pos.column}`, { details: { line: pos.line, column: pos.column } });
+  return new PolicyError('ERR_POLICY_INVALID', `${message} at line ${pos.line}, column ${pos.column}`, { details: { line: pos.line, column: pos.column } });
 }
 
 function checkExpression(expr: Expression, policy: Policy, known: ReadonlySet<string>): void {

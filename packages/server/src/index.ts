@@ -13,3 +13,4 @@ export { httpStatusOf } from './plugins/http-status.js';
 export { registeredRoutes, type RegisteredRoute } from './plugins/route-table.js';
 export { VERSION } from './version.js';
 export { simulatedCoordinatorMeasurement } from './services/coordinator/index.js';
+export * from './errors/index.js';

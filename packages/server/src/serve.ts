@@ -6,7 +6,7 @@ import type { Server } from 'node:https';
 import { lookup } from 'node:dns/promises';
 import { isIP, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { ConfideError } from '@confide/core';
+import { ServerError } from './errors/index.js';
 import type { Store } from '@confide/store';
 import { buildApp } from './app.js';
 import { composeServer, displayHost, prepareDataDir, type CompositionHooks, type CompositionOverrides } from './compose/index.js';
@@ -37,7 +37,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const composition = await composeServer(config, dataDir, options);
   const { store } = composition;
   const [first, ...others] = config.host;
-  if (first === undefined) throw new ConfideError('ERR_CONFIG_INVALID', 'host: expected at least one address');
+  if (first === undefined) throw new ServerError('ERR_CONFIG_INVALID', 'host: expected at least one address');
   let app: FastifyInstance | undefined;
   const extra: Server[] = [];
   let port = config.port;
@@ -71,9 +71,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await app?.close();
     await store.close();
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new ConfideError('ERR_PORT_IN_USE', `${host}:${port} is already in use; choose another port with --port or CONFIDE_PORT`);
+    if (code === 'EADDRINUSE') throw new ServerError('ERR_PORT_IN_USE', `${host}:${port} is already in use; choose another port with --port or CONFIDE_PORT`);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES' || code === 'EAFNOSUPPORT') {
-      throw new ConfideError('ERR_CONFIG_INVALID', `host: cannot listen on ${host}:${port} (${code})`);
+      throw new ServerError('ERR_CONFIG_INVALID', `host: cannot listen on ${host}:${port} (${code})`);
     }
     throw err;
   }

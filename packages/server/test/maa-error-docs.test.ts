@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ErrorCode } from '@confide/core';
-import { httpStatusOf } from '../src/index.js';
+import { httpStatusOf, type KnownErrorCode } from '../src/index.js';
 import { maaErrorCode } from '../src/routes/maa/errors.js';
 
 const doc = readFileSync(join(resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'), 'docs', 'attestation.md'), 'utf8');
@@ -18,7 +17,7 @@ test('docs/attestation.md: every row of the error table matches the MAA serializ
   for (const [, statuses, maaCodes, confideCodes] of rows) {
     const s = statuses!.split('/').map((x) => Number(x.trim()));
     const m = [...maaCodes!.matchAll(/`(\w+)`/g)].map((x) => x[1]);
-    const codes = [...confideCodes!.matchAll(/`(ERR_\w+)`/g)].map((x) => x[1] as ErrorCode);
+    const codes = [...confideCodes!.matchAll(/`(ERR_\w+)`/g)].map((x) => x[1] as KnownErrorCode);
     codes.forEach((code, i) => {
       // "413 / 415 | A / B | X / Y": the i-th pair when the row pairs them, else the row's one status and code.
       const k = s.length > 1 ? i : 0;

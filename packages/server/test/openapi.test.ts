@@ -7,11 +7,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
-import { ConfideError } from '@confide/core';
 import { createMemorySealProvider } from '@confide/coordinator';
 import { emptyCollateral } from '@confide/evidence';
 import { openSqliteStore } from '@confide/store';
-import { buildApp, composeAttestation, registeredRoutes } from '../src/index.js';
+import { buildApp, composeAttestation, registeredRoutes, ServerError } from '../src/index.js';
 import { createBearerAuth } from '../src/plugins/bearer-auth.js';
 import { jsendErrorResponse, maaErrorResponse, problemResponse, type ErrorResponse } from '../src/plugins/error-responses.js';
 import { problemJson, surfaceErrors, type ErrorSerializer } from '../src/plugins/problem.js';
@@ -120,7 +119,7 @@ test('each surface\'s documented error schema keeps every field of a reply, deta
     const probe = Fastify();
     surfaceErrors(probe, serializer, { notFound: true, response });
     probe.get('/x', { schema: { response: { 200: { type: 'object' } } } }, async () => {
-      throw new ConfideError('ERR_MANIFEST_INVALID', 'bad', { details: { path: 'Packages.a', nested: { deep: [1, 2] } } });
+      throw new ServerError('ERR_MANIFEST_INVALID', 'bad', { details: { path: 'Packages.a', nested: { deep: [1, 2] } } });
     });
     const res = await probe.inject({ method: 'GET', url: '/x' });
     await probe.close();

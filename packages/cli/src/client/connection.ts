@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import { ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import type { CoordinatorAddress } from '@confide/launcher/coordinator-address';
 import { resolveCoordinatorAddress } from './address.js';
 import { splitPemCertificates } from './pem.js';
@@ -58,7 +58,7 @@ const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 async function readPin(value: string): Promise<string> {
   if (HEX_SHA256.test(value)) return value.toLowerCase();
   const text = (await readText(value, '--pin')).trim();
-  if (!HEX_SHA256.test(text)) throw new ConfideError('ERR_USAGE', `--pin ${value}: neither 64 hex digits nor a file holding them`);
+  if (!HEX_SHA256.test(text)) throw new CliError('ERR_USAGE', `--pin ${value}: neither 64 hex digits nor a file holding them`);
   return text.toLowerCase();
 }
 
@@ -66,7 +66,7 @@ async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `${what} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `${what} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
@@ -80,14 +80,14 @@ function checkIdentity(identity: { cert: string; key: string }, certFile: string
   try {
     certKey = new X509Certificate(identity.cert).publicKey.export({ type: 'spki', format: 'pem' }) as string;
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `--cert ${certFile}: not a PEM certificate (${(err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `--cert ${certFile}: not a PEM certificate (${(err as Error).message})`);
   }
   try {
     ownKey = createPublicKey(createPrivateKey(identity.key)).export({ type: 'spki', format: 'pem' }) as string;
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `--key ${keyFile}: not a PEM private key (${(err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `--key ${keyFile}: not a PEM private key (${(err as Error).message})`);
   }
-  if (certKey !== ownKey) throw new ConfideError('ERR_USAGE', `--key ${keyFile} is not the private key of the certificate in --cert ${certFile}`);
+  if (certKey !== ownKey) throw new CliError('ERR_USAGE', `--key ${keyFile} is not the private key of the certificate in --cert ${certFile}`);
 }
 
 /**
@@ -99,14 +99,14 @@ export async function openConnection(given: ConnectionFlags, { needUser = false 
   const flags = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')) as ConnectionFlags;
   const address = resolveCoordinatorAddress(flags.coordinator);
   const timeout = Number(flags.timeout ?? '60');
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new ConfideError('ERR_USAGE', `--timeout: not a positive number of seconds: ${flags.timeout}`);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new CliError('ERR_USAGE', `--timeout: not a positive number of seconds: ${flags.timeout}`);
   let ca: string[] | undefined;
   if (flags.ca !== undefined) {
     ca = splitPemCertificates(await readText(flags.ca, '--ca'));
-    if (ca.length === 0) throw new ConfideError('ERR_INPUT_UNREADABLE', `--ca ${flags.ca}: holds no PEM certificate`);
+    if (ca.length === 0) throw new CliError('ERR_INPUT_UNREADABLE', `--ca ${flags.ca}: holds no PEM certificate`);
   }
-  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new ConfideError('ERR_USAGE', '--cert and --key must be given together');
-  if (needUser && flags.cert === undefined) throw new ConfideError('ERR_USAGE', 'this command acts as a manifest user: give --cert and --key (or CONFIDE_CLIENT_CERT / CONFIDE_CLIENT_KEY)');
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new CliError('ERR_USAGE', '--cert and --key must be given together');
+  if (needUser && flags.cert === undefined) throw new CliError('ERR_USAGE', 'this command acts as a manifest user: give --cert and --key (or CONFIDE_CLIENT_CERT / CONFIDE_CLIENT_KEY)');
   const identity = flags.cert !== undefined ? { cert: await readText(flags.cert, '--cert'), key: await readText(flags.key!, '--key') } : undefined;
   if (identity) checkIdentity(identity, flags.cert!, flags.key!);
   const pin = flags.pin !== undefined ? await readPin(flags.pin) : undefined;

@@ -3,7 +3,8 @@
  * per route; each throws the coordinator's failure as a ConfideError (see jsend.ts) and the
  * transport errors of http.ts.
  */
-import { ConfideError, fromBase64, toBase64 } from '@confide/core';
+import { fromBase64, toBase64 } from '@confide/core';
+import { CliError } from '../errors.js';
 import type { Connection } from './connection.js';
 import { exchange } from './http.js';
 import { failureOf, field, jsendData } from './jsend.js';
@@ -83,7 +84,7 @@ export class CoordinatorClient {
       try {
         signature = fromBase64(field<string>(raw, 'signature', 'string', 'quote tlsBinding'));
       } catch {
-        throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'quote: tlsBinding.signature is not base64');
+        throw new CliError('ERR_EVIDENCE_MALFORMED', 'quote: tlsBinding.signature is not base64');
       }
       tlsBinding = { spkiSha256, signature };
     }
@@ -195,7 +196,7 @@ export class CoordinatorClient {
       try {
         return JSON.parse(text) as string;
       } catch {
-        throw new ConfideError('ERR_SERVICE_UNAVAILABLE', 'audit log: the answer is neither JSON lines nor a JSON string');
+        throw new CliError('ERR_SERVICE_UNAVAILABLE', 'audit log: the answer is neither JSON lines nor a JSON string');
       }
     }
     return text;

@@ -1,6 +1,6 @@
 /** Reading the user's input files and writing results, with failures named. */
 import { readFile, writeFile } from 'node:fs/promises';
-import { ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 
 /** The bytes of a file (`-` for standard input). Throws ERR_INPUT_UNREADABLE. */
 export async function readInput(path: string, what: string): Promise<Uint8Array> {
@@ -12,7 +12,7 @@ export async function readInput(path: string, what: string): Promise<Uint8Array>
     }
     return new Uint8Array(await readFile(path));
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `${what} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `${what} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
@@ -22,7 +22,7 @@ export async function readJsonInput(path: string, what: string): Promise<unknown
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `${what} ${path}: not valid JSON (${(err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `${what} ${path}: not valid JSON (${(err as Error).message})`);
   }
 }
 
@@ -31,6 +31,6 @@ export async function writeOutput(path: string, data: string | Uint8Array, { sec
   try {
     await writeFile(path, data, { mode: secret ? 0o600 : 0o644 });
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `${path}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `${path}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }

@@ -3,7 +3,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { request, type RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import { formatAddress } from '@confide/launcher/coordinator-address';
 import type { Connection } from './connection.js';
 
@@ -121,7 +121,7 @@ export function exchange(conn: Connection, method: 'GET' | 'POST', path: string,
       const code = err.code ?? '';
       if (code === 'ERR_TLS_PIN_MISMATCH') {
         reject(
-          new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the TLS key of ${where} (SHA-256 ${err.spki}) is not the pinned one (--pin ${conn.pin}): re-run \`confide coordinator verify --pin-out\``, {
+          new CliError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the TLS key of ${where} (SHA-256 ${err.spki}) is not the pinned one (--pin ${conn.pin}): re-run \`confide coordinator verify --pin-out\``, {
             cause: err,
             details: { tls: code, expected: conn.pin, actual: err.spki },
           }),
@@ -130,14 +130,14 @@ export function exchange(conn: Connection, method: 'GET' | 'POST', path: string,
       }
       if (TLS_TRUST_CODES.has(code)) {
         reject(
-          new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the TLS certificate of ${where} does not verify (${code}): ${conn.ca ? WRONG_CA_HINT : 'pass the CA that issued it with --ca or the attested key with --pin (see `confide coordinator verify --pin-out`)'}`, {
+          new CliError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the TLS certificate of ${where} does not verify (${code}): ${conn.ca ? WRONG_CA_HINT : 'pass the CA that issued it with --ca or the attested key with --pin (see `confide coordinator verify --pin-out`)'}`, {
             cause: err,
             details: { tls: code },
           }),
         );
         return;
       }
-      reject(new ConfideError('ERR_SERVICE_UNAVAILABLE', `cannot reach the coordinator at ${where} (${code || err.message})`, { cause: err }));
+      reject(new CliError('ERR_SERVICE_UNAVAILABLE', `cannot reach the coordinator at ${where} (${code || err.message})`, { cause: err }));
     });
     req.end(payload);
   });

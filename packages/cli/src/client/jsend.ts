@@ -4,7 +4,8 @@
  * `data.code` or `code`. A failure comes back as a ConfideError with that code, so exit codes
  * and --json output name the coordinator's reason.
  */
-import { ConfideError, ERROR_CODES, type ErrorCode } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { CliError, isKnownErrorCode, type KnownErrorCode } from '../errors.js';
 import type { HttpAnswer } from './http.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -12,7 +13,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** The code for an answer without a code this CLI knows, from its HTTP status. */
-function codeForStatus(status: number): ErrorCode {
+function codeForStatus(status: number): KnownErrorCode {
   if (status === 401) return 'ERR_UNAUTHENTICATED';
   if (status === 403) return 'ERR_FORBIDDEN';
   if (status === 404) return 'ERR_NOT_FOUND';
@@ -27,9 +28,9 @@ export function failureOf(answer: HttpAnswer, json: unknown, what: string): Conf
   const data = isRecord(record['data']) ? record['data'] : {};
   const remoteCode = [data['code'], record['code']].find((c) => typeof c === 'string') as string | undefined;
   const message = [data['message'], record['message']].find((m) => typeof m === 'string') as string | undefined;
-  const code = remoteCode !== undefined && Object.hasOwn(ERROR_CODES, remoteCode) ? (remoteCode as ErrorCode) : codeForStatus(answer.status);
+  const code = remoteCode !== undefined && isKnownErrorCode(remoteCode) ? remoteCode : codeForStatus(answer.status);
   const details = isRecord(data['details']) ? data['details'] : undefined;
-  return new ConfideError(code, `${what}: the coordinator answered HTTP ${answer.status}: ${message ?? answer.body.toString('utf8').slice(0, 200)}`, {
+  return new CliError(code, `${what}: the coordinator answered HTTP ${answer.status}: ${message ?? answer.body.toString('utf8').slice(0, 200)}`, {
     details: { status: answer.status, remote: true, ...(remoteCode ? { coordinatorCode: remoteCode } : {}), ...(details ? { coordinator: details } : {}) },
   });
 }
@@ -41,10 +42,10 @@ export function jsendData(answer: HttpAnswer, what: string): unknown {
     json = JSON.parse(answer.body.toString('utf8'));
   } catch {
     if (answer.status >= 400) throw failureOf(answer, undefined, what);
-    throw new ConfideError('ERR_SERVICE_UNAVAILABLE', `${what}: the coordinator answered HTTP ${answer.status} with a body that is not JSON (is this a Confide or MarbleRun coordinator?)`);
+    throw new CliError('ERR_SERVICE_UNAVAILABLE', `${what}: the coordinator answered HTTP ${answer.status} with a body that is not JSON (is this a Confide or MarbleRun coordinator?)`);
   }
   if (answer.status === 200 && isRecord(json) && json['status'] === 'success') return json['data'];
-  if (answer.status < 400) throw new ConfideError('ERR_SERVICE_UNAVAILABLE', `${what}: the coordinator answered HTTP ${answer.status} outside JSend`);
+  if (answer.status < 400) throw new CliError('ERR_SERVICE_UNAVAILABLE', `${what}: the coordinator answered HTTP ${answer.status} outside JSend`);
   throw failureOf(answer, json, what);
 }
 
@@ -52,6 +53,6 @@ export function jsendData(answer: HttpAnswer, what: string): unknown {
 export function field<T>(data: unknown, name: string, type: 'string' | 'number' | 'object' | 'array', what: string): T {
   const value = isRecord(data) ? data[name] : undefined;
   const ok = type === 'array' ? Array.isArray(value) : type === 'object' ? isRecord(value) : typeof value === type;
-  if (!ok) throw new ConfideError('ERR_SERVICE_UNAVAILABLE', `${what}: the coordinator's answer has no ${type} "${name}"`);
+  if (!ok) throw new CliError('ERR_SERVICE_UNAVAILABLE', `${what}: the coordinator's answer has no ${type} "${name}"`);
   return value as T;
 }

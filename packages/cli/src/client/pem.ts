@@ -1,6 +1,7 @@
 /** PEM certificate chains as the coordinator serves them (intermediate, then root). */
 import { createHash, X509Certificate } from 'node:crypto';
-import { ConfideError, pemBlocks, pemEncode } from '@confide/core';
+import { pemBlocks, pemEncode } from '@confide/core';
+import { CliError } from '../errors.js';
 
 /** Every CERTIFICATE block of a PEM text, in order, each written afresh and ending with a newline. Throws ERR_INPUT_UNREADABLE. */
 export function splitPemCertificates(text: string): string[] {
@@ -14,7 +15,7 @@ export function parseCertificate(pem: string, what: string): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `${what} is not a PEM X.509 certificate (${(err as Error).message})`, { cause: err });
+    throw new CliError('ERR_INPUT_UNREADABLE', `${what} is not a PEM X.509 certificate (${(err as Error).message})`, { cause: err });
   }
 }
 

@@ -5,7 +5,8 @@
  * must be intermediate signed by root. Only then is the root worth pinning.
  */
 import { createHash, verify as verifySignature, type X509Certificate } from 'node:crypto';
-import { ConfideError, type Clock } from '@confide/core';
+import { type Clock, type ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import { verifyEvidence, type Claims, type CollateralProvider, type TeeType } from '@confide/evidence';
 import { simulatedCoordinatorMeasurement as serverCoordinatorMeasurement } from '@confide/server';
 import { certificateFingerprint, parseCertificate, splitPemCertificates } from './pem.js';
@@ -41,23 +42,23 @@ export function simulatedCoordinatorMeasurement(): string {
 }
 
 function denied(field: string, message: string, details: Record<string, unknown>): ConfideError {
-  return new ConfideError('ERR_POLICY_DENIED', message, { details: { field, ...details } });
+  return new CliError('ERR_POLICY_DENIED', message, { details: { field, ...details } });
 }
 
 /** Splits and checks the served chain: root self-signed CA, intermediate (if any) signed by it. Throws ERR_EVIDENCE_CHAIN_INVALID. */
 export function checkCoordinatorChain(chainPem: string): { root: X509Certificate; rootPem: string; intermediatePem: string | undefined } {
   const pems = splitPemCertificates(chainPem);
   if (pems.length === 0 || pems.length > 2) {
-    throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `the coordinator served ${pems.length} certificates; expected intermediate and root`);
+    throw new CliError('ERR_EVIDENCE_CHAIN_INVALID', `the coordinator served ${pems.length} certificates; expected intermediate and root`);
   }
   const rootPem = pems[pems.length - 1]!;
   const root = parseCertificate(rootPem, 'the coordinator root');
-  if (!root.ca || !root.verify(root.publicKey)) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', 'the coordinator root is not a self-signed CA certificate');
+  if (!root.ca || !root.verify(root.publicKey)) throw new CliError('ERR_EVIDENCE_CHAIN_INVALID', 'the coordinator root is not a self-signed CA certificate');
   const intermediatePem = pems.length === 2 ? pems[0] : undefined;
   if (intermediatePem !== undefined) {
     const intermediate = parseCertificate(intermediatePem, 'the coordinator intermediate');
     if (!intermediate.checkIssued(root) || !intermediate.verify(root.publicKey)) {
-      throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', 'the coordinator intermediate is not signed by its root');
+      throw new CliError('ERR_EVIDENCE_CHAIN_INVALID', 'the coordinator intermediate is not signed by its root');
     }
   }
   return { root, rootPem, intermediatePem };
@@ -72,7 +73,7 @@ export function checkCoordinatorChain(chainPem: string): { root: X509Certificate
 export async function verifyCoordinatorQuote(answer: { cert: string; quote: Uint8Array }, nonce: Uint8Array, expect: CoordinatorExpectations): Promise<VerifiedCoordinator> {
   const { root, rootPem, intermediatePem } = checkCoordinatorChain(answer.cert);
   if (answer.quote.length === 0) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'the coordinator sent no evidence (an empty quote): it runs without a TEE and cannot be attested');
+    throw new CliError('ERR_EVIDENCE_MALFORMED', 'the coordinator sent no evidence (an empty quote): it runs without a TEE and cannot be attested');
   }
   const binding = createHash('sha256').update(root.raw).update(nonce).digest();
   const claims = await verifyEvidence(
@@ -88,7 +89,7 @@ export async function verifyCoordinatorQuote(answer: { cert: string; quote: Uint
   const measurements = expect.measurements.map((m) => m.toLowerCase());
   const signers = expect.signers.map((s) => s.toLowerCase());
   if (measurements.length === 0 && signers.length === 0) {
-    if (claims.tee !== 'sim') throw new ConfideError('ERR_USAGE', `authentic ${claims.tee} evidence, but nothing to compare it with: give --measurement or --signer`);
+    if (claims.tee !== 'sim') throw new CliError('ERR_USAGE', `authentic ${claims.tee} evidence, but nothing to compare it with: give --measurement or --signer`);
     measurements.push(simulatedCoordinatorMeasurement());
   }
   if (measurements.length > 0 && !measurements.includes((claims.measurement ?? '').toLowerCase())) {
@@ -135,10 +136,10 @@ export function checkTlsBinding(
     const why = recovering
       ? 'the coordinator is in recovery: its root key is sealed, so it cannot vouch for its TLS key; upload the recovery shares (`confide recover`) and verify again'
       : 'the coordinator sent no TLS binding (tlsBinding): nothing ties this HTTPS channel to the attested coordinator';
-    throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', why, { details: { field: 'tlsBinding', recovering } });
+    throw new CliError('ERR_EVIDENCE_BINDING_MISMATCH', why, { details: { field: 'tlsBinding', recovering } });
   }
   if (binding.spkiSha256.toLowerCase() !== presentedSpkiSha256) {
-    throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', `the attested TLS key ${binding.spkiSha256} is not the one this connection presented (${presentedSpkiSha256})`, {
+    throw new CliError('ERR_EVIDENCE_BINDING_MISMATCH', `the attested TLS key ${binding.spkiSha256} is not the one this connection presented (${presentedSpkiSha256})`, {
       details: { field: 'tlsBinding.spkiSha256', expected: binding.spkiSha256, actual: presentedSpkiSha256 },
     });
   }
@@ -149,6 +150,6 @@ export function checkTlsBinding(
   } catch {
     ok = false;
   }
-  if (!ok) throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', 'the TLS binding is not signed by the attested root over this nonce', { details: { field: 'tlsBinding.signature' } });
+  if (!ok) throw new CliError('ERR_EVIDENCE_BINDING_MISMATCH', 'the TLS binding is not signed by the attested root over this nonce', { details: { field: 'tlsBinding.signature' } });
   return presentedSpkiSha256;
 }

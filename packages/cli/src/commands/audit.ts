@@ -3,7 +3,7 @@
  * (docs/audit-log.md), fetched and verified offline with verifyAuditLog.
  */
 import type { Command } from 'commander';
-import { ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import { verifyAuditLog } from '@confide/audit';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
@@ -48,7 +48,7 @@ export function auditCommand(program: Command, output: () => Output): void {
     async (file: string, opts: AuditFlags) => {
       const lines = Buffer.from(await readInput(file, 'audit log')).toString('utf8');
       // An empty file proves nothing: it must not pass as a verified (empty) log.
-      if (lines.trim() === '') throw new ConfideError('ERR_AUDIT_LOG_INVALID', `audit log ${file} holds no entries (download it with \`confide audit get --out ${file}\`)`, { details: { seq: 1, reason: 'empty' } });
+      if (lines.trim() === '') throw new CliError('ERR_AUDIT_LOG_INVALID', `audit log ${file} holds no entries (download it with \`confide audit get --out ${file}\`)`, { details: { seq: 1, reason: 'empty' } });
       let key: JsonWebKey | string;
       let head: { seq: number; hash: string } | undefined;
       if (opts.key !== undefined) key = Buffer.from(await readInput(opts.key, '--key')).toString('utf8');
@@ -60,10 +60,10 @@ export function auditCommand(program: Command, output: () => Output): void {
       const result = await verifyAuditLog(lines, key);
       const trustedHead = opts.headHash?.toLowerCase() ?? (head && head.seq === result.headSeq ? head.hash : undefined);
       if (head && result.headSeq > head.seq) {
-        throw new ConfideError('ERR_AUDIT_LOG_INVALID', `the log has ${result.headSeq} entries but the coordinator's head is seq ${head.seq}`, { details: { seq: head.seq + 1, reason: 'sequence' } });
+        throw new CliError('ERR_AUDIT_LOG_INVALID', `the log has ${result.headSeq} entries but the coordinator's head is seq ${head.seq}`, { details: { seq: head.seq + 1, reason: 'sequence' } });
       }
       if (trustedHead !== undefined && result.headHash !== trustedHead) {
-        throw new ConfideError('ERR_AUDIT_LOG_INVALID', `the log ends at ${result.headHash}, not at the trusted head ${trustedHead}`, { details: { seq: result.headSeq, reason: 'chain' } });
+        throw new CliError('ERR_AUDIT_LOG_INVALID', `the log ends at ${result.headHash}, not at the trusted head ${trustedHead}`, { details: { seq: result.headSeq, reason: 'chain' } });
       }
       output().result(
         { ok: true, ...result, ...(head ? { coordinatorHeadSeq: head.seq } : {}) },

@@ -4,7 +4,7 @@
  * `confide coordinator verify --out`, which attests it first.
  */
 import type { Command } from 'commander';
-import { ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
@@ -29,7 +29,7 @@ export function certificateCommand(program: Command, output: () => Output): void
         const { cert } = await new CoordinatorClient(await openConnection(opts)).quote(undefined);
         const chain = checkCoordinatorChain(cert);
         const pem = which === 'root' ? chain.rootPem : which === 'intermediate' ? chain.intermediatePem : (chain.intermediatePem ?? '') + chain.rootPem;
-        if (pem === undefined) throw new ConfideError('ERR_NOT_FOUND', 'the coordinator served no intermediate certificate');
+        if (pem === undefined) throw new CliError('ERR_NOT_FOUND', 'the coordinator served no intermediate certificate');
         const first = parseCertificate(which === 'intermediate' ? pem : chain.rootPem, which);
         if (opts.out !== undefined) await writeOutput(opts.out, pem);
         output().result(

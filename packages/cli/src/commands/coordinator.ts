@@ -9,7 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import { ConfideError, isConfideError, systemClock } from '@confide/core';
+import { isConfideError, systemClock } from '@confide/core';
+import { CliError } from '../errors.js';
 import { detectTee, emptyCollateral, SIM_WARNING, type TeeType } from '@confide/evidence';
 import type { Output } from '../output.js';
 import { loadCollateral } from '@confide/server/evidence-files';
@@ -41,7 +42,7 @@ const HEX32_OR_48 = /^([0-9a-fA-F]{64}|[0-9a-fA-F]{96})$/;
 const collect = (v: string, p: string[]) => [...p, v];
 
 function hexList(values: string[], flag: string): string[] {
-  for (const v of values) if (!HEX32_OR_48.test(v)) throw new ConfideError('ERR_USAGE', `${flag}: ${v} is not 32 or 48 bytes of hex`);
+  for (const v of values) if (!HEX32_OR_48.test(v)) throw new CliError('ERR_USAGE', `${flag}: ${v} is not 32 or 48 bytes of hex`);
   return values.map((v) => v.toLowerCase());
 }
 
@@ -115,7 +116,7 @@ signature over the TLS key this connection presented; later calls pass that key 
       try {
         const m = await pinned.manifest('tls');
         if (!manifestSignedByRoot(verified.root, m.manifest, m.signature)) {
-          throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', "the manifest is not signed by the attested root: the answer did not come from the attested coordinator");
+          throw new CliError('ERR_EVIDENCE_SIGNATURE_INVALID', "the manifest is not signed by the attested root: the answer did not come from the attested coordinator");
         }
         manifestFingerprint = m.fingerprint;
       } catch (err) {

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
-import { ConfideError, toBase64 } from '@confide/core';
+import { toBase64 } from '@confide/core';
+import { CliError } from '../errors.js';
 import { checkManifest, type Violation } from '@confide/coordinator';
 import type { Output } from '../output.js';
 import { CoordinatorClient, type UpdateAnswer } from '../client/coordinator-client.js';
@@ -49,7 +50,7 @@ async function checkRootSignature(rootFile: string | undefined, manifest: Uint8A
   if (rootFile === undefined) return undefined;
   const root = parseCertificate(Buffer.from(await readInput(rootFile, '--root')).toString('utf8'), `--root ${rootFile}`);
   if (!manifestSignedByRoot(root, manifest, signature)) {
-    throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `the manifest signature does not verify with the root in ${rootFile}: this is not the attested coordinator's manifest`);
+    throw new CliError('ERR_EVIDENCE_SIGNATURE_INVALID', `the manifest signature does not verify with the root in ${rootFile}: this is not the attested coordinator's manifest`);
   }
   return true;
 }
@@ -105,7 +106,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
       const out = output();
       const { errors, warnings } = checkManifest(await readInput(file, 'manifest'));
       if (errors.length > 0) {
-        throw new ConfideError('ERR_MANIFEST_INVALID', `${file}: ${errors.length} error(s), ${warnings.length} warning(s)`, { details: { violations: errors, warnings } });
+        throw new CliError('ERR_MANIFEST_INVALID', `${file}: ${errors.length} error(s), ${warnings.length} warning(s)`, { details: { violations: errors, warnings } });
       }
       out.result(
         { ok: true, errors: [], warnings: warnings.map(shown) },
@@ -157,7 +158,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
       const client = new CoordinatorClient(await openConnection(opts));
       const m = await client.manifest();
       if (sha256Hex(m.manifest) !== m.fingerprint.toLowerCase()) {
-        throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', `the coordinator's fingerprint ${m.fingerprint} is not the SHA-256 of the manifest it sent`);
+        throw new CliError('ERR_EVIDENCE_BINDING_MISMATCH', `the coordinator's fingerprint ${m.fingerprint} is not the SHA-256 of the manifest it sent`);
       }
       const rootSignature = await checkRootSignature(opts.root, m.manifest, m.signature);
       if (opts.out !== undefined) await writeOutput(opts.out, m.manifest);
@@ -193,7 +194,7 @@ export function manifestCommand(program: Command, output: () => Output): void {
       const m = await client.manifest();
       const rootSignature = await checkRootSignature(opts.root, m.manifest, m.signature);
       if (m.fingerprint.toLowerCase() !== local || sha256Hex(m.manifest) !== local) {
-        throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', `the coordinator's manifest ${m.fingerprint} differs from the local one ${local}`, {
+        throw new CliError('ERR_EVIDENCE_BINDING_MISMATCH', `the coordinator's manifest ${m.fingerprint} differs from the local one ${local}`, {
           details: { what: 'manifest', local, remote: m.fingerprint },
         });
       }

@@ -6,6 +6,7 @@
 import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
 import type { Command } from 'commander';
 import { ConfideError, fromBase64 } from '@confide/core';
+import { CliError } from '../errors.js';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
@@ -37,12 +38,12 @@ async function decryptShare(encrypted: Uint8Array, keyFile: string): Promise<Uin
     key = createPrivateKey(Buffer.from(await readInput(keyFile, '--private-key')));
   } catch (err) {
     if (err instanceof ConfideError) throw err;
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `--private-key ${keyFile}: not a PEM private key (${(err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `--private-key ${keyFile}: not a PEM private key (${(err as Error).message})`);
   }
   try {
     return new Uint8Array(privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, encrypted));
   } catch {
-    throw new ConfideError('ERR_RECOVERY_SHARE_INVALID', 'the share does not decrypt with this private key (RSA-OAEP SHA-256): another key, or not an encrypted share');
+    throw new CliError('ERR_RECOVERY_SHARE_INVALID', 'the share does not decrypt with this private key (RSA-OAEP SHA-256): another key, or not an encrypted share');
   }
 }
 

@@ -6,6 +6,7 @@ import { dataDirOption, modeOption } from '../sim/dev-only.js';
 import { launcherExitCode } from '../launcher/exit-code.js';
 import { SIM_WARNING } from '@confide/evidence';
 import { prepareLaunch, runProgram, TEE_CHOICES, type LaunchOptions } from '@confide/launcher';
+import { KNOWN_ERROR_CODES } from '@confide/server/errors';
 import { SUMMARIES } from './summaries.js';
 
 /** The flags: the launch options that come from the command line (marble type may be missing: prepareLaunch says so). */
@@ -53,6 +54,7 @@ export function runCommand(program: Command, output: () => Output, ctx: CliConte
             ...(process.env['CONFIDE_ATTESTATION_DIR'] ? { attestationDir: process.env['CONFIDE_ATTESTATION_DIR'] } : {}),
             ...(process.env['CONFIDE_TSM_REPORT_DIR'] ? { tsmReportDir: process.env['CONFIDE_TSM_REPORT_DIR'] } : {}),
           },
+          refusalCodes: KNOWN_ERROR_CODES,
           note: (text) => out.note(text),
         });
         code = await runProgram(prepared.program);

@@ -3,7 +3,8 @@
  * (MarbleRun's `secret` commands; the JSON map format is MarbleRun's UserSecret).
  */
 import type { Command } from 'commander';
-import { ConfideError, fromBase64, pemEncode } from '@confide/core';
+import { fromBase64, pemEncode } from '@confide/core';
+import { CliError } from '../errors.js';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
@@ -48,7 +49,7 @@ function secretFromPem(name: string, text: string): Record<string, unknown> {
   const blocks = text.match(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g) ?? [];
   const cert = blocks.find((b) => b.startsWith('-----BEGIN CERTIFICATE-----'));
   const key = blocks.find((b) => /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(b));
-  if (!cert && !key) throw new ConfideError('ERR_INPUT_UNREADABLE', '--from-pem: the file holds no certificate or private key in PEM');
+  if (!cert && !key) throw new CliError('ERR_INPUT_UNREADABLE', '--from-pem: the file holds no certificate or private key in PEM');
   return { [name]: { ...(cert ? { Cert: cert + '\n' } : {}), ...(key ? { Private: key + '\n' } : {}) } };
 }
 
@@ -87,7 +88,7 @@ export function secretCommand(program: Command, output: () => Output): void {
       if (opts.fromPem !== undefined) secrets = secretFromPem(opts.fromPem, Buffer.from(await readInput(file, 'secret file')).toString('utf8'));
       else {
         const value = await readJsonInput(file, 'secret file');
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfideError('ERR_INPUT_UNREADABLE', `secret file ${file}: not a JSON object of secret names`);
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError('ERR_INPUT_UNREADABLE', `secret file ${file}: not a JSON object of secret names`);
         secrets = value as Record<string, unknown>;
       }
       const client = new CoordinatorClient(await openConnection(opts, { needUser: true }));

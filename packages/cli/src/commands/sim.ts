@@ -1,7 +1,8 @@
 /** `confide sim quote|measure|key`: the simulated TEE, for development without TEE hardware. */
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { ConfideError, fromHex, toBase64, toHex } from '@confide/core';
+import { fromHex, toBase64, toHex, type ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import { SIM_WARNING } from '@confide/evidence';
 import { loadSimulationKey, measureCommand, refuseInProduction, simulateQuote, type SimulationKey } from '@confide/launcher';
 import type { Output } from '../output.js';
@@ -24,7 +25,7 @@ interface QuoteOptions {
 }
 
 function usage(message: string): ConfideError {
-  return new ConfideError('ERR_USAGE', message);
+  return new CliError('ERR_USAGE', message);
 }
 
 function hexArg(flag: string, text: string, min: number, max: number): Uint8Array {
@@ -100,7 +101,7 @@ function quoteCommand(sim: Command, output: () => Output): void {
         try {
           await writeFile(opts.out, encoded);
         } catch (err) {
-          throw new ConfideError('ERR_INPUT_UNREADABLE', `--out ${opts.out}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+          throw new CliError('ERR_INPUT_UNREADABLE', `--out ${opts.out}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
         }
         out.result(
           { ok: true, out: opts.out, ...facts },

@@ -2,10 +2,10 @@
  * Where a user who verifies evidence gets stuck, and the flag that gets them on: the error is
  * the verifier's, with the way out appended (`confide verify`, `confide coordinator verify`).
  */
-import { ConfideError, isConfideError } from '@confide/core';
+import { isConfideError, restate, type ConfideError } from '@confide/core';
 
 function withHint(err: ConfideError, hint: string): ConfideError {
-  return new ConfideError(err.code, `${err.message}; ${hint}`, { cause: err, ...(err.details ? { details: err.details } : {}) });
+  return restate(err, `${err.message}; ${hint}`);
 }
 
 /** `err` with a hint when one helps; `simulated` says the evidence is the simulated TEE's, `nvidia` an NVIDIA device's. */

@@ -4,7 +4,8 @@
  * claims add to the summary.
  */
 import { readFile } from 'node:fs/promises';
-import { ConfideError, fromHex, isConfideError } from '@confide/core';
+import { fromHex, isConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import { detectEvidence, nvidiaChainFromPem, type NvidiaClaims } from '@confide/evidence';
 
 const NONCE_BYTES = 32;
@@ -16,9 +17,9 @@ export function parseNonce(hex: string | undefined): Uint8Array | undefined {
   try {
     bytes = fromHex(hex.trim());
   } catch {
-    throw new ConfideError('ERR_USAGE', '--nonce: not a hex string');
+    throw new CliError('ERR_USAGE', '--nonce: not a hex string');
   }
-  if (bytes.length !== NONCE_BYTES) throw new ConfideError('ERR_USAGE', `--nonce: an SPDM nonce is ${NONCE_BYTES} bytes, got ${bytes.length}`);
+  if (bytes.length !== NONCE_BYTES) throw new CliError('ERR_USAGE', `--nonce: an SPDM nonce is ${NONCE_BYTES} bytes, got ${bytes.length}`);
   return bytes;
 }
 
@@ -29,12 +30,12 @@ export async function readDeviceChain(path: string | undefined): Promise<Uint8Ar
   try {
     text = await readFile(path, 'latin1');
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `--chain ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `--chain ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   try {
     return nvidiaChainFromPem(text);
   } catch (err) {
-    if (isConfideError(err)) throw new ConfideError('ERR_INPUT_UNREADABLE', `--chain ${path}: not a PEM certificate chain (${err.message})`, { cause: err });
+    if (isConfideError(err)) throw new CliError('ERR_INPUT_UNREADABLE', `--chain ${path}: not a PEM certificate chain (${err.message})`, { cause: err });
     throw err;
   }
 }

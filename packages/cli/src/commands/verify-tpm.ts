@@ -5,7 +5,8 @@
  * (shared with NVIDIA evidence) demands extraData.
  */
 import { readFile } from 'node:fs/promises';
-import { ConfideError, fromHex, fromUtf8 } from '@confide/core';
+import { fromHex, fromUtf8, type ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import { parseCertificate, splitPemCertificates } from '../client/pem.js';
 import { detectEvidence, parseTpmEvidence, tpmPartsFromJson, verifyTpmEvidence, type TpmClaims, type TpmEvidenceParts, type VerifyContext } from '@confide/evidence';
 
@@ -19,14 +20,14 @@ export interface TpmVerifyOptions {
 }
 
 function usage(message: string): ConfideError {
-  return new ConfideError('ERR_USAGE', message);
+  return new CliError('ERR_USAGE', message);
 }
 
 async function readInput(path: string, flag: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `${flag} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `${flag} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
@@ -35,7 +36,7 @@ async function readCertificates(path: string, flag: string): Promise<Uint8Array[
   const bytes = await readInput(path, flag);
   if (bytes[0] === 0x30) return [bytes];
   const ders = splitPemCertificates(fromUtf8(bytes)).map((pem) => new Uint8Array(parseCertificate(pem, `${flag} ${path}`).raw));
-  if (ders.length === 0) throw new ConfideError('ERR_INPUT_UNREADABLE', `${flag} ${path}: neither a DER certificate nor PEM certificates`);
+  if (ders.length === 0) throw new CliError('ERR_INPUT_UNREADABLE', `${flag} ${path}: neither a DER certificate nor PEM certificates`);
   return ders;
 }
 
@@ -44,7 +45,7 @@ async function readPcrs(path: string): Promise<TpmEvidenceParts['pcrs']> {
   try {
     return JSON.parse(text) as TpmEvidenceParts['pcrs'];
   } catch {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `--pcrs ${path}: not JSON ({"sha256": {"0": "<hex>", ...}, ...})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `--pcrs ${path}: not JSON ({"sha256": {"0": "<hex>", ...}, ...})`);
   }
 }
 

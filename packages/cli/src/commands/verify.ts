@@ -1,7 +1,8 @@
 /** `confide verify <file>`: checks TEE evidence offline and prints its claims. */
 import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { ConfideError, fixedClock, fromHex, isConfideError, systemClock } from '@confide/core';
+import { fixedClock, fromHex, isConfideError, systemClock, type ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import { detectEvidence, emptyCollateral, SIM_WARNING, verifyEvidence, verifyNvidiaEvidenceList, type Claims, type TeeType, type TrustAnchors, type VerifyContext } from '@confide/evidence';
 import { loadCollateral, readTrustAnchors } from '@confide/server/evidence-files';
 import type { Output } from '../output.js';
@@ -25,7 +26,7 @@ interface VerifyOptions extends TpmVerifyOptions {
 }
 
 function usage(message: string): ConfideError {
-  return new ConfideError('ERR_USAGE', message);
+  return new CliError('ERR_USAGE', message);
 }
 
 function parseAt(text: string | undefined): Date | undefined {
@@ -57,7 +58,7 @@ async function readEvidence(path: string): Promise<Uint8Array> {
     if ((await stat(path)).isDirectory()) throw new Error('is a directory');
     return new Uint8Array(await readFile(path));
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `evidence ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `evidence ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
@@ -72,7 +73,7 @@ function recognise(evidence: Uint8Array, file: string): { tee: TeeType; list: bo
     return { tee: found.tee, list: found.format === 'nvidia-evidence-list' };
   } catch (err) {
     if (!isConfideError(err, 'ERR_EVIDENCE_MALFORMED') && !isConfideError(err, 'ERR_EVIDENCE_UNSUPPORTED')) throw err;
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `evidence ${file}: not TEE evidence Confide recognises (${err.message})`, { cause: err });
+    throw new CliError('ERR_INPUT_UNREADABLE', `evidence ${file}: not TEE evidence Confide recognises (${err.message})`, { cause: err });
   }
 }
 
@@ -139,7 +140,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
     .action(async (file: string, opts: VerifyOptions) => {
       const out = output();
       if (opts.roots !== undefined && opts.mode === 'production') {
-        throw new ConfideError('ERR_PRODUCTION_REFUSED', '--roots: replacing the pinned vendor roots is refused in production mode');
+        throw new CliError('ERR_PRODUCTION_REFUSED', '--roots: replacing the pinned vendor roots is refused in production mode');
       }
       const at = parseAt(opts.at);
       const expectedReportData = parseReportData(opts.reportData);

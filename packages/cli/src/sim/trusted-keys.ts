@@ -1,7 +1,7 @@
 /** The simulation public keys `confide verify` trusts: --sim-key files and the --data-dir instance key. */
 import { readFile } from 'node:fs/promises';
 import { createPublicKey } from 'node:crypto';
-import { ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import { loadSimulationKey, refuseInProduction } from '@confide/launcher/sim-key';
 
 export interface SimKeyOptions {
@@ -16,7 +16,7 @@ async function readSimPublicKey(path: string): Promise<Uint8Array> {
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `--sim-key ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `--sim-key ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   try {
     const text = bytes.toString('latin1');
@@ -25,7 +25,7 @@ async function readSimPublicKey(path: string): Promise<Uint8Array> {
     if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('not an ECDSA P-256 key');
     return new Uint8Array(key.export({ type: 'spki', format: 'der' }));
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `--sim-key ${path}: not a P-256 public key in PEM or DER (${(err as Error).message})`);
+    throw new CliError('ERR_INPUT_UNREADABLE', `--sim-key ${path}: not a P-256 public key in PEM or DER (${(err as Error).message})`);
   }
 }
 

@@ -3,7 +3,8 @@
  * the entry lands with the change or not at all. The store's audit-log repository keeps the
  * entries append-only and refuses one that does not extend the head (seq and prevHash).
  */
-import { ConfideError, fromHex, toBase64Url, type Clock } from '@confide/core';
+import { fromHex, toBase64Url, type Clock } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Repositories } from '@confide/store';
 import { AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, type AuditEntry, type AuditEntryBody } from '@confide/audit';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from './event-types.js';
@@ -40,7 +41,7 @@ export async function readAuditHead(repos: Repositories): Promise<AuditHead> {
  */
 export async function appendAudit(repos: Repositories, event: AuditEvent, ctx: AuditContext): Promise<AuditEntry> {
   if (!(AUDIT_EVENT_TYPES as readonly string[]).includes(event.type)) {
-    throw new ConfideError('ERR_INTERNAL', `unknown audit event type ${event.type}`);
+    throw new CoordinatorError('ERR_INTERNAL', `unknown audit event type ${event.type}`);
   }
   const head = await readAuditHead(repos);
   const body: AuditEntryBody = {

@@ -2,7 +2,7 @@
  * The coordinator's audit key: ECDSA P-256. The private key belongs in the sealed state; the
  * public key is what relying parties pin to verify an exported log.
  */
-import { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 
 export interface AuditSigner {
   /** ECDSA P-256 / SHA-256 signature over `data`, IEEE P1363 (r || s). */
@@ -23,13 +23,13 @@ export async function generateAuditKeyPair(): Promise<{ privateKeyJwk: JsonWebKe
 /** A signer over a private P-256 JWK. Throws ERR_CONFIG_INVALID when the JWK is not one. */
 export async function createAuditSigner(privateKeyJwk: JsonWebKey): Promise<AuditSigner> {
   if (privateKeyJwk.kty !== 'EC' || privateKeyJwk.crv !== 'P-256' || typeof privateKeyJwk.d !== 'string') {
-    throw new ConfideError('ERR_CONFIG_INVALID', 'the audit key must be a private EC P-256 JWK');
+    throw new CoordinatorError('ERR_CONFIG_INVALID', 'the audit key must be a private EC P-256 JWK');
   }
   let key: CryptoKey;
   try {
     key = await crypto.subtle.importKey('jwk', privateKeyJwk, ALGORITHM, false, ['sign']);
   } catch (err) {
-    throw new ConfideError('ERR_CONFIG_INVALID', 'the audit key JWK cannot be imported', { cause: err });
+    throw new CoordinatorError('ERR_CONFIG_INVALID', 'the audit key JWK cannot be imported', { cause: err });
   }
   const publicKeyJwk: JsonWebKey = { kty: 'EC', crv: 'P-256', x: privateKeyJwk.x, y: privateKeyJwk.y };
   return {

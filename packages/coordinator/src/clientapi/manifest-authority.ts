@@ -4,7 +4,8 @@
  * public key at start; the manifest must then come over a TLS connection whose client
  * certificate carries that key.
  */
-import { ConfideError, pemBlocks, timingSafeEqual } from '@confide/core';
+import { pemBlocks, timingSafeEqual } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { certificateSpki } from '../pki/spki.js';
 
 /** Checks the client certificate of a request that sets the first manifest. */
@@ -23,18 +24,18 @@ export function manifestAuthority(pem: string): ManifestAuthority {
     const block = pemBlocks(pem).find((b) => b.label === 'CERTIFICATE' || b.label === 'PUBLIC KEY');
     if (block) spki = block.label === 'CERTIFICATE' ? certificateSpki(block.der) : block.der;
   } catch (err) {
-    throw new ConfideError('ERR_CONFIG_INVALID', 'coordinator.firstManifestKey is neither a PEM certificate nor a PEM public key', { cause: err });
+    throw new CoordinatorError('ERR_CONFIG_INVALID', 'coordinator.firstManifestKey is neither a PEM certificate nor a PEM public key', { cause: err });
   }
-  if (!spki) throw new ConfideError('ERR_CONFIG_INVALID', 'coordinator.firstManifestKey is neither a PEM certificate nor a PEM public key');
+  if (!spki) throw new CoordinatorError('ERR_CONFIG_INVALID', 'coordinator.firstManifestKey is neither a PEM certificate nor a PEM public key');
   const expected = spki;
   return {
     check(clientCertificate) {
       if (clientCertificate === undefined || clientCertificate.length === 0) {
-        throw new ConfideError('ERR_UNAUTHENTICATED', 'this coordinator takes its first manifest only with the client certificate the operator named (coordinator.firstManifestKey)');
+        throw new CoordinatorError('ERR_UNAUTHENTICATED', 'this coordinator takes its first manifest only with the client certificate the operator named (coordinator.firstManifestKey)');
       }
       const presented = certificateSpki(clientCertificate);
       if (!timingSafeEqual(presented, expected)) {
-        throw new ConfideError('ERR_UNAUTHENTICATED', "the client certificate's key is not the one the operator named for the first manifest (coordinator.firstManifestKey)");
+        throw new CoordinatorError('ERR_UNAUTHENTICATED', "the client certificate's key is not the one the operator named for the first manifest (coordinator.firstManifestKey)");
       }
     },
   };

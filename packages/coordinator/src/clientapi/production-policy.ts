@@ -1,5 +1,5 @@
 /** What a production coordinator refuses that a development one allows. */
-import { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 
 /**
@@ -12,5 +12,5 @@ export function refuseSimulatedPackages(manifest: Manifest): void {
     .filter((name) => manifest.Packages[name]!.Tee === 'sim')
     .sort();
   if (packages.length === 0) return;
-  throw new ConfideError('ERR_PRODUCTION_REFUSED', `production mode refuses simulated packages (Tee "sim"): ${packages.join(', ')}`, { details: { packages } });
+  throw new CoordinatorError('ERR_PRODUCTION_REFUSED', `production mode refuses simulated packages (Tee "sim"): ${packages.join(', ')}`, { details: { packages } });
 }

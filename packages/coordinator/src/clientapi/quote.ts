@@ -2,7 +2,8 @@
  * The coordinator's quote (MarbleRun's GET /quote): evidence over its root certificate, and the
  * root's signature over the listener's TLS key so a client ties the channel to the attested root.
  */
-import { concatBytes, ConfideError, digest, pemDecode, toHex, utf8 } from '@confide/core';
+import { concatBytes, digest, pemDecode, toHex, utf8 } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { p1363ToDer } from '../pki/der.js';
 import { caSigningKey } from '../pki/keys.js';
 import type { CoordinatorPki } from '../pki/types.js';
@@ -22,7 +23,7 @@ export function tlsBindingMessage(spkiSha256: string, nonceHex: string): string 
 
 /** Throws ERR_VALIDATION unless `spkiSha256` is a lower-case hex SHA-256. */
 export function checkTlsSpki(spkiSha256: string): string {
-  if (!/^[0-9a-f]{64}$/.test(spkiSha256)) throw new ConfideError('ERR_VALIDATION', 'the TLS binding needs a lower-case hex SHA-256');
+  if (!/^[0-9a-f]{64}$/.test(spkiSha256)) throw new CoordinatorError('ERR_VALIDATION', 'the TLS binding needs a lower-case hex SHA-256');
   return spkiSha256;
 }
 

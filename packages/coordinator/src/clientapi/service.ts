@@ -4,7 +4,8 @@
  * nothing and knows no HTTP: it checks who asks, then runs one operation of the lifecycle
  * (core/lifecycle.ts), whose state machine decides whether the operation is allowed now.
  */
-import { ConfideError, toBase64, utf8 } from '@confide/core';
+import { toBase64, utf8 } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { AuditHead } from '../audit/append.js';
 import type { Violation } from '../manifest/violation.js';
 import { commitActivation, prepareActivation, verifyActivationEvidence, type ActivationRequest, type ActivationResult } from '../core/activation.js';
@@ -260,7 +261,7 @@ export class CoordinatorService {
   async signQuote(evidence: Uint8Array): Promise<{ tcbStatus: string; verificationSignature: Uint8Array }> {
     const { state, deployment } = await this.lifecycle.readDeployment('signQuote');
     if (!deployment.manifest.Config.FeatureGates.includes('SignQuoteEndpoint')) {
-      throw new ConfideError('ERR_FORBIDDEN', 'the manifest does not enable the SignQuoteEndpoint feature', { details: { feature: 'SignQuoteEndpoint' } });
+      throw new CoordinatorError('ERR_FORBIDDEN', 'the manifest does not enable the SignQuoteEndpoint feature', { details: { feature: 'SignQuoteEndpoint' } });
     }
     const claims = await this.#validator.validate(evidence, {});
     const signature = await signWithRoot(state, utf8(toBase64(evidence) + claims.tcbStatus));

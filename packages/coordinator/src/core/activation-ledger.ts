@@ -6,7 +6,8 @@
  * MaxActivations is enforced by the repository's insert itself (a conditional update of the
  * type's counter), so it holds with concurrent writers on any engine.
  */
-import { ConfideError, fromUtf8, utf8 } from '@confide/core';
+import { fromUtf8, utf8, type ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Repositories } from '@confide/store';
 
 /** A marble instance seen before, by UUID: it re-activates without counting again. */
@@ -45,7 +46,7 @@ function purposeOf(marbleType: string, uuid: string): string {
 }
 
 function tampered(why: string, uuid: string): ConfideError {
-  return new ConfideError('ERR_SEAL_UNSEAL_FAILED', `the activation record of ${uuid} ${why}`, { details: { uuid } });
+  return new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', `the activation record of ${uuid} ${why}`, { details: { uuid } });
 }
 
 /** Reads and writes activation records through the given repositories (a transaction or the store). */
@@ -84,7 +85,7 @@ export class ActivationLedger {
     const { uuid, record } = entry;
     const outcome = await repos.activations.insert({ uuid, marbleType: record.marbleType, sealed: entry.sealed }, maxActivations);
     if (outcome === 'limit') throw maxActivationsReached(record.marbleType, maxActivations);
-    if (outcome === 'exists') throw new ConfideError('ERR_STORE_CONFLICT', `marble ${uuid} was recorded by another activation`, { details: { uuid } });
+    if (outcome === 'exists') throw new CoordinatorError('ERR_STORE_CONFLICT', `marble ${uuid} was recorded by another activation`, { details: { uuid } });
   }
 
   /** Rewrites the record of a known UUID read at `revision`. Throws ERR_STORE_CONFLICT (another activation rewrote it first). */
@@ -100,7 +101,7 @@ export class ActivationLedger {
 
 /** ERR_MAX_ACTIVATIONS for `marbleType`. */
 export function maxActivationsReached(marbleType: string, maxActivations: number): ConfideError {
-  return new ConfideError('ERR_MAX_ACTIVATIONS', `marble ${marbleType} has reached MaxActivations (${maxActivations})`, {
+  return new CoordinatorError('ERR_MAX_ACTIVATIONS', `marble ${marbleType} has reached MaxActivations (${maxActivations})`, {
     details: { marbleType, maxActivations },
   });
 }

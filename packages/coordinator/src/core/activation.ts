@@ -10,7 +10,8 @@
  *     intermediate that is no longer current is handed out.
  */
 import { createHash } from 'node:crypto';
-import { ConfideError, pemEncode } from '@confide/core';
+import { pemEncode, type ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Claims, TeeType } from '@confide/evidence';
 import type { Repositories } from '@confide/store';
 import type { AuditEvent } from '../audit/append.js';
@@ -47,7 +48,7 @@ export interface ActivationResult {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function refused(message: string, details: Record<string, unknown>): ConfideError {
-  return new ConfideError('ERR_ACTIVATION_REFUSED', message, { details });
+  return new CoordinatorError('ERR_ACTIVATION_REFUSED', message, { details });
 }
 
 function marbleOf(state: StateData, marbleType: string): { marble: Marble; pkg: PackageProperties } {
@@ -61,7 +62,7 @@ function marbleOf(state: StateData, marbleType: string): { marble: Marble; pkg: 
 
 /** SHA-256 of the SubjectPublicKeyInfo of the TLS client certificate: the report data the evidence must carry. */
 function bindingOf(clientCertificate: Uint8Array | undefined): Uint8Array {
-  if (!clientCertificate) throw new ConfideError('ERR_UNAUTHENTICATED', 'activation needs the TLS client certificate whose key the evidence binds');
+  if (!clientCertificate) throw new CoordinatorError('ERR_UNAUTHENTICATED', 'activation needs the TLS client certificate whose key the evidence binds');
   return new Uint8Array(createHash('sha256').update(certificateSpki(clientCertificate)).digest());
 }
 
@@ -71,7 +72,7 @@ function bindingOf(clientCertificate: Uint8Array | undefined): Uint8Array {
  * ERR_ACTIVATION_REFUSED (unknown marble, TEE not the package's), ERR_EVIDENCE_* / ERR_COLLATERAL_*.
  */
 export async function verifyActivationEvidence(state: StateData, request: ActivationRequest, validator: EvidenceValidator): Promise<Claims> {
-  if (!UUID.test(request.uuid)) throw new ConfideError('ERR_VALIDATION', 'uuid is not a UUID', { details: { field: 'uuid' } });
+  if (!UUID.test(request.uuid)) throw new CoordinatorError('ERR_VALIDATION', 'uuid is not a UUID', { details: { field: 'uuid' } });
   const { pkg } = marbleOf(state, request.marbleType);
   const tee = pkg.Tee ?? 'sgx';
   if (request.tee !== undefined && request.tee !== tee) {

@@ -4,7 +4,8 @@
  * check at their top, recovery, and starting over. No client API and no HTTP here: the client
  * API (clientapi/) calls these.
  */
-import { ConfideError, systemClock, type Clock } from '@confide/core';
+import { systemClock, type Clock } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Repositories, Store } from '@confide/store';
 import { appendAudit, exportAuditLog, readAuditHead, type AuditEvent, type AuditHead } from '../audit/append.js';
 import { createAuditSigner, generateAuditKeyPair, type AuditSigner } from '../audit/signer.js';
@@ -117,7 +118,7 @@ export class CoordinatorLifecycle {
     const version = await repos.sealedState.version();
     if (this.#cache && version === this.#cache.version) return this.#cache;
     const opened = await this.#sealed.open(repos);
-    if (opened.status !== 'open') throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', `the sealed state cannot be opened (${opened.status})`);
+    if (opened.status !== 'open') throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', `the sealed state cannot be opened (${opened.status})`);
     const loaded = { version: opened.version, state: decodeState<StateData>(opened.state) };
     // Only a newer version replaces the cache: a reader that raced a writer must not bring back an older state.
     if (!this.#cache || loaded.version > this.#cache.version) this.#cache = loaded;

@@ -1,5 +1,6 @@
 /** Setting the first manifest, and reading it back with the root's signature. */
-import { ConfideError, digest, toHex } from '@confide/core';
+import { digest, toHex } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { caSigningKey } from '../pki/keys.js';
 import type { Manifest } from '../manifest/types.js';
 import { generateSharedSecrets } from '../secrets/generate.js';
@@ -45,7 +46,7 @@ async function newDeployment(state: StateData, bytes: Uint8Array, now: Date): Pr
 
 /** The change that sets the first manifest on `state` (accepting manifest, or a fresh state in recovery). */
 export async function setManifestChange(state: StateData, bytes: Uint8Array, now: Date): Promise<Change<{ fingerprint: string }>> {
-  if (state.deployment) throw new ConfideError('ERR_INTERNAL', 'setManifestChange on a state that has a manifest');
+  if (state.deployment) throw new CoordinatorError('ERR_INTERNAL', 'setManifestChange on a state that has a manifest');
   const deployment = await newDeployment(state, bytes, now);
   return {
     next: { ...state, deployment },

@@ -2,7 +2,8 @@
  * The manifest-model and template calls the core makes, in one place: the modules beside the
  * core own the rules; the core only asks.
  */
-import { ConfideError, isConfideError } from '@confide/core';
+import { isConfideError, type ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Claims } from '@confide/evidence';
 import { matchPackage } from '../manifest/match-package.js';
 import { applyPackageUpdate, isPackageUpdate } from '../manifest/package-update.js';
@@ -34,7 +35,7 @@ export function checkManifestWithWarnings(bytes: Uint8Array): { manifest: Manife
 export function matchMarblePackage(pkg: PackageProperties, claims: Claims, pkgName: string): void {
   const match = matchPackage(pkg, claims);
   if (match.ok) return;
-  throw new ConfideError('ERR_ACTIVATION_REFUSED', `the evidence does not match package ${pkgName}: ${match.reasons.join('; ')}`, {
+  throw new CoordinatorError('ERR_ACTIVATION_REFUSED', `the evidence does not match package ${pkgName}: ${match.reasons.join('; ')}`, {
     details: { package: pkgName, failed: match.failed, reasons: match.reasons },
   });
 }
@@ -87,7 +88,7 @@ function unsetUserSecretHint(err: unknown, state: StateData): ConfideError | und
     .sort()
     .find((n) => deployment.manifest.Secrets[n]!.UserDefined && !isSet(deployment.secrets[n]) && (err.message.includes(`.Secrets.${n}`) || err.message.includes(JSON.stringify(n))));
   if (name === undefined) return undefined;
-  return new ConfideError('ERR_SECRET_INVALID', `${err.message}: the user-defined secret ${name} is not set yet; a user with WriteSecret on it sets it with \`confide secret set\``, {
+  return new CoordinatorError('ERR_SECRET_INVALID', `${err.message}: the user-defined secret ${name} is not set yet; a user with WriteSecret on it sets it with \`confide secret set\``, {
     cause: err,
     details: { ...err.details, secret: name, hint: 'confide secret set' },
   });

@@ -5,7 +5,8 @@
  * throwaway root, because the real root is sealed.
  */
 import { constants, generateKeyPairSync, privateDecrypt, type KeyObject } from 'node:crypto';
-import { ConfideError, fromBase64, timingSafeEqual } from '@confide/core';
+import { fromBase64, timingSafeEqual } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { createCoordinatorPki } from '../pki/ca.js';
 import type { CoordinatorPki } from '../pki/types.js';
 import { shareCommitment, shareLength, type RecoveryData } from '../recovery/recovery-data.js';
@@ -63,7 +64,7 @@ export class RecoveryMode {
    */
   async submit(secret: Uint8Array, keyName?: string): Promise<RecoveryProgress & { keyName: string }> {
     if (!this.#session || !this.#data) {
-      throw new ConfideError('ERR_COORDINATOR_STATE', 'the sealed state had no RecoveryKeys, so it cannot be recovered; set a new manifest to start over', {
+      throw new CoordinatorError('ERR_COORDINATOR_STATE', 'the sealed state had no RecoveryKeys, so it cannot be recovered; set a new manifest to start over', {
         details: { state: 1, stateName: 'recovery', operation: 'recovery' },
       });
     }
@@ -77,7 +78,7 @@ export class RecoveryMode {
     try {
       return new Uint8Array(privateDecrypt({ key: this.#ephemeralKey().privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, ciphertext));
     } catch (err) {
-      throw new ConfideError('ERR_RECOVERY_SHARE_INVALID', 'the recovery secret has the wrong length and does not decrypt under the ephemeral recovery key', {
+      throw new CoordinatorError('ERR_RECOVERY_SHARE_INVALID', 'the recovery secret has the wrong length and does not decrypt under the ephemeral recovery key', {
         cause: err,
         details: { reason: 'length' },
       });
@@ -89,6 +90,6 @@ export class RecoveryMode {
     for (const name of Object.keys(data.commitments).sort()) {
       if (timingSafeEqual(await shareCommitment(name, share), fromBase64(data.commitments[name]!))) return name;
     }
-    throw new ConfideError('ERR_RECOVERY_SHARE_INVALID', 'the recovery secret is the share of no recovery key of this state', { details: { reason: 'mismatch' } });
+    throw new CoordinatorError('ERR_RECOVERY_SHARE_INVALID', 'the recovery secret is the share of no recovery key of this state', { details: { reason: 'mismatch' } });
   }
 }

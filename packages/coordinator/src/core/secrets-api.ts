@@ -1,5 +1,6 @@
 /** Users reading and writing secrets (GET/POST /api/v2/secrets), as their roles allow. */
-import { ConfideError, toBase64 } from '@confide/core';
+import { toBase64 } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Secret } from '../manifest/types.js';
 import { acceptUserSecret, type UserSecretUpload } from '../secrets/user-secret.js';
 import type { SecretMap, SecretValue } from '../secrets/types.js';
@@ -22,7 +23,7 @@ export interface SecretView {
 function definitionOf(state: StateData, name: string): Secret {
   const defs = state.deployment!.manifest.Secrets;
   const def = Object.hasOwn(defs, name) ? defs[name] : undefined;
-  if (!def) throw new ConfideError('ERR_NOT_FOUND', `the manifest has no secret ${name}`, { details: { secret: name } });
+  if (!def) throw new CoordinatorError('ERR_NOT_FOUND', `the manifest has no secret ${name}`, { details: { secret: name } });
   return def;
 }
 
@@ -53,7 +54,7 @@ export function readSecrets(state: StateData, user: string, names: string[]): Re
   for (const name of names) {
     const def = definitionOf(state, name);
     const value = Object.hasOwn(deployment.secrets, name) ? deployment.secrets[name] : undefined;
-    if (!value || (!value.Private && !value.Cert)) throw new ConfideError('ERR_SECRET_INVALID', `secret ${name} has no value yet`, { details: { secret: name } });
+    if (!value || (!value.Private && !value.Cert)) throw new CoordinatorError('ERR_SECRET_INVALID', `secret ${name} has no value yet`, { details: { secret: name } });
     out[name] = view(def, value);
   }
   return out;
@@ -66,7 +67,7 @@ export function readSecrets(state: StateData, user: string, names: string[]): Re
 export function writeSecretsChange(state: StateData, user: string, uploads: Record<string, UserSecretUpload>, now: Date): Change<{ written: string[] }> {
   const deployment = state.deployment!;
   const names = Object.keys(uploads).sort();
-  if (names.length === 0) throw new ConfideError('ERR_VALIDATION', 'no secrets given');
+  if (names.length === 0) throw new CoordinatorError('ERR_VALIDATION', 'no secrets given');
   for (const name of names) definitionOf(state, name);
   for (const name of names) requirePermission(deployment.manifest, user, { resource: 'Secrets', action: 'WriteSecret', name });
   const secrets: SecretMap = { ...deployment.secrets };

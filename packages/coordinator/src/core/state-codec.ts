@@ -3,7 +3,8 @@
  * secrets, generated secret values) become {"$bytes": "<base64>"} so every module can keep its
  * natural Uint8Array types without a codec of its own.
  */
-import { ConfideError, fromBase64, toBase64, utf8 } from '@confide/core';
+import { fromBase64, toBase64, utf8 } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 
 const BYTES = '$bytes';
 
@@ -31,6 +32,6 @@ export function decodeState<T>(bytes: Uint8Array): T {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes), reviver) as T;
   } catch (err) {
-    throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'the unsealed coordinator state is not valid JSON', { cause: err });
+    throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', 'the unsealed coordinator state is not valid JSON', { cause: err });
   }
 }

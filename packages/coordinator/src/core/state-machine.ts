@@ -3,7 +3,8 @@
  * Every operation asks `assertAllowed` first; mutations ask again inside the store transaction
  * that makes the change (lifecycle.ts), so a state that moved meanwhile refuses it there.
  */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { CoordinatorState, STATE_NAMES } from './status.js';
 
 const { Recovery, AcceptingManifest, AcceptingMarbles } = CoordinatorState;
@@ -34,7 +35,7 @@ export type Operation = keyof typeof OPERATIONS;
 
 /** ERR_COORDINATOR_STATE naming the current and the needed states. */
 export function wrongState(current: CoordinatorState, needed: readonly CoordinatorState[], operation: string, extra: Record<string, unknown> = {}): ConfideError {
-  return new ConfideError(
+  return new CoordinatorError(
     'ERR_COORDINATOR_STATE',
     `${operation} is not possible while the coordinator is ${STATE_NAMES[current]} (needs ${needed.map((s) => STATE_NAMES[s]).join(' or ')})`,
     { details: { state: current, stateName: STATE_NAMES[current], operation, ...extra } },

@@ -4,7 +4,7 @@
  * UpdateThreshold users holding UpdateManifest have uploaded the same bytes. Both rotate the
  * intermediate, so certificates from before the update stop verifying under the new one.
  */
-import { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { readManifest } from '../manifest/parse.js';
 import type { Manifest } from '../manifest/types.js';
 import { rotateIntermediate, rotateRootSecret } from '../pki/ca.js';
@@ -35,7 +35,7 @@ export async function updateChange(state: StateData, user: string, bytes: Uint8A
   if (isPackageUpdateBytes(bytes)) return packageUpdateChange(state, user, bytes, now);
   requirePermission(deployment.manifest, user, { resource: 'Manifest', action: 'UpdateManifest' });
   if (deployment.pending) {
-    throw new ConfideError('ERR_COORDINATOR_STATE', 'a manifest update is already pending; acknowledge or cancel it first', {
+    throw new CoordinatorError('ERR_COORDINATOR_STATE', 'a manifest update is already pending; acknowledge or cancel it first', {
       details: { state: 3, stateName: 'accepting marbles', operation: 'manifest update', pending: deployment.pending.fingerprint },
     });
   }
@@ -60,7 +60,7 @@ export async function acknowledgeChange(state: StateData, user: string, bytes: U
   requirePermission(deployment.manifest, user, { resource: 'Manifest', action: 'UpdateManifest' });
   const pending = requirePending(state);
   if ((await fingerprintOf(bytes)) !== pending.fingerprint) {
-    throw new ConfideError('ERR_VALIDATION', 'the uploaded manifest is not the pending update', { details: { pending: pending.fingerprint } });
+    throw new CoordinatorError('ERR_VALIDATION', 'the uploaded manifest is not the pending update', { details: { pending: pending.fingerprint } });
   }
   if (pending.acknowledgedBy.includes(user)) return { result: progressOf(pending) };
   return acknowledged(state, { ...pending, acknowledgedBy: [...pending.acknowledgedBy, user] }, user, now, 'acknowledged');
@@ -82,7 +82,7 @@ export function cancelChange(state: StateData, user: string, now: Date): Change<
 /** The pending update; throws ERR_NOT_FOUND when there is none. */
 function requirePending(state: StateData): PendingUpdate {
   const pending = state.deployment?.pending;
-  if (!pending) throw new ConfideError('ERR_NOT_FOUND', 'there is no pending manifest update');
+  if (!pending) throw new CoordinatorError('ERR_NOT_FOUND', 'there is no pending manifest update');
   return pending;
 }
 

@@ -3,7 +3,8 @@
  * the manifest lists for them (issuer, subject and expiry do not matter, as in MarbleRun); roles
  * then decide what they may do.
  */
-import { ConfideError, pemDecode, timingSafeEqual } from '@confide/core';
+import { pemDecode, timingSafeEqual } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 
 /** What a role grants: an action on a resource type, for the named resources. */
@@ -27,13 +28,13 @@ function certDer(pem: string): Uint8Array | undefined {
  */
 export function authenticateUser(manifest: Manifest, clientCert: Uint8Array | undefined): string {
   if (clientCert === undefined || clientCert.length === 0) {
-    throw new ConfideError('ERR_UNAUTHENTICATED', 'this endpoint needs a client certificate of a manifest user');
+    throw new CoordinatorError('ERR_UNAUTHENTICATED', 'this endpoint needs a client certificate of a manifest user');
   }
   for (const name of Object.keys(manifest.Users).sort()) {
     const der = certDer(manifest.Users[name]!.Certificate);
     if (der !== undefined && timingSafeEqual(der, clientCert)) return name;
   }
-  throw new ConfideError('ERR_UNAUTHENTICATED', 'the client certificate belongs to no user of the manifest');
+  throw new CoordinatorError('ERR_UNAUTHENTICATED', 'the client certificate belongs to no user of the manifest');
 }
 
 /** True when one of `user`'s roles grants `permission`. Actions compare case-insensitively, as in MarbleRun. */
@@ -51,7 +52,7 @@ function isPermitted(manifest: Manifest, user: string, permission: Permission): 
 export function requirePermission(manifest: Manifest, user: string, permission: Permission): void {
   if (isPermitted(manifest, user, permission)) return;
   const what = permission.resource === 'Manifest' ? 'the manifest' : `${permission.resource === 'Secrets' ? 'secret' : 'package'} ${permission.name}`;
-  throw new ConfideError('ERR_FORBIDDEN', `user ${user} may not ${permission.action} on ${what}`, {
+  throw new CoordinatorError('ERR_FORBIDDEN', `user ${user} may not ${permission.action} on ${what}`, {
     details: { user, action: permission.action, ...(permission.resource === 'Manifest' ? {} : { resource: permission.name }) },
   });
 }

@@ -3,7 +3,8 @@
  * Reading never stops at the first problem: type errors drop the bad value and are listed, so
  * checkManifest can report them together with the rule violations.
  */
-import { ConfideError, jsonDepth, MAX_JSON_DEPTH } from '@confide/core';
+import { jsonDepth, MAX_JSON_DEPTH } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { decodeFileData, normalizeEncoding } from './file-data.js';
 import { findDuplicateKeys } from './json-duplicates.js';
 import { isJsonObject, JsonReader } from './json-reader.js';
@@ -205,7 +206,7 @@ export function readManifest(input: string | Uint8Array | unknown): ReadManifest
 export function parseManifest(input: string | Uint8Array | unknown): Manifest {
   const { manifest, errors, warnings } = readManifest(input);
   if (errors.length > 0) {
-    throw new ConfideError('ERR_MANIFEST_INVALID', `the manifest cannot be read: ${errors.length} error(s), first at ${errors[0]!.path || '(root)'}: ${errors[0]!.message}`, {
+    throw new CoordinatorError('ERR_MANIFEST_INVALID', `the manifest cannot be read: ${errors.length} error(s), first at ${errors[0]!.path || '(root)'}: ${errors[0]!.message}`, {
       details: { violations: errors, warnings },
     });
   }

@@ -1,5 +1,6 @@
 /** Every manifest rule in one pass, and the entry points that read, check and refuse manifests. */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { readManifest } from './parse.js';
 import type { Manifest } from './types.js';
 import { validateAccess } from './validate-access.js';
@@ -44,7 +45,7 @@ export function checkManifest(input: string | Uint8Array | unknown): CheckedMani
 export function manifestInvalid(errors: Violation[], warnings: Violation[], what = 'manifest'): ConfideError {
   const first = errors[0];
   const where = first ? ` first: ${first.rule} at ${first.path || '(root)'}: ${first.message}` : '';
-  return new ConfideError('ERR_MANIFEST_INVALID', `the ${what} is invalid: ${errors.length} error(s);${where}`, {
+  return new CoordinatorError('ERR_MANIFEST_INVALID', `the ${what} is invalid: ${errors.length} error(s);${where}`, {
     details: { violations: errors, warnings },
   });
 }

@@ -4,7 +4,8 @@
  * builder costs several times the signature. The fixed extensions still come from the library.
  * Reading DER is @confide/evidence's DerReader, the one reader of the packages.
  */
-import { concatBytes, ConfideError } from '@confide/core';
+import { concatBytes } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 
 export const DER = {
   INTEGER: 0x02,
@@ -31,7 +32,7 @@ function lengthOf(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
   const bytes: number[] = [];
   for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  if (bytes.length > 4) throw new ConfideError('ERR_INTERNAL', 'DER element too long');
+  if (bytes.length > 4) throw new CoordinatorError('ERR_INTERNAL', 'DER element too long');
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 

@@ -1,6 +1,6 @@
 /** IP addresses as the octets of an X.509 iPAddress name (RFC 5280 4.2.1.6: 4 or 16 bytes). */
 import { isIPv4, isIPv6 } from 'node:net';
-import { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 
 function ipv4(text: string): number[] {
   return text.split('.').map(Number);
@@ -9,7 +9,7 @@ function ipv4(text: string): number[] {
 /** The 4 (IPv4) or 16 (IPv6, '::' and a trailing dotted IPv4 allowed) bytes of `text`. Throws ERR_VALIDATION. */
 export function ipAddressBytes(text: string): Uint8Array {
   if (isIPv4(text)) return Uint8Array.from(ipv4(text));
-  if (!isIPv6(text) || text.includes('%')) throw new ConfideError('ERR_VALIDATION', `not an IP address: ${JSON.stringify(text)}`, { details: { dnsName: text } });
+  if (!isIPv6(text) || text.includes('%')) throw new CoordinatorError('ERR_VALIDATION', `not an IP address: ${JSON.stringify(text)}`, { details: { dnsName: text } });
   const groups = (part: string): number[] => {
     if (part === '') return [];
     const out: number[] = [];

@@ -3,7 +3,8 @@
  * and signing key, worked out once per intermediate and reused by every activation until a
  * manifest update rotates it (the cache is keyed by the intermediate certificate itself).
  */
-import { ConfideError, pemDecode } from '@confide/core';
+import { pemDecode } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import * as x509 from '@peculiar/x509';
 import { caSigningKey } from './keys.js';
 import { DerReader, TAG } from '@confide/evidence';
@@ -37,8 +38,8 @@ function subjectOf(der: Uint8Array): Uint8Array {
 }
 
 async function load(pki: CoordinatorPki): Promise<Issuer> {
-  const der = pemDecode(pki.intermediateCert, 'CERTIFICATE', 'ERR_INTERNAL');
-  if (!der) throw new ConfideError('ERR_INTERNAL', 'coordinator PKI state: the intermediate is not a PEM certificate');
+  const der = pemDecode(pki.intermediateCert, 'CERTIFICATE', (message) => new CoordinatorError('ERR_INTERNAL', message));
+  if (!der) throw new CoordinatorError('ERR_INTERNAL', 'coordinator PKI state: the intermediate is not a PEM certificate');
   const subject = subjectOf(der);
   const intermediate = new x509.X509Certificate(der as Uint8Array<ArrayBuffer>);
   const [aki, signingKey] = await Promise.all([x509.AuthorityKeyIdentifierExtension.create(intermediate.publicKey), caSigningKey(pki.intermediateKey)]);

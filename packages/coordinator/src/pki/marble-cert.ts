@@ -2,7 +2,8 @@
 import { generateKeyPair, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
-import { ConfideError, fromHex, pemEncode } from '@confide/core';
+import { fromHex, pemEncode } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import * as x509 from '@peculiar/x509';
 import { randomSerial } from './serial.js';
 import { CA_SIGNING_ALGORITHM, MARBLE_KEY_ALGORITHM, NO_EXPIRY } from './constants.js';
@@ -89,7 +90,7 @@ function sanEntries(requested: readonly string[]): Array<{ type: 'dns' | 'ip'; v
   for (const name of [...requested, 'localhost', '127.0.0.1']) {
     const ip = isIP(name) !== 0;
     if (!ip && (name.length > 253 || !DNS_NAME.test(name))) {
-      throw new ConfideError('ERR_VALIDATION', `not a DNS name or IP address: ${JSON.stringify(name)}`, { details: { dnsName: name } });
+      throw new CoordinatorError('ERR_VALIDATION', `not a DNS name or IP address: ${JSON.stringify(name)}`, { details: { dnsName: name } });
     }
     const entry = { type: ip ? ('ip' as const) : ('dns' as const), value: ip ? name : name.toLowerCase() };
     out.set(`${entry.type}:${entry.value}`, entry);
@@ -125,7 +126,7 @@ async function spkiOf(publicKey: CryptoKey | Uint8Array): Promise<Uint8Array> {
  * signed once: no re-parse of the result.
  */
 async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly string[], publicKey: CryptoKey | Uint8Array, now: Date): Promise<IssuedMarbleCertificate> {
-  if (!UUID.test(uuid)) throw new ConfideError('ERR_VALIDATION', 'the marble UUID is not a UUID', { details: { uuid } });
+  if (!UUID.test(uuid)) throw new CoordinatorError('ERR_VALIDATION', 'the marble UUID is not a UUID', { details: { uuid } });
   const san = sanExtension(sanEntries(names));
   const [issuer, spki] = await Promise.all([intermediateIssuer(pki), spkiOf(publicKey)]);
   const serial = randomSerial();
@@ -168,15 +169,15 @@ export async function issueFromCsr(
   try {
     csr = new x509.Pkcs10CertificateRequest(csrPem);
   } catch (cause) {
-    throw new ConfideError('ERR_VALIDATION', 'the CSR cannot be parsed', { cause });
+    throw new CoordinatorError('ERR_VALIDATION', 'the CSR cannot be parsed', { cause });
   }
   let valid = false;
   try {
     valid = await csr.verify();
   } catch (cause) {
-    throw new ConfideError('ERR_VALIDATION', 'the CSR key or signature algorithm is not supported', { cause });
+    throw new CoordinatorError('ERR_VALIDATION', 'the CSR key or signature algorithm is not supported', { cause });
   }
-  if (!valid) throw new ConfideError('ERR_VALIDATION', 'the CSR signature does not verify');
+  if (!valid) throw new CoordinatorError('ERR_VALIDATION', 'the CSR signature does not verify');
   const names: string[] = [];
   const san = csr.getExtension('2.5.29.17');
   if (san) {

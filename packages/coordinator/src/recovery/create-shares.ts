@@ -4,7 +4,8 @@
  * uploads the plain share when the coordinator is in recovery mode.
  */
 import { constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
-import { ConfideError, fromBase64, toBase64 } from '@confide/core';
+import { fromBase64, toBase64, type ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { DATA_KEY_LENGTH, shareCommitmentBase64, type RecoveryData, type RecoveryScheme } from './recovery-data.js';
 import { encodeShamirShare, SHAMIR_MAX_SHARES, shamirSplit, xorSplit } from './shamir.js';
 
@@ -19,7 +20,7 @@ export interface RecoveryShares {
 }
 
 function keysInvalid(message: string, details?: Record<string, unknown>): ConfideError {
-  return new ConfideError('ERR_RECOVERY_KEYS_INVALID', message, details === undefined ? undefined : { details });
+  return new CoordinatorError('ERR_RECOVERY_KEYS_INVALID', message, details === undefined ? undefined : { details });
 }
 
 /** Parses a PEM RSA public key (SPKI "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY"). Throws ERR_RECOVERY_KEYS_INVALID. */
@@ -85,6 +86,6 @@ export function decryptRecoveryShare(encryptedShare: string, privateKeyPem: stri
     const key = createPrivateKey({ key: privateKeyPem, format: 'pem' });
     return new Uint8Array(privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, fromBase64(encryptedShare)));
   } catch (err) {
-    throw new ConfideError('ERR_RECOVERY_SHARE_INVALID', 'the encrypted recovery share does not open under this private key', { cause: err, details: { reason: 'decrypt' } });
+    throw new CoordinatorError('ERR_RECOVERY_SHARE_INVALID', 'the encrypted recovery share does not open under this private key', { cause: err, details: { reason: 'decrypt' } });
   }
 }

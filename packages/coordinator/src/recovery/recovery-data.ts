@@ -3,7 +3,8 @@
  * each share, never a share itself. Stored next to the sealed state, so it must be useless to
  * whoever reads the store.
  */
-import { concatBytes, ConfideError, digest, toBase64, utf8 } from '@confide/core';
+import { concatBytes, digest, toBase64, utf8 } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 
 /** Length of the data key that recovery rebuilds. */
 export const DATA_KEY_LENGTH = 32;
@@ -50,7 +51,7 @@ export function shareLength(scheme: RecoveryScheme): number {
 /** Checks the shape of stored recovery data. Throws ERR_SEAL_UNSEAL_FAILED naming the first problem. */
 export function parseRecoveryData(value: unknown): RecoveryData {
   const fail = (why: string): never => {
-    throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', `stored recovery data is malformed: ${why}`);
+    throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', `stored recovery data is malformed: ${why}`);
   };
   if (typeof value !== 'object' || value === null) return fail('not an object');
   const v = value as Record<string, unknown>;

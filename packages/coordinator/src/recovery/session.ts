@@ -3,7 +3,8 @@
  * checked against the commitment stored for its key name before it counts, so a wrong or
  * foreign share is refused at upload instead of producing a wrong data key later.
  */
-import { ConfideError, fromBase64, timingSafeEqual } from '@confide/core';
+import { fromBase64, timingSafeEqual, type ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { DATA_KEY_LENGTH, shareCommitment, shareLength, type RecoveryData } from './recovery-data.js';
 import { decodeShamirShare, shamirCombine, xorCombine } from './shamir.js';
 
@@ -15,7 +16,7 @@ export interface RecoveryProgress {
 }
 
 function invalid(keyName: string, reason: string): ConfideError {
-  return new ConfideError('ERR_RECOVERY_SHARE_INVALID', `recovery share for ${keyName} rejected: ${reason}`, { details: { keyName, reason } });
+  return new CoordinatorError('ERR_RECOVERY_SHARE_INVALID', `recovery share for ${keyName} rejected: ${reason}`, { details: { keyName, reason } });
 }
 
 /** One recovery attempt over stored RecoveryData; keeps accepted shares in memory only. */
@@ -62,7 +63,7 @@ export class RecoverySession {
     // Checked after the await, with no await until the share is recorded: concurrent uploads of one key count once.
     if (!timingSafeEqual(commitment, fromBase64(stored))) throw invalid(keyName, 'mismatch');
     if (this.#accepted.has(keyName)) {
-      throw new ConfideError('ERR_RECOVERY_SHARE_DUPLICATE', `the recovery share for ${keyName} was already accepted`, {
+      throw new CoordinatorError('ERR_RECOVERY_SHARE_DUPLICATE', `the recovery share for ${keyName} was already accepted`, {
         details: { keyName, remaining: this.remaining },
       });
     }

@@ -6,7 +6,8 @@
  * A Shamir share travels as y || x (the secret's length plus one byte), the layout MarbleRun's
  * recovery secrets use for threshold recovery.
  */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { gfInv, gfMul } from './gf256.js';
 
 /** One Shamir share: the evaluation point and the polynomial values at it, one per secret byte. */
@@ -19,16 +20,16 @@ export interface ShamirShare {
 export const SHAMIR_MAX_SHARES = 255;
 
 function invalidShare(reason: string, details?: Record<string, unknown>): ConfideError {
-  return new ConfideError('ERR_RECOVERY_SHARE_INVALID', `recovery share rejected: ${reason}`, { details: { reason, ...details } });
+  return new CoordinatorError('ERR_RECOVERY_SHARE_INVALID', `recovery share rejected: ${reason}`, { details: { reason, ...details } });
 }
 
 function checkSplit(secret: Uint8Array, n: number, k: number): void {
-  if (secret.length === 0) throw new ConfideError('ERR_RECOVERY_KEYS_INVALID', 'the secret to split is empty');
+  if (secret.length === 0) throw new CoordinatorError('ERR_RECOVERY_KEYS_INVALID', 'the secret to split is empty');
   if (!Number.isInteger(n) || n < 1 || n > SHAMIR_MAX_SHARES) {
-    throw new ConfideError('ERR_RECOVERY_KEYS_INVALID', `share count must be 1..${SHAMIR_MAX_SHARES}, got ${n}`);
+    throw new CoordinatorError('ERR_RECOVERY_KEYS_INVALID', `share count must be 1..${SHAMIR_MAX_SHARES}, got ${n}`);
   }
   if (!Number.isInteger(k) || k < 1 || k > n) {
-    throw new ConfideError('ERR_RECOVERY_KEYS_INVALID', `threshold must be 1..${n}, got ${k}`);
+    throw new CoordinatorError('ERR_RECOVERY_KEYS_INVALID', `threshold must be 1..${n}, got ${k}`);
   }
 }
 

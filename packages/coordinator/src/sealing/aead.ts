@@ -4,14 +4,15 @@
  * header followed by a UTF-8 context string, so a blob opens only in the format version and
  * for the purpose it was made for.
  */
-import { concatBytes, ConfideError, utf8 } from '@confide/core';
+import { concatBytes, utf8 } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 
 export const AES_KEY_LENGTH = 32;
 const GCM_NONCE_LENGTH = 12;
 const GCM_TAG_LENGTH = 16;
 
 async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
-  if (key.length !== AES_KEY_LENGTH) throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', `an AES-256 key must be ${AES_KEY_LENGTH} bytes, got ${key.length}`);
+  if (key.length !== AES_KEY_LENGTH) throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', `an AES-256 key must be ${AES_KEY_LENGTH} bytes, got ${key.length}`);
   return crypto.subtle.importKey('raw', key as Uint8Array<ArrayBuffer>, { name: 'AES-GCM' }, false, [usage]);
 }
 
@@ -32,7 +33,7 @@ export async function gcmSeal(key: Uint8Array, plaintext: Uint8Array, header: Ui
  */
 export async function gcmOpen(key: Uint8Array, blob: Uint8Array, headerLength: number, context: string): Promise<Uint8Array> {
   if (blob.length < headerLength + GCM_NONCE_LENGTH + GCM_TAG_LENGTH) {
-    throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'cannot unseal: blob too short');
+    throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', 'cannot unseal: blob too short');
   }
   const header = blob.subarray(0, headerLength);
   const nonce = blob.subarray(headerLength, headerLength + GCM_NONCE_LENGTH);
@@ -46,6 +47,6 @@ export async function gcmOpen(key: Uint8Array, blob: Uint8Array, headerLength: n
     );
     return new Uint8Array(plain);
   } catch (err) {
-    throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'cannot unseal: authentication failed (wrong key or context, or altered bytes)', { cause: err });
+    throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', 'cannot unseal: authentication failed (wrong key or context, or altered bytes)', { cause: err });
   }
 }

@@ -6,7 +6,8 @@
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { AES_KEY_LENGTH } from './aead.js';
 import { unwrapDataKey, wrapDataKey } from './key-wrap.js';
 import type { SealProvider } from './provider.js';
@@ -26,10 +27,10 @@ async function readKey(path: string): Promise<Uint8Array> {
     raw = await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'read failed';
-    throw new ConfideError('ERR_SEAL_KEY_UNAVAILABLE', `the seal key ${path} cannot be read (${code})`, { details: { reason: code === 'ENOENT' ? 'missing' : 'unreadable' } });
+    throw new CoordinatorError('ERR_SEAL_KEY_UNAVAILABLE', `the seal key ${path} cannot be read (${code})`, { details: { reason: code === 'ENOENT' ? 'missing' : 'unreadable' } });
   }
   if (raw.length !== AES_KEY_LENGTH) {
-    throw new ConfideError('ERR_SEAL_KEY_UNAVAILABLE', `the seal key ${path} must be ${AES_KEY_LENGTH} bytes, it has ${raw.length}`, { details: { reason: 'length' } });
+    throw new CoordinatorError('ERR_SEAL_KEY_UNAVAILABLE', `the seal key ${path} must be ${AES_KEY_LENGTH} bytes, it has ${raw.length}`, { details: { reason: 'length' } });
   }
   return new Uint8Array(raw);
 }
@@ -42,7 +43,7 @@ async function createKey(path: string, dir: string): Promise<Uint8Array> {
     await chmod(path, 0o600); // the umask may have narrowed the create mode, or the platform ignored it
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw new ConfideError('ERR_DATA_DIR_UNUSABLE', `cannot create the seal key ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+      throw new CoordinatorError('ERR_DATA_DIR_UNUSABLE', `cannot create the seal key ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
     }
   }
   return readKey(path);

@@ -6,7 +6,8 @@
  * The key id tells "sealed under another key" (recovery) apart from "altered bytes" without
  * revealing the key.
  */
-import { concatBytes, ConfideError, digest, timingSafeEqual, toHex, utf8 } from '@confide/core';
+import { concatBytes, digest, timingSafeEqual, toHex, utf8 } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { gcmOpen, gcmSeal } from './aead.js';
 
 const WRAP_FORMAT_V1 = 1;
@@ -29,16 +30,16 @@ export async function wrapDataKey(sealKey: Uint8Array, dataKey: Uint8Array): Pro
  */
 export async function unwrapDataKey(sealKey: Uint8Array, blob: Uint8Array): Promise<Uint8Array> {
   if (blob.length < HEADER_LENGTH || blob[0] !== WRAP_FORMAT_V1) {
-    throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'cannot unwrap the data key: unknown format', { details: { reason: 'format' } });
+    throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', 'cannot unwrap the data key: unknown format', { details: { reason: 'format' } });
   }
   if (!timingSafeEqual(blob.subarray(1, HEADER_LENGTH), await keyIdBytes(sealKey))) {
-    throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', `the data key was wrapped under seal key ${toHex(blob.subarray(1, HEADER_LENGTH))}, not this one`, {
+    throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', `the data key was wrapped under seal key ${toHex(blob.subarray(1, HEADER_LENGTH))}, not this one`, {
       details: { reason: 'key-mismatch' },
     });
   }
   try {
     return await gcmOpen(sealKey, blob, HEADER_LENGTH, CONTEXT);
   } catch (err) {
-    throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'cannot unwrap the data key: authentication failed (altered bytes)', { cause: err, details: { reason: 'authentication' } });
+    throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', 'cannot unwrap the data key: authentication failed (altered bytes)', { cause: err, details: { reason: 'authentication' } });
   }
 }

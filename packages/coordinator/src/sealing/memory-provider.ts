@@ -1,5 +1,5 @@
 /** A seal provider holding its key in memory: for tests, and for runs that must not outlive the process. */
-import { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { AES_KEY_LENGTH } from './aead.js';
 import { unwrapDataKey, wrapDataKey } from './key-wrap.js';
 import type { SealProvider } from './provider.js';
@@ -11,7 +11,7 @@ import type { SealProvider } from './provider.js';
 export function createMemorySealProvider(key?: Uint8Array): SealProvider {
   let sealKey = key?.slice();
   if (sealKey !== undefined && sealKey.length !== AES_KEY_LENGTH) {
-    throw new ConfideError('ERR_CONFIG_INVALID', `a seal key must be ${AES_KEY_LENGTH} bytes, got ${sealKey.length}`);
+    throw new CoordinatorError('ERR_CONFIG_INVALID', `a seal key must be ${AES_KEY_LENGTH} bytes, got ${sealKey.length}`);
   }
   return {
     id: 'memory',
@@ -20,7 +20,7 @@ export function createMemorySealProvider(key?: Uint8Array): SealProvider {
       return wrapDataKey(sealKey, dataKey);
     },
     async unwrapKey(blob) {
-      if (sealKey === undefined) throw new ConfideError('ERR_SEAL_KEY_UNAVAILABLE', 'this provider has no seal key', { details: { reason: 'missing' } });
+      if (sealKey === undefined) throw new CoordinatorError('ERR_SEAL_KEY_UNAVAILABLE', 'this provider has no seal key', { details: { reason: 'missing' } });
       return unwrapDataKey(sealKey, blob);
     },
   };

@@ -4,7 +4,7 @@
  * Additional data: the version byte and "confide/coordinator/sealed-state:<purpose>", so a blob
  * sealed for one purpose (the state, one secret, ...) cannot be passed off as another.
  */
-import { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { gcmOpen, gcmSeal } from './aead.js';
 
 const STATE_FORMAT_V1 = 1;
@@ -25,7 +25,7 @@ export async function sealState(state: Uint8Array, dataKey: Uint8Array, purpose:
 /** Decrypts a blob from `sealState` with the same key and purpose. Throws ERR_SEAL_UNSEAL_FAILED. */
 export async function unsealState(blob: Uint8Array, dataKey: Uint8Array, purpose: string = STATE_PURPOSE): Promise<Uint8Array> {
   if (blob.length > 0 && blob[0] !== STATE_FORMAT_V1) {
-    throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', `cannot unseal: unknown sealed-state format version ${blob[0]}`);
+    throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', `cannot unseal: unknown sealed-state format version ${blob[0]}`);
   }
   return gcmOpen(dataKey, blob, HEADER_LENGTH, context(purpose));
 }

@@ -7,7 +7,8 @@
  * names the version it replaces, so a write always leaves a record that opens with the key
  * held in memory, and never one that overwrites another writer's unseen change.
  */
-import { ConfideError, isConfideError } from '@confide/core';
+import { isConfideError, type ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Repositories, SealedStateRecord, VersionedSealedState } from '@confide/store';
 import { createRecoveryShares } from '../recovery/create-shares.js';
 import { DATA_KEY_LENGTH, parseRecoveryData, type RecoveryData } from '../recovery/recovery-data.js';
@@ -34,7 +35,7 @@ export interface RecoveryConfig {
 type Header = Omit<SealedStateRecord, 'sealedState'> & { recoveryData: RecoveryData | null };
 
 function malformed(why: string): ConfideError {
-  return new ConfideError('ERR_SEAL_UNSEAL_FAILED', `the sealed-state record is malformed: ${why}`);
+  return new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', `the sealed-state record is malformed: ${why}`);
 }
 
 function headerOf(record: VersionedSealedState): Header {
@@ -159,7 +160,7 @@ export class SealedStore {
    */
   async completeRecovery(repos: Repositories, dataKey: Uint8Array): Promise<{ state: Uint8Array; version: number }> {
     const record = await repos.sealedState.get();
-    if (record === undefined) throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'there is no sealed state to recover');
+    if (record === undefined) throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', 'there is no sealed state to recover');
     const header = headerOf(record);
     const state = await unsealState(record.sealedState, dataKey, STATE_PURPOSE);
     const next: Header = { ...header, provider: this.#provider.id, wrappedDataKey: await this.#provider.wrapKey(dataKey) };
@@ -189,7 +190,7 @@ export class SealedStore {
 
   #held(): { dataKey: Uint8Array; header: Header } {
     if (this.#dataKey === undefined || this.#header === undefined) {
-      throw new ConfideError('ERR_INTERNAL', 'the sealed state is not open');
+      throw new CoordinatorError('ERR_INTERNAL', 'the sealed state is not open');
     }
     return { dataKey: this.#dataKey, header: this.#header };
   }

@@ -1,6 +1,7 @@
 /** Which secret definitions the coordinator can generate or accept; the manifest validator may call this. */
 import { isIP } from 'node:net';
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { isCertSecretType, SECRET_TYPES, type Secret } from '../manifest/types.js';
 
 export const ECDSA_SIZES: Readonly<Record<number, string>> = { 224: 'secp224r1', 256: 'prime256v1', 384: 'secp384r1', 521: 'secp521r1' };
@@ -30,7 +31,7 @@ export const EXT_KEY_USAGE_OIDS: readonly string[] = [
 
 function invalid(name: string, field: string, message: string): ConfideError {
   const path = `Secrets.${name}${field ? `.${field}` : ''}`;
-  return new ConfideError('ERR_MANIFEST_INVALID', `${path}: ${message}`, { details: { path } });
+  return new CoordinatorError('ERR_MANIFEST_INVALID', `${path}: ${message}`, { details: { path } });
 }
 
 const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;

@@ -1,6 +1,7 @@
 /** Checking a secret a user uploads (POST /secrets) against its manifest definition. */
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { ConfideError, fromBase64, pemBlocks, utf8 } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { isCertSecretType, type Secret } from '../manifest/types.js';
 import { ECDSA_SIZES } from './definition-check.js';
 import type { SecretValue } from './types.js';
@@ -21,7 +22,7 @@ const FIELDS = new Set(['Cert', 'Private', 'Key', 'Data']);
 const KEY_TYPES = { 'cert-rsa': 'rsa', 'cert-ecdsa': 'ec', 'cert-ed25519': 'ed25519' } as const;
 
 function refuse(name: string, message: string): ConfideError {
-  return new ConfideError('ERR_SECRET_INVALID', `secret ${name}: ${message}`, { details: { secret: name } });
+  return new CoordinatorError('ERR_SECRET_INVALID', `secret ${name}: ${message}`, { details: { secret: name } });
 }
 
 function base64(name: string, field: string, text: string): Uint8Array {

@@ -1,12 +1,13 @@
 /** Building a marble's template context from the coordinator PKI and its activation. */
-import { ConfideError, pemDecode } from '@confide/core';
+import { pemDecode } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { CoordinatorPki } from '../pki/types.js';
 import type { SecretMap } from '../secrets/types.js';
 import type { TemplateContext } from './values.js';
 
 function der(pem: string, what: string): Uint8Array {
   const bytes = pemDecode(pem, 'CERTIFICATE');
-  if (!bytes) throw new ConfideError('ERR_INTERNAL', `coordinator PKI state: ${what} is not a PEM certificate`);
+  if (!bytes) throw new CoordinatorError('ERR_INTERNAL', `coordinator PKI state: ${what} is not a PEM certificate`);
   return bytes;
 }
 

@@ -1,5 +1,5 @@
 /** Rendering a marble's Parameters at activation: Files and Env through templates, Argv as is. */
-import { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import { TemplateError, type TemplateTarget } from './ast.js';
 import { parseTemplate } from './parse.js';
 import { executeTemplate } from './execute.js';
@@ -27,7 +27,7 @@ function templateFailure(err: unknown, path: string, mode: ErrorMode): unknown {
   if (!(err instanceof TemplateError)) return err;
   const where = err.line !== undefined ? `${path}: line ${err.line}: ` : `${path}: `;
   const code = mode === 'runtime' && err.kind !== 'invalid' ? 'ERR_SECRET_INVALID' : 'ERR_MANIFEST_INVALID';
-  return new ConfideError(code, where + err.message, { details: { path, ...(err.line !== undefined ? { line: err.line } : {}) } });
+  return new CoordinatorError(code, where + err.message, { details: { path, ...(err.line !== undefined ? { line: err.line } : {}) } });
 }
 
 /** Renders one entry; the data is decoded first, NoTemplates leaves it as decoded. Throws ConfideError. */

@@ -2,7 +2,7 @@
  * A validator for tests that refuses every evidence (as MarbleRun's FailValidator): proves that
  * a refusal leaves nothing behind (no activation record, no audit entry, no certificate).
  */
-import { ConfideError } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { EvidenceValidator } from './port.js';
 
 /** Throws ERR_EVIDENCE_SIGNATURE_INVALID for any evidence. */
@@ -11,7 +11,7 @@ export function createFailingValidator(): EvidenceValidator & { calls: number } 
     calls: 0,
     async validate(): Promise<never> {
       validator.calls++;
-      throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', 'the failing validator refuses all evidence');
+      throw new CoordinatorError('ERR_EVIDENCE_SIGNATURE_INVALID', 'the failing validator refuses all evidence');
     },
   };
   return validator;

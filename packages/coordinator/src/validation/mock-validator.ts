@@ -3,7 +3,8 @@
  * MarbleRun's MockValidator): the coordinator's own checks (package match, binding, TEE) then run
  * on exactly those claims. Never wired by the server.
  */
-import { ConfideError, toHex } from '@confide/core';
+import { toHex } from '@confide/core';
+import { CoordinatorError } from '../errors.js';
 import type { Claims } from '@confide/evidence';
 import type { EvidenceExpectation, EvidenceValidator } from './port.js';
 
@@ -41,12 +42,12 @@ export function createMockValidator(claims: (evidence: Uint8Array) => Partial<Cl
       calls.push({ evidence, expected });
       const given = claims(evidence);
       const out = mockClaims({ ...(expected.tee ? { tee: expected.tee } : {}), ...given });
-      if (expected.tee !== undefined && out.tee !== expected.tee) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `mock evidence is ${out.tee}, not ${expected.tee}`);
+      if (expected.tee !== undefined && out.tee !== expected.tee) throw new CoordinatorError('ERR_EVIDENCE_UNSUPPORTED', `mock evidence is ${out.tee}, not ${expected.tee}`);
       if (expected.reportData) {
         // As the real verifiers: the expected bytes are the leading bytes of the report data.
         const want = toHex(expected.reportData);
         if (given.reportData === undefined) out.reportData = want.padEnd(128, '0');
-        else if (!given.reportData.startsWith(want)) throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', 'mock evidence carries other report data');
+        else if (!given.reportData.startsWith(want)) throw new CoordinatorError('ERR_EVIDENCE_BINDING_MISMATCH', 'mock evidence carries other report data');
       }
       return out;
     },

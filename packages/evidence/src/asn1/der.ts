@@ -4,7 +4,7 @@
  * certificates with it). Every element keeps its raw encoding, so signatures are checked over
  * the original bytes (never re-encoded).
  */
-import { ConfideError, type ErrorCode } from '@confide/core';
+import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
 
 export interface DerElement {
   tag: number;
@@ -36,7 +36,7 @@ export class DerReader {
 
   constructor(
     private readonly bytes: Uint8Array,
-    private readonly code: ErrorCode,
+    private readonly code: EvidenceErrorCode,
     private readonly what: string,
   ) {}
 
@@ -45,7 +45,7 @@ export class DerReader {
   }
 
   fail(message: string): never {
-    throw new ConfideError(this.code, `${this.what}: ${message}`);
+    throw new EvidenceError(this.code, `${this.what}: ${message}`);
   }
 
   peekTag(): number | undefined {
@@ -125,7 +125,7 @@ export function decodeTime(el: DerElement): Date | undefined {
 }
 
 /** ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER }) to the raw r||s form WebCrypto wants. */
-export function ecdsaDerToRaw(der: Uint8Array, size: number, code: ErrorCode): Uint8Array {
+export function ecdsaDerToRaw(der: Uint8Array, size: number, code: EvidenceErrorCode): Uint8Array {
   const r = new DerReader(der, code, 'ECDSA signature');
   const seq = r.enter(TAG.SEQUENCE);
   const out = new Uint8Array(size * 2);

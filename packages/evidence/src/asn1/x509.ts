@@ -3,7 +3,8 @@
  * signed bytes kept. Intel's PCK PKI and AMD's KDS PKI differ only in their signature algorithms
  * and key types, so each brings a profile that reads and vets those parts; the rest is here.
  */
-import { toHex, type ErrorCode } from '@confide/core';
+import { toHex } from '@confide/core';
+import type { EvidenceErrorCode } from '../errors.js';
 import { DerReader, TAG, decodeOid, decodeTime, type DerElement } from './der.js';
 
 const OID_COMMON_NAME = '2.5.4.3';
@@ -52,21 +53,21 @@ export interface SignedProfile<A extends object> {
   /** Names the PKI in error messages: `${label} certificate`, `${label} TBSCertList`, … */
   label: string;
   /** Reads and vets the outer signatureAlgorithm; throws for one the PKI does not use. */
-  algorithm(el: DerElement, code: ErrorCode, what: string): A;
+  algorithm(el: DerElement, code: EvidenceErrorCode, what: string): A;
   /** The signature value from the BIT STRING's contents; as they are when absent. */
-  signature?(bits: Uint8Array, code: ErrorCode): Uint8Array;
+  signature?(bits: Uint8Array, code: EvidenceErrorCode): Uint8Array;
 }
 
 /** The parts one PKI decides for its certificates; `K` is merged into the parsed certificate (a key point, an SPKI). */
 export interface X509Profile<A extends object, K extends object> extends SignedProfile<A> {
   /** Reads and vets the SubjectPublicKeyInfo; throws for a key type the PKI does not use. */
-  key(spki: DerElement, code: ErrorCode, what: string): K;
+  key(spki: DerElement, code: EvidenceErrorCode, what: string): K;
   /** Refuse bytes after a certificate's DER. */
   refuseTrailingBytes?: boolean;
 }
 
 /** The CN in a DER Name ('' when it has none; the last one when several). Throws `code`. */
-export function commonName(name: Uint8Array, code: ErrorCode): string {
+export function commonName(name: Uint8Array, code: EvidenceErrorCode): string {
   // Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue)
   const rdns = new DerReader(name, code, 'X.509 name').enter(TAG.SEQUENCE);
   let cn = '';
@@ -93,7 +94,7 @@ function readTime(r: DerReader): Date {
  * signatureValue }. The algorithm is vetted before the signature is read, so an unsupported
  * algorithm is reported as such even when its signature would not decode.
  */
-function readSigned<A extends object>(der: Uint8Array, code: ErrorCode, what: string, profile: SignedProfile<A>, exact: boolean) {
+function readSigned<A extends object>(der: Uint8Array, code: EvidenceErrorCode, what: string, profile: SignedProfile<A>, exact: boolean) {
   const outer = new DerReader(der, code, what);
   const el = outer.next(TAG.SEQUENCE);
   if (exact && !outer.done) outer.fail('trailing bytes after the certificate');
@@ -106,7 +107,7 @@ function readSigned<A extends object>(der: Uint8Array, code: ErrorCode, what: st
   return { raw: el.raw, tbs, algorithm, signature: profile.signature ? profile.signature(value, code) : value };
 }
 
-function readExtensions(tbs: DerReader, code: ErrorCode): Map<string, Uint8Array> {
+function readExtensions(tbs: DerReader, code: EvidenceErrorCode): Map<string, Uint8Array> {
   const extensions = new Map<string, Uint8Array>();
   while (!tbs.done) {
     const el = tbs.next();
@@ -122,7 +123,7 @@ function readExtensions(tbs: DerReader, code: ErrorCode): Map<string, Uint8Array
   return extensions;
 }
 
-function basicConstraintsCa(extensions: Map<string, Uint8Array>, code: ErrorCode): boolean {
+function basicConstraintsCa(extensions: Map<string, Uint8Array>, code: EvidenceErrorCode): boolean {
   const bc = extensions.get(OID_BASIC_CONSTRAINTS);
   if (!bc) return false;
   const flag = new DerReader(bc, code, 'basicConstraints').enter(TAG.SEQUENCE).optional(TAG.BOOLEAN);
@@ -130,7 +131,7 @@ function basicConstraintsCa(extensions: Map<string, Uint8Array>, code: ErrorCode
 }
 
 /** Parses a DER certificate under `profile`. Throws `code` for broken DER, and what the profile throws. */
-export function parseX509Certificate<A extends object, K extends object>(der: Uint8Array, code: ErrorCode, profile: X509Profile<A, K>): X509Certificate & A & K {
+export function parseX509Certificate<A extends object, K extends object>(der: Uint8Array, code: EvidenceErrorCode, profile: X509Profile<A, K>): X509Certificate & A & K {
   const signed = readSigned(der, code, `${profile.label} certificate`, profile, profile.refuseTrailingBytes === true);
   const what = `${profile.label} TBSCertificate`;
   const tbs = new DerReader(signed.tbs.value, code, what);
@@ -164,7 +165,7 @@ export function parseX509Certificate<A extends object, K extends object>(der: Ui
 }
 
 /** Parses a DER CRL under `profile`. Throws `code` for broken DER, and what the profile throws. */
-export function parseX509Crl<A extends object>(der: Uint8Array, code: ErrorCode, profile: SignedProfile<A>): X509Crl & A {
+export function parseX509Crl<A extends object>(der: Uint8Array, code: EvidenceErrorCode, profile: SignedProfile<A>): X509Crl & A {
   const signed = readSigned(der, code, `${profile.label} CRL`, profile, false);
   const tbs = new DerReader(signed.tbs.value, code, `${profile.label} TBSCertList`);
   tbs.optional(TAG.INTEGER); // version

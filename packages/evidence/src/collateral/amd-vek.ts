@@ -4,7 +4,8 @@
  * rule are the verifier's own (sev-snp/), so a certificate the provider picks is one the
  * verifier reads the same way.
  */
-import { ConfideError, fromHex } from '@confide/core';
+import { fromHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { X509Certificate } from '@peculiar/x509';
 import type { AmdProduct } from './types.js';
 import { hwidMatchesChip } from '../sev-snp/bindings.js';
@@ -34,11 +35,11 @@ export function vekInfo(der: Uint8Array): VekInfo {
   try {
     cert = new X509Certificate(der as Uint8Array<ArrayBuffer>);
   } catch (cause) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'an AMD endorsement key certificate is not a valid X.509 certificate', { cause });
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'an AMD endorsement key certificate is not a valid X.509 certificate', { cause });
   }
   const cn = cert.subjectName.getField('CN')[0] ?? '';
   const keyType = cn === 'SEV-VCEK' ? 'vcek' : cn === 'SEV-VLEK' ? 'vlek' : undefined;
-  if (!keyType) throw new ConfideError('ERR_COLLATERAL_MALFORMED', `certificate "${cert.subject}" is not an AMD VCEK or VLEK`);
+  if (!keyType) throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `certificate "${cert.subject}" is not an AMD VCEK or VLEK`);
   const ext = readVekExtensions({ extensions: new Map(cert.extensions.map((e) => [e.type, new Uint8Array(e.value)])) });
   return {
     keyType,

@@ -3,7 +3,8 @@
  * not its name: dcap-qvl JSON, Intel PCS TCB Info / QE Identity bodies, PEM (plain or
  * URL-encoded) certificates and CRLs, DER certificates and CRLs, hex DER CRLs.
  */
-import { ConfideError, fromHex, fromUtf8 } from '@confide/core';
+import { fromHex, fromUtf8 } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { X509Certificate, X509Crl } from '@peculiar/x509';
 import type { CollateralItem } from './memory.js';
 import { isDcapQvlCollateral, parseDcapQvlCollateral } from './dcap-qvl-json.js';
@@ -63,10 +64,10 @@ function fromPem(text: string): CollateralItem[] {
   const items: CollateralItem[] = [];
   for (const b of collateralPemBlocks(text)) {
     if (b.label === 'CERTIFICATE') {
-      if (!isCertificate(b.der)) throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'a PEM certificate cannot be parsed');
+      if (!isCertificate(b.der)) throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'a PEM certificate cannot be parsed');
       items.push({ kind: 'certificate', der: b.der });
     } else if (b.label === 'X509 CRL') {
-      if (!isCrl(b.der)) throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'a PEM CRL cannot be parsed');
+      if (!isCrl(b.der)) throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'a PEM CRL cannot be parsed');
       items.push({ kind: 'crl', der: b.der });
     }
   }

@@ -1,7 +1,8 @@
 /**
  * CRLs arrive as DER, PEM, or hex text of DER (dcap-qvl JSON, some PCCS versions). All become DER.
  */
-import { ConfideError, fromHex, fromUtf8 } from '@confide/core';
+import { fromHex, fromUtf8 } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { collateralPemBlocks } from './pem.js';
 
 /** ASN.1 SEQUENCE tag: every DER CRL starts with it. */
@@ -18,5 +19,5 @@ export function crlToDer(value: Uint8Array | string, what: string): Uint8Array {
     const der = fromHex(text);
     if (der[0] === DER_SEQUENCE) return der;
   }
-  throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${what}: not a CRL in DER, PEM or hex`);
+  throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${what}: not a CRL in DER, PEM or hex`);
 }

@@ -3,7 +3,8 @@
  * `qe_identity` hold the exact signed text as JSON strings, signatures are hex, CRLs hex DER,
  * issuer chains PEM (sometimes URL-encoded).
  */
-import { ConfideError, toHex } from '@confide/core';
+import { toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { IntelCollateral } from './types.js';
 import { crlToDer } from './crl-bytes.js';
 import { decodePemChain, pemCertificates } from './pem.js';
@@ -52,13 +53,13 @@ export function parseDcapQvlCollateral(json: string | Record<string, unknown>): 
     try {
       o = JSON.parse(json);
     } catch {
-      throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'dcap-qvl collateral: not JSON');
+      throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'dcap-qvl collateral: not JSON');
     }
   }
-  if (!isDcapQvlCollateral(o)) throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'dcap-qvl collateral: tcb_info and qe_identity are missing');
+  if (!isDcapQvlCollateral(o)) throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'dcap-qvl collateral: tcb_info and qe_identity are missing');
   const missing = REQUIRED.filter((k) => o[k] === undefined || o[k] === null);
-  if (missing.length > 0) throw new ConfideError('ERR_COLLATERAL_MALFORMED', `dcap-qvl collateral: missing ${missing.join(', ')}`);
-  if (typeof o['pck_crl_issuer_chain'] !== 'string') throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'dcap-qvl collateral: pck_crl_issuer_chain is not a string');
+  if (missing.length > 0) throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `dcap-qvl collateral: missing ${missing.join(', ')}`);
+  if (typeof o['pck_crl_issuer_chain'] !== 'string') throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'dcap-qvl collateral: pck_crl_issuer_chain is not a string');
   const pckCrlIssuerChain = decodePemChain(o['pck_crl_issuer_chain']);
   pemCertificates(pckCrlIssuerChain);
   return {
@@ -73,5 +74,5 @@ export function parseDcapQvlCollateral(json: string | Record<string, unknown>): 
 function crlField(v: unknown, what: string): Uint8Array {
   if (typeof v === 'string') return crlToDer(v, what);
   if (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return crlToDer(Uint8Array.from(v as number[]), what);
-  throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${what}: expected hex DER`);
+  throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${what}: expected hex DER`);
 }

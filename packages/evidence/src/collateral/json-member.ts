@@ -3,7 +3,7 @@
  * `enclaveIdentity` value exactly as served, so the value must be cut out of the response
  * text, never parsed and serialised again.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 
 /**
  * The exact text of the value of top-level member `name` in the JSON object `json`, or
@@ -50,7 +50,7 @@ class Scanner {
   }
 
   fail(why: string): never {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `not a JSON object: ${why} at offset ${this.pos}`);
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `not a JSON object: ${why} at offset ${this.pos}`);
   }
 
   ws(): void {

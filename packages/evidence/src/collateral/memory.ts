@@ -4,7 +4,7 @@
  * certificates); the provider files each piece by what it says about itself and assembles what
  * a verifier asks for. Nothing here checks signatures: the verifiers do.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { X509Certificate, X509Crl } from '@peculiar/x509';
 import type {
   AmdCollateral,
@@ -78,7 +78,7 @@ function parseCert(der: Uint8Array): Cert {
   try {
     cert = new X509Certificate(der as Uint8Array<ArrayBuffer>);
   } catch (cause) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'a collateral certificate is not valid X.509', { cause });
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'a collateral certificate is not valid X.509', { cause });
   }
   return { der, cert, cn: cert.subjectName.getField('CN')[0] ?? '' };
 }
@@ -87,7 +87,7 @@ function crlIssuerCn(der: Uint8Array): string {
   try {
     return new X509Crl(der as Uint8Array<ArrayBuffer>).issuerName.getField('CN')[0] ?? '';
   } catch (cause) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'a collateral CRL is not a valid X.509 CRL', { cause });
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'a collateral CRL is not a valid X.509 CRL', { cause });
   }
 }
 

@@ -11,6 +11,7 @@
  * number a minute and in flight; beyond that a request fails at once, fetching nothing.
  */
 import { ConfideError, isAllZero, fromHex, fromUtf8, systemClock, toHex, type Clock } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { X509Crl } from '@peculiar/x509';
 import type {
   AmdCollateral,
@@ -109,7 +110,7 @@ function safeUrl(url: string): string {
 
 function fetchFailed(url: string, why: string, status?: number, cause?: unknown): ConfideError {
   const shown = safeUrl(url);
-  return new ConfideError('ERR_COLLATERAL_FETCH_FAILED', `GET ${shown} ${why}`, {
+  return new EvidenceError('ERR_COLLATERAL_FETCH_FAILED', `GET ${shown} ${why}`, {
     cause,
     details: status === undefined ? { url: shown } : { url: shown, status },
   });
@@ -233,7 +234,7 @@ class OnlineCollateral implements CollateralProvider {
       try {
         nextUpdate = new X509Crl(der as Uint8Array<ArrayBuffer>).nextUpdate;
       } catch (cause) {
-        throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the CRL from ${safeUrl(u)} cannot be parsed`, { cause });
+        throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `the CRL from ${safeUrl(u)} cannot be parsed`, { cause });
       }
       const value = issuerChain === undefined ? { der } : { der, issuerChain };
       return { value, expiresAt: this.expiry(nextUpdate), bytes: sizeOf(value) };
@@ -285,7 +286,7 @@ class OnlineCollateral implements CollateralProvider {
     else if (this.started.length >= this.maxFetchesPerMinute) why = `${this.maxFetchesPerMinute} fetches were started in the last minute`;
     if (why !== undefined) {
       const shown = safeUrl(url);
-      throw new ConfideError('ERR_COLLATERAL_FETCH_FAILED', `GET ${shown} not sent: ${why}`, { details: { url: shown, limited: true } });
+      throw new EvidenceError('ERR_COLLATERAL_FETCH_FAILED', `GET ${shown} not sent: ${why}`, { details: { url: shown, limited: true } });
     }
     this.started.push(now);
   }
@@ -333,7 +334,7 @@ function headerOf(headers: Headers, names: readonly string[], url: string): stri
     const v = headers.get(n);
     if (v) return v;
   }
-  throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the response from ${safeUrl(url)} has no ${names[0]} header`, {
+  throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `the response from ${safeUrl(url)} has no ${names[0]} header`, {
     details: { url: safeUrl(url) },
   });
 }

@@ -3,7 +3,7 @@
  * QE Identity body `{"enclaveIdentity":{...},"signature":"..."}`. The signed bytes are the exact
  * text of the `tcbInfo` / `enclaveIdentity` value; the issuer chain comes from a response header.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { SignedJson } from './types.js';
 import { topLevelMemberText } from './json-member.js';
 import { signedJson } from './signed-json.js';
@@ -36,9 +36,9 @@ export function parsePcsSignedResponse(kind: PcsDocument, body: string, issuerCh
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${what}: the response body is not JSON`);
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${what}: the response body is not JSON`);
   }
-  if (pcsDocumentKind(parsed) !== kind) throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${what}: the body has no ${kind} and signature`);
+  if (pcsDocumentKind(parsed) !== kind) throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${what}: the body has no ${kind} and signature`);
   const signed = topLevelMemberText(body, kind);
   return signedJson(what, signed, (parsed as Record<string, unknown>)['signature'], issuerChain);
 }

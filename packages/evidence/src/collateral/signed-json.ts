@@ -2,7 +2,8 @@
  * Checks the shape of a signed Intel collateral document (TCB Info, QE Identity) and reads the
  * few fields needed to file it (id, FMSPC, dates). The signature itself is the verifier's job.
  */
-import { ConfideError, fromHex, toHex } from '@confide/core';
+import { fromHex, toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { SignedJson } from './types.js';
 import { decodePemChain, pemCertificates } from './pem.js';
 
@@ -10,7 +11,7 @@ import { decodePemChain, pemCertificates } from './pem.js';
 const SIGNATURE_BYTES = 64;
 
 function malformed(what: string, why: string): never {
-  throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${what}: ${why}`);
+  throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${what}: ${why}`);
 }
 
 /** Hex (any case), or a JSON array of byte values, to bytes. */

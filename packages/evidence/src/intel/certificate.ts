@@ -2,7 +2,7 @@
  * X.509 certificates and CRLs as Intel's PCK PKI uses them (ECDSA P-256 with SHA-256), parsed
  * with the raw signed bytes kept (RFC 5280 section 4.1 and 5.1).
  */
-import { ConfideError, type ErrorCode } from '@confide/core';
+import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
 import { DerReader, TAG, decodeOid, ecdsaDerToRaw, type DerElement } from '../asn1/der.js';
 import { commonName, parseX509Certificate, parseX509Crl, type X509Certificate, type X509Crl, type X509Profile } from '../asn1/x509.js';
 
@@ -25,20 +25,20 @@ export interface ParsedCrl extends X509Crl {
   issuerCn: string;
 }
 
-function readAlgorithm(el: DerElement, code: ErrorCode, what: string): object {
+function readAlgorithm(el: DerElement, code: EvidenceErrorCode, what: string): object {
   const alg = new DerReader(el.value, code, what);
   const oid = decodeOid(alg.next(TAG.OID).value);
   if (oid !== OID_ECDSA_SHA256) alg.fail(`signature algorithm ${oid} is not ecdsa-with-SHA256`);
   return {};
 }
 
-function readP256Key(el: DerElement, code: ErrorCode, what: string): { publicKey: Uint8Array } {
+function readP256Key(el: DerElement, code: EvidenceErrorCode, what: string): { publicKey: Uint8Array } {
   const spki = new DerReader(el.value, code, what);
   const alg = spki.enter(TAG.SEQUENCE);
   const keyOid = decodeOid(alg.next(TAG.OID).value);
   const curve = alg.done ? '' : decodeOid(alg.next(TAG.OID).value);
   if (keyOid !== OID_EC_PUBLIC_KEY || curve !== OID_P256) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `certificate key is not ECDSA P-256`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `certificate key is not ECDSA P-256`);
   }
   const keyBits = spki.next(TAG.BIT_STRING).value;
   if (keyBits.length !== 66 || keyBits[0] !== 0 || keyBits[1] !== 0x04) spki.fail('P-256 key is not an uncompressed point');
@@ -53,12 +53,12 @@ const INTEL_PROFILE: X509Profile<object, { publicKey: Uint8Array }> = {
 };
 
 /** Parses a DER X.509 certificate with an ECDSA P-256 key. Throws `code` (ERR_EVIDENCE_MALFORMED or ERR_COLLATERAL_MALFORMED), ERR_EVIDENCE_UNSUPPORTED for another key type. */
-export function parseCertificate(der: Uint8Array, code: ErrorCode): ParsedCertificate {
+export function parseCertificate(der: Uint8Array, code: EvidenceErrorCode): ParsedCertificate {
   return parseX509Certificate(der, code, INTEL_PROFILE);
 }
 
 /** Parses a DER CRL signed with ECDSA P-256 / SHA-256. Throws `code`. */
-export function parseCrl(der: Uint8Array, code: ErrorCode): ParsedCrl {
+export function parseCrl(der: Uint8Array, code: EvidenceErrorCode): ParsedCrl {
   const crl = parseX509Crl(der, code, INTEL_PROFILE);
   return { ...crl, issuerCn: commonName(crl.issuer, code) };
 }

@@ -3,7 +3,8 @@
  * root, and the PCK and Root CA CRLs. The signed JSON documents themselves are judged by the
  * TCB evaluation, with the signing key established here.
  */
-import { ConfideError, timingSafeEqual } from '@confide/core';
+import { timingSafeEqual } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { IntelCollateral } from '../collateral/types.js';
 import type { CachedCrypto } from '../webcrypto/p256.js';
 import type { ParsedCertificate } from './certificate.js';
@@ -42,7 +43,7 @@ export function collateralChecks(col: IntelCollateral, pck: PckChain, roots: Uin
   if (col.qeIdentity.issuerChain !== col.tcbInfo.issuerChain) {
     const qeChain = issuerChain(col.qeIdentity.issuerChain, 'QE Identity issuer chain', cc);
     if (!timingSafeEqual(qeChain[0]!.publicKey, tcbSigner.publicKey)) {
-      throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'TCB Info and QE Identity are signed by different keys');
+      throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'TCB Info and QE Identity are signed by different keys');
     }
     checks.push(...chainChecks(qeChain, roots, 'QE Identity issuer chain', sameRoot(qeChain), cc, col.qeIdentity.issuerChain));
     certs.push(...qeChain);

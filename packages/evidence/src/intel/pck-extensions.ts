@@ -2,7 +2,8 @@
  * The SGX extensions of a PCK certificate (OID 1.2.840.113741.1.13.1), after Intel's "SGX PCK
  * Certificate and Certificate Revocation List Profile Specification", section 1.5.
  */
-import { ConfideError, toHex } from '@confide/core';
+import { toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { DerReader, TAG, decodeOid, decodeSmallInt } from '../asn1/der.js';
 import type { ParsedCertificate } from './certificate.js';
 import type { PckTcb } from './tcb-types.js';
@@ -28,7 +29,7 @@ export interface PckExtensions extends PckTcb {
 }
 
 function bad(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `PCK certificate SGX extensions: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `PCK certificate SGX extensions: ${message}`);
 }
 
 /** Reads the SGX extensions of a PCK certificate. Throws ERR_EVIDENCE_CHAIN_INVALID when absent or malformed. */

@@ -2,7 +2,8 @@
  * Intel's DCAP PKI: certificate chains to the pinned Intel SGX Root CA (pinned by key), their
  * validity at the verification time, and CRLs (issuer, signature, freshness, serials).
  */
-import { ConfideError, deepFreeze, timingSafeEqual, type ErrorCode } from '@confide/core';
+import { ConfideError, deepFreeze, timingSafeEqual } from '@confide/core';
+import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
 import { parseCertificate, parseCrl, type ParsedCertificate, type ParsedCrl } from './certificate.js';
 import { pemCertificates } from '../collateral/pem.js';
 import { cachedCrypto, verifyP256Recurring, type CachedCrypto } from '../webcrypto/p256.js';
@@ -26,7 +27,7 @@ export function pinnedRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] 
     try {
       return parseCertificate(der, 'ERR_CONFIG_INVALID').publicKey;
     } catch (err) {
-      throw new ConfideError('ERR_CONFIG_INVALID', 'trustAnchors.intelRoots holds a certificate that is not an ECDSA P-256 certificate', { cause: err });
+      throw new EvidenceError('ERR_CONFIG_INVALID', 'trustAnchors.intelRoots holds a certificate that is not an ECDSA P-256 certificate', { cause: err });
     }
   });
 }
@@ -35,7 +36,7 @@ export function pinnedRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] 
  * Splits a PEM chain into parsed certificates (frozen; remembered by the exact text).
  * Throws `code` when it holds none or one does not parse.
  */
-export function parsePemChain(pem: string, code: ErrorCode, what: string, cache: VerifyCache = defaultVerifyCache): readonly ParsedCertificate[] {
+export function parsePemChain(pem: string, code: EvidenceErrorCode, what: string, cache: VerifyCache = defaultVerifyCache): readonly ParsedCertificate[] {
   const hit = cache.get<readonly ParsedCertificate[]>('chain', pem);
   if (hit) return hit;
   const ders = pemCertificates(pem.replace(/\0+$/, ''), code, what);
@@ -66,10 +67,10 @@ export function chainChecks(
   cc: CachedCrypto = cachedCrypto(),
   pem?: string,
 ): PendingCheck[] {
-  if (certs.length < 2) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: needs at least an issuer and a root, got ${certs.length} certificate(s)`);
+  if (certs.length < 2) throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: needs at least an issuer and a root, got ${certs.length} certificate(s)`);
   const root = certs[certs.length - 1]!;
   if (!roots.some((k) => timingSafeEqual(k, root.publicKey))) {
-    throw new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `${what}: root "${root.subjectCn}" is not the pinned Intel SGX Root CA`);
+    throw new EvidenceError('ERR_EVIDENCE_UNTRUSTED_ROOT', `${what}: root "${root.subjectCn}" is not the pinned Intel SGX Root CA`);
   }
   const known = pem === undefined ? undefined : cc.cache.get<ChainVerdict>(cc.regions.chain, pem);
   const verified = known !== undefined && known.certs === certs && (known.rootChecked || rootAlreadyChecked);
@@ -78,9 +79,9 @@ export function chainChecks(
     const cert = certs[i]!;
     const issuer = certs[Math.min(i + 1, certs.length - 1)]!;
     if (!timingSafeEqual(cert.issuer, issuer.subject)) {
-      throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: "${cert.subjectCn}" is not issued by "${issuer.subjectCn}"`);
+      throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: "${cert.subjectCn}" is not issued by "${issuer.subjectCn}"`);
     }
-    if (cert !== issuer && !issuer.isCa) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: "${issuer.subjectCn}" is not a CA`);
+    if (cert !== issuer && !issuer.isCa) throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `${what}: "${issuer.subjectCn}" is not a CA`);
     if (cert === issuer && rootAlreadyChecked) continue;
     checks.push({
       name: `${what}:${cert.subjectCn}`,
@@ -133,7 +134,7 @@ export function parseCollateralCrl(der: Uint8Array, name: string, cache: VerifyC
     return crl;
   } catch (err) {
     if (err instanceof ConfideError && err.code === 'ERR_COLLATERAL_MALFORMED') {
-      throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${name}: ${err.message}`);
+      throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${name}: ${err.message}`);
     }
     throw err;
   }
@@ -145,7 +146,7 @@ export function parseCollateralCrl(der: Uint8Array, name: string, cache: VerifyC
  */
 export function crlChecks(use: CrlUse, cc: CachedCrypto = cachedCrypto()): PendingCheck[] {
   if (!timingSafeEqual(use.crl.issuer, use.issuer.subject)) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${use.name}: issued by "${use.crl.issuerCn}", expected "${use.issuer.subjectCn}"`);
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${use.name}: issued by "${use.crl.issuerCn}", expected "${use.issuer.subjectCn}"`);
   }
   return [
     {
@@ -168,7 +169,7 @@ export function crlValidity(use: CrlUse, at: Date): string[] {
 export function assertNotRevoked(crl: CrlUse, certs: readonly ParsedCertificate[]): void {
   for (const cert of certs) {
     if (crl.crl.revoked.has(cert.serial)) {
-      throw new ConfideError('ERR_EVIDENCE_REVOKED', `"${cert.subjectCn}" (serial ${cert.serial}) is revoked by ${crl.name}`);
+      throw new EvidenceError('ERR_EVIDENCE_REVOKED', `"${cert.subjectCn}" (serial ${cert.serial}) is revoked by ${crl.name}`);
     }
   }
 }

@@ -4,7 +4,9 @@
  * "Quote Format" (tables "Quote Header", "Enclave Report Body", "TD Quote Body",
  * "Quote Signature Data", "QE Report Certification Data").
  */
-import { BinaryReader, ConfideError, isAllZero, readU16, readU32, readU64 } from '@confide/core';
+import { isAllZero } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import { BinaryReader, readU16, readU32, readU64 } from '../binary-reader.js';
 import type { IntelQuote, IntelQuoteBody, IntelQuoteHeader, QeCertification, SgxReportBody, TdReportBody } from './quote-types.js';
 
 // Open Enclave SDK wrapper in front of the quote: version u32 = 1, type u32 = 2 (remote), size u64.
@@ -74,7 +76,7 @@ const ECDSA_SIG_SIZE = 64;
 const ECDSA_KEY_SIZE = 64;
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', message);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', message);
 }
 
 /**
@@ -84,7 +86,7 @@ function malformed(message: string): never {
  */
 function assertConsumed(r: BinaryReader, what: string): void {
   if (r.remaining !== 0) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${r.remaining} trailing byte(s) after the ${what}`, { details: { trailingBytes: r.remaining } });
+    throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${r.remaining} trailing byte(s) after the ${what}`, { details: { trailingBytes: r.remaining } });
   }
 }
 
@@ -96,12 +98,12 @@ function assertConsumed(r: BinaryReader, what: string): void {
  */
 function assertZeroPadding(tail: Uint8Array, what: string): void {
   if (!isAllZero(tail)) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${tail.length} trailing byte(s) after ${what}, not all zero`, { details: { trailingBytes: tail.length } });
+    throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${tail.length} trailing byte(s) after ${what}, not all zero`, { details: { trailingBytes: tail.length } });
   }
 }
 
 function unsupported(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', message);
+  throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', message);
 }
 
 /** Removes the Open Enclave SDK's 16-byte header when present. Throws ERR_EVIDENCE_MALFORMED. */

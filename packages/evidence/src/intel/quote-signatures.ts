@@ -3,7 +3,8 @@
  * signature over header and body, the QE report's binding of that key, the QE report's
  * signature by the PCK key, and the PCK chain to the pinned Intel SGX Root CA.
  */
-import { ConfideError, concatBytes, deepFreeze, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
+import { concatBytes, deepFreeze, fromUtf8, isAllZero, timingSafeEqual, type Clock } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { ParsedCertificate } from './certificate.js';
 import { settleChecks, type PendingCheck } from './checks.js';
 import { cachedCrypto, uncompressedPoint, verifyP256Recurring, type CachedCrypto } from '../webcrypto/p256.js';
@@ -54,10 +55,10 @@ export function readPckChain(quote: IntelQuote, cache: VerifyCache = defaultVeri
 
 function parsePckChain(pem: string, cache: VerifyCache): PckChain {
   const certs = parsePemChain(pem, 'ERR_EVIDENCE_MALFORMED', 'PCK chain', cache);
-  if (certs.length !== 3) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `PCK chain has ${certs.length} certificates, expected 3`);
+  if (certs.length !== 3) throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `PCK chain has ${certs.length} certificates, expected 3`);
   const [leaf, ca, root] = certs as [ParsedCertificate, ParsedCertificate, ParsedCertificate];
   const caType = ca.subjectCn === PCK_PROCESSOR_CA_CN ? 'processor' : ca.subjectCn === PCK_PLATFORM_CA_CN ? 'platform' : undefined;
-  if (!caType) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `PCK issuer "${ca.subjectCn}" is neither the PCK Processor CA nor the PCK Platform CA`);
+  if (!caType) throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `PCK issuer "${ca.subjectCn}" is neither the PCK Processor CA nor the PCK Platform CA`);
   return { certs, leaf, ca, root, caType, extensions: readPckExtensions(leaf), pem };
 }
 
@@ -105,7 +106,7 @@ export function signatureChecks(quote: IntelQuote, pck: PckChain, cc: CachedCryp
 export function assertReportData(reportData: Uint8Array, expected: Uint8Array | undefined): void {
   if (expected === undefined) return;
   if (expected.length === 0 || expected.length > reportData.length || !timingSafeEqual(reportData.subarray(0, expected.length), expected)) {
-    throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', 'report data does not match the expected value');
+    throw new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', 'report data does not match the expected value');
   }
 }
 

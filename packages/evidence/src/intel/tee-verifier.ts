@@ -1,12 +1,12 @@
 /** One EvidenceVerifier per Intel TEE over the shared DCAP quote verifier. */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { EvidenceVerifier } from '../types.js';
 import { parseIntelQuote } from './quote-parser.js';
 import type { IntelQuote, IntelTeeType } from './quote-types.js';
 import { verifyIntelQuote } from './verify-quote.js';
 
 function assertTee(quote: IntelQuote, tee: IntelTeeType): IntelQuote {
-  if (quote.tee !== tee) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `expected a quote of TEE type ${tee.toUpperCase()}, got ${quote.tee.toUpperCase()}`);
+  if (quote.tee !== tee) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `expected a quote of TEE type ${tee.toUpperCase()}, got ${quote.tee.toUpperCase()}`);
   return quote;
 }
 

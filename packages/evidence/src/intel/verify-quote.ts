@@ -1,5 +1,6 @@
 /** Full verification of an Intel DCAP quote: signatures, PKI, CRLs, collateral and TCB evaluation. */
-import { ConfideError, toHex } from '@confide/core';
+import { toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { SgxClaims, TdxClaims } from '../claims.js';
 import type { VerifyContext } from '../types.js';
 import { intelCollateralDigests, quoteDigest } from './collateral-digests.js';
@@ -39,7 +40,7 @@ export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: Veri
   await settleChecks(quoteChecks(quote, pck, roots, cc));
   const collateral = await ctx.collateral.intel({ tee: quote.tee, fmspc: pck.extensions.fmspc, ca: pck.caType });
   if (!collateral) {
-    throw new ConfideError('ERR_COLLATERAL_MISSING', `no Intel collateral for ${quote.tee} FMSPC ${pck.extensions.fmspc} (${pck.caType} CA)`);
+    throw new EvidenceError('ERR_COLLATERAL_MISSING', `no Intel collateral for ${quote.tee} FMSPC ${pck.extensions.fmspc} (${pck.caType} CA)`);
   }
   const pki: CollateralPki = collateralChecks(collateral, pck, roots, at, cc);
   await settleChecks(pki.checks);

@@ -3,7 +3,8 @@
  * (eight H100 GPUs, four NVSwitches), every device against the same nonce. All reports are
  * parsed first, then verified concurrently; the set passes only when every device does.
  */
-import { ConfideError, isConfideError } from '@confide/core';
+import { isConfideError, restate } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { NvidiaClaims } from '../claims.js';
 import type { VerifyContext } from '../types.js';
 import { nvidiaEvidenceFromEntry, parseNvidiaJson, type NvidiaEvidence } from './evidence.js';
@@ -15,14 +16,14 @@ export const MAX_NVIDIA_DEVICES = 64;
 /** An error of one device, with its position (0-based) in `details.index`. */
 function atIndex(err: unknown, index: number): unknown {
   if (!isConfideError(err)) return err;
-  return new ConfideError(err.code, `device ${index}: ${err.message}`, { cause: err, details: { ...(err.details ?? {}), index } });
+  return restate(err, `device ${index}: ${err.message}`, { ...(err.details ?? {}), index });
 }
 
 /** Parses a JSON list of NVIDIA evidence entries. Throws ERR_EVIDENCE_MALFORMED (with details.index for an entry). */
 export function parseNvidiaEvidenceList(bytes: Uint8Array): NvidiaEvidence[] {
   const value = parseNvidiaJson(bytes);
-  if (!Array.isArray(value) || value.length === 0) throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'NVIDIA evidence list: not a non-empty JSON list');
-  if (value.length > MAX_NVIDIA_DEVICES) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `NVIDIA evidence list: ${value.length} devices, at most ${MAX_NVIDIA_DEVICES}`);
+  if (!Array.isArray(value) || value.length === 0) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', 'NVIDIA evidence list: not a non-empty JSON list');
+  if (value.length > MAX_NVIDIA_DEVICES) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `NVIDIA evidence list: ${value.length} devices, at most ${MAX_NVIDIA_DEVICES}`);
   return value.map((entry, i) => {
     try {
       return nvidiaEvidenceFromEntry(entry, `entry ${i}: `);

@@ -3,7 +3,8 @@
  * GET_MEASUREMENTS request, and the FWID the device reports against the one its leaf
  * certificate was issued for.
  */
-import { ConfideError, timingSafeEqual, toHex } from '@confide/core';
+import { timingSafeEqual, toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { DerReader, TAG } from '../asn1/der.js';
 import type { NvidiaCertificate } from './certificate.js';
 import { NONCE_BYTES } from './layout.js';
@@ -17,7 +18,7 @@ const OID_DICE_TCB_INFO = '2.23.133.5.4.1';
 const TAG_FWIDS = 0xa6;
 
 function mismatch(message: string, details?: Record<string, unknown>): never {
-  throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', message, details ? { details } : undefined);
+  throw new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', message, details ? { details } : undefined);
 }
 
 /**

@@ -3,7 +3,7 @@
  * from the device leaf to the NVIDIA Device Identity CA is signed with ECDSA P-384 / SHA-384
  * and holds a P-384 key. Parsed with the signed bytes kept.
  */
-import { ConfideError, type ErrorCode } from '@confide/core';
+import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
 import { DerReader, TAG, decodeOid, ecdsaDerToRaw, type DerElement } from '../asn1/der.js';
 import { pemCertificates } from '../collateral/pem.js';
 import { parseX509Certificate, type X509Certificate, type X509Profile } from '../asn1/x509.js';
@@ -22,19 +22,19 @@ export interface NvidiaCertificate extends X509Certificate {
   spki: Uint8Array;
 }
 
-function readAlgorithm(el: DerElement, code: ErrorCode, what: string): object {
+function readAlgorithm(el: DerElement, code: EvidenceErrorCode, what: string): object {
   const alg = new DerReader(el.value, code, what);
   const oid = decodeOid(alg.next(TAG.OID).value);
-  if (oid !== OID_ECDSA_SHA384) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `NVIDIA certificate signature algorithm ${oid} is not ecdsa-with-SHA384`);
+  if (oid !== OID_ECDSA_SHA384) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `NVIDIA certificate signature algorithm ${oid} is not ecdsa-with-SHA384`);
   return {};
 }
 
-function readKey(el: DerElement, code: ErrorCode, what: string): { spki: Uint8Array } {
+function readKey(el: DerElement, code: EvidenceErrorCode, what: string): { spki: Uint8Array } {
   const spki = new DerReader(el.value, code, what);
   const alg = spki.enter(TAG.SEQUENCE);
   const keyOid = decodeOid(alg.next(TAG.OID).value);
   const curve = alg.done ? '' : decodeOid(alg.next(TAG.OID).value);
-  if (keyOid !== OID_EC_PUBLIC_KEY || curve !== OID_P384) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'NVIDIA certificate key is not ECDSA P-384');
+  if (keyOid !== OID_EC_PUBLIC_KEY || curve !== OID_P384) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', 'NVIDIA certificate key is not ECDSA P-384');
   const bits = spki.next(TAG.BIT_STRING).value;
   if (bits.length !== P384_POINT_BITS || bits[0] !== 0 || bits[1] !== 0x04) spki.fail('P-384 key is not an uncompressed point');
   return { spki: el.raw };
@@ -49,11 +49,11 @@ const NVIDIA_PROFILE: X509Profile<object, { spki: Uint8Array }> = {
 };
 
 /** Parses one DER certificate. Throws `code` for broken DER, ERR_EVIDENCE_UNSUPPORTED for other algorithms. */
-export function parseNvidiaCertificate(der: Uint8Array, code: ErrorCode = 'ERR_EVIDENCE_MALFORMED'): NvidiaCertificate {
+export function parseNvidiaCertificate(der: Uint8Array, code: EvidenceErrorCode = 'ERR_EVIDENCE_MALFORMED'): NvidiaCertificate {
   return parseX509Certificate(der, code, NVIDIA_PROFILE);
 }
 
 /** The DER certificates of a PEM chain (device leaf first). Throws `code` when it holds none or bad base64. */
-export function nvidiaChainFromPem(pem: string, code: ErrorCode = 'ERR_EVIDENCE_MALFORMED'): Uint8Array[] {
+export function nvidiaChainFromPem(pem: string, code: EvidenceErrorCode = 'ERR_EVIDENCE_MALFORMED'): Uint8Array[] {
   return pemCertificates(pem, code, 'the NVIDIA device certificate chain');
 }

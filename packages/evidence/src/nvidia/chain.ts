@@ -4,7 +4,8 @@
  * CA): names link, issuers are CAs, the root's key is pinned, and every signature verifies.
  * Validity at the verification time is reported, not judged.
  */
-import { ConfideError, timingSafeEqual } from '@confide/core';
+import { timingSafeEqual } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import type { TrustAnchors } from '../types.js';
 import { verifyP384Recurring } from '../webcrypto/p384.js';
@@ -32,13 +33,13 @@ export function nvidiaRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] 
     try {
       return parseNvidiaCertificate(der, 'ERR_CONFIG_INVALID').spki;
     } catch (err) {
-      throw new ConfideError('ERR_CONFIG_INVALID', 'trustAnchors.nvidiaRoots holds a certificate that is not an ECDSA P-384 certificate', { cause: err });
+      throw new EvidenceError('ERR_CONFIG_INVALID', 'trustAnchors.nvidiaRoots holds a certificate that is not an ECDSA P-384 certificate', { cause: err });
     }
   });
 }
 
 function chainInvalid(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `NVIDIA device certificate chain: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `NVIDIA device certificate chain: ${message}`);
 }
 
 /**
@@ -55,7 +56,7 @@ export async function verifyNvidiaChain(ders: readonly Uint8Array[], now: Date, 
   const leaf = certificates[0]!;
   const pinned = nvidiaRootKeys(anchors);
   if (!pinned.some((spki) => timingSafeEqual(spki, root.spki))) {
-    throw new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `NVIDIA device certificate chain: it ends at "${root.subjectCn}", not at a pinned NVIDIA Device Identity CA`);
+    throw new EvidenceError('ERR_EVIDENCE_UNTRUSTED_ROOT', `NVIDIA device certificate chain: it ends at "${root.subjectCn}", not at a pinned NVIDIA Device Identity CA`);
   }
   if (certificates.length < 2) chainInvalid('it holds only the root; the device certificate is missing');
   const links = certificates.map((cert, i) => {
@@ -69,7 +70,7 @@ export async function verifyNvidiaChain(ders: readonly Uint8Array[], now: Date, 
   const verdicts = await Promise.all(links.map(({ cert, issuer }) => verifyP384Recurring(issuer.spki, cert.signature, cert.tbs, cache)));
   verdicts.forEach((ok, i) => {
     const { cert, issuer } = links[i]!;
-    if (!ok) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `NVIDIA device certificate chain: the signature on "${cert.subjectCn}" does not verify under "${issuer.subjectCn}"`);
+    if (!ok) throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `NVIDIA device certificate chain: the signature on "${cert.subjectCn}" does not verify under "${issuer.subjectCn}"`);
   });
   const t = now.getTime();
   const expired = certificates.filter((c) => t < c.notBefore.getTime() || t > c.notAfter.getTime()).map((c) => `cert:${c.subjectCn}`);

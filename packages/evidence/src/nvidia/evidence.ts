@@ -4,7 +4,8 @@
  * base64 of the PEM chain, "arch", "nonce", ... }`. The entry's own `nonce` and `arch` are not
  * signed and are never trusted: the verifier's nonce comes from the caller.
  */
-import { ConfideError, assertJsonDepth, fromBase64, fromUtf8, isConfideError } from '@confide/core';
+import { assertJsonDepth, fromBase64, fromUtf8, isConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { nvidiaChainFromPem } from './certificate.js';
 import { parseNvidiaReport, type NvidiaReport } from './report.js';
 
@@ -29,7 +30,7 @@ export interface NvidiaEvidenceEntry {
 export const MAX_NVIDIA_JSON_BYTES = 4 * 1024 * 1024;
 
 function malformed(message: string, cause?: unknown): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `NVIDIA evidence JSON: ${message}`, cause === undefined ? undefined : { cause });
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `NVIDIA evidence JSON: ${message}`, cause === undefined ? undefined : { cause });
 }
 
 function base64Field(entry: Record<string, unknown>, name: string, at: string): Uint8Array {
@@ -92,7 +93,7 @@ function startsWithJson(bytes: Uint8Array, open: number): boolean {
 export function parseNvidiaEvidence(bytes: Uint8Array): NvidiaEvidence {
   if (startsWithJson(bytes, 0x7b /* { */)) return nvidiaEvidenceFromEntry(parseNvidiaJson(bytes));
   if (startsWithJson(bytes, 0x5b /* [ */)) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'NVIDIA evidence: a JSON list of devices is verified with verifyNvidiaEvidenceList (confide verify takes it as it is)');
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', 'NVIDIA evidence: a JSON list of devices is verified with verifyNvidiaEvidenceList (confide verify takes it as it is)');
   }
   return { report: parseNvidiaReport(bytes) };
 }

@@ -1,5 +1,6 @@
 /** The measurement record of a MEASUREMENTS response: DSP0274 1.1 measurement blocks in the DMTF format. */
-import { BinaryReader, ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import { BinaryReader } from '../binary-reader.js';
 import { BLOCK_HEADER_BYTES, DMTF_HEADER_BYTES, DMTF_RAW_BIT_STREAM, DMTF_TYPE_MASK, MEASUREMENT_SPEC_DMTF } from './layout.js';
 
 export interface MeasurementBlock {
@@ -14,7 +15,7 @@ export interface MeasurementBlock {
 }
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `SPDM measurement record: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `SPDM measurement record: ${message}`);
 }
 
 /**
@@ -34,7 +35,7 @@ export function parseMeasurementBlocks(record: Uint8Array, count: number): Measu
     if (seen.has(index)) malformed(`index ${index} appears twice`);
     seen.add(index);
     if (spec !== MEASUREMENT_SPEC_DMTF) {
-      throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `SPDM measurement block ${index} uses measurement specification 0x${spec.toString(16)}, not DMTF`);
+      throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `SPDM measurement block ${index} uses measurement specification 0x${spec.toString(16)}, not DMTF`);
     }
     const measurement = new BinaryReader(r.bytesOf(size, `measurement ${index}`), `SPDM measurement block ${index}`);
     const type = measurement.u8('DMTFSpecMeasurementValueType');

@@ -3,14 +3,16 @@
  * `OpaqueData`), decoded into what a policy reads: driver and VBIOS versions, SKUs, the FWID,
  * per-index measurement counts, switch PDIs. Unknown field IDs are kept as hex by number.
  */
-import { BinaryReader, ConfideError, toHex } from '@confide/core';
+import { toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import { BinaryReader } from '../binary-reader.js';
 import { MSRSCNT_ENTRY_BYTES, OPAQUE_FIELD, PDI_BYTES, VBIOS_VERSION_BINARY_BYTES } from './layout.js';
 
 /** The opaque fields, raw: field ID to its bytes (views into the report). */
 export type OpaqueFields = ReadonlyMap<number, Uint8Array>;
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `NVIDIA opaque data: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `NVIDIA opaque data: ${message}`);
 }
 
 /** Splits the opaque data into fields; they must fill it exactly, each ID once. Throws ERR_EVIDENCE_MALFORMED. */

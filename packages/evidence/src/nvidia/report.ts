@@ -3,7 +3,8 @@
  * MEASUREMENTS response, as an H100 GPU or an NVSwitch returns it. Parsed strictly: every
  * length must add up and exactly the 96-byte signature may follow the opaque data.
  */
-import { BinaryReader, ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import { BinaryReader } from '../binary-reader.js';
 import {
   GET_MEASUREMENTS,
   MAX_OPAQUE_BYTES,
@@ -43,13 +44,13 @@ export interface NvidiaReport {
 }
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `NVIDIA attestation report: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `NVIDIA attestation report: ${message}`);
 }
 
 function readRequest(r: BinaryReader) {
   const version = r.u8('request SPDMVersion');
   if (version !== SPDM_VERSION_1_1) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `NVIDIA attestation report: SPDM version 0x${version.toString(16)} is not supported (1.1 only)`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `NVIDIA attestation report: SPDM version 0x${version.toString(16)} is not supported (1.1 only)`);
   }
   if (r.u8('request code') !== GET_MEASUREMENTS) malformed('the request is not GET_MEASUREMENTS');
   const param1 = r.u8('request Param1');

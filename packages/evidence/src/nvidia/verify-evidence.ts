@@ -3,7 +3,7 @@
  * CA and the report signature under the leaf (concurrently), then the nonce and FWID bindings.
  * Expired certificates are claims; everything else that fails throws.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { NvidiaClaims } from '../claims.js';
 import { defaultVerifyCache } from '../memo/verify-cache.js';
 import type { VerifyContext } from '../types.js';
@@ -23,7 +23,7 @@ import type { NvidiaEvidence } from './evidence.js';
 export async function verifyNvidiaEvidence(evidence: NvidiaEvidence, ctx: VerifyContext): Promise<NvidiaClaims> {
   const ders = evidence.certificates ?? ctx.deviceCertificates;
   if (!ders || ders.length === 0) {
-    throw new ConfideError('ERR_COLLATERAL_MISSING', 'no device certificate chain for this NVIDIA report: give it with the evidence (JSON entry) or as deviceCertificates');
+    throw new EvidenceError('ERR_COLLATERAL_MISSING', 'no device certificate chain for this NVIDIA report: give it with the evidence (JSON entry) or as deviceCertificates');
   }
   const { report } = evidence;
   const cache = ctx.cache ?? defaultVerifyCache;
@@ -34,7 +34,7 @@ export async function verifyNvidiaEvidence(evidence: NvidiaEvidence, ctx: Verify
     verifyNvidiaChain(ders, now, ctx.trustAnchors, cache),
     verifyP384(leaf.spki, report.signature, report.signed, cache),
   ]);
-  if (!reportOk) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `the NVIDIA report signature does not verify under the leaf certificate "${leaf.subjectCn}"`);
+  if (!reportOk) throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `the NVIDIA report signature does not verify under the leaf certificate "${leaf.subjectCn}"`);
   checkNonce(report.requestNonce, ctx.expectedNonce, ctx.expectedReportData);
   checkFwid(report.opaqueDecoded.fwid, chain.leaf);
   return nvidiaClaims(report, chain, now);

@@ -5,12 +5,13 @@
  * certificate endorses another chip or TCB", never "these bytes were forged".
  */
 import { ConfideError, isAllZero, timingSafeEqual, toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { AmdProduct } from '../collateral/types.js';
 import { TCB_LAYOUT } from './tcb.js';
 import type { VekExtensions } from './vek-extensions.js';
 
 function mismatch(message: string, details?: Record<string, unknown>): never {
-  throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', message, details ? { details } : undefined);
+  throw new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', message, details ? { details } : undefined);
 }
 
 /**
@@ -21,7 +22,7 @@ export function checkTcbBinding(ext: VekExtensions, reportedTcb: Uint8Array, pro
   for (const [name, index] of Object.entries(TCB_LAYOUT[product]) as [keyof VekExtensions['tcb'], number][]) {
     const endorsed = ext.tcb[name];
     if (endorsed === undefined) {
-      throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the endorsement key certificate has no ${name} SPL`);
+      throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `the endorsement key certificate has no ${name} SPL`);
     }
     if (endorsed !== reportedTcb[index]) {
       mismatch(`REPORTED_TCB ${name} is ${reportedTcb[index]} but the certificate endorses ${endorsed}`, {
@@ -38,7 +39,7 @@ export function checkTcbBinding(ext: VekExtensions, reportedTcb: Uint8Array, pro
 export function checkChipBinding(ext: VekExtensions, chipId: Uint8Array): void {
   const hwid = ext.hwid;
   if (!usableHwid(hwid, chipId)) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'the VCEK has no usable hwID extension');
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', 'the VCEK has no usable hwID extension');
   }
   if (!hwidMatchesChip(hwid, chipId)) {
     mismatch('CHIP_ID does not match the VCEK hwID', { chipId: toHex(chipId), hwid: toHex(hwid) });
@@ -87,7 +88,7 @@ export function findBindingMismatch(
 export function checkReportData(expected: Uint8Array | undefined, reportData: Uint8Array): void {
   if (expected === undefined) return;
   if (expected.length === 0 || expected.length > reportData.length) {
-    throw new ConfideError('ERR_USAGE', `expected report data must be 1..${reportData.length} bytes, got ${expected.length}`);
+    throw new EvidenceError('ERR_USAGE', `expected report data must be 1..${reportData.length} bytes, got ${expected.length}`);
   }
   if (!timingSafeEqual(reportData.subarray(0, expected.length), expected)) mismatch('REPORT_DATA does not match the expected value');
 }

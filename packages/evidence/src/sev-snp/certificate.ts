@@ -3,7 +3,7 @@
  * the exact signed bytes kept. AMD signs with RSASSA-PSS/SHA-384 (RFC 4055 parameters);
  * ARK/ASK/ASVK keys are RSA, VCEK/VLEK keys ECDSA P-384.
  */
-import { ConfideError, type ErrorCode } from '@confide/core';
+import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
 import { DerReader, TAG, decodeOid, decodeSmallInt, type DerElement } from '../asn1/der.js';
 import { parseX509Certificate, parseX509Crl, type X509Certificate, type X509Crl, type X509Profile } from '../asn1/x509.js';
 
@@ -40,11 +40,11 @@ function readHashAlgorithm(r: DerReader): string {
 }
 
 /** AlgorithmIdentifier for RSASSA-PSS (RFC 4055 section 3.1); anything else is unsupported. */
-function readPssAlgorithm(el: DerElement, code: ErrorCode): PssSignature {
+function readPssAlgorithm(el: DerElement, code: EvidenceErrorCode): PssSignature {
   const alg = new DerReader(el.value, code, 'signature algorithm');
   const oid = decodeOid(alg.next(TAG.OID).value);
   if (oid !== OID.RSASSA_PSS) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `AMD certificate signature algorithm ${oid} is not RSASSA-PSS`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `AMD certificate signature algorithm ${oid} is not RSASSA-PSS`);
   }
   // Defaults (SHA-1, MGF1-SHA-1) are never used by AMD and are refused below.
   let hash = '1.3.14.3.2.26';
@@ -62,18 +62,18 @@ function readPssAlgorithm(el: DerElement, code: ErrorCode): PssSignature {
     } else if (field.tag === 0xa2) saltLength = decodeSmallInt(inner.next(TAG.INTEGER).value);
   }
   if (hash !== OID.SHA384 || mgfHash !== OID.SHA384) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', 'AMD certificate RSASSA-PSS does not use SHA-384');
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', 'AMD certificate RSASSA-PSS does not use SHA-384');
   }
   return { saltLength };
 }
 
-function readKeyKind(spki: DerElement, code: ErrorCode): AmdKeyKind {
+function readKeyKind(spki: DerElement, code: EvidenceErrorCode): AmdKeyKind {
   const r = new DerReader(spki.value, code, 'SubjectPublicKeyInfo');
   const alg = r.enter(TAG.SEQUENCE);
   const oid = decodeOid(alg.next(TAG.OID).value);
   if (oid === OID.RSA_ENCRYPTION) return 'rsa';
   if (oid === OID.EC_PUBLIC_KEY && !alg.done && decodeOid(alg.next(TAG.OID).value) === OID.P384) return 'ec-p384';
-  throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `AMD certificate key algorithm ${oid} is not RSA or ECDSA P-384`);
+  throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `AMD certificate key algorithm ${oid} is not RSA or ECDSA P-384`);
 }
 
 const AMD_PROFILE: X509Profile<{ signatureAlgorithm: PssSignature }, { spki: Uint8Array; keyKind: AmdKeyKind }> = {
@@ -89,7 +89,7 @@ const AMD_PROFILE: X509Profile<{ signatureAlgorithm: PssSignature }, { spki: Uin
  * Parses a DER certificate of AMD's PKI. Throws `code` (ERR_COLLATERAL_MALFORMED for
  * collateral) when the DER is broken, ERR_EVIDENCE_UNSUPPORTED for other algorithms.
  */
-export function parseAmdCertificate(der: Uint8Array, code: ErrorCode = 'ERR_COLLATERAL_MALFORMED'): AmdCertificate {
+export function parseAmdCertificate(der: Uint8Array, code: EvidenceErrorCode = 'ERR_COLLATERAL_MALFORMED'): AmdCertificate {
   return parseX509Certificate(der, code, AMD_PROFILE);
 }
 

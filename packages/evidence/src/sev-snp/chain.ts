@@ -3,7 +3,8 @@
  * checks everything about it that needs no signature: the ARK is a pinned anchor for the
  * product, names link, CNs fit the key type, CAs are CAs and keys have the expected types.
  */
-import { ConfideError, timingSafeEqual } from '@confide/core';
+import { timingSafeEqual } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { AmdCollateral, AmdProduct } from '../collateral/types.js';
 import { parseAmdCertificate, parseAmdCrl, type AmdCertificate, type AmdCrl } from './certificate.js';
 import { AMD_PINNED } from './roots.js';
@@ -40,11 +41,11 @@ function pinned(): NonNullable<typeof pinnedParsed> {
 }
 
 function chainInvalid(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', message);
+  throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', message);
 }
 
 function untrusted(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', message);
+  throw new EvidenceError('ERR_EVIDENCE_UNTRUSTED_ROOT', message);
 }
 
 /**
@@ -62,7 +63,7 @@ export function buildChain(
 ): SnpChain {
   const supplied = collateral.chain ?? [];
   if (supplied.length > 2) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `AMD chain has ${supplied.length} certificates, expected the ASK/ASVK and the ARK`);
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `AMD chain has ${supplied.length} certificates, expected the ASK/ASVK and the ARK`);
   }
   const trusted = anchors ? anchors.map((der) => parseAmdCertificate(der)) : Object.values(pinned()).map((p) => p.ark);
   const arkName = `ARK-${product}`;
@@ -101,7 +102,7 @@ export function buildChain(
   if (collateral.crl) {
     crl = parseAmdCrl(collateral.crl);
     if (!sameBytes(crl.issuer, ark.subject)) {
-      throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the CRL is not issued by "${ark.subjectCn}"`);
+      throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `the CRL is not issued by "${ark.subjectCn}"`);
     }
   }
   return { vek, ask, ark, arkNeedsSelfCheck, crl };

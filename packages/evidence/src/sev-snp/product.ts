@@ -3,7 +3,7 @@
  * the CPU family and model; version 2 reports do not, and there the endorsement key
  * certificate decides (its product-name extension, else its issuer's CN), never a default.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { AmdProduct } from '../collateral/types.js';
 import type { AmdCertificate } from './certificate.js';
 import { readVekExtensions } from './vek-extensions.js';
@@ -24,7 +24,7 @@ export function productFromCpuid(cpuid: { family: number; model: number } | unde
     if (modelRange === 0x1 || modelRange === 0xa) return 'Genoa';
   }
   if (cpuid.family === FAMILY_1AH && (modelRange === 0x0 || modelRange === 0x1)) return 'Turin';
-  throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `CPU family 0x${cpuid.family.toString(16)} model 0x${cpuid.model.toString(16)} is not a supported SEV-SNP product`);
+  throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `CPU family 0x${cpuid.family.toString(16)} model 0x${cpuid.model.toString(16)} is not a supported SEV-SNP product`);
 }
 
 /** Maps a KDS product name ("Milan-B0", "Genoa", "Siena-A0", "Turin") to its product. */
@@ -51,7 +51,7 @@ export function vekProduct(productName: string | undefined, issuerCn: string): A
 export function productFromVek(vek: AmdCertificate): AmdProduct {
   const product = vekProduct(readVekExtensions(vek).productName, vek.issuerCn);
   if (!product) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `the endorsement key certificate names no known AMD product (issuer ${vek.issuerCn})`);
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `the endorsement key certificate names no known AMD product (issuer ${vek.issuerCn})`);
   }
   return product;
 }

@@ -1,5 +1,7 @@
 /** The typed view of an SEV-SNP attestation report; it keeps the raw bytes and the signed range. */
-import { ConfideError, isAllZero, readU32, readU64 } from '@confide/core';
+import { isAllZero } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import { readU32, readU64 } from '../binary-reader.js';
 import { OFF, REPORT_SIZE, SIGNATURE_RESERVED, SIGNED_END, SIGNING_KEY, SIZE, SUPPORTED_VERSIONS } from './layout.js';
 
 export type SnpSigningKey = 'vcek' | 'vlek' | 'none';
@@ -58,7 +60,7 @@ function signingKeyOf(signerInfo: number): SnpSigningKey {
   if (field === SIGNING_KEY.VCEK) return 'vcek';
   if (field === SIGNING_KEY.VLEK) return 'vlek';
   if (field === SIGNING_KEY.NONE) return 'none';
-  throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `SNP report SIGNING_KEY ${field} is reserved`);
+  throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `SNP report SIGNING_KEY ${field} is reserved`);
 }
 
 /**
@@ -69,18 +71,18 @@ function signingKeyOf(signerInfo: number): SnpSigningKey {
  */
 export function parseSnpReport(bytes: Uint8Array): SnpReport {
   if (bytes.length !== REPORT_SIZE) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `SNP report is ${bytes.length} bytes, expected ${REPORT_SIZE}`);
+    throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `SNP report is ${bytes.length} bytes, expected ${REPORT_SIZE}`);
   }
   // The signature field is R, S, then reserved bytes that the signature does not cover: anything
   // there is not the firmware's, and would change the report's bytes (and any hash of them) only.
   if (!isAllZero(bytes.subarray(SIGNATURE_RESERVED, REPORT_SIZE))) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', 'SNP report has non-zero bytes in the reserved part of its signature field', {
+    throw new EvidenceError('ERR_EVIDENCE_MALFORMED', 'SNP report has non-zero bytes in the reserved part of its signature field', {
       details: { field: 'signature.reserved' },
     });
   }
   const version = readU32(bytes, OFF.VERSION);
   if (!SUPPORTED_VERSIONS.includes(version)) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `SNP report version ${version} is not supported`, { details: { version } });
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `SNP report version ${version} is not supported`, { details: { version } });
   }
   const at = (offset: number, size: number): Uint8Array => bytes.subarray(offset, offset + size);
   const signerInfo = readU32(bytes, OFF.SIGNER_INFO);

@@ -4,7 +4,8 @@
  * byte 0, the TEE in 1, SNP in 6 and microcode in 7; Turin adds the FMC in byte 0 and moves
  * bootloader, TEE and SNP to bytes 1, 2 and 3, microcode staying in byte 7.
  */
-import { ConfideError, fromHex, toHex } from '@confide/core';
+import { fromHex, toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { AmdProduct } from '../collateral/types.js';
 
 export interface SnpTcb {
@@ -42,6 +43,6 @@ export function decodeTcb(bytes: Uint8Array, product: AmdProduct): SnpTcb {
 /** Decodes a TCB_VERSION given as hex (a collateral request's). Throws ERR_EVIDENCE_MALFORMED when it is not 8 bytes. */
 export function decodeTcbHex(hex: string, product: AmdProduct): SnpTcb {
   const bytes = fromHex(hex);
-  if (bytes.length !== 8) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `a reported TCB is ${bytes.length} bytes, expected 8`);
+  if (bytes.length !== 8) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `a reported TCB is ${bytes.length} bytes, expected 8`);
   return decodeTcb(bytes, product);
 }

@@ -4,7 +4,7 @@
  * SPL values are DER INTEGERs, the product name and CSP ID DER IA5Strings, and hwID raw bytes.
  * The one reader of them: the verifier and the memory collateral provider both use it.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { DerReader, TAG, decodeSmallInt } from '../asn1/der.js';
 
 /** The VEK extension OIDs (AMD 57230, "VCEK Certificate Extensions"): the one table of them in src. */
@@ -71,7 +71,7 @@ export function readVekExtensions(cert: { extensions: ReadonlyMap<string, Uint8A
   for (const [name, oid] of parts) {
     const value = int(oid);
     if (value !== undefined) {
-      if (value > 0xff) throw new ConfideError(CODE, `VCEK ${name} SPL ${value} does not fit a TCB byte`);
+      if (value > 0xff) throw new EvidenceError(CODE, `VCEK ${name} SPL ${value} does not fit a TCB byte`);
       tcb[name] = value;
     }
   }

@@ -3,7 +3,8 @@
  * revocation and the report-to-certificate bindings. Old TCBs and expired certificates or
  * CRLs are reported in the claims; only inauthentic evidence throws.
  */
-import { ConfideError, toHex } from '@confide/core';
+import { toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { SnpClaims } from '../claims.js';
 import type { VerifyContext } from '../types.js';
 import { parseAmdCertificate } from './certificate.js';
@@ -19,7 +20,7 @@ import type { SnpReport } from './report.js';
 import { readVekExtensions } from './vek-extensions.js';
 
 function signatureInvalid(message: string, details?: Record<string, unknown>): never {
-  throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', message, details ? { details } : undefined);
+  throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', message, details ? { details } : undefined);
 }
 
 /**
@@ -76,7 +77,7 @@ function expiredItems(chain: SnpChain, now: Date): string[] {
  */
 export async function verifySnpReport(report: SnpReport, ctx: VerifyContext): Promise<SnpClaims> {
   if (report.signatureAlgo !== SIG_ALGO_ECDSA_P384_SHA384) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `SNP signature algorithm ${report.signatureAlgo} is not ECDSA P-384 with SHA-384`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `SNP signature algorithm ${report.signatureAlgo} is not ECDSA P-384 with SHA-384`);
   }
   if (report.signingKey === 'none' || report.maskChipKey) signatureInvalid('the SNP report is not signed (MASK_CHIP_KEY or no signing key)');
   const keyType = report.signingKey;
@@ -89,12 +90,12 @@ export async function verifySnpReport(report: SnpReport, ctx: VerifyContext): Pr
     reportedTcb: toHex(report.reportedTcb),
   });
   if (!collateral) {
-    throw new ConfideError('ERR_COLLATERAL_MISSING', `no ${keyType.toUpperCase()} certificate for this SNP report`);
+    throw new EvidenceError('ERR_COLLATERAL_MISSING', `no ${keyType.toUpperCase()} certificate for this SNP report`);
   }
   const vek = parseAmdCertificate(collateral.vek);
   const vekProduct = productFromVek(vek);
   if (cpuProduct && vekProduct !== cpuProduct) {
-    throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `the report is from ${cpuProduct} but the endorsement key certificate is for ${vekProduct}`);
+    throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `the report is from ${cpuProduct} but the endorsement key certificate is for ${vekProduct}`);
   }
   const product = cpuProduct ?? vekProduct;
   const chain = buildChain(product, keyType, vek, collateral, ctx.trustAnchors?.amdRoots);
@@ -103,7 +104,7 @@ export async function verifySnpReport(report: SnpReport, ctx: VerifyContext): Pr
 
   if (chain.crl?.revoked.has(chain.ask.serial)) {
     // Only what the ARK issued can be on its CRL; every VCEK carries serial 0, issued by the ASK.
-    throw new ConfideError('ERR_EVIDENCE_REVOKED', `"${chain.ask.subjectCn}" (serial ${chain.ask.serial}) is revoked`);
+    throw new EvidenceError('ERR_EVIDENCE_REVOKED', `"${chain.ask.subjectCn}" (serial ${chain.ask.serial}) is revoked`);
   }
   const ext = readVekExtensions(vek);
   checkTcbBinding(ext, report.reportedTcb, product);

@@ -2,7 +2,8 @@
  * Makes simulated evidence: the dev-mode stand-in for a TEE quote, signed by an instance's
  * simulation key. Runtime-agnostic, so tests and browsers can make evidence too.
  */
-import { ConfideError, toArrayBuffer } from '@confide/core';
+import { toArrayBuffer } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { SIM_FLAG_DEBUG, SIM_MAGIC, SIM_OFFSET, SIM_SIZE, SIM_VERSION } from './layout.js';
 import { trustedSimKey } from './keys.js';
 
@@ -31,7 +32,7 @@ export interface SimSigningKey {
 }
 
 function bad(message: string): never {
-  throw new ConfideError('ERR_USAGE', `simulated evidence: ${message}`);
+  throw new EvidenceError('ERR_USAGE', `simulated evidence: ${message}`);
 }
 
 function u16(value: number | undefined, name: string): number {

@@ -2,7 +2,8 @@
  * Simulation public keys: identified by the SHA-256 of their SPKI DER (the key ID written into
  * every piece of simulated evidence), imported once and cached by their SPKI bytes.
  */
-import { ConfideError, digest, pemDecode, pemEncode, toHex } from '@confide/core';
+import { digest, pemDecode, pemEncode, toHex, type ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import { importKeyCached } from '../webcrypto/key-cache.js';
 
@@ -17,7 +18,7 @@ export interface SimTrustedKey {
 
 
 function notAKey(why: string): ConfideError {
-  return new ConfideError('ERR_USAGE', `a simulation key is not an ECDSA P-256 public key (${why})`);
+  return new EvidenceError('ERR_USAGE', `a simulation key is not an ECDSA P-256 public key (${why})`);
 }
 
 function fromSpki(spki: Uint8Array, cache: VerifyCache): Promise<SimTrustedKey> {
@@ -56,7 +57,7 @@ export async function simKeyId(key: CryptoKey | Uint8Array): Promise<string> {
 /** SPKI DER from a "PUBLIC KEY" PEM (the first one in `pem`). Throws ERR_INPUT_UNREADABLE. */
 export function simPublicKeyFromPem(pem: string): Uint8Array {
   const spki = pemDecode(pem, 'PUBLIC KEY');
-  if (!spki) throw new ConfideError('ERR_INPUT_UNREADABLE', 'not a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  if (!spki) throw new EvidenceError('ERR_INPUT_UNREADABLE', 'not a PEM public key (-----BEGIN PUBLIC KEY-----)');
   return spki;
 }
 

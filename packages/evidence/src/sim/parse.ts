@@ -1,5 +1,6 @@
 /** Parses simulated evidence into a view that keeps the raw and the signed bytes. */
-import { BinaryReader, ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import { BinaryReader } from '../binary-reader.js';
 import { SIM_FLAG_DEBUG, SIM_FLAGS_RESERVED, SIM_OFFSET, SIM_SIZE, SIM_VERSION, hasSimMagic } from './layout.js';
 
 const WHAT = 'simulated evidence';
@@ -30,24 +31,24 @@ export interface SimEvidence {
  * ERR_EVIDENCE_UNSUPPORTED (another version).
  */
 export function parseSimEvidence(bytes: Uint8Array): SimEvidence {
-  if (!hasSimMagic(bytes)) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${WHAT}: does not start with "CONFIDE-SIM"`);
+  if (!hasSimMagic(bytes)) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${WHAT}: does not start with "CONFIDE-SIM"`);
   const at = (offset: number): BinaryReader => new BinaryReader(bytes, WHAT, offset);
   const version = at(SIM_OFFSET.VERSION).u8('version');
   if (version !== SIM_VERSION) {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `${WHAT}: version ${version} is not supported; version ${SIM_VERSION} is`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `${WHAT}: version ${version} is not supported; version ${SIM_VERSION} is`);
   }
   if (bytes.length > SIM_SIZE.TOTAL) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${WHAT}: ${bytes.length} bytes, ${bytes.length - SIM_SIZE.TOTAL} after the signature`);
+    throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${WHAT}: ${bytes.length} bytes, ${bytes.length - SIM_SIZE.TOTAL} after the signature`);
   }
   // Read the last field first, so that a short blob fails on one clear "truncated" message.
   const signature = at(SIM_OFFSET.SIGNATURE).bytesOf(SIM_SIZE.SIGNATURE, 'signature');
   const flags = at(SIM_OFFSET.FLAGS).u8('flags');
-  if (flags & SIM_FLAGS_RESERVED) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${WHAT}: reserved flag bits are set (0x${flags.toString(16)})`);
+  if (flags & SIM_FLAGS_RESERVED) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${WHAT}: reserved flag bits are set (0x${flags.toString(16)})`);
   const reserved = at(SIM_OFFSET.RESERVED).bytesOf(SIM_SIZE.RESERVED, 'reserved');
-  if (reserved.some((b) => b !== 0)) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${WHAT}: reserved bytes are not zero`);
+  if (reserved.some((b) => b !== 0)) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${WHAT}: reserved bytes are not zero`);
   const issuedAt = at(SIM_OFFSET.ISSUED_AT).u64('issued at');
   // Date's range is +-8.64e15 ms; anything later cannot be shown as a time.
-  if (issuedAt > 8_640_000_000_000_000n) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${WHAT}: issued-at time ${issuedAt} ms is out of range`);
+  if (issuedAt > 8_640_000_000_000_000n) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${WHAT}: issued-at time ${issuedAt} ms is out of range`);
   return {
     raw: bytes,
     version,

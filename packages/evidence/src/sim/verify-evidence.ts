@@ -3,7 +3,8 @@
  * evidence picks the key: evidence from a key the caller does not trust is "untrusted root",
  * evidence whose bytes do not match the trusted key's signature is "signature invalid".
  */
-import { ConfideError, timingSafeEqual, toArrayBuffer, toHex } from '@confide/core';
+import { timingSafeEqual, toArrayBuffer, toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { SimClaims } from '../claims.js';
 import type { VerifyContext } from '../types.js';
 import type { SimEvidence } from './parse.js';
@@ -12,10 +13,10 @@ import { trustedSimKey } from './keys.js';
 function checkReportData(expected: Uint8Array | undefined, reportData: Uint8Array): void {
   if (expected === undefined) return;
   if (expected.length === 0 || expected.length > reportData.length) {
-    throw new ConfideError('ERR_USAGE', `expected report data must be 1..${reportData.length} bytes, got ${expected.length}`);
+    throw new EvidenceError('ERR_USAGE', `expected report data must be 1..${reportData.length} bytes, got ${expected.length}`);
   }
   if (!timingSafeEqual(reportData.subarray(0, expected.length), expected)) {
-    throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', 'the simulated evidence report data does not match the expected value');
+    throw new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', 'the simulated evidence report data does not match the expected value');
   }
 }
 
@@ -29,7 +30,7 @@ function checkReportData(expected: Uint8Array | undefined, reportData: Uint8Arra
 export async function verifySimEvidence(view: SimEvidence, ctx: VerifyContext): Promise<SimClaims> {
   const given = ctx.simulationKeys ?? [];
   if (given.length === 0) {
-    throw new ConfideError(
+    throw new EvidenceError(
       'ERR_EVIDENCE_UNTRUSTED_ROOT',
       'simulated evidence needs the simulation public key of the instance that made it; none was given (simulated evidence is for development only)',
     );
@@ -37,7 +38,7 @@ export async function verifySimEvidence(view: SimEvidence, ctx: VerifyContext): 
   const trusted = await Promise.all(given.map((k) => trustedSimKey(k, ctx.cache)));
   const key = trusted.find((k) => timingSafeEqual(k.id, view.keyId));
   if (!key) {
-    throw new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the simulated evidence is signed by simulation key ${toHex(view.keyId)}, which is not trusted`, {
+    throw new EvidenceError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the simulated evidence is signed by simulation key ${toHex(view.keyId)}, which is not trusted`, {
       details: { keyId: toHex(view.keyId), trusted: trusted.map((k) => toHex(k.id)) },
     });
   }
@@ -47,7 +48,7 @@ export async function verifySimEvidence(view: SimEvidence, ctx: VerifyContext): 
     toArrayBuffer(view.signature),
     toArrayBuffer(view.signed),
   );
-  if (!ok) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `the simulated evidence signature does not verify with simulation key ${toHex(view.keyId)}`);
+  if (!ok) throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `the simulated evidence signature does not verify with simulation key ${toHex(view.keyId)}`);
   checkReportData(ctx.expectedReportData, view.reportData);
   return {
     tee: 'sim',

@@ -4,7 +4,8 @@
  * No TPM root is pinned by default: which AK CAs to trust (a cloud's, a company's) is the
  * relying party's choice.
  */
-import { ConfideError, timingSafeEqual } from '@confide/core';
+import { timingSafeEqual } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { ecdsaDerToRaw } from '../asn1/der.js';
 import type { VerifyCache } from '../memo/verify-cache.js';
 import { importKeyCached } from '../webcrypto/key-cache.js';
@@ -52,25 +53,25 @@ async function signedBy(cert: TpmCertificate, issuer: TpmCertificate, cache: Ver
  */
 export async function verifyAkChain(ak: TpmPublicKey, certs: readonly TpmCertificate[], roots: readonly TpmCertificate[], cache: VerifyCache): Promise<AkChain> {
   const leaf = certs[0]!;
-  if (!sameKey(leaf.key, ak)) throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', 'the AK certificate certifies another key than the attestation key', { details: { field: 'akCertificate' } });
-  if (roots.length === 0) throw new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', 'an AK certificate was given but no TPM root is configured (trust anchors tpmRoots)');
+  if (!sameKey(leaf.key, ak)) throw new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', 'the AK certificate certifies another key than the attestation key', { details: { field: 'akCertificate' } });
+  if (roots.length === 0) throw new EvidenceError('ERR_EVIDENCE_UNTRUSTED_ROOT', 'an AK certificate was given but no TPM root is configured (trust anchors tpmRoots)');
   const path: TpmCertificate[] = [leaf];
   const pool = certs.slice(1);
   let current = leaf;
   for (;;) {
-    if (path.length > MAX_CHAIN_LENGTH) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `the AK chain is longer than ${MAX_CHAIN_LENGTH} certificates`);
+    if (path.length > MAX_CHAIN_LENGTH) throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `the AK chain is longer than ${MAX_CHAIN_LENGTH} certificates`);
     // The evidence may end with the pinned root itself.
     if (roots.some((r) => sameBytes(r.raw, current.raw))) return { path };
     const root = roots.find((r) => sameBytes(r.subject, current.issuer));
     if (root) {
-      if (!(await signedBy(current, root, cache))) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `${label(current, path.length - 1)} is not signed by the root "${root.subjectCn}"`);
+      if (!(await signedBy(current, root, cache))) throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `${label(current, path.length - 1)} is not signed by the root "${root.subjectCn}"`);
       path.push(root);
       return { path };
     }
     const next = pool.find((c) => sameBytes(c.subject, current.issuer) && !path.includes(c));
-    if (!next) throw new ConfideError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the AK chain ends at "${current.issuerCn}", which is not a configured TPM root`);
-    if (!next.isCa) throw new ConfideError('ERR_EVIDENCE_CHAIN_INVALID', `"${next.subjectCn}" issues ${label(current, path.length - 1)} but is not a CA certificate`);
-    if (!(await signedBy(current, next, cache))) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `${label(current, path.length - 1)} is not signed by "${next.subjectCn}"`);
+    if (!next) throw new EvidenceError('ERR_EVIDENCE_UNTRUSTED_ROOT', `the AK chain ends at "${current.issuerCn}", which is not a configured TPM root`);
+    if (!next.isCa) throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `"${next.subjectCn}" issues ${label(current, path.length - 1)} but is not a CA certificate`);
+    if (!(await signedBy(current, next, cache))) throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `${label(current, path.length - 1)} is not signed by "${next.subjectCn}"`);
     path.push(next);
     current = next;
   }

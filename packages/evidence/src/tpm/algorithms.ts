@@ -2,7 +2,7 @@
  * The TPM 2.0 algorithm identifiers Confide reads (TCG TPM 2.0 Library Part 2, Table 9
  * "TPM_ALG_ID" and Table 10 "TPM_ECC_CURVE") and the hash banks it replays and checks.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 
 /** TPM_ALG_ID values (Part 2, Table 9). */
 export const TPM_ALG = {
@@ -58,6 +58,6 @@ export function isTpmBank(name: string): name is TpmBank {
 /** The hash with TPM_ALG_ID `alg`; throws ERR_EVIDENCE_UNSUPPORTED for another (`where` names the field). */
 export function requireHash(alg: number, where: string): TpmHash {
   const hash = hashByAlg(alg);
-  if (!hash) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `${where}: hash algorithm 0x${alg.toString(16).padStart(4, '0')} is not SHA-1, SHA-256, SHA-384 or SHA-512`);
+  if (!hash) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `${where}: hash algorithm 0x${alg.toString(16).padStart(4, '0')} is not SHA-1, SHA-256, SHA-384 or SHA-512`);
   return hash;
 }

@@ -3,7 +3,8 @@
  * Library Part 2, section 10.12.12 "TPMS_ATTEST", big-endian). The raw bytes are kept: the
  * signature is checked over exactly them.
  */
-import { BinaryReader, ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import { BinaryReader } from '../binary-reader.js';
 import { hashByAlg, type TpmHash } from './algorithms.js';
 
 /** TPM_GENERATED_VALUE (Part 2, Table 7): every structure the TPM itself signs starts with it. */
@@ -62,7 +63,7 @@ export interface TpmCreationAttest extends AttestCommon {
 export type TpmAttest = TpmQuoteAttest | TpmCreationAttest;
 
 function malformed(what: string, message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${what}: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${what}: ${message}`);
 }
 
 /** A TPM2B_*: u16 size then that many bytes, refused above `max`. */
@@ -124,7 +125,7 @@ export function parseTpmsAttest(bytes: Uint8Array, what = 'TPMS_ATTEST'): TpmAtt
     const creationHash = readSized(r, 'creationHash', 64);
     out = { type: 'creation', ...common, objectName, creationHash };
   } else {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `${what}: attestation type 0x${type.toString(16)} is neither a quote (0x8018) nor a creation certification (0x801a)`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `${what}: attestation type 0x${type.toString(16)} is neither a quote (0x8018) nor a creation certification (0x801a)`);
   }
   if (r.remaining !== 0) malformed(what, `${r.remaining} bytes after the structure`);
   return out;

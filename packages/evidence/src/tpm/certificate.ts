@@ -3,7 +3,7 @@
  * PKCS #1 v1.5 or ECDSA signatures with SHA-256/384/512 (RFC 4055, RFC 5758), RSA or EC keys,
  * parsed with the exact signed bytes kept.
  */
-import { ConfideError, type ErrorCode } from '@confide/core';
+import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
 import { DerReader, TAG, decodeOid, type DerElement } from '../asn1/der.js';
 import { parseX509Certificate, type X509Certificate, type X509Profile } from '../asn1/x509.js';
 import { keyFromSpki, type TpmPublicKey } from './public-key.js';
@@ -30,10 +30,10 @@ export interface TpmCertificate extends X509Certificate {
   spki: Uint8Array;
 }
 
-function readAlgorithm(el: DerElement, code: ErrorCode, what: string): { signatureAlgorithm: CertSignatureAlgorithm } {
+function readAlgorithm(el: DerElement, code: EvidenceErrorCode, what: string): { signatureAlgorithm: CertSignatureAlgorithm } {
   const oid = decodeOid(new DerReader(el.value, code, what).next(TAG.OID).value);
   const alg = SIGNATURE_ALGORITHMS[oid];
-  if (!alg) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `${what}: signature algorithm ${oid} is not RSA PKCS #1 v1.5 or ECDSA with SHA-256/384/512`);
+  if (!alg) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `${what}: signature algorithm ${oid} is not RSA PKCS #1 v1.5 or ECDSA with SHA-256/384/512`);
   return { signatureAlgorithm: alg };
 }
 
@@ -45,6 +45,6 @@ const TPM_PROFILE: X509Profile<{ signatureAlgorithm: CertSignatureAlgorithm }, {
 };
 
 /** Parses a DER certificate of an AK PKI. Throws `code` for broken DER, ERR_EVIDENCE_UNSUPPORTED for other algorithms. */
-export function parseTpmCertificate(der: Uint8Array, code: ErrorCode = 'ERR_EVIDENCE_MALFORMED'): TpmCertificate {
+export function parseTpmCertificate(der: Uint8Array, code: EvidenceErrorCode = 'ERR_EVIDENCE_MALFORMED'): TpmCertificate {
   return parseX509Certificate(der, code, TPM_PROFILE);
 }

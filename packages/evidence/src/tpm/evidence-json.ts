@@ -6,7 +6,8 @@
  *  - go-attestation's attestation dump: {"AK": {"Public", "CreateData", "CreateAttestation",
  *    "CreateSignature"}, "Quote": {"Quote", "Signature"}, "Log": {"PCRs": [{"Index", "Digest", "DigestAlg"}], "Raw"}}.
  */
-import { ConfideError, assertJsonDepth, fromBase64, fromUtf8, toHex } from '@confide/core';
+import { assertJsonDepth, fromBase64, fromUtf8, toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { TpmBank } from './algorithms.js';
 import { parseTpmsAttest } from './attest.js';
 import { parseTpmEvidence, type TpmEvidence, type TpmEvidenceParts } from './evidence.js';
@@ -20,7 +21,7 @@ const GO_CRYPTO_HASH: Record<number, TpmBank> = { 3: 'sha1', 5: 'sha256', 6: 'sh
 type Json = Record<string, unknown>;
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `TPM evidence JSON: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TPM evidence JSON: ${message}`);
 }
 
 function isObject(v: unknown): v is Json {

@@ -4,7 +4,7 @@
  * certificate chain and the AK's own creation certification. `parseTpmEvidence` turns the raw
  * parts into a view that keeps every signed byte.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { parseTpmsAttest, type TpmCreationAttest, type TpmQuoteAttest } from './attest.js';
 import { parseTpmCertificate, type TpmCertificate } from './certificate.js';
 import { parseTcgEventLog, type TcgEventLog } from './event-log/parse.js';
@@ -49,7 +49,7 @@ export interface TpmEvidence {
 }
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `TPM evidence: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TPM evidence: ${message}`);
 }
 
 /**

@@ -3,7 +3,8 @@
  * selected PCRs of each TPMS_PCR_SELECTION in order, each bank's PCRs ascending, concatenated and
  * hashed with the signing scheme's hash (TCG TPM 2.0 Library Part 3, 18.4 "TPM2_Quote").
  */
-import { ConfideError, concatBytes, digest, fromHex } from '@confide/core';
+import { concatBytes, digest, fromHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { hashByBank, isTpmBank, type TpmBank, type TpmHash } from './algorithms.js';
 import type { TpmPcrSelection } from './attest.js';
 
@@ -17,7 +18,7 @@ export type TpmPcrBanks = Map<TpmBank, Map<number, Uint8Array>>;
 export type TpmPcrInput = Partial<Record<string, Record<string, string | Uint8Array> | ReadonlyArray<string | Uint8Array>>>;
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `PCR values: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `PCR values: ${message}`);
 }
 
 /**
@@ -60,7 +61,7 @@ export function readPcrBanks(input: TpmPcrInput): TpmPcrBanks {
 export async function selectedPcrDigest(selection: readonly TpmPcrSelection[], banks: TpmPcrBanks, hash: TpmHash): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for (const s of selection) {
-    if (!s.hash) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `the quote selects PCRs of bank 0x${s.alg.toString(16)}, a hash Confide does not know`);
+    if (!s.hash) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `the quote selects PCRs of bank 0x${s.alg.toString(16)}, a hash Confide does not know`);
     for (const pcr of s.pcrs) {
       const value = banks.get(s.hash.bank)?.get(pcr);
       if (!value) malformed(`the quote selects ${s.hash.bank} PCR ${pcr}, but no value was given for it`);

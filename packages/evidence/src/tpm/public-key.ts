@@ -4,7 +4,9 @@
  * SubjectPublicKeyInfo, or its PEM. All become one key value (RSA modulus and exponent, or an EC
  * curve and point) that WebCrypto imports and that an AK certificate's key is compared with.
  */
-import { BinaryReader, ConfideError, concatBytes, digest, fromUtf8, pemBlocks, toBase64Url } from '@confide/core';
+import { concatBytes, digest, fromUtf8, pemBlocks, toBase64Url } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import { BinaryReader } from '../binary-reader.js';
 import { DerReader, TAG, decodeOid } from '../asn1/der.js';
 import { TPM_ALG, TPM_ECC_CURVE, requireHash, type TpmHash } from './algorithms.js';
 import { readSized } from './attest.js';
@@ -57,11 +59,11 @@ const MAX_RSA_BYTES = 1024;
 const DEFAULT_RSA_EXPONENT = new Uint8Array([1, 0, 1]);
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `attestation key: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `attestation key: ${message}`);
 }
 
 function unsupported(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `attestation key: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `attestation key: ${message}`);
 }
 
 /** Big-endian bytes without leading zeros (a DER INTEGER's sign byte, a TPM's fixed width). */
@@ -165,7 +167,7 @@ export function keyFromSpki(spki: Uint8Array, code: 'ERR_EVIDENCE_MALFORMED' | '
     const curve = (['P-256', 'P-384', 'P-521'] as const).find((c) => OID[c] === curveOid);
     if (!curve) unsupported(`EC curve ${curveOid || '(none)'} is not P-256, P-384 or P-521`);
     const size = curve === 'P-521' ? 66 : curve === 'P-256' ? 32 : 48;
-    if (body.length !== 1 + 2 * size || body[0] !== 0x04) throw new ConfideError(code, 'SubjectPublicKeyInfo: the EC key is not an uncompressed point');
+    if (body.length !== 1 + 2 * size || body[0] !== 0x04) throw new EvidenceError(code, 'SubjectPublicKeyInfo: the EC key is not an uncompressed point');
     return { kind: 'ec', format: 'spki', curve, x: body.subarray(1, 1 + size), y: body.subarray(1 + size), bits: curve === 'P-521' ? 521 : size * 8 };
   }
   unsupported(`key algorithm ${oid} is neither RSA nor EC`);
@@ -180,7 +182,7 @@ export function parseTpmPublicKey(bytes: Uint8Array): TpmPublicKey {
   if (bytes.length > 2 && ((bytes[0]! << 8) | bytes[1]!) === bytes.length - 2) return fromTpmtPublic(bytes.subarray(2), 'tpm2b-public');
   if (bytes[0] === 0x30) return keyFromSpki(bytes);
   if (bytes[0] === 0x2d /* '-' */) {
-    const der = pemBlocks(fromUtf8(bytes), 'ERR_EVIDENCE_MALFORMED').filter((b) => b.label === 'PUBLIC KEY').map((b) => b.der);
+    const der = pemBlocks(fromUtf8(bytes), (message) => new EvidenceError('ERR_EVIDENCE_MALFORMED', message)).filter((b) => b.label === 'PUBLIC KEY').map((b) => b.der);
     if (der.length !== 1) malformed(`expected one PEM PUBLIC KEY block, found ${der.length}`);
     return keyFromSpki(der[0]!);
   }

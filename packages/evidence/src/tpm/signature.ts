@@ -2,7 +2,8 @@
  * TPMT_SIGNATURE (TCG TPM 2.0 Library Part 2, section 11.3.4, big-endian): the signature scheme,
  * its hash and the signature: one RSA value for RSASSA and RSAPSS, r and s for ECDSA.
  */
-import { BinaryReader, ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import { BinaryReader } from '../binary-reader.js';
 import { TPM_ALG, requireHash, type TpmHash } from './algorithms.js';
 import { readSized } from './attest.js';
 
@@ -32,8 +33,8 @@ export function parseTpmtSignature(bytes: Uint8Array, what = 'TPMT_SIGNATURE'): 
     const ss = readSized(r, 'signatureS', MAX_ECC_PARAMETER_BYTES);
     out = { scheme: 'ecdsa', hash, r: sr, s: ss };
   } else {
-    throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `${what}: signature scheme 0x${sigAlg.toString(16).padStart(4, '0')} is not RSASSA, RSAPSS or ECDSA`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `${what}: signature scheme 0x${sigAlg.toString(16).padStart(4, '0')} is not RSASSA, RSAPSS or ECDSA`);
   }
-  if (r.remaining !== 0) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${what}: ${r.remaining} bytes after the structure`);
+  if (r.remaining !== 0) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${what}: ${r.remaining} bytes after the structure`);
   return out;
 }

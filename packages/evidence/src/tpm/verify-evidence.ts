@@ -4,7 +4,8 @@
  * certificate chain and creation certification where given, then the event log replayed against
  * the quoted PCRs. Only inauthentic evidence throws; what the PCRs and events say is claims.
  */
-import { ConfideError, digest, timingSafeEqual, toHex } from '@confide/core';
+import { digest, timingSafeEqual, toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import type { TpmClaims } from '../claims.js';
 import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import type { VerifyContext } from '../types.js';
@@ -27,7 +28,7 @@ function started<T>(p: Promise<T>): Promise<T> {
 }
 
 function mismatch(message: string, details: Record<string, unknown>): never {
-  throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', message, { details });
+  throw new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', message, { details });
 }
 
 /** The PCR values some quote covers, by bank. */
@@ -75,8 +76,8 @@ async function checkSignatures(view: TpmEvidence, cache: VerifyCache): Promise<v
   const results = await Promise.all(checks);
   results.forEach((ok, i) => {
     if (ok) return;
-    if (i < view.quotes.length) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `quote ${i + 1}: the signature does not verify under the attestation key`, { details: { quote: i + 1 } });
-    throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', 'the AK creation certification does not verify under the attestation key');
+    if (i < view.quotes.length) throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `quote ${i + 1}: the signature does not verify under the attestation key`, { details: { quote: i + 1 } });
+    throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', 'the AK creation certification does not verify under the attestation key');
   });
 }
 

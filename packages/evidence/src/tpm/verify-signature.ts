@@ -2,7 +2,7 @@
  * Checks a TPMT_SIGNATURE over the exact signed bytes with the attestation key on WebCrypto.
  * Each key is imported once per scheme and hash (cached by its bytes in the verification cache).
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { importKeyCached } from '../webcrypto/key-cache.js';
 import type { VerifyCache } from '../memo/verify-cache.js';
 import { keyBytes, keyJwk, type TpmPublicKey } from './public-key.js';
@@ -12,10 +12,10 @@ type Params = RsaHashedImportParams | EcKeyImportParams;
 
 function importParams(key: TpmPublicKey, sig: TpmSignature): Params {
   if (sig.scheme === 'ecdsa') {
-    if (key.kind !== 'ec') throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', 'an ECDSA signature cannot come from an RSA attestation key');
+    if (key.kind !== 'ec') throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', 'an ECDSA signature cannot come from an RSA attestation key');
     return { name: 'ECDSA', namedCurve: key.curve };
   }
-  if (key.kind !== 'rsa') throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `an ${sig.scheme.toUpperCase()} signature cannot come from an EC attestation key`);
+  if (key.kind !== 'rsa') throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `an ${sig.scheme.toUpperCase()} signature cannot come from an EC attestation key`);
   return { name: sig.scheme === 'rsassa' ? 'RSASSA-PKCS1-v1_5' : 'RSA-PSS', hash: sig.hash.webcrypto };
 }
 
@@ -41,7 +41,7 @@ export async function verifyTpmSignature(key: TpmPublicKey, sig: TpmSignature, d
   try {
     imported = await importKeyCached(cache, `tpm-${params.name}-${sig.hash.bank}`, keyBytes(key), () => crypto.subtle.importKey('jwk', keyJwk(key), params, false, ['verify']));
   } catch (err) {
-    throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `the attestation key cannot be used for ${sig.scheme.toUpperCase()} (${(err as Error).message})`);
+    throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `the attestation key cannot be used for ${sig.scheme.toUpperCase()} (${(err as Error).message})`);
   }
   try {
     return await check(imported, key, sig, data as Uint8Array<ArrayBuffer>);

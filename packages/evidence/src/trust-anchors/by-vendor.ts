@@ -4,7 +4,7 @@
  * with ECDSA P-256 / SHA-256, AMD's ARKs with RSA-PSS, NVIDIA's device PKI with ECDSA P-384 /
  * SHA-384, so each certificate's own profile tells which vendor it serves.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../errors.js';
 import { parseCertificate } from '../intel/certificate.js';
 import { parseAmdCertificate } from '../sev-snp/certificate.js';
 import { parseNvidiaCertificate } from '../nvidia/certificate.js';
@@ -35,7 +35,7 @@ export function trustAnchorsByVendor(ders: readonly Uint8Array[], names?: readon
     else if (parses((d) => parseNvidiaCertificate(d, 'ERR_CONFIG_INVALID'), der)) nvidiaRoots.push(der);
     else {
       const which = names?.[i] ?? `certificate ${i + 1}`;
-      throw new ConfideError('ERR_CONFIG_INVALID', `${which}: neither an Intel root (ECDSA P-256), an AMD root (RSA-PSS) nor an NVIDIA root (ECDSA P-384 / SHA-384)`);
+      throw new EvidenceError('ERR_CONFIG_INVALID', `${which}: neither an Intel root (ECDSA P-256), an AMD root (RSA-PSS) nor an NVIDIA root (ECDSA P-384 / SHA-384)`);
     }
   });
   return { intelRoots, amdRoots, nvidiaRoots };

@@ -7,7 +7,7 @@
 import { mkdir, readFile, rmdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ConfideError } from '@confide/core';
+import { LauncherError } from '../errors.js';
 import { teeFileError, writePseudoFile } from './errors.js';
 import type { Evidence, EvidenceSource, LauncherTee } from './types.js';
 
@@ -37,9 +37,9 @@ async function readText(path: string): Promise<string> {
 async function report(entry: string, reportData: Uint8Array, expect: ConfigfsTsmOptions['expect']): Promise<Evidence> {
   const provider = await readText(join(entry, 'provider'));
   const tee = PROVIDERS[provider];
-  if (tee === undefined) throw new ConfideError('ERR_TEE_UNAVAILABLE', `${WHAT}: provider "${provider}" is not supported (sev_guest and tdx_guest are)`);
+  if (tee === undefined) throw new LauncherError('ERR_TEE_UNAVAILABLE', `${WHAT}: provider "${provider}" is not supported (sev_guest and tdx_guest are)`);
   if (expect !== undefined && tee !== expect) {
-    throw new ConfideError('ERR_TEE_UNAVAILABLE', `${WHAT}: --tee ${expect} was asked for, but this guest's provider is ${provider} (${tee})`);
+    throw new LauncherError('ERR_TEE_UNAVAILABLE', `${WHAT}: --tee ${expect} was asked for, but this guest's provider is ${provider} (${tee})`);
   }
   const inblob = join(entry, 'inblob');
   try {
@@ -57,9 +57,9 @@ async function report(entry: string, reportData: Uint8Array, expect: ConfigfsTsm
   // The entry is ours alone, so exactly one write (inblob) may have happened: generation 1.
   const generation = await readText(join(entry, 'generation'));
   if (generation !== '1') {
-    throw new ConfideError('ERR_TEE_UNAVAILABLE', `${WHAT}: report entry ${entry} was written by someone else (generation ${generation}, expected 1)`);
+    throw new LauncherError('ERR_TEE_UNAVAILABLE', `${WHAT}: report entry ${entry} was written by someone else (generation ${generation}, expected 1)`);
   }
-  if (outblob.length === 0) throw new ConfideError('ERR_TEE_UNAVAILABLE', `${WHAT}: ${outblobPath} is empty`);
+  if (outblob.length === 0) throw new LauncherError('ERR_TEE_UNAVAILABLE', `${WHAT}: ${outblobPath} is empty`);
   return { tee, bytes: new Uint8Array(outblob) };
 }
 
@@ -77,7 +77,7 @@ export function configfsTsmSource(options: ConfigfsTsmOptions = {}): EvidenceSou
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
-          throw new ConfideError('ERR_TEE_UNAVAILABLE', `${WHAT}: ${root} does not exist (needs Linux 6.7+ in an SEV-SNP or TDX guest, with configfs mounted on /sys/kernel/config)`, { cause: err });
+          throw new LauncherError('ERR_TEE_UNAVAILABLE', `${WHAT}: ${root} does not exist (needs Linux 6.7+ in an SEV-SNP or TDX guest, with configfs mounted on /sys/kernel/config)`, { cause: err });
         }
         throw teeFileError(WHAT, entry, err);
       }

@@ -1,13 +1,14 @@
 /** Helpers shared by the evidence sources. */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { LauncherError } from '../errors.js';
 
 /** ERR_TEE_UNAVAILABLE naming the file and the errno (or message) of `err`. */
 export function teeFileError(what: string, path: string, err: unknown): ConfideError {
   const code = (err as NodeJS.ErrnoException).code;
   const hint = code === 'EACCES' || code === 'EPERM' ? ' (permission denied: the launcher needs access to this file)' : '';
-  return new ConfideError('ERR_TEE_UNAVAILABLE', `${what}: ${path}: ${code ?? (err as Error).message}${hint}`, { cause: err });
+  return new LauncherError('ERR_TEE_UNAVAILABLE', `${what}: ${path}: ${code ?? (err as Error).message}${hint}`, { cause: err });
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfideError } from '@confide/core';
+import { LauncherError } from '../errors.js';
 import { teeFileError, writePseudoFile } from './errors.js';
 import type { Evidence, EvidenceSource } from './types.js';
 
@@ -30,10 +30,10 @@ export function gramineSource(root = GRAMINE_ATTESTATION_DIR): EvidenceSource {
     async obtain(reportData: Uint8Array): Promise<Evidence> {
       const type = await attestationType(root);
       if (type === 'none') {
-        throw new ConfideError('ERR_TEE_UNAVAILABLE', `${WHAT}: the Gramine manifest enables no remote attestation (attestation_type "none"); set sgx.remote_attestation = "dcap"`);
+        throw new LauncherError('ERR_TEE_UNAVAILABLE', `${WHAT}: the Gramine manifest enables no remote attestation (attestation_type "none"); set sgx.remote_attestation = "dcap"`);
       }
       if (type !== undefined && type !== 'dcap') {
-        throw new ConfideError('ERR_TEE_UNAVAILABLE', `${WHAT}: attestation type "${type}" is not supported; set sgx.remote_attestation = "dcap"`);
+        throw new LauncherError('ERR_TEE_UNAVAILABLE', `${WHAT}: attestation type "${type}" is not supported; set sgx.remote_attestation = "dcap"`);
       }
       const reportDataPath = join(root, 'user_report_data');
       try {
@@ -48,7 +48,7 @@ export function gramineSource(root = GRAMINE_ATTESTATION_DIR): EvidenceSource {
       } catch (err) {
         throw teeFileError(WHAT, quotePath, err);
       }
-      if (quote.length === 0) throw new ConfideError('ERR_TEE_UNAVAILABLE', `${WHAT}: ${quotePath} returned no quote`);
+      if (quote.length === 0) throw new LauncherError('ERR_TEE_UNAVAILABLE', `${WHAT}: ${quotePath} returned no quote`);
       return { tee: 'sgx', bytes: new Uint8Array(quote) };
     },
   };

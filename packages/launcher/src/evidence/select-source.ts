@@ -1,7 +1,7 @@
 /** Picks the evidence source for `--tee`, detecting the TEE interface for `auto`. */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfideError } from '@confide/core';
+import { LauncherError } from '../errors.js';
 import { configfsTsmSource, TSM_REPORT_DIR, type ConfigfsTsmOptions } from './configfs-tsm.js';
 import { gramineSource, GRAMINE_ATTESTATION_DIR } from './gramine.js';
 import { simSource, type SimSourceOptions } from './sim.js';
@@ -40,7 +40,7 @@ export async function selectSource(tee: TeeChoice, roots: SourceRoots = {}, sim?
     });
   switch (tee) {
     case 'sim':
-      if (!sim) throw new ConfideError('ERR_USAGE', 'the simulated TEE needs a data directory and a measurement');
+      if (!sim) throw new LauncherError('ERR_USAGE', 'the simulated TEE needs a data directory and a measurement');
       return await simSource(sim);
     case 'sgx':
       return gramineSource(attestationDir);
@@ -50,7 +50,7 @@ export async function selectSource(tee: TeeChoice, roots: SourceRoots = {}, sim?
     case 'auto':
       if (await exists(join(attestationDir, 'quote'))) return gramineSource(attestationDir);
       if (await exists(roots.tsmReportDir ?? TSM_REPORT_DIR)) return tsm();
-      throw new ConfideError(
+      throw new LauncherError(
         'ERR_TEE_UNAVAILABLE',
         `no TEE found: neither Gramine's ${join(attestationDir, 'quote')} (SGX) nor configfs-tsm's ${roots.tsmReportDir ?? TSM_REPORT_DIR} (SEV-SNP, TDX) exists. ` +
           'For development without TEE hardware pass --tee sim (refused in production mode).',

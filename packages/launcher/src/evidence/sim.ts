@@ -3,7 +3,8 @@
  * data directory, measurement = SHA-256 of the program file unless given.
  * See docs/simulated-tee.md.
  */
-import { ConfideError, isConfideError } from '@confide/core';
+import { isConfideError } from '@confide/core';
+import { LauncherError } from '../errors.js';
 import { loadSimulationKey, simulateQuote } from '../sim/sim-key.js';
 import type { Evidence, EvidenceSource } from './types.js';
 
@@ -24,7 +25,7 @@ export async function simSource(options: SimSourceOptions): Promise<EvidenceSour
     key = await loadSimulationKey(options.dataDir, { create: false });
   } catch (err) {
     if (!isConfideError(err, 'ERR_INPUT_UNREADABLE')) throw err;
-    throw new ConfideError(
+    throw new LauncherError(
       'ERR_INPUT_UNREADABLE',
       `--tee sim signs with the coordinator's simulation key, and there is none in ${options.dataDir}: pass the coordinator's data directory with --data-dir (or CONFIDE_DATA_DIR)`,
       { cause: err },

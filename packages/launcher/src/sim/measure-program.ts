@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { delimiter, join, resolve } from 'node:path';
-import { ConfideError } from '@confide/core';
+import { LauncherError } from '../errors.js';
 
 async function isFile(path: string): Promise<boolean> {
   try {
@@ -38,17 +38,17 @@ async function isExecutableFile(path: string): Promise<boolean> {
  * Throws ERR_INPUT_UNREADABLE when there is no such file.
  */
 export async function resolveProgram(program: string, pathEnv = process.env['PATH'] ?? '', cwd = process.cwd()): Promise<string> {
-  if (program === '') throw new ConfideError('ERR_INPUT_UNREADABLE', 'program: empty name');
+  if (program === '') throw new LauncherError('ERR_INPUT_UNREADABLE', 'program: empty name');
   if (program.includes('/')) {
     const path = resolve(cwd, program);
-    if (!(await isFile(path))) throw new ConfideError('ERR_INPUT_UNREADABLE', `program ${program}: no such file`);
+    if (!(await isFile(path))) throw new LauncherError('ERR_INPUT_UNREADABLE', `program ${program}: no such file`);
     return path;
   }
   for (const dir of pathEnv.split(delimiter)) {
     const candidate = resolve(cwd, join(dir || '.', program));
     if (await isExecutableFile(candidate)) return candidate;
   }
-  throw new ConfideError('ERR_INPUT_UNREADABLE', `program ${program}: not found in PATH (give a path such as ./${program} for a file in the current directory)`);
+  throw new LauncherError('ERR_INPUT_UNREADABLE', `program ${program}: not found in PATH (give a path such as ./${program} for a file in the current directory)`);
 }
 
 /** SHA-256 of a file, lower-case hex. Throws ERR_INPUT_UNREADABLE. */
@@ -57,7 +57,7 @@ async function sha256File(path: string): Promise<string> {
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `program ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new LauncherError('ERR_INPUT_UNREADABLE', `program ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return hash.digest('hex');
 }

@@ -8,7 +8,8 @@
 import { chmod, link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes, webcrypto } from 'node:crypto';
-import { ConfideError, pemDecode, pemEncode } from '@confide/core';
+import { pemDecode, pemEncode, type ConfideError } from '@confide/core';
+import { LauncherError } from '../errors.js';
 import { simKeyId, simPublicKeyToPem } from '@confide/evidence';
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -44,7 +45,7 @@ export function simulationKeyPath(dataDir: string): string {
 
 function unusable(path: string, err: unknown): ConfideError {
   const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  return new ConfideError('ERR_DATA_DIR_UNUSABLE', `simulation key ${path}: cannot be read or written (${why})`, { cause: err });
+  return new LauncherError('ERR_DATA_DIR_UNUSABLE', `simulation key ${path}: cannot be read or written (${why})`, { cause: err });
 }
 
 async function fromPem(text: string, path: string): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
@@ -57,7 +58,7 @@ async function fromPem(text: string, path: string): Promise<{ privateKey: Crypto
     const publicKey = await subtle.importKey('jwk', { kty, crv, x, y }, P256, true, ['verify']);
     return { privateKey, publicKey };
   } catch (err) {
-    throw new ConfideError('ERR_DATA_DIR_UNUSABLE', `simulation key ${path}: not an ECDSA P-256 private key (${(err as Error).message})`, { cause: err });
+    throw new LauncherError('ERR_DATA_DIR_UNUSABLE', `simulation key ${path}: not an ECDSA P-256 private key (${(err as Error).message})`, { cause: err });
   }
 }
 
@@ -111,7 +112,7 @@ export async function loadSimulationKey(dataDir: string, options: LoadSimulation
   let created = false;
   if (text === undefined) {
     if (!options.create) {
-      throw new ConfideError('ERR_INPUT_UNREADABLE', `no simulation key at ${path}; \`confide sim key --data-dir ${dataDir}\` creates one (dev mode only)`);
+      throw new LauncherError('ERR_INPUT_UNREADABLE', `no simulation key at ${path}; \`confide sim key --data-dir ${dataDir}\` creates one (dev mode only)`);
     }
     try {
       await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });

@@ -6,7 +6,8 @@
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { ServerError } from '../errors/index.js';
 import type { Config } from '../config/schema.js';
 import { ensureLocalCa } from '../tls/local-ca.js';
 import { readSettingFile } from './setting-file.js';
@@ -23,7 +24,7 @@ export interface TlsMaterial {
 const PEM_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
 
 function invalid(setting: string, path: string, message: string): ConfideError {
-  return new ConfideError('ERR_CONFIG_INVALID', `${setting}: ${path} ${message}`, { details: { key: setting, path } });
+  return new ServerError('ERR_CONFIG_INVALID', `${setting}: ${path} ${message}`, { details: { key: setting, path } });
 }
 
 function parseCertificate(bytes: Buffer, path: string): X509Certificate {
@@ -61,7 +62,7 @@ export async function tlsMaterial(config: Config, dataDir: string): Promise<TlsM
     return { cert, key: readFileSync(ca.keyPath), caCertPath: ca.caCertPath, spkiSha256: tlsSpkiSha256(cert) };
   }
   if (certPath === undefined || keyPath === undefined) {
-    throw new ConfideError('ERR_CONFIG_INVALID', `tls.cert and tls.key must be given together (only ${certPath === undefined ? 'tls.key' : 'tls.cert'} is set)`, {
+    throw new ServerError('ERR_CONFIG_INVALID', `tls.cert and tls.key must be given together (only ${certPath === undefined ? 'tls.key' : 'tls.cert'} is set)`, {
       details: { key: certPath === undefined ? 'tls.cert' : 'tls.key' },
     });
   }

@@ -3,7 +3,8 @@
  * Every value is validated against the schema; a bad one throws ERR_CONFIG_INVALID naming the key.
  */
 import { readFileSync } from 'node:fs';
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { ServerError } from '../errors/index.js';
 import { CONFIG_SCHEMA, type Config, type ConfigKey } from './schema.js';
 
 export interface ConfigSources {
@@ -38,7 +39,7 @@ function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): 
 }
 
 function invalid(key: ConfigKey, origin: string, message: string): ConfideError {
-  return new ConfideError('ERR_CONFIG_INVALID', `${key.key} (from ${origin}): ${message}`, { details: { key: key.key, origin } });
+  return new ServerError('ERR_CONFIG_INVALID', `${key.key} (from ${origin}): ${message}`, { details: { key: key.key, origin } });
 }
 
 /** Coerces one raw value (a string from env/flags, or a JSON value from the file) to the key's type. */
@@ -83,16 +84,16 @@ function readFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfideError('ERR_CONFIG_FILE_UNREADABLE', `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ServerError('ERR_CONFIG_FILE_UNREADABLE', `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfideError('ERR_CONFIG_FILE_UNREADABLE', `config file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new ServerError('ERR_CONFIG_FILE_UNREADABLE', `config file ${path} is not valid JSON: ${(err as Error).message}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfideError('ERR_CONFIG_FILE_UNREADABLE', `config file ${path} must hold a JSON object`);
+    throw new ServerError('ERR_CONFIG_FILE_UNREADABLE', `config file ${path} must hold a JSON object`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -123,12 +124,12 @@ function checkFileShape(obj: Record<string, unknown>, file: string | undefined, 
   for (const [k, v] of Object.entries(obj)) {
     const dotted = prefix + k;
     if (k.includes('.') && (KNOWN_KEYS.has(dotted) || isSection(dotted))) {
-      throw new ConfideError('ERR_CONFIG_INVALID', `config file ${file}: "${k}" is written dotted; a config file nests it: ${nestedForm(dotted)}`, { details: { key: dotted } });
+      throw new ServerError('ERR_CONFIG_INVALID', `config file ${file}: "${k}" is written dotted; a config file nests it: ${nestedForm(dotted)}`, { details: { key: dotted } });
     }
     if (KNOWN_KEYS.has(dotted)) continue;
     if (isSection(dotted)) {
       if (!isObject(v)) {
-        throw new ConfideError('ERR_CONFIG_INVALID', `${dotted} (from config file ${file}): expected an object of ${dotted}.* keys, got ${JSON.stringify(v)}`, { details: { key: dotted } });
+        throw new ServerError('ERR_CONFIG_INVALID', `${dotted} (from config file ${file}): expected an object of ${dotted}.* keys, got ${JSON.stringify(v)}`, { details: { key: dotted } });
       }
       checkFileShape(v, file, dotted + '.', stray);
     } else stray.push(dotted);
@@ -141,7 +142,7 @@ export function loadConfig(sources: ConfigSources = {}): { config: Config; origi
   const file = sources.file === undefined ? {} : readFile(sources.file);
   const stray = checkFileShape(file, sources.file);
   if (stray.length > 0) {
-    throw new ConfideError('ERR_CONFIG_INVALID', `unknown key${stray.length > 1 ? 's' : ''} in config file ${sources.file}: ${stray.join(', ')}`, {
+    throw new ServerError('ERR_CONFIG_INVALID', `unknown key${stray.length > 1 ? 's' : ''} in config file ${sources.file}: ${stray.join(', ')}`, {
       details: { key: stray[0] },
     });
   }
@@ -169,7 +170,7 @@ export function loadConfig(sources: ConfigSources = {}): { config: Config; origi
       .map((key) => ({ key: key.key, reason: key.devOnly?.(getPath(out, key.key), out, origins[key.key] ?? 'default') }))
       .filter((r): r is { key: string; reason: string } => r.reason !== undefined);
     if (refusals.length > 0) {
-      throw new ConfideError('ERR_PRODUCTION_REFUSED', refusals.map((r) => `${r.key}: ${r.reason}`).join('; '), {
+      throw new ServerError('ERR_PRODUCTION_REFUSED', refusals.map((r) => `${r.key}: ${r.reason}`).join('; '), {
         details: { keys: refusals.map((r) => r.key) },
       });
     }

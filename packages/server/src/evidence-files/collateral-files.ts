@@ -5,14 +5,15 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ConfideError, isConfideError } from '@confide/core';
+import { isConfideError, type ConfideError } from '@confide/core';
+import { ServerError } from '../errors/index.js';
 import { collateralItemsFromBytes, memoryCollateral, type CollateralItem, type CollateralProvider } from '@confide/evidence';
 
 /** Collateral files are small; anything larger in a directory is something else. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 function unreadable(path: string, why: string, cause?: unknown): ConfideError {
-  return new ConfideError('ERR_INPUT_UNREADABLE', `collateral ${path}: ${why}`, { cause, details: { path } });
+  return new ServerError('ERR_INPUT_UNREADABLE', `collateral ${path}: ${why}`, { cause, details: { path } });
 }
 
 function reason(err: unknown): string {

@@ -5,7 +5,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { ConfideError, isConfideError, pemBlocks } from '@confide/core';
+import { isConfideError, pemBlocks } from '@confide/core';
+import { ServerError } from '../errors/index.js';
 import { trustAnchorsByVendor, type TrustAnchors } from '@confide/evidence';
 
 function certificatesIn(bytes: Buffer): Uint8Array[] {
@@ -20,7 +21,7 @@ export async function readTrustAnchors(dir: string, flag = '--roots'): Promise<T
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
   } catch (err) {
-    throw new ConfideError('ERR_INPUT_UNREADABLE', `${flag} ${dir}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ServerError('ERR_INPUT_UNREADABLE', `${flag} ${dir}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const roots: Uint8Array[] = [];
   const origins: string[] = [];
@@ -31,14 +32,14 @@ export async function readTrustAnchors(dir: string, flag = '--roots'): Promise<T
       roots.push(...found);
       origins.push(...found.map(() => `${flag} ${path}`));
     } catch (err) {
-      throw new ConfideError('ERR_INPUT_UNREADABLE', `${flag} ${path}: not a PEM or DER certificate (${(err as Error).message})`);
+      throw new ServerError('ERR_INPUT_UNREADABLE', `${flag} ${path}: not a PEM or DER certificate (${(err as Error).message})`);
     }
   }
-  if (roots.length === 0) throw new ConfideError('ERR_INPUT_UNREADABLE', `${flag} ${dir}: holds no certificate`);
+  if (roots.length === 0) throw new ServerError('ERR_INPUT_UNREADABLE', `${flag} ${dir}: holds no certificate`);
   try {
     return trustAnchorsByVendor(roots, origins);
   } catch (err) {
-    if (isConfideError(err, 'ERR_CONFIG_INVALID')) throw new ConfideError('ERR_INPUT_UNREADABLE', err.message, { cause: err });
+    if (isConfideError(err, 'ERR_CONFIG_INVALID')) throw new ServerError('ERR_INPUT_UNREADABLE', err.message, { cause: err });
     throw err;
   }
 }

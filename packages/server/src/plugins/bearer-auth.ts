@@ -8,6 +8,7 @@
 import { createHash, createPublicKey, timingSafeEqual, X509Certificate, type KeyObject } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfideError, type Clock } from '@confide/core';
+import { ServerError } from '../errors/index.js';
 import { createJwtVerifier } from './bearer-jwt.js';
 
 export interface BearerAuthOptions {
@@ -40,7 +41,7 @@ function publicKeyFromPem(pem: string): KeyObject {
   try {
     return pem.includes('-----BEGIN CERTIFICATE-----') ? new X509Certificate(pem).publicKey : createPublicKey(pem);
   } catch {
-    throw new ConfideError('ERR_CONFIG_INVALID', 'attestation.auth.publicKey: not a PEM public key or certificate');
+    throw new ServerError('ERR_CONFIG_INVALID', 'attestation.auth.publicKey: not a PEM public key or certificate');
   }
 }
 
@@ -55,16 +56,16 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
     try {
       url = new URL(options.jwksUrl);
     } catch {
-      throw new ConfideError('ERR_CONFIG_INVALID', `attestation.auth.jwksUrl: "${options.jwksUrl}" is not a URL`);
+      throw new ServerError('ERR_CONFIG_INVALID', `attestation.auth.jwksUrl: "${options.jwksUrl}" is not a URL`);
     }
     if (url.protocol !== 'https:' && !(options.mode === 'dev' && url.protocol === 'http:')) {
-      throw new ConfideError('ERR_CONFIG_INVALID', 'attestation.auth.jwksUrl must be an https URL');
+      throw new ServerError('ERR_CONFIG_INVALID', 'attestation.auth.jwksUrl must be an https URL');
     }
   }
   const publicKey = options.publicKeyPem === undefined ? undefined : publicKeyFromPem(options.publicKeyPem);
   // Without both, any token the key signed for any other service would pass as an admin token here.
   if (options.mode === 'production' && (options.jwksUrl !== undefined || publicKey !== undefined) && (!options.issuer || !options.audience)) {
-    throw new ConfideError('ERR_PRODUCTION_REFUSED', 'production mode needs attestation.auth.issuer and attestation.auth.audience whenever a JWKS URL or public key verifies bearer JWTs');
+    throw new ServerError('ERR_PRODUCTION_REFUSED', 'production mode needs attestation.auth.issuer and attestation.auth.audience whenever a JWKS URL or public key verifies bearer JWTs');
   }
   const verifyJwt =
     options.jwksUrl !== undefined || publicKey !== undefined
@@ -82,13 +83,13 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
   const staticDigest = options.staticToken === undefined || options.staticToken === '' ? undefined : sha256(options.staticToken);
   const acceptsAnyToken = verifyJwt === undefined && staticDigest === undefined;
   if (acceptsAnyToken && options.mode === 'production') {
-    throw new ConfideError('ERR_PRODUCTION_REFUSED', 'production mode needs attestation.auth.jwksUrl, attestation.auth.publicKey or CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN');
+    throw new ServerError('ERR_PRODUCTION_REFUSED', 'production mode needs attestation.auth.jwksUrl, attestation.auth.publicKey or CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN');
   }
   let announced = false;
 
   async function authenticate(authorization: string | undefined): Promise<void> {
     const match = authorization === undefined ? null : BEARER.exec(authorization);
-    if (!match) throw new ConfideError('ERR_UNAUTHENTICATED', 'this route needs an Authorization: Bearer token', { details: { reason: 'missing' } });
+    if (!match) throw new ServerError('ERR_UNAUTHENTICATED', 'this route needs an Authorization: Bearer token', { details: { reason: 'missing' } });
     const token = match[1]!;
     if (acceptsAnyToken) return;
     if (staticDigest && timingSafeEqual(sha256(token), staticDigest)) return;
@@ -96,7 +97,7 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
       await verifyJwt(token);
       return;
     }
-    throw new ConfideError('ERR_UNAUTHENTICATED', 'bearer token refused');
+    throw new ServerError('ERR_UNAUTHENTICATED', 'bearer token refused');
   }
 
   return {

@@ -8,6 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { ConfideError, systemClock, type Clock } from '@confide/core';
+import { ServerError } from '../errors/index.js';
 import { JWS_ALGORITHMS } from '../jose/algorithms.js';
 
 export interface JwtVerifierOptions {
@@ -31,13 +32,13 @@ export interface JwtVerifierOptions {
 const MAX_BEARER_TOKEN_LENGTH = 16 * 1024;
 
 function refused(message: string, cause?: unknown): ConfideError {
-  return new ConfideError('ERR_UNAUTHENTICATED', `bearer token refused: ${message}`, cause === undefined ? {} : { cause });
+  return new ServerError('ERR_UNAUTHENTICATED', `bearer token refused: ${message}`, cause === undefined ? {} : { cause });
 }
 
 /** Only public members reach the key import, so a JWKS that leaks a private member still yields a public key. */
 function publicJwks(body: unknown): JSONWebKeySet {
   const keys = (body as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) throw new ConfideError('ERR_SERVICE_UNAVAILABLE', 'the bearer-token JWKS has no keys array');
+  if (!Array.isArray(keys)) throw new ServerError('ERR_SERVICE_UNAVAILABLE', 'the bearer-token JWKS has no keys array');
   const out: JSONWebKeySet['keys'] = [];
   for (const jwk of keys as unknown[]) {
     if (jwk === null || typeof jwk !== 'object') continue;
@@ -61,14 +62,14 @@ function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock): JWT
     try {
       res = await doFetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(5000) });
     } catch (err) {
-      throw new ConfideError('ERR_SERVICE_UNAVAILABLE', `the bearer-token JWKS ${url} cannot be fetched`, { cause: err });
+      throw new ServerError('ERR_SERVICE_UNAVAILABLE', `the bearer-token JWKS ${url} cannot be fetched`, { cause: err });
     }
-    if (!res.ok) throw new ConfideError('ERR_SERVICE_UNAVAILABLE', `the bearer-token JWKS ${url} answered HTTP ${res.status}`);
+    if (!res.ok) throw new ServerError('ERR_SERVICE_UNAVAILABLE', `the bearer-token JWKS ${url} answered HTTP ${res.status}`);
     let body: unknown;
     try {
       body = await res.json();
     } catch (err) {
-      throw new ConfideError('ERR_SERVICE_UNAVAILABLE', `the bearer-token JWKS ${url} is not JSON`, { cause: err });
+      throw new ServerError('ERR_SERVICE_UNAVAILABLE', `the bearer-token JWKS ${url} is not JSON`, { cause: err });
     }
     const set = createLocalJWKSet(publicJwks(body));
     cached = { set, at: clock.now().getTime() };
@@ -94,7 +95,7 @@ function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock): JWT
 
 /** A verifier; resolves to the JWT claims. Throws ERR_UNAUTHENTICATED, or ERR_SERVICE_UNAVAILABLE when the JWKS cannot be fetched. */
 export function createJwtVerifier(options: JwtVerifierOptions): (token: string) => Promise<Record<string, unknown>> {
-  if (!options.jwksUrl && !options.publicKey) throw new ConfideError('ERR_CONFIG_INVALID', 'a JWT verifier needs a JWKS URL or a public key');
+  if (!options.jwksUrl && !options.publicKey) throw new ServerError('ERR_CONFIG_INVALID', 'a JWT verifier needs a JWKS URL or a public key');
   const clock = options.clock ?? systemClock;
   const remote = options.jwksUrl ? cachedJwks(options.jwksUrl, options, clock) : undefined;
   const { publicKey } = options;

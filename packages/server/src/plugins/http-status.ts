@@ -4,8 +4,9 @@
  * a new code does not compile until it has a status here.
  */
 import type { ErrorCode } from '@confide/core';
+import { isKnownErrorCode, type KnownErrorCode } from '../errors/index.js';
 
-const HTTP_STATUS: Record<ErrorCode, number> = {
+const HTTP_STATUS: Record<KnownErrorCode, number> = {
   ERR_CONFIG_INVALID: 400,
   ERR_CONFIG_FILE_UNREADABLE: 400,
   ERR_PRODUCTION_REFUSED: 400,
@@ -63,7 +64,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   ERR_LAUNCH_FAILED: 500,
 };
 
-/** The HTTP status for `code`. */
+/** The HTTP status for `code`; 500 for a code no package declares (a ConfideError cannot carry one). */
 export function httpStatusOf(code: ErrorCode): number {
-  return HTTP_STATUS[code];
+  return isKnownErrorCode(code) ? HTTP_STATUS[code] : 500;
 }

@@ -5,12 +5,13 @@
  * (MAA, MarbleRun, later Key Vault and ledger) answer as upstream does.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ConfideError, ERROR_CODES, type ErrorCode } from '@confide/core';
+import { ConfideError } from '@confide/core';
+import { isKnownErrorCode, KNOWN_ERROR_CODES, type KnownErrorCode } from '../errors/index.js';
 import { httpStatusOf } from './http-status.js';
 import { documentErrors, type ErrorResponse } from './error-responses.js';
 
 export interface Problem {
-  code: ErrorCode;
+  code: KnownErrorCode;
   status: number;
   message: string;
   details?: Record<string, unknown> | undefined;
@@ -26,7 +27,7 @@ export const problemJson: ErrorSerializer = (problem, request, reply) => {
     .type('application/problem+json')
     .send({
       type: `https://confide.dev/errors#${problem.code}`,
-      title: ERROR_CODES[problem.code].summary,
+      title: KNOWN_ERROR_CODES[problem.code].summary,
       status: problem.status,
       detail: problem.message,
       code: problem.code,
@@ -36,7 +37,7 @@ export const problemJson: ErrorSerializer = (problem, request, reply) => {
     });
 };
 
-const FASTIFY_CODES: Record<string, ErrorCode> = {
+const FASTIFY_CODES: Record<string, KnownErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'ERR_BODY_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'ERR_UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'ERR_BODY_MALFORMED',
@@ -45,25 +46,28 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_TYPE: 'ERR_BODY_MALFORMED',
 };
 
-function problemOf(code: ErrorCode, message: string): Problem {
+function problemOf(code: KnownErrorCode, message: string): Problem {
   return { code, status: httpStatusOf(code), message };
 }
 
-/** Maps any thrown value to a problem; unknown faults become ERR_INTERNAL with no detail. */
+/**
+ * Maps any thrown value to a problem; unknown faults, and a ConfideError built from a table no
+ * package declares (only a test double could), become ERR_INTERNAL with no detail.
+ */
 function toProblem(err: unknown): Problem {
-  if (err instanceof ConfideError) {
-    return { code: err.code, status: httpStatusOf(err.code), message: err.expose ? err.message : ERROR_CODES[err.code].summary, details: err.expose ? err.details : undefined };
+  if (err instanceof ConfideError && isKnownErrorCode(err.code)) {
+    return { code: err.code, status: httpStatusOf(err.code), message: err.expose ? err.message : err.summary, details: err.expose ? err.details : undefined };
   }
   const fe = err as Partial<FastifyError>;
   if (fe.validation) return problemOf('ERR_VALIDATION', fe.message ?? 'invalid request');
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
-  if (mapped) return problemOf(mapped, fe.message ?? ERROR_CODES[mapped].summary);
+  if (mapped) return problemOf(mapped, fe.message ?? KNOWN_ERROR_CODES[mapped].summary);
   if (err instanceof SyntaxError && fe.statusCode === 400) return problemOf('ERR_BODY_MALFORMED', err.message);
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code: ErrorCode = fe.statusCode === 413 ? 'ERR_BODY_TOO_LARGE' : fe.statusCode === 415 ? 'ERR_UNSUPPORTED_MEDIA_TYPE' : fe.statusCode === 404 ? 'ERR_NOT_FOUND' : 'ERR_BODY_MALFORMED';
-    return problemOf(code, fe.message ?? ERROR_CODES[code].summary);
+    const code: KnownErrorCode = fe.statusCode === 413 ? 'ERR_BODY_TOO_LARGE' : fe.statusCode === 415 ? 'ERR_UNSUPPORTED_MEDIA_TYPE' : fe.statusCode === 404 ? 'ERR_NOT_FOUND' : 'ERR_BODY_MALFORMED';
+    return problemOf(code, fe.message ?? KNOWN_ERROR_CODES[code].summary);
   }
-  return problemOf('ERR_INTERNAL', ERROR_CODES.ERR_INTERNAL.summary);
+  return problemOf('ERR_INTERNAL', KNOWN_ERROR_CODES.ERR_INTERNAL.summary);
 }
 
 /**

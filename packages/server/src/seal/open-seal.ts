@@ -6,7 +6,8 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ConfideError, fromBase64 } from '@confide/core';
+import { fromBase64 } from '@confide/core';
+import { ServerError } from '../errors/index.js';
 import { createSeal, SEAL_KEY_LENGTH, type Seal } from './seal.js';
 import { weakKeyReason } from '../config/secret-strength.js';
 
@@ -35,7 +36,7 @@ function parseSealKey(raw: Uint8Array, setting: string): Uint8Array {
     }
   }
   if (key?.length !== SEAL_KEY_LENGTH) {
-    throw new ConfideError('ERR_CONFIG_INVALID', `${setting}: the file must hold a 32-byte key (raw, 64 hex characters, or base64)`);
+    throw new ServerError('ERR_CONFIG_INVALID', `${setting}: the file must hold a 32-byte key (raw, 64 hex characters, or base64)`);
   }
   return key;
 }
@@ -46,7 +47,7 @@ export function readKeyFile(path: string, setting: string): Uint8Array {
   try {
     raw = readFileSync(path);
   } catch (err) {
-    throw new ConfideError('ERR_CONFIG_INVALID', `${setting}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ServerError('ERR_CONFIG_INVALID', `${setting}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return parseSealKey(raw, setting);
 }
@@ -59,7 +60,7 @@ function devKey(dataDir: string): Uint8Array {
     chmodSync(path, 0o600); // the umask may have narrowed or the platform ignored the create mode
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw new ConfideError('ERR_DATA_DIR_UNUSABLE', `cannot create the dev seal key ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new ServerError('ERR_DATA_DIR_UNUSABLE', `cannot create the dev seal key ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
   }
   return readKeyFile(path, `dev seal key ${path}`);
@@ -72,12 +73,12 @@ function devKey(dataDir: string): Uint8Array {
 function assertProductionKeyFile(path: string, key: Uint8Array): void {
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    throw new ConfideError('ERR_PRODUCTION_REFUSED', `seal.keyFile: ${path} has mode ${mode.toString(8).padStart(4, '0')}; other users must not read or write it (chmod 600)`, {
+    throw new ServerError('ERR_PRODUCTION_REFUSED', `seal.keyFile: ${path} has mode ${mode.toString(8).padStart(4, '0')}; other users must not read or write it (chmod 600)`, {
       details: { keys: ['seal.keyFile'] },
     });
   }
   const weak = weakKeyReason(key);
-  if (weak !== undefined) throw new ConfideError('ERR_PRODUCTION_REFUSED', `seal.keyFile: ${weak}`, { details: { keys: ['seal.keyFile'] } });
+  if (weak !== undefined) throw new ServerError('ERR_PRODUCTION_REFUSED', `seal.keyFile: ${weak}`, { details: { keys: ['seal.keyFile'] } });
 }
 
 /** Opens the instance seal. Throws ERR_CONFIG_INVALID (production without `seal.keyFile`, bad key file), ERR_PRODUCTION_REFUSED (a key file others may read, a weak key), ERR_DATA_DIR_UNUSABLE. */
@@ -88,7 +89,7 @@ export function openSeal(options: OpenSealOptions): Seal {
     return createSeal(key);
   }
   if (options.mode === 'production') {
-    throw new ConfideError(
+    throw new ServerError(
       'ERR_CONFIG_INVALID',
       'seal.keyFile: production mode needs a seal key file (32 random bytes, e.g. `openssl rand -base64 32`); the generated dev key is for development only',
     );

@@ -10,7 +10,8 @@
  * opens only under the same key and for the same purpose (for example the kid it belongs to).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { ConfideError, toHex } from '@confide/core';
+import { toHex, type ConfideError } from '@confide/core';
+import { ServerError } from '../errors/index.js';
 
 const FORMAT_V1 = 1;
 const KEY_ID_LENGTH = 8;
@@ -36,13 +37,13 @@ function keyIdOf(key: Uint8Array): Uint8Array {
 }
 
 function unsealFailed(reason: string): ConfideError {
-  return new ConfideError('ERR_SEAL_UNSEAL_FAILED', `cannot unseal: ${reason}`);
+  return new ServerError('ERR_SEAL_UNSEAL_FAILED', `cannot unseal: ${reason}`);
 }
 
 /** A seal over a 32-byte key held in memory. Throws ERR_CONFIG_INVALID for a key of another length. */
 export function createSeal(key: Uint8Array): Seal {
   if (key.length !== SEAL_KEY_LENGTH) {
-    throw new ConfideError('ERR_CONFIG_INVALID', `seal key must be ${SEAL_KEY_LENGTH} bytes, got ${key.length}`);
+    throw new ServerError('ERR_CONFIG_INVALID', `seal key must be ${SEAL_KEY_LENGTH} bytes, got ${key.length}`);
   }
   const secret = Buffer.from(key); // private copy: callers may wipe or reuse theirs
   const header = Buffer.alloc(HEADER_LENGTH);
@@ -73,7 +74,7 @@ export function createSeal(key: Uint8Array): Seal {
       try {
         return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
       } catch (err) {
-        throw new ConfideError('ERR_SEAL_UNSEAL_FAILED', 'cannot unseal: authentication failed (wrong context or altered bytes)', { cause: err });
+        throw new ServerError('ERR_SEAL_UNSEAL_FAILED', 'cannot unseal: authentication failed (wrong context or altered bytes)', { cause: err });
       }
     },
   };

@@ -4,7 +4,7 @@
  * goes through one serial queue, and a transaction holds the queue until it commits.
  */
 import Database from 'better-sqlite3';
-import { ConfideError } from '@confide/core';
+import { StoreError } from '../errors.js';
 import type { Migration, Repositories, Store } from '../port.js';
 import { SerialQueue } from '../serial-queue.js';
 import { sqliteMigrations } from './migrations.js';
@@ -56,7 +56,7 @@ function migrate(db: Db, migrations: Migration[]): void {
     if (name === m.name) continue;
     if (name !== undefined) {
       // A development database from before the first released schema: its data was never released.
-      throw new ConfideError('ERR_STORE_MIGRATION_FAILED', `the database has migration ${m.version} "${name}", this version expects "${m.name}": it comes from an unreleased development version; move it away and start again`);
+      throw new StoreError('ERR_STORE_MIGRATION_FAILED', `the database has migration ${m.version} "${name}", this version expects "${m.name}": it comes from an unreleased development version; move it away and start again`);
     }
     try {
       db.transaction(() => {
@@ -64,7 +64,7 @@ function migrate(db: Db, migrations: Migration[]): void {
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
       })();
     } catch (err) {
-      throw new ConfideError('ERR_STORE_MIGRATION_FAILED', `SQLite migration ${m.version} (${m.name}) failed`, { cause: err });
+      throw new StoreError('ERR_STORE_MIGRATION_FAILED', `SQLite migration ${m.version} (${m.name}) failed`, { cause: err });
     }
   }
 }
@@ -82,7 +82,7 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
   } catch (err) {
-    throw new ConfideError('ERR_STORE_UNAVAILABLE', `cannot open SQLite database at ${path}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot open SQLite database at ${path}: ${(err as Error).message}`, { cause: err });
   }
   try {
     migrate(db, migrations);
@@ -93,7 +93,7 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
   const queue = new SerialQueue();
   let closed = false;
   const ensureOpen = (): void => {
-    if (closed) throw new ConfideError('ERR_STORE_UNAVAILABLE', 'the store is closed');
+    if (closed) throw new StoreError('ERR_STORE_UNAVAILABLE', 'the store is closed');
   };
   const direct = repositoriesOn(db);
   const outside = queued(direct, queue, ensureOpen);
@@ -120,7 +120,7 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
         ensureOpen();
         db.prepare('SELECT 1').get();
       } catch (err) {
-        throw new ConfideError('ERR_STORE_UNAVAILABLE', 'the store does not answer', { cause: err });
+        throw new StoreError('ERR_STORE_UNAVAILABLE', 'the store does not answer', { cause: err });
       }
     },
     async schemaVersion() {

@@ -4,7 +4,8 @@
  * Intel's QVL does. Old TCB and stale collateral come back as values; only collateral that is not
  * authentic or not Intel's, a QE/TDX module Intel does not endorse, or a revoked TCB throws.
  */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { EvidenceError } from '../../errors.js';
 import type { TcbStatus } from '../../types.js';
 import type { TcbEvaluation, TcbEvaluationInput } from '../tcb-types.js';
 import { checkQeIdentityApplies, checkQeReport, checkTcbInfoApplies, checkTdxModuleSigner } from './identity-checks.js';
@@ -98,10 +99,10 @@ export async function evaluateIntelTcb(input: TcbEvaluationInput): Promise<TcbEv
 function checkInputShape(input: TcbEvaluationInput): void {
   const c = input.pck.sgxTcbComponents;
   if (c.length !== TCB_COMPONENT_COUNT || c.some((v) => !Number.isInteger(v) || v < 0 || v > 0xff)) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `PCK TCB must have ${TCB_COMPONENT_COUNT} SGX components of one byte each`);
+    throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `PCK TCB must have ${TCB_COMPONENT_COUNT} SGX components of one byte each`);
   }
   if (input.tee === 'tdx' && input.teeTcbSvn?.length !== TEE_TCB_SVN_BYTES) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `TDX evaluation needs TEE_TCB_SVN of ${TEE_TCB_SVN_BYTES} bytes`);
+    throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TDX evaluation needs TEE_TCB_SVN of ${TEE_TCB_SVN_BYTES} bytes`);
   }
 }
 
@@ -132,7 +133,7 @@ function gradeTdxModule(info: TcbInfo, teeTcbSvn: Uint8Array, input: TcbEvaluati
 }
 
 function revoked(what: string, item: string): ConfideError {
-  return new ConfideError('ERR_EVIDENCE_REVOKED', `the ${what} is revoked by Intel's TCB evaluation data`, { details: { item } });
+  return new EvidenceError('ERR_EVIDENCE_REVOKED', `the ${what} is revoked by Intel's TCB evaluation data`, { details: { item } });
 }
 
 /** Items not valid at `at`: past nextUpdate, or not yet issued. */

@@ -3,7 +3,8 @@
  * the QE and TDX module are the ones Intel endorses (QuoteVerifier.cpp 4.1.2.4.9-11, 4.1.2.4.14,
  * EnclaveReportVerifier.cpp 4.1.2.9.5-8).
  */
-import { ConfideError, isAllZero, fromHex } from '@confide/core';
+import { isAllZero, fromHex, type ConfideError } from '@confide/core';
+import { EvidenceError } from '../../errors.js';
 import type { QeReportFields, TcbEvaluationInput } from '../tcb-types.js';
 import type { QeIdentity } from './qe-identity.js';
 import type { TcbInfo, TdxModule } from './tcb-info.js';
@@ -13,17 +14,17 @@ export function checkTcbInfoApplies(info: TcbInfo, input: TcbEvaluationInput): v
   const wanted = input.tee === 'tdx' ? 'TDX' : 'SGX';
   // TCB Info v2 predates TDX, so it can only describe SGX.
   if (info.id !== wanted) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `TCB Info is for ${info.id} (version ${info.version}), the evidence is ${wanted}`, {
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `TCB Info is for ${info.id} (version ${info.version}), the evidence is ${wanted}`, {
       details: { field: 'tcbInfo.id', expected: wanted, actual: info.id },
     });
   }
   if (info.fmspc !== input.pck.fmspc.toLowerCase()) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `TCB Info FMSPC ${info.fmspc} does not match the PCK certificate's ${input.pck.fmspc}`, {
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `TCB Info FMSPC ${info.fmspc} does not match the PCK certificate's ${input.pck.fmspc}`, {
       details: { field: 'tcbInfo.fmspc', expected: input.pck.fmspc.toLowerCase(), actual: info.fmspc },
     });
   }
   if (info.pceId !== input.pck.pceId.toLowerCase()) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `TCB Info PCE ID ${info.pceId} does not match the PCK certificate's ${input.pck.pceId}`, {
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `TCB Info PCE ID ${info.pceId} does not match the PCK certificate's ${input.pck.pceId}`, {
       details: { field: 'tcbInfo.pceId', expected: input.pck.pceId.toLowerCase(), actual: info.pceId },
     });
   }
@@ -33,14 +34,14 @@ export function checkTcbInfoApplies(info: TcbInfo, input: TcbEvaluationInput): v
 export function checkQeIdentityApplies(identity: QeIdentity, tee: 'sgx' | 'tdx'): void {
   const wanted = tee === 'tdx' ? 'TD_QE' : 'QE';
   if (identity.id !== wanted) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `enclave identity is ${identity.id}, the evidence needs ${wanted}`, {
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `enclave identity is ${identity.id}, the evidence needs ${wanted}`, {
       details: { field: 'enclaveIdentity.id', expected: wanted, actual: identity.id },
     });
   }
 }
 
 function notEndorsed(what: string, field: string): ConfideError {
-  return new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', `${what} is not the one Intel endorses (${field})`, { details: { field } });
+  return new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', `${what} is not the one Intel endorses (${field})`, { details: { field } });
 }
 
 function maskedEqual(value: Uint8Array, mask: Uint8Array, expected: Uint8Array): boolean {
@@ -53,7 +54,7 @@ function hexBytes(hex: string, what: string): Uint8Array {
   try {
     return fromHex(hex);
   } catch (cause) {
-    throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${what} is not hex`, { cause });
+    throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${what} is not hex`, { cause });
   }
 }
 

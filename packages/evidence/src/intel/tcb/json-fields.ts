@@ -2,13 +2,13 @@
  * Strict readers for fields of Intel's signed collateral JSON. Every failure names the field's
  * path, so a malformed TCB Info or QE Identity says exactly what is wrong.
  */
-import { ConfideError } from '@confide/core';
+import { EvidenceError } from '../../errors.js';
 
 export type JsonObject = Record<string, unknown>;
 
 /** Throws ERR_COLLATERAL_MALFORMED naming the field. */
 export function malformed(path: string, problem: string): never {
-  throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${path}: ${problem}`, { details: { field: path } });
+  throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${path}: ${problem}`, { details: { field: path } });
 }
 
 /** Parses a signed body; a body that is not a JSON object throws ERR_COLLATERAL_MALFORMED. */
@@ -17,7 +17,7 @@ export function parseJsonObject(text: string, path: string): JsonObject {
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${path}: not valid JSON`, { cause, details: { field: path } });
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${path}: not valid JSON`, { cause, details: { field: path } });
   }
   return asObject(value, path);
 }

@@ -1,5 +1,6 @@
 /** Checks the ECDSA P-256 signature Intel puts on TCB Info and QE Identity. */
-import { ConfideError, fromHex, utf8 } from '@confide/core';
+import { fromHex, utf8 } from '@confide/core';
+import { EvidenceError } from '../../errors.js';
 import type { SignedJson } from '../../collateral/types.js';
 import { cachedCrypto, type CachedCrypto } from '../../webcrypto/p256.js';
 import { sameBytes } from '../../memo/cache.js';
@@ -28,17 +29,17 @@ export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Ar
   try {
     signature = fromHex(doc.signature);
   } catch (cause) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${name} signature is not hex`, { cause, details: { item: name } });
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${name} signature is not hex`, { cause, details: { item: name } });
   }
   if (signature.length !== P256_SIGNATURE_BYTES) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', `${name} signature is not ${P256_SIGNATURE_BYTES} bytes`, {
+    throw new EvidenceError('ERR_COLLATERAL_MALFORMED', `${name} signature is not ${P256_SIGNATURE_BYTES} bytes`, {
       details: { item: name },
     });
   }
   if (point) {
     const entry = { point: point.slice(), body: doc.body };
     const ok = await cc.primitives.verifyP256(entry.point, signature, utf8(entry.body));
-    if (ok !== true) throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `${name} signature does not verify`, { details: { item: name } });
+    if (ok !== true) throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `${name} signature does not verify`, { details: { item: name } });
     cc.cache.set(region, doc.signature, entry, entry.body.length * 2 + entry.point.length + VERDICT_OVERHEAD_BYTES);
     return;
   }
@@ -52,12 +53,12 @@ export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Ar
     );
   } catch (cause) {
     // A key of the wrong type or curve cannot have made this signature.
-    throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `${name} signature cannot be checked with the TCB signing key`, {
+    throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `${name} signature cannot be checked with the TCB signing key`, {
       cause,
       details: { item: name },
     });
   }
   if (!ok) {
-    throw new ConfideError('ERR_EVIDENCE_SIGNATURE_INVALID', `${name} signature does not verify`, { details: { item: name } });
+    throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `${name} signature does not verify`, { details: { item: name } });
   }
 }

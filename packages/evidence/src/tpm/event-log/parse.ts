@@ -5,7 +5,8 @@
  * announces (TCG_PCR_EVENT2 with a digest per bank). Parsed fully and bounded: absurd sizes and
  * counts are refused, never allocated.
  */
-import { BinaryReader, ConfideError } from '@confide/core';
+import { EvidenceError } from '../../errors.js';
+import { BinaryReader } from '../../binary-reader.js';
 import { hashByAlg, type TpmBank } from '../algorithms.js';
 import { MAX_PCR_INDEX } from '../pcr-values.js';
 import { EV } from './event-types.js';
@@ -62,7 +63,7 @@ export interface TcgEventLog {
 }
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `TCG event log: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TCG event log: ${message}`);
 }
 
 function startsWith(data: Uint8Array, text: string): boolean {

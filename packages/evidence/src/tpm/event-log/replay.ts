@@ -3,7 +3,8 @@
  * PCR = H(PCR || digest) (TCG TPM 2.0 Library Part 1, 17.2 "PCR Operations"), from the reset
  * values of the PC Client profile (PCR 0 holds the startup locality in its last byte).
  */
-import { ConfideError, concatBytes, digest } from '@confide/core';
+import { concatBytes, digest } from '@confide/core';
+import { EvidenceError } from '../../errors.js';
 import { hashByBank, type TpmBank } from '../algorithms.js';
 import { EV } from './event-types.js';
 import type { TcgEventLog } from './parse.js';
@@ -29,7 +30,7 @@ export async function replayBank(log: TcgEventLog, bank: TpmBank): Promise<Map<n
   for (const event of log.events) {
     if (event.type === EV.NO_ACTION) continue;
     const d = event.digests.get(bank);
-    if (!d) throw new ConfideError('ERR_EVIDENCE_MALFORMED', `TCG event log: event ${event.index} (PCR ${event.pcr}) has no ${bank} digest`);
+    if (!d) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TCG event log: event ${event.index} (PCR ${event.pcr}) has no ${bank} digest`);
     const chain = chains.get(event.pcr);
     if (chain) chain.push(d);
     else chains.set(event.pcr, [d]);

@@ -4,7 +4,8 @@
  * by the firmware, not checked by the TPM: these readers return undefined for data that does not
  * follow the structure instead of refusing the log.
  */
-import { BinaryReader, isConfideError, toHex } from '@confide/core';
+import { isConfideError, toHex } from '@confide/core';
+import { BinaryReader } from '../../binary-reader.js';
 
 /** EFI_GLOBAL_VARIABLE (SecureBoot, PK, KEK, Boot####) and EFI_IMAGE_SECURITY_DATABASE_GUID (db, dbx). */
 export const EFI_GLOBAL_VARIABLE = '8be4df61-93ca-11d2-aa0d-00e098032b8c';

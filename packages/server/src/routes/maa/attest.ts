@@ -1,6 +1,6 @@
 /** POST /attest/{type}: MAA attestation, one thin route over the attestation service. */
 import type { FastifyInstance } from 'fastify';
-import { ConfideError } from '@confide/core';
+import { ServerError } from '../../errors/index.js';
 import { ATTEST_BODY_SCHEMA, ATTESTATION_TYPES, type AttestationService, type AttestationType, type AttestBody } from '../../services/attestation/index.js';
 
 const BY_LOWER = new Map<string, AttestationType>(ATTESTATION_TYPES.map((t) => [t.toLowerCase(), t]));
@@ -21,7 +21,7 @@ export async function attestRoutes(app: FastifyInstance, opts: { service: Attest
     },
     async (request) => {
       const type = BY_LOWER.get(request.params.type.toLowerCase());
-      if (!type) throw new ConfideError('ERR_NOT_FOUND', `no attestation type ${request.params.type}; expected one of ${ATTESTATION_TYPES.join(', ')}`);
+      if (!type) throw new ServerError('ERR_NOT_FOUND', `no attestation type ${request.params.type}; expected one of ${ATTESTATION_TYPES.join(', ')}`);
       return opts.service.attest(type, request.body);
     },
   );

@@ -4,11 +4,11 @@
  * policy-management certificate; isolated mode only.
  */
 import type { FastifyInstance } from 'fastify';
-import { ConfideError } from '@confide/core';
+import { ServerError } from '../../errors/index.js';
 import { apiVersionQuery, registerJwsBodyParser, tokenResponse, type MaaAdminRouteOptions } from './policies.js';
 
 function bodyText(body: unknown): string {
-  if (typeof body !== 'string') throw new ConfideError('ERR_POLICY_TOKEN_INVALID', 'the body must be a JWS as a JSON string');
+  if (typeof body !== 'string') throw new ServerError('ERR_POLICY_TOKEN_INVALID', 'the body must be a JWS as a JSON string');
   return body;
 }
 

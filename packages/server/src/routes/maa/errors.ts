@@ -4,7 +4,7 @@
  * and is repeated in `innererror.code` (a CloudError field the SDK ignores), so clients and
  * tests can branch on it.
  */
-import type { ErrorCode } from '@confide/core';
+import type { KnownErrorCode } from '../../errors/index.js';
 import type { ErrorSerializer, Problem } from '../../plugins/problem.js';
 
 /**
@@ -13,7 +13,7 @@ import type { ErrorSerializer, Problem } from '../../plugins/problem.js';
  * PolicyEvaluationError, an unsigned or wrongly signed request in isolated mode InvalidOperation.
  * Anything not listed is named after its HTTP status.
  */
-const MAA_CODES: Partial<Record<ErrorCode, string>> = {
+const MAA_CODES: Partial<Record<KnownErrorCode, string>> = {
   ERR_VALIDATION: 'InvalidParameter',
   ERR_LIMIT_EXCEEDED: 'InvalidParameter',
   ERR_BODY_MALFORMED: 'InvalidParameter',

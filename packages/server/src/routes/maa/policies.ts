@@ -3,7 +3,7 @@
  * bearer token; the bodies are raw JWS text, as the Azure SDK sends them.
  */
 import type { FastifyInstance } from 'fastify';
-import { ConfideError } from '@confide/core';
+import { ServerError } from '../../errors/index.js';
 import type { BearerAuth } from '../../plugins/bearer-auth.js';
 import type { PolicyAdmin } from '../../services/attestation/admin/index.js';
 
@@ -27,15 +27,15 @@ export function registerJwsBodyParser(app: FastifyInstance): void {
     try {
       value = JSON.parse(text);
     } catch {
-      return done(new ConfideError('ERR_BODY_MALFORMED', 'the body starts with a quote but is not a JSON string'), undefined);
+      return done(new ServerError('ERR_BODY_MALFORMED', 'the body starts with a quote but is not a JSON string'), undefined);
     }
-    if (typeof value !== 'string') return done(new ConfideError('ERR_BODY_MALFORMED', 'expected a JWS, raw or as a JSON string'), undefined);
+    if (typeof value !== 'string') return done(new ServerError('ERR_BODY_MALFORMED', 'expected a JWS, raw or as a JSON string'), undefined);
     done(null, value);
   });
 }
 
 function bodyText(body: unknown): string {
-  if (typeof body !== 'string') throw new ConfideError('ERR_POLICY_TOKEN_INVALID', 'the body must be a compact JWS (Content-Type: text/plain)');
+  if (typeof body !== 'string') throw new ServerError('ERR_POLICY_TOKEN_INVALID', 'the body must be a compact JWS (Content-Type: text/plain)');
   return body;
 }
 
@@ -94,7 +94,7 @@ export async function policyRoutes(app: FastifyInstance, opts: MaaAdminRouteOpti
     },
     async (request) => {
       const segment = request.params.typeAction;
-      if (!segment.endsWith(':reset')) throw new ConfideError('ERR_NOT_FOUND', `no route for POST /policies/${segment}; did you mean /policies/${segment}:reset?`);
+      if (!segment.endsWith(':reset')) throw new ServerError('ERR_NOT_FOUND', `no route for POST /policies/${segment}; did you mean /policies/${segment}:reset?`);
       return admin.resetPolicy(segment.slice(0, -':reset'.length), bodyText(request.body));
     },
   );

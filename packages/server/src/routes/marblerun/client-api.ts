@@ -3,7 +3,8 @@
  * sign-quote, plus Confide's audit log. Routes only decode, call the coordinator, encode.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ConfideError, fromBase64, toBase64 } from '@confide/core';
+import { fromBase64, toBase64 } from '@confide/core';
+import { ServerError } from '../../errors/index.js';
 import type { CoordinatorService, UpdateProgress } from '@confide/coordinator';
 import type { FromSchema } from '../../services/wire/from-schema.js';
 import type { PeerCertificateReader } from './peer-certificate.js';
@@ -23,7 +24,7 @@ export function base64Field(value: string, field: string): Uint8Array {
   try {
     return fromBase64(value);
   } catch {
-    throw new ConfideError('ERR_VALIDATION', `${field} is not base64`, { details: { field } });
+    throw new ServerError('ERR_VALIDATION', `${field} is not base64`, { details: { field } });
   }
 }
 
@@ -76,11 +77,11 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     const nonceText = (request.query as Record<string, unknown>)['nonce'];
     let nonce: Uint8Array | undefined;
     if (nonceText !== undefined && nonceText !== '') {
-      if (typeof nonceText !== 'string') throw new ConfideError('ERR_VALIDATION', 'invalid query: nonce must be given once');
+      if (typeof nonceText !== 'string') throw new ServerError('ERR_VALIDATION', 'invalid query: nonce must be given once');
       try {
         nonce = fromBase64(nonceText);
       } catch {
-        throw new ConfideError('ERR_VALIDATION', 'invalid query: bad nonce format', { details: { field: 'nonce' } });
+        throw new ServerError('ERR_VALIDATION', 'invalid query: bad nonce format', { details: { field: 'nonce' } });
       }
     }
     const q = await c.quote(nonce);
@@ -91,8 +92,8 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
   app.get('/secrets', async (request) => {
     const raw = (request.query as Record<string, unknown>)['s'];
     const names = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    if (names.length === 0) throw new ConfideError('ERR_VALIDATION', 'invalid query: endpoint requires at least one query parameter');
-    if (names.some((n) => typeof n !== 'string' || n === '')) throw new ConfideError('ERR_VALIDATION', 'malformed query string: empty query parameter');
+    if (names.length === 0) throw new ServerError('ERR_VALIDATION', 'invalid query: endpoint requires at least one query parameter');
+    if (names.some((n) => typeof n !== 'string' || n === '')) throw new ServerError('ERR_VALIDATION', 'malformed query string: empty query parameter');
     return success({ secrets: await c.getSecrets(cert(request), names as string[]) });
   });
 

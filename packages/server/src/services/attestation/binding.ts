@@ -4,7 +4,7 @@
  * 32 bytes of the SGX CONFIGID, the SEV-SNP HOST_DATA or (Confide's choice) the TDX MRCONFIGID.
  */
 import { createHash } from 'node:crypto';
-import { ConfideError } from '@confide/core';
+import { ServerError } from '../../errors/index.js';
 import type { Claims } from '@confide/evidence';
 import type { AttestationType, MaaData } from './types.js';
 
@@ -40,7 +40,7 @@ export function assertInitTimeBinding(type: AttestationType, claims: Claims, dat
   const field = initTimeField(type, claims);
   const want = createHash('sha256').update(data.bytes).digest('hex');
   if (field === undefined || field.slice(0, want.length) !== want) {
-    throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', 'SuppliedInitTimeDataDigest does not match the init-time data field of the evidence', {
+    throw new ServerError('ERR_EVIDENCE_BINDING_MISMATCH', 'SuppliedInitTimeDataDigest does not match the init-time data field of the evidence', {
       details: { field: 'initTimeData' },
     });
   }

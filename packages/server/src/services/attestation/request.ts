@@ -2,7 +2,8 @@
  * Decodes an attest request body that the route's schema (attest-body.ts) has already checked:
  * which evidence field the type takes, base64url, JSON data, limits. Every failure is a 400 naming the field.
  */
-import { assertJsonDepth, ConfideError, limitExceeded } from '@confide/core';
+import { assertJsonDepth, limitExceeded, type ConfideError } from '@confide/core';
+import { ServerError } from '../../errors/index.js';
 import { POLICY_LIMITS } from '@confide/policy';
 import type { AttestBody } from './attest-body.js';
 import type { AttestationType, AttestRequest, MaaData } from './types.js';
@@ -34,7 +35,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const BASE64URL = /^[A-Za-z0-9_\-+/]*={0,2}$/;
 
 function invalid(message: string, field: string): ConfideError {
-  return new ConfideError('ERR_VALIDATION', message, { details: { field } });
+  return new ServerError('ERR_VALIDATION', message, { details: { field } });
 }
 
 /** Decodes base64url (or base64), with or without padding. Throws ERR_VALIDATION naming the field. */

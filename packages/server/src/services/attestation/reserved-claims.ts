@@ -9,7 +9,7 @@
  * documents as service-set (claim sets page, OpenID `claims_supported`). `x-ms-compliance-status`
  * stays issuable: MAA's own SEV-SNP policies issue it.
  */
-import { ConfideError } from '@confide/core';
+import { ServerError } from '../../errors/index.js';
 import type { Policy, Rule } from '@confide/policy';
 
 const EXACT = new Set([
@@ -48,7 +48,7 @@ export function assertNoReservedIssuance(policy: Policy): void {
   for (const rule of [...policy.configurationRules, ...policy.authorizationRules, ...policy.issuanceRules]) {
     const claim = issuesReserved(rule);
     if (claim !== undefined) {
-      throw new ConfideError('ERR_POLICY_RESERVED_CLAIM', `the policy issues ${claim}, a claim only the evidence, the request or the service sets`, {
+      throw new ServerError('ERR_POLICY_RESERVED_CLAIM', `the policy issues ${claim}, a claim only the evidence, the request or the service sets`, {
         details: { claim, line: rule.action.pos.line, column: rule.action.pos.column },
       });
     }

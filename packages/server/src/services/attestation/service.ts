@@ -3,7 +3,8 @@
  * with the configured collateral at the service clock, check the data bindings, evaluate the
  * policy, and issue a token (signed, or unsigned for a draft policy). No HTTP types here.
  */
-import { ConfideError, utf8, type Clock } from '@confide/core';
+import { utf8, type Clock } from '@confide/core';
+import { ServerError } from '../../errors/index.js';
 import {
   collateralItemsFromBytes,
   combineCollateral,
@@ -55,7 +56,7 @@ function collateralFor(req: AttestRequest, base: CollateralProvider): Collateral
   if (req.vcekChainPem === undefined) return base;
   const items = collateralItemsFromBytes(utf8(req.vcekChainPem));
   if (!items || items.length === 0) {
-    throw new ConfideError('ERR_COLLATERAL_MALFORMED', 'VcekCertChain holds no PEM certificates', { details: { field: 'report.VcekCertChain' } });
+    throw new ServerError('ERR_COLLATERAL_MALFORMED', 'VcekCertChain holds no PEM certificates', { details: { field: 'report.VcekCertChain' } });
   }
   return combineCollateral(memoryCollateral(items), base);
 }
@@ -88,7 +89,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
 
   async function verify(req: AttestRequest): Promise<Claims> {
     if (req.initTimeData && !bindsInitTimeData(req.type)) {
-      throw new ConfideError('ERR_VALIDATION', `initTimeData cannot be bound to ${req.type} evidence`, { details: { field: 'initTimeData' } });
+      throw new ServerError('ERR_VALIDATION', `initTimeData cannot be bound to ${req.type} evidence`, { details: { field: 'initTimeData' } });
     }
     const ctx: VerifyContext = { clock: options.clock, collateral: collateralFor(req, options.collateral), crypto: primitives };
     if (options.trustAnchors) ctx.trustAnchors = options.trustAnchors;
@@ -101,7 +102,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
 
   async function attestOne(type: AttestationType, body: AttestBody): Promise<{ token: string }> {
     if (type === 'Simulated' && !options.simulationKeys) {
-      throw new ConfideError('ERR_NOT_FOUND', 'simulated evidence is accepted in dev mode only; this instance runs in production mode');
+      throw new ServerError('ERR_NOT_FOUND', 'simulated evidence is accepted in dev mode only; this instance runs in production mode');
     }
     const req = parseAttestRequest(type, body);
     // The policy is read before the evidence is verified, so a broken draft fails fast.
@@ -112,7 +113,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
     const fromEvidence = evidenceClaims(claims, req);
     const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));
     if (!result.authorized) {
-      throw new ConfideError('ERR_POLICY_DENIED', `the ${req.draftPolicy ? 'draft' : 'attestation'} policy for ${type} did not authorize the evidence`);
+      throw new ServerError('ERR_POLICY_DENIED', `the ${req.draftPolicy ? 'draft' : 'attestation'} policy for ${type} did not authorize the evidence`);
     }
 
     const tcbIdentifier = result.properties['x-ms-sgx-tcbidentifier'];

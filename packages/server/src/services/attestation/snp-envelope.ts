@@ -4,6 +4,7 @@
  * (the format the Microsoft confidential sidecar sends). A raw report is accepted too.
  */
 import { ConfideError, fromBase64, fromUtf8 } from '@confide/core';
+import { ServerError } from '../../errors/index.js';
 
 const SNP_REPORT_BYTES = 1184; // AMD SEV-SNP ABI, ATTESTATION_REPORT (Table 23)
 
@@ -14,7 +15,7 @@ export interface SnpEnvelope {
 }
 
 function malformed(message: string): ConfideError {
-  return new ConfideError('ERR_EVIDENCE_MALFORMED', `SevSnpVm report: ${message}`, { details: { field: 'report' } });
+  return new ServerError('ERR_EVIDENCE_MALFORMED', `SevSnpVm report: ${message}`, { details: { field: 'report' } });
 }
 
 function b64(value: unknown, name: string): Uint8Array {

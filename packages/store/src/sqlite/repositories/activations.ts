@@ -4,7 +4,7 @@
  * writers and each re-checks the condition on the latest count, so no two can take the last
  * place. The steps run in one savepoint, so a refused insert leaves nothing behind.
  */
-import { ConfideError } from '@confide/core';
+import { StoreError } from '../../errors.js';
 import type { ActivationInsert, ActivationRow, ActivationsRepository } from '../../port.js';
 import { bytes, nowIso, type Db } from './db.js';
 
@@ -58,7 +58,7 @@ export function activationsOn(db: Db): ActivationsRepository {
     },
     async update(uuid, marbleType, sealed, expectedRevision) {
       if (update.run({ uuid, type: marbleType, sealed, expected: expectedRevision, at: nowIso() }).changes !== 1) {
-        throw new ConfideError('ERR_STORE_CONFLICT', `the activation record of ${uuid} changed or is gone`, { details: { reason: 'revision', uuid } });
+        throw new StoreError('ERR_STORE_CONFLICT', `the activation record of ${uuid} changed or is gone`, { details: { reason: 'revision', uuid } });
       }
       return expectedRevision + 1;
     },

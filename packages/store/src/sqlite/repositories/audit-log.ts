@@ -3,7 +3,8 @@
  * in the statement; the seq primary key refuses a concurrent twin), and triggers that refuse
  * UPDATE and DELETE.
  */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { StoreError } from '../../errors.js';
 import type { AuditLogRepository, AuditRow } from '../../port.js';
 import type { Db } from './db.js';
 
@@ -15,7 +16,7 @@ interface Row {
 }
 
 function conflict(seq: number, cause?: unknown): ConfideError {
-  return new ConfideError('ERR_STORE_CONFLICT', `audit entry ${seq} does not extend the log's head`, { details: { reason: 'sequence', seq }, ...(cause ? { cause } : {}) });
+  return new StoreError('ERR_STORE_CONFLICT', `audit entry ${seq} does not extend the log's head`, { details: { reason: 'sequence', seq }, ...(cause ? { cause } : {}) });
 }
 
 export function auditLogOn(db: Db): AuditLogRepository {

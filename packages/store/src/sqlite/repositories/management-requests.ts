@@ -3,12 +3,13 @@
  * generation the caller read (a conditional insert or update), so two writers that both saw a
  * request as new cannot both apply it; a request stays bound to the scope it was first used for.
  */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { StoreError } from '../../errors.js';
 import type { ManagementRequestsRepository, SignedRequestRow } from '../../port.js';
 import type { Db } from './db.js';
 
 function conflict(reason: string, scope: string): ConfideError {
-  return new ConfideError('ERR_STORE_CONFLICT', `the change ledger of ${scope} moved on or binds the request elsewhere (${reason})`, { details: { reason, scope } });
+  return new StoreError('ERR_STORE_CONFLICT', `the change ledger of ${scope} moved on or binds the request elsewhere (${reason})`, { details: { reason, scope } });
 }
 
 export function managementRequestsOn(db: Db): ManagementRequestsRepository {

@@ -1,5 +1,6 @@
 /** The sealed-state row: every write names the version it replaces, checked in the UPDATE itself. */
-import { ConfideError } from '@confide/core';
+import type { ConfideError } from '@confide/core';
+import { StoreError } from '../../errors.js';
 import type { SealedStateRecord, SealedStateRepository, VersionedSealedState } from '../../port.js';
 import { bytes, fromJson, nowIso, toJson, type Db } from './db.js';
 
@@ -13,7 +14,7 @@ interface Row {
 }
 
 function conflict(expected: number): ConfideError {
-  return new ConfideError('ERR_STORE_CONFLICT', `the sealed state is no longer at version ${expected}: another writer changed it`, {
+  return new StoreError('ERR_STORE_CONFLICT', `the sealed state is no longer at version ${expected}: another writer changed it`, {
     details: { reason: 'version', expectedVersion: expected },
   });
 }

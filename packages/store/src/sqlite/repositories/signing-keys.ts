@@ -1,5 +1,5 @@
 /** Token signing keys: certificate in clear, private key sealed by the caller. */
-import { ConfideError } from '@confide/core';
+import { StoreError } from '../../errors.js';
 import type { SigningKeyRow, SigningKeysRepository } from '../../port.js';
 import { bytes, type Db } from './db.js';
 
@@ -30,7 +30,7 @@ export function signingKeysOn(db: Db): SigningKeysRepository {
       }));
     },
     async insert(row: SigningKeyRow) {
-      if (insert.run({ ...row }).changes !== 1) throw new ConfideError('ERR_STORE_CONFLICT', `signing key ${row.kid} exists`, { details: { reason: 'duplicate', kid: row.kid } });
+      if (insert.run({ ...row }).changes !== 1) throw new StoreError('ERR_STORE_CONFLICT', `signing key ${row.kid} exists`, { details: { reason: 'duplicate', kid: row.kid } });
     },
     async retire(kid, at) {
       return retire.run(at, kid).changes === 1;

@@ -3,7 +3,8 @@
  * the store's management-certificates repository.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { ConfideError, pemBlocks } from '@confide/core';
+import { pemBlocks } from '@confide/core';
+import { ServerError } from '../../../errors/index.js';
 import type { ManagementCertificateRow, ManagementCertificatesRepository } from '@confide/store';
 
 /** A certificate as MAA lists it: key type and the standard base64 DER in x5c. */
@@ -24,20 +25,20 @@ export function thumbprintOf(certificate: X509Certificate): string {
 export function certificateJwk(certificate: X509Certificate): CertificateJwk {
   const type = certificate.publicKey.asymmetricKeyType;
   if (type !== 'rsa' && type !== 'rsa-pss' && type !== 'ec') {
-    throw new ConfideError('ERR_POLICY_TOKEN_INVALID', `policy-management certificates hold RSA or EC keys, not ${type ?? 'unknown'}`);
+    throw new ServerError('ERR_POLICY_TOKEN_INVALID', `policy-management certificates hold RSA or EC keys, not ${type ?? 'unknown'}`);
   }
   return { kty: type === 'ec' ? 'EC' : 'RSA', x5c: [certificate.raw.toString('base64')] };
 }
 
 /** Every certificate in a PEM text. Throws ERR_CONFIG_INVALID when there is none or one does not parse. */
 export function certificatesFromPem(pem: string, source: string): X509Certificate[] {
-  const blocks = pemBlocks(pem, 'ERR_CONFIG_INVALID').filter((b) => b.label === 'CERTIFICATE');
-  if (blocks.length === 0) throw new ConfideError('ERR_CONFIG_INVALID', `${source}: no PEM certificate found`);
+  const blocks = pemBlocks(pem, (message) => new ServerError('ERR_CONFIG_INVALID', message)).filter((b) => b.label === 'CERTIFICATE');
+  if (blocks.length === 0) throw new ServerError('ERR_CONFIG_INVALID', `${source}: no PEM certificate found`);
   return blocks.map((block, i) => {
     try {
       return new X509Certificate(block.der);
     } catch {
-      throw new ConfideError('ERR_CONFIG_INVALID', `${source}: certificate ${i + 1} does not parse`);
+      throw new ServerError('ERR_CONFIG_INVALID', `${source}: certificate ${i + 1} does not parse`);
     }
   });
 }

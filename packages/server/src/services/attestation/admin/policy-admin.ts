@@ -7,7 +7,8 @@
  * (replay-ledger.ts). Results are signed tokens, as the real service answers.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { ConfideError, fromBase64, systemClock, toBase64Url, type Clock } from '@confide/core';
+import { fromBase64, systemClock, toBase64Url, type Clock, type ConfideError } from '@confide/core';
+import { ServerError } from '../../../errors/index.js';
 import { parsePolicy } from '@confide/policy';
 import type { PolicyRow, Repositories, Store } from '@confide/store';
 import { currentPolicy } from '../policy-store.js';
@@ -73,7 +74,7 @@ const BY_LOWER = new Map<string, PolicyType>(POLICY_TYPES.map((t) => [t.toLowerC
 /** The policy type named by a path segment (any case). Throws ERR_NOT_FOUND. */
 function policyType(name: string): PolicyType {
   const type = BY_LOWER.get(name.toLowerCase());
-  if (!type) throw new ConfideError('ERR_NOT_FOUND', `no policy type ${name}; expected one of ${POLICY_TYPES.join(', ')}`);
+  if (!type) throw new ServerError('ERR_NOT_FOUND', `no policy type ${name}; expected one of ${POLICY_TYPES.join(', ')}`);
   return type;
 }
 
@@ -92,7 +93,7 @@ export function policyTokenHash(body: string): string {
 const REQUEST_CLAIMS = new Set(['jti', 'iat', 'nbf', 'exp']);
 
 function invalid(message: string): ConfideError {
-  return new ConfideError('ERR_POLICY_TOKEN_INVALID', message);
+  return new ServerError('ERR_POLICY_TOKEN_INVALID', message);
 }
 
 /** The policy text of a set-policy JWS payload. Throws ERR_POLICY_TOKEN_INVALID. */
@@ -128,11 +129,11 @@ function certificatesFromDer(b64: string): X509Certificate {
 
 /** Isolated mode: the signer must be a stored certificate (same DER, not just the same thumbprint). Throws ERR_POLICY_SIGNER_UNTRUSTED. */
 async function assertManagementSigner(repos: Repositories, signer: JwsSigner | undefined, what: string): Promise<Map<string, X509Certificate>> {
-  if (!signer) throw new ConfideError('ERR_POLICY_SIGNER_UNTRUSTED', `isolated mode: ${what} must be signed (RS256 or ES256 with x5c) by a policy-management certificate`);
+  if (!signer) throw new ServerError('ERR_POLICY_SIGNER_UNTRUSTED', `isolated mode: ${what} must be signed (RS256 or ES256 with x5c) by a policy-management certificate`);
   const certificates = await loadPolicyCertificates(repos.managementCertificates);
   const known = certificates.get(signer.thumbprint);
   if (!known || !known.raw.equals(signer.certificate.raw)) {
-    throw new ConfideError('ERR_POLICY_SIGNER_UNTRUSTED', `isolated mode: the signer ${signer.thumbprint} is not a policy-management certificate`);
+    throw new ServerError('ERR_POLICY_SIGNER_UNTRUSTED', `isolated mode: the signer ${signer.thumbprint} is not a policy-management certificate`);
   }
   return certificates;
 }
@@ -155,7 +156,7 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
       return (await repos.managementCertificates.list()).length;
     });
     if (count === 0) {
-      throw new ConfideError('ERR_CONFIG_INVALID', 'isolated mode needs at least one policy-management certificate: set attestation.signingCertificates');
+      throw new ServerError('ERR_CONFIG_INVALID', 'isolated mode needs at least one policy-management certificate: set attestation.signingCertificates');
     }
   }
 
@@ -173,7 +174,7 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
 
   async function changeCertificate(body: string, action: 'add' | 'remove'): Promise<{ token: string }> {
     if (mode !== 'isolated') {
-      throw new ConfideError('ERR_OPERATION_NOT_ALLOWED', 'policy-management certificates exist in isolated mode only (attestation.mode)');
+      throw new ServerError('ERR_OPERATION_NOT_ALLOWED', 'policy-management certificates exist in isolated mode only (attestation.mode)');
     }
     const jws = await readJws(body);
     const certificate = policyCertificateOf(jws);
@@ -184,7 +185,7 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
       if (action === 'add') {
         await repos.managementCertificates.add(storedCertificate(certificate, clock.now(), jws.signer!.thumbprint));
       } else if (current.has(thumbprint) && (await repos.managementCertificates.removeUnlessLast(thumbprint)) === 'last') {
-        throw new ConfideError('ERR_OPERATION_NOT_ALLOWED', 'the last policy-management certificate cannot be removed');
+        throw new ServerError('ERR_OPERATION_NOT_ALLOWED', 'the last policy-management certificate cannot be removed');
       }
     });
     const token = await tokens.sign({
@@ -202,7 +203,7 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
       const stored = await store.policies.get(type);
       let jws: string;
       if (stored !== undefined) jws = stored.jws;
-      else if (type === 'Tpm') throw new ConfideError('ERR_NOT_FOUND', 'no policy is set for Tpm, and Tpm has no default policy');
+      else if (type === 'Tpm') throw new ServerError('ERR_NOT_FOUND', 'no policy is set for Tpm, and Tpm has no default policy');
       else jws = unsignedPolicyJws((await currentPolicy(store.policies, type)).text);
       const signer = stored?.signer;
       return { token: await tokens.sign({ 'x-ms-policy': jws, ...(signer ? { 'x-ms-policy-signer': signer } : {}) }) };

@@ -6,7 +6,8 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { compactVerify } from 'jose';
-import { ConfideError, fromBase64, fromUtf8 } from '@confide/core';
+import { fromBase64, fromUtf8, type ConfideError } from '@confide/core';
+import { ServerError } from '../../../errors/index.js';
 import { JWS_ALGORITHMS } from '../../../jose/algorithms.js';
 import { certificateJwk, thumbprintOf, type CertificateJwk } from './certificates.js';
 
@@ -32,7 +33,7 @@ export interface ClientJws {
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
 function invalid(message: string): ConfideError {
-  return new ConfideError('ERR_POLICY_TOKEN_INVALID', message);
+  return new ServerError('ERR_POLICY_TOKEN_INVALID', message);
 }
 
 function decodePart(part: string, name: string): Uint8Array {

@@ -8,7 +8,7 @@
  * their signing input, so neither re-encoding nor a second valid ECDSA signature over the same
  * content makes a new request.
  */
-import { ConfideError } from '@confide/core';
+import { ServerError } from '../../../errors/index.js';
 import type { ManagementRequestsRepository } from '@confide/store';
 
 /** What a request changes: one policy type, or the entry of one policy-management certificate. */
@@ -32,13 +32,13 @@ export async function admitSignedRequest(ledger: ManagementRequestsRepository, s
   const latest = (o: ChangeOp): boolean => current?.last === `${id}:${o}`;
   if (seen !== undefined) {
     if (seen.scope !== scope) {
-      throw new ConfideError('ERR_POLICY_REPLAYED', `this signed request was made for ${seen.scope} and cannot change ${scope}; sign a new request`, {
+      throw new ServerError('ERR_POLICY_REPLAYED', `this signed request was made for ${seen.scope} and cannot change ${scope}; sign a new request`, {
         details: { boundTo: seen.scope },
       });
     }
     if (latest(op)) return 'repeat';
     if (!(op === 'remove' && seen.ops.length === 1 && seen.ops[0] === 'add' && latest('add'))) {
-      throw new ConfideError('ERR_POLICY_REPLAYED', `this signed request was applied to ${scope} before a later change and would undo it; sign a new request`, {
+      throw new ServerError('ERR_POLICY_REPLAYED', `this signed request was applied to ${scope} before a later change and would undo it; sign a new request`, {
         details: { boundTo: seen.scope },
       });
     }

@@ -5,7 +5,8 @@
  */
 import { createHash, createPrivateKey, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { ConfideError, timingSafeEqual, toBase64 } from '@confide/core';
+import { timingSafeEqual, toBase64 } from '@confide/core';
+import { ServerError } from '../../../errors/index.js';
 import type { SigningKeyRow } from '@confide/store';
 import type { Seal } from '../../../seal/index.js';
 
@@ -62,7 +63,7 @@ export function publicKeyOf(record: StoredSigningKey): SigningKey {
     if (Number.isNaN(createdAt) || Number.isNaN(retiredAt)) throw new Error('bad timestamps');
     return { record, kid: record.kid, createdAt, retiredAt, certificateDer, publicJwk: { kty: 'RSA', n: jwk.n, e: jwk.e } };
   } catch (err) {
-    throw new ConfideError('ERR_INTERNAL', `stored signing key ${String(record.kid)} is unreadable: ${(err as Error).message}`, { cause: err });
+    throw new ServerError('ERR_INTERNAL', `stored signing key ${String(record.kid)} is unreadable: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -5,7 +5,8 @@
  * have signed has expired, then it is pruned.
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
-import { ConfideError, isConfideError, systemClock, toBase64, type Clock } from '@confide/core';
+import { isConfideError, systemClock, toBase64, type Clock } from '@confide/core';
+import { ServerError } from '../../../errors/index.js';
 import type { Repositories, Store } from '@confide/store';
 import type { Seal } from '../../../seal/index.js';
 import { encodeUnsecured, signRs256 } from './jwt.js';
@@ -93,7 +94,7 @@ interface Current {
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new ConfideError('ERR_CONFIG_INVALID', `${name} must be a positive integer, got ${String(value)}`);
+  if (!Number.isSafeInteger(v) || v <= 0) throw new ServerError('ERR_CONFIG_INVALID', `${name} must be a positive integer, got ${String(value)}`);
   return v;
 }
 
@@ -103,9 +104,9 @@ function normalizeIssuer(issuer: string): string {
   try {
     url = new URL(trimmed);
   } catch {
-    throw new ConfideError('ERR_CONFIG_INVALID', `token issuer "${issuer}" is not an absolute URL`);
+    throw new ServerError('ERR_CONFIG_INVALID', `token issuer "${issuer}" is not an absolute URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfideError('ERR_CONFIG_INVALID', `token issuer "${issuer}" must be an http(s) URL`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ServerError('ERR_CONFIG_INVALID', `token issuer "${issuer}" must be an http(s) URL`);
   return trimmed;
 }
 
@@ -153,10 +154,10 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   const jwksUri = (): string => `${issuer()}/certs`;
   const lifetime = positiveInteger('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULT_TOKEN_LIFETIME_SECONDS);
   const maxLifetime = positiveInteger('maxTokenLifetimeSeconds', options.maxTokenLifetimeSeconds, lifetime);
-  if (maxLifetime < lifetime) throw new ConfideError('ERR_CONFIG_INVALID', 'maxTokenLifetimeSeconds must not be below tokenLifetimeSeconds');
+  if (maxLifetime < lifetime) throw new ServerError('ERR_CONFIG_INVALID', 'maxTokenLifetimeSeconds must not be below tokenLifetimeSeconds');
   const rotateAfterMs = positiveInteger('rotateAfterDays', options.rotateAfterDays, DEFAULT_ROTATE_AFTER_DAYS) * DAY_MS;
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
-  if (!Number.isSafeInteger(refreshSeconds) || refreshSeconds < 0) throw new ConfideError('ERR_CONFIG_INVALID', `refreshSeconds must be a non-negative integer, got ${refreshSeconds}`);
+  if (!Number.isSafeInteger(refreshSeconds) || refreshSeconds < 0) throw new ServerError('ERR_CONFIG_INVALID', `refreshSeconds must be a non-negative integer, got ${refreshSeconds}`);
   const refreshMs = refreshSeconds * 1000;
   // A replica may sign with a retired key until it next refreshes, so that window adds to the retention.
   const retentionMs = (maxLifetime + refreshSeconds) * 1000;
@@ -232,7 +233,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     degraded = 'the token signing key cannot be unsealed: the seal key is not the one that sealed it (docs/recovery.md)';
   }
   const signable = async (): Promise<Current> => {
-    if (degraded !== undefined) throw new ConfideError('ERR_SERVICE_UNAVAILABLE', `attestation cannot sign tokens: ${degraded}`);
+    if (degraded !== undefined) throw new ServerError('ERR_SERVICE_UNAVAILABLE', `attestation cannot sign tokens: ${degraded}`);
     return ensureCurrent();
   };
 

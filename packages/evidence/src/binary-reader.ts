@@ -3,7 +3,7 @@
  * TCG event logs) with big-endian reads for TPM 2.0 structures; every overrun throws
  * ERR_EVIDENCE_MALFORMED.
  */
-import { ConfideError } from './errors.js';
+import { EvidenceError } from './errors.js';
 
 export class BinaryReader {
   private pos: number;
@@ -27,7 +27,7 @@ export class BinaryReader {
 
   private need(n: number, field: string): void {
     if (n < 0 || this.pos + n > this.bytes.length) {
-      throw new ConfideError('ERR_EVIDENCE_MALFORMED', `${this.what} truncated: ${field} needs ${n} bytes at offset ${this.pos}, ${this.remaining} left`);
+      throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${this.what} truncated: ${field} needs ${n} bytes at offset ${this.pos}, ${this.remaining} left`);
     }
   }
 

@@ -1,0 +1,14 @@
+/** The codes of the attestation policy language: parsing, validity, evaluation and its verdict. */
+import { CORE_ERROR_CODES, defineErrorCodes, errorClass } from '@confide/core';
+
+export const POLICY_ERROR_CODES = defineErrorCodes('policy', {
+  ERR_POLICY_SYNTAX: { expose: true, summary: 'The attestation policy text does not follow the policy grammar (details give line and column).' },
+  ERR_POLICY_INVALID: { expose: true, summary: 'The attestation policy parses but is not valid for its version (section, action, function or identifier).' },
+  ERR_POLICY_EVALUATION_FAILED: { expose: true, summary: 'A policy rule failed while it was evaluated (bad function argument, JSON or JMESPath query).' },
+  ERR_POLICY_DENIED: { expose: true, summary: 'The attestation policy authorization rules did not permit the evidence.' },
+});
+
+/** Raises the codes policy knows: its own and core's. */
+export const PolicyError = errorClass(CORE_ERROR_CODES, POLICY_ERROR_CODES);
+export type PolicyError = InstanceType<typeof PolicyError>;
+export type PolicyErrorCode = PolicyError['code'];
