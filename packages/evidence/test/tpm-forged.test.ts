@@ -161,6 +161,17 @@ describe('TPM event log with one event changed', { skip: vectorsMissing }, () =>
     assert.equal(details?.['bank'], 'sha1');
   });
 
+  it('with only the SHA-1 bank quoted, event digests of the other banks are not claims (nothing vouches for them)', async () => {
+    const parts = gceParts('no-nonce');
+    const sha1Only = { ...parts, quotes: parts.quotes.slice(0, 1) };
+    const forged = parts.eventLog!.slice();
+    const { offset } = findEvent(forged, 4, 0x80000003, 0);
+    forged[offset + 12 + 22 + 2]! ^= 1; // the first boot application's SHA-256 digest: no quote covers that bank
+    const log = (await verifyTpmEvidence(parseTpmEvidence({ ...sha1Only, eventLog: forged }), tpmContext())).tpm.eventLog!;
+    assert.deepEqual(log.replayed, { sha1: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+    assert.deepEqual(Object.keys(log.bootApplications[0]!.digests), ['sha1']);
+  });
+
   it('changed data under an unchanged digest replays, but gives no claim and says it could be injected', async () => {
     const parts = gceParts('no-nonce');
     const log = parts.eventLog!;

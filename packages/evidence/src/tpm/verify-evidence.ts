@@ -117,7 +117,7 @@ async function checkChain(view: TpmEvidence, ctx: VerifyContext, cache: VerifyCa
  */
 async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks): Promise<TpmEventLogClaims> {
   const replayed: Partial<Record<TpmBank, number[]>> = {};
-  const verified = new Set<number>();
+  const verified = new Map<number, Set<TpmBank>>();
   const extended = new Set<number>();
   const decode = prepareDecode(log);
   const banks = await Promise.all(log.banks.map(async (bank) => [bank, await replayBank(log, bank)] as const));
@@ -133,7 +133,7 @@ async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks): Promise<TpmEven
         mismatch(`the event log replays ${bank} PCR ${pcr} to ${toHex(value)}, but the quote covers ${toHex(want)}`, { field: 'eventLog', pcr, bank });
       }
       matched.push(pcr);
-      verified.add(pcr);
+      verified.set(pcr, (verified.get(pcr) ?? new Set<TpmBank>()).add(bank));
     }
     replayed[bank] = matched;
   }

@@ -28,7 +28,7 @@ export interface TcgAuthority {
 
 /** An EFI application the firmware or boot loader started: EV_EFI_BOOT_SERVICES_APPLICATION (PCR 4). */
 export interface TcgBootApplication {
-  /** The image's Authenticode digest per bank, lower-case hex: this is what the PCR covers. */
+  /** The image's Authenticode digest per bank, lower-case hex (only banks whose replay matched a quote): this is what the PCR covers. */
   digests: Partial<Record<TpmBank, string>>;
   /** The file path the log names. Not covered by any digest: the firmware's description only. */
   path?: string;
@@ -79,8 +79,12 @@ async function hashesTo(event: TcgEvent, data: Uint8Array): Promise<boolean> {
   return checks.length > 0 && (await Promise.all(checks)).every(Boolean);
 }
 
-function digestsHex(event: TcgEvent): Partial<Record<TpmBank, string>> {
-  return Object.fromEntries([...event.digests].map(([bank, d]) => [bank, toHex(d)]));
+/** The PCRs whose replay matched a quote, each with the banks it matched in. */
+export type VerifiedPcrs = ReadonlyMap<number, ReadonlySet<TpmBank>>;
+
+/** The event's digests in the banks `banks` allows (all when undefined). */
+function digestsHex(event: TcgEvent, banks: ReadonlySet<TpmBank> | undefined): Partial<Record<TpmBank, string>> {
+  return Object.fromEntries([...event.digests].filter(([bank]) => !banks || banks.has(bank)).map(([bank, d]) => [bank, toHex(d)]));
 }
 
 function certificateSubject(data: Uint8Array): string | undefined {
@@ -99,10 +103,11 @@ function certificateSubject(data: Uint8Array): string | undefined {
 const le32 = (b: Uint8Array) => (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
 
 /**
- * Decodes the claims of a parsed log. `verified` holds the PCRs whose replay matched a quote;
- * events of other PCRs give no claims. Without it (a log on its own), every event counts.
+ * Decodes the claims of a parsed log. `verified` holds the PCRs whose replay matched a quote,
+ * each with the banks it matched in; events of other PCRs give no claims, and an event's
+ * digests are reported only in the banks its PCR matched in. Without it (a log on its own), every event counts.
  */
-export async function decodeEventLog(log: TcgEventLog, verified?: ReadonlySet<number>): Promise<TcgEventLogDecoded> {
+export async function decodeEventLog(log: TcgEventLog, verified?: VerifiedPcrs): Promise<TcgEventLogDecoded> {
   return prepareDecode(log)(verified);
 }
 
@@ -127,7 +132,7 @@ function startsWithText(data: Uint8Array, text: string): boolean {
  * Starts hashing the data of every event a claim may come from, before the replay says which
  * PCRs verified; the function returned decodes once it does (as decodeEventLog).
  */
-export function prepareDecode(log: TcgEventLog): (verified?: ReadonlySet<number>) => Promise<TcgEventLogDecoded> {
+export function prepareDecode(log: TcgEventLog): (verified?: VerifiedPcrs) => Promise<TcgEventLogDecoded> {
   const checks = new Map<number, Promise<boolean>>();
   for (const e of log.events) {
     const data = e.type === EV.NO_ACTION ? undefined : claimData(e);
@@ -136,7 +141,7 @@ export function prepareDecode(log: TcgEventLog): (verified?: ReadonlySet<number>
   return (verified) => decode(log, checks, verified);
 }
 
-async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<boolean>>, verified: ReadonlySet<number> | undefined): Promise<TcgEventLogDecoded> {
+async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<boolean>>, verified: VerifiedPcrs | undefined): Promise<TcgEventLogDecoded> {
   const dataHashes = async (e: TcgEvent): Promise<boolean> => (await checks.get(e.index)) === true;
   const out: TcgEventLogDecoded = {
     secureBootVariables: {},
@@ -204,7 +209,7 @@ async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<bool
       case EV.EFI_BOOT_SERVICES_APPLICATION: {
         if (e.pcr !== 4) break;
         const path = readImageLoad(e.data)?.path;
-        out.bootApplications.push({ digests: digestsHex(e), ...(path !== undefined ? { path } : {}) });
+        out.bootApplications.push({ digests: digestsHex(e, verified?.get(e.pcr)), ...(path !== undefined ? { path } : {}) });
         break;
       }
       case EV.IPL: {
