@@ -46,6 +46,8 @@ test('parsing time grows linearly with the template, not with its square', () =>
   const small = block.repeat(200);
   const large = block.repeat(3200); // 16 times the size: linear costs ~16x, quadratic ~256x
   cpuMicros(small, 5); // warm up the parser's code paths
-  const ratio = cpuMicros(large, 3) / Math.max(cpuMicros(small, 5), 1);
-  assert.ok(ratio < 128, `parsing a 16x larger template took ${ratio.toFixed(1)}x the CPU time`);
+  const ratio = cpuMicros(large, 5) / Math.max(cpuMicros(small, 9), 1);
+  // The quadratic lookup measured ~680x here; linear parsing ~6-30x at idle. Process CPU time
+  // counts GC threads too, which a loaded machine inflates, so the bound sits well above linear.
+  assert.ok(ratio < 256, `parsing a 16x larger template took ${ratio.toFixed(1)}x the CPU time`);
 });
