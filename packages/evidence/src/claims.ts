@@ -7,6 +7,7 @@ import type { SevSnpClaims } from './sev-snp/sev-snp-claims.js';
 import type { TdAttributeFlags } from './tdx/td-attributes.js';
 import type { NvidiaDetails } from './nvidia/nvidia-claims.js';
 import type { TpmDetails } from './tpm/claims.js';
+import type { TdxEventLogClaims } from './tdx/event-log/verify-event-log.js';
 
 /**
  * 'sim' is the simulated TEE: development only, signed by an instance's simulation key.
@@ -116,6 +117,8 @@ export interface TdxDetails extends IntelPlatformClaims {
   mrServiceTd?: string;
   tdxModuleStatus?: TcbStatus;
   tdxModuleIdentity?: string;
+  /** The CC event log replayed to the four RTMRs, when one was given beside the quote. */
+  eventLog?: TdxEventLogClaims;
 }
 
 export interface SgxClaims extends CommonClaims {

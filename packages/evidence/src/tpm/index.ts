@@ -10,7 +10,7 @@ export { parseTpmEvidenceJson, tpmPartsFromJson, tpmJsonShape, MAX_TPM_JSON_BYTE
 export { verifyTpmEvidence } from './verify-evidence.js';
 export { tpmVerifier } from './verifier.js';
 export type { TpmDetails, TpmQuoteClaims, TpmAkClaims, TpmEventLogClaims } from './claims.js';
-export { parseTcgEventLog, MAX_EVENT_LOG_BYTES, MAX_EVENTS, MAX_EVENT_DATA_BYTES, type TcgEventLog, type TcgEvent, type TcgSpecId } from './event-log/parse.js';
+export { parseTcgEventLog, MAX_EVENT_LOG_BYTES, MAX_EVENTS, MAX_EVENT_DATA_BYTES, type TcgEventLog, type TcgEvent, type TcgSpecId, type TcgParseOptions } from './event-log/parse.js';
 export { replayBank } from './event-log/replay.js';
 export { decodeEventLog, type VerifiedPcrs, type TcgEventLogDecoded, type TcgAuthority, type TcgBootApplication } from './event-log/claims.js';
 export { EV, eventTypeName } from './event-log/event-types.js';

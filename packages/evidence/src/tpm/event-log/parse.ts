@@ -157,17 +157,26 @@ function startupLocality(events: readonly TcgEvent[]): number | undefined {
   return undefined;
 }
 
+export interface TcgParseOptions {
+  /**
+   * The indexes a first Spec ID event may name. A TPM log names PCR 0; a confidential-computing
+   * log (the TDX CCEL) names an MR index, and EDK2's TDVF writes 1 there (RTMR0).
+   */
+  specIdIndexes?: readonly number[];
+}
+
 /**
  * Parses a TCG PC Client event log, SHA-1 or crypto-agile. Throws ERR_EVIDENCE_MALFORMED for a
  * truncated or inconsistent log and for one past the bounds (MAX_EVENT_LOG_BYTES, MAX_EVENTS,
  * MAX_EVENT_DATA_BYTES).
  */
-export function parseTcgEventLog(bytes: Uint8Array): TcgEventLog {
+export function parseTcgEventLog(bytes: Uint8Array, options: TcgParseOptions = {}): TcgEventLog {
+  const specIdIndexes = options.specIdIndexes ?? [0];
   if (bytes.length === 0) malformed('empty');
   if (bytes.length > MAX_EVENT_LOG_BYTES) malformed(`${bytes.length} bytes, more than ${MAX_EVENT_LOG_BYTES}`);
   const r = new BinaryReader(bytes, 'TCG event log');
   const first = readSha1Event(r, 0);
-  const agile = first.type === EV.NO_ACTION && first.pcr === 0 && startsWith(first.data, SPEC_ID_EVENT03);
+  const agile = first.type === EV.NO_ACTION && specIdIndexes.includes(first.pcr) && startsWith(first.data, SPEC_ID_EVENT03);
   const specId = agile ? readSpecId(first.data) : undefined;
   const events: TcgEvent[] = [first];
   while (r.remaining > 0) {

@@ -44,7 +44,8 @@ export function utf16(b: Uint8Array): string {
   return out;
 }
 
-function lenient<T>(read: () => T): T | undefined {
+/** The value `read` returns, or undefined when it throws a ConfideError (data that is not the structure). */
+export function lenient<T>(read: () => T): T | undefined {
   try {
     return read();
   } catch (err) {
