@@ -11,8 +11,9 @@ import { isNvidiaList, nvidiaLines, parseNonce, readDeviceChain } from './verify
 import { readSimulationKeys } from '../sim/trusted-keys.js';
 import { SUMMARIES } from './summaries.js';
 import { parseTpmNonce, tpmOnlyFlags, tpmSummary, verifyTpmFiles, type TpmVerifyOptions } from './verify-tpm.js';
+import { checkTdxFlags, tdxSummary, withTdxEventLog, type TdxVerifyOptions } from './verify-tdx.js';
 
-interface VerifyOptions extends TpmVerifyOptions {
+interface VerifyOptions extends TpmVerifyOptions, TdxVerifyOptions {
   tee: 'auto' | TeeType;
   collateral: string[];
   at?: string;
@@ -93,6 +94,7 @@ function summary(claims: Claims): string {
     ['fmspc', claims.fmspc],
     ['chip id', claims.chipId],
     ...(claims.tee === 'tpm' ? tpmSummary(claims) : []),
+    ...(claims.tee === 'tdx' ? tdxSummary(claims) : []),
     ['verified at', claims.verifiedAt],
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
@@ -129,7 +131,8 @@ export function verifyCommand(program: Command, output: () => Output): void {
     .option('--ak <file>', 'TPM: the attestation key (TPMT_PUBLIC, TPM2B_PUBLIC, DER or PEM public key) of a TPMS_ATTEST file')
     .option('--signature <file>', 'TPM: the TPMT_SIGNATURE of a TPMS_ATTEST file')
     .option('--pcrs <file>', 'TPM: PCR values as JSON, {"sha256": {"0": "<hex>", ...}}')
-    .option('--event-log <file>', 'TPM: the TCG event log (binary_bios_measurements), replayed against the quoted PCRs')
+    .option('--event-log <file>', 'TPM: the TCG event log (binary_bios_measurements), replayed against the quoted PCRs; TDX: the CC event log (CCEL log area), replayed against RTMR0-3')
+    .option('--ccel-table <file>', 'TDX: the CCEL ACPI table of --event-log (checked, and bounds the log)')
     .option('--ak-cert <file>', 'TPM: the AK certificate, then intermediates (DER or PEM); repeatable', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--tpm-root <file>', 'TPM: a root certificate the AK chain must end at (DER or PEM); repeatable', (v: string, p: string[]) => [...p, v], [] as string[])
     .addOption(new Option('--mode <mode>', 'dev or production').choices(['dev', 'production']).env('CONFIDE_MODE').default('dev'))
@@ -152,8 +155,11 @@ export function verifyCommand(program: Command, output: () => Output): void {
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
       const evidence = await readEvidence(file);
       const found = opts.tee === 'auto' ? recognise(evidence, file) : { tee: opts.tee, list: opts.tee === 'nvidia' && isNvidiaList(evidence) };
-      const tpmFlags = tpmOnlyFlags(opts);
-      if (found.tee !== 'tpm' && tpmFlags.length > 0) throw usage(`${tpmFlags.join(', ')}: only for TPM evidence (--tee tpm)`);
+      // --event-log is also TDX's (its CC event log); the other TPM flags are TPM's alone.
+      const tpmFlags = tpmOnlyFlags(opts).filter((flag) => !(found.tee === 'tdx' && flag === '--event-log'));
+      if (found.tee !== 'tpm' && tpmFlags.length > 0) throw usage(`${tpmFlags.join(', ')}: only for TPM evidence (--tee tpm)${tpmFlags.includes('--event-log') ? ' or a TDX quote' : ''}`);
+      if (opts.ccelTable !== undefined && found.tee !== 'tdx') throw usage('--ccel-table: only for a TDX quote');
+      checkTdxFlags(opts);
       // Only an NVIDIA device or a TPM quote signs a verifier's nonce: elsewhere --nonce would be checked by nobody.
       if (expectedNonce && found.tee !== 'nvidia' && found.tee !== 'tpm') {
         throw usage(`--nonce applies to NVIDIA GPU/NVSwitch and TPM evidence; this is ${found.tee} evidence (bind it with --report-data)`);
@@ -173,7 +179,10 @@ export function verifyCommand(program: Command, output: () => Output): void {
         out.result({ ok: true, devices }, devices.map((claims, i) => `Device ${i}: ${summary(claims)}`).join('\n'));
         return;
       }
-      const verified: Promise<Claims> = found.tee === 'tpm' ? verifyTpmFiles(evidence, opts, ctx) : verifyEvidence(evidence, { tee: opts.tee }, ctx);
+      const verified: Promise<Claims> =
+        found.tee === 'tpm'
+          ? verifyTpmFiles(evidence, opts, ctx)
+          : verifyEvidence(evidence, { tee: opts.tee }, ctx).then((claims): Promise<Claims> | Claims => (claims.tee === 'tdx' ? withTdxEventLog(claims, opts) : claims));
       const claims = await verified.catch((err: unknown) => {
         throw verifyHint(err, found.tee === 'sim', found.tee === 'nvidia');
       });
