@@ -1,20 +1,16 @@
 /** `confide verify <td quote> --event-log` on the go-tdx-guest CCEL vector (../shared/vectors/tdx), in process. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { vectorPath as v, vectorsMissing as skip } from '@confide/test-kit/vectors';
 import { runInProcess } from './in-process.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const V = process.env['CONFIDE_VECTORS'] ?? join(repo, '..', 'shared', 'vectors');
-const skip = existsSync(join(V, 'README.md')) ? undefined : `real hardware vectors not found at ${V} (set CONFIDE_VECTORS); skipping`;
-
-const GOTDX = join(V, 'tdx/google-go-tdx-guest');
+const GOTDX = v('tdx/google-go-tdx-guest');
 const LOG = join(GOTDX, 'ccel_data.dat');
 const TABLE = join(GOTDX, 'ccel_table.dat');
-const quoteArgs = () => ['verify', join(GOTDX, 'ccel_cos-113-tdx-quote.dat'), '--collateral', join(V, 'tdx/derived-collateral/tdx_00806f050000_2025-09-29_collateral.json'), '--at', '1759172698'];
+const quoteArgs = () => ['verify', join(GOTDX, 'ccel_cos-113-tdx-quote.dat'), '--collateral', v('tdx/derived-collateral/tdx_00806f050000_2025-09-29_collateral.json'), '--at', '1759172698'];
 
 test('verify: a TDX quote with its CC event log and CCEL table replays RTMR0-3 (exit 0)', { skip }, async () => {
   const r = await runInProcess(['--json', ...quoteArgs(), '--event-log', LOG, '--ccel-table', TABLE]);
@@ -49,7 +45,7 @@ test('verify: a CC event log with one changed event is refused (exit 2, ERR_EVID
 test('verify: --ccel-table without --event-log, or with evidence that is not TDX, is ERR_USAGE (exit 1)', { skip }, async () => {
   for (const args of [
     [...quoteArgs(), '--ccel-table', TABLE],
-    ['verify', join(V, 'sgx/phala-dcap-qvl/sgx_quote'), '--event-log', LOG, '--ccel-table', TABLE],
+    ['verify', v('sgx/phala-dcap-qvl/sgx_quote'), '--event-log', LOG, '--ccel-table', TABLE],
   ]) {
     const r = await runInProcess(['--json', ...args]);
     assert.equal(r.code, 1, r.stdout);
