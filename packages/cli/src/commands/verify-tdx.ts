@@ -3,7 +3,7 @@
  * verified first, then its CC event log is replayed to RTMR0-3 and compared with the quote's
  * (docs/tdx-event-log.md).
  */
-import { ConfideError } from '@confide/core';
+import { CliError } from '../errors.js';
 import { verifyTdxEventLog, type TdxClaims } from '@confide/evidence';
 import { readInput } from '../client/files.js';
 
@@ -14,7 +14,7 @@ export interface TdxVerifyOptions {
 
 /** Refuses --ccel-table without --event-log (a table alone explains nothing). */
 export function checkTdxFlags(opts: TdxVerifyOptions): void {
-  if (opts.ccelTable !== undefined && opts.eventLog === undefined) throw new ConfideError('ERR_USAGE', '--ccel-table: give the event log too (--event-log)');
+  if (opts.ccelTable !== undefined && opts.eventLog === undefined) throw new CliError('ERR_USAGE', '--ccel-table: give the event log too (--event-log)');
 }
 
 /** The claims with `tdx.eventLog` when --event-log was given. Throws what verifyTdxEventLog throws, ERR_INPUT_UNREADABLE. */

@@ -4,7 +4,9 @@
  * minimum length (LAML) and start address (LASA). It locates the CC event log in guest memory;
  * a log read from there is at most LAML bytes.
  */
-import { BinaryReader, ConfideError, toHex } from '@confide/core';
+import { toHex } from '@confide/core';
+import { BinaryReader } from '../../binary-reader.js';
+import { EvidenceError } from '../../errors.js';
 
 /** Header (36) + CC type, subtype, reserved (4) + LAML (8) + LASA (8). */
 export const CCEL_TABLE_BYTES = 56;
@@ -24,7 +26,7 @@ export interface CcelTable {
 }
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `CCEL table: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `CCEL table: ${message}`);
 }
 
 function ascii(b: Uint8Array): string {
@@ -52,7 +54,7 @@ export function parseCcelTable(bytes: Uint8Array): CcelTable {
   r.skip(2, 'Reserved');
   const laml = r.u64('LAML');
   const lasa = r.bytesOf(8, 'LASA');
-  if (ccType !== CC_TYPE_TDX) throw new ConfideError('ERR_EVIDENCE_UNSUPPORTED', `CCEL table: CC type ${ccType} is not Intel TDX (${CC_TYPE_TDX})`);
+  if (ccType !== CC_TYPE_TDX) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `CCEL table: CC type ${ccType} is not Intel TDX (${CC_TYPE_TDX})`);
   if (laml > BigInt(Number.MAX_SAFE_INTEGER)) malformed(`LAML ${laml} is absurd`);
   return { revision, oemId, oemTableId, ccType, ccSubtype, logAreaLength: Number(laml), logAreaAddress: toHex(lasa.slice().reverse()) };
 }

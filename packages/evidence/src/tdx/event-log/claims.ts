@@ -7,7 +7,8 @@
  * event says whether its data hashes to its digest (`dataVerified`): a description whose event
  * is not verified is the firmware's word, not a measurement.
  */
-import { BinaryReader, digest, fromUtf8, toHex } from '@confide/core';
+import { digest, fromUtf8, toHex } from '@confide/core';
+import { BinaryReader } from '../../binary-reader.js';
 import { EV, eventTypeName } from '../../tpm/event-log/event-types.js';
 import type { TcgEvent } from '../../tpm/event-log/parse.js';
 import { EFI_GLOBAL_VARIABLE, EFI_IMAGE_SECURITY_DATABASE, lenient, readImageLoad, readUefiVariable } from '../../tpm/event-log/uefi.js';

@@ -4,7 +4,8 @@
  * measurement protocol (UEFI 2.10, 38.4 "EFI CC Measurement Protocol"; for TDX MR index 0 is
  * MRTD, 1-4 are RTMR0-3), and replaying it must give the quote's four RTMRs.
  */
-import { ConfideError, toHex } from '@confide/core';
+import { toHex } from '@confide/core';
+import { EvidenceError } from '../../errors.js';
 import type { TdxClaims } from '../../claims.js';
 import { parseTcgEventLog, type TcgEventLog } from '../../tpm/event-log/parse.js';
 import { replayBank } from '../../tpm/event-log/replay.js';
@@ -30,7 +31,7 @@ export interface TdxEventLogClaims extends TdxEventLogDecoded {
 }
 
 function malformed(message: string): never {
-  throw new ConfideError('ERR_EVIDENCE_MALFORMED', `TDX event log: ${message}`);
+  throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TDX event log: ${message}`);
 }
 
 /**
@@ -68,7 +69,7 @@ export async function verifyTdxEventLog(claims: TdxClaims, logBytes: Uint8Array,
   for (let i = 0; i < RTMR_COUNT; i++) {
     const quoted = claims.tdx.rtmrs[i];
     if (replayed[i] !== quoted) {
-      throw new ConfideError('ERR_EVIDENCE_BINDING_MISMATCH', `TDX event log: the log replays RTMR${i} to ${replayed[i]}, but the quote has ${quoted}`, {
+      throw new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', `TDX event log: the log replays RTMR${i} to ${replayed[i]}, but the quote has ${quoted}`, {
         details: { field: 'eventLog', rtmr: i },
       });
     }
