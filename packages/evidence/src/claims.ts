@@ -7,7 +7,7 @@ import type { SevSnpClaims } from './sev-snp/sev-snp-claims.js';
 import type { TdAttributeFlags } from './tdx/td-attributes.js';
 import type { NvidiaDetails } from './nvidia/nvidia-claims.js';
 import type { TpmDetails } from './tpm/claims.js';
-import type { TdxEventLogClaims } from './tdx/event-log/verify-event-log.js';
+import type { TdxEventLogClaims } from './tdx/event-log/claims.js';
 
 /**
  * 'sim' is the simulated TEE: development only, signed by an instance's simulation key.

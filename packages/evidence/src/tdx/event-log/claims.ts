@@ -11,6 +11,7 @@ import { digest, fromUtf8, toHex } from '@confide/core';
 import { BinaryReader } from '../../binary-reader.js';
 import { EV, eventTypeName } from '../../tpm/event-log/event-types.js';
 import type { TcgEvent } from '../../tpm/event-log/parse.js';
+import type { CcelTable } from './ccel-table.js';
 import { EFI_GLOBAL_VARIABLE, EFI_IMAGE_SECURITY_DATABASE, lenient, readImageLoad, readUefiVariable } from '../../tpm/event-log/uefi.js';
 
 export interface TdxEventClaim {
@@ -190,4 +191,14 @@ export async function decodeCcEvents(events: readonly TcgEvent[]): Promise<TdxEv
     }
   }
   return out;
+}
+
+/** `TdxDetails.eventLog`: the replay, then the decoded claims. */
+export interface TdxEventLogClaims extends TdxEventLogDecoded {
+  /** Events that extend an RTMR (EV_NO_ACTION excluded). */
+  eventCount: number;
+  /** The RTMRs whose replay equals the quote's value: always all four when the claims exist. */
+  replayed: number[];
+  /** The CCEL ACPI table, when it was given. */
+  table?: CcelTable;
 }

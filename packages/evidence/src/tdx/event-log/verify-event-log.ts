@@ -11,7 +11,7 @@ import { parseTcgEventLog, type TcgEventLog } from '../../tpm/event-log/parse.js
 import { replayBank } from '../../tpm/event-log/replay.js';
 import { EV } from '../../tpm/event-log/event-types.js';
 import { parseCcelTable, type CcelTable } from './ccel-table.js';
-import { decodeCcEvents, type TdxEventLogDecoded } from './claims.js';
+import { decodeCcEvents, type TdxEventLogClaims } from './claims.js';
 
 export const RTMR_COUNT = 4;
 const RTMR_BYTES = 48;
@@ -19,16 +19,6 @@ const RTMR_BYTES = 48;
 const FIRST_RTMR_MR_INDEX = 1;
 /** The Spec ID event's index: 0 in td-shim's logs, 1 (RTMR0) in EDK2 TDVF's. */
 const SPEC_ID_INDEXES = [0, 1];
-
-/** `TdxDetails.eventLog`: the replay, then the decoded claims. */
-export interface TdxEventLogClaims extends TdxEventLogDecoded {
-  /** Events that extend an RTMR (EV_NO_ACTION excluded). */
-  eventCount: number;
-  /** The RTMRs whose replay equals the quote's value: always all four when the claims exist. */
-  replayed: number[];
-  /** The CCEL ACPI table, when it was given. */
-  table?: CcelTable;
-}
 
 function malformed(message: string): never {
   throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TDX event log: ${message}`);
