@@ -25,8 +25,8 @@ const TITLE = 'MAA attestation over HTTPS (POST /attest/SgxEnclave), cached coll
 const QUOTE = 'sgx/phala-dcap-qvl/sgx_quote';
 const COLLATERAL = 'sgx/phala-dcap-qvl/sgx_quote_collateral.json';
 const BIN = fileURLToPath(new URL('../packages/cli/dist/src/bin.js', import.meta.url));
-/** The issue's target: at least half the floor's throughput, that is ours/floor at most 2× in time. */
-const TARGET_SHARE = 0.5;
+/** Issue 15's target: at least 60% of the floor's throughput, that is ours/floor at most 1.67× in time (issue 4 asked for 50%). */
+const TARGET_SHARE = 0.6;
 
 const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 // Operations for the CPU-time-per-operation figure of the floor.
