@@ -4,11 +4,36 @@
  * and key types, so each brings a profile that reads and vets those parts; the rest is here.
  */
 import { toHex } from '@confide/core';
-import type { EvidenceErrorCode } from '../errors.js';
+import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
 import { DerReader, TAG, decodeOid, decodeTime, type DerElement } from './der.js';
 
 const OID_COMMON_NAME = '2.5.4.3';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
+const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+
+/** A named curve a certificate's key must be on: its OID, its name for messages, its scalar size. */
+export interface EcCurve {
+  oid: string;
+  name: string;
+  scalarBytes: number;
+}
+
+/**
+ * Reads an EC SubjectPublicKeyInfo on `curve`: the whole SPKI (as WebCrypto imports it) and the
+ * uncompressed point (0x04 || x || y). Throws ERR_EVIDENCE_UNSUPPORTED for another key type or
+ * curve (naming `label`), `code` for a point that is not uncompressed or of the wrong size.
+ */
+export function readEcSpki(el: DerElement, code: EvidenceErrorCode, what: string, curve: EcCurve, label: string): { spki: Uint8Array; point: Uint8Array } {
+  const spki = new DerReader(el.value, code, what);
+  const alg = spki.enter(TAG.SEQUENCE);
+  const keyOid = decodeOid(alg.next(TAG.OID).value);
+  const curveOid = alg.done ? '' : decodeOid(alg.next(TAG.OID).value);
+  if (keyOid !== OID_EC_PUBLIC_KEY || curveOid !== curve.oid) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `${label} key is not ECDSA ${curve.name}`);
+  // The BIT STRING: unused-bits byte 0, then 0x04, x, y.
+  const bits = spki.next(TAG.BIT_STRING).value;
+  if (bits.length !== 2 + 2 * curve.scalarBytes || bits[0] !== 0 || bits[1] !== 0x04) spki.fail(`${curve.name} key is not an uncompressed point`);
+  return { spki: el.raw, point: bits.subarray(1) };
+}
 /** Context-specific tags of TBSCertificate (RFC 5280 section 4.1): [0] version, [3] extensions. */
 const TAG_VERSION = 0xa0;
 const TAG_EXTENSIONS = 0xa3;

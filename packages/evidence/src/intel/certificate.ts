@@ -2,15 +2,14 @@
  * X.509 certificates and CRLs as Intel's PCK PKI uses them (ECDSA P-256 with SHA-256), parsed
  * with the raw signed bytes kept (RFC 5280 section 4.1 and 5.1).
  */
-import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
+import type { EvidenceErrorCode } from '../errors.js';
 import { DerReader, TAG, decodeOid, ecdsaDerToRaw, type DerElement } from '../asn1/der.js';
-import { commonName, parseX509Certificate, parseX509Crl, type X509Certificate, type X509Crl, type X509Profile } from '../asn1/x509.js';
+import { commonName, parseX509Certificate, parseX509Crl, readEcSpki, type EcCurve, type X509Certificate, type X509Crl, type X509Profile } from '../asn1/x509.js';
 
 const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
-const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-const OID_P256 = '1.2.840.10045.3.1.7';
 /** A P-256 scalar (r, s) and coordinate: 32 bytes. */
 const P256_SIZE = 32;
+const P256: EcCurve = { oid: '1.2.840.10045.3.1.7', name: 'P-256', scalarBytes: P256_SIZE };
 
 export interface ParsedCertificate extends X509Certificate {
   /** Raw r||s (64 bytes). */
@@ -33,16 +32,7 @@ function readAlgorithm(el: DerElement, code: EvidenceErrorCode, what: string): o
 }
 
 function readP256Key(el: DerElement, code: EvidenceErrorCode, what: string): { publicKey: Uint8Array } {
-  const spki = new DerReader(el.value, code, what);
-  const alg = spki.enter(TAG.SEQUENCE);
-  const keyOid = decodeOid(alg.next(TAG.OID).value);
-  const curve = alg.done ? '' : decodeOid(alg.next(TAG.OID).value);
-  if (keyOid !== OID_EC_PUBLIC_KEY || curve !== OID_P256) {
-    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `certificate key is not ECDSA P-256`);
-  }
-  const keyBits = spki.next(TAG.BIT_STRING).value;
-  if (keyBits.length !== 66 || keyBits[0] !== 0 || keyBits[1] !== 0x04) spki.fail('P-256 key is not an uncompressed point');
-  return { publicKey: keyBits.subarray(1) };
+  return { publicKey: readEcSpki(el, code, what, P256, 'certificate').point };
 }
 
 const INTEL_PROFILE: X509Profile<object, { publicKey: Uint8Array }> = {

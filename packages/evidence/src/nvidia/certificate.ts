@@ -6,14 +6,11 @@
 import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
 import { DerReader, TAG, decodeOid, ecdsaDerToRaw, type DerElement } from '../asn1/der.js';
 import { pemCertificates } from '../collateral/pem.js';
-import { parseX509Certificate, type X509Certificate, type X509Profile } from '../asn1/x509.js';
+import { parseX509Certificate, readEcSpki, type EcCurve, type X509Certificate, type X509Profile } from '../asn1/x509.js';
 import { P384_SCALAR_BYTES } from './layout.js';
 
 const OID_ECDSA_SHA384 = '1.2.840.10045.4.3.3';
-const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-const OID_P384 = '1.3.132.0.34';
-/** An uncompressed P-384 point in the BIT STRING: unused-bits byte, 0x04, x, y. */
-const P384_POINT_BITS = 2 + 2 * P384_SCALAR_BYTES;
+const P384: EcCurve = { oid: '1.3.132.0.34', name: 'P-384', scalarBytes: P384_SCALAR_BYTES };
 
 export interface NvidiaCertificate extends X509Certificate {
   /** Raw r||s (96 bytes). */
@@ -30,14 +27,7 @@ function readAlgorithm(el: DerElement, code: EvidenceErrorCode, what: string): o
 }
 
 function readKey(el: DerElement, code: EvidenceErrorCode, what: string): { spki: Uint8Array } {
-  const spki = new DerReader(el.value, code, what);
-  const alg = spki.enter(TAG.SEQUENCE);
-  const keyOid = decodeOid(alg.next(TAG.OID).value);
-  const curve = alg.done ? '' : decodeOid(alg.next(TAG.OID).value);
-  if (keyOid !== OID_EC_PUBLIC_KEY || curve !== OID_P384) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', 'NVIDIA certificate key is not ECDSA P-384');
-  const bits = spki.next(TAG.BIT_STRING).value;
-  if (bits.length !== P384_POINT_BITS || bits[0] !== 0 || bits[1] !== 0x04) spki.fail('P-384 key is not an uncompressed point');
-  return { spki: el.raw };
+  return { spki: readEcSpki(el, code, what, P384, 'NVIDIA certificate').spki };
 }
 
 const NVIDIA_PROFILE: X509Profile<object, { spki: Uint8Array }> = {
