@@ -119,9 +119,10 @@ test('reset goes back to the default policy with result Removed; a reset JWS mus
   assert.deepEqual(await currentPolicy(store.policies, 'SevSnpVm'), { text: DEFAULT_POLICIES.SevSnpVm, stored: false });
 });
 
-test('Tpm policies are stored and served; without one GET answers 404', async () => {
+test('Tpm policies are stored and served; without one GET answers the default TPM policy', async () => {
   const { app } = await adminApp();
-  assertMaaError(await app.inject({ method: 'GET', url: '/policies/Tpm', headers: BEARER }), 404, 'NotFound', 'ERR_NOT_FOUND');
+  const initial = await tokenOf(app, await app.inject({ method: 'GET', url: '/policies/Tpm', headers: BEARER }));
+  assert.equal(policyOf(initial['x-ms-policy'] as string).text, DEFAULT_POLICIES.Tpm);
   const body = await jws(storedPolicy(OTHER_POLICY));
   await tokenOf(app, await putPolicy(app, 'Tpm', body));
   const got = await tokenOf(app, await app.inject({ method: 'GET', url: '/policies/Tpm', headers: BEARER }));

@@ -21,6 +21,7 @@ import { loadSimulationKey } from '../sim/index.js';
 import { composeAttestation } from './attestation.js';
 import { coordinatorSealProvider } from './coordinator-seal.js';
 import { readSettingFile } from './setting-file.js';
+import { tpmRootsFromConfig } from './tpm-roots.js';
 import { collateralFromConfig, trustAnchorsFromConfig } from './evidence-inputs.js';
 import { policyAdminSettings } from './policy-admin-settings.js';
 import { tlsMaterial } from './tls-material.js';
@@ -80,7 +81,10 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
   const firstManifestKey = config.coordinator.firstManifestKey === undefined ? undefined : readSettingFile('coordinator.firstManifestKey', config.coordinator.firstManifestKey).toString('utf8');
   const admin = policyAdminSettings(config);
   const collateral = overrides.collateral ?? (await collateralFromConfig(config));
-  const trustAnchors = overrides.trustAnchors ?? (await trustAnchorsFromConfig(config));
+  const tpmRoots = tpmRootsFromConfig(config);
+  const vendorAnchors = overrides.trustAnchors ?? (await trustAnchorsFromConfig(config));
+  // The TPM roots sit beside the vendor roots: setting them replaces no pinned Intel, AMD or NVIDIA root.
+  const trustAnchors = tpmRoots ? { ...vendorAnchors, tpmRoots } : vendorAnchors;
   if (config.evidence.roots !== undefined) warn(`the pinned Intel and AMD roots are replaced by the certificates in ${config.evidence.roots} (testing only)`);
   // Simulated evidence exists in dev mode only; production never loads (or creates) the key.
   const simulationKey = config.mode === 'dev' ? await loadSimulationKey(dataDir, { create: true }) : undefined;

@@ -4,3 +4,4 @@ export { composeAttestation, type AttestationOptions, type PolicyAdminSettings }
 export { coordinatorSealProvider } from './coordinator-seal.js';
 export { prepareDataDir } from './data-dir.js';
 export { tlsMaterial, tlsSpkiSha256, type TlsMaterial } from './tls-material.js';
+export { tpmRootsFromConfig } from './tpm-roots.js';

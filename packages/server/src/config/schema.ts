@@ -256,6 +256,15 @@ export const CONFIG_SCHEMA = [
       'Policy management as in MAA: aad accepts unsigned and signed policies from any authenticated caller; isolated accepts only policies and certificate changes signed by a policy-management certificate.',
   },
   {
+    key: 'attestation.tpmRoots',
+    type: 'list',
+    default: undefined,
+    env: 'CONFIDE_ATTESTATION_TPM_ROOTS',
+    flag: '--attestation-tpm-roots',
+    description:
+      'PEM or DER files (comma-separated) of the root certificates an attestation-key (AK) certificate chain of TPM evidence must end at (POST /attest/Tpm: `aikValidated`). None is pinned by default: which AK CAs to trust (a cloud\'s vTPM CA, a TPM maker\'s EK CA) is the operator\'s choice.',
+  },
+  {
     key: 'attestation.signingCertificates',
     type: 'list',
     default: undefined,

@@ -9,7 +9,8 @@ import { isConfideError, pemBlocks } from '@confide/core';
 import { ServerError } from '../errors/index.js';
 import { trustAnchorsByVendor, type TrustAnchors } from '@confide/evidence';
 
-function certificatesIn(bytes: Buffer): Uint8Array[] {
+/** The certificates of a PEM file (every CERTIFICATE block) or of one DER certificate. Throws when neither parses. */
+export function certificatesIn(bytes: Buffer): Uint8Array[] {
   const pems = pemBlocks(bytes.toString('latin1')).filter((b) => b.label === 'CERTIFICATE');
   if (pems.length > 0) return pems.map((pem) => new Uint8Array(new X509Certificate(pem.der).raw));
   return [new Uint8Array(new X509Certificate(bytes).raw)];

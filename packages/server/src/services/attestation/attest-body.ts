@@ -15,10 +15,11 @@ export const ATTEST_BODY_SCHEMA = {
   type: 'object',
   description:
     'AttestSgxEnclaveRequest / AttestOpenEnclaveRequest / AttestSevSnpVmRequest / AttestTdxVmRequest. ' +
-    'SgxEnclave and TdxVm take `quote`, OpenEnclave and SevSnpVm take `report`, Simulated either.',
+    'SgxEnclave and TdxVm take `quote`; OpenEnclave, SevSnpVm, Tpm (Confide: TPM evidence JSON) and NvidiaGpu take `report`; Simulated either.',
   properties: {
     quote: { type: 'string', description: 'base64url evidence (SgxEnclave, TdxVm, Simulated)' },
-    report: { type: 'string', description: 'base64url evidence (OpenEnclave, SevSnpVm, Simulated)' },
+    report: { type: 'string', description: 'base64url evidence (OpenEnclave, SevSnpVm, Tpm, NvidiaGpu, Simulated)' },
+    data: { type: 'string', description: "MAA's TPM protocol message (TpmAttestationRequest.data): not served, refused with ERR_EVIDENCE_UNSUPPORTED" },
     runtimeData: dataSchema,
     initTimeData: dataSchema,
     draftPolicyForAttestation: { type: 'string', description: 'a policy to try instead of the stored one; the token comes back unsigned' },

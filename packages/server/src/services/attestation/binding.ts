@@ -32,7 +32,7 @@ function initTimeField(type: AttestationType, claims: Claims): string | undefine
 
 /** True when the evidence type can bind initTimeData at all. */
 export function bindsInitTimeData(type: AttestationType): boolean {
-  return type !== 'Simulated' && type !== 'NvidiaGpu';
+  return type !== 'Simulated' && type !== 'NvidiaGpu' && type !== 'Tpm';
 }
 
 /** Throws ERR_EVIDENCE_BINDING_MISMATCH unless SHA-256(initTimeData) leads the TEE's init-time field. */

@@ -30,12 +30,27 @@ issuancerules{
 `;
 }
 
+/**
+ * TPM: anyone can make an attestation key, so a quote says something only when the AK's
+ * certificate chains to a configured TPM root (attestation.tpmRoots). MAA's TPM policies read
+ * the same claim (`aikValidated`); its own default text is not published.
+ */
+const TPM_DEFAULT = `version= 1.0;
+authorizationrules{
+  [type=="x-ms-attestation-type", value=="tpm", issuer=="AttestationService"] &&
+  [type=="aikValidated", value==true, issuer=="AttestationService"] => permit();
+};
+issuancerules{
+};
+`;
+
 /** Default policy text per attestation type. */
 export const DEFAULT_POLICIES: Readonly<Record<AttestationType, string>> = {
   SgxEnclave: SGX_DEFAULT,
   OpenEnclave: SGX_DEFAULT,
   SevSnpVm: permitOnly('sevsnpvm'),
   TdxVm: permitOnly('tdxvm'),
+  Tpm: TPM_DEFAULT,
   NvidiaGpu: permitOnly('nvidiagpu'),
   Simulated: permitOnly('sim'),
 };

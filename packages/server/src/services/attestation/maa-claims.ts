@@ -17,6 +17,7 @@ import {
   type TdxClaims,
 } from '@confide/evidence';
 import type { IncomingClaim } from '@confide/policy';
+import { tpmClaims, TPM_JSON_CLAIMS } from './tpm/tpm-claims.js';
 import { MAA_TEE_NAME, type AttestRequest } from './types.js';
 
 export type ClaimMap = Record<string, unknown>;
@@ -177,8 +178,13 @@ function dropUndefined(m: ClaimMap): ClaimMap {
   return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined));
 }
 
+/** What verification derived beside the claims: the TPM AK's MAA hash. */
+export interface VerifiedExtras {
+  aikPubHash?: string;
+}
+
 /** The claims MAA derives from verified evidence and the request (everything but policy output and JWT fields). */
-export function evidenceClaims(c: Claims, req: AttestRequest): ClaimMap {
+export function evidenceClaims(c: Claims, req: AttestRequest, extras: VerifiedExtras = {}): ClaimMap {
   const common: ClaimMap = { 'x-ms-attestation-type': MAA_TEE_NAME[req.type] };
   let specific: ClaimMap;
   switch (req.type) {
@@ -191,6 +197,9 @@ export function evidenceClaims(c: Claims, req: AttestRequest): ClaimMap {
       break;
     case 'TdxVm':
       specific = tdxClaims(claimsOf(c, 'tdx'));
+      break;
+    case 'Tpm':
+      specific = tpmClaims(claimsOf(c, 'tpm'), extras.aikPubHash ?? '');
       break;
     case 'NvidiaGpu':
       specific = nvidiaClaims(claimsOf(c, 'nvidia'));
@@ -205,6 +214,9 @@ export function evidenceClaims(c: Claims, req: AttestRequest): ClaimMap {
   return dropUndefined({ ...common, ...specific, ...data, ...confideVerdict(c) });
 }
 
+/** Caller JSON, the GPU's measurement map and the TPM's objects: each one claim holding its JSON text (policy 1.2 reads it with JmesPath). */
+const JSON_TEXT_CLAIMS: ReadonlySet<string> = new Set(['x-ms-runtime', 'x-ms-inittime', 'x-confide-nvidia-measurements', ...TPM_JSON_CLAIMS]);
+
 /**
  * The incoming claim set the policy sees: every evidence claim with issuer AttestationService;
  * a list becomes one claim per element (a set, as MAA's multi-valued claims), an object its JSON
@@ -214,8 +226,7 @@ export function incomingClaims(m: ClaimMap, req: AttestRequest): IncomingClaim[]
   const all = req.type === 'SgxEnclave' || req.type === 'OpenEnclave' ? { ...m, ...dropUndefined(sgxLegacyIncoming(m)) } : m;
   const out: IncomingClaim[] = [];
   for (const [type, value] of Object.entries(all)) {
-    // Caller JSON, and the GPU's measurement map, is one claim holding its JSON text (policy 1.2 reads it with JmesPath).
-    if (type === 'x-ms-runtime' || type === 'x-ms-inittime' || type === 'x-confide-nvidia-measurements') {
+    if (JSON_TEXT_CLAIMS.has(type)) {
       out.push({ type, value: JSON.stringify(value), issuer: 'AttestationService' });
     } else if (Array.isArray(value)) for (const v of value) out.push({ type, value: v, issuer: 'AttestationService' });
     else out.push({ type, value, issuer: 'AttestationService' });

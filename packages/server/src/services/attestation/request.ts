@@ -15,6 +15,8 @@ const EVIDENCE_FIELD: Record<AttestationType, readonly ('quote' | 'report')[]> =
   OpenEnclave: ['report'],
   SevSnpVm: ['report'],
   TdxVm: ['quote'],
+  // Confide's body for MAA's path: TPM evidence JSON (docs/tpm.md), as `confide verify --tee tpm` reads it.
+  Tpm: ['report'],
   // Confide's own endpoint: an NVIDIA evidence JSON entry (report and device chain), or a raw report.
   NvidiaGpu: ['report'],
   // Confide's own endpoint: either name, so SDK helpers for SGX and OE both fit.
@@ -79,11 +81,18 @@ function decodeNonce(value: AttestBody['nonce']): string | undefined {
 
 /**
  * Decodes one attest request body for `type`.
- * Throws ERR_VALIDATION (the type's evidence field missing, or a field not base64url), ERR_LIMIT_EXCEEDED
+ * Throws ERR_VALIDATION (the type's evidence field missing, or a field not base64url), ERR_EVIDENCE_UNSUPPORTED
+ * (MAA's TPM protocol `data`), ERR_LIMIT_EXCEEDED
  * (attest.maxNonceLength, attest.maxDataBytes, json.maxDepth, policy.maxLength),
  * ERR_EVIDENCE_MALFORMED (a SevSnpVm report envelope that is not the documented JSON).
  */
 export function parseAttestRequest(type: AttestationType, body: AttestBody): AttestRequest {
+  if (type === 'Tpm' && body.data !== undefined) {
+    // MAA's /attest/Tpm protocol messages carry Windows platform claims (NCryptCreateClaim), whose format is not public.
+    throw new ServerError('ERR_EVIDENCE_UNSUPPORTED', `MAA's TPM protocol messages (\`data\`) are not served; send TPM evidence JSON in \`report\` (docs/attestation.md)`, {
+      details: { field: 'data' },
+    });
+  }
   const fields = EVIDENCE_FIELD[type];
   const field = fields.find((f) => body[f] !== undefined);
   if (field === undefined) throw invalid(`${fields.join(' or ')} is required for /attest/${type}`, fields[0]!);

@@ -18,13 +18,14 @@ import {
 import { evaluatePolicy, parsePolicy, policyHash, type Policy, type PolicyResult } from '@confide/policy';
 import type { PoliciesRepository } from '@confide/store';
 import { assertInitTimeBinding, bindsInitTimeData, dataDigest } from './binding.js';
-import { evidenceClaims, incomingClaims, type ClaimMap } from './maa-claims.js';
+import { evidenceClaims, incomingClaims, type ClaimMap, type VerifiedExtras } from './maa-claims.js';
 import { memoByText } from './memo.js';
 import { nodeVerifyCrypto } from './node-crypto.js';
 import { currentPolicy } from './policy-store.js';
 import type { AttestBody } from './attest-body.js';
 import { parseAttestRequest } from './request.js';
 import { assertNoReservedIssuance, isReservedClaim } from './reserved-claims.js';
+import { verifyTpmRequest } from './tpm/verify-tpm.js';
 import { TEE_OF, type AttestationType, type AttestRequest } from './types.js';
 
 /** What the service needs from the token service (tokens/): it adds iat, nbf, exp, iss and jti. */
@@ -87,7 +88,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
   let active = 0;
   const primitives = nodeVerifyCrypto({ inline: () => active <= 1 });
 
-  async function verify(req: AttestRequest): Promise<Claims> {
+  async function verify(req: AttestRequest): Promise<{ claims: Claims; extras: VerifiedExtras }> {
     if (req.initTimeData && !bindsInitTimeData(req.type)) {
       throw new ServerError('ERR_VALIDATION', `initTimeData cannot be bound to ${req.type} evidence`, { details: { field: 'initTimeData' } });
     }
@@ -95,9 +96,10 @@ export function createAttestationService(options: AttestationServiceOptions): At
     if (options.trustAnchors) ctx.trustAnchors = options.trustAnchors;
     if (req.runtimeData) ctx.expectedReportData = dataDigest(req.runtimeData);
     if (req.type === 'Simulated') ctx.simulationKeys = options.simulationKeys ? await options.simulationKeys() : [];
+    if (req.type === 'Tpm') return verifyTpmRequest(req.evidence, ctx).then(({ claims, aikPubHash }) => ({ claims, extras: { aikPubHash } }));
     const claims = await verifyEvidence(req.evidence, { tee: TEE_OF[req.type] }, ctx);
     if (req.initTimeData) assertInitTimeBinding(req.type, claims, req.initTimeData);
-    return claims;
+    return { claims, extras: {} };
   }
 
   async function attestOne(type: AttestationType, body: AttestBody): Promise<{ token: string }> {
@@ -109,8 +111,8 @@ export function createAttestationService(options: AttestationServiceOptions): At
     const policyText = req.draftPolicy ?? (await currentPolicy(options.policies, type)).text;
     const policy = parsedPolicy(policyText);
     if (req.draftPolicy) assertNoReservedIssuance(policy);
-    const claims = await verify(req);
-    const fromEvidence = evidenceClaims(claims, req);
+    const { claims, extras } = await verify(req);
+    const fromEvidence = evidenceClaims(claims, req, extras);
     const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));
     if (!result.authorized) {
       throw new ServerError('ERR_POLICY_DENIED', `the ${req.draftPolicy ? 'draft' : 'attestation'} policy for ${type} did not authorize the evidence`);

@@ -2,7 +2,7 @@
 import type { TeeType } from '@confide/evidence';
 
 /** The `{type}` path segments of POST /attest/{type}. */
-export const ATTESTATION_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'NvidiaGpu', 'Simulated'] as const;
+export const ATTESTATION_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'NvidiaGpu', 'Simulated'] as const;
 export type AttestationType = (typeof ATTESTATION_TYPES)[number];
 
 /** `x-ms-attestation-type` per endpoint, as the real service names it ("nvidiagpu" and "sim" are Confide's: MAA has no such endpoints). */
@@ -11,6 +11,7 @@ export const MAA_TEE_NAME: Record<AttestationType, string> = {
   OpenEnclave: 'sgx',
   SevSnpVm: 'sevsnpvm',
   TdxVm: 'tdxvm',
+  Tpm: 'tpm',
   NvidiaGpu: 'nvidiagpu',
   Simulated: 'sim',
 };
@@ -21,6 +22,7 @@ export const TEE_OF: Record<AttestationType, TeeType> = {
   OpenEnclave: 'sgx',
   SevSnpVm: 'sev-snp',
   TdxVm: 'tdx',
+  Tpm: 'tpm',
   NvidiaGpu: 'nvidia',
   Simulated: 'sim',
 };

@@ -12,6 +12,7 @@ import { ServerError } from '../../../errors/index.js';
 import { parsePolicy } from '@confide/policy';
 import type { PolicyRow, Repositories, Store } from '@confide/store';
 import { currentPolicy } from '../policy-store.js';
+import { ATTESTATION_TYPES, type AttestationType } from '../types.js';
 import { assertNoReservedIssuance } from '../reserved-claims.js';
 import {
   certificateJwk,
@@ -23,9 +24,9 @@ import {
 import { readClientJws, type ClientJws, type JwsSigner } from './policy-jws.js';
 import { admitSignedRequest } from './replay-ledger.js';
 
-/** The `{type}` segments of /policies/{type}. Tpm policies are stored and served, not evaluated. */
-const POLICY_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'NvidiaGpu', 'Tpm', 'Simulated'] as const;
-export type PolicyType = (typeof POLICY_TYPES)[number];
+/** The `{type}` segments of /policies/{type}: every attestation type. */
+const POLICY_TYPES = ATTESTATION_TYPES;
+export type PolicyType = AttestationType;
 
 export type PolicyManagementMode = 'aad' | 'isolated';
 
@@ -203,7 +204,6 @@ export async function createPolicyAdmin(options: PolicyAdminOptions): Promise<Po
       const stored = await store.policies.get(type);
       let jws: string;
       if (stored !== undefined) jws = stored.jws;
-      else if (type === 'Tpm') throw new ServerError('ERR_NOT_FOUND', 'no policy is set for Tpm, and Tpm has no default policy');
       else jws = unsignedPolicyJws((await currentPolicy(store.policies, type)).text);
       const signer = stored?.signer;
       return { token: await tokens.sign({ 'x-ms-policy': jws, ...(signer ? { 'x-ms-policy-signer': signer } : {}) }) };
