@@ -19,6 +19,8 @@ export const ATTEST_BODY_SCHEMA = {
   properties: {
     quote: { type: 'string', description: 'base64url evidence (SgxEnclave, TdxVm, Simulated)' },
     report: { type: 'string', description: 'base64url evidence (OpenEnclave, SevSnpVm, Tpm, NvidiaGpu, Simulated)' },
+    eventLog: { type: 'string', description: 'Confide extension, TdxVm only: base64url of the CC event log (the CCEL log area), replayed against the quote\'s RTMR0-3' },
+    ccelTable: { type: 'string', description: 'Confide extension, TdxVm only, with eventLog: base64url of the ACPI CCEL table, checked and bounding the log' },
     data: { type: 'string', description: "MAA's TPM protocol message (TpmAttestationRequest.data): not served, refused with ERR_EVIDENCE_UNSUPPORTED" },
     runtimeData: dataSchema,
     initTimeData: dataSchema,

@@ -141,6 +141,9 @@ function tdxClaims(c: TdxClaims): ClaimMap {
     tdx_xfam: t.xfam,
     attester_tcb_status: c.tcbStatus,
     attester_advisory_ids: [...c.advisoryIds],
+    // Confide extension: present when the request carried the CC event log and it replayed to RTMR0-3.
+    'x-confide-tdx-kernel-cmdlines': t.eventLog?.kernelCommandLines,
+    'x-confide-tdx-event-log': t.eventLog,
   };
 }
 
@@ -214,8 +217,8 @@ export function evidenceClaims(c: Claims, req: AttestRequest, extras: VerifiedEx
   return dropUndefined({ ...common, ...specific, ...data, ...confideVerdict(c) });
 }
 
-/** Caller JSON, the GPU's measurement map and the TPM's objects: each one claim holding its JSON text (policy 1.2 reads it with JmesPath). */
-const JSON_TEXT_CLAIMS: ReadonlySet<string> = new Set(['x-ms-runtime', 'x-ms-inittime', 'x-confide-nvidia-measurements', ...TPM_JSON_CLAIMS]);
+/** Caller JSON, the GPU's measurement map, the TDX event log and the TPM's objects: each one claim holding its JSON text (policy 1.2 reads it with JmesPath). */
+const JSON_TEXT_CLAIMS: ReadonlySet<string> = new Set(['x-ms-runtime', 'x-ms-inittime', 'x-confide-nvidia-measurements', 'x-confide-tdx-event-log', ...TPM_JSON_CLAIMS]);
 
 /**
  * The incoming claim set the policy sees: every evidence claim with issuer AttestationService;

@@ -79,6 +79,18 @@ function decodeNonce(value: AttestBody['nonce']): string | undefined {
   return value;
 }
 
+/** TdxVm's Confide extension fields: the CC event log and its CCEL table. Other types refuse them rather than ignore them. */
+function decodeEventLog(type: AttestationType, body: AttestBody, request: AttestRequest): void {
+  for (const field of ['eventLog', 'ccelTable'] as const) {
+    if (body[field] === undefined) continue;
+    if (type !== 'TdxVm') throw invalid(`${field} is taken by /attest/TdxVm only`, field);
+    const bytes = decodeBase64Field(body[field], field);
+    if (bytes.length === 0) throw invalid(`${field} is empty`, field);
+    request[field] = bytes;
+  }
+  if (request.ccelTable && !request.eventLog) throw invalid('ccelTable is taken only with eventLog', 'ccelTable');
+}
+
 /**
  * Decodes one attest request body for `type`.
  * Throws ERR_VALIDATION (the type's evidence field missing, or a field not base64url), ERR_EVIDENCE_UNSUPPORTED
@@ -106,6 +118,7 @@ export function parseAttestRequest(type: AttestationType, body: AttestBody): Att
     if (envelope.vcekChainPem !== undefined) request.vcekChainPem = envelope.vcekChainPem;
     if (envelope.endorsements !== undefined) request.endorsements = envelope.endorsements;
   }
+  decodeEventLog(type, body, request);
   const runtimeData = decodeData(body.runtimeData, 'runtimeData');
   if (runtimeData) request.runtimeData = runtimeData;
   const initTimeData = decodeData(body.initTimeData, 'initTimeData');

@@ -9,7 +9,9 @@ import {
   collateralItemsFromBytes,
   combineCollateral,
   memoryCollateral,
+  claimsOf,
   verifyEvidence,
+  verifyTdxEventLog,
   type Claims,
   type CollateralProvider,
   type TrustAnchors,
@@ -97,7 +99,9 @@ export function createAttestationService(options: AttestationServiceOptions): At
     if (req.runtimeData) ctx.expectedReportData = dataDigest(req.runtimeData);
     if (req.type === 'Simulated') ctx.simulationKeys = options.simulationKeys ? await options.simulationKeys() : [];
     if (req.type === 'Tpm') return verifyTpmRequest(req.evidence, ctx).then(({ claims, aikPubHash }) => ({ claims, extras: { aikPubHash } }));
-    const claims = await verifyEvidence(req.evidence, { tee: TEE_OF[req.type] }, ctx);
+    let claims = await verifyEvidence(req.evidence, { tee: TEE_OF[req.type] }, ctx);
+    // The log explains the RTMRs the quote signed: replayed after the quote verified, before any binding is trusted.
+    if (req.eventLog) claims = await verifyTdxEventLog(claimsOf(claims, 'tdx'), req.eventLog, req.ccelTable);
     if (req.initTimeData) assertInitTimeBinding(req.type, claims, req.initTimeData);
     return { claims, extras: {} };
   }

@@ -49,4 +49,7 @@ export interface AttestRequest {
   vcekChainPem?: string;
   /** SevSnpVm: the decoded Endorsements JSON, when sent (kept, not evaluated). */
   endorsements?: unknown;
+  /** TdxVm (Confide extension): the CC event log, replayed against the quote's RTMRs, and its CCEL table. */
+  eventLog?: Uint8Array;
+  ccelTable?: Uint8Array;
 }
