@@ -1,0 +1,18 @@
+/** The codes of the key vault: key lookup, key use, the vault root's lifecycle, backups. */
+import { CORE_ERROR_CODES, defineErrorCodes, errorClass } from '@confide/core';
+
+export const KEYVAULT_ERROR_CODES = defineErrorCodes('keyvault', {
+  ERR_KEYVAULT_NOT_ACTIVATED: { expose: true, summary: 'The vault has no root key yet (no security domain generated or uploaded): it refuses key operations.' },
+  ERR_KEYVAULT_ALREADY_ACTIVATED: { expose: true, summary: 'The vault already has a root key; a second one would orphan every stored key.' },
+  ERR_KEY_NOT_FOUND: { expose: true, summary: 'No key (or key version, or deleted key) of that name exists in the vault.' },
+  ERR_KEY_BAD_PARAMETER: { expose: true, summary: 'A key request names an unsupported key type, size, curve, algorithm or operation, or carries malformed key material.' },
+  ERR_KEY_OPERATION_FORBIDDEN: { expose: true, summary: 'The key does not allow the operation: not in its key_ops, disabled, not yet valid (nbf) or expired (exp).' },
+  ERR_KEY_CONFLICT: { expose: true, summary: 'The key is in a state that forbids the request: deleted but recoverable, not deleted, or its release policy is immutable.' },
+  ERR_KEY_BACKUP_INVALID: { expose: true, summary: 'A key backup blob is malformed, altered, or was made by a vault with another root key.' },
+  ERR_KEY_MATERIAL_UNREADABLE: { expose: false, summary: 'Stored key material cannot be decrypted under the vault root key (altered row or another root key).' },
+});
+
+/** Raises the codes the key vault knows: its own and core's. */
+export const KeyVaultError = errorClass(CORE_ERROR_CODES, KEYVAULT_ERROR_CODES);
+export type KeyVaultError = InstanceType<typeof KeyVaultError>;
+export type KeyVaultErrorCode = KeyVaultError['code'];
