@@ -8,13 +8,16 @@ import type { TdAttributeFlags } from './tdx/td-attributes.js';
 import type { NvidiaDetails } from './nvidia/nvidia-claims.js';
 import type { TpmDetails } from './tpm/claims.js';
 import type { TdxEventLogClaims } from './tdx/event-log/claims.js';
+import type { AzureCvmDetails } from './azure-cvm/azure-cvm-claims.js';
 
 /**
  * 'sim' is the simulated TEE: development only, signed by an instance's simulation key.
  * 'nvidia' is an NVIDIA confidential GPU or NVSwitch (its SPDM measurement report).
  * 'tpm' is a TPM 2.0 quote.
+ * 'azure-cvm' is an Azure confidential VM: an HCL report (SEV-SNP report or TDX TDREPORT with its
+ * TD quote) binding the vTPM whose quote comes with it.
  */
-export type TeeType = 'sgx' | 'tdx' | 'sev-snp' | 'tpm' | 'sim' | 'nvidia';
+export type TeeType = 'sgx' | 'tdx' | 'sev-snp' | 'tpm' | 'sim' | 'nvidia' | 'azure-cvm';
 
 /** Intel's TCB status names; `NotSupported` when the TCB matches no level. */
 export type TcbStatus =
@@ -184,8 +187,22 @@ export interface TpmClaims extends CommonClaims {
   tpm: TpmDetails;
 }
 
+/**
+ * An Azure confidential VM. The common fields are the hardware report's (`measurement` the SNP
+ * launch measurement or MRTD, `reportData` its report data, which hashes the runtime data);
+ * `isolation` holds its full claims, `tpm` the vTPM quote's (its nonce is `tpm.nonce`), and
+ * `azureCvm` the HCL report's runtime data (the vTPM keys, the VM configuration, user data).
+ * `collateralExpired` covers both.
+ */
+export interface AzureCvmClaims extends CommonClaims {
+  tee: 'azure-cvm';
+  isolation: SnpClaims | TdxClaims;
+  tpm: TpmDetails;
+  azureCvm: AzureCvmDetails;
+}
+
 /** Normalized claims of any TEE; `tee` tells which. */
-export type Claims = SgxClaims | TdxClaims | SnpClaims | TpmClaims | SimClaims | NvidiaClaims;
+export type Claims = SgxClaims | TdxClaims | SnpClaims | TpmClaims | SimClaims | NvidiaClaims | AzureCvmClaims;
 
 /** The claims of one TEE. */
 export type ClaimsOf<T extends TeeType> = Extract<Claims, { tee: T }>;

@@ -9,6 +9,7 @@ import { hasSimMagic } from './sim/layout.js';
 import { GET_MEASUREMENTS, MEASUREMENTS, REQUEST, SPDM_VERSION_1_1 } from './nvidia/layout.js';
 import { isNvidiaEvidenceEntry, parseNvidiaJson } from './nvidia/evidence.js';
 import { tpmJsonShape } from './tpm/evidence-json.js';
+import { azureCvmJsonShape } from './azure-cvm/evidence-json.js';
 import { TPM_GENERATED_VALUE } from './tpm/attest.js';
 
 /** Intel DCAP quote header (Intel SGX/TDX DCAP Quote Generation Library and Quote Verification spec, "Quote Header"). */
@@ -55,7 +56,8 @@ export type EvidenceFormat =
   | 'nvidia-evidence-json'
   | 'nvidia-evidence-list'
   | 'tpm-json'
-  | 'tpm-attest';
+  | 'tpm-attest'
+  | 'azure-cvm-json';
 
 /** What detection found. */
 export interface DetectedEvidence {
@@ -142,15 +144,17 @@ function tpmAttest(b: Uint8Array): Found | undefined {
   return { tee: 'tpm', format: 'tpm-attest', bytes: b, supported: false };
 }
 
-/** TPM evidence as JSON (Confide's, Trustee's or go-attestation's shape; tpm/evidence-json.ts). */
-function tpmJson(text: string, input: Uint8Array): DetectedEvidence | undefined {
+/** TPM evidence as JSON (Confide's, Trustee's or go-attestation's shape; tpm/evidence-json.ts), or Trustee's Azure CVM evidence (azure-cvm/evidence-json.ts). */
+function teeJson(text: string, input: Uint8Array): DetectedEvidence | undefined {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
     return undefined;
   }
-  return tpmJsonShape(doc) ? { tee: 'tpm', format: 'tpm-json', encoding: 'json', bytes: input, supported: true } : undefined;
+  if (tpmJsonShape(doc)) return { tee: 'tpm', format: 'tpm-json', encoding: 'json', bytes: input, supported: true };
+  if (azureCvmJsonShape(doc)) return { tee: 'azure-cvm', format: 'azure-cvm-json', encoding: 'json', bytes: input, supported: true };
+  return undefined;
 }
 
 /** Confide simulated evidence (docs/simulated-tee.md): "CONFIDE-SIM" magic; its parser checks the rest. */
@@ -213,7 +217,7 @@ function textCandidates(text: string): { encoding: 'hex' | 'base64'; bytes: Uint
  * Detects the encoding and TEE of evidence bytes: an Intel SGX/TDX quote (v3-v5, optionally in an
  * Open Enclave header), a 1184-byte SEV-SNP report, an Azure HCL report, an NVIDIA GPU/NVSwitch SPDM report, a
  * TPMS_ATTEST, or Confide simulated evidence; binary, hex text (optional 0x) or base64 text, with surrounding whitespace; or
- * NVIDIA's JSON evidence (one device, or a list of devices: format 'nvidia-evidence-list'), or TPM evidence JSON. Throws ERR_EVIDENCE_MALFORMED when
+ * NVIDIA's JSON evidence (one device, or a list of devices: format 'nvidia-evidence-list'), or TPM or Azure CVM evidence JSON. Throws ERR_EVIDENCE_MALFORMED when
  * nothing fits, ERR_EVIDENCE_UNSUPPORTED for known but unsupported variants.
  */
 export function detectEvidence(input: Uint8Array): DetectedEvidence {
@@ -226,13 +230,13 @@ export function detectEvidence(input: Uint8Array): DetectedEvidence {
       if (found) return { ...found, encoding: c.encoding };
     }
     if (text.startsWith('{')) {
-      const tpm = tpmJson(text, input);
+      const tpm = teeJson(text, input);
       if (tpm) return tpm;
     }
     if (text.startsWith('{') || text.startsWith('[')) {
       const nvidia = nvidiaJson(input);
       if (nvidia) return { ...nvidia, encoding: 'json' };
-      throw new EvidenceError('ERR_EVIDENCE_MALFORMED', 'the evidence is JSON; pass the quote or report itself (binary, hex or base64), not a JSON wrapper (JSON is taken only for NVIDIA device evidence and TPM evidence)');
+      throw new EvidenceError('ERR_EVIDENCE_MALFORMED', 'the evidence is JSON; pass the quote or report itself (binary, hex or base64), not a JSON wrapper (JSON is taken only for NVIDIA device evidence, TPM evidence and Azure CVM evidence)');
     }
   }
   const head = toHex(input.subarray(0, 8));

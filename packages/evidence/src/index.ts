@@ -16,6 +16,7 @@ export * from './sev-snp/index.js';
 export * from './sim/index.js';
 export * from './nvidia/index.js';
 export * from './tpm/index.js';
+export * from './azure-cvm/index.js';
 export * from './tdx/event-log/index.js';
 export { verifyEvidence, type VerifyEvidenceOptions } from './verify.js';
 export { claimsOf } from './claims-of.js';

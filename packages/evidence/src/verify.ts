@@ -12,6 +12,7 @@ import { snpVerifier } from './sev-snp/verifier.js';
 import { simVerifier } from './sim/verifier.js';
 import { nvidiaVerifier } from './nvidia/verifier.js';
 import { tpmVerifier } from './tpm/verifier.js';
+import { azureCvmVerifier } from './azure-cvm/verifier.js';
 
 export interface VerifyEvidenceOptions {
   /** The TEE the caller expects; 'auto' (the default) takes whatever the bytes are. */
@@ -25,6 +26,7 @@ const VERIFIERS: Record<TeeType, EvidenceVerifier<unknown>> = {
   tpm: tpmVerifier as EvidenceVerifier<unknown>,
   sim: simVerifier as EvidenceVerifier<unknown>,
   nvidia: nvidiaVerifier as EvidenceVerifier<unknown>,
+  'azure-cvm': azureCvmVerifier as EvidenceVerifier<unknown>,
 };
 
 const NAMES: Record<TeeType, string> = {
@@ -34,12 +36,16 @@ const NAMES: Record<TeeType, string> = {
   tpm: 'TPM evidence',
   sim: 'simulated evidence',
   nvidia: 'an NVIDIA GPU or NVSwitch report',
+  'azure-cvm': 'Azure confidential VM evidence',
 };
+
+/** TEEs whose evidence signs a verifier's nonce: an NVIDIA device's SPDM request, a TPM quote's extraData (an Azure CVM's vTPM). */
+const SIGNS_NONCE: ReadonlySet<TeeType> = new Set<TeeType>(['nvidia', 'tpm', 'azure-cvm']);
 
 /** An expected nonce is read by the NVIDIA and TPM verifiers only: given for other evidence, it would bind nothing. */
 function assertNonceApplies(tee: TeeType, ctx: VerifyContext): void {
-  if (ctx.expectedNonce !== undefined && tee !== 'nvidia' && tee !== 'tpm') {
-    throw new EvidenceError('ERR_USAGE', `an expected nonce binds NVIDIA GPU/NVSwitch and TPM evidence only; ${NAMES[tee]} binds its report data (expectedReportData)`);
+  if (ctx.expectedNonce !== undefined && !SIGNS_NONCE.has(tee)) {
+    throw new EvidenceError('ERR_USAGE', `an expected nonce binds NVIDIA GPU/NVSwitch, TPM and Azure CVM evidence only; ${NAMES[tee]} binds its report data (expectedReportData)`);
   }
 }
 
@@ -47,8 +53,8 @@ function assertNonceApplies(tee: TeeType, ctx: VerifyContext): void {
  * Decodes evidence (binary, hex or base64), detects its TEE and verifies it with that TEE's
  * verifier. Throws ERR_EVIDENCE_MALFORMED for bytes of no known format, ERR_EVIDENCE_UNSUPPORTED
  * when `options.tee` contradicts the bytes or the format is not verified yet (Azure HCL
- * reports; TPM evidence unless `options.tee` is 'tpm'), ERR_USAGE for an expected nonce with evidence
- * that signs none (not NVIDIA, not TPM), and whatever the TEE verifier throws (ERR_EVIDENCE_*, ERR_COLLATERAL_*).
+ * reports alone; TPM evidence unless `options.tee` is 'tpm'), ERR_USAGE for an expected nonce with evidence
+ * that signs none (not NVIDIA, TPM or Azure CVM), and whatever the TEE verifier throws (ERR_EVIDENCE_*, ERR_COLLATERAL_*).
  */
 export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceOptions, ctx: VerifyContext): Promise<Claims> {
   const wanted = options.tee ?? 'auto';
@@ -79,7 +85,7 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
     throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', 'the evidence is a list of NVIDIA devices: verify it with verifyNvidiaEvidenceList');
   }
   if (!found.supported) {
-    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `the evidence is an Azure HCL report (${found.tee}); verifying HCL reports is not supported yet`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `the evidence is an Azure HCL report (${found.tee}) alone; verify it with its vTPM quote (Azure CVM evidence JSON, or parseAzureCvmEvidence: docs/azure-cvm.md)`);
   }
   assertNonceApplies(found.tee, ctx);
   const verifier = VERIFIERS[found.tee];

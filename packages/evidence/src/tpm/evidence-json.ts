@@ -64,6 +64,17 @@ function confideParts(doc: Json): TpmEvidenceParts {
   };
 }
 
+/**
+ * PCR values listed from PCR 0, as Trustee gives them (hex, or bytes): the quote's selection names
+ * their bank. Throws ERR_EVIDENCE_MALFORMED when the quote selects other than one known bank.
+ */
+export function pcrListOfQuote(quote: Uint8Array, pcrs: ReadonlyArray<string | Uint8Array>, field: string): TpmPcrInput {
+  const attest = parseTpmsAttest(quote, field);
+  const banks = attest.type === 'quote' ? attest.pcrSelect.filter((s) => s.pcrs.length > 0) : [];
+  if (banks.length !== 1 || !banks[0]!.hash) malformed(`${field}: PCRs listed from 0 can be read only for a quote of one known bank`);
+  return { [banks[0]!.hash.bank]: pcrs };
+}
+
 /** Trustee lists the quoted bank's PCRs from 0; the quote's selection names the bank. */
 function trusteeParts(doc: Json): TpmEvidenceParts {
   const q = doc['tpm_quote'];
@@ -71,10 +82,7 @@ function trusteeParts(doc: Json): TpmEvidenceParts {
   const quote = b64(q['message'], 'tpm_quote.message');
   const pcrs = q['pcrs'];
   if (!Array.isArray(pcrs)) malformed('tpm_quote.pcrs is not an array');
-  const attest = parseTpmsAttest(quote, 'tpm_quote.message');
-  const banks = attest.type === 'quote' ? attest.pcrSelect.filter((s) => s.pcrs.length > 0) : [];
-  if (banks.length !== 1 || !banks[0]!.hash) malformed('tpm_quote.pcrs can be read only for a quote of one known bank');
-  return { quotes: [{ quote, signature: b64(q['signature'], 'tpm_quote.signature') }], ak: b64(doc['ak_public'], 'ak_public'), pcrs: { [banks[0]!.hash.bank]: pcrs as string[] } };
+  return { quotes: [{ quote, signature: b64(q['signature'], 'tpm_quote.signature') }], ak: b64(doc['ak_public'], 'ak_public'), pcrs: pcrListOfQuote(quote, pcrs as string[], 'tpm_quote.message') };
 }
 
 function goAttestationParts(doc: Json): TpmEvidenceParts {

@@ -9,7 +9,7 @@ import { parseTpmsAttest, type TpmCreationAttest, type TpmQuoteAttest } from './
 import { parseTpmCertificate, type TpmCertificate } from './certificate.js';
 import { parseTcgEventLog, type TcgEventLog } from './event-log/parse.js';
 import { readPcrBanks, type TpmPcrBanks, type TpmPcrInput } from './pcr-values.js';
-import { parseTpmPublicKey, type TpmPublicKey } from './public-key.js';
+import { keyBytes, parseTpmPublicKey, type TpmPublicKey } from './public-key.js';
 import { parseTpmtSignature, type TpmSignature } from './signature.js';
 
 /** Most quotes one piece of evidence may carry (one per bank is the usual case). */
@@ -40,7 +40,7 @@ export interface TpmQuote {
 export interface TpmEvidence {
   quotes: TpmQuote[];
   ak: TpmPublicKey;
-  /** The AK's bytes as given. */
+  /** The AK's bytes as given (the key's own bytes when it was given already read). */
   akRaw: Uint8Array;
   pcrs: TpmPcrBanks;
   eventLog: TcgEventLog | undefined;
@@ -58,6 +58,14 @@ function malformed(message: string): never {
  * ERR_EVIDENCE_UNSUPPORTED (an algorithm Confide does not verify).
  */
 export function parseTpmEvidence(parts: TpmEvidenceParts): TpmEvidence {
+  return parseTpmEvidenceWithKey(parts, parseTpmPublicKey(parts.ak), parts.ak);
+}
+
+/**
+ * Parses TPM evidence whose attestation key was read elsewhere (an Azure HCL report's runtime
+ * data gives it as a JWK); `akRaw` defaults to the key's own bytes. Throws as parseTpmEvidence.
+ */
+export function parseTpmEvidenceWithKey(parts: Omit<TpmEvidenceParts, 'ak'>, ak: TpmPublicKey, akRaw: Uint8Array = keyBytes(ak)): TpmEvidence {
   if (parts.quotes.length === 0) malformed('no quote');
   if (parts.quotes.length > MAX_TPM_QUOTES) malformed(`${parts.quotes.length} quotes, more than ${MAX_TPM_QUOTES}`);
   const certs = parts.akCertificates ?? [];
@@ -75,8 +83,8 @@ export function parseTpmEvidence(parts: TpmEvidenceParts): TpmEvidence {
   }
   return {
     quotes,
-    ak: parseTpmPublicKey(parts.ak),
-    akRaw: parts.ak,
+    ak,
+    akRaw,
     pcrs: parts.pcrs instanceof Map ? parts.pcrs : readPcrBanks(parts.pcrs),
     eventLog: parts.eventLog ? parseTcgEventLog(parts.eventLog) : undefined,
     akCertificates: certs.map((der) => parseTpmCertificate(der)),

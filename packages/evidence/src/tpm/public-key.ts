@@ -4,7 +4,7 @@
  * SubjectPublicKeyInfo, or its PEM. All become one key value (RSA modulus and exponent, or an EC
  * curve and point) that WebCrypto imports and that an AK certificate's key is compared with.
  */
-import { concatBytes, digest, fromUtf8, pemBlocks, toBase64Url } from '@confide/core';
+import { concatBytes, digest, fromBase64, fromUtf8, pemBlocks, toBase64Url } from '@confide/core';
 import { EvidenceError } from '../errors.js';
 import { BinaryReader } from '../binary-reader.js';
 import { DerReader, TAG, decodeOid } from '../asn1/der.js';
@@ -33,7 +33,7 @@ export interface TpmObjectInfo {
 }
 
 interface KeyCommon {
-  format: 'tpmt-public' | 'tpm2b-public' | 'spki';
+  format: 'tpmt-public' | 'tpm2b-public' | 'spki' | 'jwk';
   object?: TpmObjectInfo;
 }
 
@@ -46,6 +46,8 @@ const CURVES: Record<number, { curve: TpmCurve; size: number }> = {
   [TPM_ECC_CURVE.NIST_P384]: { curve: 'P-384', size: 48 },
   [TPM_ECC_CURVE.NIST_P521]: { curve: 'P-521', size: 66 },
 };
+
+const CURVE_BY_NAME: Record<string, { curve: TpmCurve; size: number }> = Object.fromEntries(Object.values(CURVES).map((c) => [c.curve, c]));
 
 const OID = {
   RSA: '1.2.840.113549.1.1.1',
@@ -208,6 +210,37 @@ export function keyJwk(key: TpmPublicKey): JsonWebKey {
   return key.kind === 'rsa'
     ? { kty: 'RSA', n: toBase64Url(key.n), e: toBase64Url(key.e), ext: true }
     : { kty: 'EC', crv: key.curve, x: toBase64Url(key.x), y: toBase64Url(key.y), ext: true };
+}
+
+/**
+ * Reads a public JWK (RFC 7518 6.2, 6.3: RSA `n`/`e`, or EC `crv`/`x`/`y` on P-256, P-384, P-521),
+ * as an Azure HCL report's runtime data gives the vTPM's keys. Throws ERR_EVIDENCE_MALFORMED,
+ * ERR_EVIDENCE_UNSUPPORTED (another key type or curve).
+ */
+export function keyFromJwk(jwk: Record<string, unknown>, what: string): TpmPublicKey {
+  const part = (name: string): Uint8Array => {
+    const v = jwk[name];
+    if (typeof v !== 'string' || v === '') malformed(`${what}: "${name}" is not a base64url string`);
+    try {
+      return fromBase64(v);
+    } catch {
+      malformed(`${what}: "${name}" is not base64url`);
+    }
+  };
+  if (jwk['kty'] === 'RSA') {
+    const n = unsigned(part('n'));
+    if (n.length > MAX_RSA_BYTES) unsupported(`${what}: an RSA modulus of ${n.length} bytes`);
+    return { kind: 'rsa', format: 'jwk', n, e: unsigned(part('e')), bits: n.length * 8 };
+  }
+  if (jwk['kty'] === 'EC') {
+    const curve = CURVE_BY_NAME[String(jwk['crv'])];
+    if (!curve) unsupported(`${what}: EC curve ${String(jwk['crv'])} is not P-256, P-384 or P-521`);
+    const x = part('x');
+    const y = part('y');
+    if (x.length !== curve.size || y.length !== curve.size) malformed(`${what}: EC coordinates are not ${curve.size} bytes`);
+    return { kind: 'ec', format: 'jwk', curve: curve.curve, x, y, bits: curve.size === 66 ? 521 : curve.size * 8 };
+  }
+  unsupported(`${what}: key type ${String(jwk['kty'])} is neither RSA nor EC`);
 }
 
 /** Bytes that identify the key, for the import cache. */

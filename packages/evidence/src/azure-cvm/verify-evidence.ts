@@ -1,0 +1,92 @@
+/**
+ * Azure CVM verification: the hardware report by its own verifier (SEV-SNP with the VCEK chain,
+ * or the TD quote with Intel's collateral, whose body must be the HCL's TDREPORT), the runtime
+ * data by its SHA-256 in the hardware report's report_data[0:32], then the vTPM quote under the
+ * runtime data's HCLAkPub with the nonce and PCR digest (and the event log, where given). All
+ * start at once; failures are reported in that order.
+ */
+import { digest, timingSafeEqual, toHex } from '@confide/core';
+import { EvidenceError } from '../errors.js';
+import type { AzureCvmClaims, SnpClaims, TdxClaims, TpmClaims } from '../claims.js';
+import { combineCollateral, memoryCollateral } from '../collateral/memory.js';
+import { verifyIntelQuote } from '../intel/verify-quote.js';
+import { verifySnpReport } from '../sev-snp/verify-report.js';
+import { verifyTpmEvidence } from '../tpm/verify-evidence.js';
+import type { VerifyContext } from '../types.js';
+import type { AzureCvmEvidence } from './evidence.js';
+import { checkTdReportBinding } from './td-report.js';
+import { TD_REPORT } from './layout.js';
+
+/** The paravisor runs at VMPL 0: a report from another VMPL was asked for by the guest, which could write any runtime data. */
+const HCL_VMPL = 0;
+
+/** `p`, marked handled: it is awaited later, in the order failures are reported. */
+function started<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+function mismatch(message: string, field: string): never {
+  throw new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', `Azure CVM evidence: ${message}`, { details: { field } });
+}
+
+/** The hardware verifiers bind nothing of the caller's: the nonce and report data are the TPM quote's. */
+function hardwareContext(view: AzureCvmEvidence, ctx: VerifyContext): VerifyContext {
+  const { expectedNonce: _n, expectedReportData: _r, ...rest } = ctx;
+  if (view.vekCertificates.length === 0) return rest;
+  const carried = memoryCollateral(view.vekCertificates.map((der) => ({ kind: 'certificate' as const, der })));
+  return { ...rest, collateral: combineCollateral(carried, ctx.collateral) };
+}
+
+async function verifyHardware(view: AzureCvmEvidence, ctx: VerifyContext): Promise<SnpClaims | TdxClaims> {
+  if (view.snpReport) return verifySnpReport(view.snpReport, ctx);
+  const claims = await verifyIntelQuote(view.tdQuote!, ctx);
+  return claims as TdxClaims;
+}
+
+/**
+ * Verifies parsed Azure CVM evidence. Throws what the SEV-SNP or Intel verifier throws for the
+ * hardware report (ERR_EVIDENCE_SIGNATURE_INVALID, ERR_EVIDENCE_CHAIN_INVALID, ERR_COLLATERAL_*,
+ * ...), then ERR_EVIDENCE_BINDING_MISMATCH with details.field: "vmpl" (an SNP report not from the
+ * paravisor), "tdReport.<field>" (a TD quote of another TDREPORT), "runtimeData" (the runtime
+ * data is not what report_data binds), then what the TPM verifier throws for the quote under
+ * HCLAkPub ("nonce", "pcrDigest", "eventLog", ERR_EVIDENCE_SIGNATURE_INVALID).
+ */
+export async function verifyAzureCvmEvidence(view: AzureCvmEvidence, ctx: VerifyContext): Promise<AzureCvmClaims> {
+  const hardware = started(verifyHardware(view, hardwareContext(view, ctx)));
+  const runtimeHash = started(digest('SHA-256', view.hcl.runtimeData));
+  const tdBinding = view.tdQuote && view.tdQuote.body.kind === 'tdx' ? started(checkTdReportBinding(view.hcl.hardwareReport, view.tdQuote.body.report)) : undefined;
+  const tpm: Promise<TpmClaims> = started(verifyTpmEvidence(view.tpm, ctx));
+
+  const isolation = await hardware;
+  if (view.snpReport && view.snpReport.vmpl !== HCL_VMPL) mismatch(`the SNP report is from VMPL ${view.snpReport.vmpl}, not the paravisor's VMPL ${HCL_VMPL}`, 'vmpl');
+  await tdBinding;
+  const reportData = view.snpReport ? view.snpReport.reportData : view.hcl.hardwareReport.subarray(TD_REPORT.REPORT_DATA, TD_REPORT.REPORT_DATA + 64);
+  const hash = await runtimeHash;
+  if (!timingSafeEqual(hash, reportData.subarray(0, hash.length))) mismatch('SHA-256 of the runtime data is not report_data[0:32] of the hardware report', 'runtimeData');
+  const t = await tpm;
+
+  const expired = [...isolation.expiredCollateral, ...t.expiredCollateral];
+  const r = view.runtime;
+  return {
+    tee: 'azure-cvm',
+    debug: isolation.debug,
+    measurement: isolation.measurement,
+    reportData: isolation.reportData,
+    tcbStatus: isolation.tcbStatus,
+    advisoryIds: [...isolation.advisoryIds],
+    collateralExpired: expired.length > 0,
+    expiredCollateral: expired,
+    verifiedAt: isolation.verifiedAt,
+    ...(isolation.svn !== undefined ? { svn: isolation.svn } : {}),
+    ...(isolation.chipId !== undefined ? { chipId: isolation.chipId } : {}),
+    ...(isolation.fmspc !== undefined ? { fmspc: isolation.fmspc } : {}),
+    isolation,
+    tpm: t.tpm,
+    azureCvm: {
+      hardware: view.hcl.hardware,
+      hcl: { version: view.hcl.version, requestType: view.hcl.requestType, igvmVersion: view.hcl.igvmVersion, runtimeDataSha256: toHex(hash) },
+      runtime: { keys: r.keys, vmConfiguration: r.vmConfiguration, ...(r.userData !== undefined ? { userData: r.userData } : {}) },
+    },
+  };
+}
