@@ -4,7 +4,7 @@
  */
 export const SUMMARIES = {
   serve: 'Start the Confide services (attestation, coordinator) on one HTTPS listener.',
-  verify: 'Verify TEE evidence (Intel SGX/TDX quote, AMD SEV-SNP report, TPM 2.0 quote with its event log, NVIDIA GPU/NVSwitch report or PPCIe list, simulated evidence; binary, hex, base64 or NVIDIA or TPM JSON) and print its claims.',
+  verify: 'Verify TEE evidence (Intel SGX/TDX quote, AMD SEV-SNP report, TPM 2.0 quote with its event log, Azure confidential VM HCL report with its vTPM quote, NVIDIA GPU/NVSwitch report or PPCIe list, simulated evidence; binary, hex, base64 or NVIDIA, TPM or Azure CVM JSON) and print its claims.',
   sim: 'Simulated TEE for development (refused in production): make evidence, measure commands, show the key.',
   run: "Launch a marble: get TEE evidence, activate with the coordinator, write the manifest's files and environment, run the program.",
   coordinator: 'Attest the coordinator.',

@@ -32,7 +32,7 @@ async function readInput(path: string, flag: string): Promise<Uint8Array> {
 }
 
 /** DER certificates from a DER or PEM file (a PEM file may hold several). */
-async function readCertificates(path: string, flag: string): Promise<Uint8Array[]> {
+export async function readCertificates(path: string, flag: string): Promise<Uint8Array[]> {
   const bytes = await readInput(path, flag);
   if (bytes[0] === 0x30) return [bytes];
   const ders = splitPemCertificates(fromUtf8(bytes)).map((pem) => new Uint8Array(parseCertificate(pem, `${flag} ${path}`).raw));

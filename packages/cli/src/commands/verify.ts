@@ -12,8 +12,9 @@ import { readSimulationKeys } from '../sim/trusted-keys.js';
 import { SUMMARIES } from './summaries.js';
 import { parseTpmNonce, tpmOnlyFlags, tpmSummary, verifyTpmFiles, type TpmVerifyOptions } from './verify-tpm.js';
 import { checkTdxFlags, tdxSummary, withTdxEventLog, type TdxVerifyOptions } from './verify-tdx.js';
+import { azureCvmOnlyFlags, azureCvmSummary, verifyAzureCvmFiles, type AzureCvmVerifyOptions } from './verify-azure-cvm.js';
 
-interface VerifyOptions extends TpmVerifyOptions, TdxVerifyOptions {
+interface VerifyOptions extends TpmVerifyOptions, TdxVerifyOptions, AzureCvmVerifyOptions {
   tee: 'auto' | TeeType;
   collateral: string[];
   at?: string;
@@ -71,7 +72,8 @@ async function readEvidence(path: string): Promise<Uint8Array> {
 function recognise(evidence: Uint8Array, file: string): { tee: TeeType; list: boolean } {
   try {
     const found = detectEvidence(evidence);
-    return { tee: found.tee, list: found.format === 'nvidia-evidence-list' };
+    // An HCL report is verified with the vTPM quote it binds (--tpm-quote): as Azure CVM evidence.
+    return { tee: found.format === 'azure-hcl-report' ? 'azure-cvm' : found.tee, list: found.format === 'nvidia-evidence-list' };
   } catch (err) {
     if (!isConfideError(err, 'ERR_EVIDENCE_MALFORMED') && !isConfideError(err, 'ERR_EVIDENCE_UNSUPPORTED')) throw err;
     throw new CliError('ERR_INPUT_UNREADABLE', `evidence ${file}: not TEE evidence Confide recognises (${err.message})`, { cause: err });
@@ -95,6 +97,7 @@ function summary(claims: Claims): string {
     ['chip id', claims.chipId],
     ...(claims.tee === 'tpm' ? tpmSummary(claims) : []),
     ...(claims.tee === 'tdx' ? tdxSummary(claims) : []),
+    ...(claims.tee === 'azure-cvm' ? azureCvmSummary(claims) : []),
     ['verified at', claims.verifiedAt],
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
@@ -114,7 +117,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
     .command('verify')
     .description(SUMMARIES.verify)
     .argument('<file>', 'evidence file, or - for standard input')
-    .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'tpm', 'sim', 'nvidia']).default('auto'))
+    .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'tpm', 'sim', 'nvidia', 'azure-cvm']).default('auto'))
     .option(
       '--collateral <path>',
       'collateral: a directory in the offline layout (docs/collateral.md), a dcap-qvl JSON file, or a VCEK/VLEK certificate or PEM chain; repeatable',
@@ -123,7 +126,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
     )
     .option('--at <time>', 'verify as of this time (ISO-8601 or Unix seconds); default now')
     .option('--report-data <hex>', 'demand this report data (1..64 bytes, compared with the leading bytes)')
-    .option('--nonce <hex>', "demand this nonce: an NVIDIA GPU/NVSwitch 32-byte request nonce (every device of a list), or with --tee tpm a TPM quote's extraData (0 to 64 bytes, whole)")
+    .option('--nonce <hex>', "demand this nonce: an NVIDIA GPU/NVSwitch 32-byte request nonce (every device of a list), or with --tee tpm or azure-cvm a (v)TPM quote's extraData (0 to 64 bytes, whole)")
     .option('--chain <file>', 'NVIDIA: the device certificate chain (PEM, leaf first) of a raw report; JSON evidence carries its own')
     .option('--roots <dir>', 'replace the pinned vendor roots with the certificates in this directory (testing only; refused in production mode)')
     .option('--sim-key <file>', 'trust simulated evidence signed by this simulation public key (PEM; `confide sim key`); repeatable; dev only', (v: string, p: string[]) => [...p, v], [] as string[])
@@ -131,10 +134,13 @@ export function verifyCommand(program: Command, output: () => Output): void {
     .option('--ak <file>', 'TPM: the attestation key (TPMT_PUBLIC, TPM2B_PUBLIC, DER or PEM public key) of a TPMS_ATTEST file')
     .option('--signature <file>', 'TPM: the TPMT_SIGNATURE of a TPMS_ATTEST file')
     .option('--pcrs <file>', 'TPM: PCR values as JSON, {"sha256": {"0": "<hex>", ...}}')
-    .option('--event-log <file>', 'TPM: the TCG event log (binary_bios_measurements), replayed against the quoted PCRs; TDX: the CC event log (CCEL log area), replayed against RTMR0-3')
+    .option('--event-log <file>', 'TPM and Azure CVM: the TCG event log (binary_bios_measurements), replayed against the quoted PCRs; TDX: the CC event log (CCEL log area), replayed against RTMR0-3')
     .option('--ccel-table <file>', 'TDX: the CCEL ACPI table of --event-log (checked, and bounds the log)')
     .option('--ak-cert <file>', 'TPM: the AK certificate, then intermediates (DER or PEM); repeatable', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--tpm-root <file>', 'TPM: a root certificate the AK chain must end at (DER or PEM); repeatable', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--tpm-quote <file>', "Azure CVM: the vTPM quote of an HCL report file (az-cvm-vtpm's bincode quote.bin, or Trustee's {signature, message, pcrs} hex JSON)")
+    .option('--vcek <file>', 'Azure CVM (SEV-SNP): the VCEK of an HCL report file, optionally followed by the ASK and ARK (DER or PEM)')
+    .option('--td-quote <file>', 'Azure CVM (TDX): the TD quote of the TDREPORT in an HCL report file')
     .addOption(new Option('--mode <mode>', 'dev or production').choices(['dev', 'production']).env('CONFIDE_MODE').default('dev'))
     .addHelpText(
       'after',
@@ -148,7 +154,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
       const at = parseAt(opts.at);
       const expectedReportData = parseReportData(opts.reportData);
       // Checked before any file is read: a TPM quote's extraData is 0 to 64 bytes, an SPDM nonce 32.
-      const expectedNonce = opts.tee === 'tpm' ? parseTpmNonce(opts.nonce) : parseNonce(opts.nonce);
+      const expectedNonce = opts.tee === 'tpm' || opts.tee === 'azure-cvm' ? parseTpmNonce(opts.nonce) : parseNonce(opts.nonce);
       const deviceCertificates = await readDeviceChain(opts.chain);
       const trustAnchors: TrustAnchors | undefined = opts.roots === undefined ? undefined : await readTrustAnchors(opts.roots);
       const simulationKeys = await readSimulationKeys(opts);
@@ -156,13 +162,15 @@ export function verifyCommand(program: Command, output: () => Output): void {
       const evidence = await readEvidence(file);
       const found = opts.tee === 'auto' ? recognise(evidence, file) : { tee: opts.tee, list: opts.tee === 'nvidia' && isNvidiaList(evidence) };
       // --event-log is also TDX's (its CC event log); the other TPM flags are TPM's alone.
-      const tpmFlags = tpmOnlyFlags(opts).filter((flag) => !(found.tee === 'tdx' && flag === '--event-log'));
-      if (found.tee !== 'tpm' && tpmFlags.length > 0) throw usage(`${tpmFlags.join(', ')}: only for TPM evidence (--tee tpm)${tpmFlags.includes('--event-log') ? ' or a TDX quote' : ''}`);
+      const tpmFlags = tpmOnlyFlags(opts).filter((flag) => !((found.tee === 'tdx' || found.tee === 'azure-cvm') && flag === '--event-log'));
+      if (found.tee !== 'tpm' && tpmFlags.length > 0) throw usage(`${tpmFlags.join(', ')}: only for TPM evidence (--tee tpm)${tpmFlags.includes('--event-log') ? ', Azure CVM evidence or a TDX quote' : ''}`);
+      const azureFlags = azureCvmOnlyFlags(opts);
+      if (found.tee !== 'azure-cvm' && azureFlags.length > 0) throw usage(`${azureFlags.join(', ')}: only for Azure CVM evidence (an HCL report file, --tee azure-cvm)`);
       if (opts.ccelTable !== undefined && found.tee !== 'tdx') throw usage('--ccel-table: only for a TDX quote');
       checkTdxFlags(opts);
-      // Only an NVIDIA device or a TPM quote signs a verifier's nonce: elsewhere --nonce would be checked by nobody.
-      if (expectedNonce && found.tee !== 'nvidia' && found.tee !== 'tpm') {
-        throw usage(`--nonce applies to NVIDIA GPU/NVSwitch and TPM evidence; this is ${found.tee} evidence (bind it with --report-data)`);
+      // Only an NVIDIA device or a (v)TPM quote signs a verifier's nonce: elsewhere --nonce would be checked by nobody.
+      if (expectedNonce && found.tee !== 'nvidia' && found.tee !== 'tpm' && found.tee !== 'azure-cvm') {
+        throw usage(`--nonce applies to NVIDIA GPU/NVSwitch, TPM and Azure CVM evidence; this is ${found.tee} evidence (bind it with --report-data)`);
       }
       const ctx: VerifyContext = {
         clock: at ? fixedClock(at) : systemClock,
@@ -182,7 +190,9 @@ export function verifyCommand(program: Command, output: () => Output): void {
       const verified: Promise<Claims> =
         found.tee === 'tpm'
           ? verifyTpmFiles(evidence, opts, ctx)
-          : verifyEvidence(evidence, { tee: opts.tee }, ctx).then((claims): Promise<Claims> | Claims => (claims.tee === 'tdx' ? withTdxEventLog(claims, opts) : claims));
+          : found.tee === 'azure-cvm'
+            ? verifyAzureCvmFiles(evidence, opts, ctx)
+            : verifyEvidence(evidence, { tee: opts.tee }, ctx).then((claims): Promise<Claims> | Claims => (claims.tee === 'tdx' ? withTdxEventLog(claims, opts) : claims));
       const claims = await verified.catch((err: unknown) => {
         throw verifyHint(err, found.tee === 'sim', found.tee === 'nvidia');
       });

@@ -39,6 +39,20 @@ function text(v: unknown, field: string, decode: (s: string) => Uint8Array, name
   }
 }
 
+/**
+ * A vTPM quote as Trustee writes it, {"signature", "message", "pcrs": [from PCR 0]}: byte lists
+ * (v0) or hex (v1, v2, and Trustee's tpm-quote JSON files). Throws ERR_EVIDENCE_MALFORMED.
+ */
+export function readTpmQuote(value: unknown, field: string, byteLists: boolean): AzureCvmEvidenceParts['tpmQuote'] {
+  if (!isObject(value)) malformed(`${field} is not an object`, field);
+  const bytes = (name: string, v: unknown) => (byteLists ? byteList(v, `${field}.${name}`) : text(v, `${field}.${name}`, fromHex, 'hex'));
+  const message = bytes('message', value['message']);
+  const pcrList = value['pcrs'];
+  if (!Array.isArray(pcrList)) malformed(`${field}.pcrs is not a list`, `${field}.pcrs`);
+  const pcrs = pcrList.map((p, i) => bytes(`pcrs[${i}]`, p));
+  return { quote: message, signature: bytes('signature', value['signature']), pcrs: pcrListOfQuote(message, pcrs, `${field}.message`) };
+}
+
 /** Which of Trustee's Azure shapes `doc` is, if any. */
 export function azureCvmJsonShape(doc: unknown): 'snp-v0' | 'tdx-v0' | 'v1' | undefined {
   if (!isObject(doc)) return undefined;
@@ -67,18 +81,13 @@ export function azureCvmPartsFromJson(bytes: Uint8Array): AzureCvmEvidenceParts 
   if (!v0 && d['version'] !== 1 && d['version'] !== 2) {
     throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `Azure CVM evidence JSON: version ${JSON.stringify(d['version'])}; 1 and 2 are known`, { details: { field: 'version' } });
   }
-  const q = (shape === 'snp-v0' ? d['quote'] : d['tpm_quote']) as Json;
   const qName = shape === 'snp-v0' ? 'quote' : 'tpm_quote';
-  const tpmBytes = (field: string) => (v0 ? byteList(q[field], `${qName}.${field}`) : text(q[field], `${qName}.${field}`, fromHex, 'hex'));
-  const message = tpmBytes('message');
-  const pcrList = q['pcrs'];
-  if (!Array.isArray(pcrList)) malformed(`${qName}.pcrs is not a list`, `${qName}.pcrs`);
-  const pcrs = pcrList.map((p, i) => (v0 ? byteList(p, `${qName}.pcrs[${i}]`) : text(p, `${qName}.pcrs[${i}]`, fromHex, 'hex')));
+  const tpmQuote = readTpmQuote(d[qName], qName, v0);
   const hclField = shape === 'snp-v0' ? 'report' : 'hcl_report';
   const hclReport = v0 ? byteList(d[hclField], hclField) : text(d[hclField], hclField, fromBase64, 'base64url');
   return {
     hclReport,
-    tpmQuote: { quote: message, signature: tpmBytes('signature'), pcrs: pcrListOfQuote(message, pcrs, `${qName}.message`) },
+    tpmQuote,
     vekCertificates: d['vcek'] === undefined ? undefined : vcekCertificates(d['vcek'], 'vcek', v0),
     tdQuote: d['td_quote'] === undefined ? undefined : v0 ? byteList(d['td_quote'], 'td_quote') : text(d['td_quote'], 'td_quote', fromBase64, 'base64url'),
   };
