@@ -21,6 +21,10 @@ export const ATTEST_BODY_SCHEMA = {
     report: { type: 'string', description: 'base64url evidence (OpenEnclave, SevSnpVm, Tpm, NvidiaGpu, Simulated)' },
     eventLog: { type: 'string', description: 'Confide extension, TdxVm only: base64url of the CC event log (the CCEL log area), replayed against the quote\'s RTMR0-3' },
     ccelTable: { type: 'string', description: 'Confide extension, TdxVm only, with eventLog: base64url of the ACPI CCEL table, checked and bounding the log' },
+    gpuEvidence: {
+      type: 'string',
+      description: 'Confide extension, SevSnpVm, TdxVm and Simulated: base64url of NVIDIA GPU/NVSwitch evidence (a list of {evidence, certificate} entries, or NRAS\'s {evidence_list}), each device signed over the CPU report data bytes 32-63',
+    },
     data: { type: 'string', description: "MAA's TPM protocol message (TpmAttestationRequest.data): not served, refused with ERR_EVIDENCE_UNSUPPORTED" },
     runtimeData: dataSchema,
     initTimeData: dataSchema,

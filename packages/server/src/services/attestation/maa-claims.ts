@@ -181,9 +181,16 @@ function dropUndefined(m: ClaimMap): ClaimMap {
   return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined));
 }
 
-/** What verification derived beside the claims: the TPM AK's MAA hash. */
+/** What verification derived beside the claims: the TPM AK's MAA hash, the GPUs verified with CPU evidence. */
 export interface VerifiedExtras {
   aikPubHash?: string;
+  gpus?: NvidiaClaims[];
+}
+
+/** The GPUs of a combined request: one claim map per device, in request order, named as /attest/NvidiaGpu names them. */
+function gpuClaims(gpus: readonly NvidiaClaims[] | undefined): ClaimMap {
+  if (!gpus) return {};
+  return { 'x-confide-gpu-count': gpus.length, 'x-confide-gpus': gpus.map((g) => dropUndefined(nvidiaClaims(g))) };
 }
 
 /** The claims MAA derives from verified evidence and the request (everything but policy output and JWT fields). */
@@ -214,11 +221,11 @@ export function evidenceClaims(c: Claims, req: AttestRequest, extras: VerifiedEx
   const data: ClaimMap = {};
   if (req.runtimeData?.dataType === 'JSON') data['x-ms-runtime'] = req.runtimeData.json;
   if (req.initTimeData?.dataType === 'JSON') data['x-ms-inittime'] = req.initTimeData.json;
-  return dropUndefined({ ...common, ...specific, ...data, ...confideVerdict(c) });
+  return dropUndefined({ ...common, ...specific, ...gpuClaims(extras.gpus), ...data, ...confideVerdict(c) });
 }
 
-/** Caller JSON, the GPU's measurement map, the TDX event log and the TPM's objects: each one claim holding its JSON text (policy 1.2 reads it with JmesPath). */
-const JSON_TEXT_CLAIMS: ReadonlySet<string> = new Set(['x-ms-runtime', 'x-ms-inittime', 'x-confide-nvidia-measurements', 'x-confide-tdx-event-log', ...TPM_JSON_CLAIMS]);
+/** Caller JSON, the GPU's measurement map, the GPUs of a combined request, the TDX event log and the TPM's objects: each one claim holding its JSON text (policy 1.2 reads it with JmesPath). */
+const JSON_TEXT_CLAIMS: ReadonlySet<string> = new Set(['x-ms-runtime', 'x-ms-inittime', 'x-confide-nvidia-measurements', 'x-confide-tdx-event-log', 'x-confide-gpus', ...TPM_JSON_CLAIMS]);
 
 /**
  * The incoming claim set the policy sees: every evidence claim with issuer AttestationService;

@@ -8,6 +8,8 @@ import { POLICY_LIMITS } from '@confide/policy';
 import type { AttestBody } from './attest-body.js';
 import type { AttestationType, AttestRequest, MaaData } from './types.js';
 import { decodeSnpEnvelope } from './snp-envelope.js';
+import { parseGpuEvidence } from './gpus/gpu-evidence.js';
+import { GPU_HOST_TYPES } from './gpus/verify-gpus.js';
 
 /** The body field that carries the evidence, per endpoint (REST spec: AttestSgxEnclaveRequest.quote, AttestOpenEnclaveRequest.report, ...). */
 const EVIDENCE_FIELD: Record<AttestationType, readonly ('quote' | 'report')[]> = {
@@ -96,7 +98,7 @@ function decodeEventLog(type: AttestationType, body: AttestBody, request: Attest
  * Throws ERR_VALIDATION (the type's evidence field missing, or a field not base64url), ERR_EVIDENCE_UNSUPPORTED
  * (MAA's TPM protocol `data`), ERR_LIMIT_EXCEEDED
  * (attest.maxNonceLength, attest.maxDataBytes, json.maxDepth, policy.maxLength),
- * ERR_EVIDENCE_MALFORMED (a SevSnpVm report envelope that is not the documented JSON).
+ * ERR_EVIDENCE_MALFORMED (a SevSnpVm report envelope that is not the documented JSON, gpuEvidence that does not parse).
  */
 export function parseAttestRequest(type: AttestationType, body: AttestBody): AttestRequest {
   if (type === 'Tpm' && body.data !== undefined) {
@@ -119,6 +121,10 @@ export function parseAttestRequest(type: AttestationType, body: AttestBody): Att
     if (envelope.endorsements !== undefined) request.endorsements = envelope.endorsements;
   }
   decodeEventLog(type, body, request);
+  if (body.gpuEvidence !== undefined) {
+    if (!GPU_HOST_TYPES.has(type)) throw invalid(`gpuEvidence is taken by /attest/${[...GPU_HOST_TYPES].join(', /attest/')} only`, 'gpuEvidence');
+    request.gpus = parseGpuEvidence(decodeBase64Field(body.gpuEvidence, 'gpuEvidence'));
+  }
   const runtimeData = decodeData(body.runtimeData, 'runtimeData');
   if (runtimeData) request.runtimeData = runtimeData;
   const initTimeData = decodeData(body.initTimeData, 'initTimeData');

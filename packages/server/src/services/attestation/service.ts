@@ -28,6 +28,7 @@ import type { AttestBody } from './attest-body.js';
 import { parseAttestRequest } from './request.js';
 import { assertNoReservedIssuance, isReservedClaim } from './reserved-claims.js';
 import { verifyTpmRequest } from './tpm/verify-tpm.js';
+import { verifyGpus } from './gpus/verify-gpus.js';
 import { TEE_OF, type AttestationType, type AttestRequest } from './types.js';
 
 /** What the service needs from the token service (tokens/): it adds iat, nbf, exp, iss and jti. */
@@ -103,6 +104,8 @@ export function createAttestationService(options: AttestationServiceOptions): At
     // The log explains the RTMRs the quote signed: replayed after the quote verified, before any binding is trusted.
     if (req.eventLog) claims = await verifyTdxEventLog(claimsOf(claims, 'tdx'), req.eventLog, req.ccelTable);
     if (req.initTimeData) assertInitTimeBinding(req.type, claims, req.initTimeData);
+    // GPUs are judged against the nonce the verified CPU evidence carries: after it, never before.
+    if (req.gpus) return { claims, extras: { gpus: await verifyGpus(req.gpus, claims, ctx) } };
     return { claims, extras: {} };
   }
 

@@ -1,5 +1,5 @@
 /** The shapes the attestation service works with, independent of HTTP. */
-import type { TeeType } from '@confide/evidence';
+import type { NvidiaEvidence, TeeType } from '@confide/evidence';
 
 /** The `{type}` path segments of POST /attest/{type}. */
 export const ATTESTATION_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'NvidiaGpu', 'Simulated'] as const;
@@ -52,4 +52,6 @@ export interface AttestRequest {
   /** TdxVm (Confide extension): the CC event log, replayed against the quote's RTMRs, and its CCEL table. */
   eventLog?: Uint8Array;
   ccelTable?: Uint8Array;
+  /** SevSnpVm, TdxVm, Simulated (Confide extension): the GPUs beside the CPU evidence, parsed. */
+  gpus?: NvidiaEvidence[];
 }
