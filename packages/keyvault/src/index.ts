@@ -6,3 +6,4 @@ export * from './model/key-types.js';
 export type { PrivateJwk, KeyAttributes, ReleasePolicy, StoredKeyVersion } from './model/key-version.js';
 export { createVaultRoot, ROOT_KEY_BYTES, type VaultRoot, type VaultRootOptions, type VaultState } from './root/vault-root.js';
 export * from './errors.js';
+export { sealKeyMaterial, openKeyMaterial, encryptUnderRoot, decryptUnderRoot } from './at-rest/key-material.js';

@@ -196,6 +196,99 @@ export interface ManagementRequestsRepository {
   record(request: SignedRequestRow, last: string, expectedGeneration: number): Promise<number>;
 }
 
+// ---- key vault: key versions, deleted keys, the vault root ---------------------------------
+
+/**
+ * One version of a key. `meta` is the public description the vault lists and serves (JSON:
+ * key type, public key, attributes, tags, key_ops, release policy); the private material is
+ * `sealedMaterial`, encrypted by the vault under its root key before it gets here.
+ */
+export interface KeyVersionRow {
+  name: string;
+  version: string;
+  meta: string;
+  sealedMaterial: Uint8Array;
+  /** 1 when inserted, one more for each update of `meta`. */
+  revision: number;
+}
+
+/** A page of rows and where the next page starts (undefined on the last page). */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+/** What `insert` did: the version went in, the name is deleted (soft), or the version exists. */
+export type KeyVersionInsert = 'inserted' | 'deleted' | 'exists';
+
+/**
+ * Key versions. A name that is soft-deleted (in the deleted-keys repository) is not live: its
+ * versions are hidden from `latest`/`get`/lists and no version can be added until it is
+ * recovered or purged; both rules are checked inside the statement.
+ */
+export interface KeyVersionsRepository {
+  /** Adds a version to a live or new name; `revision` is ignored (1). */
+  insert(row: Omit<KeyVersionRow, 'revision'>): Promise<KeyVersionInsert>;
+  /** A version of a live key. */
+  get(name: string, version: string): Promise<KeyVersionRow | undefined>;
+  /** The newest version of a live key. */
+  latest(name: string): Promise<KeyVersionRow | undefined>;
+  /** Replaces `meta` of a live version still at `expectedRevision`; returns the new revision. ERR_STORE_CONFLICT otherwise. */
+  update(name: string, version: string, meta: string, expectedRevision: number): Promise<number>;
+  /** The newest version of each live key, by name; `after` is the `next` of the previous page. */
+  listLatest(limit: number, after?: string): Promise<Page<KeyVersionRow>>;
+  /** Every version of a live key, oldest first; `after` is the `next` of the previous page. */
+  listVersions(name: string, limit: number, after?: string): Promise<Page<KeyVersionRow>>;
+  /** Every version of a key, live or deleted, oldest first (backup, purge checks). */
+  allVersions(name: string): Promise<KeyVersionRow[]>;
+}
+
+/** A soft-deleted key: its versions stay in key versions until it is purged. */
+export interface DeletedKeyRow {
+  name: string;
+  /** Unix seconds. */
+  deletedDate: number;
+  /** Unix seconds. */
+  scheduledPurgeDate: number;
+}
+
+export interface DeletedKeysRepository {
+  /** Marks a live key deleted; false when the name has no version or is already deleted. */
+  markDeleted(row: DeletedKeyRow): Promise<boolean>;
+  get(name: string): Promise<DeletedKeyRow | undefined>;
+  /** Deleted keys by name; `after` is the `next` of the previous page. */
+  list(limit: number, after?: string): Promise<Page<DeletedKeyRow>>;
+  /** Makes a deleted key live again; false when it is not deleted. */
+  recover(name: string): Promise<boolean>;
+  /** Removes a deleted key and all its versions for good; false when it is not deleted. */
+  purge(name: string): Promise<boolean>;
+}
+
+/** A key's rotation policy (JSON, as the vault serves it); kept per name, across versions. */
+export interface KeyRotationPoliciesRepository {
+  get(name: string): Promise<string | undefined>;
+  /** Inserts or replaces the policy of `name`. */
+  put(name: string, policy: string): Promise<void>;
+  /** Forgets the policy of a purged key. */
+  delete(name: string): Promise<void>;
+}
+
+/** The vault root key, sealed by the caller with the instance seal. */
+export interface VaultRootRow {
+  /** Seal provider kind that sealed it. */
+  provider: string;
+  sealedRoot: Uint8Array;
+  /** ISO time. */
+  createdAt: string;
+}
+
+/** Written once: a vault keeps its root key for life (a new one would orphan every key). */
+export interface VaultRootRepository {
+  get(): Promise<VaultRootRow | undefined>;
+  /** Stores the root if there is none (one statement); false when one is stored. */
+  put(row: VaultRootRow): Promise<boolean>;
+}
+
 // ---- the store -------------------------------------------------------------------------------
 
 /** The repositories, as seen inside or outside a transaction. */
@@ -207,6 +300,10 @@ export interface Repositories {
   managementCertificates: ManagementCertificatesRepository;
   signingKeys: SigningKeysRepository;
   managementRequests: ManagementRequestsRepository;
+  keyVersions: KeyVersionsRepository;
+  deletedKeys: DeletedKeysRepository;
+  keyRotationPolicies: KeyRotationPoliciesRepository;
+  vaultRoot: VaultRootRepository;
 }
 
 export interface Store extends Repositories {

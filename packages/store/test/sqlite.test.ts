@@ -7,8 +7,10 @@ import Database from 'better-sqlite3';
 import { isConfideError } from '@confide/core';
 import { openSqliteStore } from '../src/index.js';
 import { storeContract } from './contract.js';
+import { keyVaultContract } from './keyvault-contract.js';
 
 storeContract('sqlite', async () => openSqliteStore(':memory:'));
+keyVaultContract('sqlite', async () => openSqliteStore(':memory:'));
 
 function withDir(fn: (dir: string) => Promise<void> | void): () => Promise<void> {
   return async () => {
@@ -30,7 +32,7 @@ test(
     await first.close();
     const second = openSqliteStore(path);
     assert.equal((await second.policies.get('Tpm'))?.text, 'kept');
-    assert.equal(await second.schemaVersion(), 1);
+    assert.equal(await second.schemaVersion(), 2);
     await second.close();
   }),
 );

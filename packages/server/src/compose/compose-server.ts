@@ -9,6 +9,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { CoordinatorState, type CoordinatorService } from '@confide/coordinator';
 import type { Clock } from '@confide/core';
 import { useX509Crypto, type CollateralProvider, type TrustAnchors } from '@confide/evidence';
+import type { VaultRoot } from '@confide/keyvault';
 import { openSqliteStore, type Store } from '@confide/store';
 import type { AppOptions } from '../app.js';
 import type { Config } from '../config/schema.js';
@@ -17,6 +18,7 @@ import type { DegradedService } from '../routes/system/health.js';
 import { openSeal } from '../seal/index.js';
 import { startServerCoordinator } from '../services/coordinator/index.js';
 import { createTokenService } from '../services/attestation/tokens/index.js';
+import { openVaultRoot } from '../services/keyvault/vault-root-store.js';
 import { loadSimulationKey } from '../sim/index.js';
 import { composeAttestation } from './attestation.js';
 import { coordinatorSealProvider } from './coordinator-seal.js';
@@ -43,6 +45,8 @@ export interface Composition {
   app: AppOptions & { logger: FastifyServerOptions['logger'] };
   store: Store;
   coordinator: CoordinatorService;
+  /** The key vault's root key (uninitialized until activated: dev mode at first start, else the security domain). */
+  vaultRoot: VaultRoot;
   /** The generated local CA certificate (dev mode without tls.cert). */
   caCertPath: string | undefined;
   /** Warnings an operator must see at every start (dev mode, replaced roots, degraded services). */
@@ -125,8 +129,15 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       ...(simulationKey ? { simulationKeys: async () => [simulationKey.spki] } : {}),
       admin,
     });
+    // Dev mode makes the vault usable at once; production waits for a security domain (generated or uploaded).
+    const vault = await openVaultRoot({ store, seal, generateIfAbsent: config.mode === 'dev' });
+    if (vault.generated) warn('key vault: dev mode generated the vault root key at first start (sealed with the seal key); production waits for a security domain instead');
+    else if (vault.degraded === undefined && vault.root.state() === 'uninitialized') {
+      warn('key vault is uninitialized: key operations are refused until a security domain is generated or uploaded (docs/keyvault.md)');
+    }
     const degraded = (): DegradedService[] => {
       const out: DegradedService[] = [];
+      if (vault.degraded !== undefined) out.push({ service: 'keyvault', reason: vault.degraded });
       const tokenReason = tokens.degraded();
       if (tokenReason !== undefined) out.push({ service: 'attestation', reason: tokenReason });
       if (coordinator.state === CoordinatorState.Recovery) {
@@ -150,6 +161,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       },
       store,
       coordinator,
+      vaultRoot: vault.root,
       caCertPath: tls.caCertPath,
       warnings,
       setListenUrl(url) {

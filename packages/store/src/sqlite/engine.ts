@@ -10,12 +10,16 @@ import { SerialQueue } from '../serial-queue.js';
 import { sqliteMigrations } from './migrations.js';
 import { activationsOn } from './repositories/activations.js';
 import { auditLogOn } from './repositories/audit-log.js';
+import { deletedKeysOn } from './repositories/deleted-keys.js';
+import { keyRotationPoliciesOn } from './repositories/key-rotation-policies.js';
+import { keyVersionsOn } from './repositories/key-versions.js';
 import type { Db } from './repositories/db.js';
 import { managementCertificatesOn } from './repositories/management-certificates.js';
 import { managementRequestsOn } from './repositories/management-requests.js';
 import { policiesOn } from './repositories/policies.js';
 import { sealedStateOn } from './repositories/sealed-state.js';
 import { signingKeysOn } from './repositories/signing-keys.js';
+import { vaultRootOn } from './repositories/vault-root.js';
 
 function repositoriesOn(db: Db): Repositories {
   return {
@@ -26,6 +30,10 @@ function repositoriesOn(db: Db): Repositories {
     managementCertificates: managementCertificatesOn(db),
     signingKeys: signingKeysOn(db),
     managementRequests: managementRequestsOn(db),
+    keyVersions: keyVersionsOn(db),
+    deletedKeys: deletedKeysOn(db),
+    keyRotationPolicies: keyRotationPoliciesOn(db),
+    vaultRoot: vaultRootOn(db),
   };
 }
 

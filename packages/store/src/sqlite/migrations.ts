@@ -85,4 +85,42 @@ export const sqliteMigrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'key-vault',
+    sql: `
+      -- Key versions: public description in clear, private material encrypted by the vault
+      -- under its root key. seq orders versions (the newest is the latest).
+      CREATE TABLE key_versions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        meta TEXT NOT NULL,
+        sealed_material BLOB NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        UNIQUE (name, version)
+      ) STRICT;
+      CREATE INDEX key_versions_by_name ON key_versions (name, seq);
+
+      -- A soft-deleted key name: its versions stay above until a purge.
+      CREATE TABLE deleted_keys (
+        name TEXT PRIMARY KEY NOT NULL,
+        deleted_date INTEGER NOT NULL,
+        scheduled_purge_date INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE key_rotation_policies (
+        name TEXT PRIMARY KEY NOT NULL,
+        policy TEXT NOT NULL
+      ) STRICT;
+
+      -- One row: the vault root key, sealed with the instance seal; written once.
+      CREATE TABLE vault_root (
+        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+        provider TEXT NOT NULL,
+        sealed_root BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
