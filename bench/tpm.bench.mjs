@@ -53,8 +53,12 @@ export async function main() {
     rows: tally.rows,
     notes: [
       tally.floorNote('(3 quotes by the AK, 2 chain links; the replay one digest per event per bank, each waiting for the previous extend of its PCR, PCRs and banks side by side; one PCR digest per quote), all at once'),
-      tally.repeatNote({ remembered: 'nothing', unit: 'verification', adds: 'every check is made each time' }),
-      "each operation parses the quotes, AK, certificates and log, replays it per bank, checks the event data behind the claims and derives them; the floor only verifies and hashes",
+      tally.repeatNote({
+        remembered: 'the AK chain links',
+        unit: 'verification',
+        adds: 'the quotes, PCR digests and the whole replay are checked every time, and a new AK certificate costs its links once',
+      }),
+      "each operation parses the quotes, AK, certificates and log, replays it per bank (every extend, every time), checks the event data behind the claims and derives them; the floor only verifies and hashes. The event data digests behind the claims (not in the floor) are remembered by bank and exact bytes, so a log seen before costs only its replay",
     ],
   });
 }

@@ -34,3 +34,15 @@ export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): v
 export function byteKey(bytes: Uint8Array): string {
   return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
+
+/** Bytes a tail key samples: enough to tell signed objects (their signature ends them) and digests apart. */
+const TAIL_KEY_BYTES = 48;
+
+/**
+ * A cache key from the length and the last bytes of `bytes`, for inputs of kilobytes whose whole
+ * key would cost more to build and hash than a lookup saves. The entry must keep the bytes and a
+ * hit must compare them (sameBytes): equal keys of different inputs only miss.
+ */
+export function tailKey(bytes: Uint8Array): string {
+  return `${bytes.length}:${byteKey(bytes.subarray(-TAIL_KEY_BYTES))}`;
+}

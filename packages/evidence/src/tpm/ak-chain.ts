@@ -7,7 +7,8 @@
 import { timingSafeEqual } from '@confide/core';
 import { EvidenceError } from '../errors.js';
 import { ecdsaDerToRaw } from '../asn1/der.js';
-import type { VerifyCache } from '../memo/verify-cache.js';
+import { sameBytes as sameCachedBytes, tailKey } from '../memo/cache.js';
+import { WEBCRYPTO_SCOPE, type VerifyCache } from '../memo/verify-cache.js';
 import { importKeyCached } from '../webcrypto/key-cache.js';
 import type { TpmCertificate } from './certificate.js';
 import { keyBytes, keyJwk, sameKey, type TpmPublicKey } from './public-key.js';
@@ -26,11 +27,30 @@ function label(cert: TpmCertificate, index: number): string {
   return cert.subjectCn ? `"${cert.subjectCn}"` : index === 0 ? 'the AK certificate' : `certificate ${index + 1}`;
 }
 
-/** True when `issuer`'s key signed `cert`. */
+/** Certificate signatures that verified on WebCrypto, by the exact certificate and issuer key bytes. */
+const VERDICTS = `verdict:${WEBCRYPTO_SCOPE}:tpm-cert`;
+
+/**
+ * True when `issuer`'s key signed `cert`. A signature that verified is remembered by the exact
+ * certificate bytes and issuer key (a cloud's AK chain comes with every attestation); a changed
+ * byte misses and is checked afresh, and a failure is never remembered.
+ */
 async function signedBy(cert: TpmCertificate, issuer: TpmCertificate, cache: VerifyCache): Promise<boolean> {
   const alg = cert.signatureAlgorithm;
   const key = issuer.key;
   if ((alg.name === 'ECDSA') !== (key.kind === 'ec')) return false;
+  const issuerKey = keyBytes(key);
+  const id = `${alg.name}-${alg.hash}\0${tailKey(issuerKey)}\0${tailKey(cert.raw)}`;
+  const hit = cache.get<{ raw: Uint8Array; issuerKey: Uint8Array }>(VERDICTS, id);
+  if (hit !== undefined && sameCachedBytes(hit.raw, cert.raw) && sameCachedBytes(hit.issuerKey, issuerKey)) return true;
+  const ok = await verifySignedBy(cert, issuer, cache);
+  if (ok) cache.set(VERDICTS, id, { raw: cert.raw.slice(), issuerKey }, cert.raw.length + issuerKey.length + id.length);
+  return ok;
+}
+
+async function verifySignedBy(cert: TpmCertificate, issuer: TpmCertificate, cache: VerifyCache): Promise<boolean> {
+  const alg = cert.signatureAlgorithm;
+  const key = issuer.key;
   try {
     const params: RsaHashedImportParams | EcKeyImportParams = key.kind === 'ec' ? { name: 'ECDSA', namedCurve: key.curve } : { name: alg.name, hash: alg.hash };
     const imported = await importKeyCached(cache, `tpm-cert-${params.name}-${alg.hash}`, keyBytes(key), () =>

@@ -7,6 +7,7 @@
 import { digest, timingSafeEqual, toHex } from '@confide/core';
 import { EvidenceError } from '../errors.js';
 import type { TpmClaims } from '../claims.js';
+import { byteKey, sameBytes, tailKey } from '../memo/cache.js';
 import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
 import type { VerifyContext } from '../types.js';
 import type { TpmBank } from './algorithms.js';
@@ -20,6 +21,9 @@ import type { TpmEvidence, TpmQuote } from './evidence.js';
 import { selectedPcrDigest, type TpmPcrBanks } from './pcr-values.js';
 import { keyBytes, tpmObjectName, type TpmPublicKey } from './public-key.js';
 import { verifyTpmSignature } from './verify-signature.js';
+
+const AK_IDS_REGION = 'tpm-ak-ids';
+const ROOTS_REGION = 'tpm-root';
 
 /** `p`, marked handled: it is awaited later, in the order failures are reported. */
 function started<T>(p: Promise<T>): Promise<T> {
@@ -82,9 +86,10 @@ async function checkSignatures(view: TpmEvidence, cache: VerifyCache): Promise<v
 }
 
 async function checkPcrDigests(view: TpmEvidence): Promise<void> {
+  // All digests at once (WebCrypto's pool), then checked in quote order.
+  const computed = await Promise.all(view.quotes.map((q) => selectedPcrDigest(q.attest.pcrSelect, view.pcrs, q.signature.hash)));
   for (const [i, q] of view.quotes.entries()) {
-    const computed = await selectedPcrDigest(q.attest.pcrSelect, view.pcrs, q.signature.hash);
-    if (computed.length !== q.attest.pcrDigest.length || !timingSafeEqual(computed, q.attest.pcrDigest)) {
+    if (computed[i]!.length !== q.attest.pcrDigest.length || !timingSafeEqual(computed[i]!, q.attest.pcrDigest)) {
       mismatch(`quote ${i + 1}: the PCR values given do not hash to the quote's PCR digest`, { field: 'pcrDigest', quote: i + 1 });
     }
   }
@@ -102,9 +107,19 @@ async function checkCreation(view: TpmEvidence): Promise<void> {
   }
 }
 
+/** A configured root, parsed once per exact bytes (the same roots come with every verification). */
+function parsedRoot(der: Uint8Array, cache: VerifyCache): TpmCertificate {
+  const key = tailKey(der);
+  const hit = cache.get<TpmCertificate>(ROOTS_REGION, key);
+  if (hit !== undefined && sameBytes(hit.raw, der)) return hit;
+  const cert = parseTpmCertificate(der.slice(), 'ERR_CONFIG_INVALID');
+  cache.set(ROOTS_REGION, key, cert, der.length * 2);
+  return cert;
+}
+
 async function checkChain(view: TpmEvidence, ctx: VerifyContext, cache: VerifyCache): Promise<{ chain: TpmCertificate[]; expired: string[] } | undefined> {
   if (view.akCertificates.length === 0) return undefined;
-  const roots = (ctx.trustAnchors?.tpmRoots ?? []).map((der) => parseTpmCertificate(der, 'ERR_CONFIG_INVALID'));
+  const roots = (ctx.trustAnchors?.tpmRoots ?? []).map((der) => parsedRoot(der, cache));
   const { path } = await verifyAkChain(view.ak, view.akCertificates, roots, cache);
   const now = ctx.clock.now();
   const expired = path.filter((c) => now < c.notBefore || now > c.notAfter).map((c) => `cert:${c.subjectCn}`);
@@ -115,11 +130,11 @@ async function checkChain(view: TpmEvidence, ctx: VerifyContext, cache: VerifyCa
  * Replays the log in every bank it shares with the quotes. Throws ERR_EVIDENCE_BINDING_MISMATCH
  * naming the first PCR whose replay differs from its quoted value.
  */
-async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks): Promise<TpmEventLogClaims> {
+async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks, cache: VerifyCache): Promise<TpmEventLogClaims> {
   const replayed: Partial<Record<TpmBank, number[]>> = {};
   const verified = new Map<number, Set<TpmBank>>();
   const extended = new Set<number>();
-  const decode = prepareDecode(log);
+  const decode = prepareDecode(log, cache);
   const banks = await Promise.all(log.banks.map(async (bank) => [bank, await replayBank(log, bank)] as const));
   for (const [bank, values] of banks) {
     for (const pcr of values.keys()) extended.add(pcr);
@@ -146,6 +161,25 @@ async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks): Promise<TpmEven
     unverifiedPcrs: [...extended].filter((p) => !verified.has(p)).sort((a, b) => a - b),
     ...decoded,
   };
+}
+
+/**
+ * The AK's key id (SHA-256 of its key bytes) and name: pure functions of the key, so remembered
+ * in the verification cache by the exact bytes they are computed from (the TPMT_PUBLIC, which
+ * holds the key and the name algorithm, or the key bytes of an SPKI).
+ */
+function akIdentity(ak: TpmPublicKey, cache: VerifyCache): Promise<{ keyId: string; name: string | undefined }> {
+  const bytes = keyBytes(ak);
+  const id = ak.object ? `t${byteKey(ak.object.tpmtPublic)}` : `k${byteKey(bytes)}`;
+  let ids = cache.get<Promise<{ keyId: string; name: string | undefined }>>(AK_IDS_REGION, id);
+  if (ids === undefined) {
+    const object = ak.object;
+    ids = Promise.all([digest('SHA-256', bytes), object ? tpmObjectName(object) : undefined]).then(([k, n]) => ({ keyId: toHex(k), name: n ? toHex(n) : undefined }));
+    cache.set(AK_IDS_REGION, id, ids, id.length + 128);
+    const pending = ids;
+    pending.catch(() => cache.delete(AK_IDS_REGION, id, pending));
+  }
+  return ids;
 }
 
 function akClaims(ak: TpmPublicKey, keyId: string, name: string | undefined, chain: TpmCertificate[] | undefined, creationVerified: boolean | undefined): TpmAkClaims {
@@ -199,7 +233,8 @@ export async function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): 
   const signatures = started(checkSignatures(view, cache));
   const digests = started(checkPcrDigests(view));
   const chain = started(checkChain(view, ctx, cache));
-  const log = view.eventLog ? started(replayLog(view.eventLog, quoted)) : undefined;
+  const log = view.eventLog ? started(replayLog(view.eventLog, quoted, cache)) : undefined;
+  const ids = started(akIdentity(view.ak, cache));
   await signatures;
   checkQuotesAgree(view.quotes);
   await digests;
@@ -208,8 +243,7 @@ export async function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): 
   if (view.akCreation) await checkCreation(view);
   const chainResult = await chain;
   const eventLog = await log;
-  const keyId = toHex(await digest('SHA-256', keyBytes(view.ak)));
-  const name = view.ak.object ? toHex(await tpmObjectName(view.ak.object)) : undefined;
+  const { keyId, name } = await ids;
   const expired = chainResult?.expired ?? [];
   return {
     tee: 'tpm',

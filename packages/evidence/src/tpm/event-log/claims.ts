@@ -9,7 +9,8 @@
  * bank. Anything else is named in `injection.reasons`.
  */
 import { digest, fromUtf8, toHex } from '@confide/core';
-import { sameBytes } from '../../memo/cache.js';
+import { sameBytes, tailKey } from '../../memo/cache.js';
+import { defaultVerifyCache, WEBCRYPTO_SCOPE, type VerifyCache } from '../../memo/verify-cache.js';
 import { hashByBank, type TpmBank } from '../algorithms.js';
 import { parseTpmCertificate } from '../certificate.js';
 import { EV, eventTypeName } from './event-types.js';
@@ -73,9 +74,36 @@ const SEPARATOR_OK = 0;
 const SEPARATOR_ERRORS = new Set([1, 0xffffffff]);
 const GRUB_CMDLINE = 'kernel_cmdline: ';
 
+/** A hash of `data` in `bank`. */
+type Hasher = (bank: TpmBank, data: Uint8Array) => Promise<Uint8Array>;
+
+/** Digests of event data (WebCrypto's), remembered per bank by the exact bytes. */
+const DIGESTS = `digest:${WEBCRYPTO_SCOPE}:tpm-event-data:`;
+/** Subjects of the certificates authorities measure, by the exact bytes. */
+const SUBJECTS = 'tpm-authority-subject';
+
+/**
+ * Hashes each (bank, bytes) once: within a log (every separator measures the same four bytes)
+ * and, through the verification cache, across logs (the same boot measures the same variables,
+ * authorities and separators every time). The key is the bank and the exact bytes, so a hit is
+ * the digest of the very same input.
+ */
+function cachedHasher(cache: VerifyCache): Hasher {
+  return (bank, data) => {
+    const region = DIGESTS + bank;
+    const key = tailKey(data);
+    const hit = cache.get<{ data: Uint8Array; digest: Promise<Uint8Array> }>(region, key);
+    if (hit !== undefined && sameBytes(hit.data, data)) return hit.digest;
+    const entry = { data: data.slice(), digest: digest(hashByBank(bank).webcrypto, data) };
+    cache.set(region, key, entry, data.length + 128);
+    entry.digest.catch(() => cache.delete(region, key, entry));
+    return entry.digest;
+  };
+}
+
 /** True when `data` hashes to the event's digest in every bank it carries. */
-async function hashesTo(event: TcgEvent, data: Uint8Array): Promise<boolean> {
-  const checks = [...event.digests].map(async ([bank, d]) => sameBytes(await digest(hashByBank(bank).webcrypto, data), d));
+async function hashesTo(event: TcgEvent, data: Uint8Array, hash: Hasher): Promise<boolean> {
+  const checks = [...event.digests].map(async ([bank, d]) => sameBytes(await hash(bank, data), d));
   return checks.length > 0 && (await Promise.all(checks)).every(Boolean);
 }
 
@@ -85,6 +113,16 @@ export type VerifiedPcrs = ReadonlyMap<number, ReadonlySet<TpmBank>>;
 /** The event's digests in the banks `banks` allows (all when undefined). */
 function digestsHex(event: TcgEvent, banks: ReadonlySet<TpmBank> | undefined): Partial<Record<TpmBank, string>> {
   return Object.fromEntries([...event.digests].filter(([bank]) => !banks || banks.has(bank)).map(([bank, d]) => [bank, toHex(d)]));
+}
+
+/** certificateSubject, remembered by the exact bytes (the same authorities verify every boot of an image). */
+function cachedSubject(data: Uint8Array, cache: VerifyCache): string | undefined {
+  const key = tailKey(data);
+  const hit = cache.get<{ data: Uint8Array; subject: string | undefined }>(SUBJECTS, key);
+  if (hit !== undefined && sameBytes(hit.data, data)) return hit.subject;
+  const subject = certificateSubject(data);
+  cache.set(SUBJECTS, key, { data: data.slice(), subject }, data.length + 128);
+  return subject;
 }
 
 function certificateSubject(data: Uint8Array): string | undefined {
@@ -128,20 +166,40 @@ function startsWithText(data: Uint8Array, text: string): boolean {
   return true;
 }
 
+/** Whether decoding claims the SHA-256 of this PCR 7 variable: an authority, or PK, KEK, db or dbx. */
+function claimsVariableDigest(e: TcgEvent, v: UefiVariable): boolean {
+  if (e.type === EV.EFI_VARIABLE_AUTHORITY) return true;
+  return e.type === EV.EFI_VARIABLE_DRIVER_CONFIG && secureBootDatabase(v) !== undefined;
+}
+
+/** Which secure-boot database a configuration variable is, if any. */
+function secureBootDatabase(v: UefiVariable): 'pk' | 'kek' | 'db' | 'dbx' | undefined {
+  const global = v.guid === EFI_GLOBAL_VARIABLE;
+  const database = v.guid === EFI_IMAGE_SECURITY_DATABASE;
+  return global && v.name === 'PK' ? 'pk' : global && v.name === 'KEK' ? 'kek' : database && v.name === 'db' ? 'db' : database && v.name === 'dbx' ? 'dbx' : undefined;
+}
+
 /**
  * Starts hashing the data of every event a claim may come from, before the replay says which
  * PCRs verified; the function returned decodes once it does (as decodeEventLog).
  */
-export function prepareDecode(log: TcgEventLog): (verified?: VerifiedPcrs) => Promise<TcgEventLogDecoded> {
+export function prepareDecode(log: TcgEventLog, cache: VerifyCache = defaultVerifyCache): (verified?: VerifiedPcrs) => Promise<TcgEventLogDecoded> {
+  const hash = cachedHasher(cache);
   const checks = new Map<number, Promise<boolean>>();
   for (const e of log.events) {
     const data = e.type === EV.NO_ACTION ? undefined : claimData(e);
-    if (data) checks.set(e.index, hashesTo(e, data));
+    if (!data) continue;
+    checks.set(e.index, hashesTo(e, data, hash));
+    // The SHA-256 a PCR 7 variable's claim names is started now too, not one by one while decoding.
+    if (e.pcr === 7 && e.type !== EV.SEPARATOR) {
+      const v = readUefiVariable(e.data);
+      if (v && claimsVariableDigest(e, v)) void hash('sha256', v.data).catch(() => undefined);
+    }
   }
-  return (verified) => decode(log, checks, verified);
+  return (verified) => decode(log, checks, hash, cache, verified);
 }
 
-async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<boolean>>, verified: VerifiedPcrs | undefined): Promise<TcgEventLogDecoded> {
+async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<boolean>>, hash: Hasher, cache: VerifyCache, verified: VerifiedPcrs | undefined): Promise<TcgEventLogDecoded> {
   const dataHashes = async (e: TcgEvent): Promise<boolean> => (await checks.get(e.index)) === true;
   const out: TcgEventLogDecoded = {
     secureBootVariables: {},
@@ -187,22 +245,20 @@ async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<bool
       case EV.EFI_VARIABLE_DRIVER_CONFIG: {
         const v = await pcr7Variable(e);
         if (!v || separated.has(7)) break; // already named above: configuration measured after the separator
-        const global = v.guid === EFI_GLOBAL_VARIABLE;
-        const database = v.guid === EFI_IMAGE_SECURITY_DATABASE;
-        if (global && v.name === 'SecureBoot') {
+        if (v.guid === EFI_GLOBAL_VARIABLE && v.name === 'SecureBoot') {
           if (out.secureBoot !== undefined) reasons.push(`${where(e)} measures SecureBoot a second time`);
           else out.secureBoot = v.data.length === 1 && v.data[0] === 1;
         } else {
-          const key = global && v.name === 'PK' ? 'pk' : global && v.name === 'KEK' ? 'kek' : database && v.name === 'db' ? 'db' : database && v.name === 'dbx' ? 'dbx' : undefined;
-          if (key) out.secureBootVariables[key] = toHex(await digest('SHA-256', v.data));
+          const key = secureBootDatabase(v);
+          if (key) out.secureBootVariables[key] = toHex(await hash('sha256', v.data));
         }
         break;
       }
       case EV.EFI_VARIABLE_AUTHORITY: {
         const v = await pcr7Variable(e);
         if (!v) break;
-        const subject = certificateSubject(v.data);
-        const authority: TcgAuthority = { variable: v.name, sha256: toHex(await digest('SHA-256', v.data)), ...(subject !== undefined ? { subject } : {}) };
+        const subject = cachedSubject(v.data, cache);
+        const authority: TcgAuthority = { variable: v.name, sha256: toHex(await hash('sha256', v.data)), ...(subject !== undefined ? { subject } : {}) };
         (e.index < firstApplication ? out.bootLoaderAuthorities : out.kernelAuthorities).push(authority);
         break;
       }

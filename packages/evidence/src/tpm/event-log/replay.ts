@@ -3,7 +3,7 @@
  * PCR = H(PCR || digest) (TCG TPM 2.0 Library Part 1, 17.2 "PCR Operations"), from the reset
  * values of the PC Client profile (PCR 0 holds the startup locality in its last byte).
  */
-import { concatBytes, digest } from '@confide/core';
+import { digest } from '@confide/core';
 import { EvidenceError } from '../../errors.js';
 import { hashByBank, type TpmBank } from '../algorithms.js';
 import { EV } from './event-types.js';
@@ -38,7 +38,13 @@ export async function replayBank(log: TcgEventLog, bank: TpmBank): Promise<Map<n
   const replayed = await Promise.all(
     [...chains].map(async ([pcr, digests]): Promise<[number, Uint8Array]> => {
       let value = resetValue(pcr, hash.size, log.startupLocality);
-      for (const d of digests) value = await digest(hash.webcrypto, concatBytes(value, d));
+      for (const d of digests) {
+        // PCR || digest in a buffer of its own per extend (WebCrypto may read it after the call returns).
+        const input = new Uint8Array(value.length + d.length);
+        input.set(value);
+        input.set(d, value.length);
+        value = await digest(hash.webcrypto, input);
+      }
       return [pcr, value];
     }),
   );
