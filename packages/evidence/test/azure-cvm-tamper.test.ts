@@ -52,7 +52,7 @@ interface Region {
 const get = (p: AzureCvmEvidenceParts, part: Region['part']): Uint8Array => {
   switch (part) {
     case 'hcl':
-      return p.hclReport;
+      return p.hclReport!;
     case 'quote':
       return p.tpmQuote.quote;
     case 'signature':
@@ -93,12 +93,12 @@ const UNS = 'ERR_EVIDENCE_UNSUPPORTED';
 
 /** Parts common to both hardware types: the unsigned headers, the runtime data, the TPM quote. */
 function commonRegions(parts: AzureCvmEvidenceParts, hw: { start: number; end: number }): Region[] {
-  const runtimeEnd = 1236 + new DataView(parts.hclReport.buffer, parts.hclReport.byteOffset).getUint32(1232, true);
+  const runtimeEnd = 1236 + new DataView(parts.hclReport!.buffer, parts.hclReport!.byteOffset).getUint32(1232, true);
   return [
     { name: 'HCL header (signed by nothing)', part: 'hcl', start: 0, end: 32, codes: [MAL, UNS] },
     { name: 'IGVM request header (signed by nothing)', part: 'hcl', start: 1216, end: 1236, codes: [UNS, MAL] },
     { name: 'padding after the hardware report', part: 'hcl', start: hw.end, end: 1216, codes: [MAL] },
-    { name: 'padding after the report', part: 'hcl', start: runtimeEnd, end: parts.hclReport.length, codes: [MAL] },
+    { name: 'padding after the report', part: 'hcl', start: runtimeEnd, end: parts.hclReport!.length, codes: [MAL] },
     { name: 'runtime data (HCLAkPub, HCLEkPub, VM configuration)', part: 'hcl', start: 1236, end: runtimeEnd, codes: [BIND, MAL, UNS] },
     { name: 'TPM quote (TPMS_ATTEST)', part: 'quote', start: 0, end: get(parts, 'quote').length, codes: [SIG, MAL, UNS] },
     { name: 'TPM quote signature', part: 'signature', start: 0, end: 256, codes: [SIG] },

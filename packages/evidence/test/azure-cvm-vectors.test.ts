@@ -47,7 +47,7 @@ function assertCommon(c: AzureCvmClaims, hardware: 'sev-snp' | 'tdx'): void {
   assert.equal(c.azureCvm.hardware, hardware);
   assert.equal(c.isolation.tee, hardware);
   // report_data[0:32] is the runtime data's SHA-256, and the common claims are the hardware's.
-  assert.equal(c.reportData.slice(0, 64), c.azureCvm.hcl.runtimeDataSha256);
+  assert.equal(c.reportData.slice(0, 64), c.azureCvm.runtime.sha256);
   assert.equal(c.measurement, c.isolation.measurement);
   assert.deepEqual(c.azureCvm.runtime.keys.map((k) => k['kid']), ['HCLAkPub', 'HCLEkPub']);
   assert.equal(c.azureCvm.runtime.vmConfiguration['secure-boot'], true);
@@ -121,6 +121,24 @@ describe('Azure CVM evidence: raw parts', { skip: vectorsMissing }, () => {
       assert.equal(c.fmspc, '00806f050000');
       assert.equal(c.azureCvm.runtime.vmConfiguration['tpm-persisted'], false);
     }
+  });
+
+  it('the hardware report and runtime data apart, as the guest attestation client sends them', async () => {
+    const snpHcl = parseHclReport(vector(`${SNP_DIR}/hcl-report.bin`));
+    const { hclReport: _s, ...snpRest } = snpRawParts();
+    const snp = await verifyAzureCvmEvidence(parseAzureCvmEvidence({ ...snpRest, snpReport: snpHcl.hardwareReport, runtimeData: snpHcl.runtimeData }), snpContext());
+    assertCommon(snp, 'sev-snp');
+    assert.equal(snp.azureCvm.hcl, undefined);
+    const tdxHcl = parseHclReport(vector(`${TDX_DIR}/hcl-report.bin`));
+    const { hclReport: _t, ...tdxRest } = tdxRawParts();
+    const tdx = await verifyAzureCvmEvidence(parseAzureCvmEvidence({ ...tdxRest, runtimeData: tdxHcl.runtimeData }), tdxContext());
+    assertCommon(tdx, 'tdx');
+    // Another VM's runtime data is not what the report binds.
+    await assert.rejects(verifyAzureCvmEvidence(parseAzureCvmEvidence({ ...snpRest, snpReport: snpHcl.hardwareReport, runtimeData: tdxHcl.runtimeData }), snpContext()), {
+      code: 'ERR_EVIDENCE_BINDING_MISMATCH',
+      details: { field: 'runtimeData' },
+    });
+    assert.throws(() => parseAzureCvmEvidence({ ...snpRest, snpReport: snpHcl.hardwareReport }), { code: 'ERR_EVIDENCE_MALFORMED', details: { field: 'runtimeData' } });
   });
 
   it('the HCL report keeps its parts\' exact byte ranges', () => {

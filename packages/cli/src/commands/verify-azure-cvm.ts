@@ -94,7 +94,7 @@ export function azureCvmSummary(claims: AzureCvmClaims): Array<[string, string |
   const config = a.runtime.vmConfiguration;
   return [
     ['hardware', a.hardware],
-    ['runtime data', `sha256 ${a.hcl.runtimeDataSha256} (= report data[0:32])`],
+    ['runtime data', `sha256 ${a.runtime.sha256} (= report data[0:32])`],
     ['vtpm keys', a.runtime.keys.map((k) => String(k['kid'])).join(', ')],
     ['secure boot', config['secure-boot'] === undefined ? 'not stated' : String(config['secure-boot'])],
     ['vm id', typeof config['vmUniqueId'] === 'string' ? config['vmUniqueId'] : undefined],

@@ -7,14 +7,15 @@
 export interface AzureCvmDetails {
   /** The hardware report inside the HCL report. */
   hardware: 'sev-snp' | 'tdx';
-  hcl: {
+  /** The HCL report's header, when the evidence came as one (the guest attestation client sends the parts apart). */
+  hcl?: {
     version: number;
     requestType: number;
     igvmVersion: number;
-    /** SHA-256 of the runtime data, lower-case hex: report_data[0:32]. */
-    runtimeDataSha256: string;
   };
   runtime: {
+    /** SHA-256 of the runtime data, lower-case hex: report_data[0:32]. */
+    sha256: string;
     /** The runtime data's JWKs as written (HCLAkPub, HCLEkPub). */
     keys: Record<string, unknown>[];
     /** `vm-configuration` as written: secure-boot, tpm-enabled, console-enabled, vmUniqueId, ... */

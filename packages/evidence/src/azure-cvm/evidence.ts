@@ -11,15 +11,23 @@ import { parseSnpReport, type SnpReport } from '../sev-snp/report.js';
 import { parseTpmEvidenceWithKey, type TpmEvidence } from '../tpm/evidence.js';
 import type { TpmPcrInput } from '../tpm/pcr-values.js';
 import { TPM_ALG } from '../tpm/algorithms.js';
-import { parseHclReport, type HclReport } from './hcl-report.js';
+import { parseHclReport, type HclHardware, type HclReport } from './hcl-report.js';
 import { parseRuntimeData, type RuntimeData } from './runtime-data.js';
 
 /** Most endorsement certificates (VCEK, ASK, ARK) that may come with an SNP HCL report. */
 export const MAX_VEK_CERTIFICATES = 4;
 
-/** The raw parts of Azure CVM evidence. */
+/**
+ * The raw parts of Azure CVM evidence: the HCL report, or (as Azure's guest attestation client
+ * sends its isolation evidence) the hardware report and the runtime data apart: an SNP report,
+ * or for TDX the TD quote alone.
+ */
 export interface AzureCvmEvidenceParts {
-  hclReport: Uint8Array;
+  hclReport?: Uint8Array | undefined;
+  /** Without an HCL report: the 1184-byte SEV-SNP report. */
+  snpReport?: Uint8Array | undefined;
+  /** Without an HCL report: the runtime data the hardware report binds. */
+  runtimeData?: Uint8Array | undefined;
   /** SEV-SNP: the VCEK (DER), optionally followed by the ASK and ARK; without it the collateral provider is asked. */
   vekCertificates?: readonly Uint8Array[] | undefined;
   /** TDX: the TD quote of the TDREPORT inside the HCL report. */
@@ -31,8 +39,14 @@ export interface AzureCvmEvidenceParts {
 
 /** Parsed Azure CVM evidence: what the Azure CVM verifier verifies. */
 export interface AzureCvmEvidence {
-  hcl: HclReport;
+  /** The HCL report, when the evidence came as one. */
+  hcl: HclReport | undefined;
+  hardware: HclHardware;
+  /** The runtime data's exact bytes. */
+  runtimeData: Uint8Array;
   runtime: RuntimeData;
+  /** TDX with an HCL report: the TDREPORT the TD quote must be of. */
+  tdReport: Uint8Array | undefined;
   /** SEV-SNP: the report inside the HCL report. */
   snpReport: SnpReport | undefined;
   vekCertificates: Uint8Array[];
@@ -66,18 +80,31 @@ export function asTpmtSignature(signature: Uint8Array, akBits: number): Uint8Arr
  * details.field names the part), ERR_EVIDENCE_UNSUPPORTED.
  */
 export function parseAzureCvmEvidence(parts: AzureCvmEvidenceParts): AzureCvmEvidence {
-  const hcl = parseHclReport(parts.hclReport);
-  const runtime = parseRuntimeData(hcl.runtimeData);
+  let hcl: HclReport | undefined;
+  let hardware: HclHardware;
+  let runtimeData: Uint8Array;
+  if (parts.hclReport) {
+    if (parts.snpReport || parts.runtimeData) malformed('an HCL report already holds the hardware report and the runtime data', 'hclReport');
+    hcl = parseHclReport(parts.hclReport);
+    hardware = hcl.hardware;
+    runtimeData = hcl.runtimeData;
+  } else {
+    if (!parts.runtimeData) malformed('without an HCL report, the runtime data is needed beside the hardware report', 'runtimeData');
+    if (!parts.snpReport && !parts.tdQuote) malformed('neither an HCL report, an SNP report nor a TD quote', 'hardwareReport');
+    hardware = parts.snpReport ? 'sev-snp' : 'tdx';
+    runtimeData = parts.runtimeData;
+  }
+  const runtime = parseRuntimeData(runtimeData);
   const certs = [...(parts.vekCertificates ?? [])];
   if (certs.length > MAX_VEK_CERTIFICATES) malformed(`${certs.length} endorsement certificates, more than ${MAX_VEK_CERTIFICATES}`, 'vcek');
   let snpReport: SnpReport | undefined;
   let tdQuote: IntelQuote | undefined;
-  if (hcl.hardware === 'sev-snp') {
-    if (parts.tdQuote) malformed('a TD quote came with an SEV-SNP HCL report', 'tdQuote');
-    snpReport = parseSnpReport(hcl.hardwareReport);
+  if (hardware === 'sev-snp') {
+    if (parts.tdQuote) malformed('a TD quote came with an SEV-SNP report', 'tdQuote');
+    snpReport = parseSnpReport(hcl ? hcl.hardwareReport : parts.snpReport!);
   } else {
     if (!parts.tdQuote) malformed('a TDX HCL report needs its TD quote', 'tdQuote');
-    if (certs.length > 0) malformed('VCEK certificates came with a TDX HCL report', 'vcek');
+    if (certs.length > 0) malformed('VCEK certificates came with TDX evidence', 'vcek');
     tdQuote = parseIntelQuote(parts.tdQuote);
     if (tdQuote.tee !== 'tdx') malformed('the TD quote is an SGX quote', 'tdQuote');
   }
@@ -85,5 +112,5 @@ export function parseAzureCvmEvidence(parts: AzureCvmEvidenceParts): AzureCvmEvi
     { quotes: [{ quote: parts.tpmQuote.quote, signature: asTpmtSignature(parts.tpmQuote.signature, runtime.akPub.bits) }], pcrs: parts.tpmQuote.pcrs, eventLog: parts.eventLog },
     runtime.akPub,
   );
-  return { hcl, runtime, snpReport, vekCertificates: certs, tdQuote, tpm };
+  return { hcl, hardware, runtimeData, runtime, tdReport: hcl && hardware === 'tdx' ? hcl.hardwareReport : undefined, snpReport, vekCertificates: certs, tdQuote, tpm };
 }

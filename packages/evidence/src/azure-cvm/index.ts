@@ -5,5 +5,6 @@ export { parseAzureCvmEvidence, asTpmtSignature, MAX_VEK_CERTIFICATES, type Azur
 export { parseAzureCvmEvidenceJson, azureCvmPartsFromJson, azureCvmJsonShape, readTpmQuote, MAX_AZURE_CVM_JSON_BYTES } from './evidence-json.js';
 export { parseVtpmQuoteBincode, type VtpmQuote } from './tpm-quote-bincode.js';
 export { verifyAzureCvmEvidence } from './verify-evidence.js';
+export { verifyTpmEncryptionKey, type TpmEncryptionKeyParts } from './encryption-key.js';
 export { azureCvmVerifier } from './verifier.js';
 export type { AzureCvmDetails } from './azure-cvm-claims.js';

@@ -15,7 +15,6 @@ import { verifyTpmEvidence } from '../tpm/verify-evidence.js';
 import type { VerifyContext } from '../types.js';
 import type { AzureCvmEvidence } from './evidence.js';
 import { checkTdReportBinding } from './td-report.js';
-import { TD_REPORT } from './layout.js';
 
 /** The paravisor runs at VMPL 0: a report from another VMPL was asked for by the guest, which could write any runtime data. */
 const HCL_VMPL = 0;
@@ -48,20 +47,22 @@ async function verifyHardware(view: AzureCvmEvidence, ctx: VerifyContext): Promi
  * Verifies parsed Azure CVM evidence. Throws what the SEV-SNP or Intel verifier throws for the
  * hardware report (ERR_EVIDENCE_SIGNATURE_INVALID, ERR_EVIDENCE_CHAIN_INVALID, ERR_COLLATERAL_*,
  * ...), then ERR_EVIDENCE_BINDING_MISMATCH with details.field: "vmpl" (an SNP report not from the
- * paravisor), "tdReport.<field>" (a TD quote of another TDREPORT), "runtimeData" (the runtime
+ * paravisor), "tdReport.<field>" (a TD quote of another TDREPORT, when the HCL report came whole), "runtimeData" (the runtime
  * data is not what report_data binds), then what the TPM verifier throws for the quote under
  * HCLAkPub ("nonce", "pcrDigest", "eventLog", ERR_EVIDENCE_SIGNATURE_INVALID).
  */
 export async function verifyAzureCvmEvidence(view: AzureCvmEvidence, ctx: VerifyContext): Promise<AzureCvmClaims> {
   const hardware = started(verifyHardware(view, hardwareContext(view, ctx)));
-  const runtimeHash = started(digest('SHA-256', view.hcl.runtimeData));
-  const tdBinding = view.tdQuote && view.tdQuote.body.kind === 'tdx' ? started(checkTdReportBinding(view.hcl.hardwareReport, view.tdQuote.body.report)) : undefined;
+  const runtimeHash = started(digest('SHA-256', view.runtimeData));
+  const tdBody = view.tdQuote?.body.kind === 'tdx' ? view.tdQuote.body.report : undefined;
+  const tdBinding = view.tdReport && tdBody ? started(checkTdReportBinding(view.tdReport, tdBody)) : undefined;
   const tpm: Promise<TpmClaims> = started(verifyTpmEvidence(view.tpm, ctx));
 
   const isolation = await hardware;
   if (view.snpReport && view.snpReport.vmpl !== HCL_VMPL) mismatch(`the SNP report is from VMPL ${view.snpReport.vmpl}, not the paravisor's VMPL ${HCL_VMPL}`, 'vmpl');
   await tdBinding;
-  const reportData = view.snpReport ? view.snpReport.reportData : view.hcl.hardwareReport.subarray(TD_REPORT.REPORT_DATA, TD_REPORT.REPORT_DATA + 64);
+  // The TD quote's report data is the TDREPORT's (checked above, when the HCL report came whole).
+  const reportData = view.snpReport ? view.snpReport.reportData : tdBody!.reportData;
   const hash = await runtimeHash;
   if (!timingSafeEqual(hash, reportData.subarray(0, hash.length))) mismatch('SHA-256 of the runtime data is not report_data[0:32] of the hardware report', 'runtimeData');
   const t = await tpm;
@@ -84,9 +85,9 @@ export async function verifyAzureCvmEvidence(view: AzureCvmEvidence, ctx: Verify
     isolation,
     tpm: t.tpm,
     azureCvm: {
-      hardware: view.hcl.hardware,
-      hcl: { version: view.hcl.version, requestType: view.hcl.requestType, igvmVersion: view.hcl.igvmVersion, runtimeDataSha256: toHex(hash) },
-      runtime: { keys: r.keys, vmConfiguration: r.vmConfiguration, ...(r.userData !== undefined ? { userData: r.userData } : {}) },
+      hardware: view.hardware,
+      ...(view.hcl ? { hcl: { version: view.hcl.version, requestType: view.hcl.requestType, igvmVersion: view.hcl.igvmVersion } } : {}),
+      runtime: { sha256: toHex(hash), keys: r.keys, vmConfiguration: r.vmConfiguration, ...(r.userData !== undefined ? { userData: r.userData } : {}) },
     },
   };
 }

@@ -10,7 +10,7 @@ import { hashByAlg, type TpmHash } from './algorithms.js';
 /** TPM_GENERATED_VALUE (Part 2, Table 7): every structure the TPM itself signs starts with it. */
 export const TPM_GENERATED_VALUE = 0xff544347;
 /** TPM_ST attestation types (Part 2, Table 19). */
-export const TPM_ST = { ATTEST_QUOTE: 0x8018, ATTEST_CREATION: 0x801a } as const;
+export const TPM_ST = { ATTEST_CERTIFY: 0x8017, ATTEST_QUOTE: 0x8018, ATTEST_CREATION: 0x801a } as const;
 /** TPM2B_NAME: a hash algorithm and digest, or a 4-byte handle (Part 2, 10.5.3). */
 const MAX_NAME_BYTES = 2 + 64;
 /** TPM2B_DATA holds at most a TPMT_HA (Part 2, 10.4.3). */
@@ -60,7 +60,14 @@ export interface TpmCreationAttest extends AttestCommon {
   creationHash: Uint8Array;
 }
 
-export type TpmAttest = TpmQuoteAttest | TpmCreationAttest;
+/** TPMS_ATTEST of type TPM_ST_ATTEST_CERTIFY with its TPMS_CERTIFY_INFO (TPM2_Certify: the AK vouches for another key of the TPM). */
+export interface TpmCertifyAttest extends AttestCommon {
+  type: 'certify';
+  objectName: Uint8Array;
+  qualifiedName: Uint8Array;
+}
+
+export type TpmAttest = TpmQuoteAttest | TpmCreationAttest | TpmCertifyAttest;
 
 function malformed(what: string, message: string): never {
   throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `${what}: ${message}`);
@@ -93,7 +100,7 @@ function readPcrSelection(r: BinaryReader): TpmPcrSelection[] {
 }
 
 /**
- * Parses a TPMS_ATTEST of a quote or a creation certification. Throws ERR_EVIDENCE_MALFORMED
+ * Parses a TPMS_ATTEST of a quote, a creation certification or a key certification (TPM2_Certify). Throws ERR_EVIDENCE_MALFORMED
  * (truncated, trailing bytes, wrong magic, sizes out of range), ERR_EVIDENCE_UNSUPPORTED (another
  * attestation type).
  */
@@ -124,8 +131,12 @@ export function parseTpmsAttest(bytes: Uint8Array, what = 'TPMS_ATTEST'): TpmAtt
     const objectName = readSized(r, 'objectName', MAX_NAME_BYTES);
     const creationHash = readSized(r, 'creationHash', 64);
     out = { type: 'creation', ...common, objectName, creationHash };
+  } else if (type === TPM_ST.ATTEST_CERTIFY) {
+    const objectName = readSized(r, 'name', MAX_NAME_BYTES);
+    const qualifiedName = readSized(r, 'qualifiedName', MAX_NAME_BYTES);
+    out = { type: 'certify', ...common, objectName, qualifiedName };
   } else {
-    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `${what}: attestation type 0x${type.toString(16)} is neither a quote (0x8018) nor a creation certification (0x801a)`);
+    throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `${what}: attestation type 0x${type.toString(16)} is not a quote (0x8018), a creation certification (0x801a) or a key certification (0x8017)`);
   }
   if (r.remaining !== 0) malformed(what, `${r.remaining} bytes after the structure`);
   return out;

@@ -72,13 +72,13 @@ export function parseTpmEvidenceWithKey(parts: Omit<TpmEvidenceParts, 'ak'>, ak:
   if (certs.length > MAX_AK_CERTIFICATES) malformed(`${certs.length} AK certificates, more than ${MAX_AK_CERTIFICATES}`);
   const quotes = parts.quotes.map((q, i): TpmQuote => {
     const attest = parseTpmsAttest(q.quote, `quote ${i + 1} TPMS_ATTEST`);
-    if (attest.type !== 'quote') malformed(`quote ${i + 1} is a creation certification, not a quote`);
+    if (attest.type !== 'quote') malformed(`quote ${i + 1} is a ${attest.type} certification, not a quote`);
     return { attest, signature: parseTpmtSignature(q.signature, `quote ${i + 1} TPMT_SIGNATURE`) };
   });
   let akCreation: TpmEvidence['akCreation'];
   if (parts.akCreation) {
     const attest = parseTpmsAttest(parts.akCreation.attestation, 'AK creation TPMS_ATTEST');
-    if (attest.type !== 'creation') malformed('the AK creation attestation is a quote, not a creation certification');
+    if (attest.type !== 'creation') malformed(`the AK creation attestation is a ${attest.type === 'quote' ? 'quote' : 'key certification'}, not a creation certification`);
     akCreation = { attest, signature: parseTpmtSignature(parts.akCreation.signature, 'AK creation TPMT_SIGNATURE'), data: parts.akCreation.data };
   }
   return {
