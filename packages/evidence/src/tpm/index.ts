@@ -2,7 +2,7 @@
 export { TPM_ALG, TPM_HASHES, type TpmBank, type TpmHash } from './algorithms.js';
 export { parseTpmsAttest, TPM_GENERATED_VALUE, type TpmAttest, type TpmQuoteAttest, type TpmCreationAttest, type TpmCertifyAttest, type TpmPcrSelection, type TpmClockInfo } from './attest.js';
 export { parseTpmtSignature, type TpmSignature } from './signature.js';
-export { parseTpmPublicKey, keyFromJwk, type TpmPublicKey, type TpmObjectInfo } from './public-key.js';
+export { parseTpmPublicKey, keyFromJwk, sameKey, type TpmPublicKey, type TpmObjectInfo } from './public-key.js';
 export { readPcrBanks, type TpmPcrBanks, type TpmPcrInput } from './pcr-values.js';
 export { parseTpmCertificate, type TpmCertificate } from './certificate.js';
 export { parseTpmEvidence, MAX_TPM_QUOTES, MAX_AK_CERTIFICATES, type TpmEvidence, type TpmEvidenceParts, type TpmQuote } from './evidence.js';

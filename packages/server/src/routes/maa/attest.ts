@@ -11,7 +11,7 @@ export async function attestRoutes(app: FastifyInstance, opts: { service: Attest
     '/:type',
     {
       schema: {
-        summary: 'Attest evidence (MAA): SgxEnclave, OpenEnclave, SevSnpVm, TdxVm, Tpm (Confide: TPM evidence JSON in `report`), NvidiaGpu (Confide: NVIDIA GPU/NVSwitch evidence JSON in `report`), or Simulated (dev mode only). Any api-version.',
+        summary: 'Attest evidence (MAA): SgxEnclave, OpenEnclave, SevSnpVm, TdxVm, Tpm (Confide: TPM evidence JSON in `report`), AzureGuest (an Azure CVM\'s guest attestation: `AttestationInfo`; the token may come back encrypted to the vTPM key), NvidiaGpu (Confide: NVIDIA GPU/NVSwitch evidence JSON in `report`), or Simulated (dev mode only). Any api-version.',
         tags: ['attestation'],
         params: { type: 'object', properties: { type: { type: 'string' } } },
         querystring: { type: 'object', properties: { 'api-version': { type: 'string' } } },

@@ -15,7 +15,7 @@ export const ATTEST_BODY_SCHEMA = {
   type: 'object',
   description:
     'AttestSgxEnclaveRequest / AttestOpenEnclaveRequest / AttestSevSnpVmRequest / AttestTdxVmRequest. ' +
-    'SgxEnclave and TdxVm take `quote`; OpenEnclave, SevSnpVm, Tpm (Confide: TPM evidence JSON) and NvidiaGpu take `report`; Simulated either.',
+    'SgxEnclave and TdxVm take `quote`; OpenEnclave, SevSnpVm, Tpm (Confide: TPM evidence JSON) and NvidiaGpu take `report`; Simulated either; AzureGuest `AttestationInfo`.',
   properties: {
     quote: { type: 'string', description: 'base64url evidence (SgxEnclave, TdxVm, Simulated)' },
     report: { type: 'string', description: 'base64url evidence (OpenEnclave, SevSnpVm, Tpm, NvidiaGpu, Simulated)' },
@@ -25,6 +25,7 @@ export const ATTEST_BODY_SCHEMA = {
       type: 'string',
       description: 'Confide extension, SevSnpVm, TdxVm and Simulated: base64url of NVIDIA GPU/NVSwitch evidence (a list of {evidence, certificate} entries, or NRAS\'s {evidence_list}), each device signed over the CPU report data bytes 32-63',
     },
+    AttestationInfo: { type: 'string', description: "AzureGuest only: base64url of the guest attestation client's AttestationInfo JSON (TCG logs, TPM quote, PCRs, AK, encryption key, isolation evidence: docs/attestation.md)" },
     data: { type: 'string', description: "MAA's TPM protocol message (TpmAttestationRequest.data): not served, refused with ERR_EVIDENCE_UNSUPPORTED" },
     runtimeData: dataSchema,
     initTimeData: dataSchema,

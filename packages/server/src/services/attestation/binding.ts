@@ -26,13 +26,14 @@ function initTimeField(type: AttestationType, claims: Claims): string | undefine
     case 'tpm':
     case 'sim':
     case 'nvidia':
+    case 'azure-cvm':
       return undefined;
   }
 }
 
 /** True when the evidence type can bind initTimeData at all. */
 export function bindsInitTimeData(type: AttestationType): boolean {
-  return type !== 'Simulated' && type !== 'NvidiaGpu' && type !== 'Tpm';
+  return type !== 'Simulated' && type !== 'NvidiaGpu' && type !== 'Tpm' && type !== 'AzureGuest';
 }
 
 /** Throws ERR_EVIDENCE_BINDING_MISMATCH unless SHA-256(initTimeData) leads the TEE's init-time field. */

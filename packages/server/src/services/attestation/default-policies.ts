@@ -44,6 +44,19 @@ issuancerules{
 };
 `;
 
+/**
+ * Azure guest attestation: permitted when the confidential VM's hardware evidence is of a
+ * compliant Azure CVM (azure-guest/compliance.ts), the claim key release policies test.
+ */
+const AZURE_GUEST_DEFAULT = `version= 1.0;
+authorizationrules{
+  [type=="x-ms-attestation-type", value=="azurevm", issuer=="AttestationService"] &&
+  [type=="x-ms-isolation-tee.x-ms-compliance-status", value=="azure-compliant-cvm", issuer=="AttestationService"] => permit();
+};
+issuancerules{
+};
+`;
+
 /** Default policy text per attestation type. */
 export const DEFAULT_POLICIES: Readonly<Record<AttestationType, string>> = {
   SgxEnclave: SGX_DEFAULT,
@@ -51,6 +64,7 @@ export const DEFAULT_POLICIES: Readonly<Record<AttestationType, string>> = {
   SevSnpVm: permitOnly('sevsnpvm'),
   TdxVm: permitOnly('tdxvm'),
   Tpm: TPM_DEFAULT,
+  AzureGuest: AZURE_GUEST_DEFAULT,
   NvidiaGpu: permitOnly('nvidiagpu'),
   Simulated: permitOnly('sim'),
 };

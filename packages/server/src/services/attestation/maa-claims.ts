@@ -18,6 +18,8 @@ import {
 } from '@confide/evidence';
 import type { IncomingClaim } from '@confide/policy';
 import { tpmClaims, TPM_JSON_CLAIMS } from './tpm/tpm-claims.js';
+import { cvmComplianceStatus } from './azure-guest/compliance.js';
+import { isolationIncoming, ISOLATION_TEE } from './azure-guest/isolation-incoming.js';
 import { MAA_TEE_NAME, type AttestRequest } from './types.js';
 
 export type ClaimMap = Record<string, unknown>;
@@ -87,7 +89,7 @@ function sgxLegacyIncoming(m: ClaimMap): ClaimMap {
   };
 }
 
-function snpClaims(c: SnpClaims): ClaimMap {
+export function snpClaims(c: SnpClaims): ClaimMap {
   const s = c.sevSnp;
   const tcb: SnpTcb = s.reportedTcb;
   return {
@@ -111,7 +113,7 @@ function snpClaims(c: SnpClaims): ClaimMap {
   };
 }
 
-function tdxClaims(c: TdxClaims): ClaimMap {
+export function tdxClaims(c: TdxClaims): ClaimMap {
   const t = c.tdx;
   const flags = t.tdAttributesDecoded;
   const rtmrs = t.rtmrs;
@@ -181,16 +183,28 @@ function dropUndefined(m: ClaimMap): ClaimMap {
   return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined));
 }
 
-/** What verification derived beside the claims: the TPM AK's MAA hash, the GPUs verified with CPU evidence. */
+/** What verification derived beside the claims: the TPM AK's MAA hash, the GPUs verified with CPU evidence, AzureGuest's claims (azure-guest/guest-claims.ts: they need the request's TPM info). */
 export interface VerifiedExtras {
   aikPubHash?: string;
   gpus?: NvidiaClaims[];
+  guestClaims?: ClaimMap;
 }
 
 /** The GPUs of a combined request: one claim map per device, in request order, named as /attest/NvidiaGpu names them. */
 function gpuClaims(gpus: readonly NvidiaClaims[] | undefined): ClaimMap {
   if (!gpus) return {};
   return { 'x-confide-gpu-count': gpus.length, 'x-confide-gpus': gpus.map((g) => dropUndefined(nvidiaClaims(g))) };
+}
+
+/**
+ * SevSnpVm and TdxVm with an Azure CVM's runtime data (the client's platform attestation: the
+ * hardware report out of the HCL report, the runtime data as JSON runtimeData, which the report
+ * binds): MAA's compliance status (azure-guest/compliance.ts).
+ */
+function platformCompliance(c: SnpClaims | TdxClaims, req: AttestRequest): ClaimMap {
+  if (req.runtimeData?.dataType !== 'JSON') return {};
+  const status = cvmComplianceStatus({ debug: c.debug, vmpl: c.tee === 'sev-snp' ? c.sevSnp.vmpl : undefined, runtime: req.runtimeData.json });
+  return status === undefined ? {} : { 'x-ms-compliance-status': status };
 }
 
 /** The claims MAA derives from verified evidence and the request (everything but policy output and JWT fields). */
@@ -203,10 +217,13 @@ export function evidenceClaims(c: Claims, req: AttestRequest, extras: VerifiedEx
       specific = sgxClaims(claimsOf(c, 'sgx'), req);
       break;
     case 'SevSnpVm':
-      specific = snpClaims(claimsOf(c, 'sev-snp'));
+      specific = { ...snpClaims(claimsOf(c, 'sev-snp')), ...platformCompliance(claimsOf(c, 'sev-snp'), req) };
       break;
     case 'TdxVm':
-      specific = tdxClaims(claimsOf(c, 'tdx'));
+      specific = { ...tdxClaims(claimsOf(c, 'tdx')), ...platformCompliance(claimsOf(c, 'tdx'), req) };
+      break;
+    case 'AzureGuest':
+      specific = extras.guestClaims ?? {};
       break;
     case 'Tpm':
       specific = tpmClaims(claimsOf(c, 'tpm'), extras.aikPubHash ?? '');
@@ -224,16 +241,17 @@ export function evidenceClaims(c: Claims, req: AttestRequest, extras: VerifiedEx
   return dropUndefined({ ...common, ...specific, ...gpuClaims(extras.gpus), ...data, ...confideVerdict(c) });
 }
 
-/** Caller JSON, the GPU's measurement map, the GPUs of a combined request, the TDX event log and the TPM's objects: each one claim holding its JSON text (policy 1.2 reads it with JmesPath). */
-const JSON_TEXT_CLAIMS: ReadonlySet<string> = new Set(['x-ms-runtime', 'x-ms-inittime', 'x-confide-nvidia-measurements', 'x-confide-tdx-event-log', 'x-confide-gpus', ...TPM_JSON_CLAIMS]);
+/** Caller JSON, the GPU's measurement map, the GPUs of a combined request, the TDX event log, the TPM's objects and AzureGuest's nested claims: each one claim holding its JSON text (policy 1.2 reads it with JmesPath). */
+const JSON_TEXT_CLAIMS: ReadonlySet<string> = new Set(['x-ms-runtime', 'x-ms-inittime', 'x-confide-nvidia-measurements', 'x-confide-tdx-event-log', 'x-confide-gpus', ...TPM_JSON_CLAIMS, ISOLATION_TEE, 'x-confide-azurevm-pcrs']);
 
 /**
  * The incoming claim set the policy sees: every evidence claim with issuer AttestationService;
  * a list becomes one claim per element (a set, as MAA's multi-valued claims), an object its JSON
- * text. SGX also gets the `$`-aliases of policy version 1.0.
+ * text. SGX also gets the `$`-aliases of policy version 1.0; AzureGuest the claims nested under
+ * `x-ms-isolation-tee` by their dotted names too.
  */
 export function incomingClaims(m: ClaimMap, req: AttestRequest): IncomingClaim[] {
-  const all = req.type === 'SgxEnclave' || req.type === 'OpenEnclave' ? { ...m, ...dropUndefined(sgxLegacyIncoming(m)) } : m;
+  const all = req.type === 'SgxEnclave' || req.type === 'OpenEnclave' ? { ...m, ...dropUndefined(sgxLegacyIncoming(m)) } : req.type === 'AzureGuest' ? { ...m, ...isolationIncoming(m) } : m;
   const out: IncomingClaim[] = [];
   for (const [type, value] of Object.entries(all)) {
     if (JSON_TEXT_CLAIMS.has(type)) {

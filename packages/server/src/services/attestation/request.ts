@@ -10,6 +10,7 @@ import type { AttestationType, AttestRequest, MaaData } from './types.js';
 import { decodeSnpEnvelope } from './snp-envelope.js';
 import { parseGpuEvidence } from './gpus/gpu-evidence.js';
 import { GPU_HOST_TYPES } from './gpus/verify-gpus.js';
+import { parseAttestationInfo } from './azure-guest/attestation-info.js';
 
 /** The body field that carries the evidence, per endpoint (REST spec: AttestSgxEnclaveRequest.quote, AttestOpenEnclaveRequest.report, ...). */
 const EVIDENCE_FIELD: Record<AttestationType, readonly ('quote' | 'report')[]> = {
@@ -19,6 +20,8 @@ const EVIDENCE_FIELD: Record<AttestationType, readonly ('quote' | 'report')[]> =
   TdxVm: ['quote'],
   // Confide's body for MAA's path: TPM evidence JSON (docs/tpm.md), as `confide verify --tee tpm` reads it.
   Tpm: ['report'],
+  // Azure's guest attestation: `AttestationInfo` (azure-guest/attestation-info.ts), read before this table is.
+  AzureGuest: [],
   // Confide's own endpoint: an NVIDIA evidence JSON entry (report and device chain), or a raw report.
   NvidiaGpu: ['report'],
   // Confide's own endpoint: either name, so SDK helpers for SGX and OE both fit.
@@ -93,6 +96,29 @@ function decodeEventLog(type: AttestationType, body: AttestBody, request: Attest
   if (request.ccelTable && !request.eventLog) throw invalid('ccelTable is taken only with eventLog', 'ccelTable');
 }
 
+/** The fields every type takes: the nonce echoed in the token, and a draft policy. */
+function withNonceAndDraft(body: AttestBody, request: AttestRequest): AttestRequest {
+  const nonce = decodeNonce(body.nonce);
+  if (nonce !== undefined) request.nonce = nonce;
+  const draft = body.draftPolicyForAttestation;
+  if (draft !== undefined) {
+    if (draft.trim() === '') throw invalid('draftPolicyForAttestation must be a non-empty string', 'draftPolicyForAttestation');
+    if (draft.length > POLICY_LIMITS.maxLength) throw limitExceeded('policy.maxLength', POLICY_LIMITS.maxLength, 'draftPolicyForAttestation');
+    request.draftPolicy = draft;
+  }
+  return request;
+}
+
+/** AzureGuest takes `AttestationInfo` alone: the other fields belong to the hardware endpoints. */
+function parseGuestRequest(body: AttestBody): AttestRequest {
+  if (body.AttestationInfo === undefined) throw invalid('AttestationInfo is required for /attest/AzureGuest', 'AttestationInfo');
+  for (const field of ['quote', 'report', 'runtimeData', 'initTimeData', 'eventLog', 'ccelTable', 'gpuEvidence', 'data'] as const) {
+    if (body[field] !== undefined) throw invalid(`${field} is not taken by /attest/AzureGuest (the guest's AttestationInfo holds its evidence)`, field);
+  }
+  const request: AttestRequest = { type: 'AzureGuest', evidence: new Uint8Array(0), guest: parseAttestationInfo(body.AttestationInfo) };
+  return withNonceAndDraft(body, request);
+}
+
 /**
  * Decodes one attest request body for `type`.
  * Throws ERR_VALIDATION (the type's evidence field missing, or a field not base64url), ERR_EVIDENCE_UNSUPPORTED
@@ -107,6 +133,7 @@ export function parseAttestRequest(type: AttestationType, body: AttestBody): Att
       details: { field: 'data' },
     });
   }
+  if (type === 'AzureGuest') return parseGuestRequest(body);
   const fields = EVIDENCE_FIELD[type];
   const field = fields.find((f) => body[f] !== undefined);
   if (field === undefined) throw invalid(`${fields.join(' or ')} is required for /attest/${type}`, fields[0]!);
@@ -129,13 +156,5 @@ export function parseAttestRequest(type: AttestationType, body: AttestBody): Att
   if (runtimeData) request.runtimeData = runtimeData;
   const initTimeData = decodeData(body.initTimeData, 'initTimeData');
   if (initTimeData) request.initTimeData = initTimeData;
-  const nonce = decodeNonce(body.nonce);
-  if (nonce !== undefined) request.nonce = nonce;
-  const draft = body.draftPolicyForAttestation;
-  if (draft !== undefined) {
-    if (draft.trim() === '') throw invalid('draftPolicyForAttestation must be a non-empty string', 'draftPolicyForAttestation');
-    if (draft.length > POLICY_LIMITS.maxLength) throw limitExceeded('policy.maxLength', POLICY_LIMITS.maxLength, 'draftPolicyForAttestation');
-    request.draftPolicy = draft;
-  }
-  return request;
+  return withNonceAndDraft(body, request);
 }

@@ -29,6 +29,10 @@ import { parseAttestRequest } from './request.js';
 import { assertNoReservedIssuance, isReservedClaim } from './reserved-claims.js';
 import { verifyTpmRequest } from './tpm/verify-tpm.js';
 import { verifyGpus } from './gpus/verify-gpus.js';
+import { verifyGuest } from './azure-guest/verify-guest.js';
+import { guestClaims } from './azure-guest/guest-claims.js';
+import { encryptGuestToken } from './azure-guest/encrypt-token.js';
+import type { TpmPublicKey } from '@confide/evidence';
 import { TEE_OF, type AttestationType, type AttestRequest } from './types.js';
 
 /** What the service needs from the token service (tokens/): it adds iat, nbf, exp, iss and jti. */
@@ -91,7 +95,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
   let active = 0;
   const primitives = nodeVerifyCrypto({ inline: () => active <= 1 });
 
-  async function verify(req: AttestRequest): Promise<{ claims: Claims; extras: VerifiedExtras }> {
+  async function verify(req: AttestRequest): Promise<{ claims: Claims; extras: VerifiedExtras; encryptTo?: TpmPublicKey | undefined }> {
     if (req.initTimeData && !bindsInitTimeData(req.type)) {
       throw new ServerError('ERR_VALIDATION', `initTimeData cannot be bound to ${req.type} evidence`, { details: { field: 'initTimeData' } });
     }
@@ -99,6 +103,10 @@ export function createAttestationService(options: AttestationServiceOptions): At
     if (options.trustAnchors) ctx.trustAnchors = options.trustAnchors;
     if (req.runtimeData) ctx.expectedReportData = dataDigest(req.runtimeData);
     if (req.type === 'Simulated') ctx.simulationKeys = options.simulationKeys ? await options.simulationKeys() : [];
+    if (req.guest) {
+      const { claims, encryptionKey } = await verifyGuest(req.guest, ctx);
+      return { claims, extras: { guestClaims: guestClaims(claims, req.guest, encryptionKey) }, encryptTo: encryptionKey };
+    }
     if (req.type === 'Tpm') return verifyTpmRequest(req.evidence, ctx).then(({ claims, aikPubHash }) => ({ claims, extras: { aikPubHash } }));
     let claims = await verifyEvidence(req.evidence, { tee: TEE_OF[req.type] }, ctx);
     // The log explains the RTMRs the quote signed: replayed after the quote verified, before any binding is trusted.
@@ -118,7 +126,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
     const policyText = req.draftPolicy ?? (await currentPolicy(options.policies, type)).text;
     const policy = parsedPolicy(policyText);
     if (req.draftPolicy) assertNoReservedIssuance(policy);
-    const { claims, extras } = await verify(req);
+    const { claims, extras, encryptTo } = await verify(req);
     const fromEvidence = evidenceClaims(claims, req, extras);
     const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));
     if (!result.authorized) {
@@ -137,6 +145,8 @@ export function createAttestationService(options: AttestationServiceOptions): At
     const lifetime = policyLifetime(result);
     const signOptions = lifetime === undefined ? {} : { lifetimeSeconds: lifetime };
     const token = req.draftPolicy ? options.tokens.unsigned(payload, signOptions) : await options.tokens.sign(payload, signOptions);
+    // The guest asked for the token encrypted to its vTPM's key (azure-guest/encrypt-token.ts).
+    if (encryptTo?.kind === 'rsa') return { token: encryptGuestToken(token, encryptTo) };
     return { token };
   }
 

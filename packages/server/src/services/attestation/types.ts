@@ -1,8 +1,9 @@
 /** The shapes the attestation service works with, independent of HTTP. */
 import type { NvidiaEvidence, TeeType } from '@confide/evidence';
+import type { GuestAttestationInfo } from './azure-guest/attestation-info.js';
 
 /** The `{type}` path segments of POST /attest/{type}. */
-export const ATTESTATION_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'NvidiaGpu', 'Simulated'] as const;
+export const ATTESTATION_TYPES = ['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'AzureGuest', 'NvidiaGpu', 'Simulated'] as const;
 export type AttestationType = (typeof ATTESTATION_TYPES)[number];
 
 /** `x-ms-attestation-type` per endpoint, as the real service names it ("nvidiagpu" and "sim" are Confide's: MAA has no such endpoints). */
@@ -12,6 +13,7 @@ export const MAA_TEE_NAME: Record<AttestationType, string> = {
   SevSnpVm: 'sevsnpvm',
   TdxVm: 'tdxvm',
   Tpm: 'tpm',
+  AzureGuest: 'azurevm',
   NvidiaGpu: 'nvidiagpu',
   Simulated: 'sim',
 };
@@ -23,6 +25,7 @@ export const TEE_OF: Record<AttestationType, TeeType> = {
   SevSnpVm: 'sev-snp',
   TdxVm: 'tdx',
   Tpm: 'tpm',
+  AzureGuest: 'azure-cvm',
   NvidiaGpu: 'nvidia',
   Simulated: 'sim',
 };
@@ -54,4 +57,6 @@ export interface AttestRequest {
   ccelTable?: Uint8Array;
   /** SevSnpVm, TdxVm, Simulated (Confide extension): the GPUs beside the CPU evidence, parsed. */
   gpus?: NvidiaEvidence[];
+  /** AzureGuest: the decoded AttestationInfo (`evidence` holds its bytes). */
+  guest?: GuestAttestationInfo;
 }
