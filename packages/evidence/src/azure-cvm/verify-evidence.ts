@@ -8,7 +8,7 @@
 import { digest, timingSafeEqual, toHex } from '@confide/core';
 import { EvidenceError } from '../errors.js';
 import type { AzureCvmClaims, SnpClaims, TdxClaims, TpmClaims } from '../claims.js';
-import { combineCollateral, memoryCollateral } from '../collateral/memory.js';
+import type { AmdCollateral } from '../collateral/types.js';
 import { verifyIntelQuote } from '../intel/verify-quote.js';
 import { verifySnpReport } from '../sev-snp/verify-report.js';
 import { verifyTpmEvidence } from '../tpm/verify-evidence.js';
@@ -29,12 +29,19 @@ function mismatch(message: string, field: string): never {
   throw new EvidenceError('ERR_EVIDENCE_BINDING_MISMATCH', `Azure CVM evidence: ${message}`, { details: { field } });
 }
 
-/** The hardware verifiers bind nothing of the caller's: the nonce and report data are the TPM quote's. */
+/**
+ * The hardware verifiers bind nothing of the caller's: the nonce and report data are the TPM
+ * quote's. Certificates the evidence carries are the VCEK then its chain (as IMDS and Trustee
+ * give them) and answer the SEV-SNP verifier directly: filing them by their contents (a memory
+ * provider) cost several times the verification itself. A VCEK of another chip or TCB fails the
+ * report's signature, named as such; the chain still has to end at a pinned ARK.
+ */
 function hardwareContext(view: AzureCvmEvidence, ctx: VerifyContext): VerifyContext {
   const { expectedNonce: _n, expectedReportData: _r, ...rest } = ctx;
-  if (view.vekCertificates.length === 0) return rest;
-  const carried = memoryCollateral(view.vekCertificates.map((der) => ({ kind: 'certificate' as const, der })));
-  return { ...rest, collateral: combineCollateral(carried, ctx.collateral) };
+  const [vek, ...chain] = view.vekCertificates;
+  if (!vek) return rest;
+  const carried: AmdCollateral = chain.length > 0 ? { vek, chain } : { vek };
+  return { ...rest, collateral: { intel: (req) => ctx.collateral.intel(req), amd: async () => carried } };
 }
 
 async function verifyHardware(view: AzureCvmEvidence, ctx: VerifyContext): Promise<SnpClaims | TdxClaims> {
