@@ -9,6 +9,7 @@ import { oursCounted, repeatTally } from './lib/repeats.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
 import { azureCvmFloor } from './lib/azure-cvm-floor.mjs';
 import { pemCertificates } from './lib/der.mjs';
+import { cpuPerOp } from './lib/cpu-per-op.mjs';
 import { missingVector, vector, vectorText } from '@confide/test-kit/vectors';
 
 const TITLE = 'Azure CVM evidence (SEV-SNP HCL report + VCEK chain + vTPM quote)';
@@ -16,16 +17,7 @@ const DIR = 'azure/trustee-az-snp-vtpm';
 const ASK_ARK = 'sev-snp/amd-roots-go-sev-guest/ask_ark_milan.pem';
 const PINNED_AT = new Date('2026-06-01T00:00:00Z');
 const NO_PEER = { reason: 'no Azure CVM verifier on npm' };
-const CPU_SAMPLE_OPS = 256;
 const CPU_SAMPLE_IN_FLIGHT = 16;
-
-/** CPU time of this process (every thread) per operation, in ms, with 16 in flight. */
-async function cpuPerOp(op) {
-  const before = process.cpuUsage();
-  for (let done = 0; done < CPU_SAMPLE_OPS; done += CPU_SAMPLE_IN_FLIGHT) await Promise.all(Array.from({ length: CPU_SAMPLE_IN_FLIGHT }, op));
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000 / CPU_SAMPLE_OPS;
-}
 
 export async function main() {
   const skip = missingVector(`${DIR}/hcl-report.bin`, `${DIR}/vcek.pem`, `${DIR}/quote.bin`, ASK_ARK);
@@ -37,7 +29,7 @@ export async function main() {
   const chain = pemCertificates(vectorText(`${DIR}/vcek.pem`));
   const q = ev.parseVtpmQuoteBincode(vector(`${DIR}/quote.bin`));
   const parts = { hclReport: hcl, vekCertificates: chain, tpmQuote: { quote: q.message, signature: q.signature, pcrs: { sha256: q.pcrs } } };
-  const ctx = { clock: core.fixedClock(PINNED_AT), collateral: ev.emptyCollateral, expectedNonce: new TextEncoder().encode('challenge') };
+  const ctx = { clock: core.fixedClock(PINNED_AT), collateral: ev.emptyCollateral, expectedNonce: core.utf8('challenge') };
   const op = async () => {
     const claims = await ev.verifyAzureCvmEvidence(ev.parseAzureCvmEvidence(parts), ctx);
     if (claims.tee !== 'azure-cvm') throw new Error(`claims for ${claims.tee}`);
@@ -54,8 +46,8 @@ export async function main() {
   });
   const tally = repeatTally();
   await tally.add('HCL report + VCEK chain + vTPM quote', await oursCounted(op), floor, NO_PEER);
-  const oursCpu = await cpuPerOp(op);
-  const floorCpu = floor.impl.op ? await cpuPerOp(floor.impl.op) : undefined;
+  const oursCpu = await cpuPerOp(op, { inFlight: CPU_SAMPLE_IN_FLIGHT });
+  const floorCpu = floor.impl.op ? await cpuPerOp(floor.impl.op, { inFlight: CPU_SAMPLE_IN_FLIGHT }) : undefined;
   printTable({
     title: TITLE,
     peerName: 'none',

@@ -9,6 +9,7 @@ import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';
 import { countVerifies, describeChecks } from './lib/floor.mjs';
+import { cpuPerOp } from './lib/cpu-per-op.mjs';
 import { activationFloorImpl, describeIssuing, sgxChecks, simChecks } from './lib/coordinator-floor.mjs';
 import {
   benchManifest,
@@ -76,12 +77,7 @@ function poolSize(rate, extra = 0) {
 }
 
 /** CPU time of this process (every thread) per operation, in ms, with 16 in flight. */
-async function cpuPerOp(op) {
-  const before = process.cpuUsage();
-  for (let done = 0; done < CPU_SAMPLE_OPS; done += CPU_SAMPLE_IN_FLIGHT) await Promise.all(Array.from({ length: CPU_SAMPLE_IN_FLIGHT }, op));
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000 / CPU_SAMPLE_OPS;
-}
+const cpuPerOpSampled = (op) => cpuPerOp(op, { ops: CPU_SAMPLE_OPS, inFlight: CPU_SAMPLE_IN_FLIGHT });
 
 /** The TEEs measured: how to make evidence for a report data, and the floor's checks for one piece. */
 async function teeKinds(mods, simKey, platform) {
@@ -140,8 +136,8 @@ async function measureKind(mods, kind, env, notes) {
     const op = async () => checkAnswer(await first.service.activate(activationOf(kind, pool.next())));
     rows.push(...(await rowsFor(`${kind.label}, service`, { op }, floor)));
     // A pool the measurement emptied leaves no marbles for this figure: say so, keep the rows.
-    const oursCpu = await attempt(() => cpuPerOp(op));
-    const floorCpu = floor.op ? await cpuPerOp(floor.op) : undefined;
+    const oursCpu = await attempt(() => cpuPerOpSampled(op));
+    const floorCpu = floor.op ? await cpuPerOpSampled(floor.op) : undefined;
     const state = await sealedStateBytes(first.store);
     const cpu = !oursCpu.ok
       ? `CPU time not measured (${oursCpu.reason})`
