@@ -8,12 +8,14 @@
  * the kinds whose digest is the hash of their data, when the data hashes to the digest in every
  * bank. Anything else is named in `injection.reasons`.
  */
-import { digest, fromUtf8, toHex } from '@confide/core';
+import { digest, toHex } from '@confide/core';
 import { sameBytes, tailKey } from '../../memo/cache.js';
 import { defaultVerifyCache, WEBCRYPTO_SCOPE, type VerifyCache } from '../../memo/verify-cache.js';
 import { hashByBank, type TpmBank } from '../algorithms.js';
 import { parseTpmCertificate } from '../certificate.js';
+import { crtmVersionData, decodeCrtm, type TcgCrtmClaims } from './crtm.js';
 import { EV, eventTypeName } from './event-types.js';
+import { commandLineOf } from './kernel-command-line.js';
 import type { TcgEvent, TcgEventLog } from './parse.js';
 import { EFI_GLOBAL_VARIABLE, EFI_IMAGE_SECURITY_DATABASE, readImageLoad, readUefiVariable, type UefiVariable } from './uefi.js';
 
@@ -50,8 +52,13 @@ export interface TcgEventLogDecoded {
    */
   kernelAuthorities: TcgAuthority[];
   bootApplications: TcgBootApplication[];
-  /** Kernel command lines the boot loader measured (GRUB's "kernel_cmdline: " in PCR 8). */
+  /**
+   * Kernel command lines the boot loader measured whose digest is the hash of the line: GRUB's
+   * "kernel_cmdline: " in PCR 8, systemd-boot's and systemd-stub's UTF-16 line in PCR 12 (PCR 8 up to systemd 250).
+   */
   kernelCommandLines: string[];
+  /** The CRTM as PCR 0 describes it (startup locality, S-CRTM version, H-CRTM); absent when PCR 0 does not count. */
+  crtm?: TcgCrtmClaims;
   /** EV_SEPARATOR events of PCRs 0-7; `error` when the firmware measured its error value. */
   separators: Array<{ pcr: number; error: boolean }>;
   /**
@@ -72,7 +79,6 @@ const AFTER_SEPARATOR: Record<number, ReadonlySet<number>> = {
 const PRE_OS_PCRS = [0, 1, 2, 3, 4, 5, 6, 7];
 const SEPARATOR_OK = 0;
 const SEPARATOR_ERRORS = new Set([1, 0xffffffff]);
-const GRUB_CMDLINE = 'kernel_cmdline: ';
 
 /** A hash of `data` in `bank`. */
 type Hasher = (bank: TpmBank, data: Uint8Array) => Promise<Uint8Array>;
@@ -153,17 +159,7 @@ export async function decodeEventLog(log: TcgEventLog, verified?: VerifiedPcrs):
 function claimData(e: TcgEvent): Uint8Array | undefined {
   if (e.type === EV.SEPARATOR) return e.data;
   if (e.pcr === 7 && (e.type === EV.EFI_VARIABLE_DRIVER_CONFIG || e.type === EV.EFI_VARIABLE_AUTHORITY)) return e.data;
-  if (e.pcr === 8 && e.type === EV.IPL && startsWithText(e.data, GRUB_CMDLINE)) {
-    // GRUB logs "kernel_cmdline: <line>" but measures the line alone, without the prefix or a NUL.
-    return e.data.subarray(GRUB_CMDLINE.length, e.data[e.data.length - 1] === 0 ? e.data.length - 1 : e.data.length);
-  }
-  return undefined;
-}
-
-function startsWithText(data: Uint8Array, text: string): boolean {
-  if (data.length < text.length) return false;
-  for (let i = 0; i < text.length; i++) if (data[i] !== text.charCodeAt(i)) return false;
-  return true;
+  return commandLineOf(e)?.hashed ?? crtmVersionData(e);
 }
 
 /** Whether decoding claims the SHA-256 of this PCR 7 variable: an authority, or PK, KEK, db or dbx. */
@@ -269,17 +265,20 @@ async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<bool
         break;
       }
       case EV.IPL: {
-        const line = claimData(e);
-        if (e.pcr !== 8 || !line) break;
+        const line = commandLineOf(e);
+        if (!line) break;
         if (!(await dataHashes(e))) {
-          reasons.push(`${where(e)} does not describe what its digest covers`);
+          // systemd's other UTF-16 events in PCR 12 (credentials, sysexts) are no command line: only GRUB's claims to be one.
+          if (line.source === 'grub') reasons.push(`${where(e)} does not describe what its digest covers`);
           break;
         }
-        out.kernelCommandLines.push(fromUtf8(line));
+        out.kernelCommandLines.push(line.text());
         break;
       }
     }
   }
+  const pcr0 = events.filter((e) => e.pcr === 0);
+  if (verified === undefined || verified.has(0)) out.crtm = await decodeCrtm(pcr0, log.startupLocality, dataHashes, (e) => digestsHex(e, verified?.get(0)), reasons);
   const present = new Set(events.map((e) => e.pcr));
   for (const pcr of PRE_OS_PCRS) if (present.has(pcr) && !separated.has(pcr)) reasons.push(`PCR ${pcr} has no separator`);
   out.injection.possible = reasons.length > 0;
