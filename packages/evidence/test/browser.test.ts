@@ -52,6 +52,11 @@ function cases(): EvidenceCase[] {
   const tpmRoots = [b64(vector(GCE_ROOT))];
   // The SHA-1 digest of the last event (PCR 5, "Exit Boot Services Returned with Success").
   const lastEvent = gce.eventLog!.length - 4 - 40 - (2 + 48) - (2 + 32) - (2 + 20) + 2;
+  // Azure CVM evidence as Trustee's JSON (the VCEK inside); v0 with one runtime-data byte changed.
+  const azure = vector('azure/trustee-az-snp-vtpm/evidence-v1.json');
+  const azureV0 = JSON.parse(vectorText('azure/trustee-az-snp-vtpm/evidence-v0.json')) as { report: number[] };
+  azureV0.report[1236 + 100] = azureV0.report[1236 + 100]! ^ 0x01;
+  const azureFlipped = b64(new TextEncoder().encode(JSON.stringify(azureV0)));
   return [
     { name: 'SGX', evidence: b64(sgx), intelCollateral: sgxCollateral, at: at(1750334171) },
     { name: 'SGX, report data flipped', evidence: b64(flipped(sgx, 48 + 320)), intelCollateral: sgxCollateral, at: at(1750334171) },
@@ -66,6 +71,8 @@ function cases(): EvidenceCase[] {
     { name: 'TPM (GCE, with event log and AK chain)', evidence: tpmJson(gce.eventLog!), tee: 'tpm', tpmRoots, at: at(TPM_PIN) },
     { name: 'TPM, an event digest flipped', evidence: tpmJson(flipped(gce.eventLog!, lastEvent)), tee: 'tpm', tpmRoots, at: at(TPM_PIN) },
     { name: 'TPM, not asked for by name', evidence: tpmJson(gce.eventLog!), tpmRoots, at: at(TPM_PIN) },
+    { name: 'Azure CVM (Trustee az-snp-vtpm v1)', evidence: b64(azure), at: at(1780272000) },
+    { name: 'Azure CVM, a runtime data byte flipped', evidence: azureFlipped, at: at(1780272000) },
     { name: 'TPM (go-attestation Windows)', evidence: b64(vector('tpm/google-go-attestation/windows_gcp_shielded_vm.json')), tee: 'tpm', at: at(TPM_PIN) },
   ];
 }
@@ -73,7 +80,7 @@ function cases(): EvidenceCase[] {
 const skip = vectorsMissing ? 'real hardware vectors not found' : browserUnavailable();
 
 describe('evidence in headless Chromium', { skip }, () => {
-  it('verifies real SGX, TDX, SEV-SNP, NVIDIA and TPM evidence and corrupted twins exactly as Node does', async () => {
+  it('verifies real SGX, TDX, SEV-SNP, NVIDIA, TPM and Azure CVM evidence and corrupted twins exactly as Node does', async () => {
     const input = cases();
     const node = await verifyCases(input);
     assert.deepEqual(
@@ -92,6 +99,8 @@ describe('evidence in headless Chromium', { skip }, () => {
         'tpm',
         'ERR_EVIDENCE_BINDING_MISMATCH',
         'ERR_EVIDENCE_UNSUPPORTED',
+        'azure-cvm',
+        'ERR_EVIDENCE_BINDING_MISMATCH',
         'tpm',
       ],
     );

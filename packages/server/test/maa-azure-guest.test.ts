@@ -119,6 +119,11 @@ test('AzureGuest: refusals name what failed', { skip }, async () => {
   assert.match((res.json() as { error: { message: string } }).error.message, /AikPub/);
   const withEnc = { ...info, TpmInfo: { ...(info['TpmInfo'] as object), EncKeyPub: forgedTpm['EncKeyPub'], EncKeyCertifyInfo: forgedTpm['EncKeyCertifyInfo'], EncKeyCertifyInfoSignature: forgedTpm['EncKeyCertifyInfoSignature'] } };
   assertMaaError(await attest(app, 'AzureGuest', body(withEnc)), 400, 'InvalidParameter', 'ERR_EVIDENCE_SIGNATURE_INVALID');
+  // Another machine's TCG log does not replay to the quoted PCRs: the refusal names the PCR.
+  const gceLog = vector('tpm/google-go-tpm-tools/decoded-gce-cos-85-nonce9009/event_log.bin');
+  const logged = await attest(app, 'AzureGuest', body({ ...info, TcgLogs: Buffer.from(gceLog).toString('base64') }));
+  assertMaaError(logged, 400, 'InvalidParameter', 'ERR_EVIDENCE_BINDING_MISMATCH');
+  assert.match((logged.json() as { error: { message: string } }).error.message, /PCR 0\b/);
   // Bad requests.
   assertMaaError(await attest(app, 'AzureGuest', {}), 400, 'InvalidParameter', 'ERR_VALIDATION');
   assertMaaError(await attest(app, 'AzureGuest', { AttestationInfo: b64url('not json') }), 400, 'InvalidParameter', 'ERR_VALIDATION');
