@@ -100,7 +100,7 @@ export interface ForgedCvm {
 }
 
 /** A whole SEV-SNP Azure CVM of the test PKI: the runtime data lists its own HCLAkPub; the AK certifies a TPM encryption key. */
-export async function forgedCvm(options: { secureBoot?: boolean } = {}): Promise<ForgedCvm> {
+export async function forgedCvm(options: { secureBoot?: boolean; vmpl?: number } = {}): Promise<ForgedCvm> {
   const pki = await productPki('Milan');
   const chipId = pattern(64, 0xa0);
   const vek = await issueVek(pki, { keyType: 'vcek', tcb: MILAN_TCB, hwid: chipId });
@@ -114,7 +114,7 @@ export async function forgedCvm(options: { secureBoot?: boolean } = {}): Promise
   );
   const reportData = new Uint8Array(64);
   reportData.set(createHash('sha256').update(runtime).digest());
-  const report = await forgeReport({ product: 'Milan', tcb: MILAN_TCB, chipId, reportData, vmpl: 0 }, vek);
+  const report = await forgeReport({ product: 'Milan', tcb: MILAN_TCB, chipId, reportData, vmpl: options.vmpl ?? 0 }, vek);
   const pcrs = Array.from({ length: 8 }, (_, i) => pattern(32, i));
   const quote = encodeQuote({ extraData: new Uint8Array(0), selection: [{ alg: ALG.SHA256, pcrs: pcrs.map((_, i) => i) }], pcrDigest: await pcrDigestOf(ALG.SHA256, pcrs) });
   const sign = async (b: Uint8Array) => new Uint8Array(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', ak.keys.privateKey, b));

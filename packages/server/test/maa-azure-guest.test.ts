@@ -100,6 +100,15 @@ test('AzureGuest: a CVM without secure boot is not compliant, and the default po
   await app.close();
 });
 
+test('AzureGuest: an SNP report from a VMPL other than the paravisor\'s is refused, naming vmpl', async () => {
+  const cvm = await forgedCvm({ vmpl: 1 });
+  const { app } = await testApp({ at: new Date('2026-01-15T00:00:00Z'), trustAnchors: { amdRoots: [cvm.pki.ark.der] } });
+  const res = await attest(app, 'AzureGuest', body(cvm.info));
+  assertMaaError(res, 400, 'InvalidParameter', 'ERR_EVIDENCE_BINDING_MISMATCH');
+  assert.match((res.json() as { error: { message: string } }).error.message, /VMPL 1/);
+  await app.close();
+});
+
 test('AzureGuest: refusals name what failed', { skip }, async () => {
   const { app } = await testApp({ at: SNP_AT });
   // Another VM's runtime data is not what the report binds.
