@@ -5,4 +5,5 @@ export { policyHash } from './policy-hash.js';
 export { searchJmesPath } from './jmespath/interpreter.js';
 export type { Json } from './jmespath/ast.js';
 export { POLICY_LIMITS } from './limits.js';
+export * from './key-release/index.js';
 export * from './errors.js';

@@ -41,6 +41,9 @@ const HTTP_STATUS: Record<KnownErrorCode, number> = {
   ERR_POLICY_INVALID: 400,
   ERR_POLICY_EVALUATION_FAILED: 400,
   ERR_POLICY_DENIED: 400,
+  ERR_KEY_RELEASE_POLICY_INVALID: 400,
+  // A release the policy does not permit is a refusal of access, as Key Vault answers it (403).
+  ERR_KEY_RELEASE_POLICY_DENIED: 403,
   ERR_POLICY_TOKEN_INVALID: 400,
   // MAA answers an unsigned or wrongly signed request in isolated mode with 400 InvalidOperation.
   ERR_POLICY_SIGNER_UNTRUSTED: 400,
