@@ -68,6 +68,8 @@ test('AES GCM, CBC, CBCPAD and KW round-trip; the key size must match the algori
     const block = randomBytes(32);
     assert.deepEqual(Buffer.from(decrypt(key, { alg: `A${size}CBC`, value: encrypt(key, { alg: `A${size}CBC`, value: block, iv }).value, iv })), block);
     assert.throws(() => encrypt(key, { alg: `A${size}CBC`, value: message, iv }), { code: 'ERR_KEY_BAD_PARAMETER' });
+    assert.throws(() => encrypt(key, { alg: `A${size}CBC`, value: block, iv: iv.subarray(1) }), { code: 'ERR_KEY_BAD_PARAMETER' });
+    assert.equal(encrypt(key, { alg: `A${size}CBCPAD`, value: message }).iv?.length, 16, 'the vault makes an IV when none is given');
     const cek = randomBytes(32);
     assert.deepEqual(Buffer.from(unwrapKey(key, `A${size}KW`, wrapKey(key, `A${size}KW`, cek))), cek);
     const other = size === 256 ? 128 : 256;

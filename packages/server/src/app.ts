@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Store } from '@confide/store';
 import { registerOpenApi } from './plugins/openapi.js';
 import { recordRoutes } from './plugins/route-table.js';
+import { keyVaultRoutes, type KeyVaultRoutesOptions } from './routes/keyvault/index.js';
 import { maaRoutes, type MaaRoutesOptions } from './routes/maa/index.js';
 import { MARBLERUN_PREFIX, marbleRunRoutes, type MarbleRunRoutesOptions } from './routes/marblerun/index.js';
 import type { DegradedService } from './routes/system/health.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
   coordinator?: MarbleRunRoutesOptions | undefined;
   /** The MAA-compatible attestation surface (services from composeAttestation); absent, its routes are not registered. */
   attestation?: MaaRoutesOptions | undefined;
+  /** The Azure Key Vault keys surface; absent, its routes are not registered. */
+  keyvault?: KeyVaultRoutesOptions | undefined;
   /** Services that came up degraded, reported by /readyz (read at every probe). */
   degraded?: (() => readonly DegradedService[]) | undefined;
 }
@@ -58,6 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const store = options.store;
   await systemRoutes(app, { readiness: { engine: store.engine, ping: () => store.ping(), degraded: options.degraded ?? (() => []) } });
   if (options.attestation) await app.register(maaRoutes, options.attestation);
+  if (options.keyvault) await app.register(keyVaultRoutes, options.keyvault);
   if (options.coordinator) await app.register(marbleRunRoutes, { ...options.coordinator, prefix: MARBLERUN_PREFIX });
   return app;
 }

@@ -14,3 +14,6 @@ export { registeredRoutes, type RegisteredRoute } from './plugins/route-table.js
 export { VERSION } from './version.js';
 export { simulatedCoordinatorMeasurement } from './services/coordinator/index.js';
 export * from './errors/index.js';
+export { KeyVaultService, openVaultRoot, type KeyVaultServiceOptions, type OperationName } from './services/keyvault/index.js';
+export { createKeyVaultAuth, roleOfName, type KeyVaultAuth, type KeyVaultRole } from './plugins/keyvault-auth.js';
+export { keyVaultRoutes, keyVaultSerializer, type KeyVaultRoutesOptions } from './routes/keyvault/index.js';

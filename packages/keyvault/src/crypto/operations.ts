@@ -107,11 +107,13 @@ export function encrypt(key: LoadedKey, input: EncryptInput): EncryptOutput {
     const value = Buffer.concat([cipher.update(input.value), cipher.final()]);
     return { value, iv, tag: cipher.getAuthTag(), ...(input.aad ? { aad: input.aad } : {}) };
   }
-  if (input.iv?.length !== 16) throw bad(`${input.alg} needs a 16-byte iv`);
+  // The client sends an IV when it made one; otherwise the service makes it, as for GCM.
+  const iv = input.iv ?? randomBytes(16);
+  if (iv.length !== 16) throw bad(`${input.alg} needs a 16-byte iv`);
   if (aes.mode === 'cbc' && input.value.length % 16 !== 0) throw bad(`${input.alg} encrypts whole 16-byte blocks; use ${input.alg}PAD for other lengths`);
-  const cipher = createCipheriv(`aes-${bits}-cbc`, secret, input.iv);
+  const cipher = createCipheriv(`aes-${bits}-cbc`, secret, iv);
   cipher.setAutoPadding(aes.mode === 'cbcpad');
-  return { value: Buffer.concat([cipher.update(input.value), cipher.final()]), iv: input.iv };
+  return { value: Buffer.concat([cipher.update(input.value), cipher.final()]), iv };
 }
 
 export function decrypt(key: LoadedKey, input: EncryptInput): Uint8Array {

@@ -21,6 +21,7 @@ import { createTokenService } from '../services/attestation/tokens/index.js';
 import { openVaultRoot } from '../services/keyvault/vault-root-store.js';
 import { loadSimulationKey } from '../sim/index.js';
 import { composeAttestation } from './attestation.js';
+import { composeKeyVault } from './keyvault.js';
 import { coordinatorSealProvider } from './coordinator-seal.js';
 import { readSettingFile } from './setting-file.js';
 import { tpmRootsFromConfig } from './tpm-roots.js';
@@ -157,6 +158,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
         https: { cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: false },
         coordinator: { coordinator },
         attestation,
+        keyvault: composeKeyVault(config, store, vault.root, overrides.clock),
         degraded,
       },
       store,

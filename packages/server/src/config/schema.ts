@@ -330,6 +330,51 @@ export const CONFIG_SCHEMA = [
     },
   },
   {
+    key: 'keyvault.resource',
+    type: 'string',
+    default: 'https://vault.azure.net',
+    env: 'CONFIDE_KEYVAULT_RESOURCE',
+    flag: '--keyvault-resource',
+    description:
+      'The `resource` of the key vault\'s 401 challenge. The official client asks its credential for `<resource>/.default` and, unless it sets disableChallengeResourceVerification, requires the request host to end with "." + this host (docs/keyvault.md).',
+  },
+  {
+    key: 'keyvault.authorization',
+    type: 'string',
+    default: 'https://login.microsoftonline.com/common',
+    env: 'CONFIDE_KEYVAULT_AUTHORIZATION',
+    flag: '--keyvault-authorization',
+    description: 'The `authorization` URL of the key vault\'s 401 challenge; the client passes its first path segment to its credential as the tenant.',
+  },
+  {
+    key: 'keyvault.auth.audience',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_KEYVAULT_AUTH_AUDIENCE',
+    flag: '--keyvault-auth-audience',
+    description:
+      'Required `aud` of key vault bearer JWTs (verified with attestation.auth.jwksUrl or publicKey and attestation.auth.issuer); defaults to keyvault.resource. The JWT\'s `roles` name Managed HSM roles (docs/keyvault.md).',
+  },
+  {
+    key: 'keyvault.auth.tokens',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_KEYVAULT_AUTH_TOKENS',
+    secret: true,
+    description:
+      'Static key vault bearer tokens with one role each, `role=token,role=token` (roles officer, user, release), compared in constant time and never logged; environment only. Dev mode without tokens or a JWT verifier accepts any token with every role.',
+    production: 'given only in the environment, never a config file; each token carries 32 random bytes (64 hex or 43 base64 characters).',
+    devOnly: (value, _config, origin) => {
+      if (typeof value !== 'string') return undefined;
+      if (origin === 'file') return 'key vault tokens were read from a config file; give them in CONFIDE_KEYVAULT_AUTH_TOKENS only';
+      for (const entry of value.split(',')) {
+        const weak = weakTokenReason(entry.slice(entry.indexOf('=') + 1).trim());
+        if (weak !== undefined) return weak;
+      }
+      return undefined;
+    },
+  },
+  {
     key: 'seal.keyFile',
     type: 'path',
     default: undefined,
