@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, constants, publicEncrypt, randomBytes, verify as nodeVerify } from 'node:crypto';
-import { CryptographyClient, KnownKeyOperations, type JsonWebKey } from '@azure/keyvault-keys';
+import { CryptographyClient, type JsonWebKey } from '@azure/keyvault-keys';
 import { credential, startVault } from './keyvault-helpers.js';
 
 const vault = await startVault();

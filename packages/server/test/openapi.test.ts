@@ -10,7 +10,7 @@ import Fastify from 'fastify';
 import { createMemorySealProvider } from '@confide/coordinator';
 import { emptyCollateral } from '@confide/evidence';
 import { openSqliteStore } from '@confide/store';
-import { buildApp, composeAttestation, registeredRoutes, ServerError } from '../src/index.js';
+import { buildApp, composeAttestation, createKeyVaultAuth, KeyVaultService, openVaultRoot, registeredRoutes, ServerError } from '../src/index.js';
 import { createBearerAuth } from '../src/plugins/bearer-auth.js';
 import { jsendErrorResponse, maaErrorResponse, problemResponse, type ErrorResponse } from '../src/plugins/error-responses.js';
 import { problemJson, surfaceErrors, type ErrorSerializer } from '../src/plugins/problem.js';
@@ -28,6 +28,10 @@ const app = await buildApp({
   bodyLimit: 1 << 16,
   attestation: await composeAttestation({ store, tokens, admin: { mode: 'aad', auth: createBearerAuth({ mode: 'dev' }) } }),
   coordinator: { coordinator },
+  keyvault: {
+    service: new KeyVaultService({ store, root: (await openVaultRoot({ store, seal: createSeal(randomBytes(32)), generateIfAbsent: true })).root }),
+    auth: createKeyVaultAuth({ mode: 'dev', authorization: 'https://login.example/t', resource: 'https://vault.example' }),
+  },
 });
 await app.ready();
 after(async () => {
@@ -104,6 +108,10 @@ test('documented error responses do not strip fields from real error replies', a
   const fail = mr.json() as { status: string; message: string; data: { code: string; message: string } };
   assert.equal(fail.status, 'fail', mr.body);
   assert.ok(fail.message && fail.data.code.startsWith('ERR_') && fail.data.message, mr.body);
+  const kv = await app.inject({ method: 'POST', url: '/keys/k/create?api-version=7.6', headers: { authorization: 'Bearer x', host: 'vault.example' }, payload: { kty: 'DSA' } });
+  assert.equal(kv.statusCode, 400, kv.body);
+  assert.deepEqual(kv.json().error.code, 'BadParameter');
+  assert.equal(kv.json().error.innererror.code, 'ERR_KEY_BAD_PARAMETER');
   const sys = await app.inject({ method: 'GET', url: '/no-such-route' });
   const problem = sys.json() as Record<string, unknown>;
   for (const key of ['type', 'title', 'status', 'detail', 'code', 'instance', 'requestId']) assert.ok(key in problem, `${key} in ${sys.body}`);
