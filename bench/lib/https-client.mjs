@@ -2,8 +2,8 @@
 import { Buffer } from 'node:buffer';
 import { Agent, request } from 'node:https';
 
-/** { post(path, body) → { status, body }, requests() (posts so far), close() }; `body` is sent as JSON text. */
-export function httpsClient(baseUrl, ca) {
+/** { post(path, body) → { status, body }, requests() (posts so far), close() }; `body` is sent as JSON text, `headers` with every request. */
+export function httpsClient(baseUrl, ca, headers = {}) {
   const agent = new Agent({ keepAlive: true, ca, maxSockets: Infinity });
   let requests = 0;
   const post = (path, json) =>
@@ -12,7 +12,7 @@ export function httpsClient(baseUrl, ca) {
       const payload = Buffer.from(json);
       const req = request(
         new URL(path, baseUrl),
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+        { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length } },
         (res) => {
           const chunks = [];
           res.on('data', (d) => chunks.push(d));

@@ -1,0 +1,88 @@
+/**
+ * Key vault signing: signatures per second through POST /keys/{name}/{version}/sign over HTTPS
+ * (RS256 with RSA-2048, ES256 with P-256) on a separate `confide serve`, beside the floor (the
+ * same signature with node:crypto in the benchmark process, callback form on libuv's pool),
+ * with the server's CPU time per signature. Target: 50% of the floor at 16 in flight. No peer:
+ * Azure Key Vault and Managed HSM are cloud services.
+ */
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';
+import { cpuPerOp } from './lib/cpu-per-op.mjs';
+import { httpsClient } from './lib/https-client.mjs';
+import { processCpu } from './lib/proc-cpu.mjs';
+import { startServe } from './lib/serve-process.mjs';
+import { printSkipped, printTable } from './lib/table.mjs';
+
+const TITLE = 'Key vault sign (POST /keys/{name}/{version}/sign), HTTPS';
+const BIN = fileURLToPath(new URL('../packages/cli/dist/src/bin.js', import.meta.url));
+const PEER = { reason: 'none: Azure Key Vault and Managed HSM are cloud services; no local implementation on npm signs over this API' };
+const DIGEST = createHash('sha256').update('the data a client signs').digest();
+const KEYS = [
+  { work: 'RS256, RSA-2048', name: 'bench-rsa', create: { kty: 'RSA-HSM', key_size: 2048 }, alg: 'RS256', floorKey: () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, floorOptions: {} },
+  { work: 'ES256, P-256', name: 'bench-ec', create: { kty: 'EC-HSM', crv: 'P-256' }, alg: 'ES256', floorKey: () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, floorOptions: { dsaEncoding: 'ieee-p1363' } },
+];
+const CPU_OPS = 256;
+
+const signAsync = (key, options) => () =>
+  new Promise((resolve, reject) => sign('sha256', DIGEST, { key, ...options }, (err, sig) => (err ? reject(err) : resolve(sig))));
+
+export async function main() {
+  if (!existsSync(BIN)) return printSkipped(TITLE, `${BIN} not built (run npm run build)`);
+  let server;
+  try {
+    server = await startServe([]);
+  } catch (err) {
+    return printSkipped(TITLE, `cannot start confide serve: ${describeError(err)}`);
+  }
+  // Dev mode accepts any bearer token with every role.
+  const client = httpsClient(server.url, server.ca, { authorization: 'Bearer bench' });
+  const rows = [];
+  const cpuNotes = [];
+  try {
+    for (const k of KEYS) {
+      const created = await client.post(`/keys/${k.name}/create?api-version=7.6`, JSON.stringify(k.create));
+      if (created.status !== 200) throw new Error(`create ${k.name}: ${created.status} ${created.body}`);
+      const kid = JSON.parse(created.body).key.kid;
+      const path = `${new URL(kid).pathname}/sign?api-version=7.6`;
+      const body = JSON.stringify({ alg: k.alg, value: DIGEST.toString('base64url') });
+      const op = async () => {
+        const res = await client.post(path, body);
+        if (res.status !== 200) throw new Error(`sign: ${res.status} ${res.body}`);
+      };
+      const first = await attempt(op);
+      // The floor signs with a key of the same kind made here: the vault's private half never leaves it.
+      const floorOp = signAsync(k.floorKey(), k.floorOptions);
+      const before = processCpu(server.pid);
+      const served0 = client.requests();
+      rows.push(...(await measureWork(k.work, { ours: first.ok ? { op } : { reason: first.reason }, peer: PEER, floor: { op: floorOp } })));
+      const after = processCpu(server.pid);
+      const served = client.requests() - served0;
+      const floorMs = await cpuPerOp(floorOp, { ops: CPU_OPS, inFlight: 16 });
+      if (before && after && served > 0) {
+        const serverMs = (after.mainMs + after.otherMs - before.mainMs - before.otherMs) / served;
+        cpuNotes.push(`${k.work}: server CPU ${serverMs.toFixed(3)} ms per signature (main thread ${((after.mainMs - before.mainMs) / served).toFixed(3)} ms) over ${served} requests; floor ${floorMs.toFixed(3)} ms of CPU per signature (${(serverMs / floorMs).toFixed(2)}×)`);
+      }
+    }
+  } catch (err) {
+    rows.push({ work: 'setup', concurrency: 0, ours: { note: describeError(err) } });
+  } finally {
+    client.close();
+    await server.stop();
+  }
+  printTable({
+    title: TITLE,
+    peerName: 'peer',
+    rows,
+    notes: [
+      `ours: a separate \`confide serve\` process (dev mode, local CA, SQLite store, any bearer token), {"alg","value": base64url SHA-256 digest} as the client sends it; ${settings.concurrency.join(' and ')} requests in flight on keep-alive HTTPS connections, each answer checked for status 200`,
+      'floor: the same signature of the same digest with node:crypto (crypto.sign, callback form: libuv\'s pool) in the benchmark process, as many at once as ours',
+      'target: ours/floor at most 2.00× (50% of the floor) at 16 in flight',
+      'client, server and the thread pool share the machine\'s cores; the client\'s TLS and JSON work is counted in ours and absent from the floor',
+      ...cpuNotes,
+    ],
+  });
+}
+
+await main();
