@@ -10,6 +10,13 @@ export const KEYVAULT_ERROR_CODES = defineErrorCodes('keyvault', {
   ERR_KEY_CONFLICT: { expose: true, summary: 'The key is in a state that forbids the request: deleted but recoverable, not deleted, or its release policy is immutable.' },
   ERR_KEY_BACKUP_INVALID: { expose: true, summary: 'A key backup blob is malformed, altered, or was made by a vault with another root key.' },
   ERR_KEY_MATERIAL_UNREADABLE: { expose: false, summary: 'Stored key material cannot be decrypted under the vault root key (altered row or another root key).' },
+  // secure key release
+  ERR_KEY_RELEASE_NOT_EXPORTABLE: { expose: true, summary: 'The key was not created exportable with a release policy, so it is never released.' },
+  ERR_KEY_RELEASE_TOKEN_INVALID: { expose: true, summary: 'The release target is not a signed attestation token this vault can verify (malformed, algorithm not allowed, bad signature, unknown kid).' },
+  ERR_KEY_RELEASE_TOKEN_EXPIRED: { expose: true, summary: 'The release target token is expired or not yet valid (exp / nbf).' },
+  ERR_KEY_RELEASE_ISSUER_UNTRUSTED: { expose: true, summary: 'The release target token comes from an issuer that is not among the vault\'s trusted issuers.' },
+  ERR_KEY_RELEASE_NO_TRANSFER_KEY: { expose: true, summary: 'The attestation token carries no usable transfer key: no RSA key (2048 bits or more) in x-ms-runtime.keys with key_use "enc" or key_ops "encrypt".' },
+  ERR_KEY_RELEASE_UNWRAP_FAILED: { expose: true, summary: 'A release response does not unwrap: key_hsm is malformed, or its ciphertext was altered or is for another transfer key.' },
 });
 
 /** Raises the codes the key vault knows: its own and core's. */

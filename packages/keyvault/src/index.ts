@@ -17,3 +17,4 @@ export { sign, verify, encrypt, decrypt, wrapKey, unwrapKey, type EncryptInput, 
 export { SIGNATURE_ALGORITHMS, RSA_ENCRYPTION, AES_ENCRYPTION, AES_KEY_WRAP, DEFAULT_KEY_OPS, type SignatureAlgorithm } from './crypto/algorithms.js';
 export { keyBundle, keyItem, wireKey, wireAttributes, wireReleasePolicy, kidOf, type DeletedInfo } from './wire/key-bundle.js';
 export * from './errors.js';
+export * from './release/index.js';

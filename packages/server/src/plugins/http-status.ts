@@ -64,6 +64,14 @@ const HTTP_STATUS: Record<KnownErrorCode, number> = {
   ERR_KEY_CONFLICT: 409,
   ERR_KEY_BACKUP_INVALID: 400,
   ERR_KEY_MATERIAL_UNREADABLE: 500,
+  // Release: a key that is never releasable, or a token from an issuer the vault does not trust, is a refusal (403);
+  // a target token that is malformed, expired or carries no transfer key is bad input (400).
+  ERR_KEY_RELEASE_NOT_EXPORTABLE: 403,
+  ERR_KEY_RELEASE_TOKEN_INVALID: 400,
+  ERR_KEY_RELEASE_TOKEN_EXPIRED: 400,
+  ERR_KEY_RELEASE_ISSUER_UNTRUSTED: 403,
+  ERR_KEY_RELEASE_NO_TRANSFER_KEY: 400,
+  ERR_KEY_RELEASE_UNWRAP_FAILED: 400,
   ERR_MANIFEST_INVALID: 400,
   ERR_SECRET_INVALID: 400,
   ERR_COORDINATOR_STATE: 409,
