@@ -4,7 +4,8 @@
  * the scalar arithmetic mod n in BigInt; verification does the whole point arithmetic in BigInt
  * (Jacobian coordinates), slower but only the verify operation uses it. Signatures are r || s,
  * each the curve's field size, as JWS (and Key Vault) encode them.
- * BigInt arithmetic is not constant-time; the nonce and the private scalar pass through it.
+ * BigInt arithmetic is not constant-time, so the scalar arithmetic is blinded (see signEcdsa):
+ * the timing it leaks depends on random values, not on the nonce or the private scalar.
  */
 import { createECDH, randomBytes } from 'node:crypto';
 import type { Curve } from '../model/key-types.js';
@@ -59,7 +60,13 @@ export function signEcdsa(curve: Curve, d: Uint8Array, digest: Uint8Array): Buff
     // Uncompressed point 04 || x || y; r is x mod n.
     const r = mod(toBig(ecdh.getPublicKey().subarray(1, 1 + c.size)), c.n);
     if (r === 0n) continue;
-    const s = mod(inverse(k, c.n) * (z + r * dInt), c.n);
+    // Blinded by a fresh random b: the extended-Euclid inverse, whose running time depends on
+    // its input, sees only k·b (uniform, independent of k), and the private scalar enters the
+    // products only as d·b, so neither the nonce nor d shapes the timing beyond limb counts.
+    // s = (k·b)⁻¹ · (b·z + r·(d·b)) = k⁻¹ · (z + r·d) mod n.
+    const b = randomScalar(c);
+    const kbInverse = inverse(mod(k * b, c.n), c.n);
+    const s = mod(kbInverse * mod(b * z + r * mod(dInt * b, c.n), c.n), c.n);
     if (s === 0n) continue;
     return Buffer.concat([toBytes(r, c.size), toBytes(s, c.size)]);
   }
