@@ -199,21 +199,21 @@ test('CryptographyClient: ES256/384/512 signatures verify with node:crypto; oct 
 });
 
 test('key_ops, enabled, nbf and exp are enforced (403 Forbidden)', async () => {
-  const key = await client.createRsaKey('limited', { keyOps: ['verify'] });
+  const key = await client.createEcKey('limited', { keyOps: ['verify'] });
   const digest = sha256(Buffer.from('x'));
   const plain = (await import('./keyvault-raw.js')).raw(vault);
-  const sign = (name: string, version: string) => plain('POST', `/keys/${name}/${version}/sign`, { alg: 'RS256', value: digest.toString('base64url') });
+  const sign = (name: string, version: string) => plain('POST', `/keys/${name}/${version}/sign`, { alg: 'ES256', value: digest.toString('base64url') });
   assert.equal((await sign('limited', key.properties.version!)).json.error.code, 'Forbidden');
-  const open = await client.createRsaKey('toggled');
+  const open = await client.createEcKey('toggled');
   await client.updateKeyProperties('toggled', open.properties.version!, { enabled: false });
   const disabled = await sign('toggled', open.properties.version!);
   assert.equal(disabled.status, 403);
   assert.equal(disabled.json.error.innererror.code, 'ERR_KEY_OPERATION_FORBIDDEN');
-  const future = await client.createRsaKey('future', { notBefore: new Date(Date.now() + 3600_000) });
+  const future = await client.createEcKey('future', { notBefore: new Date(Date.now() + 3600_000) });
   assert.equal((await sign('future', future.properties.version!)).status, 403);
-  const expired = await client.createRsaKey('expired', { expiresOn: new Date(Date.now() - 3600_000) });
+  const expired = await client.createEcKey('expired', { expiresOn: new Date(Date.now() - 3600_000) });
   assert.equal((await sign('expired', expired.properties.version!)).status, 403);
-  const ok = await client.createRsaKey('usable');
+  const ok = await client.createEcKey('usable');
   assert.equal((await sign('usable', ok.properties.version!)).status, 200);
 });
 

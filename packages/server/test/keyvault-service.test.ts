@@ -1,0 +1,46 @@
+/** The key vault service without HTTP: what the release route builds on, and stored rows that were tampered with. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { openSqliteStore } from '@confide/store';
+import { KeyVaultService, openVaultRoot } from '../src/index.js';
+import { createSeal } from '../src/seal/index.js';
+
+async function service() {
+  const store = openSqliteStore(':memory:');
+  const { root } = await openVaultRoot({ store, seal: createSeal(randomBytes(32)), generateIfAbsent: true });
+  return { store, service: new KeyVaultService({ store, root }) };
+}
+
+test('loadVersion gives the private JWK with the public description (latest and by version)', async () => {
+  const { store, service: s } = await service();
+  const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const policy = { data: Buffer.from('{"version":"1.0.0","anyOf":[]}').toString('base64url'), immutable: true };
+  const meta = await s.importKey('skr', { key: jwk as Record<string, unknown>, Hsm: true, attributes: { exportable: true }, release_policy: policy, tags: { a: 'b' } });
+  for (const loaded of [await s.loadVersion('skr'), await s.loadVersion('skr', meta.version)]) {
+    assert.equal(loaded.version, meta.version);
+    assert.equal(loaded.jwk.kty, 'RSA');
+    assert.equal((loaded.jwk as { d: string }).d, jwk.d);
+    assert.equal(loaded.hsm, true);
+    assert.equal(loaded.exportable, true);
+    assert.equal(loaded.releasePolicy?.immutable, true);
+    assert.deepEqual(loaded.tags, { a: 'b' });
+  }
+  await assert.rejects(s.loadVersion('absent'), { code: 'ERR_KEY_NOT_FOUND' });
+  await store.close();
+});
+
+test('a stored row moved onto another key does not decrypt (ERR_KEY_MATERIAL_UNREADABLE), nor sign', async () => {
+  const { store, service: s } = await service();
+  const a = await s.create('a', { kty: 'EC' });
+  const b = await s.create('b', { kty: 'EC' });
+  const rowA = (await store.keyVersions.get('a', a.version))!;
+  // Someone with write access to the database puts a's sealed material under b's identity.
+  await store.deletedKeys.markDeleted({ name: 'b', deletedDate: 1, scheduledPurgeDate: 2 });
+  await store.deletedKeys.purge('b');
+  assert.equal(await store.keyVersions.insert({ name: 'b', version: b.version, meta: rowA.meta, sealedMaterial: rowA.sealedMaterial }), 'inserted');
+  await assert.rejects(s.loadVersion('b'), { code: 'ERR_KEY_MATERIAL_UNREADABLE' });
+  await assert.rejects(s.operate('b', b.version, 'sign', { alg: 'ES256', value: randomBytes(32).toString('base64url') }), { code: 'ERR_KEY_MATERIAL_UNREADABLE' });
+  assert.equal((await s.loadVersion('a')).version, a.version, 'the original still opens');
+  await store.close();
+});
