@@ -126,3 +126,22 @@ test('runtimeData binds by SHA-256 to the quote\'s extraData (the nonce); a wron
   assertMaaError(await attest(app, 'SevSnpVm', { report: tpmReport(tpm) }), 400, 'InvalidParameter', 'ERR_EVIDENCE_MALFORMED');
   await app.close();
 });
+
+test('Trustee\'s and go-attestation\'s TPM evidence JSON are taken as they are (no AK certificate: aikValidated false)', { skip }, async () => {
+  const { app } = await testApp();
+  for (const [path, format, pcrs] of [
+    ['tpm/trustee/tpm_evidence.json', undefined, 24],
+    ['tpm/google-go-attestation/windows_gcp_shielded_vm.json', 'sha1', 24],
+  ] as const) {
+    const res = await attest(app, 'Tpm', { report: b64url(vector(path)), draftPolicyForAttestation: PERMIT_ALL });
+    assert.equal(res.statusCode, 200, `${path}: ${res.body}`);
+    const payload = JSON.parse(Buffer.from((res.json() as { token: string }).token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    assert.equal(payload['aikValidated'], false, path);
+    const banks = Object.values(payload['pcrs'] as Record<string, Record<string, string>>);
+    assert.equal(Object.keys(banks[0]!).length, pcrs, path);
+    assert.equal((payload['x-confide-tpm-event-log'] as { format?: string } | undefined)?.format, format, path);
+    // The default policy wants a certified AK.
+    assertMaaError(await attest(app, 'Tpm', { report: b64url(vector(path)) }), 400, 'PolicyEvaluationError', 'ERR_POLICY_DENIED');
+  }
+  await app.close();
+});
