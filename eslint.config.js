@@ -21,7 +21,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['packages/core/src/**/*.ts', 'packages/evidence/src/**/*.ts', 'packages/policy/src/**/*.ts', 'packages/audit/src/**/*.ts'],
+    files: ['packages/core/src/**/*.ts', 'packages/evidence/src/**/*.ts', 'packages/policy/src/**/*.ts', 'packages/audit/src/**/*.ts', 'packages/ledger/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'os', 'buffer'], message: 'runtime-agnostic package: no Node imports' }] }],
       'no-restricted-globals': ['error', { name: 'Buffer', message: 'runtime-agnostic package: use Uint8Array' }, { name: 'process', message: 'runtime-agnostic package: inject configuration' }],

@@ -14,6 +14,7 @@ import { CORE_ERROR_CODES, CoreError } from '@confide/core';
 import { EVIDENCE_ERROR_CODES, EvidenceError } from '@confide/evidence';
 import { KEYVAULT_ERROR_CODES, KeyVaultError } from '@confide/keyvault';
 import { LAUNCHER_ERROR_CODES, LauncherError } from '@confide/launcher';
+import { LEDGER_ERROR_CODES, LedgerError } from '@confide/ledger';
 import { POLICY_ERROR_CODES, PolicyError } from '@confide/policy';
 import { STORE_ERROR_CODES, StoreError } from '@confide/store';
 import { httpStatusOf, KNOWN_ERROR_CODES, PACKAGE_ERROR_TABLES, SERVER_ERROR_CODES, ServerError } from '../src/index.js';
@@ -55,10 +56,10 @@ test('no code is declared by two packages, and each table is one package\'s', ()
   assert.equal(owners.size, Object.keys(KNOWN_ERROR_CODES).length);
   assert.deepEqual(
     PACKAGE_ERROR_TABLES.map((t) => Object.values(t)[0]!.owner),
-    ['core', 'evidence', 'policy', 'store', 'audit', 'keyvault', 'coordinator', 'launcher', 'server'],
+    ['core', 'evidence', 'policy', 'store', 'audit', 'ledger', 'keyvault', 'coordinator', 'launcher', 'server'],
   );
   // The tables the packages export are the ones composed (not copies).
-  for (const t of [CORE_ERROR_CODES, EVIDENCE_ERROR_CODES, POLICY_ERROR_CODES, STORE_ERROR_CODES, AUDIT_ERROR_CODES, KEYVAULT_ERROR_CODES, COORDINATOR_ERROR_CODES, LAUNCHER_ERROR_CODES, SERVER_ERROR_CODES]) {
+  for (const t of [CORE_ERROR_CODES, EVIDENCE_ERROR_CODES, POLICY_ERROR_CODES, STORE_ERROR_CODES, AUDIT_ERROR_CODES, LEDGER_ERROR_CODES, KEYVAULT_ERROR_CODES, COORDINATOR_ERROR_CODES, LAUNCHER_ERROR_CODES, SERVER_ERROR_CODES]) {
     assert.ok((PACKAGE_ERROR_TABLES as readonly object[]).includes(t));
   }
 });
@@ -89,6 +90,7 @@ test('each package\'s error class carries the expose and summary of the declarin
   assert.equal(new LauncherError('ERR_EVIDENCE_UNSUPPORTED', 'x').expose, true);
   assert.equal(new PolicyError('ERR_LIMIT_EXCEEDED', 'x').summary, CORE_ERROR_CODES.ERR_LIMIT_EXCEEDED.summary);
   assert.equal(new AuditError('ERR_INTERNAL', 'x').expose, false);
+  assert.equal(new LedgerError('ERR_INPUT_UNREADABLE', 'x').summary, CORE_ERROR_CODES.ERR_INPUT_UNREADABLE.summary);
   assert.equal(new CoreError('ERR_USAGE', 'x').expose, true);
   assert.equal(new KeyVaultError('ERR_KEY_MATERIAL_UNREADABLE', 'x').expose, false);
   for (const [code, entry] of Object.entries(KNOWN_ERROR_CODES)) {

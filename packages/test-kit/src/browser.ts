@@ -25,6 +25,7 @@ const IMPORTS: Record<string, string> = {
   '@confide/evidence': '/packages/evidence/dist/src/index.js',
   '@confide/policy': '/packages/policy/dist/src/index.js',
   '@confide/audit': '/packages/audit/dist/src/index.js',
+  '@confide/ledger': '/packages/ledger/dist/src/index.js',
   '@peculiar/x509': '/x509-module.js',
 };
 

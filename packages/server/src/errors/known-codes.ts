@@ -7,6 +7,7 @@ import { composeErrorCodes, CORE_ERROR_CODES, type CodeOf } from '@confide/core'
 import { AUDIT_ERROR_CODES } from '@confide/audit/errors';
 import { COORDINATOR_ERROR_CODES } from '@confide/coordinator/errors';
 import { KEYVAULT_ERROR_CODES } from '@confide/keyvault/errors';
+import { LEDGER_ERROR_CODES } from '@confide/ledger/errors';
 import { EVIDENCE_ERROR_CODES } from '@confide/evidence/errors';
 import { LAUNCHER_ERROR_CODES } from '@confide/launcher/errors';
 import { POLICY_ERROR_CODES } from '@confide/policy/errors';
@@ -20,6 +21,7 @@ export const PACKAGE_ERROR_TABLES = [
   POLICY_ERROR_CODES,
   STORE_ERROR_CODES,
   AUDIT_ERROR_CODES,
+  LEDGER_ERROR_CODES,
   KEYVAULT_ERROR_CODES,
   COORDINATOR_ERROR_CODES,
   LAUNCHER_ERROR_CODES,

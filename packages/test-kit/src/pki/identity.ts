@@ -8,14 +8,16 @@ import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
-export type KeyKind = 'P-256' | 'RSA-2048';
+export type KeyKind = 'P-256' | 'P-384' | 'RSA-2048';
 
 const KEY_PARAMS: Record<KeyKind, EcKeyGenParams | RsaHashedKeyGenParams> = {
   'P-256': { name: 'ECDSA', namedCurve: 'P-256' },
+  'P-384': { name: 'ECDSA', namedCurve: 'P-384' },
   'RSA-2048': { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
 };
 const SIGNING: Record<KeyKind, Algorithm> = {
   'P-256': { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
+  'P-384': { name: 'ECDSA', hash: 'SHA-384' } as EcdsaParams,
   'RSA-2048': KEY_PARAMS['RSA-2048'],
 };
 

@@ -1,0 +1,12 @@
+export * from './errors.js';
+export { MerkleTree } from './merkle/tree.js';
+export { foldProof, type ProofStep, type FoldedRoot } from './merkle/proof.js';
+export { verifyConsistency, type SizedRoot } from './merkle/consistency.js';
+export { hashPair, sha256 } from './merkle/hash.js';
+export { leafHash, leafPreimage, type LeafComponents } from './leaf/leaf.js';
+export { formatCommitEvidence, formatTransactionId, parseCommitEvidence, parseTransactionId, type TransactionId } from './leaf/commit-evidence.js';
+export { claimsDigest, ledgerEntryV1Digest, LEDGER_ENTRY_V1, type ApplicationClaim, type DigestClaim, type LedgerEntryClaim } from './claims/application-claims.js';
+export { parseCcfCertificate, parseServiceIdentity, type CcfCertificate } from './certificates/ccf-certificate.js';
+export { parseReceipt, type ParsedReceipt } from './receipt/parse.js';
+export { verifyReceipt, type VerifiedReceipt, type VerifyReceiptOptions } from './receipt/verify.js';
+export { verifySignedRoot, verifySignedRootsConsistent, type SignedRoot } from './signed-root/signed-root.js';

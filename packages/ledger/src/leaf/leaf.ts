@@ -1,0 +1,26 @@
+/**
+ * A ledger leaf as CCF computes it: SHA-256(write-set digest ‖ SHA-256(commit evidence) ‖ claims
+ * digest) (CCF doc/use_apps/verify_tx.rst; python/src/ccf/receipt.py).
+ */
+import { concatBytes, utf8 } from '@confide/core';
+import { sha256 } from '../merkle/hash.js';
+
+/** The three parts a leaf is hashed from, as a receipt's `leafComponents` carries them. */
+export interface LeafComponents {
+  /** 32 bytes: the digest of the transaction's write set. */
+  writeSetDigest: Uint8Array;
+  /** `ce:view.seqno:hex`. */
+  commitEvidence: string;
+  /** 32 bytes: the digest of the application claims, zeros when there are none. */
+  claimsDigest: Uint8Array;
+}
+
+/** The bytes whose SHA-256 is the leaf. */
+export async function leafPreimage(c: LeafComponents): Promise<Uint8Array> {
+  return concatBytes(c.writeSetDigest, await sha256(utf8(c.commitEvidence)), c.claimsDigest);
+}
+
+/** The leaf hash. */
+export async function leafHash(c: LeafComponents): Promise<Uint8Array> {
+  return sha256(await leafPreimage(c));
+}

@@ -1,0 +1,75 @@
+/**
+ * Offline receipt verification by CCF's published rules (CCF doc/use_apps/verify_tx.rst,
+ * python/src/ccf/receipt.py; the Azure SDK's receipt verifier): recompute the leaf and the root,
+ * check the node key's signature over the root, the node id, the endorsement chain to the
+ * service identity, and the application claims against the claims digest.
+ */
+import { timingSafeEqual, toHex } from '@confide/core';
+import { claimsDigest, type ApplicationClaim } from '../claims/application-claims.js';
+import { parseServiceIdentity, type CcfCertificate } from '../certificates/ccf-certificate.js';
+import { verifyEcdsa } from '../certificates/ecdsa.js';
+import { verifyEndorsements } from '../certificates/endorsements.js';
+import { formatTransactionId } from '../leaf/commit-evidence.js';
+import { leafPreimage } from '../leaf/leaf.js';
+import { sha256 } from '../merkle/hash.js';
+import { foldProof } from '../merkle/proof.js';
+import { LedgerError } from '../errors.js';
+import { parseReceipt } from './parse.js';
+
+export interface VerifyReceiptOptions {
+  /** The ledger's service identity certificate (PEM), or one parsed before. */
+  serviceIdentity: string | CcfCertificate;
+  /** Claims to check against the claims digest, besides any the document carries. */
+  applicationClaims?: readonly ApplicationClaim[];
+}
+
+/** What a verified receipt proves. */
+export interface VerifiedReceipt {
+  /** `view.seqno`. */
+  transactionId: string;
+  /** Lower-case hex of the leaf and of the signed root. */
+  leaf: string;
+  root: string;
+  /** Lower-case hex of the node certificate's SPKI SHA-256. */
+  nodeId: string;
+  claimsDigest: string;
+  /** True when application claims were checked against the claims digest. */
+  claimsChecked: boolean;
+}
+
+function invalid(reason: string, message: string): LedgerError {
+  return new LedgerError('ERR_LEDGER_RECEIPT_INVALID', message, { details: { reason } });
+}
+
+async function checkClaims(expected: Uint8Array, claims: readonly ApplicationClaim[]): Promise<void> {
+  if (!timingSafeEqual(await claimsDigest(claims), expected)) throw invalid('claims', 'the application claims do not hash to the receipt\'s claims digest');
+}
+
+/**
+ * Verifies a receipt document (JSON text or parsed) against the service identity. Throws
+ * ERR_LEDGER_RECEIPT_MALFORMED, ERR_LEDGER_RECEIPT_INVALID (details.reason: claims, node-id,
+ * signature), ERR_LEDGER_ENDORSEMENT_INVALID, and ERR_INPUT_UNREADABLE for an unreadable identity.
+ */
+export async function verifyReceipt(input: string | unknown, options: VerifyReceiptOptions): Promise<VerifiedReceipt> {
+  const identity = typeof options.serviceIdentity === 'string' ? parseServiceIdentity(options.serviceIdentity) : options.serviceIdentity;
+  const r = parseReceipt(input);
+  const cd = r.leafComponents.claimsDigest;
+  const claimSets = [r.applicationClaims, options.applicationClaims].filter((c): c is ApplicationClaim[] => c !== undefined);
+  for (const claims of claimSets) await checkClaims(cd, claims);
+  const nodeId = await sha256(r.cert.spki);
+  if (r.nodeId && !timingSafeEqual(nodeId, r.nodeId)) throw invalid('node-id', 'nodeId is not the SHA-256 of the node certificate\'s key');
+  const leafBytes = await leafPreimage(r.leafComponents);
+  const { root, preimage } = await foldProof(leafBytes, r.proof);
+  // CCF signs the root as a pre-hashed SHA-256 digest; the root is SHA-256 of the last preimage,
+  // so WebCrypto's ECDSA over that preimage checks the same signature, on P-384 keys as well.
+  if (!(await verifyEcdsa(r.cert, 'SHA-256', r.signature, preimage))) throw invalid('signature', 'the node\'s signature over the root does not verify');
+  await verifyEndorsements(r.cert, r.serviceEndorsements, identity);
+  return {
+    transactionId: formatTransactionId(r.transactionId),
+    leaf: toHex(await sha256(leafBytes)),
+    root: toHex(root),
+    nodeId: toHex(nodeId),
+    claimsDigest: toHex(cd),
+    claimsChecked: claimSets.length > 0,
+  };
+}
