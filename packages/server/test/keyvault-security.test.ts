@@ -97,7 +97,7 @@ test('bad input: 400 BadParameter with a stable code, never a 500', async () => 
 });
 
 test('an immutable release policy cannot change (409 Conflict); a mutable one can', async () => {
-  const policy = (v: string) => ({ data: Buffer.from(JSON.stringify({ version: '1.0.0', anyOf: [{ authority: v, allOf: [] }] })).toString('base64url') });
+  const policy = (v: string) => ({ data: Buffer.from(JSON.stringify({ version: '1.0.0', anyOf: [{ authority: v, allOf: [{ claim: 'x-ms-attestation-type', equals: 'sevsnpvm' }] }] })).toString('base64url') });
   const mutable = await as(officer)('POST', '/keys/mutable/create', { kty: 'RSA', attributes: { exportable: true }, release_policy: policy('https://a') });
   assert.equal(mutable.status, 200, mutable.text);
   assert.equal(mutable.json.attributes.exportable, true);

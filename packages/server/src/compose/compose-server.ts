@@ -22,6 +22,8 @@ import { openVaultRoot } from '../services/keyvault/vault-root-store.js';
 import { loadSimulationKey } from '../sim/index.js';
 import { composeAttestation } from './attestation.js';
 import { composeKeyVault } from './keyvault.js';
+import { composeKeyRelease } from './key-release.js';
+import { releaseRoutes } from '../routes/keyvault/release.js';
 import { coordinatorSealProvider } from './coordinator-seal.js';
 import { readSettingFile } from './setting-file.js';
 import { tpmRootsFromConfig } from './tpm-roots.js';
@@ -136,6 +138,8 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
     else if (vault.degraded === undefined && vault.root.state() === 'uninitialized') {
       warn('key vault is uninitialized: key operations are refused until a security domain is generated or uploaded (docs/keyvault.md)');
     }
+    // The release routes sit under /keys beside the vault's, and sign with the attestation signing key.
+    const withRelease = (kv: ReturnType<typeof composeKeyVault>) => ({ ...kv, extraKeyRoutes: [releaseRoutes(composeKeyRelease(config, kv.service, tokens, overrides.clock))] });
     const degraded = (): DegradedService[] => {
       const out: DegradedService[] = [];
       if (vault.degraded !== undefined) out.push({ service: 'keyvault', reason: vault.degraded });
@@ -158,7 +162,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
         https: { cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: false },
         coordinator: { coordinator },
         attestation,
-        keyvault: composeKeyVault(config, store, vault.root, overrides.clock),
+        keyvault: withRelease(composeKeyVault(config, store, vault.root, overrides.clock)),
         degraded,
       },
       store,

@@ -356,6 +356,15 @@ export const CONFIG_SCHEMA = [
       'Required `aud` of key vault bearer JWTs (verified with attestation.auth.jwksUrl or publicKey and attestation.auth.issuer); defaults to keyvault.resource. The JWT\'s `roles` name Managed HSM roles (docs/keyvault.md).',
   },
   {
+    key: 'keyvault.release.trustedIssuers',
+    type: 'list',
+    default: undefined,
+    env: 'CONFIDE_KEYVAULT_RELEASE_TRUSTED_ISSUERS',
+    flag: '--keyvault-release-trusted-issuer',
+    description:
+      'Attestation token issuers a key release trusts besides this server\'s own attestation service, each `<issuer>=<https JWKS URL>` or `<issuer>=<PEM certificate or public key file>`; the flag repeated or a comma-separated list. A release target must be signed by the issuer its `iss` names, and the key\'s policy `authority` must name that issuer (docs/keyvault-release.md).',
+  },
+  {
     key: 'keyvault.auth.tokens',
     type: 'string',
     default: undefined,

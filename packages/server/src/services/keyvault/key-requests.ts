@@ -3,6 +3,7 @@
  * or unsupported field is ERR_KEY_BAD_PARAMETER naming it; fastify's schema only checks types.
  */
 import { fromBase64 } from '@confide/core';
+import { parseKeyReleasePolicy } from '@confide/policy';
 import { CURVES, KEY_OPERATIONS, KEY_TYPES, KeyVaultError, keyFamily, OCT_SIZES, RSA_SIZES, type Curve, type KeyOperation, type KeySpec, type KeyType, type ReleasePolicy } from '@confide/keyvault';
 
 export interface AttributesInput {
@@ -109,11 +110,12 @@ export function releasePolicyOf(input: ReleasePolicyInput | undefined): ReleaseP
   let data: Uint8Array;
   try {
     data = fromBase64(input.data);
-    JSON.parse(Buffer.from(data).toString('utf8'));
   } catch {
     throw bad('release_policy.data must be the base64url of a JSON policy document');
   }
   if (data.length > MAX_POLICY_BYTES) throw bad(`release_policy.data is larger than ${MAX_POLICY_BYTES} bytes`);
+  // Refused when set (ERR_KEY_RELEASE_POLICY_INVALID naming the path), never half-understood at release.
+  parseKeyReleasePolicy(new TextDecoder().decode(data));
   return { contentType: input.contentType ?? 'application/json; charset=utf-8', data, immutable: input.immutable === true };
 }
 

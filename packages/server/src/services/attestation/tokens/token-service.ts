@@ -4,7 +4,7 @@
  * Rotation retires the current key; a retired key stays in /certs until every token it may
  * have signed has expired, then it is pruned.
  */
-import { randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { isConfideError, systemClock, toBase64, type Clock } from '@confide/core';
 import { ServerError } from '../../../errors/index.js';
 import type { Repositories, Store } from '@confide/store';
@@ -73,6 +73,12 @@ export interface TokenService {
    * ERR_STORE_UNAVAILABLE; RangeError when the payload's own exp exceeds the maximum lifetime.
    */
   sign(payload: object, options?: SignOptions): Promise<string>;
+  /**
+   * An RS256 JWS over `payload` exactly as given (no claims added), with the signing certificate
+   * in the header (`kid`, `x5t`, `x5t#S256`, `x5c`), so a reader verifies it without /certs: the
+   * key vault's release response. Throws as `sign`.
+   */
+  signWithCertificate(payload: object): Promise<string>;
   /** Unsecured token (`alg:"none"`, empty signature) with the same added claims, for draft policies. */
   unsigned(payload: object, options?: SignOptions): string;
   /** Keys that may have signed an unexpired token, current first. Throws ERR_STORE_UNAVAILABLE. */
@@ -245,6 +251,19 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       const body = claims(payload, signOptions);
       const key = await signable();
       return signRs256({ alg: 'RS256', jku: jwksUri(), kid: key.key.kid, typ: 'JWT' }, body, key.privateKey);
+    },
+    async signWithCertificate(payload) {
+      const { key, privateKey } = await signable();
+      const der = key.certificateDer;
+      const header = {
+        alg: 'RS256' as const,
+        kid: key.kid,
+        x5t: createHash('sha1').update(der).digest('base64url'),
+        'x5t#S256': createHash('sha256').update(der).digest('base64url'),
+        typ: 'JWT',
+        x5c: [toBase64(der)],
+      };
+      return signRs256(header, payload, privateKey);
     },
     unsigned(payload, signOptions) {
       return encodeUnsecured({ alg: 'none', typ: 'JWT' }, claims(payload, signOptions));
