@@ -16,6 +16,7 @@ export const KEYVAULT_ERROR_CODES = defineErrorCodes('keyvault', {
   ERR_KEY_RELEASE_TOKEN_EXPIRED: { expose: true, summary: 'The release target token is expired or not yet valid (exp / nbf).' },
   ERR_KEY_RELEASE_ISSUER_UNTRUSTED: { expose: true, summary: 'The release target token comes from an issuer that is not among the vault\'s trusted issuers.' },
   ERR_KEY_RELEASE_NO_TRANSFER_KEY: { expose: true, summary: 'The attestation token carries no usable transfer key: no RSA key (2048 bits or more) in x-ms-runtime.keys with key_use "enc" or key_ops "encrypt".' },
+  ERR_KEY_RELEASE_RESPONSE_INVALID: { expose: true, summary: 'A release response is not a JWS signed by the certificate in its x5c (or not by the expected signer), or its payload is not a released key.' },
   ERR_KEY_RELEASE_UNWRAP_FAILED: { expose: true, summary: 'A release response does not unwrap: key_hsm is malformed, or its ciphertext was altered or is for another transfer key.' },
 });
 

@@ -9,6 +9,7 @@ import { CliError } from '../errors.js';
 import type { Output } from '../output.js';
 import { addKeyVaultOptions, KeyVaultClient, type KeyVaultFlags, type WireKeyBundle, type WireKeyItem, type WirePage } from '../client/keyvault-client.js';
 import { SUMMARIES } from './summaries.js';
+import { keyReleaseCommands } from './key-release.js';
 
 interface CreateFlags extends KeyVaultFlags {
   kty: string;
@@ -115,4 +116,6 @@ export function keyCommand(program: Command, output: () => Output): void {
     const until = new Date((deleted.scheduledPurgeDate ?? 0) * 1000).toISOString();
     output().result({ ok: true, deleted, purged: flags.purge === true }, flags.purge ? `deleted and purged ${name}` : `deleted ${name} (recoverable until ${until})`);
   });
+
+  keyReleaseCommands(key, output);
 }

@@ -4,3 +4,4 @@ export { wrapForRelease, unwrapRelease } from './wrap.js';
 export { releaseMaterialOf, jwkOfReleaseMaterial } from './material.js';
 export { pickTransferKey, type TransferKey } from './transfer-key.js';
 export { encodeKeyHsm, decodeKeyHsm, type KeyTransferBlob } from './key-hsm.js';
+export { openReleaseResponse, type OpenedRelease } from './open-response.js';
