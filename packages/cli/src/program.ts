@@ -31,6 +31,7 @@ const LOADERS: Record<CommandName, () => Promise<DefineCommand>> = {
   secret: async () => (await import('./commands/secret.js')).secretCommand,
   recover: async () => (await import('./commands/recover.js')).recoverCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
+  ledger: async () => (await import('./commands/ledger.js')).ledgerCommand,
   key: async () => (await import('./commands/key.js')).keyCommand,
   config: async () => (await import('./commands/config.js')).configCommand,
   docs: async () => (await import('./commands/docs.js')).docsCommand,

@@ -14,6 +14,7 @@ export const SUMMARIES = {
   secret: "Read and write secrets as a manifest user (MarbleRun's `secret` commands).",
   recover: 'Upload one decrypted recovery share to a coordinator in recovery mode. Shares of RecoveryThreshold holders bring it back.',
   audit: "The coordinator's signed audit log: download it, its public key, and verify it offline.",
+  ledger: 'The verifiable ledger: verify a Confidential Ledger / CCF receipt offline against the service identity.',
   key: 'Key vault keys: create, list, get and delete keys over the Azure Key Vault keys API; release a key to an attested workload and unwrap it.',
   config: 'Inspect the configuration.',
   docs: 'Print reference documentation generated from the code (Markdown).',
