@@ -1,0 +1,24 @@
+/** What the ledger writer is given and what it hands out, in the Confidential Ledger's wire shapes. */
+
+/** The node that signs roots: its certificate (issued by the service identity) and its key, injected so no runtime's key type leaks in. */
+export interface NodeSigner {
+  /** PEM of the node certificate, as receipts carry it. */
+  certPem: string;
+  /** DER ECDSA signature by the node key over SHA-256(preimage): CCF's pre-hashed root signature. */
+  sign(preimage: Uint8Array): Promise<Uint8Array>;
+}
+
+/** When a signature transaction is appended: after `count` pending entries or `ms` milliseconds, whichever comes first. */
+export interface SignatureInterval {
+  count: number;
+  ms: number;
+}
+
+/** An entry as the Confidential Ledger returns it. */
+export interface LedgerEntry {
+  contents: string;
+  collectionId: string;
+  transactionId: string;
+}
+
+export type TransactionStatus = 'Pending' | 'Committed';

@@ -1,0 +1,58 @@
+/**
+ * The ledger writer end to end in memory: entries Pending until a signature transaction covers
+ * them (by count and by time), then Committed with receipts that verifyReceipt and the
+ * independent node:crypto check accept, and successive signed roots consistent.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LedgerWriter, verifyReceipt, verifySignedRootsConsistent } from '../src/index.js';
+import { ccfPki, signPreimage, type CcfPki } from './helpers.js';
+import { independentLedgerEntryClaimsDigest } from './independent.js';
+
+function writer(pki: CcfPki, interval = { count: 4, ms: 60_000 }): LedgerWriter {
+  return new LedgerWriter({ signer: { certPem: pki.node.pem, sign: async (preimage) => signPreimage(pki.node, preimage) }, interval });
+}
+
+describe('ledger writer', () => {
+  it('commits by count: Pending, then Committed with receipts that verify', async () => {
+    const pki = await ccfPki();
+    const w = writer(pki);
+    const ids = await Promise.all(['a', 'b', 'c'].map((c) => w.append(c)));
+    assert.deepEqual(ids, ['2.1', '2.2', '2.3']);
+    assert.deepEqual(ids.map((id) => w.status(id)), ['Pending', 'Pending', 'Pending']);
+    assert.equal(await w.receipt('2.1'), undefined);
+    ids.push(await w.append('d', 'named'));
+    await w.flush(); // waits for the signature the fourth entry started
+    assert.deepEqual(ids.map((id) => w.status(id)), ['Committed', 'Committed', 'Committed', 'Committed']);
+    assert.equal(w.status('2.9'), undefined);
+    assert.deepEqual(w.entry('2.4'), { contents: 'd', collectionId: 'named', transactionId: '2.4' });
+    for (const id of ids) {
+      const doc = (await w.receipt(id))!;
+      const got = await verifyReceipt(JSON.stringify(doc), { serviceIdentity: pki.identity.pem });
+      assert.equal(got.transactionId, id);
+      assert.equal(got.claimsChecked, true);
+      assert.equal(got.claimsDigest, independentLedgerEntryClaimsDigest([doc.applicationClaims[0]!.ledgerEntry]));
+    }
+    w.close();
+  });
+
+  it('commits by time, and each signed root extends the one before', async () => {
+    const pki = await ccfPki();
+    const w = writer(pki, { count: 1000, ms: 20 });
+    const first = await w.append('x');
+    assert.equal(w.status(first), 'Pending');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(w.status(first), 'Committed');
+    const second = await w.append('y');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(w.status(second), 'Committed');
+    // 2.1 entry, 2.2 signature, 2.3 entry, 2.4 signature
+    assert.equal(second, '2.3');
+    const [a, b] = w.signedRoots;
+    assert.deepEqual([a!.treeSize, b!.treeSize], [1, 3]);
+    await verifySignedRootsConsistent(a!, b!, await w.consistencyProof(1, 3), pki.identity.pem);
+    const doc = (await w.receipt(second))!;
+    await verifyReceipt(doc, { serviceIdentity: pki.identity.pem });
+    w.close();
+  });
+});
