@@ -33,6 +33,7 @@ const LOADERS: Record<CommandName, () => Promise<DefineCommand>> = {
   audit: async () => (await import('./commands/audit.js')).auditCommand,
   ledger: async () => (await import('./commands/ledger.js')).ledgerCommand,
   key: async () => (await import('./commands/key.js')).keyCommand,
+  keyvault: async () => (await import('./commands/keyvault.js')).keyvaultCommand,
   config: async () => (await import('./commands/config.js')).configCommand,
   docs: async () => (await import('./commands/docs.js')).docsCommand,
 };

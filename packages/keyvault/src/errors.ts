@@ -16,6 +16,11 @@ export const KEYVAULT_ERROR_CODES = defineErrorCodes('keyvault', {
   ERR_KEY_RELEASE_TOKEN_EXPIRED: { expose: true, summary: 'The release target token is expired or not yet valid (exp / nbf).' },
   ERR_KEY_RELEASE_ISSUER_UNTRUSTED: { expose: true, summary: 'The release target token comes from an issuer that is not among the vault\'s trusted issuers.' },
   ERR_KEY_RELEASE_NO_TRANSFER_KEY: { expose: true, summary: 'The attestation token carries no usable transfer key: no RSA key (2048 bits or more) in x-ms-runtime.keys with key_use "enc" or key_ops "encrypt".' },
+  // security domain
+  ERR_SECURITY_DOMAIN_INVALID: { expose: true, summary: 'A security domain request or document is malformed: 3 to 10 RSA keys (2048 bits or more, all different), a quorum of 2 to their number, a confide-security-domain document.' },
+  ERR_SECURITY_DOMAIN_SHARES_INSUFFICIENT: { expose: true, summary: 'Fewer distinct security domain shares were uploaded than the quorum needs.' },
+  ERR_SECURITY_DOMAIN_SHARE_INVALID: { expose: true, summary: 'An uploaded share does not match the security domain (altered, or from another one), or the shares do not combine to its root key.' },
+  ERR_SECURITY_DOMAIN_ROOT_MISMATCH: { expose: true, summary: 'The restored root key does not open the keys this vault stores: the security domain belongs to another vault.' },
   ERR_KEY_RELEASE_RESPONSE_INVALID: { expose: true, summary: 'A release response is not a JWS signed by the certificate in its x5c (or not by the expected signer), or its payload is not a released key.' },
   ERR_KEY_RELEASE_UNWRAP_FAILED: { expose: true, summary: 'A release response does not unwrap: key_hsm is malformed, or its ciphertext was altered or is for another transfer key.' },
 });

@@ -18,3 +18,4 @@ export { SIGNATURE_ALGORITHMS, RSA_ENCRYPTION, AES_ENCRYPTION, AES_KEY_WRAP, DEF
 export { keyBundle, keyItem, wireKey, wireAttributes, wireReleasePolicy, kidOf, type DeletedInfo } from './wire/key-bundle.js';
 export * from './errors.js';
 export * from './release/index.js';
+export * from './security-domain/index.js';

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { openSqliteStore } from '@confide/store';
 import { createSeal } from '../src/seal/index.js';
+import { sealKeyMaterial } from '@confide/keyvault';
 import { openVaultRoot } from '../src/services/keyvault/vault-root-store.js';
 
 test('dev mode generates a root at first start, seals it, and reopens the same root later', async () => {
@@ -38,12 +39,19 @@ test('production stays uninitialized until activated; activation persists; a sec
   await store.close();
 });
 
-test('a root that does not unseal leaves the vault uninitialized and degraded, and is not replaced', async () => {
+test('a root that does not unseal leaves the vault uninitialized and degraded, and is replaced only by the root that opens its keys', async () => {
   const store = openSqliteStore(':memory:');
-  await openVaultRoot({ store, seal: createSeal(new Uint8Array(randomBytes(32))), generateIfAbsent: true });
-  const other = await openVaultRoot({ store, seal: createSeal(new Uint8Array(randomBytes(32))), generateIfAbsent: true });
+  const first = await openVaultRoot({ store, seal: createSeal(new Uint8Array(randomBytes(32))), generateIfAbsent: true });
+  const rootKey = first.root.rootKey();
+  await store.keyVersions.insert({ name: 'k', version: 'a'.repeat(32), meta: '{}', sealedMaterial: sealKeyMaterial(rootKey, 'k', 'a'.repeat(32), { kty: 'oct', k: 'AAAA' }) });
+  const newSeal = createSeal(new Uint8Array(randomBytes(32)));
+  const other = await openVaultRoot({ store, seal: newSeal, generateIfAbsent: true });
   assert.equal(other.root.state(), 'uninitialized');
   assert.match(other.degraded ?? '', /cannot be unsealed/);
-  await assert.rejects(other.root.activate(new Uint8Array(randomBytes(32))), { code: 'ERR_KEYVAULT_ALREADY_ACTIVATED' });
+  await assert.rejects(other.root.activate(new Uint8Array(randomBytes(32))), { code: 'ERR_SECURITY_DOMAIN_ROOT_MISMATCH' });
+  assert.equal(other.root.state(), 'uninitialized');
+  // The security domain's root (the same key) is sealed anew with this seal key.
+  await other.root.activate(rootKey);
+  assert.deepEqual((await openVaultRoot({ store, seal: newSeal, generateIfAbsent: false })).root.rootKey(), rootKey);
   await store.close();
 });

@@ -287,6 +287,12 @@ export interface VaultRootRepository {
   get(): Promise<VaultRootRow | undefined>;
   /** Stores the root if there is none (one statement); false when one is stored. */
   put(row: VaultRootRow): Promise<boolean>;
+  /**
+   * Replaces the stored row only while it still holds `previousSealedRoot` (one statement): the
+   * same root key sealed anew, when a security domain restores it under another seal key. False
+   * when the row changed or is absent.
+   */
+  reseal(row: VaultRootRow, previousSealedRoot: Uint8Array): Promise<boolean>;
 }
 
 // ---- the store -------------------------------------------------------------------------------

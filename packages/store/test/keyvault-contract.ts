@@ -137,6 +137,15 @@ export function keyVaultContract(engine: string, open: () => Promise<Store>): vo
     assert.equal(await store.tx(async (repos) => repos.vaultRoot.put({ provider: 'file', sealedRoot: Uint8Array.of(9), createdAt: 't' })), false);
   });
 
+  t('the vault root is resealed only over the row it replaces, by one of racing writers', async (store) => {
+    assert.equal(await store.vaultRoot.reseal({ provider: 'seal', sealedRoot: Uint8Array.of(5), createdAt: 't' }, Uint8Array.of(1)), false, 'no row yet');
+    await store.vaultRoot.put({ provider: 'seal', sealedRoot: Uint8Array.of(1), createdAt: 't0' });
+    const results = await Promise.all([2, 3, 4].map((n) => store.vaultRoot.reseal({ provider: 'seal', sealedRoot: Uint8Array.of(n), createdAt: `t${n}` }, Uint8Array.of(1))));
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.deepEqual((await store.vaultRoot.get())?.sealedRoot, Uint8Array.of(results.indexOf(true) + 2));
+    assert.equal(await store.vaultRoot.reseal({ provider: 'seal', sealedRoot: Uint8Array.of(9), createdAt: 't' }, Uint8Array.of(1)), false, 'the row changed');
+  });
+
   t('a transaction that throws leaves no key version behind', async (store) => {
     await assert.rejects(
       store.tx(async (repos) => {

@@ -16,6 +16,7 @@ export const SUMMARIES = {
   audit: "The coordinator's signed audit log: download it, its public key, and verify it offline.",
   ledger: 'The verifiable ledger: verify a Confidential Ledger / CCF receipt offline against the service identity.',
   key: 'Key vault keys: create, list, get and delete keys over the Azure Key Vault keys API; release a key to an attested workload and unwrap it.',
+  keyvault: "The key vault's security domain: download the root key as k-of-n shares (activates a new vault), upload a quorum to restore it.",
   config: 'Inspect the configuration.',
   docs: 'Print reference documentation generated from the code (Markdown).',
 } as const;

@@ -24,6 +24,8 @@ import { composeAttestation } from './attestation.js';
 import { composeKeyVault } from './keyvault.js';
 import { composeKeyRelease } from './key-release.js';
 import { releaseRoutes } from '../routes/keyvault/release.js';
+import { securityDomainRoutes } from '../routes/keyvault/security-domain.js';
+import { SecurityDomainService } from '../services/security-domain/index.js';
 import { coordinatorSealProvider } from './coordinator-seal.js';
 import { readSettingFile } from './setting-file.js';
 import { tpmRootsFromConfig } from './tpm-roots.js';
@@ -139,10 +141,14 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       warn('key vault is uninitialized: key operations are refused until a security domain is generated or uploaded (docs/keyvault.md)');
     }
     // The release routes sit under /keys beside the vault's, and sign with the attestation signing key.
-    const withRelease = (kv: ReturnType<typeof composeKeyVault>) => ({ ...kv, extraKeyRoutes: [releaseRoutes(composeKeyRelease(config, kv.service, tokens, overrides.clock))] });
+    const withRelease = (kv: ReturnType<typeof composeKeyVault>) => ({
+      ...kv,
+      extraKeyRoutes: [releaseRoutes(composeKeyRelease(config, kv.service, tokens, overrides.clock))],
+      securityDomainRoutes: securityDomainRoutes(new SecurityDomainService({ root: vault.root, store, mode: config.mode })),
+    });
     const degraded = (): DegradedService[] => {
       const out: DegradedService[] = [];
-      if (vault.degraded !== undefined) out.push({ service: 'keyvault', reason: vault.degraded });
+      if (vault.degraded !== undefined && vault.root.state() !== 'active') out.push({ service: 'keyvault', reason: vault.degraded });
       const tokenReason = tokens.degraded();
       if (tokenReason !== undefined) out.push({ service: 'attestation', reason: tokenReason });
       if (coordinator.state === CoordinatorState.Recovery) {

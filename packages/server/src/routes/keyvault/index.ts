@@ -18,6 +18,8 @@ export interface KeyVaultRoutesOptions {
   auth: KeyVaultAuth;
   /** More routes under /keys (the release route), given the same service and auth. */
   extraKeyRoutes?: Array<(app: FastifyInstance, opts: { service: KeyVaultService; auth: KeyVaultAuth }) => Promise<void>> | undefined;
+  /** The /securitydomain routes (Managed HSM), given the same auth. */
+  securityDomainRoutes?: ((app: FastifyInstance, opts: { auth: KeyVaultAuth }) => Promise<void>) | undefined;
 }
 
 export { keyVaultSerializer, keyVaultErrorResponse } from './errors.js';
@@ -35,4 +37,5 @@ export async function keyVaultRoutes(app: FastifyInstance, opts: KeyVaultRoutesO
   await scoped([keyRoutes, operationRoutes, ...(opts.extraKeyRoutes ?? [])], '/keys');
   await scoped([deletedKeyRoutes], '/deletedkeys');
   await scoped([rngRoutes], '/rng');
+  if (opts.securityDomainRoutes) await scoped([opts.securityDomainRoutes], '/securitydomain');
 }

@@ -1,4 +1,4 @@
-/** The vault root row: written once, by a conditional insert. */
+/** The vault root row: written once, by a conditional insert; resealed only over the row it replaces. */
 import type { VaultRootRepository } from '../../port.js';
 import { bytes, type Db } from './db.js';
 
@@ -11,6 +11,7 @@ interface Row {
 export function vaultRootOn(db: Db): VaultRootRepository {
   const get = db.prepare<[], Row>('SELECT provider, sealed_root, created_at FROM vault_root WHERE id = 1');
   const put = db.prepare('INSERT INTO vault_root (id, provider, sealed_root, created_at) VALUES (1, @provider, @sealedRoot, @createdAt) ON CONFLICT (id) DO NOTHING');
+  const reseal = db.prepare('UPDATE vault_root SET provider = @provider, sealed_root = @sealedRoot, created_at = @createdAt WHERE id = 1 AND sealed_root = @previous');
   return {
     async get() {
       const r = get.get();
@@ -18,6 +19,9 @@ export function vaultRootOn(db: Db): VaultRootRepository {
     },
     async put(row) {
       return put.run({ ...row }).changes === 1;
+    },
+    async reseal(row, previous) {
+      return reseal.run({ ...row, previous }).changes === 1;
     },
   };
 }

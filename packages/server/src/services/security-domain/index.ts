@@ -1,0 +1,1 @@
+export { SecurityDomainService, type SecurityDomainServiceOptions, type SecurityDomainStatus } from './security-domain-service.js';
