@@ -46,7 +46,7 @@ export function startServe(args, { nodeFlags = [] } = {}) {
         const msg = JSON.parse(line);
         if (msg.event !== 'listening') continue;
         clearTimeout(timer);
-        resolve({ url: msg.url, ca: readFileSync(msg.caCert, 'utf8'), pid: child.pid, stop });
+        resolve({ url: msg.url, ca: readFileSync(msg.caCert, 'utf8'), pid: child.pid, dataDir, stop });
         return;
       }
     });
