@@ -7,6 +7,7 @@
  * per release. Target: 50% of the floor at 16 in flight. No peer: Key Vault is a cloud service.
  */
 import { constants, createCipheriv, createHash, generateKeyPairSync, publicEncrypt, randomBytes, verify, X509Certificate } from 'node:crypto';
+import { Buffer } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';
