@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConfideError, type ErrorCode } from '@confide/core';
 import { decodeShamirShare, encodeShamirShare, shamirCombine, shamirSplit, xorCombine, xorSplit, type ShamirShare } from '../src/index.js';
-import { gfInv, gfMul } from '../src/recovery/gf256.js';
+import { gfInv, gfMul } from '@confide/core';
 
 function secret32(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(32));

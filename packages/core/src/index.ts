@@ -4,3 +4,4 @@ export * from './clock.js';
 export * from './limits.js';
 export * from './pem.js';
 export * from './freeze.js';
+export * from './shamir/index.js';

@@ -6,18 +6,10 @@
  * A Shamir share travels as y || x (the secret's length plus one byte), the layout MarbleRun's
  * recovery secrets use for threshold recovery.
  */
-import type { ConfideError } from '@confide/core';
+import { interpolateSecret, platformRandom, SHAMIR_MAX_SHARES, splitSecret, type ConfideError, type ShamirShare } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
-import { gfInv, gfMul } from './gf256.js';
 
-/** One Shamir share: the evaluation point and the polynomial values at it, one per secret byte. */
-export interface ShamirShare {
-  x: number;
-  y: Uint8Array;
-}
-
-/** Most shares a GF(2^8) split can have: x runs over the non-zero field elements. */
-export const SHAMIR_MAX_SHARES = 255;
+export { SHAMIR_MAX_SHARES, type ShamirShare };
 
 function invalidShare(reason: string, details?: Record<string, unknown>): ConfideError {
   return new CoordinatorError('ERR_RECOVERY_SHARE_INVALID', `recovery share rejected: ${reason}`, { details: { reason, ...details } });
@@ -36,21 +28,7 @@ function checkSplit(secret: Uint8Array, n: number, k: number): void {
 /** Splits `secret` into `n` shares, any `k` of which rebuild it. Throws ERR_RECOVERY_KEYS_INVALID. */
 export function shamirSplit(secret: Uint8Array, n: number, k: number): ShamirShare[] {
   checkSplit(secret, n, k);
-  // coefficients[(c - 1) * len + j] is the x^c coefficient of byte j's polynomial; x^0 is the secret byte.
-  const coefficients = crypto.getRandomValues(new Uint8Array((k - 1) * secret.length));
-  const shares: ShamirShare[] = [];
-  for (let x = 1; x <= n; x++) {
-    const y = new Uint8Array(secret.length);
-    for (let j = 0; j < secret.length; j++) {
-      // Horner from the highest coefficient down to the secret byte.
-      let acc = 0;
-      for (let c = k - 1; c >= 1; c--) acc = gfMul(acc, x) ^ coefficients[(c - 1) * secret.length + j]!;
-      y[j] = gfMul(acc, x) ^ secret[j]!;
-    }
-    shares.push({ x, y });
-  }
-  coefficients.fill(0);
-  return shares;
+  return splitSecret(secret, n, k, platformRandom);
 }
 
 /**
@@ -68,20 +46,7 @@ export function shamirCombine(shares: readonly ShamirShare[]): Uint8Array {
     seen.add(s.x);
     if (s.y.length === 0 || s.y.length !== length) throw invalidShare('shares differ in length', { x: s.x });
   }
-  const secret = new Uint8Array(length);
-  for (const [i, si] of shares.entries()) {
-    // Lagrange basis at 0: prod over j != i of x_j / (x_j - x_i); minus is XOR in GF(2^8).
-    let num = 1;
-    let den = 1;
-    for (const [j, sj] of shares.entries()) {
-      if (i === j) continue;
-      num = gfMul(num, sj.x);
-      den = gfMul(den, sj.x ^ si.x);
-    }
-    const basis = gfMul(num, gfInv(den));
-    for (let b = 0; b < length; b++) secret[b]! ^= gfMul(si.y[b]!, basis);
-  }
-  return secret;
+  return interpolateSecret(shares);
 }
 
 /** A share as bytes: y followed by the one-byte x. */
