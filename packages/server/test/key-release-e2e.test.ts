@@ -148,3 +148,37 @@ test('release needs the Release or Crypto User role; Crypto Officer is refused; 
     await roles.server.close();
   }
 });
+
+test('release to an SGX enclave: a quote forged under a test Intel PKI (--evidence-roots) binds the transfer key', async () => {
+  const { forgeIntelWorld } = await import('@confide/test-kit/intel-pki');
+  const { toDcapQvlCollateral } = await import('@confide/evidence');
+  const { mkdirSync, mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const runtime = JSON.stringify({ keys: [transferJwk] });
+  const world = await forgeIntelWorld({ at: new Date(), sgx: { reportData: Buffer.from(sha256(runtime)).toString('hex') } });
+  const dir = mkdtempSync(join(tmpdir(), 'confide-release-sgx-'));
+  mkdirSync(join(dir, 'roots'));
+  writeFileSync(join(dir, 'roots', 'test-root.pem'), new X509Certificate(world.rootDer).toString());
+  writeFileSync(join(dir, 'collateral.json'), JSON.stringify(toDcapQvlCollateral(world.collateral)));
+  const sgxVault = await startVault({ CONFIDE_EVIDENCE_ROOTS: join(dir, 'roots'), CONFIDE_COLLATERAL: join(dir, 'collateral.json') });
+  try {
+    const sgxCall = raw(sgxVault);
+    const attested = await sgxCall('POST', '/attest/SgxEnclave?api-version=2022-08-01', { quote: b64url(world.quote), runtimeData: { data: b64url(runtime), dataType: 'JSON' } });
+    assert.equal(attested.status, 200, attested.text);
+    const target = attested.json.token as string;
+    const sgxPolicy = (mrenclave: string) =>
+      new TextEncoder().encode(JSON.stringify({ version: '1.0.0', anyOf: [{ authority: sgxVault.url, allOf: [{ claim: 'x-ms-attestation-type', equals: 'sgx' }, { claim: 'x-ms-sgx-mrenclave', equals: mrenclave }, { claim: 'x-ms-sgx-is-debuggable', equals: false }] }] }));
+    const client = sgxVault.client();
+    const created = await client.createRsaKey('sgx-rsa', { exportable: true, releasePolicy: { encodedPolicy: sgxPolicy(world.expected.measurement) } });
+    const { value } = await client.releaseKey('sgx-rsa', target);
+    const blob = decodeKeyHsm(JSON.parse(Buffer.from(value.split('.')[1]!, 'base64url').toString()).response.key.key.key_hsm);
+    const jwk = jwkOfReleaseMaterial('RSA', unwrapRelease(blob.enc, transfer.privateKey, blob.ciphertext));
+    assert.equal(jwk.kty === 'RSA' && jwk.n, b64url(created.key!.n!));
+    await client.createRsaKey('sgx-other', { exportable: true, releasePolicy: { encodedPolicy: sgxPolicy('00'.repeat(32)) } });
+    const denied = await sgxCall('POST', '/keys/sgx-other/release', { target });
+    assert.equal(denied.status, 403, denied.text);
+    assert.equal(denied.json.error.innererror.code, 'ERR_KEY_RELEASE_POLICY_DENIED');
+  } finally {
+    await sgxVault.server.close();
+  }
+});
