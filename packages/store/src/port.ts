@@ -295,6 +295,35 @@ export interface VaultRootRepository {
   reseal(row: VaultRootRow, previousSealedRoot: Uint8Array): Promise<boolean>;
 }
 
+// ---- ledger: transactions -------------------------------------------------------------------
+
+/** One ledger transaction: an entry or a signature transaction, with the parts its leaf is hashed from. */
+export interface LedgerTransactionRow {
+  /** 1, 2, 3, … without gaps. */
+  seqno: number;
+  kind: 'entry' | 'signature';
+  /** The transaction's own JSON (an entry's collection, contents and key; a signature's signed root). */
+  body: string;
+  /** `ce:view.seqno:<hex>`. */
+  commitEvidence: string;
+  /** Lower-case hex, 32 bytes each. */
+  writeSetDigest: string;
+  claimsDigest: string;
+}
+
+/** Append-only: rows are never updated or deleted (the database refuses it too). */
+export interface LedgerTransactionsRepository {
+  /** The last seqno, 0 while the ledger is empty. */
+  head(): Promise<number>;
+  /**
+   * Appends `rows` (one durable write for many appends) if they continue the ledger: seqnos
+   * head + 1, head + 2, … All land or none do. Throws ERR_STORE_CONFLICT otherwise.
+   */
+  append(rows: readonly LedgerTransactionRow[]): Promise<void>;
+  /** Rows with `from` <= seqno <= `to`, oldest first. */
+  range(from: number, to: number): Promise<LedgerTransactionRow[]>;
+}
+
 // ---- the store -------------------------------------------------------------------------------
 
 /** The repositories, as seen inside or outside a transaction. */
@@ -310,6 +339,7 @@ export interface Repositories {
   deletedKeys: DeletedKeysRepository;
   keyRotationPolicies: KeyRotationPoliciesRepository;
   vaultRoot: VaultRootRepository;
+  ledgerTransactions: LedgerTransactionsRepository;
 }
 
 export interface Store extends Repositories {

@@ -5,9 +5,9 @@
  * interleave at every await, and check that each repository's invariant held anyway, which is
  * what an engine with concurrent transactions (PostgreSQL) must show as well.
  */
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConfideError } from '@confide/core';
+import { storeTest } from './store-test.js';
 import type { AuditRow, ManagementCertificateRow, SealedStateRecord, SigningKeyRow, Store } from '../src/index.js';
 
 /** Yields to the event loop, so that other writers' statements run between two of ours. */
@@ -45,16 +45,7 @@ async function settle<T>(jobs: Array<Promise<T>>): Promise<{ values: T[]; errors
 }
 
 export function storeContract(engine: string, open: () => Promise<Store>, options: { skip?: string } = {}): void {
-  const t = (name: string, fn: (store: Store) => Promise<void>): void => {
-    test(`${engine}: ${name}`, { skip: options.skip }, async () => {
-      const store = await open();
-      try {
-        await fn(store);
-      } finally {
-        await store.close();
-      }
-    });
-  };
+  const t = storeTest(engine, open, options);
 
   t('reports itself migrated and reachable', async (store) => {
     await store.ping();

@@ -3,9 +3,9 @@
  * until recover or purge, metadata updates are revision-checked, paging covers every row once,
  * the root is written once. Engine-agnostic, like contract.ts, and races concurrent writers.
  */
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConfideError } from '@confide/core';
+import { storeTest } from './store-test.js';
 import type { KeyVersionRow, Page, Store } from '../src/index.js';
 
 function version(name: string, n: number): Omit<KeyVersionRow, 'revision'> {
@@ -24,16 +24,7 @@ async function everyPage<T>(fetch: (after?: string) => Promise<Page<T>>): Promis
 }
 
 export function keyVaultContract(engine: string, open: () => Promise<Store>): void {
-  const t = (name: string, fn: (store: Store) => Promise<void>): void => {
-    test(`${engine}: ${name}`, async () => {
-      const store = await open();
-      try {
-        await fn(store);
-      } finally {
-        await store.close();
-      }
-    });
-  };
+  const t = storeTest(engine, open);
 
   t('key versions: insert once, latest is the newest, get by version, bytes come back as stored', async (store) => {
     assert.equal(await store.keyVersions.insert(version('k', 1)), 'inserted');

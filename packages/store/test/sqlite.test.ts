@@ -8,9 +8,29 @@ import { isConfideError } from '@confide/core';
 import { openSqliteStore } from '../src/index.js';
 import { storeContract } from './contract.js';
 import { keyVaultContract } from './keyvault-contract.js';
+import { ledgerContract, ledgerRow } from './ledger-contract.js';
 
 storeContract('sqlite', async () => openSqliteStore(':memory:'));
 keyVaultContract('sqlite', async () => openSqliteStore(':memory:'));
+ledgerContract('sqlite', async () => openSqliteStore(':memory:'));
+
+test(
+  'sqlite: the ledger table refuses UPDATE and DELETE from any SQL, not only through the repository',
+  withDir(async (dir) => {
+    const path = join(dir, 'db.sqlite');
+    const store = openSqliteStore(path);
+    await store.ledgerTransactions.append([ledgerRow(1), ledgerRow(2)]);
+    await store.close();
+    const raw = new Database(path);
+    try {
+      assert.throws(() => raw.prepare("UPDATE ledger_transactions SET body = 'x' WHERE seqno = 1").run(), /append-only/);
+      assert.throws(() => raw.prepare('DELETE FROM ledger_transactions WHERE seqno = 2').run(), /append-only/);
+      assert.equal((raw.prepare('SELECT COUNT(*) AS n FROM ledger_transactions').get() as { n: number }).n, 2);
+    } finally {
+      raw.close();
+    }
+  }),
+);
 
 function withDir(fn: (dir: string) => Promise<void> | void): () => Promise<void> {
   return async () => {
@@ -32,7 +52,7 @@ test(
     await first.close();
     const second = openSqliteStore(path);
     assert.equal((await second.policies.get('Tpm'))?.text, 'kept');
-    assert.equal(await second.schemaVersion(), 2);
+    assert.equal(await second.schemaVersion(), 3);
     await second.close();
   }),
 );

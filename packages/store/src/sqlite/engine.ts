@@ -20,6 +20,7 @@ import { policiesOn } from './repositories/policies.js';
 import { sealedStateOn } from './repositories/sealed-state.js';
 import { signingKeysOn } from './repositories/signing-keys.js';
 import { vaultRootOn } from './repositories/vault-root.js';
+import { ledgerTransactionsOn } from './repositories/ledger-transactions.js';
 
 function repositoriesOn(db: Db): Repositories {
   return {
@@ -34,6 +35,7 @@ function repositoriesOn(db: Db): Repositories {
     deletedKeys: deletedKeysOn(db),
     keyRotationPolicies: keyRotationPoliciesOn(db),
     vaultRoot: vaultRootOn(db),
+    ledgerTransactions: ledgerTransactionsOn(db),
   };
 }
 

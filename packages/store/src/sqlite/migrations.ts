@@ -123,4 +123,23 @@ export const sqliteMigrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'ledger',
+    sql: `
+      -- The verifiable ledger's transactions, append-only: a row lands only at the next seqno, and
+      -- triggers refuse every UPDATE and DELETE, so a rewrite needs the database file itself (which
+      -- the ledger's signed roots then expose).
+      CREATE TABLE ledger_transactions (
+        seqno INTEGER PRIMARY KEY NOT NULL CHECK (seqno >= 1),
+        kind TEXT NOT NULL CHECK (kind IN ('entry', 'signature')),
+        body TEXT NOT NULL,
+        commit_evidence TEXT NOT NULL,
+        write_set_digest TEXT NOT NULL,
+        claims_digest TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER ledger_transactions_no_update BEFORE UPDATE ON ledger_transactions BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+      CREATE TRIGGER ledger_transactions_no_delete BEFORE DELETE ON ledger_transactions BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    `,
+  },
 ];
