@@ -7,6 +7,7 @@ import {
   decodeKeyHsm,
   encodeKeyHsm,
   jwkOfReleaseMaterial,
+  loadKey,
   pickTransferKey,
   releaseMaterialOf,
   RELEASE_ENCS,
@@ -47,7 +48,7 @@ test('every enc round-trips RSA, EC and oct material through the transfer key', 
   const oct: PrivateJwk = { kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url') };
   for (const enc of RELEASE_ENCS) {
     for (const jwk of [rsa, ec, oct]) {
-      const ct = wrapForRelease(enc, transfer.publicKey, releaseMaterialOf(jwk));
+      const ct = wrapForRelease(enc, transfer.publicKey, releaseMaterialOf(loadKey(jwk)));
       const back = jwkOfReleaseMaterial(jwk.kty, unwrapRelease(enc, transfer.privateKey, ct));
       assert.deepEqual(back, jwk, `${enc} ${jwk.kty}`);
     }
@@ -111,9 +112,9 @@ test('key_hsm is base64url of the KeyTransferBlob JSON and decodes back', () => 
 test('released RSA material signs what the public key verifies', () => {
   const kp = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = kp.privateKey.export({ format: 'jwk' }) as PrivateJwk;
-  const back = jwkOfReleaseMaterial('RSA', unwrapRelease('RSA_AES_KEY_WRAP_384', transfer.privateKey, wrapForRelease('RSA_AES_KEY_WRAP_384', transfer.publicKey, releaseMaterialOf(jwk))));
+  const back = jwkOfReleaseMaterial('RSA', unwrapRelease('RSA_AES_KEY_WRAP_384', transfer.privateKey, wrapForRelease('RSA_AES_KEY_WRAP_384', transfer.publicKey, releaseMaterialOf(loadKey(jwk)))));
   const key: KeyObject = createPrivateKey({ key: back, format: 'jwk' });
   const sig = sign('sha256', Buffer.from('data'), key);
   assert.ok(verify('sha256', Buffer.from('data'), kp.publicKey, sig));
-  assert.throws(() => jwkOfReleaseMaterial('EC', releaseMaterialOf(jwk)));
+  assert.throws(() => jwkOfReleaseMaterial('EC', releaseMaterialOf(loadKey(jwk))));
 });

@@ -4,13 +4,14 @@
  * and what every crypto library imports) and oct keys as their raw bytes.
  */
 import { createPrivateKey } from 'node:crypto';
+import type { LoadedKey } from '../crypto/loaded-key.js';
 import type { KeyFamily } from '../model/key-types.js';
 import type { PrivateJwk } from '../model/key-version.js';
 
-/** The bytes a release wraps for `jwk`. */
-export function releaseMaterialOf(jwk: PrivateJwk): Uint8Array {
-  if (jwk.kty === 'oct') return new Uint8Array(Buffer.from(jwk.k, 'base64url'));
-  return new Uint8Array(createPrivateKey({ key: jwk, format: 'jwk' }).export({ type: 'pkcs8', format: 'der' }));
+/** The bytes a release wraps for `key`, from the key object the vault already loaded (no second import). */
+export function releaseMaterialOf(key: LoadedKey): Uint8Array {
+  if (key.family === 'oct') return new Uint8Array(key.secret!);
+  return new Uint8Array(key.key.export({ type: 'pkcs8', format: 'der' }));
 }
 
 /** The private JWK behind released bytes of `family`; throws (node's parser) for bytes that are not such a key. */

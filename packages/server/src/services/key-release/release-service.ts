@@ -66,7 +66,7 @@ export class KeyReleaseService {
     const policy = parseKeyReleasePolicy(new TextDecoder().decode(key.releasePolicy!.data));
     assertKeyReleaseAllowed(policy, target.iss, target.claims);
     const transfer = pickTransferKey(target.claims);
-    const ciphertext = wrapForRelease(enc, transfer.key, releaseMaterialOf(key.jwk));
+    const ciphertext = wrapForRelease(enc, transfer.key, releaseMaterialOf(key.loaded));
     const bundle = keyBundle(metaOf(key), origin) as { key: Record<string, unknown> };
     const kid = bundle.key['kid'];
     const released = { ...bundle, key: { ...bundle.key, key_hsm: encodeKeyHsm({ kid: transfer.kid, enc, ciphertext }) } };

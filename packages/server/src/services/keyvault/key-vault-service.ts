@@ -168,11 +168,12 @@ export class KeyVaultService {
     return metaFromJson(row.name, row.version, row.meta);
   }
 
-  /** A version with its private material, for the release of a key. */
-  async loadVersion(name: string, version?: string): Promise<StoredKeyVersion> {
+  /** A version with its private material, loaded once through the key cache the operations use (the release of a key). */
+  async loadVersion(name: string, version?: string): Promise<StoredKeyVersion & { loaded: LoadedKey }> {
     const row = await this.#row(name, version);
     const { family: _f, publicJwk: _p, size: _s, ...meta } = metaFromJson(row.name, row.version, row.meta);
-    return { ...meta, jwk: openKeyMaterial(this.#rootKey(), row.name, row.version, row.sealedMaterial) };
+    const loaded = this.#loaded(row);
+    return { ...meta, jwk: loaded.jwk, loaded };
   }
 
   async update(name: string, version: string | undefined, body: UpdateKeyBody): Promise<KeyVersionMeta> {
@@ -308,12 +309,17 @@ export class KeyVaultService {
     const row = await this.#row(name, version);
     const meta = metaFromJson(row.name, row.version, row.meta);
     assertKeyUsable(meta, op as KeyOperation, this.#now());
-    let key: LoadedKey | undefined = this.#cache.get(row.name, row.version);
+    return { meta, ...runOperation(this.#loaded(row), op, request) };
+  }
+
+  /** The row's key objects: opened under the root key and imported once, then from the cache. */
+  #loaded(row: { name: string; version: string; sealedMaterial: Uint8Array }): LoadedKey {
+    let key = this.#cache.get(row.name, row.version);
     if (!key) {
       key = loadKey(openKeyMaterial(this.#rootKey(), row.name, row.version, row.sealedMaterial));
       this.#cache.set(row.name, row.version, key);
     }
-    return { meta, ...runOperation(key, op, request) };
+    return key;
   }
 }
 
