@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { concatBytes, isConfideError } from '@confide/core';
-import { claimsOf, parseIntelQuote, verifyEvidence, verifyIntelQuote } from '../src/index.js';
+import { claimsOf, ecdsaDerToRaw, parseIntelQuote, verifyEvidence, verifyIntelQuote } from '../src/index.js';
 import { forgeIntelWorld } from '@confide/test-kit/intel-pki';
 import { contextAt, dcapQvlCollateral, declaredQuoteLength, expectedDigests, quoteVector } from './intel-quote-support.js';
 import { vectorText, vectorsMissing as skip } from '@confide/test-kit/vectors';
@@ -85,5 +85,19 @@ describe('trailing bytes: forged quotes', () => {
       const padded = claimsOf(await verifyIntelQuote(concatBytes(world.rawQuote, new Uint8Array(64)), world.context()), 'sgx');
       assert.deepEqual(padded.collateralDigests, expectedDigests(world.rawQuote, world.collateral));
     }
+  });
+});
+
+describe('DER ECDSA signatures have one encoding', () => {
+  // SEQUENCE { INTEGER 1, INTEGER 2 } for a 32-byte scalar.
+  const der = Uint8Array.of(0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02);
+  it('decodes the exact encoding to r || s', () => {
+    const raw = ecdsaDerToRaw(der, 32, 'ERR_EVIDENCE_MALFORMED');
+    assert.equal(raw[31], 1);
+    assert.equal(raw[63], 2);
+  });
+  it('refuses a byte after the SEQUENCE and a third integer inside it', () => {
+    malformed(() => ecdsaDerToRaw(concatBytes(der, Uint8Array.of(0)), 32, 'ERR_EVIDENCE_MALFORMED'));
+    malformed(() => ecdsaDerToRaw(Uint8Array.of(0x30, 0x09, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02, 0x02, 0x01, 0x03), 32, 'ERR_EVIDENCE_MALFORMED'));
   });
 });

@@ -124,10 +124,14 @@ export function decodeTime(el: DerElement): Date | undefined {
   return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
 }
 
-/** ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER }) to the raw r||s form WebCrypto wants. */
+/**
+ * ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER }) to the raw r||s form WebCrypto wants.
+ * Nothing may follow either the SEQUENCE or its two integers: one signature has one encoding.
+ */
 export function ecdsaDerToRaw(der: Uint8Array, size: number, code: EvidenceErrorCode): Uint8Array {
   const r = new DerReader(der, code, 'ECDSA signature');
   const seq = r.enter(TAG.SEQUENCE);
+  if (!r.done) r.fail('bytes after the signature');
   const out = new Uint8Array(size * 2);
   for (let i = 0; i < 2; i++) {
     let v = seq.next(TAG.INTEGER).value;
@@ -135,5 +139,6 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number, code: EvidenceError
     if (v.length > size) seq.fail('ECDSA integer too long');
     out.set(v, i * size + size - v.length);
   }
+  if (!seq.done) seq.fail('more than two integers');
   return out;
 }

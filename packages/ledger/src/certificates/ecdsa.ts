@@ -1,6 +1,6 @@
 /** ECDSA checks by a certificate's key with WebCrypto: DER signatures, as X.509 and CCF carry them. */
 import { toArrayBuffer } from '@confide/core';
-import { DerReader, TAG, ecdsaDerToRaw } from '@confide/evidence';
+import { ecdsaDerToRaw } from '@confide/evidence';
 import type { CcfCertificate } from './ccf-certificate.js';
 
 /** WebCrypto's key for a certificate, imported once per certificate object. */
@@ -17,15 +17,12 @@ function keyOf(cert: CcfCertificate): Promise<CryptoKey> {
 
 /**
  * True when `signature` (DER ECDSA-Sig-Value) by `signer`'s key verifies over `data` hashed with
- * `hash`; false for a signature that does not decode or has bytes after its SEQUENCE (the DER
- * reader ignores them, and a receipt with a byte appended must not verify).
+ * `hash`; false for a signature that does not decode, bytes after its SEQUENCE included (a
+ * receipt with a byte appended must not verify).
  */
 export async function verifyEcdsa(signer: CcfCertificate, hash: 'SHA-256' | 'SHA-384', signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   let raw: Uint8Array;
   try {
-    const outer = new DerReader(signature, 'ERR_EVIDENCE_SIGNATURE_INVALID', 'ECDSA signature');
-    outer.next(TAG.SEQUENCE);
-    if (!outer.done) return false;
     raw = ecdsaDerToRaw(signature, signer.scalarBytes, 'ERR_EVIDENCE_SIGNATURE_INVALID');
   } catch {
     return false;
