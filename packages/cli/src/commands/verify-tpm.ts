@@ -4,7 +4,7 @@
  * --ak and --pcrs. --event-log and --ak-cert add to either; --tpm-root pins the AK roots; --nonce
  * (shared with NVIDIA evidence) demands extraData.
  */
-import { readFile } from 'node:fs/promises';
+import { readInput } from '../client/files.js';
 import { fromHex, fromUtf8, type ConfideError } from '@confide/core';
 import { CliError } from '../errors.js';
 import { parseCertificate, splitPemCertificates } from '../client/pem.js';
@@ -21,14 +21,6 @@ export interface TpmVerifyOptions {
 
 function usage(message: string): ConfideError {
   return new CliError('ERR_USAGE', message);
-}
-
-async function readInput(path: string, flag: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (err) {
-    throw new CliError('ERR_INPUT_UNREADABLE', `${flag} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
 }
 
 /** DER certificates from a DER or PEM file (a PEM file may hold several). */
