@@ -8,17 +8,12 @@
  */
 import { constants, createCipheriv, createHash, generateKeyPairSync, publicEncrypt, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { Buffer } from 'node:buffer';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';
 import { cpuPerOp } from './lib/cpu-per-op.mjs';
-import { httpsClient } from './lib/https-client.mjs';
-import { processCpu } from './lib/proc-cpu.mjs';
-import { startServe } from './lib/serve-process.mjs';
-import { printSkipped, printTable } from './lib/table.mjs';
+import { servedCpu, startVaultServe } from './lib/vault-serve.mjs';
+import { printTable } from './lib/table.mjs';
 
 const TITLE = 'Key vault release (POST /keys/{name}/{version}/release), HTTPS';
-const BIN = fileURLToPath(new URL('../packages/cli/dist/src/bin.js', import.meta.url));
 const PEER = { reason: 'none: Azure Key Vault and Managed HSM are cloud services; no local implementation on npm releases keys over this API' };
 const MEASUREMENT = new Uint8Array(32).fill(0x42);
 const CPU_OPS = 128;
@@ -54,14 +49,9 @@ function floorOf(token, issuerKey, transferPublic) {
 }
 
 export async function main() {
-  if (!existsSync(BIN)) return printSkipped(TITLE, `${BIN} not built (run npm run build)`);
-  let server;
-  try {
-    server = await startServe([]);
-  } catch (err) {
-    return printSkipped(TITLE, `cannot start confide serve: ${describeError(err)}`);
-  }
-  const client = httpsClient(server.url, server.ca, { authorization: 'Bearer bench' });
+  const vault = await startVaultServe(TITLE);
+  if (!vault) return;
+  const { server, client } = vault;
   const rows = [];
   const notes = [];
   try {
@@ -82,15 +72,10 @@ export async function main() {
     const sample = JSON.parse((await client.post(path, body)).body).value;
     const x5c = JSON.parse(Buffer.from(sample.split('.')[0], 'base64url').toString()).x5c[0];
     const floorOp = floorOf(token, new X509Certificate(Buffer.from(x5c, 'base64')).publicKey, transfer.publicKey);
-    const before = processCpu(server.pid);
-    const served0 = client.requests();
-    rows.push(...(await measureWork('RSA-2048 key, CKM_RSA_AES_KEY_WRAP', { ours: first.ok ? { op } : { reason: first.reason }, peer: PEER, floor: { op: floorOp } })));
-    const after = processCpu(server.pid);
-    const served = client.requests() - served0;
+    const cpu = await servedCpu(vault, async () => rows.push(...(await measureWork('RSA-2048 key, CKM_RSA_AES_KEY_WRAP', { ours: first.ok ? { op } : { reason: first.reason }, peer: PEER, floor: { op: floorOp } }))));
     const floorMs = await cpuPerOp(floorOp, { ops: CPU_OPS, inFlight: 16 });
-    if (before && after && served > 0) {
-      const serverMs = (after.mainMs + after.otherMs - before.mainMs - before.otherMs) / served;
-      notes.push(`server CPU ${serverMs.toFixed(3)} ms per release (main thread ${((after.mainMs - before.mainMs) / served).toFixed(3)} ms) over ${served} requests; floor ${floorMs.toFixed(3)} ms of CPU per release (${(serverMs / floorMs).toFixed(2)}×)`);
+    if (cpu) {
+      notes.push(`server CPU ${cpu.totalMs.toFixed(3)} ms per release (main thread ${cpu.mainMs.toFixed(3)} ms) over ${cpu.served} requests; floor ${floorMs.toFixed(3)} ms of CPU per release (${(cpu.totalMs / floorMs).toFixed(2)}×)`);
     }
   } catch (err) {
     rows.push({ work: 'setup', concurrency: 0, ours: { note: describeError(err) } });

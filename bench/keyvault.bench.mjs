@@ -6,17 +6,12 @@
  * Azure Key Vault and Managed HSM are cloud services.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';
 import { cpuPerOp } from './lib/cpu-per-op.mjs';
-import { httpsClient } from './lib/https-client.mjs';
-import { processCpu } from './lib/proc-cpu.mjs';
-import { startServe } from './lib/serve-process.mjs';
-import { printSkipped, printTable } from './lib/table.mjs';
+import { servedCpu, startVaultServe } from './lib/vault-serve.mjs';
+import { printTable } from './lib/table.mjs';
 
 const TITLE = 'Key vault sign (POST /keys/{name}/{version}/sign), HTTPS';
-const BIN = fileURLToPath(new URL('../packages/cli/dist/src/bin.js', import.meta.url));
 const PEER = { reason: 'none: Azure Key Vault and Managed HSM are cloud services; no local implementation on npm signs over this API' };
 const DIGEST = createHash('sha256').update('the data a client signs').digest();
 const KEYS = [
@@ -29,15 +24,9 @@ const signAsync = (key, options) => () =>
   new Promise((resolve, reject) => sign('sha256', DIGEST, { key, ...options }, (err, sig) => (err ? reject(err) : resolve(sig))));
 
 export async function main() {
-  if (!existsSync(BIN)) return printSkipped(TITLE, `${BIN} not built (run npm run build)`);
-  let server;
-  try {
-    server = await startServe([]);
-  } catch (err) {
-    return printSkipped(TITLE, `cannot start confide serve: ${describeError(err)}`);
-  }
-  // Dev mode accepts any bearer token with every role.
-  const client = httpsClient(server.url, server.ca, { authorization: 'Bearer bench' });
+  const vault = await startVaultServe(TITLE);
+  if (!vault) return;
+  const { server, client } = vault;
   const rows = [];
   const cpuNotes = [];
   try {
@@ -54,15 +43,10 @@ export async function main() {
       const first = await attempt(op);
       // The floor signs with a key of the same kind made here: the vault's private half never leaves it.
       const floorOp = signAsync(k.floorKey(), k.floorOptions);
-      const before = processCpu(server.pid);
-      const served0 = client.requests();
-      rows.push(...(await measureWork(k.work, { ours: first.ok ? { op } : { reason: first.reason }, peer: PEER, floor: { op: floorOp } })));
-      const after = processCpu(server.pid);
-      const served = client.requests() - served0;
+      const cpu = await servedCpu(vault, async () => rows.push(...(await measureWork(k.work, { ours: first.ok ? { op } : { reason: first.reason }, peer: PEER, floor: { op: floorOp } }))));
       const floorMs = await cpuPerOp(floorOp, { ops: CPU_OPS, inFlight: 16 });
-      if (before && after && served > 0) {
-        const serverMs = (after.mainMs + after.otherMs - before.mainMs - before.otherMs) / served;
-        cpuNotes.push(`${k.work}: server CPU ${serverMs.toFixed(3)} ms per signature (main thread ${((after.mainMs - before.mainMs) / served).toFixed(3)} ms) over ${served} requests; floor ${floorMs.toFixed(3)} ms of CPU per signature (${(serverMs / floorMs).toFixed(2)}×)`);
+      if (cpu) {
+        cpuNotes.push(`${k.work}: server CPU ${cpu.totalMs.toFixed(3)} ms per signature (main thread ${cpu.mainMs.toFixed(3)} ms) over ${cpu.served} requests; floor ${floorMs.toFixed(3)} ms of CPU per signature (${(cpu.totalMs / floorMs).toFixed(2)}×)`);
       }
     }
   } catch (err) {
