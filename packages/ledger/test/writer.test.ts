@@ -55,4 +55,30 @@ describe('ledger writer', () => {
     await verifyReceipt(doc, { serviceIdentity: pki.identity.pem });
     w.close();
   });
+
+  it('reads back: ranges by seqno (signature transactions skipped), by collection, the latest entry and the collections', async () => {
+    const pki = await ccfPki();
+    const w = writer(pki, { count: 1000, ms: 60_000 });
+    assert.equal(w.latest(), undefined);
+    assert.deepEqual(w.collections(), []);
+    for (const [c, col] of [['a', undefined], ['b', 'x'], ['c', undefined]] as const) await w.append(c, col);
+    await w.flush(); // 2.4 is the signature transaction
+    await w.append('d', 'x');
+    assert.equal(w.size, 5);
+    assert.equal(w.view, 2);
+    assert.deepEqual(w.collections(), ['subledger:0', 'x']);
+    assert.deepEqual(w.entries(1, 5).map((e) => e.transactionId), ['2.1', '2.2', '2.3', '2.5']);
+    assert.deepEqual(w.entries(3, 99).map((e) => e.contents), ['c', 'd']);
+    assert.deepEqual(w.entries(1, 5, { limit: 2 }).map((e) => e.contents), ['a', 'b']);
+    assert.deepEqual(w.entries(1, 5, { collectionId: 'x' }), [
+      { contents: 'b', collectionId: 'x', transactionId: '2.2' },
+      { contents: 'd', collectionId: 'x', transactionId: '2.5' },
+    ]);
+    assert.deepEqual(w.entries(3, 5, { collectionId: 'x' }).map((e) => e.transactionId), ['2.5']);
+    assert.deepEqual(w.entries(1, 5, { collectionId: 'none' }), []);
+    assert.deepEqual(w.latest(), { contents: 'd', collectionId: 'x', transactionId: '2.5' });
+    assert.equal(w.latest('subledger:0')?.transactionId, '2.3');
+    assert.equal(w.entry('2.4'), undefined);
+    w.close();
+  });
 });

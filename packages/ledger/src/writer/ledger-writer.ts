@@ -50,6 +50,8 @@ export class LedgerWriter {
   #leaves: Promise<unknown> = Promise.resolve();
   /** SHA-256 of the node certificate's SPKI: the nodeId receipts carry. */
   readonly #nodeId: Promise<Uint8Array>;
+  /** Each collection's entry seqnos, ascending, in the order the collections first appeared. */
+  readonly #collections = new Map<string, number[]>();
 
   constructor(options: LedgerWriterOptions) {
     this.#options = { view: 2, random: (n) => crypto.getRandomValues(new Uint8Array(n)), ...options };
@@ -88,7 +90,45 @@ export class LedgerWriter {
   /** The entry with `transactionId`, if it is an entry. */
   entry(transactionId: string): LedgerEntry | undefined {
     const tx = this.#find(transactionId);
-    return tx?.entry ? { contents: tx.entry.contents, collectionId: tx.entry.collectionId, transactionId } : undefined;
+    return tx ? this.#entryAt(tx.seqno) : undefined;
+  }
+
+  /** CCF's view: the first part of every transaction id this writer gives. */
+  get view(): number {
+    return this.#options.view;
+  }
+
+  /** The last seqno given (entries and signature transactions), 0 while the ledger is empty. */
+  get size(): number {
+    return this.#txs.length;
+  }
+
+  /** Collection ids that hold an entry, in the order their first entry was appended. */
+  collections(): string[] {
+    return [...this.#collections.keys()];
+  }
+
+  /** The last entry, of `collectionId` when given. */
+  latest(collectionId?: string): LedgerEntry | undefined {
+    const seqno = collectionId === undefined ? this.#lastEntrySeqno() : this.#collections.get(collectionId)?.at(-1);
+    return seqno === undefined ? undefined : this.#entryAt(seqno);
+  }
+
+  /** Entries with `from` <= seqno <= `to`, oldest first, of `collectionId` when given, at most `limit`. */
+  entries(from: number, to: number, options: { collectionId?: string | undefined; limit?: number | undefined } = {}): LedgerEntry[] {
+    const limit = options.limit ?? Infinity;
+    const out: LedgerEntry[] = [];
+    const last = Math.min(to, this.#txs.length);
+    if (options.collectionId === undefined) {
+      for (let seqno = Math.max(from, 1); seqno <= last && out.length < limit; seqno++) {
+        const entry = this.#entryAt(seqno);
+        if (entry) out.push(entry);
+      }
+      return out;
+    }
+    const seqnos = this.#collections.get(options.collectionId) ?? [];
+    for (let i = lowerBound(seqnos, from); i < seqnos.length && seqnos[i]! <= last && out.length < limit; i++) out.push(this.#entryAt(seqnos[i]!)!);
+    return out;
   }
 
   /** Signed roots so far, oldest first. */
@@ -123,6 +163,16 @@ export class LedgerWriter {
     };
   }
 
+  #entryAt(seqno: number): LedgerEntry | undefined {
+    const tx = this.#txs[seqno - 1];
+    return tx?.entry ? { contents: tx.entry.contents, collectionId: tx.entry.collectionId, transactionId: formatTransactionId({ view: this.#options.view, seqno }) } : undefined;
+  }
+
+  #lastEntrySeqno(): number | undefined {
+    for (let i = this.#txs.length - 1; i >= 0; i--) if (this.#txs[i]!.entry) return i + 1;
+    return undefined;
+  }
+
   #find(transactionId: string): Transaction | undefined {
     const id = parseTransactionId(transactionId);
     if (!id || id.view !== this.#options.view) return undefined;
@@ -139,6 +189,11 @@ export class LedgerWriter {
     const record: Transaction = { seqno, components: { writeSetDigest: ZERO_DIGEST, commitEvidence: formatCommitEvidence(id, this.#options.random(32)), claimsDigest: ZERO_DIGEST }, ...(tx.entry ? { entry: tx.entry } : {}) };
     // The slot and the leaf's place are taken before any await, so concurrent appends keep their order.
     this.#txs.push(record);
+    if (tx.entry) {
+      const list = this.#collections.get(tx.entry.collectionId);
+      if (list) list.push(seqno);
+      else this.#collections.set(tx.entry.collectionId, [seqno]);
+    }
     const leaf = (async () => {
       record.components.writeSetDigest = await sha256(tx.writeSet);
       if (tx.claims) record.components.claimsDigest = await claimsDigest(tx.claims);
@@ -177,4 +232,16 @@ export class LedgerWriter {
     // The signature transaction is the next leaf, its write set the signed root.
     await this.#add({ writeSet: concatBytes(utf8(`${size}:`), preimage, utf8(signature)) });
   }
+}
+
+/** The first index of ascending `sorted` whose value is >= `value`. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
