@@ -324,6 +324,43 @@ export interface LedgerTransactionsRepository {
   range(from: number, to: number): Promise<LedgerTransactionRow[]>;
 }
 
+/** The ledger's identity: certificates in PEM, private keys sealed by the caller. */
+export interface LedgerIdentityRow {
+  /** The self-signed service identity certificate. */
+  serviceCertificate: string;
+  sealedServiceKey: Uint8Array;
+  /** The node certificate, issued by the service identity: it signs roots and serves TLS. */
+  nodeCertificate: string;
+  sealedNodeKey: Uint8Array;
+  /** ISO time. */
+  createdAt: string;
+}
+
+/** Written once: every receipt names this identity, so a second one would orphan them. */
+export interface LedgerIdentityRepository {
+  get(): Promise<LedgerIdentityRow | undefined>;
+  /** Stores the identity if there is none (one statement); false when one is stored. */
+  put(row: LedgerIdentityRow): Promise<boolean>;
+}
+
+export type LedgerRole = 'Administrator' | 'Contributor' | 'Reader';
+
+/** A ledger user (AAD object id or certificate fingerprint) and its role. */
+export interface LedgerUserRow {
+  userId: string;
+  role: LedgerRole;
+}
+
+export interface LedgerUsersRepository {
+  get(userId: string): Promise<LedgerUserRow | undefined>;
+  /** Inserts or replaces the user's role. */
+  put(row: LedgerUserRow): Promise<void>;
+  /** Returns true when a user was removed. */
+  delete(userId: string): Promise<boolean>;
+  /** How many users hold `role`. */
+  count(role: LedgerRole): Promise<number>;
+}
+
 // ---- the store -------------------------------------------------------------------------------
 
 /** The repositories, as seen inside or outside a transaction. */
@@ -340,6 +377,8 @@ export interface Repositories {
   keyRotationPolicies: KeyRotationPoliciesRepository;
   vaultRoot: VaultRootRepository;
   ledgerTransactions: LedgerTransactionsRepository;
+  ledgerIdentity: LedgerIdentityRepository;
+  ledgerUsers: LedgerUsersRepository;
 }
 
 export interface Store extends Repositories {

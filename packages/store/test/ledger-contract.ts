@@ -55,4 +55,25 @@ export function ledgerContract(engine: string, open: () => Promise<Store>): void
     const rows = await store.ledgerTransactions.range(1, 1000);
     assert.deepEqual(rows.map((r) => r.seqno), Array.from({ length: 80 }, (_, i) => i + 1));
   });
+
+  t('ledger identity: written once; a second put changes nothing', async (store) => {
+    assert.equal(await store.ledgerIdentity.get(), undefined);
+    const row = { serviceCertificate: 'S', sealedServiceKey: new Uint8Array([1, 2]), nodeCertificate: 'N', sealedNodeKey: new Uint8Array([3]), createdAt: '2026-01-01T00:00:00.000Z' };
+    assert.equal(await store.ledgerIdentity.put(row), true);
+    assert.equal(await store.ledgerIdentity.put({ ...row, serviceCertificate: 'other' }), false);
+    assert.deepEqual(await store.ledgerIdentity.get(), row);
+  });
+
+  t('ledger users: put replaces the role, count by role, delete says whether one went', async (store) => {
+    await store.ledgerUsers.put({ userId: 'a', role: 'Reader' });
+    await store.ledgerUsers.put({ userId: 'a', role: 'Administrator' });
+    await store.ledgerUsers.put({ userId: 'b', role: 'Administrator' });
+    assert.deepEqual(await store.ledgerUsers.get('a'), { userId: 'a', role: 'Administrator' });
+    assert.equal(await store.ledgerUsers.count('Administrator'), 2);
+    assert.equal(await store.ledgerUsers.count('Reader'), 0);
+    assert.equal(await store.ledgerUsers.delete('a'), true);
+    assert.equal(await store.ledgerUsers.delete('a'), false);
+    assert.equal(await store.ledgerUsers.get('a'), undefined);
+    await assert.rejects(store.ledgerUsers.put({ userId: 'c', role: 'Owner' as never }));
+  });
 }

@@ -52,7 +52,7 @@ test(
     await first.close();
     const second = openSqliteStore(path);
     assert.equal((await second.policies.get('Tpm'))?.text, 'kept');
-    assert.equal(await second.schemaVersion(), 3);
+    assert.equal(await second.schemaVersion(), 4);
     await second.close();
   }),
 );

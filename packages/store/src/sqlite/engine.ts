@@ -21,6 +21,8 @@ import { sealedStateOn } from './repositories/sealed-state.js';
 import { signingKeysOn } from './repositories/signing-keys.js';
 import { vaultRootOn } from './repositories/vault-root.js';
 import { ledgerTransactionsOn } from './repositories/ledger-transactions.js';
+import { ledgerIdentityOn } from './repositories/ledger-identity.js';
+import { ledgerUsersOn } from './repositories/ledger-users.js';
 
 function repositoriesOn(db: Db): Repositories {
   return {
@@ -36,6 +38,8 @@ function repositoriesOn(db: Db): Repositories {
     keyRotationPolicies: keyRotationPoliciesOn(db),
     vaultRoot: vaultRootOn(db),
     ledgerTransactions: ledgerTransactionsOn(db),
+    ledgerIdentity: ledgerIdentityOn(db),
+    ledgerUsers: ledgerUsersOn(db),
   };
 }
 

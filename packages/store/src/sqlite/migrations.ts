@@ -142,4 +142,26 @@ export const sqliteMigrations: Migration[] = [
       CREATE TRIGGER ledger_transactions_no_delete BEFORE DELETE ON ledger_transactions BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'ledger-identity-users',
+    sql: `
+      -- One row: the ledger's service identity (self-signed root) and node certificate, their
+      -- private keys sealed with the instance seal; written once (receipts name this identity for life).
+      CREATE TABLE ledger_identity (
+        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+        service_certificate TEXT NOT NULL,
+        sealed_service_key BLOB NOT NULL,
+        node_certificate TEXT NOT NULL,
+        sealed_node_key BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      -- The Confidential Ledger's users: an AAD object id or a certificate fingerprint, one role each.
+      CREATE TABLE ledger_users (
+        user_id TEXT PRIMARY KEY NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('Administrator', 'Contributor', 'Reader'))
+      ) STRICT;
+    `,
+  },
 ];
