@@ -9,6 +9,7 @@ import type { Store } from '@confide/store';
 import { registerOpenApi } from './plugins/openapi.js';
 import { recordRoutes } from './plugins/route-table.js';
 import { keyVaultRoutes, type KeyVaultRoutesOptions } from './routes/keyvault/index.js';
+import { kubernetesRoutes, type KubernetesRoutesOptions } from './routes/kubernetes/index.js';
 import { maaRoutes, type MaaRoutesOptions } from './routes/maa/index.js';
 import { MARBLERUN_PREFIX, marbleRunRoutes, type MarbleRunRoutesOptions } from './routes/marblerun/index.js';
 import type { DegradedService } from './routes/system/health.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
   attestation?: MaaRoutesOptions | undefined;
   /** The Azure Key Vault keys surface; absent, its routes are not registered. */
   keyvault?: KeyVaultRoutesOptions | undefined;
+  /** The Kubernetes marble injector webhook; absent, its route is not registered. */
+  kubernetes?: KubernetesRoutesOptions | undefined;
   /** Services that came up degraded, reported by /readyz (read at every probe). */
   degraded?: (() => readonly DegradedService[]) | undefined;
 }
@@ -62,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await systemRoutes(app, { readiness: { engine: store.engine, ping: () => store.ping(), degraded: options.degraded ?? (() => []) } });
   if (options.attestation) await app.register(maaRoutes, options.attestation);
   if (options.keyvault) await app.register(keyVaultRoutes, options.keyvault);
+  if (options.kubernetes) await app.register(kubernetesRoutes, options.kubernetes);
   if (options.coordinator) await app.register(marbleRunRoutes, { ...options.coordinator, prefix: MARBLERUN_PREFIX });
   return app;
 }

@@ -33,6 +33,7 @@ import { collateralFromConfig, trustAnchorsFromConfig } from './evidence-inputs.
 import { policyAdminSettings } from './policy-admin-settings.js';
 import { tlsMaterial } from './tls-material.js';
 import { privateFile } from './private-file.js';
+import { injectorSettings } from './kubernetes.js';
 
 /** Values that replace what the configuration would make (tests and benchmarks; `confide serve` passes none). */
 export interface CompositionOverrides {
@@ -169,6 +170,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
         coordinator: { coordinator },
         attestation,
         keyvault: withRelease(composeKeyVault(config, store, vault.root, overrides.clock)),
+        ...(config.kubernetes.injector.enabled ? { kubernetes: { injector: injectorSettings(config) } } : {}),
         degraded,
       },
       store,

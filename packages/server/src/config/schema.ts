@@ -384,6 +384,48 @@ export const CONFIG_SCHEMA = [
     },
   },
   {
+    key: 'kubernetes.injector.enabled',
+    type: 'boolean',
+    default: false,
+    env: 'CONFIDE_KUBERNETES_INJECTOR_ENABLED',
+    flag: '--kubernetes-injector',
+    description:
+      'Serve the mutating admission webhook for marble pods at POST /kubernetes/mutate (AdmissionReview v1): what MarbleRun\'s marble injector does, plus `confide run` before the container\'s command (docs/kubernetes.md).',
+  },
+  {
+    key: 'kubernetes.injector.coordinatorAddress',
+    type: 'string',
+    default: 'confide.confide.svc:8443',
+    env: 'CONFIDE_KUBERNETES_INJECTOR_COORDINATOR_ADDRESS',
+    flag: '--kubernetes-injector-coordinator-address',
+    description: 'host:port the injected marbles reach the coordinator at (their EDG_MARBLE_COORDINATOR_ADDR); the default is the Service of deploy/kubernetes.',
+  },
+  {
+    key: 'kubernetes.injector.clusterDomain',
+    type: 'string',
+    default: 'cluster.local',
+    env: 'CONFIDE_KUBERNETES_INJECTOR_CLUSTER_DOMAIN',
+    flag: '--kubernetes-injector-cluster-domain',
+    description: "The cluster's DNS domain, for the DNS names injected marbles ask their certificate for (<type>, <type>.<namespace>, <type>.<namespace>.svc.<domain>).",
+  },
+  {
+    key: 'kubernetes.injector.sgxResource',
+    type: 'string',
+    default: 'sgx.intel.com/epc',
+    env: 'CONFIDE_KUBERNETES_INJECTOR_SGX_RESOURCE',
+    flag: '--kubernetes-injector-sgx-resource',
+    description:
+      "The SGX device plugin's resource, as MarbleRun's --sgxResource: sgx.intel.com/epc adds Intel's epc (10Mi), enclave and provision limits; any other (kubernetes.azure.com/sgx_epc_mem_in_MiB, alibabacloud.com/sgx_epc_MiB) one limit of 10; each with a NoSchedule toleration of that key.",
+  },
+  {
+    key: 'kubernetes.injector.launcher',
+    type: 'string',
+    default: 'confide',
+    env: 'CONFIDE_KUBERNETES_INJECTOR_LAUNCHER',
+    flag: '--kubernetes-injector-launcher',
+    description: "The `confide` executable in marble images, put before each container's command as `<launcher> run --`; a pod's confide.dev/launcher annotation overrides it (`none`: leave the command alone).",
+  },
+  {
     key: 'seal.keyFile',
     type: 'path',
     default: undefined,
