@@ -5,9 +5,9 @@
  * `LedgerEntryV1` gives d = SHA-256("LedgerEntryV1" ‖ SHA-256(HMAC(key, collectionId) ‖
  * HMAC(key, contents))) and a `ClaimDigest` claim gives d = SHA-256(protocol ‖ value).
  */
-import { concatBytes, fromBase64, fromHex, toArrayBuffer, toBase64, utf8 } from '@confide/core';
+import { concatBytes, fromBase64, fromHex, toBase64, utf8 } from '@confide/core';
 import { malformed } from '../json/strict.js';
-import { sha256 } from '../merkle/hash.js';
+import { sha256, webHashes, type LedgerHashes } from '../merkle/hash.js';
 
 export const LEDGER_ENTRY_V1 = 'LedgerEntryV1';
 
@@ -25,15 +25,10 @@ export interface DigestClaim {
 
 export type ApplicationClaim = LedgerEntryClaim | DigestClaim;
 
-async function hmacSha256(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey('raw', toArrayBuffer(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', k, toArrayBuffer(data)));
-}
-
 /** SHA-256(HMAC(key, collectionId) ‖ HMAC(key, contents)): the LedgerEntryV1 digest before its protocol is prefixed. */
-export async function ledgerEntryV1Digest(secretKey: Uint8Array, collectionId: string, contents: string): Promise<Uint8Array> {
-  const [c, d] = await Promise.all([hmacSha256(secretKey, utf8(collectionId)), hmacSha256(secretKey, utf8(contents))]);
-  return sha256(concatBytes(c, d));
+export async function ledgerEntryV1Digest(secretKey: Uint8Array, collectionId: string, contents: string, hashes: LedgerHashes = webHashes): Promise<Uint8Array> {
+  const [c, d] = await Promise.all([hashes.hmacSha256(secretKey, utf8(collectionId)), hashes.hmacSha256(secretKey, utf8(contents))]);
+  return sha256(concatBytes(c, d), hashes);
 }
 
 /** The key of a claim, refused unless it is canonical base64 of at least one byte (so no other text stands for the same key). */
@@ -48,21 +43,21 @@ function secretKeyOf(text: string, field: string): Uint8Array {
   return key;
 }
 
-async function claimDigest(claim: ApplicationClaim, at: string): Promise<Uint8Array> {
+async function claimDigest(claim: ApplicationClaim, at: string, hashes: LedgerHashes): Promise<Uint8Array> {
   if (claim.kind === 'LedgerEntry') {
     const e = claim.ledgerEntry;
     if (e.protocol !== LEDGER_ENTRY_V1) throw malformed(`${at}.ledgerEntry.protocol`, `unsupported protocol ${JSON.stringify(e.protocol)}`);
-    const d = await ledgerEntryV1Digest(secretKeyOf(e.secretKey, `${at}.ledgerEntry.secretKey`), e.collectionId, e.contents);
-    return sha256(concatBytes(utf8(e.protocol), d));
+    const d = await ledgerEntryV1Digest(secretKeyOf(e.secretKey, `${at}.ledgerEntry.secretKey`), e.collectionId, e.contents, hashes);
+    return sha256(concatBytes(utf8(e.protocol), d), hashes);
   }
   if (!/^(?:[0-9a-f]{2})*$/.test(claim.digest.value)) throw malformed(`${at}.digest.value`, 'not lower-case hex');
-  return sha256(concatBytes(utf8(claim.digest.protocol), fromHex(claim.digest.value)));
+  return sha256(concatBytes(utf8(claim.digest.protocol), fromHex(claim.digest.value)), hashes);
 }
 
 /** The claims digest of `claims` (checked with parseApplicationClaims first). */
-export async function claimsDigest(claims: readonly ApplicationClaim[]): Promise<Uint8Array> {
+export async function claimsDigest(claims: readonly ApplicationClaim[], hashes: LedgerHashes = webHashes): Promise<Uint8Array> {
   const count = new Uint8Array(4);
   new DataView(count.buffer).setUint32(0, claims.length, true);
-  const digests = await Promise.all(claims.map((c, i) => claimDigest(c, `applicationClaims[${i}]`)));
-  return sha256(concatBytes(count, ...digests));
+  const digests = await Promise.all(claims.map((c, i) => claimDigest(c, `applicationClaims[${i}]`, hashes)));
+  return sha256(concatBytes(count, ...digests), hashes);
 }

@@ -3,7 +3,7 @@
  * digest) (CCF doc/use_apps/verify_tx.rst; python/src/ccf/receipt.py).
  */
 import { concatBytes, utf8 } from '@confide/core';
-import { sha256 } from '../merkle/hash.js';
+import { sha256, webHashes, type LedgerHashes } from '../merkle/hash.js';
 
 /** The three parts a leaf is hashed from, as a receipt's `leafComponents` carries them. */
 export interface LeafComponents {
@@ -16,11 +16,11 @@ export interface LeafComponents {
 }
 
 /** The bytes whose SHA-256 is the leaf. */
-export async function leafPreimage(c: LeafComponents): Promise<Uint8Array> {
-  return concatBytes(c.writeSetDigest, await sha256(utf8(c.commitEvidence)), c.claimsDigest);
+export async function leafPreimage(c: LeafComponents, hashes: LedgerHashes = webHashes): Promise<Uint8Array> {
+  return concatBytes(c.writeSetDigest, await sha256(utf8(c.commitEvidence), hashes), c.claimsDigest);
 }
 
 /** The leaf hash. */
-export async function leafHash(c: LeafComponents): Promise<Uint8Array> {
-  return sha256(await leafPreimage(c));
+export async function leafHash(c: LeafComponents, hashes: LedgerHashes = webHashes): Promise<Uint8Array> {
+  return sha256(await leafPreimage(c, hashes), hashes);
 }

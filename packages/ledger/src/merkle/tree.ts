@@ -6,6 +6,7 @@
  * perfect subtrees it completes, and any earlier size's root, inclusion proof or consistency proof
  * can be asked for later.
  */
+import { concatBytes } from '@confide/core';
 import { LedgerError } from '../errors.js';
 import { hashPair, isPowerOfTwo, splitPoint } from './hash.js';
 import type { ProofStep } from './proof.js';
@@ -15,6 +16,12 @@ export class MerkleTree {
   readonly #levels: Uint8Array[][] = [[]];
   /** Appends are hashed one after another (WebCrypto is async), so a carry never reads a missing node. */
   #settled: Promise<void> = Promise.resolve();
+  /** A synchronous SHA-256 when given: appends then hash in place, with no promise per node. */
+  readonly #syncSha256: ((data: Uint8Array) => Uint8Array) | undefined;
+
+  constructor(options: { sha256?: (data: Uint8Array) => Uint8Array } = {}) {
+    this.#syncSha256 = options.sha256;
+  }
 
   /** Leaves appended so far (including any still being hashed in). */
   get size(): number {
@@ -26,6 +33,14 @@ export class MerkleTree {
     const levels = this.#levels;
     const index = levels[0]!.length;
     levels[0]!.push(leaf);
+    const sync = this.#syncSha256;
+    if (sync) {
+      for (let h = 0, i = index; i % 2 === 1; h++, i = (i - 1) / 2) {
+        const row = levels[h]!;
+        (levels[h + 1] ??= []).push(sync(concatBytes(row[i - 1]!, row[i]!)));
+      }
+      return Promise.resolve(index);
+    }
     const done = this.#settled.then(async () => {
       // A binary counter: leaf i completes one perfect subtree per trailing 1 bit of i.
       for (let h = 0, i = index; i % 2 === 1; h++, i = (i - 1) / 2) {
@@ -108,14 +123,35 @@ export class MerkleTree {
     if (!Number.isSafeInteger(size) || size < 1 || size > this.size) throw new LedgerError('ERR_LEDGER_PROOF_RANGE', `no tree of ${size} leaves (the ledger has ${this.size})`, { details: { size, leaves: this.size } });
   }
 
+  /**
+   * The root's preimage over the first `size` leaves (size >= 2): its two children, left ‖ right,
+   * whose SHA-256 is the root (what a node key signs). Throws ERR_LEDGER_PROOF_RANGE.
+   */
+  async rootPreimage(size: number = this.size): Promise<Uint8Array> {
+    this.#checkSize(size);
+    if (size < 2) throw new LedgerError('ERR_LEDGER_PROOF_RANGE', 'a one-leaf tree\'s root is its leaf: its preimage is the leaf\'s own', { details: { size } });
+    await this.#settled;
+    const k = splitPoint(size);
+    return concatBytes(await this.#subtree(0, k), await this.#subtree(k, size - k));
+  }
+
   /** The root of leaves [start, start + n): a stored perfect subtree, or its split recomputed. */
   async #subtree(start: number, n: number): Promise<Uint8Array> {
-    if (isPowerOfTwo(n) && start % n === 0) {
-      const h = Math.log2(n);
-      const node = this.#levels[h]?.[start / n];
-      if (node) return node;
-    }
+    if (this.#syncSha256) return this.#subtreeSync(start, n, this.#syncSha256);
+    const node = this.#stored(start, n);
+    if (node) return node;
     const k = splitPoint(n);
     return hashPair(await this.#subtree(start, k), await this.#subtree(start + k, n - k));
+  }
+
+  #subtreeSync(start: number, n: number, sha256: (data: Uint8Array) => Uint8Array): Uint8Array {
+    const node = this.#stored(start, n);
+    if (node) return node;
+    const k = splitPoint(n);
+    return sha256(concatBytes(this.#subtreeSync(start, k, sha256), this.#subtreeSync(start + k, n - k, sha256)));
+  }
+
+  #stored(start: number, n: number): Uint8Array | undefined {
+    return isPowerOfTwo(n) && start % n === 0 ? this.#levels[Math.log2(n)]?.[start / n] : undefined;
   }
 }

@@ -1,77 +1,152 @@
 /**
- * The signing side of the ledger, without storage or HTTP: entries get CCF transaction ids in one
- * view, leaves as CCF builds them (a write-set digest, commit evidence with a per-entry secret, the
- * LedgerEntryV1 claims digest under a per-entry key), and signature transactions at an interval
- * (count or milliseconds). A signature transaction signs the root over every earlier transaction
- * and is itself the next leaf, as in CCF; the entries it covers become Committed and get
- * receipts. Held in memory: the store repository that makes it durable is still to come.
+ * The signing side of the ledger: entries get CCF transaction ids in one view, leaves as CCF builds
+ * them (a write-set digest, commit evidence with a per-entry secret, the LedgerEntryV1 claims
+ * digest under a per-entry key), and signature transactions at an interval (count or
+ * milliseconds). A signature transaction signs the root over every transaction before it and is
+ * itself the next leaf, as in CCF; the entries it covers become Committed and get receipts.
+ *
+ * With a persistence port the writer is durable, by group commit: transactions enter the tree in
+ * seqno order and wait in a queue; one durable write at a time takes everything queued (up to
+ * `maxBatch`), so appends that arrive while a write is in flight share the next one, and every
+ * append (and every signature transaction) is answered only once the write holding it resolved.
+ * Reads see only what is durable. `LedgerWriter.open` restores the tree, seqnos, signatures and
+ * entries from storage, checking each stored transaction as it replays.
  */
-import { concatBytes, toBase64, toHex, utf8 } from '@confide/core';
-import { claimsDigest, LEDGER_ENTRY_V1, type ApplicationClaim } from '../claims/application-claims.js';
-import { formatCommitEvidence, formatTransactionId, parseTransactionId } from '../leaf/commit-evidence.js';
-import { leafHash, leafPreimage, type LeafComponents } from '../leaf/leaf.js';
-import { sha256 } from '../merkle/hash.js';
-import { foldProof } from '../merkle/proof.js';
-import { MerkleTree } from '../merkle/tree.js';
-import type { SignedRoot } from '../signed-root/signed-root.js';
+import { toBase64, toHex } from '@confide/core';
+import { LEDGER_ENTRY_V1 } from '../claims/application-claims.js';
 import { parseCcfCertificate } from '../certificates/ccf-certificate.js';
-import type { LedgerEntry, NodeSigner, SignatureInterval, TransactionStatus } from './types.js';
+import { LedgerError } from '../errors.js';
+import { formatCommitEvidence, formatTransactionId, parseTransactionId } from '../leaf/commit-evidence.js';
+import { leafHash, leafPreimage } from '../leaf/leaf.js';
+import { sha256, webHashes, type LedgerHashes } from '../merkle/hash.js';
+import { MerkleTree } from '../merkle/tree.js';
+import { LedgerReplay } from '../replay/replay.js';
+import type { SignedRoot } from '../signed-root/signed-root.js';
+import type { LedgerPersistence } from './persistence.js';
+import { entryDigests, signatureWriteSetDigest, toRecord, ZERO_DIGEST, type EntryBody, type Transaction } from './records.js';
+import type { LedgerCrypto, LedgerEntry, NodeSigner, SignatureInterval, TransactionStatus } from './types.js';
 
 export const DEFAULT_COLLECTION = 'subledger:0';
-const ZERO_DIGEST = new Uint8Array(32);
-
-interface Transaction {
-  seqno: number;
-  components: LeafComponents;
-  /** Undefined for a signature transaction. */
-  entry?: { collectionId: string; contents: string; secretKey: string };
-}
+/** Stored transactions read per query while restoring. */
+const RESTORE_CHUNK = 10_000;
 
 export interface LedgerWriterOptions {
   signer: NodeSigner;
   interval: SignatureInterval;
   /** CCF's view; default 2, as a fresh Confidential Ledger answers. */
   view?: number;
-  /** Random bytes (default WebCrypto's): commit secrets and entry keys. */
+  /** Random bytes: commit secrets and entry keys (default `crypto.randomBytes`, else WebCrypto's). */
   random?: (n: number) => Uint8Array;
+  /** Synchronous SHA-256, HMAC and random bytes (node:crypto on Node); default WebCrypto. */
+  crypto?: LedgerCrypto;
+  /** Where transactions are made durable; without it the writer holds them in memory only. */
+  persistence?: LedgerPersistence;
+  /**
+   * Runs a durable write after the callbacks already due (Node: setImmediate, so a write takes every
+   * append that arrived with the same I/O); default setTimeout(fn, 0).
+   */
+  defer?: (fn: () => void) => void;
+  /** The most transactions one durable write takes (default 10,000). */
+  maxBatch?: number;
+}
+
+/** A transaction on its way: its leaf until it enters the tree, and who waits for it to be durable. */
+interface Slot extends Transaction {
+  leaf?: Uint8Array | undefined;
+  answer?: { resolve: (id: string) => void; reject: (err: unknown) => void } | undefined;
+  /** A reserved signature transaction: 'waiting' for the leaves before it, then 'signing'. */
+  signature?: 'waiting' | 'signing';
 }
 
 export class LedgerWriter {
-  readonly #tree = new MerkleTree();
-  /** By seqno - 1: the tree's leaves, in order. */
-  readonly #txs: Transaction[] = [];
-  /** Signed roots in order; each covers `treeSize` transactions. */
-  readonly #signatures: SignedRoot[] = [];
-  readonly #options: Required<LedgerWriterOptions>;
+  readonly #tree: MerkleTree;
+  /** By seqno - 1: every transaction given a seqno, durable or not. */
+  readonly #txs: Slot[] = [];
+  /** Durable signed roots in order; each covers `treeSize` transactions. */
+  #signatures: SignedRoot[] = [];
+  readonly #options: LedgerWriterOptions & { view: number };
+  readonly #hashes: LedgerHashes;
+  readonly #random: (n: number) => Uint8Array;
+  readonly #defer: (fn: () => void) => void;
+  readonly #maxBatch: number;
+  /** Transactions in the tree; the next one waits for its leaf. */
+  #treed = 0;
+  /** Transactions durable (and answered). */
+  #durable = 0;
+  /** In the tree, waiting for the next durable write. */
+  #unwritten: Slot[] = [];
+  #writing = false;
+  #failed: LedgerError | undefined;
+  #lastSignatureSeqno = 0;
+  #lastSignatureDone: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** Signatures run one at a time, in order. */
-  #signing: Promise<void> = Promise.resolve();
-  /** Leaves enter the tree one at a time, in transaction order. */
-  #leaves: Promise<unknown> = Promise.resolve();
-  /** SHA-256 of the node certificate's SPKI: the nodeId receipts carry. */
-  readonly #nodeId: Promise<Uint8Array>;
-  /** Each collection's entry seqnos, ascending, in the order the collections first appeared. */
+  #open: boolean;
+  readonly #opening: Promise<void>;
+  /** SHA-256 of each node certificate's SPKI: the nodeId receipts carry. */
+  readonly #nodeIds = new Map<string, Promise<Uint8Array>>();
+  /** Each collection's durable entry seqnos, ascending, in the order the collections first appeared. */
   readonly #collections = new Map<string, number[]>();
 
   constructor(options: LedgerWriterOptions) {
-    this.#options = { view: 2, random: (n) => crypto.getRandomValues(new Uint8Array(n)), ...options };
-    this.#nodeId = sha256(parseCcfCertificate(options.signer.certPem, 'signer.certPem').spki);
+    this.#options = { view: 2, ...options };
+    this.#hashes = options.crypto ?? webHashes;
+    this.#random = options.random ?? options.crypto?.randomBytes ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
+    this.#defer = options.defer ?? ((fn) => void setTimeout(fn, 0));
+    this.#maxBatch = options.maxBatch ?? 10_000;
+    this.#tree = new MerkleTree(options.crypto ? { sha256: options.crypto.sha256 } : {});
+    parseCcfCertificate(options.signer.certPem, 'signer.certPem');
+    this.#open = !options.persistence;
+    this.#opening = options.persistence ? this.#restore(options.persistence) : Promise.resolve();
+    // Callers see a failed restore through open() or their first call; this keeps it from being unhandled.
+    this.#opening.catch(() => undefined);
   }
 
-  /** Appends an entry; resolves to its transaction id once its leaf is in the tree (Pending until a signature covers it). */
-  async append(contents: string, collectionId: string = DEFAULT_COLLECTION): Promise<string> {
-    const secretKey = toBase64(this.#options.random(32));
-    const claims: ApplicationClaim[] = [{ kind: 'LedgerEntry', ledgerEntry: { collectionId, contents, protocol: LEDGER_ENTRY_V1, secretKey } }];
-    const id = await this.#add({ claims, writeSet: utf8(JSON.stringify([collectionId, contents])), entry: { collectionId, contents, secretKey } });
+  /**
+   * A writer restored from `options.persistence` (or empty without one). Throws what restoring
+   * finds: ERR_LEDGER_TX_OUT_OF_SEQUENCE, ERR_LEDGER_TX_ALTERED, ERR_LEDGER_ROOT_MISMATCH, and the
+   * storage's errors.
+   */
+  static async open(options: LedgerWriterOptions): Promise<LedgerWriter> {
+    const writer = new LedgerWriter(options);
+    await writer.#opening;
+    return writer;
+  }
+
+  /**
+   * Appends an entry; resolves to its transaction id once it is durable (Pending until a signature
+   * covers it). Throws ERR_LEDGER_WRITER_FAILED when a write or signature failed.
+   */
+  append(contents: string, collectionId: string = DEFAULT_COLLECTION): Promise<string> {
+    if (!this.#open) return this.#opening.then(() => this.append(contents, collectionId));
+    if (this.#failed) return Promise.reject(this.#failed);
+    const entry: EntryBody = { collectionId, contents, secretKey: toBase64(this.#random(32)) };
+    const slot = this.#reserve({ entry });
+    const answered = new Promise<string>((resolve, reject) => {
+      slot.answer = { resolve, reject };
+    });
+    entryDigests(entry, this.#hashes)
+      .then((d) => {
+        slot.components.writeSetDigest = d.writeSetDigest;
+        slot.components.claimsDigest = d.claimsDigest;
+        return leafHash(slot.components, this.#hashes);
+      })
+      .then(
+        (leaf) => {
+          slot.leaf = leaf;
+          this.#drain();
+        },
+        (err: unknown) => this.#fail('hash', err),
+      );
     this.#scheduleSignature();
-    return id;
+    return answered;
   }
 
-  /** Appends a signature transaction now if any entry is pending; resolves when it is in. */
+  /** Appends a signature transaction now if any entry is unsigned; resolves once the latest signature transaction is durable. */
   flush(): Promise<void> {
-    const next = this.#signing.then(() => this.#sign());
-    this.#signing = next.catch(() => undefined);
-    return next;
+    if (!this.#open) return this.#opening.then(() => this.flush());
+    if (this.#failed) return Promise.reject(this.#failed);
+    if (this.#txs.length > this.#lastSignatureSeqno) this.#reserveSignature();
+    return this.#lastSignatureDone;
   }
 
   /** Stops the interval timer. */
@@ -80,7 +155,7 @@ export class LedgerWriter {
     this.#timer = undefined;
   }
 
-  /** Pending until a signature transaction covers it; undefined for an id the ledger does not have. */
+  /** Pending until a durable signature transaction covers it; undefined for an id the ledger does not have (durably). */
   status(transactionId: string): TransactionStatus | undefined {
     const tx = this.#find(transactionId);
     if (!tx) return undefined;
@@ -98,9 +173,9 @@ export class LedgerWriter {
     return this.#options.view;
   }
 
-  /** The last seqno given (entries and signature transactions), 0 while the ledger is empty. */
+  /** The last durable seqno (entries and signature transactions), 0 while the ledger is empty. */
   get size(): number {
-    return this.#txs.length;
+    return this.#durable;
   }
 
   /** Collection ids that hold an entry, in the order their first entry was appended. */
@@ -118,7 +193,7 @@ export class LedgerWriter {
   entries(from: number, to: number, options: { collectionId?: string | undefined; limit?: number | undefined } = {}): LedgerEntry[] {
     const limit = options.limit ?? Infinity;
     const out: LedgerEntry[] = [];
-    const last = Math.min(to, this.#txs.length);
+    const last = Math.min(to, this.#durable);
     if (options.collectionId === undefined) {
       for (let seqno = Math.max(from, 1); seqno <= last && out.length < limit; seqno++) {
         const entry = this.#entryAt(seqno);
@@ -131,7 +206,7 @@ export class LedgerWriter {
     return out;
   }
 
-  /** Signed roots so far, oldest first. */
+  /** Signed roots so far (durable ones), oldest first. */
   get signedRoots(): readonly SignedRoot[] {
     return this.#signatures;
   }
@@ -152,9 +227,9 @@ export class LedgerWriter {
       receipt: {
         cert: signed.cert,
         leafComponents: { claimsDigest: toHex(c.claimsDigest), commitEvidence: c.commitEvidence, writeSetDigest: toHex(c.writeSetDigest) },
-        nodeId: toHex(await this.#nodeId),
+        nodeId: toHex(await this.#nodeIdOf(signed.cert)),
         proof: proof.map((s) => ('left' in s ? { left: toHex(s.left) } : { right: toHex(s.right) })),
-        serviceEndorsements: [] as string[],
+        serviceEndorsements: signed.serviceEndorsements ?? [],
         signature: signed.signature,
       },
       state: 'Ready' as const,
@@ -169,68 +244,173 @@ export class LedgerWriter {
   }
 
   #lastEntrySeqno(): number | undefined {
-    for (let i = this.#txs.length - 1; i >= 0; i--) if (this.#txs[i]!.entry) return i + 1;
+    for (let i = this.#durable - 1; i >= 0; i--) if (this.#txs[i]!.entry) return i + 1;
     return undefined;
   }
 
-  #find(transactionId: string): Transaction | undefined {
+  #index(tx: Transaction): void {
+    if (!tx.entry) return;
+    const list = this.#collections.get(tx.entry.collectionId);
+    if (list) list.push(tx.seqno);
+    else this.#collections.set(tx.entry.collectionId, [tx.seqno]);
+  }
+
+  #nodeIdOf(cert: string): Promise<Uint8Array> {
+    let id = this.#nodeIds.get(cert);
+    if (!id) this.#nodeIds.set(cert, (id = sha256(parseCcfCertificate(cert, 'cert').spki, this.#hashes)));
+    return id;
+  }
+
+  #find(transactionId: string): Slot | undefined {
     const id = parseTransactionId(transactionId);
-    if (!id || id.view !== this.#options.view) return undefined;
+    if (!id || id.view !== this.#options.view || id.seqno < 1 || id.seqno > this.#durable) return undefined;
     return this.#txs[id.seqno - 1];
   }
 
+  /** The first durable signed root that covers `seqno` (binary search: roots grow). */
   #covering(seqno: number): SignedRoot | undefined {
-    return this.#signatures.find((s) => s.treeSize >= seqno);
+    const s = this.#signatures;
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid]!.treeSize < seqno) lo = mid + 1;
+      else hi = mid;
+    }
+    return s[lo];
   }
 
-  async #add(tx: { claims?: ApplicationClaim[]; writeSet: Uint8Array; entry?: Transaction['entry'] }): Promise<string> {
+  /** Takes the next seqno now, so concurrent appends keep their order. */
+  #reserve(body: { entry?: EntryBody }): Slot {
     const seqno = this.#txs.length + 1;
-    const id = { view: this.#options.view, seqno };
-    const record: Transaction = { seqno, components: { writeSetDigest: ZERO_DIGEST, commitEvidence: formatCommitEvidence(id, this.#options.random(32)), claimsDigest: ZERO_DIGEST }, ...(tx.entry ? { entry: tx.entry } : {}) };
-    // The slot and the leaf's place are taken before any await, so concurrent appends keep their order.
-    this.#txs.push(record);
-    if (tx.entry) {
-      const list = this.#collections.get(tx.entry.collectionId);
-      if (list) list.push(seqno);
-      else this.#collections.set(tx.entry.collectionId, [seqno]);
-    }
-    const leaf = (async () => {
-      record.components.writeSetDigest = await sha256(tx.writeSet);
-      if (tx.claims) record.components.claimsDigest = await claimsDigest(tx.claims);
-      return leafHash(record.components);
-    })();
-    const added = this.#leaves.then(async () => this.#tree.append(await leaf));
-    this.#leaves = added.catch(() => undefined);
-    await added;
-    return formatTransactionId(id);
+    const commitEvidence = formatCommitEvidence({ view: this.#options.view, seqno }, this.#random(32));
+    const slot: Slot = { seqno, components: { writeSetDigest: ZERO_DIGEST, commitEvidence, claimsDigest: ZERO_DIGEST }, ...body };
+    this.#txs.push(slot);
+    return slot;
+  }
+
+  #reserveSignature(): void {
+    this.close();
+    const slot = this.#reserve({});
+    slot.signature = 'waiting';
+    this.#lastSignatureSeqno = slot.seqno;
+    this.#lastSignatureDone = new Promise<void>((resolve, reject) => {
+      slot.answer = { resolve: () => resolve(), reject };
+    });
+    this.#lastSignatureDone.catch(() => undefined);
+    this.#drain();
   }
 
   #scheduleSignature(): void {
-    const pending = this.#txs.length - (this.#signatures.at(-1)?.treeSize ?? 0);
-    if (pending >= this.#options.interval.count) {
-      this.close();
-      void this.flush();
-    } else if (!this.#timer) {
+    const pending = this.#txs.length - this.#lastSignatureSeqno;
+    if (pending >= this.#options.interval.count) this.#reserveSignature();
+    else if (pending > 0 && !this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        void this.flush();
+        this.flush().catch(() => undefined);
       }, this.#options.interval.ms);
     }
   }
 
-  async #sign(): Promise<void> {
-    await this.#leaves;
-    const size = this.#tree.size;
-    const last = this.#signatures.at(-1)?.treeSize ?? 0;
-    if (size === last || size === 0) return;
-    // The root's preimage: what the node key signs (pre-hashed, as CCF does).
-    const first = this.#txs[0]!;
-    const { preimage } = await foldProof(await leafPreimage(first.components), await this.#tree.inclusionProof(0, size));
-    const signature = toBase64(await this.#options.signer.sign(preimage));
-    const signed: SignedRoot = { treeSize: size, rootPreimage: toHex(preimage), signature, cert: this.#options.signer.certPem };
-    this.#signatures.push(signed);
-    // The signature transaction is the next leaf, its write set the signed root.
-    await this.#add({ writeSet: concatBytes(utf8(`${size}:`), preimage, utf8(signature)) });
+  /** Moves every transaction whose leaf is ready, in seqno order, into the tree and the write queue. */
+  #drain(): void {
+    while (this.#treed < this.#txs.length && !this.#failed) {
+      const slot = this.#txs[this.#treed]!;
+      if (!slot.leaf) {
+        if (slot.signature === 'waiting') void this.#sign(slot);
+        break;
+      }
+      void this.#tree.append(slot.leaf);
+      slot.leaf = undefined;
+      this.#treed += 1;
+      this.#unwritten.push(slot);
+    }
+    this.#kick();
+  }
+
+  /** Signs the root of every transaction before `slot` (all in the tree now) and makes it the next leaf. */
+  async #sign(slot: Slot): Promise<void> {
+    slot.signature = 'signing';
+    try {
+      const size = slot.seqno - 1;
+      // The root's preimage: its two children, or for one leaf the leaf's own preimage.
+      const preimage = size === 1 ? await leafPreimage(this.#txs[0]!.components, this.#hashes) : await this.#tree.rootPreimage(size);
+      const { signer } = this.#options;
+      const signed: SignedRoot = { treeSize: size, rootPreimage: toHex(preimage), signature: toBase64(await signer.sign(preimage)), cert: signer.certPem };
+      slot.signed = signed;
+      slot.components.writeSetDigest = await signatureWriteSetDigest(signed, this.#hashes);
+      slot.leaf = await leafHash(slot.components, this.#hashes);
+      slot.signature = undefined;
+    } catch (err) {
+      this.#fail('signature', err);
+      return;
+    }
+    this.#drain();
+  }
+
+  #kick(): void {
+    if (this.#writing || this.#unwritten.length === 0 || this.#failed) return;
+    const persistence = this.#options.persistence;
+    if (!persistence) {
+      this.#settle(this.#unwritten.splice(0));
+      return;
+    }
+    this.#writing = true;
+    this.#defer(() => {
+      const batch = this.#unwritten.splice(0, this.#maxBatch);
+      persistence.append(batch.map(toRecord)).then(
+        () => {
+          this.#writing = false;
+          this.#settle(batch);
+          this.#kick();
+        },
+        (err: unknown) => {
+          this.#writing = false;
+          this.#fail('storage', err);
+        },
+      );
+    });
+  }
+
+  /** `batch` is durable: its signatures count, its appends are answered. */
+  #settle(batch: Slot[]): void {
+    this.#durable = batch.at(-1)!.seqno;
+    for (const slot of batch) {
+      if (slot.signed) this.#signatures.push(slot.signed);
+      this.#index(slot);
+      slot.answer?.resolve(formatTransactionId({ view: this.#options.view, seqno: slot.seqno }));
+      slot.answer = undefined;
+    }
+  }
+
+  /** Refuses every unanswered and later append: the tree holds transactions storage may not have. */
+  #fail(reason: 'storage' | 'signature' | 'hash', cause: unknown): void {
+    if (this.#failed) return;
+    this.#failed = new LedgerError('ERR_LEDGER_WRITER_FAILED', `the ledger writer stopped: a ${reason === 'storage' ? 'durable write' : reason === 'signature' ? 'root signature' : 'leaf hash'} failed; open it again from its storage`, { details: { reason }, cause });
+    this.close();
+    for (let i = this.#durable; i < this.#txs.length; i++) this.#txs[i]!.answer?.reject(this.#failed);
+  }
+
+  async #restore(persistence: LedgerPersistence): Promise<void> {
+    const head = await persistence.head();
+    const replay = new LedgerReplay({ view: this.#options.view, hashes: this.#hashes, tree: this.#tree });
+    for (let from = 1; from <= head; from += RESTORE_CHUNK) {
+      for (const record of await persistence.range(from, Math.min(head, from + RESTORE_CHUNK - 1))) {
+        const tx = await replay.add(record);
+        this.#txs.push(tx);
+        this.#index(tx);
+      }
+    }
+    if (replay.size !== head) {
+      const transactionId = formatTransactionId({ view: this.#options.view, seqno: replay.size + 1 });
+      throw new LedgerError('ERR_LEDGER_TX_OUT_OF_SEQUENCE', `transaction ${transactionId} is missing from storage (its head is ${head})`, { details: { transactionId, reason: 'missing' } });
+    }
+    this.#treed = this.#durable = head;
+    this.#signatures = replay.signatures.map((s) => s.signed);
+    this.#lastSignatureSeqno = replay.signatures.at(-1)?.seqno ?? 0;
+    this.#open = true;
+    // Entries stored after the last signature get one within the interval, as fresh ones would.
+    this.#scheduleSignature();
   }
 }
 

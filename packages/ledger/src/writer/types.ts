@@ -22,3 +22,13 @@ export interface LedgerEntry {
 }
 
 export type TransactionStatus = 'Pending' | 'Committed';
+
+/**
+ * Synchronous crypto for a writer that must keep up with many appends (node:crypto on Node):
+ * WebCrypto, the default, is async and costs a thread-pool round trip per hash.
+ */
+export interface LedgerCrypto {
+  sha256(data: Uint8Array): Uint8Array;
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  randomBytes(n: number): Uint8Array;
+}

@@ -13,7 +13,7 @@ import { auditLogOn } from './repositories/audit-log.js';
 import { deletedKeysOn } from './repositories/deleted-keys.js';
 import { keyRotationPoliciesOn } from './repositories/key-rotation-policies.js';
 import { keyVersionsOn } from './repositories/key-versions.js';
-import type { Db } from './repositories/db.js';
+import type { Db, DurableCommits } from './repositories/db.js';
 import { managementCertificatesOn } from './repositories/management-certificates.js';
 import { managementRequestsOn } from './repositories/management-requests.js';
 import { policiesOn } from './repositories/policies.js';
@@ -24,7 +24,7 @@ import { ledgerTransactionsOn } from './repositories/ledger-transactions.js';
 import { ledgerIdentityOn } from './repositories/ledger-identity.js';
 import { ledgerUsersOn } from './repositories/ledger-users.js';
 
-function repositoriesOn(db: Db): Repositories {
+function repositoriesOn(db: Db, durable: DurableCommits): Repositories {
   return {
     sealedState: sealedStateOn(db),
     activations: activationsOn(db),
@@ -37,7 +37,7 @@ function repositoriesOn(db: Db): Repositories {
     deletedKeys: deletedKeysOn(db),
     keyRotationPolicies: keyRotationPoliciesOn(db),
     vaultRoot: vaultRootOn(db),
-    ledgerTransactions: ledgerTransactionsOn(db),
+    ledgerTransactions: ledgerTransactionsOn(db, durable),
     ledgerIdentity: ledgerIdentityOn(db),
     ledgerUsers: ledgerUsersOn(db),
   };
@@ -109,7 +109,8 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
   const ensureOpen = (): void => {
     if (closed) throw new StoreError('ERR_STORE_UNAVAILABLE', 'the store is closed');
   };
-  const direct = repositoriesOn(db);
+  const durable: DurableCommits = { syncAfterCommit: false };
+  const direct = repositoriesOn(db, durable);
   const outside = queued(direct, queue, ensureOpen);
 
   return {
@@ -119,14 +120,18 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
       return queue.run(async () => {
         ensureOpen();
         db.exec('BEGIN IMMEDIATE');
+        durable.syncAfterCommit = false;
+        let result;
         try {
-          const result = await fn(direct);
+          result = await fn(direct);
           db.exec('COMMIT');
-          return result;
         } catch (err) {
           if (db.inTransaction) db.exec('ROLLBACK');
           throw err;
         }
+        // With synchronous=NORMAL a checkpoint syncs the WAL first: the commit just made is on disk.
+        if (durable.syncAfterCommit) db.pragma('wal_checkpoint(PASSIVE)');
+        return result;
       });
     },
     async ping() {

@@ -3,6 +3,11 @@ import type Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
+/** Set by a write inside a transaction whose commit must reach the disk (the engine syncs the WAL after that commit). */
+export interface DurableCommits {
+  syncAfterCommit: boolean;
+}
+
 /** A BLOB as read (a Buffer) as a plain Uint8Array, so callers compare it like any other bytes. */
 export function bytes(blob: Uint8Array): Uint8Array {
   return new Uint8Array(blob);

@@ -2,11 +2,19 @@
  * The ledger's transactions: each INSERT lands only at the next seqno (checked in the statement;
  * the primary key refuses a concurrent twin), a batch in one transaction, and triggers refuse
  * UPDATE and DELETE.
+ *
+ * A ledger write must survive power loss, not only a crash of the process: the ledger answers an
+ * append once it is written, and a lost tail would let the ledger sign a different history at
+ * seqnos it already answered for. So its commit syncs the WAL (synchronous=FULL) while the rest of
+ * the store keeps NORMAL (WAL written on commit, synced at checkpoints: a crash of the process
+ * loses nothing, a power loss may lose the last commits). SQLite refuses to change the level
+ * inside a transaction, so an append inside `store.tx` asks the engine to sync the WAL after that
+ * transaction commits (`DurableCommits`).
  */
 import type { ConfideError } from '@confide/core';
 import { StoreError } from '../../errors.js';
 import type { LedgerTransactionRow, LedgerTransactionsRepository } from '../../port.js';
-import type { Db } from './db.js';
+import type { Db, DurableCommits } from './db.js';
 
 interface Row {
   seqno: number;
@@ -21,7 +29,7 @@ function conflict(seqno: number, cause?: unknown): ConfideError {
   return new StoreError('ERR_STORE_CONFLICT', `ledger transaction ${seqno} does not continue the ledger`, { details: { reason: 'sequence', seqno }, ...(cause ? { cause } : {}) });
 }
 
-export function ledgerTransactionsOn(db: Db): LedgerTransactionsRepository {
+export function ledgerTransactionsOn(db: Db, durable: DurableCommits): LedgerTransactionsRepository {
   const head = db.prepare<[], { seqno: number }>('SELECT COALESCE(MAX(seqno), 0) AS seqno FROM ledger_transactions');
   const insert = db.prepare(
     `INSERT INTO ledger_transactions (seqno, kind, body, commit_evidence, write_set_digest, claims_digest)
@@ -47,7 +55,17 @@ export function ledgerTransactionsOn(db: Db): LedgerTransactionsRepository {
       return head.get()!.seqno;
     },
     async append(rows) {
-      appendAll(rows);
+      if (db.inTransaction) {
+        appendAll(rows);
+        durable.syncAfterCommit = true;
+        return;
+      }
+      db.pragma('synchronous = FULL');
+      try {
+        appendAll(rows);
+      } finally {
+        db.pragma('synchronous = NORMAL');
+      }
     },
     async range(from, to) {
       return range.all(from, to).map((r) => ({ seqno: r.seqno, kind: r.kind, body: r.body, commitEvidence: r.commit_evidence, writeSetDigest: r.write_set_digest, claimsDigest: r.claims_digest }));

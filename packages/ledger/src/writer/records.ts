@@ -1,0 +1,89 @@
+/**
+ * A ledger transaction in memory and as a stored record: the body JSON each kind keeps, the write
+ * set its digest is taken over, and the strict reading back (a body must be the exact bytes the
+ * writer wrote, so no edit hides behind another spelling).
+ */
+import { concatBytes, fromHex, toHex, utf8 } from '@confide/core';
+import { claimsDigest, LEDGER_ENTRY_V1 } from '../claims/application-claims.js';
+import type { LeafComponents } from '../leaf/leaf.js';
+import { sha256, type LedgerHashes } from '../merkle/hash.js';
+import type { SignedRoot } from '../signed-root/signed-root.js';
+import type { LedgerRecord } from './persistence.js';
+
+/** An entry as written, with the per-entry secret that blinds its claims digest (base64). */
+export interface EntryBody {
+  collectionId: string;
+  contents: string;
+  secretKey: string;
+}
+
+/** A transaction: an entry, or a signature transaction carrying its signed root. */
+export interface Transaction {
+  seqno: number;
+  components: LeafComponents;
+  entry?: EntryBody;
+  signed?: SignedRoot;
+}
+
+export const ZERO_DIGEST = new Uint8Array(32);
+
+/** The stored form of `tx`. */
+export function toRecord(tx: Transaction): LedgerRecord {
+  const c = tx.components;
+  return {
+    seqno: tx.seqno,
+    kind: tx.entry ? 'entry' : 'signature',
+    body: tx.entry ? entryBodyJson(tx.entry) : signatureBodyJson(tx.signed!),
+    commitEvidence: c.commitEvidence,
+    writeSetDigest: toHex(c.writeSetDigest),
+    claimsDigest: toHex(c.claimsDigest),
+  };
+}
+
+function entryBodyJson(e: EntryBody): string {
+  return JSON.stringify({ collectionId: e.collectionId, contents: e.contents, secretKey: e.secretKey });
+}
+
+function signatureBodyJson(s: SignedRoot): string {
+  return JSON.stringify({ treeSize: s.treeSize, rootPreimage: s.rootPreimage, signature: s.signature, cert: s.cert, ...(s.serviceEndorsements ? { serviceEndorsements: s.serviceEndorsements } : {}) });
+}
+
+/** The leaf's write-set digest and claims digest of an entry. */
+export async function entryDigests(e: EntryBody, hashes: LedgerHashes): Promise<{ writeSetDigest: Uint8Array; claimsDigest: Uint8Array }> {
+  const [writeSetDigest, claims] = await Promise.all([
+    sha256(utf8(JSON.stringify([e.collectionId, e.contents])), hashes),
+    claimsDigest([{ kind: 'LedgerEntry', ledgerEntry: { collectionId: e.collectionId, contents: e.contents, protocol: LEDGER_ENTRY_V1, secretKey: e.secretKey } }], hashes),
+  ]);
+  return { writeSetDigest, claimsDigest: claims };
+}
+
+/** A signature transaction's write-set digest: over `treeSize:` ‖ the root's preimage ‖ the signature. */
+export async function signatureWriteSetDigest(s: SignedRoot, hashes: LedgerHashes): Promise<Uint8Array> {
+  return sha256(concatBytes(utf8(`${s.treeSize}:`), fromHex(s.rootPreimage), utf8(s.signature)), hashes);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** The body of `record` read back, or undefined unless it is exactly what the writer writes for its kind. */
+export function parseBody(record: LedgerRecord): { entry: EntryBody } | { signed: SignedRoot } | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(record.body);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (record.kind === 'entry') {
+    if (!isString(o.collectionId) || !isString(o.contents) || !isString(o.secretKey)) return undefined;
+    const entry = { collectionId: o.collectionId, contents: o.contents, secretKey: o.secretKey };
+    return entryBodyJson(entry) === record.body ? { entry } : undefined;
+  }
+  if (record.kind !== 'signature') return undefined;
+  const endorsements = o.serviceEndorsements;
+  if (typeof o.treeSize !== 'number' || !isString(o.rootPreimage) || !isString(o.signature) || !isString(o.cert)) return undefined;
+  if (endorsements !== undefined && !(Array.isArray(endorsements) && endorsements.every(isString))) return undefined;
+  if (!/^(?:[0-9a-f]{2})+$/.test(o.rootPreimage)) return undefined;
+  const signed: SignedRoot = { treeSize: o.treeSize, rootPreimage: o.rootPreimage, signature: o.signature, cert: o.cert, ...(endorsements ? { serviceEndorsements: endorsements as string[] } : {}) };
+  return signatureBodyJson(signed) === record.body ? { signed } : undefined;
+}
