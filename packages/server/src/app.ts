@@ -15,6 +15,7 @@ import { MARBLERUN_PREFIX, marbleRunRoutes, type MarbleRunRoutesOptions } from '
 import type { DegradedService } from './routes/system/health.js';
 import { systemRoutes } from './routes/system/index.js';
 import { VERSION } from './version.js';
+import { instrumentRequests, type ServerMetrics } from './metrics/index.js';
 import { hardenedTls, type HttpLimits } from './tls/hardening.js';
 
 export interface AppOptions {
@@ -34,6 +35,8 @@ export interface AppOptions {
   keyvault?: KeyVaultRoutesOptions | undefined;
   /** The Kubernetes marble injector webhook; absent, its route is not registered. */
   kubernetes?: KubernetesRoutesOptions | undefined;
+  /** Prometheus metrics every request is counted into (served by metrics/listener.ts, never by this app). */
+  metrics?: ServerMetrics | undefined;
   /** Services that came up degraded, reported by /readyz (read at every probe). */
   degraded?: (() => readonly DegradedService[]) | undefined;
 }
@@ -60,6 +63,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
   });
   recordRoutes(app);
+  // Before any surface registers, so that every route inherits the counting hooks.
+  if (options.metrics) instrumentRequests(app, options.metrics);
   await registerOpenApi(app, VERSION);
   const store = options.store;
   await systemRoutes(app, { readiness: { engine: store.engine, ping: () => store.ping(), degraded: options.degraded ?? (() => []) } });

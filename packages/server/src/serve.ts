@@ -3,6 +3,7 @@
  * service, listens on HTTPS, and shuts down gracefully (in-flight requests finish, the store closes).
  */
 import type { Server } from 'node:https';
+import type { Server as HttpServer } from 'node:http';
 import { lookup } from 'node:dns/promises';
 import { isIP, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +13,7 @@ import { buildApp } from './app.js';
 import { composeServer, displayHost, prepareDataDir, type CompositionHooks, type CompositionOverrides } from './compose/index.js';
 import type { Config } from './config/schema.js';
 import { listenAlso } from './listen/extra-listener.js';
+import { listenMetrics } from './metrics/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -20,6 +22,8 @@ export interface RunningServer {
   url: string;
   /** One URL per bound address (e.g. localhost binds 127.0.0.1 and ::1), with the real port. */
   urls: string[];
+  /** http://host:port/metrics of the metrics listener, when metrics.port is set. */
+  metricsUrl: string | undefined;
   /** Path of the generated local CA certificate (dev mode without tls.cert). */
   caCertPath: string | undefined;
   /** Warnings for the operator (dev mode, replaced roots, degraded services); also logged. */
@@ -40,6 +44,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (first === undefined) throw new ServerError('ERR_CONFIG_INVALID', 'host: expected at least one address');
   let app: FastifyInstance | undefined;
   const extra: Server[] = [];
+  let metricsServer: HttpServer | undefined;
   let port = config.port;
   let host = first;
   try {
@@ -64,10 +69,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (failure !== undefined && !addresses.some((a) => bound.has(a))) throw failure;
       if (failure !== undefined && (failure as NodeJS.ErrnoException).code === 'EADDRINUSE') throw failure;
     }
+    const metrics = composition.app.metrics;
+    if (metrics && config.metrics.port !== undefined) {
+      [host, port] = [config.metrics.host, config.metrics.port];
+      metricsServer = await listenMetrics(metrics, host, port);
+    }
     // Logged once listening, so a start that fails prints only its error.
     for (const warning of composition.warnings) app.log.warn(warning);
   } catch (err) {
     for (const server of extra) server.close();
+    metricsServer?.close();
     await app?.close();
     await store.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -82,6 +93,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const urls = bound.map((a) => `https://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`);
   composition.setListenUrl(url);
   const listening = app;
+  const metricsAddress = metricsServer?.address() as AddressInfo | undefined;
+  const metricsUrl = metricsAddress ? `http://${displayHost(metricsAddress.address)}:${metricsAddress.port}/metrics` : undefined;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -92,6 +105,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }, config.shutdownTimeout);
       timer.unref();
       try {
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
         await Promise.all([
           listening.close(),
           ...extra.map(
@@ -109,5 +124,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
-  return { app: listening, store, url, urls, caCertPath: composition.caCertPath, warnings: composition.warnings, close };
+  return { app: listening, store, url, urls, metricsUrl, caCertPath: composition.caCertPath, warnings: composition.warnings, close };
 }

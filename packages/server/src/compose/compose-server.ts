@@ -34,6 +34,7 @@ import { policyAdminSettings } from './policy-admin-settings.js';
 import { tlsMaterial } from './tls-material.js';
 import { privateFile } from './private-file.js';
 import { injectorSettings } from './kubernetes.js';
+import { createMetrics } from '../metrics/index.js';
 
 /** Values that replace what the configuration would make (tests and benchmarks; `confide serve` passes none). */
 export interface CompositionOverrides {
@@ -171,6 +172,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
         attestation,
         keyvault: withRelease(composeKeyVault(config, store, vault.root, overrides.clock)),
         ...(config.kubernetes.injector.enabled ? { kubernetes: { injector: injectorSettings(config) } } : {}),
+        ...(config.metrics.port !== undefined ? { metrics: createMetrics({ storeRetries: () => 0 }) } : {}),
         degraded,
       },
       store,

@@ -384,6 +384,23 @@ export const CONFIG_SCHEMA = [
     },
   },
   {
+    key: 'metrics.port',
+    type: 'port',
+    default: undefined,
+    env: 'CONFIDE_METRICS_PORT',
+    flag: '--metrics-port',
+    description:
+      'Serve Prometheus metrics at GET /metrics on this port, over plain HTTP on its own listener (never the public HTTPS one); off when unset. 0 picks a free port (docs/metrics.md).',
+  },
+  {
+    key: 'metrics.host',
+    type: 'string',
+    default: '127.0.0.1',
+    env: 'CONFIDE_METRICS_HOST',
+    flag: '--metrics-host',
+    description: 'Address the metrics listener binds to: loopback by default; 0.0.0.0 for a scraper on another host (in Kubernetes, the pod IP). The metrics carry no secret, but restrict who reaches the port.',
+  },
+  {
     key: 'kubernetes.injector.enabled',
     type: 'boolean',
     default: false,

@@ -70,6 +70,14 @@ function toProblem(err: unknown): Problem {
   return problemOf('ERR_INTERNAL', KNOWN_ERROR_CODES.ERR_INTERNAL.summary);
 }
 
+/** The code each failed request was answered with, for whoever counts outcomes (metrics/http-hooks.ts). */
+const failures = new WeakMap<FastifyRequest, KnownErrorCode>();
+
+/** The error code `request` was answered with by a surface's error handler, if it failed. */
+export function failureCode(request: FastifyRequest): KnownErrorCode | undefined {
+  return failures.get(request);
+}
+
 /**
  * Installs `serializer` as the error handler of `app`'s scope, and as its not-found handler when
  * `notFound` is set (fastify allows one not-found handler per route prefix, so a surface without
@@ -80,6 +88,7 @@ export function surfaceErrors(app: FastifyInstance, serializer: ErrorSerializer,
   documentErrors(app, options.response);
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err);
+    failures.set(request, problem.code);
     if (problem.status >= 500) request.log.error({ err, code: problem.code }, 'request failed');
     // The reason goes into the log line, so an operator sees why without turning on debug.
     else request.log.info({ code: problem.code, reason: problem.message }, 'request refused');

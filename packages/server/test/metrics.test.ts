@@ -1,0 +1,86 @@
+/**
+ * /metrics: a started server with metrics.port serves Prometheus text on its own plain-HTTP
+ * listener (not on the public HTTPS one), and the counters move with the work: requests by route
+ * template and status, verifications by type and outcome, tokens issued, process metrics.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, startServer } from '../src/index.js';
+import { loadSimulationKey, simulateQuote } from '../src/sim/index.js';
+
+/** The value of one sample line `name{labels} value` in Prometheus text, or 0 when absent. */
+function sample(text: string, name: string, labels: Record<string, string>): number {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const inside = line.slice(name.length + 1, line.lastIndexOf('}'));
+    const have = inside.split(',');
+    if (want.every((w) => have.includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+
+test('metrics.port: Prometheus text on a listener of its own, and the counters move with the work', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'confide-metrics-'));
+  const server = await startServer(loadConfig({ flags: { dataDir, host: ['127.0.0.1'], port: 0, 'metrics.port': 0, logLevel: 'silent' } }).config);
+  try {
+    assert.match(server.metricsUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const scrape = async (): Promise<string> => {
+      const res = await fetch(server.metricsUrl!);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+      return res.text();
+    };
+    const before = await scrape();
+    assert.equal(sample(before, 'confide_verifications_total', { tee: 'Simulated', outcome: 'ok' }), 0);
+    assert.ok(before.includes('process_cpu_user_seconds_total'), 'process metrics');
+    assert.ok(before.includes('confide_store_transaction_retries_total 0'));
+
+    const key = await loadSimulationKey(dataDir, { create: false });
+    const quote = Buffer.from(await simulateQuote(key, { measurement: new Uint8Array(32).fill(7) })).toString('base64url');
+    const app = server.app;
+    for (let i = 0; i < 2; i++) assert.equal((await app.inject({ method: 'POST', url: '/attest/Simulated', payload: { quote } })).statusCode, 200);
+    const bad = await app.inject({ method: 'POST', url: '/attest/Simulated', payload: { quote: 'AAAA' } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal((bad.json() as { error: { innererror: { code: string } } }).error.innererror.code, 'ERR_EVIDENCE_MALFORMED');
+    assert.equal((await app.inject({ method: 'POST', url: '/attest/NoSuchType', payload: { quote } })).statusCode, 404);
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/no/such/path/123' })).statusCode, 404);
+
+    const after = await scrape();
+    assert.equal(sample(after, 'confide_verifications_total', { tee: 'Simulated', outcome: 'ok' }), 2);
+    assert.equal(sample(after, 'confide_tokens_issued_total', { tee: 'Simulated' }), 2);
+    // The outcome of a refusal is the error code the surface answered with.
+    assert.equal(sample(after, 'confide_verifications_total', { tee: 'Simulated', outcome: 'ERR_EVIDENCE_MALFORMED' }), 1);
+    // A type the client made up is one "other" series, never a label of its own.
+    assert.equal(sample(after, 'confide_verifications_total', { tee: 'other', outcome: 'ERR_NOT_FOUND' }), 1);
+    assert.ok(!after.includes('NoSuchType'));
+    assert.equal(sample(after, 'confide_http_requests_total', { method: 'GET', route: '/healthz', status: '200' }), 1);
+    assert.equal(sample(after, 'confide_http_requests_total', { method: 'POST', route: '/attest/:type', status: '200' }), 2);
+    assert.equal(sample(after, 'confide_http_requests_total', { method: 'GET', route: '(unmatched)', status: '404' }), 1, 'unknown paths share one series');
+    assert.ok(!after.includes('/no/such/path'));
+    assert.equal(sample(after, 'confide_http_request_duration_seconds_count', { method: 'POST', route: '/attest/:type' }), 4);
+
+    // Only GET /metrics on the metrics listener; never /metrics on the public API listener.
+    assert.equal((await fetch(server.metricsUrl!.replace('/metrics', '/healthz'))).status, 404);
+    assert.equal((await fetch(server.metricsUrl!, { method: 'POST' })).status, 405);
+    assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 404);
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('without metrics.port there is no metrics listener and no counting', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'confide-metrics-'));
+  const server = await startServer(loadConfig({ flags: { dataDir, host: ['127.0.0.1'], port: 0, logLevel: 'silent' } }).config);
+  try {
+    assert.equal(server.metricsUrl, undefined);
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
