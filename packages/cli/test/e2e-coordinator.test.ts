@@ -264,10 +264,10 @@ test('users read and write secrets only as their roles allow', async () => {
     cli(['secret', 'get', 'apiToken', ...as(users.admin)]),
     cli(['secret', 'get', 'sharedKey', ...as(users.carol)]),
   ]);
-  const read = expectOk(readerReads, 'reader reads')['secrets'] as Record<string, { type: string; private: string }>;
-  assert.equal(Buffer.from(read['apiToken']!.private, 'base64').toString(), SECRET_TOKEN);
-  assert.equal(read['sharedKey']!.type, 'symmetric-key');
-  assert.equal(Buffer.from(read['sharedKey']!.private, 'base64').length, 16);
+  const read = expectOk(readerReads, 'reader reads')['secrets'] as Record<string, { Type: string; Private: string }>;
+  assert.equal(Buffer.from(read['apiToken']!.Private, 'base64').toString(), SECRET_TOKEN);
+  assert.equal(read['sharedKey']!.Type, 'symmetric-key');
+  assert.equal(Buffer.from(read['sharedKey']!.Private, 'base64').length, 16);
   expectFail(adminReads, 2, 'ERR_FORBIDDEN', 'admin reads (write-only role)');
   expectFail(carolReads, 2, 'ERR_FORBIDDEN', 'carol reads');
 });
@@ -354,8 +354,8 @@ test('a restart keeps manifest, secrets, root and activations', async () => {
   ]);
   assert.equal(expectOk(status, 'status')['code'], 3);
   expectOk(verify, 'manifest verify after restart');
-  const s = expectOk(secret, 'secret after restart')['secrets'] as Record<string, { private: string }>;
-  assert.equal(Buffer.from(s['apiToken']!.private, 'base64').toString(), SECRET_TOKEN);
+  const s = expectOk(secret, 'secret after restart')['secrets'] as Record<string, { Private: string }>;
+  assert.equal(Buffer.from(s['apiToken']!.Private, 'base64').toString(), SECRET_TOKEN);
   assert.equal(expectOk(attested, 'verify after restart')['rootFingerprint'], rootFingerprint);
   const second = await launch('client', join(tmp, 'm-client-3'), [programs.client]).done;
   assert.equal(second.code, 2, 'MaxActivations still counts the activation from before the restart');
@@ -378,8 +378,11 @@ test('a lost seal key: recovery with 2 of 3 shares brings the same state back', 
   const bogus = join(tmp, 'share-bogus.bin');
   writeFileSync(bogus, Buffer.alloc(decrypt('r2').length, 7));
 
-  expectFail(await cli(['recover', bogus, ...conn]), 2, 'ERR_RECOVERY_SHARE_INVALID', 'bogus share');
-  const first = expectOk(await cli(['recover', share1, ...conn]), 'first share');
+  const private1 = join(tmp, 'r1.pem');
+  writeFileSync(private1, recoveryKeys['r1']!.privatePem);
+  expectFail(await cli(['recover', share1, ...conn]), 1, 'ERR_USAGE', 'a share without a key to sign it');
+  expectFail(await cli(['recover', bogus, '--private-key', private1, ...conn]), 2, 'ERR_RECOVERY_SHARE_INVALID', 'bogus share');
+  const first = expectOk(await cli(['recover', share1, '--private-key', private1, ...conn]), 'first share');
   assert.equal(first['remaining'], 1);
   // The second holder lets the CLI decrypt: the encrypted share and their private key.
   const encrypted2 = join(tmp, 'share-r2.b64');
@@ -390,8 +393,8 @@ test('a lost seal key: recovery with 2 of 3 shares brings the same state back', 
   assert.equal(second['remaining'], 0);
 
   assert.equal(expectOk(await cli(['status', ...conn]), 'status')['code'], 3);
-  const s = expectOk(await cli(['secret', 'get', 'apiToken', ...as(users.reader)]), 'secret after recovery')['secrets'] as Record<string, { private: string }>;
-  assert.equal(Buffer.from(s['apiToken']!.private, 'base64').toString(), SECRET_TOKEN);
+  const s = expectOk(await cli(['secret', 'get', 'apiToken', ...as(users.reader)]), 'secret after recovery')['secrets'] as Record<string, { Private: string }>;
+  assert.equal(Buffer.from(s['apiToken']!.Private, 'base64').toString(), SECRET_TOKEN);
   expectOk(await cli(['manifest', 'verify', manifestV2, ...conn]), 'manifest after recovery');
   assert.equal(expectOk(await cli(['coordinator', 'verify', '--coordinator', addr, '--data-dir', dataDir]), 'attested after recovery')['rootFingerprint'], rootFingerprint);
 });

@@ -11,6 +11,10 @@ export const COORDINATOR_ERROR_CODES = defineErrorCodes('coordinator', {
   ERR_RECOVERY_KEYS_INVALID: { expose: true, summary: 'RecoveryKeys or RecoveryThreshold cannot be used: not an RSA public key of 2048 bits or more, or a threshold out of range.' },
   ERR_RECOVERY_SHARE_INVALID: { expose: true, summary: 'A recovery share does not belong to the named recovery key, or is malformed.' },
   ERR_RECOVERY_SHARE_DUPLICATE: { expose: true, summary: 'A recovery share for this recovery key was already accepted.' },
+  ERR_RECOVERY_SIGNATURE_INVALID: {
+    expose: true,
+    summary: "A recovery share came without recoverySecretSignature, or its signature does not verify under the manifest's recovery key for it (RSA PKCS#1 v1.5, SHA-256).",
+  },
   // manifest templates and secrets
   ERR_MANIFEST_INVALID: { expose: true, summary: 'The manifest is not valid (details give the path of the first bad entry).' },
   ERR_SECRET_INVALID: { expose: true, summary: 'A secret value is unset or does not fit its definition (type, size, key pair, or NUL bytes where text is required).' },

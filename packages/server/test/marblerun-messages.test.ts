@@ -16,7 +16,7 @@ async function harness() {
   const h = await newHarness();
   const call = async (method: 'GET' | 'POST', url: string, body?: unknown, user?: Identity) => {
     const res = await h.app.inject({ method, url, headers: asUser(user), ...(body === undefined ? {} : { payload: body as object }) });
-    return { status: res.statusCode, json: res.json() as { status: string; data: any } };
+    return { status: res.statusCode, json: res.json() as { status: string; data: any; code?: string; details?: any; message?: string } };
   };
   return { h, call };
 }
@@ -28,11 +28,11 @@ test('a secret name the manifest does not have: 404 ERR_NOT_FOUND naming it, not
   assert.equal((await call('POST', '/api/v2/manifest', encoded(base))).status, 200);
   const read = await call('GET', '/api/v2/secrets?s=apiTokn', undefined, users.alice);
   assert.equal(read.status, 404, JSON.stringify(read.json));
-  assert.deepEqual([read.json.data.code, read.json.data.details.secret], ['ERR_NOT_FOUND', 'apiTokn']);
+  assert.deepEqual([read.json.code, read.json.details.secret], ['ERR_NOT_FOUND', 'apiTokn']);
   const write = await call('POST', '/api/v2/secrets', { secrets: { apiTokn: { Key: toBase64(new Uint8Array([1])) } } }, users.alice);
-  assert.deepEqual([write.status, write.json.data.code, write.json.data.details.secret], [404, 'ERR_NOT_FOUND', 'apiTokn']);
+  assert.deepEqual([write.status, write.json.code, write.json.details.secret], [404, 'ERR_NOT_FOUND', 'apiTokn']);
   // A secret that exists but is not the user's stays a permission refusal.
-  assert.equal((await call('GET', '/api/v2/secrets?s=dbKey', undefined, users.alice)).json.data.code, 'ERR_FORBIDDEN');
+  assert.equal((await call('GET', '/api/v2/secrets?s=dbKey', undefined, users.alice)).json.code, 'ERR_FORBIDDEN');
 });
 
 test('an activation blocked by an unset user-defined secret names it and `confide secret set`', async () => {
@@ -42,8 +42,8 @@ test('an activation blocked by an unset user-defined secret names it and `confid
   const evidence = await marbleEvidence(h.simKey, marble);
   const res = await call('POST', '/api/v2/marble/activate', { marbleType: 'backend', uuid: '6f0c5e5e-0000-4000-8000-000000000009', tee: 'sim', evidence }, marble);
   assert.equal(res.status, 400, JSON.stringify(res.json));
-  assert.deepEqual([res.json.data.code, res.json.data.details.secret, res.json.data.details.hint], ['ERR_SECRET_INVALID', 'apiToken', 'confide secret set']);
-  assert.match(res.json.data.message, /confide secret set/);
+  assert.deepEqual([res.json.code, res.json.details.secret, res.json.details.hint], ['ERR_SECRET_INVALID', 'apiToken', 'confide secret set']);
+  assert.match(res.json.message ?? "", /confide secret set/);
 });
 
 test('manifest violations and warnings reach the client in full: every error and warning on 400, the warnings on success', async () => {
@@ -55,8 +55,8 @@ test('manifest violations and warnings reach the client in full: every error and
   };
   const bad = await call('POST', '/api/v2/manifest', encoded(broken));
   assert.equal(bad.status, 400);
-  assert.deepEqual(bad.json.data.details.violations.map((v: any) => `${v.rule}@${v.path}`).sort(), ['marble.package-missing@Marbles.extra.Package', 'marble.package-missing@Marbles.other.Package']);
-  assert.deepEqual(bad.json.data.details.warnings.map((v: any) => `${v.rule}@${v.path}`), ['secret.unused@Secrets.spare']);
+  assert.deepEqual(bad.json.details.violations.map((v: any) => `${v.rule}@${v.path}`).sort(), ['marble.package-missing@Marbles.extra.Package', 'marble.package-missing@Marbles.other.Package']);
+  assert.deepEqual(bad.json.details.warnings.map((v: any) => `${v.rule}@${v.path}`), ['secret.unused@Secrets.spare']);
 
   const spare = { ...base, Secrets: { ...(base.Secrets as object), spare: { Type: 'symmetric-key', Size: 128 } } };
   const ok = await call('POST', '/api/v2/manifest', encoded(spare));

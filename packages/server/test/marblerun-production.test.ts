@@ -57,7 +57,7 @@ const state = async (a: FastifyInstance) => (await call(a, 'GET', '/api/v2/statu
 
 function refused(res: { status: number; json: any }, status: number, code: string): void {
   assert.equal(res.status, status, JSON.stringify(res.json));
-  assert.equal(res.json.data.code, code);
+  assert.equal(res.json.code, code);
 }
 
 test('first manifest: with coordinator.firstManifestKey only the named key sets it (certificate or public key)', async () => {
@@ -91,7 +91,7 @@ test('production recovery: a manifest set by anyone is refused; only coordinator
   assert.equal(await state(recovering), 1);
   const attack = await setManifest(recovering, manifest(), mallory);
   refused(attack, 409, 'ERR_COORDINATOR_STATE');
-  assert.equal(attack.json.data.details.state, 1);
+  assert.equal(attack.json.details.state, 1);
   assert.equal(await state(recovering), 1);
 
   // The operator decides: restart with startOver (and names who sets the next manifest).
@@ -139,12 +139,12 @@ test('production refuses simulated packages at manifest set and at a full update
   const sim = manifest({ fake: { Tee: 'sim', UniqueID: '22'.repeat(32) } }, 'fake');
   const set = await setManifest(a, sim, operator);
   refused(set, 400, 'ERR_PRODUCTION_REFUSED');
-  assert.deepEqual(set.json.data.details.packages, ['fake']);
+  assert.deepEqual(set.json.details.packages, ['fake']);
   assert.equal(await state(a), 2);
   assert.equal((await setManifest(a, manifest(), operator)).status, 200);
   const update = await call(a, 'POST', '/api/v2/update', operator, { manifest: toBase64(sim) });
   refused(update, 400, 'ERR_PRODUCTION_REFUSED');
-  assert.deepEqual(update.json.data.details.packages, ['fake']);
+  assert.deepEqual(update.json.details.packages, ['fake']);
   refused(await call(a, 'GET', '/api/v2/update-manifest', operator), 404, 'ERR_NOT_FOUND');
   // Dev mode takes the same manifest.
   const dev = await app(openSqliteStore(':memory:'), createMemorySealProvider(SEAL_A), { mode: 'dev' });

@@ -61,8 +61,8 @@ test('over mutual TLS: users by their certificate, marbles by the key their evid
 
     const noCert = await post(port, ca, '/api/v2/secrets', { secrets: { apiToken: { Data: 'tls' } } });
     assert.equal(noCert.status, 401);
-    assert.equal(noCert.json.data.code, 'ERR_UNAUTHENTICATED');
-    assert.equal((await post(port, ca, '/api/v2/secrets', { secrets: { apiToken: { Data: 'tls' } } }, users.bob)).json.data.code, 'ERR_FORBIDDEN');
+    assert.equal(noCert.json.code, 'ERR_UNAUTHENTICATED');
+    assert.equal((await post(port, ca, '/api/v2/secrets', { secrets: { apiToken: { Data: 'tls' } } }, users.bob)).json.code, 'ERR_FORBIDDEN');
     assert.equal((await post(port, ca, '/api/v2/secrets', { secrets: { apiToken: { Data: 'tls' } } }, users.alice)).status, 200);
 
     const marble = await selfSigned('marble');
@@ -72,7 +72,7 @@ test('over mutual TLS: users by their certificate, marbles by the key their evid
     // The same evidence presented over a connection with another key does not bind.
     const other = await selfSigned('other');
     const stolen = await post(port, ca, '/api/v2/marble/activate', { marbleType: 'backend', uuid: randomUUID(), tee: 'sim', evidence: await marbleEvidence(simKey, marble) }, other);
-    assert.equal(stolen.json.data.code, 'ERR_EVIDENCE_BINDING_MISMATCH');
+    assert.equal(stolen.json.code, 'ERR_EVIDENCE_BINDING_MISMATCH');
   } finally {
     await app.close();
     await store.close();

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decryptRecoveryShare } from '@confide/coordinator';
+import { decryptRecoveryShare, signRecoveryShare } from '@confide/coordinator';
 import { toBase64 } from '@confide/core';
 import { loadConfig, startServer, type RunningServer } from '../src/index.js';
 import { ensureLocalCa } from '../src/tls/local-ca.js';
@@ -85,8 +85,9 @@ test('production: another seal key brings the server up degraded in recovery mod
     assert.notEqual(attest.statusCode, 500);
 
     for (const name of ['alice', 'bob'] as const) {
-      const share = toBase64(decryptRecoveryShare(shares[name]!, recovery[name].privatePem));
-      const res = await second.app.inject({ method: 'POST', url: '/api/v2/recover', payload: { recoverySecret: share } });
+      const plain = decryptRecoveryShare(shares[name]!, recovery[name].privatePem);
+      const payload = { recoverySecret: toBase64(plain), recoverySecretSignature: toBase64(signRecoveryShare(plain, recovery[name].privatePem)) };
+      const res = await second.app.inject({ method: 'POST', url: '/api/v2/recover', payload });
       assert.equal(res.statusCode, 200, res.body);
     }
     assert.equal((await get(second, '/api/v2/status')).data.code, 3);

@@ -25,7 +25,8 @@ after(async () => {
 test('MarbleRun: an unknown path under /api/v2 answers JSend with ERR_NOT_FOUND', async () => {
   const res = await app.inject({ method: 'GET', url: '/api/v2/nothing-here' });
   assert.equal(res.statusCode, 404);
-  assert.deepEqual({ status: res.json().status, code: res.json().data.code }, { status: 'fail', code: 'ERR_NOT_FOUND' });
+  // MarbleRun's catch-all writes JSend error (handler.MethodNotAllowedHandler).
+  assert.deepEqual({ status: res.json().status, code: res.json().code }, { status: 'error', code: 'ERR_NOT_FOUND' });
 });
 
 test('MAA: an unknown path or method under /attest answers as a CloudError with the MAA headers', async () => {
@@ -40,7 +41,7 @@ test('MAA: a route error answers as a CloudError; the same code on a MarbleRun r
   const maa = await app.inject({ method: 'POST', url: '/attest/SgxEnclave', headers: { 'content-type': 'application/json' }, payload: '{"quote":' });
   assert.equal(maa.json().error.innererror.code, 'ERR_BODY_MALFORMED');
   const mr = await app.inject({ method: 'POST', url: '/api/v2/manifest', headers: { 'content-type': 'application/json' }, payload: '{"manifest":' });
-  assert.equal(mr.json().data.code, 'ERR_BODY_MALFORMED');
+  assert.equal(mr.json().code, 'ERR_BODY_MALFORMED');
 });
 
 test('elsewhere: problem+json; the status comes from the server\'s table', async () => {

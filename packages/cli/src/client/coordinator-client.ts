@@ -49,9 +49,19 @@ export interface PendingUpdate {
   missingAcknowledgments: number;
 }
 
-function recoverySecretsOf(data: unknown): Record<string, string> | undefined {
-  const value = (data as Record<string, unknown> | null)?.['RecoverySecrets'];
+/**
+ * The encrypted recovery secrets of an answer. MarbleRun names them per route
+ * (coordinator/server/v2/types.go): `RecoverySecrets` for POST /manifest, `recoverySecrets` for
+ * POST /update and /update-manifest.
+ */
+function recoverySecretsOf(data: unknown, name: 'RecoverySecrets' | 'recoverySecrets'): Record<string, string> | undefined {
+  const value = (data as Record<string, unknown> | null)?.[name];
   return typeof value === 'object' && value !== null && Object.keys(value).length > 0 ? (value as Record<string, string>) : undefined;
+}
+
+/** `missingUsers`, which MarbleRun sends as null once an update applied (a nil Go slice). Throws ERR_SERVICE_UNAVAILABLE for another type. */
+function missingUsersOf(data: unknown, what: string): string[] {
+  return (data as Record<string, unknown> | null)?.['missingUsers'] === null ? [] : field<string[]>(data, 'missingUsers', 'array', what);
 }
 
 export class CoordinatorClient {
@@ -73,7 +83,8 @@ export class CoordinatorClient {
    * skips the CA check: the evidence is what `coordinator verify` trusts.
    */
   async quote(nonce: Uint8Array | undefined, trust: 'tls' | 'none' = 'tls'): Promise<QuoteAnswer> {
-    const query = nonce ? `?nonce=${encodeURIComponent(toBase64(nonce))}` : '';
+    // base64url with padding: MarbleRun decodes the nonce with Go's base64.URLEncoding (v2.go QuoteGet).
+    const query = nonce ? `?nonce=${encodeURIComponent(toBase64(nonce).replace(/\+/g, '-').replace(/\//g, '_'))}` : '';
     const answer = await exchange(this.conn, 'GET', `/api/v2/quote${query}`, undefined, trust);
     const data = jsendData(answer, 'quote');
     const raw = (data as Record<string, unknown>)['tlsBinding'];
@@ -109,17 +120,17 @@ export class CoordinatorClient {
   /** POST /api/v2/manifest; returns the encrypted recovery secrets, if any. */
   async setManifest(manifest: Uint8Array): Promise<{ recoverySecrets?: Record<string, string>; warnings?: ShownViolation[] }> {
     const data = await this.#call('POST', '/api/v2/manifest', 'manifest set', { manifest: toBase64(manifest) });
-    const secrets = recoverySecretsOf(data);
+    const secrets = recoverySecretsOf(data, 'RecoverySecrets');
     return { ...(secrets ? { recoverySecrets: secrets } : {}), ...warningsOf(data) };
   }
 
   /** POST /api/v2/update: a package update or a full update proposal. */
   async update(manifest: Uint8Array): Promise<UpdateAnswer> {
     const data = await this.#call('POST', '/api/v2/update', 'manifest update apply', { manifest: toBase64(manifest) });
-    const secrets = recoverySecretsOf(data);
+    const secrets = recoverySecretsOf(data, 'recoverySecrets');
     return {
       missingAcknowledgments: field<number>(data, 'missingAcknowledgments', 'number', 'manifest update apply'),
-      missingUsers: field<string[]>(data, 'missingUsers', 'array', 'manifest update apply'),
+      missingUsers: missingUsersOf(data, 'manifest update apply'),
       ...(secrets ? { recoverySecrets: secrets } : {}),
       ...warningsOf(data),
     };
@@ -131,19 +142,20 @@ export class CoordinatorClient {
     return {
       manifest: fromBase64(field<string>(data, 'manifest', 'string', 'manifest update get')),
       message: field<string>(data, 'message', 'string', 'manifest update get'),
-      missingUsers: field<string[]>(data, 'missingUsers', 'array', 'manifest update get'),
-      missingAcknowledgments: field<number>(data, 'missingAcknowledgments', 'number', 'manifest update get'),
+      missingUsers: missingUsersOf(data, 'manifest update get'),
+      // MarbleRun's answer has no count (v2.go UpdateManifestGet): the users still missing are it.
+      missingAcknowledgments: typeof (data as Record<string, unknown>)['missingAcknowledgments'] === 'number' ? (data as Record<string, number>)['missingAcknowledgments']! : missingUsersOf(data, 'manifest update get').length,
     };
   }
 
   /** POST /api/v2/update-manifest: acknowledges the pending update with its exact bytes. */
   async acknowledge(manifest: Uint8Array): Promise<UpdateAnswer> {
     const data = await this.#call('POST', '/api/v2/update-manifest', 'manifest update acknowledge', { manifest: toBase64(manifest) });
-    const secrets = recoverySecretsOf(data);
+    const secrets = recoverySecretsOf(data, 'recoverySecrets');
     return {
       message: field<string>(data, 'message', 'string', 'manifest update acknowledge'),
       missingAcknowledgments: field<number>(data, 'missingAcknowledgments', 'number', 'manifest update acknowledge'),
-      missingUsers: field<string[]>(data, 'missingUsers', 'array', 'manifest update acknowledge'),
+      missingUsers: missingUsersOf(data, 'manifest update acknowledge'),
       ...(secrets ? { recoverySecrets: secrets } : {}),
     };
   }
@@ -154,9 +166,9 @@ export class CoordinatorClient {
     return { message: field<string>(data, 'message', 'string', 'manifest update cancel') };
   }
 
-  /** GET /api/v2/update-log: one JSON text per entry. */
+  /** GET /api/v2/update: one JSON text per entry (MarbleRun's path, api/v2.go manifestLogV2; Confide serves /update-log too). */
   async updateLog(): Promise<string[]> {
-    const data = await this.#call('GET', '/api/v2/update-log', 'manifest log');
+    const data = await this.#call('GET', '/api/v2/update', 'manifest log');
     return field<string[]>(data, 'updateLog', 'array', 'manifest log');
   }
 
@@ -173,8 +185,9 @@ export class CoordinatorClient {
   }
 
   /** POST /api/v2/recover: one decrypted recovery share. */
-  async recover(share: Uint8Array, keyName?: string): Promise<{ remaining: number; message: string }> {
-    const data = await this.#call('POST', '/api/v2/recover', 'recover', { recoverySecret: toBase64(share), ...(keyName ? { keyName } : {}) });
+  async recover(share: Uint8Array, keyName: string | undefined, signature: Uint8Array): Promise<{ remaining: number; message: string }> {
+    const body = { recoverySecret: toBase64(share), recoverySecretSignature: toBase64(signature), ...(keyName ? { keyName } : {}) };
+    const data = await this.#call('POST', '/api/v2/recover', 'recover', body);
     return { remaining: field<number>(data, 'remaining', 'number', 'recover'), message: field<string>(data, 'message', 'string', 'recover') };
   }
 

@@ -16,11 +16,12 @@ interface SecretFlags extends ConnectionFlags {
   fromPem?: string;
 }
 
+/** A secret as GET /api/v2/secrets returns it: Go's encoding of MarbleRun's manifest.Secret (bytes base64, null when absent). */
 export interface SecretView {
-  type?: string;
-  cert?: string;
-  public?: string;
-  private?: string;
+  Type?: string;
+  Cert?: string | null;
+  Public?: string | null;
+  Private?: string | null;
 }
 
 function pem(label: string, base64: string): string {
@@ -29,17 +30,19 @@ function pem(label: string, base64: string): string {
 
 /** Text for a human: certificates and keys as PEM, plain data as text when it is printable. Exported for tests. */
 export function describeSecret(name: string, view: SecretView): string {
-  const lines = [`${name}:`, `  type  ${view.type ?? 'unknown'}`];
-  if (view.cert) lines.push(pem('CERTIFICATE', view.cert));
+  const type = view.Type;
+  const lines = [`${name}:`, `  type  ${type ?? 'unknown'}`];
+  if (view.Cert) lines.push(pem('CERTIFICATE', view.Cert));
   // Plain data and symmetric keys sit in both halves (MarbleRun's format): the public half is no key to armour.
-  const keyMaterial = view.type !== 'plain' && view.type !== 'symmetric-key';
-  if (view.public && keyMaterial) lines.push(pem('PUBLIC KEY', view.public));
-  if (view.private) {
-    if (view.type === 'plain') {
-      const text = Buffer.from(view.private, 'base64').toString('utf8');
-      lines.push(/^[\x20-\x7e\t\r\n]*$/.test(text) ? `  data  ${text}` : `  data (base64)  ${view.private}`);
-    } else if (view.type === 'symmetric-key') lines.push(`  key (base64)  ${view.private}`);
-    else lines.push(pem('PRIVATE KEY', view.private));
+  const keyMaterial = type !== 'plain' && type !== 'symmetric-key';
+  if (view.Public && keyMaterial) lines.push(pem('PUBLIC KEY', view.Public));
+  const secret = view.Private;
+  if (secret) {
+    if (type === 'plain') {
+      const text = Buffer.from(secret, 'base64').toString('utf8');
+      lines.push(/^[\x20-\x7e\t\r\n]*$/.test(text) ? `  data  ${text}` : `  data (base64)  ${secret}`);
+    } else if (type === 'symmetric-key') lines.push(`  key (base64)  ${secret}`);
+    else lines.push(pem('PRIVATE KEY', secret));
   }
   return lines.join('\n');
 }

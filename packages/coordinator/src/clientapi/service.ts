@@ -23,6 +23,8 @@ import type { EvidenceValidator } from '../validation/port.js';
 import { manifestAuthority, type ManifestAuthority } from './manifest-authority.js';
 import { refuseSimulatedPackages } from './production-policy.js';
 import { checkTlsSpki, makeQuote, type TlsBinding } from './quote.js';
+import { verifyRecoverySignatures } from '../recovery/signature.js';
+import type { StateData } from '../core/state.js';
 
 export interface CoordinatorOptions extends LifecycleOptions {
   /** Settings of the evidence validator the server runs; ignored when `validator` is given. */
@@ -239,12 +241,26 @@ export class CoordinatorService {
   /**
    * POST /recover: one share; at the threshold the state opens and the coordinator accepts
    * marbles again. Returns the shares still needed. Throws ERR_COORDINATOR_STATE (not in
-   * recovery, or nothing to recover with), ERR_RECOVERY_SHARE_INVALID, ERR_RECOVERY_SHARE_DUPLICATE.
+   * recovery, or nothing to recover with), ERR_RECOVERY_SHARE_INVALID, ERR_RECOVERY_SHARE_DUPLICATE,
+   * ERR_RECOVERY_SIGNATURE_INVALID (no signature: this share is refused; a signature that does not
+   * verify under the manifest's key once the state opens: every share is forgotten).
    */
-  async recover(secret: Uint8Array, keyName?: string): Promise<{ remaining: number }> {
+  async recover(secret: Uint8Array, keyName?: string, signature?: Uint8Array): Promise<{ remaining: number }> {
     const mode = this.lifecycle.recoveryMode('recover');
-    const progress = await mode.submit(secret, keyName);
-    if (progress.dataKey) await this.lifecycle.completeRecovery(progress.dataKey, mode.acceptedKeys);
+    const progress = await mode.submit(secret, keyName, signature);
+    if (progress.dataKey) {
+      const check = (state: StateData) => {
+        try {
+          verifyRecoverySignatures(state.deployment?.manifest.RecoveryKeys ?? {}, mode.signedShares);
+        } catch (err) {
+          // The data key was rebuilt from these shares; none of them may count towards another attempt.
+          mode.restart();
+          throw err;
+        }
+      };
+      await this.lifecycle.completeRecovery(progress.dataKey, mode.acceptedKeys, check);
+      mode.restart();
+    }
     return { remaining: progress.remaining };
   }
 

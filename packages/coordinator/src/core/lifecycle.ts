@@ -224,9 +224,11 @@ export class CoordinatorLifecycle {
    * Ends recovery with a rebuilt data key: opens the state with it, re-wraps it under the seal
    * provider, records the recovery in the audit log, and leaves recovery mode.
    */
-  async completeRecovery(dataKey: Uint8Array, acceptedKeys: string[]): Promise<void> {
+  async completeRecovery(dataKey: Uint8Array, acceptedKeys: string[], check?: (state: StateData) => void): Promise<void> {
     const mode = this.recoveryMode('recover');
     const cached = await this.store.tx(async (repos): Promise<Versioned> => {
+      // Checked before anything is written or held: a refused recovery leaves the coordinator as it was.
+      check?.(decodeState<StateData>(await this.#sealed.peek(repos, dataKey)));
       const recovered = await this.#sealed.completeRecovery(repos, dataKey);
       const state = decodeState<StateData>(recovered.state);
       await this.#audit(repos, state, [{ type: 'recovery.complete', actor: 'coordinator', details: { reason: mode.reason, keys: acceptedKeys } }]);

@@ -11,13 +11,16 @@ import { createCoordinatorPki } from '../pki/ca.js';
 import type { CoordinatorPki } from '../pki/types.js';
 import { shareCommitment, shareLength, type RecoveryData } from '../recovery/recovery-data.js';
 import { RecoverySession, type RecoveryProgress } from '../recovery/session.js';
+import type { SignedShare } from '../recovery/signature.js';
 import type { RecoveryReason } from '../sealing/sealed-store.js';
 
 export class RecoveryMode {
   readonly reason: RecoveryReason;
   readonly pki: CoordinatorPki;
   readonly #data: RecoveryData | undefined;
-  readonly #session: RecoverySession | undefined;
+  #session: RecoverySession | undefined;
+  /** Accepted shares with their signatures, checked against the manifest once the state opens. */
+  readonly #signed = new Map<string, SignedShare>();
   #ephemeral: { privateKey: KeyObject; publicKeySpki: Uint8Array } | undefined;
 
   private constructor(reason: RecoveryReason, data: RecoveryData | undefined, pki: CoordinatorPki) {
@@ -62,7 +65,7 @@ export class RecoveryMode {
    * ERR_COORDINATOR_STATE (no RecoveryKeys: set a new manifest instead), ERR_RECOVERY_SHARE_INVALID,
    * ERR_RECOVERY_SHARE_DUPLICATE.
    */
-  async submit(secret: Uint8Array, keyName?: string): Promise<RecoveryProgress & { keyName: string }> {
+  async submit(secret: Uint8Array, keyName?: string, signature?: Uint8Array): Promise<RecoveryProgress & { keyName: string }> {
     if (!this.#session || !this.#data) {
       throw new CoordinatorError('ERR_COORDINATOR_STATE', 'the sealed state had no RecoveryKeys, so it cannot be recovered; set a new manifest to start over', {
         details: { state: 1, stateName: 'recovery', operation: 'recovery' },
@@ -70,8 +73,27 @@ export class RecoveryMode {
     }
     const share = secret.length === shareLength(this.#data.scheme) ? secret : this.#decrypt(secret);
     const name = keyName ?? (await this.#keyOf(share));
+    // MarbleRun fails the whole recovery at the end without one; refused here, the share does not count.
+    if (signature === undefined || signature.length === 0) {
+      throw new CoordinatorError('ERR_RECOVERY_SIGNATURE_INVALID', `the recovery share for ${name} came without recoverySecretSignature (sign it with the recovery private key: confide recover --key)`, {
+        details: { keyName: name, reason: 'missing' },
+      });
+    }
     const progress = await this.#session.submit(name, share);
+    this.#signed.set(name, { share: share.slice(), signature: signature.slice() });
     return { ...progress, keyName: name };
+  }
+
+  /** The accepted shares with their signatures (copies the caller may keep until completion). */
+  get signedShares(): ReadonlyMap<string, SignedShare> {
+    return this.#signed;
+  }
+
+  /** Forgets every accepted share (a signature failed once the state opened): the holders upload again. */
+  restart(): void {
+    for (const { share } of this.#signed.values()) share.fill(0);
+    this.#signed.clear();
+    if (this.#data) this.#session = new RecoverySession(this.#data);
   }
 
   #decrypt(ciphertext: Uint8Array): Uint8Array {

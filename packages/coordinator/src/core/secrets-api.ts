@@ -8,16 +8,20 @@ import { updateLogLine, type Change } from './change.js';
 import type { StateData } from './state.js';
 import { requirePermission } from './users.js';
 
-/** A secret as MarbleRun's GET /secrets returns it: definition fields and base64 DER / raw bytes. */
+/**
+ * A secret as MarbleRun's GET /secrets returns it: Go's encoding of manifest.Secret, so every
+ * field by its Go name and always present; bytes in base64 (the certificate as its DER), null
+ * where the secret has none.
+ */
 export interface SecretView {
-  type: string;
-  size: number;
-  shared: boolean;
-  userDefined: boolean;
-  validFor?: number;
-  cert?: string;
-  public?: string;
-  private?: string;
+  Type: string;
+  Size: number;
+  Shared: boolean;
+  UserDefined: boolean;
+  Cert: string | null;
+  ValidFor: number;
+  Private: string | null;
+  Public: string | null;
 }
 
 function definitionOf(state: StateData, name: string): Secret {
@@ -28,15 +32,16 @@ function definitionOf(state: StateData, name: string): Secret {
 }
 
 function view(def: Secret, value: SecretValue): SecretView {
+  const b64 = (bytes: Uint8Array | undefined) => (bytes ? toBase64(bytes) : null);
   return {
-    type: def.Type,
-    size: def.Size,
-    shared: def.Shared,
-    userDefined: def.UserDefined,
-    ...(def.ValidFor ? { validFor: def.ValidFor } : {}),
-    ...(value.Cert ? { cert: toBase64(value.Cert) } : {}),
-    ...(value.Public ? { public: toBase64(value.Public) } : {}),
-    ...(value.Private ? { private: toBase64(value.Private) } : {}),
+    Type: def.Type,
+    Size: def.Size,
+    Shared: def.Shared,
+    UserDefined: def.UserDefined,
+    Cert: b64(value.Cert),
+    ValidFor: def.ValidFor ?? 0,
+    Private: b64(value.Private),
+    Public: b64(value.Public),
   };
 }
 

@@ -3,3 +3,4 @@ export { shamirSplit, shamirCombine, encodeShamirShare, decodeShamirShare, xorSp
 export { DATA_KEY_LENGTH, parseRecoveryData, shareCommitment, type RecoveryData, type RecoveryScheme } from './recovery-data.js';
 export { createRecoveryShares, decryptRecoveryShare, parseRecoveryKey, type RecoveryShares } from './create-shares.js';
 export { RecoverySession, type RecoveryProgress } from './session.js';
+export { signRecoveryShare, verifyRecoverySignatures, type SignedShare } from './signature.js';

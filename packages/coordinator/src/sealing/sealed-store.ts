@@ -151,6 +151,11 @@ export class SealedStore {
     return { recoveryShares: split?.encryptedShares ?? {}, version };
   }
 
+  /** The state bytes `dataKey` opens, holding nothing: what recovery checks before it completes. Throws ERR_SEAL_UNSEAL_FAILED. */
+  async peek(repos: Repositories, dataKey: Uint8Array): Promise<Uint8Array> {
+    return unsealState((await recordToRecover(repos)).sealedState, dataKey, STATE_PURPOSE);
+  }
+
   /**
    * Ends recovery with the data key a RecoverySession rebuilt: checks that it opens the stored
    * state, wraps it with the provider (which makes a new seal key if it lost its own) and writes
@@ -159,8 +164,7 @@ export class SealedStore {
    * does not open the state), ERR_STORE_CONFLICT, and what the provider throws.
    */
   async completeRecovery(repos: Repositories, dataKey: Uint8Array): Promise<{ state: Uint8Array; version: number }> {
-    const record = await repos.sealedState.get();
-    if (record === undefined) throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', 'there is no sealed state to recover');
+    const record = await recordToRecover(repos);
     const header = headerOf(record);
     const state = await unsealState(record.sealedState, dataKey, STATE_PURPOSE);
     const next: Header = { ...header, provider: this.#provider.id, wrappedDataKey: await this.#provider.wrapKey(dataKey) };
@@ -194,4 +198,11 @@ export class SealedStore {
     }
     return { dataKey: this.#dataKey, header: this.#header };
   }
+}
+
+/** The sealed record recovery works on. Throws ERR_SEAL_UNSEAL_FAILED when there is none. */
+async function recordToRecover(repos: Repositories): Promise<NonNullable<Awaited<ReturnType<Repositories['sealedState']['get']>>>> {
+  const record = await repos.sealedState.get();
+  if (record === undefined) throw new CoordinatorError('ERR_SEAL_UNSEAL_FAILED', 'there is no sealed state to recover');
+  return record;
 }

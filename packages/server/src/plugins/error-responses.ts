@@ -36,12 +36,10 @@ export const maaErrorResponse: ErrorResponse = {
 
 /** JSend fail (4xx) or error (5xx), MarbleRun's format (jsendSerializer). */
 export const jsendErrorResponse: ErrorResponse = {
-  description: 'JSend: `fail` with `data.code` for a client error, `error` with `code` for a server fault (ERR_* codes, docs/errors.md).',
+  description:
+    "JSend as MarbleRun's handlers write it: `fail` for a request that cannot be decoded or an unauthenticated user, `error` otherwise; `data` is MarbleRun's (null, or the route's own object); `code` is the stable ERR_* code (docs/errors.md), `details` its details.",
   mediaType: 'application/json',
-  schema: open(
-    { status: { type: 'string', enum: ['fail', 'error'] }, message: str, code: str, data: open({ code: str, message: str, details }, ['code']) },
-    ['status', 'message'],
-  ),
+  schema: open({ status: { type: 'string', enum: ['fail', 'error'] }, message: str, code: str, data: {}, details }, ['status', 'message', 'code']),
 };
 
 /**

@@ -17,8 +17,8 @@ export interface Problem {
   details?: Record<string, unknown> | undefined;
 }
 
-/** Writes a problem in a surface's wire format. */
-export type ErrorSerializer = (problem: Problem, request: FastifyRequest, reply: FastifyReply) => void;
+/** Writes a problem in a surface's wire format; `error` is what was thrown (absent for not-found). */
+export type ErrorSerializer = (problem: Problem, request: FastifyRequest, reply: FastifyReply, error?: unknown) => void;
 
 /** RFC 9457 problem details, Confide's own format. */
 export const problemJson: ErrorSerializer = (problem, request, reply) => {
@@ -92,7 +92,7 @@ export function surfaceErrors(app: FastifyInstance, serializer: ErrorSerializer,
     if (problem.status >= 500) request.log.error({ err, code: problem.code }, 'request failed');
     // The reason goes into the log line, so an operator sees why without turning on debug.
     else request.log.info({ code: problem.code, reason: problem.message }, 'request refused');
-    serializer(problem, request, reply);
+    serializer(problem, request, reply, err);
   });
   if (options.notFound) {
     app.setNotFoundHandler((request, reply) => {

@@ -8,11 +8,34 @@ import { ServerError } from '../../errors/index.js';
 import type { CoordinatorService, UpdateProgress } from '@confide/coordinator';
 import type { FromSchema } from '../../services/wire/from-schema.js';
 import type { PeerCertificateReader } from './peer-certificate.js';
+import type { JsendShape } from './errors.js';
 
 export interface ClientApiOptions {
   coordinator: CoordinatorService;
   peerCertificate: PeerCertificateReader;
 }
+
+/**
+ * MarbleRun's update answers (coordinator/server/v2/types.go UpdateApplyResponse,
+ * UpdateManifestPostResponse): `recoverySecrets` in lower case and left out when none were made
+ * (omitzero), `missingUsers` null once the update applied (clientapi returns a nil slice then).
+ */
+function updateAnswer(p: UpdateProgress, recoverySecrets: Record<string, string> | undefined): Record<string, unknown> {
+  return { missingUsers: p.applied ? null : p.missingUsers, missingAcknowledgments: p.missingAcknowledgments, ...(recoverySecrets ? { recoverySecrets } : {}) };
+}
+
+/**
+ * sign-quote's failures as v2.go SignQuotePost writes them: a body it cannot decode, and evidence
+ * that does not verify, are `fail` 400 with `data: {sgxQuote: why}`.
+ */
+const signQuoteFailure: JsendShape = (problem, error) => {
+  if (problem.code === 'ERR_VALIDATION' || problem.code === 'ERR_BODY_MALFORMED') return { kind: 'fail', status: 400, message: `bad request: ${problem.message}`, data: { sgxQuote: 'failed to parse JSON data' } };
+  const evidence = problem.code.startsWith('ERR_EVIDENCE_') || problem.code.startsWith('ERR_COLLATERAL_');
+  return evidence && error !== undefined ? { kind: 'fail', status: 400, message: 'quote verification failed', data: { sgxQuote: problem.message } } : undefined;
+};
+
+/** recover's failures as v2.go RecoverPost writes them: a secret that does not decrypt under the ephemeral key is `fail` 400. */
+const recoverFailure: JsendShape = (problem) => (problem.code === 'ERR_RECOVERY_SHARE_INVALID' && problem.details?.['reason'] === 'length' ? { kind: 'fail' } : undefined);
 
 /** JSend success. */
 export function success(data: unknown): { status: 'success'; data: unknown } {
@@ -36,7 +59,11 @@ function base64Body<F extends string>(field: F) {
 const MANIFEST_BODY = base64Body('manifest');
 type ManifestBody = FromSchema<typeof MANIFEST_BODY>;
 const SECRETS_BODY = { type: 'object', required: ['secrets'], properties: { secrets: { type: 'object' } } } as const;
-const RECOVER_BODY = { type: 'object', required: ['recoverySecret'], properties: { recoverySecret: { type: 'string' }, keyName: { type: 'string' } } } as const;
+const RECOVER_BODY = {
+  type: 'object',
+  required: ['recoverySecret'],
+  properties: { recoverySecret: { type: 'string' }, recoverySecretSignature: { type: 'string', nullable: true }, keyName: { type: 'string' } },
+} as const;
 const SIGN_QUOTE_BODY = base64Body('sgxQuote');
 
 function ackMessage(p: UpdateProgress): string {
@@ -90,11 +117,14 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
   });
 
   app.get('/secrets', async (request) => {
+    // v2.go SecretsGet: the user first (401), then the query (400).
+    const user = cert(request);
+    await c.authenticate(user);
     const raw = (request.query as Record<string, unknown>)['s'];
     const names = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     if (names.length === 0) throw new ServerError('ERR_VALIDATION', 'invalid query: endpoint requires at least one query parameter');
     if (names.some((n) => typeof n !== 'string' || n === '')) throw new ServerError('ERR_VALIDATION', 'malformed query string: empty query parameter');
-    return success({ secrets: await c.getSecrets(cert(request), names as string[]) });
+    return success({ secrets: await c.getSecrets(user, names as string[]) });
   });
 
   app.post<{ Body: FromSchema<typeof SECRETS_BODY> }>('/secrets', { schema: { body: SECRETS_BODY } }, async (request) => {
@@ -110,12 +140,7 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
   app.post<{ Body: ManifestBody }>('/update', { schema: { body: MANIFEST_BODY } }, async (request) => {
     const out = await c.update(cert(request), base64Field(request.body.manifest, 'manifest'));
     request.log.info({ event: 'update', missingAcknowledgments: out.result.missingAcknowledgments }, out.result.missingAcknowledgments === 0 ? 'coordinator: update applied' : 'coordinator: update proposed');
-    return success({
-      missingAcknowledgments: out.result.missingAcknowledgments,
-      missingUsers: out.result.missingUsers,
-      warnings: out.result.warnings,
-      ...(out.recoverySecrets ? { RecoverySecrets: out.recoverySecrets } : {}),
-    });
+    return success({ ...updateAnswer(out.result, out.recoverySecrets), warnings: out.result.warnings });
   });
 
   app.get('/update-manifest', async () => {
@@ -127,12 +152,7 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
   app.post<{ Body: ManifestBody }>('/update-manifest', { schema: { body: MANIFEST_BODY } }, async (request) => {
     const out = await c.acknowledgeUpdate(cert(request), base64Field(request.body.manifest, 'manifest'));
     if (out.result.applied) request.log.info({ event: 'update.applied' }, 'coordinator: update applied');
-    return success({
-      message: ackMessage(out.result),
-      missingUsers: out.result.missingUsers,
-      missingAcknowledgments: out.result.missingAcknowledgments,
-      ...(out.recoverySecrets ? { RecoverySecrets: out.recoverySecrets } : {}),
-    });
+    return success({ message: ackMessage(out.result), ...updateAnswer(out.result, out.recoverySecrets) });
   });
 
   app.post('/update-cancel', async (request) => {
@@ -141,8 +161,13 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({ message: 'Update successfully cancelled' });
   });
 
-  app.post<{ Body: FromSchema<typeof RECOVER_BODY> }>('/recover', { schema: { body: RECOVER_BODY } }, async (request) => {
-    const { remaining } = await c.recover(base64Field(request.body.recoverySecret, 'recoverySecret'), request.body.keyName);
+  app.post<{ Body: FromSchema<typeof RECOVER_BODY> }>('/recover', { schema: { body: RECOVER_BODY }, config: { jsend: recoverFailure } }, async (request) => {
+    const signature = request.body.recoverySecretSignature;
+    const { remaining } = await c.recover(
+      base64Field(request.body.recoverySecret, 'recoverySecret'),
+      request.body.keyName,
+      typeof signature === 'string' && signature !== '' ? base64Field(signature, 'recoverySecretSignature') : undefined,
+    );
     if (remaining === 0) request.log.info({ event: 'recovery.complete' }, 'coordinator: recovered, recovery mode left');
     const message = remaining === 0 ? 'Recovery successful.' : `Secret was processed successfully. Upload the next secret. Remaining secrets: ${remaining}`;
     return success({ remaining, message });
@@ -150,7 +175,7 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
 
   app.get('/recover/public-key', async () => success({ algorithm: 'RSA', ephemeralPublicKey: toBase64(c.recoveryPublicKey()) }));
 
-  app.post<{ Body: FromSchema<typeof SIGN_QUOTE_BODY> }>('/sign-quote', { schema: { body: SIGN_QUOTE_BODY } }, async (request) => {
+  app.post<{ Body: FromSchema<typeof SIGN_QUOTE_BODY> }>('/sign-quote', { schema: { body: SIGN_QUOTE_BODY }, config: { jsend: signQuoteFailure } }, async (request) => {
     const out = await c.signQuote(base64Field(request.body.sgxQuote, 'sgxQuote'));
     return success({ tcbStatus: out.tcbStatus, verificationSignature: toBase64(out.verificationSignature) });
   });
