@@ -104,11 +104,12 @@ export function describeError(err) {
  * The measuring time is cut into `settings.rounds` slices taken in turn by each implementation,
  * so that a change in the load of a shared machine affects every column alike and the ratios
  * stay meaningful. Returns table rows; an implementation that fails shows the failure instead.
+ * `levels` replaces the settings' concurrency levels (work whose point is many in flight).
  */
-export async function measureWork(work, impls) {
+export async function measureWork(work, impls, levels = settings.concurrency) {
   const rows = [];
   const sliceMs = settings.timeMs / settings.rounds;
-  for (const concurrency of settings.concurrency) {
+  for (const concurrency of levels) {
     const row = { work, concurrency };
     const running = new Map();
     for (const [column, impl] of Object.entries(impls)) {

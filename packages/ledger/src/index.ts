@@ -5,7 +5,7 @@ export { verifyConsistency, type SizedRoot } from './merkle/consistency.js';
 export { hashPair, sha256, webHashes, type LedgerHashes } from './merkle/hash.js';
 export { leafHash, leafPreimage, type LeafComponents } from './leaf/leaf.js';
 export { formatCommitEvidence, formatTransactionId, parseCommitEvidence, parseTransactionId, type TransactionId } from './leaf/commit-evidence.js';
-export { claimsDigest, ledgerEntryV1Digest, LEDGER_ENTRY_V1, type ApplicationClaim, type DigestClaim, type LedgerEntryClaim } from './claims/application-claims.js';
+export { claimsDigest, ledgerEntryClaimsDigest, ledgerEntryV1Digest, LEDGER_ENTRY_V1, type ApplicationClaim, type DigestClaim, type LedgerEntryClaim } from './claims/application-claims.js';
 export { parseCcfCertificate, parseServiceIdentity, type CcfCertificate } from './certificates/ccf-certificate.js';
 export { parseReceipt, type ParsedReceipt } from './receipt/parse.js';
 export { verifyReceipt, type VerifiedReceipt, type VerifyReceiptOptions } from './receipt/verify.js';

@@ -17,5 +17,4 @@ export * from './errors/index.js';
 export { KeyVaultService, openVaultRoot, type KeyVaultServiceOptions, type OperationName } from './services/keyvault/index.js';
 export { createKeyVaultAuth, roleOfName, type KeyVaultAuth, type KeyVaultRole } from './plugins/keyvault-auth.js';
 export { keyVaultRoutes, keyVaultSerializer, type KeyVaultRoutesOptions } from './routes/keyvault/index.js';
-export { openDurableLedgerWriter, ledgerPersistenceOf, type DurableLedgerWriterOptions } from './ledger-durable/open-durable-writer.js';
-export { nodeLedgerCrypto } from './ledger-durable/node-ledger-crypto.js';
+export * from './ledger-durable/index.js';

@@ -7,7 +7,8 @@
  */
 import { concatBytes, fromBase64, fromHex, toBase64, utf8 } from '@confide/core';
 import { malformed } from '../json/strict.js';
-import { sha256, webHashes, type LedgerHashes } from '../merkle/hash.js';
+import { webHashes, type LedgerHashes } from '../merkle/hash.js';
+import { all, then, type Maybe } from '../merkle/maybe.js';
 
 export const LEDGER_ENTRY_V1 = 'LedgerEntryV1';
 
@@ -27,8 +28,31 @@ export type ApplicationClaim = LedgerEntryClaim | DigestClaim;
 
 /** SHA-256(HMAC(key, collectionId) ‖ HMAC(key, contents)): the LedgerEntryV1 digest before its protocol is prefixed. */
 export async function ledgerEntryV1Digest(secretKey: Uint8Array, collectionId: string, contents: string, hashes: LedgerHashes = webHashes): Promise<Uint8Array> {
-  const [c, d] = await Promise.all([hashes.hmacSha256(secretKey, utf8(collectionId)), hashes.hmacSha256(secretKey, utf8(contents))]);
-  return sha256(concatBytes(c, d), hashes);
+  return v1DigestOf(secretKey, collectionId, contents, hashes);
+}
+
+function v1DigestOf(secretKey: Uint8Array, collectionId: string, contents: string, hashes: LedgerHashes): Maybe<Uint8Array> {
+  return then(all([hashes.hmacSha256(secretKey, utf8(collectionId)), hashes.hmacSha256(secretKey, utf8(contents))]), ([c, d]) => hashes.sha256(concatBytes(c!, d!)));
+}
+
+/** The digest of one LedgerEntryV1 claim: SHA-256("LedgerEntryV1" ‖ its V1 digest). */
+function entryClaimDigestOf(secretKey: Uint8Array, collectionId: string, contents: string, hashes: LedgerHashes): Maybe<Uint8Array> {
+  return then(v1DigestOf(secretKey, collectionId, contents, hashes), (d) => hashes.sha256(concatBytes(utf8(LEDGER_ENTRY_V1), d)));
+}
+
+/** SHA-256(uint32le(count) ‖ d1 ‖ d2 …). */
+function foldDigests(digests: Maybe<Uint8Array>[], hashes: LedgerHashes): Maybe<Uint8Array> {
+  const count = new Uint8Array(4);
+  new DataView(count.buffer).setUint32(0, digests.length, true);
+  return then(all(digests), (ds) => hashes.sha256(concatBytes(count, ...ds)));
+}
+
+/**
+ * The claims digest of a single LedgerEntryV1 claim whose key the caller holds as bytes (the
+ * writer's path: no base64 round trip); synchronous with synchronous hashes.
+ */
+export function ledgerEntryClaimsDigest(secretKey: Uint8Array, collectionId: string, contents: string, hashes: LedgerHashes): Maybe<Uint8Array> {
+  return foldDigests([entryClaimDigestOf(secretKey, collectionId, contents, hashes)], hashes);
 }
 
 /** The key of a claim, refused unless it is canonical base64 of at least one byte (so no other text stands for the same key). */
@@ -43,21 +67,17 @@ function secretKeyOf(text: string, field: string): Uint8Array {
   return key;
 }
 
-async function claimDigest(claim: ApplicationClaim, at: string, hashes: LedgerHashes): Promise<Uint8Array> {
+function claimDigestOf(claim: ApplicationClaim, at: string, hashes: LedgerHashes): Maybe<Uint8Array> {
   if (claim.kind === 'LedgerEntry') {
     const e = claim.ledgerEntry;
     if (e.protocol !== LEDGER_ENTRY_V1) throw malformed(`${at}.ledgerEntry.protocol`, `unsupported protocol ${JSON.stringify(e.protocol)}`);
-    const d = await ledgerEntryV1Digest(secretKeyOf(e.secretKey, `${at}.ledgerEntry.secretKey`), e.collectionId, e.contents, hashes);
-    return sha256(concatBytes(utf8(e.protocol), d), hashes);
+    return entryClaimDigestOf(secretKeyOf(e.secretKey, `${at}.ledgerEntry.secretKey`), e.collectionId, e.contents, hashes);
   }
   if (!/^(?:[0-9a-f]{2})*$/.test(claim.digest.value)) throw malformed(`${at}.digest.value`, 'not lower-case hex');
-  return sha256(concatBytes(utf8(claim.digest.protocol), fromHex(claim.digest.value)), hashes);
+  return hashes.sha256(concatBytes(utf8(claim.digest.protocol), fromHex(claim.digest.value)));
 }
 
 /** The claims digest of `claims` (checked with parseApplicationClaims first). */
 export async function claimsDigest(claims: readonly ApplicationClaim[], hashes: LedgerHashes = webHashes): Promise<Uint8Array> {
-  const count = new Uint8Array(4);
-  new DataView(count.buffer).setUint32(0, claims.length, true);
-  const digests = await Promise.all(claims.map((c, i) => claimDigest(c, `applicationClaims[${i}]`, hashes)));
-  return sha256(concatBytes(count, ...digests), hashes);
+  return foldDigests(claims.map((c, i) => claimDigestOf(c, `applicationClaims[${i}]`, hashes)), hashes);
 }

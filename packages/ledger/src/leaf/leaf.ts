@@ -3,7 +3,8 @@
  * digest) (CCF doc/use_apps/verify_tx.rst; python/src/ccf/receipt.py).
  */
 import { concatBytes, utf8 } from '@confide/core';
-import { sha256, webHashes, type LedgerHashes } from '../merkle/hash.js';
+import { webHashes, type LedgerHashes } from '../merkle/hash.js';
+import { then, type Maybe } from '../merkle/maybe.js';
 
 /** The three parts a leaf is hashed from, as a receipt's `leafComponents` carries them. */
 export interface LeafComponents {
@@ -17,10 +18,20 @@ export interface LeafComponents {
 
 /** The bytes whose SHA-256 is the leaf. */
 export async function leafPreimage(c: LeafComponents, hashes: LedgerHashes = webHashes): Promise<Uint8Array> {
-  return concatBytes(c.writeSetDigest, await sha256(utf8(c.commitEvidence), hashes), c.claimsDigest);
+  return leafPreimageOf(c, hashes);
+}
+
+/** leafPreimage, synchronous with synchronous hashes. */
+export function leafPreimageOf(c: LeafComponents, hashes: LedgerHashes): Maybe<Uint8Array> {
+  return then(hashes.sha256(utf8(c.commitEvidence)), (ce) => concatBytes(c.writeSetDigest, ce, c.claimsDigest));
 }
 
 /** The leaf hash. */
 export async function leafHash(c: LeafComponents, hashes: LedgerHashes = webHashes): Promise<Uint8Array> {
-  return sha256(await leafPreimage(c, hashes), hashes);
+  return leafHashOf(c, hashes);
+}
+
+/** leafHash, synchronous with synchronous hashes. */
+export function leafHashOf(c: LeafComponents, hashes: LedgerHashes): Maybe<Uint8Array> {
+  return then(leafPreimageOf(c, hashes), (p) => hashes.sha256(p));
 }

@@ -17,7 +17,8 @@ import { LEDGER_ENTRY_V1 } from '../claims/application-claims.js';
 import { parseCcfCertificate } from '../certificates/ccf-certificate.js';
 import { LedgerError } from '../errors.js';
 import { formatCommitEvidence, formatTransactionId, parseTransactionId } from '../leaf/commit-evidence.js';
-import { leafHash, leafPreimage } from '../leaf/leaf.js';
+import { leafHashOf, leafPreimageOf } from '../leaf/leaf.js';
+import { then } from '../merkle/maybe.js';
 import { sha256, webHashes, type LedgerHashes } from '../merkle/hash.js';
 import { MerkleTree } from '../merkle/tree.js';
 import { LedgerReplay } from '../replay/replay.js';
@@ -119,24 +120,24 @@ export class LedgerWriter {
   append(contents: string, collectionId: string = DEFAULT_COLLECTION): Promise<string> {
     if (!this.#open) return this.#opening.then(() => this.append(contents, collectionId));
     if (this.#failed) return Promise.reject(this.#failed);
-    const entry: EntryBody = { collectionId, contents, secretKey: toBase64(this.#random(32)) };
+    const key = this.#random(32);
+    const entry: EntryBody = { collectionId, contents, secretKey: toBase64(key) };
     const slot = this.#reserve({ entry });
     const answered = new Promise<string>((resolve, reject) => {
       slot.answer = { resolve, reject };
     });
-    entryDigests(entry, this.#hashes)
-      .then((d) => {
+    // With synchronous hashes the leaf is ready now and enters the tree before append returns.
+    try {
+      const leaf = then(entryDigests(entry, this.#hashes, key), (d) => {
         slot.components.writeSetDigest = d.writeSetDigest;
         slot.components.claimsDigest = d.claimsDigest;
-        return leafHash(slot.components, this.#hashes);
-      })
-      .then(
-        (leaf) => {
-          slot.leaf = leaf;
-          this.#drain();
-        },
-        (err: unknown) => this.#fail('hash', err),
-      );
+        return leafHashOf(slot.components, this.#hashes);
+      });
+      if (leaf instanceof Promise) leaf.then((l) => this.#leafReady(slot, l), (err: unknown) => this.#fail('hash', err));
+      else this.#leafReady(slot, leaf);
+    } catch (err) {
+      this.#fail('hash', err);
+    }
     this.#scheduleSignature();
     return answered;
   }
@@ -312,6 +313,11 @@ export class LedgerWriter {
     }
   }
 
+  #leafReady(slot: Slot, leaf: Uint8Array): void {
+    slot.leaf = leaf;
+    this.#drain();
+  }
+
   /** Moves every transaction whose leaf is ready, in seqno order, into the tree and the write queue. */
   #drain(): void {
     while (this.#treed < this.#txs.length && !this.#failed) {
@@ -334,12 +340,12 @@ export class LedgerWriter {
     try {
       const size = slot.seqno - 1;
       // The root's preimage: its two children, or for one leaf the leaf's own preimage.
-      const preimage = size === 1 ? await leafPreimage(this.#txs[0]!.components, this.#hashes) : await this.#tree.rootPreimage(size);
+      const preimage = size === 1 ? await leafPreimageOf(this.#txs[0]!.components, this.#hashes) : await this.#tree.rootPreimage(size);
       const { signer } = this.#options;
       const signed: SignedRoot = { treeSize: size, rootPreimage: toHex(preimage), signature: toBase64(await signer.sign(preimage)), cert: signer.certPem };
       slot.signed = signed;
       slot.components.writeSetDigest = await signatureWriteSetDigest(signed, this.#hashes);
-      slot.leaf = await leafHash(slot.components, this.#hashes);
+      slot.leaf = await leafHashOf(slot.components, this.#hashes);
       slot.signature = undefined;
     } catch (err) {
       this.#fail('signature', err);

@@ -3,10 +3,11 @@
  * set its digest is taken over, and the strict reading back (a body must be the exact bytes the
  * writer wrote, so no edit hides behind another spelling).
  */
-import { concatBytes, fromHex, toHex, utf8 } from '@confide/core';
-import { claimsDigest, LEDGER_ENTRY_V1 } from '../claims/application-claims.js';
+import { concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from '@confide/core';
+import { ledgerEntryClaimsDigest } from '../claims/application-claims.js';
 import type { LeafComponents } from '../leaf/leaf.js';
-import { sha256, type LedgerHashes } from '../merkle/hash.js';
+import type { LedgerHashes } from '../merkle/hash.js';
+import { all, then, type Maybe } from '../merkle/maybe.js';
 import type { SignedRoot } from '../signed-root/signed-root.js';
 import type { LedgerRecord } from './persistence.js';
 
@@ -48,18 +49,24 @@ function signatureBodyJson(s: SignedRoot): string {
   return JSON.stringify({ treeSize: s.treeSize, rootPreimage: s.rootPreimage, signature: s.signature, cert: s.cert, ...(s.serviceEndorsements ? { serviceEndorsements: s.serviceEndorsements } : {}) });
 }
 
-/** The leaf's write-set digest and claims digest of an entry. */
-export async function entryDigests(e: EntryBody, hashes: LedgerHashes): Promise<{ writeSetDigest: Uint8Array; claimsDigest: Uint8Array }> {
-  const [writeSetDigest, claims] = await Promise.all([
-    sha256(utf8(JSON.stringify([e.collectionId, e.contents])), hashes),
-    claimsDigest([{ kind: 'LedgerEntry', ledgerEntry: { collectionId: e.collectionId, contents: e.contents, protocol: LEDGER_ENTRY_V1, secretKey: e.secretKey } }], hashes),
-  ]);
-  return { writeSetDigest, claimsDigest: claims };
+/**
+ * The leaf's write-set digest and claims digest of an entry (`key`: its secret key's bytes when
+ * the caller holds them). Throws ERR_LEDGER_RECEIPT_MALFORMED for a key that is not canonical base64.
+ */
+export function entryDigests(e: EntryBody, hashes: LedgerHashes, key: Uint8Array = keyOf(e.secretKey)): Maybe<{ writeSetDigest: Uint8Array; claimsDigest: Uint8Array }> {
+  const digests = all([hashes.sha256(utf8(JSON.stringify([e.collectionId, e.contents]))), ledgerEntryClaimsDigest(key, e.collectionId, e.contents, hashes)]);
+  return then(digests, ([writeSetDigest, claimsDigest]) => ({ writeSetDigest: writeSetDigest!, claimsDigest: claimsDigest! }));
+}
+
+function keyOf(secretKey: string): Uint8Array {
+  const key = fromBase64(secretKey);
+  if (key.length === 0 || toBase64(key) !== secretKey) throw new Error('the secret key is not canonical base64');
+  return key;
 }
 
 /** A signature transaction's write-set digest: over `treeSize:` ‖ the root's preimage ‖ the signature. */
-export async function signatureWriteSetDigest(s: SignedRoot, hashes: LedgerHashes): Promise<Uint8Array> {
-  return sha256(concatBytes(utf8(`${s.treeSize}:`), fromHex(s.rootPreimage), utf8(s.signature)), hashes);
+export function signatureWriteSetDigest(s: SignedRoot, hashes: LedgerHashes): Maybe<Uint8Array> {
+  return hashes.sha256(concatBytes(utf8(`${s.treeSize}:`), fromHex(s.rootPreimage), utf8(s.signature)));
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

@@ -31,23 +31,23 @@ function conflict(seqno: number, cause?: unknown): ConfideError {
 
 export function ledgerTransactionsOn(db: Db, durable: DurableCommits): LedgerTransactionsRepository {
   const head = db.prepare<[], { seqno: number }>('SELECT COALESCE(MAX(seqno), 0) AS seqno FROM ledger_transactions');
-  const insert = db.prepare(
-    `INSERT INTO ledger_transactions (seqno, kind, body, commit_evidence, write_set_digest, claims_digest)
-     SELECT @seqno, @kind, @body, @commitEvidence, @writeSetDigest, @claimsDigest
-     WHERE COALESCE((SELECT MAX(seqno) FROM ledger_transactions), 0) = @seqno - 1`,
+  const insert = db.prepare<[number, string, string, string, string, string]>(
+    'INSERT INTO ledger_transactions (seqno, kind, body, commit_evidence, write_set_digest, claims_digest) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const range = db.prepare<[number, number], Row>('SELECT * FROM ledger_transactions WHERE seqno >= ? AND seqno <= ? ORDER BY seqno');
+  // The head is read once per batch under the write lock (BEGIN IMMEDIATE, or the caller's
+  // transaction), so no other writer moves it before the rows land; the primary key refuses a twin.
   const appendAll = db.transaction((rows: readonly LedgerTransactionRow[]) => {
+    let next = head.get()!.seqno + 1;
     for (const row of rows) {
-      if (!Number.isSafeInteger(row.seqno) || row.seqno < 1) throw conflict(row.seqno);
-      let changes: number;
+      if (row.seqno !== next) throw conflict(row.seqno);
       try {
-        changes = insert.run({ ...row }).changes;
+        insert.run(row.seqno, row.kind, row.body, row.commitEvidence, row.writeSetDigest, row.claimsDigest);
       } catch (err) {
         if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw conflict(row.seqno, err);
         throw err;
       }
-      if (changes !== 1) throw conflict(row.seqno);
+      next += 1;
     }
   });
   return {
@@ -62,7 +62,7 @@ export function ledgerTransactionsOn(db: Db, durable: DurableCommits): LedgerTra
       }
       db.pragma('synchronous = FULL');
       try {
-        appendAll(rows);
+        appendAll.immediate(rows);
       } finally {
         db.pragma('synchronous = NORMAL');
       }

@@ -1,0 +1,2 @@
+export { openDurableLedgerWriter, ledgerPersistenceOf, type DurableLedgerWriterOptions } from './open-durable-writer.js';
+export { nodeLedgerCrypto } from './node-ledger-crypto.js';

@@ -1,0 +1,60 @@
+/**
+ * The node:crypto the durable writer is given: its HMAC (two one-shot hashes) equals createHmac
+ * for keys shorter than, equal to and longer than a block; its random pool never hands out the
+ * same bytes twice; and a writer hashing with it builds exactly the ledger the WebCrypto writer
+ * builds from the same random bytes (same ids, leaves, signed roots and receipts).
+ */
+import assert from 'node:assert/strict';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { LedgerWriter, verifyReceipt } from '@confide/ledger';
+import { nodeLedgerCrypto } from '../src/index.js';
+import { ledgerPki } from './ledger-durable-helpers.js';
+
+/** Deterministic "random" bytes, so two writers draw the same secrets. */
+function counterRandom(): (n: number) => Uint8Array {
+  let i = 0;
+  return (n) => Uint8Array.from({ length: n }, () => i++ & 0xff);
+}
+
+describe('node ledger crypto', () => {
+  it('HMAC-SHA256 equals createHmac for keys of 0..130 bytes and data of several sizes', () => {
+    const c = nodeLedgerCrypto();
+    for (const keyLength of [0, 1, 31, 32, 63, 64, 65, 130]) {
+      for (const dataLength of [0, 1, 64, 1000]) {
+        const key = randomBytes(keyLength);
+        const data = randomBytes(dataLength);
+        assert.deepEqual(Buffer.from(c.hmacSha256(key, data)), createHmac('sha256', key).update(data).digest(), `key ${keyLength}, data ${dataLength}`);
+      }
+    }
+  });
+
+  it('random bytes from the pool never repeat across refills', () => {
+    const c = nodeLedgerCrypto();
+    const seen = new Set<string>();
+    for (let i = 0; i < 5000; i++) seen.add(Buffer.from(c.randomBytes(32)).toString('hex'));
+    assert.equal(seen.size, 5000);
+    assert.equal(c.randomBytes(100_000).length, 100_000);
+  });
+
+  it('a writer hashing with node:crypto builds the same ledger as one with WebCrypto', async () => {
+    const pki = await ledgerPki();
+    // A deterministic stand-in for the node key: ECDSA is randomized, and signatures are in the next leaves.
+    const signer = { certPem: pki.node.pem, sign: async (preimage: Uint8Array) => createHash('sha256').update(preimage).digest() };
+    const build = async (withNode: boolean) => {
+      const w = new LedgerWriter({ signer, interval: { count: 5, ms: 60_000 }, random: counterRandom(), ...(withNode ? { crypto: nodeLedgerCrypto() } : {}) });
+      const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => w.append(`e${i}`, i % 2 ? 'x' : 'subledger:0')));
+      await w.flush();
+      const receipts = await Promise.all(ids.map((id) => w.receipt(id)));
+      return { ids, roots: w.signedRoots.map((r) => r.rootPreimage), receipts };
+    };
+    const [web, node] = [await build(false), await build(true)];
+    assert.deepEqual(node.ids, web.ids);
+    assert.deepEqual(node.roots, web.roots);
+    assert.deepEqual(node.receipts, web.receipts);
+    const w = new LedgerWriter({ signer: pki.signer, interval: { count: 3, ms: 60_000 }, crypto: nodeLedgerCrypto() });
+    const id = await w.append('checked');
+    await w.flush();
+    await verifyReceipt((await w.receipt(id))!, { serviceIdentity: pki.identity.pem });
+  });
+});
