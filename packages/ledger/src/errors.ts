@@ -14,6 +14,15 @@ export const LEDGER_ERROR_CODES = defineErrorCodes('ledger', {
   ERR_LEDGER_SIGNATURE_INVALID: { expose: true, summary: 'A signature transaction\'s signature does not verify under its node certificate, or that certificate is not endorsed by the service identity (details.reason: signature, endorsement; details.transactionId).' },
   ERR_LEDGER_TRUNCATED: { expose: true, summary: 'The ledger ends before a transaction that a kept receipt proves was signed (its tail was removed); details.transactionId names the first missing transaction.' },
   ERR_LEDGER_EXPORT_MALFORMED: { expose: true, summary: 'A ledger export does not follow the documented format (details name the line and field).' },
+  // the Confidential Ledger API
+  ERR_LEDGER_TRANSACTION_ID_INVALID: { expose: true, summary: 'A transaction id is not `<view>.<seqno>` in decimal without leading zeros (details name the parameter).' },
+  ERR_LEDGER_TRANSACTION_NOT_FOUND: { expose: true, summary: 'The ledger has no entry with this transaction id (not yet written, another view, a signature transaction, or another collection).' },
+  ERR_LEDGER_RANGE_INVALID: { expose: true, summary: 'A ranged read asks for fromTransactionId after toTransactionId.' },
+  ERR_LEDGER_COLLECTION_ID_INVALID: { expose: true, summary: 'A collection id is empty, longer than 256 characters, or holds a control character.' },
+  ERR_LEDGER_ENTRY_TOO_LARGE: { expose: true, summary: 'The entry\'s contents are larger than ledger.maxEntryBytes (details give the limit).' },
+  ERR_LEDGER_USER_NOT_FOUND: { expose: true, summary: 'The ledger has no user with this id.' },
+  ERR_LEDGER_USER_ID_INVALID: { expose: true, summary: 'A ledger user id is neither an AAD object id (a GUID) nor a certificate\'s SHA-256 fingerprint.' },
+  ERR_LEDGER_LAST_ADMINISTRATOR: { expose: true, summary: 'The change would leave the ledger without an Administrator.' },
 });
 
 /** Raises the codes the ledger knows: its own and core's. */

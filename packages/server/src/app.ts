@@ -10,6 +10,7 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { recordRoutes } from './plugins/route-table.js';
 import { keyVaultRoutes, type KeyVaultRoutesOptions } from './routes/keyvault/index.js';
 import { kubernetesRoutes, type KubernetesRoutesOptions } from './routes/kubernetes/index.js';
+import { ledgerRoutes, type LedgerRoutesOptions } from './routes/ledger/index.js';
 import { maaRoutes, type MaaRoutesOptions } from './routes/maa/index.js';
 import { MARBLERUN_PREFIX, marbleRunRoutes, type MarbleRunRoutesOptions } from './routes/marblerun/index.js';
 import type { DegradedService } from './routes/system/health.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   kubernetes?: KubernetesRoutesOptions | undefined;
   /** Prometheus metrics every request is counted into (served by metrics/listener.ts, never by this app). */
   metrics?: ServerMetrics | undefined;
+  /** The Azure Confidential Ledger surface; absent, its routes are not registered. */
+  ledger?: LedgerRoutesOptions | undefined;
   /** Services that came up degraded, reported by /readyz (read at every probe). */
   degraded?: (() => readonly DegradedService[]) | undefined;
 }
@@ -71,6 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.attestation) await app.register(maaRoutes, options.attestation);
   if (options.keyvault) await app.register(keyVaultRoutes, options.keyvault);
   if (options.kubernetes) await app.register(kubernetesRoutes, options.kubernetes);
+  if (options.ledger) await app.register(ledgerRoutes, options.ledger);
   if (options.coordinator) await app.register(marbleRunRoutes, { ...options.coordinator, prefix: MARBLERUN_PREFIX });
   return app;
 }

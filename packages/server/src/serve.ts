@@ -26,6 +26,8 @@ export interface RunningServer {
   metricsUrl: string | undefined;
   /** Path of the generated local CA certificate (dev mode without tls.cert). */
   caCertPath: string | undefined;
+  /** URL of the ledger listener (first host, real port), when the ledger is enabled: its certificate chains to the ledger identity. */
+  ledgerUrl: string | undefined;
   /** Warnings for the operator (dev mode, replaced roots, degraded services); also logged. */
   warnings: string[];
   /** Stops accepting, lets in-flight requests finish (up to shutdownTimeout), closes the store. */
@@ -47,6 +49,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let metricsServer: HttpServer | undefined;
   let port = config.port;
   let host = first;
+  let ledgerPort: number | undefined;
   try {
     app = await buildApp(composition.app);
     await app.listen({ host, port });
@@ -74,6 +77,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       [host, port] = [config.metrics.host, config.metrics.port];
       metricsServer = await listenMetrics(metrics, host, port);
     }
+    // The ledger listener: the same app on every bound address, presenting the chain that ends at the ledger identity.
+    if (composition.ledgerTls) {
+      const https = { ...composition.ledgerTls, requestCert: true, rejectUnauthorized: false };
+      host = first;
+      port = config.ledger.port;
+      for (const address of bound) {
+        const server = await listenAlso(app, { https, http: composition.app.http }, address, ledgerPort ?? port);
+        extra.push(server);
+        ledgerPort ??= (server.address() as AddressInfo).port;
+      }
+    }
+    // The listeners above named their own port in errors; the URLs below are the main listener's.
+    port = (app.server.address() as AddressInfo).port;
     // Logged once listening, so a start that fails prints only its error.
     for (const warning of composition.warnings) app.log.warn(warning);
   } catch (err) {
@@ -89,7 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   }
   const url = `https://${displayHost(first)}:${port}`;
-  const bound = [...app.addresses(), ...extra.map((server) => server.address())].filter((a): a is AddressInfo => typeof a === 'object' && a !== null);
+  const bound = [...app.addresses(), ...extra.filter((server) => (server.address() as AddressInfo | null)?.port === port).map((server) => server.address())].filter((a): a is AddressInfo => typeof a === 'object' && a !== null);
   const urls = bound.map((a) => `https://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`);
   composition.setListenUrl(url);
   const listening = app;
@@ -124,5 +140,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
-  return { app: listening, store, url, urls, metricsUrl, caCertPath: composition.caCertPath, warnings: composition.warnings, close };
+  const ledgerUrl = ledgerPort === undefined ? undefined : `https://${displayHost(first)}:${ledgerPort}`;
+  return { app: listening, store, url, urls, metricsUrl, caCertPath: composition.caCertPath, ledgerUrl, warnings: composition.warnings, close };
 }

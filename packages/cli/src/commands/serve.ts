@@ -34,7 +34,7 @@ export function serveCommand(program: Command, output: () => Output): void {
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
-    const info = { ok: true, event: 'listening', url: server.url, urls: server.urls, mode: config.mode, dataDir: config.dataDir, caCert: server.caCertPath, ...(server.metricsUrl ? { metrics: server.metricsUrl } : {}) };
+    const info = { ok: true, event: 'listening', url: server.url, urls: server.urls, mode: config.mode, dataDir: config.dataDir, caCert: server.caCertPath, ...(server.metricsUrl ? { metrics: server.metricsUrl } : {}), ...(server.ledgerUrl ? { ledgerUrl: server.ledgerUrl } : {}) };
     const trust = server.caCertPath
       ? [
           `Local CA certificate: ${server.caCertPath}`,
@@ -42,10 +42,13 @@ export function serveCommand(program: Command, output: () => Output): void {
           `           NODE_EXTRA_CA_CERTS=${server.caCertPath} node your-client.js`,
         ]
       : [];
+    const ledger = server.ledgerUrl
+      ? [`Confidential Ledger: ${server.ledgerUrl} (its certificate chains to the identity at ${server.url}/ledgerIdentity/${config.ledger.id})`]
+      : [];
     // With --json the listening event is one more JSON line on stdout; the human banner goes to
     // stderr, so stdout carries only log lines.
     if (out.json) out.result(info, '');
-    else out.note([`Confide listening on ${server.urls.join(', ')} (${config.mode} mode)`, ...trust, `API description: ${server.url}/docs`, ...(server.metricsUrl ? [`Metrics: ${server.metricsUrl}`] : [])].join('\n'));
+    else out.note([`Confide listening on ${server.urls.join(', ')} (${config.mode} mode)`, ...trust, ...ledger, `API description: ${server.url}/docs`, ...(server.metricsUrl ? [`Metrics: ${server.metricsUrl}`] : [])].join('\n'));
     await stopped;
     out.note('stopped');
   });

@@ -23,6 +23,7 @@ import { loadSimulationKey } from '../sim/index.js';
 import { composeAttestation } from './attestation.js';
 import { composeKeyVault } from './keyvault.js';
 import { composeKeyRelease } from './key-release.js';
+import { composeLedger } from './ledger.js';
 import { releaseRoutes } from '../routes/keyvault/release.js';
 import { securityDomainRoutes } from '../routes/keyvault/security-domain.js';
 import { SecurityDomainService } from '../services/security-domain/index.js';
@@ -58,6 +59,8 @@ export interface Composition {
   caCertPath: string | undefined;
   /** Warnings an operator must see at every start (dev mode, replaced roots, degraded services). */
   warnings: string[];
+  /** The ledger listener's TLS chain (ending at the ledger's service identity) and key, when the ledger is enabled. */
+  ledgerTls: { cert: string; key: string } | undefined;
   /** Sets the token issuer once the listen URL is known (when attestation.issuer is not configured). */
   setListenUrl(url: string): void;
 }
@@ -159,6 +162,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       return out;
     };
     for (const d of degraded()) warn(`${d.service} is degraded: ${d.reason}`);
+    const ledger = config.ledger.enabled ? await composeLedger(config, store, seal, overrides.clock) : undefined;
     return {
       app: {
         store,
@@ -173,12 +177,14 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
         keyvault: withRelease(composeKeyVault(config, store, vault.root, overrides.clock)),
         ...(config.kubernetes.injector.enabled ? { kubernetes: { injector: injectorSettings(config) } } : {}),
         ...(config.metrics.port !== undefined ? { metrics: createMetrics({ storeRetries: () => 0 }) } : {}),
+        ledger: ledger?.routes,
         degraded,
       },
       store,
       coordinator,
       vaultRoot: vault.root,
       caCertPath: tls.caCertPath,
+      ledgerTls: ledger?.tls,
       warnings,
       setListenUrl(url) {
         if (config.attestation.issuer === undefined) issuer = url;

@@ -11,7 +11,7 @@ import { KeyVaultService } from '../services/keyvault/index.js';
 import { readSettingFile } from './setting-file.js';
 
 /** Reads attestation.auth.publicKey when set. Throws ERR_CONFIG_INVALID. */
-function jwtPublicKey(config: Config) {
+export function jwtPublicKey(config: Config) {
   const path = config.attestation.auth.publicKey;
   if (path === undefined) return undefined;
   const pem = readSettingFile('attestation.auth.publicKey', path).toString('utf8');

@@ -47,7 +47,7 @@ function writePrivate(path: string, pem: string): void {
 }
 
 /** SAN entries: always localhost, 127.0.0.1 and ::1, plus every listen host (not a wildcard address) and extra name. */
-function sanNames(names: readonly string[]): x509.JsonGeneralName[] {
+export function sanNames(names: readonly string[]): x509.JsonGeneralName[] {
   const out = new Map<string, x509.JsonGeneralName>();
   const add = (value: string): void => {
     const type = isIP(value) ? 'ip' : 'dns';
