@@ -1,4 +1,7 @@
 export * from './port.js';
 export { openSqliteStore } from './sqlite/engine.js';
 export { sqliteMigrations } from './sqlite/migrations.js';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres/engine.js';
+export { postgresMigrations } from './postgres/migrations.js';
+export { redactUrl } from './postgres/url.js';
 export * from './errors.js';

@@ -394,6 +394,8 @@ export interface Store extends Repositories {
   ping(): Promise<void>;
   /** The applied schema version. */
   schemaVersion(): Promise<number>;
+  /** Transactions run again since the store opened, after a deadlock or serialization failure (always 0 on SQLite's single writer). */
+  retries(): number;
   close(): Promise<void>;
 }
 

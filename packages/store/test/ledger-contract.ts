@@ -15,8 +15,8 @@ export function ledgerRow(seqno: number, kind: LedgerTransactionRow['kind'] = 'e
 
 const isConflict = (err: unknown): boolean => isConfideError(err, 'ERR_STORE_CONFLICT');
 
-export function ledgerContract(engine: string, open: () => Promise<Store>): void {
-  const t = storeTest(engine, open);
+export function ledgerContract(engine: string, open: () => Promise<Store>, options: { skip?: string } = {}): void {
+  const t = storeTest(engine, open, options);
 
   t('ledger transactions: append in order, in batches, read back ranges as stored', async (store) => {
     assert.equal(await store.ledgerTransactions.head(), 0);

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import type { Migration, Repositories, Store } from '../port.js';
 import { SerialQueue } from '../serial-queue.js';
+import { aroundEach } from '../queued.js';
 import { sqliteMigrations } from './migrations.js';
 import { activationsOn } from './repositories/activations.js';
 import { auditLogOn } from './repositories/audit-log.js';
@@ -41,25 +42,6 @@ function repositoriesOn(db: Db, durable: DurableCommits): Repositories {
     ledgerIdentity: ledgerIdentityOn(db),
     ledgerUsers: ledgerUsersOn(db),
   };
-}
-
-/** The same repository with each method run through the queue. */
-function queuedRepository<R extends object>(repo: R, queue: SerialQueue, ensureOpen: () => void): R {
-  const out: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(repo) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    out[name] = (...args: unknown[]) =>
-      queue.run(() => {
-        ensureOpen();
-        return method(...args);
-      });
-  }
-  return out as R;
-}
-
-function queued(repos: Repositories, queue: SerialQueue, ensureOpen: () => void): Repositories {
-  const out: Record<string, unknown> = {};
-  for (const [name, repo] of Object.entries(repos)) out[name] = queuedRepository(repo as object, queue, ensureOpen);
-  return out as unknown as Repositories;
 }
 
 function migrate(db: Db, migrations: Migration[]): void {
@@ -111,11 +93,18 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
   };
   const durable: DurableCommits = { syncAfterCommit: false };
   const direct = repositoriesOn(db, durable);
-  const outside = queued(direct, queue, ensureOpen);
+  const outside = aroundEach(direct, (call) =>
+    queue.run(() => {
+      ensureOpen();
+      return call();
+    }),
+  );
 
   return {
     engine: 'sqlite',
     ...outside,
+    // One writer at a time: a transaction never has to run again.
+    retries: () => 0,
     tx(fn) {
       return queue.run(async () => {
         ensureOpen();

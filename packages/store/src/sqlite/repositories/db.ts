@@ -8,20 +8,4 @@ export interface DurableCommits {
   syncAfterCommit: boolean;
 }
 
-/** A BLOB as read (a Buffer) as a plain Uint8Array, so callers compare it like any other bytes. */
-export function bytes(blob: Uint8Array): Uint8Array {
-  return new Uint8Array(blob);
-}
-
-/** A JSON column: null stays null. */
-export function fromJson(text: string | null): unknown {
-  return text === null ? null : (JSON.parse(text) as unknown);
-}
-
-export function toJson(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-export function nowIso(): string {
-  return new Date().toISOString();
-}
+export { bytes, fromJson, nowIso, toJson } from '../../columns.js';

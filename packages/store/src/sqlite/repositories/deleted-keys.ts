@@ -1,7 +1,7 @@
 /** Soft-deleted key names: marking, recovering and purging are each one guarded statement (purge two, in one transaction). */
 import type { DeletedKeyRow, DeletedKeysRepository } from '../../port.js';
 import type { Db } from './db.js';
-import { pageOf } from './key-versions.js';
+import { pageOf } from '../../columns.js';
 
 interface Row {
   name: string;

@@ -3,7 +3,8 @@
  * versions are hidden, both decided inside the statements (NOT EXISTS on deleted_keys).
  */
 import { StoreError } from '../../errors.js';
-import type { KeyVersionRow, KeyVersionsRepository, Page } from '../../port.js';
+import type { KeyVersionRow, KeyVersionsRepository } from '../../port.js';
+import { pageOf } from '../../columns.js';
 import { bytes, type Db } from './db.js';
 
 interface Row {
@@ -20,12 +21,6 @@ const LIVE = 'NOT EXISTS (SELECT 1 FROM deleted_keys d WHERE d.name = k.name)';
 
 function toRow(r: Row): KeyVersionRow {
   return { name: r.name, version: r.version, meta: r.meta, sealedMaterial: bytes(r.sealed_material), revision: r.revision };
-}
-
-/** The first `limit` of `rows` (fetched one longer) and the cursor of the next page. */
-export function pageOf<R, T>(rows: R[], limit: number, map: (r: R) => T, cursor: (r: R) => string): Page<T> {
-  const items = rows.slice(0, limit);
-  return rows.length > limit ? { items: items.map(map), next: cursor(items[items.length - 1]!) } : { items: items.map(map) };
 }
 
 export function keyVersionsOn(db: Db): KeyVersionsRepository {

@@ -1,0 +1,144 @@
+/**
+ * PostgreSQL engine over `pg` (node-postgres), for several replicas on one database. The driver
+ * is imported when a PostgreSQL store is opened, so SQLite users never load it. Transactions run
+ * at READ COMMITTED: each repository keeps its invariant in the statement (a conditional
+ * UPDATE whose row lock orders writers, ON CONFLICT on a key) or takes an explicit lock first;
+ * docs/store.md says which, per invariant. Deadlocks and serialization failures rerun the
+ * transaction (counted by `retries()`).
+ */
+import type { Pool } from 'pg';
+import { StoreError } from '../errors.js';
+import type { Migration, Repositories, Store } from '../port.js';
+import { aroundEach } from '../queued.js';
+import { SerialQueue } from '../serial-queue.js';
+import { postgresMigrations } from './migrations.js';
+import { migrate } from './migrate.js';
+import { activationsOn } from './repositories/activations.js';
+import { auditLogOn } from './repositories/audit-log.js';
+import { deletedKeysOn } from './repositories/deleted-keys.js';
+import { keyRotationPoliciesOn } from './repositories/key-rotation-policies.js';
+import { keyVersionsOn } from './repositories/key-versions.js';
+import { ledgerTransactionsOn } from './repositories/ledger-transactions.js';
+import { managementCertificatesOn } from './repositories/management-certificates.js';
+import { managementRequestsOn } from './repositories/management-requests.js';
+import { policiesOn } from './repositories/policies.js';
+import { sealedStateOn } from './repositories/sealed-state.js';
+import { signingKeysOn } from './repositories/signing-keys.js';
+import { vaultRootOn } from './repositories/vault-root.js';
+import { clientSql, poolSql, storeErrorOf, transaction, type EngineStats, type Sql } from './sql.js';
+import { redactUrl } from './url.js';
+
+function repositoriesOn(sql: Sql): Repositories {
+  return {
+    sealedState: sealedStateOn(sql),
+    activations: activationsOn(sql),
+    auditLog: auditLogOn(sql),
+    policies: policiesOn(sql),
+    managementCertificates: managementCertificatesOn(sql),
+    signingKeys: signingKeysOn(sql),
+    managementRequests: managementRequestsOn(sql),
+    keyVersions: keyVersionsOn(sql),
+    deletedKeys: deletedKeysOn(sql),
+    keyRotationPolicies: keyRotationPoliciesOn(sql),
+    vaultRoot: vaultRootOn(sql),
+    ledgerTransactions: ledgerTransactionsOn(sql),
+  };
+}
+
+export interface PostgresStoreOptions {
+  /** A schema to keep the tables in (created if absent; default: the server's search_path, normally `public`). */
+  schema?: string;
+  /** Connections in the pool (default 10). */
+  maxConnections?: number;
+  migrations?: Migration[];
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Opens a PostgreSQL store at `url` (postgres://user:password@host:port/database) and migrates
+ * it under an advisory lock, so replicas that start together migrate once. The password never
+ * appears in an error message. Throws ERR_STORE_UNAVAILABLE, ERR_STORE_MIGRATION_FAILED,
+ * ERR_CONFIG_INVALID (a bad schema name).
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const { schema, maxConnections = 10, migrations = postgresMigrations } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new StoreError('ERR_CONFIG_INVALID', `not a plain schema name: ${JSON.stringify(schema)}`);
+  const { default: pg } = await import('pg');
+  let pool: Pool;
+  try {
+    pool = new pg.Pool({
+      connectionString: url,
+      max: maxConnections,
+      application_name: 'confide',
+      ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    });
+  } catch (err) {
+    throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot use the PostgreSQL URL ${redactUrl(url)}: ${(err as Error).message}`);
+  }
+  // An idle connection the server dropped is reported here; the next checkout opens a new one.
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool, migrations, schema);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    const mapped = storeErrorOf(err);
+    if (mapped instanceof StoreError && mapped.code === 'ERR_STORE_UNAVAILABLE') throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot reach PostgreSQL at ${redactUrl(url)}`, { cause: err });
+    throw mapped;
+  }
+
+  const stats: EngineStats = { retries: 0 };
+  let closed = false;
+  const ensureOpen = (): void => {
+    if (closed) throw new StoreError('ERR_STORE_UNAVAILABLE', 'the store is closed');
+  };
+  const outside = aroundEach(repositoriesOn(poolSql(pool, stats)), async (call) => {
+    ensureOpen();
+    return call();
+  });
+
+  return {
+    engine: 'postgres',
+    ...outside,
+    async tx(fn) {
+      ensureOpen();
+      return transaction(pool, stats, async (client) => {
+        // A caller may start several repository calls at once: they take turns on the one connection, so savepoints nest.
+        const queue = new SerialQueue();
+        let over = false;
+        const repos = aroundEach(repositoriesOn(clientSql(client)), (call) =>
+          queue.run(() => {
+            if (over) throw new StoreError('ERR_STORE_UNAVAILABLE', 'the transaction is over');
+            return call();
+          }),
+        );
+        try {
+          return await fn(repos);
+        } finally {
+          await queue.run(async () => {
+            over = true;
+          });
+        }
+      });
+    },
+    async ping() {
+      ensureOpen();
+      try {
+        await pool.query('SELECT 1');
+      } catch (err) {
+        throw new StoreError('ERR_STORE_UNAVAILABLE', 'the store does not answer', { cause: err });
+      }
+    },
+    async schemaVersion() {
+      ensureOpen();
+      const { rows } = await pool.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+      return rows[0]?.v ?? 0;
+    },
+    retries: () => stats.retries,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

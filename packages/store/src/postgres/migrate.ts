@@ -1,0 +1,44 @@
+/**
+ * Runs the PostgreSQL migrations once, whatever number of replicas start together: the first
+ * takes a session advisory lock (per schema), the others wait on it and then find every
+ * migration applied. Each migration runs in its own transaction with its schema_migrations row.
+ */
+import type { Pool } from 'pg';
+import { StoreError } from '../errors.js';
+import type { Migration } from '../port.js';
+
+/** The advisory lock key of a schema's migrations (a 64-bit hash, computed by the server). */
+const LOCK = "SELECT pg_advisory_lock(hashtextextended('confide.migrations:' || $1, 0))";
+const UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('confide.migrations:' || $1, 0))";
+
+export async function migrate(pool: Pool, migrations: Migration[], schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  const lockName = schema ?? '';
+  let locked = false;
+  try {
+    await client.query(LOCK, [lockName]);
+    locked = true;
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const applied = new Map((await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations')).rows.map((r) => [r.version, r.name]));
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      const name = applied.get(m.version);
+      if (name === m.name) continue;
+      if (name !== undefined) {
+        throw new StoreError('ERR_STORE_MIGRATION_FAILED', `the database has migration ${m.version} "${name}", this version expects "${m.name}": it comes from another build; move it away and start again`);
+      }
+      try {
+        await client.query('BEGIN');
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new StoreError('ERR_STORE_MIGRATION_FAILED', `PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  } finally {
+    if (locked) await client.query(UNLOCK, [lockName]).catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * PostgreSQL schema migrations: the same numbers and names as `sqliteMigrations`, in lockstep (a
+ * test compares the two lists), translated: BLOB -> BYTEA, INTEGER sequence numbers -> BIGINT,
+ * STRICT dropped, text keys that pages are cut by in binary order (COLLATE "C", as SQLite
+ * compares), and the append-only triggers as one PL/pgSQL function. Each runs in its own
+ * transaction, all of them under one advisory lock (engine.ts).
+ */
+import type { Migration } from '../port.js';
+
+export const postgresMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'typed-repositories',
+    sql: `
+      -- Refuses the statement with the message given to the trigger: append-only tables.
+      CREATE FUNCTION confide_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation';
+      END
+      $$;
+
+      CREATE TABLE sealed_state (
+        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        provider TEXT NOT NULL,
+        wrapped_data_key BYTEA NOT NULL,
+        recovery_data TEXT,
+        recovery_shares TEXT,
+        sealed_state BYTEA NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      -- MaxActivations is a conditional UPDATE of this row: its row lock orders concurrent writers.
+      CREATE TABLE activation_counts (
+        marble_type TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        activated INTEGER NOT NULL CHECK (activated >= 0)
+      );
+
+      CREATE TABLE activations (
+        uuid TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        marble_type TEXT COLLATE "C" NOT NULL REFERENCES activation_counts (marble_type),
+        sealed BYTEA NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX activations_by_type ON activations (marble_type);
+
+      CREATE TABLE audit_log (
+        seq BIGINT PRIMARY KEY NOT NULL CHECK (seq >= 1),
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        entry TEXT NOT NULL
+      );
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION confide_refuse_change('the audit log is append-only');
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION confide_refuse_change('the audit log is append-only');
+
+      CREATE TABLE attestation_policies (
+        type TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        text TEXT NOT NULL,
+        jws TEXT NOT NULL,
+        signer TEXT,
+        set_at TEXT NOT NULL
+      );
+
+      CREATE TABLE management_certificates (
+        thumbprint TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        der BYTEA NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT
+      );
+
+      CREATE TABLE signing_keys (
+        kid TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        retired_at TEXT,
+        certificate_der BYTEA NOT NULL,
+        sealed_private_key BYTEA NOT NULL
+      );
+
+      CREATE TABLE change_scopes (
+        scope TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        generation INTEGER NOT NULL CHECK (generation >= 1),
+        last TEXT NOT NULL
+      );
+      CREATE TABLE signed_requests (
+        id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        scope TEXT COLLATE "C" NOT NULL,
+        ops TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'key-vault',
+    sql: `
+      CREATE TABLE key_versions (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name TEXT COLLATE "C" NOT NULL,
+        version TEXT COLLATE "C" NOT NULL,
+        meta TEXT NOT NULL,
+        sealed_material BYTEA NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        UNIQUE (name, version)
+      );
+      CREATE INDEX key_versions_by_name ON key_versions (name, seq);
+
+      CREATE TABLE deleted_keys (
+        name TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        deleted_date BIGINT NOT NULL,
+        scheduled_purge_date BIGINT NOT NULL
+      );
+
+      CREATE TABLE key_rotation_policies (
+        name TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        policy TEXT NOT NULL
+      );
+
+      CREATE TABLE vault_root (
+        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+        provider TEXT NOT NULL,
+        sealed_root BYTEA NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'ledger',
+    sql: `
+      CREATE TABLE ledger_transactions (
+        seqno BIGINT PRIMARY KEY NOT NULL CHECK (seqno >= 1),
+        kind TEXT NOT NULL CHECK (kind IN ('entry', 'signature')),
+        body TEXT NOT NULL,
+        commit_evidence TEXT NOT NULL,
+        write_set_digest TEXT NOT NULL,
+        claims_digest TEXT NOT NULL
+      );
+      CREATE TRIGGER ledger_transactions_no_update BEFORE UPDATE OR DELETE ON ledger_transactions FOR EACH ROW EXECUTE FUNCTION confide_refuse_change('the ledger is append-only');
+      CREATE TRIGGER ledger_transactions_no_truncate BEFORE TRUNCATE ON ledger_transactions FOR EACH STATEMENT EXECUTE FUNCTION confide_refuse_change('the ledger is append-only');
+    `,
+  },
+];

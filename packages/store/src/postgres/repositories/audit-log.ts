@@ -1,0 +1,46 @@
+/**
+ * The audit log: an INSERT that lands only when it extends the head (seq and prevHash checked in
+ * the statement). A concurrent twin of the same seq waits on the primary key and then does
+ * nothing (ON CONFLICT), so the loser sees a conflict, not an aborted transaction. Rows already
+ * committed never change (triggers), so the head a statement reads stays true.
+ */
+import { StoreError } from '../../errors.js';
+import type { AuditLogRepository } from '../../port.js';
+import type { Sql } from '../sql.js';
+import { int } from './rows.js';
+
+interface Row {
+  seq: string;
+  prev_hash: string;
+  hash: string;
+  entry: string;
+}
+
+function conflict(seq: number): StoreError {
+  return new StoreError('ERR_STORE_CONFLICT', `audit entry ${seq} does not extend the log's head`, { details: { reason: 'sequence', seq } });
+}
+
+export function auditLogOn(sql: Sql): AuditLogRepository {
+  return {
+    async head() {
+      const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+      const row = rows[0];
+      return row && { seq: int(row.seq), hash: row.hash };
+    },
+    async append(row) {
+      if (!Number.isSafeInteger(row.seq) || row.seq < 1) throw conflict(row.seq);
+      const { rowCount } = await sql.query(
+        `INSERT INTO audit_log (seq, prev_hash, hash, entry) SELECT $1::bigint, $2, $3, $4
+         WHERE COALESCE((SELECT MAX(seq) FROM audit_log), 0) = $1::bigint - 1
+           AND ($1::bigint = 1 OR EXISTS (SELECT 1 FROM audit_log WHERE seq = $1::bigint - 1 AND hash = $2))
+         ON CONFLICT (seq) DO NOTHING`,
+        [row.seq, row.prevHash, row.hash, row.entry],
+      );
+      if (rowCount !== 1) throw conflict(row.seq);
+    },
+    async list() {
+      const { rows } = await sql.query<Row>('SELECT seq, prev_hash, hash, entry FROM audit_log ORDER BY seq');
+      return rows.map((r) => ({ seq: int(r.seq), prevHash: r.prev_hash, hash: r.hash, entry: r.entry }));
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The ledger's transactions: each INSERT lands only at the next seqno (checked in the statement;
+ * a concurrent twin waits on the primary key, then does nothing), a batch all-or-nothing (a
+ * savepoint inside a caller's transaction), and triggers refuse UPDATE, DELETE and TRUNCATE.
+ */
+import { StoreError } from '../../errors.js';
+import type { LedgerTransactionRow, LedgerTransactionsRepository } from '../../port.js';
+import type { Sql } from '../sql.js';
+import { int } from './rows.js';
+
+interface Row {
+  seqno: string;
+  kind: 'entry' | 'signature';
+  body: string;
+  commit_evidence: string;
+  write_set_digest: string;
+  claims_digest: string;
+}
+
+function conflict(seqno: number): StoreError {
+  return new StoreError('ERR_STORE_CONFLICT', `ledger transaction ${seqno} does not continue the ledger`, { details: { reason: 'sequence', seqno } });
+}
+
+export function ledgerTransactionsOn(sql: Sql): LedgerTransactionsRepository {
+  return {
+    async head() {
+      const { rows } = await sql.query<{ seqno: string }>('SELECT COALESCE(MAX(seqno), 0) AS seqno FROM ledger_transactions');
+      return int(rows[0]!.seqno);
+    },
+    async append(batch: readonly LedgerTransactionRow[]) {
+      await sql.atomic(async (tx) => {
+        for (const row of batch) {
+          if (!Number.isSafeInteger(row.seqno) || row.seqno < 1) throw conflict(row.seqno);
+          const { rowCount } = await tx.query(
+            `INSERT INTO ledger_transactions (seqno, kind, body, commit_evidence, write_set_digest, claims_digest)
+             SELECT $1::bigint, $2, $3, $4, $5, $6 WHERE COALESCE((SELECT MAX(seqno) FROM ledger_transactions), 0) = $1::bigint - 1
+             ON CONFLICT (seqno) DO NOTHING`,
+            [row.seqno, row.kind, row.body, row.commitEvidence, row.writeSetDigest, row.claimsDigest],
+          );
+          if (rowCount !== 1) throw conflict(row.seqno);
+        }
+      });
+    },
+    async range(from, to) {
+      const { rows } = await sql.query<Row>('SELECT seqno, kind, body, commit_evidence, write_set_digest, claims_digest FROM ledger_transactions WHERE seqno >= $1 AND seqno <= $2 ORDER BY seqno', [from, to]);
+      return rows.map((r) => ({ seqno: int(r.seqno), kind: r.kind, body: r.body, commitEvidence: r.commit_evidence, writeSetDigest: r.write_set_digest, claimsDigest: r.claims_digest }));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** Attestation policies, one row per attestation type; the last writer wins (the management-request ledger orders signed changes). */
+import type { PoliciesRepository } from '../../port.js';
+import type { Sql } from '../sql.js';
+import { fromJson, toJson } from './rows.js';
+
+interface Row {
+  type: string;
+  text: string;
+  jws: string;
+  signer: string | null;
+  set_at: string;
+}
+
+export function policiesOn(sql: Sql): PoliciesRepository {
+  return {
+    async get(type) {
+      const { rows } = await sql.query<Row>('SELECT type, text, jws, signer, set_at FROM attestation_policies WHERE type = $1', [type]);
+      const row = rows[0];
+      return row && { type: row.type, text: row.text, jws: row.jws, signer: fromJson(row.signer), setAt: row.set_at };
+    },
+    async put(row) {
+      await sql.query(
+        `INSERT INTO attestation_policies (type, text, jws, signer, set_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (type) DO UPDATE SET text = excluded.text, jws = excluded.jws, signer = excluded.signer, set_at = excluded.set_at`,
+        [row.type, row.text, row.jws, toJson(row.signer), row.setAt],
+      );
+    },
+    async delete(type) {
+      return (await sql.query('DELETE FROM attestation_policies WHERE type = $1', [type])).rowCount === 1;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The sealed-state row: every write names the version it replaces, checked in the UPDATE itself.
+ * Under READ COMMITTED a concurrent writer waits on the row lock and PostgreSQL re-checks
+ * `version = $expected` on the row the winner committed, so exactly one writer of a version lands.
+ */
+import { StoreError } from '../../errors.js';
+import type { SealedStateRecord, SealedStateRepository } from '../../port.js';
+import type { Sql } from '../sql.js';
+import { bytes, fromJson, nowIso, toJson } from './rows.js';
+
+interface Row {
+  version: number;
+  provider: string;
+  wrapped_data_key: Uint8Array;
+  recovery_data: string | null;
+  recovery_shares: string | null;
+  sealed_state: Uint8Array;
+}
+
+export function sealedStateOn(sql: Sql): SealedStateRepository {
+  return {
+    async get() {
+      const { rows } = await sql.query<Row>('SELECT version, provider, wrapped_data_key, recovery_data, recovery_shares, sealed_state FROM sealed_state WHERE id = 1');
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      return {
+        version: row.version,
+        provider: row.provider,
+        wrappedDataKey: bytes(row.wrapped_data_key),
+        recoveryData: fromJson(row.recovery_data),
+        recoveryShares: fromJson(row.recovery_shares) as Record<string, string> | null,
+        sealedState: bytes(row.sealed_state),
+      };
+    },
+    async version() {
+      const { rows } = await sql.query<{ version: number }>('SELECT version FROM sealed_state WHERE id = 1');
+      return rows[0]?.version ?? 0;
+    },
+    async write(record: SealedStateRecord, expectedVersion: number) {
+      const values = [record.provider, record.wrappedDataKey, toJson(record.recoveryData), toJson(record.recoveryShares), record.sealedState, nowIso()];
+      const written =
+        expectedVersion === 0
+          ? await sql.query(
+              `INSERT INTO sealed_state (id, version, provider, wrapped_data_key, recovery_data, recovery_shares, sealed_state, updated_at)
+               VALUES (1, 1, $1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+              values,
+            )
+          : await sql.query(
+              `UPDATE sealed_state SET version = version + 1, provider = $1, wrapped_data_key = $2, recovery_data = $3, recovery_shares = $4,
+               sealed_state = $5, updated_at = $6 WHERE id = 1 AND version = $7`,
+              [...values, expectedVersion],
+            );
+      if (written.rowCount !== 1) {
+        throw new StoreError('ERR_STORE_CONFLICT', `the sealed state is no longer at version ${expectedVersion}: another writer changed it`, {
+          details: { reason: 'version', expectedVersion },
+        });
+      }
+      return expectedVersion + 1;
+    },
+  };
+}

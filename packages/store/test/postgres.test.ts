@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isConfideError } from '@confide/core';
+import { openPostgresStore, postgresMigrations, redactUrl, sqliteMigrations } from '../src/index.js';
+import { storeContract } from './contract.js';
+import { keyVaultContract } from './keyvault-contract.js';
+import { ledgerContract, ledgerRow } from './ledger-contract.js';
+import { freshSchema, openFresh, rawClient, server } from './postgres-fixture.js';
+
+const skip = server.skip;
+if (skip) test(`postgres: skipped: ${skip}`, { skip }, () => undefined);
+
+storeContract('postgres', () => openFresh(), { skip });
+keyVaultContract('postgres', () => openFresh(), { skip });
+ledgerContract('postgres', () => openFresh(), { skip });
+
+test('the PostgreSQL migrations have the numbers and names of the SQLite ones, in lockstep', () => {
+  assert.deepEqual(
+    postgresMigrations.map((m) => [m.version, m.name]),
+    sqliteMigrations.map((m) => [m.version, m.name]),
+  );
+});
+
+test('a PostgreSQL URL is logged without its password', () => {
+  assert.equal(redactUrl('postgres://confide:s3cret@db.example:5432/confide'), 'postgres://confide:***@db.example:5432/confide');
+  assert.equal(redactUrl('postgres://db.example/confide'), 'postgres://db.example/confide');
+  assert.ok(!redactUrl('not a url s3cret').includes('s3cret'));
+});
+
+test('postgres: the ledger and audit tables refuse UPDATE, DELETE and TRUNCATE from any SQL, not only through the repository', { skip }, async () => {
+  const schema = freshSchema();
+  const store = await openFresh({ schema });
+  const raw = await rawClient(schema);
+  try {
+    await store.ledgerTransactions.append([ledgerRow(1), ledgerRow(2)]);
+    await store.auditLog.append({ seq: 1, prevHash: 'g', hash: 'h1', entry: '{}' });
+    for (const statement of [
+      "UPDATE ledger_transactions SET body = 'x' WHERE seqno = 1",
+      'DELETE FROM ledger_transactions WHERE seqno = 2',
+      'TRUNCATE ledger_transactions',
+      "UPDATE audit_log SET entry = 'forged'",
+      'DELETE FROM audit_log',
+      'TRUNCATE audit_log',
+    ]) {
+      await assert.rejects(raw.query(statement), /append-only/, statement);
+    }
+    assert.equal((await raw.query('SELECT COUNT(*)::integer AS n FROM ledger_transactions')).rows[0].n, 2);
+  } finally {
+    await raw.end();
+    await store.close();
+  }
+});
+
+test('postgres: replicas that start together on one database migrate it once (advisory lock), and data survives reopening', { skip }, async () => {
+  const schema = freshSchema();
+  const url = await server.url();
+  const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore(url, { schema })));
+  const raw = await rawClient(schema);
+  try {
+    for (const s of stores) assert.equal(await s.schemaVersion(), postgresMigrations.length);
+    const applied = (await raw.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r: { version: number }) => r.version);
+    assert.deepEqual(applied, postgresMigrations.map((m) => m.version));
+    await stores[0]!.policies.put({ type: 'Tpm', text: 'kept', jws: 'j', signer: null, setAt: 't' });
+    await Promise.all(stores.map((s) => s.close()));
+    const again = await openFresh({ schema });
+    assert.equal((await again.policies.get('Tpm'))?.text, 'kept');
+    await again.close();
+  } finally {
+    await raw.end();
+  }
+});
+
+test('postgres: a database with another migration under the same number is refused with ERR_STORE_MIGRATION_FAILED', { skip }, async () => {
+  const schema = freshSchema();
+  const store = await openFresh({ schema });
+  const raw = await rawClient(schema);
+  try {
+    await raw.query("UPDATE schema_migrations SET name = 'something-else' WHERE version = 1");
+    await assert.rejects(openPostgresStore(await server.url(), { schema }), (err: unknown) => isConfideError(err, 'ERR_STORE_MIGRATION_FAILED'));
+  } finally {
+    await raw.end();
+    await store.close();
+  }
+});
+
+test('postgres: a failing migration leaves the previous version and says ERR_STORE_MIGRATION_FAILED', { skip }, async () => {
+  const schema = freshSchema();
+  const migrations = [postgresMigrations[0]!, { version: 2, name: 'broken', sql: 'CREATE TABLE (' }];
+  await assert.rejects(openPostgresStore(await server.url(), { schema, migrations }), (err: unknown) => isConfideError(err, 'ERR_STORE_MIGRATION_FAILED'));
+  const store = await openFresh({ schema, migrations: [postgresMigrations[0]!] });
+  assert.equal(await store.schemaVersion(), 1);
+  await store.close();
+});
+
+test('postgres: an unreachable server says ERR_STORE_UNAVAILABLE, and the message keeps the password out', async () => {
+  const err = await openPostgresStore('postgres://confide:hunter2@127.0.0.1:1/confide').then(
+    () => assert.fail('opened'),
+    (e: unknown) => e,
+  );
+  assert.ok(isConfideError(err, 'ERR_STORE_UNAVAILABLE'), String(err));
+  assert.ok(!(err as Error).message.includes('hunter2'), (err as Error).message);
+});
+
+test('postgres: a schema name that is not a plain identifier is refused with ERR_CONFIG_INVALID', async () => {
+  await assert.rejects(openPostgresStore('postgres://127.0.0.1:1/x', { schema: 'a; DROP TABLE x' }), (err: unknown) => isConfideError(err, 'ERR_CONFIG_INVALID'));
+});
