@@ -18,7 +18,9 @@ import { auditLogOn } from './repositories/audit-log.js';
 import { deletedKeysOn } from './repositories/deleted-keys.js';
 import { keyRotationPoliciesOn } from './repositories/key-rotation-policies.js';
 import { keyVersionsOn } from './repositories/key-versions.js';
+import { ledgerIdentityOn } from './repositories/ledger-identity.js';
 import { ledgerTransactionsOn } from './repositories/ledger-transactions.js';
+import { ledgerUsersOn } from './repositories/ledger-users.js';
 import { managementCertificatesOn } from './repositories/management-certificates.js';
 import { managementRequestsOn } from './repositories/management-requests.js';
 import { policiesOn } from './repositories/policies.js';
@@ -42,6 +44,8 @@ function repositoriesOn(sql: Sql): Repositories {
     keyRotationPolicies: keyRotationPoliciesOn(sql),
     vaultRoot: vaultRootOn(sql),
     ledgerTransactions: ledgerTransactionsOn(sql),
+    ledgerIdentity: ledgerIdentityOn(sql),
+    ledgerUsers: ledgerUsersOn(sql),
   };
 }
 

@@ -140,4 +140,23 @@ export const postgresMigrations: Migration[] = [
       CREATE TRIGGER ledger_transactions_no_truncate BEFORE TRUNCATE ON ledger_transactions FOR EACH STATEMENT EXECUTE FUNCTION confide_refuse_change('the ledger is append-only');
     `,
   },
+  {
+    version: 4,
+    name: 'ledger-identity-users',
+    sql: `
+      CREATE TABLE ledger_identity (
+        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+        service_certificate TEXT NOT NULL,
+        sealed_service_key BYTEA NOT NULL,
+        node_certificate TEXT NOT NULL,
+        sealed_node_key BYTEA NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE ledger_users (
+        user_id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('Administrator', 'Contributor', 'Reader'))
+      );
+    `,
+  },
 ];

@@ -8,21 +8,15 @@
 import { StoreError } from '../../errors.js';
 import type { ActivationInsert, ActivationsRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
-import { bytes, nowIso } from './rows.js';
+import { activationOf, type ActivationColumns } from '../../records.js';
+import { nowIso } from './rows.js';
 
-interface Row {
-  uuid: string;
-  marble_type: string;
-  sealed: Uint8Array;
-  revision: number;
-}
 
 export function activationsOn(sql: Sql): ActivationsRepository {
   return {
     async find(uuid) {
-      const { rows } = await sql.query<Row>('SELECT uuid, marble_type, sealed, revision FROM activations WHERE uuid = $1', [uuid]);
-      const row = rows[0];
-      return row && { uuid: row.uuid, marbleType: row.marble_type, sealed: bytes(row.sealed), revision: row.revision };
+      const { rows } = await sql.query<ActivationColumns>('SELECT uuid, marble_type, sealed, revision FROM activations WHERE uuid = $1', [uuid]);
+      return rows[0] && activationOf(rows[0]);
     },
     async count(marbleType) {
       const { rows } = await sql.query<{ activated: number }>('SELECT activated FROM activation_counts WHERE marble_type = $1', [marbleType]);

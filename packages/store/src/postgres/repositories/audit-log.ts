@@ -7,14 +7,9 @@
 import { StoreError } from '../../errors.js';
 import type { AuditLogRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
+import { auditOf, type AuditColumns } from '../../records.js';
 import { int } from './rows.js';
 
-interface Row {
-  seq: string;
-  prev_hash: string;
-  hash: string;
-  entry: string;
-}
 
 function conflict(seq: number): StoreError {
   return new StoreError('ERR_STORE_CONFLICT', `audit entry ${seq} does not extend the log's head`, { details: { reason: 'sequence', seq } });
@@ -39,8 +34,8 @@ export function auditLogOn(sql: Sql): AuditLogRepository {
       if (rowCount !== 1) throw conflict(row.seq);
     },
     async list() {
-      const { rows } = await sql.query<Row>('SELECT seq, prev_hash, hash, entry FROM audit_log ORDER BY seq');
-      return rows.map((r) => ({ seq: int(r.seq), prevHash: r.prev_hash, hash: r.hash, entry: r.entry }));
+      const { rows } = await sql.query<AuditColumns>('SELECT seq, prev_hash, hash, entry FROM audit_log ORDER BY seq');
+      return rows.map(auditOf);
     },
   };
 }

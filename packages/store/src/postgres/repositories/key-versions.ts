@@ -1,46 +1,32 @@
 /**
- * Key versions: a version is added only while its name is not soft-deleted, under the name's
- * lock (key-name-lock.ts), and a deleted name's versions are hidden (NOT EXISTS on deleted_keys).
- * A metadata update names the revision it replaces; the row lock orders concurrent updaters.
+ * Key versions: a version is added only while its name is not soft-deleted, and a deleted name's
+ * versions are hidden, both decided inside the statements (NOT EXISTS on deleted_keys). Under
+ * READ COMMITTED an insert racing a deletion lands only if it read the name live, which orders it
+ * before the deletion (the deleted name keeps it, as a version added just before would be kept);
+ * (name, version) is unique. A metadata update names the revision it replaces; the row lock
+ * orders concurrent updaters and PostgreSQL re-checks the revision on the latest row.
  */
 import { StoreError } from '../../errors.js';
-import type { KeyVersionRow, KeyVersionsRepository } from '../../port.js';
+import type { KeyVersionsRepository } from '../../port.js';
+import { KEY_VERSION_COLUMNS as COLUMNS, LIVE_KEY as LIVE, keyVersionOf as toRow, type KeyVersionColumns as Row } from '../../records.js';
 import { pageOf } from '../../columns.js';
 import type { Sql } from '../sql.js';
-import { lockKeyName } from './key-name-lock.js';
-import { bytes, int } from './rows.js';
+import { int } from './rows.js';
 
-interface Row {
-  seq: string;
-  name: string;
-  version: string;
-  meta: string;
-  sealed_material: Uint8Array;
-  revision: number;
-}
 
-const COLUMNS = 'k.seq, k.name, k.version, k.meta, k.sealed_material, k.revision';
-const LIVE = 'NOT EXISTS (SELECT 1 FROM deleted_keys d WHERE d.name = k.name)';
-
-function toRow(r: Row): KeyVersionRow {
-  return { name: r.name, version: r.version, meta: r.meta, sealedMaterial: bytes(r.sealed_material), revision: r.revision };
-}
 
 export function keyVersionsOn(sql: Sql): KeyVersionsRepository {
   return {
-    insert(row) {
-      return sql.together(async (tx) => {
-        await lockKeyName(tx, row.name);
-        const { rowCount } = await tx.query(
+    async insert(row) {
+      const { rowCount } = await sql.query(
           `INSERT INTO key_versions (name, version, meta, sealed_material, revision)
            SELECT $1, $2, $3, $4, 1 WHERE NOT EXISTS (SELECT 1 FROM deleted_keys WHERE name = $1)
            ON CONFLICT (name, version) DO NOTHING`,
-          [row.name, row.version, row.meta, row.sealedMaterial],
-        );
-        if (rowCount === 1) return 'inserted';
-        const { rows } = await tx.query('SELECT 1 FROM deleted_keys WHERE name = $1', [row.name]);
-        return rows.length > 0 ? 'deleted' : 'exists';
-      });
+        [row.name, row.version, row.meta, row.sealedMaterial],
+      );
+      if (rowCount === 1) return 'inserted';
+      const { rows } = await sql.query('SELECT 1 FROM deleted_keys WHERE name = $1', [row.name]);
+      return rows.length > 0 ? 'deleted' : 'exists';
     },
     async get(name, version) {
       const { rows } = await sql.query<Row>(`SELECT ${COLUMNS} FROM key_versions k WHERE k.name = $1 AND k.version = $2 AND ${LIVE}`, [name, version]);

@@ -6,16 +6,9 @@
 import { StoreError } from '../../errors.js';
 import type { LedgerTransactionRow, LedgerTransactionsRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
+import { ledgerTransactionOf, type LedgerTransactionColumns } from '../../records.js';
 import { int } from './rows.js';
 
-interface Row {
-  seqno: string;
-  kind: 'entry' | 'signature';
-  body: string;
-  commit_evidence: string;
-  write_set_digest: string;
-  claims_digest: string;
-}
 
 function conflict(seqno: number): StoreError {
   return new StoreError('ERR_STORE_CONFLICT', `ledger transaction ${seqno} does not continue the ledger`, { details: { reason: 'sequence', seqno } });
@@ -42,8 +35,8 @@ export function ledgerTransactionsOn(sql: Sql): LedgerTransactionsRepository {
       });
     },
     async range(from, to) {
-      const { rows } = await sql.query<Row>('SELECT seqno, kind, body, commit_evidence, write_set_digest, claims_digest FROM ledger_transactions WHERE seqno >= $1 AND seqno <= $2 ORDER BY seqno', [from, to]);
-      return rows.map((r) => ({ seqno: int(r.seqno), kind: r.kind, body: r.body, commitEvidence: r.commit_evidence, writeSetDigest: r.write_set_digest, claimsDigest: r.claims_digest }));
+      const { rows } = await sql.query<LedgerTransactionColumns>('SELECT seqno, kind, body, commit_evidence, write_set_digest, claims_digest FROM ledger_transactions WHERE seqno >= $1 AND seqno <= $2 ORDER BY seqno', [from, to]);
+      return rows.map(ledgerTransactionOf);
     },
   };
 }

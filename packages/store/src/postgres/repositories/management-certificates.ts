@@ -7,14 +7,8 @@
  */
 import type { ManagementCertificateRow, ManagementCertificatesRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
-import { bytes } from './rows.js';
+import { certificateOf, type ManagementCertificateColumns } from '../../records.js';
 
-interface Row {
-  thumbprint: string;
-  der: Uint8Array;
-  added_at: string;
-  added_by: string | null;
-}
 
 const ADD = 'INSERT INTO management_certificates (thumbprint, der, added_at, added_by) VALUES ($1, $2, $3, $4) ON CONFLICT (thumbprint) DO NOTHING';
 const values = (row: ManagementCertificateRow): unknown[] => [row.thumbprint, row.der, row.addedAt, row.addedBy];
@@ -22,8 +16,8 @@ const values = (row: ManagementCertificateRow): unknown[] => [row.thumbprint, ro
 export function managementCertificatesOn(sql: Sql): ManagementCertificatesRepository {
   return {
     async list() {
-      const { rows } = await sql.query<Row>('SELECT thumbprint, der, added_at, added_by FROM management_certificates ORDER BY thumbprint');
-      return rows.map((r) => ({ thumbprint: r.thumbprint, der: bytes(r.der), addedAt: r.added_at, addedBy: r.added_by }));
+      const { rows } = await sql.query<ManagementCertificateColumns>('SELECT thumbprint, der, added_at, added_by FROM management_certificates ORDER BY thumbprint');
+      return rows.map(certificateOf);
     },
     async add(row) {
       return (await sql.query(ADD, values(row))).rowCount === 1;

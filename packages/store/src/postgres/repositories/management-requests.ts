@@ -6,6 +6,7 @@
  */
 import { StoreError } from '../../errors.js';
 import type { ManagementRequestsRepository } from '../../port.js';
+import { signedRequestOf, type SignedRequestColumns } from '../../records.js';
 import type { Sql } from '../sql.js';
 
 function conflict(reason: string, scope: string): StoreError {
@@ -15,9 +16,8 @@ function conflict(reason: string, scope: string): StoreError {
 export function managementRequestsOn(sql: Sql): ManagementRequestsRepository {
   return {
     async find(id) {
-      const { rows } = await sql.query<{ id: string; scope: string; ops: string; at: string }>('SELECT id, scope, ops, at FROM signed_requests WHERE id = $1', [id]);
-      const row = rows[0];
-      return row && { id: row.id, scope: row.scope, ops: JSON.parse(row.ops) as string[], at: row.at };
+      const { rows } = await sql.query<SignedRequestColumns>('SELECT id, scope, ops, at FROM signed_requests WHERE id = $1', [id]);
+      return rows[0] && signedRequestOf(rows[0]);
     },
     async scope(name) {
       const { rows } = await sql.query<{ scope: string; generation: number; last: string }>('SELECT scope, generation, last FROM change_scopes WHERE scope = $1', [name]);

@@ -1,22 +1,15 @@
 /** Attestation policies, one row per attestation type; the last writer wins (the management-request ledger orders signed changes). */
 import type { PoliciesRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
-import { fromJson, toJson } from './rows.js';
+import { policyOf, type PolicyColumns } from '../../records.js';
+import { toJson } from './rows.js';
 
-interface Row {
-  type: string;
-  text: string;
-  jws: string;
-  signer: string | null;
-  set_at: string;
-}
 
 export function policiesOn(sql: Sql): PoliciesRepository {
   return {
     async get(type) {
-      const { rows } = await sql.query<Row>('SELECT type, text, jws, signer, set_at FROM attestation_policies WHERE type = $1', [type]);
-      const row = rows[0];
-      return row && { type: row.type, text: row.text, jws: row.jws, signer: fromJson(row.signer), setAt: row.set_at };
+      const { rows } = await sql.query<PolicyColumns>('SELECT type, text, jws, signer, set_at FROM attestation_policies WHERE type = $1', [type]);
+      return rows[0] && policyOf(rows[0]);
     },
     async put(row) {
       await sql.query(

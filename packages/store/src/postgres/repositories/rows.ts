@@ -1,5 +1,5 @@
 /** Shared helpers of the PostgreSQL repositories. */
-export { bytes, fromJson, nowIso, toJson } from '../../columns.js';
+export { nowIso, toJson } from '../../columns.js';
 
 /** A BIGINT as read (a decimal string, since it may pass 2^53) as a number; the store's sequences stay far below. */
 export function int(value: string | number): number {

@@ -6,31 +6,15 @@
 import { StoreError } from '../../errors.js';
 import type { SealedStateRecord, SealedStateRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
-import { bytes, fromJson, nowIso, toJson } from './rows.js';
+import { sealedStateOf, type SealedStateColumns } from '../../records.js';
+import { nowIso, toJson } from './rows.js';
 
-interface Row {
-  version: number;
-  provider: string;
-  wrapped_data_key: Uint8Array;
-  recovery_data: string | null;
-  recovery_shares: string | null;
-  sealed_state: Uint8Array;
-}
 
 export function sealedStateOn(sql: Sql): SealedStateRepository {
   return {
     async get() {
-      const { rows } = await sql.query<Row>('SELECT version, provider, wrapped_data_key, recovery_data, recovery_shares, sealed_state FROM sealed_state WHERE id = 1');
-      const row = rows[0];
-      if (row === undefined) return undefined;
-      return {
-        version: row.version,
-        provider: row.provider,
-        wrappedDataKey: bytes(row.wrapped_data_key),
-        recoveryData: fromJson(row.recovery_data),
-        recoveryShares: fromJson(row.recovery_shares) as Record<string, string> | null,
-        sealedState: bytes(row.sealed_state),
-      };
+      const { rows } = await sql.query<SealedStateColumns>('SELECT version, provider, wrapped_data_key, recovery_data, recovery_shares, sealed_state FROM sealed_state WHERE id = 1');
+      return rows[0] && sealedStateOf(rows[0]);
     },
     async version() {
       const { rows } = await sql.query<{ version: number }>('SELECT version FROM sealed_state WHERE id = 1');

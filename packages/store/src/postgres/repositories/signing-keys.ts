@@ -2,21 +2,14 @@
 import { StoreError } from '../../errors.js';
 import type { SigningKeysRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
-import { bytes } from './rows.js';
+import { signingKeyOf, type SigningKeyColumns } from '../../records.js';
 
-interface Row {
-  kid: string;
-  created_at: string;
-  retired_at: string | null;
-  certificate_der: Uint8Array;
-  sealed_private_key: Uint8Array;
-}
 
 export function signingKeysOn(sql: Sql): SigningKeysRepository {
   return {
     async list() {
-      const { rows } = await sql.query<Row>('SELECT kid, created_at, retired_at, certificate_der, sealed_private_key FROM signing_keys ORDER BY created_at, kid');
-      return rows.map((r) => ({ kid: r.kid, createdAt: r.created_at, retiredAt: r.retired_at, certificateDer: bytes(r.certificate_der), sealedPrivateKey: bytes(r.sealed_private_key) }));
+      const { rows } = await sql.query<SigningKeyColumns>('SELECT kid, created_at, retired_at, certificate_der, sealed_private_key FROM signing_keys ORDER BY created_at, kid');
+      return rows.map(signingKeyOf);
     },
     async insert(row) {
       const { rowCount } = await sql.query(

@@ -1,14 +1,13 @@
 /** The vault root row: written once by a conditional insert; resealed only over the row it replaces (the row lock orders resealers). */
 import type { VaultRootRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
-import { bytes } from './rows.js';
+import { vaultRootOf, type VaultRootColumns } from '../../records.js';
 
 export function vaultRootOn(sql: Sql): VaultRootRepository {
   return {
     async get() {
-      const { rows } = await sql.query<{ provider: string; sealed_root: Uint8Array; created_at: string }>('SELECT provider, sealed_root, created_at FROM vault_root WHERE id = 1');
-      const r = rows[0];
-      return r && { provider: r.provider, sealedRoot: bytes(r.sealed_root), createdAt: r.created_at };
+      const { rows } = await sql.query<VaultRootColumns>('SELECT provider, sealed_root, created_at FROM vault_root WHERE id = 1');
+      return rows[0] && vaultRootOf(rows[0]);
     },
     async put(row) {
       const { rowCount } = await sql.query('INSERT INTO vault_root (id, provider, sealed_root, created_at) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING', [row.provider, row.sealedRoot, row.createdAt]);

@@ -6,17 +6,12 @@
  */
 import { StoreError } from '../../errors.js';
 import type { ActivationInsert, ActivationRow, ActivationsRepository } from '../../port.js';
-import { bytes, nowIso, type Db } from './db.js';
+import { activationOf, type ActivationColumns } from '../../records.js';
+import { nowIso, type Db } from './db.js';
 
-interface Row {
-  uuid: string;
-  marble_type: string;
-  sealed: Uint8Array;
-  revision: number;
-}
 
 export function activationsOn(db: Db): ActivationsRepository {
-  const find = db.prepare<[string], Row>('SELECT uuid, marble_type, sealed, revision FROM activations WHERE uuid = ?');
+  const find = db.prepare<[string], ActivationColumns>('SELECT uuid, marble_type, sealed, revision FROM activations WHERE uuid = ?');
   const count = db.prepare<[string], { activated: number }>('SELECT activated FROM activation_counts WHERE marble_type = ?');
   const ensureCounter = db.prepare('INSERT INTO activation_counts (marble_type, activated) VALUES (?, 0) ON CONFLICT (marble_type) DO NOTHING');
   const insertRow = db.prepare(
@@ -47,7 +42,7 @@ export function activationsOn(db: Db): ActivationsRepository {
   return {
     async find(uuid) {
       const row = find.get(uuid);
-      return row && { uuid: row.uuid, marbleType: row.marble_type, sealed: bytes(row.sealed), revision: row.revision };
+      return row && activationOf(row);
     },
     async count(marbleType) {
       return count.get(marbleType)?.activated ?? 0;

@@ -6,14 +6,9 @@
 import type { ConfideError } from '@confide/core';
 import { StoreError } from '../../errors.js';
 import type { AuditLogRepository, AuditRow } from '../../port.js';
+import { auditOf, type AuditColumns } from '../../records.js';
 import type { Db } from './db.js';
 
-interface Row {
-  seq: number;
-  prev_hash: string;
-  hash: string;
-  entry: string;
-}
 
 function conflict(seq: number, cause?: unknown): ConfideError {
   return new StoreError('ERR_STORE_CONFLICT', `audit entry ${seq} does not extend the log's head`, { details: { reason: 'sequence', seq }, ...(cause ? { cause } : {}) });
@@ -26,7 +21,7 @@ export function auditLogOn(db: Db): AuditLogRepository {
      WHERE COALESCE((SELECT MAX(seq) FROM audit_log), 0) = @seq - 1
        AND (@seq = 1 OR EXISTS (SELECT 1 FROM audit_log WHERE seq = @seq - 1 AND hash = @prevHash))`,
   );
-  const list = db.prepare<[], Row>('SELECT seq, prev_hash, hash, entry FROM audit_log ORDER BY seq');
+  const list = db.prepare<[], AuditColumns>('SELECT seq, prev_hash, hash, entry FROM audit_log ORDER BY seq');
   return {
     async head() {
       return head.get();
@@ -43,7 +38,7 @@ export function auditLogOn(db: Db): AuditLogRepository {
       if (changes !== 1) throw conflict(row.seq);
     },
     async list() {
-      return list.all().map((r) => ({ seq: r.seq, prevHash: r.prev_hash, hash: r.hash, entry: r.entry }));
+      return list.all().map(auditOf);
     },
   };
 }

@@ -8,4 +8,4 @@ export interface DurableCommits {
   syncAfterCommit: boolean;
 }
 
-export { bytes, fromJson, nowIso, toJson } from '../../columns.js';
+export { nowIso, toJson } from '../../columns.js';

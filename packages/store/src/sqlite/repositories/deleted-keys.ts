@@ -1,17 +1,9 @@
 /** Soft-deleted key names: marking, recovering and purging are each one guarded statement (purge two, in one transaction). */
-import type { DeletedKeyRow, DeletedKeysRepository } from '../../port.js';
+import type { DeletedKeysRepository } from '../../port.js';
+import { deletedKeyOf, type DeletedKeyColumns } from '../../records.js';
 import type { Db } from './db.js';
 import { pageOf } from '../../columns.js';
 
-interface Row {
-  name: string;
-  deleted_date: number;
-  scheduled_purge_date: number;
-}
-
-function toRow(r: Row): DeletedKeyRow {
-  return { name: r.name, deletedDate: r.deleted_date, scheduledPurgeDate: r.scheduled_purge_date };
-}
 
 export function deletedKeysOn(db: Db): DeletedKeysRepository {
   const mark = db.prepare(
@@ -19,8 +11,8 @@ export function deletedKeysOn(db: Db): DeletedKeysRepository {
      SELECT @name, @deletedDate, @scheduledPurgeDate WHERE EXISTS (SELECT 1 FROM key_versions WHERE name = @name)
      ON CONFLICT (name) DO NOTHING`,
   );
-  const get = db.prepare<[string], Row>('SELECT name, deleted_date, scheduled_purge_date FROM deleted_keys WHERE name = ?');
-  const list = db.prepare<[string, number], Row>('SELECT name, deleted_date, scheduled_purge_date FROM deleted_keys WHERE name > ? ORDER BY name LIMIT ?');
+  const get = db.prepare<[string], DeletedKeyColumns>('SELECT name, deleted_date, scheduled_purge_date FROM deleted_keys WHERE name = ?');
+  const list = db.prepare<[string, number], DeletedKeyColumns>('SELECT name, deleted_date, scheduled_purge_date FROM deleted_keys WHERE name > ? ORDER BY name LIMIT ?');
   const recover = db.prepare('DELETE FROM deleted_keys WHERE name = ?');
   const removeVersions = db.prepare('DELETE FROM key_versions WHERE name = ?');
   const purge = db.transaction((name: string) => {
@@ -34,10 +26,10 @@ export function deletedKeysOn(db: Db): DeletedKeysRepository {
     },
     async get(name) {
       const r = get.get(name);
-      return r && toRow(r);
+      return r && deletedKeyOf(r);
     },
     async list(limit, after) {
-      return pageOf(list.all(after ?? '', limit + 1), limit, toRow, (r) => r.name);
+      return pageOf(list.all(after ?? '', limit + 1), limit, deletedKeyOf, (r) => r.name);
     },
     async recover(name) {
       return recover.run(name).changes === 1;

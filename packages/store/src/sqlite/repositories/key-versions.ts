@@ -3,25 +3,12 @@
  * versions are hidden, both decided inside the statements (NOT EXISTS on deleted_keys).
  */
 import { StoreError } from '../../errors.js';
-import type { KeyVersionRow, KeyVersionsRepository } from '../../port.js';
+import type { KeyVersionsRepository } from '../../port.js';
+import { KEY_VERSION_COLUMNS as COLUMNS, LIVE_KEY as LIVE, keyVersionOf as toRow, type KeyVersionColumns as Row } from '../../records.js';
 import { pageOf } from '../../columns.js';
-import { bytes, type Db } from './db.js';
+import type { Db } from './db.js';
 
-interface Row {
-  seq: number;
-  name: string;
-  version: string;
-  meta: string;
-  sealed_material: Uint8Array;
-  revision: number;
-}
 
-const COLUMNS = 'k.seq, k.name, k.version, k.meta, k.sealed_material, k.revision';
-const LIVE = 'NOT EXISTS (SELECT 1 FROM deleted_keys d WHERE d.name = k.name)';
-
-function toRow(r: Row): KeyVersionRow {
-  return { name: r.name, version: r.version, meta: r.meta, sealedMaterial: bytes(r.sealed_material), revision: r.revision };
-}
 
 export function keyVersionsOn(db: Db): KeyVersionsRepository {
   const insert = db.prepare(

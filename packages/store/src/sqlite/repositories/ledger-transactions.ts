@@ -14,16 +14,8 @@
 import type { ConfideError } from '@confide/core';
 import { StoreError } from '../../errors.js';
 import type { LedgerTransactionRow, LedgerTransactionsRepository } from '../../port.js';
+import { ledgerTransactionOf, type LedgerTransactionColumns } from '../../records.js';
 import type { Db, DurableCommits } from './db.js';
-
-interface Row {
-  seqno: number;
-  kind: 'entry' | 'signature';
-  body: string;
-  commit_evidence: string;
-  write_set_digest: string;
-  claims_digest: string;
-}
 
 function conflict(seqno: number, cause?: unknown): ConfideError {
   return new StoreError('ERR_STORE_CONFLICT', `ledger transaction ${seqno} does not continue the ledger`, { details: { reason: 'sequence', seqno }, ...(cause ? { cause } : {}) });
@@ -34,7 +26,7 @@ export function ledgerTransactionsOn(db: Db, durable: DurableCommits): LedgerTra
   const insert = db.prepare<[number, string, string, string, string, string]>(
     'INSERT INTO ledger_transactions (seqno, kind, body, commit_evidence, write_set_digest, claims_digest) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const range = db.prepare<[number, number], Row>('SELECT * FROM ledger_transactions WHERE seqno >= ? AND seqno <= ? ORDER BY seqno');
+  const range = db.prepare<[number, number], LedgerTransactionColumns>('SELECT * FROM ledger_transactions WHERE seqno >= ? AND seqno <= ? ORDER BY seqno');
   // The head is read once per batch under the write lock (BEGIN IMMEDIATE, or the caller's
   // transaction), so no other writer moves it before the rows land; the primary key refuses a twin.
   const appendAll = db.transaction((rows: readonly LedgerTransactionRow[]) => {
@@ -68,7 +60,7 @@ export function ledgerTransactionsOn(db: Db, durable: DurableCommits): LedgerTra
       }
     },
     async range(from, to) {
-      return range.all(from, to).map((r) => ({ seqno: r.seqno, kind: r.kind, body: r.body, commitEvidence: r.commit_evidence, writeSetDigest: r.write_set_digest, claimsDigest: r.claims_digest }));
+      return range.all(from, to).map(ledgerTransactionOf);
     },
   };
 }

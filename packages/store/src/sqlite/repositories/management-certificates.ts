@@ -4,17 +4,12 @@
  * lock the rows first (SELECT ... FOR UPDATE) so two removals cannot each see the other's row.
  */
 import type { ManagementCertificateRow, ManagementCertificatesRepository } from '../../port.js';
-import { bytes, type Db } from './db.js';
+import { certificateOf, type ManagementCertificateColumns } from '../../records.js';
+import type { Db } from './db.js';
 
-interface Row {
-  thumbprint: string;
-  der: Uint8Array;
-  added_at: string;
-  added_by: string | null;
-}
 
 export function managementCertificatesOn(db: Db): ManagementCertificatesRepository {
-  const list = db.prepare<[], Row>('SELECT thumbprint, der, added_at, added_by FROM management_certificates ORDER BY thumbprint');
+  const list = db.prepare<[], ManagementCertificateColumns>('SELECT thumbprint, der, added_at, added_by FROM management_certificates ORDER BY thumbprint');
   const add = db.prepare(
     'INSERT INTO management_certificates (thumbprint, der, added_at, added_by) VALUES (@thumbprint, @der, @addedAt, @addedBy) ON CONFLICT (thumbprint) DO NOTHING',
   );
@@ -34,7 +29,7 @@ export function managementCertificatesOn(db: Db): ManagementCertificatesReposito
 
   return {
     async list() {
-      return list.all().map((r) => ({ thumbprint: r.thumbprint, der: bytes(r.der), addedAt: r.added_at, addedBy: r.added_by }));
+      return list.all().map(certificateOf);
     },
     async add(row) {
       return add.run(params(row)).changes === 1;

@@ -6,6 +6,7 @@
 import type { ConfideError } from '@confide/core';
 import { StoreError } from '../../errors.js';
 import type { ManagementRequestsRepository, SignedRequestRow } from '../../port.js';
+import { signedRequestOf, type SignedRequestColumns } from '../../records.js';
 import type { Db } from './db.js';
 
 function conflict(reason: string, scope: string): ConfideError {
@@ -13,7 +14,7 @@ function conflict(reason: string, scope: string): ConfideError {
 }
 
 export function managementRequestsOn(db: Db): ManagementRequestsRepository {
-  const find = db.prepare<[string], { id: string; scope: string; ops: string; at: string }>('SELECT id, scope, ops, at FROM signed_requests WHERE id = ?');
+  const find = db.prepare<[string], SignedRequestColumns>('SELECT id, scope, ops, at FROM signed_requests WHERE id = ?');
   const scope = db.prepare<[string], { scope: string; generation: number; last: string }>('SELECT scope, generation, last FROM change_scopes WHERE scope = ?');
   const firstChange = db.prepare('INSERT INTO change_scopes (scope, generation, last) VALUES (@scope, 1, @last) ON CONFLICT (scope) DO NOTHING');
   const nextChange = db.prepare('UPDATE change_scopes SET generation = generation + 1, last = @last WHERE scope = @scope AND generation = @expected');
@@ -30,7 +31,7 @@ export function managementRequestsOn(db: Db): ManagementRequestsRepository {
   return {
     async find(id) {
       const row = find.get(id);
-      return row && { id: row.id, scope: row.scope, ops: JSON.parse(row.ops) as string[], at: row.at };
+      return row && signedRequestOf(row);
     },
     async scope(name) {
       return scope.get(name);

@@ -1,17 +1,11 @@
 /** Attestation policies, one row per attestation type. */
 import type { PoliciesRepository, PolicyRow } from '../../port.js';
-import { fromJson, toJson, type Db } from './db.js';
+import { policyOf, type PolicyColumns } from '../../records.js';
+import { toJson, type Db } from './db.js';
 
-interface Row {
-  type: string;
-  text: string;
-  jws: string;
-  signer: string | null;
-  set_at: string;
-}
 
 export function policiesOn(db: Db): PoliciesRepository {
-  const get = db.prepare<[string], Row>('SELECT type, text, jws, signer, set_at FROM attestation_policies WHERE type = ?');
+  const get = db.prepare<[string], PolicyColumns>('SELECT type, text, jws, signer, set_at FROM attestation_policies WHERE type = ?');
   const put = db.prepare(
     `INSERT INTO attestation_policies (type, text, jws, signer, set_at) VALUES (@type, @text, @jws, @signer, @setAt)
      ON CONFLICT (type) DO UPDATE SET text = excluded.text, jws = excluded.jws, signer = excluded.signer, set_at = excluded.set_at`,
@@ -20,7 +14,7 @@ export function policiesOn(db: Db): PoliciesRepository {
   return {
     async get(type): Promise<PolicyRow | undefined> {
       const row = get.get(type);
-      return row && { type: row.type, text: row.text, jws: row.jws, signer: fromJson(row.signer), setAt: row.set_at };
+      return row && policyOf(row);
     },
     async put(row) {
       put.run({ type: row.type, text: row.text, jws: row.jws, signer: toJson(row.signer), setAt: row.setAt });

@@ -2,16 +2,9 @@
 import type { ConfideError } from '@confide/core';
 import { StoreError } from '../../errors.js';
 import type { SealedStateRecord, SealedStateRepository, VersionedSealedState } from '../../port.js';
-import { bytes, fromJson, nowIso, toJson, type Db } from './db.js';
+import { sealedStateOf, type SealedStateColumns } from '../../records.js';
+import { nowIso, toJson, type Db } from './db.js';
 
-interface Row {
-  version: number;
-  provider: string;
-  wrapped_data_key: Uint8Array;
-  recovery_data: string | null;
-  recovery_shares: string | null;
-  sealed_state: Uint8Array;
-}
 
 function conflict(expected: number): ConfideError {
   return new StoreError('ERR_STORE_CONFLICT', `the sealed state is no longer at version ${expected}: another writer changed it`, {
@@ -20,7 +13,7 @@ function conflict(expected: number): ConfideError {
 }
 
 export function sealedStateOn(db: Db): SealedStateRepository {
-  const get = db.prepare<[], Row>('SELECT version, provider, wrapped_data_key, recovery_data, recovery_shares, sealed_state FROM sealed_state WHERE id = 1');
+  const get = db.prepare<[], SealedStateColumns>('SELECT version, provider, wrapped_data_key, recovery_data, recovery_shares, sealed_state FROM sealed_state WHERE id = 1');
   const version = db.prepare<[], { version: number }>('SELECT version FROM sealed_state WHERE id = 1');
   const insert = db.prepare(
     `INSERT INTO sealed_state (id, version, provider, wrapped_data_key, recovery_data, recovery_shares, sealed_state, updated_at)
@@ -33,15 +26,7 @@ export function sealedStateOn(db: Db): SealedStateRepository {
   return {
     async get(): Promise<VersionedSealedState | undefined> {
       const row = get.get();
-      if (row === undefined) return undefined;
-      return {
-        version: row.version,
-        provider: row.provider,
-        wrappedDataKey: bytes(row.wrapped_data_key),
-        recoveryData: fromJson(row.recovery_data),
-        recoveryShares: fromJson(row.recovery_shares) as Record<string, string> | null,
-        sealedState: bytes(row.sealed_state),
-      };
+      return row && sealedStateOf(row);
     },
     async version() {
       return version.get()?.version ?? 0;

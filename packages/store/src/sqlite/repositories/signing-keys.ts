@@ -1,18 +1,12 @@
 /** Token signing keys: certificate in clear, private key sealed by the caller. */
 import { StoreError } from '../../errors.js';
 import type { SigningKeyRow, SigningKeysRepository } from '../../port.js';
-import { bytes, type Db } from './db.js';
+import { signingKeyOf, type SigningKeyColumns } from '../../records.js';
+import type { Db } from './db.js';
 
-interface Row {
-  kid: string;
-  created_at: string;
-  retired_at: string | null;
-  certificate_der: Uint8Array;
-  sealed_private_key: Uint8Array;
-}
 
 export function signingKeysOn(db: Db): SigningKeysRepository {
-  const list = db.prepare<[], Row>('SELECT kid, created_at, retired_at, certificate_der, sealed_private_key FROM signing_keys ORDER BY created_at, kid');
+  const list = db.prepare<[], SigningKeyColumns>('SELECT kid, created_at, retired_at, certificate_der, sealed_private_key FROM signing_keys ORDER BY created_at, kid');
   const insert = db.prepare(
     `INSERT INTO signing_keys (kid, created_at, retired_at, certificate_der, sealed_private_key) VALUES (@kid, @createdAt, @retiredAt, @certificateDer, @sealedPrivateKey)
      ON CONFLICT (kid) DO NOTHING`,
@@ -21,13 +15,7 @@ export function signingKeysOn(db: Db): SigningKeysRepository {
   const remove = db.prepare('DELETE FROM signing_keys WHERE kid = ?');
   return {
     async list() {
-      return list.all().map((r) => ({
-        kid: r.kid,
-        createdAt: r.created_at,
-        retiredAt: r.retired_at,
-        certificateDer: bytes(r.certificate_der),
-        sealedPrivateKey: bytes(r.sealed_private_key),
-      }));
+      return list.all().map(signingKeyOf);
     },
     async insert(row: SigningKeyRow) {
       if (insert.run({ ...row }).changes !== 1) throw new StoreError('ERR_STORE_CONFLICT', `signing key ${row.kid} exists`, { details: { reason: 'duplicate', kid: row.kid } });
