@@ -147,6 +147,19 @@ test('config show: secrets are redacted, the rest shown with their origin', asyn
   assert.match(human.stdout, /attestation\.auth\.staticToken\s+"\[redacted\]"\s+\(env\)/);
 });
 
+test('config show: a PostgreSQL store URL (CONFIDE_STORE or --store) is redacted, password and all', async () => {
+  const url = 'postgres://confide:pg-pa55word@db.internal:5432/confide';
+  for (const [args, env] of [
+    [['--json', 'config', 'show'], { CONFIDE_STORE: url }],
+    [['--json', 'config', 'show', '--store', url], {}],
+  ] as Array<[string[], Record<string, string>]>) {
+    const r = await runInProcess(args, env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /pg-pa55word/);
+    assert.equal(JSON.parse(r.stdout).config.store, '[redacted]');
+  }
+});
+
 test('serve: a repeated --host listens on each; the human banner names the bound addresses on stderr, stdout holds only log lines', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-serve-'));
   const port = await freePort();

@@ -3,29 +3,15 @@
  * and a fresh empty store per test in a schema of its own, dropped when the store closes, so
  * tests that run side by side never see each other's rows.
  */
-import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import pg from 'pg';
-import { testPostgres } from '@confide/test-kit/postgres';
+import { dropSchema, freshSchema, testPostgres } from '@confide/test-kit/postgres';
 import { openPostgresStore, type PostgresStoreOptions, type Store } from '../src/index.js';
 
 export const server = testPostgres();
 after(() => server.stop());
 
-/** Drops `schema` with everything in it. */
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
-
-export function freshSchema(): string {
-  return `t_${randomBytes(6).toString('hex')}`;
-}
+export { freshSchema };
 
 /** A fresh store in a schema of its own; closing it drops the schema. */
 export async function openFresh(options: PostgresStoreOptions = {}): Promise<Store> {

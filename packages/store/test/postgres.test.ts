@@ -104,3 +104,17 @@ test('postgres: an unreachable server says ERR_STORE_UNAVAILABLE, and the messag
 test('postgres: a schema name that is not a plain identifier is refused with ERR_CONFIG_INVALID', async () => {
   await assert.rejects(openPostgresStore('postgres://127.0.0.1:1/x', { schema: 'a; DROP TABLE x' }), (err: unknown) => isConfideError(err, 'ERR_CONFIG_INVALID'));
 });
+
+test('postgres: the URL\'s ?schema= keeps the tables in that schema', { skip }, async () => {
+  const schema = freshSchema();
+  const store = await openPostgresStore(`${await server.url()}?schema=${schema}`);
+  const raw = await rawClient(schema);
+  try {
+    await store.policies.put({ type: 'Tpm', text: 'here', jws: 'j', signer: null, setAt: 't' });
+    assert.equal((await raw.query(`SELECT text FROM ${schema}.attestation_policies`)).rows[0].text, 'here');
+  } finally {
+    await raw.end();
+    await store.close();
+    await (await openFresh({ schema })).close();
+  }
+});

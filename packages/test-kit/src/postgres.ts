@@ -7,9 +7,11 @@
  * Without binaries, `skip` names what is missing and the tests skip with it.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from './process/port.js';
 
 /** The oldest server major version the store supports. */
@@ -114,4 +116,25 @@ export function testPostgres(): TestPostgres {
       stopNow?.();
     },
   };
+}
+
+/** A fresh schema name for one test's tables. */
+export function freshSchema(): string {
+  return `t_${randomBytes(6).toString('hex')}`;
+}
+
+/** Runs `sql` once on a connection of its own (setup and clean-up outside the store under test). */
+export async function rawQuery<R = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as R[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops `schema` with everything in it. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  await rawQuery(url, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 }

@@ -3,14 +3,13 @@
  * configuration. It is the only code that reads the files, keys and settings the configuration
  * names; services, routes and plugins get what they need as values.
  */
-import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import type { FastifyServerOptions } from 'fastify';
 import { CoordinatorState, type CoordinatorService } from '@confide/coordinator';
 import type { Clock } from '@confide/core';
 import { useX509Crypto, type CollateralProvider, type TrustAnchors } from '@confide/evidence';
 import type { VaultRoot } from '@confide/keyvault';
-import { openSqliteStore, type Store } from '@confide/store';
+import type { Store } from '@confide/store';
 import type { AppOptions } from '../app.js';
 import type { Config } from '../config/schema.js';
 import { loggerOptions, resolveLogFormat } from '../logger.js';
@@ -33,7 +32,7 @@ import { tpmRootsFromConfig } from './tpm-roots.js';
 import { collateralFromConfig, trustAnchorsFromConfig } from './evidence-inputs.js';
 import { policyAdminSettings } from './policy-admin-settings.js';
 import { tlsMaterial } from './tls-material.js';
-import { privateFile } from './private-file.js';
+import { openConfiguredStore } from './store.js';
 import { injectorSettings } from './kubernetes.js';
 import { createMetrics } from '../metrics/index.js';
 
@@ -103,7 +102,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
   // Simulated evidence exists in dev mode only; production never loads (or creates) the key.
   const simulationKey = config.mode === 'dev' ? await loadSimulationKey(dataDir, { create: true }) : undefined;
 
-  const store = openSqliteStore(privateFile(config.database ?? join(dataDir, 'confide.sqlite')));
+  const store = await openConfiguredStore(config, dataDir);
   let issuer = config.attestation.issuer ?? `https://${displayHost(config.host[0] ?? 'localhost')}:${config.port}`;
   try {
     const tokens = await createTokenService({ store, seal, issuer: () => issuer, tokenLifetimeSeconds: config.attestation.tokenLifetime, clock: overrides.clock });
@@ -176,7 +175,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
         attestation,
         keyvault: withRelease(composeKeyVault(config, store, vault.root, overrides.clock)),
         ...(config.kubernetes.injector.enabled ? { kubernetes: { injector: injectorSettings(config) } } : {}),
-        ...(config.metrics.port !== undefined ? { metrics: createMetrics({ storeRetries: () => 0 }) } : {}),
+        ...(config.metrics.port !== undefined ? { metrics: createMetrics({ storeRetries: () => store.retries() }) } : {}),
         ledger: ledger?.routes,
         degraded,
       },

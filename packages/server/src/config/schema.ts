@@ -82,6 +82,16 @@ export const CONFIG_SCHEMA = [
     description: 'SQLite database file. Default: confide.sqlite in the data directory.',
   },
   {
+    key: 'store',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_STORE',
+    flag: '--store',
+    description:
+      'Storage engine: unset or `sqlite` for the SQLite file (`database`); a `postgres://user:password@host:port/database` URL for PostgreSQL 15 or later, which several replicas share (docs/store.md); `?schema=name` keeps the tables in that schema. Set with `database`, a URL is refused. The URL is never printed or logged with its password.',
+    secret: true,
+  },
+  {
     key: 'tls.cert',
     type: 'path',
     default: undefined,

@@ -50,7 +50,7 @@ function repositoriesOn(sql: Sql): Repositories {
 }
 
 export interface PostgresStoreOptions {
-  /** A schema to keep the tables in (created if absent; default: the server's search_path, normally `public`). */
+  /** A schema to keep the tables in (created if absent; default: the URL's `?schema=`, else the server's search_path, normally `public`). */
   schema?: string;
   /** Connections in the pool (default 10). */
   maxConnections?: number;
@@ -59,6 +59,20 @@ export interface PostgresStoreOptions {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** The URL's `schema` query parameter (one database, several deployments), taken out of the URL the driver sees. */
+function schemaOfUrl(url: string): { url: string; schema?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  const schema = parsed.searchParams.get('schema');
+  if (schema === null) return { url };
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema };
+}
+
 /**
  * Opens a PostgreSQL store at `url` (postgres://user:password@host:port/database) and migrates
  * it under an advisory lock, so replicas that start together migrate once. The password never
@@ -66,7 +80,10 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * ERR_CONFIG_INVALID (a bad schema name).
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
-  const { schema, maxConnections = 10, migrations = postgresMigrations } = options;
+  const { maxConnections = 10, migrations = postgresMigrations } = options;
+  const fromUrl = schemaOfUrl(url);
+  const schema = options.schema ?? fromUrl.schema;
+  url = fromUrl.url;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new StoreError('ERR_CONFIG_INVALID', `not a plain schema name: ${JSON.stringify(schema)}`);
   const { default: pg } = await import('pg');
   let pool: Pool;
