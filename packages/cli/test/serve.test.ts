@@ -163,7 +163,7 @@ test('config show: a PostgreSQL store URL (CONFIDE_STORE or --store) is redacted
 test('serve: a repeated --host listens on each; the human banner names the bound addresses on stderr, stdout holds only log lines', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-serve-'));
   const port = await freePort();
-  const served = startCli(['serve', '--host', '127.0.0.1', '--host', 'localhost', '--port', String(port), '--data-dir', dataDir], { timeoutMs: 0 });
+  const served = startCli(['serve', '--host', '127.0.0.1', '--host', 'localhost', '--port', String(port), '--data-dir', dataDir], { timeoutMs: 0, env: { EDG_COORDINATOR_MESH_ADDR: '127.0.0.1:0' } });
   await served.waitFor('API description', { stream: 'stderr' });
   assert.match(served.output().stderr, new RegExp(`Confide listening on https://127\\.0\\.0\\.1:${port}`));
   assert.equal((await get(`https://127.0.0.1:${port}/healthz`, join(dataDir, 'tls', 'ca.pem'))).status, 200);

@@ -12,6 +12,7 @@ import {
   generateMarbleKeyPair,
   issueFromCsr,
   issueMarbleCertificate,
+  issueMarbleRunCertificate,
   rotateIntermediate,
   rotateRootSecret,
   type CoordinatorPki,
@@ -207,4 +208,27 @@ test('two marbles talk mutual TLS trusting only the coordinator root', async () 
       srv.close();
     }
   }
+});
+
+test('MarbleRun\'s certificate from a CSR: the subject as Go re-encodes it (CN = UUID, O = the Marble root issuer\'s, other attributes dropped), the given key, not the CSR\'s', async () => {
+  const p = await pki();
+  const csrKeys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: 'C=DE, O=Someone Else, CN=ignored, E=x@example.org',
+    keys: csrKeys,
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-384' },
+    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '10.0.0.1' }, { type: 'dns', value: 'Marble.Example' }])],
+  });
+  const marbleKey = generateMarbleKeyPair();
+  const issued = await issueMarbleRunCertificate(p, { uuid: UUID, marbleType: 'frontend', csr: new Uint8Array(csr.rawData), publicKeySpki: (await marbleKey).publicKeySpki, now: NOW });
+  const leaf = cert(issued.cert);
+  assert.equal(leaf.subject, `C=DE\nCN=${UUID}`);
+  // Go copies DNSNames then IPAddresses, DNS names as written.
+  assert.equal(leaf.subjectAltName, 'DNS:Marble.Example, IP Address:10.0.0.1');
+  assert.ok(publicOf((await marbleKey).privateKeyPkcs8).equals(leaf.publicKey));
+  assert.equal(new Date(leaf.validFrom).toISOString(), NOW.toISOString());
+  assert.ok(leaf.verify(cert(p.marbleRootCert).publicKey));
+  const tampered = new Uint8Array(csr.rawData);
+  tampered[tampered.length - 3]! ^= 1;
+  await assert.rejects(issueMarbleRunCertificate(p, { uuid: UUID, marbleType: 'frontend', csr: tampered, publicKeySpki: (await marbleKey).publicKeySpki, now: NOW }), code('ERR_VALIDATION'));
 });

@@ -6,6 +6,7 @@ export const LAUNCHER_ERROR_CODES = defineErrorCodes('launcher', {
   ERR_TEE_UNAVAILABLE: { expose: true, summary: 'No TEE evidence source is available to the launcher, or it failed (Gramine /dev/attestation, configfs-tsm).' },
   ERR_ACTIVATION_FAILED: { expose: true, summary: 'The launcher could not activate: the coordinator is unreachable, failed, or answered outside the protocol.' },
   ERR_LAUNCH_FAILED: { expose: true, summary: 'The launcher could not write the marble\'s files or start its program.' },
+  ERR_TTLS_UNSUPPORTED: { expose: true, summary: 'The manifest gives the marble TLS tags (MARBLE_TTLS_CONFIG) and nothing would apply them: the launcher refuses to run the program in plaintext (see --ttls).' },
 });
 
 /** Raises the codes the launcher knows: its own, evidence's and core's. */

@@ -11,6 +11,7 @@ import { measureCommand, resolveProgram } from './sim/measure-program.js';
 import { requestActivation, type RefusalCodes } from './activate.js';
 import type { Activation } from './answer.js';
 import { applyFiles } from './apply-files.js';
+import { checkTtls, type TtlsMode } from './ttls.js';
 import { childEnv } from './child-env.js';
 import { formatAddress, parseCoordinatorAddress } from './coordinator-address.js';
 import { selectSource, type SourceRoots } from './evidence/select-source.js';
@@ -45,6 +46,8 @@ export interface LaunchOptions {
   timeoutMs?: number;
   /** Progress lines (stderr). */
   note?: (text: string) => void;
+  /** What to do with the manifest's TLS tags (ttls.ts); default refuse. */
+  ttls?: TtlsMode;
 }
 
 export interface PreparedLaunch {
@@ -81,7 +84,7 @@ function dnsNameList(text: string | undefined): string[] | undefined {
  * Activates the marble and writes its files; returns the program to run.
  * Throws ERR_USAGE, ERR_PRODUCTION_REFUSED, ERR_INPUT_UNREADABLE (program, UUID file, simulation
  * key), ERR_TEE_UNAVAILABLE, the coordinator's refusal (see isRefusal), ERR_ACTIVATION_FAILED,
- * ERR_LAUNCH_FAILED.
+ * ERR_TTLS_UNSUPPORTED, ERR_LAUNCH_FAILED.
  */
 export async function prepareLaunch(opts: LaunchOptions): Promise<PreparedLaunch> {
   useX509Crypto(webcrypto as unknown as Crypto); // confide run's entry: the activation certificate is made with @peculiar/x509
@@ -112,6 +115,8 @@ export async function prepareLaunch(opts: LaunchOptions): Promise<PreparedLaunch
     opts.refusalCodes,
     opts.timeoutMs,
   );
+  // Before a file is written: a marble that needs TLS the launcher cannot give it does not start.
+  checkTtls(activation, opts.ttls ?? 'refuse');
   const written = await applyFiles(activation.files, cwd);
   note(`confide run: activated marble ${uuid} (type ${opts.marbleType}, ${evidence.tee}) with the coordinator at ${formatAddress(addr)}; ${written.length} file(s) written`);
   return {

@@ -157,6 +157,7 @@ test('activation with sev-snp and tdx through configfs-tsm: the inblob binds the
     assert.deepEqual(prepared.program.argv, ['true', 'arg']);
     assert.equal(prepared.program.env['X'], 'y');
     assert.equal(prepared.program.env['MARBLE_PREDEFINED_COORDINATOR_ROOT_CA'], prepared.activation.rootCertificate);
+    assert.notEqual(prepared.program.env['MARBLE_PREDEFINED_ROOT_CA'], prepared.activation.rootCertificate);
     assert.equal(readFileSync(join(cwd, 'conf', 'a'), 'utf8'), 'A');
   }
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { isConfideError, type ErrorCode } from '@confide/core';
 import { decodeActivation } from '../src/answer.js';
 import { childEnv } from '../src/child-env.js';
+import { checkTtls } from '../src/ttls.js';
 import { parseCoordinatorAddress } from '../src/coordinator-address.js';
 import { signalExitCode } from '../src/run-program.js';
 import { loadOrCreateUuid } from '../src/uuid-file.js';
@@ -82,17 +83,18 @@ test('answer: anything outside the protocol is ERR_ACTIVATION_FAILED', () => {
   for (const data of bad) throwsCode(() => decodeActivation(data), 'ERR_ACTIVATION_FAILED');
 });
 
-test('program environment: the launcher\'s, then predefined marble PEMs, then the manifest\'s (which wins)', () => {
+test('program environment: the launcher\'s, then the activation\'s, which carries MarbleRun\'s predefined variables itself', () => {
   const activation = decodeActivation(answer({ env: { MARBLE_PREDEFINED_PRIVATE_KEY: Buffer.from('mine').toString('base64'), HOME: Buffer.from('/m').toString('base64') } }));
-  const env = childEnv({ HOME: '/root', PATH: '/bin', UNSET: undefined }, activation);
-  assert.deepEqual(env, {
-    HOME: '/m',
-    PATH: '/bin',
-    MARBLE_PREDEFINED_MARBLE_CERTIFICATE_CHAIN: ANSWER_PEMS.certificate,
-    MARBLE_PREDEFINED_COORDINATOR_ROOT_CA: ANSWER_PEMS.rootCertificate,
-    MARBLE_PREDEFINED_ROOT_CA: ANSWER_PEMS.rootCertificate,
-    MARBLE_PREDEFINED_PRIVATE_KEY: 'mine',
-  });
+  const env = childEnv({ HOME: '/root', PATH: '/bin', UNSET: undefined, MARBLE_PREDEFINED_ROOT_CA: 'inherited' }, activation);
+  // The launcher adds no certificate of its own: the coordinator root in the answer is not the Marble root MARBLE_PREDEFINED_ROOT_CA means.
+  assert.deepEqual(env, { HOME: '/m', PATH: '/bin', MARBLE_PREDEFINED_ROOT_CA: 'inherited', MARBLE_PREDEFINED_PRIVATE_KEY: 'mine' });
+});
+
+test('TLS tags: an activation with MARBLE_TTLS_CONFIG is refused (ERR_TTLS_UNSUPPORTED) unless the program applies it', () => {
+  const ttls = decodeActivation(answer({ env: { MARBLE_TTLS_CONFIG: Buffer.from('{"tls":{}}').toString('base64') } }));
+  throwsCode(() => checkTtls(ttls, 'refuse'), 'ERR_TTLS_UNSUPPORTED');
+  assert.doesNotThrow(() => checkTtls(ttls, 'program'));
+  assert.doesNotThrow(() => checkTtls(decodeActivation(answer({})), 'refuse'));
 });
 
 test('exit codes of a signal death: 128 + n', () => {

@@ -10,10 +10,11 @@ import type { FastifyInstance } from 'fastify';
 import { ServerError } from './errors/index.js';
 import type { Store } from '@confide/store';
 import { buildApp } from './app.js';
-import { composeServer, displayHost, prepareDataDir, type CompositionHooks, type CompositionOverrides } from './compose/index.js';
+import { composeServer, displayHost, prepareDataDir, type Composition, type CompositionHooks, type CompositionOverrides } from './compose/index.js';
 import type { Config } from './config/schema.js';
 import { listenAlso } from './listen/extra-listener.js';
 import { listenMetrics } from './metrics/index.js';
+import { meshListenAddress, startMarbleApi, type MarbleApi } from './marble-api/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -30,6 +31,8 @@ export interface RunningServer {
   ledgerUrl: string | undefined;
   /** Warnings for the operator (dev mode, replaced roots, degraded services); also logged. */
   warnings: string[];
+  /** host:port of MarbleRun's gRPC marble API (coordinator.meshAddr), undefined when off. */
+  marbleApi: string | undefined;
   /** Stops accepting, lets in-flight requests finish (up to shutdownTimeout), closes the store. */
   close(): Promise<void>;
 }
@@ -37,16 +40,31 @@ export interface RunningServer {
 /** `warn` reports warnings as they arise; the overrides are test and benchmark seams (`confide serve` passes none). */
 export type StartOptions = CompositionOverrides & CompositionHooks;
 
+/** The marble API on its own port; a port in use or an address that cannot be bound names coordinator.meshAddr. */
+async function startMeshListener(coordinator: Composition['coordinator'], at: { host: string | undefined; port: number }, log: FastifyInstance['log']): Promise<MarbleApi> {
+  try {
+    return await startMarbleApi({ coordinator, host: at.host, port: at.port, log });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = `${at.host ?? '*'}:${at.port}`;
+    if (code === 'EADDRINUSE') throw new ServerError('ERR_PORT_IN_USE', `${where} (the marble API) is already in use; choose another with coordinator.meshAddr or EDG_COORDINATOR_MESH_ADDR`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES' || code === 'EAFNOSUPPORT') throw new ServerError('ERR_CONFIG_INVALID', `coordinator.meshAddr: cannot listen on ${where} (${code})`);
+    throw err;
+  }
+}
+
 /** Throws ERR_DATA_DIR_UNUSABLE, ERR_PORT_IN_USE, ERR_STORE_UNAVAILABLE, ERR_CONFIG_INVALID, ERR_INPUT_UNREADABLE. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const dataDir = prepareDataDir(config.dataDir);
-  const composition = await composeServer(config, dataDir, options);
-  const { store } = composition;
   const [first, ...others] = config.host;
   if (first === undefined) throw new ServerError('ERR_CONFIG_INVALID', 'host: expected at least one address');
+  const meshAt = meshListenAddress(config.coordinator.meshAddr, first, config.port);
+  const composition = await composeServer(config, dataDir, options);
+  const { store } = composition;
   let app: FastifyInstance | undefined;
   const extra: Server[] = [];
   let metricsServer: HttpServer | undefined;
+  let marbleApi: MarbleApi | undefined;
   let port = config.port;
   let host = first;
   let ledgerPort: number | undefined;
@@ -90,11 +108,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     // The listeners above named their own port in errors; the URLs below are the main listener's.
     port = (app.server.address() as AddressInfo).port;
+    if (meshAt) marbleApi = await startMeshListener(composition.coordinator, meshAt, app.log);
     // Logged once listening, so a start that fails prints only its error.
     for (const warning of composition.warnings) app.log.warn(warning);
   } catch (err) {
     for (const server of extra) server.close();
     metricsServer?.close();
+    await marbleApi?.close();
     await app?.close();
     await store.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -125,6 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         metricsServer?.closeAllConnections();
         await Promise.all([
           listening.close(),
+          marbleApi?.close(),
           ...extra.map(
             (server) =>
               new Promise<void>((done) => {
@@ -141,5 +162,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return closing;
   };
   const ledgerUrl = ledgerPort === undefined ? undefined : `https://${displayHost(first)}:${ledgerPort}`;
-  return { app: listening, store, url, urls, metricsUrl, caCertPath: composition.caCertPath, ledgerUrl, warnings: composition.warnings, close };
+  const meshAddress = marbleApi?.address;
+  const marbleApiAt = meshAddress ? `${meshAddress.address.includes(':') ? `[${meshAddress.address}]` : meshAddress.address}:${meshAddress.port}` : undefined;
+  return { app: listening, store, url, urls, metricsUrl, caCertPath: composition.caCertPath, ledgerUrl, warnings: composition.warnings, marbleApi: marbleApiAt, close };
 }

@@ -5,16 +5,16 @@ import type { CliContext } from '../context.js';
 import { dataDirOption, modeOption } from '../sim/dev-only.js';
 import { launcherExitCode } from '../launcher/exit-code.js';
 import { SIM_WARNING } from '@confide/evidence';
-import { prepareLaunch, runProgram, TEE_CHOICES, type LaunchOptions } from '@confide/launcher';
+import { prepareLaunch, runProgram, TEE_CHOICES, TTLS_MODES, type LaunchOptions } from '@confide/launcher';
 import { KNOWN_ERROR_CODES } from '@confide/server/errors';
 import { SUMMARIES } from './summaries.js';
 
 /** The flags: the launch options that come from the command line (marble type may be missing: prepareLaunch says so). */
-type RunOptions = Pick<LaunchOptions, 'coordinator' | 'uuidFile' | 'tee' | 'dnsNames' | 'measurement' | 'dataDir' | 'mode'> & { marbleType?: string };
+type RunOptions = Pick<LaunchOptions, 'coordinator' | 'uuidFile' | 'tee' | 'dnsNames' | 'measurement' | 'dataDir' | 'mode' | 'ttls'> & { marbleType?: string };
 
 const HELP_AFTER = `
 Environment (flags win): EDG_MARBLE_COORDINATOR_ADDR, EDG_MARBLE_TYPE, EDG_MARBLE_DNS_NAMES,
-EDG_MARBLE_UUID_FILE (as in MarbleRun), CONFIDE_TEE, CONFIDE_DATA_DIR, CONFIDE_MODE.
+EDG_MARBLE_UUID_FILE (as in MarbleRun), CONFIDE_TEE, CONFIDE_TTLS, CONFIDE_DATA_DIR, CONFIDE_MODE.
 Before the program starts, the launcher exits 1 (usage), 2 (the coordinator refused) or 3
 (TEE, coordinator or file I/O error); afterwards it exits with the program's code (128 + signal
 number when a signal killed it). See docs/launcher.md.`;
@@ -29,6 +29,7 @@ export function runCommand(program: Command, output: () => Output, ctx: CliConte
     .addOption(new Option('--uuid-file <path>', 'file keeping the marble\'s UUID across restarts, created when absent (default: <data-dir>/marbles/<marble-type>/<hash of the working directory>.uuid: one identity per type and working directory)').env('EDG_MARBLE_UUID_FILE'))
     .addOption(new Option('--tee <tee>', 'evidence source; auto detects Gramine (SGX) or configfs-tsm (SEV-SNP, TDX)').choices([...TEE_CHOICES]).env('CONFIDE_TEE').default('auto'))
     .addOption(new Option('--dns-names <a,b>', 'DNS names for the marble certificate (localhost is always added)').env('EDG_MARBLE_DNS_NAMES'))
+    .addOption(new Option('--ttls <mode>', 'the manifest\'s TLS tags (MARBLE_TTLS_CONFIG): refuse to run the program (an unmodified program would talk plaintext), or program: it applies them itself (built with MarbleRun\'s TTLS support)').choices([...TTLS_MODES]).env('CONFIDE_TTLS').default('refuse'))
     .option('--measurement <hex>', 'with --tee sim: the 32-byte measurement to claim (default: SHA-256 of the program file)')
     .addOption(dataDirOption())
     .addOption(modeOption())
@@ -47,6 +48,7 @@ export function runCommand(program: Command, output: () => Output, ctx: CliConte
           ...(opts.measurement !== undefined ? { measurement: opts.measurement } : {}),
           dataDir: opts.dataDir,
           mode: opts.mode,
+          ...(opts.ttls !== undefined ? { ttls: opts.ttls } : {}),
           command,
           env: process.env,
           roots: {

@@ -183,6 +183,16 @@ export class CoordinatorService {
     return out.result;
   }
 
+  /**
+   * The TLS identity of the marble API listener, as MarbleRun's (core.GetTLSMarbleRootCertificate):
+   * the Marble root certificate (PEM) with the intermediate's key (PKCS#8), both new on every
+   * manifest update. Secret: never log it. Throws ERR_COORDINATOR_STATE (recovery).
+   */
+  async meshIdentity(): Promise<{ certificate: string; privateKey: Uint8Array }> {
+    const { pki } = await this.lifecycle.read('meshIdentity');
+    return { certificate: pki.marbleRootCert, privateKey: pki.intermediateKey };
+  }
+
   /** The manifest user presenting `clientCertificate`. Throws ERR_UNAUTHENTICATED, ERR_COORDINATOR_STATE. */
   async authenticate(clientCertificate: Uint8Array | undefined): Promise<string> {
     const { deployment } = await this.lifecycle.readDeployment('authenticate');

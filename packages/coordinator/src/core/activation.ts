@@ -17,6 +17,7 @@ import type { Repositories } from '@confide/store';
 import type { AuditEvent } from '../audit/append.js';
 import type { Marble, PackageProperties } from '../manifest/types.js';
 import { generateMarbleKeyDer, issueMarbleCertificate } from '../pki/marble-cert.js';
+import { issueMarbleRunCertificate } from '../pki/marblerun-cert.js';
 import { certificateSpki } from '../pki/spki.js';
 import { generateMarbleSecrets } from '../secrets/generate.js';
 import { maxActivationsReached, type ActivationLedger, type ActivationRecord, type KnownActivation, type SealedActivation } from './activation-ledger.js';
@@ -33,6 +34,17 @@ export interface ActivationRequest {
   dnsNames?: string[] | undefined;
   /** DER of the TLS client certificate the request came with. */
   clientCertificate: Uint8Array | undefined;
+  /**
+   * What the report data binds: SHA-256 of the client certificate's SubjectPublicKeyInfo
+   * ('spki', Confide's JSON route, the default) or of the whole certificate DER ('certificate',
+   * MarbleRun's gRPC route: ertvalidator hashes `tlsCert.Raw`).
+   */
+  binding?: 'spki' | 'certificate' | undefined;
+  /**
+   * MarbleRun's flow: DER of the marble's PKCS#10 request. The certificate then takes the CSR's
+   * subject and names and certifies a P-384 key the coordinator makes (pki/marblerun-cert.ts).
+   */
+  csr?: Uint8Array | undefined;
 }
 
 export interface ActivationResult {
@@ -42,6 +54,8 @@ export interface ActivationResult {
   privateKey: string;
   /** PEM of the coordinator root. */
   rootCertificate: string;
+  /** PEM of the Marble root (the intermediate's key, self-signed; new on every manifest update). */
+  marbleRootCertificate: string;
   parameters: { files: Record<string, Uint8Array>; env: Record<string, Uint8Array>; argv: string[] };
 }
 
@@ -60,10 +74,13 @@ function marbleOf(state: StateData, marbleType: string): { marble: Marble; pkg: 
   return { marble, pkg };
 }
 
-/** SHA-256 of the SubjectPublicKeyInfo of the TLS client certificate: the report data the evidence must carry. */
-function bindingOf(clientCertificate: Uint8Array | undefined): Uint8Array {
-  if (!clientCertificate) throw new CoordinatorError('ERR_UNAUTHENTICATED', 'activation needs the TLS client certificate whose key the evidence binds');
-  return new Uint8Array(createHash('sha256').update(certificateSpki(clientCertificate)).digest());
+/** The report data the evidence must carry: SHA-256 of the TLS client certificate's SPKI, or of the whole certificate (request.binding). */
+function bindingOf(request: ActivationRequest): Uint8Array {
+  const cert = request.clientCertificate;
+  if (!cert) throw new CoordinatorError('ERR_UNAUTHENTICATED', 'activation needs the TLS client certificate whose key the evidence binds');
+  // certificateSpki also checks the DER structure, so a certificate binding is to a certificate.
+  const spki = certificateSpki(cert);
+  return new Uint8Array(createHash('sha256').update(request.binding === 'certificate' ? cert : spki).digest());
 }
 
 /**
@@ -78,7 +95,7 @@ export async function verifyActivationEvidence(state: StateData, request: Activa
   if (request.tee !== undefined && request.tee !== tee) {
     throw refused(`marble ${request.marbleType} runs in ${tee}, the request says ${request.tee}`, { field: 'tee', expected: tee, actual: request.tee });
   }
-  const claims = await validator.validate(request.evidence, { tee, reportData: bindingOf(request.clientCertificate) });
+  const claims = await validator.validate(request.evidence, { tee, reportData: bindingOf(request) });
   // The port promises the TEE; a validator that answers another one is not trusted to have checked anything.
   if (claims.tee !== tee) throw refused(`the evidence is ${claims.tee}, package ${marbleOf(state, request.marbleType).marble.Package} needs ${tee}`, { field: 'tee', expected: tee, actual: claims.tee });
   return claims;
@@ -137,8 +154,11 @@ export async function prepareActivation(
   const uuid = request.uuid.toLowerCase();
   const known = await admit(ledger, repos, request.marbleType, marble, uuid, true);
 
-  const certified = generateMarbleKeyDer().then(async (keys) => {
-    const issued = await issueMarbleCertificate(state.pki, { uuid, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
+  const csr = request.csr;
+  const certified = generateMarbleKeyDer(csr ? 'P-384' : 'P-256').then(async (keys) => {
+    const issued = csr
+      ? await issueMarbleRunCertificate(state.pki, { uuid, marbleType: request.marbleType, csr, publicKeySpki: keys.publicKeySpki, now })
+      : await issueMarbleCertificate(state.pki, { uuid, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
     const time = now.toISOString();
     const first = known ? undefined : await ledger.seal(uuid, { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: issued.serial });
     return { keys, issued, first };
@@ -156,6 +176,7 @@ export async function prepareActivation(
       certificate: issued.chainPem,
       privateKey: pemEncode('PRIVATE KEY', keys.privateKeyPkcs8),
       rootCertificate: state.pki.rootCert,
+      marbleRootCertificate: state.pki.marbleRootCert,
       parameters,
     },
   };

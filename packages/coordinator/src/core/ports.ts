@@ -17,6 +17,7 @@ import type { SecretValue } from '../secrets/types.js';
 import { renderParameters, type RenderedParameters } from '../templates/render.js';
 import { templateContext } from '../templates/context.js';
 import { dryRunTemplates } from '../templates/dry-run.js';
+import { marbleRunEnv } from './marble-env.js';
 import type { StateData } from './state.js';
 
 /** Parses and validates manifest bytes. Throws ERR_MANIFEST_INVALID with every violation and warning in details. */
@@ -94,7 +95,7 @@ function unsetUserSecretHint(err: unknown, state: StateData): ConfideError | und
   });
 }
 
-/** The marble's Files, Env and Argv with templates rendered. Throws ERR_SECRET_INVALID (an unset user-defined secret), ERR_MANIFEST_INVALID. */
+/** The marble's Files, Env and Argv with templates rendered, and MarbleRun's own variables in Env (core/marble-env.ts). Throws ERR_SECRET_INVALID (an unset user-defined secret), ERR_MANIFEST_INVALID. */
 export async function renderMarbleParameters(input: RenderInput): Promise<RenderedParameters> {
   try {
     return renderWith(input);
@@ -105,11 +106,15 @@ export async function renderMarbleParameters(input: RenderInput): Promise<Render
 
 function renderWith(input: RenderInput): RenderedParameters {
   const deployment = input.state.deployment!;
+  const secrets = { ...deployment.secrets, ...input.perMarble.secrets };
   const context = templateContext(
     input.state.pki,
     { cert: input.certificate, publicKeySpki: input.keys.publicKeySpki, privateKeyPkcs8: input.keys.privateKeyPkcs8 },
-    { ...deployment.secrets, ...input.perMarble.secrets },
+    secrets,
     { ...(deployment.previousSecrets ?? deployment.secrets), ...input.perMarble.previous },
   );
-  return renderParameters(input.marble.Parameters, context, { marbleName: input.marbleType });
+  const rendered = renderParameters(input.marble.Parameters, context, { marbleName: input.marbleType });
+  // MarbleRun's own variables come after the templates and win over manifest entries of the same name.
+  const own = marbleRunEnv({ manifest: deployment.manifest, marble: input.marble, pki: input.state.pki, certificate: input.certificate, privateKeyPkcs8: input.keys.privateKeyPkcs8, secrets });
+  return { ...rendered, env: { ...rendered.env, ...own } };
 }

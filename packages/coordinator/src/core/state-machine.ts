@@ -29,6 +29,8 @@ export const OPERATIONS = {
   recover: { name: 'recovery', allowed: [Recovery] },
   readRecoveryKey: { name: 'reading the recovery public key', allowed: [Recovery] },
   quote: { name: 'quote', allowed: [Recovery, AcceptingManifest, AcceptingMarbles] },
+  /** MarbleRun's marble API serves its TLS certificate once the CA exists (core.GetTLSMarbleRootCertificate). */
+  meshIdentity: { name: 'serving the marble API', allowed: [AcceptingManifest, AcceptingMarbles] },
 } as const satisfies Record<string, { name: string; allowed: readonly CoordinatorState[] }>;
 
 export type Operation = keyof typeof OPERATIONS;

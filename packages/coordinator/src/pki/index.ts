@@ -12,3 +12,4 @@ export {
   type MarbleCertificateRequest,
 } from './marble-cert.js';
 export { ROOT_COMMON_NAME, INTERMEDIATE_COMMON_NAME, NO_EXPIRY } from './constants.js';
+export { issueMarbleRunCertificate, MARBLE_TYPE_OID, type MarbleRunCertificateRequest } from './marblerun-cert.js';

@@ -2,14 +2,12 @@
 import { generateKeyPair, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
-import { fromHex, pemEncode } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import * as x509 from '@peculiar/x509';
-import { randomSerial } from './serial.js';
-import { CA_SIGNING_ALGORITHM, MARBLE_KEY_ALGORITHM, NO_EXPIRY } from './constants.js';
-import { ascii, DER, derTime, p1363ToDer, tlv } from './der.js';
+import { MARBLE_KEY_ALGORITHM, NO_EXPIRY } from './constants.js';
+import { ascii, DER, tlv } from './der.js';
 import { ipAddressBytes } from './ip-address.js';
-import { intermediateIssuer } from './issuer.js';
+import { signLeaf, type IssuedMarbleCertificate } from './sign-leaf.js';
 import type { CoordinatorPki } from './types.js';
 
 /** A marble's key pair: the CryptoKeys and their DER encodings. */
@@ -22,17 +20,7 @@ export interface MarbleKeyPair {
   privateKeyPkcs8: Uint8Array;
 }
 
-/** An issued marble certificate. */
-export interface IssuedMarbleCertificate {
-  /** DER of the leaf. */
-  cert: Uint8Array;
-  /** PEM of the leaf. */
-  certPem: string;
-  /** PEM of the leaf followed by the intermediate that issued it. */
-  chainPem: string;
-  /** The serial number, hex. */
-  serial: string;
-}
+export type { IssuedMarbleCertificate } from './sign-leaf.js';
 
 export interface MarbleCertificateRequest {
   /** The marble's UUID; becomes the subject CN. */
@@ -47,10 +35,6 @@ export interface MarbleCertificateRequest {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DNS_NAME = /^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/;
 
-/** [0] EXPLICIT INTEGER 2: a v3 certificate. */
-const VERSION_3 = Uint8Array.of(0xa0, 0x03, 0x02, 0x01, 0x02);
-/** AlgorithmIdentifier ecdsa-with-SHA384 (1.2.840.10045.4.3.3), no parameters (RFC 5758 3.2). */
-const ECDSA_WITH_SHA384 = Uint8Array.of(0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03);
 /** OID 2.5.4.3 (commonName). */
 const OID_COMMON_NAME = Uint8Array.of(0x06, 0x03, 0x55, 0x04, 0x03);
 /** OID 2.5.29.17 (subjectAltName). */
@@ -62,12 +46,13 @@ export type MarbleKeyDer = Pick<MarbleKeyPair, 'publicKeySpki' | 'privateKeyPkcs
 const generateEcKeyPair = promisify(generateKeyPair);
 
 /**
- * A fresh P-256 key pair, only as DER (the activation path: one native job instead of
- * WebCrypto's generation and two exports).
+ * A fresh key pair, only as DER (the activation path: one native job instead of WebCrypto's
+ * generation and two exports): P-256 for Confide's certificates, P-384 for MarbleRun's
+ * (coordinator/core/marbleapi.go generateMarbleAuthSecrets).
  */
-export async function generateMarbleKeyDer(): Promise<MarbleKeyDer> {
+export async function generateMarbleKeyDer(namedCurve: 'P-256' | 'P-384' = MARBLE_KEY_ALGORITHM.namedCurve): Promise<MarbleKeyDer> {
   const { publicKey, privateKey } = await generateEcKeyPair('ec', {
-    namedCurve: MARBLE_KEY_ALGORITHM.namedCurve,
+    namedCurve,
     publicKeyEncoding: { type: 'spki', format: 'der' },
     privateKeyEncoding: { type: 'pkcs8', format: 'der' },
   });
@@ -84,22 +69,33 @@ export async function generateMarbleKeyPair(): Promise<MarbleKeyPair> {
   return { publicKey: keys.publicKey, privateKey: keys.privateKey, publicKeySpki: new Uint8Array(spki), privateKeyPkcs8: new Uint8Array(pkcs8) };
 }
 
+/** One subjectAltName entry. */
+export interface SanEntry {
+  type: 'dns' | 'ip';
+  value: string;
+}
+
+/** `name` as a SAN entry: an IP literal, else a DNS name (lower case). Throws ERR_VALIDATION. */
+export function sanEntry(name: string): SanEntry {
+  const ip = isIP(name) !== 0;
+  if (!ip && (name.length > 253 || !DNS_NAME.test(name))) {
+    throw new CoordinatorError('ERR_VALIDATION', `not a DNS name or IP address: ${JSON.stringify(name)}`, { details: { dnsName: name } });
+  }
+  return { type: ip ? 'ip' : 'dns', value: ip ? name : name.toLowerCase() };
+}
+
 /** SAN entries: the requested names in order, then localhost and 127.0.0.1 unless already there. Throws ERR_VALIDATION. */
-function sanEntries(requested: readonly string[]): Array<{ type: 'dns' | 'ip'; value: string }> {
-  const out = new Map<string, { type: 'dns' | 'ip'; value: string }>();
+function sanEntries(requested: readonly string[]): SanEntry[] {
+  const out = new Map<string, SanEntry>();
   for (const name of [...requested, 'localhost', '127.0.0.1']) {
-    const ip = isIP(name) !== 0;
-    if (!ip && (name.length > 253 || !DNS_NAME.test(name))) {
-      throw new CoordinatorError('ERR_VALIDATION', `not a DNS name or IP address: ${JSON.stringify(name)}`, { details: { dnsName: name } });
-    }
-    const entry = { type: ip ? ('ip' as const) : ('dns' as const), value: ip ? name : name.toLowerCase() };
+    const entry = sanEntry(name);
     out.set(`${entry.type}:${entry.value}`, entry);
   }
   return [...out.values()];
 }
 
 /** The SubjectAlternativeName extension (not critical) for the entries. */
-function sanExtension(entries: Array<{ type: 'dns' | 'ip'; value: string }>): Uint8Array {
+export function sanExtension(entries: readonly SanEntry[]): Uint8Array {
   const names = entries.map((e) => (e.type === 'dns' ? tlv(DER.SAN_DNS, ascii(e.value)) : tlv(DER.SAN_IP, ipAddressBytes(e.value))));
   return tlv(DER.SEQUENCE, OID_SUBJECT_ALT_NAME, tlv(DER.OCTET_STRING, tlv(DER.SEQUENCE, ...names)));
 }
@@ -119,32 +115,17 @@ async function spkiOf(publicKey: CryptoKey | Uint8Array): Promise<Uint8Array> {
   return publicKey instanceof Uint8Array ? publicKey : new Uint8Array(await webcrypto.subtle.exportKey('spki', publicKey));
 }
 
-/**
- * Issues the leaf under the issuer. The to-be-signed part is assembled here (RFC 5280 4.1:
- * version 3, serial, ecdsa-with-SHA384, issuer, validity, subject CN=uuid, the key, then
- * BasicConstraints, KeyUsage, ExtendedKeyUsage, SubjectAltName, AuthorityKeyIdentifier) and
- * signed once: no re-parse of the result.
- */
+/** Issues Confide's leaf: CN=uuid, then BasicConstraints, KeyUsage, ExtendedKeyUsage, SubjectAltName, AuthorityKeyIdentifier. */
 async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly string[], publicKey: CryptoKey | Uint8Array, now: Date): Promise<IssuedMarbleCertificate> {
   if (!UUID.test(uuid)) throw new CoordinatorError('ERR_VALIDATION', 'the marble UUID is not a UUID', { details: { uuid } });
   const san = sanExtension(sanEntries(names));
-  const [issuer, spki] = await Promise.all([intermediateIssuer(pki), spkiOf(publicKey)]);
-  const serial = randomSerial();
-  const tbs = tlv(
-    DER.SEQUENCE,
-    VERSION_3,
-    tlv(DER.INTEGER, fromHex(serial)),
-    ECDSA_WITH_SHA384,
-    issuer.subject,
-    tlv(DER.SEQUENCE, derTime(new Date(Math.floor(now.getTime() / 1000) * 1000)), derTime(NO_EXPIRY)),
-    tlv(DER.SEQUENCE, tlv(DER.SET, tlv(DER.SEQUENCE, OID_COMMON_NAME, tlv(DER.PRINTABLE_STRING, ascii(uuid.toLowerCase()))))),
-    spki,
-    tlv(DER.CONTEXT_3, tlv(DER.SEQUENCE, ...leafFixedExtensions(), san, issuer.authorityKeyIdentifier)),
-  );
-  const signature = new Uint8Array(await webcrypto.subtle.sign(CA_SIGNING_ALGORITHM, issuer.signingKey, tbs as Uint8Array<ArrayBuffer>));
-  const cert = tlv(DER.SEQUENCE, tbs, ECDSA_WITH_SHA384, tlv(DER.BIT_STRING, Uint8Array.of(0), p1363ToDer(signature)));
-  const certPem = pemEncode('CERTIFICATE', cert);
-  return { cert, certPem, chainPem: certPem + issuer.certPem, serial };
+  return signLeaf(pki, {
+    subject: tlv(DER.SEQUENCE, tlv(DER.SET, tlv(DER.SEQUENCE, OID_COMMON_NAME, tlv(DER.PRINTABLE_STRING, ascii(uuid.toLowerCase()))))),
+    spki: await spkiOf(publicKey),
+    notBefore: now,
+    notAfter: NO_EXPIRY,
+    extensions: (issuer) => [...leafFixedExtensions(), san, issuer.authorityKeyIdentifier],
+  });
 }
 
 /**

@@ -555,6 +555,15 @@ export const CONFIG_SCHEMA = [
     description:
       "When the coordinator's sealed state cannot be opened with this seal key, discard it at this start and begin a new deployment (new root CA; the audit log records a new epoch). In production this is the only way to start over: a manifest set in recovery mode is refused. Remove it once used (docs/recovery.md).",
   },
+  {
+    key: 'coordinator.meshAddr',
+    type: 'string',
+    default: undefined,
+    env: 'EDG_COORDINATOR_MESH_ADDR',
+    flag: '--coordinator-mesh-addr',
+    description:
+      "host:port (or :port for every interface) of MarbleRun's gRPC marble API (rpc.Marble/Activate, docs/coordinator.md), where marbles built for MarbleRun activate; its TLS certificate is the Marble root. Default: the first host, port 2001 (MarbleRun's); with port 0, a free port. `off` serves no marble API.",
+  },
 ] as const satisfies readonly ConfigKey[];
 
 type Entry = (typeof CONFIG_SCHEMA)[number];

@@ -109,6 +109,7 @@ const HTTP_STATUS: Record<KnownErrorCode, number> = {
   ERR_TEE_UNAVAILABLE: 503,
   ERR_ACTIVATION_FAILED: 502,
   ERR_LAUNCH_FAILED: 500,
+  ERR_TTLS_UNSUPPORTED: 400,
 };
 
 /** The HTTP status for `code`; 500 for a code no package declares (a ConfideError cannot carry one). */

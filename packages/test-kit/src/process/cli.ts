@@ -48,7 +48,8 @@ export interface Served {
  */
 export async function startServe(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Served> {
   // No kill timer: the test stops the server; waitFor bounds the start.
-  const started = startCli(['--json', 'serve', '--log-level', 'warn', ...args], { env, timeoutMs: 0 });
+  // Tests run side by side: the marble API's fixed default port (2001) would collide, so it takes a free one unless the test says otherwise.
+  const started = startCli(['--json', 'serve', '--log-level', 'warn', ...args], { env: { EDG_COORDINATOR_MESH_ADDR: '127.0.0.1:0', ...env }, timeoutMs: 0 });
   await started.waitFor(/^\{.*"event":"listening"/m);
   const line = started.output().stdout.split('\n').find((l) => /^\{.*"event":"listening"/.test(l))!;
   const msg = JSON.parse(line) as { url: string; caCert: string };

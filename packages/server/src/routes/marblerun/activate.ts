@@ -38,6 +38,7 @@ export async function activateRoutes(app: FastifyInstance, opts: { coordinator: 
       certificate: out.certificate,
       privateKey: out.privateKey,
       rootCertificate: out.rootCertificate,
+      marbleRootCertificate: out.marbleRootCertificate,
       parameters: { files: encodeAll(out.parameters.files), env: encodeAll(out.parameters.env), argv: out.parameters.argv },
     });
   });
