@@ -111,7 +111,12 @@ function checkServerPod(objects: K8sObject[]): void {
   assert.deepEqual(service['spec']['selector'], { 'app.kubernetes.io/name': 'confide' });
   assert.equal(pod(objects)['metadata']['labels']['app.kubernetes.io/name'], 'confide');
   assert.equal(service['spec']['ports'][0]['targetPort'], 'https');
-  assert.equal(one(objects, 'NetworkPolicy')['spec']['ingress'][0]['ports'][0]['port'], port);
+  const open = one(objects, 'NetworkPolicy')['spec']['ingress'].flatMap((rule: K8sObject) => rule['ports'].map((p: K8sObject) => p['port']));
+  const metricsPort = c['ports'].find((p: K8sObject) => p['name'] === 'metrics')['containerPort'];
+  assert.deepEqual(open, [port, metricsPort], 'the NetworkPolicy opens the API and metrics ports, nothing else');
+  assert.equal(config.metrics.port, metricsPort, 'metrics are served on the metrics container port');
+  assert.equal(config.metrics.host, '0.0.0.0', 'reachable by a scraper in another pod');
+  assert.equal(pod(objects)['metadata']['annotations']['prometheus.io/port'], String(metricsPort));
   const dataMount = c['volumeMounts'].find((m: K8sObject) => m['mountPath'] === config.dataDir);
   assert.ok(dataMount, 'the data directory is a mounted volume (the root file system is read-only)');
   assert.match(c['image'], /^ghcr\.io\/confide\/confide:/);
