@@ -1,22 +1,10 @@
-/**
- * What the ledger benchmark works on: a service identity (P-384, self-signed) and a node
- * certificate it issued (P-256) as CCF issues them, a node signer over node:crypto, and a fresh
- * SQLite database file in a temporary directory for each store.
- */
-import { createPrivateKey, sign } from 'node:crypto';
+/** What the ledger benchmark works on: the ledger PKI (test-kit) and fresh SQLite database files in a temporary directory. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { openSqliteStore } from '@confide/store';
-import { testIdentity } from '@confide/test-kit/identity';
 
-export async function ledgerPki() {
-  const identity = await testIdentity('CCF Network', { key: 'P-384', extensions: [new x509.BasicConstraintsExtension(true, undefined, true)] });
-  const node = await testIdentity('CCF Node', { key: 'P-256', issuer: identity });
-  const key = createPrivateKey(node.keyPem);
-  return { identity, node, signer: { certPem: node.pem, sign: async (preimage) => sign('sha256', preimage, { key, dsaEncoding: 'der' }) } };
-}
+export { ledgerPki } from '@confide/test-kit/ledger-pki';
 
 /** Fresh file stores in one temporary directory; `cleanup()` closes them and removes it. */
 export function tempStores() {

@@ -15,7 +15,7 @@ export interface Output {
   /** Prints a result: `human` text, or `data` as JSON. */
   result(data: unknown, human: string): void;
   /**
-   * Prints a failure: `{ok:false,error:{code,message}}` with --json, else `confide: message`.
+   * Prints a failure: `{ok:false,error:{code,message,details?}}` with --json (details of exposed errors), else `confide: message`.
    * Manifest violations and warnings it carries are listed too (JSON: error.violations, error.warnings).
    */
   failure(err: unknown): void;
@@ -36,7 +36,9 @@ export function makeOutput(json: boolean, io: Io = processIo): Output {
       const code = isConfideError(e) ? e.code : 'ERR_INTERNAL';
       const message = e instanceof Error ? e.message : String(e);
       const found = violationsOf(e);
-      if (json) out.write(JSON.stringify({ ok: false, error: { code, message, ...(found ?? {}) } }) + '\n');
+      // An exposed error's details are for the caller (the ledger's first bad transaction id, a field name).
+      const details = isConfideError(e) && e.expose && e.details ? { details: e.details } : {};
+      if (json) out.write(JSON.stringify({ ok: false, error: { code, message, ...details, ...(found ?? {}) } }) + '\n');
       else {
         err.write(`confide: ${message} [${code}]\n`);
         if (found) err.write([...violationLines(found.violations, 'error'), ...violationLines(found.warnings, 'warning')].join('\n') + '\n');

@@ -14,3 +14,5 @@ export { LedgerWriter, DEFAULT_COLLECTION, type LedgerWriterOptions } from './wr
 export type { LedgerCrypto, LedgerEntry, NodeSigner, SignatureInterval, TransactionStatus } from './writer/types.js';
 export type { LedgerPersistence, LedgerRecord } from './writer/persistence.js';
 export { LedgerReplay, type ReplayOptions } from './replay/replay.js';
+export { exportHeaderLine, exportRecordLine, parseLedgerExport, LEDGER_EXPORT_FORMAT, LEDGER_EXPORT_VERSION, type LedgerExport, type LedgerExportHeader } from './export/format.js';
+export { verifyLedgerExport, type LedgerExportReport, type VerifyExportOptions } from './export/verify-export.js';

@@ -14,7 +14,7 @@ export const SUMMARIES = {
   secret: "Read and write secrets as a manifest user (MarbleRun's `secret` commands).",
   recover: 'Upload one decrypted recovery share to a coordinator in recovery mode. Shares of RecoveryThreshold holders bring it back.',
   audit: "The coordinator's signed audit log: download it, its public key, and verify it offline.",
-  ledger: 'The verifiable ledger: verify a Confidential Ledger / CCF receipt offline against the service identity.',
+  ledger: 'The verifiable ledger: verify a Confidential Ledger / CCF receipt offline against the service identity; export the stored ledger and verify an export offline.',
   key: 'Key vault keys: create, list, get and delete keys over the Azure Key Vault keys API; release a key to an attested workload and unwrap it.',
   keyvault: "The key vault's security domain: download the root key as k-of-n shares (activates a new vault), upload a quorum to restore it.",
   config: 'Inspect the configuration.',
