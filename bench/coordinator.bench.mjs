@@ -6,8 +6,7 @@
  * fastify's inject, and over mutual TLS on 127.0.0.1. No peer: MarbleRun is Go.
  */
 import { Buffer } from 'node:buffer';
-import { performance } from 'node:perf_hooks';
-import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';
+import { attempt, describeError, measureWork } from './lib/harness.mjs';
 import { countVerifies, describeChecks } from './lib/floor.mjs';
 import { cpuPerOp } from './lib/cpu-per-op.mjs';
 import { activationFloorImpl, describeIssuing, sgxChecks, simChecks } from './lib/coordinator-floor.mjs';
@@ -24,6 +23,7 @@ import {
 } from './lib/coordinator-setup.mjs';
 import { startHttpsCoordinator } from './lib/coordinator-https.mjs';
 import { makeMarbles, marblePool, sgxPlatform, simEvidenceMaker } from './lib/marble-pool.mjs';
+import { activationOf, calibrate, checkAnswer, poolSize } from './lib/activation-run.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
 
 const TITLE = 'Marble activation (POST /api/v2/marble/activate), fresh marble key each time';
@@ -34,47 +34,8 @@ const MRENCLAVE = 'c0ffee'.padEnd(64, '1');
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
 const toBase64 = (bytes) => Buffer.from(bytes).toString('base64');
 
-// Calibration: a few untimed activations (the first ones are cold), then activations timed once
-// one after another and once all at once, to size the pools.
-const CALIBRATE_WARMUP = 4;
-const CALIBRATE_SERIAL = 8;
-const CALIBRATE_PARALLEL = 16;
-// The pools hold twice the activations the calibrated rate predicts (the measured rate is often
-// higher, with a warmer JIT); an exhausted pool fails the measurement instead of reusing a marble.
-const POOL_MARGIN = 2;
 const CPU_SAMPLE_OPS = 32;
 const CPU_SAMPLE_IN_FLIGHT = 16;
-
-function activationOf(kind, m) {
-  return { marbleType: kind.marbleType, uuid: m.uuid, tee: kind.tee, evidence: m.evidence, clientCertificate: m.identity.der };
-}
-
-function checkAnswer(out) {
-  if (!out.certificate.startsWith('-----BEGIN CERTIFICATE-----') || Object.keys(out.parameters.files).length !== 3) throw new Error('the activation answer lacks the certificate or the files');
-  return out;
-}
-
-/** Operations per second the service manages on `kind` now, from a short timed run (it also warms up). */
-async function calibrate(service, kind) {
-  const marbles = await makeMarbles(CALIBRATE_WARMUP + CALIBRATE_SERIAL + CALIBRATE_PARALLEL, kind.makeEvidence);
-  for (const m of marbles.splice(0, CALIBRATE_WARMUP)) checkAnswer(await service.activate(activationOf(kind, m)));
-  let t = performance.now();
-  for (const m of marbles.slice(0, CALIBRATE_SERIAL)) checkAnswer(await service.activate(activationOf(kind, m)));
-  const serial = CALIBRATE_SERIAL / ((performance.now() - t) / 1000);
-  t = performance.now();
-  await Promise.all(marbles.slice(CALIBRATE_SERIAL).map(async (m) => checkAnswer(await service.activate(activationOf(kind, m)))));
-  const parallel = CALIBRATE_PARALLEL / ((performance.now() - t) / 1000);
-  return Math.max(serial, parallel);
-}
-
-/** How many marbles one measureWork row may use at `rate` operations per second. */
-function poolSize(rate, extra = 0) {
-  let n = extra;
-  for (const c of settings.concurrency) {
-    n += Math.ceil(rate * POOL_MARGIN * ((settings.warmupMs + settings.timeMs) / 1000)) + c * (settings.rounds + 2) + 8;
-  }
-  return n;
-}
 
 /** CPU time of this process (every thread) per operation, in ms, with 16 in flight. */
 const cpuPerOpSampled = (op) => cpuPerOp(op, { ops: CPU_SAMPLE_OPS, inFlight: CPU_SAMPLE_IN_FLIGHT });

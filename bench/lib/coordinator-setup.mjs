@@ -72,10 +72,11 @@ export async function benchSimulationKey() {
 /**
  * A started coordinator with `manifest` set: { service, store, dataDir, close() }.
  * `collateral` and `trustAnchors` come from the forged Intel world; `clock` is its time.
+ * `openStore(dataDir)` opens its store (default: a SQLite file in the data directory).
  */
-export async function startBenchCoordinator(mods, { manifest, simKey, collateral, trustAnchors, clock }) {
+export async function startBenchCoordinator(mods, { manifest, simKey, collateral, trustAnchors, clock }, openStore = (dataDir) => mods.store.openSqliteStore(join(dataDir, 'confide.db'))) {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-bench-coord-'));
-  const store = mods.store.openSqliteStore(join(dataDir, 'confide.db'));
+  const store = await openStore(dataDir);
   try {
     const seal = mods.server.coordinatorSealProvider({ dataDir, keyFile: undefined });
     const service = await mods.serverCoordinator.startServerCoordinator({ store, seal, collateral, simulationKey: simKey, trustAnchors, clock });

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeError } from './harness.mjs';
 
-/** { inject(opts), close() } on 127.0.0.1 with `collateralBytes` (a collateral file's bytes) in memory, or { reason }. */
-export async function startInProcess(collateralBytes) {
+/** { inject(opts), close() } on 127.0.0.1 with `collateralBytes` (a collateral file's bytes) in memory, or { reason }; `flags` add settings (e.g. `store`). */
+export async function startInProcess(collateralBytes, flags = {}) {
   let server;
   let ev;
   try {
@@ -18,7 +18,7 @@ export async function startInProcess(collateralBytes) {
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-bench-inproc-'));
   try {
-    const { config } = server.loadConfig({ env: {}, flags: { host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent' } });
+    const { config } = server.loadConfig({ env: {}, flags: { host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', ...flags } });
     const collateral = ev.memoryCollateral(ev.collateralItemsFromBytes(collateralBytes) ?? []);
     const running = await server.startServer(config, { collateral });
     return {

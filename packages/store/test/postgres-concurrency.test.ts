@@ -146,3 +146,21 @@ test('postgres: a deadlock between two transactions is retried, the retry counte
     assert.equal(await b!.activations.count('y'), 3);
   });
 });
+
+test('postgres: transactions on 3 pools that read the audit head and append to it all land, in one unbroken chain (the head is read under the chain lock)', { skip }, async () => {
+  await replicas(3, async (stores) => {
+    await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        stores[i % 3]!.tx(async (repos) => {
+          const head = (await repos.auditLog.head()) ?? { seq: 0, hash: 'genesis' };
+          // Work between reading the head and appending, as signing the entry is.
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          await repos.auditLog.append({ seq: head.seq + 1, prevHash: head.hash, hash: `h${head.seq + 1}-${i}`, entry: '{}' });
+        }),
+      ),
+    );
+    const rows = await stores[0]!.auditLog.list();
+    assert.deepEqual(rows.map((r) => r.seq), Array.from({ length: 24 }, (_, i) => i + 1));
+    for (let i = 1; i < rows.length; i++) assert.equal(rows[i]!.prevHash, rows[i - 1]!.hash);
+  });
+});

@@ -53,6 +53,15 @@ export const postgresMigrations: Migration[] = [
       );
       CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION confide_refuse_change('the audit log is append-only');
       CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION confide_refuse_change('the audit log is append-only');
+      -- The head for a writer: the audit chain's transaction lock first, then (a new snapshot, as
+      -- each statement of a VOLATILE function takes at READ COMMITTED) the head the writer before
+      -- committed; one round trip. 24949 = 0x6175, the chain's advisory lock key.
+      CREATE FUNCTION confide_audit_head_for_append(OUT seq BIGINT, OUT hash TEXT) RETURNS SETOF record LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(24949, 0);
+        RETURN QUERY SELECT a.seq, a.hash FROM audit_log AS a ORDER BY a.seq DESC LIMIT 1;
+      END
+      $$;
 
       CREATE TABLE attestation_policies (
         type TEXT COLLATE "C" PRIMARY KEY NOT NULL,

@@ -13,6 +13,8 @@ export interface QueryRows<R> {
 }
 
 export interface Sql {
+  /** True on the connection of an open transaction (a lock taken now is held until it ends). */
+  readonly inTransaction: boolean;
   /** One statement (prepared once per connection and reused). */
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryRows<R>>;
   /** Runs `fn` all-or-nothing: its own transaction on the pool, a savepoint inside a transaction. */
@@ -102,6 +104,7 @@ export async function withRetry<T>(stats: EngineStats, attempt: () => Promise<T>
 export function clientSql(client: PoolClient): Sql {
   let savepoints = 0;
   const sql: Sql = {
+    inTransaction: true,
     query: (text, params) => run(client, text, params),
     async atomic(fn) {
       const name = `confide_sp${++savepoints}`;
@@ -158,6 +161,7 @@ export function transaction<T>(pool: Pool, stats: EngineStats, fn: (client: Pool
 export function poolSql(pool: Pool, stats: EngineStats): Sql {
   const inTransaction = <T>(fn: (sql: Sql) => Promise<T>): Promise<T> => transaction(pool, stats, (client) => fn(clientSql(client)));
   return {
+    inTransaction: false,
     query: (text, params) => withRetry(stats, () => run(pool, text, params)),
     atomic: inTransaction,
     together: inTransaction,

@@ -3,6 +3,13 @@
  * the statement). A concurrent twin of the same seq waits on the primary key and then does
  * nothing (ON CONFLICT), so the loser sees a conflict, not an aborted transaction. Rows already
  * committed never change (triggers), so the head a statement reads stays true.
+ *
+ * Every change of the coordinator appends to this one chain, so writers that read the head in a
+ * transaction (to sign the next entry) would, under concurrent transactions, mostly read the same
+ * head and all but one fail. Reading the head inside a transaction therefore first takes a
+ * transaction-scoped advisory lock (confide_audit_head_for_append, migration 1): appenders queue
+ * on it, and each reads (a new statement, a new snapshot) the head the one before it committed,
+ * as on SQLite's single writer.
  */
 import { StoreError } from '../../errors.js';
 import type { AuditLogRepository } from '../../port.js';
@@ -18,7 +25,10 @@ function conflict(seq: number): StoreError {
 export function auditLogOn(sql: Sql): AuditLogRepository {
   return {
     async head() {
-      const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+      // In a transaction: the head under the chain's lock (migration 1's function), in one round trip.
+      const { rows } = await sql.query<{ seq: string; hash: string }>(
+        sql.inTransaction ? 'SELECT seq, hash FROM confide_audit_head_for_append()' : 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+      );
       const row = rows[0];
       return row && { seq: int(row.seq), hash: row.hash };
     },

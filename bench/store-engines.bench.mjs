@@ -1,0 +1,112 @@
+/**
+ * The same work on the two storage engines, in one run: marble activation (the coordinator
+ * service, simulated evidence, a fresh marble each time) and MAA attestation (POST
+ * /attest/SgxEnclave through the server's app.inject, the vector quote, cached collateral), each
+ * on PostgreSQL (ours) beside SQLite (peer column). The PostgreSQL server is test-kit's
+ * throw-away cluster on 127.0.0.1 (CONFIDE_TEST_POSTGRES_URL to use another). Issue 11's target:
+ * PostgreSQL at >= 70% of SQLite's rate on one replica.
+ */
+import { Buffer } from 'node:buffer';
+import { attempt, describeError, measureWork } from './lib/harness.mjs';
+import { activationOf, calibrate, checkAnswer, poolSize } from './lib/activation-run.mjs';
+import { benchManifest, benchSimulationKey, loadCoordinatorModules, SIM_MARBLE, startBenchCoordinator } from './lib/coordinator-setup.mjs';
+import { startInProcess } from './lib/in-process-server.mjs';
+import { makeMarbles, marblePool, simEvidenceMaker } from './lib/marble-pool.mjs';
+import { printSkipped, printTable } from './lib/table.mjs';
+import { freshSchema, testPostgres } from '@confide/test-kit/postgres';
+import { missingVector, vector } from '@confide/test-kit/vectors';
+
+const TITLE = 'Storage engines: PostgreSQL (ours) beside SQLite (peer), same work, same run';
+const TARGET_SHARE = 0.7;
+const QUOTE = 'sgx/phala-dcap-qvl/sgx_quote';
+const COLLATERAL = 'sgx/phala-dcap-qvl/sgx_quote_collateral.json';
+const MEASUREMENT = new Uint8Array(32).fill(0x5a);
+const NO_FLOOR = { reason: 'none: this table compares engines (the floors are in the activation and attestation tables)' };
+
+/** "PostgreSQL at N% of SQLite's rate" for each row both engines measured. */
+function shareNotes(rows) {
+  return rows
+    .filter((r) => r.ours?.opsPerSec && r.peer?.opsPerSec)
+    .map((r) => {
+      const share = r.ours.opsPerSec / r.peer.opsPerSec;
+      return `${r.work}, ${r.concurrency} in flight: PostgreSQL at ${(share * 100).toFixed(0)}% of SQLite's rate (target ${TARGET_SHARE * 100}%: ${share >= TARGET_SHARE ? 'met' : 'not met'})`;
+    });
+}
+
+async function activationRows(mods, pgUrl, notes) {
+  const simKey = await benchSimulationKey();
+  const kind = { label: 'sim', tee: 'sim', marbleType: SIM_MARBLE, makeEvidence: simEvidenceMaker(mods.ev, simKey, MEASUREMENT) };
+  const env = { manifest: benchManifest(Buffer.from(MEASUREMENT).toString('hex'), '11'.repeat(32)), simKey, collateral: mods.ev.emptyCollateral, trustAnchors: undefined, clock: mods.core.fixedClock(new Date()) };
+  const sqlite = await startBenchCoordinator(mods, env);
+  let postgres;
+  try {
+    postgres = await startBenchCoordinator(mods, env, () => mods.store.openPostgresStore(pgUrl, { schema: freshSchema() }));
+    const rate = Math.max(await calibrate(sqlite.service, kind), await calibrate(postgres.service, kind));
+    const impl = async (coord) => {
+      const pool = marblePool(await makeMarbles(poolSize(rate), kind.makeEvidence));
+      return { op: async () => checkAnswer(await coord.service.activate(activationOf(kind, pool.next()))) };
+    };
+    const rows = await measureWork('activation, sim, service', { ours: await impl(postgres), peer: await impl(sqlite), floor: NO_FLOOR });
+    notes.push(`activation: store transactions retried on PostgreSQL: ${postgres.store.retries()}`);
+    return rows;
+  } finally {
+    await postgres?.close();
+    await sqlite.close();
+  }
+}
+
+async function attestRows(pgUrl) {
+  const missing = missingVector(QUOTE, COLLATERAL);
+  if (missing) return measureWork('attest, SgxEnclave, app.inject', { ours: { reason: missing }, peer: { reason: missing }, floor: NO_FLOOR });
+  const body = JSON.stringify({ quote: Buffer.from(vector(QUOTE)).toString('base64url') });
+  const servers = [];
+  try {
+    const impl = async (flags) => {
+      const s = await startInProcess(vector(COLLATERAL), flags);
+      if (s.reason) return { reason: s.reason };
+      servers.push(s);
+      const op = async () => {
+        const res = await s.inject({ method: 'POST', url: '/attest/SgxEnclave?api-version=2020-10-01', headers: { 'content-type': 'application/json' }, payload: body });
+        if (res.statusCode !== 200 || !res.body.startsWith('{"token":"eyJ')) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 200)}`);
+      };
+      const probe = await attempt(op);
+      return probe.ok ? { op } : { reason: probe.reason };
+    };
+    return await measureWork('attest, SgxEnclave, app.inject', { ours: await impl({ store: `${pgUrl}?schema=${freshSchema()}` }), peer: await impl({}), floor: NO_FLOOR });
+  } finally {
+    for (const s of servers) await s.close();
+  }
+}
+
+export async function main() {
+  const pg = testPostgres();
+  if (pg.skip) return printSkipped(TITLE, pg.skip);
+  const mods = await loadCoordinatorModules();
+  if (mods.reason) return printSkipped(TITLE, mods.reason);
+  let url;
+  try {
+    url = await pg.url();
+  } catch (err) {
+    return printSkipped(TITLE, `cannot start PostgreSQL: ${describeError(err)}`);
+  }
+  const notes = [];
+  try {
+    const rows = [...(await activationRows(mods, url, notes)), ...(await attestRows(url))];
+    printTable({
+      title: TITLE,
+      peerName: 'SQLite',
+      rows,
+      notes: [
+        'ours: PostgreSQL (the server version the machine has, a throw-away cluster on 127.0.0.1 made by test-kit, fsync off as for tests, so the comparison is with SQLite\'s WAL at synchronous=NORMAL, which does not fsync each commit either), a pool of 10 connections, a fresh schema per row; peer: SQLite, a file in a fresh data directory, as `confide serve` opens it',
+        'activation: CoordinatorService.activate as the server builds it, a new marble each time (fresh UUID and P-256 key, simulated evidence bound to it), MaxActivations 0; its store transaction re-checks the state, counts MaxActivations, writes the sealed activation record and the signed audit entry',
+        'attest: the server started in this process (startServer) with the vector quote\'s collateral in memory, POST /attest/SgxEnclave through app.inject, the same quote each time; the store is read for the policy and the signing key',
+        ...shareNotes(rows),
+        ...notes,
+      ],
+    });
+  } finally {
+    await pg.stop();
+  }
+}
+
+await main();
