@@ -15,6 +15,7 @@ import type { Config } from './config/schema.js';
 import { listenAlso } from './listen/extra-listener.js';
 import { listenMetrics } from './metrics/index.js';
 import { meshListenAddress, startMarbleApi, type MarbleApi } from './marble-api/index.js';
+import { buildClientApiApp } from './client-api-app.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -25,6 +26,8 @@ export interface RunningServer {
   urls: string[];
   /** http://host:port/metrics of the metrics listener, when metrics.port is set. */
   metricsUrl: string | undefined;
+  /** https://host:port of MarbleRun's client API listener (root certificate), when coordinator.clientApiPort is set. */
+  clientApiUrl: string | undefined;
   /** Path of the generated local CA certificate (dev mode without tls.cert). */
   caCertPath: string | undefined;
   /** URL of the ledger listener (first host, real port), when the ledger is enabled: its certificate chains to the ledger identity. */
@@ -65,6 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const extra: Server[] = [];
   let metricsServer: HttpServer | undefined;
   let marbleApi: MarbleApi | undefined;
+  let clientApi: FastifyInstance | undefined;
   let port = config.port;
   let host = first;
   let ledgerPort: number | undefined;
@@ -106,6 +110,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         ledgerPort ??= (server.address() as AddressInfo).port;
       }
     }
+    if (config.coordinator.clientApiPort !== undefined) {
+      [host, port] = [first, config.coordinator.clientApiPort];
+      const { logger, bodyLimit, http } = composition.app;
+      clientApi = await buildClientApiApp({ coordinator: composition.coordinator, logger, bodyLimit, http });
+      await clientApi.listen({ host, port });
+    }
     // The listeners above named their own port in errors; the URLs below are the main listener's.
     port = (app.server.address() as AddressInfo).port;
     if (meshAt) marbleApi = await startMeshListener(composition.coordinator, meshAt, app.log);
@@ -115,6 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     for (const server of extra) server.close();
     metricsServer?.close();
     await marbleApi?.close();
+    await clientApi?.close();
     await app?.close();
     await store.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -131,6 +142,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const listening = app;
   const metricsAddress = metricsServer?.address() as AddressInfo | undefined;
   const metricsUrl = metricsAddress ? `http://${displayHost(metricsAddress.address)}:${metricsAddress.port}/metrics` : undefined;
+  const clientApiAddress = clientApi?.server.address() as AddressInfo | undefined;
+  const clientApiUrl = clientApiAddress ? `https://${displayHost(first)}:${clientApiAddress.port}` : undefined;
+  const clientApiListening = clientApi;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -146,6 +160,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await Promise.all([
           listening.close(),
           marbleApi?.close(),
+          clientApiListening?.close(),
           ...extra.map(
             (server) =>
               new Promise<void>((done) => {
@@ -164,5 +179,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ledgerUrl = ledgerPort === undefined ? undefined : `https://${displayHost(first)}:${ledgerPort}`;
   const meshAddress = marbleApi?.address;
   const marbleApiAt = meshAddress ? `${meshAddress.address.includes(':') ? `[${meshAddress.address}]` : meshAddress.address}:${meshAddress.port}` : undefined;
-  return { app: listening, store, url, urls, metricsUrl, caCertPath: composition.caCertPath, ledgerUrl, warnings: composition.warnings, marbleApi: marbleApiAt, close };
+  return { app: listening, store, url, urls, metricsUrl, caCertPath: composition.caCertPath, ledgerUrl, warnings: composition.warnings, marbleApi: marbleApiAt, clientApiUrl, close };
 }

@@ -34,7 +34,7 @@ export function serveCommand(program: Command, output: () => Output): void {
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
-    const info = { ok: true, event: 'listening', url: server.url, urls: server.urls, mode: config.mode, dataDir: config.dataDir, caCert: server.caCertPath, ...(server.metricsUrl ? { metrics: server.metricsUrl } : {}), ...(server.ledgerUrl ? { ledgerUrl: server.ledgerUrl } : {}), marbleApi: server.marbleApi };
+    const info = { ok: true, event: 'listening', url: server.url, urls: server.urls, mode: config.mode, dataDir: config.dataDir, caCert: server.caCertPath, ...(server.metricsUrl ? { metrics: server.metricsUrl } : {}), ...(server.ledgerUrl ? { ledgerUrl: server.ledgerUrl } : {}), marbleApi: server.marbleApi, ...(server.clientApiUrl ? { clientApi: server.clientApiUrl } : {}) };
     const trust = server.caCertPath
       ? [
           `Local CA certificate: ${server.caCertPath}`,
@@ -48,7 +48,7 @@ export function serveCommand(program: Command, output: () => Output): void {
     // With --json the listening event is one more JSON line on stdout; the human banner goes to
     // stderr, so stdout carries only log lines.
     if (out.json) out.result(info, '');
-    else out.note([`Confide listening on ${server.urls.join(', ')} (${config.mode} mode)`, ...trust, ...ledger, ...(server.marbleApi ? [`MarbleRun marble API (gRPC): ${server.marbleApi}`] : []), `API description: ${server.url}/docs`, ...(server.metricsUrl ? [`Metrics: ${server.metricsUrl}`] : [])].join('\n'));
+    else out.note([`Confide listening on ${server.urls.join(', ')} (${config.mode} mode)`, ...trust, ...ledger, ...(server.marbleApi ? [`MarbleRun marble API (gRPC): ${server.marbleApi}`] : []), `API description: ${server.url}/docs`, ...(server.metricsUrl ? [`Metrics: ${server.metricsUrl}`] : []), ...(server.clientApiUrl ? [`MarbleRun client API (TLS certificate: the coordinator root): ${server.clientApiUrl}`] : [])].join('\n'));
     await stopped;
     out.note('stopped');
   });

@@ -4,7 +4,7 @@
  * nothing and knows no HTTP: it checks who asks, then runs one operation of the lifecycle
  * (core/lifecycle.ts), whose state machine decides whether the operation is allowed now.
  */
-import { toBase64, utf8 } from '@confide/core';
+import { pemEncode, toBase64, utf8 } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import type { AuditHead } from '../audit/append.js';
 import type { Violation } from '../manifest/violation.js';
@@ -151,6 +151,17 @@ export class CoordinatorService {
     const recovering = this.state === CoordinatorState.Recovery;
     const pki = await this.lifecycle.quotePki();
     return makeQuote({ pki, nonce, evidence: this.#evidence, tlsSpkiSha256: recovering ? undefined : this.#tlsSpkiSha256 });
+  }
+
+  /**
+   * The root certificate (PEM) and its private key (PEM PKCS#8) in force now, as MarbleRun's
+   * client API presents them (core.go GetTLSRootCertificate); in recovery the throwaway root the
+   * quote names. Secret: for the TLS listener only, never logged.
+   */
+  tlsRootIdentity(): { certPem: string; keyPem: string } {
+    const root = this.lifecycle.currentRoot;
+    if (!root) throw new CoordinatorError('ERR_INTERNAL', 'the coordinator has no root yet');
+    return { certPem: root.cert, keyPem: pemEncode('PRIVATE KEY', root.key) };
   }
 
   /**

@@ -157,6 +157,15 @@ export class CoordinatorLifecycle {
   }
 
   /**
+   * The root certificate (PEM) and key (PKCS#8 DER) in force now, without a store read: the
+   * cached state's, or in recovery the throwaway one. What the client API listener presents.
+   */
+  get currentRoot(): { cert: string; key: Uint8Array } | undefined {
+    const pki = this.#recovery?.pki ?? this.#cache?.state.pki;
+    return pki ? { cert: pki.rootCert, key: pki.rootKey } : undefined;
+  }
+
+  /**
    * Runs `operation` on the state in one store transaction: load, check that `name` is allowed
    * in the state as stored now, run it (with the state's version), write the next state over that version, re-split the data key when asked,
    * append the audit entries. A throw anywhere rolls everything back.

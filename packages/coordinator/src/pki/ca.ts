@@ -13,6 +13,12 @@ import {
   ROOT_SECRET_LENGTH,
 } from './constants.js';
 
+const ROOT_ALT_NAMES = [
+  { type: 'dns' as const, value: 'localhost' },
+  { type: 'ip' as const, value: '127.0.0.1' },
+  { type: 'ip' as const, value: '::1' },
+];
+
 const CA_USAGES = x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature;
 
 function certPem(cert: x509.X509Certificate): string {
@@ -75,6 +81,10 @@ export async function createCoordinatorPki(now: Date): Promise<CoordinatorPki> {
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(CA_USAGES, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      // MarbleRun's client API presents the root as its TLS certificate, so it names the host as
+      // MarbleRun's does by default (core.go setCAData, crypto.GenerateCert: DNS "localhost",
+      // IPs 127.0.0.1 and ::1): curl and Go clients pinned to the root then verify the host.
+      new x509.SubjectAlternativeNameExtension(ROOT_ALT_NAMES),
     ],
   });
   const rootCert = certPem(root);

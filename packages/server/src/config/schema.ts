@@ -547,6 +547,15 @@ export const CONFIG_SCHEMA = [
       'PEM certificate or public key of whoever may set the first manifest (also the one after a start-over): POST /api/v2/manifest is accepted only over a TLS connection whose client certificate carries this key. Without it, whoever reaches a fresh coordinator first sets its manifest (a warning at start in production).',
   },
   {
+    key: 'coordinator.clientApiPort',
+    type: 'port',
+    default: undefined,
+    env: 'CONFIDE_COORDINATOR_CLIENT_API_PORT',
+    flag: '--coordinator-client-api-port',
+    description:
+      "Serve MarbleRun's client API (v2 under /api/v2 and the deprecated v1 routes at the root) on a listener of its own on this port, at the first `host`, presenting the coordinator's root certificate as its TLS certificate, as MarbleRun's client API on 4433 does: `curl --cacert root.pem` and MarbleRun's CLI, which pins the root from the quote, work against it. Off when unset; 0 picks a free port. The shared listener keeps the configured TLS certificate and the quote's tlsBinding (docs/coordinator.md).",
+  },
+  {
     key: 'coordinator.startOver',
     type: 'boolean',
     default: false,

@@ -8,6 +8,7 @@ export const SERVER_ERROR_CODES = defineErrorCodes('server', {
   ERR_BODY_TOO_LARGE: { expose: true, summary: 'The request body is larger than the configured limit.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { expose: true, summary: 'The request content type is not accepted by this route.' },
   ERR_METHOD_NOT_ALLOWED: { expose: true, summary: 'The route exists but not for this method.' },
+  ERR_API_REMOVED: { expose: true, summary: 'The endpoint was removed from this API version; the message names its replacement (MarbleRun v1 /recover: use /api/v2/recover).' },
   // Kubernetes marble injector
   ERR_ADMISSION_REVIEW_INVALID: { expose: true, summary: 'The body is not an admission.k8s.io/v1 AdmissionReview of a well-formed pod (the message names the field).' },
   // server start

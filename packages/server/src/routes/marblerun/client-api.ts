@@ -79,6 +79,31 @@ function canonicalUpload(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [names[k.toLowerCase()] ?? k, v as string]));
 }
 
+/**
+ * GET /secrets' user and names, checked in v1.go's and v2.go's order: the user first (401), then
+ * the query `?s=a&s=b` (400). Throws ERR_UNAUTHENTICATED, ERR_VALIDATION.
+ */
+export async function secretsQuery(c: CoordinatorService, user: Uint8Array | undefined, request: FastifyRequest): Promise<{ user: Uint8Array | undefined; names: string[] }> {
+  await c.authenticate(user);
+  const raw = (request.query as Record<string, unknown>)['s'];
+  const names = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  if (names.length === 0) throw new ServerError('ERR_VALIDATION', 'invalid query: endpoint requires at least one query parameter');
+  if (names.some((n) => typeof n !== 'string' || n === '')) throw new ServerError('ERR_VALIDATION', 'malformed query string: empty query parameter');
+  return { user, names: names as string[] };
+}
+
+/** POST /secrets' map with every upload's field names made canonical. */
+export function uploadsOf(secrets: Record<string, unknown>): Record<string, Record<string, string>> {
+  return Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, canonicalUpload(v)]));
+}
+
+/** GET /update-manifest's answer (v2.go UpdateManifestGet, which v1 serves too) plus Confide's count. Throws ERR_NOT_FOUND. */
+export async function pendingUpdateAnswer(c: CoordinatorService): Promise<ReturnType<typeof success>> {
+  const p = await c.pendingUpdate();
+  const message = p.missingAcknowledgments === 1 ? '1 user still needs to acknowledge the update manifest' : `${p.missingAcknowledgments} users still need to acknowledge the update manifest`;
+  return success({ manifest: toBase64(p.manifest), message, missingUsers: p.missingUsers, missingAcknowledgments: p.missingAcknowledgments });
+}
+
 export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptions): Promise<void> {
   const c = opts.coordinator;
   const cert = (request: FastifyRequest) => opts.peerCertificate(request);
@@ -117,19 +142,13 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
   });
 
   app.get('/secrets', async (request) => {
-    // v2.go SecretsGet: the user first (401), then the query (400).
-    const user = cert(request);
-    await c.authenticate(user);
-    const raw = (request.query as Record<string, unknown>)['s'];
-    const names = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    if (names.length === 0) throw new ServerError('ERR_VALIDATION', 'invalid query: endpoint requires at least one query parameter');
-    if (names.some((n) => typeof n !== 'string' || n === '')) throw new ServerError('ERR_VALIDATION', 'malformed query string: empty query parameter');
-    return success({ secrets: await c.getSecrets(user, names as string[]) });
+    const { user, names } = await secretsQuery(c, cert(request), request);
+    return success({ secrets: await c.getSecrets(user, names) });
   });
 
   app.post<{ Body: FromSchema<typeof SECRETS_BODY> }>('/secrets', { schema: { body: SECRETS_BODY } }, async (request) => {
     const secrets = request.body.secrets;
-    await c.writeSecrets(cert(request), Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, canonicalUpload(v)])));
+    await c.writeSecrets(cert(request), uploadsOf(secrets));
     return success(null);
   });
 
@@ -143,11 +162,7 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({ ...updateAnswer(out.result, out.recoverySecrets), warnings: out.result.warnings });
   });
 
-  app.get('/update-manifest', async () => {
-    const p = await c.pendingUpdate();
-    const message = p.missingAcknowledgments === 1 ? '1 user still needs to acknowledge the update manifest' : `${p.missingAcknowledgments} users still need to acknowledge the update manifest`;
-    return success({ manifest: toBase64(p.manifest), message, missingUsers: p.missingUsers, missingAcknowledgments: p.missingAcknowledgments });
-  });
+  app.get('/update-manifest', async () => pendingUpdateAnswer(c));
 
   app.post<{ Body: ManifestBody }>('/update-manifest', { schema: { body: MANIFEST_BODY } }, async (request) => {
     const out = await c.acknowledgeUpdate(cert(request), base64Field(request.body.manifest, 'manifest'));

@@ -15,6 +15,11 @@ export interface MarbleRunRoutesOptions {
   coordinator: CoordinatorService;
   /** How a request's TLS client certificate is read (tests replace it: inject has no TLS). */
   peerCertificate?: PeerCertificateReader | undefined;
+  /**
+   * False leaves unknown paths to the enclosing app (the client API listener answers them as
+   * MarbleRun does, 405); default true: JSend ERR_NOT_FOUND under the prefix.
+   */
+  notFound?: boolean | undefined;
 }
 
 export { tlsPeerCertificate, type PeerCertificateReader } from './peer-certificate.js';
@@ -24,7 +29,7 @@ export const MARBLERUN_PREFIX = '/api/v2';
 
 /** Registers the coordinator routes; register it with `{ prefix: MARBLERUN_PREFIX }`. */
 export async function marbleRunRoutes(app: FastifyInstance, opts: MarbleRunRoutesOptions): Promise<void> {
-  surfaceErrors(app, jsendSerializer, { notFound: true, response: jsendErrorResponse });
+  surfaceErrors(app, jsendSerializer, { notFound: opts.notFound ?? true, response: jsendErrorResponse });
   const peerCertificate = opts.peerCertificate ?? tlsPeerCertificate;
   await app.register(clientApiRoutes, { coordinator: opts.coordinator, peerCertificate });
   await app.register(activateRoutes, { coordinator: opts.coordinator, peerCertificate });
