@@ -2,7 +2,7 @@
 import { Buffer } from 'node:buffer';
 import { Agent, request } from 'node:https';
 
-/** { post(path, body) → { status, body }, requests() (posts so far), close() }; `body` is sent as JSON text, `headers` with every request. */
+/** { post(path, body) → { status, body, headers }, requests() (posts so far), close() }; `body` is sent as JSON text, `headers` with every request. */
 export function httpsClient(baseUrl, ca, headers = {}) {
   const agent = new Agent({ keepAlive: true, ca, maxSockets: Infinity });
   let requests = 0;
@@ -17,7 +17,7 @@ export function httpsClient(baseUrl, ca, headers = {}) {
           const chunks = [];
           res.on('data', (d) => chunks.push(d));
           res.on('error', reject);
-          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
         },
       );
       req.on('error', reject);

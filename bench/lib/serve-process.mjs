@@ -15,7 +15,7 @@ const STOP_MS = 15_000;
 
 /**
  * Starts `confide serve` with `args` after `--host 127.0.0.1 --port 0`; resolves to
- * { url, ca, pid, stop() } once it prints its listening line, or rejects with its output.
+ * { url, ca, pid, ledgerUrl?, stop() } once it prints its listening line, or rejects with its output.
  */
 export function startServe(args, { nodeFlags = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-bench-'));
@@ -46,7 +46,7 @@ export function startServe(args, { nodeFlags = [] } = {}) {
         const msg = JSON.parse(line);
         if (msg.event !== 'listening') continue;
         clearTimeout(timer);
-        resolve({ url: msg.url, ca: readFileSync(msg.caCert, 'utf8'), pid: child.pid, dataDir, stop });
+        resolve({ url: msg.url, ca: readFileSync(msg.caCert, 'utf8'), pid: child.pid, dataDir, stop, ...(msg.ledgerUrl ? { ledgerUrl: msg.ledgerUrl } : {}) });
         return;
       }
     });

@@ -94,6 +94,11 @@ describe('ledger routes', () => {
     const window = json(await get(`/app/transactions?fromTransactionId=2.1&toTransactionId=${namedId}`));
     assert.deepEqual(window['entries'].map((e: { contents: string }) => e.contents), ['hello', 'in a collection']);
     assert.equal(window['nextLink'], undefined);
+    // An id of an earlier view lies before every transaction, one of a later view after every one.
+    const acrossViews = json(await get(`/app/transactions?fromTransactionId=1.99&toTransactionId=${namedId}`));
+    assert.deepEqual(acrossViews['entries'].map((e: { contents: string }) => e.contents), ['hello', 'in a collection']);
+    assert.deepEqual(json(await get('/app/transactions?fromTransactionId=3.1'))['entries'], []);
+    assert.deepEqual(json(await get('/app/transactions?toTransactionId=1.99'))['entries'], []);
   });
 
   it('refuses bad input with the ledger error shape and a stable code, never a 500', async () => {
@@ -108,6 +113,7 @@ describe('ledger routes', () => {
       [get(`/app/transactions/${signatureId}/receipt`), 404, 'TransactionNotFound', 'ERR_LEDGER_TRANSACTION_NOT_FOUND'],
       [get(`/app/transactions/${signatureId}`), 404, 'TransactionNotFound', 'ERR_LEDGER_TRANSACTION_NOT_FOUND'],
       [get('/app/transactions?fromTransactionId=2.5&toTransactionId=2.2'), 400, 'InvalidQueryParameterValue', 'ERR_LEDGER_RANGE_INVALID'],
+      [get('/app/transactions?fromTransactionId=3.1&toTransactionId=2.9'), 400, 'InvalidQueryParameterValue', 'ERR_LEDGER_RANGE_INVALID'],
       [get('/app/transactions?fromTransactionId=x'), 400, 'InvalidInput', 'ERR_LEDGER_TRANSACTION_ID_INVALID'],
       [get('/app/transactions?fromTransactionId=2.1&fromTransactionId=2.2'), 400, 'InvalidInput', 'ERR_VALIDATION'],
       [get('/app/transactions/current?collectionId=nothing-here'), 404, 'TransactionNotFound', 'ERR_LEDGER_TRANSACTION_NOT_FOUND'],

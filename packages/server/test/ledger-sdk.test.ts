@@ -13,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { pemEncode } from '@confide/core';
 import { after, before, describe, it } from 'node:test';
 import * as acl from '@azure-rest/confidential-ledger';
 import { isUnexpected, paginate, type ConfidentialLedgerClient } from '@azure-rest/confidential-ledger';
@@ -23,6 +26,7 @@ import { independentReceiptCheck } from './ledger-receipt-check.js';
 const credential = { getToken: async () => ({ token: 'dev-token', expiresOnTimestamp: Date.now() + 3600_000 }) };
 // A CommonJS package: its default export is module.exports.default.
 const ConfidentialLedger = (acl as unknown as { default: { default: (endpoint: string, identity: string, credential: { getToken(): Promise<{ token: string; expiresOnTimestamp: number }> }, options?: object) => ConfidentialLedgerClient } }).default.default;
+const ConfidentialLedgerNoCredential = ConfidentialLedger as unknown as (endpoint: string, identity: string, options?: object) => ConfidentialLedgerClient;
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 /** getLedgerIdentity trusts the platform's CAs only, so it runs in a child that trusts the dev CA (NODE_EXTRA_CA_CERTS is read at start). */
@@ -143,6 +147,19 @@ describe('@azure-rest/confidential-ledger against confide serve --ledger-enabled
     assert.equal(bad.status, '400');
     assert.ok(isUnexpected(bad));
     assert.equal((bad.body as { error: { code: string; innererror: { code: string } } }).error.innererror.code, 'ERR_LEDGER_TRANSACTION_ID_INVALID');
+  });
+
+  it('a client certificate alone authenticates over the ledger listener (no credential, as the client allows); without one, 401', async () => {
+    const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=ledger user', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 3600_000), keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } });
+    const key = pemEncode('PRIVATE KEY', new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)));
+    const withCert = ConfidentialLedgerNoCredential(ledgerUrl, identity, { tlsOptions: { cert: cert.toString('pem'), key }, retryOptions: { maxRetries: 0 } });
+    const res = await withCert.path('/app/transactions').post({ body: { contents: 'by certificate' } });
+    assert.equal(res.status, '200', 'dev mode takes any client certificate as an Administrator');
+    const without = ConfidentialLedgerNoCredential(ledgerUrl, identity, { retryOptions: { maxRetries: 0 } });
+    const refused = await without.path('/app/collections').get();
+    assert.equal(refused.status, '401');
+    assert.equal((refused.body as { error: { innererror: { code: string } } }).error.innererror.code, 'ERR_UNAUTHENTICATED');
   });
 
   it('users: PATCH, GET, DELETE through the client', async () => {

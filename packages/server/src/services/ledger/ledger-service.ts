@@ -96,9 +96,12 @@ export class LedgerService {
   /** One page of entries between two ids (inclusive; the whole ledger by default). Throws ERR_LEDGER_TRANSACTION_ID_INVALID, ERR_LEDGER_RANGE_INVALID. */
   range(query: RangeQuery): RangePage {
     const view = this.#writer.view;
-    const from = query.fromTransactionId === undefined ? 1 : seqnoIn(view, idOf(query.fromTransactionId, 'fromTransactionId'), 'start');
-    const to = query.toTransactionId === undefined ? this.#writer.size : seqnoIn(view, idOf(query.toTransactionId, 'toTransactionId'), 'end');
-    if (from > to && query.fromTransactionId !== undefined && query.toTransactionId !== undefined) {
+    const fromId = query.fromTransactionId === undefined ? undefined : idOf(query.fromTransactionId, 'fromTransactionId');
+    const toId = query.toTransactionId === undefined ? undefined : idOf(query.toTransactionId, 'toTransactionId');
+    const from = fromId ? seqnoIn(view, fromId, 'start') : 1;
+    const to = toId ? seqnoIn(view, toId, 'end') : this.#writer.size;
+    // Transaction ids order by view, then seqno.
+    if (fromId && toId && (fromId.view > toId.view || (fromId.view === toId.view && fromId.seqno > toId.seqno))) {
       throw new LedgerError('ERR_LEDGER_RANGE_INVALID', 'fromTransactionId is after toTransactionId', { details: { from: query.fromTransactionId, to: query.toTransactionId } });
     }
     const collectionId = query.collectionId === undefined ? undefined : checkCollectionId(query.collectionId);
@@ -150,9 +153,12 @@ function idText(text: string): string {
   return text;
 }
 
-/** A range bound in this view; one in an earlier view starts the range at the beginning, a later one ends it at the head. */
+/**
+ * A range bound as a seqno of this ledger's one view: an id of an earlier view lies before every
+ * transaction (a start at the beginning, an end before it), one of a later view after every one.
+ */
 function seqnoIn(view: number, id: TransactionId, side: 'start' | 'end'): number {
   if (id.view === view) return id.seqno;
   if (id.view < view) return side === 'start' ? 1 : 0;
-  return side === 'start' ? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
+  return Number.MAX_SAFE_INTEGER;
 }

@@ -1,0 +1,32 @@
+/**
+ * The floor of the ledger's HTTPS benchmark, run as its own process: Confide's own app (buildApp:
+ * the same fastify settings, hooks, hardened TLS with a P-256 certificate, client certificates
+ * requested, JSON body parsing) with POST /app/transactions answering as the ledger does
+ * ({"collectionId"} and x-ms-ccf-transaction-id) without doing anything. Prints {url, ca} once listening.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { openSqliteStore } from '@confide/store';
+import { buildApp, ensureLocalCa } from '@confide/server';
+
+const dir = mkdtempSync(join(tmpdir(), 'confide-bench-noop-'));
+const tls = await ensureLocalCa(dir, ['127.0.0.1']);
+const store = openSqliteStore(':memory:');
+const http = { headersTimeout: 30_000, requestTimeout: 30_000, idleTimeout: 60_000, maxConnections: 10_000 };
+const app = await buildApp({ store, bodyLimit: 1024 * 1024, http, https: { cert: readFileSync(tls.certPath), key: readFileSync(tls.keyPath), requestCert: true, rejectUnauthorized: false } });
+app.post('/app/transactions', async (request, reply) => {
+  void reply.header('x-ms-ccf-transaction-id', '2.1');
+  return { collectionId: 'subledger:0' };
+});
+await app.listen({ host: '127.0.0.1', port: 0 });
+process.stdout.write(JSON.stringify({ url: `https://127.0.0.1:${app.server.address().port}`, ca: readFileSync(tls.caCertPath, 'utf8') }) + '\n');
+const stop = async () => {
+  await app.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
