@@ -7,6 +7,7 @@ import type { MaaRoutesOptions } from '../routes/maa/index.js';
 import { createPolicyAdmin, type PolicyManagementMode } from '../services/attestation/admin/index.js';
 import { createAttestationService } from '../services/attestation/index.js';
 import type { TokenService } from '../services/attestation/tokens/index.js';
+import { auditedTokenIssuer, type LateAuditSink } from '../ledger-durable/audit-sink.js';
 
 /** Policy management settings: mode, bearer auth, initial certificates. */
 export interface PolicyAdminSettings {
@@ -29,13 +30,15 @@ export interface AttestationOptions {
   trustAnchors?: TrustAnchors | undefined;
   /** Policy management; absent, /policies and /certificates are not served. */
   admin?: PolicyAdminSettings | undefined;
+  /** Where each issued token is recorded (the ledger, when enabled). */
+  audit?: LateAuditSink | undefined;
 }
 
 /** Builds the services the MAA routes take. Throws ERR_STORE_UNAVAILABLE, ERR_CONFIG_INVALID (bad initial certificates). */
 export async function composeAttestation(options: AttestationOptions): Promise<MaaRoutesOptions> {
   const service = createAttestationService({
     policies: options.store.policies,
-    tokens: options.tokens,
+    tokens: options.audit ? auditedTokenIssuer(options.tokens, options.audit) : options.tokens,
     collateral: options.collateral ?? emptyCollateral,
     clock: options.clock ?? systemClock,
     ...(options.simulationKeys ? { simulationKeys: options.simulationKeys } : {}),

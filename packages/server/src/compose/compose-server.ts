@@ -23,6 +23,7 @@ import { composeAttestation } from './attestation.js';
 import { composeKeyVault } from './keyvault.js';
 import { composeKeyRelease } from './key-release.js';
 import { composeLedger } from './ledger.js';
+import { LateAuditSink, ledgerAuditSink } from '../ledger-durable/audit-sink.js';
 import { releaseRoutes } from '../routes/keyvault/release.js';
 import { securityDomainRoutes } from '../routes/keyvault/security-domain.js';
 import { SecurityDomainService } from '../services/security-domain/index.js';
@@ -129,7 +130,10 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       warn('coordinator.firstManifestKey is not set: whoever reaches this coordinator first while it waits for a manifest sets it');
     }
     if (coordinator.startOutcome === 'started-over') warn('coordinator started over (coordinator.startOver): the sealed state that could not be opened was discarded; remove the setting now');
+    // Issued tokens and key releases are recorded in the ledger when it is enabled; it is opened last.
+    const audit = new LateAuditSink();
     const attestation = await composeAttestation({
+      audit,
       store,
       tokens,
       collateral,
@@ -147,7 +151,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
     // The release routes sit under /keys beside the vault's, and sign with the attestation signing key.
     const withRelease = (kv: ReturnType<typeof composeKeyVault>) => ({
       ...kv,
-      extraKeyRoutes: [releaseRoutes(composeKeyRelease(config, kv.service, tokens, overrides.clock))],
+      extraKeyRoutes: [releaseRoutes(composeKeyRelease(config, kv.service, tokens, overrides.clock, audit))],
       securityDomainRoutes: securityDomainRoutes(new SecurityDomainService({ root: vault.root, store, mode: config.mode })),
     });
     const degraded = (): DegradedService[] => {
@@ -162,6 +166,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
     };
     for (const d of degraded()) warn(`${d.service} is degraded: ${d.reason}`);
     const ledger = config.ledger.enabled ? await composeLedger(config, store, seal, overrides.clock) : undefined;
+    if (ledger) audit.bind(ledgerAuditSink(ledger.writer, overrides.clock));
     return {
       app: {
         store,

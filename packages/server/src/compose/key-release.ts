@@ -7,6 +7,7 @@ import type { TokenService } from '../services/attestation/tokens/index.js';
 import { jwksIssuer, KeyReleaseService, keyIssuer, ownIssuer, type TrustedIssuer } from '../services/key-release/index.js';
 import type { KeyVaultService } from '../services/keyvault/index.js';
 import { readSettingFile } from './setting-file.js';
+import { auditedReleaseSigner, type LateAuditSink } from '../ledger-durable/audit-sink.js';
 
 const SETTING = 'keyvault.release.trustedIssuers';
 
@@ -34,7 +35,8 @@ export function trustedIssuerOf(entry: string): TrustedIssuer {
   return keyIssuer(issuer, keyOfFile(source));
 }
 
-export function composeKeyRelease(config: Config, vault: KeyVaultService, tokens: TokenService, clock?: Clock): KeyReleaseService {
+export function composeKeyRelease(config: Config, vault: KeyVaultService, tokens: TokenService, clock?: Clock, audit?: LateAuditSink): KeyReleaseService {
   const issuers = [ownIssuer(() => tokens.issuer(), () => tokens.jwks()), ...(config.keyvault.release.trustedIssuers ?? []).map(trustedIssuerOf)];
-  return new KeyReleaseService({ vault, issuers, sign: (payload) => tokens.signWithCertificate(payload), clock });
+  const sign = (payload: object) => tokens.signWithCertificate(payload);
+  return new KeyReleaseService({ vault, issuers, sign: audit ? auditedReleaseSigner(sign, audit) : sign, clock });
 }

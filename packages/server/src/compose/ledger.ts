@@ -5,6 +5,7 @@
  * their authentication, and the ledger listener's TLS chain.
  */
 import type { Clock } from '@confide/core';
+import type { LedgerWriter } from '@confide/ledger';
 import type { Store } from '@confide/store';
 import type { Config } from '../config/schema.js';
 import { createJwtVerifier } from '../plugins/bearer-jwt.js';
@@ -22,6 +23,8 @@ export interface ComposedLedger {
   tls: { cert: string; key: string };
   /** True when this start created the ledger identity. */
   createdIdentity: boolean;
+  /** The durable writer (the other services' audit events go through it). */
+  writer: LedgerWriter;
 }
 
 /**
@@ -51,5 +54,6 @@ export async function composeLedger(config: Config, store: Store, seal: Seal, cl
     routes: { service: new LedgerService({ writer, maxEntryBytes: config.ledger.maxEntryBytes }), users, auth, ledgerId: config.ledger.id, serviceCertificatePem: identity.serviceCertificatePem },
     tls: identity.tls,
     createdIdentity: identity.created,
+    writer,
   };
 }
