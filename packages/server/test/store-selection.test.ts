@@ -5,6 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { isConfideError } from '@confide/core';
 import { dropSchema, freshSchema, rawQuery, testPostgres } from '@confide/test-kit/postgres';
 import { loadConfig } from '../src/config/load.js';
@@ -13,6 +14,7 @@ import { openConfiguredStore } from '../src/compose/store.js';
 import { startSecureServer } from './security-helpers.js';
 
 const server = testPostgres();
+const SEAL_KEY = randomBytes(32).toString('base64');
 after(() => server.stop());
 const skip = server.skip;
 
@@ -67,4 +69,32 @@ test('an unreachable PostgreSQL fails the start with ERR_STORE_UNAVAILABLE, and 
   );
   assert.ok(isConfideError(err, 'ERR_STORE_UNAVAILABLE'), String(err));
   assert.ok(!JSON.stringify({ message: (err as Error).message, details: (err as { details?: unknown }).details }).includes('correct-horse-battery'));
+});
+
+test('two servers on one PostgreSQL database with one seal key serve the same token signing keys: the second reuses the key the first sealed', { skip }, async () => {
+  const schema = freshSchema();
+  const url = `${await server.url()}?schema=${schema}`;
+  const shared = (dir: string): Record<string, string> => {
+    const keyFile = `${dir}/shared-seal.key`;
+    writeFileSync(keyFile, SEAL_KEY, { mode: 0o600 });
+    return { CONFIDE_STORE: url, CONFIDE_SEAL_KEY_FILE: keyFile };
+  };
+  const a = await startSecureServer('dev', { env: shared });
+  try {
+    const b = await startSecureServer('dev', { env: shared });
+    try {
+      const [fromA, fromB] = await Promise.all([a.send('GET', '/certs'), b.send('GET', '/certs')]);
+      assert.equal(fromA.status, 200);
+      const kids = (r: typeof fromA) => (r.json()['keys'] as Array<{ kid: string }>).map((k) => k.kid);
+      assert.ok(kids(fromA).length >= 1);
+      assert.deepEqual(kids(fromB), kids(fromA));
+      const stored = await rawQuery<{ n: number }>(await server.url(), `SELECT COUNT(*)::integer AS n FROM ${schema}.signing_keys`);
+      assert.equal(stored[0]!.n, kids(fromA).length, 'the second server made no key of its own');
+    } finally {
+      await b.close();
+    }
+  } finally {
+    await a.close();
+    await dropSchema(await server.url(), schema);
+  }
 });
