@@ -55,10 +55,16 @@ test('TCB status: default list, explicit list, advisories only for SWHardeningNe
   assert.deepEqual(matchPackage({ ...signerPkg, AcceptedTCBStatuses: [] }, claims({ tcbStatus: 'SWHardeningNeeded' })), { ok: true });
   const outOfDateOk = { ...signerPkg, AcceptedTCBStatuses: ['OutOfDate'] };
   assert.deepEqual(matchPackage(outOfDateOk, claims({ tcbStatus: 'OutOfDate', advisoryIds: ['INTEL-SA-00999'] })), { ok: true });
-  assert.deepEqual(failed(matchPackage(outOfDateOk, claims({}))), ['tcb-status']);
+  // edgelesssys/marblerun internal/tcb CheckStatus: UpToDate is accepted whatever the list says;
+  // a list without SWHardeningNeeded refuses it (statuses compare exactly, as slices.Contains).
+  assert.deepEqual(matchPackage(outOfDateOk, claims({})), { ok: true });
+  assert.deepEqual(failed(matchPackage(outOfDateOk, claims({ tcbStatus: 'SWHardeningNeeded' }))), ['tcb-status']);
+  assert.deepEqual(failed(matchPackage({ ...signerPkg, AcceptedTCBStatuses: ['swhardeningneeded'] }, claims({ tcbStatus: 'SWHardeningNeeded' }))), ['tcb-status']);
   const advised = { ...signerPkg, AcceptedAdvisories: ['INTEL-SA-00615'] };
   assert.deepEqual(matchPackage(advised, claims({ tcbStatus: 'SWHardeningNeeded', advisoryIds: ['INTEL-SA-00615'] })), { ok: true });
   assert.deepEqual(failed(matchPackage(advised, claims({ tcbStatus: 'SWHardeningNeeded', advisoryIds: ['INTEL-SA-00615', 'INTEL-SA-00657'] }))), ['advisory']);
+  // CheckAdvisories compares with strings.EqualFold.
+  assert.deepEqual(matchPackage({ ...signerPkg, AcceptedAdvisories: ['intel-sa-00615', 'Intel-SA-00657'] }, claims({ tcbStatus: 'SWHardeningNeeded', advisoryIds: ['INTEL-SA-00615', 'INTEL-SA-00657'] })), { ok: true });
   const anyStatus = { ...advised, AcceptedTCBStatuses: ['ConfigurationAndSWHardeningNeeded'] };
   assert.deepEqual(matchPackage(anyStatus, claims({ tcbStatus: 'ConfigurationAndSWHardeningNeeded', advisoryIds: ['INTEL-SA-00657'] })), { ok: true });
 });

@@ -65,14 +65,15 @@ export function matchPackage(pkg: PackageProperties, claims: Claims): PackageMat
   }
 
   const accepted = acceptedTcbStatuses(pkg);
-  if (!accepted.includes(claims.tcbStatus)) fail('tcb-status', `TCB status ${claims.tcbStatus} is not in ${accepted.join(', ')}`);
+  // As MarbleRun's tcb.CheckStatus: UpToDate is always accepted; other statuses only when listed, compared exactly.
+  if (claims.tcbStatus !== 'UpToDate' && !accepted.includes(claims.tcbStatus)) fail('tcb-status', `TCB status ${claims.tcbStatus} is not in ${accepted.join(', ')}`);
   if (claims.collateralExpired && !accepted.includes(COLLATERAL_EXPIRED_STATUS)) {
     fail('collateral-expired', `collateral expired (${claims.expiredCollateral.join(', ')}); list ${COLLATERAL_EXPIRED_STATUS} to accept it`);
   }
-  // As in MarbleRun: advisories matter only for SWHardeningNeeded, and an empty list accepts all.
-  const advisories = pkg.AcceptedAdvisories ?? [];
-  if (claims.tcbStatus === 'SWHardeningNeeded' && advisories.length > 0) {
-    const open = claims.advisoryIds.filter((id) => !advisories.includes(id));
+  // As MarbleRun's tcb.CheckAdvisories: advisories matter only for SWHardeningNeeded, an empty list accepts all, and IDs compare case-insensitively.
+  const advisories = new Set((pkg.AcceptedAdvisories ?? []).map((id) => id.toUpperCase()));
+  if (claims.tcbStatus === 'SWHardeningNeeded' && advisories.size > 0) {
+    const open = claims.advisoryIds.filter((id) => !advisories.has(id.toUpperCase()));
     if (open.length > 0) fail('advisory', `advisories ${open.join(', ')} are not in AcceptedAdvisories`);
   }
   return failed.length === 0 ? { ok: true } : { ok: false, reasons, failed };

@@ -21,9 +21,9 @@ export interface PackageProperties {
   ProductID?: number;
   /** Minimum ISVSVN (sgx, sim) or guest SVN (sev-snp). */
   SecurityVersion?: number;
-  /** Default ["UpToDate", "SWHardeningNeeded"]; Confide adds "CollateralExpired". */
+  /** Accepted besides UpToDate (always accepted, as MarbleRun); default ["UpToDate", "SWHardeningNeeded"]; Confide adds "CollateralExpired". */
   AcceptedTCBStatuses?: string[];
-  /** INTEL-SA-xxxxx IDs accepted when the status is SWHardeningNeeded; empty or absent = all. */
+  /** INTEL-SA-xxxxx IDs accepted when the status is SWHardeningNeeded, compared case-insensitively; empty or absent = all. */
   AcceptedAdvisories?: string[];
   /** Confide: the TEE kind, default 'sgx'. */
   Tee?: PackageTee;
