@@ -27,7 +27,7 @@ const ERROR_CASES: [string, Mutation, string][] = [
   ['file.encoding-unknown', (m) => { m.Marbles.api.Parameters.Files['/x'] = { Data: 'x', Encoding: 'utf16' }; }, 'file.encoding-unknown@Marbles.api.Parameters.Files./x.Encoding'],
   ['file.data-invalid', (m) => { m.Marbles.api.Parameters.Files['/x'] = { Data: 'Zm9v!', Encoding: 'base64' }; }, 'file.data-invalid@Marbles.api.Parameters.Files./x.Data'],
   ['template.syntax', (m) => { m.Marbles.web.Parameters.Env.API_KEY = '{{ hex .Secrets.webSessionKey '; }, 'template.syntax@Marbles.web.Parameters.Env.API_KEY'],
-  ['template.unsupported', (m) => { m.Marbles.web.Parameters.Env.API_KEY = '{{ printf "%x" .Secrets.webSessionKey }}'; }, 'template.unsupported@Marbles.web.Parameters.Env.API_KEY'],
+  ['template.unsupported', (m) => { m.Marbles.web.Parameters.Env.API_KEY = '{{ template "other" }}'; }, 'template.unsupported@Marbles.web.Parameters.Env.API_KEY'],
   ['template.no-encoding', (m) => { m.Marbles.web.Parameters.Env.API_KEY = '{{ .Secrets.webSessionKey }}'; }, 'template.no-encoding@Marbles.web.Parameters.Env.API_KEY'],
   ['template.encoding-unknown', (m) => { m.Marbles.web.Parameters.Env.API_KEY = '{{ base32 .Secrets.webSessionKey }}'; }, 'template.encoding-unknown@Marbles.web.Parameters.Env.API_KEY'],
   ['template.encoding-not-allowed (raw in Env)', (m) => { m.Marbles.web.Parameters.Env.API_KEY = '{{ raw .Secrets.webSessionKey }}'; }, 'template.encoding-not-allowed@Marbles.web.Parameters.Env.API_KEY'],
@@ -184,7 +184,7 @@ test('Confide TEE packages: sev-snp and tdx identities are checked', () => {
 
 test('the templates MarbleRun documents are accepted: pipes, trims, comments, constants, .Previous', () => {
   const m = mutate((x) => {
-    x.Marbles.worker.Parameters.Files['/a'] = '{{- .Secrets.dbEncryptionKey | hex -}} {{/* note */}} {{ "{{" }} {{ base64 .Previous.Secrets.gone }}';
+    x.Marbles.worker.Parameters.Files['/a'] = '{{- .Secrets.dbEncryptionKey | hex -}} {{/* note */}} {{ "{{" }} {{ base64 .Previous.Secrets.dbEncryptionKey }}';
     x.Marbles.worker.Parameters.Files['/b'] = { Data: '{{ not a template', NoTemplates: true };
     x.Users.dave = { Certificate: CAROL.replace(/\n/g, '\r\n').replace('-----BEGIN', 'comment line\r\n-----BEGIN'), Roles: [] };
     delete x.Users.carol;

@@ -150,9 +150,9 @@ test('template errors are ERR_MANIFEST_INVALID with the entry path and line', as
   const { context } = await setup();
   const bad = [
     '{{ hex .Secrets.sym', // unclosed action
-    '{{ if .Secrets.sym }}x{{ end }}',
-    '{{ printf "%x" .Secrets.sym }}',
-    '{{ $x := 1 }}',
+    '{{ if .Secrets.sym }}x', // if without end
+    '{{ define "x" }}{{ end }}', // one template per entry
+    '{{ $x }}', // undefined variable
     '{{ hex 12 }}',
     '{{ .Secrets.sym }}', // a secret printed without encoding
     '{{ hex }}',

@@ -38,9 +38,10 @@ export const MANIFEST_RULES = {
   'file.data-invalid': { severity: 'error', summary: 'A File or Env Data cannot be decoded with its Encoding.' },
   // templates in Files and Env
   'template.syntax': { severity: 'error', summary: 'A template does not parse: an action not closed or empty, a bad string constant, a misplaced parenthesis, a function with the wrong number of arguments.' },
-  'template.unsupported': { severity: 'error', summary: 'A Go template construct outside the subset Confide renders: if, range, with, variables, numbers, builtins other than index.' },
+  'template.unsupported': { severity: 'error', summary: 'A Go template construct Confide does not render: define, template and block (MarbleRun runs one template per entry), call.' },
+  'template.execution': { severity: 'error', summary: 'The template fails when run on placeholder secrets (MarbleRun\'s dry run): a field the value lacks, a function given the wrong kind of value, a range over something that is not a map, byte slice or number.' },
   'template.no-encoding': { severity: 'error', summary: 'A template reference without an encoding function.' },
-  'template.encoding-unknown': { severity: 'error', summary: 'The function is not pem, hex, base64, raw, string or index.' },
+  'template.encoding-unknown': { severity: 'error', summary: 'The function is neither one of MarbleRun\'s (pem, hex, base64, raw, string) nor a Go text/template builtin.' },
   'template.encoding-not-allowed': { severity: 'error', summary: 'raw is for Files only and string for Env only.' },
   'template.reference-unknown': { severity: 'error', summary: 'The reference is not .Secrets.<name>[.part], .Previous.Secrets.<name>[.part] or a .MarbleRun certificate.' },
   'template.secret-unknown': { severity: 'error', summary: 'The template names a secret that is not in Secrets.' },

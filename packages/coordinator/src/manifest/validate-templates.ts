@@ -4,8 +4,10 @@
  * check and the rendering accept the same language (`index` included); the parsed pipeline is
  * then followed with references instead of values to find what each encoding is applied to.
  */
-import { TemplateError, type Command, type Operand, type ParseFailure, type Pipeline, type TemplateTarget } from '../templates/ast.js';
+import { TemplateError, type Command, type Operand, type ParseFailure, type Pipeline, type TemplateNode, type TemplateTarget } from '../templates/ast.js';
 import { parseTemplate } from '../templates/parse.js';
+import { executeTemplate } from '../templates/execute.js';
+import { dryRunRoot } from '../templates/dry-run.js';
 import { isCertSecretType, type Manifest } from './types.js';
 import { lookup, type PathSegment, type ViolationList } from './violation.js';
 import type { ManifestRuleId } from './rules.js';
@@ -29,8 +31,12 @@ const PARSE_RULES: Record<ParseFailure, ManifestRuleId> = {
   'function-not-allowed': 'template.encoding-not-allowed',
 };
 
-/** What a pipeline yields, followed statically: a reference from the root, encoded text, a string constant. */
-type Abstract = { k: 'ref'; path: string[]; text: string } | { k: 'text' } | { k: 'string'; value: string } | { k: 'bad' };
+/**
+ * What a pipeline yields, followed statically: a reference from the root, encoded text, a string
+ * constant, another value (a number, a builtin's result), or something only execution knows (a
+ * field of a dot that `with` or `range` moved, a variable): the dry run checks those.
+ */
+type Abstract = { k: 'ref'; path: string[]; text: string } | { k: 'text' } | { k: 'string'; value: string } | { k: 'value' } | { k: 'dynamic' } | { k: 'bad' };
 
 /** Index keys are binary strings (one char per byte) of UTF-8, as at rendering. */
 function utf8Of(binary: string): string {
@@ -45,6 +51,8 @@ class ActionChecker {
     private readonly v: ViolationList,
     private readonly used: Set<string>,
     private readonly line: number,
+    /** False inside `with` and `range`, where dot is not the root. */
+    private readonly dotIsRoot: boolean,
   ) {}
 
   private error(rule: ManifestRuleId, message: string): Abstract {
@@ -55,16 +63,22 @@ class ActionChecker {
   private operand(op: Operand): Abstract {
     switch (op.kind) {
       case 'field':
-        return { k: 'ref', path: op.path, text: `.${op.path.join('.')}` };
+        return this.dotIsRoot ? { k: 'ref', path: op.path, text: `.${op.path.join('.')}` } : { k: 'dynamic' };
       case 'dot':
-        return { k: 'ref', path: [], text: '.' };
+        return this.dotIsRoot ? { k: 'ref', path: [], text: '.' } : { k: 'dynamic' };
+      case 'variable':
+        return op.name === '$' ? { k: 'ref', path: op.path, text: `$.${op.path.join('.')}` } : { k: 'dynamic' };
       case 'string':
         return { k: 'string', value: op.value };
+      case 'number':
+      case 'bool':
+      case 'nil':
+        return { k: 'value' };
       case 'function':
         return this.call(op.name, []);
       case 'paren': {
         const inner = this.pipeline(op.pipeline);
-        if (op.path.length === 0 || inner.k === 'bad') return inner;
+        if (op.path.length === 0 || inner.k === 'bad' || inner.k === 'dynamic') return inner;
         if (inner.k !== 'ref') return this.error('template.reference-unknown', `a field of something that is not a reference (.${op.path.join('.')})`);
         return { k: 'ref', path: [...inner.path, ...op.path], text: `(${inner.text}).${op.path.join('.')}` };
       }
@@ -75,13 +89,15 @@ class ActionChecker {
     if (args.some((a) => a.k === 'bad')) return { k: 'bad' };
     if (name === 'index') {
       const [target, ...keys] = args;
-      if (target?.k !== 'ref') return this.error('template.reference-unknown', 'index needs a reference, then string keys');
-      if (keys.some((k) => k.k !== 'string')) return this.error('template.unsupported', 'index keys must be string constants');
+      if (target?.k === 'dynamic' || keys.some((k) => k.k !== 'string')) return { k: 'dynamic' };
+      if (target?.k !== 'ref') return this.error('template.reference-unknown', 'index needs a reference, then keys');
       const names = keys.map((k) => utf8Of((k as { value: string }).value));
       return { k: 'ref', path: [...target.path, ...names], text: `(index ${target.text} ${names.map((n) => JSON.stringify(n)).join(' ')})` };
     }
+    if (!ENCODINGS.includes(name)) return { k: 'value' }; // Go's builtins: the dry run checks what they are given
     if (args.length !== 1) return this.error('template.syntax', `wrong number of args for ${name}: want 1 got ${args.length}`);
     const arg = args[0]!;
+    if (arg.k === 'dynamic') return { k: 'text' };
     if (arg.k !== 'ref') return this.error('template.reference-unknown', `${name} of something that is not a secret reference`);
     this.checkRef(name, arg);
     return { k: 'text' };
@@ -96,14 +112,14 @@ class ActionChecker {
 
   pipeline(p: Pipeline): Abstract {
     let value: Abstract | undefined;
-    for (const cmd of p) value = this.command(cmd, value);
+    for (const cmd of p.commands) value = this.command(cmd, value);
     return value!;
   }
 
-  /** A whole action: it must yield text (an encoding's result or a string constant). */
+  /** A printing action: a reference must go through an encoding (a declaration prints nothing). */
   action(p: Pipeline): void {
     const out = this.pipeline(p);
-    if (out.k === 'ref') this.error('template.no-encoding', `${out.text}: name an encoding, e.g. {{ pem .Secrets.name.Cert }}`);
+    if (out.k === 'ref' && p.vars.length === 0) this.error('template.no-encoding', `${out.text}: name an encoding, e.g. {{ pem .Secrets.name.Cert }}`);
   }
 
   private checkRef(encoding: string, ref: { path: string[]; text: string }): void {
@@ -162,7 +178,29 @@ export function validateTemplate(m: Manifest, ctx: TemplateContext, data: string
     v.error(PARSE_RULES[err.failure], at, err.line !== undefined ? `line ${err.line}: ${err.message}` : err.message);
     return;
   }
-  for (const node of nodes) {
-    if (node.kind === 'action') new ActionChecker(m, ctx, at, v, used, node.line).action(node.pipeline);
+  const walk = (list: readonly TemplateNode[], dotIsRoot: boolean): void => {
+    for (const node of list) {
+      if (!('pipeline' in node)) continue;
+      const checker = new ActionChecker(m, ctx, at, v, used, node.line, dotIsRoot);
+      if (node.kind === 'action') {
+        checker.action(node.pipeline);
+        continue;
+      }
+      // A condition may name anything: a missing secret is merely false.
+      checker.pipeline(node.pipeline);
+      if (node.kind === 'range') walk(node.body, false);
+      else walk(node.then, node.kind === 'if' && dotIsRoot);
+      if (node.otherwise) walk(node.otherwise, dotIsRoot);
+    }
+  };
+  const before = v.errors.length;
+  walk(nodes, true);
+  if (v.errors.length > before) return;
+  // What the static walk cannot follow (a moved dot, variables, builtins) is checked by running it, as MarbleRun's dry run does.
+  try {
+    executeTemplate(nodes, dryRunRoot(m.Secrets));
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    v.error('template.execution', at, err.line !== undefined ? `line ${err.line}: ${err.message}` : err.message);
   }
 }

@@ -18,6 +18,16 @@ function placeholders(definitions: Record<string, Secret>): SecretMap {
   return out;
 }
 
+/** The root value a dry run renders against: placeholders for `definitions`. */
+export function dryRunRoot(definitions: Record<string, Secret>) {
+  const secrets = placeholders(definitions);
+  return rootValue({
+    secrets,
+    previous: secrets,
+    marbleRun: { rootCa: A, marbleCert: { cert: A, public: A, private: A }, coordinatorRoot: A, coordinatorIntermediate: A },
+  });
+}
+
 /**
  * Parses and runs every Files and Env template of every marble against placeholder secrets:
  * syntax, unknown functions (raw in Env, string in Files), unknown secrets or fields, string on
@@ -26,12 +36,7 @@ function placeholders(definitions: Record<string, Secret>): SecretMap {
  * its path (`Marbles.<m>.Parameters.Env.<name>`).
  */
 export function dryRunTemplates(manifest: { Marbles?: Record<string, { Parameters?: ParametersInput }>; Secrets?: Record<string, Secret> }): void {
-  const secrets = placeholders(manifest.Secrets ?? {});
-  const root = rootValue({
-    secrets,
-    previous: secrets,
-    marbleRun: { rootCa: A, marbleCert: { cert: A, public: A, private: A }, coordinatorRoot: A, coordinatorIntermediate: A },
-  });
+  const root = dryRunRoot(manifest.Secrets ?? {});
   const marbles = manifest.Marbles ?? {};
   for (const marbleName of Object.keys(marbles).sort()) {
     const params = marbles[marbleName]!.Parameters ?? {};

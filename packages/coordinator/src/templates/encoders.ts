@@ -6,6 +6,7 @@
 import { pemEncode, toBase64, toHex } from '@confide/core';
 import { TemplateError } from './ast.js';
 import type { Value } from './values.js';
+import { callBuiltin } from './builtins.js';
 
 const binary = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
@@ -54,9 +55,13 @@ function text(v: Value, line: number): Uint8Array {
   return bytes;
 }
 
-/** Calls template function `name` on `args`. Throws TemplateError. */
+/** Calls template function `name` on `args`: MarbleRun's encoders, `index`, or one of Go's builtins. Throws TemplateError. */
 export function callFunction(name: string, args: Value[], line: number): Value {
   if (name === 'index') return index(args, line);
+  if (!['pem', 'raw', 'hex', 'base64', 'string'].includes(name)) {
+    const out = callBuiltin(name, args, line);
+    if (out) return out;
+  }
   if (args.length !== 1) throw new TemplateError('invalid', `wrong number of args for ${name}: want 1 got ${args.length}`, line);
   const v = args[0]!;
   let out: Uint8Array | string;
@@ -82,11 +87,17 @@ export function callFunction(name: string, args: Value[], line: number): Value {
   return { k: 'string', text: typeof out === 'string' ? out : binary(out), desc: `(${name} ${v.desc})` };
 }
 
-/** Go's builtin `index`, for maps of secrets: `index .Secrets "my-secret"`. */
+/** Go's builtin `index`: maps of secrets by name (`index .Secrets "my-secret"`), byte slices by position. */
 function index(args: Value[], line: number): Value {
   if (args.length < 1) throw new TemplateError('invalid', 'wrong number of args for index: want at least 1 got 0', line);
   let v = args[0]!;
   for (const key of args.slice(1)) {
+    if ((v.k === 'public' || v.k === 'private' || v.k === 'bytes') && key.k === 'int') {
+      const bytes = v.bytes ?? new Uint8Array(0);
+      if (key.n < 0 || key.n >= bytes.length) throw new TemplateError('invalid', `index out of range: ${key.n}`, line);
+      v = { k: 'int', n: bytes[key.n]!, desc: `(index ${v.desc} ${key.n})` };
+      continue;
+    }
     if (key.k !== 'string') throw new TemplateError('invalid', `index of ${v.desc}: the key must be a string`, line);
     if (v.k === 'nil') throw new TemplateError('invalid', `index of untyped nil ${v.desc}`, line);
     if (v.k !== 'map') throw new TemplateError('invalid', `can't index item ${v.desc}`, line);

@@ -9,6 +9,8 @@ export type Value =
   | { k: 'secret'; v: SecretValue; desc: string }
   | { k: 'cert' | 'public' | 'private' | 'bytes'; bytes: Uint8Array | undefined; desc: string }
   | { k: 'string'; text: string; desc: string }
+  | { k: 'int' | 'float'; n: number; desc: string }
+  | { k: 'bool'; b: boolean; desc: string }
   | { k: 'nil'; desc: string };
 
 /** The coordinator's own entries under `.MarbleRun` (all DER). */
