@@ -22,6 +22,7 @@ import { jsendData } from '../src/client/jsend.js';
 import { splitPemCertificates } from '../src/client/pem.js';
 import { manifestSignedByRoot, simulatedCoordinatorMeasurement, verifyCoordinatorQuote, type CoordinatorExpectations } from '../src/client/verify-coordinator.js';
 import { runInProcess } from './in-process.js';
+import { readEraConfig } from '../src/client/era-config.js';
 import { rejectsWithCode as rejectsWith } from '@confide/test-kit/assert';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -73,10 +74,12 @@ function expectations(overrides: Partial<CoordinatorExpectations> = {}): Coordin
   };
 }
 
-async function quoteFor(root: x509.X509Certificate, nonce: Uint8Array, fields: { measurement?: string; debug?: boolean; signer?: string } = {}): Promise<Uint8Array> {
+async function quoteFor(root: x509.X509Certificate, nonce: Uint8Array, fields: { measurement?: string; debug?: boolean; signer?: string; productId?: number; svn?: number } = {}): Promise<Uint8Array> {
   return createSimEvidence(simKeys, {
     measurement: fromHex(fields.measurement ?? simulatedCoordinatorMeasurement()),
     ...(fields.signer ? { signer: fromHex(fields.signer) } : {}),
+    ...(fields.productId !== undefined ? { productId: fields.productId } : {}),
+    ...(fields.svn !== undefined ? { svn: fields.svn } : {}),
     ...(fields.debug ? { debug: true } : {}),
     reportData: binding(root, nonce),
   });
@@ -201,6 +204,29 @@ test('verifyCoordinatorQuote: measurement, signer, debug and TCB expectations', 
   const debugQuote = await quoteFor(pki.root, nonce, { debug: true });
   await rejectsWith(verifyCoordinatorQuote({ cert: pki.chainPem, quote: debugQuote }, nonce, expectations()), 'ERR_POLICY_DENIED', { field: 'debug' });
   assert.equal((await verifyCoordinatorQuote({ cert: pki.chainPem, quote: debugQuote }, nonce, expectations({ allowDebug: true }))).claims.debug, true);
+});
+
+test('verifyCoordinatorQuote: ProductID equal and SecurityVersion a floor, as MarbleRun (api/attestation/attestation.go VerifyCertificate)', async () => {
+  const nonce = new Uint8Array(32).fill(5);
+  const signer = 'cd'.repeat(32);
+  const answer = { cert: pki.chainPem, quote: await quoteFor(pki.root, nonce, { signer, productId: 3, svn: 2 }) };
+  const floors = (productId: number | undefined, minSecurityVersion: number | undefined) => expectations({ signers: [signer], productId, minSecurityVersion });
+  assert.equal((await verifyCoordinatorQuote(answer, nonce, floors(3, 2))).claims.svn, 2);
+  assert.equal((await verifyCoordinatorQuote(answer, nonce, floors(3, 1))).claims.productId, 3);
+  await rejectsWith(verifyCoordinatorQuote(answer, nonce, floors(3, 3)), 'ERR_POLICY_DENIED', { field: 'securityVersion' });
+  await rejectsWith(verifyCoordinatorQuote(answer, nonce, floors(4, undefined)), 'ERR_POLICY_DENIED', { field: 'productId' });
+  // A higher product ID is no match either: MarbleRun compares it for equality.
+  await rejectsWith(verifyCoordinatorQuote(answer, nonce, floors(2, undefined)), 'ERR_POLICY_DENIED', { field: 'productId' });
+});
+
+test('readEraConfig: MarbleRun\'s coordinator-era.json, field names in any case, unknown fields ignored', async () => {
+  const file = join(tmp, 'era.json');
+  writeFileSync(file, JSON.stringify({ signerid: 'AB'.repeat(32), ProductID: 3, SecurityVersion: 2, Debug: false, AcceptedTCBStatuses: ['UpToDate'], Comment: 'ignored' }));
+  assert.deepEqual(await readEraConfig(file), { measurements: [], signers: ['ab'.repeat(32)], productId: 3, minSecurityVersion: 2 });
+  writeFileSync(file, JSON.stringify({ UniqueID: 'zz', ProductID: 3 }));
+  await rejectsWith(readEraConfig(file), 'ERR_INPUT_UNREADABLE');
+  writeFileSync(file, JSON.stringify({ SecurityVersion: -1 }));
+  await rejectsWith(readEraConfig(file), 'ERR_INPUT_UNREADABLE');
 });
 
 test('manifestSignedByRoot: the root key signature over the manifest bytes, DER', async () => {

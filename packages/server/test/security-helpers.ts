@@ -44,6 +44,8 @@ export async function startSecureServer(
     const sealKey = join(dir, 'seal.key');
     writeFileSync(sealKey, randomBytes(32).toString('hex'), { mode: 0o600 });
     Object.assign(base, { CONFIDE_TLS_CERT: tls.certPath, CONFIDE_TLS_KEY: tls.keyPath, CONFIDE_SEAL_KEY_FILE: sealKey, CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: STATIC_TOKEN });
+    // No TEE on the test machine: the coordinator runs unattested on purpose (coordinator-self-attestation.test.ts covers the TEE).
+    base['CONFIDE_COORDINATOR_UNATTESTED'] = 'true';
   }
   const env = typeof extra.env === 'function' ? extra.env(dir) : extra.env;
   const { config } = loadConfig({ env: { ...base, ...env }, flags: extra.flags ?? {} });

@@ -20,6 +20,10 @@ export interface CoordinatorExpectations {
   /** TCB statuses accepted. */
   acceptedTcbStatuses: string[];
   allowDebug: boolean;
+  /** The exact product ID (MarbleRun's ProductID: api/attestation/attestation.go verifies equality). */
+  productId?: number | undefined;
+  /** The lowest security version accepted (MarbleRun's SecurityVersion, a floor). */
+  minSecurityVersion?: number | undefined;
   clock: Clock;
   collateral: CollateralProvider;
   simulationKeys?: Uint8Array[] | undefined;
@@ -100,6 +104,13 @@ export async function verifyCoordinatorQuote(answer: { cert: string; quote: Uint
   }
   if (!expect.acceptedTcbStatuses.includes(claims.tcbStatus)) {
     throw denied('tcbStatus', `the coordinator's TCB status ${claims.tcbStatus} is not accepted (${expect.acceptedTcbStatuses.join(', ')})`, { actual: claims.tcbStatus });
+  }
+  // As MarbleRun's attestation.VerifyCertificate: ProductID equal, SecurityVersion at least the floor.
+  if (expect.productId !== undefined && claims.productId !== expect.productId) {
+    throw denied('productId', `the coordinator's product ID ${claims.productId ?? '(none)'} is not the expected ${expect.productId}`, { expected: expect.productId, actual: claims.productId ?? null });
+  }
+  if (expect.minSecurityVersion !== undefined && (claims.svn === undefined || claims.svn < expect.minSecurityVersion)) {
+    throw denied('securityVersion', `the coordinator's security version ${claims.svn ?? '(none)'} is below ${expect.minSecurityVersion}`, { expected: expect.minSecurityVersion, actual: claims.svn ?? null });
   }
   if (claims.debug && !expect.allowDebug) throw denied('debug', 'the coordinator runs in a debug TEE (pass --allow-debug to accept it)', { actual: true });
   return { root, rootPem, intermediatePem, rootFingerprint: certificateFingerprint(root), claims, expectedMeasurements: measurements };

@@ -21,6 +21,7 @@ import { addConnectionOptions, openConnection, type ConnectionFlags } from '../c
 import { writeOutput } from '../client/files.js';
 import { checkTlsBinding, manifestSignedByRoot, verifyCoordinatorQuote } from '../client/verify-coordinator.js';
 import { verifyHint } from './verify-hints.js';
+import { readEraConfig } from '../client/era-config.js';
 import { SUMMARIES } from './summaries.js';
 
 interface VerifyFlags extends ConnectionFlags {
@@ -36,6 +37,17 @@ interface VerifyFlags extends ConnectionFlags {
   out?: string;
   chainOut?: string;
   pinOut?: string;
+  productId?: string;
+  securityVersion?: string;
+  eraConfig?: string;
+}
+
+/** A non-negative integer flag up to `max`. Throws ERR_USAGE. */
+function integerFlag(value: string | undefined, flag: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > max) throw new CliError('ERR_USAGE', `${flag}: ${value} is not an integer 0..${max}`);
+  return n;
 }
 
 const HEX32_OR_48 = /^([0-9a-fA-F]{64}|[0-9a-fA-F]{96})$/;
@@ -65,6 +77,9 @@ export function coordinatorCommand(program: Command, output: () => Output): void
       .addOption(new Option('--tee <type>', 'expected TEE').choices(['auto', 'sgx', 'tdx', 'sev-snp', 'sim']).default('auto'))
       .option('--accepted-tcb-statuses <list>', 'comma-separated TCB statuses to accept', 'UpToDate,SWHardeningNeeded')
       .option('--allow-debug', 'accept a coordinator in a debug TEE (not confidential)')
+      .option('--product-id <n>', "the coordinator's product ID must be this (MarbleRun's ProductID, compared for equality as MarbleRun does)")
+      .option('--security-version <n>', "the coordinator's security version (SVN) must be at least this (MarbleRun's SecurityVersion, a floor)")
+      .option('--era-config <file>', "MarbleRun's era-style expected values (coordinator-era.json: UniqueID, SignerID, ProductID, SecurityVersion, Debug); --measurement and --signer add to it, --product-id and --security-version win over it, and --accepted-tcb-statuses replaces its AcceptedTCBStatuses, as MarbleRun's flags do")
       .option('--sim-key <file>', "trust simulated evidence signed by this simulation public key (`confide sim key`); repeatable; dev only", collect, [] as string[])
       .option('--data-dir <dir>', "trust simulated evidence signed by this data directory's simulation key; dev only")
       .option('--collateral <path>', 'collateral for hardware evidence, as for `confide verify`; repeatable', collect, [] as string[])
@@ -84,8 +99,11 @@ signature over the TLS key this connection presented; later calls pass that key 
   ).action(
     async (opts: VerifyFlags) => {
       const out = output();
-      const measurements = hexList(opts.measurement, '--measurement');
-      const signers = hexList(opts.signer, '--signer');
+      const era = opts.eraConfig !== undefined ? await readEraConfig(opts.eraConfig) : undefined;
+      const measurements = [...hexList(opts.measurement, '--measurement'), ...(era?.measurements ?? [])];
+      const signers = [...hexList(opts.signer, '--signer'), ...(era?.signers ?? [])];
+      const productId = integerFlag(opts.productId, '--product-id', 0xffff) ?? era?.productId;
+      const minSecurityVersion = integerFlag(opts.securityVersion, '--security-version', 0xffffffff) ?? era?.minSecurityVersion;
       const simulationKeys = await readSimulationKeys(opts);
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
       const conn = await openConnection(opts);
@@ -96,8 +114,11 @@ signature over the TLS key this connection presented; later calls pass that key 
         tee: opts.tee,
         measurements,
         signers,
+        // As MarbleRun's parseRestFlags: the flag's statuses replace the era file's.
         acceptedTcbStatuses: opts.acceptedTcbStatuses.split(',').map((s) => s.trim()).filter(Boolean),
-        allowDebug: opts.allowDebug === true,
+        allowDebug: opts.allowDebug === true || era?.allowDebug === true,
+        productId,
+        minSecurityVersion,
         clock: systemClock,
         collateral,
         simulationKeys,

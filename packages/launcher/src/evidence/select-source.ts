@@ -7,6 +7,8 @@ import { gramineSource, GRAMINE_ATTESTATION_DIR } from './gramine.js';
 import { simSource, type SimSourceOptions } from './sim.js';
 import type { EvidenceSource, TeeChoice } from './types.js';
 
+export type { Evidence, EvidenceSource, TeeChoice } from './types.js';
+
 export interface SourceRoots {
   /** Stands in for /dev/attestation. */
   attestationDir?: string;

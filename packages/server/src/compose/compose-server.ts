@@ -28,6 +28,8 @@ import { releaseRoutes } from '../routes/keyvault/release.js';
 import { securityDomainRoutes } from '../routes/keyvault/security-domain.js';
 import { SecurityDomainService } from '../services/security-domain/index.js';
 import { coordinatorSealProvider } from './coordinator-seal.js';
+import { coordinatorEvidence } from './coordinator-evidence.js';
+import type { SourceRoots } from '@confide/launcher/evidence-sources';
 import { readSettingFile } from './setting-file.js';
 import { tpmRootsFromConfig } from './tpm-roots.js';
 import { collateralFromConfig, trustAnchorsFromConfig } from './evidence-inputs.js';
@@ -42,6 +44,8 @@ export interface CompositionOverrides {
   collateral?: CollateralProvider | undefined;
   trustAnchors?: TrustAnchors | undefined;
   clock?: Clock | undefined;
+  /** The kernel's mkdir for configfs-tsm report entries (tests over a fake tree). */
+  createTsmEntry?: SourceRoots['createTsmEntry'];
 }
 
 export interface CompositionHooks {
@@ -102,6 +106,8 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
   if (config.evidence.roots !== undefined) warn(`the pinned Intel and AMD roots are replaced by the certificates in ${config.evidence.roots} (testing only)`);
   // Simulated evidence exists in dev mode only; production never loads (or creates) the key.
   const simulationKey = config.mode === 'dev' ? await loadSimulationKey(dataDir, { create: true }) : undefined;
+  // Production attests itself with the TEE it runs in; dev mode simulates it.
+  const coordinatorQuote = config.mode === 'production' ? await coordinatorEvidence(config, warn, overrides.createTsmEntry) : undefined;
 
   const store = await openConfiguredStore(config, dataDir);
   let issuer = config.attestation.issuer ?? `https://${displayHost(config.host[0] ?? 'localhost')}:${config.port}`;
@@ -122,6 +128,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       clock: overrides.clock,
       // The quote signs this listener's key with the root: clients bind the channel to the attested coordinator.
       tlsSpkiSha256: tls.spkiSha256,
+      quote: coordinatorQuote,
       mode: config.mode,
       firstManifestKey,
       startOver: config.coordinator.startOver,

@@ -556,6 +556,41 @@ export const CONFIG_SCHEMA = [
       "Serve MarbleRun's client API (v2 under /api/v2 and the deprecated v1 routes at the root) on a listener of its own on this port, at the first `host`, presenting the coordinator's root certificate as its TLS certificate, as MarbleRun's client API on 4433 does: `curl --cacert root.pem` and MarbleRun's CLI, which pins the root from the quote, work against it. Off when unset; 0 picks a free port. The shared listener keeps the configured TLS certificate and the quote's tlsBinding (docs/coordinator.md).",
   },
   {
+    key: 'coordinator.tee',
+    type: 'enum',
+    values: ['auto', 'sgx', 'sev-snp', 'tdx'],
+    default: 'auto',
+    env: 'CONFIDE_COORDINATOR_TEE',
+    flag: '--coordinator-tee',
+    description:
+      "Production: where the coordinator gets its own evidence for GET /api/v2/quote, through the launcher's sources: sgx = Gramine's /dev/attestation, sev-snp and tdx = Linux configfs-tsm, auto = whichever exists. Production refuses to start when the source gives no evidence, unless coordinator.unattested is set. Dev mode uses the simulated TEE.",
+  },
+  {
+    key: 'coordinator.attestationDir',
+    type: 'path',
+    default: '/dev/attestation',
+    env: 'CONFIDE_COORDINATOR_ATTESTATION_DIR',
+    flag: '--coordinator-attestation-dir',
+    description: "Gramine's attestation directory (user_report_data, quote), for coordinator.tee sgx or auto.",
+  },
+  {
+    key: 'coordinator.tsmReportDir',
+    type: 'path',
+    default: '/sys/kernel/config/tsm/report',
+    env: 'CONFIDE_COORDINATOR_TSM_REPORT_DIR',
+    flag: '--coordinator-tsm-report-dir',
+    description: 'The configfs-tsm report directory (Linux 6.7+ in an SEV-SNP or TDX guest), for coordinator.tee sev-snp, tdx or auto.',
+  },
+  {
+    key: 'coordinator.unattested',
+    type: 'boolean',
+    default: false,
+    env: 'CONFIDE_COORDINATOR_UNATTESTED',
+    flag: '--coordinator-unattested',
+    description:
+      "Production only, the operator's explicit and loud opt-out: start without a working evidence source, and answer GET /api/v2/quote with an empty quote (as MarbleRun in simulation), so nobody can attest this coordinator. A warning says so at every start. Without it production refuses to start (ERR_TEE_UNAVAILABLE).",
+  },
+  {
     key: 'coordinator.startOver',
     type: 'boolean',
     default: false,

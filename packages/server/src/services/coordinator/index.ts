@@ -24,6 +24,8 @@ export interface ServerCoordinatorOptions {
    * signature over it, so a client can tie the HTTPS channel to the attested coordinator.
    */
   tlsSpkiSha256?: string | undefined;
+  /** The TEE's evidence over 64 bytes of report data (production); ignored when simulationKey is given. */
+  quote?: ((reportData: Uint8Array) => Promise<Uint8Array>) | undefined;
   /** Production refuses simulated packages and leaves starting over to the operator. */
   mode?: 'dev' | 'production' | undefined;
   /** PEM certificate or public key of whoever may set the first manifest (coordinator.firstManifestKey). */
@@ -52,8 +54,8 @@ export async function startServerCoordinator(options: ServerCoordinatorOptions):
       ...(key ? { simulationKeys: async () => [key.spki] } : {}),
       ...(options.trustAnchors ? { trustAnchors: options.trustAnchors } : {}),
     },
-    // Without a TEE to ask, production answers an empty quote, as MarbleRun does in simulation.
-    quote: key ? (reportData) => simulateQuote(key, { measurement: simulatedCoordinatorMeasurement(), reportData }) : undefined,
+    // Without a TEE to ask (coordinator.unattested), an empty quote, as MarbleRun answers in simulation.
+    quote: key ? (reportData) => simulateQuote(key, { measurement: simulatedCoordinatorMeasurement(), reportData }) : options.quote,
   });
   if (options.tlsSpkiSha256 !== undefined) coordinator.bindTls(options.tlsSpkiSha256);
   return coordinator;
