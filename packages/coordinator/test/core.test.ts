@@ -28,7 +28,7 @@ test('a fresh coordinator accepts a manifest, then marbles; reads before that ar
   const set = await c.setManifest(MANIFEST);
   assert.deepEqual(set.recoverySecrets ?? {}, {});
   assert.equal(c.state, CoordinatorState.AcceptingMarbles);
-  assert.deepEqual(c.status(), { code: 3, message: 'Coordinator is running correctly and ready to accept marbles.' });
+  assert.deepEqual(await c.status(), { code: 3, message: 'Coordinator is running correctly and ready to accept marbles.' });
   await assert.rejects(c.setManifest(MANIFEST), refusedFor(CoordinatorState.AcceptingMarbles));
   const log = await c.updateLog();
   assert.equal(log.length, 1);

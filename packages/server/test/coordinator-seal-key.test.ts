@@ -19,12 +19,12 @@ test('production: the coordinator seals under a key derived from seal.keyFile, w
   const store = openSqliteStore(join(dir, 'db.sqlite'));
   try {
     const first = await startServerCoordinator({ store, seal: coordinatorSealProvider({ dataDir, keyFile: keyFile }), collateral: emptyCollateral });
-    assert.equal(first.status().code, 2, 'a new coordinator accepts a manifest');
+    assert.equal((await first.status()).code, 2, 'a new coordinator accepts a manifest');
     assert.equal(existsSync(join(dataDir, 'coordinator', 'seal.key')), false, 'no seal key file of its own in production');
     const again = await startServerCoordinator({ store, seal: coordinatorSealProvider({ dataDir, keyFile: keyFile }), collateral: emptyCollateral });
-    assert.equal(again.status().code, 2, 'the same key opens the sealed state');
+    assert.equal((await again.status()).code, 2, 'the same key opens the sealed state');
     const other = await startServerCoordinator({ store, seal: coordinatorSealProvider({ dataDir, keyFile: otherKeyFile }), collateral: emptyCollateral });
-    assert.equal(other.status().code, 1, 'another key cannot unwrap: recovery');
+    assert.equal((await other.status()).code, 1, 'another key cannot unwrap: recovery');
   } finally {
     await store.close();
   }

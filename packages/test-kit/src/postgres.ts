@@ -25,6 +25,12 @@ export interface TestPostgres {
   url(): Promise<string>;
   /** Stops and removes a cluster this helper started; nothing for CONFIDE_TEST_POSTGRES_URL. */
   stop(): Promise<void>;
+  /**
+   * Restarts the cluster this helper started as a crash would (immediate shutdown: open
+   * connections break, in-flight transactions abort, recovery runs at start) on the same port.
+   * Throws for CONFIDE_TEST_POSTGRES_URL, a server this helper does not control.
+   */
+  restart(): Promise<void>;
 }
 
 /** The bin directory of the newest installed server >= 15 with every tool, or undefined. */
@@ -62,6 +68,7 @@ export function testPostgres(): TestPostgres {
   const given = process.env.CONFIDE_TEST_POSTGRES_URL;
   let started: Promise<{ url: string; dir: string }> | undefined;
   let stopSync: (() => void) | undefined;
+  let restartSync: (() => void) | undefined;
 
   const asServer = process.getuid?.() === 0 ? postgresAccount() : undefined;
   const run = (tool: string, args: string[]): SpawnSyncReturns<string> => {
@@ -88,6 +95,8 @@ export function testPostgres(): TestPostgres {
           run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
           rmSync(dir, { recursive: true, force: true });
         };
+        // pg_ctl restart reuses the options of the last start (postmaster.opts): same port and socket.
+        restartSync = () => must('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-m', 'immediate', '-w', '-t', '120', 'restart']);
         process.once('exit', () => stopSync?.());
         return { url: `postgres://confide@127.0.0.1:${port}/postgres`, dir };
       }
@@ -107,6 +116,11 @@ export function testPostgres(): TestPostgres {
       if (given) return given;
       started ??= start();
       return (await started).url;
+    },
+    async restart() {
+      if (given) throw new Error('CONFIDE_TEST_POSTGRES_URL names a server this helper does not control: it cannot restart it');
+      await this.url();
+      restartSync!();
     },
     async stop() {
       if (started === undefined) return;

@@ -92,9 +92,9 @@ export class CoordinatorService {
     return this.lifecycle.outcome;
   }
 
-  /** MarbleRun's status: code and message. */
-  status(): StatusResult {
-    const code = this.state;
+  /** MarbleRun's status: code and message, of the state as stored now (another replica may have changed it). */
+  async status(): Promise<StatusResult> {
+    const code = await this.lifecycle.currentState();
     return { code, message: STATE_MESSAGES[code] };
   }
 

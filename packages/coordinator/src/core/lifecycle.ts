@@ -50,6 +50,11 @@ export interface Versioned {
 /** How the last start went: what the server logs. */
 export type StartOutcome = 'created' | 'opened' | 'recovery' | 'started-over';
 
+/** The state number of a stored state: accepting marbles once a manifest is set. */
+function stateOf(versioned: Versioned): CoordinatorState {
+  return versioned.state.deployment ? CoordinatorState.AcceptingMarbles : CoordinatorState.AcceptingManifest;
+}
+
 export class CoordinatorLifecycle {
   readonly store: Store;
   readonly clock: Clock;
@@ -128,7 +133,7 @@ export class CoordinatorLifecycle {
   /** The current state number. */
   get state(): CoordinatorState {
     if (this.#recovery) return CoordinatorState.Recovery;
-    return this.#cache?.state.deployment ? CoordinatorState.AcceptingMarbles : CoordinatorState.AcceptingManifest;
+    return this.#cache ? stateOf(this.#cache) : CoordinatorState.AcceptingManifest;
   }
 
   /** The state for a read, once `operation` is allowed. Throws ERR_COORDINATOR_STATE. */
@@ -138,9 +143,18 @@ export class CoordinatorLifecycle {
 
   /** The state for a read with its version, once `operation` is allowed: a later write or re-check names the version. Throws ERR_COORDINATOR_STATE. */
   async readVersioned(operation: Operation): Promise<Versioned> {
-    assertAllowed(operation, this.state);
+    if (this.#recovery) assertAllowed(operation, CoordinatorState.Recovery);
     if (this.#recovery) throw wrongState(CoordinatorState.Recovery, OPERATIONS[operation].allowed, OPERATIONS[operation].name);
-    return this.#load(this.store);
+    // Checked against the state as stored now, not the cached one: another replica may have set the manifest.
+    const loaded = await this.#load(this.store);
+    assertAllowed(operation, stateOf(loaded));
+    return loaded;
+  }
+
+  /** The current state number as stored now (what `state` says, after catching up with a change another replica made). */
+  async currentState(): Promise<CoordinatorState> {
+    if (this.#recovery) return CoordinatorState.Recovery;
+    return stateOf(await this.#load(this.store));
   }
 
   /** The deployment for a read; throws ERR_COORDINATOR_STATE unless accepting marbles (and `operation` allows that). */
@@ -197,7 +211,7 @@ export class CoordinatorLifecycle {
   async current(repos: Repositories, name: Operation): Promise<Versioned> {
     if (this.#recovery) throw wrongState(CoordinatorState.Recovery, OPERATIONS[name].allowed, OPERATIONS[name].name);
     const loaded = await this.#load(repos);
-    assertAllowed(name, loaded.state.deployment ? CoordinatorState.AcceptingMarbles : CoordinatorState.AcceptingManifest);
+    assertAllowed(name, stateOf(loaded));
     return loaded;
   }
 

@@ -109,7 +109,7 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
   const cert = (request: FastifyRequest) => opts.peerCertificate(request);
 
   app.get('/status', async () => {
-    const { code, message } = c.status();
+    const { code, message } = await c.status();
     return success({ code, message });
   });
 
