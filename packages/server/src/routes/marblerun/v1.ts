@@ -47,7 +47,7 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
   const cert = (request: FastifyRequest) => opts.peerCertificate(request);
 
   app.get('/status', async () => {
-    const { code, message } = c.status();
+    const { code, message } = await c.status();
     return success({ StatusCode: code, StatusMessage: message });
   });
 
