@@ -1,0 +1,85 @@
+/**
+ * Three coordinators on one PostgreSQL database (each its own connection pool, as three replicas
+ * are), sharing the seal key: a manifest set through one activates marbles through the others,
+ * MaxActivations holds across all three, concurrent activations keep the audit chain whole, and an
+ * update through one is in force on the others.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomUUID, webcrypto } from 'node:crypto';
+import { isConfideError, utf8 } from '@confide/core';
+import { createSimEvidence, emptyCollateral } from '@confide/evidence';
+import { openPostgresStore, type Store } from '@confide/store';
+import { testIdentity } from '@confide/test-kit/identity';
+import { dropSchema, freshSchema, testPostgres } from '@confide/test-kit/postgres';
+import { CoordinatorService, createMemorySealProvider } from '../src/index.js';
+
+const server = testPostgres();
+after(() => server.stop());
+const skip = server.skip;
+
+const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const MEASUREMENT = new Uint8Array(32).fill(0x42);
+const simKey = (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
+const alice = await testIdentity('alice');
+
+function manifest(who: string): Uint8Array {
+  return utf8(
+    JSON.stringify({
+      Packages: { pkg: { Tee: 'sim', UniqueID: Buffer.from(MEASUREMENT).toString('hex'), Debug: false } },
+      Marbles: {
+        limited: { Package: 'pkg', MaxActivations: 5, Parameters: { Env: { WHO: who } } },
+        free: { Package: 'pkg', Parameters: { Env: { WHO: who } } },
+      },
+      Users: { alice: { Certificate: alice.pem, Roles: ['updater'] } },
+      Roles: { updater: { ResourceType: 'Manifest', Actions: ['UpdateManifest'] } },
+      Config: { UpdateThreshold: 1 },
+    }),
+  );
+}
+
+async function activate(service: CoordinatorService, marbleType: string, uuid: string) {
+  const id = await testIdentity('marble');
+  const reportData = new Uint8Array(createHash('sha256').update(id.spki).digest());
+  const evidence = await createSimEvidence(simKey, { measurement: MEASUREMENT, reportData });
+  return service.activate({ marbleType, uuid, tee: 'sim', evidence, clientCertificate: id.der });
+}
+
+test('three coordinators on one PostgreSQL database behave as one', { skip }, async () => {
+  const schema = freshSchema();
+  const url = await server.url();
+  const seal = createMemorySealProvider(new Uint8Array(32).fill(7));
+  const stores: Store[] = [];
+  const start = async (): Promise<CoordinatorService> => {
+    const store = await openPostgresStore(url, { schema });
+    stores.push(store);
+    return CoordinatorService.start({ store, seal, evidence: { collateral: emptyCollateral, simulationKeys: async () => [simKey.publicKey] } });
+  };
+  try {
+    const a = await start();
+    await a.setManifest(manifest('first'));
+    const replicas = [a, await start(), await start()];
+
+    // MaxActivations 5 across all three, 18 marbles at once.
+    const limited = await Promise.allSettled(Array.from({ length: 18 }, (_, i) => activate(replicas[i % 3]!, 'limited', randomUUID())));
+    assert.equal(limited.filter((o) => o.status === 'fulfilled').length, 5);
+    for (const o of limited) if (o.status === 'rejected') assert.ok(isConfideError(o.reason, 'ERR_MAX_ACTIVATIONS'), String(o.reason));
+    assert.equal(await stores[1]!.activations.count('limited'), 5);
+
+    // Unlimited activations at once on all three: each one lands (the audit chain is appended under its lock).
+    const uuids = Array.from({ length: 12 }, () => randomUUID());
+    await Promise.all(uuids.map((uuid, i) => activate(replicas[i % 3]!, 'free', uuid)));
+    const log = (await replicas[2]!.auditLog()).trim().split('\n').map((l) => JSON.parse(l) as { seq: number; prevHash: string; hash: string; type: string });
+    assert.deepEqual(log.map((e) => e.seq), Array.from({ length: log.length }, (_, i) => i + 1));
+    for (let i = 1; i < log.length; i++) assert.equal(log[i]!.prevHash, log[i - 1]!.hash);
+    assert.equal(log.filter((e) => e.type === 'marble.activate').length, 5 + 12);
+
+    // An update through one replica is in force on the others.
+    await replicas[0]!.update(alice.der, manifest('second'));
+    const again = await activate(replicas[2]!, 'free', uuids[0]!);
+    assert.equal(Buffer.from(again.parameters.env['WHO']!).toString(), 'second');
+  } finally {
+    for (const s of stores) await s.close();
+    await dropSchema(url, schema);
+  }
+});
