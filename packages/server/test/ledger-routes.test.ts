@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { verifyReceipt } from '@confide/ledger';
 import { ledgerApp, until, type LedgerApp } from './ledger-helpers.js';
+import { ledgerErrorCode } from '../src/routes/ledger/errors.js';
+import { httpStatusOf } from '../src/plugins/http-status.js';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
 const errorOf = (r: { body: string }) => {
@@ -137,6 +139,11 @@ describe('ledger routes', () => {
       assert.equal(res.statusCode, status, res.body);
       assert.deepEqual(errorOf(res), { code, inner }, res.body);
     }
+  });
+
+  it('names a stopped writer ServiceUnavailable (503, retryable), any other fault InternalError', () => {
+    assert.equal(ledgerErrorCode({ code: 'ERR_LEDGER_WRITER_FAILED', status: httpStatusOf('ERR_LEDGER_WRITER_FAILED'), message: '' }), 'ServiceUnavailable');
+    assert.equal(ledgerErrorCode({ code: 'ERR_INTERNAL', status: 500, message: '' }), 'InternalError');
   });
 
   it('serves the identity document as getLedgerIdentity reads it, without credentials', async () => {

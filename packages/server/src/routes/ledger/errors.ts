@@ -29,7 +29,8 @@ const LEDGER_CODES: Partial<Record<KnownErrorCode, string>> = {
 };
 
 export function ledgerErrorCode(problem: Problem): string {
-  return LEDGER_CODES[problem.code] ?? (problem.status >= 500 ? 'InternalError' : 'InvalidInput');
+  // A writer that stopped (ERR_LEDGER_WRITER_FAILED) or a store that is down answers 503: the client may retry.
+  return LEDGER_CODES[problem.code] ?? (problem.status === 503 ? 'ServiceUnavailable' : problem.status >= 500 ? 'InternalError' : 'InvalidInput');
 }
 
 export const ledgerSerializer: ErrorSerializer = (problem, _request, reply) => {
