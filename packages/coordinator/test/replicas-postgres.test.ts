@@ -1,6 +1,7 @@
 /**
  * Three coordinators on one PostgreSQL database (each its own connection pool, as three replicas
- * are), sharing the seal key: a manifest set through one activates marbles through the others,
+ * are), sharing the seal key: a manifest set through one activates marbles through the others
+ * (one of them started before the manifest existed),
  * MaxActivations holds across all three, concurrent activations keep the audit chain whole, and an
  * update through one is in force on the others.
  */
@@ -56,9 +57,11 @@ test('three coordinators on one PostgreSQL database behave as one', { skip }, as
     return CoordinatorService.start({ store, seal, evidence: { collateral: emptyCollateral, simulationKeys: async () => [simKey.publicKey] } });
   };
   try {
+    // One replica is up before the manifest exists, the others start after it was set.
+    const early = await start();
     const a = await start();
     await a.setManifest(manifest('first'));
-    const replicas = [a, await start(), await start()];
+    const replicas = [early, a, await start()];
 
     // MaxActivations 5 across all three, 18 marbles at once.
     const limited = await Promise.allSettled(Array.from({ length: 18 }, (_, i) => activate(replicas[i % 3]!, 'limited', randomUUID())));
