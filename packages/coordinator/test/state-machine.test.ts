@@ -105,3 +105,14 @@ test('sign-quote signs with the mock validator\'s TCB status', async () => {
   assert.equal(out.tcbStatus, 'SWHardeningNeeded');
   assert.ok(out.verificationSignature.length > 64);
 });
+
+test('feature gates compare case-insensitively, as MarbleRun (manifest.go HasFeatureEnabled, Check)', async () => {
+  const store = openSqliteStore(':memory:');
+  const c = await CoordinatorService.start({ store, seal: createMemorySealProvider(new Uint8Array(32).fill(7)), evidence: { collateral: emptyCollateral }, validator: createMockValidator() });
+  const lower = JSON.parse(new TextDecoder().decode(MANIFEST)) as { Config: { FeatureGates: string[] } };
+  lower.Config.FeatureGates = ['signquoteendpoint'];
+  await c.setManifest(utf8(JSON.stringify(lower)));
+  const out = await c.signQuote(new Uint8Array([9]));
+  assert.equal(out.tcbStatus, 'UpToDate');
+  await store.close();
+});

@@ -19,6 +19,7 @@ import { acknowledgeChange, cancelChange, pendingView, updateChange, type Update
 import { authenticateUser } from '../core/users.js';
 import type { UserSecretUpload } from '../secrets/user-secret.js';
 import { createEvidenceValidator, type EvidenceSettings } from '../validation/evidence-validator.js';
+import { hasFeature } from '../manifest/feature-gates.js';
 import type { EvidenceValidator } from '../validation/port.js';
 import { manifestAuthority, type ManifestAuthority } from './manifest-authority.js';
 import { refuseSimulatedPackages } from './production-policy.js';
@@ -297,7 +298,7 @@ export class CoordinatorService {
    */
   async signQuote(evidence: Uint8Array): Promise<{ tcbStatus: string; verificationSignature: Uint8Array }> {
     const { state, deployment } = await this.lifecycle.readDeployment('signQuote');
-    if (!deployment.manifest.Config.FeatureGates.includes('SignQuoteEndpoint')) {
+    if (!hasFeature(deployment.manifest.Config, 'SignQuoteEndpoint')) {
       throw new CoordinatorError('ERR_FORBIDDEN', 'the manifest does not enable the SignQuoteEndpoint feature', { details: { feature: 'SignQuoteEndpoint' } });
     }
     const claims = await this.#validator.validate(evidence, {});

@@ -10,3 +10,4 @@ export { matchPackage, acceptedTcbStatuses, type PackageMatch, type PackageMisma
 export { isPackageUpdate, validatePackageUpdate, applyPackageUpdate } from './package-update.js';
 export { manifestHash } from './hash.js';
 export { diffManifest, isEmptyDiff, type ManifestDiff, type SectionDiff } from './diff.js';
+export { featureGateOf, hasFeature } from './feature-gates.js';

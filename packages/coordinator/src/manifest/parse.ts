@@ -10,7 +10,7 @@ import { findDuplicateKeys } from './json-duplicates.js';
 import { isJsonObject, JsonReader } from './json-reader.js';
 import { readSecret } from './parse-secret.js';
 import type {
-  FeatureGate, InfrastructureProperties, Manifest, ManifestConfig, ManifestFile, Marble, PackageProperties, PackageTee,
+  InfrastructureProperties, Manifest, ManifestConfig, ManifestFile, Marble, PackageProperties, PackageTee,
   Role, RoleResourceType, SealMode, TLSTag, TLSTagEntry, User,
 } from './types.js';
 import { ViolationList, record, type ManifestReport, type PathSegment } from './violation.js';
@@ -140,7 +140,7 @@ function readConfig(r: JsonReader, value: unknown): ManifestConfig {
   const f = r.fields(value, at, ['SealMode', 'FeatureGates', 'UpdateThreshold', 'RecoveryThreshold', 'RotateRootSecret']) ?? new Map<string, unknown>();
   return {
     SealMode: (r.string(f.get('SealMode'), [...at, 'SealMode']) ?? '') as SealMode,
-    FeatureGates: (r.strings(f.get('FeatureGates'), [...at, 'FeatureGates']) ?? []) as FeatureGate[],
+    FeatureGates: r.strings(f.get('FeatureGates'), [...at, 'FeatureGates']) ?? [],
     UpdateThreshold: r.uint(f.get('UpdateThreshold'), [...at, 'UpdateThreshold']) ?? 0,
     RecoveryThreshold: r.uint(f.get('RecoveryThreshold'), [...at, 'RecoveryThreshold']) ?? 0,
     RotateRootSecret: r.bool(f.get('RotateRootSecret'), [...at, 'RotateRootSecret']) ?? false,

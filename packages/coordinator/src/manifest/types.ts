@@ -178,7 +178,8 @@ export const FEATURE_GATES: readonly FeatureGate[] = ['SignQuoteEndpoint', 'Mono
 
 export interface ManifestConfig {
   SealMode: SealMode;
-  FeatureGates: FeatureGate[];
+  /** As written; compared case-insensitively (feature-gates.ts). */
+  FeatureGates: string[];
   /** Acknowledgements needed for a full update; 0 = every user with UpdateManifest. */
   UpdateThreshold: number;
   /** 0 = all recovery keys (XOR); otherwise 2..number of keys (Shamir). */

@@ -2,7 +2,8 @@
 import { X509Certificate } from 'node:crypto';
 import { isConfideError } from '@confide/core';
 import { parseRecoveryKey, SHAMIR_MAX_SHARES } from '../recovery/index.js';
-import { FEATURE_GATES, type Manifest, type Role } from './types.js';
+import { featureGateOf } from './feature-gates.js';
+import type { Manifest, Role } from './types.js';
 import { lookup, type ViolationList } from './violation.js';
 
 /** Action names, compared lower-cased as MarbleRun does. */
@@ -109,7 +110,7 @@ function validateConfig(m: Manifest, v: ViolationList): void {
   const c = m.Config;
   if (!SEAL_MODES.includes(c.SealMode)) v.error('config.seal-mode-unknown', ['Config', 'SealMode'], `unknown SealMode "${c.SealMode}"`);
   c.FeatureGates.forEach((gate, i) => {
-    if (!FEATURE_GATES.includes(gate)) v.error('config.feature-gate-unknown', ['Config', 'FeatureGates', i], `unknown feature gate "${gate}"`);
+    if (!featureGateOf(gate)) v.error('config.feature-gate-unknown', ['Config', 'FeatureGates', i], `unknown feature gate "${gate}"`);
   });
   const updaters = manifestUpdaters(m).length;
   if (c.UpdateThreshold > updaters) {

@@ -30,6 +30,8 @@ import { SecurityDomainService } from '../services/security-domain/index.js';
 import { coordinatorSealProvider } from './coordinator-seal.js';
 import { coordinatorEvidence } from './coordinator-evidence.js';
 import type { SourceRoots } from '@confide/launcher/evidence-sources';
+import { applyStartupManifest } from './startup-manifest.js';
+import { ServerError } from '../errors/index.js';
 import { readSettingFile } from './setting-file.js';
 import { tpmRootsFromConfig } from './tpm-roots.js';
 import { collateralFromConfig, trustAnchorsFromConfig } from './evidence-inputs.js';
@@ -97,6 +99,10 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
   const coordinatorSeal = coordinatorSealProvider({ dataDir, keyFile: config.mode === 'production' ? config.seal.keyFile : undefined });
   const tls = await tlsMaterial(config, dataDir);
   const firstManifestKey = config.coordinator.firstManifestKey === undefined ? undefined : readSettingFile('coordinator.firstManifestKey', config.coordinator.firstManifestKey).toString('utf8');
+  // Both name who sets the first manifest: the file's holder, or the key's.
+  if (firstManifestKey !== undefined && config.coordinator.startupManifest !== undefined) {
+    throw new ServerError('ERR_CONFIG_INVALID', 'coordinator.startupManifest and coordinator.firstManifestKey both decide who sets the first manifest: set one', { details: { key: 'coordinator.startupManifest' } });
+  }
   const admin = policyAdminSettings(config);
   const collateral = overrides.collateral ?? (await collateralFromConfig(config));
   const tpmRoots = tpmRootsFromConfig(config);
@@ -137,6 +143,10 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       warn('coordinator.firstManifestKey is not set: whoever reaches this coordinator first while it waits for a manifest sets it');
     }
     if (coordinator.startOutcome === 'started-over') warn('coordinator started over (coordinator.startOver): the sealed state that could not be opened was discarded; remove the setting now');
+    if (config.coordinator.startupManifest !== undefined) {
+      const done = await applyStartupManifest(coordinator, config.coordinator.startupManifest, dataDir);
+      if (done) warn(done);
+    }
     // Issued tokens and key releases are recorded in the ledger when it is enabled; it is opened last.
     const audit = new LateAuditSink();
     const attestation = await composeAttestation({

@@ -600,6 +600,15 @@ export const CONFIG_SCHEMA = [
       "When the coordinator's sealed state cannot be opened with this seal key, discard it at this start and begin a new deployment (new root CA; the audit log records a new epoch). In production this is the only way to start over: a manifest set in recovery mode is refused. Remove it once used (docs/recovery.md).",
   },
   {
+    key: 'coordinator.startupManifest',
+    type: 'path',
+    default: undefined,
+    env: 'EDG_STARTUP_MANIFEST',
+    flag: '--coordinator-startup-manifest',
+    description:
+      "Manifest file set at start instead of waiting for one over the client API (MarbleRun's EDG_STARTUP_MANIFEST). A restart with the manifest already set starts as it is; another manifest already set refuses the start (change it by an update). Its encrypted recovery secrets are written to <dataDir>/coordinator/startup-recovery-secrets.json. Not together with coordinator.firstManifestKey.",
+  },
+  {
     key: 'coordinator.meshAddr',
     type: 'string',
     default: undefined,
