@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -98,3 +98,21 @@ test('sqlite: an unusable path says ERR_STORE_UNAVAILABLE', () => {
     (err: unknown) => isConfideError(err, 'ERR_STORE_UNAVAILABLE'),
   );
 });
+
+test(
+  'sqlite: a ledger append inside store.tx reaches the database file when the transaction commits (the WAL is synced and checkpointed), other writes stay in the WAL',
+  withDir(async (dir) => {
+    const path = join(dir, 'db.sqlite');
+    const store = openSqliteStore(path);
+    const inFile = (text: string): boolean => readFileSync(path).includes(text);
+    try {
+      await store.tx(async (repos) => repos.policies.put({ type: 'Tpm', text: 'a-normal-write-marker', jws: 'j', signer: null, setAt: 't' }));
+      assert.equal(inFile('a-normal-write-marker'), false, 'a NORMAL commit stays in the WAL until a checkpoint');
+      const row = { ...ledgerRow(1), body: JSON.stringify({ marker: 'a-ledger-write-marker' }) };
+      await store.tx(async (repos) => repos.ledgerTransactions.append([row]));
+      assert.equal(inFile('a-ledger-write-marker'), true, 'the ledger commit was synced and checkpointed into the file');
+    } finally {
+      await store.close();
+    }
+  }),
+);
