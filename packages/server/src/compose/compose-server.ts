@@ -183,6 +183,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
     };
     for (const d of degraded()) warn(`${d.service} is degraded: ${d.reason}`);
     const ledger = config.ledger.enabled ? await composeLedger(config, store, seal, overrides.clock) : undefined;
+    for (const w of ledger?.warnings ?? []) warn(w);
     if (ledger) audit.bind(ledgerAuditSink(ledger.writer, overrides.clock));
     return {
       app: {

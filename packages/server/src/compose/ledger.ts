@@ -25,6 +25,8 @@ export interface ComposedLedger {
   createdIdentity: boolean;
   /** The durable writer (the other services' audit events go through it). */
   writer: LedgerWriter;
+  /** What an operator must see at start (a production ledger nobody can administer). */
+  warnings: string[];
 }
 
 /**
@@ -50,10 +52,16 @@ export async function composeLedger(config: Config, store: Store, seal: Seal, cl
     }
   };
   const auth = createLedgerAuth({ mode: config.mode, verifyJwt, roleOf, peerCertificate: tlsPeerCertificate });
+  const warnings: string[] = [];
+  // Dev mode without a token verifier takes any caller as an Administrator; otherwise one must be named.
+  if (!auth.acceptsAnyCaller && (await store.ledgerUsers.count('Administrator')) === 0) {
+    warnings.push('the ledger has no Administrator: no one can add users; name one in ledger.administrators (an AAD object id or a client certificate fingerprint)');
+  }
   return {
     routes: { service: new LedgerService({ writer, maxEntryBytes: config.ledger.maxEntryBytes }), users, auth, ledgerId: config.ledger.id, serviceCertificatePem: identity.serviceCertificatePem },
     tls: identity.tls,
     createdIdentity: identity.created,
+    warnings,
     writer,
   };
 }
