@@ -28,6 +28,9 @@ test('metrics.port: Prometheus text on a listener of its own, and the counters m
   const server = await startServer(loadConfig({ flags: { dataDir, host: ['127.0.0.1'], port: 0, 'metrics.port': 0, logLevel: 'silent' } }).config);
   try {
     assert.match(server.metricsUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    // The server's own URL stays the API listener's (a metrics port must not leak into it).
+    assert.equal(new URL(server.url).port, String((server.app.server.address() as { port: number }).port));
+    assert.notEqual(new URL(server.url).port, new URL(server.metricsUrl!).port);
     const scrape = async (): Promise<string> => {
       const res = await fetch(server.metricsUrl!);
       assert.equal(res.status, 200);
