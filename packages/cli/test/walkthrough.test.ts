@@ -1,7 +1,8 @@
 /**
  * The README's development walkthrough, run verbatim from a shell in the repository root: the
  * documented flow and the tested flow are one. Only the data directory (a scratch folder) and
- * the port (a free one) are replaced, since tests run side by side.
+ * the ports (free ones: the listener's, and the marble API's instead of MarbleRun's fixed 2001)
+ * are replaced, since tests run side by side.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,7 +37,7 @@ test('README walkthrough: serve, verify, keys, manifest, two marbles over mutual
   const litter = ['uuid', '.confide', 'tls', 'manifest.json', 'recovery.json'].filter((name) => !existsSync(join(repo, name)));
 
   // Its own process group, so that whatever the script leaves running is stopped afterwards.
-  const child = spawn('bash', ['-euo', 'pipefail', '-xc', runnable], { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-euo', 'pipefail', '-xc', runnable], { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EDG_COORDINATOR_MESH_ADDR: '127.0.0.1:0' } });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
