@@ -8,9 +8,8 @@
  */
 import { constants, createCipheriv, createHash, generateKeyPairSync, publicEncrypt, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { Buffer } from 'node:buffer';
-import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';
-import { cpuPerOp } from './lib/cpu-per-op.mjs';
-import { servedCpu, startVaultServe } from './lib/vault-serve.mjs';
+import { attempt, describeError, settings } from './lib/harness.mjs';
+import { measureAgainstFloor, startVaultServe } from './lib/vault-serve.mjs';
 import { printTable } from './lib/table.mjs';
 
 const TITLE = 'Key vault release (POST /keys/{name}/{version}/release), HTTPS';
@@ -72,11 +71,9 @@ export async function main() {
     const sample = JSON.parse((await client.post(path, body)).body).value;
     const x5c = JSON.parse(Buffer.from(sample.split('.')[0], 'base64url').toString()).x5c[0];
     const floorOp = floorOf(token, new X509Certificate(Buffer.from(x5c, 'base64')).publicKey, transfer.publicKey);
-    const cpu = await servedCpu(vault, async () => rows.push(...(await measureWork('RSA-2048 key, CKM_RSA_AES_KEY_WRAP', { ours: first.ok ? { op } : { reason: first.reason }, peer: PEER, floor: { op: floorOp } }))));
-    const floorMs = await cpuPerOp(floorOp, { ops: CPU_OPS, inFlight: 16 });
-    if (cpu) {
-      notes.push(`server CPU ${cpu.totalMs.toFixed(3)} ms per release (main thread ${cpu.mainMs.toFixed(3)} ms) over ${cpu.served} requests; floor ${floorMs.toFixed(3)} ms of CPU per release (${(cpu.totalMs / floorMs).toFixed(2)}×)`);
-    }
+    const measured = await measureAgainstFloor(vault, { work: 'RSA-2048 key, CKM_RSA_AES_KEY_WRAP', op, first, floorOp, peer: PEER, cpuOps: CPU_OPS, unit: 'release' });
+    rows.push(...measured.rows);
+    if (measured.note) notes.push(measured.note);
   } catch (err) {
     rows.push({ work: 'setup', concurrency: 0, ours: { note: describeError(err) } });
   } finally {

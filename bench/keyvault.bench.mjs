@@ -6,9 +6,8 @@
  * Azure Key Vault and Managed HSM are cloud services.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { attempt, describeError, measureWork, settings } from './lib/harness.mjs';
-import { cpuPerOp } from './lib/cpu-per-op.mjs';
-import { servedCpu, startVaultServe } from './lib/vault-serve.mjs';
+import { attempt, describeError, settings } from './lib/harness.mjs';
+import { measureAgainstFloor, startVaultServe } from './lib/vault-serve.mjs';
 import { printTable } from './lib/table.mjs';
 
 const TITLE = 'Key vault sign (POST /keys/{name}/{version}/sign), HTTPS';
@@ -43,11 +42,9 @@ export async function main() {
       const first = await attempt(op);
       // The floor signs with a key of the same kind made here: the vault's private half never leaves it.
       const floorOp = signAsync(k.floorKey(), k.floorOptions);
-      const cpu = await servedCpu(vault, async () => rows.push(...(await measureWork(k.work, { ours: first.ok ? { op } : { reason: first.reason }, peer: PEER, floor: { op: floorOp } }))));
-      const floorMs = await cpuPerOp(floorOp, { ops: CPU_OPS, inFlight: 16 });
-      if (cpu) {
-        cpuNotes.push(`${k.work}: server CPU ${cpu.totalMs.toFixed(3)} ms per signature (main thread ${cpu.mainMs.toFixed(3)} ms) over ${cpu.served} requests; floor ${floorMs.toFixed(3)} ms of CPU per signature (${(cpu.totalMs / floorMs).toFixed(2)}×)`);
-      }
+      const measured = await measureAgainstFloor(vault, { work: k.work, op, first, floorOp, peer: PEER, cpuOps: CPU_OPS, unit: 'signature' });
+      rows.push(...measured.rows);
+      if (measured.note) cpuNotes.push(`${k.work}: ${measured.note}`);
     }
   } catch (err) {
     rows.push({ work: 'setup', concurrency: 0, ours: { note: describeError(err) } });

@@ -1,11 +1,12 @@
 /**
  * What the key vault benchmarks share: a dev-mode `confide serve` with a client whose bearer
- * token dev mode accepts with every role, and the server's CPU time per request it served
- * while a measurement ran.
+ * token dev mode accepts with every role, the server's CPU time per request it served while a
+ * measurement ran, and one row measured beside its floor with both CPU figures.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describeError } from './harness.mjs';
+import { cpuPerOp } from './cpu-per-op.mjs';
+import { describeError, measureWork } from './harness.mjs';
 import { httpsClient } from './https-client.mjs';
 import { processCpu } from './proc-cpu.mjs';
 import { startServe } from './serve-process.mjs';
@@ -33,4 +34,19 @@ export async function servedCpu({ server, client }, work) {
   const served = client.requests() - served0;
   if (!before || !after || served === 0) return undefined;
   return { totalMs: (after.mainMs + after.otherMs - before.mainMs - before.otherMs) / served, mainMs: (after.mainMs - before.mainMs) / served, served };
+}
+
+/**
+ * Measures `work` (ours: `op`, whose first run gave `first`) beside `floorOp`, then the floor's
+ * CPU per operation over `cpuOps` at 16 in flight. { rows, note }: the note compares the
+ * server's CPU per `unit` with the floor's, undefined where /proc is unreadable.
+ */
+export async function measureAgainstFloor(vault, { work, op, first, floorOp, peer, cpuOps, unit }) {
+  const rows = [];
+  const cpu = await servedCpu(vault, async () => rows.push(...(await measureWork(work, { ours: first.ok ? { op } : { reason: first.reason }, peer, floor: { op: floorOp } }))));
+  const floorMs = await cpuPerOp(floorOp, { ops: cpuOps, inFlight: 16 });
+  const note = cpu
+    ? `server CPU ${cpu.totalMs.toFixed(3)} ms per ${unit} (main thread ${cpu.mainMs.toFixed(3)} ms) over ${cpu.served} requests; floor ${floorMs.toFixed(3)} ms of CPU per ${unit} (${(cpu.totalMs / floorMs).toFixed(2)}×)`
+    : undefined;
+  return { rows, note };
 }

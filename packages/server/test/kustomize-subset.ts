@@ -2,67 +2,19 @@
  * The part of kustomize that deploy/kubernetes uses, to build an overlay in a test where no
  * kustomize binary exists: `resources` (files, multi-document, and directories with their own
  * kustomization), `namespace`, `images`, `replicas` and `patches` with a target and an inline
- * RFC 6902 patch (add, remove, replace, test). Any other field fails the build, so a file that
+ * RFC 6902 patch (json-patch.ts). Any other field fails the build, so a file that
  * starts to rely on something this does not implement cannot pass unnoticed.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { applyJsonPatch } from './json-patch.js';
 
 export type K8sObject = Record<string, any>;
 
 const FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'images', 'replicas', 'patches']);
 /** Kinds without a namespace among those the files use. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ClusterRole', 'ClusterRoleBinding', 'ClusterIssuer']);
-
-function tokens(path: string): string[] {
-  if (!path.startsWith('/')) throw new Error(`JSON pointer ${path} does not start with /`);
-  return path.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function parentOf(doc: any, path: string): { parent: any; key: string } {
-  const parts = tokens(path);
-  const key = parts.pop()!;
-  let parent = doc;
-  for (const t of parts) {
-    if (parent === null || typeof parent !== 'object' || !(t in parent)) throw new Error(`patch path ${path}: ${t} is missing`);
-    parent = parent[t];
-  }
-  return { parent, key };
-}
-
-/** Applies RFC 6902 operations to a copy of `doc`. */
-export function applyJsonPatch(doc: K8sObject, ops: any[]): K8sObject {
-  const out = structuredClone(doc);
-  for (const op of ops) {
-    const { parent, key } = parentOf(out, op.path);
-    const isArray = Array.isArray(parent);
-    const index = isArray && key !== '-' ? Number(key) : NaN;
-    if (isArray && key !== '-' && !(Number.isInteger(index) && index >= 0 && index <= parent.length)) throw new Error(`patch path ${op.path}: bad index`);
-    switch (op.op) {
-      case 'add':
-        if (isArray) parent.splice(key === '-' ? parent.length : index, 0, op.value);
-        else parent[key] = op.value;
-        break;
-      case 'remove':
-      case 'replace':
-        if (isArray ? index >= parent.length : !(key in parent)) throw new Error(`patch ${op.op} ${op.path}: nothing there`);
-        if (op.op === 'remove') {
-          if (isArray) parent.splice(index, 1);
-          else delete parent[key];
-        } else {
-          parent[isArray ? index : key] = op.value;
-        }
-        break;
-      case 'test':
-        if (JSON.stringify(parent[isArray ? index : key]) !== JSON.stringify(op.value)) throw new Error(`patch test ${op.path} failed: ${JSON.stringify(parent[isArray ? index : key])}`);
-        break;
-      default:
-        throw new Error(`patch op ${op.op} is not implemented here`);
-    }
-  }
-  return out;
-}
 
 function podSpecs(obj: K8sObject): any[] {
   if (obj['kind'] === 'Pod') return [obj['spec']];

@@ -3,8 +3,8 @@
  * injector (edgelesssys/marblerun injector/injector.go: the EDG_MARBLE_* variables, the DNS
  * names, the UUID file from a downward-API volume named after the request uid, the SGX limits of
  * util/k8sutil GetEPCResourceLimit and the NoSchedule toleration, nothing already set overwritten)
- * plus Confide's `confide run` and configfs-tsm additions. Each patch is applied with an RFC 6902
- * applier written here and the result is checked as the pod the API server would store.
+ * plus Confide's `confide run` and configfs-tsm additions. Each patch is applied with the tests'
+ * RFC 6902 applier (json-patch.ts) and the result is checked as the pod the API server would store.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { Pod } from 'kubernetes-models/v1';
 import { openSqliteStore } from '@confide/store';
 import { buildApp } from '../src/index.js';
 import type { InjectorSettings } from '../src/services/marble-injector/settings.js';
+import { applyJsonPatch } from './json-patch.js';
 
 const SETTINGS: InjectorSettings = { coordinatorAddress: 'confide.confide.svc:8443', clusterDomain: 'cluster.local', sgxResource: 'sgx.intel.com/epc', launcher: 'confide' };
 const store = openSqliteStore(':memory:');
@@ -33,39 +34,6 @@ function pod(labels: Record<string, string> | undefined, containers: Json[], ann
   return { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'backend-', ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) }, spec: { containers } };
 }
 
-/** RFC 6901 pointer tokens. */
-function tokens(path: string): string[] {
-  return path.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** RFC 6902 add and replace (all the injector emits): add to an array at "-" appends, add to an object sets a new member; replace needs an existing member. */
-function applyPatch(doc: Json, ops: Json[]): Json {
-  const out = structuredClone(doc);
-  for (const op of ops) {
-    const path = tokens(op['path']);
-    const last = path.pop()!;
-    let target: any = out;
-    for (const t of path) {
-      assert.ok(target[t] !== undefined, `patch path ${op['path']} crosses a missing member`);
-      target = target[t];
-    }
-    if (op['op'] === 'add') {
-      if (Array.isArray(target)) {
-        if (last === '-') target.push(op['value']);
-        else target.splice(Number(last), 0, op['value']);
-      } else {
-        target[last] = op['value'];
-      }
-    } else if (op['op'] === 'replace') {
-      assert.ok(target[last] !== undefined, `replace of missing ${op['path']}`);
-      target[last] = op['value'];
-    } else {
-      assert.fail(`unexpected op ${op['op']}`);
-    }
-  }
-  return out;
-}
-
 async function admit(body: Json): Promise<{ response: Json; patched?: Json }> {
   const res = await app.inject({ method: 'POST', url: '/kubernetes/mutate', payload: body });
   assert.equal(res.statusCode, 200, res.body);
@@ -76,7 +44,7 @@ async function admit(body: Json): Promise<{ response: Json; patched?: Json }> {
   if (answer.response.patch === undefined) return { response: answer.response };
   assert.equal(answer.response.patchType, 'JSONPatch');
   const ops = JSON.parse(Buffer.from(answer.response.patch, 'base64').toString('utf8'));
-  const patched = applyPatch(body['request']['object'], ops);
+  const patched = applyJsonPatch(body['request']['object'], ops);
   // The pod the API server would store is still a valid core/v1 Pod.
   new Pod(patched as any).validate();
   return { response: answer.response, patched };
@@ -184,7 +152,7 @@ test('another SGX device plugin gets one EPC limit of 10 (util/k8sutil GetEPCRes
     const body = review(pod({ 'marblerun/marbletype': 'a' }, [{ name: 'a', image: 'x', command: ['/a'], resources: {} }]));
     const res = await azure.inject({ method: 'POST', url: '/kubernetes/mutate', payload: body });
     const ops = JSON.parse(Buffer.from(res.json().response.patch, 'base64').toString('utf8'));
-    const patched = applyPatch(body['request']['object'], ops);
+    const patched = applyJsonPatch(body['request']['object'], ops);
     assert.deepEqual(patched['spec']['containers'][0]['resources'], { limits: { 'kubernetes.azure.com/sgx_epc_mem_in_MiB': '10' } });
     assert.deepEqual(patched['spec']['tolerations'], [{ key: 'kubernetes.azure.com/sgx_epc_mem_in_MiB', operator: 'Exists', effect: 'NoSchedule' }]);
   } finally {

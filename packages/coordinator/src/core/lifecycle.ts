@@ -143,8 +143,10 @@ export class CoordinatorLifecycle {
 
   /** The state for a read with its version, once `operation` is allowed: a later write or re-check names the version. Throws ERR_COORDINATOR_STATE. */
   async readVersioned(operation: Operation): Promise<Versioned> {
-    if (this.#recovery) assertAllowed(operation, CoordinatorState.Recovery);
-    if (this.#recovery) throw wrongState(CoordinatorState.Recovery, OPERATIONS[operation].allowed, OPERATIONS[operation].name);
+    if (this.#recovery) {
+      assertAllowed(operation, CoordinatorState.Recovery);
+      throw wrongState(CoordinatorState.Recovery, OPERATIONS[operation].allowed, OPERATIONS[operation].name);
+    }
     // Checked against the state as stored now, not the cached one: another replica may have set the manifest.
     const loaded = await this.#load(this.store);
     assertAllowed(operation, stateOf(loaded));

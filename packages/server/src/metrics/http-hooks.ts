@@ -6,13 +6,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { failureCode } from '../plugins/problem.js';
+import { ATTESTATION_TYPES } from '../services/attestation/types.js';
 import type { ServerMetrics } from './metrics.js';
 
-/** The attestation types of the MAA surface; any other value a client sends counts as "other" (labels stay few). */
-const ATTESTATION_TYPES = new Set(['SgxEnclave', 'OpenEnclave', 'SevSnpVm', 'TdxVm', 'Tpm', 'AzureGuest', 'NvidiaGpu', 'Simulated']);
+/** The MAA surface's attestation types; any other value a client sends counts as "other" (labels stay few). */
+const KNOWN_TYPES: ReadonlySet<string> = new Set(ATTESTATION_TYPES);
 const RELEASE_ROUTES = new Set(['/keys/:name/release', '/keys/:name/:version/release']);
-
-const started = new WeakMap<FastifyRequest, bigint>();
 
 /** "ok" for a success, else the error code the surface answered with (or the HTTP status of a reply no error handler wrote). */
 function outcomeOf(request: FastifyRequest, status: number): string {
@@ -21,21 +20,17 @@ function outcomeOf(request: FastifyRequest, status: number): string {
 }
 
 export function instrumentRequests(app: FastifyInstance, metrics: ServerMetrics): void {
-  app.addHook('onRequest', async (request) => {
-    started.set(request, process.hrtime.bigint());
-  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? '(unmatched)';
     const method = request.method;
     const status = reply.statusCode;
     metrics.requests.inc({ method, route, status: String(status) });
-    const start = started.get(request);
-    if (start !== undefined) metrics.duration.observe({ method, route }, Number(process.hrtime.bigint() - start) / 1e9);
+    metrics.duration.observe({ method, route }, reply.elapsedTime / 1000);
     if (method !== 'POST') return;
     const outcome = outcomeOf(request, status);
     if (route === '/attest/:type') {
       const type = (request.params as { type?: string }).type ?? '';
-      const tee = ATTESTATION_TYPES.has(type) ? type : 'other';
+      const tee = KNOWN_TYPES.has(type) ? type : 'other';
       metrics.verifications.inc({ tee, outcome });
       if (outcome === 'ok') metrics.tokensIssued.inc({ tee });
     } else if (route === '/api/v2/marble/activate') {

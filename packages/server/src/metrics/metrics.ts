@@ -28,7 +28,7 @@ export interface MetricsSources {
 export function createMetrics(sources: MetricsSources): ServerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const retries = new Counter({
+  new Counter({
     name: 'confide_store_transaction_retries_total',
     help: 'Store transactions retried after a serialization failure or deadlock.',
     registers: [registry],
@@ -38,7 +38,6 @@ export function createMetrics(sources: MetricsSources): ServerMetrics {
       this.inc(sources.storeRetries());
     },
   });
-  void retries;
   return {
     registry,
     requests: new Counter({ name: 'confide_http_requests_total', help: 'HTTP requests answered, by method, route template and status.', labelNames: ['method', 'route', 'status'], registers: [registry] }),
