@@ -85,7 +85,7 @@ export async function main() {
     peerName: 'peer',
     rows,
     notes: [
-      `ours: a separate \`confide serve\` process (dev mode, SQLite store, any bearer token): the same attestation token from its own /attest/Simulated each time, verified (RS256, exp), the release policy on the measurement, a fresh AES-256 key RSA-OAEP-wrapped to the token's transfer key, RFC 5649 of the key's PKCS#8, the {value: JWS} response RS256-signed; ${settings.concurrency.join(' and ')} requests in flight on keep-alive HTTPS, each answer checked for status 200`,
+      `ours: a separate \`confide serve\` process (dev mode, SQLite store, any bearer token): the same attestation token from its own /attest/Simulated each time, verified (RS256, exp), the release policy on the measurement, a fresh AES-256 key RSA-OAEP-wrapped to the token's transfer key, RFC 5649 of the key's PKCS#8, the {value: JWS} response RS256-signed; ${settings.concurrency.join(' and ')} requests in flight on keep-alive HTTPS, each answer checked for status 200; the server is first warmed for ${settings.serverWarmupMs / 1000} s at ${Math.max(...settings.concurrency)} in flight`,
       'floor: one RS256 verify of the token (callback form: libuv\'s pool) + one RSA-OAEP (SHA-1) encrypt of a 32-byte key + id-aes256-wrap-pad of an RSA-2048 PKCS#8, with node:crypto in the benchmark process, as many at once as ours',
       'the floor has no RSA private-key operation while every release signs its response (RS256, RSA-2048): that signature alone costs several floors',
       'target: ours/floor at most 2.00× (50% of the floor) at 16 in flight',

@@ -57,7 +57,7 @@ export async function main() {
     peerName: 'peer',
     rows,
     notes: [
-      `ours: a separate \`confide serve\` process (dev mode, local CA, SQLite store, any bearer token), {"alg","value": base64url SHA-256 digest} as the client sends it; ${settings.concurrency.join(' and ')} requests in flight on keep-alive HTTPS connections, each answer checked for status 200`,
+      `ours: a separate \`confide serve\` process (dev mode, local CA, SQLite store, any bearer token), {"alg","value": base64url SHA-256 digest} as the client sends it; ${settings.concurrency.join(' and ')} requests in flight on keep-alive HTTPS connections, each answer checked for status 200; the server is first warmed for ${settings.serverWarmupMs / 1000} s per row at ${Math.max(...settings.concurrency)} in flight`,
       'floor: the same signature of the same digest with node:crypto (crypto.sign, callback form: libuv\'s pool) in the benchmark process, as many at once as ours',
       'target: ours/floor at most 2.00× (50% of the floor) at 16 in flight',
       'client, server and the thread pool share the machine\'s cores; the client\'s TLS and JSON work is counted in ours and absent from the floor',

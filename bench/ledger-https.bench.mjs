@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { Agent, get } from 'node:https';
 import { fileURLToPath } from 'node:url';
-import { describeError, measureWork } from './lib/harness.mjs';
+import { describeError, measureWork, settings, warmUpServer } from './lib/harness.mjs';
 import { httpsClient } from './lib/https-client.mjs';
 import { processCpu } from './lib/proc-cpu.mjs';
 import { startServe } from './lib/serve-process.mjs';
@@ -74,6 +74,8 @@ export async function main() {
     const floor = appendOp(noopClient);
     await ours();
     await floor();
+    await warmUpServer(ours);
+    await warmUpServer(floor);
     let oursCpu;
     let floorCpu;
     for (const level of LEVELS) {
@@ -99,7 +101,7 @@ export async function main() {
     peerName: 'peer',
     rows,
     notes: [
-      'ours: a separate `confide serve --ledger-enabled true` (dev mode, any bearer token), POST /app/transactions on the ledger listener (TLS chain ending at the ledger identity, the only CA the client trusts); each append answered once its group commit is durable (SQLite synchronous=FULL); signature transactions every 5000 entries or 1000 ms',
+      `ours: a separate \`confide serve --ledger-enabled true\` (dev mode, any bearer token), POST /app/transactions on the ledger listener (TLS chain ending at the ledger identity, the only CA the client trusts); each append answered once its group commit is durable (SQLite synchronous=FULL); signature transactions every 5000 entries or 1000 ms; both servers are first warmed for ${settings.serverWarmupMs / 1000} s at ${Math.max(...settings.concurrency)} in flight`,
       'floor: the same requests (same body, headers, keep-alive HTTPS client) to a route that does nothing, on Confide\'s own app (buildApp, hardened TLS, P-256 certificate) in its own process',
       'goal (issue 9): ours at least 60% of the floor\'s rate, i.e. ours/floor at most 1.67×',
       ...notes,

@@ -1,6 +1,7 @@
 /**
  * Runs the built `confide serve` in its own process on 127.0.0.1 for a benchmark: a fresh data
- * directory, quiet logs, optional node flags (for example --cpu-prof), and a bounded start and stop.
+ * directory, quiet logs, optional node flags (for example --cpu-prof; BENCH_SERVER_NODE_FLAGS adds
+ * flags to every server a benchmark starts), and a bounded start and stop.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +20,8 @@ const STOP_MS = 15_000;
  */
 export function startServe(args, { nodeFlags = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-bench-'));
-  const child = spawn(process.execPath, [...nodeFlags, BIN, '--json', 'serve', '--log-level', 'error', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...args], {
+  const extraFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extraFlags, ...nodeFlags, BIN, '--json', 'serve', '--log-level', 'error', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpuPerOp } from './cpu-per-op.mjs';
-import { describeError, measureWork } from './harness.mjs';
+import { describeError, measureWork, warmUpServer } from './harness.mjs';
 import { httpsClient } from './https-client.mjs';
 import { processCpu } from './proc-cpu.mjs';
 import { startServe } from './serve-process.mjs';
@@ -37,12 +37,13 @@ export async function servedCpu({ server, client }, work) {
 }
 
 /**
- * Measures `work` (ours: `op`, whose first run gave `first`) beside `floorOp`, then the floor's
+ * Measures `work` (ours: `op`, whose first run gave `first`, after warming the server with it) beside `floorOp`, then the floor's
  * CPU per operation over `cpuOps` at 16 in flight. { rows, note }: the note compares the
  * server's CPU per `unit` with the floor's, undefined where /proc is unreadable.
  */
 export async function measureAgainstFloor(vault, { work, op, first, floorOp, peer, cpuOps, unit }) {
   const rows = [];
+  if (first.ok) await warmUpServer(op);
   const cpu = await servedCpu(vault, async () => rows.push(...(await measureWork(work, { ours: first.ok ? { op } : { reason: first.reason }, peer, floor: { op: floorOp } }))));
   const floorMs = await cpuPerOp(floorOp, { ops: cpuOps, inFlight: 16 });
   const note = cpu
