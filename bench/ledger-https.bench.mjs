@@ -6,11 +6,10 @@
  * to a route that does nothing (Confide's own app in its own process, same TLS and fastify
  * settings). Goal (issue 9): at least 60% of the floor's rate.
  */
-import { spawn } from 'node:child_process';
 import { Agent, get } from 'node:https';
-import { fileURLToPath } from 'node:url';
 import { describeError, measureWork, settings, warmUpServer } from './lib/harness.mjs';
 import { httpsClient } from './lib/https-client.mjs';
+import { startNoop } from './lib/noop-server-process.mjs';
 import { processCpu } from './lib/proc-cpu.mjs';
 import { startServe } from './lib/serve-process.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
@@ -19,7 +18,6 @@ const TITLE = 'Ledger appends (POST /app/transactions), HTTPS';
 const PEER = { reason: 'none: the Azure Confidential Ledger is a cloud service; CCF is not an npm library' };
 const LEVELS = [16, 256];
 const BODY = JSON.stringify({ contents: JSON.stringify({ event: 'attestation.token', hash: 'a'.repeat(64), claimsDigest: 'b'.repeat(64) }) });
-const NOOP = fileURLToPath(new URL('./lib/noop-ledger-server.mjs', import.meta.url));
 
 function getJson(url, ca) {
   return new Promise((resolve, reject) => {
@@ -28,21 +26,6 @@ function getJson(url, ca) {
       res.on('data', (d) => (body += d));
       res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`${url}: ${res.statusCode} ${body}`))));
     }).on('error', reject);
-  });
-}
-
-/** The no-op server: { url, ca, pid, stop() }. */
-function startNoop() {
-  const child = spawn(process.execPath, [NOOP], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ ...JSON.parse(line), pid: child.pid, stop: async () => (child.kill('SIGTERM'), await exited) });
-    });
-    exited.then((code) => reject(new Error(`the no-op server exited (${code})`)));
   });
 }
 

@@ -1,13 +1,16 @@
 /**
- * The floor of the ledger's HTTPS benchmark, run as its own process: Confide's own app (buildApp:
- * the same fastify settings, hooks, hardened TLS with a P-256 certificate, client certificates
- * requested, JSON body parsing) with POST /app/transactions answering as the ledger does
- * ({"collectionId"} and x-ms-ccf-transaction-id) without doing anything. Prints {url, ca} once listening.
+ * Routes that do nothing, run as their own process: what any HTTPS request costs on this machine.
+ * Confide's own app (buildApp: the same fastify settings, hooks, hardened TLS with a P-256
+ * certificate, client certificates requested, JSON body parsing) with POST /app/transactions
+ * answering as the ledger does ({"collectionId"} and x-ms-ccf-transaction-id) and POST
+ * /keys/{name}/{version}/sign answering as the key vault does ({kid, value}), without doing
+ * anything. Prints {url, ca} once listening. The ledger's HTTPS floor, the key vault's ceiling.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import { Buffer } from 'node:buffer';
 import { openSqliteStore } from '@confide/store';
 import { buildApp, ensureLocalCa } from '@confide/server';
 
@@ -20,6 +23,9 @@ app.post('/app/transactions', async (request, reply) => {
   void reply.header('x-ms-ccf-transaction-id', '2.1');
   return { collectionId: 'subledger:0' };
 });
+// A signature-sized value, made once: the answer a sign request gets, without the signing.
+const SIGNATURE = Buffer.alloc(64, 7).toString('base64url');
+app.post('/keys/:name/:version/sign', async (request) => ({ kid: `https://127.0.0.1/keys/${request.params.name}/${request.params.version}`, value: SIGNATURE }));
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(JSON.stringify({ url: `https://127.0.0.1:${app.server.address().port}`, ca: readFileSync(tls.caCertPath, 'utf8') }) + '\n');
 const stop = async () => {
