@@ -10,7 +10,7 @@ export { parseCcfCertificate, parseServiceIdentity, type CcfCertificate } from '
 export { parseReceipt, type ParsedReceipt } from './receipt/parse.js';
 export { verifyReceipt, type VerifiedReceipt, type VerifyReceiptOptions } from './receipt/verify.js';
 export { verifySignedRoot, verifySignedRootsConsistent, type SignedRoot } from './signed-root/signed-root.js';
-export { LedgerWriter, DEFAULT_COLLECTION, type LedgerWriterOptions } from './writer/ledger-writer.js';
+export { LedgerWriter, DEFAULT_COLLECTION, type CommitLag, type LedgerWriterOptions } from './writer/ledger-writer.js';
 export type { LedgerCrypto, LedgerEntry, NodeSigner, SignatureInterval, TransactionStatus } from './writer/types.js';
 export type { LedgerPersistence, LedgerRecord } from './writer/persistence.js';
 export { LedgerReplay, type ReplayOptions } from './replay/replay.js';

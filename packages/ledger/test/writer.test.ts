@@ -81,4 +81,23 @@ describe('ledger writer', () => {
     assert.equal(w.entry('2.4'), undefined);
     w.close();
   });
+
+  it('commitLag: pending entries and since when the oldest is pending, back to none once a signature covers them', async () => {
+    const pki = await ccfPki();
+    let now = 1000;
+    const w = new LedgerWriter({ signer: { certPem: pki.node.pem, sign: async (preimage) => signPreimage(pki.node, preimage) }, interval: { count: 3, ms: 60_000 }, now: () => now });
+    assert.deepEqual(w.commitLag(), { pending: 0, pendingSinceMs: undefined });
+    await w.append('a');
+    now = 2000;
+    await w.append('b');
+    assert.deepEqual(w.commitLag(), { pending: 2, pendingSinceMs: 1000 }, 'the oldest pending entry sets the time');
+    now = 3000;
+    await w.append('c'); // the third starts a signature transaction (2.4)
+    await w.flush();
+    assert.deepEqual(w.commitLag(), { pending: 0, pendingSinceMs: undefined });
+    now = 4000;
+    await w.append('d');
+    assert.deepEqual(w.commitLag(), { pending: 1, pendingSinceMs: 4000 }, 'pending again, from the first entry after the signature');
+    w.close();
+  });
 });

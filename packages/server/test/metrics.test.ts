@@ -41,6 +41,7 @@ test('metrics.port: Prometheus text on a listener of its own, and the counters m
     assert.equal(sample(before, 'confide_verifications_total', { tee: 'Simulated', outcome: 'ok' }), 0);
     assert.ok(before.includes('process_cpu_user_seconds_total'), 'process metrics');
     assert.ok(before.includes('confide_store_transaction_retries_total 0'));
+    assert.ok(!before.includes('confide_ledger_pending_entries'), 'no ledger gauges without the ledger');
 
     const key = await loadSimulationKey(dataDir, { create: false });
     const quote = Buffer.from(await simulateQuote(key, { measurement: new Uint8Array(32).fill(7) })).toString('base64url');
@@ -71,6 +72,50 @@ test('metrics.port: Prometheus text on a listener of its own, and the counters m
     assert.equal((await fetch(server.metricsUrl!.replace('/metrics', '/healthz'))).status, 404);
     assert.equal((await fetch(server.metricsUrl!, { method: 'POST' })).status, 405);
     assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 404);
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('ledger commit lag: the pending entries and the oldest one\'s wait move with appends and fall to 0 once a signature covers them', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'confide-metrics-'));
+  // A signature after 3 entries, never by time within the test: the lag is what the test makes it.
+  const flags = { dataDir, host: ['127.0.0.1'], port: 0, 'metrics.port': 0, logLevel: 'silent', 'ledger.enabled': true, 'ledger.port': 0, 'ledger.signatureInterval.count': 3, 'ledger.signatureInterval.ms': 3_600_000 };
+  const server = await startServer(loadConfig({ flags }).config);
+  try {
+    const scrape = async (): Promise<string> => (await fetch(server.metricsUrl!)).text();
+    const gauge = (text: string, name: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      assert.ok(line, `${name} is served`);
+      return Number(line.slice(name.length + 1));
+    };
+    const append = async (contents: string): Promise<string> => {
+      const res = await server.app.inject({ method: 'POST', url: '/app/transactions', headers: { authorization: 'Bearer dev' }, payload: { contents } });
+      assert.equal(res.statusCode, 200);
+      return res.headers['x-ms-ccf-transaction-id'] as string;
+    };
+    const idle = await scrape();
+    assert.equal(gauge(idle, 'confide_ledger_pending_entries'), 0);
+    assert.equal(gauge(idle, 'confide_ledger_commit_lag_seconds'), 0);
+
+    await append('one');
+    await append('two');
+    const pending = await scrape();
+    assert.equal(gauge(pending, 'confide_ledger_pending_entries'), 2);
+    const lag = gauge(pending, 'confide_ledger_commit_lag_seconds');
+    await new Promise((r) => setTimeout(r, 60));
+    const later = gauge(await scrape(), 'confide_ledger_commit_lag_seconds');
+    assert.ok(later >= lag + 0.05, `the oldest entry's wait grows while it is pending (${lag} s, then ${later} s)`);
+
+    const third = await append('three'); // the third entry starts a signature transaction
+    for (let i = 0; (await server.app.inject({ method: 'GET', url: `/app/transactions/${third}/status`, headers: { authorization: 'Bearer dev' } })).json().state !== 'Committed'; i++) {
+      assert.ok(i < 500, 'committed in time');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const committed = await scrape();
+    assert.equal(gauge(committed, 'confide_ledger_pending_entries'), 0);
+    assert.equal(gauge(committed, 'confide_ledger_commit_lag_seconds'), 0);
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

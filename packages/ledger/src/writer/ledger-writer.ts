@@ -49,6 +49,16 @@ export interface LedgerWriterOptions {
   defer?: (fn: () => void) => void;
   /** The most transactions one durable write takes (default 10,000). */
   maxBatch?: number;
+  /** Milliseconds now, for commitLag() (default Date.now). */
+  now?: () => number;
+}
+
+/** How far commitment trails durability (the commit lag metric). */
+export interface CommitLag {
+  /** Durable entries no durable signature transaction covers yet: Pending. */
+  pending: number;
+  /** When the oldest pending entry became durable (ms, the writer's clock; for a restored ledger, when it was opened); undefined when none is. */
+  pendingSinceMs: number | undefined;
 }
 
 /** A transaction on its way: its leaf until it enters the tree, and who waits for it to be durable. */
@@ -87,6 +97,8 @@ export class LedgerWriter {
   readonly #nodeIds = new Map<string, Promise<Uint8Array>>();
   /** Each collection's durable entry seqnos, ascending, in the order the collections first appeared. */
   readonly #collections = new Map<string, number[]>();
+  /** When the oldest pending entry became durable (see commitLag). */
+  #pendingSince: number | undefined;
 
   constructor(options: LedgerWriterOptions) {
     this.#options = { view: 2, ...options };
@@ -205,6 +217,24 @@ export class LedgerWriter {
     const seqnos = this.#collections.get(options.collectionId) ?? [];
     for (let i = lowerBound(seqnos, from); i < seqnos.length && seqnos[i]! <= last && out.length < limit; i++) out.push(this.#entryAt(seqnos[i]!)!);
     return out;
+  }
+
+  /** Pending entries and since when the oldest is pending; reads only counters the writer keeps anyway. */
+  commitLag(): CommitLag {
+    return { pending: this.#pendingEntries(), pendingSinceMs: this.#pendingSince };
+  }
+
+  /** Durable entries after the last durable signed root: all but the signature transaction itself, which is the transaction after its root. */
+  #pendingEntries(): number {
+    const last = this.#signatures.at(-1);
+    return last ? this.#durable - last.treeSize - 1 : this.#durable;
+  }
+
+  /** After `signedBefore` signatures and a durable write: the pending entries are new, or there were none before, or there are none now. */
+  #notePending(signedBefore: number): void {
+    if (this.#pendingEntries() === 0) this.#pendingSince = undefined;
+    // Durable in seqno order: entries after a signature that this write made durable are in this write too.
+    else if (this.#pendingSince === undefined || this.#signatures.length !== signedBefore) this.#pendingSince = (this.#options.now ?? Date.now)();
   }
 
   /** Signed roots so far (durable ones), oldest first. */
@@ -380,6 +410,7 @@ export class LedgerWriter {
 
   /** `batch` is durable: its signatures count, its appends are answered. */
   #settle(batch: Slot[]): void {
+    const signedBefore = this.#signatures.length;
     this.#durable = batch.at(-1)!.seqno;
     for (const slot of batch) {
       if (slot.signed) this.#signatures.push(slot.signed);
@@ -387,6 +418,7 @@ export class LedgerWriter {
       slot.answer?.resolve(formatTransactionId({ view: this.#options.view, seqno: slot.seqno }));
       slot.answer = undefined;
     }
+    this.#notePending(signedBefore);
   }
 
   /** Refuses every unanswered and later append: the tree holds transactions storage may not have. */
@@ -414,6 +446,8 @@ export class LedgerWriter {
     this.#treed = this.#durable = head;
     this.#signatures = replay.signatures.map((s) => s.signed);
     this.#lastSignatureSeqno = replay.signatures.at(-1)?.seqno ?? 0;
+    // Entries stored after the last signature count as pending from now: their write time is not stored.
+    this.#notePending(-1);
     this.#open = true;
     // Entries stored after the last signature get one within the interval, as fresh ones would.
     this.#scheduleSignature();

@@ -198,7 +198,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
         attestation,
         keyvault: withRelease(composeKeyVault(config, store, vault.root, overrides.clock)),
         ...(config.kubernetes.injector.enabled ? { kubernetes: { injector: injectorSettings(config) } } : {}),
-        ...(config.metrics.port !== undefined ? { metrics: createMetrics({ storeRetries: () => store.retries() }) } : {}),
+        ...(config.metrics.port !== undefined ? { metrics: createMetrics({ storeRetries: () => store.retries(), ledgerLag: ledger ? () => ledger.writer.commitLag() : undefined }) } : {}),
         ledger: ledger?.routes,
         degraded,
       },

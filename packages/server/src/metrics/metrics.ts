@@ -2,12 +2,13 @@
  * The server's Prometheus metrics, in a registry of its own (several servers in one process
  * never share counters): HTTP requests by route template, method and status with their
  * latency, the service outcomes an operator watches (verifications by TEE and outcome, tokens
- * issued, marble activations, key releases, ledger appends), store transaction retries and
+ * issued, marble activations, key releases, ledger appends), the ledger's commit lag, store transaction retries and
  * the process metrics of prom-client. Counted from the HTTP layer (metrics/http-hooks.ts), so no
  * service knows about metrics. Labels are route templates and error codes, never raw paths or
  * values a client chose beyond its TEE type, so the series stay few.
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { CommitLag } from '@confide/ledger';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -23,6 +24,29 @@ export interface ServerMetrics {
 export interface MetricsSources {
   /** Transaction retries of the store so far (an engine with concurrent writers counts them; SQLite has none). */
   storeRetries: () => number;
+  /** The ledger writer's commit lag, when the ledger is enabled. */
+  ledgerLag?: (() => CommitLag) | undefined;
+}
+
+/** The ledger's commit lag as two gauges read at each scrape: how many entries are Pending, and for how long the oldest has been. */
+function ledgerLagGauges(registry: Registry, lag: () => CommitLag): void {
+  new Gauge({
+    name: 'confide_ledger_pending_entries',
+    help: 'Ledger entries written but not yet covered by a signature transaction (Pending).',
+    registers: [registry],
+    collect() {
+      this.set(lag().pending);
+    },
+  });
+  new Gauge({
+    name: 'confide_ledger_commit_lag_seconds',
+    help: 'How long the oldest Pending ledger entry has waited for a signature transaction since it was written; 0 when none is Pending.',
+    registers: [registry],
+    collect() {
+      const since = lag().pendingSinceMs;
+      this.set(since === undefined ? 0 : Math.max(0, Date.now() - since) / 1000);
+    },
+  });
 }
 
 export function createMetrics(sources: MetricsSources): ServerMetrics {
@@ -38,6 +62,7 @@ export function createMetrics(sources: MetricsSources): ServerMetrics {
       this.inc(sources.storeRetries());
     },
   });
+  if (sources.ledgerLag) ledgerLagGauges(registry, sources.ledgerLag);
   return {
     registry,
     requests: new Counter({ name: 'confide_http_requests_total', help: 'HTTP requests answered, by method, route template and status.', labelNames: ['method', 'route', 'status'], registers: [registry] }),
