@@ -4,7 +4,7 @@ import { createHash, createPublicKey, verify as nodeVerify, type JsonWebKey as N
 import { fixedClock, fromBase64, isConfideError, toBase64Url, type ErrorCode } from '@confide/core';
 import { openSqliteStore, type Store } from '@confide/store';
 import { AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, verifyAuditLog, type AuditEntry } from '@confide/audit';
-import { appendAudit, createAuditSigner, exportAuditLog, generateAuditKeyPair, readAuditHead, type AuditContext, type AuditEvent } from '../src/index.js';
+import { appendAudit, CoordinatorLifecycle, createAuditSigner, createMemorySealProvider, exportAuditLog, generateAuditKeyPair, readAuditHead, type AuditContext, type AuditEvent } from '../src/index.js';
 
 const AT = new Date('2026-03-01T12:00:00.000Z');
 
@@ -242,3 +242,20 @@ test('a second writer on the same seq gets ERR_STORE_CONFLICT, and its transacti
   });
 });
 
+
+test('onAudit is told the entries of a committed change, as the log holds them, and nothing of a rolled-back one', async () => {
+  const store = openSqliteStore(':memory:');
+  try {
+    const told: AuditEntry[][] = [];
+    const lifecycle = await CoordinatorLifecycle.start({ store, seal: createMemorySealProvider(new Uint8Array(32).fill(5)), clock: fixedClock(AT), onAudit: async (entries) => void told.push([...entries]) });
+    await lifecycle.change('setManifest', async () => ({ result: undefined, audit: [EVENTS[0]!, EVENTS[1]!] }));
+    assert.equal(told.length, 1);
+    assert.deepEqual(told[0], (await exportAuditLog(store)).trimEnd().split('\n').map((l) => JSON.parse(l)));
+    // The second event is refused inside the transaction: the first one is rolled back with it, and nobody is told.
+    await rejectsCode(lifecycle.change('setManifest', async () => ({ result: undefined, audit: [EVENTS[3]!, { type: 'no.such.type' as AuditEvent['type'], actor: 'x' }] })), 'ERR_INTERNAL');
+    assert.equal(told.length, 1);
+    assert.equal((await readAuditHead(store)).seq, 2);
+  } finally {
+    await store.close();
+  }
+});

@@ -7,6 +7,7 @@
 import { systemClock, type Clock } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import type { Repositories, Store } from '@confide/store';
+import type { AuditEntry } from '@confide/audit';
 import { appendAudit, exportAuditLog, readAuditHead, type AuditEvent, type AuditHead } from '../audit/append.js';
 import { createAuditSigner, generateAuditKeyPair, type AuditSigner } from '../audit/signer.js';
 import { createCoordinatorPki } from '../pki/ca.js';
@@ -32,6 +33,12 @@ export interface LifecycleOptions {
    * a new one (a new root CA, audit key and audit epoch). Without it a lost seal key means recovery.
    */
   startOver?: boolean | undefined;
+  /**
+   * Told the audit entries an operation appended, once the transaction holding them committed and
+   * before the operation answers (the server mirrors them into the ledger). It must not reject:
+   * the change is made by then, and its own log holds the entries whatever a copy does.
+   */
+  onAudit?: ((entries: readonly AuditEntry[]) => Promise<void>) | undefined;
 }
 
 /** An operation's result, with the encrypted recovery shares when it split the data key anew. */
@@ -67,9 +74,11 @@ export class CoordinatorLifecycle {
   #recoveryVersion = 0;
   #signer: { jwk: string; signer: Promise<AuditSigner> } | undefined;
   #outcome: StartOutcome = 'created';
+  readonly #onAudit: ((entries: readonly AuditEntry[]) => Promise<void>) | undefined;
 
   private constructor(options: LifecycleOptions) {
     this.store = options.store;
+    this.#onAudit = options.onAudit;
     this.clock = options.clock ?? systemClock;
     this.#sealed = new SealedStore(options.seal);
     this.ledger = new ActivationLedger(this.#sealed);
@@ -188,6 +197,7 @@ export class CoordinatorLifecycle {
    */
   async change<T>(name: Operation, operation: (state: StateData, repos: Repositories, version: number) => Promise<Change<T>>): Promise<Changed<T>> {
     let written: Versioned | undefined;
+    let appended: AuditEntry[] = [];
     const out = await this.store.tx(async (repos): Promise<Changed<T>> => {
       const { state, version } = await this.current(repos, name);
       const change = await operation(state, repos, version);
@@ -202,10 +212,11 @@ export class CoordinatorLifecycle {
         } else next = await this.#sealed.save(repos, bytes, version);
         written = { version: next, state: change.next };
       }
-      await this.#audit(repos, change.next ?? state, change.audit ?? []);
+      appended = await this.#audit(repos, change.next ?? state, change.audit ?? []);
       return { result: change.result, ...(recoverySecrets ? { recoverySecrets } : {}) };
     });
     if (written) this.#cache = written;
+    await this.#told(appended);
     return out;
   }
 
@@ -217,8 +228,16 @@ export class CoordinatorLifecycle {
     return loaded;
   }
 
-  async #audit(repos: Repositories, state: StateData, events: readonly AuditEvent[]): Promise<void> {
-    for (const event of events) await appendAudit(repos, event, { signer: await this.#auditSigner(state), clock: this.clock });
+  /** Appends `events` in the transaction of `repos`; returns the entries (a retried transaction returns its own). */
+  async #audit(repos: Repositories, state: StateData, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    for (const event of events) out.push(await appendAudit(repos, event, { signer: await this.#auditSigner(state), clock: this.clock }));
+    return out;
+  }
+
+  /** After the commit: tells onAudit what was appended. */
+  async #told(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length > 0 && this.#onAudit) await this.#onAudit(entries);
   }
 
   #auditSigner(state: StateData): Promise<AuditSigner> {
@@ -251,16 +270,18 @@ export class CoordinatorLifecycle {
    */
   async completeRecovery(dataKey: Uint8Array, acceptedKeys: string[], check?: (state: StateData) => void): Promise<void> {
     const mode = this.recoveryMode('recover');
+    let appended: AuditEntry[] = [];
     const cached = await this.store.tx(async (repos): Promise<Versioned> => {
       // Checked before anything is written or held: a refused recovery leaves the coordinator as it was.
       check?.(decodeState<StateData>(await this.#sealed.peek(repos, dataKey)));
       const recovered = await this.#sealed.completeRecovery(repos, dataKey);
       const state = decodeState<StateData>(recovered.state);
-      await this.#audit(repos, state, [{ type: 'recovery.complete', actor: 'coordinator', details: { reason: mode.reason, keys: acceptedKeys } }]);
+      appended = await this.#audit(repos, state, [{ type: 'recovery.complete', actor: 'coordinator', details: { reason: mode.reason, keys: acceptedKeys } }]);
       return { version: recovered.version, state };
     });
     this.#cache = cached;
     this.#recovery = undefined;
+    await this.#told(appended);
   }
 
   /**
@@ -276,6 +297,7 @@ export class CoordinatorLifecycle {
     const change = await build(fresh);
     const next = change.next ?? fresh;
     let recoverySecrets: Record<string, string> = {};
+    let appended: AuditEntry[] = [];
     const cached = await this.store.tx(async (repos): Promise<Versioned> => {
       // Over the version that could not be opened: a replica that recovered or started over meanwhile wins, and this one fails with ERR_STORE_CONFLICT.
       const initialized = await this.#sealed.initialize(repos, encodeState(next), this.#recoveryVersion, change.recovery ?? undefined);
@@ -283,11 +305,12 @@ export class CoordinatorLifecycle {
       // The old deployment's marbles are not the new one's (and their records were sealed under the old data key).
       await this.ledger.clear(repos);
       const epoch = await epochEvent(repos, next.audit.publicKeyJwk, { by: why, recoveryReason: mode.reason });
-      await this.#audit(repos, next, [epoch, ...(change.audit ?? [])]);
+      appended = await this.#audit(repos, next, [epoch, ...(change.audit ?? [])]);
       return { version: initialized.version, state: next };
     });
     this.#cache = cached;
     this.#recovery = undefined;
+    await this.#told(appended);
     return { result: change.result, recoverySecrets };
   }
 }

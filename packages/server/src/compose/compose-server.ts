@@ -24,6 +24,7 @@ import { composeKeyVault } from './keyvault.js';
 import { composeKeyRelease } from './key-release.js';
 import { composeLedger } from './ledger.js';
 import { LateAuditSink, ledgerAuditSink } from '../ledger-durable/audit-sink.js';
+import { auditEntriesAfter, CoordinatorLedgerMirror, type AuditEntry } from '../ledger-durable/coordinator-mirror.js';
 import { releaseRoutes } from '../routes/keyvault/release.js';
 import { securityDomainRoutes } from '../routes/keyvault/security-domain.js';
 import { SecurityDomainService } from '../services/security-domain/index.js';
@@ -125,7 +126,10 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       await tokens.rotate();
       warn(`attestation signing key replaced (attestation.replaceUnsealableKey): ${unsealable}`);
     }
+    // The coordinator's audit entries go to the ledger too once it is open (it is opened last; the mirror catches up then).
+    let mirror: CoordinatorLedgerMirror | undefined;
     const coordinator = await startServerCoordinator({
+      onAudit: async (entries: readonly AuditEntry[]) => mirror?.appended(entries),
       store,
       seal: coordinatorSeal,
       collateral,
@@ -176,6 +180,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       if (vault.degraded !== undefined && vault.root.state() !== 'active') out.push({ service: 'keyvault', reason: vault.degraded });
       const tokenReason = tokens.degraded();
       if (tokenReason !== undefined) out.push({ service: 'attestation', reason: tokenReason });
+      if (mirror?.failure !== undefined) out.push({ service: 'ledger', reason: mirror.failure });
       if (coordinator.state === CoordinatorState.Recovery) {
         out.push({ service: 'coordinator', reason: 'recovery mode: the sealed state cannot be opened with this seal key; upload recovery shares (docs/recovery.md)' });
       }
@@ -184,7 +189,12 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
     for (const d of degraded()) warn(`${d.service} is degraded: ${d.reason}`);
     const ledger = config.ledger.enabled ? await composeLedger(config, store, seal, overrides.clock) : undefined;
     for (const w of ledger?.warnings ?? []) warn(w);
-    if (ledger) audit.bind(ledgerAuditSink(ledger.writer, overrides.clock));
+    if (ledger) {
+      audit.bind(ledgerAuditSink(ledger.writer, overrides.clock));
+      mirror = new CoordinatorLedgerMirror({ writer: ledger.writer, entriesAfter: async (seq) => auditEntriesAfter(await coordinator.auditLog(), seq), clock: overrides.clock });
+      await mirror.sync();
+      if (mirror.failure !== undefined) warn(`ledger is degraded: ${mirror.failure}`);
+    }
     return {
       app: {
         store,

@@ -4,7 +4,7 @@
  * simulated evidence over its root). The seal provider and TLS key come from the composition root.
  */
 import { createHash } from 'node:crypto';
-import { CoordinatorService, type SealProvider } from '@confide/coordinator';
+import { CoordinatorService, type CoordinatorOptions, type SealProvider } from '@confide/coordinator';
 import type { Clock } from '@confide/core';
 import type { CollateralProvider, TrustAnchors } from '@confide/evidence';
 import type { Store } from '@confide/store';
@@ -32,6 +32,8 @@ export interface ServerCoordinatorOptions {
   firstManifestKey?: string | undefined;
   /** The operator's decision to discard an unopenable sealed state (coordinator.startOver). */
   startOver?: boolean | undefined;
+  /** Told each operation's audit entries once committed (the ledger mirror). */
+  onAudit?: CoordinatorOptions['onAudit'];
 }
 
 /** The measurement the simulated coordinator reports: fixed per Confide version, so clients can pin it. */
@@ -49,6 +51,7 @@ export async function startServerCoordinator(options: ServerCoordinatorOptions):
     mode: options.mode,
     firstManifestKey: options.firstManifestKey,
     startOver: options.startOver,
+    onAudit: options.onAudit,
     evidence: {
       collateral: options.collateral,
       ...(key ? { simulationKeys: async () => [key.spki] } : {}),
