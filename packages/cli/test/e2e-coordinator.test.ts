@@ -126,7 +126,7 @@ function buildManifest(version: 1 | 2 | 3, legacySecurityVersion: number): strin
     },
     Marbles: {
       server: { Package: 'server', Parameters: { Files: tlsFiles, Env: env } },
-      client: { Package: 'client', MaxActivations: 1, Parameters: { Files: tlsFiles, Env: env } },
+      client: { Package: 'client', MaxActivations: 2, Parameters: { Files: tlsFiles, Env: env } },
       checker: {
         Package: 'checker',
         Parameters: { Files: { 'secrets/api-token': '{{ raw .Secrets.apiToken }}' }, Env: { API_TOKEN: '{{ string .Secrets.apiToken }}', ...(version > 1 ? { MANIFEST_VERSION: String(version) } : {}) } },
@@ -289,8 +289,10 @@ test('three marbles: Node server and client over mutual TLS, a shell program wit
   assert.equal(i.code, 2, `impostor: ${i.stdout} ${i.stderr}`);
   assert.equal((JSON.parse(i.stdout.trim().split('\n').pop()!) as Json).error?.code, 'ERR_ACTIVATION_REFUSED');
 
-  // The same client again keeps its UUID and re-activates; a second client (new UUID) exceeds MaxActivations 1.
-  const [again, second] = await Promise.all([launch('client', join(tmp, 'm-client'), [programs.client]).done, launch('client', join(tmp, 'm-client-2'), [programs.client]).done]);
+  // The same client again keeps its UUID and re-activates, which counts as in MarbleRun (the second of
+  // MaxActivations 2); then a second client (new UUID) is refused, and so would the first be.
+  const again = await launch('client', join(tmp, 'm-client'), [programs.client]).done;
+  const second = await launch('client', join(tmp, 'm-client-2'), [programs.client]).done;
   assert.equal(again.code, 0, `client again: ${again.stdout} ${again.stderr}`);
   assert.equal(second.code, 2, `second client: ${second.stdout} ${second.stderr}`);
   assert.equal((JSON.parse(second.stdout.trim().split('\n').pop()!) as Json).error?.code, 'ERR_MAX_ACTIVATIONS');

@@ -27,13 +27,14 @@ const simKey = (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'
 
 const alice = await testIdentity('alice');
 
-function manifest(extra: { limitedMax?: number; env?: string } = {}): Uint8Array {
+function manifest(extra: { limitedMax?: number; env?: string; withoutLimited?: boolean } = {}): Uint8Array {
+  const limited = { Package: 'pkg', MaxActivations: extra.limitedMax ?? 5, Parameters: { Env: { WHO: extra.env ?? 'first' } } };
   return utf8(
     JSON.stringify({
       Packages: { pkg: { Tee: 'sim', UniqueID: Buffer.from(MEASUREMENT).toString('hex'), Debug: false } },
       Marbles: {
         one: { Package: 'pkg', MaxActivations: 1, Parameters: { Files: { '/cert.pem': '{{ pem .MarbleRun.MarbleCert.Cert }}' } } },
-        limited: { Package: 'pkg', MaxActivations: extra.limitedMax ?? 5, Parameters: { Env: { WHO: extra.env ?? 'first' } } },
+        ...(extra.withoutLimited ? {} : { limited }),
         free: { Package: 'pkg', Parameters: { Argv: ['free'] } },
       },
       Users: { alice: { Certificate: alice.pem, Roles: ['updater'] } },
@@ -72,18 +73,17 @@ async function sealedRecord(store: Store): Promise<{ version: number; sealedStat
   return { version, sealedState };
 }
 
-test('an activation record survives a restart: the UUID re-activates, MaxActivations counts it, another type is refused', async () => {
+test('an activation record survives a restart: the UUID re-activates as its type only, and its count with it', async () => {
   const { service, store, seal } = await deployed();
   const uuid = randomUUID();
-  await activate(service, 'one', uuid);
+  await activate(service, 'limited', uuid);
   const restarted = await start(store, seal);
   assert.equal(restarted.state, CoordinatorState.AcceptingMarbles);
-  const again = await activate(restarted, 'one', uuid.toUpperCase());
+  const again = await activate(restarted, 'limited', uuid.toUpperCase());
   assert.match(new X509Certificate(pems(again.certificate)[0]!).subject, new RegExp(`CN=${uuid}`));
-  await assert.rejects(activate(restarted, 'one', randomUUID()), code('ERR_MAX_ACTIVATIONS'));
   await assert.rejects(activate(restarted, 'free', uuid), code('ERR_ACTIVATION_REFUSED'));
-  assert.equal(await store.activations.count('one'), 1);
-  assert.equal((await store.activations.find(uuid))?.marbleType, 'one');
+  assert.equal(await store.activations.count('limited'), 2, 'the re-activation after the restart counted');
+  assert.equal((await store.activations.find(uuid))?.marbleType, 'limited');
   assert.equal((await store.activations.find(uuid))?.revision, 2, 'the re-activation rewrote the record');
   const log = (await restarted.auditLog()).trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(
@@ -95,22 +95,90 @@ test('an activation record survives a restart: the UUID re-activates, MaxActivat
   );
 });
 
-test('MaxActivations holds with 16 activations in flight; 16 concurrent re-activations of one UUID count once', async () => {
+// MarbleRun coordinator/core/marbleapi.go: verifyManifestRequirement refuses when `MaxActivations > 0 &&
+// activations >= MaxActivations` ("reached max activations count (%d) for marble type %q", answered by
+// Activate as PermissionDenied "marble verification failed: ..."), and Activate calls
+// txdata.IncrementActivations(marbleType) after every successful activation while MaxActivations > 0,
+// whatever the UUID: a restart of the same instance counts again (store/wrapper/wrapper.go IncrementActivations
+// keys the count by type only).
+test('MaxActivations counts as MarbleRun counts: every activation, re-activations of a UUID included; a refused one takes no place', async () => {
+  const { service, store } = await deployed();
+  const uuid = randomUUID();
+  await activate(service, 'one', uuid);
+  const refusal = await activate(service, 'one', uuid).then(
+    () => assert.fail('the second activation of a MaxActivations 1 marble must be refused, even by its own UUID'),
+    (err: unknown) => err,
+  );
+  assert.ok(isConfideError(refusal, 'ERR_MAX_ACTIVATIONS'), String(refusal));
+  assert.equal((refusal as ConfideError).message, 'reached max activations count (1) for marble type "one"');
+  assert.deepEqual((refusal as ConfideError).details, { marbleType: 'one', maxActivations: 1 });
+  assert.equal((await store.activations.find(uuid))?.revision, 1, 'the refused re-activation left the record');
+  assert.equal(await store.activations.count('one'), 1);
+
+  // limited (MaxActivations 5): one UUID three times and two others use the five places.
+  const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+  for (const u of [a, a, a, b, c]) await activate(service, 'limited', u);
+  assert.equal(await store.activations.count('limited'), 5);
+  await assert.rejects(activate(service, 'limited', a), code('ERR_MAX_ACTIVATIONS'));
+  await assert.rejects(activate(service, 'limited', randomUUID()), code('ERR_MAX_ACTIVATIONS'));
+  assert.equal(await store.activations.count('limited'), 5);
+
+  // MaxActivations 0 counts nothing (Activate increments only `if marble.MaxActivations > 0`).
+  const free = randomUUID();
+  for (let i = 0; i < 4; i++) await activate(service, 'free', free);
+  assert.equal(await store.activations.count('free'), 0);
+});
+
+// MarbleRun coordinator/clientapi/update.go updateApply replaces packages, marbles, TLS tags and users
+// (updateManifestEntries) but never the "activations:<type>" keys, and clientapi.go updateManifest (a
+// package update) does not touch them either: the count outlives every update, a type removed and
+// added again included, and what was activated while MaxActivations was 0 never counted.
+test('the activation count outlives full updates, a type removed and added again, and a limit raised later', async () => {
+  const { service, store } = await deployed();
+  for (let i = 0; i < 3; i++) await activate(service, 'limited', randomUUID());
+  await service.update(alice.der, manifest({ env: 'second' }));
+  assert.equal(await store.activations.count('limited'), 3, 'a full update keeps the count');
+  for (let i = 0; i < 2; i++) await activate(service, 'limited', randomUUID());
+  await assert.rejects(activate(service, 'limited', randomUUID()), code('ERR_MAX_ACTIVATIONS'));
+
+  await service.update(alice.der, manifest({ withoutLimited: true }));
+  await assert.rejects(activate(service, 'limited', randomUUID()), code('ERR_ACTIVATION_REFUSED'));
+  await service.update(alice.der, manifest({ limitedMax: 5 }));
+  await assert.rejects(activate(service, 'limited', randomUUID()), code('ERR_MAX_ACTIVATIONS'), 'removed and added again: still full');
+
+  await service.update(alice.der, manifest({ limitedMax: 0 }));
+  for (let i = 0; i < 3; i++) await activate(service, 'limited', randomUUID());
+  assert.equal(await store.activations.count('limited'), 5, 'activations while the limit is 0 are not counted');
+  await service.update(alice.der, manifest({ limitedMax: 7 }));
+  await activate(service, 'limited', randomUUID());
+  await activate(service, 'limited', randomUUID());
+  await assert.rejects(activate(service, 'limited', randomUUID()), code('ERR_MAX_ACTIVATIONS'));
+  assert.equal(await store.activations.count('limited'), 7);
+});
+
+test('MaxActivations holds with 16 activations in flight, new UUIDs or one UUID again and again', async () => {
   const { service, store } = await deployed();
   const outcomes = await Promise.allSettled(Array.from({ length: 16 }, () => activate(service, 'limited', randomUUID())));
   assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 5);
   for (const o of outcomes) if (o.status === 'rejected') assert.ok(isConfideError(o.reason, 'ERR_MAX_ACTIVATIONS'), String(o.reason));
   assert.equal(await store.activations.count('limited'), 5);
 
+  const { service: other, store: otherStore } = await deployed();
   const uuid = randomUUID();
-  const same = await Promise.allSettled(Array.from({ length: 16 }, () => activate(service, 'one', uuid)));
+  const same = await Promise.allSettled(Array.from({ length: 16 }, () => activate(other, 'limited', uuid)));
+  assert.equal(same.filter((o) => o.status === 'fulfilled').length, 5);
+  for (const o of same) if (o.status === 'rejected') assert.ok(isConfideError(o.reason, 'ERR_MAX_ACTIVATIONS'), String(o.reason));
+  assert.equal(await otherStore.activations.count('limited'), 5);
+
+  const free = randomUUID();
+  const unlimited = await Promise.allSettled(Array.from({ length: 16 }, () => activate(service, 'free', free)));
   assert.deepEqual(
-    same.map((o) => o.status),
+    unlimited.map((o) => o.status),
     Array.from({ length: 16 }, () => 'fulfilled'),
   );
-  assert.equal(await store.activations.count('one'), 1);
+  assert.equal(await store.activations.count('free'), 0);
   const log = (await service.auditLog()).trim().split('\n').map((l) => JSON.parse(l));
-  assert.equal(log.filter((e) => e.type === 'marble.activate' && e.actor === uuid && !e.details.reactivation).length, 1);
+  assert.equal(log.filter((e) => e.type === 'marble.activate' && e.actor === free && !e.details.reactivation).length, 1);
 });
 
 test('an intermediate rotated between signing and commit: the answer is issued again under the new one', async () => {

@@ -1,6 +1,7 @@
 /**
- * The marble's UUID, kept in a file so that a restarted marble re-activates as itself (a UUID
- * seen before does not count against MaxActivations). Same file format as MarbleRun: the UUID
+ * The marble's UUID, kept in a file so that a restarted marble re-activates as itself (its
+ * certificate names the same UUID and its per-marble secrets are the same; the activation still
+ * counts against MaxActivations, as in MarbleRun). Same file format as MarbleRun: the UUID
  * as 36 characters of text; older MarbleRun versions wrote 16 raw bytes, which are read too.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -15,7 +16,7 @@ const UUID_BINARY_BYTES = 16;
  * Where a marble keeps its UUID unless told: under the data directory, never loose in the
  * working directory (often a source checkout). One identity per marble type and working
  * directory, as MarbleRun's default `./uuid` gives: a restart in the same directory is the same
- * marble; an instance started elsewhere is another (and counts against MaxActivations).
+ * marble; an instance started elsewhere is another.
  */
 export function defaultUuidFile(dataDir: string, marbleType: string, cwd: string): string {
   const type = marbleType.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');

@@ -131,11 +131,19 @@ test('the quote must bind the whole certificate of this TLS connection: another 
   assert.equal(answers.length, 2);
 });
 
-test('refusals: wrong package and MaxActivations are PermissionDenied, a bad UUID or CSR InvalidArgument', async () => {
+test('refusals: wrong package and MaxActivations (a restart of the same UUID too) are PermissionDenied, a bad UUID or CSR InvalidArgument', async () => {
   const id = await premainIdentity();
   await assert.rejects(activate(address, id, request(id, 'wrong')), refusedWith(status.PERMISSION_DENIED, 'ERR_ACTIVATION_REFUSED'));
   await assert.rejects(activate(address, id, request(id, 'nonexistent')), refusedWith(status.PERMISSION_DENIED, 'ERR_ACTIVATION_REFUSED'));
-  await activate(address, id, request(id, 'single'));
+  // MarbleRun coordinator/core/marbleapi.go: the count is per type and every activation takes a place, so the
+  // same marble (same UUID) starting again is refused too, PermissionDenied in verifyManifestRequirement's words.
+  const uuid = randomUUID();
+  await activate(address, id, request(id, 'single', uuid));
+  await assert.rejects(activate(address, id, request(id, 'single', uuid)), (err: ServiceError) => {
+    refusedWith(status.PERMISSION_DENIED, 'ERR_MAX_ACTIVATIONS')(err);
+    assert.equal(err.details, 'marble verification failed: reached max activations count (1) for marble type "single"');
+    return true;
+  });
   await assert.rejects(activate(address, id, request(id, 'single')), refusedWith(status.PERMISSION_DENIED, 'ERR_MAX_ACTIVATIONS'));
   await assert.rejects(activate(address, id, request(id, 'backend', 'not-a-uuid')), refusedWith(status.INVALID_ARGUMENT, 'ERR_VALIDATION'));
   const tampered = Uint8Array.from(id.csrDer);

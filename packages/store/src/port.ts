@@ -55,21 +55,29 @@ export interface ActivationRow {
 /** What `insert` did: the row went in, the type is full, or the UUID is already recorded. */
 export type ActivationInsert = 'inserted' | 'limit' | 'exists';
 
+/**
+ * MarbleRun's activation count (coordinator/core/marbleapi.go `Activate`): every successful
+ * activation of a type while its MaxActivations is above 0 counts, re-activations of a UUID
+ * included; with MaxActivations 0 nothing is counted. The count belongs to the type name and
+ * outlives manifest updates; only `clear` resets it.
+ */
 export interface ActivationsRepository {
   find(uuid: string): Promise<ActivationRow | undefined>;
-  /** How many UUIDs activated as `marbleType`. */
+  /** How many activations of `marbleType` were counted against MaxActivations. */
   count(marbleType: string): Promise<number>;
   /**
-   * Records a first activation of `uuid` as `marbleType` unless `maxActivations` (> 0) UUIDs
-   * of that type are already recorded, or the UUID is. The limit is a conditional update of
-   * the type's counter, so concurrent writers can never together exceed it.
+   * Records a first activation of `uuid` as `marbleType`. With `maxActivations` > 0 it counts,
+   * and is refused ('limit') once that many activations of the type were counted. The limit is
+   * a conditional update of the type's counter, so concurrent writers can never together exceed it.
    */
   insert(row: Omit<ActivationRow, 'revision'>, maxActivations: number): Promise<ActivationInsert>;
   /**
-   * Replaces the sealed record of a recorded UUID if its revision is still `expectedRevision`;
-   * returns the new revision. Throws ERR_STORE_CONFLICT (absent, another type, or another revision).
+   * Replaces the sealed record of a recorded UUID (a re-activation) if its revision is still
+   * `expectedRevision`; with `maxActivations` > 0 it counts as `insert` does, and answers 'limit'
+   * (record unchanged) once the type's count reached it. Returns the new revision. Throws
+   * ERR_STORE_CONFLICT (absent, another type, or another revision; nothing counted).
    */
-  update(uuid: string, marbleType: string, sealed: Uint8Array, expectedRevision: number): Promise<number>;
+  update(uuid: string, marbleType: string, sealed: Uint8Array, expectedRevision: number, maxActivations?: number): Promise<number | 'limit'>;
   /** Forgets every activation and counter (a new deployment replaced the old one). */
   clear(): Promise<void>;
 }

@@ -124,16 +124,42 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
   t('activations: insert, find, count per type, update by revision', async (store) => {
     assert.equal(await store.activations.find(uuidOf(1)), undefined);
     assert.equal(await store.activations.count('web'), 0);
-    assert.equal(await store.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 0), 'inserted');
-    assert.equal(await store.activations.insert({ uuid: uuidOf(2), marbleType: 'web', sealed: Uint8Array.of(2) }, 0), 'inserted');
-    assert.equal(await store.activations.insert({ uuid: uuidOf(3), marbleType: 'db', sealed: Uint8Array.of(3) }, 0), 'inserted');
+    assert.equal(await store.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 9), 'inserted');
+    assert.equal(await store.activations.insert({ uuid: uuidOf(2), marbleType: 'web', sealed: Uint8Array.of(2) }, 9), 'inserted');
+    assert.equal(await store.activations.insert({ uuid: uuidOf(3), marbleType: 'db', sealed: Uint8Array.of(3) }, 9), 'inserted');
     assert.deepEqual(await store.activations.find(uuidOf(1)), { uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1), revision: 1 });
     assert.equal(await store.activations.count('web'), 2);
     assert.equal(await store.activations.count('db'), 1);
     assert.equal(await store.activations.count('we'), 0, 'a prefix of a type is not the type');
     assert.equal(await store.activations.update(uuidOf(1), 'web', Uint8Array.of(7), 1), 2);
     assert.deepEqual(await store.activations.find(uuidOf(1)), { uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(7), revision: 2 });
-    assert.equal(await store.activations.count('web'), 2, 'an update is no new activation');
+    assert.equal(await store.activations.count('web'), 2, 'an update without a limit counts nothing');
+  });
+
+  // MarbleRun coordinator/core/marbleapi.go Activate: `if marble.MaxActivations > 0 { txdata.IncrementActivations(...) }`
+  // after every successful activation, re-activations of a UUID included; verifyManifestRequirement refuses at `activations >= MaxActivations`.
+  t('activations: with a limit every activation counts, re-activations too; without one nothing counts', async (store) => {
+    assert.equal(await store.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 0), 'inserted');
+    assert.equal(await store.activations.count('web'), 0, 'MaxActivations 0 counts nothing');
+    assert.equal(await store.activations.update(uuidOf(1), 'web', Uint8Array.of(2), 1, 2), 2);
+    assert.equal(await store.activations.update(uuidOf(1), 'web', Uint8Array.of(3), 2, 2), 3);
+    assert.equal(await store.activations.count('web'), 2, 'two re-activations of one UUID count twice');
+    assert.equal(await store.activations.update(uuidOf(1), 'web', Uint8Array.of(4), 3, 2), 'limit');
+    assert.deepEqual(await store.activations.find(uuidOf(1)), { uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(3), revision: 3 }, 'a refused re-activation leaves the record');
+    assert.equal(await store.activations.insert({ uuid: uuidOf(2), marbleType: 'web', sealed: Uint8Array.of(5) }, 2), 'limit');
+    assert.equal(await store.activations.count('web'), 2);
+    assert.equal(await store.activations.update(uuidOf(1), 'web', Uint8Array.of(6), 3, 3), 4, 'a higher limit leaves room for one more');
+    assert.equal(await store.activations.update(uuidOf(1), 'web', Uint8Array.of(7), 4, 0), 5, 'no limit: no refusal');
+    assert.equal(await store.activations.count('web'), 3);
+  });
+
+  t('activations: a re-activation that conflicts counts nothing', async (store) => {
+    await store.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 5);
+    await assert.rejects(store.activations.update(uuidOf(1), 'web', Uint8Array.of(2), 7, 5), isConflict);
+    await assert.rejects(store.activations.update(uuidOf(1), 'db', Uint8Array.of(2), 1, 5), isConflict);
+    await assert.rejects(store.tx((repos) => repos.activations.update(uuidOf(1), 'web', Uint8Array.of(2), 7, 5)), isConflict);
+    assert.equal(await store.activations.count('web'), 1);
+    assert.equal(await store.activations.count('db'), 0);
   });
 
   t('activations: a recorded UUID is not inserted again, under its type or another', async (store) => {
@@ -141,7 +167,7 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
     assert.equal(await store.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(2) }, 0), 'exists');
     assert.equal(await store.activations.insert({ uuid: uuidOf(1), marbleType: 'db', sealed: Uint8Array.of(3) }, 0), 'exists');
     assert.deepEqual((await store.activations.find(uuidOf(1)))?.sealed, Uint8Array.of(1));
-    assert.equal(await store.activations.count('web'), 1);
+    assert.equal(await store.activations.count('web'), 0);
     assert.equal(await store.activations.count('db'), 0);
   });
 
@@ -152,6 +178,7 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
     assert.equal(await store.activations.count('web'), 3);
     assert.equal(await store.activations.insert({ uuid: uuidOf(4), marbleType: 'db', sealed: Uint8Array.of(4) }, 3), 'inserted', 'the limit is per type');
     assert.equal(await store.activations.insert({ uuid: uuidOf(5), marbleType: 'web', sealed: Uint8Array.of(5) }, 0), 'inserted', '0 means no limit');
+    assert.equal(await store.activations.count('web'), 3, 'and no count');
   });
 
   t('activations: an update naming a stale revision, another type or an unknown UUID is refused', async (store) => {
@@ -210,14 +237,14 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
       Array.from({ length: 12 }, (_, i) =>
         store.tx(async (repos) => {
           await pause();
-          return repos.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(i) }, 0);
+          return repos.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(i) }, 20);
         }),
       ),
     );
     assert.deepEqual(errors, []);
     assert.equal(values.filter((v) => v === 'inserted').length, 1);
     assert.equal(values.filter((v) => v === 'exists').length, 11);
-    assert.equal(await store.activations.count('web'), 1);
+    assert.equal(await store.activations.count('web'), 1, 'the writers that found the UUID recorded gave their places back');
   });
 
   t('activation race: of updates that read the same revision, exactly one lands', async (store) => {
@@ -233,6 +260,23 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
     );
     assert.deepEqual(values, [2]);
     assert.ok(errors.length === 9 && errors.every(isConflict));
+  });
+
+  t('MaxActivations race: re-activations of many UUIDs at once take exactly the places left', async (store) => {
+    for (let i = 1; i <= 12; i++) await store.activations.insert({ uuid: uuidOf(i), marbleType: 'web', sealed: Uint8Array.of(i) }, 0);
+    await store.activations.insert({ uuid: uuidOf(99), marbleType: 'web', sealed: Uint8Array.of(0) }, 5);
+    const { values, errors } = await settle(
+      Array.from({ length: 12 }, (_, i) =>
+        store.tx(async (repos) => {
+          await pause();
+          return repos.activations.update(uuidOf(i + 1), 'web', Uint8Array.of(50 + i), 1, 5);
+        }),
+      ),
+    );
+    assert.deepEqual(errors, []);
+    assert.equal(values.filter((v) => v === 2).length, 4);
+    assert.equal(values.filter((v) => v === 'limit').length, 8);
+    assert.equal(await store.activations.count('web'), 5);
   });
 
   // ---- audit log -----------------------------------------------------------------------------

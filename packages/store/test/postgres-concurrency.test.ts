@@ -134,12 +134,12 @@ test('postgres: a deadlock between two transactions is retried, the retry counte
     };
     const cross = (store: Store, first: string, second: string, n: number) =>
       store.tx(async (repos) => {
-        await repos.activations.insert({ uuid: uuidOf(n), marbleType: first, sealed: Uint8Array.of(n) }, 0);
+        await repos.activations.insert({ uuid: uuidOf(n), marbleType: first, sealed: Uint8Array.of(n) }, 10);
         await meet();
-        await repos.activations.insert({ uuid: uuidOf(n + 1), marbleType: second, sealed: Uint8Array.of(n) }, 0);
+        await repos.activations.insert({ uuid: uuidOf(n + 1), marbleType: second, sealed: Uint8Array.of(n) }, 10);
       });
-    await a!.activations.insert({ uuid: uuidOf(100), marbleType: 'x', sealed: Uint8Array.of(0) }, 0);
-    await a!.activations.insert({ uuid: uuidOf(101), marbleType: 'y', sealed: Uint8Array.of(0) }, 0);
+    await a!.activations.insert({ uuid: uuidOf(100), marbleType: 'x', sealed: Uint8Array.of(0) }, 10);
+    await a!.activations.insert({ uuid: uuidOf(101), marbleType: 'y', sealed: Uint8Array.of(0) }, 10);
     await Promise.all([cross(a!, 'x', 'y', 1), cross(b!, 'y', 'x', 3)]);
     assert.equal(a!.retries() + b!.retries(), 1);
     assert.equal(await a!.activations.count('x'), 3);

@@ -3,14 +3,15 @@
  * sealed state rather than inside it, so an activation reads and writes one small row instead
  * of re-sealing a state that would grow with every marble. Not secret, but sealed for integrity:
  * a record that was forged, edited or moved to another UUID or type does not open.
- * MaxActivations is enforced by the repository's insert itself (a conditional update of the
- * type's counter), so it holds with concurrent writers on any engine.
+ * MaxActivations is enforced by the repository's insert and update themselves (a conditional
+ * update of the type's counter), so it holds with concurrent writers on any engine. The count is
+ * MarbleRun's: every activation while the type's MaxActivations is above 0 (store port.ts).
  */
 import { fromUtf8, utf8, type ConfideError } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import type { Repositories } from '@confide/store';
 
-/** A marble instance seen before, by UUID: it re-activates without counting again. */
+/** A marble instance seen before, by UUID: it re-activates only as the same type (and counts again, as in MarbleRun). */
 export interface ActivationRecord {
   marbleType: string;
   firstActivated: string;
@@ -66,7 +67,7 @@ export class ActivationLedger {
     return { record, revision: row.revision };
   }
 
-  /** How many UUIDs have activated as `marbleType`. */
+  /** How many activations of `marbleType` were counted against MaxActivations. */
   count(repos: Repositories, marbleType: string): Promise<number> {
     return repos.activations.count(marbleType);
   }
@@ -77,8 +78,8 @@ export class ActivationLedger {
   }
 
   /**
-   * Records a first activation unless `maxActivations` (> 0) UUIDs of its type already
-   * activated. Throws ERR_MAX_ACTIVATIONS, ERR_STORE_CONFLICT (another activation recorded the
+   * Records a first activation, counted when `maxActivations` > 0 and refused once that many
+   * activations of its type were counted. Throws ERR_MAX_ACTIVATIONS, ERR_STORE_CONFLICT (another activation recorded the
    * same UUID first).
    */
   async admitNew(repos: Repositories, entry: SealedActivation, maxActivations: number): Promise<void> {
@@ -88,9 +89,14 @@ export class ActivationLedger {
     if (outcome === 'exists') throw new CoordinatorError('ERR_STORE_CONFLICT', `marble ${uuid} was recorded by another activation`, { details: { uuid } });
   }
 
-  /** Rewrites the record of a known UUID read at `revision`. Throws ERR_STORE_CONFLICT (another activation rewrote it first). */
-  async rewrite(repos: Repositories, entry: SealedActivation, revision: number): Promise<void> {
-    await repos.activations.update(entry.uuid, entry.record.marbleType, entry.sealed, revision);
+  /**
+   * Rewrites the record of a known UUID read at `revision` (a re-activation, counted as
+   * `admitNew` counts). Throws ERR_MAX_ACTIVATIONS, ERR_STORE_CONFLICT (another activation
+   * rewrote it first).
+   */
+  async rewrite(repos: Repositories, entry: SealedActivation, revision: number, maxActivations: number): Promise<void> {
+    const outcome = await repos.activations.update(entry.uuid, entry.record.marbleType, entry.sealed, revision, maxActivations);
+    if (outcome === 'limit') throw maxActivationsReached(entry.record.marbleType, maxActivations);
   }
 
   /** Forgets every activation (a new state replaced the old one). */
@@ -99,9 +105,9 @@ export class ActivationLedger {
   }
 }
 
-/** ERR_MAX_ACTIVATIONS for `marbleType`. */
+/** ERR_MAX_ACTIVATIONS for `marbleType`, in MarbleRun's words (marbleapi.go verifyManifestRequirement; Go's %q quotes as JSON does for plain names). */
 export function maxActivationsReached(marbleType: string, maxActivations: number): ConfideError {
-  return new CoordinatorError('ERR_MAX_ACTIVATIONS', `marble ${marbleType} has reached MaxActivations (${maxActivations})`, {
+  return new CoordinatorError('ERR_MAX_ACTIVATIONS', `reached max activations count (${maxActivations}) for marble type ${JSON.stringify(marbleType)}`, {
     details: { marbleType, maxActivations },
   });
 }

@@ -117,17 +117,19 @@ export interface PreparedActivation {
 
 /**
  * The UUID's record, after checking that it may activate: a known UUID only as the type it
- * activated as before, a new one (when `early`) only while MaxActivations leaves room: the
- * early check spares a refused marble its key and signature; the repository's insert enforces
- * the limit. Throws ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS,
- * ERR_SEAL_UNSEAL_FAILED (an altered record).
+ * activated as before, and (when `early`) any activation only while MaxActivations leaves room.
+ * MarbleRun counts every activation, re-activations of a UUID included
+ * (coordinator/core/marbleapi.go: verifyManifestRequirement refuses at `activations >=
+ * MaxActivations`, Activate increments after each success); the early check spares a refused
+ * marble its key and signature, the repository's insert or update enforces the limit. Throws
+ * ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS, ERR_SEAL_UNSEAL_FAILED (an altered record).
  */
 async function admit(ledger: ActivationLedger, repos: Repositories, marbleType: string, marble: Marble, uuid: string, early: boolean): Promise<KnownActivation | undefined> {
   const known = await ledger.find(repos, uuid);
   if (known && known.record.marbleType !== marbleType) {
     throw refused(`marble ${uuid} activated before as ${known.record.marbleType}, not ${marbleType}`, { field: 'uuid', marbleType: known.record.marbleType });
   }
-  if (!known && early && marble.MaxActivations > 0 && (await ledger.count(repos, marbleType)) >= marble.MaxActivations) {
+  if (early && marble.MaxActivations > 0 && (await ledger.count(repos, marbleType)) >= marble.MaxActivations) {
     throw maxActivationsReached(marbleType, marble.MaxActivations);
   }
   return known;
@@ -185,8 +187,8 @@ export async function prepareActivation(
 /**
  * Admits a prepared activation inside the store transaction, `prepared.state` being the state
  * in force: the UUID's type is checked again on what is stored now, then the record is written,
- * a new UUID through the repository's MaxActivations-checked insert, a known one over the
- * revision just read. Returns the answer and the audit event to append. Throws
+ * a new UUID through the repository's MaxActivations-checked insert, a known one through its
+ * MaxActivations-checked rewrite over the revision just read (both count, as MarbleRun's). Returns the answer and the audit event to append. Throws
  * ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS, ERR_STORE_CONFLICT, ERR_SEAL_UNSEAL_FAILED.
  */
 export async function commitActivation(
@@ -202,7 +204,7 @@ export async function commitActivation(
   const time = now.toISOString();
   if (known) {
     const record: ActivationRecord = { ...known.record, lastActivated: time, count: known.record.count + 1, serial: prepared.serial };
-    await ledger.rewrite(repos, await ledger.seal(uuid, record), known.revision);
+    await ledger.rewrite(repos, await ledger.seal(uuid, record), known.revision, marble.MaxActivations);
   } else {
     // The common case, a UUID that was new at preparation and still is, writes the record sealed then.
     const record: ActivationRecord = { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: prepared.serial };
