@@ -101,10 +101,12 @@ test('activation refusals: wrong measurement 403, evidence for another key, no c
   failed(await activate(randomUUID(), { marbleType: 'nope' }), 403, 'ERR_ACTIVATION_REFUSED');
 });
 
-test('MaxActivations holds for new UUIDs; a known UUID re-activates', async () => {
+// MarbleRun coordinator/core/marbleapi.go: every successful activation counts (IncrementActivations per type),
+// the refused one with the unset secret above did not; a known UUID is refused too once the type is full.
+test('MaxActivations counts every activation as MarbleRun does: a known UUID is refused too once the type is full', async () => {
   assert.equal((await activate(randomUUID())).status, 200);
   failed(await activate(randomUUID()), 409, 'ERR_MAX_ACTIVATIONS');
-  assert.equal((await activate(uuid1)).status, 200);
+  failed(await activate(uuid1), 409, 'ERR_MAX_ACTIVATIONS');
 });
 
 test('users read and write secrets only as their roles allow', async () => {
@@ -118,9 +120,6 @@ test('users read and write secrets only as their roles allow', async () => {
   assert.equal(fromBase64(b.json.data.secrets.dbKey.Private).length, 32);
   failed(await call('GET', '/api/v2/secrets?s=apiToken', undefined, users.bob), 403, 'ERR_FORBIDDEN');
   failed(await call('GET', '/api/v2/secrets?s=dbKey', undefined, users.carol), 403, 'ERR_FORBIDDEN');
-  // the uploaded value reaches the marble's environment
-  const act = await activate(uuid1);
-  assert.equal(Buffer.from(fromBase64(act.json.data.parameters.env.API_TOKEN)).toString(), 's3cret');
 });
 
 test('package update: SecurityVersion up by a user with the role; downgrade and others refused', async () => {
@@ -155,7 +154,10 @@ test('full manifest update needs 2 of 3 acknowledgements; shared secrets are kep
   assert.equal((await call('GET', '/api/v2/manifest')).json.data.manifestFingerprint, createHash('sha256').update(updatedBytes).digest('hex'));
   failed(await call('GET', '/api/v2/update-manifest'), 404, 'ERR_NOT_FOUND');
   assert.equal((await call('GET', '/api/v2/secrets?s=dbKey', undefined, users.bob)).json.data.secrets.dbKey.Private, dbKeyBefore);
-  // MaxActivations is now 5: a third backend UUID activates
+  // MaxActivations is now 5 over the 2 counted before: uuid1 re-activates, and the uploaded value reaches its environment
+  const act = await activate(uuid1);
+  assert.equal(act.status, 200, JSON.stringify(act.json));
+  assert.equal(Buffer.from(fromBase64(act.json.data.parameters.env.API_TOKEN)).toString(), 's3cret');
   assert.equal((await activate(randomUUID())).status, 200);
   const log = (await call('GET', '/api/v2/update')).json.data.updateLog as string[];
   assert.ok(log.map((l) => JSON.parse(l).update).includes('manifest updated'));
