@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -21,7 +21,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['packages/core/src/**/*.ts', 'packages/evidence/src/**/*.ts', 'packages/policy/src/**/*.ts', 'packages/audit/src/**/*.ts', 'packages/ledger/src/**/*.ts'],
+    files: ['packages/core/src/**/*.ts', 'packages/evidence/src/**/*.ts', 'packages/policy/src/**/*.ts', 'packages/audit/src/**/*.ts', 'packages/ledger/src/**/*.ts', 'packages/console/src/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'os', 'buffer'], message: 'runtime-agnostic package: no Node imports' }] }],
       'no-restricted-globals': ['error', { name: 'Buffer', message: 'runtime-agnostic package: use Uint8Array' }, { name: 'process', message: 'runtime-agnostic package: inject configuration' }],

@@ -23,5 +23,6 @@ export { claimsOf } from './claims-of.js';
 export { DerReader, TAG, decodeOid, ecdsaDerToRaw, type DerElement } from './asn1/der.js';
 export { parseX509Certificate, type X509Profile, type X509Certificate as ParsedX509Certificate } from './asn1/x509.js';
 export { trustAnchorsByVendor } from './trust-anchors/by-vendor.js';
+export { describeTrustAnchors, type TrustAnchorFingerprint } from './trust-anchors/describe.js';
 export { useX509Crypto } from './x509-crypto.js';
 export * from './errors.js';

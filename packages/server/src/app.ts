@@ -9,6 +9,7 @@ import type { Store } from '@confide/store';
 import { registerOpenApi } from './plugins/openapi.js';
 import { recordRoutes } from './plugins/route-table.js';
 import { keyVaultRoutes, type KeyVaultRoutesOptions } from './routes/keyvault/index.js';
+import { consoleRoutes, type ConsoleRoutesOptions } from './routes/console/index.js';
 import { kubernetesRoutes, type KubernetesRoutesOptions } from './routes/kubernetes/index.js';
 import { ledgerRoutes, type LedgerRoutesOptions } from './routes/ledger/index.js';
 import { maaRoutes, type MaaRoutesOptions } from './routes/maa/index.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
   metrics?: ServerMetrics | undefined;
   /** The Azure Confidential Ledger surface; absent, its routes are not registered. */
   ledger?: LedgerRoutesOptions | undefined;
+  /** The web console (/console); absent, its routes are not registered. */
+  console?: ConsoleRoutesOptions | undefined;
   /** Services that came up degraded, reported by /readyz (read at every probe). */
   degraded?: (() => readonly DegradedService[]) | undefined;
 }
@@ -75,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.keyvault) await app.register(keyVaultRoutes, options.keyvault);
   if (options.kubernetes) await app.register(kubernetesRoutes, options.kubernetes);
   if (options.ledger) await app.register(ledgerRoutes, options.ledger);
+  if (options.console) await app.register(consoleRoutes, options.console);
   if (options.coordinator) await app.register(marbleRunRoutes, { ...options.coordinator, prefix: MARBLERUN_PREFIX });
   return app;
 }

@@ -41,6 +41,7 @@ import { tlsMaterial } from './tls-material.js';
 import { openConfiguredStore } from './store.js';
 import { injectorSettings } from './kubernetes.js';
 import { createMetrics } from '../metrics/index.js';
+import { composeConsole } from './console.js';
 
 /** Values that replace what the configuration would make (tests and benchmarks; `confide serve` passes none). */
 export interface CompositionOverrides {
@@ -195,6 +196,22 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       await mirror.sync();
       if (mirror.failure !== undefined) warn(`ledger is degraded: ${mirror.failure}`);
     }
+    const consoleRoutes = await composeConsole(
+      config,
+      {
+        services: [
+          { name: 'attestation', enabled: true, path: '/attest' },
+          { name: 'coordinator', enabled: true, path: '/api/v2' },
+          { name: 'keyvault', enabled: true, path: '/keys' },
+          { name: 'ledger', enabled: ledger !== undefined, path: '/app' },
+          { name: 'kubernetes injector', enabled: config.kubernetes.injector.enabled, path: '/kubernetes/mutate' },
+          { name: 'metrics', enabled: config.metrics.port !== undefined, path: '/metrics' },
+        ],
+        trustAnchors,
+        acceptsAnyToken: admin.auth.acceptsAnyToken,
+      },
+      warn,
+    );
     return {
       app: {
         store,
@@ -210,6 +227,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
         ...(config.kubernetes.injector.enabled ? { kubernetes: { injector: injectorSettings(config) } } : {}),
         ...(config.metrics.port !== undefined ? { metrics: createMetrics({ storeRetries: () => store.retries(), ledgerLag: ledger ? () => ledger.writer.commitLag() : undefined }) } : {}),
         ledger: ledger?.routes,
+        console: consoleRoutes,
         degraded,
       },
       store,

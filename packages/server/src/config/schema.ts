@@ -617,6 +617,40 @@ export const CONFIG_SCHEMA = [
     description:
       "host:port (or :port for every interface) of MarbleRun's gRPC marble API (rpc.Marble/Activate, docs/coordinator.md), where marbles built for MarbleRun activate; its TLS certificate is the Marble root. Default: the first host, port 2001 (MarbleRun's); with port 0, a free port. `off` serves no marble API.",
   },
+  {
+    key: 'console.enabled',
+    type: 'boolean',
+    default: true,
+    env: 'CONFIDE_CONSOLE_ENABLED',
+    flag: '--console-enabled',
+    description:
+      'Serve the web console at /console (docs/console.md): static files under a strict Content-Security-Policy; it verifies evidence, tokens, the audit log and ledger receipts in the browser and calls the same APIs as any client, with the same authorization.',
+  },
+  {
+    key: 'console.oidc.issuer',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_CONSOLE_OIDC_ISSUER',
+    flag: '--console-oidc-issuer',
+    description:
+      "OpenID Connect issuer the console signs in with (authorization code with PKCE, a public client): its origin is added to the console's connect-src so the page can fetch the discovery document and redeem the code. The access token it gets must pass the API's own bearer verification (attestation.auth.*). Unset: a pasted bearer token only (nothing at all in dev mode).",
+  },
+  {
+    key: 'console.oidc.clientId',
+    type: 'string',
+    default: undefined,
+    env: 'CONFIDE_CONSOLE_OIDC_CLIENT_ID',
+    flag: '--console-oidc-client-id',
+    description: 'The console\'s client_id at console.oidc.issuer (a public client: no secret; redirect URI <listen URL>/console/).',
+  },
+  {
+    key: 'console.oidc.scope',
+    type: 'string',
+    default: 'openid',
+    env: 'CONFIDE_CONSOLE_OIDC_SCOPE',
+    flag: '--console-oidc-scope',
+    description: 'The scope the console asks console.oidc.issuer for (space-separated), e.g. "openid api://confide/.default".',
+  },
 ] as const satisfies readonly ConfigKey[];
 
 type Entry = (typeof CONFIG_SCHEMA)[number];

@@ -1,0 +1,91 @@
+/**
+ * Who the console acts as: nobody in dev mode (any bearer token passes there, so it sends a fixed
+ * one), otherwise a pasted bearer token or an access token from the configured OpenID Connect
+ * issuer (authorization code with PKCE, a public client). The token lives in sessionStorage:
+ * gone with the tab, never sent anywhere but this origin's APIs.
+ */
+import { digest, toBase64Url, utf8 } from '@confide/core';
+
+const TOKEN = 'confide.console.token';
+const PENDING = 'confide.console.oidc';
+/** Dev mode accepts any bearer token; the routes still want the header. */
+export const DEV_TOKEN = 'console-dev-mode';
+
+export function storedToken(): string | undefined {
+  return sessionStorage.getItem(TOKEN) ?? undefined;
+}
+
+export function storeToken(token: string | undefined): void {
+  if (token === undefined || token.trim() === '') sessionStorage.removeItem(TOKEN);
+  else sessionStorage.setItem(TOKEN, token.trim());
+}
+
+interface Discovery {
+  authorization_endpoint: string;
+  token_endpoint: string;
+}
+
+async function discover(issuer: string): Promise<Discovery> {
+  const res = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { credentials: 'omit' });
+  if (!res.ok) throw new Error(`the issuer's discovery document answered ${res.status}`);
+  const doc = (await res.json()) as Partial<Discovery>;
+  if (typeof doc.authorization_endpoint !== 'string' || typeof doc.token_endpoint !== 'string') throw new Error('the discovery document names no authorization or token endpoint');
+  return doc as Discovery;
+}
+
+function randomText(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+function redirectUri(): string {
+  return `${location.origin}/console/`;
+}
+
+/** Sends the browser to the issuer's authorization endpoint (code flow, S256 PKCE, state). */
+export async function beginSignIn(oidc: { issuer: string; clientId: string; scope: string }): Promise<void> {
+  const { authorization_endpoint } = await discover(oidc.issuer);
+  const verifier = randomText();
+  const state = randomText();
+  const challenge = toBase64Url(await digest('SHA-256', utf8(verifier)));
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, issuer: oidc.issuer, clientId: oidc.clientId }));
+  const url = new URL(authorization_endpoint);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: oidc.clientId,
+    redirect_uri: redirectUri(),
+    scope: oidc.scope,
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  }).toString();
+  location.assign(url.toString());
+}
+
+/**
+ * On return from the issuer (?code&state): redeems the code with the stored verifier and keeps
+ * the access token. Returns false when the URL carries no answer. Throws on a state mismatch or a
+ * refused redemption.
+ */
+export async function completeSignIn(): Promise<boolean> {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  const error = params.get('error');
+  if (code === null && error === null) return false;
+  history.replaceState(null, '', `${location.pathname}${location.hash}`);
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as { verifier: string; state: string; issuer: string; clientId: string } | null;
+  sessionStorage.removeItem(PENDING);
+  if (error !== null) throw new Error(`the issuer refused the sign-in: ${error}`);
+  if (pending === null || params.get('state') !== pending.state) throw new Error('the sign-in answer does not match a sign-in this tab started (state)');
+  const { token_endpoint } = await discover(pending.issuer);
+  const res = await fetch(token_endpoint, {
+    method: 'POST',
+    credentials: 'omit',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: redirectUri(), client_id: pending.clientId, code_verifier: pending.verifier }).toString(),
+  });
+  if (!res.ok) throw new Error(`the issuer refused the code (${res.status})`);
+  const answer = (await res.json()) as { access_token?: string };
+  if (typeof answer.access_token !== 'string') throw new Error('the issuer answered no access_token');
+  storeToken(answer.access_token);
+  return true;
+}

@@ -1,0 +1,90 @@
+/**
+ * The console's shell: loads the overview facts, signs in when the server needs it, and shows
+ * one page at a time by the URL's hash (#/attestation), so every page has a link and the server
+ * serves one document.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { createApi } from './api/client.js';
+import type { ConsoleInfo } from './api/info.js';
+import { completeSignIn, DEV_TOKEN, storedToken } from './api/session.js';
+import { Ctx } from './context.js';
+import { AttestationPage } from './pages/attestation.js';
+import { CoordinatorPage } from './pages/coordinator.js';
+import { OverviewPage } from './pages/overview.js';
+import { PolicyPage } from './pages/policy.js';
+import { SignIn } from './pages/sign-in.js';
+import { ErrorLine } from './ui/parts.js';
+import type { EvidenceInput } from './verify/evidence.js';
+
+const PAGES = [
+  { path: 'overview', title: 'Overview', render: () => <OverviewPage /> },
+  { path: 'attestation', title: 'Attestation', render: () => <AttestationPage /> },
+  { path: 'policy', title: 'Policies', render: () => <PolicyPage /> },
+  { path: 'coordinator', title: 'Coordinator', render: () => <CoordinatorPage /> },
+] as const;
+
+function currentPath(): string {
+  return location.hash.replace(/^#\/?/, '') || 'overview';
+}
+
+export function App() {
+  const [path, setPath] = useState(currentPath());
+  const [info, setInfo] = useState<ConsoleInfo | undefined>();
+  const [failure, setFailure] = useState<unknown>();
+  const [token, setToken] = useState<string | undefined>(storedToken());
+  const [evidence, setEvidence] = useState<EvidenceInput | undefined>();
+
+  useEffect(() => {
+    const onHash = () => setPath(currentPath());
+    addEventListener('hashchange', onHash);
+    completeSignIn().then((done) => done && setToken(storedToken()), setFailure);
+    fetch('/console/api/info', { cache: 'no-store' })
+      .then((r) => (r.ok ? (r.json() as Promise<ConsoleInfo>) : Promise.reject(new Error(`/console/api/info answered ${r.status}`))))
+      .then(setInfo, setFailure);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  const api = useMemo(() => createApi(() => token ?? (info?.auth.acceptsAnyToken ? DEV_TOKEN : undefined)), [token, info]);
+  const page = PAGES.find((p) => p.path === path) ?? PAGES[0];
+  useEffect(() => {
+    document.title = `${page.title} · Confide console`;
+  }, [page]);
+  useEffect(() => {
+    // The shell and its navigation are usable from here on: the time to interactive the browser test reads.
+    if (info !== undefined && performance.getEntriesByName('confide:interactive').length === 0) performance.mark('confide:interactive');
+  }, [info]);
+
+  if (failure !== undefined && info === undefined) return <ErrorLine error={failure} />;
+  if (info === undefined) return <p class="loading">Loading…</p>;
+  return (
+    <Ctx.Provider value={{ api, info, evidence, setEvidence }}>
+      {info.mode === 'dev' ? (
+        <div class="dev-banner" role="status" data-testid="dev-banner">
+          DEV MODE: simulated TEE, generated CA and permissive defaults. Never use it for real secrets.
+        </div>
+      ) : null}
+      <header class="top">
+        <a class="brand" href="#/overview">
+          Confide <span class="version">{info.version}</span>
+        </a>
+        <nav aria-label="Pages">
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p.path}>
+                <a href={`#/${p.path}`} aria-current={p.path === page.path ? 'page' : undefined}>
+                  {p.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <SignIn token={token} onToken={setToken} />
+      </header>
+      {failure !== undefined ? <ErrorLine error={failure} /> : null}
+      <main id="main" data-page={page.path}>
+        <h1>{page.title}</h1>
+        {page.render()}
+      </main>
+    </Ctx.Provider>
+  );
+}

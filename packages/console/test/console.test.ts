@@ -1,0 +1,310 @@
+/**
+ * The web console in Debian's Chromium (playwright-core, one browser for the whole file) against
+ * a spawned `confide serve` in dev mode: each page loads under the server's CSP with no request to
+ * another origin; a real SGX quote and a real SEV-SNP report verify in the page beside the
+ * server's /attest, a flipped bit is refused by both; a tampered token and a tampered audit entry
+ * are caught in the page; a policy is dry-run and saved; a simulated marble's activation appears.
+ * Prints the first-load bytes, the time to interactive and the in-page vs Node verification time.
+ * Skips with a message without Chromium or the vectors; screenshots go to test-output/console/.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { collateralItemsFromBytes, memoryCollateral, verifyEvidence, VerifyCache } from '@confide/evidence';
+import { fixedClock } from '@confide/core';
+import { browserUnavailable, CHROMIUM_PATH } from '@confide/test-kit';
+import { missingVector, vector, vectorPath } from '@confide/test-kit/vectors';
+import { freePort, loadScaled, runCliJson, startCli, startServe, type Served } from '@confide/test-kit/process';
+
+const SGX_QUOTE = 'sgx/phala-dcap-qvl/sgx_quote';
+const SGX_COLLATERAL = 'sgx/phala-dcap-qvl/sgx_quote_collateral.json';
+const SNP_REPORT = 'sev-snp/trustee/test-report.bin';
+const SNP_VCEK = 'sev-snp/trustee/test-vcek.der';
+/** MRENCLAVE of the Phala quote (its report body at 112). */
+const SGX_MRENCLAVE = '33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb';
+
+const OUTPUT = resolve(fileURLToPath(new URL('../../../../test-output/console/', import.meta.url)));
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const skip = browserUnavailable() ?? missingVector(SGX_QUOTE, SGX_COLLATERAL, SNP_REPORT, SNP_VCEK);
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+describe('web console in Chromium against confide serve', { skip }, () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'confide-console-'));
+  const dataDir = join(tmp, 'data');
+  let served: Served;
+  let browser: Browser;
+  let context: BrowserContext;
+  let origin: string;
+  /** Every request any page made, and everything the pages reported as an error (CSP violations included). */
+  const requested: string[] = [];
+  const pageErrors: string[] = [];
+
+  async function open(path: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${origin}/console/#/${path}`);
+    await page.locator(`main[data-page="${path}"]`).waitFor();
+    return page;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
+  }
+
+  before(async () => {
+    mkdirSync(OUTPUT, { recursive: true });
+    const port = await freePort();
+    served = await startServe(['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--collateral', `${vectorPath(SGX_COLLATERAL)},${vectorPath(SNP_VCEK)}`]);
+    origin = served.url;
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS, timeout: loadScaled(60_000) });
+    // The dev-mode local CA is the server's own; this browser trusts nothing else here.
+    context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    context.on('request', (r) => requested.push(r.url()));
+  });
+
+  after(async () => {
+    await browser?.close();
+    served?.child.kill('SIGTERM');
+    await served?.exited;
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('overview: first load within 250 KB gzipped and interactive within 1 s, dev mode loud, roots pinned alike, immutable hashed assets', async () => {
+    const sizes: Array<Promise<number>> = [];
+    const page = await context.newPage();
+    page.on('response', (r) => sizes.push(r.request().sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const response = await page.goto(`${origin}/console/`);
+    await page.getByTestId('mode').waitFor();
+    const interactive = await page.evaluate(() => performance.getEntriesByName('confide:interactive')[0]?.startTime ?? -1);
+    await page.getByTestId('health').waitFor();
+    const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+    console.log(`# console first load: ${(bytes / 1024).toFixed(1)} KB transferred (gzip), interactive at ${interactive.toFixed(0)} ms`);
+    assert.ok(bytes <= 250 * 1024, `first load ${bytes} bytes`);
+    assert.ok(interactive > 0 && interactive <= loadScaled(1000), `interactive at ${interactive} ms`);
+
+    const csp = response!.headers()['content-security-policy'] ?? '';
+    assert.match(csp, /script-src 'self';/);
+    assert.match(csp, /style-src 'self';/);
+    assert.match(csp, /connect-src 'self';/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    const script = await page.locator('script[src]').getAttribute('src');
+    assert.match(script!, /^\/console\/assets\/app-[A-Z0-9]+\.js$/);
+    const asset = await page.request.get(`${origin}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(asset.headers()['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal((await page.request.get(`${origin}/console/assets/app-NOPE.js`)).status(), 404);
+
+    assert.equal(await page.getByTestId('mode').textContent(), 'dev');
+    assert.ok(await page.getByTestId('dev-banner').isVisible());
+    assert.equal(await page.getByTestId('health').getAttribute('class'), 'badge ok');
+    const anchors = page.getByTestId('anchors').locator('tbody tr');
+    await page.getByTestId('anchors').getByText('yes').first().waitFor();
+    assert.ok((await anchors.count()) >= 5);
+    assert.equal(await page.getByTestId('anchors').getByText('no', { exact: true }).count(), 0, 'every root the server uses is pinned by the page');
+    await shot(page, 'overview');
+
+    // A phone: one column, nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no horizontal scroll on a phone');
+    await shot(page, 'overview-phone');
+    // By keyboard: the first Tab lands on the brand link, the next on the first page of the navigation.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Attestation');
+    await page.keyboard.press('Enter');
+    await page.locator('main[data-page="attestation"]').waitFor();
+    await page.close();
+  });
+
+  let sgxToken: string;
+
+  it('attestation: a real SGX quote verifies in the page as at the server, 3 cold runs each within 3x of Node; a flipped bit is refused by both', async () => {
+    const quote = vector(SGX_QUOTE);
+    const collateral = vector(SGX_COLLATERAL);
+    const page = await open('attestation');
+    await page.locator('#evidence-text').fill(b64(quote));
+    await page.locator('#collateral-file').setInputFiles(vectorPath(SGX_COLLATERAL));
+    const pageMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.locator('#verify').click();
+      await page.getByTestId('server-verdict').waitFor();
+      await page.locator('#verify:not([disabled])').waitFor();
+      pageMs.push(Number(await page.getByTestId('page-ms').textContent()));
+    }
+    assert.equal(await page.getByTestId('page-verdict').textContent(), 'authentic');
+    assert.equal(await page.getByTestId('page-tee').textContent(), 'sgx');
+    assert.equal(await page.getByTestId('page-measurement').textContent(), SGX_MRENCLAVE);
+    assert.equal(await page.getByTestId('page-tcb').textContent(), 'ConfigurationAndSWHardeningNeeded');
+    assert.ok((await page.getByTestId('page-advisories').locator('a').count()) > 0, 'advisories linked');
+    assert.equal(await page.getByTestId('server-verdict').textContent(), 'token issued');
+    assert.equal(await page.getByTestId('agreement').getByText('no', { exact: true }).count(), 0);
+    assert.equal(await page.getByTestId('agreement').getByText('yes', { exact: true }).count(), 2);
+    assert.equal(await page.locator('[data-outcome="failed"]').count(), 0);
+    await shot(page, 'attestation-sgx');
+
+    // The same quote in Node with the evidence package, cold each time as in the page.
+    const nodeMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const items = collateralItemsFromBytes(collateral)!;
+      const started = performance.now();
+      await verifyEvidence(quote, {}, { clock: fixedClock(new Date()), collateral: memoryCollateral(items), cache: new VerifyCache() });
+      nodeMs.push(performance.now() - started);
+    }
+    const ratio = median(pageMs) / median(nodeMs);
+    console.log(`# SGX quote verification: page ${pageMs.map((m) => m.toFixed(1)).join('/')} ms, Node ${nodeMs.map((m) => m.toFixed(1)).join('/')} ms, median ratio ${ratio.toFixed(2)}x`);
+    assert.ok(ratio <= 3, `in-page verification ${ratio.toFixed(2)}x Node's`);
+
+    sgxToken = await page.locator('#token-text').inputValue();
+    assert.match(sgxToken, /^ey[\w-]+\.ey[\w-]+\.[\w-]+$/);
+
+    // Report data byte flipped (header 48 + report body offset 320): both the page and the server refuse.
+    const flipped = quote.slice();
+    flipped[48 + 320] = flipped[48 + 320]! ^ 0x01;
+    await page.locator('#evidence-text').fill(b64(flipped));
+    await page.locator('#verify').click();
+    await page.getByTestId('page-error').waitFor();
+    assert.equal(await page.getByTestId('page-verdict').textContent(), 'refused');
+    assert.equal(await page.getByTestId('page-error').getAttribute('data-code'), 'ERR_EVIDENCE_SIGNATURE_INVALID');
+    assert.equal(await page.locator('[data-outcome="failed"]').getAttribute('data-check'), 'signatures');
+    await page.getByTestId('server-error').waitFor();
+    assert.equal(await page.getByTestId('server-error').getAttribute('data-code'), 'ERR_EVIDENCE_SIGNATURE_INVALID');
+    await shot(page, 'attestation-refused');
+    await page.close();
+  });
+
+  it('attestation: a real SEV-SNP report (file) with its VCEK (file) verifies in the page and at the server', async () => {
+    const page = await open('attestation');
+    await page.locator('#evidence-file').setInputFiles(vectorPath(SNP_REPORT));
+    await page.locator('#collateral-file').setInputFiles(vectorPath(SNP_VCEK));
+    await page.locator('#verify').click();
+    await page.getByTestId('server-verdict').waitFor();
+    assert.equal(await page.getByTestId('page-verdict').textContent(), 'authentic');
+    assert.equal(await page.getByTestId('page-tee').textContent(), 'sev-snp');
+    assert.equal(await page.getByTestId('page-measurement').textContent(), Buffer.from(vector(SNP_REPORT).subarray(0x90, 0xc0)).toString('hex'));
+    assert.equal(await page.getByTestId('server-verdict').textContent(), 'token issued');
+    await shot(page, 'attestation-sev-snp');
+    await page.close();
+  });
+
+  it('token inspector: the issued token verifies against /certs in the page; one changed claim is caught', async () => {
+    assert.ok(sgxToken, 'the SGX test issued a token');
+    const page = await open('attestation');
+    await page.locator('#token-text').fill(sgxToken);
+    await page.locator('#inspect').click();
+    await page.getByTestId('token-check').waitFor();
+    assert.equal(await page.getByTestId('token-check').getAttribute('data-verdict'), 'valid');
+    const [h, p, s] = sgxToken.split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    claims['x-ms-sgx-is-debuggable'] = true;
+    await page.locator('#token-text').fill(`${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`);
+    await page.locator('#inspect').click();
+    await page.locator('[data-testid="token-check"][data-verdict="signature-invalid"]').waitFor();
+    await shot(page, 'token-tampered');
+    await page.close();
+  });
+
+  it('policy: a syntax error at its line and column as typed; a draft dry-run against the SGX quote, reviewed as a diff, saved', async () => {
+    const page = await open('policy');
+    await page.locator('#policy-type').selectOption('SgxEnclave');
+    const editor = page.locator('#policy-text');
+    await page.waitForFunction(() => (document.querySelector('#policy-text') as HTMLTextAreaElement | null)?.value.includes('version'));
+    const original = await editor.inputValue();
+    await editor.fill('version= 1.0;\nauthorizationrules {\n  => permit()\n};');
+    const syntax = page.getByTestId('policy-syntax');
+    await page.locator('[data-testid="policy-syntax"][data-ok="false"]').waitFor();
+    // The missing ';' after permit() shows where the parser met the next token: the '}' at line 4, column 1.
+    assert.equal(await syntax.getAttribute('data-line'), '4');
+    assert.equal(await syntax.getAttribute('data-column'), '1');
+    assert.match((await syntax.textContent())!, /ERR_POLICY_SYNTAX/);
+    await shot(page, 'policy-syntax-error');
+
+    const draft = 'version= 1.0;\nauthorizationrules {\n  => permit();\n};\nissuancerules {\n  => issue(type="console-dry-run", value=true);\n};';
+    await editor.fill(draft);
+    await page.locator('[data-testid="policy-syntax"][data-ok="true"]').waitFor();
+    await page.locator('#dry-evidence-text').fill(b64(vector(SGX_QUOTE)));
+    await page.locator('#dry-run-go').click();
+    await page.getByTestId('dry-run-result').waitFor();
+    assert.equal(await page.getByTestId('dry-run-result').getAttribute('data-ok'), 'true');
+    assert.match((await page.getByTestId('dry-run-result').locator('pre').textContent())!, /"console-dry-run": true/);
+
+    await page.locator('#review').click();
+    const diff = page.getByTestId('policy-diff');
+    assert.ok((await diff.locator('.added').count()) > 0 && (await diff.locator('.removed').count()) > 0);
+    assert.notEqual(original, draft);
+    await page.locator('#save-policy').click();
+    await page.getByTestId('policy-saved').waitFor();
+    await page.waitForFunction((text) => (document.querySelector('#policy-text') as HTMLTextAreaElement | null)?.value === text, draft);
+    await shot(page, 'policy-saved');
+    await page.close();
+  });
+
+  it('coordinator: a simulated marble activates while the page watches; the audit log verifies in the page and a tampered entry is caught', async () => {
+    // A manifest with one simulated package: the program's SHA-256 is its measurement.
+    const bin = join(tmp, 'marble.sh');
+    writeFileSync(bin, '#!/bin/sh\nexit 0\n');
+    chmodSync(bin, 0o755);
+    const manifestFile = join(tmp, 'manifest.json');
+    const measurement = createHash('sha256').update(readFileSync(bin)).digest('hex');
+    writeFileSync(
+      manifestFile,
+      JSON.stringify({
+        Packages: { demo: { Tee: 'sim', UniqueID: measurement } },
+        Marbles: { web: { Package: 'demo', MaxActivations: 5 } },
+        Secrets: { apiKey: { Type: 'symmetric-key', Size: 128 } },
+      }),
+    );
+    const addr = new URL(origin).host;
+    const set = await runCliJson(['manifest', 'set', manifestFile, '--coordinator', addr, '--ca', served.caCert]);
+    assert.equal(set.code, 0, JSON.stringify(set.json));
+
+    const page = await open('coordinator');
+    await page.locator('[data-testid="coord-state"][data-code="3"]').waitFor();
+    assert.match((await page.getByTestId('secrets').textContent())!, /apiKey symmetric-key 128 bits/);
+    assert.equal(await page.getByTestId('activations').locator('tbody tr').count(), 0);
+    const marble = startCli(['--json', 'run', '--tee', 'sim', '--coordinator', addr, '--marble-type', 'web', '--data-dir', dataDir, '--uuid-file', join(tmp, 'uuid'), '--', bin], { cwd: tmp, timeoutMs: loadScaled(60_000) });
+    assert.equal((await marble.done).code, 0, marble.output().stderr);
+    await page.locator('[data-testid="activations"] tr[data-marble-type="web"]').waitFor({ timeout: loadScaled(15_000) });
+    assert.match((await page.locator('[data-testid="activations"] tr[data-marble-type="web"]').textContent())!, new RegExp(measurement));
+    await page.locator('[data-testid="audit-result"][data-ok="true"]').waitFor();
+    await shot(page, 'coordinator');
+    await page.close();
+
+    // The same log with one entry's details changed on the way: the page's own check refuses it.
+    const tampered = await context.newPage();
+    await tampered.route('**/api/v2/audit-log', async (route) => {
+      const res = await route.fetch();
+      const lines = (await res.text()).trim().split('\n');
+      const entry = JSON.parse(lines[0]!) as { details: Record<string, unknown> };
+      entry.details = { ...entry.details, tampered: true };
+      lines[0] = JSON.stringify(entry);
+      await route.fulfill({ response: res, body: lines.join('\n') + '\n' });
+    });
+    await tampered.goto(`${origin}/console/#/coordinator`);
+    await tampered.locator('[data-testid="audit-result"][data-ok="false"]').waitFor();
+    assert.equal(await tampered.getByTestId('audit-result').getAttribute('data-code'), 'ERR_AUDIT_LOG_INVALID');
+    await shot(tampered, 'coordinator-audit-tampered');
+    await tampered.close();
+  });
+
+  it('no page requested another origin, and none reported an error or a CSP violation', () => {
+    assert.ok(requested.length > 0);
+    assert.deepEqual(
+      requested.filter((u) => !u.startsWith(`${origin}/`)),
+      [],
+    );
+    assert.deepEqual(
+      pageErrors.filter((e) => !/the server responded with a status of (4\d\d)/.test(e)),
+      [],
+    );
+  });
+});
