@@ -82,6 +82,34 @@ export interface ActivationsRepository {
   clear(): Promise<void>;
 }
 
+// ---- coordinator: monotonic counters -------------------------------------------------------
+
+/**
+ * One of MarbleRun's monotonic counters (coordinator/clientapi/clientapi.go SetMonotonicCounter):
+ * its ID names the marble type, UUID and counter name; the value is a uint64 as 8 bytes
+ * big-endian, so byte order is numeric order on every engine; `sealed` is the value sealed by the
+ * coordinator for this ID (opaque to the store).
+ */
+export interface MonotonicCounterRow {
+  id: string;
+  value: Uint8Array;
+  sealed: Uint8Array;
+}
+
+export interface MonotonicCountersRepository {
+  get(id: string): Promise<MonotonicCounterRow | undefined>;
+  /**
+   * Sets the counter to `row` when its value is higher than the stored one (or nothing is
+   * stored) and returns the row as it was before (undefined when there was none). It never
+   * lowers a counter: an equal or lower value changes nothing, and the table refuses any update
+   * that would lower one (a trigger: ERR_STORE_CONFLICT, on a write that bypassed this method's
+   * comparison). Throws RangeError for a value that is not 8 bytes.
+   */
+  raise(row: MonotonicCounterRow): Promise<MonotonicCounterRow | undefined>;
+  /** Forgets every counter (a new deployment replaced the old one). */
+  clear(): Promise<void>;
+}
+
 // ---- coordinator: audit log ---------------------------------------------------------------
 
 /** One audit entry: its position, chain hashes and the canonical JSON the hash covers. */
@@ -375,6 +403,7 @@ export interface LedgerUsersRepository {
 export interface Repositories {
   sealedState: SealedStateRepository;
   activations: ActivationsRepository;
+  monotonicCounters: MonotonicCountersRepository;
   auditLog: AuditLogRepository;
   policies: PoliciesRepository;
   managementCertificates: ManagementCertificatesRepository;

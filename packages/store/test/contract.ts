@@ -23,6 +23,17 @@ function uuidOf(n: number): string {
   return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
+/** A counter row at `value` (8 bytes big-endian), its sealed bytes tagged with `tag`. */
+function counter(id: string, value: bigint, tag = 0): { id: string; value: Uint8Array; sealed: Uint8Array } {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, value);
+  return { id, value: bytes, sealed: Uint8Array.of(tag, Number(value % 256n)) };
+}
+
+function valueOf(bytes: Uint8Array): bigint {
+  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
+}
+
 function auditRow(seq: number, prevHash: string): AuditRow {
   return { seq, prevHash, hash: `h${seq}`, entry: JSON.stringify({ seq, prevHash }) };
 }
@@ -277,6 +288,41 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
     assert.equal(values.filter((v) => v === 2).length, 4);
     assert.equal(values.filter((v) => v === 'limit').length, 8);
     assert.equal(await store.activations.count('web'), 5);
+  });
+
+  // ---- monotonic counters --------------------------------------------------------------------
+
+  t('monotonic counters: raised only upwards; each raise answers the value before', async (store) => {
+    assert.equal(await store.monotonicCounters.get('a'), undefined);
+    assert.equal(await store.monotonicCounters.raise(counter('a', 5n)), undefined);
+    assert.deepEqual(await store.monotonicCounters.raise(counter('a', 7n)), counter('a', 5n));
+    assert.deepEqual(await store.monotonicCounters.raise(counter('a', 6n)), counter('a', 7n), 'a lower value answers the current one');
+    assert.deepEqual(await store.monotonicCounters.raise(counter('a', 7n, 9)), counter('a', 7n), 'an equal value changes nothing, not even the sealed bytes');
+    assert.deepEqual(await store.monotonicCounters.get('a'), counter('a', 7n));
+    assert.equal(await store.monotonicCounters.raise(counter('b', 0n)), undefined, 'counters are independent');
+    assert.deepEqual(await store.monotonicCounters.raise(counter('a', 2n ** 64n - 1n)), counter('a', 7n));
+    assert.deepEqual(await store.monotonicCounters.get('a'), counter('a', 2n ** 64n - 1n), 'the whole uint64 range, ordered numerically');
+    assert.deepEqual(await store.monotonicCounters.raise(counter('a', 2n ** 63n)), counter('a', 2n ** 64n - 1n), 'the top bit is not a sign');
+    await assert.rejects(store.monotonicCounters.raise({ id: 'a', value: Uint8Array.of(1), sealed: Uint8Array.of(0) }), RangeError);
+    await store.monotonicCounters.clear();
+    assert.equal(await store.monotonicCounters.get('a'), undefined);
+  });
+
+  t('monotonic counter race: raises of one counter at once end at the highest value, each answered with a value below its own or equal to the final', async (store) => {
+    const values = Array.from({ length: 24 }, (_, i) => BigInt((i * 7) % 24) + 1n);
+    const { values: before, errors } = await settle(
+      values.map((v) =>
+        store.tx(async (repos) => {
+          await pause();
+          return repos.monotonicCounters.raise(counter('c', v));
+        }),
+      ),
+    );
+    assert.deepEqual(errors, []);
+    assert.equal(before.filter((b) => b === undefined).length, 1, 'exactly one raise created the counter');
+    assert.deepEqual(await store.monotonicCounters.get('c'), counter('c', 24n));
+    const seen = before.filter((b): b is NonNullable<typeof b> => b !== undefined).map((b) => valueOf(b.value));
+    assert.ok(seen.every((v) => v >= 1n && v <= 24n));
   });
 
   // ---- audit log -----------------------------------------------------------------------------

@@ -51,6 +51,21 @@ test('postgres: the ledger and audit tables refuse UPDATE, DELETE and TRUNCATE f
   }
 });
 
+test('postgres: a monotonic counter refuses an UPDATE that would lower it from any SQL', { skip }, async () => {
+  const schema = freshSchema();
+  const store = await openFresh({ schema });
+  const raw = await rawClient(schema);
+  try {
+    await store.monotonicCounters.raise({ id: 'c', value: Uint8Array.of(0, 0, 0, 0, 0, 0, 1, 0), sealed: Uint8Array.of(1) });
+    await assert.rejects(raw.query("UPDATE monotonic_counters SET value = '\\x00000000000000ff'"), /never decreases/);
+    await raw.query("UPDATE monotonic_counters SET value = '\\x0000000000000101'");
+    await assert.rejects(raw.query("UPDATE monotonic_counters SET value = '\\x01'"), /check constraint/);
+  } finally {
+    await raw.end();
+    await store.close();
+  }
+});
+
 test('postgres: replicas that start together on one database migrate it once (advisory lock), and data survives reopening', { skip }, async () => {
   const schema = freshSchema();
   const url = await server.url();

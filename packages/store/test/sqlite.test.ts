@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isConfideError } from '@confide/core';
-import { openSqliteStore } from '../src/index.js';
+import { openSqliteStore, sqliteMigrations } from '../src/index.js';
 import { storeContract } from './contract.js';
 import { keyVaultContract } from './keyvault-contract.js';
 import { ledgerContract, ledgerRow } from './ledger-contract.js';
@@ -52,8 +52,26 @@ test(
     await first.close();
     const second = openSqliteStore(path);
     assert.equal((await second.policies.get('Tpm'))?.text, 'kept');
-    assert.equal(await second.schemaVersion(), 4);
+    assert.equal(await second.schemaVersion(), sqliteMigrations.length);
     await second.close();
+  }),
+);
+
+test(
+  'sqlite: a monotonic counter refuses an UPDATE that would lower it even from outside the repository',
+  withDir(async (dir) => {
+    const path = join(dir, 'db.sqlite');
+    const store = openSqliteStore(path);
+    await store.monotonicCounters.raise({ id: 'c', value: Uint8Array.of(0, 0, 0, 0, 0, 0, 1, 0), sealed: Uint8Array.of(1) });
+    await store.close();
+    const raw = new Database(path);
+    try {
+      assert.throws(() => raw.prepare("UPDATE monotonic_counters SET value = x'00000000000000ff'").run(), /never decreases/);
+      raw.prepare("UPDATE monotonic_counters SET value = x'0000000000000101'").run();
+      assert.throws(() => raw.prepare("UPDATE monotonic_counters SET value = x'01'").run(), /CHECK constraint/);
+    } finally {
+      raw.close();
+    }
   }),
 );
 

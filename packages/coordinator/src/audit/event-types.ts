@@ -10,6 +10,7 @@ export const AUDIT_EVENT_TYPES = [
   'package.update',
   'secret.write',
   'marble.activate',
+  'marble.counter',
   'recovery.start',
   'recovery.share',
   'recovery.complete',

@@ -13,6 +13,8 @@ import { CoordinatorLifecycle, type Changed, type LifecycleOptions, type StartOu
 import { setManifestChange, signWithRoot } from '../core/manifest-ops.js';
 import { checkManifestWithWarnings, isPackageUpdateBytes } from '../core/ports.js';
 import { readSecrets, writeSecretsChange, type SecretView } from '../core/secrets-api.js';
+import { counterCaller, setCounterChange } from '../core/counter-api.js';
+import type { MarbleIdentity } from '../pki/verify-marble.js';
 import { assertAllowed, OPERATIONS, wrongState } from '../core/state-machine.js';
 import { CoordinatorState, STATE_MESSAGES } from '../core/status.js';
 import { acknowledgeChange, cancelChange, pendingView, updateChange, type UpdateProgress } from '../core/updates.js';
@@ -304,6 +306,27 @@ export class CoordinatorService {
     const claims = await this.#validator.validate(evidence, {});
     const signature = await signWithRoot(state, utf8(toBase64(evidence) + claims.tcbStatus));
     return { tcbStatus: claims.tcbStatus, verificationSignature: signature };
+  }
+
+  /**
+   * MarbleRun's monotonic counter, first half: the marble presenting `clientCertificate` (its
+   * certificate verifies under the Marble root in force and names a UUID and a type), once the
+   * manifest enables MonotonicCounter. Throws ERR_COORDINATOR_STATE, ERR_FORBIDDEN, ERR_UNAUTHENTICATED.
+   */
+  async monotonicCounterCaller(clientCertificate: Uint8Array | undefined): Promise<MarbleIdentity> {
+    const { state } = await this.lifecycle.readDeployment('monotonicCounter');
+    return counterCaller(state, clientCertificate, this.lifecycle.clock.now());
+  }
+
+  /**
+   * Sets `caller`'s counter `name` to `value` (a uint64) if that is higher; returns the value
+   * before, 0 for a new counter (clientapi.go SetMonotonicCounter). Throws ERR_COORDINATOR_STATE,
+   * ERR_VALIDATION, ERR_SEAL_UNSEAL_FAILED.
+   */
+  async setMonotonicCounter(caller: MarbleIdentity, name: string, value: bigint): Promise<bigint> {
+    const { lifecycle } = this;
+    const out = await lifecycle.change('monotonicCounter', (_state, repos) => setCounterChange(lifecycle.counters, repos, caller, name, value));
+    return out.result;
   }
 
   /** The audit log as JSON lines, oldest first. */

@@ -160,7 +160,7 @@ export async function prepareActivation(
   const certified = generateMarbleKeyDer(csr ? 'P-384' : 'P-256').then(async (keys) => {
     const issued = csr
       ? await issueMarbleRunCertificate(state.pki, { uuid, marbleType: request.marbleType, csr, publicKeySpki: keys.publicKeySpki, now })
-      : await issueMarbleCertificate(state.pki, { uuid, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
+      : await issueMarbleCertificate(state.pki, { uuid, marbleType: request.marbleType, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
     const time = now.toISOString();
     const first = known ? undefined : await ledger.seal(uuid, { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: issued.serial });
     return { keys, issued, first };

@@ -8,3 +8,4 @@ export type { UpdateProgress } from './updates.js';
 export type { StateData, DeploymentState, PendingUpdate } from './state.js';
 export type { ActivationRecord } from './activation-ledger.js';
 export { authenticateUser } from './users.js';
+export { monotonicCounterId, COUNTER_MAX } from './monotonic-counter.js';

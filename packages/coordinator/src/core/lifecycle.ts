@@ -15,6 +15,7 @@ import type { CoordinatorPki } from '../pki/types.js';
 import type { SealProvider } from '../sealing/provider.js';
 import { SealedStore, type RecoveryReason } from '../sealing/sealed-store.js';
 import { ActivationLedger } from './activation-ledger.js';
+import { MonotonicCounterBook } from './monotonic-counter.js';
 import { epochEvent } from './audit-epoch.js';
 import type { Change } from './change.js';
 import { RecoveryMode } from './recovery-mode.js';
@@ -68,6 +69,8 @@ export class CoordinatorLifecycle {
   readonly #sealed: SealedStore;
   /** Activation records, sealed under the state's data key. */
   readonly ledger: ActivationLedger;
+  /** MarbleRun's monotonic counters, each value sealed under the state's data key. */
+  readonly counters: MonotonicCounterBook;
   #cache: Versioned | undefined;
   #recovery: RecoveryMode | undefined;
   /** In recovery: the version of the record that could not be opened, which a start-over replaces. */
@@ -82,6 +85,7 @@ export class CoordinatorLifecycle {
     this.clock = options.clock ?? systemClock;
     this.#sealed = new SealedStore(options.seal);
     this.ledger = new ActivationLedger(this.#sealed);
+    this.counters = new MonotonicCounterBook(this.#sealed);
   }
 
   /**
@@ -289,7 +293,7 @@ export class CoordinatorLifecycle {
    * manifest"; in production only at the operator's word, `startOver`). `build` makes the new
    * state from a fresh PKI and audit key. The audit log goes on with an `audit.epoch` entry
    * signed by the new audit key, naming it and the key before it, so the log still verifies
-   * across the change. Activations of the old deployment are forgotten.
+   * across the change. Activations and monotonic counters of the old deployment are forgotten.
    */
   async startOver<T>(why: 'operator' | 'manifest', build: (fresh: StateData) => Promise<Change<T>>): Promise<Changed<T>> {
     const mode = this.recoveryMode('startOver');
@@ -304,6 +308,7 @@ export class CoordinatorLifecycle {
       recoverySecrets = initialized.recoveryShares;
       // The old deployment's marbles are not the new one's (and their records were sealed under the old data key).
       await this.ledger.clear(repos);
+      await this.counters.clear(repos);
       const epoch = await epochEvent(repos, next.audit.publicKeyJwk, { by: why, recoveryReason: mode.reason });
       appended = await this.#audit(repos, next, [epoch, ...(change.audit ?? [])]);
       return { version: initialized.version, state: next };

@@ -25,6 +25,7 @@ export const OPERATIONS = {
   readPendingUpdate: { name: 'reading the pending update', allowed: [AcceptingMarbles] },
   readUpdateLog: { name: 'reading the update log', allowed: [AcceptingMarbles] },
   signQuote: { name: 'signing a quote', allowed: [AcceptingMarbles] },
+  monotonicCounter: { name: 'setting a monotonic counter', allowed: [AcceptingMarbles] },
   readAuditKey: { name: 'reading the audit key', allowed: [AcceptingManifest, AcceptingMarbles] },
   recover: { name: 'recovery', allowed: [Recovery] },
   readRecoveryKey: { name: 'reading the recovery public key', allowed: [Recovery] },

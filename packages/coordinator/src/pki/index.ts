@@ -12,4 +12,6 @@ export {
   type MarbleCertificateRequest,
 } from './marble-cert.js';
 export { ROOT_COMMON_NAME, INTERMEDIATE_COMMON_NAME, NO_EXPIRY } from './constants.js';
-export { issueMarbleRunCertificate, MARBLE_TYPE_OID, type MarbleRunCertificateRequest } from './marblerun-cert.js';
+export { issueMarbleRunCertificate, type MarbleRunCertificateRequest } from './marblerun-cert.js';
+export { MARBLE_TYPE_OID } from './marble-type.js';
+export { verifyMarbleCertificate, type MarbleIdentity } from './verify-marble.js';

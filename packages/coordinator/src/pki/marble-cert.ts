@@ -7,6 +7,7 @@ import * as x509 from '@peculiar/x509';
 import { MARBLE_KEY_ALGORITHM, NO_EXPIRY } from './constants.js';
 import { ascii, DER, tlv } from './der.js';
 import { ipAddressBytes } from './ip-address.js';
+import { marbleTypeExtension } from './marble-type.js';
 import { signLeaf, type IssuedMarbleCertificate } from './sign-leaf.js';
 import type { CoordinatorPki } from './types.js';
 
@@ -27,6 +28,8 @@ export interface MarbleCertificateRequest {
   uuid: string;
   /** Requested DNS names or IP literals; localhost and 127.0.0.1 are always added. */
   dnsNames?: readonly string[];
+  /** The marble type, carried in MarbleRun's MarbleType extension (pki/marble-type.ts) when given. */
+  marbleType?: string | undefined;
   /** The key to certify: a CryptoKey or SubjectPublicKeyInfo DER. */
   publicKey: CryptoKey | Uint8Array;
   now: Date;
@@ -115,8 +118,8 @@ async function spkiOf(publicKey: CryptoKey | Uint8Array): Promise<Uint8Array> {
   return publicKey instanceof Uint8Array ? publicKey : new Uint8Array(await webcrypto.subtle.exportKey('spki', publicKey));
 }
 
-/** Issues Confide's leaf: CN=uuid, then BasicConstraints, KeyUsage, ExtendedKeyUsage, SubjectAltName, AuthorityKeyIdentifier. */
-async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly string[], publicKey: CryptoKey | Uint8Array, now: Date): Promise<IssuedMarbleCertificate> {
+/** Issues Confide's leaf: CN=uuid, then BasicConstraints, KeyUsage, ExtendedKeyUsage, SubjectAltName, AuthorityKeyIdentifier, and MarbleType when a type is given. */
+async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly string[], publicKey: CryptoKey | Uint8Array, now: Date, marbleType?: string): Promise<IssuedMarbleCertificate> {
   if (!UUID.test(uuid)) throw new CoordinatorError('ERR_VALIDATION', 'the marble UUID is not a UUID', { details: { uuid } });
   const san = sanExtension(sanEntries(names));
   return signLeaf(pki, {
@@ -124,7 +127,7 @@ async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly stri
     spki: await spkiOf(publicKey),
     notBefore: now,
     notAfter: NO_EXPIRY,
-    extensions: (issuer) => [...leafFixedExtensions(), san, issuer.authorityKeyIdentifier],
+    extensions: (issuer) => [...leafFixedExtensions(), san, issuer.authorityKeyIdentifier, ...(marbleType === undefined ? [] : [marbleTypeExtension(marbleType)])],
   });
 }
 
@@ -133,7 +136,7 @@ async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly stri
  * 127.0.0.1, EKU serverAuth + clientAuth, no expiry (as MarbleRun). Throws ERR_VALIDATION.
  */
 export function issueMarbleCertificate(pki: CoordinatorPki, request: MarbleCertificateRequest): Promise<IssuedMarbleCertificate> {
-  return issueLeaf(pki, request.uuid, request.dnsNames ?? [], request.publicKey, request.now);
+  return issueLeaf(pki, request.uuid, request.dnsNames ?? [], request.publicKey, request.now, request.marbleType);
 }
 
 /**

@@ -13,12 +13,10 @@ import * as x509 from '@peculiar/x509';
 import { CoordinatorError } from '../errors.js';
 import { ascii, DER, tlv } from './der.js';
 import { sanExtension, type SanEntry } from './marble-cert.js';
+import { marbleTypeExtension } from './marble-type.js';
 import { signLeaf, wholeSeconds, type IssuedMarbleCertificate } from './sign-leaf.js';
 import type { CoordinatorPki } from './types.js';
 
-/** MarbleRun's OID for the marble type (coordinator/oid/oid.go). */
-export const MARBLE_TYPE_OID = '1.3.9903.2.1';
-const MARBLE_TYPE_OID_DER = Uint8Array.of(0x06, 0x05, 0x2b, 0xcd, 0x2f, 0x02, 0x01);
 const OID_KEY_USAGE = Uint8Array.of(0x06, 0x03, 0x55, 0x1d, 0x0f);
 const OID_EXT_KEY_USAGE = Uint8Array.of(0x06, 0x03, 0x55, 0x1d, 0x25);
 const OID_BASIC_CONSTRAINTS = Uint8Array.of(0x06, 0x03, 0x55, 0x1d, 0x13);
@@ -144,7 +142,7 @@ export async function issueMarbleRunCertificate(pki: CoordinatorPki, request: Ma
       extension(OID_BASIC_CONSTRAINTS, true, Uint8Array.of(0x30, 0x00)),
       issuer.authorityKeyIdentifier,
       ...(names.length > 0 ? [sanExtension(names)] : []),
-      extension(MARBLE_TYPE_OID_DER, false, new TextEncoder().encode(request.marbleType)),
+      marbleTypeExtension(request.marbleType),
     ],
   });
 }

@@ -14,6 +14,7 @@ import { SerialQueue } from '../serial-queue.js';
 import { postgresMigrations } from './migrations.js';
 import { migrate } from './migrate.js';
 import { activationsOn } from './repositories/activations.js';
+import { monotonicCountersOn } from './repositories/monotonic-counters.js';
 import { auditLogOn } from './repositories/audit-log.js';
 import { deletedKeysOn } from './repositories/deleted-keys.js';
 import { keyRotationPoliciesOn } from './repositories/key-rotation-policies.js';
@@ -34,6 +35,7 @@ function repositoriesOn(sql: Sql): Repositories {
   return {
     sealedState: sealedStateOn(sql),
     activations: activationsOn(sql),
+    monotonicCounters: monotonicCountersOn(sql),
     auditLog: auditLogOn(sql),
     policies: policiesOn(sql),
     managementCertificates: managementCertificatesOn(sql),

@@ -168,4 +168,18 @@ export const postgresMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'monotonic-counters',
+    sql: `
+      -- MarbleRun's monotonic counters (sqlite/migrations.ts says why the value is 8 bytes).
+      CREATE TABLE monotonic_counters (
+        id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        value BYTEA NOT NULL CHECK (octet_length(value) = 8),
+        sealed BYTEA NOT NULL
+      );
+      CREATE TRIGGER monotonic_counters_never_decrease BEFORE UPDATE ON monotonic_counters FOR EACH ROW WHEN (NEW.value < OLD.value)
+        EXECUTE FUNCTION confide_refuse_change('a monotonic counter never decreases');
+    `,
+  },
 ];

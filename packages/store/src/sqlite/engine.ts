@@ -10,6 +10,7 @@ import { SerialQueue } from '../serial-queue.js';
 import { aroundEach } from '../queued.js';
 import { sqliteMigrations } from './migrations.js';
 import { activationsOn } from './repositories/activations.js';
+import { monotonicCountersOn } from './repositories/monotonic-counters.js';
 import { auditLogOn } from './repositories/audit-log.js';
 import { deletedKeysOn } from './repositories/deleted-keys.js';
 import { keyRotationPoliciesOn } from './repositories/key-rotation-policies.js';
@@ -29,6 +30,7 @@ function repositoriesOn(db: Db, durable: DurableCommits): Repositories {
   return {
     sealedState: sealedStateOn(db),
     activations: activationsOn(db),
+    monotonicCounters: monotonicCountersOn(db),
     auditLog: auditLogOn(db),
     policies: policiesOn(db),
     managementCertificates: managementCertificatesOn(db),

@@ -164,4 +164,20 @@ export const sqliteMigrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'monotonic-counters',
+    sql: `
+      -- MarbleRun's monotonic counters: value is a uint64 as 8 bytes big-endian (byte order is
+      -- numeric order, and SQLite's INTEGER is signed), sealed the value sealed by the coordinator.
+      -- A counter never decreases: the trigger refuses any update that would lower one.
+      CREATE TABLE monotonic_counters (
+        id TEXT PRIMARY KEY NOT NULL,
+        value BLOB NOT NULL CHECK (length(value) = 8),
+        sealed BLOB NOT NULL
+      ) STRICT;
+      CREATE TRIGGER monotonic_counters_never_decrease BEFORE UPDATE ON monotonic_counters WHEN NEW.value < OLD.value
+        BEGIN SELECT RAISE(ABORT, 'a monotonic counter never decreases'); END;
+    `,
+  },
 ];

@@ -9,6 +9,7 @@ import { surfaceErrors } from '../../plugins/problem.js';
 import { activateRoutes } from './activate.js';
 import { clientApiRoutes } from './client-api.js';
 import { jsendSerializer } from './errors.js';
+import { monotonicCounterRoute } from './monotonic-counter.js';
 import { tlsPeerCertificate, type PeerCertificateReader } from './peer-certificate.js';
 
 export interface MarbleRunRoutesOptions {
@@ -33,4 +34,5 @@ export async function marbleRunRoutes(app: FastifyInstance, opts: MarbleRunRoute
   const peerCertificate = opts.peerCertificate ?? tlsPeerCertificate;
   await app.register(clientApiRoutes, { coordinator: opts.coordinator, peerCertificate });
   await app.register(activateRoutes, { coordinator: opts.coordinator, peerCertificate });
+  await app.register(monotonicCounterRoute, { coordinator: opts.coordinator, peerCertificate });
 }

@@ -11,7 +11,7 @@ import { StoreError } from '../../errors.js';
 import type { ActivationInsert, ActivationsRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
 import { activationOf, type ActivationColumns } from '../../records.js';
-import { checkMax } from '../../activation-limit.js';
+import { checkMax } from '../../coordinator-limits.js';
 import { nowIso } from './rows.js';
 
 

@@ -9,7 +9,7 @@ import { StoreError } from '../../errors.js';
 import type { ActivationInsert, ActivationRow, ActivationsRepository } from '../../port.js';
 import { activationOf, type ActivationColumns } from '../../records.js';
 import { nowIso, type Db } from './db.js';
-import { checkMax } from '../../activation-limit.js';
+import { checkMax } from '../../coordinator-limits.js';
 
 
 export function activationsOn(db: Db): ActivationsRepository {
