@@ -129,7 +129,7 @@ describe('coordinator audit entries in the ledger', () => {
 
   it('the mirror fills gaps from the log, retries a failed append at the next call, and mirrors nothing twice', async () => {
     const entry = (seq: number, type = 'manifest.update'): AuditEntry => ({ seq, type });
-    const log = [entry(1, 'manifest.set'), entry(2, 'marble.activate'), entry(3), entry(4, 'secret.write'), entry(5)];
+    const log = [entry(1, 'manifest.set'), entry(2, 'marble.activate'), entry(3), entry(4, 'secret.write'), entry(5), entry(6, 'marble.counter')];
     // The coordinator's log as committed so far.
     let head = 3;
     const entriesAfter = async (seq: number) => log.filter((e) => e.seq > seq && e.seq <= head);
@@ -168,6 +168,11 @@ describe('coordinator audit entries in the ledger', () => {
     assert.equal(reopened.seq, 5);
     await reopened.sync();
     assert.equal(appended.length, 4);
+    // A monotonic counter raise is a marble's own operation, as an activation is: passed over.
+    head = 6;
+    await reopened.appended([log[5]!]);
+    assert.equal(appended.length, 4);
+    assert.equal(reopened.seq, 6);
   });
 
   it('confide serve mirrors the startup manifest (set before the ledger opens) at start, and a restart mirrors nothing again', async () => {

@@ -24,8 +24,8 @@ export interface AuditEntry {
   type: string;
 }
 
-/** Coordinator audit types left out of the ledger. */
-const NOT_MIRRORED: ReadonlySet<string> = new Set(['marble.activate']);
+/** Coordinator audit types left out of the ledger: the marbles' own operations (each start, each counter raise). */
+const NOT_MIRRORED: ReadonlySet<string> = new Set(['marble.activate', 'marble.counter']);
 
 export interface CoordinatorMirrorOptions {
   writer: Pick<LedgerWriter, 'append' | 'latest'>;
