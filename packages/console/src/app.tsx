@@ -10,6 +10,8 @@ import { completeSignIn, DEV_TOKEN, storedToken } from './api/session.js';
 import { Ctx } from './context.js';
 import { AttestationPage } from './pages/attestation.js';
 import { CoordinatorPage } from './pages/coordinator.js';
+import { KeyVaultPage } from './pages/keyvault.js';
+import { LedgerPage } from './pages/ledger.js';
 import { OverviewPage } from './pages/overview.js';
 import { PolicyPage } from './pages/policy.js';
 import { SignIn } from './pages/sign-in.js';
@@ -21,6 +23,8 @@ const PAGES = [
   { path: 'attestation', title: 'Attestation', render: () => <AttestationPage /> },
   { path: 'policy', title: 'Policies', render: () => <PolicyPage /> },
   { path: 'coordinator', title: 'Coordinator', render: () => <CoordinatorPage /> },
+  { path: 'keyvault', title: 'Key vault', render: () => <KeyVaultPage /> },
+  { path: 'ledger', title: 'Ledger', render: () => <LedgerPage /> },
 ] as const;
 
 function currentPath(): string {

@@ -3,7 +3,8 @@
  * a spawned `confide serve` in dev mode: each page loads under the server's CSP with no request to
  * another origin; a real SGX quote and a real SEV-SNP report verify in the page beside the
  * server's /attest, a flipped bit is refused by both; a tampered token and a tampered audit entry
- * are caught in the page; a policy is dry-run and saved; a simulated marble's activation appears.
+ * are caught in the page; a policy is dry-run and saved; a simulated marble's activation appears;
+ * a key shows its versions and release policy; ledger receipts verify in the page, changed contents do not.
  * Prints the first-load bytes, the time to interactive and the in-page vs Node verification time.
  * Skips with a message without Chromium or the vectors; screenshots go to test-output/console/.
  */
@@ -63,7 +64,12 @@ describe('web console in Chromium against confide serve', { skip }, () => {
   before(async () => {
     mkdirSync(OUTPUT, { recursive: true });
     const port = await freePort();
-    served = await startServe(['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--collateral', `${vectorPath(SGX_COLLATERAL)},${vectorPath(SNP_VCEK)}`]);
+    const ledgerPort = await freePort();
+    served = await startServe([
+      ...['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir],
+      ...['--collateral', `${vectorPath(SGX_COLLATERAL)},${vectorPath(SNP_VCEK)}`],
+      ...['--ledger-enabled', 'true', '--ledger-port', String(ledgerPort), '--ledger-signature-interval-ms', '20'],
+    ]);
     origin = served.url;
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS, timeout: loadScaled(60_000) });
     // The dev-mode local CA is the server's own; this browser trusts nothing else here.
@@ -293,6 +299,63 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await tampered.locator('[data-testid="audit-result"][data-ok="false"]').waitFor();
     assert.equal(await tampered.getByTestId('audit-result').getAttribute('data-code'), 'ERR_AUDIT_LOG_INVALID');
     await shot(tampered, 'coordinator-audit-tampered');
+    await tampered.close();
+  });
+
+  it('key vault: a key with its versions and release policy; ledger: entries by collection, each receipt verified in the page, changed contents caught', async () => {
+    // Dev mode takes any bearer token, with every role.
+    const headers = { authorization: 'Bearer console-test' };
+    const policy = { version: '1.0.0', anyOf: [{ authority: origin, allOf: [{ claim: 'x-ms-sgx-mrenclave', equals: SGX_MRENCLAVE }] }] };
+    const created = await context.request.post(`${origin}/keys/console-skr/create?api-version=7.4`, {
+      headers,
+      data: { kty: 'RSA', key_ops: ['sign', 'verify'], attributes: { exportable: true }, release_policy: { data: Buffer.from(JSON.stringify(policy)).toString('base64url') } },
+    });
+    assert.equal(created.status(), 200, await created.text());
+    assert.equal((await context.request.post(`${origin}/keys/console-skr/rotate?api-version=7.4`, { headers })).status(), 200);
+    const kv = await open('keyvault');
+    await kv.locator('[data-key="console-skr"] button').click();
+    await kv.getByTestId('key-details').locator('li').nth(1).waitFor();
+    assert.equal(await kv.getByTestId('key-details').locator('li').count(), 2, 'two versions');
+    assert.match((await kv.getByTestId('key-details').textContent())!, new RegExp(SGX_MRENCLAVE));
+    await shot(kv, 'keyvault');
+    await kv.close();
+
+    let last = '';
+    for (const contents of ['first entry', 'second entry']) {
+      const appended = await context.request.post(`${origin}/app/transactions?collectionId=console&api-version=2022-05-13`, { headers, data: { contents } });
+      assert.equal(appended.status(), 200, await appended.text());
+      last = appended.headers()['x-ms-ccf-transaction-id']!;
+    }
+    const deadline = Date.now() + loadScaled(15_000);
+    while ((await (await context.request.get(`${origin}/app/transactions/${last}/status?api-version=2022-05-13`, { headers })).json()).state !== 'Committed') {
+      assert.ok(Date.now() < deadline, 'the entries commit');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const ledger = await open('ledger');
+    await ledger.locator('#collection option', { hasText: /^console$/ }).waitFor({ state: 'attached' });
+    await ledger.locator('#collection').selectOption('console');
+    await ledger.locator('[data-testid="receipt-ok"]').nth(1).waitFor();
+    assert.equal(await ledger.getByTestId('ledger-entries').locator('tbody tr').count(), 2);
+    await shot(ledger, 'ledger');
+    await ledger.close();
+
+    // The entries as a compromised server would show them, one changed: its receipt no longer matches.
+    const tampered = await context.newPage();
+    await tampered.route(
+      (url) => url.pathname === '/app/transactions',
+      async (route) => {
+        const res = await route.fetch();
+        const body = (await res.json()) as { entries: Array<{ contents: string }> };
+        body.entries[0]!.contents = 'first entry, changed';
+        await route.fulfill({ response: res, json: body });
+      },
+    );
+    await tampered.goto(`${origin}/console/#/ledger`);
+    await tampered.locator('#collection option', { hasText: /^console$/ }).waitFor({ state: 'attached' });
+    await tampered.locator('#collection').selectOption('console');
+    await tampered.getByTestId('receipt-error').waitFor();
+    assert.equal(await tampered.getByTestId('receipt-error').getAttribute('data-code'), 'ERR_LEDGER_RECEIPT_INVALID');
+    assert.equal(await tampered.getByTestId('receipt-ok').count(), 1);
     await tampered.close();
   });
 

@@ -28,7 +28,7 @@ function config(values: Record<string, unknown>) {
   return loadConfig({ file }).config;
 }
 
-const FACTS = { services: [{ name: 'attestation', enabled: true, path: '/attest' }], trustAnchors: undefined, acceptsAnyToken: true };
+const FACTS = { services: [{ name: 'attestation', enabled: true, path: '/attest' }], ledgerId: undefined, trustAnchors: undefined, acceptsAnyToken: true };
 
 test('console: page under a strict CSP, immutable gzipped hashed files, 404 for an unknown file, the overview facts', async () => {
   const warnings: string[] = [];

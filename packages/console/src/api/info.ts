@@ -6,6 +6,7 @@ export interface ConsoleInfo {
   version: string;
   services: Array<{ name: string; enabled: boolean; path: string }>;
   trustAnchors: TrustAnchorFingerprint[];
+  ledgerId?: string;
   attestationTypes: string[];
   auth: { acceptsAnyToken: boolean; oidc?: { issuer: string; clientId: string; scope: string } };
 }

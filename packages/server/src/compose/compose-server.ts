@@ -207,6 +207,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
           { name: 'kubernetes injector', enabled: config.kubernetes.injector.enabled, path: '/kubernetes/mutate' },
           { name: 'metrics', enabled: config.metrics.port !== undefined, path: '/metrics' },
         ],
+        ledgerId: ledger ? config.ledger.id : undefined,
         trustAnchors,
         acceptsAnyToken: admin.auth.acceptsAnyToken,
       },

@@ -33,6 +33,7 @@ export function readConsoleAssets(): { assets: ConsoleAssets } | { missing: stri
 
 export interface ConsoleFacts {
   services: ConsoleInfo['services'];
+  ledgerId: string | undefined;
   trustAnchors: TrustAnchors | undefined;
   acceptsAnyToken: boolean;
 }
@@ -65,6 +66,7 @@ export async function composeConsole(config: Config, facts: ConsoleFacts, warn: 
     version: VERSION,
     services: facts.services,
     trustAnchors: await describeTrustAnchors(facts.trustAnchors),
+    ledgerId: facts.ledgerId,
     attestationTypes: ATTESTATION_TYPES,
     auth: { acceptsAnyToken: facts.acceptsAnyToken, oidc: issuer !== undefined && clientId !== undefined ? { issuer, clientId, scope } : undefined },
   };

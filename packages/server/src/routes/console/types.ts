@@ -22,6 +22,8 @@ export interface ConsoleInfo {
   services: Array<{ name: string; enabled: boolean; path: string }>;
   /** The roots the server verifies evidence with (the console compares them with its own pins). */
   trustAnchors: TrustAnchorFingerprint[];
+  /** The ledger's id (GET /ledgerIdentity/{id} gives its service identity), when the ledger runs. */
+  ledgerId: string | undefined;
   /** Attestation types POST /attest/{type} takes. */
   attestationTypes: readonly string[];
   auth: {

@@ -1,0 +1,73 @@
+/** Ledger: entries by collection, each receipt verified in the page against the ledger's service identity. */
+import { parseServiceIdentity } from '@confide/ledger';
+import { useContext, useEffect, useState } from 'preact/hooks';
+import { Ctx } from '../context.js';
+import { Badge, ErrorLine, Head, Section } from '../ui/parts.js';
+import { useLoad } from '../ui/use-load.js';
+import { checkReceipt, type LedgerEntryView, type ReceiptCheck } from '../verify/receipt.js';
+
+const V = 'api-version=2022-05-13';
+
+function ReceiptCell(props: { entry: LedgerEntryView; identity: ReturnType<typeof parseServiceIdentity> }) {
+  const { api } = useContext(Ctx);
+  const [check, setCheck] = useState<ReceiptCheck>();
+  useEffect(() => {
+    checkReceipt(api, props.entry, props.identity).then(setCheck, (failure: unknown) => setCheck({ state: 'failed', failure }));
+  }, [props.entry.transactionId]);
+  if (!check) return <span>…</span>;
+  if (check.state === 'pending') return <Badge tone="info">not committed yet</Badge>;
+  if (check.state === 'failed') return <ErrorLine error={check.failure} testid="receipt-error" />;
+  return (
+    <span data-testid="receipt-ok">
+      <Badge tone="ok">receipt verified</Badge> root <code class="hex">{check.verified.root.slice(0, 16)}…</code>
+    </span>
+  );
+}
+
+export function LedgerPage() {
+  const { api, info } = useContext(Ctx);
+  const identity = useLoad(async () => {
+    if (!info.ledgerId) return undefined;
+    const doc = await api.json<{ ledgerTlsCertificate: string }>(`/ledgerIdentity/${encodeURIComponent(info.ledgerId)}`);
+    return parseServiceIdentity(doc.ledgerTlsCertificate);
+  }, []);
+  const collections = useLoad(async () => (info.ledgerId ? (await api.json<{ collections: Array<{ collectionId: string }> }>(`/app/collections?${V}`)).collections : []), []);
+  const [collection, setCollection] = useState<string>();
+  const chosen = collection ?? collections.value?.[0]?.collectionId;
+  const entries = useLoad(async () => (chosen === undefined ? [] : (await api.json<{ entries: LedgerEntryView[] }>(`/app/transactions?collectionId=${encodeURIComponent(chosen)}&${V}`)).entries), [chosen]);
+  if (!info.ledgerId) return <p>The ledger is off on this server (ledger.enabled).</p>;
+  return (
+    <div class="stack">
+      <Section title="Entries" id="entries">
+        <p class="hint">Each receipt is checked here: the proof up to the root the node signed, the node's endorsement by the service identity, and the claims digest of the entry as shown.</p>
+        {identity.error !== undefined ? <ErrorLine error={identity.error} /> : null}
+        {collections.error !== undefined ? <ErrorLine error={collections.error} /> : null}
+        <label>
+          Collection{' '}
+          <select id="collection" value={chosen} onChange={(e) => setCollection(e.currentTarget.value)}>
+            {(collections.value ?? []).map((c) => (
+              <option key={c.collectionId}>{c.collectionId}</option>
+            ))}
+          </select>
+        </label>
+        {entries.error !== undefined ? <ErrorLine error={entries.error} /> : null}
+        <table data-testid="ledger-entries">
+          <Head cols={['transaction', 'contents', 'receipt']} />
+          <tbody>
+            {(entries.value ?? []).map((e) => (
+              <tr key={e.transactionId} data-transaction={e.transactionId}>
+                <td>
+                  <code>{e.transactionId}</code>
+                </td>
+                <td>
+                  <code>{e.contents.length > 200 ? `${e.contents.slice(0, 200)}…` : e.contents}</code>
+                </td>
+                <td>{identity.value ? <ReceiptCell entry={e} identity={identity.value} /> : '…'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+    </div>
+  );
+}
