@@ -354,8 +354,9 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await tampered.locator('#collection option', { hasText: /^console$/ }).waitFor({ state: 'attached' });
     await tampered.locator('#collection').selectOption('console');
     await tampered.getByTestId('receipt-error').waitFor();
+    await tampered.getByTestId('receipt-ok').waitFor();
     assert.equal(await tampered.getByTestId('receipt-error').getAttribute('data-code'), 'ERR_LEDGER_RECEIPT_INVALID');
-    assert.equal(await tampered.getByTestId('receipt-ok').count(), 1);
+    assert.equal(await tampered.getByTestId('receipt-ok').count(), 1, 'the unchanged entry still verifies');
     await tampered.close();
   });
 
