@@ -10,7 +10,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,16 +34,28 @@ const SGX_MRENCLAVE = '33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f56
 const OUTPUT = resolve(fileURLToPath(new URL('../../../../test-output/console/', import.meta.url)));
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const skip = browserUnavailable() ?? missingVector(SGX_QUOTE, SGX_COLLATERAL, SNP_REPORT, SNP_VCEK);
+const noBrowser = browserUnavailable();
+const skip = noBrowser ?? missingVector(SGX_QUOTE, SGX_COLLATERAL, SNP_REPORT, SNP_VCEK);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+/** One Chromium for every suite of this file. */
+let browser: Browser;
+
+before(async () => {
+  if (noBrowser) return;
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS, timeout: loadScaled(60_000) });
+});
+
+after(async () => {
+  await browser?.close();
+});
 
 describe('web console in Chromium against confide serve', { skip }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'confide-console-'));
   const dataDir = join(tmp, 'data');
   let served: Served;
-  let browser: Browser;
   let context: BrowserContext;
   let origin: string;
   /** Every request any page made, and everything the pages reported as an error (CSP violations included). */
@@ -71,14 +85,13 @@ describe('web console in Chromium against confide serve', { skip }, () => {
       ...['--ledger-enabled', 'true', '--ledger-port', String(ledgerPort), '--ledger-signature-interval-ms', '20'],
     ]);
     origin = served.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS, timeout: loadScaled(60_000) });
     // The dev-mode local CA is the server's own; this browser trusts nothing else here.
     context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
     context.on('request', (r) => requested.push(r.url()));
   });
 
   after(async () => {
-    await browser?.close();
+    await context?.close();
     served?.child.kill('SIGTERM');
     await served?.exited;
     rmSync(tmp, { recursive: true, force: true });
@@ -334,7 +347,7 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     const ledger = await open('ledger');
     await ledger.locator('#collection option', { hasText: /^console$/ }).waitFor({ state: 'attached' });
     await ledger.locator('#collection').selectOption('console');
-    await ledger.locator('[data-testid="receipt-ok"]').nth(1).waitFor();
+    for (const contents of ['first entry', 'second entry']) await ledger.getByTestId('ledger-entries').locator('tr', { hasText: contents }).getByTestId('receipt-ok').waitFor();
     assert.equal(await ledger.getByTestId('ledger-entries').locator('tbody tr').count(), 2);
     await shot(ledger, 'ledger');
     await ledger.close();
@@ -342,7 +355,7 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     // The entries as a compromised server would show them, one changed: its receipt no longer matches.
     const tampered = await context.newPage();
     await tampered.route(
-      (url) => url.pathname === '/app/transactions',
+      (url) => url.pathname === '/app/transactions' && url.searchParams.get('collectionId') === 'console',
       async (route) => {
         const res = await route.fetch();
         const body = (await res.json()) as { entries: Array<{ contents: string }> };
@@ -353,10 +366,12 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await tampered.goto(`${origin}/console/#/ledger`);
     await tampered.locator('#collection option', { hasText: /^console$/ }).waitFor({ state: 'attached' });
     await tampered.locator('#collection').selectOption('console');
-    await tampered.getByTestId('receipt-error').waitFor();
-    await tampered.getByTestId('receipt-ok').waitFor();
-    assert.equal(await tampered.getByTestId('receipt-error').getAttribute('data-code'), 'ERR_LEDGER_RECEIPT_INVALID');
-    assert.equal(await tampered.getByTestId('receipt-ok').count(), 1, 'the unchanged entry still verifies');
+    const changed = tampered.getByTestId('ledger-entries').locator('tr', { hasText: 'first entry, changed' });
+    const unchanged = tampered.getByTestId('ledger-entries').locator('tr', { hasText: 'second entry' });
+    await changed.getByTestId('receipt-error').waitFor();
+    await unchanged.getByTestId('receipt-ok').waitFor();
+    assert.equal(await changed.getByTestId('receipt-error').getAttribute('data-code'), 'ERR_LEDGER_RECEIPT_INVALID');
+    assert.equal(await changed.getByTestId('receipt-ok').count(), 0);
     await tampered.close();
   });
 
@@ -370,5 +385,96 @@ describe('web console in Chromium against confide serve', { skip }, () => {
       pageErrors.filter((e) => !/the server responded with a status of (4\d\d)/.test(e)),
       [],
     );
+  });
+});
+
+describe('console sign-in when the API verifies tokens: OpenID Connect code flow with PKCE, or a pasted token', { skip: noBrowser }, () => {
+  // 32 random bytes as hex: the API's static bearer token, which the fake issuer hands out as its access token.
+  const apiToken = randomBytes(32).toString('hex');
+  const tmp = mkdtempSync(join(tmpdir(), 'confide-console-oidc-'));
+  let served: Served;
+  let issuer: Server;
+  let issuerUrl: string;
+  const redeemed: Array<{ verifierMatched: boolean; clientId: string | null; redirectUri: string | null }> = [];
+
+  before(async () => {
+    mkdirSync(OUTPUT, { recursive: true });
+    // A minimal issuer: discovery, an authorization endpoint that approves at once, a token endpoint that checks PKCE (S256).
+    const pending = new Map<string, { challenge: string; redirectUri: string }>();
+    issuer = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', issuerUrl);
+      res.setHeader('access-control-allow-origin', '*');
+      if (url.pathname === '/.well-known/openid-configuration') {
+        res.setHeader('content-type', 'application/json');
+        return res.end(JSON.stringify({ issuer: issuerUrl, authorization_endpoint: `${issuerUrl}/authorize`, token_endpoint: `${issuerUrl}/token` }));
+      }
+      if (url.pathname === '/authorize') {
+        const code = randomBytes(8).toString('hex');
+        const redirectUri = url.searchParams.get('redirect_uri')!;
+        pending.set(code, { challenge: url.searchParams.get('code_challenge') ?? '', redirectUri });
+        res.statusCode = 302;
+        res.setHeader('location', `${redirectUri}?code=${code}&state=${encodeURIComponent(url.searchParams.get('state') ?? '')}`);
+        return res.end();
+      }
+      if (url.pathname === '/token' && req.method === 'POST') {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          const form = new URLSearchParams(body);
+          const grant = pending.get(form.get('code') ?? '');
+          const verifierMatched = grant !== undefined && createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') === grant.challenge;
+          redeemed.push({ verifierMatched, clientId: form.get('client_id'), redirectUri: form.get('redirect_uri') });
+          res.setHeader('content-type', 'application/json');
+          if (!verifierMatched || form.get('redirect_uri') !== grant?.redirectUri) {
+            res.statusCode = 400;
+            return res.end(JSON.stringify({ error: 'invalid_grant' }));
+          }
+          res.end(JSON.stringify({ access_token: apiToken, token_type: 'Bearer' }));
+        });
+        return;
+      }
+      res.statusCode = 404;
+      res.end();
+    });
+    await new Promise<void>((done) => issuer.listen(0, '127.0.0.1', done));
+    issuerUrl = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}`;
+    served = await startServe(
+      ['--host', '127.0.0.1', '--port', String(await freePort()), '--data-dir', join(tmp, 'data'), '--console-oidc-issuer', issuerUrl, '--console-oidc-client-id', 'confide-console'],
+      { CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: apiToken },
+    );
+  });
+
+  after(async () => {
+    served?.child.kill('SIGTERM');
+    await served?.exited;
+    issuer?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('signed out the API refuses the console; a wrong pasted token too; the issuer sign-in (PKCE checked) gives a token the API takes', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      const response = await page.goto(`${served.url}/console/#/policy`);
+      assert.match(response!.headers()['content-security-policy']!, new RegExp(`connect-src 'self' ${issuerUrl.replace(/[.]/g, '\\.')};`));
+      await page.locator('main[data-page="policy"] [role="alert"]').first().waitFor();
+      assert.equal(await page.locator('main [role="alert"]').first().getAttribute('data-code'), 'ERR_UNAUTHENTICATED');
+
+      await page.getByLabel('Bearer token').fill('not-the-token');
+      await page.getByRole('button', { name: 'Use token' }).click();
+      await page.locator('main [role="alert"][data-code="ERR_UNAUTHENTICATED"]').first().waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+
+      await page.getByRole('button', { name: `Sign in with 127.0.0.1:${new URL(issuerUrl).port}` }).click();
+      await page.getByText('signed in (bearer token)').waitFor();
+      assert.deepEqual(redeemed, [{ verifierMatched: true, clientId: 'confide-console', redirectUri: `${served.url}/console/` }]);
+      assert.equal(new URL(page.url()).search, '', 'the code is taken out of the address bar');
+      await page.goto(`${served.url}/console/#/policy`);
+      await page.waitForFunction(() => (document.querySelector('#policy-text') as HTMLTextAreaElement | null)?.value.includes('version'));
+      assert.equal(await page.locator('main [role="alert"]').count(), 0);
+      await page.screenshot({ path: join(OUTPUT, 'signed-in-policy.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
   });
 });
