@@ -10,7 +10,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -295,6 +295,7 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await page.locator('[data-testid="activations"] tr[data-marble-type="web"]').waitFor({ timeout: loadScaled(15_000) });
     assert.match((await page.locator('[data-testid="activations"] tr[data-marble-type="web"]').textContent())!, new RegExp(measurement));
     await page.locator('[data-testid="audit-result"][data-ok="true"]').waitFor();
+    assert.match((await page.getByTestId('audit-key').getAttribute('data-status'))!, /^(first-seen|same)$/);
     await shot(page, 'coordinator');
     await page.close();
 
@@ -313,6 +314,29 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     assert.equal(await tampered.getByTestId('audit-result').getAttribute('data-code'), 'ERR_AUDIT_LOG_INVALID');
     await shot(tampered, 'coordinator-audit-tampered');
     await tampered.close();
+
+    // The whole log re-signed with another key, served with that key: it verifies, but this browser kept the first key it saw.
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const resigned = await context.newPage();
+    await resigned.route('**/api/v2/audit-log/public-key', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { data: { publicKeyJwk: JsonWebKey } };
+      body.data.publicKeyJwk = publicKey.export({ format: 'jwk' });
+      await route.fulfill({ response: res, json: body });
+    });
+    await resigned.route('**/api/v2/audit-log', async (route) => {
+      const res = await route.fetch();
+      const lines = (await res.text()).trim().split('\n').map((l) => {
+        const entry = JSON.parse(l) as { hash: string; sig: string };
+        entry.sig = sign('sha256', Buffer.from(entry.hash, 'hex'), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+        return JSON.stringify(entry);
+      });
+      await route.fulfill({ response: res, body: lines.join('\n') + '\n' });
+    });
+    await resigned.goto(`${origin}/console/#/coordinator`);
+    await resigned.locator('[data-testid="audit-key"][data-status="changed"]').waitFor();
+    assert.equal(await resigned.getByTestId('audit-result').getAttribute('data-ok'), 'false');
+    await resigned.close();
   });
 
   it('key vault: a key with its versions and release policy; ledger: entries by collection, each receipt verified in the page, changed contents caught', async () => {

@@ -120,7 +120,19 @@ export function CoordinatorPage() {
       <Section title="Audit log, verified in this page" id="audit">
         {audit.error !== undefined ? <ErrorLine error={audit.error} /> : null}
         {audit.value ? (
-          <div data-testid="audit-result" data-ok={String(audit.value.verified !== undefined && headMatches)} data-code={(audit.value.failure as { code?: string } | undefined)?.code ?? ''}>
+          <div data-testid="audit-result" data-ok={String(audit.value.verified !== undefined && headMatches && audit.value.keyStatus !== 'changed')} data-code={(audit.value.failure as { code?: string } | undefined)?.code ?? ''}>
+            <p data-testid="audit-key" data-status={audit.value.keyStatus}>
+              audit key:{' '}
+              {
+                {
+                  'first-seen': <Badge tone="info">first seen by this browser: kept, to compare with on later visits</Badge>,
+                  same: <Badge tone="ok">the key this browser kept</Badge>,
+                  rotated: <Badge tone="warn">a new key the log's epoch entries chain to the kept one (the coordinator started over)</Badge>,
+                  changed: <Badge tone="bad">not the key this browser kept, and the log does not chain it to that key: the log may have been re-signed</Badge>,
+                  unverified: <Badge tone="bad">not judged: the log did not verify</Badge>,
+                }[audit.value.keyStatus]
+              }
+            </p>
             {audit.value.verified ? (
               <p>
                 <Badge tone={headMatches ? 'ok' : 'bad'}>{headMatches ? 'chain and signatures verified' : 'verified, but it ends before the head the server states'}</Badge> {audit.value.verified.count} entries, head #{audit.value.verified.headSeq}{' '}
