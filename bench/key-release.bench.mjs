@@ -9,7 +9,7 @@
 import { constants, createCipheriv, createHash, generateKeyPairSync, publicEncrypt, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { attempt, describeError, settings } from './lib/harness.mjs';
-import { measureAgainstFloor, startVaultServe } from './lib/vault-serve.mjs';
+import { ceilingNote, measureAgainstFloor, startVaultServe } from './lib/vault-serve.mjs';
 import { printTable } from './lib/table.mjs';
 
 const TITLE = 'Key vault release (POST /keys/{name}/{version}/release), HTTPS';
@@ -53,6 +53,7 @@ export async function main() {
   const { server, client } = vault;
   const rows = [];
   const notes = [];
+  let body;
   try {
     const transfer = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const token = await attestToken(client, server.dataDir, transfer.publicKey.export({ format: 'jwk' }));
@@ -61,7 +62,7 @@ export async function main() {
     const created = await client.post('/keys/bench-skr/create?api-version=7.6', JSON.stringify({ kty: 'RSA-HSM', key_size: 2048, attributes: { exportable: true }, release_policy: { data: Buffer.from(JSON.stringify(policy)).toString('base64url') } }));
     if (created.status !== 200) throw new Error(`create: ${created.status} ${created.body}`);
     const path = `${new URL(JSON.parse(created.body).key.kid).pathname}/release?api-version=7.6`;
-    const body = JSON.stringify({ target: token });
+    body = JSON.stringify({ target: token });
     const op = async () => {
       const res = await client.post(path, body);
       if (res.status !== 200) throw new Error(`release: ${res.status} ${res.body}`);
@@ -69,6 +70,7 @@ export async function main() {
     const first = await attempt(op);
     // The token and the release response are signed by the same attestation key: its certificate is the response's x5c[0].
     const sample = JSON.parse((await client.post(path, body)).body).value;
+    notes.push(`a release answer is ${sample.length.toLocaleString('en-US')} characters of JWS`);
     const x5c = JSON.parse(Buffer.from(sample.split('.')[0], 'base64url').toString()).x5c[0];
     const floorOp = floorOf(token, new X509Certificate(Buffer.from(x5c, 'base64')).publicKey, transfer.publicKey);
     const measured = await measureAgainstFloor(vault, { work: 'RSA-2048 key, CKM_RSA_AES_KEY_WRAP', op, first, floorOp, peer: PEER, cpuOps: CPU_OPS, unit: 'release' });
@@ -80,6 +82,7 @@ export async function main() {
     client.close();
     await server.stop();
   }
+  if (body) notes.push(await ceilingNote(rows, { route: 'release', body }));
   printTable({
     title: TITLE,
     peerName: 'peer',

@@ -6,10 +6,8 @@
  * Azure Key Vault and Managed HSM are cloud services.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { attempt, describeError, measure, settings, warmUpServer } from './lib/harness.mjs';
-import { httpsClient } from './lib/https-client.mjs';
-import { startNoop } from './lib/noop-server-process.mjs';
-import { measureAgainstFloor, startVaultServe } from './lib/vault-serve.mjs';
+import { attempt, describeError, settings } from './lib/harness.mjs';
+import { ceilingNote, measureAgainstFloor, startVaultServe } from './lib/vault-serve.mjs';
 import { printTable } from './lib/table.mjs';
 
 const TITLE = 'Key vault sign (POST /keys/{name}/{version}/sign), HTTPS';
@@ -20,37 +18,6 @@ const KEYS = [
   { work: 'ES256, P-256', name: 'bench-ec', create: { kty: 'EC-HSM', crv: 'P-256' }, alg: 'ES256', floorKey: () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, floorOptions: { dsaEncoding: 'ieee-p1363' } },
 ];
 const CPU_OPS = 256;
-
-/**
- * What any sign request can reach here: the same requests through the same client to a route that
- * does nothing (bench/lib/noop-server.mjs), at the highest concurrency; a note, or undefined.
- */
-async function ceilingNote(rows) {
-  const level = Math.max(...settings.concurrency);
-  let noop;
-  let client;
-  try {
-    noop = await startNoop();
-    client = httpsClient(noop.url, noop.ca, { authorization: 'Bearer bench' });
-    const body = JSON.stringify({ alg: 'ES256', value: DIGEST.toString('base64url') });
-    const op = async () => {
-      const res = await client.post('/keys/noop/1/sign?api-version=7.6', body);
-      if (res.status !== 200) throw new Error(`no-op sign: ${res.status} ${res.body}`);
-    };
-    await warmUpServer(op);
-    const { opsPerSec } = await measure(op, level);
-    const halves = rows
-      .filter((r) => r.concurrency === level && r.floor?.opsPerSec)
-      .map((r) => `${r.work} ${Math.round(r.floor.opsPerSec / 2).toLocaleString('en-US')}/s`)
-      .join(', ');
-    return `ceiling: a sign route that does nothing (Confide's own app and TLS in its own process, no key, no signature) answers ${Math.round(opsPerSec).toLocaleString('en-US')}/s at ${level} in flight through the same client; the target asks for half of each floor: ${halves}`;
-  } catch (err) {
-    return `ceiling: not measured (${describeError(err)})`;
-  } finally {
-    client?.close();
-    await noop?.stop();
-  }
-}
 
 const signAsync = (key, options) => () =>
   new Promise((resolve, reject) => sign('sha256', DIGEST, { key, ...options }, (err, sig) => (err ? reject(err) : resolve(sig))));
@@ -85,7 +52,7 @@ export async function main() {
     client.close();
     await server.stop();
   }
-  const ceiling = await ceilingNote(rows);
+  const ceiling = await ceilingNote(rows, { route: 'sign', body: JSON.stringify({ alg: 'ES256', value: DIGEST.toString('base64url') }) });
   printTable({
     title: TITLE,
     peerName: 'peer',

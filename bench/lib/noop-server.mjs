@@ -3,7 +3,7 @@
  * Confide's own app (buildApp: the same fastify settings, hooks, hardened TLS with a P-256
  * certificate, client certificates requested, JSON body parsing) with POST /app/transactions
  * answering as the ledger does ({"collectionId"} and x-ms-ccf-transaction-id) and POST
- * /keys/{name}/{version}/sign answering as the key vault does ({kid, value}), without doing
+ * /keys/{name}/{version}/sign and /release answering as the key vault does ({kid, value}, {value}), without doing
  * anything. Prints {url, ca} once listening. The ledger's HTTPS floor, the key vault's ceiling.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,9 +23,11 @@ app.post('/app/transactions', async (request, reply) => {
   void reply.header('x-ms-ccf-transaction-id', '2.1');
   return { collectionId: 'subledger:0' };
 });
-// A signature-sized value, made once: the answer a sign request gets, without the signing.
+// Answers of the key vault's sizes, made once: a P-256 signature, and a release's JWS (about 7.3 KB).
 const SIGNATURE = Buffer.alloc(64, 7).toString('base64url');
+const RELEASE = Buffer.alloc(5500, 7).toString('base64url');
 app.post('/keys/:name/:version/sign', async (request) => ({ kid: `https://127.0.0.1/keys/${request.params.name}/${request.params.version}`, value: SIGNATURE }));
+app.post('/keys/:name/:version/release', async () => ({ value: RELEASE }));
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(JSON.stringify({ url: `https://127.0.0.1:${app.server.address().port}`, ca: readFileSync(tls.caCertPath, 'utf8') }) + '\n');
 const stop = async () => {

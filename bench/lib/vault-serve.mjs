@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpuPerOp } from './cpu-per-op.mjs';
-import { describeError, measureWork, warmUpServer } from './harness.mjs';
+import { describeError, measure, measureWork, settings, warmUpServer } from './harness.mjs';
 import { httpsClient } from './https-client.mjs';
+import { startNoop } from './noop-server-process.mjs';
 import { processCpu } from './proc-cpu.mjs';
 import { startServe } from './serve-process.mjs';
 import { printSkipped } from './table.mjs';
@@ -50,4 +51,35 @@ export async function measureAgainstFloor(vault, { work, op, first, floorOp, pee
     ? `server CPU ${cpu.totalMs.toFixed(3)} ms per ${unit} (main thread ${cpu.mainMs.toFixed(3)} ms) over ${cpu.served} requests; floor ${floorMs.toFixed(3)} ms of CPU per ${unit} (${(cpu.totalMs / floorMs).toFixed(2)}×)`
     : undefined;
   return { rows, note };
+}
+
+/**
+ * What any request of the kind can reach on this machine: `body` through the same client to a
+ * `route` ("sign", "release") that does nothing (noop-server.mjs), at the highest concurrency
+ * measured, beside half of each floor in `rows` (the target). A note for the table.
+ */
+export async function ceilingNote(rows, { route, body }) {
+  const level = Math.max(...settings.concurrency);
+  let noop;
+  let client;
+  try {
+    noop = await startNoop();
+    client = httpsClient(noop.url, noop.ca, { authorization: 'Bearer bench' });
+    const op = async () => {
+      const res = await client.post(`/keys/noop/1/${route}?api-version=7.6`, body);
+      if (res.status !== 200) throw new Error(`no-op ${route}: ${res.status} ${res.body}`);
+    };
+    await warmUpServer(op);
+    const { opsPerSec } = await measure(op, level);
+    const halves = rows
+      .filter((r) => r.concurrency === level && r.floor?.opsPerSec)
+      .map((r) => `${r.work} ${Math.round(r.floor.opsPerSec / 2).toLocaleString('en-US')}/s`)
+      .join(', ');
+    return `ceiling: a ${route} route that does nothing (Confide's own app and TLS in its own process, no key, no crypto) answers ${Math.round(opsPerSec).toLocaleString('en-US')}/s at ${level} in flight through the same client; the target asks for half of each floor: ${halves}`;
+  } catch (err) {
+    return `ceiling: not measured (${describeError(err)})`;
+  } finally {
+    client?.close();
+    await noop?.stop();
+  }
 }
