@@ -8,6 +8,10 @@ export const COORDINATOR_ERROR_CODES = defineErrorCodes('coordinator', {
   // sealing and recovery
   ERR_SEAL_UNSEAL_FAILED: { expose: false, summary: 'Sealed key material cannot be opened: another seal key, another context, or altered bytes.' },
   ERR_SEAL_KEY_UNAVAILABLE: { expose: true, summary: 'The seal key cannot be obtained (missing or unreadable); the coordinator needs recovery.' },
+  ERR_SEAL_MODE_UNAVAILABLE: {
+    expose: true,
+    summary: "The manifest's Config.SealMode cannot be honoured here: no key bound to this TEE for ProductKey or UniqueKey, or Disabled on a shared PostgreSQL store (details name the mode).",
+  },
   ERR_RECOVERY_KEYS_INVALID: { expose: true, summary: 'RecoveryKeys or RecoveryThreshold cannot be used: not an RSA public key of 2048 bits or more, or a threshold out of range.' },
   ERR_RECOVERY_SHARE_INVALID: { expose: true, summary: 'A recovery share does not belong to the named recovery key, or is malformed.' },
   ERR_RECOVERY_SHARE_DUPLICATE: { expose: true, summary: 'A recovery share for this recovery key was already accepted.' },

@@ -18,8 +18,15 @@ import {
   wrapDataKey,
   type RecoveryData,
   type SealedOpenResult,
+  type SealProvider,
 } from '../src/index.js';
+import { sealProviders } from '../src/sealing/seal-providers.js';
 import { recoveryKey, recoveryKeys } from './recovery-fixtures.js';
+
+/** A SealedStore over one provider, as a coordinator without TEE keys on SQLite has. */
+function sealedWith(provider: SealProvider): SealedStore {
+  return new SealedStore(sealProviders(provider, undefined, 'sqlite'));
+}
 
 async function rejectsCode(p: Promise<unknown>, code: ErrorCode, reason?: string): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
@@ -133,9 +140,9 @@ test('file provider: two providers wrapping at once in a fresh directory end up 
 test('sealed store: empty, then initialized in a transaction, saved, and opened again by a new instance', async () => {
   await withStore(async (store) => {
     const provider = createMemorySealProvider();
-    const sealed = new SealedStore(provider);
+    const sealed = sealedWith(provider);
     assert.deepEqual(await sealed.open(store), { status: 'empty' });
-    const { recoveryShares, version } = await store.tx((repos) => sealed.initialize(repos, utf8('state-1'), 0, RECOVERY));
+    const { recoveryShares, version } = await store.tx((repos) => sealed.initialize(repos, utf8('state-1'), 0, '', RECOVERY));
     assert.equal(version, 1);
     assert.deepEqual(Object.keys(recoveryShares).sort(), ['alice', 'bob', 'carol']);
     assert.deepEqual(sealed.recoveryShares, recoveryShares);
@@ -146,52 +153,52 @@ test('sealed store: empty, then initialized in a transaction, saved, and opened 
     assert.deepEqual(record.recoveryShares, recoveryShares);
     assert.ok(!Buffer.from(record.sealedState).includes(Buffer.from('state-1'))); // the state is not stored in the clear
 
-    assert.deepEqual(await new SealedStore(provider).open(store), { status: 'open', state: utf8('state-1'), version: 1 });
-    assert.equal(await store.tx((repos) => sealed.save(repos, utf8('state-2'), 1)), 2);
-    assert.deepEqual(await new SealedStore(provider).open(store), { status: 'open', state: utf8('state-2'), version: 2 });
+    assert.deepEqual(await sealedWith(provider).open(store), { status: 'open', state: utf8('state-1'), version: 1 });
+    assert.equal(await store.tx((repos) => sealed.save(repos, utf8('state-2'), 1, '')), 2);
+    assert.deepEqual(await sealedWith(provider).open(store), { status: 'open', state: utf8('state-2'), version: 2 });
   });
 });
 
 test('sealed store: a save over a version that is no longer stored fails with ERR_STORE_CONFLICT and writes nothing', async () => {
   await withStore(async (store) => {
     const provider = createMemorySealProvider();
-    const a = new SealedStore(provider);
-    await store.tx((repos) => a.initialize(repos, utf8('s0'), 0));
-    const b = new SealedStore(provider);
+    const a = sealedWith(provider);
+    await store.tx((repos) => a.initialize(repos, utf8('s0'), 0, ''));
+    const b = sealedWith(provider);
     const seen = await b.open(store);
-    assert.equal(await store.tx((repos) => a.save(repos, utf8('s1'), 1)), 2);
+    assert.equal(await store.tx((repos) => a.save(repos, utf8('s1'), 1, '')), 2);
     // b still believes version 1: its write would silently undo a's.
-    await rejectsCode(store.tx((repos) => b.save(repos, utf8('stale'), (seen as { version: number }).version)), 'ERR_STORE_CONFLICT', 'version');
-    await rejectsCode(store.tx((repos) => b.setRecoveryKeys(repos, utf8('stale'), RECOVERY, 1)), 'ERR_STORE_CONFLICT', 'version');
+    await rejectsCode(store.tx((repos) => b.save(repos, utf8('stale'), (seen as { version: number }).version, '')), 'ERR_STORE_CONFLICT', 'version');
+    await rejectsCode(store.tx((repos) => b.setRecoveryKeys(repos, utf8('stale'), RECOVERY, 1, '')), 'ERR_STORE_CONFLICT', 'version');
     assert.equal(b.recoveryShares, undefined, 'shares of a refused write are not held');
-    await rejectsCode(store.tx((repos) => new SealedStore(provider).initialize(repos, utf8('again'), 0)), 'ERR_STORE_CONFLICT', 'version');
-    assert.deepEqual(await new SealedStore(provider).open(store), { status: 'open', state: utf8('s1'), version: 2 });
+    await rejectsCode(store.tx((repos) => sealedWith(provider).initialize(repos, utf8('again'), 0, '')), 'ERR_STORE_CONFLICT', 'version');
+    assert.deepEqual(await sealedWith(provider).open(store), { status: 'open', state: utf8('s1'), version: 2 });
   });
 });
 
 test('sealed store: a rolled-back transaction leaves no record behind', async () => {
   await withStore(async (store) => {
-    const sealed = new SealedStore(createMemorySealProvider());
+    const sealed = sealedWith(createMemorySealProvider());
     await assert.rejects(
       store.tx(async (repos) => {
-        await sealed.initialize(repos, utf8('state'), 0, RECOVERY);
+        await sealed.initialize(repos, utf8('state'), 0, '', RECOVERY);
         throw new Error('boom');
       }),
       /boom/,
     );
-    assert.deepEqual(await new SealedStore(createMemorySealProvider()).open(store), { status: 'empty' });
+    assert.deepEqual(await sealedWith(createMemorySealProvider()).open(store), { status: 'empty' });
   });
 });
 
 test('sealed store: lost seal key -> needsRecovery -> two shares -> state back, re-wrapped under a new key, shares still valid', async () => {
   await withStore(async (store) => {
-    const first = new SealedStore(createMemorySealProvider());
-    const { recoveryShares } = await store.tx((repos) => first.initialize(repos, utf8('precious'), 0, RECOVERY));
+    const first = sealedWith(createMemorySealProvider());
+    const { recoveryShares } = await store.tx((repos) => first.initialize(repos, utf8('precious'), 0, '', RECOVERY));
     const wrappedBefore = (await store.sealedState.get())!.wrappedDataKey;
 
     for (const [a, b] of [['alice', 'carol'], ['bob', 'alice']] as const) {
       const provider = createMemorySealProvider(); // a new host: the old seal key is gone
-      const sealed = new SealedStore(provider);
+      const sealed = sealedWith(provider);
       const result = await sealed.open(store);
       assert.equal(result.status, 'needsRecovery');
       if (result.status !== 'needsRecovery') return;
@@ -203,15 +210,15 @@ test('sealed store: lost seal key -> needsRecovery -> two shares -> state back, 
       assert.deepEqual(await session.submit(a, decryptRecoveryShare(recoveryShares[a]!, recoveryKey(a).privateKeyPem)), { remaining: 1 });
       const done = await session.submit(b, decryptRecoveryShare(recoveryShares[b]!, recoveryKey(b).privateKeyPem));
       assert.ok(done.dataKey);
-      const recovered = await store.tx((repos) => sealed.completeRecovery(repos, done.dataKey!));
+      const recovered = await store.tx((repos) => sealed.completeRecovery(repos, done.dataKey!, ''));
       assert.deepEqual(recovered, { state: utf8('precious'), version: result.version + 1 });
       assert.equal(sealed.isOpen, true);
 
       const record = (await store.sealedState.get())!;
       assert.notDeepEqual(record.wrappedDataKey, wrappedBefore);
       assert.deepEqual(record.recoveryShares, recoveryShares);
-      assert.deepEqual(opened(await new SealedStore(provider).open(store)), utf8('precious'));
-      await store.tx((repos) => sealed.save(repos, utf8('precious'), recovered.version));
+      assert.deepEqual(opened(await sealedWith(provider).open(store)), utf8('precious'));
+      await store.tx((repos) => sealed.save(repos, utf8('precious'), recovered.version, ''));
     }
   });
 });
@@ -219,27 +226,27 @@ test('sealed store: lost seal key -> needsRecovery -> two shares -> state back, 
 test('sealed store with the file provider: deleting seal.key enters recovery, recovery writes a new seal.key', withTempDir(async (dir) => {
   await withStore(async (store) => {
     const provider = createFileSealProvider({ dataDir: dir });
-    const sealed = new SealedStore(provider);
-    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), 0, { keys: recoveryKeys('alice'), threshold: 0 }));
+    const sealed = sealedWith(provider);
+    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), 0, '', { keys: recoveryKeys('alice'), threshold: 0 }));
     const oldKey = readFileSync(sealKeyPath(dir));
     unlinkSync(sealKeyPath(dir));
 
-    const restarted = new SealedStore(createFileSealProvider({ dataDir: dir }));
+    const restarted = sealedWith(createFileSealProvider({ dataDir: dir }));
     const result = await restarted.open(store);
     assert.equal(result.status, 'needsRecovery');
     if (result.status !== 'needsRecovery') return;
     assert.equal(result.reason, 'seal-key-unavailable');
     const done = await new RecoverySession(result.recovery!).submit('alice', decryptRecoveryShare(recoveryShares.alice!, recoveryKey('alice').privateKeyPem));
-    assert.deepEqual((await store.tx((repos) => restarted.completeRecovery(repos, done.dataKey!))).state, utf8('state'));
+    assert.deepEqual((await store.tx((repos) => restarted.completeRecovery(repos, done.dataKey!, ''))).state, utf8('state'));
     assert.notDeepEqual(readFileSync(sealKeyPath(dir)), oldKey);
-    assert.deepEqual(opened(await new SealedStore(createFileSealProvider({ dataDir: dir })).open(store)), utf8('state'));
+    assert.deepEqual(opened(await sealedWith(createFileSealProvider({ dataDir: dir })).open(store)), utf8('state'));
   });
 }));
 
 test('sealed store: another seal key reports seal-key-mismatch; no recovery keys means recovery data is absent', async () => {
   await withStore(async (store) => {
-    await store.tx((repos) => new SealedStore(createMemorySealProvider()).initialize(repos, utf8('s'), 0));
-    const result = await new SealedStore(createMemorySealProvider(key32())).open(store);
+    await store.tx((repos) => sealedWith(createMemorySealProvider()).initialize(repos, utf8('s'), 0, ''));
+    const result = await sealedWith(createMemorySealProvider(key32())).open(store);
     assert.deepEqual(result, { status: 'needsRecovery', reason: 'seal-key-mismatch', recovery: undefined, version: 1 });
   });
 });
@@ -247,17 +254,17 @@ test('sealed store: another seal key reports seal-key-mismatch; no recovery keys
 test('sealed store tampering: altered state fails ERR_SEAL_UNSEAL_FAILED; altered wrapped key needs recovery; altered commitments refuse shares', async () => {
   await withStore(async (store) => {
     const provider = createMemorySealProvider();
-    const sealed = new SealedStore(provider);
-    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), 0, RECOVERY));
+    const sealed = sealedWith(provider);
+    const { recoveryShares } = await store.tx((repos) => sealed.initialize(repos, utf8('state'), 0, '', RECOVERY));
     const { version: _version, ...pristine } = (await store.sealedState.get())!;
     const restore = (): Promise<void> => editRecord(store, (r) => Object.assign(r, structuredClone(pristine)));
 
     await editRecord(store, (r) => (r.sealedState = flip(r.sealedState, 20)));
-    await rejectsCode(new SealedStore(provider).open(store), 'ERR_SEAL_UNSEAL_FAILED');
+    await rejectsCode(sealedWith(provider).open(store), 'ERR_SEAL_UNSEAL_FAILED');
     await restore();
 
     await editRecord(store, (r) => (r.wrappedDataKey = flip(r.wrappedDataKey, 25)));
-    const result = await new SealedStore(provider).open(store);
+    const result = await sealedWith(provider).open(store);
     assert.equal(result.status, 'needsRecovery');
     assert.equal((result as { reason: string }).reason, 'wrapped-key-invalid');
     await restore();
@@ -266,7 +273,7 @@ test('sealed store tampering: altered state fails ERR_SEAL_UNSEAL_FAILED; altere
       const data = r.recoveryData as { commitments: Record<string, string> };
       data.commitments.alice = data.commitments.bob!;
     });
-    const lost = await new SealedStore(createMemorySealProvider()).open(store);
+    const lost = await sealedWith(createMemorySealProvider()).open(store);
     assert.equal(lost.status, 'needsRecovery');
     const session = new RecoverySession((lost as { recovery: RecoveryData }).recovery);
     await rejectsCode(session.submit('alice', decryptRecoveryShare(recoveryShares.alice!, recoveryKey('alice').privateKeyPem)), 'ERR_RECOVERY_SHARE_INVALID', 'mismatch');
@@ -280,20 +287,20 @@ test('sealed store tampering: altered state fails ERR_SEAL_UNSEAL_FAILED; altere
     ];
     for (const edit of malformed) {
       await editRecord(store, edit);
-      await rejectsCode(new SealedStore(provider).open(store), 'ERR_SEAL_UNSEAL_FAILED');
+      await rejectsCode(sealedWith(provider).open(store), 'ERR_SEAL_UNSEAL_FAILED');
       await restore();
     }
-    assert.deepEqual(opened(await new SealedStore(provider).open(store)), utf8('state'));
+    assert.deepEqual(opened(await sealedWith(provider).open(store)), utf8('state'));
   });
 });
 
 test('sealed store: completing recovery with a wrong data key fails and leaves the record as it was', async () => {
   await withStore(async (store) => {
-    await store.tx((repos) => new SealedStore(createMemorySealProvider()).initialize(repos, utf8('s'), 0, RECOVERY));
+    await store.tx((repos) => sealedWith(createMemorySealProvider()).initialize(repos, utf8('s'), 0, '', RECOVERY));
     const before = await store.sealedState.get();
-    const sealed = new SealedStore(createMemorySealProvider());
+    const sealed = sealedWith(createMemorySealProvider());
     await sealed.open(store);
-    await rejectsCode(store.tx((repos) => sealed.completeRecovery(repos, key32())), 'ERR_SEAL_UNSEAL_FAILED');
+    await rejectsCode(store.tx((repos) => sealed.completeRecovery(repos, key32(), '')), 'ERR_SEAL_UNSEAL_FAILED');
     assert.deepEqual(await store.sealedState.get(), before);
     assert.equal(sealed.isOpen, false);
   });
@@ -301,28 +308,28 @@ test('sealed store: completing recovery with a wrong data key fails and leaves t
 
 test('sealed store: new recovery keys replace the shares; old shares no longer count', async () => {
   await withStore(async (store) => {
-    const sealed = new SealedStore(createMemorySealProvider());
-    const old = await store.tx((repos) => sealed.initialize(repos, utf8('s'), 0, RECOVERY));
-    const fresh = await store.tx((repos) => sealed.setRecoveryKeys(repos, utf8('s'), { keys: recoveryKeys('alice', 'dave', 'erin'), threshold: 2 }, old.version));
+    const sealed = sealedWith(createMemorySealProvider());
+    const old = await store.tx((repos) => sealed.initialize(repos, utf8('s'), 0, '', RECOVERY));
+    const fresh = await store.tx((repos) => sealed.setRecoveryKeys(repos, utf8('s'), { keys: recoveryKeys('alice', 'dave', 'erin'), threshold: 2 }, old.version, ''));
     assert.equal(fresh.version, 2);
     assert.deepEqual(Object.keys(fresh.recoveryShares).sort(), ['alice', 'dave', 'erin']);
-    const lost = await new SealedStore(createMemorySealProvider()).open(store);
+    const lost = await sealedWith(createMemorySealProvider()).open(store);
     const session = new RecoverySession((lost as { recovery: RecoveryData }).recovery);
     await rejectsCode(session.submit('alice', decryptRecoveryShare(old.recoveryShares.alice!, recoveryKey('alice').privateKeyPem)), 'ERR_RECOVERY_SHARE_INVALID', 'mismatch');
     await session.submit('alice', decryptRecoveryShare(fresh.recoveryShares.alice!, recoveryKey('alice').privateKeyPem));
     const done = await session.submit('dave', decryptRecoveryShare(fresh.recoveryShares.dave!, recoveryKey('dave').privateKeyPem));
-    const recovering = new SealedStore(createMemorySealProvider());
+    const recovering = sealedWith(createMemorySealProvider());
     await recovering.open(store);
-    assert.deepEqual(await store.tx((repos) => recovering.completeRecovery(repos, done.dataKey!)), { state: utf8('s'), version: 3 });
+    assert.deepEqual(await store.tx((repos) => recovering.completeRecovery(repos, done.dataKey!, '')), { state: utf8('s'), version: 3 });
   });
 });
 
 test('sealed store: values sealed for one purpose open only for it; using a closed store is ERR_INTERNAL', async () => {
   await withStore(async (store) => {
-    const sealed = new SealedStore(createMemorySealProvider());
-    await rejectsCode(sealed.save(store, utf8('x'), 0), 'ERR_INTERNAL');
+    const sealed = sealedWith(createMemorySealProvider());
+    await rejectsCode(sealed.save(store, utf8('x'), 0, ''), 'ERR_INTERNAL');
     await rejectsCode(sealed.seal(utf8('x'), 'pki'), 'ERR_INTERNAL');
-    await store.tx((repos) => sealed.initialize(repos, utf8('s'), 0));
+    await store.tx((repos) => sealed.initialize(repos, utf8('s'), 0, ''));
     const blob = await sealed.seal(utf8('root key'), 'pki');
     assert.deepEqual(await sealed.unseal(blob, 'pki'), utf8('root key'));
     await rejectsCode(sealed.unseal(blob, 'secrets'), 'ERR_SEAL_UNSEAL_FAILED');
@@ -332,19 +339,19 @@ test('sealed store: values sealed for one purpose open only for it; using a clos
 
 test('sealed store: a holder re-opens a record another instance re-wrapped in recovery, and its next save keeps that wrap', async () => {
   await withStore(async (store) => {
-    const holder = new SealedStore(createMemorySealProvider());
-    const { recoveryShares } = await store.tx((repos) => holder.initialize(repos, utf8('s1'), 0, RECOVERY));
-    const other = new SealedStore(createMemorySealProvider()); // another host, without the seal key
+    const holder = sealedWith(createMemorySealProvider());
+    const { recoveryShares } = await store.tx((repos) => holder.initialize(repos, utf8('s1'), 0, '', RECOVERY));
+    const other = sealedWith(createMemorySealProvider()); // another host, without the seal key
     const lost = await other.open(store);
     const session = new RecoverySession((lost as { recovery: RecoveryData }).recovery);
     await session.submit('alice', decryptRecoveryShare(recoveryShares.alice!, recoveryKey('alice').privateKeyPem));
     const done = await session.submit('bob', decryptRecoveryShare(recoveryShares.bob!, recoveryKey('bob').privateKeyPem));
-    const recovered = await store.tx((repos) => other.completeRecovery(repos, done.dataKey!));
+    const recovered = await store.tx((repos) => other.completeRecovery(repos, done.dataKey!, ''));
     const rewrapped = (await store.sealedState.get())!.wrappedDataKey;
 
     // The holder's provider cannot unwrap the new wrap, but the data key it holds still opens the state.
     assert.deepEqual(await holder.open(store), { status: 'open', state: utf8('s1'), version: recovered.version });
-    await store.tx((repos) => holder.save(repos, utf8('s2'), recovered.version));
+    await store.tx((repos) => holder.save(repos, utf8('s2'), recovered.version, ''));
     assert.deepEqual((await store.sealedState.get())!.wrappedDataKey, rewrapped, 'the recovery wrap is not undone');
     assert.deepEqual(opened(await other.open(store)), utf8('s2'));
   });

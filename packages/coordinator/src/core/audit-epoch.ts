@@ -26,7 +26,7 @@ function lastAuditKey(lines: readonly string[]): { key: JsonWebKey | null; epoch
 }
 
 /** The `audit.epoch` event that starts the new key's part of the log. */
-export async function epochEvent(repos: Repositories, publicKeyJwk: JsonWebKey, why: { by: 'operator' | 'manifest'; recoveryReason: string }): Promise<AuditEvent> {
+export async function epochEvent(repos: Repositories, publicKeyJwk: JsonWebKey, why: { by: 'operator' | 'manifest' | 'restart'; recoveryReason: string }): Promise<AuditEvent> {
   const lines = (await exportAuditLog(repos)).split('\n').filter((l) => l !== '');
   const { key, epochs } = lastAuditKey(lines);
   return {

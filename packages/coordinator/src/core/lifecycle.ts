@@ -13,7 +13,9 @@ import { createAuditSigner, generateAuditKeyPair, type AuditSigner } from '../au
 import { createCoordinatorPki } from '../pki/ca.js';
 import type { CoordinatorPki } from '../pki/types.js';
 import type { SealProvider } from '../sealing/provider.js';
+import { sealModeOf, type TeeSealProviders } from '../sealing/seal-mode.js';
 import { SealedStore, type RecoveryReason } from '../sealing/sealed-store.js';
+import { sealProviders } from '../sealing/seal-providers.js';
 import { ActivationLedger } from './activation-ledger.js';
 import { MonotonicCounterBook } from './monotonic-counter.js';
 import { epochEvent } from './audit-epoch.js';
@@ -26,8 +28,13 @@ import { CoordinatorState } from './status.js';
 
 export interface LifecycleOptions {
   store: Store;
-  /** Wraps the data key; losing its key sends the coordinator into recovery. */
+  /** Wraps the data key (SealMode "" and before any manifest); losing its key sends the coordinator into recovery. */
   seal: SealProvider;
+  /**
+   * The providers of the TEE's own keys for SealMode ProductKey and UniqueKey. Absent (dev mode,
+   * no TEE), `seal` stands in for them, as MarbleRun's sealer outside an enclave keeps the key as it is.
+   */
+  teeSeal?: TeeSealProviders | undefined;
   clock?: Clock | undefined;
   /**
    * The operator's decision to discard a sealed state that cannot be opened and start over with
@@ -56,7 +63,7 @@ export interface Versioned {
 }
 
 /** How the last start went: what the server logs. */
-export type StartOutcome = 'created' | 'opened' | 'recovery' | 'started-over';
+export type StartOutcome = 'created' | 'opened' | 'recovery' | 'started-over' | 'memory-only-lost';
 
 /** The state number of a stored state: accepting marbles once a manifest is set. */
 function stateOf(versioned: Versioned): CoordinatorState {
@@ -83,7 +90,7 @@ export class CoordinatorLifecycle {
     this.store = options.store;
     this.#onAudit = options.onAudit;
     this.clock = options.clock ?? systemClock;
-    this.#sealed = new SealedStore(options.seal);
+    this.#sealed = new SealedStore(sealProviders(options.seal, options.teeSeal, options.store.engine));
     this.ledger = new ActivationLedger(this.#sealed);
     this.counters = new MonotonicCounterBook(this.#sealed);
   }
@@ -114,9 +121,18 @@ export class CoordinatorLifecycle {
       const opened = await this.#sealed.open(repos);
       if (opened.status === 'empty') {
         const state = await freshState(this.clock.now());
-        const { version } = await this.#sealed.initialize(repos, encodeState(state), 0);
+        const { version } = await this.#sealed.initialize(repos, encodeState(state), 0, '');
         this.#cache = { version, state };
         this.#outcome = 'created';
+      } else if (opened.status === 'discarded') {
+        // SealMode Disabled: the state lived in the last process's memory. Start empty, as
+        // MarbleRun does with nothing on disk; the audit log goes on under a new key.
+        const state = await freshState(this.clock.now());
+        const { version } = await this.#sealed.initialize(repos, encodeState(state), opened.version, '');
+        await this.ledger.clear(repos);
+        await this.#audit(repos, state, [await epochEvent(repos, state.audit.publicKeyJwk, { by: 'restart', recoveryReason: 'seal-mode-disabled' })]);
+        this.#cache = { version, state };
+        this.#outcome = 'memory-only-lost';
       } else if (opened.status === 'open') {
         this.#cache = { version: opened.version, state: decodeState<StateData>(opened.state) };
         this.#outcome = 'opened';
@@ -210,10 +226,10 @@ export class CoordinatorLifecycle {
         const bytes = encodeState(change.next);
         let next: number;
         if (change.recovery !== undefined) {
-          const split = await this.#sealed.setRecoveryKeys(repos, bytes, change.recovery ?? undefined, version);
+          const split = await this.#sealed.setRecoveryKeys(repos, bytes, change.recovery ?? undefined, version, sealModeOf(change.next.deployment?.manifest));
           recoverySecrets = split.recoveryShares;
           next = split.version;
-        } else next = await this.#sealed.save(repos, bytes, version);
+        } else next = await this.#sealed.save(repos, bytes, version, sealModeOf(change.next.deployment?.manifest));
         written = { version: next, state: change.next };
       }
       appended = await this.#audit(repos, change.next ?? state, change.audit ?? []);
@@ -277,8 +293,9 @@ export class CoordinatorLifecycle {
     let appended: AuditEntry[] = [];
     const cached = await this.store.tx(async (repos): Promise<Versioned> => {
       // Checked before anything is written or held: a refused recovery leaves the coordinator as it was.
-      check?.(decodeState<StateData>(await this.#sealed.peek(repos, dataKey)));
-      const recovered = await this.#sealed.completeRecovery(repos, dataKey);
+      const peeked = decodeState<StateData>(await this.#sealed.peek(repos, dataKey));
+      check?.(peeked);
+      const recovered = await this.#sealed.completeRecovery(repos, dataKey, sealModeOf(peeked.deployment?.manifest));
       const state = decodeState<StateData>(recovered.state);
       appended = await this.#audit(repos, state, [{ type: 'recovery.complete', actor: 'coordinator', details: { reason: mode.reason, keys: acceptedKeys } }]);
       return { version: recovered.version, state };
@@ -304,7 +321,7 @@ export class CoordinatorLifecycle {
     let appended: AuditEntry[] = [];
     const cached = await this.store.tx(async (repos): Promise<Versioned> => {
       // Over the version that could not be opened: a replica that recovered or started over meanwhile wins, and this one fails with ERR_STORE_CONFLICT.
-      const initialized = await this.#sealed.initialize(repos, encodeState(next), this.#recoveryVersion, change.recovery ?? undefined);
+      const initialized = await this.#sealed.initialize(repos, encodeState(next), this.#recoveryVersion, sealModeOf(next.deployment?.manifest), change.recovery ?? undefined);
       recoverySecrets = initialized.recoveryShares;
       // The old deployment's marbles are not the new one's (and their records were sealed under the old data key).
       await this.ledger.clear(repos);

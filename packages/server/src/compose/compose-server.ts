@@ -29,6 +29,7 @@ import { releaseRoutes } from '../routes/keyvault/release.js';
 import { securityDomainRoutes } from '../routes/keyvault/security-domain.js';
 import { SecurityDomainService } from '../services/security-domain/index.js';
 import { coordinatorSealProvider } from './coordinator-seal.js';
+import { coordinatorTeeSeal } from './coordinator-tee-seal.js';
 import { coordinatorEvidence } from './coordinator-evidence.js';
 import type { SourceRoots } from '@confide/launcher/evidence-sources';
 import { applyStartupManifest } from './startup-manifest.js';
@@ -133,6 +134,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       onAudit: async (entries: readonly AuditEntry[]) => mirror?.appended(entries),
       store,
       seal: coordinatorSeal,
+      teeSeal: coordinatorTeeSeal(config),
       collateral,
       simulationKey,
       trustAnchors,
@@ -148,6 +150,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
       warn('coordinator.firstManifestKey is not set: whoever reaches this coordinator first while it waits for a manifest sets it');
     }
     if (coordinator.startOutcome === 'started-over') warn('coordinator started over (coordinator.startOver): the sealed state that could not be opened was discarded; remove the setting now');
+    if (coordinator.startOutcome === 'memory-only-lost') warn('coordinator started empty: its manifest had SealMode Disabled, so the state lived in the last process\'s memory only and is gone; set the manifest again');
     if (config.coordinator.startupManifest !== undefined) {
       const done = await applyStartupManifest(coordinator, config.coordinator.startupManifest, dataDir);
       if (done) warn(done);

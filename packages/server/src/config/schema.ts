@@ -571,7 +571,7 @@ export const CONFIG_SCHEMA = [
     default: '/dev/attestation',
     env: 'CONFIDE_COORDINATOR_ATTESTATION_DIR',
     flag: '--coordinator-attestation-dir',
-    description: "Gramine's attestation directory (user_report_data, quote), for coordinator.tee sgx or auto.",
+    description: "Gramine's attestation directory (user_report_data, quote, and keys/_sgx_mrsigner and keys/_sgx_mrenclave for the manifest's SealMode ProductKey and UniqueKey), for coordinator.tee sgx or auto.",
   },
   {
     key: 'coordinator.tsmReportDir',

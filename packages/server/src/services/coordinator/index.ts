@@ -4,7 +4,7 @@
  * simulated evidence over its root). The seal provider and TLS key come from the composition root.
  */
 import { createHash } from 'node:crypto';
-import { CoordinatorService, type CoordinatorOptions, type SealProvider } from '@confide/coordinator';
+import { CoordinatorService, type CoordinatorOptions, type SealProvider, type TeeSealProviders } from '@confide/coordinator';
 import type { Clock } from '@confide/core';
 import type { CollateralProvider, TrustAnchors } from '@confide/evidence';
 import type { Store } from '@confide/store';
@@ -14,6 +14,8 @@ import { VERSION } from '../../version.js';
 export interface ServerCoordinatorOptions {
   store: Store;
   seal: SealProvider;
+  /** The TEE's keys for SealMode ProductKey and UniqueKey (production); absent, `seal` stands in. */
+  teeSeal?: TeeSealProviders | undefined;
   collateral: CollateralProvider;
   /** Dev mode only: accepts simulated marble evidence and simulates the coordinator's quote. */
   simulationKey?: SimulationKey | undefined;
@@ -47,6 +49,7 @@ export async function startServerCoordinator(options: ServerCoordinatorOptions):
   const coordinator = await CoordinatorService.start({
     store: options.store,
     seal: options.seal,
+    teeSeal: options.teeSeal,
     clock: options.clock,
     mode: options.mode,
     firstManifestKey: options.firstManifestKey,
