@@ -144,8 +144,8 @@ export async function main() {
     peerName: 'peer',
     rows,
     notes: [
-      `durable append: ours = LedgerWriter on the SQLite store (openDurableLedgerWriter: node:crypto SHA-256/HMAC, setImmediate group commit, synchronous=FULL ledger commits, a signature transaction every ${INTERVAL.count} entries or ${INTERVAL.ms} ms), each append answered once its write is durable; ${APPEND_LEVELS.join(' and ')} appends in flight`,
-      'durable append floor: the store alone, the same group commit of rows of the writer\'s size, no hashing and no tree',
+      `durable append: ours = LedgerWriter on the SQLite store (openDurableLedgerWriter: node:crypto SHA-256/HMAC, setImmediate group commit, synchronous=FULL ledger commits on the store's commit thread, a signature transaction every ${INTERVAL.count} entries or ${INTERVAL.ms} ms), each append answered once its write is durable; ${APPEND_LEVELS.join(' and ')} appends in flight`,
+      'durable append floor: the store alone, the same group commit of rows of the writer\'s size (through the same commit thread), no hashing and no tree',
       'goal (issue 9): 50,000 durable appends/s in process',
       ...notes,
     ],

@@ -1,5 +1,6 @@
 /**
- * The node:crypto the durable writer is given: its HMAC (two one-shot hashes) equals createHmac
+ * The node:crypto the durable writer is given: its HMAC (two one-shot hashes) equals createHmac, its
+ * SHA-256 of parts (text as UTF-8, one scratch buffer) equals createHash,
  * for keys shorter than, equal to and longer than a block; its random pool never hands out the
  * same bytes twice; and a writer hashing with it builds exactly the ledger the WebCrypto writer
  * builds from the same random bytes (same ids, leaves, signed roots and receipts).
@@ -25,6 +26,23 @@ describe('node ledger crypto', () => {
         const key = randomBytes(keyLength);
         const data = randomBytes(dataLength);
         assert.deepEqual(Buffer.from(c.hmacSha256(key, data)), createHmac('sha256', key).update(data).digest(), `key ${keyLength}, data ${dataLength}`);
+      }
+    }
+  });
+
+  it('SHA-256 of parts and HMAC of text equal createHash and createHmac, across UTF-8 and parts that outgrow the scratch buffer', () => {
+    const c = nodeLedgerCrypto();
+    const text = ['', 'a', 'é€😀 mixed', 'x'.repeat(5000), '€'.repeat(3000)];
+    for (const first of text) {
+      for (const last of [new Uint8Array(0), randomBytes(33), randomBytes(9000)]) {
+        const parts = [first, last, 'tail:é'];
+        const expected = createHash('sha256').update(first, 'utf8').update(last).update('tail:é', 'utf8').digest();
+        assert.deepEqual(Buffer.from(c.sha256Of!(parts)), expected, `sha256Of ${first.length}+${last.length}`);
+        assert.deepEqual(Buffer.from(c.sha256(Buffer.concat([Buffer.from(first), last, Buffer.from('tail:é')]))), expected);
+        for (const keyLength of [32, 64, 65]) {
+          const key = randomBytes(keyLength);
+          assert.deepEqual(Buffer.from(c.hmacSha256Of!(key, first)), createHmac('sha256', key).update(first, 'utf8').digest(), `hmac key ${keyLength}, text ${first.length}`);
+        }
       }
     }
   });

@@ -1,5 +1,5 @@
 export * from './port.js';
-export { openSqliteStore } from './sqlite/engine.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite/engine.js';
 export { sqliteMigrations } from './sqlite/migrations.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres/engine.js';
 export { postgresMigrations } from './postgres/migrations.js';

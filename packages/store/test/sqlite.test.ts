@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,36 @@ import { ledgerContract, ledgerRow } from './ledger-contract.js';
 storeContract('sqlite', async () => openSqliteStore(':memory:'));
 keyVaultContract('sqlite', async () => openSqliteStore(':memory:'));
 ledgerContract('sqlite', async () => openSqliteStore(':memory:'));
+// A file's ledger commits run on their own thread and connection: the same contract holds.
+const files = mkdtempSync(join(tmpdir(), 'confide-store-thread-'));
+after(() => rmSync(files, { recursive: true, force: true }));
+let fileCount = 0;
+ledgerContract('sqlite file (commit thread)', async () => openSqliteStore(join(files, `ledger-${fileCount++}.db`)));
+
+test(
+  'sqlite file: ledger commits on the commit thread are on disk when answered, seen by the main connection, and closing waits for them',
+  withDir(async (dir) => {
+    const path = join(dir, 'thread.db');
+    const store = openSqliteStore(path);
+    const rows = Array.from({ length: 500 }, (_, i) => ledgerRow(i + 1));
+    await store.ledgerTransactions.append(rows.slice(0, 100));
+    // Read by another connection while the store is open: committed, not waiting in a cache.
+    const raw = new Database(path, { readonly: true });
+    assert.equal((raw.prepare('SELECT COUNT(*) AS n FROM ledger_transactions').get() as { n: number }).n, 100);
+    raw.close();
+    assert.equal(await store.ledgerTransactions.head(), 100, 'the main connection sees the thread\'s commit');
+    const out = store.ledgerTransactions.append(rows.slice(100));
+    await store.close();
+    await out;
+    await assert.rejects(store.ledgerTransactions.append([ledgerRow(501)]), (err: unknown) => isConfideError(err, 'ERR_STORE_UNAVAILABLE'));
+    const reopened = openSqliteStore(path);
+    try {
+      assert.deepEqual(await reopened.ledgerTransactions.range(1, 1000), rows);
+    } finally {
+      await reopened.close();
+    }
+  }),
+);
 
 test(
   'sqlite: the ledger table refuses UPDATE and DELETE from any SQL, not only through the repository',

@@ -5,9 +5,9 @@
  * `LedgerEntryV1` gives d = SHA-256("LedgerEntryV1" ‖ SHA-256(HMAC(key, collectionId) ‖
  * HMAC(key, contents))) and a `ClaimDigest` claim gives d = SHA-256(protocol ‖ value).
  */
-import { concatBytes, fromBase64, fromHex, toBase64, utf8 } from '@confide/core';
+import { fromBase64, fromHex, toBase64 } from '@confide/core';
 import { malformed } from '../json/strict.js';
-import { webHashes, type LedgerHashes } from '../merkle/hash.js';
+import { hmacOf, sha256Of, webHashes, type LedgerHashes } from '../merkle/hash.js';
 import { all, then, type Maybe } from '../merkle/maybe.js';
 
 export const LEDGER_ENTRY_V1 = 'LedgerEntryV1';
@@ -32,19 +32,19 @@ export async function ledgerEntryV1Digest(secretKey: Uint8Array, collectionId: s
 }
 
 function v1DigestOf(secretKey: Uint8Array, collectionId: string, contents: string, hashes: LedgerHashes): Maybe<Uint8Array> {
-  return then(all([hashes.hmacSha256(secretKey, utf8(collectionId)), hashes.hmacSha256(secretKey, utf8(contents))]), ([c, d]) => hashes.sha256(concatBytes(c!, d!)));
+  return then(all([hmacOf(hashes, secretKey, collectionId), hmacOf(hashes, secretKey, contents)]), ([c, d]) => sha256Of(hashes, c!, d!));
 }
 
 /** The digest of one LedgerEntryV1 claim: SHA-256("LedgerEntryV1" ‖ its V1 digest). */
 function entryClaimDigestOf(secretKey: Uint8Array, collectionId: string, contents: string, hashes: LedgerHashes): Maybe<Uint8Array> {
-  return then(v1DigestOf(secretKey, collectionId, contents, hashes), (d) => hashes.sha256(concatBytes(utf8(LEDGER_ENTRY_V1), d)));
+  return then(v1DigestOf(secretKey, collectionId, contents, hashes), (d) => sha256Of(hashes, LEDGER_ENTRY_V1, d));
 }
 
 /** SHA-256(uint32le(count) ‖ d1 ‖ d2 …). */
 function foldDigests(digests: Maybe<Uint8Array>[], hashes: LedgerHashes): Maybe<Uint8Array> {
   const count = new Uint8Array(4);
   new DataView(count.buffer).setUint32(0, digests.length, true);
-  return then(all(digests), (ds) => hashes.sha256(concatBytes(count, ...ds)));
+  return then(all(digests), (ds) => sha256Of(hashes, count, ...ds));
 }
 
 /**
@@ -74,7 +74,7 @@ function claimDigestOf(claim: ApplicationClaim, at: string, hashes: LedgerHashes
     return entryClaimDigestOf(secretKeyOf(e.secretKey, `${at}.ledgerEntry.secretKey`), e.collectionId, e.contents, hashes);
   }
   if (!/^(?:[0-9a-f]{2})*$/.test(claim.digest.value)) throw malformed(`${at}.digest.value`, 'not lower-case hex');
-  return hashes.sha256(concatBytes(utf8(claim.digest.protocol), fromHex(claim.digest.value)));
+  return sha256Of(hashes, claim.digest.protocol, fromHex(claim.digest.value));
 }
 
 /** The claims digest of `claims` (checked with parseApplicationClaims first). */

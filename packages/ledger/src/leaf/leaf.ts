@@ -2,8 +2,8 @@
  * A ledger leaf as CCF computes it: SHA-256(write-set digest ‖ SHA-256(commit evidence) ‖ claims
  * digest) (CCF doc/use_apps/verify_tx.rst; python/src/ccf/receipt.py).
  */
-import { concatBytes, utf8 } from '@confide/core';
-import { webHashes, type LedgerHashes } from '../merkle/hash.js';
+import { concatBytes } from '@confide/core';
+import { sha256Of, webHashes, type LedgerHashes } from '../merkle/hash.js';
 import { then, type Maybe } from '../merkle/maybe.js';
 
 /** The three parts a leaf is hashed from, as a receipt's `leafComponents` carries them. */
@@ -23,7 +23,7 @@ export async function leafPreimage(c: LeafComponents, hashes: LedgerHashes = web
 
 /** leafPreimage, synchronous with synchronous hashes. */
 export function leafPreimageOf(c: LeafComponents, hashes: LedgerHashes): Maybe<Uint8Array> {
-  return then(hashes.sha256(utf8(c.commitEvidence)), (ce) => concatBytes(c.writeSetDigest, ce, c.claimsDigest));
+  return then(sha256Of(hashes, c.commitEvidence), (ce) => concatBytes(c.writeSetDigest, ce, c.claimsDigest));
 }
 
 /** The leaf hash. */
@@ -33,5 +33,5 @@ export async function leafHash(c: LeafComponents, hashes: LedgerHashes = webHash
 
 /** leafHash, synchronous with synchronous hashes. */
 export function leafHashOf(c: LeafComponents, hashes: LedgerHashes): Maybe<Uint8Array> {
-  return then(leafPreimageOf(c, hashes), (p) => hashes.sha256(p));
+  return then(sha256Of(hashes, c.commitEvidence), (ce) => sha256Of(hashes, c.writeSetDigest, ce, c.claimsDigest));
 }

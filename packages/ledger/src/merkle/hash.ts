@@ -1,5 +1,9 @@
 /** SHA-256 as the CCF tree uses it: a plain digest, and a node as the digest of its two children. */
-import { concatBytes, digest, toArrayBuffer } from '@confide/core';
+import { concatBytes, digest, toArrayBuffer, utf8 } from '@confide/core';
+import type { Maybe } from './maybe.js';
+
+/** Bytes, or text hashed as its UTF-8 bytes. */
+export type HashInput = Uint8Array | string;
 
 /**
  * The hashes the ledger computes, synchronous or not. WebCrypto (the default) is async and costs
@@ -9,6 +13,26 @@ import { concatBytes, digest, toArrayBuffer } from '@confide/core';
 export interface LedgerHashes {
   sha256(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * SHA-256 of `parts` concatenated (text as UTF-8), optional: an implementation that writes them
+   * into one buffer spares the writer an array per part and per concatenation.
+   */
+  sha256Of?(parts: readonly HashInput[]): Uint8Array | Promise<Uint8Array>;
+  /** HMAC-SHA256 of `data` (text as UTF-8), optional, for the same reason. */
+  hmacSha256Of?(key: Uint8Array, data: HashInput): Uint8Array | Promise<Uint8Array>;
+}
+
+const bytesOf = (p: HashInput): Uint8Array => (typeof p === 'string' ? utf8(p) : p);
+
+/** SHA-256 of `parts` concatenated (text as UTF-8), by `hashes.sha256Of` when it has one. */
+export function sha256Of(hashes: LedgerHashes, ...parts: HashInput[]): Maybe<Uint8Array> {
+  if (hashes.sha256Of) return hashes.sha256Of(parts);
+  return hashes.sha256(parts.length === 1 ? bytesOf(parts[0]!) : concatBytes(...parts.map(bytesOf)));
+}
+
+/** HMAC-SHA256 of `data` (text as UTF-8) under `key`, by `hashes.hmacSha256Of` when it has one. */
+export function hmacOf(hashes: LedgerHashes, key: Uint8Array, data: HashInput): Maybe<Uint8Array> {
+  return hashes.hmacSha256Of ? hashes.hmacSha256Of(key, data) : hashes.hmacSha256(key, bytesOf(data));
 }
 
 /** The runtime's WebCrypto. */

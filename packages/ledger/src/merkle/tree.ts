@@ -18,9 +18,12 @@ export class MerkleTree {
   #settled: Promise<void> = Promise.resolve();
   /** A synchronous SHA-256 when given: appends then hash in place, with no promise per node. */
   readonly #syncSha256: ((data: Uint8Array) => Uint8Array) | undefined;
+  /** SHA-256 of parts without concatenating them first, when given with `sha256`. */
+  readonly #syncSha256Of: ((parts: readonly Uint8Array[]) => Uint8Array) | undefined;
 
-  constructor(options: { sha256?: (data: Uint8Array) => Uint8Array } = {}) {
+  constructor(options: { sha256?: (data: Uint8Array) => Uint8Array; sha256Of?: ((parts: readonly Uint8Array[]) => Uint8Array) | undefined } = {}) {
     this.#syncSha256 = options.sha256;
+    this.#syncSha256Of = options.sha256 ? options.sha256Of : undefined;
   }
 
   /** Leaves appended so far (including any still being hashed in). */
@@ -35,9 +38,10 @@ export class MerkleTree {
     levels[0]!.push(leaf);
     const sync = this.#syncSha256;
     if (sync) {
+      const parts = this.#syncSha256Of;
       for (let h = 0, i = index; i % 2 === 1; h++, i = (i - 1) / 2) {
         const row = levels[h]!;
-        (levels[h + 1] ??= []).push(sync(concatBytes(row[i - 1]!, row[i]!)));
+        (levels[h + 1] ??= []).push(parts ? parts([row[i - 1]!, row[i]!]) : sync(concatBytes(row[i - 1]!, row[i]!)));
       }
       return Promise.resolve(index);
     }

@@ -106,7 +106,7 @@ export class LedgerWriter {
     this.#random = options.random ?? options.crypto?.randomBytes ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
     this.#defer = options.defer ?? ((fn) => void setTimeout(fn, 0));
     this.#maxBatch = options.maxBatch ?? 10_000;
-    this.#tree = new MerkleTree(options.crypto ? { sha256: options.crypto.sha256 } : {});
+    this.#tree = new MerkleTree(options.crypto ? { sha256: options.crypto.sha256, sha256Of: options.crypto.sha256Of } : {});
     parseCcfCertificate(options.signer.certPem, 'signer.certPem');
     this.#open = !options.persistence;
     this.#opening = options.persistence ? this.#restore(options.persistence) : Promise.resolve();

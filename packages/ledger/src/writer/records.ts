@@ -3,10 +3,10 @@
  * set its digest is taken over, and the strict reading back (a body must be the exact bytes the
  * writer wrote, so no edit hides behind another spelling).
  */
-import { concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from '@confide/core';
+import { fromBase64, fromHex, toBase64, toHex } from '@confide/core';
 import { ledgerEntryClaimsDigest } from '../claims/application-claims.js';
 import type { LeafComponents } from '../leaf/leaf.js';
-import type { LedgerHashes } from '../merkle/hash.js';
+import { sha256Of, type LedgerHashes } from '../merkle/hash.js';
 import { all, then, type Maybe } from '../merkle/maybe.js';
 import type { SignedRoot } from '../signed-root/signed-root.js';
 import type { LedgerRecord } from './persistence.js';
@@ -54,7 +54,7 @@ function signatureBodyJson(s: SignedRoot): string {
  * the caller holds them). Throws ERR_LEDGER_RECEIPT_MALFORMED for a key that is not canonical base64.
  */
 export function entryDigests(e: EntryBody, hashes: LedgerHashes, key: Uint8Array = keyOf(e.secretKey)): Maybe<{ writeSetDigest: Uint8Array; claimsDigest: Uint8Array }> {
-  const digests = all([hashes.sha256(utf8(JSON.stringify([e.collectionId, e.contents]))), ledgerEntryClaimsDigest(key, e.collectionId, e.contents, hashes)]);
+  const digests = all([sha256Of(hashes, JSON.stringify([e.collectionId, e.contents])), ledgerEntryClaimsDigest(key, e.collectionId, e.contents, hashes)]);
   return then(digests, ([writeSetDigest, claimsDigest]) => ({ writeSetDigest: writeSetDigest!, claimsDigest: claimsDigest! }));
 }
 
@@ -66,7 +66,7 @@ function keyOf(secretKey: string): Uint8Array {
 
 /** A signature transaction's write-set digest: over `treeSize:` ‖ the root's preimage ‖ the signature. */
 export function signatureWriteSetDigest(s: SignedRoot, hashes: LedgerHashes): Maybe<Uint8Array> {
-  return hashes.sha256(concatBytes(utf8(`${s.treeSize}:`), fromHex(s.rootPreimage), utf8(s.signature)));
+  return sha256Of(hashes, `${s.treeSize}:`, fromHex(s.rootPreimage), s.signature);
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

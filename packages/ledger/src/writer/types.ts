@@ -30,5 +30,9 @@ export type TransactionStatus = 'Pending' | 'Committed';
 export interface LedgerCrypto {
   sha256(data: Uint8Array): Uint8Array;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** SHA-256 of parts concatenated, text as UTF-8 (optional: spares the copies). */
+  sha256Of?(parts: readonly (Uint8Array | string)[]): Uint8Array;
+  /** HMAC-SHA256 with text as UTF-8 (optional). */
+  hmacSha256Of?(key: Uint8Array, data: Uint8Array | string): Uint8Array;
   randomBytes(n: number): Uint8Array;
 }

@@ -25,6 +25,7 @@ import { vaultRootOn } from './repositories/vault-root.js';
 import { ledgerTransactionsOn } from './repositories/ledger-transactions.js';
 import { ledgerIdentityOn } from './repositories/ledger-identity.js';
 import { ledgerUsersOn } from './repositories/ledger-users.js';
+import { LedgerCommitThread } from './ledger-commit-thread/client.js';
 
 function repositoriesOn(db: Db, durable: DurableCommits): Repositories {
   return {
@@ -44,6 +45,16 @@ function repositoriesOn(db: Db, durable: DurableCommits): Repositories {
     ledgerIdentity: ledgerIdentityOn(db),
     ledgerUsers: ledgerUsersOn(db),
   };
+}
+
+export interface SqliteStoreOptions {
+  /** Ledger commits on their own thread and connection (default, for a file); false keeps them on this one. */
+  ledgerCommitThread?: boolean | undefined;
+}
+
+/** A database file (not `:memory:`, not an anonymous temporary database, not an in-memory URI). */
+function isFile(path: string): boolean {
+  return path !== '' && path !== ':memory:' && !/^file:.*(?:[?&]mode=memory|:memory:)/.test(path);
 }
 
 function migrate(db: Db, migrations: Migration[]): void {
@@ -71,7 +82,7 @@ function migrate(db: Db, migrations: Migration[]): void {
  * Opens (creating if needed) a SQLite store at `path` (":memory:" for tests) and migrates it.
  * Throws ERR_STORE_UNAVAILABLE, ERR_STORE_MIGRATION_FAILED.
  */
-export function openSqliteStore(path: string, migrations: Migration[] = sqliteMigrations): Store {
+export function openSqliteStore(path: string, migrations: Migration[] = sqliteMigrations, options: SqliteStoreOptions = {}): Store {
   let db: Db;
   try {
     db = new Database(path);
@@ -101,6 +112,16 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
       return call();
     }),
   );
+  // A file's ledger commits run on their own thread and connection (the fsync off this thread);
+  // an in-memory database has no second connection. Inside store.tx the append stays on `direct`.
+  let commits: LedgerCommitThread | undefined;
+  if (isFile(path) && options.ledgerCommitThread !== false) {
+    const thread = (): LedgerCommitThread => {
+      ensureOpen();
+      return (commits ??= new LedgerCommitThread(path));
+    };
+    outside.ledgerTransactions = { ...outside.ledgerTransactions, append: async (rows) => thread().append(rows), head: async () => thread().head() };
+  }
 
   return {
     engine: 'sqlite',
@@ -141,6 +162,7 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
       return queue.run(async () => {
         if (closed) return;
         closed = true;
+        await commits?.close();
         db.close();
       });
     },

@@ -15,21 +15,25 @@ import type { ConfideError } from '@confide/core';
 import { StoreError } from '../../errors.js';
 import type { LedgerTransactionRow, LedgerTransactionsRepository } from '../../port.js';
 import { ledgerTransactionOf, type LedgerTransactionColumns } from '../../records.js';
+import type Database from 'better-sqlite3';
 import type { Db, DurableCommits } from './db.js';
 
 function conflict(seqno: number, cause?: unknown): ConfideError {
   return new StoreError('ERR_STORE_CONFLICT', `ledger transaction ${seqno} does not continue the ledger`, { details: { reason: 'sequence', seqno }, ...(cause ? { cause } : {}) });
 }
 
-export function ledgerTransactionsOn(db: Db, durable: DurableCommits): LedgerTransactionsRepository {
+/**
+ * The batch insert on `db`: one transaction per call, each row at the next seqno. Throws
+ * ERR_STORE_CONFLICT for a row that does not continue the ledger. Also run by the commit thread.
+ */
+export function ledgerAppender(db: Db): Database.Transaction<(rows: readonly LedgerTransactionRow[]) => void> {
   const head = db.prepare<[], { seqno: number }>('SELECT COALESCE(MAX(seqno), 0) AS seqno FROM ledger_transactions');
   const insert = db.prepare<[number, string, string, string, string, string]>(
     'INSERT INTO ledger_transactions (seqno, kind, body, commit_evidence, write_set_digest, claims_digest) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const range = db.prepare<[number, number], LedgerTransactionColumns>('SELECT * FROM ledger_transactions WHERE seqno >= ? AND seqno <= ? ORDER BY seqno');
   // The head is read once per batch under the write lock (BEGIN IMMEDIATE, or the caller's
   // transaction), so no other writer moves it before the rows land; the primary key refuses a twin.
-  const appendAll = db.transaction((rows: readonly LedgerTransactionRow[]) => {
+  return db.transaction((rows: readonly LedgerTransactionRow[]) => {
     let next = head.get()!.seqno + 1;
     for (const row of rows) {
       if (row.seqno !== next) throw conflict(row.seqno);
@@ -42,6 +46,12 @@ export function ledgerTransactionsOn(db: Db, durable: DurableCommits): LedgerTra
       next += 1;
     }
   });
+}
+
+export function ledgerTransactionsOn(db: Db, durable: DurableCommits): LedgerTransactionsRepository {
+  const head = db.prepare<[], { seqno: number }>('SELECT COALESCE(MAX(seqno), 0) AS seqno FROM ledger_transactions');
+  const range = db.prepare<[number, number], LedgerTransactionColumns>('SELECT * FROM ledger_transactions WHERE seqno >= ? AND seqno <= ? ORDER BY seqno');
+  const appendAll = ledgerAppender(db);
   return {
     async head() {
       return head.get()!.seqno;
