@@ -2,7 +2,7 @@
 export { prepareLaunch, type LaunchOptions, type PreparedLaunch } from './launch.js';
 export { runProgram, signalExitCode, type ProgramSpec } from './run-program.js';
 export { isRefusal } from './activate.js';
-export { TTLS_MODES, TTLS_CONFIG_ENV, type TtlsMode } from './ttls.js';
+export { TTLS_MODES, TTLS_CONFIG_ENV, parseTtlsConfig, startTtlsProxy, connectEnvName, listenEnvName, type TtlsMode, type TtlsConfig, type TtlsProxy } from './ttls/index.js';
 export { TEE_CHOICES, type TeeChoice, type LauncherTee } from './evidence/types.js';
 export { parseCoordinatorAddress, formatAddress, type CoordinatorAddress } from './coordinator-address.js';
 export { measureCommand, resolveProgram, type CommandMeasurement } from './sim/measure-program.js';

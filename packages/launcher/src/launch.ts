@@ -11,7 +11,7 @@ import { measureCommand, resolveProgram } from './sim/measure-program.js';
 import { requestActivation, type RefusalCodes } from './activate.js';
 import type { Activation } from './answer.js';
 import { applyFiles } from './apply-files.js';
-import { checkTtls, type TtlsMode } from './ttls.js';
+import { checkTtls, parseTtlsConfig, startTtlsProxy, TTLS_CONFIG_ENV, ttlsConfigOf, type TtlsMode, type TtlsProxy } from './ttls/index.js';
 import { childEnv } from './child-env.js';
 import { formatAddress, parseCoordinatorAddress } from './coordinator-address.js';
 import { selectSource, type SourceRoots } from './evidence/select-source.js';
@@ -46,8 +46,10 @@ export interface LaunchOptions {
   timeoutMs?: number;
   /** Progress lines (stderr). */
   note?: (text: string) => void;
-  /** What to do with the manifest's TLS tags (ttls.ts); default refuse. */
+  /** What to do with the manifest's TLS tags (ttls/mode.ts); default refuse. */
   ttls?: TtlsMode;
+  /** With ttls `proxy`: the program's plaintext port per MARBLE_TTLS_CONFIG entry (`--ttls-port`); the others get free ports. */
+  ttlsPorts?: Record<string, number>;
 }
 
 export interface PreparedLaunch {
@@ -57,6 +59,8 @@ export interface PreparedLaunch {
   activation: Activation;
   /** Absolute paths of the files written. */
   written: string[];
+  /** With ttls `proxy` and TLS tags: the running proxy; close it once the program exited. */
+  ttlsProxy?: TtlsProxy | undefined;
 }
 
 function usage(message: string): ConfideError {
@@ -84,7 +88,7 @@ function dnsNameList(text: string | undefined): string[] | undefined {
  * Activates the marble and writes its files; returns the program to run.
  * Throws ERR_USAGE, ERR_PRODUCTION_REFUSED, ERR_INPUT_UNREADABLE (program, UUID file, simulation
  * key), ERR_TEE_UNAVAILABLE, the coordinator's refusal (see isRefusal), ERR_ACTIVATION_FAILED,
- * ERR_TTLS_UNSUPPORTED, ERR_LAUNCH_FAILED.
+ * ERR_TTLS_UNSUPPORTED, ERR_TTLS_PROXY_FAILED, ERR_LAUNCH_FAILED.
  */
 export async function prepareLaunch(opts: LaunchOptions): Promise<PreparedLaunch> {
   useX509Crypto(webcrypto as unknown as Crypto); // confide run's entry: the activation certificate is made with @peculiar/x509
@@ -117,13 +121,29 @@ export async function prepareLaunch(opts: LaunchOptions): Promise<PreparedLaunch
   );
   // Before a file is written: a marble that needs TLS the launcher cannot give it does not start.
   checkTtls(activation, opts.ttls ?? 'refuse');
-  const written = await applyFiles(activation.files, cwd);
-  note(`confide run: activated marble ${uuid} (type ${opts.marbleType}, ${evidence.tee}) with the coordinator at ${formatAddress(addr)}; ${written.length} file(s) written`);
-  return {
-    program: { file, argv: activation.argv.length > 0 ? activation.argv : opts.command, env: childEnv(opts.env, activation) },
-    uuid,
-    tee: evidence.tee,
-    activation,
-    written,
-  };
+  if (opts.ttlsPorts !== undefined && Object.keys(opts.ttlsPorts).length > 0 && opts.ttls !== 'proxy') throw usage('--ttls-port applies to --ttls proxy only');
+  const ttlsText = opts.ttls === 'proxy' ? ttlsConfigOf(activation) : undefined;
+  const proxy = ttlsText === undefined ? undefined : await startTtlsProxy({ config: parseTtlsConfig(ttlsText), ...(opts.ttlsPorts ? { localPorts: opts.ttlsPorts } : {}), note });
+  try {
+    const written = await applyFiles(activation.files, cwd);
+    note(`confide run: activated marble ${uuid} (type ${opts.marbleType}, ${evidence.tee}) with the coordinator at ${formatAddress(addr)}; ${written.length} file(s) written`);
+    const env = childEnv(opts.env, activation);
+    if (proxy) {
+      // The proxy applies the configuration: a program that also read it would wrap TLS in TLS.
+      delete env[TTLS_CONFIG_ENV];
+      Object.assign(env, proxy.env);
+      note(`confide run: TTLS proxy up: ${Object.entries(proxy.env).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    }
+    return {
+      program: { file, argv: activation.argv.length > 0 ? activation.argv : opts.command, env },
+      uuid,
+      tee: evidence.tee,
+      activation,
+      written,
+      ttlsProxy: proxy,
+    };
+  } catch (err) {
+    await proxy?.close();
+    throw err;
+  }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isConfideError, type ErrorCode } from '@confide/core';
 import { decodeActivation } from '../src/answer.js';
 import { childEnv } from '../src/child-env.js';
-import { checkTtls } from '../src/ttls.js';
+import { checkTtls } from '../src/ttls/index.js';
 import { parseCoordinatorAddress } from '../src/coordinator-address.js';
 import { signalExitCode } from '../src/run-program.js';
 import { loadOrCreateUuid } from '../src/uuid-file.js';
@@ -94,6 +94,7 @@ test('TLS tags: an activation with MARBLE_TTLS_CONFIG is refused (ERR_TTLS_UNSUP
   const ttls = decodeActivation(answer({ env: { MARBLE_TTLS_CONFIG: Buffer.from('{"tls":{}}').toString('base64') } }));
   throwsCode(() => checkTtls(ttls, 'refuse'), 'ERR_TTLS_UNSUPPORTED');
   assert.doesNotThrow(() => checkTtls(ttls, 'program'));
+  assert.doesNotThrow(() => checkTtls(ttls, 'proxy'));
   assert.doesNotThrow(() => checkTtls(decodeActivation(answer({})), 'refuse'));
 });
 

@@ -112,6 +112,7 @@ const HTTP_STATUS: Record<KnownErrorCode, number> = {
   ERR_ACTIVATION_FAILED: 502,
   ERR_LAUNCH_FAILED: 500,
   ERR_TTLS_UNSUPPORTED: 400,
+  ERR_TTLS_PROXY_FAILED: 500,
 };
 
 /** The HTTP status for `code`; 500 for a code no package declares (a ConfideError cannot carry one). */
