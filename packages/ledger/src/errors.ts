@@ -17,7 +17,7 @@ export const LEDGER_ERROR_CODES = defineErrorCodes('ledger', {
   // the Confidential Ledger API
   ERR_LEDGER_TRANSACTION_ID_INVALID: { expose: true, summary: 'A transaction id is not `<view>.<seqno>` in decimal without leading zeros (details name the parameter).' },
   ERR_LEDGER_TRANSACTION_NOT_FOUND: { expose: true, summary: 'The ledger has no entry with this transaction id (not yet written, another view, a signature transaction, or another collection).' },
-  ERR_LEDGER_RANGE_INVALID: { expose: true, summary: 'A ranged read asks for fromTransactionId after toTransactionId.' },
+  ERR_LEDGER_RANGE_INVALID: { expose: true, summary: 'A ranged read asks for fromTransactionId after toTransactionId, or a page of /app/collections starts at no collection index (details name the parameter).' },
   ERR_LEDGER_COLLECTION_ID_INVALID: { expose: true, summary: 'A collection id is empty, longer than 256 characters, or holds a control character.' },
   ERR_LEDGER_ENTRY_TOO_LARGE: { expose: true, summary: 'The entry\'s contents are larger than ledger.maxEntryBytes (details give the limit).' },
   ERR_LEDGER_USER_NOT_FOUND: { expose: true, summary: 'The ledger has no user with this id.' },

@@ -7,6 +7,7 @@ export { leafHash, leafPreimage, type LeafComponents } from './leaf/leaf.js';
 export { formatCommitEvidence, formatTransactionId, parseCommitEvidence, parseTransactionId, type TransactionId } from './leaf/commit-evidence.js';
 export { claimsDigest, ledgerEntryClaimsDigest, ledgerEntryV1Digest, LEDGER_ENTRY_V1, type ApplicationClaim, type DigestClaim, type LedgerEntryClaim } from './claims/application-claims.js';
 export { parseCcfCertificate, parseServiceIdentity, type CcfCertificate } from './certificates/ccf-certificate.js';
+export { createEndorsementCache, type EndorsementCache } from './certificates/endorsement-cache.js';
 export { parseReceipt, type ParsedReceipt } from './receipt/parse.js';
 export { verifyReceipt, type VerifiedReceipt, type VerifyReceiptOptions } from './receipt/verify.js';
 export { verifySignedRoot, verifySignedRootsConsistent, type SignedRoot } from './signed-root/signed-root.js';

@@ -8,7 +8,7 @@ import { createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { isConfideError } from '@confide/core';
 import { rejectsWithCode } from '@confide/test-kit/assert';
-import { parseServiceIdentity, verifyReceipt } from '../src/index.js';
+import { createEndorsementCache, parseServiceIdentity, verifyReceipt } from '../src/index.js';
 import { ccfPki, receiptFor, signPreimage, testEntries, treeOf, type CcfPki, type TestEntry } from './helpers.js';
 import { H, independentLeaf } from './independent.js';
 import type { MerkleTree } from '../src/index.js';
@@ -65,18 +65,20 @@ describe('receipts from our own test PKI', () => {
     }
   });
 
-  it('refuse every single-bit change to a receipt document', async () => {
+  it('refuse every single-bit change to a receipt document, without and with a warm cache of endorsed node certificates', async () => {
     const doc = await receiptFor(pki, tree, entries, 6); // carries application claims
     const text = Buffer.from(JSON.stringify(doc));
     const identity = parseServiceIdentity(pki.identity.pem);
-    await verifyReceipt(text.toString(), { serviceIdentity: identity });
+    for (const endorsed of [undefined, createEndorsementCache()]) {
+    await verifyReceipt(text.toString(), { serviceIdentity: identity, endorsed });
+    assert.equal(endorsed?.size ?? 1, 1);
     const accepted: number[] = [];
     const codes = new Set<string>();
     const flip = async (bit: number) => {
       const changed = Buffer.from(text);
       changed[bit >> 3]! ^= 1 << (bit & 7);
       try {
-        await verifyReceipt(changed.toString('latin1'), { serviceIdentity: identity });
+        await verifyReceipt(changed.toString('latin1'), { serviceIdentity: identity, endorsed });
         accepted.push(bit);
       } catch (err) {
         if (!isConfideError(err)) throw err;
@@ -87,6 +89,45 @@ describe('receipts from our own test PKI', () => {
     for (let bit = 0; bit < text.length * 8; bit += 32) await Promise.all(Array.from({ length: Math.min(32, text.length * 8 - bit) }, (_, i) => flip(bit + i)));
     assert.deepEqual(accepted, []);
     assert.deepEqual([...codes].sort(), ['ERR_LEDGER_ENDORSEMENT_INVALID', 'ERR_LEDGER_RECEIPT_INVALID', 'ERR_LEDGER_RECEIPT_MALFORMED']);
+    // Nothing a changed receipt carried was taken as endorsed.
+    assert.equal(endorsed?.size ?? 1, 1);
+    }
+  });
+
+  it('a cache of endorsed node certificates skips the endorsement check of a chain it holds, keyed by node, endorsements and identity, bounded', async () => {
+    const subtle = crypto.subtle;
+    const original = subtle.verify;
+    let checks = 0;
+    // Counts WebCrypto signature checks: the root's, and one per endorsement link.
+    subtle.verify = (...args: Parameters<SubtleCrypto['verify']>) => ((checks += 1), original.apply(subtle, args));
+    try {
+      const endorsed = createEndorsementCache({ maxEntries: 2 });
+      const doc = await receiptFor(pki, tree, entries, 4);
+      await verifyReceipt(doc, { serviceIdentity: pki.identity.pem, endorsed });
+      assert.equal(checks, 2, 'root signature and endorsement');
+      checks = 0;
+      const again = await verifyReceipt(await receiptFor(pki, tree, entries, 5), { serviceIdentity: pki.identity.pem, endorsed });
+      assert.equal(again.transactionId, '2.6');
+      assert.equal(checks, 1, 'the root signature only: the node certificate was endorsed before');
+      // Another identity is another key: checked, and refused.
+      const other = await ccfPki();
+      await rejectsWithCode(verifyReceipt(doc, { serviceIdentity: other.identity.pem, endorsed }), 'ERR_LEDGER_ENDORSEMENT_INVALID', { link: 0 });
+      // A node certificate the service did not issue, with a valid root signature by its key, is not cached.
+      const rogue = await receiptFor(other, tree, entries, 4);
+      await rejectsWithCode(verifyReceipt(rogue, { serviceIdentity: pki.identity.pem, endorsed }), 'ERR_LEDGER_ENDORSEMENT_INVALID');
+      await rejectsWithCode(verifyReceipt(rogue, { serviceIdentity: pki.identity.pem, endorsed }), 'ERR_LEDGER_ENDORSEMENT_INVALID');
+      assert.equal(endorsed.size, 1);
+      // Endorsements are part of the key; the bound evicts the least recently used.
+      const hops = await ccfPki({ hops: 2 });
+      await verifyReceipt(await receiptFor(hops, tree, entries, 1), { serviceIdentity: hops.identity.pem, endorsed });
+      await verifyReceipt(rogue, { serviceIdentity: other.identity.pem, endorsed });
+      assert.equal(endorsed.size, 2);
+      checks = 0;
+      await verifyReceipt(doc, { serviceIdentity: pki.identity.pem, endorsed });
+      assert.equal(checks, 2, 'the first chain was evicted and is checked again');
+    } finally {
+      subtle.verify = original;
+    }
   });
 
   it('refuse another service, another node key, mismatched claims and node id', async () => {

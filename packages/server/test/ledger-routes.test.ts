@@ -103,6 +103,29 @@ describe('ledger routes', () => {
     assert.deepEqual(json(await get('/app/transactions?toTransactionId=1.99'))['entries'], []);
   });
 
+  it('/app/collections is paged by nextLink (from: a collection index), in the order of each collection\'s first entry', async () => {
+    const before = json(await get('/app/collections'))['collections'].map((c: { collectionId: string }) => c.collectionId) as string[];
+    for (let i = 0; i < 12; i++) await post(`c${i}`, `paging-${i}`);
+    const seen: string[] = [];
+    const links: string[] = [];
+    let url: string | undefined = '/app/collections?api-version=2022-05-13';
+    while (url) {
+      const page = json(await get(url));
+      assert.ok(page['collections'].length <= 10);
+      seen.push(...page['collections'].map((c: { collectionId: string }) => c.collectionId));
+      if (page['nextLink'] !== undefined) links.push(page['nextLink']);
+      url = page['nextLink'] === undefined ? undefined : `${page['nextLink']}&api-version=2022-05-13`;
+    }
+    assert.deepEqual(seen, [...before, ...Array.from({ length: 12 }, (_, i) => `paging-${i}`)]);
+    assert.deepEqual(links, ['/app/collections?from=10']);
+    assert.deepEqual(json(await get(`/app/collections?from=${seen.length}`)), { collections: [] });
+    for (const from of ['-1', '01', 'x', '1e3', '']) {
+      const res = await get(`/app/collections?from=${from}`);
+      assert.equal(res.statusCode, 400, from);
+      assert.deepEqual(errorOf(res), { code: 'InvalidQueryParameterValue', inner: 'ERR_LEDGER_RANGE_INVALID' });
+    }
+  });
+
   it('refuses bad input with the ledger error shape and a stable code, never a 500', async () => {
     // The first seqno no entry has is a signature transaction.
     const entrySeqnos = new Set((json(await get('/app/transactions?toTransactionId=2.12'))['entries'] as Array<{ transactionId: string }>).map((e) => Number(e.transactionId.split('.')[1])));

@@ -127,7 +127,7 @@ describe('@azure-rest/confidential-ledger against confide serve --ledger-enabled
     assert.equal((currentDefault.body as { transactionId: string }).transactionId, id);
   });
 
-  it('ranged reads with nextLink paging (paginate), collections, and errors in the service shape', async () => {
+  it('ranged reads and collections with nextLink paging (paginate), and errors in the service shape', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 130; i++) {
       const r = await client.path('/app/transactions').post({ body: { contents: `page ${i}` }, queryParameters: { collectionId: 'paged' } });
@@ -142,6 +142,15 @@ describe('@azure-rest/confidential-ledger against confide serve --ledger-enabled
 
     const collections = await client.path('/app/collections').get();
     assert.deepEqual(collections.body, { collections: [{ collectionId: 'subledger:0' }, { collectionId: 'audit' }, { collectionId: 'paged' }] });
+    // More collections than a page (100): paginate follows the nextLink.
+    await Promise.all(Array.from({ length: 100 }, (_, i) => client.path('/app/transactions').post({ body: { contents: 'c' }, queryParameters: { collectionId: `c${i}` } })));
+    const firstPage = await client.path('/app/collections').get();
+    assert.equal((firstPage.body as { nextLink?: string }).nextLink, '/app/collections?from=100');
+    const names: string[] = [];
+    for await (const c of paginate(client, firstPage)) names.push((c as { collectionId: string }).collectionId);
+    assert.equal(names.length, 103);
+    assert.deepEqual(names.slice(0, 3), ['subledger:0', 'audit', 'paged']);
+    assert.deepEqual(new Set(names.slice(3)), new Set(Array.from({ length: 100 }, (_, i) => `c${i}`)));
 
     const bad = await client.path('/app/transactions/{transactionId}', 'not-an-id').get();
     assert.equal(bad.status, '400');

@@ -9,6 +9,7 @@ import { claimsDigest, type ApplicationClaim } from '../claims/application-claim
 import { parseServiceIdentity, type CcfCertificate } from '../certificates/ccf-certificate.js';
 import { verifyEcdsa } from '../certificates/ecdsa.js';
 import { verifyEndorsements } from '../certificates/endorsements.js';
+import type { EndorsementCache } from '../certificates/endorsement-cache.js';
 import { formatTransactionId } from '../leaf/commit-evidence.js';
 import { leafPreimage } from '../leaf/leaf.js';
 import { sha256 } from '../merkle/hash.js';
@@ -21,6 +22,11 @@ export interface VerifyReceiptOptions {
   serviceIdentity: string | CcfCertificate;
   /** Claims to check against the claims digest, besides any the document carries. */
   applicationClaims?: readonly ApplicationClaim[];
+  /**
+   * Node certificates found endorsed before (createEndorsementCache): a chain found there is not
+   * checked again, and the node key imported then is used; a chain that verifies is added.
+   */
+  endorsed?: EndorsementCache | undefined;
 }
 
 /** What a verified receipt proves. */
@@ -53,17 +59,23 @@ async function checkClaims(expected: Uint8Array, claims: readonly ApplicationCla
 export async function verifyReceipt(input: string | unknown, options: VerifyReceiptOptions): Promise<VerifiedReceipt> {
   const identity = typeof options.serviceIdentity === 'string' ? parseServiceIdentity(options.serviceIdentity) : options.serviceIdentity;
   const r = parseReceipt(input);
+  // The certificate object the cache holds carries the node key WebCrypto imported for it.
+  const known = options.endorsed?.get(r.cert, r.serviceEndorsements, identity);
+  const cert = known ?? r.cert;
   const cd = r.leafComponents.claimsDigest;
   const claimSets = [r.applicationClaims, options.applicationClaims].filter((c): c is ApplicationClaim[] => c !== undefined);
   for (const claims of claimSets) await checkClaims(cd, claims);
-  const nodeId = await sha256(r.cert.spki);
+  const nodeId = await sha256(cert.spki);
   if (r.nodeId && !timingSafeEqual(nodeId, r.nodeId)) throw invalid('node-id', 'nodeId is not the SHA-256 of the node certificate\'s key');
   const leafBytes = await leafPreimage(r.leafComponents);
   const { root, preimage } = await foldProof(leafBytes, r.proof);
   // CCF signs the root as a pre-hashed SHA-256 digest; the root is SHA-256 of the last preimage,
   // so WebCrypto's ECDSA over that preimage checks the same signature, on P-384 keys as well.
-  if (!(await verifyEcdsa(r.cert, 'SHA-256', r.signature, preimage))) throw invalid('signature', 'the node\'s signature over the root does not verify');
-  await verifyEndorsements(r.cert, r.serviceEndorsements, identity);
+  if (!(await verifyEcdsa(cert, 'SHA-256', r.signature, preimage))) throw invalid('signature', 'the node\'s signature over the root does not verify');
+  if (!known) {
+    await verifyEndorsements(cert, r.serviceEndorsements, identity);
+    options.endorsed?.set(cert, r.serviceEndorsements, identity);
+  }
   return {
     transactionId: formatTransactionId(r.transactionId),
     leaf: toHex(await sha256(leafBytes)),

@@ -6,6 +6,7 @@ const text = { type: 'string' };
 
 export const collectionQuery = { type: 'object', properties: { 'api-version': apiVersion, collectionId: text } } as const;
 export const rangeQuery = { type: 'object', properties: { 'api-version': apiVersion, collectionId: text, fromTransactionId: text, toTransactionId: text } } as const;
+export const collectionsQuery = { type: 'object', properties: { 'api-version': apiVersion, from: text } } as const;
 export const versionQuery = { type: 'object', properties: { 'api-version': apiVersion } } as const;
 export const transactionParams = { type: 'object', properties: { transactionId: { type: 'string', maxLength: 40 } }, required: ['transactionId'] } as const;
 export const userParams = { type: 'object', properties: { userId: { type: 'string', maxLength: 256 } }, required: ['userId'] } as const;

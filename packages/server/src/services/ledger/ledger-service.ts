@@ -113,9 +113,19 @@ export class LedgerService {
     return { state: 'Ready', entries: page, next: { fromTransactionId: next, toTransactionId: `${view}.${to}`, collectionId } };
   }
 
-  /** Collection ids that hold an entry, oldest first. */
-  collections(): string[] {
-    return this.#writer.collections();
+  /**
+   * One page of the collection ids that hold an entry, in the order of their first entry, from the
+   * `from`-th (0 by default, as decimal text); `next` is where the next page starts. Collections
+   * never go away, so an index stays a valid place to continue. Throws ERR_LEDGER_RANGE_INVALID.
+   */
+  collections(from?: string): { collections: string[]; next?: number | undefined } {
+    if (from !== undefined && !/^(0|[1-9]\d{0,14})$/.test(from)) {
+      throw new LedgerError('ERR_LEDGER_RANGE_INVALID', 'from is not a collection index (a decimal number without leading zeros)', { details: { parameter: 'from' } });
+    }
+    const start = from === undefined ? 0 : Number(from);
+    const all = this.#writer.collections();
+    const end = start + this.#pageSize;
+    return { collections: all.slice(start, end), ...(end < all.length ? { next: end } : {}) };
   }
 
   /** Stops the writer's signature timer. */
