@@ -4,7 +4,7 @@
  * and every single-bit change to a receipt document is refused.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey, verify, X509Certificate } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { isConfideError } from '@confide/core';
 import { rejectsWithCode } from '@confide/test-kit/assert';
@@ -14,6 +14,12 @@ import { H, independentLeaf } from './independent.js';
 import type { MerkleTree } from '../src/index.js';
 
 type Doc = Awaited<ReturnType<typeof receiptFor>>;
+
+/** Synchronous hashes by node:crypto, as a Node relying party passes them (verifyReceipt's hashes option). */
+const nodeHashes = {
+  sha256: (d: Uint8Array) => new Uint8Array(createHash('sha256').update(d).digest()),
+  hmacSha256: (k: Uint8Array, d: Uint8Array) => new Uint8Array(createHmac('sha256', k).update(d).digest()),
+};
 
 /** CCF's verification, by node:crypto: fold the proof, check the signature over the root's preimage, then each endorsement. */
 function independentVerify(doc: Doc, identityPem: string): string {
@@ -57,6 +63,13 @@ describe('receipts from our own test PKI', () => {
     }
   });
 
+  it('verify the same with node:crypto hashes as with WebCrypto', async () => {
+    for (let i = 0; i < entries.length; i++) {
+      const doc = await receiptFor(pki, tree, entries, i);
+      assert.deepEqual(await verifyReceipt(doc, { serviceIdentity: pki.identity.pem, hashes: nodeHashes }), await verifyReceipt(doc, { serviceIdentity: pki.identity.pem }));
+    }
+  });
+
   it('verify with a P-384 node key, and through two service endorsements', async () => {
     for (const p of [await ccfPki({ nodeKey: 'P-384' }), await ccfPki({ hops: 2, identityKey: 'P-256' })]) {
       const doc = await receiptFor(p, tree, entries, 3);
@@ -65,12 +78,13 @@ describe('receipts from our own test PKI', () => {
     }
   });
 
-  it('refuse every single-bit change to a receipt document, without and with a warm cache of endorsed node certificates', async () => {
+  it('refuse every single-bit change to a receipt document, without and with a warm cache of endorsed node certificates and node:crypto hashes', async () => {
     const doc = await receiptFor(pki, tree, entries, 6); // carries application claims
     const text = Buffer.from(JSON.stringify(doc));
     const identity = parseServiceIdentity(pki.identity.pem);
     for (const endorsed of [undefined, createEndorsementCache()]) {
-    await verifyReceipt(text.toString(), { serviceIdentity: identity, endorsed });
+    const hashes = endorsed ? nodeHashes : undefined;
+    await verifyReceipt(text.toString(), { serviceIdentity: identity, endorsed, hashes });
     assert.equal(endorsed?.size ?? 1, 1);
     const accepted: number[] = [];
     const codes = new Set<string>();
@@ -78,7 +92,7 @@ describe('receipts from our own test PKI', () => {
       const changed = Buffer.from(text);
       changed[bit >> 3]! ^= 1 << (bit & 7);
       try {
-        await verifyReceipt(changed.toString('latin1'), { serviceIdentity: identity, endorsed });
+        await verifyReceipt(changed.toString('latin1'), { serviceIdentity: identity, endorsed, hashes });
         accepted.push(bit);
       } catch (err) {
         if (!isConfideError(err)) throw err;

@@ -3,7 +3,7 @@
  * `{right}` as it sits beside the running hash (CCF python/src/ccf/receipt.py, `root`).
  */
 import { concatBytes } from '@confide/core';
-import { sha256 } from './hash.js';
+import { sha256, webHashes, type LedgerHashes } from './hash.js';
 
 /** One sibling on the path from a leaf to the root. */
 export type ProofStep = { left: Uint8Array } | { right: Uint8Array };
@@ -19,12 +19,12 @@ export interface FoldedRoot {
  * Folds `proof` over the leaf whose preimage is given: h = SHA-256(preimage), then
  * `{left: L}` gives SHA-256(L ‖ h) and `{right: R}` SHA-256(h ‖ R).
  */
-export async function foldProof(leafPreimage: Uint8Array, proof: readonly ProofStep[]): Promise<FoldedRoot> {
+export async function foldProof(leafPreimage: Uint8Array, proof: readonly ProofStep[], hashes: LedgerHashes = webHashes): Promise<FoldedRoot> {
   let preimage = leafPreimage;
-  let h = await sha256(preimage);
+  let h = await sha256(preimage, hashes);
   for (const step of proof) {
     preimage = 'left' in step ? concatBytes(step.left, h) : concatBytes(h, step.right);
-    h = await sha256(preimage);
+    h = await sha256(preimage, hashes);
   }
   return { root: h, preimage };
 }

@@ -12,7 +12,7 @@ import { verifyEndorsements } from '../certificates/endorsements.js';
 import type { EndorsementCache } from '../certificates/endorsement-cache.js';
 import { formatTransactionId } from '../leaf/commit-evidence.js';
 import { leafPreimage } from '../leaf/leaf.js';
-import { sha256 } from '../merkle/hash.js';
+import { sha256, webHashes, type LedgerHashes } from '../merkle/hash.js';
 import { foldProof } from '../merkle/proof.js';
 import { LedgerError } from '../errors.js';
 import { parseReceipt } from './parse.js';
@@ -27,6 +27,12 @@ export interface VerifyReceiptOptions {
    * checked again, and the node key imported then is used; a chain that verifies is added.
    */
   endorsed?: EndorsementCache | undefined;
+  /**
+   * SHA-256 and HMAC to recompute the leaf, the proof and the claims with (default WebCrypto, whose
+   * digest is a thread-pool round trip per call, about twenty per receipt; Node callers can pass
+   * node:crypto's synchronous ones). The signatures are always WebCrypto's.
+   */
+  hashes?: LedgerHashes | undefined;
 }
 
 /** What a verified receipt proves. */
@@ -47,8 +53,8 @@ function invalid(reason: string, message: string): LedgerError {
   return new LedgerError('ERR_LEDGER_RECEIPT_INVALID', message, { details: { reason } });
 }
 
-async function checkClaims(expected: Uint8Array, claims: readonly ApplicationClaim[]): Promise<void> {
-  if (!timingSafeEqual(await claimsDigest(claims), expected)) throw invalid('claims', 'the application claims do not hash to the receipt\'s claims digest');
+async function checkClaims(expected: Uint8Array, claims: readonly ApplicationClaim[], hashes: LedgerHashes): Promise<void> {
+  if (!timingSafeEqual(await claimsDigest(claims, hashes), expected)) throw invalid('claims', 'the application claims do not hash to the receipt\'s claims digest');
 }
 
 /**
@@ -64,11 +70,12 @@ export async function verifyReceipt(input: string | unknown, options: VerifyRece
   const cert = known ?? r.cert;
   const cd = r.leafComponents.claimsDigest;
   const claimSets = [r.applicationClaims, options.applicationClaims].filter((c): c is ApplicationClaim[] => c !== undefined);
-  for (const claims of claimSets) await checkClaims(cd, claims);
-  const nodeId = await sha256(cert.spki);
+  const hashes = options.hashes ?? webHashes;
+  for (const claims of claimSets) await checkClaims(cd, claims, hashes);
+  const nodeId = await sha256(cert.spki, hashes);
   if (r.nodeId && !timingSafeEqual(nodeId, r.nodeId)) throw invalid('node-id', 'nodeId is not the SHA-256 of the node certificate\'s key');
-  const leafBytes = await leafPreimage(r.leafComponents);
-  const { root, preimage } = await foldProof(leafBytes, r.proof);
+  const leafBytes = await leafPreimage(r.leafComponents, hashes);
+  const { root, preimage } = await foldProof(leafBytes, r.proof, hashes);
   // CCF signs the root as a pre-hashed SHA-256 digest; the root is SHA-256 of the last preimage,
   // so WebCrypto's ECDSA over that preimage checks the same signature, on P-384 keys as well.
   if (!(await verifyEcdsa(cert, 'SHA-256', r.signature, preimage))) throw invalid('signature', 'the node\'s signature over the root does not verify');
@@ -78,7 +85,7 @@ export async function verifyReceipt(input: string | unknown, options: VerifyRece
   }
   return {
     transactionId: formatTransactionId(r.transactionId),
-    leaf: toHex(await sha256(leafBytes)),
+    leaf: toHex(await sha256(leafBytes, hashes)),
     root: toHex(root),
     nodeId: toHex(nodeId),
     claimsDigest: toHex(cd),
