@@ -177,16 +177,32 @@ export class CoordinatorService {
 
   /**
    * Activates a marble (docs/activation.md): evidence, key and certificate outside the store
-   * transaction, on the state read first; inside it, the checks that depend on what is stored
-   * now and the record. The state itself is not written. Throws as verifyActivationEvidence,
-   * prepareActivation and commitActivation.
+   * transaction, on the state as this process knows it (no store read); inside it, the checks
+   * that depend on what is stored now and the record, and everything again when the stored state
+   * is not the one the answer was made on. A refusal made on the known state is judged again on
+   * the stored one, which another replica may have changed. The state itself is not written.
+   * Throws as verifyActivationEvidence, prepareActivation and commitActivation.
    */
   async activate(request: ActivationRequest): Promise<ActivationResult> {
     const { lifecycle } = this;
-    const { state, version } = await lifecycle.readDeployment('activate');
-    const claims = await verifyActivationEvidence(state, request, this.#validator);
     const now = lifecycle.clock.now();
-    const prepared = await prepareActivation(state, request, claims, now, lifecycle.ledger, lifecycle.store);
+    const prepare = async (state: StateData) => {
+      const claims = await verifyActivationEvidence(state, request, this.#validator);
+      return { claims, prepared: await prepareActivation(state, request, claims, now, lifecycle.ledger, lifecycle.store) };
+    };
+    const known = await lifecycle.knownDeployment('activate');
+    let { version } = known;
+    let made: Awaited<ReturnType<typeof prepare>>;
+    try {
+      made = await prepare(known.state);
+    } catch (err) {
+      if (!known.known) throw err;
+      const stored = await lifecycle.readDeployment('activate');
+      if (stored.version === version) throw err;
+      version = stored.version;
+      made = await prepare(stored.state);
+    }
+    const { claims, prepared } = made;
     const out = await lifecycle.change('activate', async (current, repos, currentVersion) => {
       // The same version means the same stored state: anything else (a rotated intermediate, new
       // secrets, another manifest) and the answer is made again on the state in force.

@@ -83,10 +83,17 @@ export class ActivationLedger {
    * same UUID first).
    */
   async admitNew(repos: Repositories, entry: SealedActivation, maxActivations: number): Promise<void> {
+    if (!(await this.tryAdmitNew(repos, entry, maxActivations))) {
+      throw new CoordinatorError('ERR_STORE_CONFLICT', `marble ${entry.uuid} was recorded by another activation`, { details: { uuid: entry.uuid } });
+    }
+  }
+
+  /** As admitNew, but false (nothing written, nothing counted) when the UUID is recorded already. Throws ERR_MAX_ACTIVATIONS. */
+  async tryAdmitNew(repos: Repositories, entry: SealedActivation, maxActivations: number): Promise<boolean> {
     const { uuid, record } = entry;
     const outcome = await repos.activations.insert({ uuid, marbleType: record.marbleType, sealed: entry.sealed }, maxActivations);
     if (outcome === 'limit') throw maxActivationsReached(record.marbleType, maxActivations);
-    if (outcome === 'exists') throw new CoordinatorError('ERR_STORE_CONFLICT', `marble ${uuid} was recorded by another activation`, { details: { uuid } });
+    return outcome === 'inserted';
   }
 
   /**

@@ -3,9 +3,11 @@
  * outside the store transaction and activations overlap:
  *  1. verifyActivationEvidence: the evidence, bound to the client certificate's key (may fetch collateral);
  *  2. prepareActivation, on a snapshot of the state: package match, an early MaxActivations
- *     check, the marble key, its certificate, the per-marble secrets and the rendered parameters;
- *  3. commitActivation, inside the transaction: the UUID checked again, the record written by
- *     the repository's insert that enforces MaxActivations. The service prepares again inside the transaction when the state changed
+ *     check, the marble key, its certificate, the per-marble secrets, the rendered parameters
+ *     and the record of a first activation, sealed;
+ *  3. commitActivation, inside the transaction: the record written by the repository's insert
+ *     that enforces MaxActivations, which also tells a UUID seen before (then read, its type
+ *     checked, and rewritten). The service prepares again inside the transaction when the state changed
  *     since the snapshot (a rotated intermediate, new secrets), so nothing signed under an
  *     intermediate that is no longer current is handed out.
  */
@@ -117,22 +119,27 @@ export interface PreparedActivation {
 
 /**
  * The UUID's record, after checking that it may activate: a known UUID only as the type it
- * activated as before, and (when `early`) any activation only while MaxActivations leaves room.
- * MarbleRun counts every activation, re-activations of a UUID included
- * (coordinator/core/marbleapi.go: verifyManifestRequirement refuses at `activations >=
- * MaxActivations`, Activate increments after each success); the early check spares a refused
- * marble its key and signature, the repository's insert or update enforces the limit. Throws
- * ERR_ACTIVATION_REFUSED, ERR_MAX_ACTIVATIONS, ERR_SEAL_UNSEAL_FAILED (an altered record).
+ * activated as before. Throws ERR_ACTIVATION_REFUSED, ERR_SEAL_UNSEAL_FAILED (an altered record).
  */
-async function admit(ledger: ActivationLedger, repos: Repositories, marbleType: string, marble: Marble, uuid: string, early: boolean): Promise<KnownActivation | undefined> {
+async function knownRecord(ledger: ActivationLedger, repos: Repositories, marbleType: string, uuid: string): Promise<KnownActivation | undefined> {
   const known = await ledger.find(repos, uuid);
   if (known && known.record.marbleType !== marbleType) {
     throw refused(`marble ${uuid} activated before as ${known.record.marbleType}, not ${marbleType}`, { field: 'uuid', marbleType: known.record.marbleType });
   }
-  if (early && marble.MaxActivations > 0 && (await ledger.count(repos, marbleType)) >= marble.MaxActivations) {
+  return known;
+}
+
+/**
+ * MaxActivations checked early, while MarbleRun counts every activation, re-activations of a
+ * UUID included (coordinator/core/marbleapi.go: verifyManifestRequirement refuses at
+ * `activations >= MaxActivations`, Activate increments after each success): it spares a refused
+ * marble its key and signature; the repository's insert or update enforces the limit. Throws
+ * ERR_MAX_ACTIVATIONS.
+ */
+async function checkRoom(ledger: ActivationLedger, repos: Repositories, marbleType: string, marble: Marble): Promise<void> {
+  if (marble.MaxActivations > 0 && (await ledger.count(repos, marbleType)) >= marble.MaxActivations) {
     throw maxActivationsReached(marbleType, marble.MaxActivations);
   }
-  return known;
 }
 
 /**
@@ -154,7 +161,7 @@ export async function prepareActivation(
   const { marble, pkg } = marbleOf(state, request.marbleType);
   matchMarblePackage(pkg, claims, marble.Package);
   const uuid = request.uuid.toLowerCase();
-  const known = await admit(ledger, repos, request.marbleType, marble, uuid, true);
+  await checkRoom(ledger, repos, request.marbleType, marble);
 
   const csr = request.csr;
   const certified = generateMarbleKeyDer(csr ? 'P-384' : 'P-256').then(async (keys) => {
@@ -162,7 +169,8 @@ export async function prepareActivation(
       ? await issueMarbleRunCertificate(state.pki, { uuid, marbleType: request.marbleType, csr, publicKeySpki: keys.publicKeySpki, now })
       : await issueMarbleCertificate(state.pki, { uuid, marbleType: request.marbleType, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
     const time = now.toISOString();
-    const first = known ? undefined : await ledger.seal(uuid, { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: issued.serial });
+    // Sealed ahead for a new UUID, which most are: whether it is known is read at commit, where the insert tells.
+    const first = await ledger.seal(uuid, { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: issued.serial });
     return { keys, issued, first };
   });
   const secrets = generateMarbleSecrets(deployment.manifest.Secrets, state.pki, { uuid, name: request.marbleType, disableSecretBinding: marble.DisableSecretBinding }, now);
@@ -200,15 +208,18 @@ export async function commitActivation(
   now: Date,
 ): Promise<{ result: ActivationResult; audit: AuditEvent }> {
   const { marble, uuid } = prepared;
-  const known = await admit(ledger, repos, request.marbleType, marble, uuid, false);
-  const time = now.toISOString();
-  if (known) {
-    const record: ActivationRecord = { ...known.record, lastActivated: time, count: known.record.count + 1, serial: prepared.serial };
-    await ledger.rewrite(repos, await ledger.seal(uuid, record), known.revision, marble.MaxActivations);
-  } else {
-    // The common case, a UUID that was new at preparation and still is, writes the record sealed then.
-    const record: ActivationRecord = { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: prepared.serial };
-    await ledger.admitNew(repos, prepared.firstRecord ?? (await ledger.seal(uuid, record)), marble.MaxActivations);
+  // The common case, a new UUID, in one statement: the insert itself tells a UUID recorded meanwhile or before.
+  let known: KnownActivation | undefined;
+  if (!(prepared.firstRecord && (await ledger.tryAdmitNew(repos, prepared.firstRecord, marble.MaxActivations)))) {
+    known = await knownRecord(ledger, repos, request.marbleType, uuid);
+    const time = now.toISOString();
+    if (known) {
+      const record: ActivationRecord = { ...known.record, lastActivated: time, count: known.record.count + 1, serial: prepared.serial };
+      await ledger.rewrite(repos, await ledger.seal(uuid, record), known.revision, marble.MaxActivations);
+    } else {
+      const record: ActivationRecord = { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: prepared.serial };
+      await ledger.admitNew(repos, await ledger.seal(uuid, record), marble.MaxActivations);
+    }
   }
   return {
     result: prepared.result,

@@ -195,6 +195,19 @@ export class CoordinatorLifecycle {
     return { state, deployment: state.deployment, version };
   }
 
+  /**
+   * The deployment as this process last knew it, without a store read, for work whose transaction
+   * compares the stored version with `version` and redoes what it worked out on an older state
+   * (activation); read from the store when nothing is known yet. `known` tells which: a refusal
+   * worked out on a known state may be stale, and must be judged again on the stored one.
+   */
+  async knownDeployment(operation: Operation): Promise<{ state: StateData; deployment: DeploymentState; version: number; known: boolean }> {
+    const cached = this.#cache;
+    if (this.#recovery || !cached?.state.deployment) return { ...(await this.readDeployment(operation)), known: false };
+    assertAllowed(operation, stateOf(cached));
+    return { state: cached.state, deployment: cached.state.deployment, version: cached.version, known: true };
+  }
+
   /** The PKI for the quote: the real one, or in recovery a throwaway one (the real root is sealed). */
   async quotePki(): Promise<CoordinatorPki> {
     if (this.#recovery) return this.#recovery.pki;

@@ -16,6 +16,7 @@ import { migrate } from './migrate.js';
 import { activationsOn } from './repositories/activations.js';
 import { monotonicCountersOn } from './repositories/monotonic-counters.js';
 import { auditLogOn } from './repositories/audit-log.js';
+import { AuditChain } from './audit-chain.js';
 import { deletedKeysOn } from './repositories/deleted-keys.js';
 import { keyRotationPoliciesOn } from './repositories/key-rotation-policies.js';
 import { keyVersionsOn } from './repositories/key-versions.js';
@@ -31,12 +32,12 @@ import { vaultRootOn } from './repositories/vault-root.js';
 import { clientSql, poolSql, storeErrorOf, transaction, type EngineStats, type Sql } from './sql.js';
 import { redactUrl } from './url.js';
 
-function repositoriesOn(sql: Sql): Repositories {
+function repositoriesOn(sql: Sql, chain: AuditChain): Repositories {
   return {
     sealedState: sealedStateOn(sql),
     activations: activationsOn(sql),
     monotonicCounters: monotonicCountersOn(sql),
-    auditLog: auditLogOn(sql),
+    auditLog: auditLogOn(sql, chain),
     policies: policiesOn(sql),
     managementCertificates: managementCertificatesOn(sql),
     signingKeys: signingKeysOn(sql),
@@ -94,6 +95,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       connectionString: url,
       max: maxConnections,
       application_name: 'confide',
+      // Statements go out without waiting for the answer to the one before (sql.ts).
+      pipeline: true,
       ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     });
   } catch (err) {
@@ -111,11 +114,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   }
 
   const stats: EngineStats = { retries: 0 };
+  const chain = new AuditChain();
   let closed = false;
   const ensureOpen = (): void => {
     if (closed) throw new StoreError('ERR_STORE_UNAVAILABLE', 'the store is closed');
   };
-  const outside = aroundEach(repositoriesOn(poolSql(pool, stats)), async (call) => {
+  const outside = aroundEach(repositoriesOn(poolSql(pool, stats), chain), async (call) => {
     ensureOpen();
     return call();
   });
@@ -125,11 +129,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     ...outside,
     async tx(fn) {
       ensureOpen();
-      return transaction(pool, stats, async (client) => {
+      return transaction(pool, stats, async (open) => {
         // A caller may start several repository calls at once: they take turns on the one connection, so savepoints nest.
         const queue = new SerialQueue();
         let over = false;
-        const repos = aroundEach(repositoriesOn(clientSql(client)), (call) =>
+        const repos = aroundEach(repositoriesOn(clientSql(open), chain), (call) =>
           queue.run(() => {
             if (over) throw new StoreError('ERR_STORE_UNAVAILABLE', 'the transaction is over');
             return call();

@@ -182,4 +182,25 @@ export const postgresMigrations: Migration[] = [
         EXECUTE FUNCTION confide_refuse_change('a monotonic counter never decreases');
     `,
   },
+  {
+    version: 6,
+    name: 'audit-append',
+    sql: `
+      -- An audit append that may be sent without waiting for it, its COMMIT right behind it
+      -- (repositories/audit-log.ts): the chain's lock, then (a new snapshot) the entry goes in only
+      -- over the head committed now, else the whole transaction fails with a serialization failure,
+      -- which the engine runs again. A failure that merely returned no row would let the COMMIT
+      -- behind it commit the rest of the transaction without its audit entry.
+      CREATE FUNCTION confide_audit_append(p_seq BIGINT, p_prev_hash TEXT, p_hash TEXT, p_entry TEXT) RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(24949, 0);
+        IF COALESCE((SELECT MAX(a.seq) FROM audit_log AS a), 0) <> p_seq - 1
+           OR (p_seq > 1 AND NOT EXISTS (SELECT 1 FROM audit_log AS a WHERE a.seq = p_seq - 1 AND a.hash = p_prev_hash)) THEN
+          RAISE EXCEPTION 'audit entry % does not extend the head', p_seq USING ERRCODE = 'serialization_failure';
+        END IF;
+        INSERT INTO audit_log (seq, prev_hash, hash, entry) VALUES (p_seq, p_prev_hash, p_hash, p_entry);
+      END
+      $$;
+    `,
+  },
 ];

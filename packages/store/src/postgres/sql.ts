@@ -3,8 +3,10 @@
  * either the pool (each call autocommits; `atomic` opens a transaction) or the connection of an
  * open `tx()` (`atomic` is a savepoint, so a refused write can be caught and the rest commits).
  * Deadlocks and serialization failures retry the whole transaction, counted in `stats`.
+ * Connections pipeline (pg's `pipeline` mode): BEGIN goes out with a transaction's first
+ * statement, and a write given to `TxHooks.send` with its COMMIT, each pair in one write.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.js';
 
 export interface QueryRows<R> {
@@ -12,9 +14,26 @@ export interface QueryRows<R> {
   rowCount: number;
 }
 
+/** What an open transaction offers a repository beyond statements. */
+export interface TxHooks {
+  /**
+   * Sends `text` now without waiting for its answer: for a transaction's last write, which then
+   * shares a round trip with the COMMIT that goes out right behind it (pipelined). If it fails,
+   * the transaction fails with its error: PostgreSQL answers the COMMIT of a failed transaction
+   * with a rollback. So it must fail (raise), not merely change nothing, when it is refused.
+   */
+  send(text: string, params: readonly unknown[]): void;
+  /** Runs `fn` once, as soon as the COMMIT or ROLLBACK is sent (before its answer). */
+  whenClosing(fn: () => void): void;
+  /** Runs `fn` once if the transaction does not commit. */
+  whenFailed(fn: () => void): void;
+}
+
 export interface Sql {
   /** True on the connection of an open transaction (a lock taken now is held until it ends). */
   readonly inTransaction: boolean;
+  /** The open transaction's hooks; undefined on the pool. */
+  readonly tx: TxHooks | undefined;
   /** One statement (prepared once per connection and reused). */
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryRows<R>>;
   /** Runs `fn` all-or-nothing: its own transaction on the pool, a savepoint inside a transaction. */
@@ -75,10 +94,10 @@ function nameOf(text: string): string {
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
-async function run<R>(on: Queryable, text: string, params: readonly unknown[] = []): Promise<QueryRows<R>> {
+async function run<R>(on: Queryable, text: string, params: readonly unknown[] = []): Promise<QueryRows<R> & { command: string }> {
   try {
     const result = await on.query({ name: nameOf(text), text, values: params as unknown[] });
-    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0, command: result.command };
   } catch (err) {
     throw storeErrorOf(err);
   }
@@ -101,20 +120,21 @@ export async function withRetry<T>(stats: EngineStats, attempt: () => Promise<T>
 }
 
 /** Statements on the connection of an open transaction. */
-export function clientSql(client: PoolClient): Sql {
+export function clientSql(tx: OpenTransaction): Sql {
   let savepoints = 0;
   const sql: Sql = {
     inTransaction: true,
-    query: (text, params) => run(client, text, params),
+    tx,
+    query: (text, params) => tx.query(text, params),
     async atomic(fn) {
       const name = `confide_sp${++savepoints}`;
-      await run(client, `SAVEPOINT ${name}`);
+      await tx.query(`SAVEPOINT ${name}`);
       try {
         const out = await fn(sql);
-        await run(client, `RELEASE SAVEPOINT ${name}`);
+        await tx.query(`RELEASE SAVEPOINT ${name}`);
         return out;
       } catch (err) {
-        await run(client, `ROLLBACK TO SAVEPOINT ${name}`);
+        await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
         throw err;
       }
     },
@@ -133,25 +153,113 @@ export async function connect(pool: Pool): Promise<PoolClient> {
   }
 }
 
+/**
+ * One open transaction on a pipelining connection. BEGIN is not a round trip of its own: it goes
+ * out with the first statement, in one write (the socket is corked around them). A statement
+ * given to `send` waits for the next write: the next statement's, or the COMMIT's.
+ */
+export class OpenTransaction implements TxHooks {
+  readonly #client: PoolClient;
+  #begun = false;
+  #unsent: Array<{ text: string; params: readonly unknown[] }> = [];
+  readonly #sent: Promise<unknown>[] = [];
+  #closing: Array<() => void> = [];
+  #failed: Array<() => void> = [];
+
+  constructor(client: PoolClient) {
+    this.#client = client;
+  }
+
+  /** Writes BEGIN (the first time), what `send` left, and `last`, in one write; resolves to `last`'s answer. */
+  #write<R>(last: string, params: readonly unknown[] = []): Promise<QueryRows<R> & { command: string }> {
+    const socket = (this.#client as unknown as Client).connection.stream;
+    socket.cork();
+    try {
+      if (!this.#begun) {
+        this.#begun = true;
+        this.#track(run(this.#client, 'BEGIN'));
+      }
+      for (const { text, params: values } of this.#unsent.splice(0)) this.#track(run(this.#client, text, values));
+      return run<R>(this.#client, last, params);
+    } finally {
+      socket.uncork();
+    }
+  }
+
+  #track(answer: Promise<unknown>): void {
+    answer.catch(() => undefined); // read at commit; a statement after a failed one fails too
+    this.#sent.push(answer);
+  }
+
+  query<R>(text: string, params?: readonly unknown[]): Promise<QueryRows<R>> {
+    return this.#write<R>(text, params);
+  }
+
+  send(text: string, params: readonly unknown[]): void {
+    this.#unsent.push({ text, params });
+  }
+
+  whenClosing(fn: () => void): void {
+    this.#closing.push(fn);
+  }
+
+  whenFailed(fn: () => void): void {
+    this.#failed.push(fn);
+  }
+
+  #close(): void {
+    const fns = this.#closing;
+    this.#closing = [];
+    for (const fn of fns) fn();
+  }
+
+  /** Sends COMMIT behind what `send` left; throws the first failure among them, or when the server rolled back instead. */
+  async commit(): Promise<void> {
+    if (!this.#begun && this.#unsent.length === 0) {
+      this.#close(); // nothing was written: nothing to commit
+      return;
+    }
+    const committed = this.#write('COMMIT');
+    committed.catch(() => undefined);
+    this.#close();
+    for (const answer of this.#sent) await answer;
+    const { command } = await committed;
+    // A statement failed that the caller caught (outside a savepoint): the server rolled everything back.
+    if (command !== 'COMMIT') throw new StoreError('ERR_STORE_CONFLICT', 'the transaction was rolled back: a statement in it failed', { details: { reason: 'rolled-back' } });
+  }
+
+  /** Rolls back (after a failure, perhaps of COMMIT itself); resolves to the error that leaves the connection unusable, if any. */
+  async rollback(): Promise<Error | undefined> {
+    this.#unsent = [];
+    const rolledBack = this.#begun ? run(this.#client, 'ROLLBACK') : undefined;
+    this.#close();
+    const fns = this.#failed;
+    this.#failed = [];
+    for (const fn of fns) fn();
+    try {
+      await rolledBack;
+      return undefined;
+    } catch (err) {
+      return err as Error;
+    }
+  }
+}
+
 /** One transaction on a pooled connection, retried as a whole after a deadlock or serialization failure. */
-export function transaction<T>(pool: Pool, stats: EngineStats, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+export function transaction<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransaction) => Promise<T>): Promise<T> {
   return withRetry(stats, async () => {
     const client = await connect(pool);
+    const tx = new OpenTransaction(client);
     let broken: Error | undefined;
     try {
-      await run(client, 'BEGIN');
-      try {
-        const result = await fn(client);
-        await run(client, 'COMMIT');
-        return result;
-      } catch (err) {
-        await run(client, 'ROLLBACK').catch((rollbackErr: unknown) => {
-          broken = rollbackErr as Error;
-        });
-        throw err;
-      }
-    } finally {
+      const result = await fn(tx);
+      await tx.commit();
+      return result;
+    } catch (err) {
       // A connection whose rollback failed is in an unknown state: the pool drops it.
+      broken = await tx.rollback();
+      throw err;
+    } finally {
       client.release(broken);
     }
   });
@@ -159,9 +267,10 @@ export function transaction<T>(pool: Pool, stats: EngineStats, fn: (client: Pool
 
 /** Statements on the pool: each call autocommits, `atomic`/`together` open a transaction. */
 export function poolSql(pool: Pool, stats: EngineStats): Sql {
-  const inTransaction = <T>(fn: (sql: Sql) => Promise<T>): Promise<T> => transaction(pool, stats, (client) => fn(clientSql(client)));
+  const inTransaction = <T>(fn: (sql: Sql) => Promise<T>): Promise<T> => transaction(pool, stats, (tx) => fn(clientSql(tx)));
   return {
     inTransaction: false,
+    tx: undefined,
     query: (text, params) => withRetry(stats, () => run(pool, text, params)),
     atomic: inTransaction,
     together: inTransaction,

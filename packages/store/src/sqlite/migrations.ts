@@ -180,4 +180,10 @@ export const sqliteMigrations: Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'a monotonic counter never decreases'); END;
     `,
   },
+  {
+    version: 6,
+    name: 'audit-append',
+    // PostgreSQL's pipelined audit append (a function); SQLite's single writer needs none. Kept in lockstep.
+    sql: 'SELECT 1;',
+  },
 ];

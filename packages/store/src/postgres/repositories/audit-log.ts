@@ -10,10 +10,16 @@
  * transaction-scoped advisory lock (confide_audit_head_for_append, migration 1): appenders queue
  * on it, and each reads (a new statement, a new snapshot) the head the one before it committed,
  * as on SQLite's single writer.
+ *
+ * Within one process the transactions take turns instead, and once the process trusts its
+ * knowledge of the head it gives it without a read (audit-chain.ts). An append that extends the
+ * head its transaction was given is sent with the COMMIT (confide_audit_append, migration 6,
+ * checks it under the lock and fails the transaction if it does not extend the committed head).
  */
 import { StoreError } from '../../errors.js';
 import type { AuditLogRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
+import type { AuditChain, ChainHead } from '../audit-chain.js';
 import { auditOf, type AuditColumns } from '../../records.js';
 import { int } from './rows.js';
 
@@ -22,18 +28,38 @@ function conflict(seq: number): StoreError {
   return new StoreError('ERR_STORE_CONFLICT', `audit entry ${seq} does not extend the log's head`, { details: { reason: 'sequence', seq } });
 }
 
-export function auditLogOn(sql: Sql): AuditLogRepository {
+export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
+  // In a transaction: whether it has its turn at the chain, and the head head() gave it (null: the
+  // log was empty), which an append that extends it sends with the COMMIT (audit-chain.ts).
+  let turn: Promise<void> | undefined;
+  let given: ChainHead | null | undefined;
   return {
     async head() {
-      // In a transaction: the head under the chain's lock (migration 1's function), in one round trip.
-      const { rows } = await sql.query<{ seq: string; hash: string }>(
-        sql.inTransaction ? 'SELECT seq, hash FROM confide_audit_head_for_append()' : 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
-      );
-      const row = rows[0];
-      return row && { seq: int(row.seq), hash: row.hash };
+      const tx = sql.tx;
+      if (tx === undefined) {
+        const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+        return rowHead(rows[0]);
+      }
+      await (turn ??= chain.turn(tx));
+      if (given !== undefined) return given ?? undefined;
+      const guessed = chain.guess();
+      if (guessed) return (given = guessed);
+      // The head under the chain's lock (migration 1's function), in one round trip.
+      const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append()');
+      const head = rowHead(rows[0]);
+      chain.read(head);
+      given = head ?? null;
+      return head;
     },
     async append(row) {
       if (!Number.isSafeInteger(row.seq) || row.seq < 1) throw conflict(row.seq);
+      const tx = sql.tx;
+      if (tx !== undefined && given !== undefined && row.seq === (given?.seq ?? 0) + 1 && (given === null || row.prevHash === given.hash)) {
+        tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4)', [row.seq, row.prevHash, row.hash, row.entry]);
+        given = { seq: row.seq, hash: row.hash };
+        chain.appended(given, tx);
+        return;
+      }
       const { rowCount } = await sql.query(
         `INSERT INTO audit_log (seq, prev_hash, hash, entry) SELECT $1::bigint, $2, $3, $4
          WHERE COALESCE((SELECT MAX(seq) FROM audit_log), 0) = $1::bigint - 1
@@ -48,4 +74,8 @@ export function auditLogOn(sql: Sql): AuditLogRepository {
       return rows.map(auditOf);
     },
   };
+}
+
+function rowHead(row: { seq: string; hash: string } | undefined): ChainHead | undefined {
+  return row && { seq: int(row.seq), hash: row.hash };
 }
