@@ -6,8 +6,11 @@
  *
  * Transactions of this process take turns at the chain (held from their first head() until
  * their COMMIT or ROLLBACK is sent). Once trusted, the head a turn is given is the one the turn
- * before left, committed or not, and its append goes out with its COMMIT (TxHooks.send). The
- * server stays the judge: confide_audit_append (migration 5) takes the chain's advisory lock and
+ * before left, committed or not, and its append goes out with its COMMIT (TxHooks.send). Its
+ * connection is not the one before's, so the server may run its append first: the guessing
+ * transaction takes an advisory lock named by the seq it will write (sent at once, and the turn
+ * passes on only once the server granted it), and an append waits on the lock of the seq before
+ * its own, that is until the transaction that writes it ends. The server stays the judge: confide_audit_append (migration 5) takes the chain's advisory lock and
  * inserts only over the head committed then, else fails the transaction with a serialization
  * failure, which the engine runs again. So a wrong guess costs a rerun, never a broken chain.
  *
@@ -31,16 +34,21 @@ export class AuditChain {
   #confirmed = 0;
   #tail: Promise<void> = Promise.resolve();
 
-  /** Waits for the transaction's turn at the chain, which ends when its COMMIT or ROLLBACK is sent. */
-  async turn(tx: TxHooks): Promise<void> {
+  /**
+   * Waits for the transaction's turn at the chain, which ends when its COMMIT or ROLLBACK is sent
+   * and every promise given to the returned `gate` settled.
+   */
+  async turn(tx: TxHooks): Promise<{ gate(answer: Promise<unknown>): void }> {
     const before = this.#tail;
+    const gates: Promise<unknown>[] = [];
     let release!: () => void;
     this.#tail = new Promise<void>((resolve) => {
       // Never before the turn ahead ended, whenever this transaction closes.
-      release = () => void before.then(resolve);
+      release = () => void Promise.allSettled([before, ...gates]).then(() => resolve());
     });
     tx.whenClosing(release);
     await before;
+    return { gate: (answer) => void gates.push(answer) };
   }
 
   /** The head to build on without reading it, once trusted; undefined means: read it under the lock. */

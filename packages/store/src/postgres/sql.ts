@@ -23,6 +23,8 @@ export interface TxHooks {
    * with a rollback. So it must fail (raise), not merely change nothing, when it is refused.
    */
   send(text: string, params: readonly unknown[]): void;
+  /** As `send`, but written at once; resolves (never rejects) when the server answered it. */
+  sendNow(text: string, params: readonly unknown[]): Promise<unknown>;
   /** Runs `fn` once, as soon as the COMMIT or ROLLBACK is sent (before its answer). */
   whenClosing(fn: () => void): void;
   /** Runs `fn` once if the transaction does not commit. */
@@ -197,6 +199,12 @@ export class OpenTransaction implements TxHooks {
 
   send(text: string, params: readonly unknown[]): void {
     this.#unsent.push({ text, params });
+  }
+
+  sendNow(text: string, params: readonly unknown[]): Promise<unknown> {
+    const answer = this.#write(text, params);
+    this.#track(answer);
+    return answer.catch(() => undefined);
   }
 
   whenClosing(fn: () => void): void {

@@ -38,6 +38,27 @@ const INSERT = `
   SELECT NOT (SELECT ok FROM fresh) AS known, (SELECT COUNT(*) FROM placed)::integer AS placed, (SELECT COUNT(*) FROM inserted)::integer AS inserted`;
 
 /**
+ * The same without a MaxActivations ($5 = 0): nothing is counted, so the type's counter is only
+ * made sure of, with DO NOTHING, which leaves the counter row unlocked (ON CONFLICT DO UPDATE
+ * locks the row even when its WHERE is false, and every activation of the type would then hold
+ * that lock until its commit, one after another). The row's foreign key takes a KEY SHARE lock,
+ * which concurrent activations share.
+ */
+const INSERT_UNCOUNTED = `
+  WITH fresh AS (
+    SELECT NOT EXISTS (SELECT 1 FROM activations WHERE uuid = $1) AS ok
+  ), counter AS (
+    INSERT INTO activation_counts (marble_type, activated) SELECT $2, 0 WHERE (SELECT ok FROM fresh) AND $5::integer = 0
+    ON CONFLICT (marble_type) DO NOTHING
+  ), inserted AS (
+    INSERT INTO activations (uuid, marble_type, sealed, revision, updated_at)
+    SELECT $1, $2, $3, 1, $4 WHERE (SELECT ok FROM fresh)
+    ON CONFLICT (uuid) DO NOTHING
+    RETURNING 1
+  )
+  SELECT NOT (SELECT ok FROM fresh) AS known, 0 AS placed, (SELECT COUNT(*) FROM inserted)::integer AS inserted`;
+
+/**
  * One round trip for a re-activation: with a MaxActivations ($5 > 0) take a place if the record
  * is there at that revision, then rewrite the record if a place was taken (or none is needed).
  * `matched` tells a full type from a record that is not (or no longer) there.
@@ -71,7 +92,7 @@ export function activationsOn(sql: Sql): ActivationsRepository {
     async insert(row, max) {
       checkMax(max);
       return sql.together(async (tx): Promise<ActivationInsert> => {
-        const { rows } = await tx.query<{ known: boolean; placed: number; inserted: number }>(INSERT, [row.uuid, row.marbleType, row.sealed, nowIso(), max]);
+        const { rows } = await tx.query<{ known: boolean; placed: number; inserted: number }>(max > 0 ? INSERT : INSERT_UNCOUNTED, [row.uuid, row.marbleType, row.sealed, nowIso(), max]);
         const { known, placed, inserted } = rows[0]!;
         if (inserted === 1) return 'inserted';
         // A twin of this UUID committed between our check and our insert: give a counted place back.

@@ -31,7 +31,7 @@ function conflict(seq: number): StoreError {
 export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
   // In a transaction: whether it has its turn at the chain, and the head head() gave it (null: the
   // log was empty), which an append that extends it sends with the COMMIT (audit-chain.ts).
-  let turn: Promise<void> | undefined;
+  let turn: ReturnType<AuditChain['turn']> | undefined;
   let given: ChainHead | null | undefined;
   return {
     async head() {
@@ -40,10 +40,14 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
         const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
         return rowHead(rows[0]);
       }
-      await (turn ??= chain.turn(tx));
+      const held = await (turn ??= chain.turn(tx));
       if (given !== undefined) return given ?? undefined;
       const guessed = chain.guess();
-      if (guessed) return (given = guessed);
+      if (guessed) {
+        // Held until this transaction ends; the next turn's append waits on it (migration 5), so the turn passes on once it is granted.
+        held.gate(tx.sendNow('SELECT pg_advisory_xact_lock(24950, $1::integer)', [seqLockKey(guessed.seq + 1)]));
+        return (given = guessed);
+      }
       // The head under the chain's lock (migration 1's function), in one round trip.
       const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append()');
       const head = rowHead(rows[0]);
@@ -74,6 +78,11 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       return rows.map(auditOf);
     },
   };
+}
+
+/** The second key of the advisory lock named by an audit seq (24950, seq), as confide_audit_append computes it. */
+function seqLockKey(seq: number): number {
+  return seq % 2147483647;
 }
 
 function rowHead(row: { seq: string; hash: string } | undefined): ChainHead | undefined {
