@@ -1,12 +1,13 @@
 /**
  * `confide ledger export <file>`: the ledger's stored transactions, exactly as the store keeps
  * them, in the documented NDJSON export (docs/ledger.md), with the service identity when one is
- * given or stored. Reads the database the server uses (<data-dir>/confide.sqlite, or --store).
+ * given or stored. Reads the database the server uses (<data-dir>/confide.sqlite, or --store: a
+ * SQLite file or the server's PostgreSQL URL).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportHeaderLine, exportRecordLine, parseCommitEvidence } from '@confide/ledger';
-import { openSqliteStore, type LedgerTransactionRow } from '@confide/store';
+import { openPostgresStore, openSqliteStore, redactUrl, type LedgerTransactionRow } from '@confide/store';
 import { CliError } from '../errors.js';
 import { readInput, writeOutput } from '../client/files.js';
 
@@ -17,14 +18,17 @@ export interface ExportFlags {
 }
 
 const CHUNK = 10_000;
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
 /** Writes the export of the ledger in the database `flags` name to `file`. Throws ERR_INPUT_UNREADABLE and the store's errors. */
 export async function exportLedger(file: string, flags: ExportFlags): Promise<{ database: string; transactions: number; serviceIdentity: 'given' | 'stored' | 'none' }> {
-  const database = flags.store ?? join(flags.dataDir, 'confide.sqlite');
+  const postgres = flags.store !== undefined && POSTGRES_URL.test(flags.store);
+  // A PostgreSQL URL is shown without its password.
+  const database = postgres ? redactUrl(flags.store!) : (flags.store ?? join(flags.dataDir, 'confide.sqlite'));
   // Opening creates a database that is absent: an export of nothing would hide a wrong path.
-  if (!existsSync(database)) throw new CliError('ERR_INPUT_UNREADABLE', `ledger database ${database}: no such file (give --data-dir or --store)`);
+  if (!postgres && !existsSync(database)) throw new CliError('ERR_INPUT_UNREADABLE', `ledger database ${database}: no such file (give --data-dir or --store)`);
   const given = flags.identity === undefined ? undefined : Buffer.from(await readInput(flags.identity, '--identity')).toString('utf8');
-  const store = openSqliteStore(database);
+  const store = postgres ? await openPostgresStore(flags.store!) : openSqliteStore(database);
   const rows: LedgerTransactionRow[] = [];
   let stored: string | undefined;
   try {

@@ -35,7 +35,7 @@ export function ledgerCommand(program: Command, output: () => Output): void {
     .description("Write the ledger's stored transactions, exactly as stored, to a file in the documented NDJSON export (docs/ledger.md).")
     .argument('<file>', 'where to write the export')
     .addOption(new Option('--data-dir <dir>', "the server's data directory: its database is <dir>/confide.sqlite").env('CONFIDE_DATA_DIR').default('./.confide'))
-    .option('--store <path>', 'the SQLite database file itself (instead of --data-dir)')
+    .option('--store <path>', 'the SQLite database file itself, or the postgres://... URL of the server\'s PostgreSQL store (instead of --data-dir)')
     .option('--identity <pem>', 'the service identity certificate to embed (default: the one the database stores, if any)')
     .action(async (file: string, opts: ExportFlags) => {
       const r = await exportLedger(file, opts);

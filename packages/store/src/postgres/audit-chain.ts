@@ -6,11 +6,10 @@
  *
  * Transactions of this process take turns at the chain (held from their first head() until
  * their COMMIT or ROLLBACK is sent). Once trusted, the head a turn is given is the one the turn
- * before left, committed or not, and its append goes out with its COMMIT (TxHooks.send). Its
- * connection is not the one before's, so the server may run its append first: the guessing
- * transaction takes an advisory lock named by the seq it will write (sent at once, and the turn
- * passes on only once the server granted it), and an append waits on the lock of the seq before
- * its own, that is until the transaction that writes it ends. The server stays the judge: confide_audit_append (migration 5) takes the chain's advisory lock and
+ * before left, committed or not, and its append goes out with its COMMIT (TxHooks.send). The
+ * turn passes on once that append was answered: it then holds the chain's lock until its commit,
+ * so the next turn's append, sent on another connection, cannot run before it and waits for the
+ * commit. The server stays the judge: confide_audit_append (migration 5) takes the chain's advisory lock and
  * inserts only over the head committed then, else fails the transaction with a serialization
  * failure, which the engine runs again. So a wrong guess costs a rerun, never a broken chain.
  *

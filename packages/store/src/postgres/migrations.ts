@@ -193,11 +193,6 @@ export const postgresMigrations: Migration[] = [
       -- behind it commit the rest of the transaction without its audit entry.
       CREATE FUNCTION confide_audit_append(p_seq BIGINT, p_prev_hash TEXT, p_hash TEXT, p_entry TEXT) RETURNS void LANGUAGE plpgsql VOLATILE AS $$
       BEGIN
-        -- A writer that guessed the head holds (24950, the seq it writes) until it ends: the entry
-        -- before this one may be in flight on another connection, so wait for its writer first.
-        IF p_seq > 1 THEN
-          PERFORM pg_advisory_xact_lock_shared(24950, ((p_seq - 1) % 2147483647)::integer);
-        END IF;
         PERFORM pg_advisory_xact_lock(24949, 0);
         IF COALESCE((SELECT MAX(a.seq) FROM audit_log AS a), 0) <> p_seq - 1
            OR (p_seq > 1 AND NOT EXISTS (SELECT 1 FROM audit_log AS a WHERE a.seq = p_seq - 1 AND a.hash = p_prev_hash)) THEN

@@ -21,10 +21,9 @@ export interface TxHooks {
    * shares a round trip with the COMMIT that goes out right behind it (pipelined). If it fails,
    * the transaction fails with its error: PostgreSQL answers the COMMIT of a failed transaction
    * with a rollback. So it must fail (raise), not merely change nothing, when it is refused.
+   * Resolves (never rejects) once the server answered it, or the transaction ended without it.
    */
-  send(text: string, params: readonly unknown[]): void;
-  /** As `send`, but written at once; resolves (never rejects) when the server answered it. */
-  sendNow(text: string, params: readonly unknown[]): Promise<unknown>;
+  send(text: string, params: readonly unknown[]): Promise<void>;
   /** Runs `fn` once, as soon as the COMMIT or ROLLBACK is sent (before its answer). */
   whenClosing(fn: () => void): void;
   /** Runs `fn` once if the transaction does not commit. */
@@ -38,6 +37,8 @@ export interface Sql {
   readonly tx: TxHooks | undefined;
   /** One statement (prepared once per connection and reused). */
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryRows<R>>;
+  /** Several statements in one write and one round trip, in order (in a transaction: the pool's opens one). */
+  all<R = Record<string, unknown>>(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<Array<QueryRows<R>>>;
   /** Runs `fn` all-or-nothing: its own transaction on the pool, a savepoint inside a transaction. */
   atomic<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   /**
@@ -128,6 +129,7 @@ export function clientSql(tx: OpenTransaction): Sql {
     inTransaction: true,
     tx,
     query: (text, params) => tx.query(text, params),
+    all: (statements) => tx.all(statements),
     async atomic(fn) {
       const name = `confide_sp${++savepoints}`;
       await tx.query(`SAVEPOINT ${name}`);
@@ -163,7 +165,7 @@ export async function connect(pool: Pool): Promise<PoolClient> {
 export class OpenTransaction implements TxHooks {
   readonly #client: PoolClient;
   #begun = false;
-  #unsent: Array<{ text: string; params: readonly unknown[] }> = [];
+  #unsent: Array<{ text: string; params: readonly unknown[]; answered: () => void }> = [];
   readonly #sent: Promise<unknown>[] = [];
   #closing: Array<() => void> = [];
   #failed: Array<() => void> = [];
@@ -181,7 +183,11 @@ export class OpenTransaction implements TxHooks {
         this.#begun = true;
         this.#track(run(this.#client, 'BEGIN'));
       }
-      for (const { text, params: values } of this.#unsent.splice(0)) this.#track(run(this.#client, text, values));
+      for (const { text, params: values, answered } of this.#unsent.splice(0)) {
+        const answer = run(this.#client, text, values);
+        this.#track(answer);
+        answer.then(answered, answered);
+      }
       return run<R>(this.#client, last, params);
     } finally {
       socket.uncork();
@@ -197,14 +203,19 @@ export class OpenTransaction implements TxHooks {
     return this.#write<R>(text, params);
   }
 
-  send(text: string, params: readonly unknown[]): void {
-    this.#unsent.push({ text, params });
+  all<R>(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<Array<QueryRows<R>>> {
+    const socket = (this.#client as unknown as Client).connection.stream;
+    // Each statement's write is held until this one is uncorked: one write for all.
+    socket.cork();
+    try {
+      return Promise.all(statements.map(([text, params]) => this.#write<R>(text, params)));
+    } finally {
+      socket.uncork();
+    }
   }
 
-  sendNow(text: string, params: readonly unknown[]): Promise<unknown> {
-    const answer = this.#write(text, params);
-    this.#track(answer);
-    return answer.catch(() => undefined);
+  send(text: string, params: readonly unknown[]): Promise<void> {
+    return new Promise<void>((answered) => this.#unsent.push({ text, params, answered }));
   }
 
   whenClosing(fn: () => void): void {
@@ -238,7 +249,7 @@ export class OpenTransaction implements TxHooks {
 
   /** Rolls back (after a failure, perhaps of COMMIT itself); resolves to the error that leaves the connection unusable, if any. */
   async rollback(): Promise<Error | undefined> {
-    this.#unsent = [];
+    for (const { answered } of this.#unsent.splice(0)) answered();
     const rolledBack = this.#begun ? run(this.#client, 'ROLLBACK') : undefined;
     this.#close();
     const fns = this.#failed;
@@ -280,6 +291,7 @@ export function poolSql(pool: Pool, stats: EngineStats): Sql {
     inTransaction: false,
     tx: undefined,
     query: (text, params) => withRetry(stats, () => run(pool, text, params)),
+    all: (statements) => inTransaction((sql) => sql.all(statements)),
     atomic: inTransaction,
     together: inTransaction,
   };

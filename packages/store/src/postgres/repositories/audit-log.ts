@@ -40,14 +40,10 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
         const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
         return rowHead(rows[0]);
       }
-      const held = await (turn ??= chain.turn(tx));
+      await (turn ??= chain.turn(tx));
       if (given !== undefined) return given ?? undefined;
       const guessed = chain.guess();
-      if (guessed) {
-        // Held until this transaction ends; the next turn's append waits on it (migration 5), so the turn passes on once it is granted.
-        held.gate(tx.sendNow('SELECT pg_advisory_xact_lock(24950, $1::integer)', [seqLockKey(guessed.seq + 1)]));
-        return (given = guessed);
-      }
+      if (guessed) return (given = guessed);
       // The head under the chain's lock (migration 1's function), in one round trip.
       const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append()');
       const head = rowHead(rows[0]);
@@ -59,7 +55,9 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       if (!Number.isSafeInteger(row.seq) || row.seq < 1) throw conflict(row.seq);
       const tx = sql.tx;
       if (tx !== undefined && given !== undefined && row.seq === (given?.seq ?? 0) + 1 && (given === null || row.prevHash === given.hash)) {
-        tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4)', [row.seq, row.prevHash, row.hash, row.entry]);
+        const answered = tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4)', [row.seq, row.prevHash, row.hash, row.entry]);
+        // The next turn's append, on another connection, must reach the server after this one took the chain's lock.
+        (await turn!).gate(answered);
         given = { seq: row.seq, hash: row.hash };
         chain.appended(given, tx);
         return;
@@ -78,11 +76,6 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       return rows.map(auditOf);
     },
   };
-}
-
-/** The second key of the advisory lock named by an audit seq (24950, seq), as confide_audit_append computes it. */
-function seqLockKey(seq: number): number {
-  return seq % 2147483647;
 }
 
 function rowHead(row: { seq: string; hash: string } | undefined): ChainHead | undefined {

@@ -10,6 +10,10 @@ import { ledgerTransactionOf, type LedgerTransactionColumns } from '../../record
 import { int } from './rows.js';
 
 
+const INSERT = `INSERT INTO ledger_transactions (seqno, kind, body, commit_evidence, write_set_digest, claims_digest)
+  SELECT $1::bigint, $2, $3, $4, $5, $6 WHERE COALESCE((SELECT MAX(seqno) FROM ledger_transactions), 0) = $1::bigint - 1
+  ON CONFLICT (seqno) DO NOTHING`;
+
 function conflict(seqno: number): StoreError {
   return new StoreError('ERR_STORE_CONFLICT', `ledger transaction ${seqno} does not continue the ledger`, { details: { reason: 'sequence', seqno } });
 }
@@ -21,17 +25,12 @@ export function ledgerTransactionsOn(sql: Sql): LedgerTransactionsRepository {
       return int(rows[0]!.seqno);
     },
     async append(batch: readonly LedgerTransactionRow[]) {
+      for (const row of batch) if (!Number.isSafeInteger(row.seqno) || row.seqno < 1) throw conflict(row.seqno);
       await sql.atomic(async (tx) => {
-        for (const row of batch) {
-          if (!Number.isSafeInteger(row.seqno) || row.seqno < 1) throw conflict(row.seqno);
-          const { rowCount } = await tx.query(
-            `INSERT INTO ledger_transactions (seqno, kind, body, commit_evidence, write_set_digest, claims_digest)
-             SELECT $1::bigint, $2, $3, $4, $5, $6 WHERE COALESCE((SELECT MAX(seqno) FROM ledger_transactions), 0) = $1::bigint - 1
-             ON CONFLICT (seqno) DO NOTHING`,
-            [row.seqno, row.kind, row.body, row.commitEvidence, row.writeSetDigest, row.claimsDigest],
-          );
-          if (rowCount !== 1) throw conflict(row.seqno);
-        }
+        // The whole batch in one round trip: each INSERT checks the seqno before it, so once one is refused all after it are.
+        const inserted = await tx.all(batch.map((row) => [INSERT, [row.seqno, row.kind, row.body, row.commitEvidence, row.writeSetDigest, row.claimsDigest]] as const));
+        const refused = inserted.findIndex((r) => r.rowCount !== 1);
+        if (refused >= 0) throw conflict(batch[refused]!.seqno);
       });
     },
     async range(from, to) {
