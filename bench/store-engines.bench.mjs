@@ -8,6 +8,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { attempt, describeError, measureWork } from './lib/harness.mjs';
+import { cpuPerOp } from './lib/cpu-per-op.mjs';
+import { postgresServerCpuMs } from './lib/postgres-cpu.mjs';
 import { activationOf, calibrate, checkAnswer, poolSize } from './lib/activation-run.mjs';
 import { benchManifest, benchSimulationKey, loadCoordinatorModules, SIM_MARBLE, startBenchCoordinator } from './lib/coordinator-setup.mjs';
 import { startInProcess } from './lib/in-process-server.mjs';
@@ -22,6 +24,27 @@ const QUOTE = 'sgx/phala-dcap-qvl/sgx_quote';
 const COLLATERAL = 'sgx/phala-dcap-qvl/sgx_quote_collateral.json';
 const MEASUREMENT = new Uint8Array(32).fill(0x5a);
 const NO_FLOOR = { reason: 'none: this table compares engines (the floors are in the activation and attestation tables)' };
+// CPU per operation: this many operations, 16 in flight, after the rows are measured (more of the
+// short attestations: /proc counts CPU in 10 ms ticks).
+const CPU_OPS = 128;
+const ATTEST_CPU_OPS = 1024;
+const CPU_IN_FLIGHT = 16;
+
+/**
+ * "work: CPU per operation ..." for both engines: this process's CPU (process.cpuUsage) and, for
+ * PostgreSQL, the server's (its processes in /proc, when it runs on this machine). Load-independent
+ * where a rate is not: the machine is shared.
+ */
+async function cpuNote(work, ours, peer, pgUrl, ops = CPU_OPS) {
+  const port = new URL(pgUrl).port;
+  const before = postgresServerCpuMs(port);
+  const oursMs = await cpuPerOp(ours, { ops, inFlight: CPU_IN_FLIGHT });
+  const after = postgresServerCpuMs(port);
+  const peerMs = await cpuPerOp(peer, { ops, inFlight: CPU_IN_FLIGHT });
+  const serverMs = before === undefined || after === undefined ? undefined : (after - before) / ops;
+  const server = serverMs === undefined ? 'the server\'s not measured (not on this machine)' : `+ ${serverMs.toFixed(2)} ms in the server = ${(oursMs + serverMs).toFixed(2)} ms`;
+  return `${work}: CPU per operation (${ops} operations, ${CPU_IN_FLIGHT} in flight): SQLite ${peerMs.toFixed(2)} ms in this process; PostgreSQL ${oursMs.toFixed(2)} ms in this process ${server}`;
+}
 
 /** "PostgreSQL at N% of SQLite's rate" for each row both engines measured. */
 function shareNotes(rows) {
@@ -48,6 +71,11 @@ async function activationRows(mods, pgUrl, notes) {
     };
     const rows = await measureWork('activation, sim, service', { ours: await impl(postgres), peer: await impl(sqlite), floor: NO_FLOOR });
     notes.push(`activation: store transactions retried on PostgreSQL: ${postgres.store.retries()}`);
+    const sample = async (coord) => {
+      const pool = marblePool(await makeMarbles(CPU_OPS, kind.makeEvidence));
+      return async () => checkAnswer(await coord.service.activate(activationOf(kind, pool.next())));
+    };
+    notes.push(await cpuNote('activation', await sample(postgres), await sample(sqlite), pgUrl));
     return rows;
   } finally {
     await postgres?.close();
@@ -55,7 +83,7 @@ async function activationRows(mods, pgUrl, notes) {
   }
 }
 
-async function attestRows(pgUrl) {
+async function attestRows(pgUrl, notes) {
   const missing = missingVector(QUOTE, COLLATERAL);
   if (missing) return measureWork('attest, SgxEnclave, app.inject', { ours: { reason: missing }, peer: { reason: missing }, floor: NO_FLOOR });
   const body = JSON.stringify({ quote: Buffer.from(vector(QUOTE)).toString('base64url') });
@@ -72,7 +100,10 @@ async function attestRows(pgUrl) {
       const probe = await attempt(op);
       return probe.ok ? { op } : { reason: probe.reason };
     };
-    return await measureWork('attest, SgxEnclave, app.inject', { ours: await impl({ store: `${pgUrl}?schema=${freshSchema()}` }), peer: await impl({}), floor: NO_FLOOR });
+    const impls = { ours: await impl({ store: `${pgUrl}?schema=${freshSchema()}` }), peer: await impl({}), floor: NO_FLOOR };
+    const rows = await measureWork('attest, SgxEnclave, app.inject', impls);
+    if (impls.ours.op && impls.peer.op) notes.push(await cpuNote('attest', impls.ours.op, impls.peer.op, pgUrl, ATTEST_CPU_OPS));
+    return rows;
   } finally {
     for (const s of servers) await s.close();
   }
@@ -91,7 +122,7 @@ export async function main() {
   }
   const notes = [];
   try {
-    const rows = [...(await activationRows(mods, url, notes)), ...(await attestRows(url))];
+    const rows = [...(await activationRows(mods, url, notes)), ...(await attestRows(url, notes))];
     printTable({
       title: TITLE,
       peerName: 'SQLite',
