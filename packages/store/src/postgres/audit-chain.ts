@@ -9,7 +9,7 @@
  * before left, committed or not, and its append goes out with its COMMIT (TxHooks.send). The
  * turn passes on once that append was answered: it then holds the chain's lock until its commit,
  * so the next turn's append, sent on another connection, cannot run before it and waits for the
- * commit. The server stays the judge: confide_audit_append (migration 5) takes the chain's advisory lock and
+ * commit. The server stays the judge: confide_audit_append (migration 6) takes the chain's advisory lock and
  * inserts only over the head committed then, else fails the transaction with a serialization
  * failure, which the engine runs again. So a wrong guess costs a rerun, never a broken chain.
  *
