@@ -250,7 +250,8 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     const draft = 'version= 1.0;\nauthorizationrules {\n  => permit();\n};\nissuancerules {\n  => issue(type="console-dry-run", value=true);\n};';
     await editor.fill(draft);
     await page.locator('[data-testid="policy-syntax"][data-ok="true"]').waitFor();
-    await page.locator('#dry-evidence-text').fill(b64(vector(SGX_QUOTE)));
+    // Hex this time (the attestation page took base64 and a file).
+    await page.locator('#dry-evidence-text').fill(Buffer.from(vector(SGX_QUOTE)).toString('hex'));
     await page.locator('#dry-run-go').click();
     await page.getByTestId('dry-run-result').waitFor();
     assert.equal(await page.getByTestId('dry-run-result').getAttribute('data-ok'), 'true');
