@@ -17,6 +17,7 @@ const result = await build({
   entryPoints: { app: join(here, 'dist', 'src', 'main.js'), style: join(here, 'src', 'style.css') },
   bundle: true,
   format: 'esm',
+  splitting: true,
   platform: 'browser',
   target: 'es2022',
   minify: true,

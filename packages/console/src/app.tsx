@@ -8,23 +8,19 @@ import { createApi } from './api/client.js';
 import type { ConsoleInfo } from './api/info.js';
 import { completeSignIn, DEV_TOKEN, storedToken } from './api/session.js';
 import { Ctx } from './context.js';
-import { AttestationPage } from './pages/attestation.js';
-import { CoordinatorPage } from './pages/coordinator.js';
-import { KeyVaultPage } from './pages/keyvault.js';
-import { LedgerPage } from './pages/ledger.js';
-import { OverviewPage } from './pages/overview.js';
-import { PolicyPage } from './pages/policy.js';
 import { SignIn } from './pages/sign-in.js';
+import { LazyPage } from './ui/lazy-page.js';
 import { ErrorLine } from './ui/parts.js';
 import type { EvidenceInput } from './verify/evidence.js';
 
+// Each page is its own chunk, fetched when first shown (esbuild splits at these imports).
 const PAGES = [
-  { path: 'overview', title: 'Overview', render: () => <OverviewPage /> },
-  { path: 'attestation', title: 'Attestation', render: () => <AttestationPage /> },
-  { path: 'policy', title: 'Policies', render: () => <PolicyPage /> },
-  { path: 'coordinator', title: 'Coordinator', render: () => <CoordinatorPage /> },
-  { path: 'keyvault', title: 'Key vault', render: () => <KeyVaultPage /> },
-  { path: 'ledger', title: 'Ledger', render: () => <LedgerPage /> },
+  { path: 'overview', title: 'Overview', load: () => import('./pages/overview.js').then((m) => m.OverviewPage) },
+  { path: 'attestation', title: 'Attestation', load: () => import('./pages/attestation.js').then((m) => m.AttestationPage) },
+  { path: 'policy', title: 'Policies', load: () => import('./pages/policy.js').then((m) => m.PolicyPage) },
+  { path: 'coordinator', title: 'Coordinator', load: () => import('./pages/coordinator.js').then((m) => m.CoordinatorPage) },
+  { path: 'keyvault', title: 'Key vault', load: () => import('./pages/keyvault.js').then((m) => m.KeyVaultPage) },
+  { path: 'ledger', title: 'Ledger', load: () => import('./pages/ledger.js').then((m) => m.LedgerPage) },
 ] as const;
 
 function currentPath(): string {
@@ -87,7 +83,7 @@ export function App() {
       {failure !== undefined ? <ErrorLine error={failure} /> : null}
       <main id="main" data-page={page.path}>
         <h1>{page.title}</h1>
-        {page.render()}
+        <LazyPage load={page.load} />
       </main>
     </Ctx.Provider>
   );
