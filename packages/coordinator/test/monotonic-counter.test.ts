@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { isConfideError, utf8, type ConfideError } from '@confide/core';
 import { emptyCollateral } from '@confide/evidence';
-import { openSqliteStore } from '@confide/store';
+import { openSqliteStore, type Store } from '@confide/store';
 import { testIdentity } from '@confide/test-kit/identity';
 import { generateMarbleKeyDer, issueMarbleCertificate } from '../src/pki/marble-cert.js';
 import { parseGoUuid } from '../src/pki/verify-marble.js';
@@ -17,11 +17,13 @@ import { CoordinatorService, createMemorySealProvider, createMockValidator, mono
 const MEASUREMENT = 'ab'.repeat(32);
 const code = (c: string) => (err: unknown) => isConfideError(err, c as ConfideError['code']);
 
-async function deployed() {
-  const store = openSqliteStore(':memory:');
-  const validator = createMockValidator((evidence) => ({ tee: 'sgx', reportData: Buffer.from(evidence).toString('hex'), measurement: MEASUREMENT, debug: false, tcbStatus: 'UpToDate' }));
-  const service = await CoordinatorService.start({ store, seal: createMemorySealProvider(new Uint8Array(32).fill(4)), evidence: { collateral: emptyCollateral }, validator });
-  await service.setManifest(utf8(JSON.stringify({ Packages: { pkg: { UniqueID: MEASUREMENT } }, Marbles: { web: { Package: 'pkg' } }, Config: { FeatureGates: ['MonotonicCounter'] } })));
+const validator = createMockValidator((evidence) => ({ tee: 'sgx', reportData: Buffer.from(evidence).toString('hex'), measurement: MEASUREMENT, debug: false, tcbStatus: 'UpToDate' }));
+const manifest = (sealMode = '') => utf8(JSON.stringify({ Packages: { pkg: { UniqueID: MEASUREMENT } }, Marbles: { web: { Package: 'pkg' } }, Config: { FeatureGates: ['MonotonicCounter'], SealMode: sealMode } }));
+const start = (store: Store) => CoordinatorService.start({ store, seal: createMemorySealProvider(new Uint8Array(32).fill(4)), evidence: { collateral: emptyCollateral }, validator });
+
+async function deployed(store = openSqliteStore(':memory:'), sealMode = '') {
+  const service = await start(store);
+  await service.setManifest(manifest(sealMode));
   return { store, service };
 }
 
@@ -74,4 +76,15 @@ test("UUIDs as Go's uuid.Parse reads them", () => {
     assert.equal(Buffer.from(parseGoUuid(text)!).toString('hex'), bytes, text);
   }
   for (const text of ['', 'marble', '6ba7b810-9dad-11d1-80b4-00c04fd430c', '6ba7b8109dad-11d1-80b4-00c04fd430c8x', '6ba7b810-9dad-11d1-80b4-00c04fd430cg']) assert.equal(parseGoUuid(text), undefined, text);
+});
+
+test('a deployment that is gone takes its counters with it: SealMode Disabled restarted, the same marble counts from 0 again', async () => {
+  const { store, service } = await deployed(openSqliteStore(':memory:'), 'Disabled');
+  const uuid = randomUUID();
+  await service.setMonotonicCounter(await service.monotonicCounterCaller(await activated(service, uuid)), 'x', 7n);
+  const restarted = await start(store);
+  assert.equal(restarted.startOutcome, 'memory-only-lost');
+  await restarted.setManifest(manifest('Disabled'));
+  // The old value was sealed under the lost data key: kept, it would refuse every set with ERR_SEAL_UNSEAL_FAILED.
+  assert.equal(await restarted.setMonotonicCounter(await restarted.monotonicCounterCaller(await activated(restarted, uuid)), 'x', 3n), 0n);
 });

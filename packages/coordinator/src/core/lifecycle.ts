@@ -129,7 +129,7 @@ export class CoordinatorLifecycle {
         // MarbleRun does with nothing on disk; the audit log goes on under a new key.
         const state = await freshState(this.clock.now());
         const { version } = await this.#sealed.initialize(repos, encodeState(state), opened.version, '');
-        await this.ledger.clear(repos);
+        await this.#forgetDeployment(repos);
         await this.#audit(repos, state, [await epochEvent(repos, state.audit.publicKeyJwk, { by: 'restart', recoveryReason: 'seal-mode-disabled' })]);
         this.#cache = { version, state };
         this.#outcome = 'memory-only-lost';
@@ -262,6 +262,15 @@ export class CoordinatorLifecycle {
   }
 
   /** Appends `events` in the transaction of `repos`; returns the entries (a retried transaction returns its own). */
+  /**
+   * Forgets what belonged to the deployment a new state replaces: its activations and monotonic
+   * counters (their records are sealed under the old data key and would no longer open).
+   */
+  async #forgetDeployment(repos: Repositories): Promise<void> {
+    await this.ledger.clear(repos);
+    await this.counters.clear(repos);
+  }
+
   async #audit(repos: Repositories, state: StateData, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
     for (const event of events) out.push(await appendAudit(repos, event, { signer: await this.#auditSigner(state), clock: this.clock }));
@@ -337,8 +346,7 @@ export class CoordinatorLifecycle {
       const initialized = await this.#sealed.initialize(repos, encodeState(next), this.#recoveryVersion, sealModeOf(next.deployment?.manifest), change.recovery ?? undefined);
       recoverySecrets = initialized.recoveryShares;
       // The old deployment's marbles are not the new one's (and their records were sealed under the old data key).
-      await this.ledger.clear(repos);
-      await this.counters.clear(repos);
+      await this.#forgetDeployment(repos);
       const epoch = await epochEvent(repos, next.audit.publicKeyJwk, { by: why, recoveryReason: mode.reason });
       appended = await this.#audit(repos, next, [epoch, ...(change.audit ?? [])]);
       return { version: initialized.version, state: next };
