@@ -295,6 +295,8 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     const page = await open('coordinator');
     await page.locator('[data-testid="coord-state"][data-code="3"]').waitFor();
     assert.match((await page.getByTestId('secrets').textContent())!, /apiKey symmetric-key 128 bits/);
+    await page.getByTestId('update-log').locator('li').first().waitFor();
+    assert.match((await page.getByTestId('update-log').textContent())!, /update: initial manifest set, fingerprint: [0-9a-f]{64}/);
     assert.equal(await page.getByTestId('activations').locator('tbody tr').count(), 0);
     const marble = startCli(['--json', 'run', '--tee', 'sim', '--coordinator', addr, '--marble-type', 'web', '--data-dir', dataDir, '--uuid-file', join(tmp, 'uuid'), '--', bin], { cwd: tmp, timeoutMs: loadScaled(60_000) });
     assert.equal((await marble.done).code, 0, marble.output().stderr);

@@ -30,6 +30,16 @@ function manifestView(m: Manifest) {
   };
 }
 
+/** One update log line: its time, and the rest of its fields as "name: value". */
+function updateLine(line: string): { time: string; text: string } {
+  try {
+    const { time, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    return { time: String(time ?? ''), text: Object.entries(rest).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') };
+  } catch {
+    return { time: '', text: line };
+  }
+}
+
 const STATES: Record<number, string> = { 1: 'recovery', 2: 'accepting manifest', 3: 'accepting marbles' };
 
 export function CoordinatorPage() {
@@ -45,7 +55,8 @@ export function CoordinatorPage() {
       throw err;
     }
   }, []);
-  const updates = useLoad(() => api.text('/api/v2/update-log'), []);
+  // Each line of MarbleRun's update log is a JSON object of its own (time, what changed, fingerprints).
+  const updates = useLoad(async () => (await api.json<{ data: { updateLog: string[] } }>('/api/v2/update-log')).data.updateLog.map(updateLine), []);
   const pending = useLoad(async () => {
     try {
       return (await api.json<{ data: { message: string; missingUsers: string[] } }>('/api/v2/update-manifest')).data;
@@ -115,7 +126,14 @@ export function CoordinatorPage() {
       </Section>
       <Section title="Update log" id="updates">
         {updates.error !== undefined ? <ErrorLine error={updates.error} /> : null}
-        <pre tabIndex={0}>{updates.value?.trim() || 'no updates'}</pre>
+        {updates.value && updates.value.length === 0 ? <p>No updates.</p> : null}
+        <ul data-testid="update-log">
+          {(updates.value ?? []).map((u, i) => (
+            <li key={i}>
+              <time>{u.time}</time> {u.text}
+            </li>
+          ))}
+        </ul>
       </Section>
       <Section title="Audit log, verified in this page" id="audit">
         {audit.error !== undefined ? <ErrorLine error={audit.error} /> : null}
