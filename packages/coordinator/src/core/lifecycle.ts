@@ -14,7 +14,7 @@ import { createCoordinatorPki } from '../pki/ca.js';
 import type { CoordinatorPki } from '../pki/types.js';
 import type { SealProvider } from '../sealing/provider.js';
 import { sealModeOf, type TeeSealProviders } from '../sealing/seal-mode.js';
-import { SealedStore, type RecoveryReason } from '../sealing/sealed-store.js';
+import { SealedStore, type RecoveryConfig, type RecoveryReason } from '../sealing/sealed-store.js';
 import { sealProviders } from '../sealing/seal-providers.js';
 import { ActivationLedger } from './activation-ledger.js';
 import { MonotonicCounterBook } from './monotonic-counter.js';
@@ -128,9 +128,7 @@ export class CoordinatorLifecycle {
         // SealMode Disabled: the state lived in the last process's memory. Start empty, as
         // MarbleRun does with nothing on disk; the audit log goes on under a new key.
         const state = await freshState(this.clock.now());
-        const { version } = await this.#sealed.initialize(repos, encodeState(state), opened.version, '');
-        await this.#forgetDeployment(repos);
-        await this.#audit(repos, state, [await epochEvent(repos, state.audit.publicKeyJwk, { by: 'restart', recoveryReason: 'seal-mode-disabled' })]);
+        const { version } = await this.#replace(repos, state, opened.version, { by: 'restart', recoveryReason: 'seal-mode-disabled' });
         this.#cache = { version, state };
         this.#outcome = 'memory-only-lost';
       } else if (opened.status === 'open') {
@@ -266,9 +264,27 @@ export class CoordinatorLifecycle {
    * Forgets what belonged to the deployment a new state replaces: its activations and monotonic
    * counters (their records are sealed under the old data key and would no longer open).
    */
-  async #forgetDeployment(repos: Repositories): Promise<void> {
+  /**
+   * Writes `next` as a new deployment over the sealed record at `overVersion`: a fresh data key
+   * (wrapped under `next`'s SealMode, split to `recovery`), the old deployment's activations and
+   * monotonic counters forgotten (they were sealed under the old data key), and an `audit.epoch`
+   * entry, then `audit`, signed by the new audit key. What a start-over and a SealMode Disabled
+   * restart share.
+   */
+  async #replace(
+    repos: Repositories,
+    next: StateData,
+    overVersion: number,
+    why: { by: 'operator' | 'manifest' | 'restart'; recoveryReason: string },
+    audit: readonly AuditEvent[] = [],
+    recovery?: RecoveryConfig,
+  ): Promise<{ version: number; recoveryShares: Record<string, string>; appended: AuditEntry[] }> {
+    const initialized = await this.#sealed.initialize(repos, encodeState(next), overVersion, sealModeOf(next.deployment?.manifest), recovery);
     await this.ledger.clear(repos);
     await this.counters.clear(repos);
+    const epoch = await epochEvent(repos, next.audit.publicKeyJwk, why);
+    const appended = await this.#audit(repos, next, [epoch, ...audit]);
+    return { version: initialized.version, recoveryShares: initialized.recoveryShares, appended };
   }
 
   async #audit(repos: Repositories, state: StateData, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
@@ -343,13 +359,10 @@ export class CoordinatorLifecycle {
     let appended: AuditEntry[] = [];
     const cached = await this.store.tx(async (repos): Promise<Versioned> => {
       // Over the version that could not be opened: a replica that recovered or started over meanwhile wins, and this one fails with ERR_STORE_CONFLICT.
-      const initialized = await this.#sealed.initialize(repos, encodeState(next), this.#recoveryVersion, sealModeOf(next.deployment?.manifest), change.recovery ?? undefined);
-      recoverySecrets = initialized.recoveryShares;
-      // The old deployment's marbles are not the new one's (and their records were sealed under the old data key).
-      await this.#forgetDeployment(repos);
-      const epoch = await epochEvent(repos, next.audit.publicKeyJwk, { by: why, recoveryReason: mode.reason });
-      appended = await this.#audit(repos, next, [epoch, ...(change.audit ?? [])]);
-      return { version: initialized.version, state: next };
+      const replaced = await this.#replace(repos, next, this.#recoveryVersion, { by: why, recoveryReason: mode.reason }, change.audit ?? [], change.recovery ?? undefined);
+      recoverySecrets = replaced.recoveryShares;
+      appended = replaced.appended;
+      return { version: replaced.version, state: next };
     });
     this.#cache = cached;
     this.#recovery = undefined;

@@ -8,6 +8,7 @@ import { createMemorySealProvider } from './memory-provider.js';
 import type { SealProvider } from './provider.js';
 import { MEMORY_ONLY_PROVIDER, sealModeUnavailable, type TeeSealMode, type TeeSealProviders } from './seal-mode.js';
 import type { SealProviders } from './sealed-store.js';
+import { teeSealProviderId } from './tee-provider.js';
 
 const TEE_MODES: readonly TeeSealMode[] = ['ProductKey', 'UniqueKey'];
 
@@ -36,15 +37,14 @@ export function sealProviders(seal: SealProvider, teeSeal: TeeSealProviders | un
     byId(id: string) {
       if (id === seal.id) return seal;
       if (id === MEMORY_ONLY_PROVIDER) return memoryOnly;
-      for (const mode of TEE_MODES) {
-        try {
-          const provider = teeProvider(mode);
-          if (provider.id === id) return provider;
-        } catch {
-          // This TEE has no key for the mode: a record sealed under it cannot be opened here.
-        }
+      const mode = TEE_MODES.find((m) => teeSealProviderId(m) === id);
+      if (mode === undefined || teeSeal === undefined) return undefined;
+      try {
+        return teeProvider(mode);
+      } catch {
+        // This TEE has no key for the mode: a record sealed under it cannot be opened here.
+        return undefined;
       }
-      return undefined;
     },
   };
 }
