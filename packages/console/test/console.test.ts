@@ -21,6 +21,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { collateralItemsFromBytes, memoryCollateral, verifyEvidence, VerifyCache } from '@confide/evidence';
 import { fixedClock } from '@confide/core';
 import { browserUnavailable, CHROMIUM_PATH } from '@confide/test-kit';
+import { testIdentity, type TestIdentity } from '@confide/test-kit/identity';
 import { missingVector, vector, vectorPath } from '@confide/test-kit/vectors';
 import { freePort, loadScaled, runCliJson, startCli, startServe, type Served } from '@confide/test-kit/process';
 
@@ -505,6 +506,116 @@ describe('console sign-in when the API verifies tokens: OpenID Connect code flow
       await page.waitForFunction(() => (document.querySelector('#policy-text') as HTMLTextAreaElement | null)?.value.includes('version'));
       assert.equal(await page.locator('main [role="alert"]').count(), 0);
       await page.screenshot({ path: join(OUTPUT, 'signed-in-policy.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('console policy save in isolated mode: signed in the page with the operator\'s management key, which never leaves it', { skip: noBrowser }, () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'confide-console-isolated-'));
+  let served: Served;
+  /** Two policy-management certificates (ES256 and RS256) and a stranger the server does not list. */
+  let alice: TestIdentity;
+  let bob: TestIdentity;
+  let stranger: TestIdentity;
+
+  before(async () => {
+    [alice, bob, stranger] = await Promise.all([testIdentity('console-admin-alice'), testIdentity('console-admin-bob', { key: 'RSA-2048' }), testIdentity('console-stranger')]);
+    const certificates = join(tmp, 'management.pem');
+    writeFileSync(certificates, alice.pem + bob.pem);
+    writeFileSync(join(tmp, 'bob-key.pem'), bob.keyPem);
+    writeFileSync(join(tmp, 'bob-cert.der'), bob.der);
+    served = await startServe(['--host', '127.0.0.1', '--port', String(await freePort()), '--data-dir', join(tmp, 'data')], {
+      CONFIDE_ATTESTATION_MODE: 'isolated',
+      CONFIDE_ATTESTATION_SIGNING_CERTIFICATES: certificates,
+    });
+  });
+
+  after(async () => {
+    served?.child.kill('SIGTERM');
+    await served?.exited;
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('unsigned and stranger-signed saves are refused; saves signed with ES256 (pasted) and RS256 (files) are taken, and an earlier text can be set again; no request carries the key', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const sent: string[] = [];
+    context.on('request', (r) => sent.push(`${r.url()}\n${r.postData() ?? ''}`));
+    try {
+      const page = await context.newPage();
+      await page.goto(`${served.url}/console/#/policy`);
+      await page.locator('#policy-type').selectOption('SgxEnclave');
+      await page.waitForFunction(() => (document.querySelector('#policy-text') as HTMLTextAreaElement | null)?.value.includes('version'));
+      await page.locator(`[data-testid="certificates"] li[data-thumbprint="${createHash('sha1').update(alice.der).digest('hex').toUpperCase()}"]`).waitFor();
+      const editor = page.locator('#policy-text');
+      const policy = (n: number): string => `version= 1.0;\nauthorizationrules {\n  => permit();\n};\nissuancerules {\n  => issue(type="console-signed", value=${n});\n};`;
+      async function save(text: string): Promise<void> {
+        await editor.fill(text);
+        await page.locator('#review').click();
+        await page.locator('#save-policy').click();
+      }
+      const saveError = page.getByTestId('policy-save-error');
+      /** Saved, and the page has read the policy back (the review closes then). */
+      async function saved(text: string): Promise<void> {
+        await page.locator('[data-testid="policy-saved"], [data-testid="policy-save-error"]').waitFor();
+        assert.equal(await saveError.count(), 0, `refused: ${await saveError.first().getAttribute('data-code').catch(() => '')}`);
+        await page.locator('#save-policy').waitFor({ state: 'detached' });
+        assert.equal(await editor.inputValue(), text);
+      }
+      async function useKey(text: string): Promise<void> {
+        await page.locator('#management-key-text').fill(text);
+        await page.locator('#use-key').click();
+      }
+
+      await save(policy(1));
+      await saveError.waitFor();
+      assert.equal(await saveError.getAttribute('data-code'), 'ERR_POLICY_SIGNER_UNTRUSTED');
+
+      // A key that is not its certificate's is refused in the page, before anything is signed.
+      await useKey(stranger.keyPem + alice.pem);
+      assert.equal(await page.getByTestId('signer-error').getAttribute('data-code'), 'ERR_POLICY_TOKEN_INVALID');
+      assert.equal(await page.locator('#management-key-text').inputValue(), '', 'the pasted key is cleared once read');
+
+      await useKey(stranger.keyPem + stranger.pem);
+      assert.equal(await page.getByTestId('policy-signer').getAttribute('data-management'), 'false');
+      await page.locator('#save-policy').click();
+      await page.locator('[data-testid="policy-save-error"][data-code="ERR_POLICY_SIGNER_UNTRUSTED"]').waitFor();
+      await page.locator('#forget-key').click();
+
+      await useKey(alice.keyPem + alice.pem);
+      assert.equal(await page.getByTestId('policy-signer').getAttribute('data-management'), 'true');
+      await page.locator('#save-policy').click();
+      await saved(policy(1));
+      await page.screenshot({ path: join(OUTPUT, 'policy-signed.png'), fullPage: true });
+
+      // The first text again after another, by the same signer: a new signed request each time (a replayed one is ERR_POLICY_REPLAYED).
+      await save(policy(2));
+      await saved(policy(2));
+      await save(policy(1));
+      await saved(policy(1));
+
+      // RS256, with the key and the certificate (DER) as two files.
+      await editor.fill(policy(3));
+      await page.locator('#review').click();
+      await page.locator('#forget-key').click();
+      await page.locator('#management-key-file').setInputFiles([join(tmp, 'bob-key.pem'), join(tmp, 'bob-cert.der')]);
+      await page.locator('#use-key').click();
+      assert.equal(await page.getByTestId('policy-signer').getAttribute('data-management'), 'true');
+      await page.locator('#save-policy').click();
+      await saved(policy(3));
+      assert.equal(await saveError.count(), 0);
+
+      const res = await context.request.get(`${served.url}/policies/SgxEnclave?api-version=2022-08-01`, { headers: { authorization: 'Bearer console-test' } });
+      const stored = JSON.parse(Buffer.from(((await res.json()) as { token: string }).token.split('.')[1]!, 'base64url').toString()) as { 'x-ms-policy-signer'?: { x5c: string[] } };
+      assert.deepEqual(stored['x-ms-policy-signer']?.x5c, [Buffer.from(bob.der).toString('base64')]);
+
+      // No request, and no storage, holds any line of either private key.
+      const keyLines = [alice.keyPem, bob.keyPem, stranger.keyPem].flatMap((pem) => pem.split('\n').filter((l) => l.length >= 32 && !l.startsWith('-----')));
+      assert.ok(keyLines.length >= 3 && sent.length > 0);
+      for (const line of keyLines) assert.ok(!sent.some((r) => r.includes(line)), 'a private key line was sent');
+      const stores = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }]));
+      for (const line of keyLines) assert.ok(!stores.includes(line), 'a private key line was stored');
     } finally {
       await context.close();
     }

@@ -1,10 +1,11 @@
 /**
  * Policies: the current policy of each attestation type, a draft checked by @confide/policy's
  * parser as you type (line and column), a dry run of the draft against evidence through the
- * server's draftPolicyForAttestation, a diff before saving, saving (PUT /policies/{type}, an
- * unsigned JWS as MAA's AAD mode takes), and the policy management certificates.
+ * server's draftPolicyForAttestation, a diff before saving, saving (PUT /policies/{type}: unsigned
+ * as MAA's AAD mode takes it, or signed in the page with the operator's management key as isolated
+ * mode requires), and the policy management certificates.
  */
-import { fromBase64, fromUtf8, toBase64Url, utf8 } from '@confide/core';
+import { digest, fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from '@confide/core';
 import { parsePolicy } from '@confide/policy';
 import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { decodeJwt, unsecuredJws } from '../api/jwt.js';
@@ -15,6 +16,9 @@ import { useLoad } from '../ui/use-load.js';
 import { attestRequestFor, wireBytes } from '../verify/evidence.js';
 import { detectEvidence } from '@confide/evidence';
 import { lineDiff } from '../verify/line-diff.js';
+import { policyPayload, signedJws } from '../sign/signed-jws.js';
+import type { ManagementSigner } from '../sign/management-signer.js';
+import { PolicySigner } from './policy-signer.js';
 
 /** The policy text inside GET /policies/{type}'s token (x-ms-policy: a JWS of {AttestationPolicy: base64url(text)}). */
 function policyTextOf(token: string): string {
@@ -45,6 +49,7 @@ export function PolicyPage() {
   const [saved, setSaved] = useState<unknown>();
   const [dry, setDry] = useState<{ claims?: Record<string, unknown>; failure?: unknown }>();
   const [evidence, setEvidence] = useState<BytesValue[]>([]);
+  const [signer, setSigner] = useState<ManagementSigner>();
   useEffect(() => {
     if (current.value !== undefined) setDraft(current.value);
     setReviewing(false);
@@ -52,8 +57,11 @@ export function PolicyPage() {
   const syntax = useMemo(() => syntaxOf(draft), [draft]);
   const certificates = useLoad(async () => {
     const { token } = await api.json<{ token: string }>('/certificates?api-version=2022-08-01');
-    return ((decodeJwt(token).payload['x-ms-policy-certificates'] as { keys?: Array<{ kid?: string; x5c?: string[] }> } | undefined)?.keys ?? []);
+    const keys = (decodeJwt(token).payload['x-ms-policy-certificates'] as { keys?: Array<{ kid?: string; x5c?: string[] }> } | undefined)?.keys ?? [];
+    // MAA lists certificates by their x5c; the page names them by SHA-1 thumbprint, as the server's answers do.
+    return Promise.all(keys.map(async (k) => ({ ...k, thumbprint: k.x5c?.[0] ? toHex(await digest('SHA-1', fromBase64(k.x5c[0]))).toUpperCase() : '' })));
   }, []);
+  const isolated = (certificates.value?.length ?? 0) > 0;
 
   async function dryRun(): Promise<void> {
     const bytes = evidence[0]?.bytes ?? shared?.evidence;
@@ -74,11 +82,13 @@ export function PolicyPage() {
   }
 
   async function save(): Promise<void> {
+    // An earlier answer must not stand for this one while it is on its way.
+    setSaved(undefined);
     try {
       await api.json(`/policies/${type}?api-version=2022-08-01`, {
         method: 'PUT',
         headers: { 'content-type': 'text/plain' },
-        body: unsecuredJws({ AttestationPolicy: toBase64Url(utf8(draft)) }),
+        body: signer ? await signedJws(signer, policyPayload(draft, new Date())) : unsecuredJws({ AttestationPolicy: toBase64Url(utf8(draft)) }),
       });
       setSaved(true);
       current.reload();
@@ -157,8 +167,17 @@ export function PolicyPage() {
                 </span>
               ))}
             </pre>
+            <PolicySigner
+              managementThumbprints={certificates.value?.map((c) => c.thumbprint)}
+              signer={signer}
+              onSigner={(s) => {
+                setSigner(s);
+                setSaved(undefined);
+              }}
+            />
+            <p class="hint">{isolated ? 'This server takes only policies signed by a policy-management certificate (isolated mode).' : 'Without a key the policy is sent unsigned, as AAD mode takes it.'}</p>
             <button type="button" id="save-policy" disabled={draft === current.value} onClick={() => void save()}>
-              Save as the {type} policy
+              Save as the {type} policy{signer ? ', signed' : ''}
             </button>
           </>
         ) : null}
@@ -175,8 +194,8 @@ export function PolicyPage() {
         {certificates.value && certificates.value.length === 0 ? <p data-testid="certificates">None (AAD mode: unsigned policies from an authenticated caller are accepted).</p> : null}
         <ul data-testid="certificates">
           {(certificates.value ?? []).map((k) => (
-            <li key={k.kid}>
-              <code>{k.kid}</code> ({k.x5c?.length ?? 0} certificates)
+            <li key={k.thumbprint} data-thumbprint={k.thumbprint}>
+              <code>{k.thumbprint}</code> {k.kid ? `(kid ${k.kid})` : ''}
             </li>
           ))}
         </ul>
