@@ -7,7 +7,7 @@
 import { createHash, verify as verifySignature, type X509Certificate } from 'node:crypto';
 import { type Clock, type ConfideError } from '@confide/core';
 import { CliError } from '../errors.js';
-import { verifyEvidence, type Claims, type CollateralProvider, type TeeType } from '@confide/evidence';
+import { verifyEvidence, type Claims, type CollateralProvider, type TeeType, type TrustAnchors } from '@confide/evidence';
 import { simulatedCoordinatorMeasurement as serverCoordinatorMeasurement } from '@confide/server';
 import { certificateFingerprint, parseCertificate, splitPemCertificates } from './pem.js';
 
@@ -27,6 +27,8 @@ export interface CoordinatorExpectations {
   clock: Clock;
   collateral: CollateralProvider;
   simulationKeys?: Uint8Array[] | undefined;
+  /** Vendor roots replacing the pinned ones (`--roots`, a private PKI in tests). */
+  trustAnchors?: TrustAnchors | undefined;
 }
 
 export interface VerifiedCoordinator {
@@ -88,6 +90,7 @@ export async function verifyCoordinatorQuote(answer: { cert: string; quote: Uint
       collateral: expect.collateral,
       expectedReportData: new Uint8Array(binding),
       ...(expect.simulationKeys ? { simulationKeys: expect.simulationKeys } : {}),
+      ...(expect.trustAnchors ? { trustAnchors: expect.trustAnchors } : {}),
     },
   );
   const measurements = expect.measurements.map((m) => m.toLowerCase());

@@ -22,6 +22,7 @@ import { writeOutput } from '../client/files.js';
 import { checkTlsBinding, manifestSignedByRoot, verifyCoordinatorQuote } from '../client/verify-coordinator.js';
 import { verifyHint } from './verify-hints.js';
 import { readEraConfig } from '../client/era-config.js';
+import { replacedRoots, ROOTS_HELP } from '../client/replaced-roots.js';
 import { SUMMARIES } from './summaries.js';
 
 interface VerifyFlags extends ConnectionFlags {
@@ -40,6 +41,7 @@ interface VerifyFlags extends ConnectionFlags {
   productId?: string;
   securityVersion?: string;
   eraConfig?: string;
+  roots?: string;
 }
 
 /** A non-negative integer flag up to `max`. Throws ERR_USAGE. */
@@ -83,6 +85,7 @@ export function coordinatorCommand(program: Command, output: () => Output): void
       .option('--sim-key <file>', "trust simulated evidence signed by this simulation public key (`confide sim key`); repeatable; dev only", collect, [] as string[])
       .option('--data-dir <dir>', "trust simulated evidence signed by this data directory's simulation key; dev only")
       .option('--collateral <path>', 'collateral for hardware evidence, as for `confide verify`; repeatable', collect, [] as string[])
+      .option('--roots <dir>', ROOTS_HELP)
       .addOption(modeOption())
       .option('--out <file>', 'save the attested root certificate (PEM) for `manifest get|verify --root` and to check marble certificates; it does not issue the TLS certificate: later calls trust the coordinator with --pin')
       .option('--chain-out <file>', 'save the chain (intermediate, then root)')
@@ -104,6 +107,7 @@ signature over the TLS key this connection presented; later calls pass that key 
       const signers = [...hexList(opts.signer, '--signer'), ...(era?.signers ?? [])];
       const productId = integerFlag(opts.productId, '--product-id', 0xffff) ?? era?.productId;
       const minSecurityVersion = integerFlag(opts.securityVersion, '--security-version', 0xffffffff) ?? era?.minSecurityVersion;
+      const trustAnchors = await replacedRoots(opts.roots, opts.mode);
       const simulationKeys = await readSimulationKeys(opts);
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
       const conn = await openConnection(opts);
@@ -122,6 +126,7 @@ signature over the TLS key this connection presented; later calls pass that key 
         clock: systemClock,
         collateral,
         simulationKeys,
+        trustAnchors,
       }).catch((err: unknown) => {
         throw verifyHint(err, isSimulated(answer.quote));
       });

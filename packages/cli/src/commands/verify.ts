@@ -3,8 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { fixedClock, fromHex, isConfideError, systemClock, type ConfideError } from '@confide/core';
 import { CliError } from '../errors.js';
-import { detectEvidence, emptyCollateral, SIM_WARNING, verifyEvidence, verifyNvidiaEvidenceList, type Claims, type TeeType, type TrustAnchors, type VerifyContext } from '@confide/evidence';
-import { loadCollateral, readTrustAnchors } from '@confide/server/evidence-files';
+import { detectEvidence, emptyCollateral, SIM_WARNING, verifyEvidence, verifyNvidiaEvidenceList, type Claims, type TeeType, type VerifyContext } from '@confide/evidence';
+import { loadCollateral } from '@confide/server/evidence-files';
+import { replacedRoots, ROOTS_HELP } from '../client/replaced-roots.js';
 import type { Output } from '../output.js';
 import { verifyHint } from './verify-hints.js';
 import { isNvidiaList, nvidiaLines, parseNonce, readDeviceChain } from './verify-nvidia.js';
@@ -128,7 +129,7 @@ export function verifyCommand(program: Command, output: () => Output): void {
     .option('--report-data <hex>', 'demand this report data (1..64 bytes, compared with the leading bytes)')
     .option('--nonce <hex>', "demand this nonce: an NVIDIA GPU/NVSwitch 32-byte request nonce (every device of a list), or with --tee tpm or azure-cvm a (v)TPM quote's extraData (0 to 64 bytes, whole)")
     .option('--chain <file>', 'NVIDIA: the device certificate chain (PEM, leaf first) of a raw report; JSON evidence carries its own')
-    .option('--roots <dir>', 'replace the pinned vendor roots with the certificates in this directory (testing only; refused in production mode)')
+    .option('--roots <dir>', ROOTS_HELP)
     .option('--sim-key <file>', 'trust simulated evidence signed by this simulation public key (PEM; `confide sim key`); repeatable; dev only', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--data-dir <dir>', "trust simulated evidence signed by this data directory's simulation key; dev only")
     .option('--ak <file>', 'TPM: the attestation key (TPMT_PUBLIC, TPM2B_PUBLIC, DER or PEM public key) of a TPMS_ATTEST file')
@@ -148,15 +149,12 @@ export function verifyCommand(program: Command, output: () => Output): void {
     )
     .action(async (file: string, opts: VerifyOptions) => {
       const out = output();
-      if (opts.roots !== undefined && opts.mode === 'production') {
-        throw new CliError('ERR_PRODUCTION_REFUSED', '--roots: replacing the pinned vendor roots is refused in production mode');
-      }
+      const trustAnchors = await replacedRoots(opts.roots, opts.mode);
       const at = parseAt(opts.at);
       const expectedReportData = parseReportData(opts.reportData);
       // Checked before any file is read: a TPM quote's extraData is 0 to 64 bytes, an SPDM nonce 32.
       const expectedNonce = opts.tee === 'tpm' || opts.tee === 'azure-cvm' ? parseTpmNonce(opts.nonce) : parseNonce(opts.nonce);
       const deviceCertificates = await readDeviceChain(opts.chain);
-      const trustAnchors: TrustAnchors | undefined = opts.roots === undefined ? undefined : await readTrustAnchors(opts.roots);
       const simulationKeys = await readSimulationKeys(opts);
       const collateral = opts.collateral.length > 0 ? await loadCollateral(opts.collateral) : emptyCollateral;
       const evidence = await readEvidence(file);
