@@ -174,7 +174,18 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     assert.equal(await page.getByTestId('server-verdict').textContent(), 'token issued');
     assert.equal(await page.getByTestId('agreement').getByText('no', { exact: true }).count(), 0);
     assert.equal(await page.getByTestId('agreement').getByText('yes', { exact: true }).count(), 2);
-    assert.equal(await page.locator('[data-outcome="failed"]').count(), 0);
+    // The verifier's own trace: every check it made, in order, each with its outcome.
+    const trace = page.getByTestId('trace');
+    assert.equal(await trace.locator('[data-outcome="failed"]').count(), 0);
+    const passed = async (step: string): Promise<number> => trace.locator(`li[data-step="${step}"][data-outcome="passed"]`).count();
+    assert.deepEqual(
+      await Promise.all(['quote-signature', 'qe-report', 'pck-chain', 'collateral', 'collateral-chain', 'crl', 'revocation'].map(passed)),
+      [1, 2, 4, 1, 1, 2, 2],
+    );
+    assert.equal(await trace.locator('li[data-step="tcb-info"][data-check="signature"][data-outcome="passed"]').count(), 1);
+    assert.equal(await trace.locator('li[data-step="qe-identity"][data-check="matches"][data-outcome="passed"]').count(), 1);
+    assert.match((await trace.locator('li[data-step="tcb-status"]').textContent())!, /ConfigurationAndSWHardeningNeeded/);
+    assert.equal(await trace.locator('li[data-step="report-data"]').getAttribute('data-outcome'), 'noted');
     await shot(page, 'attestation-sgx');
 
     // The same quote in Node with the evidence package, cold each time as in the page.
@@ -200,7 +211,12 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await page.getByTestId('page-error').waitFor();
     assert.equal(await page.getByTestId('page-verdict').textContent(), 'refused');
     assert.equal(await page.getByTestId('page-error').getAttribute('data-code'), 'ERR_EVIDENCE_SIGNATURE_INVALID');
-    assert.equal(await page.locator('[data-outcome="failed"]').getAttribute('data-check'), 'signatures');
+    // Only the quote's own signature failed; the checks run beside it passed, and nothing after them ran.
+    assert.equal(await page.locator('[data-testid="trace"] [data-outcome="failed"]').count(), 1);
+    assert.equal(await page.locator('[data-testid="trace"] [data-outcome="failed"]').getAttribute('data-step'), 'quote-signature');
+    assert.equal(await page.locator('[data-testid="trace"] [data-outcome="failed"]').getAttribute('data-code'), 'ERR_EVIDENCE_SIGNATURE_INVALID');
+    assert.equal(await page.locator('[data-testid="trace"] li[data-step="qe-report"][data-outcome="passed"]').count(), 2);
+    assert.equal(await page.locator('[data-testid="trace"] li[data-step="collateral"]').count(), 0);
     await page.getByTestId('server-error').waitFor();
     assert.equal(await page.getByTestId('server-error').getAttribute('data-code'), 'ERR_EVIDENCE_SIGNATURE_INVALID');
     await shot(page, 'attestation-refused');
@@ -217,6 +233,11 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     assert.equal(await page.getByTestId('page-tee').textContent(), 'sev-snp');
     assert.equal(await page.getByTestId('page-measurement').textContent(), Buffer.from(vector(SNP_REPORT).subarray(0x90, 0xc0)).toString('hex'));
     assert.equal(await page.getByTestId('server-verdict').textContent(), 'token issued');
+    const trace = page.getByTestId('trace');
+    assert.equal(await trace.locator('li[data-step="report-signature"][data-outcome="passed"]').count(), 1);
+    assert.equal(await trace.locator('li[data-step="vek-chain"][data-outcome="passed"]').count(), 3);
+    assert.equal(await trace.locator('li[data-step="chip-binding"][data-outcome="passed"]').count(), 1);
+    assert.equal(await trace.locator('[data-outcome="failed"]').count(), 0);
     await shot(page, 'attestation-sev-snp');
     await page.close();
   });

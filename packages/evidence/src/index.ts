@@ -19,6 +19,7 @@ export * from './tpm/index.js';
 export * from './azure-cvm/index.js';
 export * from './tdx/event-log/index.js';
 export { verifyEvidence, type VerifyEvidenceOptions } from './verify.js';
+export { TraceCollector, type TraceEntry, type TraceOutcome, type TraceStep, type VerifyTrace } from './trace/verify-trace.js';
 export { claimsOf } from './claims-of.js';
 export { DerReader, TAG, decodeOid, ecdsaDerToRaw, type DerElement } from './asn1/der.js';
 export { parseX509Certificate, type X509Profile, type X509Certificate as ParsedX509Certificate } from './asn1/x509.js';

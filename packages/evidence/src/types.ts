@@ -8,6 +8,7 @@ import type { Clock } from '@confide/core';
 import type { CollateralProvider } from './collateral/types.js';
 import type { VerifyCache } from './memo/verify-cache.js';
 import type { Claims, TeeType } from './claims.js';
+import type { VerifyTrace } from './trace/verify-trace.js';
 
 export type * from './claims.js';
 
@@ -60,6 +61,11 @@ export interface VerifyContext {
    * verifications; verdicts are kept per `crypto` implementation. Default: one shared instance.
    */
   cache?: VerifyCache;
+  /**
+   * Records what each check did, as it runs (TraceCollector). Intel SGX/TDX and SEV-SNP record
+   * their steps; other TEEs record the parse and the verdict. Absent, nothing is recorded or built.
+   */
+  trace?: VerifyTrace;
 }
 
 /**

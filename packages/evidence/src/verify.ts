@@ -57,6 +57,30 @@ function assertNonceApplies(tee: TeeType, ctx: VerifyContext): void {
  * that signs none (not NVIDIA, TPM or Azure CVM), and whatever the TEE verifier throws (ERR_EVIDENCE_*, ERR_COLLATERAL_*).
  */
 export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceOptions, ctx: VerifyContext): Promise<Claims> {
+  if (!ctx.trace) return detectAndVerify(bytes, options, ctx);
+  ctx.trace.begin('parse');
+  try {
+    return await detectAndVerify(bytes, options, ctx);
+  } catch (err) {
+    ctx.trace.fail(err);
+    throw err;
+  }
+}
+
+/** TEEs whose verifiers record their own steps (ctx.trace); for the others the verdict is recorded as one step. */
+const TRACES_STEPS: ReadonlySet<TeeType> = new Set<TeeType>(['sgx', 'tdx', 'sev-snp']);
+
+async function parseAndVerify(verifier: EvidenceVerifier<unknown>, bytes: Uint8Array, ctx: VerifyContext, format: string): Promise<Claims> {
+  const view = verifier.parse(bytes);
+  ctx.trace?.record('parse', format, 'passed', `${NAMES[verifier.tee]} (${format}), ${bytes.length} bytes`);
+  if (!ctx.trace || TRACES_STEPS.has(verifier.tee)) return verifier.verify(view, ctx);
+  ctx.trace.begin('verify');
+  const claims = await verifier.verify(view, ctx);
+  ctx.trace.record('verify', verifier.tee, 'passed', `verified as a whole: this verifier records no steps of its own`);
+  return claims;
+}
+
+async function detectAndVerify(bytes: Uint8Array, options: VerifyEvidenceOptions, ctx: VerifyContext): Promise<Claims> {
   const wanted = options.tee ?? 'auto';
   let found: DetectedEvidence;
   try {
@@ -65,8 +89,7 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
     // With the TEE named, its own parser says more precisely what is wrong with the bytes.
     if (wanted !== 'auto' && isConfideError(err, 'ERR_EVIDENCE_MALFORMED')) {
       assertNonceApplies(wanted, ctx);
-      const verifier = VERIFIERS[wanted];
-      return verifier.verify(verifier.parse(bytes), ctx);
+      return parseAndVerify(VERIFIERS[wanted], bytes, ctx, wanted);
     }
     throw err;
   }
@@ -88,6 +111,5 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
     throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `the evidence is an Azure HCL report (${found.tee}) alone; verify it with its vTPM quote (Azure CVM evidence JSON, or parseAzureCvmEvidence: docs/azure-cvm.md)`);
   }
   assertNonceApplies(found.tee, ctx);
-  const verifier = VERIFIERS[found.tee];
-  return verifier.verify(verifier.parse(found.bytes), ctx);
+  return parseAndVerify(VERIFIERS[found.tee], found.bytes, ctx, found.format);
 }

@@ -9,10 +9,10 @@ import { decodeJwt } from '../api/jwt.js';
 import { Ctx } from '../context.js';
 import { BytesField, type BytesValue } from '../ui/bytes-field.js';
 import { Badge, ErrorLine, Head, JsonView, Section } from '../ui/parts.js';
-import { checksOf } from '../verify/checks.js';
 import { attestRequestFor, verifyInPage, wireBytes, type EvidenceInput, type PageVerification } from '../verify/evidence.js';
 import { ClaimsView } from './claims-view.js';
 import { TokenInspector } from './token-inspector.js';
+import { TraceView } from './trace-view.js';
 
 interface ServerAnswer {
   type: string;
@@ -107,13 +107,7 @@ export function AttestationPage() {
               ) : null}
             </p>
             {page.failure !== undefined ? <ErrorLine error={page.failure} testid="page-error" /> : null}
-            <ol class="checks" aria-label="What each check did">
-              {checksOf(page).map((c) => (
-                <li key={c.name} class={c.outcome.replace(' ', '-')} data-check={c.name} data-outcome={c.outcome}>
-                  <strong>{c.name}</strong> <Badge tone={c.outcome === 'passed' ? 'ok' : c.outcome === 'failed' ? 'bad' : 'info'}>{c.outcome}</Badge> {c.detail}
-                </li>
-              ))}
-            </ol>
+            <TraceView entries={page.trace} />
             {page.claims ? <ClaimsView claims={page.claims} /> : null}
           </Section>
           <Section title="The server's /attest answer" id="server">

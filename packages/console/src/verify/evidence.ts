@@ -5,7 +5,7 @@
  * pinned vendor roots (never the server's), at the chosen time.
  */
 import { fixedClock, fromBase64, fromHex, fromUtf8, utf8 } from '@confide/core';
-import { collateralItemsFromBytes, detectEvidence, memoryCollateral, verifyEvidence, VerifyCache, type Claims, type CollateralItem, type DetectedEvidence } from '@confide/evidence';
+import { collateralItemsFromBytes, detectEvidence, memoryCollateral, TraceCollector, verifyEvidence, VerifyCache, type Claims, type CollateralItem, type DetectedEvidence, type TraceEntry } from '@confide/evidence';
 
 /** Evidence and collateral as the user gave them. */
 export interface EvidenceInput {
@@ -26,8 +26,8 @@ export interface PageVerification {
   /** Milliseconds verifyEvidence took (parsing the collateral excluded). */
   ms: number;
   at: Date;
-  /** Whether an expected report data was given (otherwise the binding is not checked). */
-  bindingChecked: boolean;
+  /** What each check did, recorded by the verifier as it ran (its step trace). */
+  trace: TraceEntry[];
 }
 
 function collateralOf(inputs: Uint8Array[]): CollateralItem[] {
@@ -49,15 +49,16 @@ export async function verifyInPage(input: EvidenceInput): Promise<PageVerificati
   } catch {
     detected = undefined;
   }
+  const trace = new TraceCollector();
   try {
     const collateral = memoryCollateral(collateralOf(input.collateral));
     const expectedReportData = input.reportDataHex ? fromHex(input.reportDataHex) : undefined;
     const started = performance.now();
     // A cache of its own: every click verifies every signature again, rather than recalling an earlier verdict.
-    const claims = await verifyEvidence(input.evidence, {}, { clock: fixedClock(at), collateral, cache: new VerifyCache(), ...(expectedReportData ? { expectedReportData } : {}) });
-    return { detected, claims, failure: undefined, ms: performance.now() - started, at, bindingChecked: expectedReportData !== undefined };
+    const claims = await verifyEvidence(input.evidence, {}, { clock: fixedClock(at), collateral, cache: new VerifyCache(), trace, ...(expectedReportData ? { expectedReportData } : {}) });
+    return { detected, claims, failure: undefined, ms: performance.now() - started, at, trace: trace.entries };
   } catch (failure) {
-    return { detected, claims: undefined, failure, ms: 0, at, bindingChecked: Boolean(input.reportDataHex) };
+    return { detected, claims: undefined, failure, ms: 0, at, trace: trace.entries };
   }
 }
 

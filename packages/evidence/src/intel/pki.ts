@@ -85,6 +85,8 @@ export function chainChecks(
     if (cert === issuer && rootAlreadyChecked) continue;
     checks.push({
       name: `${what}:${cert.subjectCn}`,
+      step: what === 'PCK chain' ? 'pck-chain' : 'collateral-chain',
+      passed: cert === issuer ? 'self-signed by the pinned root' : 'signed by the next certificate of the chain, a CA',
       ok: verified ? VERIFIED : verifyP256Recurring(issuer.publicKey, cert.signature, cert.tbs, cc),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: `${what}: signature on "${cert.subjectCn}" does not verify`,
@@ -151,6 +153,8 @@ export function crlChecks(use: CrlUse, cc: CachedCrypto = cachedCrypto()): Pendi
   return [
     {
       name: use.name,
+      step: 'crl',
+      passed: 'signed by its issuer of the PCK chain',
       ok: verifyP256Recurring(use.issuer.publicKey, use.crl.signature, use.crl.tbs, cc),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: `${use.name}: signature does not verify under "${use.issuer.subjectCn}"`,

@@ -81,18 +81,24 @@ export function signatureChecks(quote: IntelQuote, pck: PckChain, cc: CachedCryp
   return [
     {
       name: 'quoteSignature',
+      step: 'quote-signature',
+      passed: 'the attestation key signed the quote header and body',
       ok: primitives.verifyP256(uncompressedPoint(quote.attestationKey), quote.signature, quote.signedRange),
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: 'quote signature by the attestation key does not verify',
     },
     {
       name: 'qeReportBinding',
+      step: 'qe-report',
+      passed: 'the QE report data is SHA-256(attestation key || QE auth data): the QE certified the attestation key',
       ok: binding,
       code: 'ERR_EVIDENCE_SIGNATURE_INVALID',
       message: 'QE report data is not SHA-256(attestation key || QE auth data) followed by zeros: the attestation key is not certified',
     },
     {
       name: 'qeReportSignature',
+      step: 'qe-report',
+      passed: 'the PCK key signed the QE report',
       // The QE report certifies the platform's attestation key, so it recurs in every quote
       // until that key changes: remembered like the certificates. The quote's own signature is not.
       ok: verifyP256Recurring(pck.leaf.publicKey, quote.qe.qeReportSignature, quote.qe.qeReport.raw, cc),

@@ -5,6 +5,7 @@
 import type { IntelCollateral } from '../collateral/types.js';
 import type { TcbStatus, VerifyCrypto } from '../types.js';
 import type { VerifyCache } from '../memo/verify-cache.js';
+import type { VerifyTrace } from '../trace/verify-trace.js';
 
 /** TCB values of the platform, read from the PCK certificate's SGX extensions. */
 export interface PckTcb {
@@ -53,6 +54,8 @@ export interface TcbEvaluationInput {
   crypto?: VerifyCrypto;
   /** Where verdicts and parsed documents are remembered (VerifyContext.cache); default the shared instance. */
   cache?: VerifyCache;
+  /** Records the evaluation's steps (VerifyContext.trace). */
+  trace?: VerifyTrace;
   /** Verification time. */
   at: Date;
 }

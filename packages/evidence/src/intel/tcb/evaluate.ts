@@ -34,30 +34,41 @@ interface ModuleGrade {
  * ERR_EVIDENCE_MALFORMED (PCK TCB or TEE_TCB_SVN of the wrong shape).
  */
 export async function evaluateIntelTcb(input: TcbEvaluationInput): Promise<TcbEvaluation> {
-  const { collateral, tcbSigningKey } = input;
+  const { collateral, tcbSigningKey, trace } = input;
   // Signatures first: a tampered body must read as a bad signature, not as malformed JSON.
   const cc = cachedCrypto(input);
   await Promise.all([
-    verifySignedJson(collateral.tcbInfo, tcbSigningKey, 'tcbInfo', cc),
-    verifySignedJson(collateral.qeIdentity, tcbSigningKey, 'qeIdentity', cc),
+    verifySignedJson(collateral.tcbInfo, tcbSigningKey, 'tcbInfo', cc, trace),
+    verifySignedJson(collateral.qeIdentity, tcbSigningKey, 'qeIdentity', cc, trace),
   ]);
+  trace?.begin('tcb-info');
   const tcbInfo = signedTcbInfo(collateral.tcbInfo.body, cc.cache);
-  const qeIdentity = signedQeIdentity(collateral.qeIdentity.body, cc.cache);
   checkInputShape(input);
   checkTcbInfoApplies(tcbInfo, input);
+  trace?.record('tcb-info', 'applies', 'passed', `TCB Info for ${input.tee} FMSPC ${input.pck.fmspc}, PCE ID ${input.pck.pceId} (evaluation data ${tcbInfo.tcbEvaluationDataNumber})`);
+  trace?.begin('qe-identity');
+  const qeIdentity = signedQeIdentity(collateral.qeIdentity.body, cc.cache);
   checkQeIdentityApplies(qeIdentity, input.tee);
   checkQeReport(qeIdentity, input.qe);
+  trace?.record('qe-identity', 'matches', 'passed', `the QE's MRSIGNER, ISVPRODID ${input.qe.isvProdId}, MISCSELECT and attributes are those of Intel's ${qeIdentity.id}`);
 
   const teeTcbSvn = input.tee === 'tdx' ? input.teeTcbSvn : undefined;
+  trace?.begin('tdx-module');
   const module = teeTcbSvn ? gradeTdxModule(tcbInfo, teeTcbSvn, input) : undefined;
+  if (teeTcbSvn) trace?.record('tdx-module', 'signer', 'passed', module ? `module ${module.identityId}: ${module.status}` : "the TDX module's signer and attributes are the ones TCB Info names");
+  trace?.begin('tcb-info');
   const platform = matchPlatformLevel(tcbInfo, input.pck, teeTcbSvn, input.quoteVersion);
   const platformLevelStatus: LevelStatus | 'NotSupported' = platform
     ? platformStatus(platform.level.tcbStatus, `tcbInfo.tcbLevels[${platform.index}]`)
     : 'NotSupported';
+  trace?.record('tcb-info', 'level', 'noted', platform ? `the platform's TCB (CPUSVN components, PCESVN ${input.pck.pceSvn}) reaches level ${platform.index} (${platform.level.tcbDate}): ${platformLevelStatus}` : 'the platform reaches no level TCB Info lists: NotSupported');
+  trace?.begin('qe-identity');
   const qe = matchQeLevel(qeIdentity, input.qe.isvSvn);
   const qeLevelStatus: SimpleStatus | 'NotSupported' = qe ? qeStatus(qe.level.tcbStatus, `enclaveIdentity.tcbLevels[${qe.index}]`) : 'NotSupported';
+  trace?.record('qe-identity', 'level', 'noted', qe ? `the QE's ISVSVN ${input.qe.isvSvn} reaches level ${qe.index} (${qe.level.tcbDate}): ${qeLevelStatus}` : `the QE's ISVSVN ${input.qe.isvSvn} reaches no level: NotSupported`);
 
   // A revoked TCB is refused outright, whichever part of the three carries it.
+  trace?.begin('tcb-status');
   if (platformLevelStatus === 'Revoked') throw revoked('platform TCB', 'platform');
   if (module?.status === 'Revoked') throw revoked(`TDX module (${module.identityId})`, 'tdxModule');
   if (qeLevelStatus === 'Revoked') throw revoked('QE', 'qe');
@@ -67,6 +78,7 @@ export async function evaluateIntelTcb(input: TcbEvaluationInput): Promise<TcbEv
   tcbStatus = foldOutOfDate(tcbStatus, qeLevelStatus);
 
   const advisories = new Set<string>([...(platform?.level.advisoryIds ?? []), ...(module?.advisoryIds ?? []), ...(qe?.level.advisoryIds ?? [])]);
+  trace?.record('tcb-status', 'combined', 'noted', `${tcbStatus}${advisories.size ? `, advisories ${[...advisories].sort().join(', ')}` : ''}: not revoked; a claim for policy to judge`);
   const result: TcbEvaluation = {
     tcbStatus,
     advisoryIds: [...advisories].sort(),

@@ -4,6 +4,7 @@ import { EvidenceError } from '../../errors.js';
 import type { SignedJson } from '../../collateral/types.js';
 import { cachedCrypto, type CachedCrypto } from '../../webcrypto/p256.js';
 import { sameBytes } from '../../memo/cache.js';
+import type { VerifyTrace } from '../../trace/verify-trace.js';
 
 /** ECDSA P-256 r||s, 32 bytes each: the IEEE P1363 form WebCrypto verifies directly. */
 const P256_SIGNATURE_BYTES = 64;
@@ -18,7 +19,20 @@ const VERDICT_OVERHEAD_BYTES = 256;
  * checked again: the same TCB Info and QE Identity come with every quote of a platform).
  * Throws ERR_EVIDENCE_SIGNATURE_INVALID; ERR_COLLATERAL_MALFORMED when the signature is not 64 bytes of hex.
  */
-export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Array, name: string, cc: CachedCrypto = cachedCrypto()): Promise<void> {
+export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Array, name: string, cc: CachedCrypto = cachedCrypto(), trace?: VerifyTrace): Promise<void> {
+  if (!trace) return verifySignature(doc, key, name, cc);
+  // Both documents are checked at once: each records its own outcome rather than the step running.
+  const step = name === 'qeIdentity' ? 'qe-identity' : 'tcb-info';
+  try {
+    await verifySignature(doc, key, name, cc);
+  } catch (err) {
+    trace.record(step, 'signature', 'failed', (err as Error).message, (err as { code?: string }).code);
+    throw err;
+  }
+  trace.record(step, 'signature', 'passed', `Intel's TCB signing key (certified by the collateral chain) signed ${name}`);
+}
+
+async function verifySignature(doc: SignedJson, key: CryptoKey | Uint8Array, name: string, cc: CachedCrypto): Promise<void> {
   const point = key instanceof Uint8Array ? key : undefined;
   const region = cc.regions.json;
   if (point) {
