@@ -170,7 +170,14 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     assert.equal(await page.getByTestId('page-tee').textContent(), 'sgx');
     assert.equal(await page.getByTestId('page-measurement').textContent(), SGX_MRENCLAVE);
     assert.equal(await page.getByTestId('page-tcb').textContent(), 'ConfigurationAndSWHardeningNeeded');
-    assert.ok((await page.getByTestId('page-advisories').locator('a').count()) > 0, 'advisories linked');
+    // Each advisory explained from the texts bundled in the page, and linked to Intel's page (a link, never a request).
+    const advisories = page.getByTestId('page-advisories');
+    assert.deepEqual(await advisories.locator('li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-advisory'), li.getAttribute('data-known')])), [
+      ['INTEL-SA-00289', 'true'],
+      ['INTEL-SA-00615', 'true'],
+    ]);
+    assert.match((await advisories.locator('li[data-advisory="INTEL-SA-00615"]').textContent())!, /MMIO Stale Data/);
+    assert.equal(await advisories.locator('li[data-advisory="INTEL-SA-00289"] a').getAttribute('href'), 'https://www.intel.com/content/www/us/en/security-center/advisory/intel-sa-00289.html');
     assert.equal(await page.getByTestId('server-verdict').textContent(), 'token issued');
     assert.equal(await page.getByTestId('agreement').getByText('no', { exact: true }).count(), 0);
     assert.equal(await page.getByTestId('agreement').getByText('yes', { exact: true }).count(), 2);

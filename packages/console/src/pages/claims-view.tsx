@@ -1,7 +1,8 @@
-/** Claims of evidence verified in the page: the common ones first, TCB status with its advisories explained and linked. */
+/** Claims of evidence verified in the page: the common ones first, TCB status with its advisories explained (bundled texts) and linked. */
 import type { Claims } from '@confide/evidence';
 import type { ComponentChildren } from 'preact';
 import { Badge, JsonView, Rows } from '../ui/parts.js';
+import { explainAdvisory } from '../advisories/explain.js';
 
 const TCB_MEANING: Record<string, string> = {
   UpToDate: 'the platform runs the latest microcode and firmware the vendor lists',
@@ -13,14 +14,20 @@ const TCB_MEANING: Record<string, string> = {
   NotSupported: 'the TCB matches no level the vendor lists',
 };
 
-/** Intel publishes one page per advisory; AMD's IDs are shown as they are. */
-function advisoryLink(id: string) {
-  const intel = /^INTEL-SA-(\d{5})$/.exec(id);
-  if (!intel) return <code>{id}</code>;
+/** An advisory with its bundled text (offline) and a link to the vendor's page. */
+function Advisory(props: { id: string }) {
+  const a = explainAdvisory(props.id);
   return (
-    <a href={`https://www.intel.com/content/www/us/en/security-center/advisory/intel-sa-${intel[1]}.html`} rel="noreferrer noopener" target="_blank">
-      {id}
-    </a>
+    <li data-advisory={a.id} data-known={String(a.known)}>
+      {a.url ? (
+        <a href={a.url} rel="noreferrer noopener" target="_blank">
+          {a.id}
+        </a>
+      ) : (
+        <code>{a.id}</code>
+      )}
+      {a.issue ? <strong> {a.issue}.</strong> : null} <span class="hint">{a.text}</span>
+    </li>
   );
 }
 
@@ -52,9 +59,9 @@ export function ClaimsView(props: { claims: Claims }) {
             c.advisoryIds.length === 0 ? (
               'none'
             ) : (
-              <ul class="inline" data-testid="page-advisories">
+              <ul class="advisories" data-testid="page-advisories">
                 {c.advisoryIds.map((id) => (
-                  <li key={id}>{advisoryLink(id)}</li>
+                  <Advisory key={id} id={id} />
                 ))}
               </ul>
             ),
