@@ -5,46 +5,17 @@
  * MaxActivations holds across all three, concurrent activations keep the audit chain whole, and an
  * update through one is in force on the others.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomUUID, webcrypto } from 'node:crypto';
-import { isConfideError, utf8 } from '@confide/core';
-import { createSimEvidence, emptyCollateral } from '@confide/evidence';
+import { randomUUID } from 'node:crypto';
+import { isConfideError } from '@confide/core';
+import { emptyCollateral } from '@confide/evidence';
 import { openPostgresStore, type Store } from '@confide/store';
-import { testIdentity } from '@confide/test-kit/identity';
-import { dropSchema, freshSchema, testPostgres } from '@confide/test-kit/postgres';
+import { dropSchema, freshSchema } from '@confide/test-kit/postgres';
 import { CoordinatorService, createMemorySealProvider } from '../src/index.js';
+import { activate, alice, manifest, server, simKey } from './postgres-marbles.js';
 
-const server = testPostgres();
-after(() => server.stop());
 const skip = server.skip;
-
-const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const MEASUREMENT = new Uint8Array(32).fill(0x42);
-const simKey = (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
-const alice = await testIdentity('alice');
-
-function manifest(who: string): Uint8Array {
-  return utf8(
-    JSON.stringify({
-      Packages: { pkg: { Tee: 'sim', UniqueID: Buffer.from(MEASUREMENT).toString('hex'), Debug: false } },
-      Marbles: {
-        limited: { Package: 'pkg', MaxActivations: 5, Parameters: { Env: { WHO: who } } },
-        free: { Package: 'pkg', Parameters: { Env: { WHO: who } } },
-      },
-      Users: { alice: { Certificate: alice.pem, Roles: ['updater'] } },
-      Roles: { updater: { ResourceType: 'Manifest', Actions: ['UpdateManifest'] } },
-      Config: { UpdateThreshold: 1 },
-    }),
-  );
-}
-
-async function activate(service: CoordinatorService, marbleType: string, uuid: string) {
-  const id = await testIdentity('marble');
-  const reportData = new Uint8Array(createHash('sha256').update(id.spki).digest());
-  const evidence = await createSimEvidence(simKey, { measurement: MEASUREMENT, reportData });
-  return service.activate({ marbleType, uuid, tee: 'sim', evidence, clientCertificate: id.der });
-}
 
 test('three coordinators on one PostgreSQL database behave as one', { skip }, async () => {
   const schema = freshSchema();
@@ -60,7 +31,7 @@ test('three coordinators on one PostgreSQL database behave as one', { skip }, as
     // One replica is up before the manifest exists, the others start after it was set.
     const early = await start();
     const a = await start();
-    await a.setManifest(manifest('first'));
+    await a.setManifest(manifest('first', 5));
     const replicas = [early, a, await start()];
 
     // MaxActivations 5 across all three, 18 marbles at once.
@@ -78,7 +49,7 @@ test('three coordinators on one PostgreSQL database behave as one', { skip }, as
     assert.equal(log.filter((e) => e.type === 'marble.activate').length, 5 + 12);
 
     // An update through one replica is in force on the others.
-    await replicas[0]!.update(alice.der, manifest('second'));
+    await replicas[0]!.update(alice.der, manifest('second', 5));
     const again = await activate(replicas[2]!, 'free', uuids[0]!);
     assert.equal(Buffer.from(again.parameters.env['WHO']!).toString(), 'second');
   } finally {

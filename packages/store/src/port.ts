@@ -37,6 +37,14 @@ export interface SealedStateRepository {
    * ERR_STORE_CONFLICT (details.reason "version") when another writer got there first.
    */
   write(record: SealedStateRecord, expectedVersion: number): Promise<number>;
+  /**
+   * Fails the transaction unless the stored version is `version` (0: no record), with
+   * ERR_STORE_CONFLICT (details.reason "expectation"), for a caller that worked on the state of
+   * that version and otherwise does its work again. Inside `tx` an engine may check it without
+   * waiting for the answer (PostgreSQL sends it with the transaction's next write), so the failure
+   * may come from a later call in the transaction or from its commit.
+   */
+  expectVersion(version: number): Promise<void>;
 }
 
 // ---- coordinator: activations -------------------------------------------------------------
@@ -71,6 +79,13 @@ export interface ActivationsRepository {
    * a conditional update of the type's counter, so concurrent writers can never together exceed it.
    */
   insert(row: Omit<ActivationRow, 'revision'>, maxActivations: number): Promise<ActivationInsert>;
+  /**
+   * `insert` for a caller that expects 'inserted' (the common case: a new UUID, room in the type)
+   * and otherwise does its work again through `insert`: anything else fails the transaction with
+   * ERR_STORE_CONFLICT (details.reason "expectation"), nothing written or counted. As with
+   * `SealedStateRepository.expectVersion`, the failure may come from a later call or the commit.
+   */
+  insertNew(row: Omit<ActivationRow, 'revision'>, maxActivations: number): Promise<void>;
   /**
    * Replaces the sealed record of a recorded UUID (a re-activation) if its revision is still
    * `expectedRevision`; with `maxActivations` > 0 it counts as `insert` does, and answers 'limit'

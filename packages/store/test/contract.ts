@@ -14,6 +14,7 @@ import type { AuditRow, ManagementCertificateRow, SealedStateRecord, SigningKeyR
 const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 const isConflict = (err: unknown): boolean => isConfideError(err, 'ERR_STORE_CONFLICT');
+const isExpectation = (err: unknown): boolean => isConflict(err) && (err as { details?: { reason?: string } }).details?.reason === 'expectation';
 
 function record(n: number, extra: Partial<SealedStateRecord> = {}): SealedStateRecord {
   return { provider: 'memory', wrappedDataKey: Uint8Array.of(1, 2, n), recoveryData: null, recoveryShares: null, sealedState: Uint8Array.of(n), ...extra };
@@ -85,6 +86,38 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
       await assert.rejects(store.sealedState.write(record(9), stale), (err: unknown) => isConflict(err) && (err as { details?: { reason?: string } }).details?.reason === 'version');
     }
     assert.deepEqual(await store.sealedState.get(), { version: 2, ...record(2) });
+  });
+
+  t('sealed state: expectVersion fails the whole transaction (ERR_STORE_CONFLICT, reason expectation) unless the version is the stored one', async (store) => {
+    await store.tx(async (repos) => repos.sealedState.expectVersion(0));
+    await store.sealedState.write(record(1), 0);
+    await store.sealedState.expectVersion(1);
+    await assert.rejects(store.sealedState.expectVersion(2), isExpectation, 'on the store, at once');
+    for (const stale of [0, 2]) {
+      await assert.rejects(
+        store.tx(async (repos) => {
+          await repos.sealedState.expectVersion(stale);
+          await repos.activations.insert({ uuid: uuidOf(stale + 1), marbleType: 'web', sealed: Uint8Array.of(1) }, 0);
+          return repos.auditLog.append(auditRow(1, 'genesis'));
+        }),
+        isExpectation,
+      );
+    }
+    // The failure may come from the check itself or from a later call that waits for the server: either way the transaction fails with it.
+    await assert.rejects(
+      store.tx(async (repos) => {
+        await repos.sealedState.expectVersion(7);
+        await repos.activations.find(uuidOf(1));
+      }),
+      isExpectation,
+    );
+    assert.equal(await store.activations.find(uuidOf(1)), undefined, 'nothing of a failed transaction committed');
+    assert.equal(await store.auditLog.head(), undefined);
+    await store.tx(async (repos) => {
+      await repos.sealedState.expectVersion(1);
+      await repos.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 0);
+    });
+    assert.ok(await store.activations.find(uuidOf(1)));
   });
 
   t('sealed state race: of many writers that read the same version, exactly one writes', async (store) => {
@@ -207,6 +240,56 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
     assert.equal(await store.activations.find(uuidOf(1)), undefined);
     assert.equal(await store.activations.count('web'), 0);
     for (let i = 1; i <= 2; i++) assert.equal(await store.activations.insert({ uuid: uuidOf(i), marbleType: 'web', sealed: Uint8Array.of(i) }, 2), 'inserted');
+  });
+
+  t('activations: insertNew records a new UUID with room; a recorded UUID or a full type fails the whole transaction (reason expectation), nothing written or counted', async (store) => {
+    await store.tx(async (repos) => repos.activations.insertNew({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 2));
+    await store.activations.insertNew({ uuid: uuidOf(2), marbleType: 'db', sealed: Uint8Array.of(2) }, 0);
+    assert.equal(await store.activations.count('web'), 1);
+    assert.equal(await store.activations.count('db'), 0, 'MaxActivations 0 counts nothing');
+    const refused = [
+      { uuid: uuidOf(1), marbleType: 'web', max: 2, why: 'a recorded UUID' },
+      { uuid: uuidOf(1), marbleType: 'db', max: 0, why: 'a recorded UUID under another type' },
+    ];
+    await store.activations.insert({ uuid: uuidOf(3), marbleType: 'web', sealed: Uint8Array.of(3) }, 2);
+    refused.push({ uuid: uuidOf(4), marbleType: 'web', max: 2, why: 'a full type' });
+    for (const { uuid, marbleType, max, why } of refused) {
+      await assert.rejects(
+        store.tx(async (repos) => {
+          await repos.auditLog.append(auditRow(1, 'genesis'));
+          await repos.activations.insertNew({ uuid, marbleType, sealed: Uint8Array.of(9) }, max);
+        }),
+        isExpectation,
+        why,
+      );
+      await assert.rejects(store.activations.insertNew({ uuid, marbleType, sealed: Uint8Array.of(9) }, max), isExpectation, `${why}, on the store`);
+    }
+    assert.deepEqual((await store.activations.find(uuidOf(1)))?.sealed, Uint8Array.of(1));
+    assert.equal(await store.activations.find(uuidOf(4)), undefined);
+    assert.equal(await store.activations.count('web'), 2);
+    assert.equal(await store.auditLog.head(), undefined, 'the rest of a failed transaction did not commit');
+  });
+
+  t('MaxActivations race: writers that all expect room through insertNew still admit exactly MaxActivations', async (store) => {
+    const max = 5;
+    const writers = 30;
+    const { values, errors } = await settle(
+      Array.from({ length: writers }, (_, i) =>
+        store.tx(async (repos) => {
+          await pause();
+          await repos.activations.insertNew({ uuid: uuidOf(i + 1), marbleType: 'web', sealed: Uint8Array.of(i) }, max);
+          await pause();
+          return i;
+        }),
+      ),
+    );
+    assert.equal(values.length, max);
+    assert.equal(errors.length, writers - max);
+    assert.ok(errors.every(isExpectation));
+    assert.equal(await store.activations.count('web'), max);
+    let rows = 0;
+    for (let i = 1; i <= writers; i++) if (await store.activations.find(uuidOf(i))) rows += 1;
+    assert.equal(rows, max, 'exactly the admitted UUIDs have rows');
   });
 
   t('MaxActivations race: writers that all saw room still admit exactly MaxActivations', async (store) => {

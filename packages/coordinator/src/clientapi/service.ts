@@ -8,7 +8,7 @@ import { pemEncode, toBase64, utf8 } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import type { AuditHead } from '../audit/append.js';
 import type { Violation } from '../manifest/violation.js';
-import { commitActivation, prepareActivation, verifyActivationEvidence, type ActivationRequest, type ActivationResult } from '../core/activation.js';
+import { commitActivation, commitNewActivation, prepareActivation, verifyActivationEvidence, type ActivationRequest, type ActivationResult } from '../core/activation.js';
 import { CoordinatorLifecycle, type Changed, type LifecycleOptions, type StartOutcome } from '../core/lifecycle.js';
 import { setManifestChange, signWithRoot } from '../core/manifest-ops.js';
 import { checkManifestWithWarnings, isPackageUpdateBytes } from '../core/ports.js';
@@ -181,6 +181,9 @@ export class CoordinatorService {
    * that depend on what is stored now and the record, and everything again when the stored state
    * is not the one the answer was made on. A refusal made on the known state is judged again on
    * the stored one, which another replica may have changed. The state itself is not written.
+   * A new UUID is first tried in a transaction that expects the state's version and room for the
+   * UUID without reading either (lifecycle.changeIfAt: one round trip on PostgreSQL); when either
+   * expectation fails, nothing of it stays and the transaction that reads them runs.
    * Throws as verifyActivationEvidence, prepareActivation and commitActivation.
    */
   async activate(request: ActivationRequest): Promise<ActivationResult> {
@@ -203,6 +206,15 @@ export class CoordinatorService {
       made = await prepare(stored.state);
     }
     const { claims, prepared } = made;
+    // The common case, a new UUID on the state it was prepared on, in one store write; anything else the way below.
+    const { firstRecord } = prepared;
+    if (firstRecord) {
+      const fast = await lifecycle.changeIfAt('activate', { version, state: prepared.state }, async (repos) => {
+        const { result, audit } = await commitNewActivation(repos, lifecycle.ledger, { ...prepared, firstRecord }, request, claims);
+        return { result, audit: [audit] };
+      });
+      if (fast) return fast.result;
+    }
     const out = await lifecycle.change('activate', async (current, repos, currentVersion) => {
       // The same version means the same stored state: anything else (a rotated intermediate, new
       // secrets, another manifest) and the answer is made again on the state in force.

@@ -97,6 +97,16 @@ export class ActivationLedger {
   }
 
   /**
+   * Records `entry` as a first activation, counted as `admitNew` counts, for a caller that expects
+   * the UUID to be new and the type to have room: otherwise the transaction fails with
+   * ERR_STORE_CONFLICT (details.reason "expectation"; the store may tell only at the commit) and
+   * the caller goes the way of `tryAdmitNew`, which tells the cases apart.
+   */
+  admitExpected(repos: Repositories, entry: SealedActivation, maxActivations: number): Promise<void> {
+    return repos.activations.insertNew({ uuid: entry.uuid, marbleType: entry.record.marbleType, sealed: entry.sealed }, maxActivations);
+  }
+
+  /**
    * Rewrites the record of a known UUID read at `revision` (a re-activation, counted as
    * `admitNew` counts). Throws ERR_MAX_ACTIVATIONS, ERR_STORE_CONFLICT (another activation
    * rewrote it first).

@@ -221,12 +221,31 @@ export async function commitActivation(
       await ledger.admitNew(repos, await ledger.seal(uuid, record), marble.MaxActivations);
     }
   }
+  return { result: prepared.result, audit: activationEvent(prepared, request, claims, known !== undefined) };
+}
+
+/**
+ * commitActivation for the common case, without waiting for the store: the UUID is new and its
+ * type has room, so the record sealed ahead goes in (the repository's MaxActivations-checked
+ * insert) and the audit entry says so. When that does not hold the transaction fails with
+ * ERR_STORE_CONFLICT (details.reason "expectation"), at the latest at its commit, and the caller
+ * runs commitActivation, which tells a known UUID from a full type. Needs `prepared.firstRecord`.
+ */
+export async function commitNewActivation(
+  repos: Repositories,
+  ledger: ActivationLedger,
+  prepared: PreparedActivation & { firstRecord: SealedActivation },
+  request: ActivationRequest,
+  claims: Claims,
+): Promise<{ result: ActivationResult; audit: AuditEvent }> {
+  await ledger.admitExpected(repos, prepared.firstRecord, prepared.marble.MaxActivations);
+  return { result: prepared.result, audit: activationEvent(prepared, request, claims, false) };
+}
+
+function activationEvent(prepared: PreparedActivation, request: ActivationRequest, claims: Claims, reactivation: boolean): AuditEvent {
   return {
-    result: prepared.result,
-    audit: {
-      type: 'marble.activate',
-      actor: uuid,
-      details: { marbleType: request.marbleType, package: marble.Package, tee: claims.tee, measurement: claims.measurement, reactivation: known !== undefined },
-    },
+    type: 'marble.activate',
+    actor: prepared.uuid,
+    details: { marbleType: request.marbleType, package: prepared.marble.Package, tee: claims.tee, measurement: claims.measurement, reactivation },
   };
 }

@@ -4,7 +4,7 @@
  * check at their top, recovery, and starting over. No client API and no HTTP here: the client
  * API (clientapi/) calls these.
  */
-import { systemClock, type Clock } from '@confide/core';
+import { isConfideError, systemClock, type Clock } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import type { Repositories, Store } from '@confide/store';
 import type { AuditEntry } from '@confide/audit';
@@ -247,6 +247,35 @@ export class CoordinatorLifecycle {
       return { result: change.result, ...(recoverySecrets ? { recoverySecrets } : {}) };
     });
     if (written) this.#cache = written;
+    await this.#told(appended);
+    return out;
+  }
+
+  /**
+   * `change` for an operation worked out ahead on `at` (the state in force at its version, where
+   * `name` is allowed) that writes no state and states its own expectations to the store
+   * (activation: a new UUID with room): the transaction checks the stored version without reading
+   * it (expectVersion), so on PostgreSQL it is one write and one round trip, its COMMIT included.
+   * Resolves undefined, everything rolled back, when the stored version moved or an expectation
+   * failed (ERR_STORE_CONFLICT, reason "expectation"): the caller then runs `change`, which reads
+   * what is stored and judges the operation on it. Throws what the operation and the store throw.
+   */
+  async changeIfAt<T>(name: Operation, at: Versioned, operation: (repos: Repositories) => Promise<Pick<Change<T>, 'result' | 'audit'>>): Promise<Changed<T> | undefined> {
+    if (this.#recovery) return undefined;
+    assertAllowed(name, stateOf(at));
+    let appended: AuditEntry[] = [];
+    let out: Changed<T>;
+    try {
+      out = await this.store.tx(async (repos): Promise<Changed<T>> => {
+        await repos.sealedState.expectVersion(at.version);
+        const change = await operation(repos);
+        appended = await this.#audit(repos, at.state, change.audit ?? []);
+        return { result: change.result };
+      });
+    } catch (err) {
+      if (isConfideError(err, 'ERR_STORE_CONFLICT') && err.details?.['reason'] === 'expectation') return undefined;
+      throw err;
+    }
     await this.#told(appended);
     return out;
   }

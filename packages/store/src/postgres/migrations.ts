@@ -203,4 +203,20 @@ export const postgresMigrations: Migration[] = [
       $$;
     `,
   },
+  {
+    version: 7,
+    name: 'expectations',
+    sql: `
+      -- A check sent without waiting for its answer (expectVersion, insertNew): it must fail the
+      -- transaction when it does not hold, as the COMMIT behind it would otherwise commit the
+      -- rest. SQLSTATE CF001 (class CF is not PostgreSQL's) is the store's "expectation".
+      CREATE FUNCTION confide_expect(p_ok BOOLEAN, p_what TEXT) RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        IF p_ok IS NOT TRUE THEN
+          RAISE EXCEPTION '%', p_what USING ERRCODE = 'CF001';
+        END IF;
+      END
+      $$;
+    `,
+  },
 ];

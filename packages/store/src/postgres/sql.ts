@@ -7,7 +7,7 @@
  * statement, and a write given to `TxHooks.send` with its COMMIT, each pair in one write.
  */
 import type { Client, Pool, PoolClient } from 'pg';
-import { StoreError } from '../errors.js';
+import { expectationFailed, StoreError } from '../errors.js';
 
 export interface QueryRows<R> {
   rows: R[];
@@ -17,8 +17,9 @@ export interface QueryRows<R> {
 /** What an open transaction offers a repository beyond statements. */
 export interface TxHooks {
   /**
-   * Sends `text` now without waiting for its answer: for a transaction's last write, which then
-   * shares a round trip with the COMMIT that goes out right behind it (pipelined). If it fails,
+   * Sends `text` with the transaction's next write without waiting for its answer: for its last
+   * write, which then shares a round trip with the COMMIT behind it (pipelined), or a check whose
+   * answer only confirms what the caller expects (Sql.expect). If it fails,
    * the transaction fails with its error: PostgreSQL answers the COMMIT of a failed transaction
    * with a rollback. So it must fail (raise), not merely change nothing, when it is refused.
    * Resolves (never rejects) once the server answered it, or the transaction ended without it.
@@ -46,6 +47,13 @@ export interface Sql {
    * partial work (they never throw between two writes), so the hot path spends no round trips.
    */
   together<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Runs `text`, a statement that fails through confide_expect (migration 7) when what the caller
+   * expects does not hold. In a transaction it is sent with the transaction's next write, without
+   * waiting for its answer (TxHooks.send): its failure fails the transaction, and comes from the
+   * next statement or the commit. On the pool it runs at once.
+   */
+  expect(text: string, params: readonly unknown[]): Promise<void>;
 }
 
 /** What the engine counts: transactions run again after a deadlock or serialization failure. */
@@ -68,10 +76,14 @@ export function isRetryable(err: unknown): boolean {
   return RETRYABLE.has(sqlState(err) ?? '');
 }
 
-/** A driver error as the store's: unreachable -> ERR_STORE_UNAVAILABLE, a constraint -> ERR_STORE_CONFLICT; retryable ones stay raw for the retry loop. */
+/** confide_expect's SQLSTATE (migration 7): an expectation the caller stated did not hold. */
+const EXPECTATION = 'CF001';
+
+/** A driver error as the store's: unreachable -> ERR_STORE_UNAVAILABLE, a constraint or a failed expectation -> ERR_STORE_CONFLICT; retryable ones stay raw for the retry loop. */
 export function storeErrorOf(err: unknown): unknown {
   const code = sqlState(err);
   if (code !== undefined && RETRYABLE.has(code)) return err;
+  if (code === EXPECTATION) return expectationFailed((err as Error).message, err);
   if (code !== undefined && (UNREACHABLE.has(code) || code.startsWith('08') || code.startsWith('57P'))) {
     return new StoreError('ERR_STORE_UNAVAILABLE', `the PostgreSQL server cannot be reached (${code})`, { cause: err });
   }
@@ -143,6 +155,9 @@ export function clientSql(tx: OpenTransaction): Sql {
       }
     },
     together: (fn) => fn(sql),
+    async expect(text, params) {
+      void tx.send(text, params);
+    },
   };
   return sql;
 }
@@ -169,6 +184,8 @@ export class OpenTransaction implements TxHooks {
   readonly #sent: Promise<unknown>[] = [];
   #closing: Array<() => void> = [];
   #failed: Array<() => void> = [];
+  /** The first failure among statements sent without waiting: the server fails every statement after it. */
+  #firstFailure: unknown;
 
   constructor(client: PoolClient) {
     this.#client = client;
@@ -195,12 +212,20 @@ export class OpenTransaction implements TxHooks {
   }
 
   #track(answer: Promise<unknown>): void {
-    answer.catch(() => undefined); // read at commit; a statement after a failed one fails too
+    // Read at commit; a statement after a failed one fails too.
+    answer.catch((err: unknown) => {
+      this.#firstFailure ??= err;
+    });
     this.#sent.push(answer);
   }
 
-  query<R>(text: string, params?: readonly unknown[]): Promise<QueryRows<R>> {
-    return this.#write<R>(text, params);
+  /** A statement that failed because one sent before it did (the transaction is aborted) reports that one's failure. */
+  async query<R>(text: string, params?: readonly unknown[]): Promise<QueryRows<R>> {
+    try {
+      return await this.#write<R>(text, params);
+    } catch (err) {
+      throw this.#firstFailure ?? err;
+    }
   }
 
   all<R>(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<Array<QueryRows<R>>> {
@@ -294,5 +319,8 @@ export function poolSql(pool: Pool, stats: EngineStats): Sql {
     all: (statements) => inTransaction((sql) => sql.all(statements)),
     atomic: inTransaction,
     together: inTransaction,
+    async expect(text, params) {
+      await withRetry(stats, () => run(pool, text, params));
+    },
   };
 }

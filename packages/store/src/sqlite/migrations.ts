@@ -186,4 +186,10 @@ export const sqliteMigrations: Migration[] = [
     // PostgreSQL's pipelined audit append (a function); SQLite's single writer needs none. Kept in lockstep.
     sql: 'SELECT 1;',
   },
+  {
+    version: 7,
+    name: 'expectations',
+    // PostgreSQL's confide_expect (a function for checks sent without waiting); SQLite checks at once. Kept in lockstep.
+    sql: 'SELECT 1;',
+  },
 ];

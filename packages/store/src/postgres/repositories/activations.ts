@@ -7,7 +7,7 @@
  * meanwhile) gives its place back before returning, so the steps need no savepoint inside a
  * caller's transaction.
  */
-import { StoreError } from '../../errors.js';
+import { notNewMessage, StoreError } from '../../errors.js';
 import type { ActivationInsert, ActivationsRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
 import { activationOf, type ActivationColumns } from '../../records.js';
@@ -21,7 +21,7 @@ import { nowIso } from './rows.js';
  * writers and the condition is re-checked on the latest count), then insert the row if the UUID
  * is new and, with a limit, a place was taken. `known` tells a recorded UUID from a full type.
  */
-const INSERT = `
+const INSERT_STEPS = `
   WITH fresh AS (
     SELECT NOT EXISTS (SELECT 1 FROM activations WHERE uuid = $1) AS ok
   ), placed AS (
@@ -34,7 +34,8 @@ const INSERT = `
     SELECT $1, $2, $3, 1, $4 WHERE (SELECT ok FROM fresh) AND ($5::integer = 0 OR EXISTS (SELECT 1 FROM placed))
     ON CONFLICT (uuid) DO NOTHING
     RETURNING 1
-  )
+  )`;
+const INSERT = `${INSERT_STEPS}
   SELECT NOT (SELECT ok FROM fresh) AS known, (SELECT COUNT(*) FROM placed)::integer AS placed, (SELECT COUNT(*) FROM inserted)::integer AS inserted`;
 
 /**
@@ -44,7 +45,7 @@ const INSERT = `
  * that lock until its commit, one after another). The row's foreign key takes a KEY SHARE lock,
  * which concurrent activations share.
  */
-const INSERT_UNCOUNTED = `
+const INSERT_UNCOUNTED_STEPS = `
   WITH fresh AS (
     SELECT NOT EXISTS (SELECT 1 FROM activations WHERE uuid = $1) AS ok
   ), counter AS (
@@ -55,8 +56,17 @@ const INSERT_UNCOUNTED = `
     SELECT $1, $2, $3, 1, $4 WHERE (SELECT ok FROM fresh)
     ON CONFLICT (uuid) DO NOTHING
     RETURNING 1
-  )
+  )`;
+const INSERT_UNCOUNTED = `${INSERT_UNCOUNTED_STEPS}
   SELECT NOT (SELECT ok FROM fresh) AS known, 0 AS placed, (SELECT COUNT(*) FROM inserted)::integer AS inserted`;
+
+/**
+ * insertNew: the same steps, and the row must have gone in, else confide_expect fails the
+ * transaction (and with it a place counted for a twin UUID), so it can be sent without waiting.
+ */
+const EXPECT_INSERTED = 'SELECT confide_expect((SELECT COUNT(*) FROM inserted) = 1, $6)';
+const INSERT_NEW = `${INSERT_STEPS}\n  ${EXPECT_INSERTED}`;
+const INSERT_NEW_UNCOUNTED = `${INSERT_UNCOUNTED_STEPS}\n  ${EXPECT_INSERTED}`;
 
 /**
  * One round trip for a re-activation: with a MaxActivations ($5 > 0) take a place if the record
@@ -100,6 +110,10 @@ export function activationsOn(sql: Sql): ActivationsRepository {
         if (known || max === 0 || placed === 1) return 'exists';
         return 'limit';
       });
+    },
+    async insertNew(row, max) {
+      checkMax(max);
+      await sql.expect(max > 0 ? INSERT_NEW : INSERT_NEW_UNCOUNTED, [row.uuid, row.marbleType, row.sealed, nowIso(), max, notNewMessage(row.uuid)]);
     },
     async update(uuid, marbleType, sealed, expectedRevision, max = 0) {
       checkMax(max);

@@ -3,7 +3,7 @@
  * Under READ COMMITTED a concurrent writer waits on the row lock and PostgreSQL re-checks
  * `version = $expected` on the row the winner committed, so exactly one writer of a version lands.
  */
-import { StoreError } from '../../errors.js';
+import { StoreError, versionMovedMessage } from '../../errors.js';
 import type { SealedStateRecord, SealedStateRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
 import { sealedStateOf, type SealedStateColumns } from '../../records.js';
@@ -19,6 +19,9 @@ export function sealedStateOn(sql: Sql): SealedStateRepository {
     async version() {
       const { rows } = await sql.query<{ version: number }>('SELECT version FROM sealed_state WHERE id = 1');
       return rows[0]?.version ?? 0;
+    },
+    async expectVersion(expected) {
+      await sql.expect('SELECT confide_expect(COALESCE((SELECT version FROM sealed_state WHERE id = 1), 0) = $1::integer, $2)', [expected, versionMovedMessage(expected)]);
     },
     async write(record: SealedStateRecord, expectedVersion: number) {
       const values = [record.provider, record.wrappedDataKey, toJson(record.recoveryData), toJson(record.recoveryShares), record.sealedState, nowIso()];

@@ -5,7 +5,7 @@
  * count, so no two can take the last place. The steps run in one savepoint, so a refused insert
  * or update leaves nothing behind.
  */
-import { StoreError } from '../../errors.js';
+import { expectationFailed, notNewMessage, StoreError } from '../../errors.js';
 import type { ActivationInsert, ActivationRow, ActivationsRepository } from '../../port.js';
 import { activationOf, type ActivationColumns } from '../../records.js';
 import { nowIso, type Db } from './db.js';
@@ -61,6 +61,11 @@ export function activationsOn(db: Db): ActivationsRepository {
     async insert(row, maxActivations) {
       checkMax(maxActivations);
       return insert(row, maxActivations);
+    },
+    async insertNew(row, maxActivations) {
+      checkMax(maxActivations);
+      // A refused insert left nothing behind (its savepoint), and the caller's transaction fails with the throw.
+      if (insert(row, maxActivations) !== 'inserted') throw expectationFailed(notNewMessage(row.uuid));
     },
     async update(uuid, marbleType, sealed, expectedRevision, maxActivations = 0) {
       checkMax(maxActivations);

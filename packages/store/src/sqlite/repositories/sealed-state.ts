@@ -1,6 +1,6 @@
 /** The sealed-state row: every write names the version it replaces, checked in the UPDATE itself. */
 import type { ConfideError } from '@confide/core';
-import { StoreError } from '../../errors.js';
+import { expectationFailed, StoreError, versionMovedMessage } from '../../errors.js';
 import type { SealedStateRecord, SealedStateRepository, VersionedSealedState } from '../../port.js';
 import { sealedStateOf, type SealedStateColumns } from '../../records.js';
 import { nowIso, toJson, type Db } from './db.js';
@@ -30,6 +30,9 @@ export function sealedStateOn(db: Db): SealedStateRepository {
     },
     async version() {
       return version.get()?.version ?? 0;
+    },
+    async expectVersion(expected) {
+      if ((version.get()?.version ?? 0) !== expected) throw expectationFailed(versionMovedMessage(expected));
     },
     async write(record: SealedStateRecord, expectedVersion: number) {
       const params = {

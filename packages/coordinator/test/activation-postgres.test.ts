@@ -1,0 +1,109 @@
+/**
+ * Activation on PostgreSQL in one store write: a new UUID on the state the replica knows goes out
+ * as BEGIN, the version expectation, the MaxActivations-checked insert, the audit entry and the
+ * COMMIT together (lifecycle.changeIfAt). Counted at a TCP relay between the store and the server:
+ * with one activation at a time, every write of the client reaches the relay as one chunk (the
+ * next write waits for the server's answer, which passes the relay after it). When an expectation
+ * does not hold (a UUID seen before, a full type, a state another replica changed), nothing of the
+ * one-write attempt stays and the activation is judged on what is stored.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { isConfideError } from '@confide/core';
+import { emptyCollateral } from '@confide/evidence';
+import { openPostgresStore, type Store } from '@confide/store';
+import { dropSchema, freshSchema } from '@confide/test-kit/postgres';
+import { CoordinatorService, createMemorySealProvider } from '../src/index.js';
+import { activate, alice, manifest, server, simKey } from './postgres-marbles.js';
+
+const skip = server.skip;
+
+/** A relay on 127.0.0.1 to the server at `url`, counting the chunks clients send through it. */
+async function relay(url: string): Promise<{ url: string; chunks(): number; close(): Promise<void> }> {
+  const target = new URL(url);
+  let chunks = 0;
+  const sockets = new Set<Socket>();
+  const relayServer: Server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.on('data', (data) => {
+      chunks += 1;
+      upstream.write(data);
+    });
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => relayServer.listen(0, '127.0.0.1', resolve));
+  const address = relayServer.address();
+  const relayed = new URL(url);
+  relayed.host = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url: relayed.toString(),
+    chunks: () => chunks,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => relayServer.close(() => resolve()));
+    },
+  };
+}
+
+const isReactivation = (line: string): boolean => (JSON.parse(line) as { details: { reactivation: boolean } }).details.reactivation;
+
+test('postgres: a new marble activates in one store write; a UUID seen before, a full type and a state another replica changed are judged on what is stored', { skip }, async () => {
+  const schema = freshSchema();
+  const url = await server.url();
+  const counted = await relay(url);
+  const seal = createMemorySealProvider(new Uint8Array(32).fill(9));
+  const stores: Store[] = [];
+  const start = async (at: string): Promise<CoordinatorService> => {
+    const store = await openPostgresStore(at, { schema });
+    stores.push(store);
+    return CoordinatorService.start({ store, seal, evidence: { collateral: emptyCollateral, simulationKeys: async () => [simKey.publicKey] } });
+  };
+  try {
+    const a = await start(counted.url);
+    await a.setManifest(manifest('first', 2));
+    // The first transactions read the audit head under its lock, until this process trusts the head it left (store audit-chain.ts).
+    for (let i = 0; i < 10; i++) await activate(a, 'free', randomUUID());
+
+    const before = counted.chunks();
+    for (let i = 0; i < 5; i++) await activate(a, 'free', randomUUID());
+    assert.equal(counted.chunks() - before, 5, 'one write per activation, its COMMIT included');
+
+    // A UUID seen before: the one-write attempt fails (nothing of it stays), the re-activation is recorded as one.
+    const again = randomUUID();
+    await activate(a, 'free', again);
+    await activate(a, 'free', again);
+    const lines = (await a.auditLog()).trim().split('\n');
+    assert.equal(isReactivation(lines.at(-1)!), true);
+    assert.equal(isReactivation(lines.at(-2)!), false);
+
+    // A full type: ERR_MAX_ACTIVATIONS, and the count stays at the limit.
+    await activate(a, 'limited', randomUUID());
+    await activate(a, 'limited', randomUUID());
+    await assert.rejects(activate(a, 'limited', randomUUID()), (err: unknown) => isConfideError(err, 'ERR_MAX_ACTIVATIONS'));
+    assert.equal(await stores[0]!.activations.count('limited'), 2);
+
+    // Another replica updates the manifest: `a` still knows the old state, its one-write attempt fails on the version, and the answer is made on the new state.
+    const b = await start(url);
+    await b.update(alice.der, manifest('second', 2));
+    const answer = await activate(a, 'free', randomUUID());
+    assert.equal(Buffer.from(answer.parameters.env['WHO']!).toString(), 'second');
+
+    const log = (await b.auditLog()).trim().split('\n').map((l) => JSON.parse(l) as { seq: number; prevHash: string; hash: string; type: string });
+    assert.deepEqual(log.map((e) => e.seq), Array.from({ length: log.length }, (_, i) => i + 1));
+    for (let i = 1; i < log.length; i++) assert.equal(log[i]!.prevHash, log[i - 1]!.hash);
+    assert.equal(log.filter((e) => e.type === 'marble.activate').length, 10 + 5 + 2 + 2 + 1);
+  } finally {
+    for (const s of stores) await s.close();
+    await counted.close();
+    await dropSchema(url, schema);
+  }
+});
