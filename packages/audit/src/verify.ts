@@ -35,6 +35,17 @@ export interface AuditEpoch {
   publicKeyJwk: JsonWebKey;
 }
 
+/** A head verified earlier: a continuation starts right after it. */
+export interface AuditVerifyOptions {
+  /**
+   * The lines continue a log verified before up to this head (its seq and hash) under
+   * `publicKey` (default: the key given for the lines): the first line must be seq + 1 with
+   * prevHash = hash, and the entries before any epoch in the lines must be under that key. The caller keeps the verified lines and
+   * checks they are unchanged; only the new ones are hashed and verified.
+   */
+  after?: { seq: number; hash: string; publicKey?: AuditPublicKey };
+}
+
 /** Why an entry failed, as given in details.reason. */
 export type AuditFailure = 'malformed' | 'sequence' | 'hash' | 'chain' | 'signature' | 'key';
 
@@ -81,7 +92,11 @@ async function keyId(key: CryptoKey): Promise<string> {
  * A line gets no key, with the reason in `why`, when its epoch entry names no usable key, the
  * key it names is not the key of the part after it, or an older part's key is not named.
  */
-async function keysPerLine(entries: readonly (AuditEntry | undefined)[], given: CryptoKey): Promise<{ keys: Array<CryptoKey | undefined>; why: Map<number, string>; epochs: AuditEpoch[] }> {
+async function keysPerLine(
+  entries: readonly (AuditEntry | undefined)[],
+  given: CryptoKey,
+  base: number,
+): Promise<{ keys: Array<CryptoKey | undefined>; why: Map<number, string>; epochs: AuditEpoch[]; oldest: CryptoKey | undefined }> {
   const keys = new Array<CryptoKey | undefined>(entries.length);
   const why = new Map<number, string>();
   const epochs: AuditEpoch[] = [];
@@ -99,14 +114,14 @@ async function keysPerLine(entries: readonly (AuditEntry | undefined)[], given: 
       keys[i] = undefined;
       why.set(i, named === undefined ? 'the epoch entry names no P-256 public key' : 'the epoch key is not the key of the entries after it');
     } else {
-      epochs.unshift({ seq: i + 1, publicKeyJwk: await crypto.subtle.exportKey('jwk', named) });
+      epochs.unshift({ seq: base + i + 1, publicKeyJwk: await crypto.subtle.exportKey('jwk', named) });
     }
     const previous = entry.details.previousPublicKeyJwk;
     current = previous === null || previous === undefined ? undefined : await epochKey(previous);
     currentId = current ? await keyId(current) : '';
     missing = previous === null || previous === undefined ? 'the entries before this epoch have no named key' : 'the epoch entry after this names no P-256 previous key';
   }
-  return { keys, why, epochs };
+  return { keys, why, epochs, oldest: current };
 }
 
 /** Parses one line into an entry with exactly the entry fields of the right types, or undefined. */
@@ -170,18 +185,26 @@ function invalid(seq: number, reason: AuditFailure, extra: Record<string, unknow
  * Throws ERR_AUDIT_LOG_INVALID with details { seq, reason } where seq is the first position at
  * which the log breaks (for a missing or moved entry: the seq that should be there, with
  * `found` the seq that is; reason key: the key changes at an epoch entry that does not name the
- * keys on both sides), ERR_INPUT_UNREADABLE (public key).
+ * keys on both sides), ERR_INPUT_UNREADABLE (public key). With `options.after`, the lines
+ * continue a head verified before (AuditVerifyOptions); count is then the entries verified here.
  */
-export async function verifyAuditLog(lines: string | readonly string[], publicKey: AuditPublicKey): Promise<AuditVerification> {
+export async function verifyAuditLog(lines: string | readonly string[], publicKey: AuditPublicKey, options: AuditVerifyOptions = {}): Promise<AuditVerification> {
   const list = (typeof lines === 'string' ? lines.split('\n') : [...lines]).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
   const key = await importPublicKey(publicKey);
+  const base = options.after?.seq ?? 0;
   const entries = list.map(parseEntry);
-  const { keys, why, epochs } = await keysPerLine(entries, key);
+  const { keys, why, epochs, oldest } = await keysPerLine(entries, key, base);
+  // A continuation's entries before its first epoch were signed by the key that verified the head before them.
+  const headKey = options.after?.publicKey === undefined ? key : await importPublicKey(options.after.publicKey);
+  if (options.after && entries.length > 0 && (oldest === undefined || (await keyId(oldest)) !== (await keyId(headKey)))) {
+    const first = epochs[0]?.seq ?? base + 1;
+    why.set(0, `the entries after seq ${base} up to the epoch at seq ${first} are not under the key that verified the log before them`);
+  }
   // Hashes and signatures of all entries at once: WebCrypto runs them on the thread pool.
   const checked = await Promise.all(entries.map((entry, i) => check(entry, keys[i])));
-  let prevHash = AUDIT_GENESIS_HASH;
+  let prevHash = options.after?.hash ?? AUDIT_GENESIS_HASH;
   for (const [i, { entry, computedHash, signatureValid }] of checked.entries()) {
-    const seq = i + 1;
+    const seq = base + i + 1;
     if (entry === undefined) throw invalid(seq, 'malformed');
     if (entry.seq !== seq) throw invalid(seq, 'sequence', { found: entry.seq });
     if (entry.hash !== computedHash) throw invalid(seq, 'hash');
@@ -190,6 +213,6 @@ export async function verifyAuditLog(lines: string | readonly string[], publicKe
     if (!signatureValid) throw invalid(seq, 'signature');
     prevHash = entry.hash;
   }
-  return { count: checked.length, headSeq: checked.length, headHash: prevHash, epochs };
+  return { count: checked.length, headSeq: base + checked.length, headHash: prevHash, epochs };
 }
 

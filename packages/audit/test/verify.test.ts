@@ -85,3 +85,33 @@ test('the package source uses no Node APIs and imports only @confide/core (a bro
     assert.doesNotMatch(text, /\bBuffer\b|\bprocess\.|node:/, file);
   }
 });
+
+test('a continuation verifies only the entries after a head verified before, to the same head as the whole log', async () => {
+  const a = await newKey();
+  const log: AuditEntry[] = [];
+  for (const t of ['manifest.set', 'secret.write', 'marble.activate', 'marble.activate', 'update.manifest']) await append(log, a, t);
+  const first = await verifyAuditLog(text(log.slice(0, 3)), a.jwk);
+  const rest = await verifyAuditLog(text(log.slice(3)), a.jwk, { after: { seq: first.headSeq, hash: first.headHash } });
+  const whole = await verifyAuditLog(text(log), a.jwk);
+  assert.deepEqual({ ...rest, epochs: rest.epochs.length }, { count: 2, headSeq: 5, headHash: whole.headHash, epochs: 0 });
+  // Nothing new: the head stays.
+  assert.deepEqual(await verifyAuditLog('', a.jwk, { after: { seq: 5, hash: whole.headHash } }), { count: 0, headSeq: 5, headHash: whole.headHash, epochs: [] });
+  // Not continuing that head: another hash before it, a gap, another key.
+  await rejectsAt(verifyAuditLog(text(log.slice(3)), a.jwk, { after: { seq: 3, hash: log[1]!.hash } }), 4, 'chain');
+  await rejectsAt(verifyAuditLog(text(log.slice(4)), a.jwk, { after: { seq: 3, hash: first.headHash } }), 4, 'sequence');
+  await rejectsAt(verifyAuditLog(text(log.slice(3)), (await newKey()).jwk, { after: { seq: 3, hash: first.headHash } }), 4, 'signature');
+});
+
+test('a continuation across a start-over: the entries before its epoch must be under the key that verified the head', async () => {
+  const { a, b, log } = await startedOver();
+  const head = await verifyAuditLog(text(log.slice(0, 2)), a.jwk);
+  const rest = await verifyAuditLog(text(log.slice(2)), b.jwk, { after: { seq: 2, hash: head.headHash, publicKey: a.jwk } });
+  assert.deepEqual([rest.headSeq, rest.epochs.map((e) => e.seq)], [5, [3]]);
+  // The head was verified under another key than the epoch names before it: refused at the first new entry.
+  const c = await newKey();
+  const forged: AuditEntry[] = log.slice(0, 2);
+  await append(forged, c, AUDIT_EPOCH_TYPE, { epoch: 1, publicKeyJwk: c.jwk, previousPublicKeyJwk: c.jwk });
+  await rejectsAt(verifyAuditLog(text(forged.slice(2)), c.jwk, { after: { seq: 2, hash: head.headHash, publicKey: a.jwk } }), 3, 'key');
+  // Without an epoch, the new entries must be under the head's key.
+  await rejectsAt(verifyAuditLog(text(log.slice(3)), b.jwk, { after: { seq: 3, hash: log[2]!.hash, publicKey: a.jwk } }), 4, 'key');
+});
