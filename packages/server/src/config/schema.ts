@@ -582,6 +582,15 @@ export const CONFIG_SCHEMA = [
     description: 'The configfs-tsm report directory (Linux 6.7+ in an SEV-SNP or TDX guest), for coordinator.tee sev-snp, tdx or auto.',
   },
   {
+    key: 'coordinator.sevGuestDevice',
+    type: 'path',
+    default: '/dev/sev-guest',
+    env: 'CONFIDE_COORDINATOR_SEV_GUEST_DEVICE',
+    flag: '--coordinator-sev-guest-device',
+    description:
+      "The SEV-SNP guest device, for coordinator.tee sev-snp or auto: the manifest's SealMode ProductKey and UniqueKey seal under keys the firmware derives from the chip's VCEK (SNP_GET_DERIVED_KEY), mixing in the guest policy, image ID and family ID, and for UniqueKey the launch measurement (docs/coordinator.md).",
+  },
+  {
     key: 'coordinator.unattested',
     type: 'boolean',
     default: false,

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "sev_guest",
+      "sources": ["native/sev-guest.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}
