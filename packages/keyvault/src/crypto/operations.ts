@@ -10,7 +10,8 @@ import { signEcdsa, verifyEcdsa } from './ecdsa.js';
 import { HASH_LENGTH } from './hashes.js';
 import type { LoadedKey } from './loaded-key.js';
 import { decryptPkcs1v15 } from './rsa-pkcs1-decrypt.js';
-import { signPkcs1, signPss, verifyPkcs1, verifyPss } from './rsa-signature.js';
+import type { RsaPrivateOperation } from './rsa-private.js';
+import { pkcs1SignInput, pssSignInput, signPkcs1, signPss, verifyPkcs1, verifyPss } from './rsa-signature.js';
 
 function bad(message: string): KeyVaultError {
   return new KeyVaultError('ERR_KEY_BAD_PARAMETER', message);
@@ -30,6 +31,17 @@ export function sign(key: LoadedKey, alg: string, digest: Uint8Array): Uint8Arra
   const spec = signatureSpec(key, alg, digest);
   if (spec.scheme === 'pkcs1') return signPkcs1(key.key, spec.hash, digest);
   if (spec.scheme === 'pss') return signPss(key.key, spec.hash, digest);
+  return signEcdsa(key.curve!, key.d!, digest);
+}
+
+/**
+ * A signature over `digest` whose RSA private operation runs through `rsaPrivate` (on another
+ * thread, say); the checks and encodings run here first, so bad input throws as for `sign`.
+ */
+export async function signWith(key: LoadedKey, alg: string, digest: Uint8Array, rsaPrivate: RsaPrivateOperation): Promise<Uint8Array> {
+  const spec = signatureSpec(key, alg, digest);
+  if (spec.scheme === 'pkcs1') return rsaPrivate(key.key, pkcs1SignInput(spec.hash, digest));
+  if (spec.scheme === 'pss') return rsaPrivate(key.key, pssSignInput(key.key, spec.hash, digest));
   return signEcdsa(key.curve!, key.d!, digest);
 }
 

@@ -3,10 +3,12 @@
  * digest, not the message). node:crypto signs messages only, so the encodings are done here and
  * the RSA private operation runs raw: PKCS#1 v1.5 through privateEncrypt with type-1 padding of
  * DigestInfo, PSS (salt length = hash length, MGF1 with the same hash) as EMSA-PSS (RFC 8017
- * section 9.1) and the private operation without padding.
+ * section 9.1) and the private operation without padding. The encodings are apart from the
+ * private operation so that it can run on another thread (rsa-private.ts).
  */
-import { constants, privateEncrypt, publicDecrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { constants, publicDecrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { DIGEST_INFO_PREFIX, HASH_LENGTH, hash, mgf1, type HashName } from './hashes.js';
+import { rsaPrivateEncrypt, type RsaPrivateInput } from './rsa-private.js';
 
 type SigHash = Exclude<HashName, 'sha1'>;
 
@@ -14,8 +16,31 @@ function modulusBits(key: KeyObject): number {
   return key.asymmetricKeyDetails?.modulusLength ?? 0;
 }
 
+/** The private operation's input of an RS signature: DigestInfo, padded by the operation (type 1). */
+export function pkcs1SignInput(name: SigHash, digest: Uint8Array): RsaPrivateInput {
+  return { padding: 'pkcs1', data: Buffer.concat([DIGEST_INFO_PREFIX[name], digest]) };
+}
+
+/** The private operation's input of a PS signature under `key`: EMSA-PSS, already the modulus' length. */
+export function pssSignInput(key: KeyObject, name: SigHash, digest: Uint8Array): RsaPrivateInput {
+  const bits = modulusBits(key);
+  const k = Math.ceil(bits / 8);
+  const emBits = bits - 1;
+  const emLen = Math.ceil(emBits / 8);
+  const hLen = HASH_LENGTH[name];
+  const salt = randomBytes(hLen);
+  const h = hash(name, Buffer.alloc(8), digest, salt);
+  const db = Buffer.alloc(emLen - hLen - 1);
+  db[emLen - 2 * hLen - 2] = 0x01;
+  salt.copy(db, emLen - 2 * hLen - 1);
+  const mask = mgf1(name, h, db.length);
+  for (let i = 0; i < db.length; i++) db[i] = db[i]! ^ mask[i]!;
+  db[0] = db[0]! & (0xff >> (8 * emLen - emBits));
+  return { padding: 'none', data: Buffer.concat([Buffer.alloc(k - emLen), db, h, Buffer.of(0xbc)]) };
+}
+
 export function signPkcs1(key: KeyObject, name: SigHash, digest: Uint8Array): Buffer {
-  return privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([DIGEST_INFO_PREFIX[name], digest]));
+  return rsaPrivateEncrypt(key, pkcs1SignInput(name, digest));
 }
 
 export function verifyPkcs1(publicKey: KeyObject, name: SigHash, digest: Uint8Array, signature: Uint8Array): boolean {
@@ -32,21 +57,7 @@ export function verifyPkcs1(publicKey: KeyObject, name: SigHash, digest: Uint8Ar
 }
 
 export function signPss(key: KeyObject, name: SigHash, digest: Uint8Array): Buffer {
-  const bits = modulusBits(key);
-  const k = Math.ceil(bits / 8);
-  const emBits = bits - 1;
-  const emLen = Math.ceil(emBits / 8);
-  const hLen = HASH_LENGTH[name];
-  const salt = randomBytes(hLen);
-  const h = hash(name, Buffer.alloc(8), digest, salt);
-  const db = Buffer.alloc(emLen - hLen - 1);
-  db[emLen - 2 * hLen - 2] = 0x01;
-  salt.copy(db, emLen - 2 * hLen - 1);
-  const mask = mgf1(name, h, db.length);
-  for (let i = 0; i < db.length; i++) db[i] = db[i]! ^ mask[i]!;
-  db[0] = db[0]! & (0xff >> (8 * emLen - emBits));
-  const em = Buffer.concat([Buffer.alloc(k - emLen), db, h, Buffer.of(0xbc)]);
-  return privateEncrypt({ key, padding: constants.RSA_NO_PADDING }, em);
+  return rsaPrivateEncrypt(key, pssSignInput(key, name, digest));
 }
 
 export function verifyPss(publicKey: KeyObject, name: SigHash, digest: Uint8Array, signature: Uint8Array): boolean {

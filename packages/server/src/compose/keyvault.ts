@@ -36,5 +36,5 @@ export function composeKeyVault(config: Config, store: Store, root: VaultRoot, c
     },
     staticTokens: parseStaticTokens(config.keyvault.auth.tokens),
   });
-  return { service: new KeyVaultService({ store, root, clock }), auth };
+  return { service: new KeyVaultService({ store, root, clock, rsaThreads: config.keyvault.rsaThreads }), auth };
 }

@@ -394,6 +394,17 @@ export const CONFIG_SCHEMA = [
     },
   },
   {
+    key: 'keyvault.rsaThreads',
+    type: 'integer',
+    min: 0,
+    max: 64,
+    default: 2,
+    env: 'CONFIDE_KEYVAULT_RSA_THREADS',
+    flag: '--keyvault-rsa-threads',
+    description:
+      'Threads that run the RSA private operation of key vault signatures (RS*, PS*; about 0.3 ms each for RSA-2048), so the event loop goes on serving requests meanwhile and signatures use more than one core; started on the first RSA signature. 0 signs on the event loop.',
+  },
+  {
     key: 'metrics.port',
     type: 'port',
     default: undefined,

@@ -34,6 +34,7 @@ export async function keyVaultRoutes(app: FastifyInstance, opts: KeyVaultRoutesO
       { prefix },
     );
   app.addHook('onListen', async () => opts.auth.announce(app.log));
+  app.addHook('onClose', async () => opts.service.close());
   await scoped([keyRoutes, operationRoutes, ...(opts.extraKeyRoutes ?? [])], '/keys');
   await scoped([deletedKeyRoutes], '/deletedkeys');
   await scoped([rngRoutes], '/rng');

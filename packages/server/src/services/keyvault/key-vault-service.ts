@@ -21,6 +21,8 @@ import {
   openKeyMaterial,
   RECOVERABLE_DAYS,
   RECOVERY_LEVEL,
+  rsaPrivateInline,
+  RsaThreadPool,
   sealBackup,
   sealKeyMaterial,
   type DeletedInfo,
@@ -29,6 +31,7 @@ import {
   type KeyVersionMeta,
   type LoadedKey,
   type PrivateJwk,
+  type RsaPrivateOperation,
   type StoredKeyVersion,
   type VaultRoot,
 } from '@confide/keyvault';
@@ -42,6 +45,8 @@ export interface KeyVaultServiceOptions {
   store: Store;
   root: VaultRoot;
   clock?: Clock | undefined;
+  /** Threads for RSA signatures' private operations, off the event loop; 0 or absent: on it. close() ends them. */
+  rsaThreads?: number | undefined;
 }
 
 export interface Page<T> {
@@ -66,11 +71,20 @@ export class KeyVaultService {
   readonly #root: VaultRoot;
   readonly #clock: Clock;
   readonly #cache = new KeyCache();
+  readonly #rsaThreads: RsaThreadPool | undefined;
+  readonly #rsaPrivate: RsaPrivateOperation;
 
   constructor(options: KeyVaultServiceOptions) {
     this.#store = options.store;
     this.#root = options.root;
     this.#clock = options.clock ?? systemClock;
+    this.#rsaThreads = options.rsaThreads ? new RsaThreadPool(options.rsaThreads) : undefined;
+    this.#rsaPrivate = this.#rsaThreads?.run ?? rsaPrivateInline;
+  }
+
+  /** Ends the RSA threads, if any. */
+  async close(): Promise<void> {
+    await this.#rsaThreads?.close();
   }
 
   /** The vault root (the security domain activates it). */
@@ -309,7 +323,7 @@ export class KeyVaultService {
     const row = await this.#row(name, version);
     const meta = metaFromJson(row.name, row.version, row.meta);
     assertKeyUsable(meta, op as KeyOperation, this.#now());
-    return { meta, ...runOperation(this.#loaded(row), op, request) };
+    return { meta, ...(await runOperation(this.#loaded(row), op, request, this.#rsaPrivate)) };
   }
 
   /** The row's key objects: opened under the root key and imported once, then from the cache. */

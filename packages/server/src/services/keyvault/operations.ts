@@ -1,5 +1,5 @@
 /** The keys API's operations on a loaded key, from request fields (base64url) to result bytes. */
-import { decrypt, encrypt, sign, unwrapKey, verify, wrapKey, type LoadedKey } from '@confide/keyvault';
+import { decrypt, encrypt, signWith, unwrapKey, verify, wrapKey, type LoadedKey, type RsaPrivateOperation } from '@confide/keyvault';
 import { bad, decode } from './key-requests.js';
 
 export type OperationName = 'sign' | 'verify' | 'encrypt' | 'decrypt' | 'wrapKey' | 'unwrapKey';
@@ -23,12 +23,13 @@ export interface OperationResult {
 
 const optional = (v: unknown, field: string): Uint8Array | undefined => (v === undefined || v === null ? undefined : decode(v, field));
 
-export function runOperation(key: LoadedKey, op: OperationName, r: OperationRequest): OperationResult {
+/** Runs `op`; a signature's RSA private operation goes through `rsaPrivate`. */
+export async function runOperation(key: LoadedKey, op: OperationName, r: OperationRequest, rsaPrivate: RsaPrivateOperation): Promise<OperationResult> {
   if (typeof r.alg !== 'string' || r.alg === '') throw bad('alg is required');
   const alg = r.alg;
   switch (op) {
     case 'sign':
-      return { value: sign(key, alg, decode(r.value, 'value')) };
+      return { value: await signWith(key, alg, decode(r.value, 'value'), rsaPrivate) };
     case 'verify':
       return { verified: verify(key, alg, decode(r.digest, 'digest'), decode(r.value, 'value')) };
     case 'encrypt':
