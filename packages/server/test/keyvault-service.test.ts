@@ -44,3 +44,33 @@ test('a stored row moved onto another key does not decrypt (ERR_KEY_MATERIAL_UNR
   assert.equal((await s.loadVersion('a')).version, a.version, 'the original still opens');
   await store.close();
 });
+
+test('a rotation stores no private member in clear: every version\'s meta column holds the public description only', async () => {
+  const { store, service: s } = await service();
+  const first = await s.create('rot', { kty: 'RSA-HSM', key_size: 2048, tags: { t: '1' } });
+  const second = await s.rotate('rot');
+  await s.update('rot', second.version, { tags: { t: '2' } });
+  const third = await s.rotate('rot');
+  const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi'];
+  for (const v of [first, second, third]) {
+    const { jwk } = await s.loadVersion('rot', v.version);
+    for (const row of await store.keyVersions.allVersions('rot')) {
+      assert.deepEqual(Object.keys(JSON.parse(row.meta)).sort(), ['attributes', 'exportable', 'family', 'hsm', 'keyOps', 'publicJwk', 'size', 'tags']);
+      for (const m of privateMembers) assert.ok(!row.meta.includes((jwk as Record<string, string>)[m]!), `${row.version} holds ${m} of ${v.version}`);
+    }
+  }
+  assert.deepEqual((await s.get('rot')).tags, { t: '2' });
+  await store.close();
+});
+
+test('a meta column that holds a member it should not is read without it and rewritten without it at the next update', async () => {
+  const { store, service: s } = await service();
+  const meta = await s.create('old', { kty: 'EC-HSM', crv: 'P-256' });
+  const row = (await store.keyVersions.get('old', meta.version))!;
+  const polluted = JSON.stringify({ ...JSON.parse(row.meta), loaded: { jwk: { d: 'secret-d' } } });
+  await store.keyVersions.update('old', meta.version, polluted, row.revision);
+  assert.equal(((await s.get('old')) as unknown as Record<string, unknown>)['loaded'], undefined);
+  await s.update('old', meta.version, { tags: { clean: 'yes' } });
+  assert.ok(!(await store.keyVersions.get('old', meta.version))!.meta.includes('secret-d'));
+  await store.close();
+});

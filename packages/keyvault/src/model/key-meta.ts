@@ -4,7 +4,7 @@
  */
 import { toBase64Url, fromBase64 } from '@confide/core';
 import type { KeyFamily, KeyOperation } from './key-types.js';
-import type { KeyAttributes, PrivateJwk, ReleasePolicy, StoredKeyVersion } from './key-version.js';
+import type { KeyAttributes, PrivateJwk, StoredKeyVersion } from './key-version.js';
 import { publicJwkOf } from '../crypto/key-object.js';
 
 export interface KeyVersionMeta extends Omit<StoredKeyVersion, 'jwk'> {
@@ -39,16 +39,42 @@ function sizeOf(jwk: PrivateJwk): { size?: number } {
   return {};
 }
 
+/**
+ * The stored JSON of `meta`: its named members only, whatever else the object carries. The column
+ * is in clear, so nothing reaches it by being spread along (a rotation once wrote the loaded
+ * private key of the version it copied).
+ */
 export function metaToJson(meta: KeyVersionMeta): string {
-  const { name: _n, version: _v, releasePolicy, ...rest } = meta;
-  const out: MetaJson = { ...rest };
-  if (releasePolicy) out.releasePolicy = { contentType: releasePolicy.contentType, data: toBase64Url(releasePolicy.data), immutable: releasePolicy.immutable };
+  const out: MetaJson = {
+    family: meta.family,
+    hsm: meta.hsm,
+    publicJwk: meta.publicJwk,
+    ...(meta.size !== undefined ? { size: meta.size } : {}),
+    keyOps: meta.keyOps,
+    attributes: meta.attributes,
+    tags: meta.tags,
+    exportable: meta.exportable,
+  };
+  const policy = meta.releasePolicy;
+  if (policy) out.releasePolicy = { contentType: policy.contentType, data: toBase64Url(policy.data), immutable: policy.immutable };
   return JSON.stringify(out);
 }
 
+/** The meta of a stored row: its named members only, so a member a row should not hold is dropped at its next write. */
 export function metaFromJson(name: string, version: string, text: string): KeyVersionMeta {
   const m = JSON.parse(text) as MetaJson;
-  const { releasePolicy, ...rest } = m;
-  const policy: ReleasePolicy | undefined = releasePolicy && { contentType: releasePolicy.contentType, data: fromBase64(releasePolicy.data), immutable: releasePolicy.immutable };
-  return { name, version, ...rest, ...(policy ? { releasePolicy: policy } : {}) };
+  const p = m.releasePolicy;
+  return {
+    name,
+    version,
+    family: m.family,
+    hsm: m.hsm,
+    publicJwk: m.publicJwk,
+    ...(m.size !== undefined ? { size: m.size } : {}),
+    keyOps: m.keyOps,
+    attributes: m.attributes,
+    tags: m.tags,
+    exportable: m.exportable,
+    ...(p ? { releasePolicy: { contentType: p.contentType, data: fromBase64(p.data), immutable: p.immutable } } : {}),
+  };
 }

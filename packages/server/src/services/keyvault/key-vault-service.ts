@@ -182,12 +182,13 @@ export class KeyVaultService {
     return metaFromJson(row.name, row.version, row.meta);
   }
 
-  /** A version with its private material, loaded once through the key cache the operations use (the release of a key). */
-  async loadVersion(name: string, version?: string): Promise<StoredKeyVersion & { loaded: LoadedKey }> {
+  /** A version with its private material, loaded once through the key cache the operations use, and its public description (the release of a key). */
+  async loadVersion(name: string, version?: string): Promise<StoredKeyVersion & { loaded: LoadedKey; meta: KeyVersionMeta }> {
     const row = await this.#row(name, version);
-    const { family: _f, publicJwk: _p, size: _s, ...meta } = metaFromJson(row.name, row.version, row.meta);
+    const meta = metaFromJson(row.name, row.version, row.meta);
+    const { family: _f, publicJwk: _p, size: _s, ...stored } = meta;
     const loaded = this.#loaded(row);
-    return { ...meta, jwk: loaded.jwk, loaded };
+    return { ...stored, jwk: loaded.jwk, loaded, meta };
   }
 
   async update(name: string, version: string | undefined, body: UpdateKeyBody): Promise<KeyVersionMeta> {
@@ -232,7 +233,7 @@ export class KeyVaultService {
         : current.jwk.kty === 'EC'
           ? { family: 'EC', curve: current.jwk.crv }
           : { family: 'oct', size: Buffer.from(current.jwk.k, 'base64url').length * 8 };
-    const { name: _n, version: _v, jwk: _j, attributes, ...fields } = current;
+    const { name: _n, version: _v, jwk: _j, loaded: _l, meta: _m, attributes, ...fields } = current;
     return this.#insert(this.#newVersion(name, await generateKeyMaterial(spec), { ...fields, enabled: attributes.enabled }));
   }
 
