@@ -27,8 +27,18 @@ function assertRs256Key(key: KeyObject): void {
 
 /** `header.payload.signature` signed with RSASSA-PKCS1-v1_5 SHA-256 (RS256); TypeError for a key that is not an RSA-2048+ private key. */
 export function signRs256(header: { alg: 'RS256' } & Record<string, unknown>, payload: object, key: KeyObject): Promise<string> {
+  return signRs256Encoded(encodeRs256Header(header), payload, key);
+}
+
+/** A header's compact form, for a caller that signs many payloads under one header (signRs256Encoded). */
+export function encodeRs256Header(header: { alg: 'RS256' } & Record<string, unknown>): string {
+  return part(header);
+}
+
+/** signRs256 under a header already encoded by encodeRs256Header. */
+export function signRs256Encoded(encodedHeader: string, payload: object, key: KeyObject): Promise<string> {
   assertRs256Key(key);
-  const input = `${part(header)}.${part(payload)}`;
+  const input = `${encodedHeader}.${part(payload)}`;
   // The callback form runs the RSA operation on libuv's pool, off the event loop; PKCS#1 v1.5 is
   // node's padding for RSA keys.
   return new Promise((resolve, reject) => {

@@ -9,7 +9,7 @@ import { isConfideError, systemClock, toBase64, type Clock } from '@confide/core
 import { ServerError } from '../../../errors/index.js';
 import type { Repositories, Store } from '@confide/store';
 import type { Seal } from '../../../seal/index.js';
-import { encodeUnsecured, signRs256 } from './jwt.js';
+import { encodeRs256Header, encodeUnsecured, signRs256, signRs256Encoded } from './jwt.js';
 import { openIdConfiguration, type OpenIdConfiguration } from './openid.js';
 import {
   generateSigningKey,
@@ -114,6 +114,30 @@ function normalizeIssuer(issuer: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ServerError('ERR_CONFIG_INVALID', `token issuer "${issuer}" must be an http(s) URL`);
   return trimmed;
+}
+
+/**
+ * The encoded JWS header naming `key`'s certificate (kid, x5t, x5t#S256, x5c): the same for every
+ * payload the key signs, so it is made once per key instead of hashing and encoding the
+ * certificate again for every key release.
+ */
+const certificateHeaders = new WeakMap<SigningKey, string>();
+
+function certificateHeader(key: SigningKey): string {
+  let encoded = certificateHeaders.get(key);
+  if (encoded === undefined) {
+    const der = key.certificateDer;
+    encoded = encodeRs256Header({
+      alg: 'RS256',
+      kid: key.kid,
+      x5t: createHash('sha1').update(der).digest('base64url'),
+      'x5t#S256': createHash('sha256').update(der).digest('base64url'),
+      typ: 'JWT',
+      x5c: [toBase64(der)],
+    });
+    certificateHeaders.set(key, encoded);
+  }
+  return encoded;
 }
 
 /** Parsed records by kid; /certs reads the store on every call, so certificates are parsed once. */
@@ -254,16 +278,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     },
     async signWithCertificate(payload) {
       const { key, privateKey } = await signable();
-      const der = key.certificateDer;
-      const header = {
-        alg: 'RS256' as const,
-        kid: key.kid,
-        x5t: createHash('sha1').update(der).digest('base64url'),
-        'x5t#S256': createHash('sha256').update(der).digest('base64url'),
-        typ: 'JWT',
-        x5c: [toBase64(der)],
-      };
-      return signRs256(header, payload, privateKey);
+      return signRs256Encoded(certificateHeader(key), payload, privateKey);
     },
     unsigned(payload, signOptions) {
       return encodeUnsecured({ alg: 'none', typ: 'JWT' }, claims(payload, signOptions));
