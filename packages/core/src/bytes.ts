@@ -2,8 +2,6 @@
 import { CoreError } from './errors/index.js';
 
 const HEX = '0123456789abcdef';
-/** The two hex digits of every byte value, so that encoding does one lookup per byte. */
-const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, b) => HEX[b >> 4]! + HEX[b & 15]!);
 /** Value of each ASCII hex digit (either case), -1 for any other character. */
 const HEX_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 16; i++) {
@@ -11,11 +9,35 @@ for (let i = 0; i < 16; i++) {
   HEX_VALUE[HEX.toUpperCase().charCodeAt(i)] = i;
 }
 
-/** Lower-case hex of `bytes`. */
+/** ASCII codes of the digits, for the codecs that write characters as bytes. */
+const HEX_CODES = Uint8Array.from(HEX, (c) => c.charCodeAt(0));
+const asciiDecoder = new TextDecoder();
+/** Where the encoders write their characters (grown on demand); every call fills it and decodes it before returning. */
+let asciiScratch = new Uint8Array(1024);
+
+/** The scratch kept between calls stays at most this big; a longer text gets an array of its own. */
+const SCRATCH_MAX = 64 * 1024;
+
+function asciiRoom(n: number): Uint8Array {
+  if (asciiScratch.length >= n) return asciiScratch;
+  if (n > SCRATCH_MAX) return new Uint8Array(n);
+  return (asciiScratch = new Uint8Array(Math.min(SCRATCH_MAX, Math.max(n, asciiScratch.length * 2))));
+}
+
+/**
+ * Lower-case hex of `bytes`. Written as ASCII bytes and decoded once, so the result is one flat
+ * string: appending pair by pair makes a rope of a cons string per pair (about 900 bytes kept for
+ * a 32-byte digest), which the ledger keeps for every entry and the garbage collector then copies.
+ */
 export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]!]!;
-  return out;
+  const n = bytes.length;
+  const out = asciiRoom(2 * n);
+  for (let i = 0, o = 0; i < n; i++, o += 2) {
+    const b = bytes[i]!;
+    out[o] = HEX_CODES[b >> 4]!;
+    out[o + 1] = HEX_CODES[b & 15]!;
+  }
+  return asciiDecoder.decode(out.subarray(0, 2 * n));
 }
 
 /** Decodes hex (either case, optional 0x prefix). Throws ERR_INPUT_UNREADABLE. */
@@ -44,32 +66,45 @@ for (let i = 0; i < 64; i++) B64_LOOKUP[B64.charCodeAt(i)] = i;
 B64_LOOKUP['-'.charCodeAt(0)] = 62;
 B64_LOOKUP['_'.charCodeAt(0)] = 63;
 
-function encodeBase64(bytes: Uint8Array, alphabet: string, pad: boolean): string {
-  let out = '';
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
+const B64URL_CODES = Uint8Array.from(B64URL, (c) => c.charCodeAt(0));
+const PAD = 0x3d; // '='
+
+/** Written as ASCII bytes and decoded once, like toHex, so the result is one flat string. */
+function encodeBase64(bytes: Uint8Array, alphabet: Uint8Array, pad: boolean): string {
+  const length = bytes.length;
+  const out = asciiRoom(Math.ceil(length / 3) * 4);
+  let o = 0;
   let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
+  for (; i + 2 < length; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!;
+    out[o++] = alphabet[n >> 18]!;
+    out[o++] = alphabet[(n >> 12) & 63]!;
+    out[o++] = alphabet[(n >> 6) & 63]!;
+    out[o++] = alphabet[n & 63]!;
   }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + (pad ? '==' : '');
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + (pad ? '=' : '');
+  const rest = length - i;
+  if (rest > 0) {
+    const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
+    out[o++] = alphabet[n >> 18]!;
+    out[o++] = alphabet[(n >> 12) & 63]!;
+    if (rest === 2) out[o++] = alphabet[(n >> 6) & 63]!;
+    if (pad) {
+      out[o++] = PAD;
+      if (rest === 1) out[o++] = PAD;
+    }
   }
-  return out;
+  return asciiDecoder.decode(out.subarray(0, o));
 }
 
 /** Standard base64 with padding. */
 export function toBase64(bytes: Uint8Array): string {
-  return encodeBase64(bytes, B64, true);
+  return encodeBase64(bytes, B64_CODES, true);
 }
 
 /** base64url without padding. */
 export function toBase64Url(bytes: Uint8Array): string {
-  return encodeBase64(bytes, B64URL, false);
+  return encodeBase64(bytes, B64URL_CODES, false);
 }
 
 const WHITESPACE = /\s/;

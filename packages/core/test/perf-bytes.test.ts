@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { fromBase64, fromHex, isConfideError, toBase64, toBase64Url, toHex } from '@confide/core';
 
-const samples = [0, 1, 2, 3, 4, 5, 31, 32, 33, 64, 65, 255, 4097].map((n) => new Uint8Array(randomBytes(n)));
+const samples = [0, 1, 2, 3, 4, 5, 31, 32, 33, 64, 65, 255, 4097, 40_000].map((n) => new Uint8Array(randomBytes(n)));
 const all256 = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 test('perf-bytes: toHex / fromHex round-trip every byte value and match Buffer', () => {
