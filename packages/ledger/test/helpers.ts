@@ -4,10 +4,10 @@
  * node signs (node:crypto over the root's preimage, DER), so the package's WebCrypto verifier
  * checks signatures it did not make.
  */
-import { createHash, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { testIdentity, type KeyKind, type TestIdentity } from '@confide/test-kit/identity';
 import * as x509 from '@peculiar/x509';
-import { claimsDigest, foldProof, formatCommitEvidence, leafHash, leafPreimage, MerkleTree, type ApplicationClaim, type ProofStep, type SignedRoot } from '../src/index.js';
+import { claimsDigest, foldProof, formatCommitEvidence, leafHash, leafPreimage, MerkleTree, type ApplicationClaim, type LedgerCrypto, type ProofStep, type SignedRoot } from '../src/index.js';
 
 export interface CcfPki {
   identity: TestIdentity;
@@ -97,3 +97,10 @@ export async function signedRootOf(pki: CcfPki, tree: MerkleTree, entries: TestE
   const { preimage } = await foldProof(await leafPreimage(components(entries[0]!)), first);
   return { treeSize: size, rootPreimage: hex(preimage), signature: signPreimage(pki.node, preimage).toString('base64'), cert: pki.node.pem, serviceEndorsements: pki.endorsements.map((c) => c.pem) };
 }
+
+/** Synchronous node:crypto hashes for a writer whose test counts what one turn of appends does (WebCrypto's async hashes spread them over turns). */
+export const syncLedgerCrypto: LedgerCrypto = {
+  sha256: (data) => createHash('sha256').update(data).digest(),
+  hmacSha256: (key, data) => createHmac('sha256', key).update(data).digest(),
+  randomBytes: (n) => randomBytes(n),
+};

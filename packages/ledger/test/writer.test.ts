@@ -1,12 +1,15 @@
 /**
  * The ledger writer end to end in memory: entries Pending until a signature transaction covers
  * them (by count and by time), then Committed with receipts that verifyReceipt and the
- * independent node:crypto check accept, and successive signed roots consistent.
+ * independent node:crypto check accept, and successive signed roots consistent; with a persistence
+ * that takes two writes at once, the next batch goes out while one is held and nothing is answered
+ * before its own write and every one before it resolved.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LedgerWriter, verifyReceipt, verifySignedRootsConsistent } from '../src/index.js';
-import { ccfPki, signPreimage, type CcfPki } from './helpers.js';
+import { rejectsWithCode } from '@confide/test-kit/assert';
+import { LedgerWriter, verifyReceipt, verifySignedRootsConsistent, type LedgerPersistence, type LedgerRecord } from '../src/index.js';
+import { ccfPki, signPreimage, syncLedgerCrypto, type CcfPki } from './helpers.js';
 import { independentLedgerEntryClaimsDigest } from './independent.js';
 
 function writer(pki: CcfPki, interval = { count: 4, ms: 60_000 }): LedgerWriter {
@@ -99,5 +102,90 @@ describe('ledger writer', () => {
     await w.append('d');
     assert.deepEqual(w.commitLag(), { pending: 1, pendingSinceMs: 4000 }, 'pending again, from the first entry after the signature');
     w.close();
+  });
+
+  describe('two writes in flight (persistence.writesInFlight = 2)', () => {
+    /** Records in memory, each write held until the test settles it; a write must continue the stored head, as the store checks. */
+    function heldPersistence() {
+      const stored: LedgerRecord[] = [];
+      const writes: { seqnos: number[]; resolve: () => void; settleAlone: () => void; reject: (err: Error) => void }[] = [];
+      const port: LedgerPersistence = {
+        writesInFlight: 2,
+        head: async () => stored.length,
+        range: async (from, to) => stored.slice(from - 1, to),
+        append(records) {
+          return new Promise<void>((resolve, reject) => {
+            writes.push({
+              seqnos: records.map((r) => r.seqno),
+              resolve: () => {
+                assert.equal(records[0]!.seqno, stored.length + 1, 'writes land in the order they were sent');
+                stored.push(...records);
+                resolve();
+              },
+              settleAlone: () => resolve(),
+              reject,
+            });
+          });
+        },
+      };
+      return { port, stored, writes };
+    }
+    /** Lets the writer work (its default hashes are WebCrypto's, async) until `done`, or for a while when there is none. */
+    const until = async (done?: () => boolean) => {
+      const end = Date.now() + (done ? 5000 : 50);
+      while (Date.now() < end && !done?.()) await new Promise((r) => setTimeout(r, 1));
+    };
+
+    it('sends the next batch while one is held, answers only in order, and holds a third back', async () => {
+      const pki = await ccfPki();
+      const held = heldPersistence();
+      const w = await LedgerWriter.open({ signer: { certPem: pki.node.pem, sign: async (p) => signPreimage(pki.node, p) }, interval: { count: 10_000, ms: 60_000 }, persistence: held.port, crypto: syncLedgerCrypto, defer: (fn) => void setImmediate(fn) });
+      const answered: string[] = [];
+      const track = (p: Promise<string>) => p.then((id) => void answered.push(id));
+      const first = Array.from({ length: 5 }, (_, i) => track(w.append(`a${i}`)));
+      await until(() => held.writes.length === 1);
+      const second = Array.from({ length: 7 }, (_, i) => track(w.append(`b${i}`)));
+      await until(() => held.writes.length === 2);
+      assert.deepEqual(held.writes.map((x) => x.seqnos.length), [5, 7], 'the second batch went out while the first was held');
+      const third = Array.from({ length: 3 }, (_, i) => track(w.append(`c${i}`)));
+      await until();
+      assert.equal(held.writes.length, 2, 'no third write while two are out');
+      assert.equal(answered.length, 0, 'nothing answered before its write resolved');
+      held.writes[0]!.resolve();
+      await Promise.all(first);
+      assert.deepEqual(answered, ['2.1', '2.2', '2.3', '2.4', '2.5']);
+      assert.equal(w.size, 5, 'reads see only what is durable');
+      await until(() => held.writes.length === 3);
+      assert.deepEqual(held.writes.map((x) => x.seqnos.length), [5, 7, 3], 'the held-back batch goes once a write is done');
+      held.writes[1]!.resolve();
+      held.writes[2]!.resolve();
+      await Promise.all([...second, ...third]);
+      assert.equal(answered.length, 15);
+      assert.deepEqual(held.stored.map((r) => r.seqno), Array.from({ length: 15 }, (_, i) => i + 1));
+      w.close();
+    });
+
+    it('a later write resolving before an earlier one waits for it; a failed earlier write refuses both', async () => {
+      const pki = await ccfPki();
+      const held = heldPersistence();
+      const w = await LedgerWriter.open({ signer: { certPem: pki.node.pem, sign: async (p) => signPreimage(pki.node, p) }, interval: { count: 10_000, ms: 60_000 }, persistence: held.port, crypto: syncLedgerCrypto, defer: (fn) => void setImmediate(fn) });
+      const a = w.append('a');
+      await until(() => held.writes.length === 1);
+      const b = w.append('b');
+      await until(() => held.writes.length === 2);
+      assert.equal(held.writes.length, 2);
+      let bAnswered = false;
+      void b.then(() => (bAnswered = true), () => undefined);
+      // A persistence that reports the later write first: the writer must not answer it before the earlier one.
+      held.writes[1]!.settleAlone();
+      await until();
+      assert.equal(bAnswered, false, 'not answered while the write before it is out');
+      held.writes[0]!.reject(new Error('disk full'));
+      await rejectsWithCode(a, 'ERR_LEDGER_WRITER_FAILED', { reason: 'storage' });
+      await rejectsWithCode(b, 'ERR_LEDGER_WRITER_FAILED', { reason: 'storage' });
+      await rejectsWithCode(w.append('refused'), 'ERR_LEDGER_WRITER_FAILED');
+      assert.equal(w.size, 0);
+      w.close();
+    });
   });
 });

@@ -371,6 +371,12 @@ export interface LedgerTransactionsRepository {
    * head + 1, head + 2, … All land or none do. Throws ERR_STORE_CONFLICT otherwise.
    */
   append(rows: readonly LedgerTransactionRow[]): Promise<void>;
+  /**
+   * How many appends a caller may have outstanding at once (default 1): when more than 1, appends
+   * run in call order and one that fails leaves the head where it was (so the later ones fail as
+   * not continuing the ledger).
+   */
+  readonly writesInFlight?: number;
   /** Rows with `from` <= seqno <= `to`, oldest first. */
   range(from: number, to: number): Promise<LedgerTransactionRow[]>;
 }

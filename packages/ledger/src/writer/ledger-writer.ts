@@ -6,9 +6,11 @@
  * itself the next leaf, as in CCF; the entries it covers become Committed and get receipts.
  *
  * With a persistence port the writer is durable, by group commit: transactions enter the tree in
- * seqno order and wait in a queue; one durable write at a time takes everything queued (up to
- * `maxBatch`), so appends that arrive while a write is in flight share the next one, and every
- * append (and every signature transaction) is answered only once the write holding it resolved.
+ * seqno order and wait in a queue; a durable write takes everything queued (up to `maxBatch`), so
+ * appends that arrive while a write is in flight share the next one, and every append (and every
+ * signature transaction) is answered only once the write holding it, and every write before it,
+ * resolved. A persistence that applies writes in order may take more than one at a time
+ * (`writesInFlight`): the next batch is then prepared and sent while the previous one is written.
  * Reads see only what is durable. `LedgerWriter.open` restores the tree, seqnos, signatures and
  * entries from storage, checking each stored transaction as it replays.
  */
@@ -61,6 +63,12 @@ export interface CommitLag {
   pendingSinceMs: number | undefined;
 }
 
+/** A durable write out: its transactions, and whether it resolved (it is answered once every write before it did too). */
+interface Write {
+  batch: Slot[];
+  done: boolean;
+}
+
 /** A transaction on its way: its leaf until it enters the tree, and who waits for it to be durable. */
 interface Slot extends Transaction {
   leaf?: Uint8Array | undefined;
@@ -86,7 +94,12 @@ export class LedgerWriter {
   #durable = 0;
   /** In the tree, waiting for the next durable write. */
   #unwritten: Slot[] = [];
-  #writing = false;
+  /** Durable writes out, oldest first; answered strictly in this order. */
+  readonly #writes: Write[] = [];
+  /** How many writes may be out at once (the persistence's writesInFlight). */
+  readonly #writesInFlight: number;
+  /** A deferred take of the next batch is due. */
+  #taking = false;
   #failed: LedgerError | undefined;
   #lastSignatureSeqno = 0;
   #lastSignatureDone: Promise<void> = Promise.resolve();
@@ -106,6 +119,7 @@ export class LedgerWriter {
     this.#random = options.random ?? options.crypto?.randomBytes ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
     this.#defer = options.defer ?? ((fn) => void setTimeout(fn, 0));
     this.#maxBatch = options.maxBatch ?? 10_000;
+    this.#writesInFlight = Math.max(1, Math.floor(options.persistence?.writesInFlight ?? 1));
     this.#tree = new MerkleTree(options.crypto ? { sha256: options.crypto.sha256, sha256Of: options.crypto.sha256Of } : {});
     parseCcfCertificate(options.signer.certPem, 'signer.certPem');
     this.#open = !options.persistence;
@@ -384,28 +398,40 @@ export class LedgerWriter {
     this.#drain();
   }
 
+  /**
+   * Starts the next durable write when one may go out: deferred (so it takes every append of this
+   * turn), while fewer than `writesInFlight` writes are out. With two allowed, the next batch is
+   * prepared and sent while the previous one is being written.
+   */
   #kick(): void {
-    if (this.#writing || this.#unwritten.length === 0 || this.#failed) return;
+    if (this.#taking || this.#unwritten.length === 0 || this.#failed) return;
     const persistence = this.#options.persistence;
     if (!persistence) {
       this.#settle(this.#unwritten.splice(0));
       return;
     }
-    this.#writing = true;
+    if (this.#writes.length >= this.#writesInFlight) return;
+    this.#taking = true;
     this.#defer(() => {
-      const batch = this.#unwritten.splice(0, this.#maxBatch);
-      persistence.append(batch.map(toRecord)).then(
+      this.#taking = false;
+      if (this.#failed || this.#unwritten.length === 0) return;
+      const write: Write = { batch: this.#unwritten.splice(0, this.#maxBatch), done: false };
+      this.#writes.push(write);
+      persistence.append(write.batch.map(toRecord)).then(
         () => {
-          this.#writing = false;
-          this.#settle(batch);
-          this.#kick();
+          write.done = true;
+          this.#answerWritten();
         },
-        (err: unknown) => {
-          this.#writing = false;
-          this.#fail('storage', err);
-        },
+        (err: unknown) => this.#fail('storage', err),
       );
+      this.#kick();
     });
+  }
+
+  /** Answers the resolved writes at the head of the line (a later one waits for every one before it), then starts the next. */
+  #answerWritten(): void {
+    while (this.#writes[0]?.done && !this.#failed) this.#settle(this.#writes.shift()!.batch);
+    this.#kick();
   }
 
   /** `batch` is durable: its signatures count, its appends are answered. */

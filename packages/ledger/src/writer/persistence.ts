@@ -27,6 +27,14 @@ export interface LedgerPersistence {
    * the machine). The writer answers every append in the batch after this resolves.
    */
   append(records: readonly LedgerRecord[]): Promise<void>;
+  /**
+   * How many appends may be outstanding at once (default 1). More than 1 promises order: appends
+   * called before the previous one resolved are applied in call order, and one that fails leaves
+   * the head where it was, so every later one fails too (its seqnos no longer continue the
+   * ledger). The writer then prepares the next batch while the previous one is being written, and
+   * still answers an append only once its batch and every one before it resolved.
+   */
+  readonly writesInFlight?: number;
   /** Records with `from` <= seqno <= `to`, oldest first. */
   range(from: number, to: number): Promise<LedgerRecord[]>;
 }

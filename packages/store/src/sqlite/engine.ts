@@ -27,6 +27,9 @@ import { ledgerIdentityOn } from './repositories/ledger-identity.js';
 import { ledgerUsersOn } from './repositories/ledger-users.js';
 import { LedgerCommitThread } from './ledger-commit-thread/client.js';
 
+/** Ledger batches a writer may have out at once: one being committed, the next waiting behind it. */
+const LEDGER_WRITES_IN_FLIGHT = 2;
+
 function repositoriesOn(db: Db, durable: DurableCommits): Repositories {
   return {
     sealedState: sealedStateOn(db),
@@ -122,6 +125,10 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
     };
     outside.ledgerTransactions = { ...outside.ledgerTransactions, append: async (rows) => thread().append(rows), head: async () => thread().head() };
   }
+  // Appends run in call order either way (the thread takes its messages in turn; the main
+  // connection's calls go through one queue), and a failed batch leaves the head where it was:
+  // the ledger writer may send the next batch while one is being committed.
+  outside.ledgerTransactions = { ...outside.ledgerTransactions, writesInFlight: LEDGER_WRITES_IN_FLIGHT };
 
   return {
     engine: 'sqlite',
