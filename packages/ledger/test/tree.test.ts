@@ -1,6 +1,6 @@
 /** The package's tree against merklecpp's insertion rule, computed independently (test/independent.ts). */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { rejectsWithCode } from '@confide/test-kit/assert';
 import { MerkleTree, foldProof, verifyConsistency } from '../src/index.js';
@@ -20,6 +20,26 @@ describe('Merkle tree as CCF builds it', () => {
       for (let i = 0; i < n; i++) {
         const proof = await tree.inclusionProof(i);
         assert.deepEqual(asJson(proof), merklecppPath(expected, i), `proof of ${i} in ${n}`);
+      }
+    }
+  });
+
+  it('hashing synchronously, into its rows or not, it has merklecpp\'s roots and proofs as its rows grow (sizes up to 300)', async () => {
+    const leaves = Array.from({ length: 300 }, () => randomBytes(32));
+    const sha256 = (d: Uint8Array) => createHash('sha256').update(d).digest();
+    const into = new MerkleTree({ sha256, sha256Into: (d, out, offset) => out.set(sha256(d), offset) });
+    const plain = new MerkleTree({ sha256 });
+    for (const [n, leaf] of leaves.entries()) {
+      // A leaf that the caller reuses afterwards must not change the tree: it is copied in.
+      const reused = Buffer.from(leaf);
+      await into.append(reused);
+      await plain.append(leaf);
+      reused.fill(0);
+      if (![1, 2, 15, 16, 17, 31, 32, 33, 64, 65, 255, 256, 257, 300].includes(n + 1)) continue;
+      const expected = merklecppTree(leaves.slice(0, n + 1));
+      for (const tree of [into, plain]) {
+        assert.equal(hex(await tree.root()), expected.hash.toString('hex'), `root of ${n + 1}`);
+        for (const i of [0, n >> 1, n]) assert.deepEqual(asJson(await tree.inclusionProof(i)), merklecppPath(expected, i), `proof of ${i} in ${n + 1}`);
       }
     }
   });

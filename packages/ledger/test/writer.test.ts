@@ -130,45 +130,82 @@ describe('ledger writer', () => {
       };
       return { port, stored, writes };
     }
+    const appendMany = (w: LedgerWriter, n: number, prefix: string) => Array.from({ length: n }, (_, i) => w.append(`${prefix}${i}`));
+    const sizes = (held: ReturnType<typeof heldPersistence>) => held.writes.map((x) => x.seqnos.length);
     /** Lets the writer work (its default hashes are WebCrypto's, async) until `done`, or for a while when there is none. */
     const until = async (done?: () => boolean) => {
       const end = Date.now() + (done ? 5000 : 50);
       while (Date.now() < end && !done?.()) await new Promise((r) => setTimeout(r, 1));
     };
 
-    it('sends the next batch while one is held, answers only in order, and holds a third back', async () => {
+    /** A writer on a fresh held persistence. */
+    const openHeld = async (minEarlyBatch?: number) => {
       const pki = await ccfPki();
       const held = heldPersistence();
-      const w = await LedgerWriter.open({ signer: { certPem: pki.node.pem, sign: async (p) => signPreimage(pki.node, p) }, interval: { count: 10_000, ms: 60_000 }, persistence: held.port, crypto: syncLedgerCrypto, defer: (fn) => void setImmediate(fn) });
+      const signer = { certPem: pki.node.pem, sign: async (p: Uint8Array) => signPreimage(pki.node, p) };
+      const w = await LedgerWriter.open({ signer, interval: { count: 10_000, ms: 60_000 }, persistence: held.port, crypto: syncLedgerCrypto, defer: (fn) => void setImmediate(fn), ...(minEarlyBatch ? { minEarlyBatch } : {}) });
+      /** Lets writes `indexes` land, in order. */
+      const release = (...indexes: number[]) => indexes.forEach((i) => held.writes[i]!.resolve());
+      return { held, w, release };
+    };
+
+    it('sends the next batch while one is held, answers only in order, and holds a third back', async () => {
+      const { held, w, release } = await openHeld(4);
       const answered: string[] = [];
       const track = (p: Promise<string>) => p.then((id) => void answered.push(id));
-      const first = Array.from({ length: 5 }, (_, i) => track(w.append(`a${i}`)));
+      const first = appendMany(w, 5, 'a').map(track);
       await until(() => held.writes.length === 1);
-      const second = Array.from({ length: 7 }, (_, i) => track(w.append(`b${i}`)));
+      const second = appendMany(w, 7, 'b').map(track);
       await until(() => held.writes.length === 2);
-      assert.deepEqual(held.writes.map((x) => x.seqnos.length), [5, 7], 'the second batch went out while the first was held');
-      const third = Array.from({ length: 3 }, (_, i) => track(w.append(`c${i}`)));
+      assert.deepEqual(sizes(held), [5, 7], 'the second batch went out while the first was held');
+      const third = appendMany(w, 4, 'c').map(track);
       await until();
       assert.equal(held.writes.length, 2, 'no third write while two are out');
       assert.equal(answered.length, 0, 'nothing answered before its write resolved');
-      held.writes[0]!.resolve();
+      release(0);
       await Promise.all(first);
       assert.deepEqual(answered, ['2.1', '2.2', '2.3', '2.4', '2.5']);
       assert.equal(w.size, 5, 'reads see only what is durable');
       await until(() => held.writes.length === 3);
-      assert.deepEqual(held.writes.map((x) => x.seqnos.length), [5, 7, 3], 'the held-back batch goes once a write is done');
-      held.writes[1]!.resolve();
-      held.writes[2]!.resolve();
+      assert.deepEqual(sizes(held), [5, 7, 4], 'the held-back batch goes once a write is done');
+      release(1, 2);
       await Promise.all([...second, ...third]);
-      assert.equal(answered.length, 15);
-      assert.deepEqual(held.stored.map((r) => r.seqno), Array.from({ length: 15 }, (_, i) => i + 1));
+      assert.equal(answered.length, 16);
+      assert.deepEqual(held.stored.map((r) => r.seqno), Array.from({ length: 16 }, (_, i) => i + 1));
+      w.close();
+    });
+
+    it('fewer than minEarlyBatch (64) wait for the write out and share the next; as many go at once', async () => {
+      const { held, w, release } = await openHeld();
+      const small = appendMany(w, 5, 'a');
+      await until(() => held.writes.length === 1);
+      const waiting = appendMany(w, 7, 'b');
+      await until();
+      assert.deepEqual(sizes(held), [5], 'seven wait: one sync for them later beats one each now');
+      release(0);
+      await Promise.all(small);
+      await until(() => held.writes.length === 2);
+      const many = appendMany(w, 70, 'c');
+      await until(() => held.writes.length === 3);
+      assert.deepEqual(sizes(held), [5, 7, 70], 'seventy go while the seven are out');
+      release(1, 2);
+      await Promise.all([...waiting, ...many]);
+      assert.equal(held.stored.length, 82);
+      w.close();
+    });
+
+    it('a batch of twice minEarlyBatch or more, with no write out, goes as two writes at once', async () => {
+      const { held, w, release } = await openHeld();
+      const all = appendMany(w, 200, 'a');
+      await until(() => held.writes.length === 2);
+      assert.deepEqual(sizes(held), [100, 100]);
+      release(0, 1);
+      assert.deepEqual(await Promise.all(all), Array.from({ length: 200 }, (_, i) => `2.${i + 1}`));
       w.close();
     });
 
     it('a later write resolving before an earlier one waits for it; a failed earlier write refuses both', async () => {
-      const pki = await ccfPki();
-      const held = heldPersistence();
-      const w = await LedgerWriter.open({ signer: { certPem: pki.node.pem, sign: async (p) => signPreimage(pki.node, p) }, interval: { count: 10_000, ms: 60_000 }, persistence: held.port, crypto: syncLedgerCrypto, defer: (fn) => void setImmediate(fn) });
+      const { held, w } = await openHeld(1);
       const a = w.append('a');
       await until(() => held.writes.length === 1);
       const b = w.append('b');

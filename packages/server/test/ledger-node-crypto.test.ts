@@ -1,6 +1,6 @@
 /**
  * The node:crypto the durable writer is given: its HMAC (two one-shot hashes) equals createHmac, its
- * SHA-256 of parts (text as UTF-8, one scratch buffer) equals createHash,
+ * SHA-256 of parts (text as UTF-8, one scratch buffer) and into a buffer at an offset equals createHash,
  * for keys shorter than, equal to and longer than a block; its random pool never hands out the
  * same bytes twice; and a writer hashing with it builds exactly the ledger the WebCrypto writer
  * builds from the same random bytes (same ids, leaves, signed roots and receipts).
@@ -39,6 +39,9 @@ describe('node ledger crypto', () => {
         const expected = createHash('sha256').update(first, 'utf8').update(last).update('tail:é', 'utf8').digest();
         assert.deepEqual(Buffer.from(c.sha256Of!(parts)), expected, `sha256Of ${first.length}+${last.length}`);
         assert.deepEqual(Buffer.from(c.sha256(Buffer.concat([Buffer.from(first), last, Buffer.from('tail:é')]))), expected);
+        const into = new Uint8Array(40).fill(7);
+        c.sha256Into!(Buffer.concat([Buffer.from(first), last, Buffer.from('tail:é')]), into, 5);
+        assert.deepEqual(Buffer.from(into), Buffer.concat([Buffer.alloc(5, 7), expected, Buffer.alloc(3, 7)]), 'sha256Into writes the digest at the offset and nothing else');
         for (const keyLength of [32, 64, 65]) {
           const key = randomBytes(keyLength);
           assert.deepEqual(Buffer.from(c.hmacSha256Of!(key, first)), createHmac('sha256', key).update(first, 'utf8').digest(), `hmac key ${keyLength}, text ${first.length}`);

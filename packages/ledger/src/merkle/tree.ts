@@ -8,22 +8,28 @@
  */
 import { concatBytes } from '@confide/core';
 import { LedgerError } from '../errors.js';
-import { hashPair, isPowerOfTwo, splitPoint } from './hash.js';
+import { DigestRow } from './digest-row.js';
+import { hashPair, isPowerOfTwo, sha256, splitPoint } from './hash.js';
 import type { ProofStep } from './proof.js';
 
+export interface MerkleTreeOptions {
+  /** A synchronous SHA-256: appends then hash in place, with no promise per node. */
+  sha256?: ((data: Uint8Array) => Uint8Array) | undefined;
+  /** Writes SHA-256 of `data` into `out` at `offset` (optional, with `sha256`): a node goes into its row with no array of its own. */
+  sha256Into?: ((data: Uint8Array, out: Uint8Array, offset: number) => void) | undefined;
+}
+
 export class MerkleTree {
-  /** levels[h][i]: the root of the perfect subtree of 2^h leaves that starts at leaf i * 2^h. */
-  readonly #levels: Uint8Array[][] = [[]];
+  /** levels[h].at(i): the root of the perfect subtree of 2^h leaves that starts at leaf i * 2^h. */
+  readonly #levels: DigestRow[] = [new DigestRow()];
   /** Appends are hashed one after another (WebCrypto is async), so a carry never reads a missing node. */
   #settled: Promise<void> = Promise.resolve();
-  /** A synchronous SHA-256 when given: appends then hash in place, with no promise per node. */
   readonly #syncSha256: ((data: Uint8Array) => Uint8Array) | undefined;
-  /** SHA-256 of parts without concatenating them first, when given with `sha256`. */
-  readonly #syncSha256Of: ((parts: readonly Uint8Array[]) => Uint8Array) | undefined;
+  readonly #sha256Into: ((data: Uint8Array, out: Uint8Array, offset: number) => void) | undefined;
 
-  constructor(options: { sha256?: (data: Uint8Array) => Uint8Array; sha256Of?: ((parts: readonly Uint8Array[]) => Uint8Array) | undefined } = {}) {
+  constructor(options: MerkleTreeOptions = {}) {
     this.#syncSha256 = options.sha256;
-    this.#syncSha256Of = options.sha256 ? options.sha256Of : undefined;
+    this.#sha256Into = options.sha256 ? options.sha256Into : undefined;
   }
 
   /** Leaves appended so far (including any still being hashed in). */
@@ -38,19 +44,20 @@ export class MerkleTree {
     levels[0]!.push(leaf);
     const sync = this.#syncSha256;
     if (sync) {
-      const parts = this.#syncSha256Of;
+      const into = this.#sha256Into;
+      // A binary counter: leaf i completes one perfect subtree per trailing 1 bit of i.
       for (let h = 0, i = index; i % 2 === 1; h++, i = (i - 1) / 2) {
-        const row = levels[h]!;
-        (levels[h + 1] ??= []).push(parts ? parts([row[i - 1]!, row[i]!]) : sync(concatBytes(row[i - 1]!, row[i]!)));
+        const children = levels[h]!.pair(i - 1);
+        const parents = (levels[h + 1] ??= new DigestRow());
+        if (into) parents.pushInto((out, offset) => into(children, out, offset));
+        else parents.push(sync(children));
       }
       return Promise.resolve(index);
     }
     const done = this.#settled.then(async () => {
-      // A binary counter: leaf i completes one perfect subtree per trailing 1 bit of i.
       for (let h = 0, i = index; i % 2 === 1; h++, i = (i - 1) / 2) {
-        const row = levels[h]!;
-        const parent = await hashPair(row[i - 1]!, row[i]!);
-        (levels[h + 1] ??= []).push(parent);
+        const parent = await sha256(levels[h]!.pair(i - 1));
+        (levels[h + 1] ??= new DigestRow()).push(parent);
       }
     });
     this.#settled = done;
@@ -156,6 +163,6 @@ export class MerkleTree {
   }
 
   #stored(start: number, n: number): Uint8Array | undefined {
-    return isPowerOfTwo(n) && start % n === 0 ? this.#levels[Math.log2(n)]?.[start / n] : undefined;
+    return isPowerOfTwo(n) && start % n === 0 ? this.#levels[Math.log2(n)]?.at(start / n) : undefined;
   }
 }

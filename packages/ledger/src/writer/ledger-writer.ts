@@ -10,7 +10,8 @@
  * appends that arrive while a write is in flight share the next one, and every append (and every
  * signature transaction) is answered only once the write holding it, and every write before it,
  * resolved. A persistence that applies writes in order may take more than one at a time
- * (`writesInFlight`): the next batch is then prepared and sent while the previous one is written.
+ * (`writesInFlight`): a big enough next batch is then prepared and sent while the previous one is
+ * written (`minEarlyBatch`).
  * Reads see only what is durable. `LedgerWriter.open` restores the tree, seqnos, signatures and
  * entries from storage, checking each stored transaction as it replays.
  */
@@ -26,7 +27,7 @@ import { MerkleTree } from '../merkle/tree.js';
 import { LedgerReplay } from '../replay/replay.js';
 import type { SignedRoot } from '../signed-root/signed-root.js';
 import type { LedgerPersistence } from './persistence.js';
-import { entryDigests, signatureWriteSetDigest, toRecord, ZERO_DIGEST, type EntryBody, type Transaction } from './records.js';
+import { componentsOf, entryDigests, signatureWriteSetDigest, toRecord, ZERO_DIGEST, ZERO_DIGEST_HEX, type EntryBody, type HeldTransaction } from './records.js';
 import type { LedgerCrypto, LedgerEntry, NodeSigner, SignatureInterval, TransactionStatus } from './types.js';
 
 export const DEFAULT_COLLECTION = 'subledger:0';
@@ -51,6 +52,14 @@ export interface LedgerWriterOptions {
   defer?: (fn: () => void) => void;
   /** The most transactions one durable write takes (default 10,000). */
   maxBatch?: number;
+  /**
+   * With a persistence that takes more than one write at a time: the fewest transactions a write
+   * sent while another is out carries (default 64). Fewer wait for the write out to finish and
+   * share the next one (one sync for all of them, as group commit intends); more go at once, so
+   * preparing and committing them overlaps the write out. A batch of twice as many or more, taken
+   * while a further write could go, is split in two, so two groups of appends take turns.
+   */
+  minEarlyBatch?: number;
   /** Milliseconds now, for commitLag() (default Date.now). */
   now?: () => number;
 }
@@ -69,12 +78,15 @@ interface Write {
   done: boolean;
 }
 
-/** A transaction on its way: its leaf until it enters the tree, and who waits for it to be durable. */
-interface Slot extends Transaction {
-  leaf?: Uint8Array | undefined;
-  answer?: { resolve: (id: string) => void; reject: (err: unknown) => void } | undefined;
+/**
+ * A transaction: on its way, its leaf until it enters the tree and who waits for it to be durable;
+ * every field is set when it is made, so slots share one shape and carry no property store of their own.
+ */
+interface Slot extends HeldTransaction {
+  leaf: Uint8Array | undefined;
+  answer: { resolve: (id: string) => void; reject: (err: unknown) => void } | undefined;
   /** A reserved signature transaction: 'waiting' for the leaves before it, then 'signing'. */
-  signature?: 'waiting' | 'signing';
+  signature: 'waiting' | 'signing' | undefined;
 }
 
 export class LedgerWriter {
@@ -98,6 +110,7 @@ export class LedgerWriter {
   readonly #writes: Write[] = [];
   /** How many writes may be out at once (the persistence's writesInFlight). */
   readonly #writesInFlight: number;
+  readonly #minEarlyBatch: number;
   /** A deferred take of the next batch is due. */
   #taking = false;
   #failed: LedgerError | undefined;
@@ -120,7 +133,8 @@ export class LedgerWriter {
     this.#defer = options.defer ?? ((fn) => void setTimeout(fn, 0));
     this.#maxBatch = options.maxBatch ?? 10_000;
     this.#writesInFlight = Math.max(1, Math.floor(options.persistence?.writesInFlight ?? 1));
-    this.#tree = new MerkleTree(options.crypto ? { sha256: options.crypto.sha256, sha256Of: options.crypto.sha256Of } : {});
+    this.#minEarlyBatch = Math.max(1, options.minEarlyBatch ?? 64);
+    this.#tree = new MerkleTree(options.crypto ? { sha256: options.crypto.sha256, sha256Into: options.crypto.sha256Into } : {});
     parseCcfCertificate(options.signer.certPem, 'signer.certPem');
     this.#open = !options.persistence;
     this.#opening = options.persistence ? this.#restore(options.persistence) : Promise.resolve();
@@ -148,16 +162,16 @@ export class LedgerWriter {
     if (this.#failed) return Promise.reject(this.#failed);
     const key = this.#random(32);
     const entry: EntryBody = { collectionId, contents, secretKey: toBase64(key) };
-    const slot = this.#reserve({ entry });
+    const slot = this.#reserve(entry);
     const answered = new Promise<string>((resolve, reject) => {
       slot.answer = { resolve, reject };
     });
     // With synchronous hashes the leaf is ready now and enters the tree before append returns.
     try {
       const leaf = then(entryDigests(entry, this.#hashes, key), (d) => {
-        slot.components.writeSetDigest = d.writeSetDigest;
-        slot.components.claimsDigest = d.claimsDigest;
-        return leafHashOf(slot.components, this.#hashes);
+        slot.writeSetDigest = toHex(d.writeSetDigest);
+        slot.claimsDigest = toHex(d.claimsDigest);
+        return leafHashOf({ writeSetDigest: d.writeSetDigest, commitEvidence: slot.commitEvidence, claimsDigest: d.claimsDigest }, this.#hashes);
       });
       if (leaf instanceof Promise) leaf.then((l) => this.#leafReady(slot, l), (err: unknown) => this.#fail('hash', err));
       else this.#leafReady(slot, leaf);
@@ -267,11 +281,10 @@ export class LedgerWriter {
     const signed = tx && this.#covering(tx.seqno);
     if (!tx?.entry || !signed) return undefined;
     const proof = await this.#tree.inclusionProof(tx.seqno - 1, signed.treeSize);
-    const c = tx.components;
     return {
       receipt: {
         cert: signed.cert,
-        leafComponents: { claimsDigest: toHex(c.claimsDigest), commitEvidence: c.commitEvidence, writeSetDigest: toHex(c.writeSetDigest) },
+        leafComponents: { claimsDigest: tx.claimsDigest, commitEvidence: tx.commitEvidence, writeSetDigest: tx.writeSetDigest },
         nodeId: toHex(await this.#nodeIdOf(signed.cert)),
         proof: proof.map((s) => ('left' in s ? { left: toHex(s.left) } : { right: toHex(s.right) })),
         serviceEndorsements: signed.serviceEndorsements ?? [],
@@ -293,7 +306,7 @@ export class LedgerWriter {
     return undefined;
   }
 
-  #index(tx: Transaction): void {
+  #index(tx: HeldTransaction): void {
     if (!tx.entry) return;
     const list = this.#collections.get(tx.entry.collectionId);
     if (list) list.push(tx.seqno);
@@ -326,17 +339,17 @@ export class LedgerWriter {
   }
 
   /** Takes the next seqno now, so concurrent appends keep their order. */
-  #reserve(body: { entry?: EntryBody }): Slot {
+  #reserve(entry: EntryBody | undefined): Slot {
     const seqno = this.#txs.length + 1;
     const commitEvidence = formatCommitEvidence({ view: this.#options.view, seqno }, this.#random(32));
-    const slot: Slot = { seqno, components: { writeSetDigest: ZERO_DIGEST, commitEvidence, claimsDigest: ZERO_DIGEST }, ...body };
+    const slot: Slot = { seqno, commitEvidence, writeSetDigest: ZERO_DIGEST_HEX, claimsDigest: ZERO_DIGEST_HEX, entry, signed: undefined, leaf: undefined, answer: undefined, signature: undefined };
     this.#txs.push(slot);
     return slot;
   }
 
   #reserveSignature(): void {
     this.close();
-    const slot = this.#reserve({});
+    const slot = this.#reserve(undefined);
     slot.signature = 'waiting';
     this.#lastSignatureSeqno = slot.seqno;
     this.#lastSignatureDone = new Promise<void>((resolve, reject) => {
@@ -384,12 +397,13 @@ export class LedgerWriter {
     try {
       const size = slot.seqno - 1;
       // The root's preimage: its two children, or for one leaf the leaf's own preimage.
-      const preimage = size === 1 ? await leafPreimageOf(this.#txs[0]!.components, this.#hashes) : await this.#tree.rootPreimage(size);
+      const preimage = size === 1 ? await leafPreimageOf(componentsOf(this.#txs[0]!), this.#hashes) : await this.#tree.rootPreimage(size);
       const { signer } = this.#options;
       const signed: SignedRoot = { treeSize: size, rootPreimage: toHex(preimage), signature: toBase64(await signer.sign(preimage)), cert: signer.certPem };
       slot.signed = signed;
-      slot.components.writeSetDigest = await signatureWriteSetDigest(signed, this.#hashes);
-      slot.leaf = await leafHashOf(slot.components, this.#hashes);
+      const writeSetDigest = await signatureWriteSetDigest(signed, this.#hashes);
+      slot.writeSetDigest = toHex(writeSetDigest);
+      slot.leaf = await leafHashOf({ writeSetDigest, commitEvidence: slot.commitEvidence, claimsDigest: ZERO_DIGEST }, this.#hashes);
       slot.signature = undefined;
     } catch (err) {
       this.#fail('signature', err);
@@ -399,9 +413,8 @@ export class LedgerWriter {
   }
 
   /**
-   * Starts the next durable write when one may go out: deferred (so it takes every append of this
-   * turn), while fewer than `writesInFlight` writes are out. With two allowed, the next batch is
-   * prepared and sent while the previous one is being written.
+   * Starts the next durable write when one may go out (see `minEarlyBatch`): deferred, so it takes
+   * every append of this turn.
    */
   #kick(): void {
     if (this.#taking || this.#unwritten.length === 0 || this.#failed) return;
@@ -410,12 +423,12 @@ export class LedgerWriter {
       this.#settle(this.#unwritten.splice(0));
       return;
     }
-    if (this.#writes.length >= this.#writesInFlight) return;
+    if (!this.#mayWrite()) return;
     this.#taking = true;
     this.#defer(() => {
       this.#taking = false;
-      if (this.#failed || this.#unwritten.length === 0) return;
-      const write: Write = { batch: this.#unwritten.splice(0, this.#maxBatch), done: false };
+      if (this.#failed || this.#unwritten.length === 0 || !this.#mayWrite()) return;
+      const write: Write = { batch: this.#unwritten.splice(0, this.#batchSize()), done: false };
       this.#writes.push(write);
       persistence.append(write.batch.map(toRecord)).then(
         () => {
@@ -426,6 +439,19 @@ export class LedgerWriter {
       );
       this.#kick();
     });
+  }
+
+  /** No write is out, or one may be added and the queue is big enough to go early. */
+  #mayWrite(): boolean {
+    const out = this.#writes.length;
+    return out === 0 || (out < this.#writesInFlight && this.#unwritten.length >= this.#minEarlyBatch);
+  }
+
+  /** All that is queued (up to maxBatch), or half of it when it is big enough to split and a further write may go out after this one. */
+  #batchSize(): number {
+    const queued = this.#unwritten.length;
+    const split = this.#writes.length + 1 < this.#writesInFlight && queued >= 2 * this.#minEarlyBatch;
+    return Math.min(this.#maxBatch, split ? Math.ceil(queued / 2) : queued);
   }
 
   /** Answers the resolved writes at the head of the line (a later one waits for every one before it), then starts the next. */
@@ -461,8 +487,10 @@ export class LedgerWriter {
     for (let from = 1; from <= head; from += RESTORE_CHUNK) {
       for (const record of await persistence.range(from, Math.min(head, from + RESTORE_CHUNK - 1))) {
         const tx = await replay.add(record);
-        this.#txs.push(tx);
-        this.#index(tx);
+        // Checked: the record's digests are the hex the replay recomputed.
+        const slot: Slot = { seqno: tx.seqno, commitEvidence: record.commitEvidence, writeSetDigest: record.writeSetDigest, claimsDigest: record.claimsDigest, entry: tx.entry, signed: tx.signed, leaf: undefined, answer: undefined, signature: undefined };
+        this.#txs.push(slot);
+        this.#index(slot);
       }
     }
     if (replay.size !== head) {

@@ -27,17 +27,35 @@ export interface Transaction {
 }
 
 export const ZERO_DIGEST = new Uint8Array(32);
+export const ZERO_DIGEST_HEX = toHex(ZERO_DIGEST);
+
+/**
+ * A transaction as the writer holds it for as long as it runs: its digests as the lower-case hex
+ * that is stored and that receipts carry (two strings instead of two byte arrays kept per entry).
+ */
+export interface HeldTransaction {
+  seqno: number;
+  commitEvidence: string;
+  writeSetDigest: string;
+  claimsDigest: string;
+  entry?: EntryBody | undefined;
+  signed?: SignedRoot | undefined;
+}
+
+/** The leaf components of `tx`, as bytes again. */
+export function componentsOf(tx: HeldTransaction): LeafComponents {
+  return { writeSetDigest: fromHex(tx.writeSetDigest), commitEvidence: tx.commitEvidence, claimsDigest: fromHex(tx.claimsDigest) };
+}
 
 /** The stored form of `tx`. */
-export function toRecord(tx: Transaction): LedgerRecord {
-  const c = tx.components;
+export function toRecord(tx: HeldTransaction): LedgerRecord {
   return {
     seqno: tx.seqno,
     kind: tx.entry ? 'entry' : 'signature',
     body: tx.entry ? entryBodyJson(tx.entry) : signatureBodyJson(tx.signed!),
-    commitEvidence: c.commitEvidence,
-    writeSetDigest: toHex(c.writeSetDigest),
-    claimsDigest: toHex(c.claimsDigest),
+    commitEvidence: tx.commitEvidence,
+    writeSetDigest: tx.writeSetDigest,
+    claimsDigest: tx.claimsDigest,
   };
 }
 

@@ -32,6 +32,8 @@ export interface LedgerCrypto {
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** SHA-256 of parts concatenated, text as UTF-8 (optional: spares the copies). */
   sha256Of?(parts: readonly (Uint8Array | string)[]): Uint8Array;
+  /** Writes SHA-256 of `data` into `out` at `offset` (optional: the tree's nodes then need no array each). */
+  sha256Into?(data: Uint8Array, out: Uint8Array, offset: number): void;
   /** HMAC-SHA256 with text as UTF-8 (optional). */
   hmacSha256Of?(key: Uint8Array, data: Uint8Array | string): Uint8Array;
   randomBytes(n: number): Uint8Array;

@@ -96,6 +96,7 @@ export function nodeLedgerCrypto(): LedgerCrypto {
   const { sha256Of, hmacSha256Of } = scratchHashes();
   return {
     sha256,
+    sha256Into,
     sha256Of,
     hmacSha256: hmacSha256Of,
     hmacSha256Of,
