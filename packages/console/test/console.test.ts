@@ -309,14 +309,23 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     chmodSync(bin, 0o755);
     const manifestFile = join(tmp, 'manifest.json');
     const measurement = createHash('sha256').update(readFileSync(bin)).digest('hex');
-    writeFileSync(
-      manifestFile,
-      JSON.stringify({
-        Packages: { demo: { Tee: 'sim', UniqueID: measurement } },
-        Marbles: { web: { Package: 'demo', MaxActivations: 5 } },
-        Secrets: { apiKey: { Type: 'symmetric-key', Size: 128 } },
+    // Two users who must both acknowledge a full manifest update (UpdateThreshold 0: all updaters).
+    const users = await Promise.all(
+      ['alice', 'bob'].map(async (name) => {
+        const id = await testIdentity(`console-${name}`);
+        writeFileSync(join(tmp, `${name}.crt`), id.pem);
+        writeFileSync(join(tmp, `${name}.key`), id.keyPem);
+        return { name, pem: id.pem, as: ['--cert', join(tmp, `${name}.crt`), '--key', join(tmp, `${name}.key`)] };
       }),
     );
+    const manifest = {
+      Packages: { demo: { Tee: 'sim', UniqueID: measurement } },
+      Marbles: { web: { Package: 'demo', MaxActivations: 5 } },
+      Secrets: { apiKey: { Type: 'symmetric-key', Size: 128 } },
+      Users: Object.fromEntries(users.map((u) => [u.name, { Certificate: u.pem, Roles: ['updater'] }])),
+      Roles: { updater: { ResourceType: 'Manifest', Actions: ['UpdateManifest'] } },
+    };
+    writeFileSync(manifestFile, JSON.stringify(manifest));
     const addr = new URL(origin).host;
     const set = await runCliJson(['manifest', 'set', manifestFile, '--coordinator', addr, '--ca', served.caCert]);
     assert.equal(set.code, 0, JSON.stringify(set.json));
@@ -349,6 +358,30 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await page.locator('[data-testid="audit-result"][data-ok="false"][data-mode="full"]').waitFor({ timeout: loadScaled(15_000) });
     assert.equal(await result.getAttribute('data-code'), 'ERR_AUDIT_LOG_INVALID');
     await page.close();
+
+    // A full manifest update proposed by alice waits for bob: the page shows who is missing, the
+    // fingerprint of the pending bytes (computed in the page) and what the update changes, by name.
+    const watching = await open('coordinator');
+    await watching.getByTestId('no-pending').waitFor();
+    const v2 = { ...manifest, Secrets: { ...manifest.Secrets, dbPassword: { Type: 'plain', UserDefined: true } }, Marbles: { web: { Package: 'demo', MaxActivations: 6 } } };
+    const v2File = join(tmp, 'manifest-v2.json');
+    writeFileSync(v2File, JSON.stringify(v2));
+    const conn = ['--coordinator', addr, '--ca', served.caCert];
+    const proposed = await runCliJson(['manifest', 'update', 'apply', v2File, ...conn, ...users[0]!.as]);
+    assert.equal(proposed.code, 0, JSON.stringify(proposed.json));
+    const pending = watching.locator('[data-testid="pending"][data-missing="bob"]');
+    await pending.waitFor({ timeout: loadScaled(15_000) });
+    assert.equal(await pending.getAttribute('data-fingerprint'), createHash('sha256').update(readFileSync(v2File)).digest('hex'));
+    assert.deepEqual(await watching.getByTestId('pending-changes').locator('li').evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-change')} ${li.getAttribute('data-section')} ${li.getAttribute('data-name')}`)), [
+      'changed Marbles web',
+      'added Secrets dbPassword',
+    ]);
+    await shot(watching, 'coordinator-pending-update');
+    const acknowledged = await runCliJson(['manifest', 'update', 'acknowledge', v2File, ...conn, ...users[1]!.as]);
+    assert.equal(acknowledged.code, 0, JSON.stringify(acknowledged.json));
+    await watching.getByTestId('no-pending').waitFor({ timeout: loadScaled(15_000) });
+    await watching.locator('[data-testid="secrets"] li', { hasText: 'dbPassword' }).waitFor({ timeout: loadScaled(15_000) });
+    await watching.close();
 
     // The same log with one entry's details changed on the way: the page's own check refuses it.
     const tampered = await context.newPage();
@@ -448,6 +481,23 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     assert.equal(await changed.getByTestId('receipt-error').getAttribute('data-code'), 'ERR_LEDGER_RECEIPT_INVALID');
     assert.equal(await changed.getByTestId('receipt-ok').count(), 0);
     await tampered.close();
+
+    // More collections than one page of /app/collections (100): the page follows nextLink to the last.
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          const res = await context.request.post(`${origin}/app/transactions?collectionId=paged-${String(batch * 10 + i).padStart(3, '0')}&api-version=2022-05-13`, { headers, data: { contents: 'paging' } });
+          assert.equal(res.status(), 200, await res.text());
+        }),
+      );
+    }
+    const paged = await open('ledger');
+    const names = async (): Promise<string[]> => paged.locator('#collection option').evaluateAll((os) => os.map((o) => o.textContent ?? ''));
+    await paged.locator('#collection option', { hasText: /^console$/ }).waitFor({ state: 'attached' });
+    const listed = await names();
+    assert.ok(listed.length >= 101, `${listed.length} collections listed`);
+    for (let i = 0; i < 100; i++) assert.ok(listed.includes(`paged-${String(i).padStart(3, '0')}`), `paged-${i} listed`);
+    await paged.close();
   });
 
   it('no page requested another origin, and none reported an error or a CSP violation', () => {

@@ -3,7 +3,8 @@
  * types: never a secret value), activations, the update log, a pending multi-party update,
  * recovery, and the audit log with its hash chain and signatures verified in the page.
  */
-import { fromBase64, fromUtf8 } from '@confide/core';
+import { digest, fromBase64, fromUtf8, toHex } from '@confide/core';
+import { manifestChanges } from '../verify/manifest-changes.js';
 import { useContext, useEffect, useMemo } from 'preact/hooks';
 import { Ctx } from '../context.js';
 import { Badge, ErrorLine, Head, Rows, Section } from '../ui/parts.js';
@@ -49,7 +50,8 @@ export function CoordinatorPage() {
     try {
       const r = await api.json<{ data: { manifest: string; manifestFingerprint: string } }>('/api/v2/manifest');
       if (!r.data.manifest) return undefined;
-      return { fingerprint: r.data.manifestFingerprint, view: manifestView(JSON.parse(fromUtf8(fromBase64(r.data.manifest))) as Manifest) };
+      const raw = JSON.parse(fromUtf8(fromBase64(r.data.manifest))) as Manifest;
+      return { fingerprint: r.data.manifestFingerprint, raw, view: manifestView(raw) };
     } catch (err) {
       if (err instanceof ApiError && err.status < 500) return undefined;
       throw err;
@@ -59,7 +61,10 @@ export function CoordinatorPage() {
   const updates = useLoad(async () => (await api.json<{ data: { updateLog: string[] } }>('/api/v2/update-log')).data.updateLog.map(updateLine), []);
   const pending = useLoad(async () => {
     try {
-      return (await api.json<{ data: { message: string; missingUsers: string[] } }>('/api/v2/update-manifest')).data;
+      const { data } = await api.json<{ data: { manifest: string; message: string; missingUsers: string[] } }>('/api/v2/update-manifest');
+      const bytes = fromBase64(data.manifest);
+      // The fingerprint users acknowledge is the SHA-256 of these exact bytes; computed here, not taken from the server.
+      return { message: data.message, missingUsers: data.missingUsers, fingerprint: toHex(await digest('SHA-256', bytes)), raw: JSON.parse(fromUtf8(bytes)) as Manifest };
     } catch (err) {
       if (err instanceof ApiError && err.status < 500) return undefined;
       throw err;
@@ -92,7 +97,24 @@ export function CoordinatorPage() {
             ['state', <span data-testid="coord-state" data-code={String(code ?? '')}>{code === undefined ? '…' : `${STATES[code] ?? code}: ${status.value?.data.message}`}</span>],
             ['recovery', code === 1 ? <Badge tone="bad">the sealed state cannot be opened: upload recovery shares (docs/recovery.md)</Badge> : <Badge tone="ok">not needed</Badge>],
             ['manifest fingerprint', manifest.value ? <code class="hex">{manifest.value.fingerprint}</code> : 'no manifest set'],
-            ['pending update', pending.value ? <span data-testid="pending">{pending.value.message}{pending.value.missingUsers.length ? ` (missing: ${pending.value.missingUsers.join(', ')})` : ''}</span> : 'none'],
+            [
+              'pending update',
+              pending.value ? (
+                <div data-testid="pending" data-missing={pending.value.missingUsers.join(',')} data-fingerprint={pending.value.fingerprint}>
+                  {pending.value.message}
+                  {pending.value.missingUsers.length ? ` (missing: ${pending.value.missingUsers.join(', ')})` : ''}; fingerprint <code class="hex">{pending.value.fingerprint}</code>
+                  <ul data-testid="pending-changes">
+                    {manifestChanges(manifest.value?.raw ?? {}, pending.value.raw).map((c) => (
+                      <li key={`${c.section}/${c.name}`} data-section={c.section} data-name={c.name} data-change={c.change}>
+                        {c.change} {c.section.toLowerCase().replace(/s$/, '')} <code>{c.name}</code>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : (
+                <span data-testid="no-pending">none</span>
+              ),
+            ],
           ]}
         />
       </Section>

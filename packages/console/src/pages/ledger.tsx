@@ -1,6 +1,7 @@
 /** Ledger: entries by collection, each receipt verified in the page against the ledger's service identity. */
 import { parseServiceIdentity } from '@confide/ledger';
 import { useContext, useEffect, useState } from 'preact/hooks';
+import type { Api } from '../api/client.js';
 import { Ctx } from '../context.js';
 import { Badge, ErrorLine, Head, Section } from '../ui/parts.js';
 import { useLoad } from '../ui/use-load.js';
@@ -11,9 +12,24 @@ const V = 'api-version=2022-05-13';
 function ReceiptCell(props: { entry: LedgerEntryView; identity: ReturnType<typeof parseServiceIdentity> }) {
   const { api } = useContext(Ctx);
   const [check, setCheck] = useState<ReceiptCheck>();
+  const [round, setRound] = useState(0);
   useEffect(() => {
-    checkReceipt(api, props.entry, props.identity).then(setCheck, (failure: unknown) => setCheck({ state: 'failed', failure }));
-  }, [props.entry.transactionId]);
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    checkReceipt(api, props.entry, props.identity).then(
+      (c) => {
+        if (!live) return;
+        setCheck(c);
+        // Not committed yet (a slow signature round): asked again until it is, as long as the row is shown.
+        if (c.state === 'pending') timer = setTimeout(() => setRound((r) => r + 1), 1000);
+      },
+      (failure: unknown) => live && setCheck({ state: 'failed', failure }),
+    );
+    return () => {
+      live = false;
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [props.entry.transactionId, round]);
   if (!check) return <span>…</span>;
   if (check.state === 'pending') return <Badge tone="info">not committed yet</Badge>;
   if (check.state === 'failed') return <ErrorLine error={check.failure} testid="receipt-error" />;
@@ -24,6 +40,25 @@ function ReceiptCell(props: { entry: LedgerEntryView; identity: ReturnType<typeo
   );
 }
 
+/** Pages of /app/collections read at most (100 collections each). */
+const MAX_COLLECTION_PAGES = 100;
+
+/**
+ * Every collection, following nextLink page after page. A nextLink is a path on this server (the
+ * client adds its api-version); anything else ends the walk, so the page asks no other origin.
+ */
+async function allCollections(api: Api): Promise<Array<{ collectionId: string }>> {
+  const all: Array<{ collectionId: string }> = [];
+  let url: string | undefined = `/app/collections?${V}`;
+  for (let i = 0; i < MAX_COLLECTION_PAGES && url !== undefined; i++) {
+    const page: { collections: Array<{ collectionId: string }>; nextLink?: string } = await api.json(url);
+    all.push(...page.collections);
+    const next = page.nextLink;
+    url = next !== undefined && next.startsWith('/app/collections') ? `${next}${next.includes('?') ? '&' : '?'}${V}` : undefined;
+  }
+  return all;
+}
+
 export function LedgerPage() {
   const { api, info } = useContext(Ctx);
   const identity = useLoad(async () => {
@@ -31,7 +66,7 @@ export function LedgerPage() {
     const doc = await api.json<{ ledgerTlsCertificate: string }>(`/ledgerIdentity/${encodeURIComponent(info.ledgerId)}`);
     return parseServiceIdentity(doc.ledgerTlsCertificate);
   }, []);
-  const collections = useLoad(async () => (info.ledgerId ? (await api.json<{ collections: Array<{ collectionId: string }> }>(`/app/collections?${V}`)).collections : []), []);
+  const collections = useLoad(async () => (info.ledgerId ? allCollections(api) : []), []);
   const [collection, setCollection] = useState<string>();
   const chosen = collection ?? collections.value?.[0]?.collectionId;
   const entries = useLoad(async () => (chosen === undefined ? [] : (await api.json<{ entries: LedgerEntryView[] }>(`/app/transactions?collectionId=${encodeURIComponent(chosen)}&${V}`)).entries), [chosen]);
