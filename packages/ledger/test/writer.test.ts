@@ -176,16 +176,18 @@ describe('ledger writer', () => {
       w.close();
     });
 
-    it('fewer than minEarlyBatch (64) wait for the write out and share the next; as many go at once', async () => {
+    it('fewer than minEarlyBatch (64) wait for the write out and go as it resolves, before its answers; as many go at once', async () => {
       const { held, w, release } = await openHeld();
       const small = appendMany(w, 5, 'a');
       await until(() => held.writes.length === 1);
       const waiting = appendMany(w, 7, 'b');
       await until();
       assert.deepEqual(sizes(held), [5], 'seven wait: one sync for them later beats one each now');
+      let writesWhenAnswered = 0;
+      void small[0]!.then(() => (writesWhenAnswered = held.writes.length));
       release(0);
       await Promise.all(small);
-      await until(() => held.writes.length === 2);
+      assert.equal(writesWhenAnswered, 2, 'the seven went to storage before the five were answered, not a turn later');
       const many = appendMany(w, 70, 'c');
       await until(() => held.writes.length === 3);
       assert.deepEqual(sizes(held), [5, 7, 70], 'seventy go while the seven are out');
