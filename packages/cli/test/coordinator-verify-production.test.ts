@@ -1,10 +1,11 @@
 /**
  * `confide coordinator verify` against a production coordinator that attests itself through
- * configfs-tsm (issue 13): the server runs in production mode over a fake SEV-SNP report tree
- * whose "firmware" signs, with a test VCEK, a report over whatever the server wrote to inblob
- * (SHA-256(root DER || nonce) then 32 zero bytes, MarbleRun's clientapi.go GetCertQuote). The
- * CLI accepts it with the right launch measurement and refuses a wrong measurement, a replayed
- * report, and the test PKI itself unless --roots names it (dev mode only).
+ * configfs-tsm (issue 13): the server runs in production mode over a fake SEV-SNP (or TDX)
+ * report tree whose "firmware" signs, with a test VCEK (or a test PCK's quoting enclave), a
+ * report over whatever the server wrote to inblob (SHA-256(root DER || nonce) then 32 zero bytes,
+ * MarbleRun's clientapi.go GetCertQuote). The CLI accepts it with the right launch measurement
+ * and refuses a wrong measurement, a replayed report, and the test PKI itself unless --roots
+ * names it (dev mode only).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toDcapQvlCollateral } from '@confide/evidence';
 import { loadConfig, startServer, type RunningServer } from '@confide/server';
+import { forgeIntelWorld } from '@confide/test-kit/intel-pki';
 import { testIdentity } from '@confide/test-kit/identity';
 import { DAY, forgeReport, issueCrl, issueVek, pattern, productPki, type TcbParts, type TestVek } from '@confide/test-kit/amd-pki';
 import { runInProcess } from './in-process.js';
@@ -26,14 +29,14 @@ const MEASUREMENT = pattern(48, 0x33);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /**
- * A fake configfs-tsm kernel for an SEV-SNP guest: `outblob` is a FIFO, so the report is made
- * when the reader opens it, from what `inblob` holds by then, as the real kernel does on read.
+ * A fake configfs-tsm kernel: `outblob` is a FIFO, so the report is made when the reader opens
+ * it, from what `inblob` holds by then, as the real kernel does on read.
  */
-function snpKernel(vek: TestVek) {
+function tsmKernel(provider: 'sev_guest' | 'tdx_guest', forge: (reportData: Uint8Array) => Promise<Uint8Array>) {
   const state = { reportData: [] as Uint8Array[], replay: undefined as Uint8Array | undefined };
   const createEntry = async (path: string): Promise<void> => {
     mkdirSync(path);
-    writeFileSync(join(path, 'provider'), 'sev_guest\n');
+    writeFileSync(join(path, 'provider'), provider + '\n');
     writeFileSync(join(path, 'generation'), '1\n');
     writeFileSync(join(path, 'inblob'), '');
     execFileSync('mkfifo', [join(path, 'outblob')]);
@@ -45,7 +48,7 @@ function snpKernel(vek: TestVek) {
         state.reportData.push(inblob);
         const reportData = new Uint8Array(64);
         reportData.set(state.replay ?? inblob);
-        await fifo.write(await forgeReport({ product: 'Milan', tcb: TCB, chipId: CHIP_ID, measurement: MEASUREMENT, reportData }, vek));
+        await fifo.write(await forge(reportData));
       } finally {
         await fifo.close();
       }
@@ -54,8 +57,37 @@ function snpKernel(vek: TestVek) {
   return { state, createEntry };
 }
 
+/** A production coordinator on `tee` over `kernel`. */
+async function startProduction(name: string, tee: 'sev-snp' | 'tdx', kernel: ReturnType<typeof tsmKernel>): Promise<RunningServer> {
+  const dir = join(tmp, name);
+  const reportRoot = join(dir, 'tsm', 'report');
+  mkdirSync(reportRoot, { recursive: true });
+  // The listener's certificate is not what the CLI trusts (the evidence is), so any will do.
+  const tls = await testIdentity('localhost');
+  writeFileSync(join(dir, 'tls.pem'), tls.pem);
+  writeFileSync(join(dir, 'tls.key'), tls.keyPem, { mode: 0o600 });
+  writeFileSync(join(dir, 'seal.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
+  const { config } = loadConfig({
+    env: {
+      CONFIDE_MODE: 'production',
+      CONFIDE_HOST: '127.0.0.1',
+      CONFIDE_PORT: '0',
+      CONFIDE_DATA_DIR: join(dir, 'data'),
+      CONFIDE_TLS_CERT: join(dir, 'tls.pem'),
+      CONFIDE_TLS_KEY: join(dir, 'tls.key'),
+      CONFIDE_SEAL_KEY_FILE: join(dir, 'seal.key'),
+      CONFIDE_LOG_LEVEL: 'silent',
+      CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: randomBytes(32).toString('hex'),
+      CONFIDE_COORDINATOR_TEE: tee,
+      CONFIDE_COORDINATOR_TSM_REPORT_DIR: reportRoot,
+      CONFIDE_COORDINATOR_ATTESTATION_DIR: join(dir, 'no-gramine'),
+    },
+  });
+  return startServer(config, { createTsmEntry: kernel.createEntry });
+}
+
 let server: RunningServer;
-let kernel: ReturnType<typeof snpKernel>;
+let kernel: ReturnType<typeof tsmKernel>;
 let addr: string;
 const rootsDir = join(tmp, 'roots');
 const collateralDir = join(tmp, 'collateral');
@@ -71,33 +103,8 @@ before(async () => {
   writeFileSync(join(collateralDir, 'ark.der'), pki.ark.der);
   const now = Date.now();
   writeFileSync(join(collateralDir, 'crl.der'), await issueCrl(pki.ark, { revoked: [], thisUpdate: new Date(now - DAY), nextUpdate: new Date(now + DAY) }));
-
-  // The listener's certificate is not what the CLI trusts (the evidence is), so any will do.
-  const tls = await testIdentity('localhost');
-  writeFileSync(join(tmp, 'tls.pem'), tls.pem);
-  writeFileSync(join(tmp, 'tls.key'), tls.keyPem, { mode: 0o600 });
-  const sealKey = join(tmp, 'seal.key');
-  writeFileSync(sealKey, randomBytes(32).toString('hex'), { mode: 0o600 });
-  const reportRoot = join(tmp, 'tsm', 'report');
-  mkdirSync(reportRoot, { recursive: true });
-  kernel = snpKernel(vek);
-  const { config } = loadConfig({
-    env: {
-      CONFIDE_MODE: 'production',
-      CONFIDE_HOST: '127.0.0.1',
-      CONFIDE_PORT: '0',
-      CONFIDE_DATA_DIR: join(tmp, 'data'),
-      CONFIDE_TLS_CERT: join(tmp, 'tls.pem'),
-      CONFIDE_TLS_KEY: join(tmp, 'tls.key'),
-      CONFIDE_SEAL_KEY_FILE: sealKey,
-      CONFIDE_LOG_LEVEL: 'silent',
-      CONFIDE_ATTESTATION_AUTH_STATIC_TOKEN: randomBytes(32).toString('hex'),
-      CONFIDE_COORDINATOR_TEE: 'sev-snp',
-      CONFIDE_COORDINATOR_TSM_REPORT_DIR: reportRoot,
-      CONFIDE_COORDINATOR_ATTESTATION_DIR: join(tmp, 'no-gramine'),
-    },
-  });
-  server = await startServer(config, { createTsmEntry: kernel.createEntry });
+  kernel = tsmKernel('sev_guest', (reportData) => forgeReport({ product: 'Milan', tcb: TCB, chipId: CHIP_ID, measurement: MEASUREMENT, reportData }, vek));
+  server = await startProduction('snp', 'sev-snp', kernel);
   addr = new URL(server.url).host;
 });
 
@@ -107,7 +114,11 @@ after(async () => {
 });
 
 async function verify(...extra: string[]) {
-  const r = await runInProcess(['--json', 'coordinator', 'verify', '--coordinator', addr, '--collateral', collateralDir, ...extra]);
+  return verifyAt(addr, collateralDir, ...extra);
+}
+
+async function verifyAt(address: string, collateral: string, ...extra: string[]) {
+  const r = await runInProcess(['--json', 'coordinator', 'verify', '--coordinator', address, '--collateral', collateral, ...extra]);
   return { code: r.code, json: JSON.parse(r.stdout.trim().split('\n').pop() || r.stderr.trim().split('\n').pop() || '{}') as Record<string, unknown> & { error?: { code?: string } } };
 }
 
@@ -152,4 +163,29 @@ test('the test PKI is not AMD\'s: without --roots the pinned ARK refuses it; --r
   const production = await verify('--roots', rootsDir, '--measurement', hex(MEASUREMENT), '--mode', 'production');
   assert.notEqual(production.code, 0, JSON.stringify(production.json));
   assert.equal(production.json.error?.code, 'ERR_PRODUCTION_REFUSED');
+});
+
+test('on TDX: the production coordinator\'s quote is accepted with its MRTD and refused with another', async () => {
+  const at = new Date();
+  const MRTD = pattern(48, 0x61);
+  // The test PKI is one per process, so the first world's collateral covers every quote the kernel forges.
+  const first = await forgeIntelWorld({ tee: 'tdx', at, tdx: { reportData: '00'.repeat(64), mrTd: hex(MRTD) } });
+  const dir = join(tmp, 'tdx-files');
+  mkdirSync(join(dir, 'roots'), { recursive: true });
+  writeFileSync(join(dir, 'roots', 'intel-root.der'), first.rootDer);
+  writeFileSync(join(dir, 'collateral.json'), JSON.stringify(toDcapQvlCollateral(first.collateral)));
+  const tdx = tsmKernel('tdx_guest', async (reportData) => (await forgeIntelWorld({ tee: 'tdx', at, tdx: { reportData: hex(reportData), mrTd: hex(MRTD) } })).quote);
+  const tdxServer = await startProduction('tdx', 'tdx', tdx);
+  try {
+    const tdxAddr = new URL(tdxServer.url).host;
+    const ok = await verifyAt(tdxAddr, join(dir, 'collateral.json'), '--roots', join(dir, 'roots'), '--measurement', hex(MRTD));
+    assert.equal(ok.code, 0, JSON.stringify(ok.json));
+    assert.equal(ok.json['tee'], 'tdx');
+    assert.equal(ok.json['measurement'], hex(MRTD));
+    const wrong = await verifyAt(tdxAddr, join(dir, 'collateral.json'), '--roots', join(dir, 'roots'), '--measurement', hex(pattern(48, 0x62)));
+    assert.equal(wrong.code, 2, JSON.stringify(wrong.json));
+    assert.equal(wrong.json.error?.code, 'ERR_POLICY_DENIED');
+  } finally {
+    await tdxServer.close();
+  }
 });
