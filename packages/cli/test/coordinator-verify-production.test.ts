@@ -19,7 +19,7 @@ import { toDcapQvlCollateral } from '@confide/evidence';
 import { loadConfig, startServer, type RunningServer } from '@confide/server';
 import { forgeIntelWorld } from '@confide/test-kit/intel-pki';
 import { testIdentity } from '@confide/test-kit/identity';
-import { DAY, forgeReport, issueCrl, issueVek, pattern, productPki, type TcbParts, type TestVek } from '@confide/test-kit/amd-pki';
+import { DAY, forgeReport, issueCrl, issueVek, pattern, productPki, type TcbParts } from '@confide/test-kit/amd-pki';
 import { runInProcess } from './in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'confide-coord-verify-prod-'));
