@@ -3,7 +3,8 @@
  * SHA-256 of parts (text as UTF-8, one scratch buffer) and into a buffer at an offset equals createHash,
  * for keys shorter than, equal to and longer than a block; its random pool never hands out the
  * same bytes twice; and a writer hashing with it builds exactly the ledger the WebCrypto writer
- * builds from the same random bytes (same ids, leaves, signed roots and receipts).
+ * builds from the same random bytes (same ids, leaves, signed roots and receipts; its entries hashed
+ * in one scratch buffer by the "into" hashes).
  */
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
@@ -64,7 +65,9 @@ describe('node ledger crypto', () => {
     const signer = { certPem: pki.node.pem, sign: async (preimage: Uint8Array) => createHash('sha256').update(preimage).digest() };
     const build = async (withNode: boolean) => {
       const w = new LedgerWriter({ signer, interval: { count: 5, ms: 60_000 }, random: counterRandom(), ...(withNode ? { crypto: nodeLedgerCrypto() } : {}) });
-      const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => w.append(`e${i}`, i % 2 ? 'x' : 'subledger:0')));
+      // Contents and collections of every kind of text: multi-byte UTF-8, JSON escapes, longer than the scratch buffer.
+      const contents = (i: number) => (i === 3 ? 'é€😀"\\\n'.repeat(3000) : i === 7 ? '' : `e${i}`);
+      const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => w.append(contents(i), i % 2 ? (i === 5 ? 'ü collection "q"' : 'x') : 'subledger:0')));
       await w.flush();
       const receipts = await Promise.all(ids.map((id) => w.receipt(id)));
       return { ids, roots: w.signedRoots.map((r) => r.rootPreimage), receipts };

@@ -26,6 +26,7 @@ import { sha256, webHashes, type LedgerHashes } from '../merkle/hash.js';
 import { MerkleTree } from '../merkle/tree.js';
 import { LedgerReplay } from '../replay/replay.js';
 import type { SignedRoot } from '../signed-root/signed-root.js';
+import { entryLeafHasher, type EntryLeafHasher } from './entry-leaf.js';
 import type { LedgerPersistence } from './persistence.js';
 import { componentsOf, entryDigests, signatureWriteSetDigest, toRecord, ZERO_DIGEST, ZERO_DIGEST_HEX, type EntryBody, type HeldTransaction } from './records.js';
 import type { LedgerCrypto, LedgerEntry, NodeSigner, SignatureInterval, TransactionStatus } from './types.js';
@@ -97,6 +98,8 @@ export class LedgerWriter {
   #signatures: SignedRoot[] = [];
   readonly #options: LedgerWriterOptions & { view: number };
   readonly #hashes: LedgerHashes;
+  /** An entry's digests and leaf in one scratch buffer, when the injected crypto can hash into one. */
+  readonly #entryLeaf: EntryLeafHasher | undefined;
   readonly #random: (n: number) => Uint8Array;
   readonly #defer: (fn: () => void) => void;
   readonly #maxBatch: number;
@@ -129,6 +132,7 @@ export class LedgerWriter {
   constructor(options: LedgerWriterOptions) {
     this.#options = { view: 2, ...options };
     this.#hashes = options.crypto ?? webHashes;
+    this.#entryLeaf = options.crypto ? entryLeafHasher(options.crypto) : undefined;
     this.#random = options.random ?? options.crypto?.randomBytes ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
     this.#defer = options.defer ?? ((fn) => void setTimeout(fn, 0));
     this.#maxBatch = options.maxBatch ?? 10_000;
@@ -168,13 +172,20 @@ export class LedgerWriter {
     });
     // With synchronous hashes the leaf is ready now and enters the tree before append returns.
     try {
-      const leaf = then(entryDigests(entry, this.#hashes, key), (d) => {
-        slot.writeSetDigest = toHex(d.writeSetDigest);
-        slot.claimsDigest = toHex(d.claimsDigest);
-        return leafHashOf({ writeSetDigest: d.writeSetDigest, commitEvidence: slot.commitEvidence, claimsDigest: d.claimsDigest }, this.#hashes);
-      });
-      if (leaf instanceof Promise) leaf.then((l) => this.#leafReady(slot, l), (err: unknown) => this.#fail('hash', err));
-      else this.#leafReady(slot, leaf);
+      if (this.#entryLeaf) {
+        const done = this.#entryLeaf(collectionId, contents, key, slot.commitEvidence);
+        slot.writeSetDigest = done.writeSetDigest;
+        slot.claimsDigest = done.claimsDigest;
+        this.#leafReady(slot, done.leaf);
+      } else {
+        const leaf = then(entryDigests(entry, this.#hashes, key), (d) => {
+          slot.writeSetDigest = toHex(d.writeSetDigest);
+          slot.claimsDigest = toHex(d.claimsDigest);
+          return leafHashOf({ writeSetDigest: d.writeSetDigest, commitEvidence: slot.commitEvidence, claimsDigest: d.claimsDigest }, this.#hashes);
+        });
+        if (leaf instanceof Promise) leaf.then((l) => this.#leafReady(slot, l), (err: unknown) => this.#fail('hash', err));
+        else this.#leafReady(slot, leaf);
+      }
     } catch (err) {
       this.#fail('hash', err);
     }

@@ -34,6 +34,10 @@ export interface LedgerCrypto {
   sha256Of?(parts: readonly (Uint8Array | string)[]): Uint8Array;
   /** Writes SHA-256 of `data` into `out` at `offset` (optional: the tree's nodes then need no array each). */
   sha256Into?(data: Uint8Array, out: Uint8Array, offset: number): void;
+  /** Writes SHA-256 of `parts` (text as UTF-8) into `out` at `offset` (optional, with hmacSha256Into: an entry's leaf is then hashed in one scratch buffer). */
+  sha256PartsInto?(parts: readonly (Uint8Array | string)[], out: Uint8Array, offset: number): void;
+  /** Writes HMAC-SHA256 of `data` (text as UTF-8) under `key` into `out` at `offset` (optional). */
+  hmacSha256Into?(key: Uint8Array, data: Uint8Array | string, out: Uint8Array, offset: number): void;
   /** HMAC-SHA256 with text as UTF-8 (optional). */
   hmacSha256Of?(key: Uint8Array, data: Uint8Array | string): Uint8Array;
   randomBytes(n: number): Uint8Array;

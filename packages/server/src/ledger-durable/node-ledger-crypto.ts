@@ -34,7 +34,12 @@ type Part = Uint8Array | string;
  * written into one scratch buffer (text as UTF-8) and hashed from there: no array per part, per
  * concatenation or per encoding. Checked against createHash and createHmac.
  */
-function scratchHashes(): { sha256Of(parts: readonly Part[]): Uint8Array; hmacSha256Of(key: Uint8Array, data: Part): Uint8Array } {
+interface ScratchHashes {
+  sha256PartsInto(parts: readonly Part[], out: Uint8Array, offset: number): void;
+  hmacSha256Into(key: Uint8Array, data: Part, out: Uint8Array, offset: number): void;
+}
+
+function scratchHashes(): ScratchHashes {
   let scratch = Buffer.allocUnsafe(4096);
   const outer = new Uint8Array(BLOCK + 32);
   /** Room for `n` bytes, keeping the first `kept`. */
@@ -55,13 +60,16 @@ function scratchHashes(): { sha256Of(parts: readonly Part[]): Uint8Array; hmacSh
     return at + p.length;
   };
   return {
-    sha256Of(parts) {
+    sha256PartsInto(parts, out, offset) {
       let at = 0;
       for (const p of parts) at = put(p, at);
-      return sha256(scratch.subarray(0, at));
+      sha256Into(scratch.subarray(0, at), out, offset);
     },
-    hmacSha256Of(key, data) {
-      if (key.length > BLOCK) return new Uint8Array(createHmac('sha256', key).update(data).digest());
+    hmacSha256Into(key, data, out, offset) {
+      if (key.length > BLOCK) {
+        out.set(createHmac('sha256', key).update(data).digest(), offset);
+        return;
+      }
       scratch.fill(0x36, 0, BLOCK);
       outer.fill(0x5c, 0, BLOCK);
       for (let i = 0; i < key.length; i++) {
@@ -70,7 +78,7 @@ function scratchHashes(): { sha256Of(parts: readonly Part[]): Uint8Array; hmacSh
       }
       const end = put(data, BLOCK);
       sha256Into(scratch.subarray(0, end), outer, BLOCK);
-      return sha256(outer);
+      sha256Into(outer, out, offset);
     },
   };
 }
@@ -93,13 +101,25 @@ function pooledRandom(): (n: number) => Uint8Array {
 
 /** A LedgerCrypto over node:crypto; each call site gets its own random pool and scratch buffer. */
 export function nodeLedgerCrypto(): LedgerCrypto {
-  const { sha256Of, hmacSha256Of } = scratchHashes();
+  const { sha256PartsInto, hmacSha256Into } = scratchHashes();
+  const sha256Of = (parts: readonly Part[]): Uint8Array => {
+    const out = new Uint8Array(32);
+    sha256PartsInto(parts, out, 0);
+    return out;
+  };
+  const hmacSha256Of = (key: Uint8Array, data: Part): Uint8Array => {
+    const out = new Uint8Array(32);
+    hmacSha256Into(key, data, out, 0);
+    return out;
+  };
   return {
     sha256,
     sha256Into,
     sha256Of,
+    sha256PartsInto,
     hmacSha256: hmacSha256Of,
     hmacSha256Of,
+    hmacSha256Into,
     randomBytes: pooledRandom(),
   };
 }
