@@ -133,3 +133,17 @@ test('postgres: the URL\'s ?schema= keeps the tables in that schema', { skip }, 
     await (await openFresh({ schema })).close();
   }
 });
+
+test('postgres: migration 8 drops the "loaded" member (a private JWK) that rotations wrote into key meta, and leaves every other member', { skip }, async () => {
+  const schema = freshSchema();
+  const before = await openPostgresStore(await server.url(), { schema, migrations: postgresMigrations.filter((m) => m.version < 8) });
+  const meta = { family: 'EC', hsm: false, publicJwk: { crv: 'P-256', x: 'x', y: 'y' }, keyOps: ['sign', 'verify'], tags: { a: 'b' }, exportable: false };
+  await before.keyVersions.insert({ name: 'k', version: 'v1', meta: JSON.stringify({ ...meta, loaded: { jwk: { d: 'private-d' } } }), sealedMaterial: Uint8Array.of(1) });
+  await before.close();
+  const after = await openFresh({ schema });
+  try {
+    assert.deepEqual(JSON.parse((await after.keyVersions.get('k', 'v1'))!.meta), meta);
+  } finally {
+    await after.close();
+  }
+});

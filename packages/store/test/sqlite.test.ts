@@ -164,3 +164,19 @@ test(
     }
   }),
 );
+
+test(
+  'sqlite: migration 8 drops the "loaded" member (a private JWK) that rotations wrote into key meta, and leaves every other member',
+  withDir(async (dir) => {
+    const path = join(dir, 'db.sqlite');
+    const before = openSqliteStore(path, sqliteMigrations.filter((m) => m.version < 8));
+    const meta = { family: 'RSA', hsm: true, publicJwk: { n: 'n', e: 'AQAB' }, keyOps: ['sign'], tags: {}, exportable: false };
+    await before.keyVersions.insert({ name: 'k', version: 'v1', meta: JSON.stringify({ ...meta, loaded: { jwk: { d: 'private-d' } } }), sealedMaterial: Uint8Array.of(1) });
+    await before.keyVersions.insert({ name: 'k', version: 'v2', meta: JSON.stringify(meta), sealedMaterial: Uint8Array.of(2) });
+    await before.close();
+    const after = openSqliteStore(path);
+    for (const version of ['v1', 'v2']) assert.deepEqual(JSON.parse((await after.keyVersions.get('k', version))!.meta), meta, version);
+    await after.close();
+    assert.ok(!readFileSync(path).includes('private-d'));
+  }),
+);

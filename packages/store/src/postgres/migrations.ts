@@ -219,4 +219,13 @@ export const postgresMigrations: Migration[] = [
       $$;
     `,
   },
+  {
+    version: 8,
+    name: 'key-meta-scrub',
+    sql: `
+      -- A key rotation before this version wrote the copied version's loaded key, private JWK
+      -- included, as a "loaded" member of the new version's meta, which is kept in clear.
+      UPDATE key_versions SET meta = (meta::jsonb - 'loaded')::text WHERE (meta::jsonb -> 'loaded') IS NOT NULL;
+    `,
+  },
 ];

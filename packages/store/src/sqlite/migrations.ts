@@ -192,4 +192,11 @@ export const sqliteMigrations: Migration[] = [
     // PostgreSQL's confide_expect (a function for checks sent without waiting); SQLite checks at once. Kept in lockstep.
     sql: 'SELECT 1;',
   },
+  {
+    version: 8,
+    name: 'key-meta-scrub',
+    // A key rotation before this version wrote the copied version's loaded key, private JWK
+    // included, as a "loaded" member of the new version's meta, which is kept in clear.
+    sql: `UPDATE key_versions SET meta = json_remove(meta, '$.loaded') WHERE json_valid(meta) AND json_type(meta, '$.loaded') IS NOT NULL;`,
+  },
 ];

@@ -268,7 +268,9 @@ export class KeyVaultService {
     return this.#store.tx(async (repos) => {
       if ((await repos.keyVersions.allVersions(backup.name)).length > 0) throw new KeyVaultError('ERR_KEY_CONFLICT', `key ${backup.name} exists (live or deleted): a backup restores only into a free name`);
       for (const v of backup.versions) {
-        await repos.keyVersions.insert({ name: backup.name, version: v.version, meta: v.meta, sealedMaterial: sealKeyMaterial(rootKey, backup.name, v.version, v.jwk) });
+        // The meta goes through its named members: a backup of a version an old rotation wrote carries its loaded key.
+        const meta = metaToJson(metaFromJson(backup.name, v.version, v.meta));
+        await repos.keyVersions.insert({ name: backup.name, version: v.version, meta, sealedMaterial: sealKeyMaterial(rootKey, backup.name, v.version, v.jwk) });
       }
       if (backup.rotationPolicy) await repos.keyRotationPolicies.put(backup.name, backup.rotationPolicy);
       const latest = backup.versions[backup.versions.length - 1]!;
