@@ -4,7 +4,8 @@
  * /attest/SgxEnclave through the server's app.inject, the vector quote, cached collateral), each
  * on PostgreSQL (ours) beside SQLite (peer column). The PostgreSQL server is test-kit's
  * throw-away cluster on 127.0.0.1 (CONFIDE_TEST_POSTGRES_URL to use another). Issue 11's target:
- * PostgreSQL at >= 70% of SQLite's rate on one replica.
+ * PostgreSQL at >= 70% of SQLite's rate on one replica. BENCH_STORE_ENGINES_WORK=activation (or
+ * attest) measures only those rows, for an A/B of one of them.
  */
 import { Buffer } from 'node:buffer';
 import { attempt, describeError, measureWork } from './lib/harness.mjs';
@@ -29,6 +30,8 @@ const NO_FLOOR = { reason: 'none: this table compares engines (the floors are in
 const CPU_OPS = 128;
 const ATTEST_CPU_OPS = 1024;
 const CPU_IN_FLIGHT = 16;
+// The rows to measure: both unless BENCH_STORE_ENGINES_WORK names some ("activation", "attest", comma-separated).
+const WORK = (process.env.BENCH_STORE_ENGINES_WORK ?? 'activation,attest').split(',').map((w) => w.trim());
 
 /**
  * "work: CPU per operation ..." for both engines: this process's CPU (process.cpuUsage) and, for
@@ -122,7 +125,7 @@ export async function main() {
   }
   const notes = [];
   try {
-    const rows = [...(await activationRows(mods, url, notes)), ...(await attestRows(url, notes))];
+    const rows = [...(WORK.includes('activation') ? await activationRows(mods, url, notes) : []), ...(WORK.includes('attest') ? await attestRows(url, notes) : [])];
     printTable({
       title: TITLE,
       peerName: 'SQLite',

@@ -69,3 +69,43 @@ test('postgres: a transaction in which a statement failed (and the caller went o
     await pool.end();
   }
 });
+
+test('postgres: a transaction queues for its turn at the audit chain only once what it sent without waiting was answered, so a row lock held by one waiting for the turn never deadlocks the process', { skip }, async () => {
+  const store = await openFresh();
+  let heldLock!: () => void;
+  const lockHeld = new Promise<void>((resolve) => (heldLock = resolve));
+  let fAtHead!: () => void;
+  const fReady = new Promise<void>((resolve) => (fAtHead = resolve));
+  const appendOver = async (repos: Parameters<Parameters<Store['tx']>[0]>[0], hash: string): Promise<void> => {
+    const head = await repos.auditLog.head();
+    await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash, entry: '{}' });
+  };
+  try {
+    // S: a counted insert (it holds the type's counter row until it commits), then the audit entry, once F asked for its head.
+    const s = store.tx(async (repos) => {
+      assert.equal(await repos.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 5), 'inserted');
+      heldLock();
+      await fReady;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await appendOver(repos, 'S');
+    });
+    await lockHeld;
+    // F: the same type's insert sent without waiting (it waits at the server for S's row lock), then its head.
+    const f = store.tx(async (repos) => {
+      await repos.activations.insertNew({ uuid: uuidOf(2), marbleType: 'web', sealed: Uint8Array.of(2) }, 5);
+      fAtHead();
+      await appendOver(repos, 'F');
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadlocked')), 20_000)));
+    try {
+      await Promise.race([Promise.all([s, f]), stuck]);
+    } finally {
+      clearTimeout(timer);
+    }
+    assert.deepEqual((await store.auditLog.list()).map((r) => r.hash), ['S', 'F']);
+    assert.equal(await store.activations.count('web'), 2);
+  } finally {
+    await store.close();
+  }
+});

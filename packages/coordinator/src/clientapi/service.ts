@@ -182,7 +182,7 @@ export class CoordinatorService {
    * is not the one the answer was made on. A refusal made on the known state is judged again on
    * the stored one, which another replica may have changed. The state itself is not written.
    * A new UUID is first tried in a transaction that expects the state's version and room for the
-   * UUID without reading either (lifecycle.changeIfAt: one round trip on PostgreSQL); when either
+   * UUID without reading either (lifecycle.changeIfAt: two round trips on PostgreSQL, not three); when either
    * expectation fails, nothing of it stays and the transaction that reads them runs.
    * Throws as verifyActivationEvidence, prepareActivation and commitActivation.
    */
@@ -206,7 +206,7 @@ export class CoordinatorService {
       made = await prepare(stored.state);
     }
     const { claims, prepared } = made;
-    // The common case, a new UUID on the state it was prepared on, in one store write; anything else the way below.
+    // The common case, a new UUID on the state it was prepared on, without reading first; anything else the way below.
     const { firstRecord } = prepared;
     if (firstRecord) {
       const fast = await lifecycle.changeIfAt('activate', { version, state: prepared.state }, async (repos) => {

@@ -255,7 +255,7 @@ export class CoordinatorLifecycle {
    * `change` for an operation worked out ahead on `at` (the state in force at its version, where
    * `name` is allowed) that writes no state and states its own expectations to the store
    * (activation: a new UUID with room): the transaction checks the stored version without reading
-   * it (expectVersion), so on PostgreSQL it is one write and one round trip, its COMMIT included.
+   * it (expectVersion), so on PostgreSQL it goes out with the operation's first write.
    * Resolves undefined, everything rolled back, when the stored version moved or an expectation
    * failed (ERR_STORE_CONFLICT, reason "expectation"): the caller then runs `change`, which reads
    * what is stored and judges the operation on it. Throws what the operation and the store throw.

@@ -25,6 +25,15 @@ export interface TxHooks {
    * Resolves (never rejects) once the server answered it, or the transaction ended without it.
    */
   send(text: string, params: readonly unknown[]): Promise<void>;
+  /**
+   * Writes what `send` left (with BEGIN the first time) now and resolves once every statement
+   * sent so far was answered (never rejects: a failure is reported by the commit). For a
+   * transaction about to queue for a turn (the audit chain's): it then holds every lock its
+   * statements wait for, and never waits for one of them while a turn it holds keeps another
+   * transaction of this process from going on (which may hold that lock: a deadlock the server
+   * cannot see).
+   */
+  settle(): Promise<void>;
   /** Runs `fn` once, as soon as the COMMIT or ROLLBACK is sent (before its answer). */
   whenClosing(fn: () => void): void;
   /** Runs `fn` once if the transaction does not commit. */
@@ -196,19 +205,37 @@ export class OpenTransaction implements TxHooks {
     const socket = (this.#client as unknown as Client).connection.stream;
     socket.cork();
     try {
-      if (!this.#begun) {
-        this.#begun = true;
-        this.#track(run(this.#client, 'BEGIN'));
-      }
-      for (const { text, params: values, answered } of this.#unsent.splice(0)) {
-        const answer = run(this.#client, text, values);
-        this.#track(answer);
-        answer.then(answered, answered);
-      }
+      this.#unload();
       return run<R>(this.#client, last, params);
     } finally {
       socket.uncork();
     }
+  }
+
+  /** Hands the driver BEGIN (the first time) and what `send` left. */
+  #unload(): void {
+    if (!this.#begun) {
+      this.#begun = true;
+      this.#track(run(this.#client, 'BEGIN'));
+    }
+    for (const { text, params: values, answered } of this.#unsent.splice(0)) {
+      const answer = run(this.#client, text, values);
+      this.#track(answer);
+      answer.then(answered, answered);
+    }
+  }
+
+  async settle(): Promise<void> {
+    if (this.#unsent.length > 0) {
+      const socket = (this.#client as unknown as Client).connection.stream;
+      socket.cork();
+      try {
+        this.#unload();
+      } finally {
+        socket.uncork();
+      }
+    }
+    await Promise.allSettled(this.#sent);
   }
 
   #track(answer: Promise<unknown>): void {

@@ -40,6 +40,10 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
         const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
         return rowHead(rows[0]);
       }
+      // Only once what the transaction sent without waiting (expectations, an insert) was answered:
+      // a turn is never held by a transaction whose statement waits for a row lock that another of
+      // this process holds while it waits for the turn (sql.ts TxHooks.settle).
+      if (turn === undefined) await tx.settle();
       await (turn ??= chain.turn(tx));
       if (given !== undefined) return given ?? undefined;
       const guessed = chain.guess();
