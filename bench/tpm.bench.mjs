@@ -52,7 +52,7 @@ export async function main() {
     peerName: 'none',
     rows: tally.rows,
     notes: [
-      tally.floorNote('(3 quotes by the AK, 2 chain links; the replay one digest per event per bank, each waiting for the previous extend of its PCR, PCRs and banks side by side; one PCR digest per quote), all at once'),
+      tally.floorNote('(3 quotes by the AK, 2 chain links, on WebCrypto\'s threads; meanwhile the replay, one node:crypto digest per event per bank, each extend waiting for the previous one of its PCR, and one PCR digest per quote)'),
       tally.repeatNote({
         remembered: 'the AK chain links',
         unit: 'verification',

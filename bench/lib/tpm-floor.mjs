@@ -3,16 +3,17 @@
  * by the AK, the two links of the AK certificate chain (AK certificate by the intermediate, the
  * intermediate by the pinned root), and the hashing the event-log replay needs (one digest per
  * extending event per bank, each extend waiting for the one before it in the same PCR, as
- * PCR = H(PCR || digest) must; PCRs and banks side by side) plus each quote's PCR digest, all
- * issued at once. Parsing, the claims and the event data checks are ours alone.
+ * PCR = H(PCR || digest) must, hashed synchronously with node:crypto while WebCrypto's threads
+ * check the signatures) plus each quote's PCR digest. Parsing, the claims and the event data checks are ours alone.
  */
 import { Buffer } from 'node:buffer';
-import { webcrypto } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { signedObject } from './der.mjs';
 
 const { subtle } = webcrypto;
 const BANKS = { 0x0004: ['SHA-1', 20], 0x000b: ['SHA-256', 32], 0x000c: ['SHA-384', 48] };
 const EV_NO_ACTION = 3;
+const NODE_HASH = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384' };
 const RSASSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
 /** The extend chains a replay hashes: one per bank and PCR, each a list of event digests, from a crypto-agile log. */
@@ -39,14 +40,11 @@ function replayChains(log) {
   return [...chains.values()];
 }
 
-async function replay({ hash, size, digests }) {
+/** One PCR's extends with node:crypto's synchronous hashes, the fastest this machine has for 40-128 byte inputs (faster than a WebCrypto hop per digest). */
+function replay({ hash, size, digests }) {
+  const algorithm = NODE_HASH[hash];
   let pcr = new Uint8Array(size);
-  for (const d of digests) {
-    const input = new Uint8Array(size * 2);
-    input.set(pcr);
-    input.set(d, size);
-    pcr = new Uint8Array(await subtle.digest(hash, input));
-  }
+  for (const d of digests) pcr = createHash(algorithm).update(pcr).update(d).digest();
   return pcr;
 }
 
@@ -69,11 +67,11 @@ export async function tpmFloor(parts, root) {
   const extends_ = chains.reduce((n, c) => n + c.digests.length, 0);
   const pcrDigests = parts.quotes.map(() => new Uint8Array(24 * 48));
   const op = async () => {
-    const [ok] = await Promise.all([
-      Promise.all(checks.map((c) => subtle.verify('RSASSA-PKCS1-v1_5', c.key, c.signature, c.data))),
-      Promise.all(chains.map(replay)),
-      Promise.all(pcrDigests.map((data) => subtle.digest('SHA-256', data))),
-    ]);
+    // The signatures go to WebCrypto's threads first, then the hashing runs here meanwhile.
+    const verified = Promise.all(checks.map((c) => subtle.verify('RSASSA-PKCS1-v1_5', c.key, c.signature, c.data)));
+    for (const chain of chains) replay(chain);
+    for (const data of pcrDigests) createHash('sha256').update(data).digest();
+    const ok = await verified;
     if (ok.includes(false)) throw new Error('a floor signature does not verify');
   };
   try {

@@ -3,8 +3,8 @@
  * PCR = H(PCR || digest) (TCG TPM 2.0 Library Part 1, 17.2 "PCR Operations"), from the reset
  * values of the PC Client profile (PCR 0 holds the startup locality in its last byte).
  */
-import { digest } from '@confide/core';
 import { EvidenceError } from '../../errors.js';
+import { syncDigest } from '../../hash/sync-digest.js';
 import { hashByBank, type TpmBank } from '../algorithms.js';
 import { EV } from './event-types.js';
 import type { TcgEventLog } from './parse.js';
@@ -20,33 +20,24 @@ function resetValue(pcr: number, size: number, locality: number | undefined): Ui
 }
 
 /**
- * The PCR values the log's events produce in `bank`, for every PCR at least one event extends.
- * Throws ERR_EVIDENCE_MALFORMED when an extending event has no digest for the bank.
+ * The PCR values the log's events produce in `bank`, for every PCR at least one event extends,
+ * hashed synchronously (each extend waits for the one before it, so WebCrypto's thread hop per
+ * digest would cost more than the hashing). Throws ERR_EVIDENCE_MALFORMED when an extending event
+ * has no digest for the bank.
  */
 export async function replayBank(log: TcgEventLog, bank: TpmBank): Promise<Map<number, Uint8Array>> {
   const hash = hashByBank(bank);
-  // Each PCR's extends form a chain; different PCRs replay side by side (WebCrypto's thread pool).
-  const chains = new Map<number, Uint8Array[]>();
+  const h = syncDigest(hash.webcrypto);
+  const replayed = new Map<number, Uint8Array>();
+  // One input buffer per bank: PCR || digest, the PCR half overwritten by each extend's result.
+  const input = new Uint8Array(hash.size * 2);
   for (const event of log.events) {
     if (event.type === EV.NO_ACTION) continue;
     const d = event.digests.get(bank);
     if (!d) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TCG event log: event ${event.index} (PCR ${event.pcr}) has no ${bank} digest`);
-    const chain = chains.get(event.pcr);
-    if (chain) chain.push(d);
-    else chains.set(event.pcr, [d]);
+    input.set(replayed.get(event.pcr) ?? resetValue(event.pcr, hash.size, log.startupLocality));
+    input.set(d, hash.size);
+    replayed.set(event.pcr, h(input));
   }
-  const replayed = await Promise.all(
-    [...chains].map(async ([pcr, digests]): Promise<[number, Uint8Array]> => {
-      let value = resetValue(pcr, hash.size, log.startupLocality);
-      for (const d of digests) {
-        // PCR || digest in a buffer of its own per extend (WebCrypto may read it after the call returns).
-        const input = new Uint8Array(value.length + d.length);
-        input.set(value);
-        input.set(d, value.length);
-        value = await digest(hash.webcrypto, input);
-      }
-      return [pcr, value];
-    }),
-  );
-  return new Map(replayed);
+  return replayed;
 }
