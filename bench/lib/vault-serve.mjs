@@ -15,11 +15,11 @@ import { printSkipped } from './table.mjs';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/src/bin.js', import.meta.url));
 
-/** { server, client } of a fresh dev-mode server, or undefined after printing why `title` is skipped. */
-export async function startVaultServe(title) {
+/** { server, client } of a fresh dev-mode server started with `args`, or undefined after printing why `title` is skipped. */
+export async function startVaultServe(title, args = []) {
   if (!existsSync(BIN)) return printSkipped(title, `${BIN} not built (run npm run build)`);
   try {
-    const server = await startServe([]);
+    const server = await startServe(args);
     return { server, client: httpsClient(server.url, server.ca, { authorization: 'Bearer bench' }) };
   } catch (err) {
     return printSkipped(title, `cannot start confide serve: ${describeError(err)}`);
