@@ -1,7 +1,7 @@
 /** The key vault service without HTTP: what the release route builds on, and stored rows that were tampered with. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { openSqliteStore } from '@confide/store';
 import { KeyVaultService, openVaultRoot } from '../src/index.js';
 import { createSeal } from '../src/seal/index.js';
@@ -78,5 +78,23 @@ test('a meta column that holds a member it should not is read without it, rewrit
   await s.purge('old');
   await s.restore(blob);
   assert.ok(!(await store.keyVersions.get('old', meta.version))!.meta.includes('secret-d'));
+  await store.close();
+});
+
+test('with rsaThreads the service signs RS and PS on its threads (what the event loop signs, for RS), refuses what it refused, and close ends them', async () => {
+  const store = openSqliteStore(':memory:');
+  const { root } = await openVaultRoot({ store, seal: createSeal(randomBytes(32)), generateIfAbsent: true });
+  const threaded = new KeyVaultService({ store, root, rsaThreads: 2 });
+  const inline = new KeyVaultService({ store, root });
+  const meta = await threaded.create('t', { kty: 'RSA-HSM', key_size: 2048 });
+  const digest = createHash('sha256').update('signed').digest();
+  const value = digest.toString('base64url');
+  const rs = await Promise.all(Array.from({ length: 8 }, () => threaded.operate('t', meta.version, 'sign', { alg: 'RS256', value })));
+  const expected = (await inline.operate('t', meta.version, 'sign', { alg: 'RS256', value })).value!;
+  for (const r of rs) assert.deepEqual(Buffer.from(r.value!), Buffer.from(expected));
+  const ps = (await threaded.operate('t', meta.version, 'sign', { alg: 'PS256', value })).value!;
+  assert.equal((await threaded.operate('t', meta.version, 'verify', { alg: 'PS256', digest: value, value: Buffer.from(ps).toString('base64url') })).verified, true);
+  await assert.rejects(threaded.operate('t', meta.version, 'sign', { alg: 'RS384', value }), { code: 'ERR_KEY_BAD_PARAMETER' });
+  await threaded.close();
   await store.close();
 });
