@@ -36,6 +36,10 @@ const assets = Object.keys(result.metafile.outputs).map((file) => {
   return { name, path, contentType: TYPES[name.slice(name.lastIndexOf('.'))], gzip: `${path}.gz` };
 });
 const script = assets.find((a) => a.name.startsWith('app-') && a.name.endsWith('.js'));
+// The shell's static imports, announced in the page so they download beside the shell rather than after it.
+const shellOutput = Object.entries(result.metafile.outputs).find(([file]) => basename(file) === script.name)?.[1];
+const shellImports = shellOutput?.imports.filter((i) => i.kind === 'import-statement').map((i) => basename(i.path)) ?? [];
+if (shellImports.length === 0) throw new Error('build.mjs: the shell has no static imports in the metafile (its output path changed?)');
 const style = assets.find((a) => a.name.startsWith('style-') && a.name.endsWith('.css'));
 // No inline script or style: the page only names the two files (the server's CSP allows nothing else).
 const index = `<!doctype html>
@@ -43,7 +47,7 @@ const index = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Confide console</title>
 <link rel="stylesheet" href="/console/assets/${style.name}">
-<script type="module" src="/console/assets/${script.name}"></script>
+${shellImports.map((name) => `<link rel="modulepreload" href="/console/assets/${name}">\n`).join('')}<script type="module" src="/console/assets/${script.name}"></script>
 </head><body><div id="app"><p class="loading">Loading the console…</p></div></body></html>
 `;
 writeFileSync(join(out, 'index.html'), index);

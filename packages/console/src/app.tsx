@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createApi } from './api/client.js';
 import type { ConsoleInfo } from './api/info.js';
+import { infoRequest } from './api/info-request.js';
 import { completeSignIn, DEV_TOKEN, storedToken } from './api/session.js';
 import { Ctx } from './context.js';
 import { SignIn } from './pages/sign-in.js';
@@ -38,9 +39,7 @@ export function App() {
     const onHash = () => setPath(currentPath());
     addEventListener('hashchange', onHash);
     completeSignIn().then((done) => done && setToken(storedToken()), setFailure);
-    fetch('/console/api/info', { cache: 'no-store' })
-      .then((r) => (r.ok ? (r.json() as Promise<ConsoleInfo>) : Promise.reject(new Error(`/console/api/info answered ${r.status}`))))
-      .then(setInfo, setFailure);
+    infoRequest.then(setInfo, setFailure);
     return () => removeEventListener('hashchange', onHash);
   }, []);
 

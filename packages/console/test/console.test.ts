@@ -23,7 +23,7 @@ import { fixedClock } from '@confide/core';
 import { browserUnavailable, CHROMIUM_PATH } from '@confide/test-kit';
 import { testIdentity, type TestIdentity } from '@confide/test-kit/identity';
 import { missingVector, vector, vectorPath } from '@confide/test-kit/vectors';
-import { freePort, loadScaled, runCliJson, startCli, startServe, type Served } from '@confide/test-kit/process';
+import { freePort, loadAverage, loadScaled, runCliJson, startCli, startServe, type Served } from '@confide/test-kit/process';
 
 const SGX_QUOTE = 'sgx/phala-dcap-qvl/sgx_quote';
 const SGX_COLLATERAL = 'sgx/phala-dcap-qvl/sgx_quote_collateral.json';
@@ -113,7 +113,19 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await page.getByTestId('anchors').getByText('yes').first().waitFor();
     const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
     const complete = await page.evaluate(() => performance.now());
-    console.log(`# console first load: ${(bytes / 1024).toFixed(1)} KB transferred (gzip) in ${sizes.length} responses, interactive at ${interactive.toFixed(0)} ms, overview complete at ${complete.toFixed(0)} ms`);
+    // Where the time to interactive goes: the page, the shell's scripts, the /console/api/info answer, then the render.
+    const steps = await page.evaluate(() => {
+      const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const info = resources.find((r) => r.name.endsWith('/console/api/info'));
+      // Scripts asked for before the info request: the shell and its static imports, not the page chunks.
+      const end = (part: string): number => Math.max(0, ...resources.filter((r) => r.name.includes(part) && r.startTime < (info?.startTime ?? Infinity)).map((r) => r.responseEnd));
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const app = resources.find((r) => r.name.includes('/assets/app-'));
+      const phases = app ? `asked at ${app.startTime.toFixed(0)}, connection ${(app.connectEnd - app.connectStart).toFixed(0)} ms, first byte at ${app.responseStart.toFixed(0)}` : '';
+      return { phases, html: nav.responseEnd, app: end('/assets/app-'), shared: end('/assets/chunk-'), infoStart: info?.startTime ?? -1, infoEnd: info?.responseEnd ?? -1 };
+    });
+    console.log(`# console first load: ${(bytes / 1024).toFixed(1)} KB transferred (gzip) in ${sizes.length} responses, interactive at ${interactive.toFixed(0)} ms, overview complete at ${complete.toFixed(0)} ms, load average ${loadAverage()}`);
+    console.log(`# console time to interactive: page ${steps.html.toFixed(0)} ms, shell script ${steps.app.toFixed(0)} ms (${steps.phases}), its shared chunk ${steps.shared.toFixed(0)} ms, /console/api/info asked at ${steps.infoStart.toFixed(0)} and answered at ${steps.infoEnd.toFixed(0)} ms, interactive at ${interactive.toFixed(0)} ms`);
     assert.ok(bytes <= 250 * 1024, `first load ${bytes} bytes`);
     assert.ok(interactive > 0 && interactive <= loadScaled(1000), `interactive at ${interactive} ms`);
 
@@ -122,6 +134,9 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     assert.match(csp, /style-src 'self';/);
     assert.match(csp, /connect-src 'self';/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    // The shell's chunk is announced beside the shell, so both download at once.
+    const preloads = await page.locator('link[rel="modulepreload"]').evaluateAll((ls) => ls.map((l) => l.getAttribute('href')));
+    assert.ok(preloads.length >= 1 && preloads.every((h) => /^\/console\/assets\/chunk-[A-Z0-9]+\.js$/.test(h ?? '')), JSON.stringify(preloads));
     const script = await page.locator('script[src]').getAttribute('src');
     assert.match(script!, /^\/console\/assets\/app-[A-Z0-9]+\.js$/);
     const asset = await page.request.get(`${origin}${script}`, { headers: { 'accept-encoding': 'gzip' } });
