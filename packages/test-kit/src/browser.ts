@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname, resolve, sep } from 'node:path';
+import { dirname, extname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Route } from 'playwright-core';
 
@@ -19,8 +19,14 @@ const ORIGIN = 'http://localhost:9';
 const ROOT = resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** Workspace packages the page can import by name. */
+/** Where @noble/hashes's own ESM build is, as a path from the repository root. */
+const NOBLE = '/' + relative(ROOT, dirname(createRequire(import.meta.url).resolve('@noble/hashes/sha2'))).split(sep).join('/') + '/esm';
+
+/** Packages the page can import by name: the workspace's, and the third-party ESM they import. */
 const IMPORTS: Record<string, string> = {
+  '@noble/hashes/legacy': `${NOBLE}/legacy.js`,
+  '@noble/hashes/sha2': `${NOBLE}/sha2.js`,
+  '@noble/hashes/crypto': `${NOBLE}/crypto.js`,
   '@confide/core': '/packages/core/dist/src/index.js',
   '@confide/evidence': '/packages/evidence/dist/src/index.js',
   '@confide/policy': '/packages/policy/dist/src/index.js',
