@@ -46,8 +46,11 @@ static napi_value fail(napi_env env, const char *code, const char *message, uint
 
 static napi_value errno_error(napi_env env, const char *what, int err, uint32_t fw_error, uint32_t vmm_error) {
   char message[256];
+  char other[24];
   snprintf(message, sizeof message, "%s: %s", what, strerror(err));
-  const char *code = err == ENOENT ? "ENOENT" : err == EACCES ? "EACCES" : err == ENOTTY ? "ENOTTY" : err == EINVAL ? "EINVAL" : err == EIO ? "EIO" : err == EPERM ? "EPERM" : "EFAULT";
+  /* The names callers branch on; any other errno keeps its number rather than a wrong name. */
+  snprintf(other, sizeof other, "ERRNO_%d", err);
+  const char *code = err == ENOENT ? "ENOENT" : err == EACCES ? "EACCES" : err == ENOTTY ? "ENOTTY" : err == EINVAL ? "EINVAL" : err == EIO ? "EIO" : err == EPERM ? "EPERM" : other;
   return fail(env, code, message, fw_error, vmm_error);
 }
 
