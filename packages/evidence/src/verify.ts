@@ -2,6 +2,7 @@
  * The one entry point for "verify these evidence bytes": decode, detect the TEE, hand the bytes
  * to that TEE's verifier.
  */
+import { traced } from './trace/verify-trace.js';
 import { isConfideError } from '@confide/core';
 import { EvidenceError } from './errors.js';
 import type { Claims, EvidenceVerifier, TeeType, VerifyContext } from './types.js';
@@ -57,14 +58,8 @@ function assertNonceApplies(tee: TeeType, ctx: VerifyContext): void {
  * that signs none (not NVIDIA, TPM or Azure CVM), and whatever the TEE verifier throws (ERR_EVIDENCE_*, ERR_COLLATERAL_*).
  */
 export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceOptions, ctx: VerifyContext): Promise<Claims> {
-  if (!ctx.trace) return detectAndVerify(bytes, options, ctx);
-  ctx.trace.begin('parse');
-  try {
-    return await detectAndVerify(bytes, options, ctx);
-  } catch (err) {
-    ctx.trace.fail(err);
-    throw err;
-  }
+  ctx.trace?.begin('parse');
+  return traced(ctx.trace, () => detectAndVerify(bytes, options, ctx));
 }
 
 /** TEEs whose verifiers record their own steps (ctx.trace); for the others the verdict is recorded as one step. */

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { fromBase64, isConfideError } from '@confide/core';
 import { p256Signer } from '@confide/test-kit/identity';
 import { nodeVerifyCrypto } from '../src/services/attestation/node-crypto.js';
-import { memoByText } from '../src/services/attestation/memo.js';
+import { memoByText } from '../src/services/memo-by-text.js';
 import { decodeBase64Field } from '../src/services/attestation/request.js';
 
 const sha256Hex = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');

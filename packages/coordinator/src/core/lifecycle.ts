@@ -288,11 +288,6 @@ export class CoordinatorLifecycle {
     return loaded;
   }
 
-  /** Appends `events` in the transaction of `repos`; returns the entries (a retried transaction returns its own). */
-  /**
-   * Forgets what belonged to the deployment a new state replaces: its activations and monotonic
-   * counters (their records are sealed under the old data key and would no longer open).
-   */
   /**
    * Writes `next` as a new deployment over the sealed record at `overVersion`: a fresh data key
    * (wrapped under `next`'s SealMode, split to `recovery`), the old deployment's activations and
@@ -316,6 +311,7 @@ export class CoordinatorLifecycle {
     return { version: initialized.version, recoveryShares: initialized.recoveryShares, appended };
   }
 
+  /** Appends `events` in the transaction of `repos`; returns the entries (a retried transaction returns its own). */
   async #audit(repos: Repositories, state: StateData, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
     for (const event of events) out.push(await appendAudit(repos, event, { signer: await this.#auditSigner(state), clock: this.clock }));

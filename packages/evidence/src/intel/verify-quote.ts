@@ -1,4 +1,5 @@
 /** Full verification of an Intel DCAP quote: signatures, PKI, CRLs, collateral and TCB evaluation. */
+import { traced } from '../trace/verify-trace.js';
 import { toHex } from '@confide/core';
 import { EvidenceError } from '../errors.js';
 import type { SgxClaims, TdxClaims } from '../claims.js';
@@ -27,13 +28,7 @@ export interface IntelVerifyOptions {
  * ERR_EVIDENCE_BINDING_MISMATCH, ERR_COLLATERAL_MISSING, ERR_COLLATERAL_MALFORMED.
  */
 export async function verifyIntelQuote(input: IntelQuote | Uint8Array, ctx: VerifyContext, options: IntelVerifyOptions = {}): Promise<SgxClaims | TdxClaims> {
-  if (!ctx.trace) return verifySteps(input, ctx, options);
-  try {
-    return await verifySteps(input, ctx, options);
-  } catch (err) {
-    ctx.trace.fail(err);
-    throw err;
-  }
+  return traced(ctx.trace, () => verifySteps(input, ctx, options));
 }
 
 async function verifySteps(input: IntelQuote | Uint8Array, ctx: VerifyContext, options: IntelVerifyOptions): Promise<SgxClaims | TdxClaims> {

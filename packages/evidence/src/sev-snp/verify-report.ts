@@ -18,7 +18,7 @@ import { SIG_ALGO_ECDSA_P384_SHA384 } from './layout.js';
 import { productFromCpuid, productFromVek } from './product.js';
 import type { SnpReport } from './report.js';
 import { readVekExtensions } from './vek-extensions.js';
-import type { VerifyTrace } from '../trace/verify-trace.js';
+import { traced, type VerifyTrace } from '../trace/verify-trace.js';
 
 function signatureInvalid(message: string, details?: Record<string, unknown>): never {
   throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', message, details ? { details } : undefined);
@@ -85,13 +85,7 @@ function expiredItems(chain: SnpChain, now: Date): string[] {
  * ERR_EVIDENCE_SIGNATURE_INVALID, ERR_EVIDENCE_REVOKED, ERR_EVIDENCE_BINDING_MISMATCH, ERR_USAGE.
  */
 export async function verifySnpReport(report: SnpReport, ctx: VerifyContext): Promise<SnpClaims> {
-  if (!ctx.trace) return verifySteps(report, ctx);
-  try {
-    return await verifySteps(report, ctx);
-  } catch (err) {
-    ctx.trace.fail(err);
-    throw err;
-  }
+  return traced(ctx.trace, () => verifySteps(report, ctx));
 }
 
 async function verifySteps(report: SnpReport, ctx: VerifyContext): Promise<SnpClaims> {

@@ -69,6 +69,20 @@ export interface VerifyTrace {
   fail(err: unknown): void;
 }
 
+/**
+ * Runs `verify`, charging a throw to `trace`'s running step; without a trace it is `verify()`
+ * itself, so an untraced verification pays nothing.
+ */
+export async function traced<T>(trace: VerifyTrace | undefined, verify: () => Promise<T>): Promise<T> {
+  if (!trace) return verify();
+  try {
+    return await verify();
+  } catch (err) {
+    trace.fail(err);
+    throw err;
+  }
+}
+
 /** Collects the entries in the order the verifier made them. */
 export class TraceCollector implements VerifyTrace {
   readonly entries: TraceEntry[] = [];

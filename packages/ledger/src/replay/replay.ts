@@ -12,7 +12,7 @@ import { sha256, type LedgerHashes } from '../merkle/hash.js';
 import type { MerkleTree } from '../merkle/tree.js';
 import type { SignedRoot } from '../signed-root/signed-root.js';
 import type { LedgerRecord } from '../writer/persistence.js';
-import { entryDigests, parseBody, signatureWriteSetDigest, ZERO_DIGEST, type EntryBody, type Transaction } from '../writer/records.js';
+import { entryDigests, parseBody, signatureWriteSetDigest, ZERO_DIGEST_HEX, type EntryBody, type Transaction } from '../writer/records.js';
 
 export interface ReplayOptions {
   /** The view every transaction id carries. */
@@ -69,7 +69,7 @@ export class LedgerReplay {
       tx.entry = body.entry;
     } else {
       const s = body.signed;
-      if (record.claimsDigest !== toHex(ZERO_DIGEST)) throw fail('ERR_LEDGER_TX_ALTERED', 'claims', 'a signature transaction has no claims');
+      if (record.claimsDigest !== ZERO_DIGEST_HEX) throw fail('ERR_LEDGER_TX_ALTERED', 'claims', 'a signature transaction has no claims');
       if (toHex(await signatureWriteSetDigest(s, hashes)) !== record.writeSetDigest) throw fail('ERR_LEDGER_TX_ALTERED', 'write-set', 'its signed root does not hash to its write-set digest');
       // CCF's signature transaction signs the root of every transaction before it.
       if (s.treeSize !== seqno - 1) throw fail('ERR_LEDGER_ROOT_MISMATCH', 'size', `it signs ${s.treeSize} transactions, not the ${seqno - 1} before it`);

@@ -37,8 +37,8 @@ const SIZE = LEAF + 32;
 
 /** The hasher over `crypto`'s "into" hashes; undefined when it has none (the writer then takes the general path). */
 export function entryLeafHasher(crypto: LedgerCrypto): EntryLeafHasher | undefined {
-  const { sha256PartsInto: sha256Into, hmacSha256Into: hmacInto } = crypto;
-  if (!sha256Into || !hmacInto) return undefined;
+  const { sha256PartsInto: partsInto, hmacSha256Into: hmacInto } = crypto;
+  if (!partsInto || !hmacInto) return undefined;
   const s = new Uint8Array(SIZE);
   for (let i = 0; i < LEDGER_ENTRY_V1.length; i++) s[PROTOCOL + i] = LEDGER_ENTRY_V1.charCodeAt(i);
   new DataView(s.buffer).setUint32(COUNT, 1, true);
@@ -51,12 +51,12 @@ export function entryLeafHasher(crypto: LedgerCrypto): EntryLeafHasher | undefin
   return (collectionId, contents, key, commitEvidence) => {
     hmacInto.call(crypto, key, collectionId, s, HMACS);
     hmacInto.call(crypto, key, contents, s, HMACS + 32);
-    sha256Into.call(crypto, v1Preimage, s, V1);
-    sha256Into.call(crypto, claimPreimage, s, CLAIM);
-    sha256Into.call(crypto, claimsPreimage, s, CLAIMS);
-    sha256Into.call(crypto, [JSON.stringify([collectionId, contents])], s, WRITE_SET);
-    sha256Into.call(crypto, [commitEvidence], s, COMMIT_EVIDENCE);
-    sha256Into.call(crypto, leafPreimage, s, LEAF);
+    partsInto.call(crypto, v1Preimage, s, V1);
+    partsInto.call(crypto, claimPreimage, s, CLAIM);
+    partsInto.call(crypto, claimsPreimage, s, CLAIMS);
+    partsInto.call(crypto, [JSON.stringify([collectionId, contents])], s, WRITE_SET);
+    partsInto.call(crypto, [commitEvidence], s, COMMIT_EVIDENCE);
+    partsInto.call(crypto, leafPreimage, s, LEAF);
     return { writeSetDigest: toHex(writeSet), claimsDigest: toHex(claims), leaf: s.slice(LEAF, SIZE) };
   };
 }

@@ -41,9 +41,7 @@ export interface TxHooks {
 }
 
 export interface Sql {
-  /** True on the connection of an open transaction (a lock taken now is held until it ends). */
-  readonly inTransaction: boolean;
-  /** The open transaction's hooks; undefined on the pool. */
+  /** The open transaction's hooks; undefined on the pool (so defined means a lock taken now is held until the transaction ends). */
   readonly tx: TxHooks | undefined;
   /** One statement (prepared once per connection and reused). */
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryRows<R>>;
@@ -147,7 +145,6 @@ export async function withRetry<T>(stats: EngineStats, attempt: () => Promise<T>
 export function clientSql(tx: OpenTransaction): Sql {
   let savepoints = 0;
   const sql: Sql = {
-    inTransaction: true,
     tx,
     query: (text, params) => tx.query(text, params),
     all: (statements) => tx.all(statements),
@@ -340,7 +337,6 @@ export function transaction<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTran
 export function poolSql(pool: Pool, stats: EngineStats): Sql {
   const inTransaction = <T>(fn: (sql: Sql) => Promise<T>): Promise<T> => transaction(pool, stats, (tx) => fn(clientSql(tx)));
   return {
-    inTransaction: false,
     tx: undefined,
     query: (text, params) => withRetry(stats, () => run(pool, text, params)),
     all: (statements) => inTransaction((sql) => sql.all(statements)),

@@ -21,7 +21,7 @@ import { evaluatePolicy, parsePolicy, policyHash, type Policy, type PolicyResult
 import type { PoliciesRepository } from '@confide/store';
 import { assertInitTimeBinding, bindsInitTimeData, dataDigest } from './binding.js';
 import { evidenceClaims, incomingClaims, type ClaimMap, type VerifiedExtras } from './maa-claims.js';
-import { memoByText } from './memo.js';
+import { memoByText } from '../memo-by-text.js';
 import { nodeVerifyCrypto } from './node-crypto.js';
 import { currentPolicy } from './policy-store.js';
 import type { AttestBody } from './attest-body.js';

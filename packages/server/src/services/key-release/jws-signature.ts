@@ -29,7 +29,6 @@ export const RELEASE_TOKEN_SPECS: Readonly<Record<ReleaseTokenAlgorithm, Algorit
 };
 
 const MIN_RSA_BITS = 2048;
-const HASH_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const;
 
 /** Why `key` cannot verify `alg`, or undefined when it can. */
 export function keyMismatch(alg: ReleaseTokenAlgorithm, key: KeyObject): string | undefined {
@@ -47,7 +46,7 @@ export function keyMismatch(alg: ReleaseTokenAlgorithm, key: KeyObject): string 
 export function verifyJwsSignature(alg: ReleaseTokenAlgorithm, key: KeyObject, signingInput: Buffer, signature: Buffer): boolean {
   const spec = RELEASE_TOKEN_SPECS[alg];
   if (spec.kind === 'ec') return signature.length === spec.signatureBytes && verify(spec.hash, signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
-  if (spec.kind === 'pss') return verify(spec.hash, signingInput, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[spec.hash] }, signature);
+  if (spec.kind === 'pss') return verify(spec.hash, signingInput, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, signature);
   return verify(spec.hash, signingInput, key, signature);
 }
 

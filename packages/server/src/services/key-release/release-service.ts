@@ -19,7 +19,8 @@ import {
   wrapForRelease,
   type StoredKeyVersion,
 } from '@confide/keyvault';
-import { assertKeyReleaseAllowed, parseKeyReleasePolicy, type KeyReleasePolicy } from '@confide/policy';
+import { assertKeyReleaseAllowed, parseKeyReleasePolicy } from '@confide/policy';
+import { memoByText } from '../memo-by-text.js';
 import type { KeyVaultService } from '../keyvault/index.js';
 import type { TrustedIssuer } from './trusted-issuers.js';
 import { verifyReleaseTarget } from './verify-target.js';
@@ -48,11 +49,13 @@ function assertReleasable(key: StoredKeyVersion, nowSeconds: number): void {
 
 /** Parsed policies kept at most: a policy is parsed once per distinct text, and evaluated at every release. */
 const PARSED_POLICIES = 256;
+const decoder = new TextDecoder();
 
 export class KeyReleaseService {
   readonly #opts: KeyReleaseServiceOptions;
   readonly #clock: Clock;
-  readonly #policies = new Map<string, KeyReleasePolicy>();
+  /** Parsing is a pure function of the policy's text, so its result is kept (the oldest goes first). */
+  readonly #parsePolicy = memoByText(parseKeyReleasePolicy, PARSED_POLICIES);
 
   constructor(options: KeyReleaseServiceOptions) {
     this.#opts = options;
@@ -66,24 +69,12 @@ export class KeyReleaseService {
     const key = await this.#opts.vault.loadVersion(name, version);
     assertReleasable(key, Math.floor(this.#clock.now().getTime() / 1000));
     const target = await verifyReleaseTarget(body.target, this.#opts.issuers, this.#clock);
-    assertKeyReleaseAllowed(this.#policy(key.releasePolicy!.data), target.iss, target.claims);
+    assertKeyReleaseAllowed(this.#parsePolicy(decoder.decode(key.releasePolicy!.data)), target.iss, target.claims);
     const transfer = pickTransferKey(target.claims);
     const ciphertext = wrapForRelease(enc, transfer.key, releaseMaterialOf(key.loaded));
     const bundle = keyBundle(key.meta, origin) as { key: Record<string, unknown> };
     const kid = bundle.key['kid'];
     const released = { ...bundle, key: { ...bundle.key, key_hsm: encodeKeyHsm({ kid: transfer.kid, enc, ciphertext }) } };
     return { value: await this.#opts.sign({ request: { 'api-version': apiVersion, enc, kid }, response: { key: released } }) };
-  }
-
-  /** The parsed release policy of `data`; parsing is a pure function of the text, so its result is kept (the oldest goes first). */
-  #policy(data: Uint8Array): KeyReleasePolicy {
-    const text = new TextDecoder().decode(data);
-    let policy = this.#policies.get(text);
-    if (!policy) {
-      policy = parseKeyReleasePolicy(text);
-      if (this.#policies.size >= PARSED_POLICIES) this.#policies.delete(this.#policies.keys().next().value!);
-      this.#policies.set(text, policy);
-    }
-    return policy;
   }
 }
