@@ -513,6 +513,37 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     assert.ok(listed.length >= 101, `${listed.length} collections listed`);
     for (let i = 0; i < 100; i++) assert.ok(listed.includes(`paged-${String(i).padStart(3, '0')}`), `paged-${i} listed`);
     await paged.close();
+
+    // More entries in one collection than one page of /app/transactions (100): the first page, then the rest by nextLink on request.
+    let lastOfMany = '';
+    for (let batch = 0; batch < 7; batch++) {
+      const ids = await Promise.all(
+        Array.from({ length: 15 }, async (_, i) => {
+          const res = await context.request.post(`${origin}/app/transactions?collectionId=many&api-version=2022-05-13`, { headers, data: { contents: `many ${batch * 15 + i}` } });
+          assert.equal(res.status(), 200, await res.text());
+          return res.headers()['x-ms-ccf-transaction-id']!;
+        }),
+      );
+      lastOfMany = ids.at(-1)!;
+    }
+    const manyDeadline = Date.now() + loadScaled(15_000);
+    while ((await (await context.request.get(`${origin}/app/transactions/${lastOfMany}/status?api-version=2022-05-13`, { headers })).json()).state !== 'Committed') {
+      assert.ok(Date.now() < manyDeadline, 'the entries commit');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const many = await open('ledger');
+    await many.locator('#collection option', { hasText: /^many$/ }).waitFor({ state: 'attached' });
+    await many.locator('#collection').selectOption('many');
+    await many.locator('[data-testid="entries-shown"][data-count="100"]').waitFor();
+    const rows = many.getByTestId('ledger-entries').locator('tbody tr');
+    assert.equal(await rows.count(), 100);
+    await many.locator('#more-entries').click();
+    await many.locator('[data-testid="entries-shown"][data-count="105"]').waitFor();
+    assert.equal(await many.locator('#more-entries').count(), 0, 'no further page');
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td:nth-child(2)')?.textContent ?? ''));
+    assert.deepEqual(new Set(shown), new Set(Array.from({ length: 105 }, (_, i) => `many ${i}`)));
+    await rows.nth(104).getByTestId('receipt-ok').waitFor({ timeout: loadScaled(30_000) });
+    await many.close();
   });
 
   it('no page requested another origin, and none reported an error or a CSP violation', () => {

@@ -1,10 +1,12 @@
 /** Ledger: entries by collection, each receipt verified in the page against the ledger's service identity. */
 import { parseServiceIdentity } from '@confide/ledger';
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api/client.js';
+import { nextPagePath } from '../api/next-link.js';
 import { Ctx } from '../context.js';
 import { Badge, ErrorLine, Head, Section } from '../ui/parts.js';
 import { useLoad } from '../ui/use-load.js';
+import { usePages, type Page } from '../ui/use-pages.js';
 import { checkReceipt, type LedgerEntryView, type ReceiptCheck } from '../verify/receipt.js';
 
 const V = 'api-version=2022-05-13';
@@ -42,19 +44,17 @@ function ReceiptCell(props: { entry: LedgerEntryView; identity: ReturnType<typeo
 
 /** Pages of /app/collections read at most (100 collections each). */
 const MAX_COLLECTION_PAGES = 100;
+/** Pages of a collection's entries shown at most (100 entries each), one more per "load more". */
+const MAX_ENTRY_PAGES = 100;
 
-/**
- * Every collection, following nextLink page after page. A nextLink is a path on this server (the
- * client adds its api-version); anything else ends the walk, so the page asks no other origin.
- */
+/** Every collection, following nextLink (a path on this server only) page after page. */
 async function allCollections(api: Api): Promise<Array<{ collectionId: string }>> {
   const all: Array<{ collectionId: string }> = [];
   let url: string | undefined = `/app/collections?${V}`;
   for (let i = 0; i < MAX_COLLECTION_PAGES && url !== undefined; i++) {
     const page: { collections: Array<{ collectionId: string }>; nextLink?: string } = await api.json(url);
     all.push(...page.collections);
-    const next = page.nextLink;
-    url = next !== undefined && next.startsWith('/app/collections') ? `${next}${next.includes('?') ? '&' : '?'}${V}` : undefined;
+    url = nextPagePath(page.nextLink, '/app/collections', V);
   }
   return all;
 }
@@ -69,7 +69,11 @@ export function LedgerPage() {
   const collections = useLoad(async () => (info.ledgerId ? allCollections(api) : []), []);
   const [collection, setCollection] = useState<string>();
   const chosen = collection ?? collections.value?.[0]?.collectionId;
-  const entries = useLoad(async () => (chosen === undefined ? [] : (await api.json<{ entries: LedgerEntryView[] }>(`/app/transactions?collectionId=${encodeURIComponent(chosen)}&${V}`)).entries), [chosen]);
+  const readEntries = useCallback(async (path: string): Promise<Page<LedgerEntryView>> => {
+    const page = await api.json<{ entries: LedgerEntryView[]; nextLink?: string }>(path);
+    return { items: page.entries, next: nextPagePath(page.nextLink, '/app/transactions', V) };
+  }, [api]);
+  const entries = usePages(chosen === undefined ? undefined : `/app/transactions?collectionId=${encodeURIComponent(chosen)}&${V}`, readEntries, MAX_ENTRY_PAGES);
   if (!info.ledgerId) return <p>The ledger is off on this server (ledger.enabled).</p>;
   return (
     <div class="stack">
@@ -89,7 +93,7 @@ export function LedgerPage() {
         <table data-testid="ledger-entries">
           <Head cols={['transaction', 'contents', 'receipt']} />
           <tbody>
-            {(entries.value ?? []).map((e) => (
+            {entries.items.map((e) => (
               <tr key={e.transactionId} data-transaction={e.transactionId}>
                 <td>
                   <code>{e.transactionId}</code>
@@ -102,6 +106,15 @@ export function LedgerPage() {
             ))}
           </tbody>
         </table>
+        <p class="hint" data-testid="entries-shown" data-count={String(entries.items.length)}>
+          {entries.items.length} entries shown
+          {entries.more ? '; the collection holds more' : entries.capped ? `; the collection holds more, but at most ${MAX_ENTRY_PAGES} pages are shown` : ''}
+        </p>
+        {entries.more ? (
+          <button type="button" id="more-entries" disabled={entries.loading} onClick={entries.loadMore}>
+            Show more entries
+          </button>
+        ) : null}
       </Section>
     </div>
   );
