@@ -456,17 +456,21 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await shot(kv, 'keyvault');
     await kv.close();
 
+    /** Until the transaction (and so every one before it) is committed. */
+    async function committed(transactionId: string): Promise<void> {
+      const deadline = Date.now() + loadScaled(15_000);
+      while ((await (await context.request.get(`${origin}/app/transactions/${transactionId}/status?api-version=2022-05-13`, { headers })).json()).state !== 'Committed') {
+        assert.ok(Date.now() < deadline, 'the entries commit');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
     let last = '';
     for (const contents of ['first entry', 'second entry']) {
       const appended = await context.request.post(`${origin}/app/transactions?collectionId=console&api-version=2022-05-13`, { headers, data: { contents } });
       assert.equal(appended.status(), 200, await appended.text());
       last = appended.headers()['x-ms-ccf-transaction-id']!;
     }
-    const deadline = Date.now() + loadScaled(15_000);
-    while ((await (await context.request.get(`${origin}/app/transactions/${last}/status?api-version=2022-05-13`, { headers })).json()).state !== 'Committed') {
-      assert.ok(Date.now() < deadline, 'the entries commit');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await committed(last);
     const ledger = await open('ledger');
     await ledger.locator('#collection option', { hasText: /^console$/ }).waitFor({ state: 'attached' });
     await ledger.locator('#collection').selectOption('console');
@@ -526,11 +530,7 @@ describe('web console in Chromium against confide serve', { skip }, () => {
       );
       lastOfMany = ids.at(-1)!;
     }
-    const manyDeadline = Date.now() + loadScaled(15_000);
-    while ((await (await context.request.get(`${origin}/app/transactions/${lastOfMany}/status?api-version=2022-05-13`, { headers })).json()).state !== 'Committed') {
-      assert.ok(Date.now() < manyDeadline, 'the entries commit');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await committed(lastOfMany);
     const many = await open('ledger');
     await many.locator('#collection option', { hasText: /^many$/ }).waitFor({ state: 'attached' });
     await many.locator('#collection').selectOption('many');
