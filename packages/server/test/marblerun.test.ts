@@ -230,3 +230,24 @@ test('the audit log verifies offline with the audit key; an edited entry is dete
   assert.notEqual(edited, log);
   await assert.rejects(verifyAuditLog(edited, key.publicKeyJwk), (err) => isConfideError(err, 'ERR_AUDIT_LOG_INVALID'));
 });
+
+test('the audit log after a seq: exactly the lines after it, which continue the head verified before; a bad after is ERR_VALIDATION', async () => {
+  const lines = (await h.app.inject({ method: 'GET', url: '/api/v2/audit-log' })).body.trim().split('\n');
+  const key = (await call('GET', '/api/v2/audit-log/public-key')).json.data;
+  assert.ok(lines.length >= 4);
+  const cut = 2;
+  const after = await h.app.inject({ method: 'GET', url: `/api/v2/audit-log?after=${cut}` });
+  assert.equal(after.statusCode, 200);
+  assert.match(after.headers['content-type'] as string, /^application\/x-ndjson/);
+  assert.deepEqual(after.body.trim().split('\n'), lines.slice(cut));
+  const head = JSON.parse(lines[cut - 1]!) as { seq: number; hash: string };
+  const more = await verifyAuditLog(after.body, key.publicKeyJwk, { after: { seq: head.seq, hash: head.hash } });
+  assert.deepEqual([more.count, more.headSeq, more.headHash], [lines.length - cut, key.headSeq, key.headHash]);
+  assert.equal((await h.app.inject({ method: 'GET', url: '/api/v2/audit-log?after=0' })).body, lines.join('\n') + '\n');
+  assert.equal((await h.app.inject({ method: 'GET', url: `/api/v2/audit-log?after=${key.headSeq}` })).body, '', 'nothing after the head');
+  for (const bad of ['-1', 'abc', '01', '1.5', '9'.repeat(16), '']) {
+    const res = await h.app.inject({ method: 'GET', url: `/api/v2/audit-log?after=${bad}` });
+    assert.equal(res.statusCode, 400, bad);
+    assert.equal(res.json().code, 'ERR_VALIDATION', bad);
+  }
+});

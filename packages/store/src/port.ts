@@ -145,8 +145,8 @@ export interface AuditLogRepository {
    * prevHash equal to the head's hash (any for seq 1). Throws ERR_STORE_CONFLICT otherwise.
    */
   append(row: AuditRow): Promise<void>;
-  /** Every entry, oldest first. */
-  list(): Promise<AuditRow[]>;
+  /** The entries after seq `afterSeq` (default 0: every entry), oldest first. */
+  list(afterSeq?: number): Promise<AuditRow[]>;
 }
 
 // ---- attestation: policies, management certificates, signing keys --------------------------

@@ -418,6 +418,10 @@ export function storeContract(engine: string, open: () => Promise<Store>, option
     await store.auditLog.append(auditRow(3, 'h2'));
     assert.deepEqual(await store.auditLog.head(), { seq: 3, hash: 'h3' });
     assert.deepEqual(await store.auditLog.list(), [auditRow(1, '0'.repeat(64)), auditRow(2, 'h1'), auditRow(3, 'h2')]);
+    assert.deepEqual(await store.auditLog.list(0), await store.auditLog.list());
+    assert.deepEqual(await store.auditLog.list(1), [auditRow(2, 'h1'), auditRow(3, 'h2')], 'after seq 1');
+    assert.deepEqual(await store.auditLog.list(3), [], 'after the head');
+    assert.deepEqual(await store.auditLog.list(Number.MAX_SAFE_INTEGER), []);
   });
 
   t('audit log: an entry that does not extend the head is refused with ERR_STORE_CONFLICT', async (store) => {

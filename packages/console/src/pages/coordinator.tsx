@@ -9,7 +9,7 @@ import { useContext, useEffect, useMemo } from 'preact/hooks';
 import { Ctx } from '../context.js';
 import { Badge, ErrorLine, Head, Rows, Section } from '../ui/parts.js';
 import { useLoad } from '../ui/use-load.js';
-import { createAuditChecker } from '../verify/audit.js';
+import { createAuditChecker, FULL_EVERY, type FullReason } from '../verify/audit.js';
 import { ApiError } from '../api/client.js';
 
 interface Manifest {
@@ -41,6 +41,15 @@ function updateLine(line: string): { time: string; text: string } {
   }
 }
 
+const FULL_REASONS: Record<FullReason, string> = {
+  first: 'first round',
+  periodic: `every ${FULL_EVERY} rounds`,
+  requested: 'asked for',
+  'key-changed': 'the audit key changed',
+  'head-diverged': 'the head the server states does not continue the one verified before',
+  'after-failure': 'the round before failed',
+};
+
 const STATES: Record<number, string> = { 1: 'recovery', 2: 'accepting manifest', 3: 'accepting marbles' };
 
 export function CoordinatorPage() {
@@ -70,9 +79,9 @@ export function CoordinatorPage() {
       throw err;
     }
   }, []);
-  // Kept across the 3-second rounds: each verifies only what was appended since the one before.
-  const checkAudit = useMemo(() => createAuditChecker(api), [api]);
-  const audit = useLoad(() => checkAudit(), [checkAudit]);
+  // Kept across the 3-second rounds: each fetches and verifies only what was appended since the one before (verify/audit.ts).
+  const auditChecker = useMemo(() => createAuditChecker(api), [api]);
+  const audit = useLoad(() => auditChecker.check(), [auditChecker]);
   // Live: marbles activate and updates land while the page is open.
   useEffect(() => {
     const timer = setInterval(() => {
@@ -162,7 +171,7 @@ export function CoordinatorPage() {
       <Section title="Audit log, verified in this page" id="audit">
         {audit.error !== undefined ? <ErrorLine error={audit.error} /> : null}
         {audit.value ? (
-          <div data-testid="audit-result" data-mode={audit.value.mode} data-verified-now={String(audit.value.verifiedNow)} data-count={String(audit.value.entries.length)} data-ok={String(audit.value.verified !== undefined && headMatches && audit.value.keyStatus !== 'changed')} data-code={(audit.value.failure as { code?: string } | undefined)?.code ?? ''}>
+          <div data-testid="audit-result" data-mode={audit.value.mode} data-full-reason={audit.value.fullReason ?? ''} data-verified-now={String(audit.value.verifiedNow)} data-count={String(audit.value.entries.length)} data-ok={String(audit.value.verified !== undefined && headMatches && audit.value.keyStatus !== 'changed')} data-code={(audit.value.failure as { code?: string } | undefined)?.code ?? ''}>
             <p data-testid="audit-key" data-status={audit.value.keyStatus}>
               audit key:{' '}
               {
@@ -182,12 +191,23 @@ export function CoordinatorPage() {
                 {audit.value.verified.epochs.length ? `; ${audit.value.verified.epochs.length} key changes` : ''}
                 <span class="hint">
                   {' '}
-                  ({audit.value.mode === 'incremental' ? `${audit.value.verifiedNow} new entries verified from the head verified before; the rest unchanged` : 'verified from entry 1'})
+                  ({audit.value.mode === 'incremental' ? `${audit.value.verifiedNow} new entries fetched and verified as the continuation of the head verified before` : `the whole log verified from entry 1 (${FULL_REASONS[audit.value.fullReason ?? 'first']})`}; the whole log is verified again in {audit.value.roundsToFull} rounds)
                 </span>
               </p>
             ) : (
               <ErrorLine error={audit.value.failure} testid="audit-error" />
             )}
+            <button
+              type="button"
+              id="audit-verify-all"
+              disabled={audit.loading}
+              onClick={() => {
+                auditChecker.requestFull();
+                audit.reload();
+              }}
+            >
+              Verify the whole log again now
+            </button>
             <table class="audit">
               <Head cols={['#', 'time', 'type', 'actor', 'details']} />
               <tbody>

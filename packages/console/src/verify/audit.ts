@@ -1,6 +1,17 @@
-/** The coordinator's audit log, fetched and verified in the page with @confide/audit (hash chain, signatures, head), incrementally from round to round. */
-import { AUDIT_EPOCH_TYPE, verifyAuditLog, type AuditEntry, type AuditVerification } from '@confide/audit';
+/**
+ * The coordinator's audit log, fetched and verified in the page with @confide/audit (hash chain,
+ * signatures, head). From round to round only what is new is fetched and verified; the whole log
+ * is fetched and verified from entry 1 on the first round, every FULL_EVERY rounds, on request,
+ * and whenever the server's answer does not continue what this page verified.
+ */
+import { AUDIT_EPOCH_TYPE, AuditError, verifyAuditLog, type AuditEntry, type AuditVerification } from '@confide/audit';
 import type { Api } from '../api/client.js';
+
+/** Rounds between two verifications of the whole log (with the page's 3-second rounds, about half a minute). */
+export const FULL_EVERY = 10;
+
+/** Why a round verified the whole log. */
+export type FullReason = 'first' | 'periodic' | 'requested' | 'key-changed' | 'head-diverged' | 'after-failure';
 
 export interface AuditCheck {
   entries: AuditEntry[];
@@ -15,10 +26,21 @@ export interface AuditCheck {
    * new key that the log's epoch entries chain back to the kept one.
    */
   keyStatus: 'first-seen' | 'same' | 'rotated' | 'changed' | 'unverified';
-  /** 'incremental': only the entries after the head verified in the round before were verified now. */
+  /** 'incremental': only the entries after the head verified before were fetched and verified. */
   mode: 'full' | 'incremental';
+  /** Why this round was full; undefined for an incremental one. */
+  fullReason: FullReason | undefined;
   /** Entries hashed and signature-checked in this round. */
   verifiedNow: number;
+  /** Incremental rounds left before the next full one. */
+  roundsToFull: number;
+}
+
+export interface AuditChecker {
+  /** One round: fetches what it needs and verifies it. */
+  check(): Promise<AuditCheck>;
+  /** The next round verifies the whole log from entry 1. */
+  requestFull(): void;
 }
 
 const KEPT = 'confide.console.auditKey';
@@ -41,54 +63,128 @@ function keyStatusOf(key: JsonWebKey, entries: AuditEntry[], verified: AuditVeri
   return vouched ? keep('rotated') : 'changed';
 }
 
-interface Kept {
-  /** The lines verified, exactly as the server sent them. */
-  lines: string[];
+/** What the page verified: its entries, the key and the head they end at. */
+interface Verified {
   entries: AuditEntry[];
   keyId: string;
   verified: AuditVerification;
 }
 
+interface KeyAnswer {
+  data: { publicKeyJwk: JsonWebKey; headSeq: number; headHash: string };
+}
+
+const linesOf = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
+
+function parsed(lines: string[]): AuditEntry[] {
+  try {
+    return lines.map((l) => JSON.parse(l) as AuditEntry);
+  } catch {
+    // Not JSON: verifyAuditLog names the line; the table shows what parsed before.
+    return [];
+  }
+}
+
 /**
- * An audit log checker that remembers what it verified: each round fetches the log and, when the
- * key is the same and the lines verified before come back unchanged (compared as text: no
- * hashing), verifies only the lines after them from the head it verified (verifyAuditLog's
- * continuation). Any other answer (a changed line, a shorter log, another key, a failure) is
- * verified from seq 1 again, so a change to an old entry is caught in the round it appears.
+ * A full log must hold, at the head verified before, the very entry verified then: a log cut
+ * back, or changed and chained again up to a new head, verifies on its own, but it is not the
+ * history this page saw. Throws ERR_AUDIT_LOG_INVALID.
  */
-export function createAuditChecker(api: Api): () => Promise<AuditCheck> {
-  let kept: Kept | undefined;
-  return async () => {
-    const [text, key] = await Promise.all([
-      api.text('/api/v2/audit-log'),
-      api.json<{ data: { publicKeyJwk: JsonWebKey; headSeq: number; headHash: string } }>('/api/v2/audit-log/public-key'),
-    ]);
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    const statedHead = { seq: key.data.headSeq, hash: key.data.headHash };
-    const keyId = idOf(key.data.publicKeyJwk);
+function assertKeepsHistory(entries: AuditEntry[], before: Verified | undefined): void {
+  if (before === undefined || before.verified.headSeq === 0) return;
+  const seq = before.verified.headSeq;
+  const entry = entries[seq - 1];
+  if (entry === undefined) throw new AuditError('ERR_AUDIT_LOG_INVALID', `audit log invalid at seq ${seq}: the log ends before the entry this page verified there`, { details: { seq, reason: 'sequence' } });
+  if (entry.hash !== before.verified.headHash) throw new AuditError('ERR_AUDIT_LOG_INVALID', `audit log invalid at seq ${seq}: not the entry this page verified there`, { details: { seq, reason: 'chain' } });
+}
+
+/**
+ * An audit log checker that remembers the head it verified. A round asks for the key and the
+ * head the server states; when the key is the one verified before and the stated head does not
+ * go back on the head verified before, it fetches only the entries after that head
+ * (`GET /api/v2/audit-log?after=seq`) and verifies them as its continuation: the first must name
+ * the verified head's hash as its prevHash, so new entries chained onto a changed history fail.
+ * The entries verified before are not fetched again in such a round, so a change to one of them
+ * that keeps its stored hash is caught by the next full round (at most FULL_EVERY rounds later,
+ * or at once with requestFull): that round fetches the whole log, verifies it from entry 1 (the
+ * changed entry's hash no longer matches) and checks that it still holds the head verified before.
+ */
+export function createAuditChecker(api: Api): AuditChecker {
+  /** The last log this page verified; a round after a failure starts from entry 1 but still checks it keeps this history. */
+  let kept: Verified | undefined;
+  let failedBefore = false;
+  let sinceFull = 0;
+  let requested = false;
+
+  /** The entries a round fetched (to show, even when they fail) and the verification of them. */
+  interface Round {
+    entries: AuditEntry[];
+    fetched: number;
+    verify: () => Promise<AuditVerification>;
+  }
+
+  async function full(key: KeyAnswer['data']): Promise<Round> {
+    const lines = linesOf(await api.text('/api/v2/audit-log'));
+    const entries = parsed(lines);
     const before = kept;
-    kept = undefined;
-    const continues = before !== undefined && before.keyId === keyId && lines.length >= before.lines.length && before.lines.every((l, i) => l === lines[i]);
-    const fresh = continues ? lines.slice(before.lines.length) : lines;
-    let entries: AuditEntry[] = continues ? before.entries : [];
-    try {
-      entries = [...entries, ...fresh.map((l) => JSON.parse(l) as AuditEntry)];
-    } catch {
-      // Not JSON: verifyAuditLog names the line; the table shows what parsed.
-    }
-    try {
-      let verified: AuditVerification;
-      if (continues) {
-        const more = await verifyAuditLog(fresh, key.data.publicKeyJwk, { after: { seq: before.verified.headSeq, hash: before.verified.headHash } });
-        verified = { count: before.verified.count + more.count, headSeq: more.headSeq, headHash: more.headHash, epochs: [...before.verified.epochs, ...more.epochs] };
-      } else {
-        verified = await verifyAuditLog(lines, key.data.publicKeyJwk);
+    return {
+      entries,
+      fetched: lines.length,
+      verify: async () => {
+        const verified = await verifyAuditLog(lines, key.publicKeyJwk);
+        assertKeepsHistory(entries, before);
+        return verified;
+      },
+    };
+  }
+
+  async function incremental(key: KeyAnswer['data'], before: Verified): Promise<Round> {
+    const head = before.verified;
+    const lines = head.headSeq === key.headSeq ? [] : linesOf(await api.text(`/api/v2/audit-log?after=${head.headSeq}`));
+    return {
+      entries: [...before.entries, ...parsed(lines)],
+      fetched: lines.length,
+      verify: async () => {
+        const more = await verifyAuditLog(lines, key.publicKeyJwk, { after: { seq: head.headSeq, hash: head.headHash } });
+        return { count: head.count + more.count, headSeq: more.headSeq, headHash: more.headHash, epochs: [...head.epochs, ...more.epochs] };
+      },
+    };
+  }
+
+  function fullReason(key: KeyAnswer['data']): FullReason | undefined {
+    if (kept === undefined) return 'first';
+    if (failedBefore) return 'after-failure';
+    if (requested) return 'requested';
+    if (sinceFull >= FULL_EVERY) return 'periodic';
+    if (kept.keyId !== idOf(key.publicKeyJwk)) return 'key-changed';
+    // A stated head behind the verified one, or at its seq with another hash, does not continue it.
+    const head = kept.verified;
+    if (key.headSeq < head.headSeq || (key.headSeq === head.headSeq && key.headHash !== head.headHash)) return 'head-diverged';
+    return undefined;
+  }
+
+  return {
+    requestFull() {
+      requested = true;
+    },
+    async check() {
+      const key = (await api.json<KeyAnswer>('/api/v2/audit-log/public-key')).data;
+      const statedHead = { seq: key.headSeq, hash: key.headHash };
+      const reason = fullReason(key);
+      if (reason === undefined) sinceFull++;
+      else [requested, sinceFull] = [false, 0];
+      const mode = reason === undefined ? 'incremental' : 'full';
+      const round = reason === undefined ? await incremental(key, kept!) : await full(key);
+      try {
+        const verified = await round.verify();
+        kept = { entries: round.entries, keyId: idOf(key.publicKeyJwk), verified };
+        failedBefore = false;
+        const keyStatus = keyStatusOf(key.publicKeyJwk, round.entries, verified);
+        return { entries: round.entries, verified, failure: undefined, statedHead, keyStatus, mode, fullReason: reason, verifiedNow: round.fetched, roundsToFull: FULL_EVERY - sinceFull };
+      } catch (failure) {
+        failedBefore = true;
+        return { entries: round.entries, verified: undefined, failure, statedHead, keyStatus: 'unverified', mode, fullReason: reason, verifiedNow: 0, roundsToFull: 0 };
       }
-      kept = { lines, entries, keyId, verified };
-      const keyStatus = keyStatusOf(key.data.publicKeyJwk, entries, verified);
-      return { entries, verified, failure: undefined, statedHead, keyStatus, mode: continues ? 'incremental' : 'full', verifiedNow: fresh.length };
-    } catch (failure) {
-      return { entries, verified: undefined, failure, statedHead, keyStatus: 'unverified', mode: continues ? 'incremental' : 'full', verifiedNow: 0 };
-    }
+    },
   };
 }

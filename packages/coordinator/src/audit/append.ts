@@ -61,8 +61,8 @@ export async function appendAudit(repos: Repositories, event: AuditEvent, ctx: A
   return JSON.parse(text) as AuditEntry;
 }
 
-/** The whole log as JSON lines (canonical JSON, one entry per line, newline-terminated), oldest first. */
-export async function exportAuditLog(repos: Repositories): Promise<string> {
-  const rows = await repos.auditLog.list();
+/** The log after seq `afterSeq` (default 0: the whole log) as JSON lines (canonical JSON, one entry per line, newline-terminated), oldest first. */
+export async function exportAuditLog(repos: Repositories, afterSeq = 0): Promise<string> {
+  const rows = await repos.auditLog.list(afterSeq);
   return rows.map((r) => r.entry + '\n').join('');
 }

@@ -357,9 +357,9 @@ export class CoordinatorService {
     return out.result;
   }
 
-  /** The audit log as JSON lines, oldest first. */
-  auditLog(): Promise<string> {
-    return this.lifecycle.auditLog();
+  /** The audit log after seq `afterSeq` (default 0: all of it) as JSON lines, oldest first. */
+  auditLog(afterSeq = 0): Promise<string> {
+    return this.lifecycle.auditLog(afterSeq);
   }
 
   /** The audit public key (P-256 JWK) and the current head, for offline verification. Throws ERR_COORDINATOR_STATE in recovery. */

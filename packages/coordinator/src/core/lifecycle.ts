@@ -329,9 +329,9 @@ export class CoordinatorLifecycle {
     return this.#signer.signer;
   }
 
-  /** The audit log as JSON lines, oldest first. */
-  auditLog(): Promise<string> {
-    return exportAuditLog(this.store);
+  /** The audit log after seq `afterSeq` (default 0: all of it) as JSON lines, oldest first. */
+  auditLog(afterSeq = 0): Promise<string> {
+    return exportAuditLog(this.store, afterSeq);
   }
 
   /** The audit public key (P-256 JWK) and the current head. Throws ERR_COORDINATOR_STATE in recovery. */

@@ -195,7 +195,7 @@ export async function composeServer(config: Config, dataDir: string, overrides: 
     for (const w of ledger?.warnings ?? []) warn(w);
     if (ledger) {
       audit.bind(ledgerAuditSink(ledger.writer, overrides.clock));
-      mirror = new CoordinatorLedgerMirror({ writer: ledger.writer, entriesAfter: async (seq) => auditEntriesAfter(await coordinator.auditLog(), seq), clock: overrides.clock });
+      mirror = new CoordinatorLedgerMirror({ writer: ledger.writer, entriesAfter: async (seq) => auditEntriesAfter(await coordinator.auditLog(seq), seq), clock: overrides.clock });
       await mirror.sync();
       if (mirror.failure !== undefined) warn(`ledger is degraded: ${mirror.failure}`);
     }

@@ -65,6 +65,8 @@ const RECOVER_BODY = {
   properties: { recoverySecret: { type: 'string' }, recoverySecretSignature: { type: 'string', nullable: true }, keyName: { type: 'string' } },
 } as const;
 const SIGN_QUOTE_BODY = base64Body('sgxQuote');
+/** `after`: only the entries after this seq (Confide's addition, so a reader fetches what is new); a decimal below 2^53. */
+const AUDIT_LOG_QUERY = { type: 'object', properties: { after: { type: 'string', pattern: '^(0|[1-9][0-9]{0,14})$' } } } as const;
 
 function ackMessage(p: UpdateProgress): string {
   if (p.applied) return 'All users have acknowledged the update manifest. Update successfully applied';
@@ -195,9 +197,9 @@ export async function clientApiRoutes(app: FastifyInstance, opts: ClientApiOptio
     return success({ tcbStatus: out.tcbStatus, verificationSignature: toBase64(out.verificationSignature) });
   });
 
-  app.get('/audit-log', async (_request, reply) => {
+  app.get<{ Querystring: { after?: string } }>('/audit-log', { schema: { querystring: AUDIT_LOG_QUERY } }, async (request, reply) => {
     void reply.type('application/x-ndjson; charset=utf-8');
-    return c.auditLog();
+    return c.auditLog(request.query.after === undefined ? 0 : Number(request.query.after));
   });
 
   app.get('/audit-log/public-key', async () => {

@@ -75,8 +75,8 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       );
       if (rowCount !== 1) throw conflict(row.seq);
     },
-    async list() {
-      const { rows } = await sql.query<AuditColumns>('SELECT seq, prev_hash, hash, entry FROM audit_log ORDER BY seq');
+    async list(afterSeq = 0) {
+      const { rows } = await sql.query<AuditColumns>('SELECT seq, prev_hash, hash, entry FROM audit_log WHERE seq > $1::bigint ORDER BY seq', [afterSeq]);
       return rows.map(auditOf);
     },
   };

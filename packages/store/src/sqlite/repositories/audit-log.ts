@@ -21,7 +21,7 @@ export function auditLogOn(db: Db): AuditLogRepository {
      WHERE COALESCE((SELECT MAX(seq) FROM audit_log), 0) = @seq - 1
        AND (@seq = 1 OR EXISTS (SELECT 1 FROM audit_log WHERE seq = @seq - 1 AND hash = @prevHash))`,
   );
-  const list = db.prepare<[], AuditColumns>('SELECT seq, prev_hash, hash, entry FROM audit_log ORDER BY seq');
+  const list = db.prepare<[number], AuditColumns>('SELECT seq, prev_hash, hash, entry FROM audit_log WHERE seq > ? ORDER BY seq');
   return {
     async head() {
       return head.get();
@@ -37,8 +37,8 @@ export function auditLogOn(db: Db): AuditLogRepository {
       }
       if (changes !== 1) throw conflict(row.seq);
     },
-    async list() {
-      return list.all().map(auditOf);
+    async list(afterSeq = 0) {
+      return list.all(afterSeq).map(auditOf);
     },
   };
 }
