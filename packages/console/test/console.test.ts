@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { collateralItemsFromBytes, memoryCollateral, verifyEvidence, VerifyCache } from '@confide/evidence';
 import { fixedClock } from '@confide/core';
+import { RECEIPT_POLLS } from '../src/verify/receipt.js';
 import { browserUnavailable, CHROMIUM_PATH } from '@confide/test-kit';
 import { testIdentity, type TestIdentity } from '@confide/test-kit/identity';
 import { missingVector, vector, vectorPath } from '@confide/test-kit/vectors';
@@ -485,6 +486,29 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await shot(ledger, 'ledger');
     await ledger.close();
 
+    // Receipts not Ready through a whole check (its first read and RECEIPT_POLLS more): each row says
+    // so, then asks again each second until its receipt verifies.
+    const slow = await context.newPage();
+    const reads = new Map<string, number>();
+    await slow.route(
+      (url) => url.pathname.startsWith('/app/transactions/') && url.pathname.endsWith('/receipt'),
+      async (route) => {
+        const path = new URL(route.request().url()).pathname;
+        const n = (reads.get(path) ?? 0) + 1;
+        reads.set(path, n);
+        if (n <= RECEIPT_POLLS + 1) return route.fulfill({ json: { state: 'Loading', transactionId: path.split('/')[3] } });
+        return route.continue();
+      },
+    );
+    await slow.goto(`${origin}/console/#/ledger`);
+    await slow.locator('#collection option', { hasText: /^console$/ }).waitFor({ state: 'attached' });
+    await slow.locator('#collection').selectOption('console');
+    const slowRow = slow.getByTestId('ledger-entries').locator('tr', { hasText: 'first entry' });
+    await slowRow.getByTestId('receipt-pending').waitFor({ timeout: loadScaled(30_000) });
+    await slowRow.getByTestId('receipt-ok').waitFor({ timeout: loadScaled(15_000) });
+    assert.ok([...reads.values()].some((n) => n > RECEIPT_POLLS + 1), 'asked again after the check gave up');
+    await slow.close();
+
     // The entries as a compromised server would show them, one changed: its receipt no longer matches.
     const tampered = await context.newPage();
     await tampered.route(
@@ -550,6 +574,25 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     assert.deepEqual(new Set(shown), new Set(Array.from({ length: 105 }, (_, i) => `many ${i}`)));
     await rows.nth(104).getByTestId('receipt-ok').waitFor({ timeout: loadScaled(30_000) });
     await many.close();
+  });
+
+  it('the shell asks for /console/api/info once, while its module is evaluated, before its first render', async () => {
+    const page = await context.newPage();
+    // Each info request with what #app held when it was made: the page's static text until the shell first renders.
+    await page.addInitScript(() => {
+      const asked: Array<string | null> = [];
+      Object.assign(window, { infoAsked: asked });
+      const original = window.fetch;
+      window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (url.endsWith('/console/api/info')) asked.push(document.getElementById('app')?.textContent ?? null);
+        return original(input, init);
+      };
+    });
+    await page.goto(`${origin}/console/`);
+    await page.getByTestId('mode').waitFor();
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { infoAsked: unknown }).infoAsked), ['Loading the console…']);
+    await page.close();
   });
 
   it('no page requested another origin, and none reported an error or a CSP violation', () => {

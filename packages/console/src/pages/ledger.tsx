@@ -33,7 +33,7 @@ function ReceiptCell(props: { entry: LedgerEntryView; identity: ReturnType<typeo
     };
   }, [props.entry.transactionId, round]);
   if (!check) return <span>…</span>;
-  if (check.state === 'pending') return <Badge tone="info">not committed yet</Badge>;
+  if (check.state === 'pending') return <Badge tone="info" testid="receipt-pending">not committed yet</Badge>;
   if (check.state === 'failed') return <ErrorLine error={check.failure} testid="receipt-error" />;
   return (
     <span data-testid="receipt-ok">

@@ -13,6 +13,9 @@ export interface LedgerEntryView {
   contents: string;
 }
 
+/** Reads of a receipt after the first while it is not Ready (250 ms apart) before a check gives up as pending. */
+export const RECEIPT_POLLS = 20;
+
 export type ReceiptCheck = { state: 'verified'; verified: VerifiedReceipt } | { state: 'pending' } | { state: 'failed'; failure: unknown };
 
 interface ReceiptDocument {
@@ -24,7 +27,7 @@ export async function checkReceipt(api: Api, entry: LedgerEntryView, identity: s
   const url = `/app/transactions/${encodeURIComponent(entry.transactionId)}/receipt?api-version=2022-05-13`;
   // As in Azure, the first read of an entry answers Loading and a later one Ready; the SDK polls likewise.
   let doc = await api.json<ReceiptDocument>(url);
-  for (let i = 0; i < 20 && doc.state !== 'Ready'; i++) {
+  for (let i = 0; i < RECEIPT_POLLS && doc.state !== 'Ready'; i++) {
     await new Promise((done) => setTimeout(done, 250));
     doc = await api.json<ReceiptDocument>(url);
   }
