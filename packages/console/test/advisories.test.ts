@@ -33,6 +33,18 @@ describe('advisory texts bundled in the console', () => {
     for (const id of ids) assert.equal(explainAdvisory(id).url, `https://www.intel.com/content/www/us/en/security-center/advisory/${id.toLowerCase()}.html`);
   });
 
+  it('an advisory whose facts were found names its CVE and the update that fixes it', () => {
+    const named: Record<string, string> = { 'INTEL-SA-00960': 'CVE-2023-22655', 'INTEL-SA-01036': 'CVE-2023-45745', 'INTEL-SA-01079': 'CVE-2024-23918', 'INTEL-SA-01103': 'CVE-2024-23984' };
+    for (const [id, cve] of Object.entries(named)) {
+      const explained = explainAdvisory(id);
+      assert.match(explained.issue ?? '', new RegExp(cve), id);
+      assert.match(explained.text, /microcode|TDX module/, id);
+    }
+    // Known by the update that fixes them only: no issue named.
+    assert.match(explainAdvisory('INTEL-SA-00617').text, /CVE-2022-21151.*microcode-20220510/);
+    assert.match(explainAdvisory('INTEL-SA-00614').text, /microcode-20220809/);
+  });
+
   it('an unknown ID falls back to its vendor page, or to no link when its form names no vendor', () => {
     const intel = explainAdvisory('INTEL-SA-99999');
     assert.equal(intel.known, false);

@@ -67,12 +67,16 @@ export const ADVISORY_TEXTS: Readonly<Record<string, AdvisoryText>> = {
   },
   'INTEL-SA-00477': IPU('2021.1'),
   'INTEL-SA-00586': UNNAMED,
-  'INTEL-SA-00614': UNNAMED,
+  'INTEL-SA-00614': {
+    text: "An advisory whose fix Intel shipped in its August 2022 microcode release (microcode-20220809, beside ÆPIC Leak's INTEL-SA-00657): a platform listing it lacks that microcode, through a BIOS update or the OS's microcode package. Intel's page names the issue.",
+  },
   'INTEL-SA-00615': {
     issue: 'Processor MMIO Stale Data',
     text: 'Memory-mapped I/O operations may leave stale data where a side channel can read it. Fixed by microcode with software mitigations: enclaves are advised to harden (SWHardeningNeeded).',
   },
-  'INTEL-SA-00617': UNNAMED,
+  'INTEL-SA-00617': {
+    text: "CVE-2022-21151, fixed by Intel's May 2022 microcode release (microcode-20220510): a platform listing it lacks that microcode, through a BIOS update or the OS's microcode package. Intel's page describes the issue.",
+  },
   'INTEL-SA-00657': {
     issue: 'Stale data read from the legacy xAPIC (ÆPIC Leak)',
     text: 'Reads of the APIC MMIO range in xAPIC mode may return stale data from the cache hierarchy, enclave data included. Fixed by microcode and by running in x2APIC mode.',
@@ -85,12 +89,24 @@ export const ADVISORY_TEXTS: Readonly<Record<string, AdvisoryText>> = {
     text: 'Vector gather instructions may forward stale data from internal vector registers to a side channel, across security boundaries including enclaves. Fixed by microcode (2023.3 platform update).',
   },
   'INTEL-SA-00837': IPU('2023.3 (Xeon processors)'),
-  'INTEL-SA-00960': UNNAMED,
+  'INTEL-SA-00960': {
+    issue: 'Protection mechanism failure with Intel SGX or Intel TDX (CVE-2023-22655)',
+    text: 'A protection mechanism of some 3rd and 4th Generation Xeon processors fails when SGX or TDX is in use, so a privileged local user (the host) may escalate privilege. Fixed by microcode (Intel\'s March 2024 release, microcode-20240312), which an SGX or TDX platform loads from its BIOS (FIT) for attestation to reflect it.',
+  },
   'INTEL-SA-00982': UNNAMED,
   'INTEL-SA-00986': UNNAMED,
-  'INTEL-SA-01036': UNNAMED,
-  'INTEL-SA-01079': UNNAMED,
+  'INTEL-SA-01036': {
+    issue: 'Intel TDX module input validation (CVE-2023-45745)',
+    text: 'The TDX module (the SEAM software that runs trust domains) before version 1.5.05.46.698 validates some input improperly, so a privileged local user (the host) may escalate privilege. Fixed by a newer TDX module, loaded by the BIOS or the host\'s SEAM loader.',
+  },
+  'INTEL-SA-01079': {
+    issue: 'Intel SGX on some Xeon processors (CVE-2024-23918)',
+    text: 'Some Xeon processors using SGX may let a privileged local user escalate privilege. Fixed by microcode (Intel\'s November 2024 release, microcode-20241112; some models were fixed by an earlier one), which an SGX platform loads from its BIOS (FIT) for attestation to reflect it.',
+  },
   'INTEL-SA-01099': UNNAMED,
-  'INTEL-SA-01103': UNNAMED,
+  'INTEL-SA-01103': {
+    issue: 'Running Average Power Limit (RAPL) interface (CVE-2024-23984)',
+    text: 'The Running Average Power Limit interface (power reporting) of some Intel processors may disclose information. Fixed by microcode (IPU 2024.3, microcode-20240910; more models in microcode-20241112).',
+  },
   'INTEL-SA-01111': UNNAMED,
 };
