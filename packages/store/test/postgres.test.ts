@@ -5,6 +5,7 @@ import { openPostgresStore, postgresMigrations, redactUrl, sqliteMigrations } fr
 import { storeContract } from './contract.js';
 import { keyVaultContract } from './keyvault-contract.js';
 import { ledgerContract, ledgerRow } from './ledger-contract.js';
+import { dropSchema } from '@confide/test-kit/postgres';
 import { freshSchema, openFresh, rawClient, server } from './postgres-fixture.js';
 
 const skip = server.skip;
@@ -131,6 +132,23 @@ test('postgres: the URL\'s ?schema= keeps the tables in that schema', { skip }, 
     await raw.end();
     await store.close();
     await (await openFresh({ schema })).close();
+  }
+});
+
+test('postgres: with `existing`, a schema without a Confide store is refused and not created; one that holds a store opens', { skip }, async () => {
+  const schema = freshSchema();
+  const url = await server.url();
+  const raw = await rawClient('public');
+  try {
+    await assert.rejects(openPostgresStore(url, { schema, existing: true }), (err: unknown) => isConfideError(err, 'ERR_STORE_UNAVAILABLE') && (err as Error).message.includes(`no Confide store in schema ${schema}`));
+    assert.equal((await raw.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).rowCount, 0);
+    await (await openPostgresStore(url, { schema })).close();
+    const existing = await openPostgresStore(url, { schema, existing: true });
+    assert.equal(await existing.schemaVersion(), postgresMigrations.length);
+    await existing.close();
+  } finally {
+    await raw.end();
+    await dropSchema(url, schema);
   }
 });
 

@@ -25,10 +25,10 @@ export async function exportLedger(file: string, flags: ExportFlags): Promise<{ 
   const postgres = flags.store !== undefined && POSTGRES_URL.test(flags.store);
   // A PostgreSQL URL is shown without its password.
   const database = postgres ? redactUrl(flags.store!) : (flags.store ?? join(flags.dataDir, 'confide.sqlite'));
-  // Opening creates a database that is absent: an export of nothing would hide a wrong path.
+  // Opening creates a database (or schema) that is absent: an export of nothing would hide a wrong path.
   if (!postgres && !existsSync(database)) throw new CliError('ERR_INPUT_UNREADABLE', `ledger database ${database}: no such file (give --data-dir or --store)`);
   const given = flags.identity === undefined ? undefined : Buffer.from(await readInput(flags.identity, '--identity')).toString('utf8');
-  const store = postgres ? await openPostgresStore(flags.store!) : openSqliteStore(database);
+  const store = postgres ? await openPostgresStore(flags.store!, { existing: true }) : openSqliteStore(database);
   const rows: LedgerTransactionRow[] = [];
   let stored: string | undefined;
   try {

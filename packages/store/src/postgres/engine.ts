@@ -58,6 +58,8 @@ export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
   maxConnections?: number;
   migrations?: Migration[];
+  /** Open only a store that exists (a reading tool): a schema without Confide's tables is refused with ERR_STORE_UNAVAILABLE and nothing is created. */
+  existing?: boolean;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -105,9 +107,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // An idle connection the server dropped is reported here; the next checkout opens a new one.
   pool.on('error', () => undefined);
   try {
-    await migrate(pool, migrations, schema);
+    await migrate(pool, migrations, schema, options.existing);
   } catch (err) {
     await pool.end().catch(() => undefined);
+    if (err instanceof StoreError) throw err;
     const mapped = storeErrorOf(err);
     if (mapped instanceof StoreError && mapped.code === 'ERR_STORE_UNAVAILABLE') throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot reach PostgreSQL at ${redactUrl(url)}`, { cause: err });
     throw mapped;

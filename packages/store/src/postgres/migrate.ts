@@ -2,6 +2,8 @@
  * Runs the PostgreSQL migrations once, whatever number of replicas start together: the first
  * takes a session advisory lock (per schema), the others wait on it and then find every
  * migration applied. Each migration runs in its own transaction with its schema_migrations row.
+ * With `existing`, a schema that holds no Confide store is refused before anything is created
+ * (a reading tool given a wrong schema must not leave an empty one behind).
  */
 import type { Pool } from 'pg';
 import { StoreError } from '../errors.js';
@@ -11,13 +13,16 @@ import type { Migration } from '../port.js';
 const LOCK = "SELECT pg_advisory_lock(hashtextextended('confide.migrations:' || $1, 0))";
 const UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('confide.migrations:' || $1, 0))";
 
-export async function migrate(pool: Pool, migrations: Migration[], schema: string | undefined): Promise<void> {
+export async function migrate(pool: Pool, migrations: Migration[], schema: string | undefined, existing = false): Promise<void> {
   const client = await pool.connect();
   const lockName = schema ?? '';
   let locked = false;
   try {
     await client.query(LOCK, [lockName]);
     locked = true;
+    if (existing && (await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t")).rows[0]?.t == null) {
+      throw new StoreError('ERR_STORE_UNAVAILABLE', `no Confide store in ${schema === undefined ? "the connection's search_path" : `schema ${schema}`}: nothing was created`);
+    }
     if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const applied = new Map((await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations')).rows.map((r) => [r.version, r.name]));
