@@ -16,3 +16,7 @@ export interface RsaThreadAnswer {
   result?: Uint8Array;
   error?: string;
 }
+
+/** The requests that came in one turn of the event loop go to a thread as one message, and their answers come back as one. */
+export type RsaThreadBatch = RsaThreadRequest[];
+export type RsaThreadAnswers = RsaThreadAnswer[];
