@@ -20,7 +20,8 @@ export async function migrate(pool: Pool, migrations: Migration[], schema: strin
   try {
     await client.query(LOCK, [lockName]);
     locked = true;
-    if (existing && (await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t")).rows[0]?.t == null) {
+    const found = existing ? (await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t")).rows[0]?.t : 'not asked';
+    if (found === null || found === undefined) {
       throw new StoreError('ERR_STORE_UNAVAILABLE', `no Confide store in ${schema === undefined ? "the connection's search_path" : `schema ${schema}`}: nothing was created`);
     }
     if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
