@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createApi } from './api/client.js';
 import type { ConsoleInfo } from './api/info.js';
 import { infoRequest } from './api/info-request.js';
-import { completeSignIn, DEV_TOKEN, storedToken } from './api/session.js';
+import { completeSignIn, DEV_TOKEN, refreshDueIn, refreshSignIn, storedToken } from './api/session.js';
 import { Ctx } from './context.js';
 import { SignIn } from './pages/sign-in.js';
 import { LazyPage } from './ui/lazy-page.js';
@@ -33,6 +33,8 @@ export function App() {
   const [info, setInfo] = useState<ConsoleInfo | undefined>();
   const [failure, setFailure] = useState<unknown>();
   const [token, setToken] = useState<string | undefined>(storedToken());
+  /** Refreshes done: an issuer may answer the same access token again, and the next refresh is planned anyway. */
+  const [refreshes, setRefreshes] = useState(0);
   const [evidence, setEvidence] = useState<EvidenceInput | undefined>();
 
   useEffect(() => {
@@ -42,6 +44,21 @@ export function App() {
     infoRequest.then(setInfo, setFailure);
     return () => removeEventListener('hashchange', onHash);
   }, []);
+
+  useEffect(() => {
+    // An issuer's access token is refreshed before it expires, as long as the tab is open; each new one schedules the next.
+    const dueIn = token === undefined ? undefined : refreshDueIn();
+    if (dueIn === undefined) return;
+    const timer = setTimeout(
+      () =>
+        refreshSignIn().then((fresh) => {
+          setToken(fresh);
+          setRefreshes((n) => n + 1);
+        }, setFailure),
+      dueIn,
+    );
+    return () => clearTimeout(timer);
+  }, [token, refreshes]);
 
   const api = useMemo(() => createApi(() => token ?? (info?.auth.acceptsAnyToken ? DEV_TOKEN : undefined)), [token, info]);
   const page = PAGES.find((p) => p.path === path) ?? PAGES[0];

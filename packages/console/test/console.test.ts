@@ -616,6 +616,8 @@ describe('console sign-in when the API verifies tokens: OpenID Connect code flow
   let issuer: Server;
   let issuerUrl: string;
   const redeemed: Array<{ verifierMatched: boolean; clientId: string | null; redirectUri: string | null }> = [];
+  /** Refresh grants the issuer answered: the refresh token and client each named. */
+  const refreshed: Array<{ refreshToken: string | null; clientId: string | null }> = [];
 
   before(async () => {
     mkdirSync(OUTPUT, { recursive: true });
@@ -641,15 +643,25 @@ describe('console sign-in when the API verifies tokens: OpenID Connect code flow
         req.on('data', (c: Buffer) => (body += c.toString()));
         req.on('end', () => {
           const form = new URLSearchParams(body);
+          res.setHeader('content-type', 'application/json');
+          if (form.get('grant_type') === 'refresh_token') {
+            refreshed.push({ refreshToken: form.get('refresh_token'), clientId: form.get('client_id') });
+            if (form.get('refresh_token') !== `refresh-${refreshed.length}`) {
+              res.statusCode = 400;
+              return res.end(JSON.stringify({ error: 'invalid_grant' }));
+            }
+            // A new refresh token each time (rotation), and a long life this time.
+            return res.end(JSON.stringify({ access_token: apiToken, token_type: 'Bearer', refresh_token: `refresh-${refreshed.length + 1}`, expires_in: 3600 }));
+          }
           const grant = pending.get(form.get('code') ?? '');
           const verifierMatched = grant !== undefined && createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') === grant.challenge;
           redeemed.push({ verifierMatched, clientId: form.get('client_id'), redirectUri: form.get('redirect_uri') });
-          res.setHeader('content-type', 'application/json');
           if (!verifierMatched || form.get('redirect_uri') !== grant?.redirectUri) {
             res.statusCode = 400;
             return res.end(JSON.stringify({ error: 'invalid_grant' }));
           }
-          res.end(JSON.stringify({ access_token: apiToken, token_type: 'Bearer' }));
+          // A short-lived access token with a refresh token: the console refreshes it before it expires.
+          res.end(JSON.stringify({ access_token: apiToken, token_type: 'Bearer', refresh_token: 'refresh-1', expires_in: 2 }));
         });
         return;
       }
@@ -693,6 +705,17 @@ describe('console sign-in when the API verifies tokens: OpenID Connect code flow
       await page.waitForFunction(() => (document.querySelector('#policy-text') as HTMLTextAreaElement | null)?.value.includes('version'));
       assert.equal(await page.locator('main [role="alert"]').count(), 0);
       await page.screenshot({ path: join(OUTPUT, 'signed-in-policy.png'), fullPage: true });
+
+      // The access token lived 2 s: before it expired the page traded the refresh token for a new one (rotated) and kept it.
+      await page.waitForFunction(() => sessionStorage.getItem('confide.console.refresh')?.includes('"refresh-2"'), undefined, { timeout: loadScaled(15_000) });
+      assert.deepEqual(refreshed, [{ refreshToken: 'refresh-1', clientId: 'confide-console' }]);
+      const kept = await page.evaluate(() => JSON.parse(sessionStorage.getItem('confide.console.refresh')!) as { issuedAt: number; expiresAt: number });
+      assert.equal(kept.expiresAt - kept.issuedAt, 3_600_000);
+      await page.reload();
+      await page.waitForFunction(() => (document.querySelector('#policy-text') as HTMLTextAreaElement | null)?.value.includes('version'));
+      assert.equal(await page.locator('[role="alert"]').count(), 0);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('confide.console.refresh')), null, 'signing out forgets the refresh token');
     } finally {
       await context.close();
     }

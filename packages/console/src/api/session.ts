@@ -8,6 +8,8 @@ import { digest, toBase64Url, utf8 } from '@confide/core';
 
 const TOKEN = 'confide.console.token';
 const PENDING = 'confide.console.oidc';
+/** The issuer's refresh token for the access token in TOKEN, and when that one expires. */
+const REFRESH = 'confide.console.refresh';
 /** Dev mode accepts any bearer token; the routes still want the header. */
 export const DEV_TOKEN = 'console-dev-mode';
 
@@ -15,9 +17,85 @@ export function storedToken(): string | undefined {
   return sessionStorage.getItem(TOKEN) ?? undefined;
 }
 
+/** Keeps a pasted token (or forgets the token with undefined); a refresh token kept for an earlier one goes. */
 export function storeToken(token: string | undefined): void {
+  sessionStorage.removeItem(REFRESH);
   if (token === undefined || token.trim() === '') sessionStorage.removeItem(TOKEN);
   else sessionStorage.setItem(TOKEN, token.trim());
+}
+
+interface Refresh {
+  refreshToken: string;
+  issuer: string;
+  clientId: string;
+  /** When the access token was issued and when it expires (ms since the epoch). */
+  issuedAt: number;
+  expiresAt: number;
+}
+
+interface TokenAnswer {
+  access_token?: unknown;
+  refresh_token?: unknown;
+  expires_in?: unknown;
+}
+
+/** Keeps the issuer's answer: the access token, and a refresh token with the access token's lifetime when it gave both. */
+function keepAnswer(answer: TokenAnswer, client: { issuer: string; clientId: string }, previousRefresh?: string): string {
+  if (typeof answer.access_token !== 'string' || answer.access_token === '') throw new Error('the issuer answered no access_token');
+  storeToken(answer.access_token);
+  // An issuer that does not rotate refresh tokens answers none on a refresh: the one it gave stays good.
+  const refreshToken = typeof answer.refresh_token === 'string' && answer.refresh_token !== '' ? answer.refresh_token : previousRefresh;
+  const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in * 1000 : undefined;
+  if (refreshToken !== undefined && lifetime !== undefined) {
+    const issuedAt = Date.now();
+    const kept: Refresh = { refreshToken, issuer: client.issuer, clientId: client.clientId, issuedAt, expiresAt: issuedAt + lifetime };
+    sessionStorage.setItem(REFRESH, JSON.stringify(kept));
+  }
+  return answer.access_token;
+}
+
+function keptRefresh(): Refresh | undefined {
+  try {
+    return (JSON.parse(sessionStorage.getItem(REFRESH) ?? 'null') as Refresh | null) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Refresh at most this long before the access token expires. */
+const REFRESH_BEFORE_MS = 60_000;
+
+/**
+ * Milliseconds until the signed-in access token should be refreshed (0: now), or undefined when
+ * there is nothing to refresh with: when a fifth of its lifetime, at most a minute, is left.
+ */
+export function refreshDueIn(now = Date.now()): number | undefined {
+  const kept = keptRefresh();
+  if (kept === undefined) return undefined;
+  const margin = Math.min(REFRESH_BEFORE_MS, (kept.expiresAt - kept.issuedAt) / 5);
+  return Math.max(0, kept.expiresAt - margin - now);
+}
+
+/**
+ * Trades the refresh token for a new access token at the issuer's token endpoint (a public
+ * client: client_id, no secret) and keeps it. Returns the new access token. Throws when the
+ * issuer refuses; the refresh token is then forgotten (the access token stays until it expires).
+ */
+export async function refreshSignIn(): Promise<string> {
+  const kept = keptRefresh();
+  if (kept === undefined) throw new Error('no refresh token is kept for this sign-in');
+  const { token_endpoint } = await discover(kept.issuer);
+  const res = await fetch(token_endpoint, {
+    method: 'POST',
+    credentials: 'omit',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: kept.refreshToken, client_id: kept.clientId }).toString(),
+  });
+  if (!res.ok) {
+    sessionStorage.removeItem(REFRESH);
+    throw new Error(`the issuer refused to refresh the sign-in (${res.status}): sign in again when the token expires`);
+  }
+  return keepAnswer((await res.json()) as TokenAnswer, kept, kept.refreshToken);
 }
 
 interface Discovery {
@@ -84,8 +162,6 @@ export async function completeSignIn(): Promise<boolean> {
     body: new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: redirectUri(), client_id: pending.clientId, code_verifier: pending.verifier }).toString(),
   });
   if (!res.ok) throw new Error(`the issuer refused the code (${res.status})`);
-  const answer = (await res.json()) as { access_token?: string };
-  if (typeof answer.access_token !== 'string') throw new Error('the issuer answered no access_token');
-  storeToken(answer.access_token);
+  keepAnswer((await res.json()) as TokenAnswer, pending);
   return true;
 }
