@@ -5,13 +5,19 @@
  * With `existing`, a schema that holds no Confide store is refused before anything is created
  * (a reading tool given a wrong schema must not leave an empty one behind).
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.js';
 import type { Migration } from '../port.js';
 
 /** The advisory lock key of a schema's migrations (a 64-bit hash, computed by the server). */
 const LOCK = "SELECT pg_advisory_lock(hashtextextended('confide.migrations:' || $1, 0))";
 const UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('confide.migrations:' || $1, 0))";
+
+/** Whether the connection's search_path holds Confide's migrations table. */
+async function holdsStore(client: PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
+  return typeof rows[0]?.t === 'string';
+}
 
 export async function migrate(pool: Pool, migrations: Migration[], schema: string | undefined, existing = false): Promise<void> {
   const client = await pool.connect();
@@ -20,8 +26,7 @@ export async function migrate(pool: Pool, migrations: Migration[], schema: strin
   try {
     await client.query(LOCK, [lockName]);
     locked = true;
-    const found = existing ? (await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t")).rows[0]?.t : 'not asked';
-    if (found === null || found === undefined) {
+    if (existing && !(await holdsStore(client))) {
       throw new StoreError('ERR_STORE_UNAVAILABLE', `no Confide store in ${schema === undefined ? "the connection's search_path" : `schema ${schema}`}: nothing was created`);
     }
     if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
