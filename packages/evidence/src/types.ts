@@ -6,11 +6,13 @@
  */
 import type { Clock } from '@confide/core';
 import type { CollateralProvider } from './collateral/types.js';
+import type { SyncDigestName } from './hash/sync-digest.js';
 import type { VerifyCache } from './memo/verify-cache.js';
 import type { Claims, TeeType } from './claims.js';
 import type { VerifyTrace } from './trace/verify-trace.js';
 
 export type * from './claims.js';
+export type { SyncDigestName };
 
 /** Trust anchors that replace the pinned vendor roots (tests, private PKIs). Production refuses overrides. */
 export interface TrustAnchors {
@@ -80,7 +82,29 @@ export interface VerifyCrypto {
    * `point` (uncompressed, 65 bytes); false for a bad signature or an unusable key, never a rejection.
    */
   verifyP256(point: Uint8Array, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
+  /**
+   * A synchronous SHA-1/256/384/512 of `data`, for chains of short hashes that each wait for the
+   * one before (a PCR replay). Without it, @noble/hashes computes them in plain JavaScript.
+   */
+  digestSync?: (name: SyncDigestName, data: Uint8Array) => Uint8Array;
+  /**
+   * RSA verification as WebCrypto's RSASSA-PKCS1-v1_5 or RSA-PSS (with exactly `saltLength`):
+   * true when `signature` over `data` verifies under the key; false for a bad signature or an
+   * unusable key, never a rejection. Without it, WebCrypto checks.
+   */
+  verifyRsa?: (key: RsaPublicKey, params: RsaVerifyParams, signature: Uint8Array, data: Uint8Array) => Promise<boolean>;
 }
+
+/** An RSA public key: modulus and public exponent, big-endian without leading zeros. */
+export interface RsaPublicKey {
+  n: Uint8Array;
+  e: Uint8Array;
+}
+
+/** An RSA signature scheme as WebCrypto names it. */
+export type RsaVerifyParams =
+  | { name: 'RSASSA-PKCS1-v1_5'; hash: SyncDigestName }
+  | { name: 'RSA-PSS'; hash: SyncDigestName; saltLength: number };
 
 /** One verifier per TEE behind one interface. */
 export interface EvidenceVerifier<View> {

@@ -183,7 +183,7 @@ describe('TPM vectors: standalone TCG event logs parse and decode', { skip: vect
       const log = parseTcgEventLog(vector(path));
       assert.equal(log.format, 'crypto-agile');
       assert.equal(log.events.length, want.events);
-      for (const bank of log.banks) assert.ok((await replayBank(log, bank)).size > 0);
+      for (const bank of log.banks) assert.ok(replayBank(log, bank).size > 0);
       const decoded = await decodeEventLog(log);
       assert.ok(decoded.separators.length > 0);
       assert.equal(decoded.secureBoot, want.secureBoot);

@@ -1,7 +1,7 @@
 export { buildApp, type AppOptions } from './app.js';
 export { startServer, type RunningServer, type StartOptions } from './serve.js';
 export { composeAttestation, coordinatorSealProvider, tlsSpkiSha256, type AttestationOptions, type PolicyAdminSettings } from './compose/index.js';
-export { createAttestationService, DEFAULT_POLICIES, type AttestationService, type AttestationType } from './services/attestation/index.js';
+export { createAttestationService, DEFAULT_POLICIES, nodeVerifyCrypto, type AttestationService, type AttestationType, type NodeVerifyCryptoOptions } from './services/attestation/index.js';
 export { CONFIG_SCHEMA, type Config, type ConfigKey } from './config/schema.js';
 export { loadConfig, type ConfigSources, type ConfigOrigin } from './config/load.js';
 export { renderConfigDocs } from './docs/render-config.js';

@@ -6,7 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { fromBase64, isConfideError } from '@confide/core';
+import { fromBase64, isConfideError, toBase64Url } from '@confide/core';
+import type { RsaPublicKey } from '@confide/evidence';
 import { p256Signer } from '@confide/test-kit/identity';
 import { nodeVerifyCrypto } from '../src/services/attestation/node-crypto.js';
 import { memoByText } from '../src/services/memo-by-text.js';
@@ -43,6 +44,57 @@ describe('perf-attestation: node:crypto primitives', () => {
       assert.equal(await p.verifyP256(signer.point, sig, data), true);
     });
   }
+
+  for (const mode of ['pool', 'inline'] as const) {
+    it(`verifyRsa (${mode}) accepts exactly what WebCrypto accepts: PKCS #1 v1.5, and PSS with the exact salt length`, async () => {
+      const p = nodeVerifyCrypto({ inline: () => mode === 'inline' });
+      const subtle = crypto.subtle;
+      const generate = (name: string) =>
+        subtle.generateKey({ name, modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' }, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+      const data = crypto.getRandomValues(new Uint8Array(145));
+      for (const name of ['RSASSA-PKCS1-v1_5', 'RSA-PSS'] as const) {
+        const pair = await generate(name);
+        const other = await generate(name);
+        const jwk = await subtle.exportKey('jwk', pair.publicKey);
+        const key = { n: fromBase64(jwk.n!), e: fromBase64(jwk.e!) };
+        const otherJwk = await subtle.exportKey('jwk', other.publicKey);
+        const otherKey = { n: fromBase64(otherJwk.n!), e: fromBase64(otherJwk.e!) };
+        const params = name === 'RSA-PSS' ? ({ name, hash: 'SHA-256', saltLength: 32 } as const) : ({ name, hash: 'SHA-256' } as const);
+        const sig = new Uint8Array(await subtle.sign(params, pair.privateKey, data));
+        const cases: Array<[string, RsaPublicKey, Uint8Array, Uint8Array, boolean]> = [
+          ['good', key, sig, data, true],
+          ['data changed', key, sig, flip(data, 144), false],
+          ['signature changed', key, flip(sig, 0), data, false],
+          ['signature changed at the end', key, flip(sig, 255), data, false],
+          ['another key', otherKey, sig, data, false],
+          ['a short signature', key, sig.subarray(1), data, false],
+          ['a zero signature', key, new Uint8Array(256), data, false],
+          ['a key without a modulus', { n: new Uint8Array(0), e: key.e }, sig, data, false],
+        ];
+        for (const [what, k, s, d, want] of cases) {
+          assert.equal(await p.verifyRsa!(k, params, s, d), want, `${name}: ${what}`);
+          const imported = await subtle.importKey('jwk', { kty: 'RSA', n: toBase64Url(k.n), e: toBase64Url(k.e) }, { name, hash: 'SHA-256' }, false, ['verify']).catch(() => undefined);
+          const web = imported ? await subtle.verify(params, imported, s as Uint8Array<ArrayBuffer>, d as Uint8Array<ArrayBuffer>).catch(() => false) : false;
+          assert.equal(web, want, `WebCrypto, ${name}: ${what}`);
+        }
+        if (name === 'RSA-PSS') {
+          // PSS with another salt length than the one signed with does not verify, as with WebCrypto.
+          for (const saltLength of [0, 20, 222]) assert.equal(await p.verifyRsa!(key, { name, hash: 'SHA-256', saltLength }, sig, data), false, `salt ${saltLength}`);
+        } else {
+          assert.equal(await p.verifyRsa!(key, { name, hash: 'SHA-384' }, sig, data), false, 'another hash');
+        }
+      }
+    });
+  }
+
+  it('digestSync is SHA-1, SHA-256, SHA-384 and SHA-512 as WebCrypto computes them', async () => {
+    const p = nodeVerifyCrypto();
+    for (const name of ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const) {
+      for (const data of [new Uint8Array(0), crypto.getRandomValues(new Uint8Array(96)), crypto.getRandomValues(new Uint8Array(5000))]) {
+        assert.deepEqual(new Uint8Array(p.digestSync!(name, data)), new Uint8Array(await crypto.subtle.digest(name, data)), `${name} of ${data.length} bytes`);
+      }
+    }
+  });
 
   it('sha256 is SHA-256', async () => {
     const data = crypto.getRandomValues(new Uint8Array(3000));

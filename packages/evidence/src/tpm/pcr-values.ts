@@ -3,8 +3,9 @@
  * selected PCRs of each TPMS_PCR_SELECTION in order, each bank's PCRs ascending, concatenated and
  * hashed with the signing scheme's hash (TCG TPM 2.0 Library Part 3, 18.4 "TPM2_Quote").
  */
-import { concatBytes, digest, fromHex } from '@confide/core';
+import { fromHex } from '@confide/core';
 import { EvidenceError } from '../errors.js';
+import { nobleDigest, type SyncDigest } from '../hash/sync-digest.js';
 import { hashByBank, isTpmBank, type TpmBank, type TpmHash } from './algorithms.js';
 import type { TpmPcrSelection } from './attest.js';
 
@@ -55,18 +56,31 @@ export function readPcrBanks(input: TpmPcrInput): TpmPcrBanks {
 }
 
 /**
- * The digest of the selected PCR values with `hash`. Throws ERR_EVIDENCE_UNSUPPORTED (a bank of
- * an unknown hash), ERR_EVIDENCE_MALFORMED (a selected PCR without a value).
+ * The digest of the selected PCR values with `hash`, computed with `digest`. Throws
+ * ERR_EVIDENCE_UNSUPPORTED (a bank of an unknown hash), ERR_EVIDENCE_MALFORMED (a selected PCR
+ * without a value).
  */
-export async function selectedPcrDigest(selection: readonly TpmPcrSelection[], banks: TpmPcrBanks, hash: TpmHash): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
+export function selectedPcrDigest(selection: readonly TpmPcrSelection[], banks: TpmPcrBanks, hash: TpmHash, digest: SyncDigest = nobleDigest): Uint8Array {
+  let size = 0;
   for (const s of selection) {
     if (!s.hash) throw new EvidenceError('ERR_EVIDENCE_UNSUPPORTED', `the quote selects PCRs of bank 0x${s.alg.toString(16)}, a hash Confide does not know`);
+    const bank = banks.get(s.hash.bank);
     for (const pcr of s.pcrs) {
-      const value = banks.get(s.hash.bank)?.get(pcr);
+      const value = bank?.get(pcr);
       if (!value) malformed(`the quote selects ${s.hash.bank} PCR ${pcr}, but no value was given for it`);
-      parts.push(value);
+      size += value.length;
     }
   }
-  return digest(hash.webcrypto, concatBytes(...parts));
+  // The values concatenated into one buffer, in selection order.
+  const input = new Uint8Array(size);
+  let offset = 0;
+  for (const s of selection) {
+    const bank = banks.get(s.hash!.bank)!;
+    for (const pcr of s.pcrs) {
+      const value = bank.get(pcr)!;
+      input.set(value, offset);
+      offset += value.length;
+    }
+  }
+  return digest(hash.webcrypto, input);
 }

@@ -8,13 +8,15 @@ import { digest, timingSafeEqual, toHex } from '@confide/core';
 import { EvidenceError } from '../errors.js';
 import type { TpmClaims } from '../claims.js';
 import { byteKey, sameBytes, tailKey } from '../memo/cache.js';
-import { defaultVerifyCache, type VerifyCache } from '../memo/verify-cache.js';
-import type { VerifyContext } from '../types.js';
+import type { VerifyCache } from '../memo/verify-cache.js';
+import { syncDigestOf, type SyncDigest } from '../hash/sync-digest.js';
+import type { VerifyContext, VerifyCrypto } from '../types.js';
+import { cachedCrypto, type CachedCrypto } from '../webcrypto/p256.js';
 import type { TpmBank } from './algorithms.js';
 import { verifyAkChain } from './ak-chain.js';
 import { parseTpmCertificate, type TpmCertificate } from './certificate.js';
 import type { TpmAkClaims, TpmEventLogClaims, TpmQuoteClaims } from './claims.js';
-import { prepareDecode } from './event-log/claims.js';
+import { decodeWith, type EventDataHashing } from './event-log/claims.js';
 import { replayBank } from './event-log/replay.js';
 import type { TcgEventLog } from './event-log/parse.js';
 import type { TpmEvidence, TpmQuote } from './evidence.js';
@@ -29,6 +31,21 @@ const ROOTS_REGION = 'tpm-root';
 function started<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
+}
+
+/**
+ * Runs `work` now and returns a function that gives its outcome later: its result, or the error
+ * it threw, thrown then, in the order failures are reported.
+ */
+function settledValue<T>(work: () => T): () => T {
+  try {
+    const value = work();
+    return () => value;
+  } catch (err) {
+    return () => {
+      throw err;
+    };
+  }
 }
 
 function mismatch(message: string, details: Record<string, unknown>): never {
@@ -74,9 +91,9 @@ function checkNonce(ctx: VerifyContext, extraData: Uint8Array): void {
   }
 }
 
-async function checkSignatures(view: TpmEvidence, cache: VerifyCache): Promise<void> {
-  const checks = view.quotes.map((q) => verifyTpmSignature(view.ak, q.signature, q.attest.raw, cache));
-  if (view.akCreation) checks.push(verifyTpmSignature(view.ak, view.akCreation.signature, view.akCreation.attest.raw, cache));
+async function checkSignatures(view: TpmEvidence, cache: VerifyCache, primitives: VerifyCrypto | undefined): Promise<void> {
+  const checks = view.quotes.map((q) => verifyTpmSignature(view.ak, q.signature, q.attest.raw, cache, primitives));
+  if (view.akCreation) checks.push(verifyTpmSignature(view.ak, view.akCreation.signature, view.akCreation.attest.raw, cache, primitives));
   const results = await Promise.all(checks);
   results.forEach((ok, i) => {
     if (ok) return;
@@ -85,11 +102,10 @@ async function checkSignatures(view: TpmEvidence, cache: VerifyCache): Promise<v
   });
 }
 
-async function checkPcrDigests(view: TpmEvidence): Promise<void> {
-  // All digests at once (WebCrypto's pool), then checked in quote order.
-  const computed = await Promise.all(view.quotes.map((q) => selectedPcrDigest(q.attest.pcrSelect, view.pcrs, q.signature.hash)));
+function checkPcrDigests(view: TpmEvidence, digest: SyncDigest): void {
   for (const [i, q] of view.quotes.entries()) {
-    if (computed[i]!.length !== q.attest.pcrDigest.length || !timingSafeEqual(computed[i]!, q.attest.pcrDigest)) {
+    const computed = selectedPcrDigest(q.attest.pcrSelect, view.pcrs, q.signature.hash, digest);
+    if (computed.length !== q.attest.pcrDigest.length || !timingSafeEqual(computed, q.attest.pcrDigest)) {
       mismatch(`quote ${i + 1}: the PCR values given do not hash to the quote's PCR digest`, { field: 'pcrDigest', quote: i + 1 });
     }
   }
@@ -117,10 +133,10 @@ function parsedRoot(der: Uint8Array, cache: VerifyCache): TpmCertificate {
   return cert;
 }
 
-async function checkChain(view: TpmEvidence, ctx: VerifyContext, cache: VerifyCache): Promise<{ chain: TpmCertificate[]; expired: string[] } | undefined> {
+async function checkChain(view: TpmEvidence, ctx: VerifyContext, cc: CachedCrypto): Promise<{ chain: TpmCertificate[]; expired: string[] } | undefined> {
   if (view.akCertificates.length === 0) return undefined;
-  const roots = (ctx.trustAnchors?.tpmRoots ?? []).map((der) => parsedRoot(der, cache));
-  const { path } = await verifyAkChain(view.ak, view.akCertificates, roots, cache);
+  const roots = (ctx.trustAnchors?.tpmRoots ?? []).map((der) => parsedRoot(der, cc.cache));
+  const { path } = await verifyAkChain(view.ak, view.akCertificates, roots, cc);
   const now = ctx.clock.now();
   const expired = path.filter((c) => now < c.notBefore || now > c.notAfter).map((c) => `cert:${c.subjectCn}`);
   return { chain: path, expired };
@@ -130,13 +146,12 @@ async function checkChain(view: TpmEvidence, ctx: VerifyContext, cache: VerifyCa
  * Replays the log in every bank it shares with the quotes. Throws ERR_EVIDENCE_BINDING_MISMATCH
  * naming the first PCR whose replay differs from its quoted value.
  */
-async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks, cache: VerifyCache): Promise<TpmEventLogClaims> {
+function replayLog(log: TcgEventLog, quoted: TpmPcrBanks, hashing: EventDataHashing): TpmEventLogClaims {
   const replayed: Partial<Record<TpmBank, number[]>> = {};
   const verified = new Map<number, Set<TpmBank>>();
   const extended = new Set<number>();
-  const decode = prepareDecode(log, cache);
-  const banks = await Promise.all(log.banks.map(async (bank) => [bank, await replayBank(log, bank)] as const));
-  for (const [bank, values] of banks) {
+  for (const bank of log.banks) {
+    const values = replayBank(log, bank, hashing.digest);
     for (const pcr of values.keys()) extended.add(pcr);
     const quotedBank = quoted.get(bank);
     if (!quotedBank) continue;
@@ -152,7 +167,7 @@ async function replayLog(log: TcgEventLog, quoted: TpmPcrBanks, cache: VerifyCac
     }
     replayed[bank] = matched;
   }
-  const decoded = await decode(verified);
+  const decoded = decodeWith(log, verified, hashing);
   return {
     format: log.format,
     banks: log.banks,
@@ -226,23 +241,27 @@ function quoteClaims(q: TpmQuote): TpmQuoteClaims {
  * ERR_EVIDENCE_CHAIN_INVALID (AK chain), ERR_CONFIG_INVALID (a configured TPM root that does not parse).
  */
 export async function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): Promise<TpmClaims> {
-  const cache = ctx.cache ?? defaultVerifyCache;
-  // Everything starts at once (WebCrypto works on a thread pool); failures are reported in a
-  // fixed order, so a forged quote is a bad signature whatever else is also wrong.
+  const cc = cachedCrypto(ctx);
+  const cache = cc.cache;
+  const digest = syncDigestOf(ctx.crypto);
+  // The signature checks start first (WebCrypto works on a thread pool), the hashing runs
+  // meanwhile; failures are reported in a fixed order, so a forged quote is a bad signature
+  // whatever else is also wrong.
   const quoted = quotedPcrs(view.quotes, view.pcrs);
-  const signatures = started(checkSignatures(view, cache));
-  const digests = started(checkPcrDigests(view));
-  const chain = started(checkChain(view, ctx, cache));
-  const log = view.eventLog ? started(replayLog(view.eventLog, quoted, cache)) : undefined;
+  const signatures = started(checkSignatures(view, cache, ctx.crypto));
+  const chain = started(checkChain(view, ctx, cc));
   const ids = started(akIdentity(view.ak, cache));
+  const digests = settledValue(() => checkPcrDigests(view, digest));
+  const eventLog = view.eventLog;
+  const replay = eventLog ? settledValue(() => replayLog(eventLog, quoted, { digest, cache, scope: cc.scope })) : undefined;
   await signatures;
   checkQuotesAgree(view.quotes);
-  await digests;
+  digests();
   const first = view.quotes[0]!.attest;
   checkNonce(ctx, first.extraData);
   if (view.akCreation) await checkCreation(view);
   const chainResult = await chain;
-  const eventLog = await log;
+  const eventLogClaims = replay?.();
   const { keyId, name } = await ids;
   const expired = chainResult?.expired ?? [];
   return {
@@ -262,7 +281,7 @@ export async function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): 
       quotes: view.quotes.map(quoteClaims),
       pcrs: hexBanks(quoted),
       ak: akClaims(view.ak, keyId, name, chainResult?.chain, view.akCreation ? true : undefined),
-      ...(eventLog ? { eventLog } : {}),
+      ...(eventLogClaims ? { eventLog: eventLogClaims } : {}),
     },
   };
 }

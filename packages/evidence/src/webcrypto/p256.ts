@@ -57,6 +57,8 @@ export interface ScopeRegions {
   chain: string;
   /** SHA-256 digests of collateral. */
   digests: string;
+  /** Certificate signatures of TPM attestation-key chains. */
+  tpmCertificates: string;
 }
 
 /** The primitives of one verification with the cache they share and the scope their verdicts are kept under. */
@@ -70,7 +72,7 @@ export interface CachedCrypto {
 }
 
 function cachedCryptoOf(primitives: VerifyCrypto, cache: VerifyCache, scope: string): CachedCrypto {
-  const regions = { p256: `p256:${scope}`, json: `json:${scope}`, chain: `chain-ok:${scope}`, digests: `digests:${scope}` };
+  const regions = { p256: `p256:${scope}`, json: `json:${scope}`, chain: `chain-ok:${scope}`, digests: `digests:${scope}`, tpmCertificates: `verdict:${scope}:tpm-cert` };
   return Object.freeze({ primitives, cache, scope, regions: Object.freeze(regions) });
 }
 

@@ -42,7 +42,7 @@ export function parseCcEventLog(bytes: Uint8Array, table?: CcelTable): TcgEventL
 
 /** The four RTMR values the log replays to (an RTMR no event extends stays zero). */
 export async function replayRtmrs(log: TcgEventLog): Promise<string[]> {
-  const values = await replayBank(log, 'sha384');
+  const values = replayBank(log, 'sha384');
   return Array.from({ length: RTMR_COUNT }, (_, i) => toHex(values.get(i + FIRST_RTMR_MR_INDEX) ?? new Uint8Array(RTMR_BYTES)));
 }
 

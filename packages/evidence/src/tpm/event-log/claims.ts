@@ -8,7 +8,8 @@
  * the kinds whose digest is the hash of their data, when the data hashes to the digest in every
  * bank. Anything else is named in `injection.reasons`.
  */
-import { digest, toHex } from '@confide/core';
+import { toHex } from '@confide/core';
+import { nobleDigest, type SyncDigest } from '../../hash/sync-digest.js';
 import { sameBytes, tailKey } from '../../memo/cache.js';
 import { defaultVerifyCache, WEBCRYPTO_SCOPE, type VerifyCache } from '../../memo/verify-cache.js';
 import { hashByBank, type TpmBank } from '../algorithms.js';
@@ -81,10 +82,19 @@ const SEPARATOR_OK = 0;
 const SEPARATOR_ERRORS = new Set([1, 0xffffffff]);
 
 /** A hash of `data` in `bank`. */
-type Hasher = (bank: TpmBank, data: Uint8Array) => Promise<Uint8Array>;
+type Hasher = (bank: TpmBank, data: Uint8Array) => Uint8Array;
 
-/** Digests of event data (WebCrypto's), remembered per bank by the exact bytes. */
-const DIGESTS = `digest:${WEBCRYPTO_SCOPE}:tpm-event-data:`;
+/** How event data is hashed: the synchronous digests and the cache their results are kept in. */
+export interface EventDataHashing {
+  digest: SyncDigest;
+  cache: VerifyCache;
+  /** The scope of `digest` in `cache` (VerifyCache.scope of the primitives that bring it). */
+  scope: string;
+}
+
+/** @noble/hashes's digests, kept in the default cache under the built-in primitives' scope. */
+const BUILT_IN_HASHING: EventDataHashing = { digest: nobleDigest, cache: defaultVerifyCache, scope: WEBCRYPTO_SCOPE };
+
 /** Subjects of the certificates authorities measure, by the exact bytes. */
 const SUBJECTS = 'tpm-authority-subject';
 
@@ -92,25 +102,26 @@ const SUBJECTS = 'tpm-authority-subject';
  * Hashes each (bank, bytes) once: within a log (every separator measures the same four bytes)
  * and, through the verification cache, across logs (the same boot measures the same variables,
  * authorities and separators every time). The key is the bank and the exact bytes, so a hit is
- * the digest of the very same input.
+ * the digest of the very same input by the same digests (the region carries their scope).
  */
-function cachedHasher(cache: VerifyCache): Hasher {
+function cachedHasher({ digest, cache, scope }: EventDataHashing): Hasher {
+  const regions = `digest:${scope}:tpm-event-data:`;
   return (bank, data) => {
-    const region = DIGESTS + bank;
+    const region = regions + bank;
     const key = tailKey(data);
-    const hit = cache.get<{ data: Uint8Array; digest: Promise<Uint8Array> }>(region, key);
+    const hit = cache.get<{ data: Uint8Array; digest: Uint8Array }>(region, key);
     if (hit !== undefined && sameBytes(hit.data, data)) return hit.digest;
     const entry = { data: data.slice(), digest: digest(hashByBank(bank).webcrypto, data) };
     cache.set(region, key, entry, data.length + 128);
-    entry.digest.catch(() => cache.delete(region, key, entry));
     return entry.digest;
   };
 }
 
 /** True when `data` hashes to the event's digest in every bank it carries. */
-async function hashesTo(event: TcgEvent, data: Uint8Array, hash: Hasher): Promise<boolean> {
-  const checks = [...event.digests].map(async ([bank, d]) => sameBytes(await hash(bank, data), d));
-  return checks.length > 0 && (await Promise.all(checks)).every(Boolean);
+function hashesTo(event: TcgEvent, data: Uint8Array, hash: Hasher): boolean {
+  if (event.digests.size === 0) return false;
+  for (const [bank, d] of event.digests) if (!sameBytes(hash(bank, data), d)) return false;
+  return true;
 }
 
 /** The PCRs whose replay matched a quote, each with the banks it matched in. */
@@ -152,7 +163,7 @@ const le32 = (b: Uint8Array) => (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! <
  * digests are reported only in the banks its PCR matched in. Without it (a log on its own), every event counts.
  */
 export async function decodeEventLog(log: TcgEventLog, verified?: VerifiedPcrs): Promise<TcgEventLogDecoded> {
-  return prepareDecode(log)(verified);
+  return decodeWith(log, verified, BUILT_IN_HASHING);
 }
 
 /** The bytes whose hash must be an event's digest for a claim to be read from it; undefined for events that give none. */
@@ -160,12 +171,6 @@ function claimData(e: TcgEvent): Uint8Array | undefined {
   if (e.type === EV.SEPARATOR) return e.data;
   if (e.pcr === 7 && (e.type === EV.EFI_VARIABLE_DRIVER_CONFIG || e.type === EV.EFI_VARIABLE_AUTHORITY)) return e.data;
   return commandLineOf(e)?.hashed ?? crtmVersionData(e);
-}
-
-/** Whether decoding claims the SHA-256 of this PCR 7 variable: an authority, or PK, KEK, db or dbx. */
-function claimsVariableDigest(e: TcgEvent, v: UefiVariable): boolean {
-  if (e.type === EV.EFI_VARIABLE_AUTHORITY) return true;
-  return e.type === EV.EFI_VARIABLE_DRIVER_CONFIG && secureBootDatabase(v) !== undefined;
 }
 
 /** Which secure-boot database a configuration variable is, if any. */
@@ -176,27 +181,22 @@ function secureBootDatabase(v: UefiVariable): 'pk' | 'kek' | 'db' | 'dbx' | unde
 }
 
 /**
- * Starts hashing the data of every event a claim may come from, before the replay says which
- * PCRs verified; the function returned decodes once it does (as decodeEventLog).
+ * As decodeEventLog, hashing event data with `hashing` (the verifier's digests and cache). Each
+ * event a claim may come from is checked against its digests once, when decoding first asks.
  */
-export function prepareDecode(log: TcgEventLog, cache: VerifyCache = defaultVerifyCache): (verified?: VerifiedPcrs) => Promise<TcgEventLogDecoded> {
-  const hash = cachedHasher(cache);
-  const checks = new Map<number, Promise<boolean>>();
-  for (const e of log.events) {
-    const data = e.type === EV.NO_ACTION ? undefined : claimData(e);
-    if (!data) continue;
-    checks.set(e.index, hashesTo(e, data, hash));
-    // The SHA-256 a PCR 7 variable's claim names is started now too, not one by one while decoding.
-    if (e.pcr === 7 && e.type !== EV.SEPARATOR) {
-      const v = readUefiVariable(e.data);
-      if (v && claimsVariableDigest(e, v)) void hash('sha256', v.data).catch(() => undefined);
+export function decodeWith(log: TcgEventLog, verified: VerifiedPcrs | undefined, hashing: EventDataHashing): TcgEventLogDecoded {
+  const hash = cachedHasher(hashing);
+  const cache = hashing.cache;
+  const checked = new Map<number, boolean>();
+  const dataHashes = (e: TcgEvent): boolean => {
+    let ok = checked.get(e.index);
+    if (ok === undefined) {
+      const data = claimData(e);
+      ok = data !== undefined && hashesTo(e, data, hash);
+      checked.set(e.index, ok);
     }
-  }
-  return (verified) => decode(log, checks, hash, cache, verified);
-}
-
-async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<boolean>>, hash: Hasher, cache: VerifyCache, verified: VerifiedPcrs | undefined): Promise<TcgEventLogDecoded> {
-  const dataHashes = async (e: TcgEvent): Promise<boolean> => (await checks.get(e.index)) === true;
+    return ok;
+  };
   const out: TcgEventLogDecoded = {
     secureBootVariables: {},
     bootLoaderAuthorities: [],
@@ -213,10 +213,10 @@ async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<bool
   const firstApplication = events.find((e) => e.pcr === 4 && e.type === EV.EFI_BOOT_SERVICES_APPLICATION)?.index ?? Infinity;
   const where = (e: TcgEvent) => `event ${e.index} (PCR ${e.pcr}, ${eventTypeName(e.type)})`;
   /** The UEFI variable a PCR 7 event measures, when its data is one and hashes to its digest (else a reason). */
-  const pcr7Variable = async (e: TcgEvent): Promise<UefiVariable | undefined> => {
+  const pcr7Variable = (e: TcgEvent): UefiVariable | undefined => {
     if (e.pcr !== 7) return undefined;
     const v = readUefiVariable(e.data);
-    if (v && (await dataHashes(e))) return v;
+    if (v && dataHashes(e)) return v;
     reasons.push(`${where(e)} does not describe what its digest covers`);
     return undefined;
   };
@@ -227,7 +227,7 @@ async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<bool
     switch (e.type) {
       case EV.SEPARATOR: {
         const value = e.data.length === 4 ? le32(e.data) : undefined;
-        if (value === undefined || (value !== SEPARATOR_OK && !SEPARATOR_ERRORS.has(value)) || !(await dataHashes(e))) {
+        if (value === undefined || (value !== SEPARATOR_OK && !SEPARATOR_ERRORS.has(value)) || !dataHashes(e)) {
           reasons.push(`${where(e)} is not a separator value whose digest is its hash`);
           break;
         }
@@ -239,22 +239,22 @@ async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<bool
         break;
       }
       case EV.EFI_VARIABLE_DRIVER_CONFIG: {
-        const v = await pcr7Variable(e);
+        const v = pcr7Variable(e);
         if (!v || separated.has(7)) break; // already named above: configuration measured after the separator
         if (v.guid === EFI_GLOBAL_VARIABLE && v.name === 'SecureBoot') {
           if (out.secureBoot !== undefined) reasons.push(`${where(e)} measures SecureBoot a second time`);
           else out.secureBoot = v.data.length === 1 && v.data[0] === 1;
         } else {
           const key = secureBootDatabase(v);
-          if (key) out.secureBootVariables[key] = toHex(await hash('sha256', v.data));
+          if (key) out.secureBootVariables[key] = toHex(hash('sha256', v.data));
         }
         break;
       }
       case EV.EFI_VARIABLE_AUTHORITY: {
-        const v = await pcr7Variable(e);
+        const v = pcr7Variable(e);
         if (!v) break;
         const subject = cachedSubject(v.data, cache);
-        const authority: TcgAuthority = { variable: v.name, sha256: toHex(await hash('sha256', v.data)), ...(subject !== undefined ? { subject } : {}) };
+        const authority: TcgAuthority = { variable: v.name, sha256: toHex(hash('sha256', v.data)), ...(subject !== undefined ? { subject } : {}) };
         (e.index < firstApplication ? out.bootLoaderAuthorities : out.kernelAuthorities).push(authority);
         break;
       }
@@ -267,7 +267,7 @@ async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<bool
       case EV.IPL: {
         const line = commandLineOf(e);
         if (!line) break;
-        if (!(await dataHashes(e))) {
+        if (!dataHashes(e)) {
           // systemd's other UTF-16 events in PCR 12 (credentials, sysexts) are no command line: only GRUB's claims to be one.
           if (line.source === 'grub') reasons.push(`${where(e)} does not describe what its digest covers`);
           break;
@@ -278,7 +278,7 @@ async function decode(log: TcgEventLog, checks: ReadonlyMap<number, Promise<bool
     }
   }
   const pcr0 = events.filter((e) => e.pcr === 0);
-  if (verified === undefined || verified.has(0)) out.crtm = await decodeCrtm(pcr0, log.startupLocality, dataHashes, (e) => digestsHex(e, verified?.get(0)), reasons);
+  if (verified === undefined || verified.has(0)) out.crtm = decodeCrtm(pcr0, log.startupLocality, dataHashes, (e) => digestsHex(e, verified?.get(0)), reasons);
   const present = new Set(events.map((e) => e.pcr));
   for (const pcr of PRE_OS_PCRS) if (present.has(pcr) && !separated.has(pcr)) reasons.push(`PCR ${pcr} has no separator`);
   out.injection.possible = reasons.length > 0;

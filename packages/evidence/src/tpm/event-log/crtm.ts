@@ -39,20 +39,20 @@ function versionText(data: Uint8Array): string {
  * The CRTM claims from PCR 0's counted events (in log order). An H-CRTM event that is not the
  * first measurement of PCR 0 after a locality 4 start adds a reason: hardware makes it first, or not at all.
  */
-export async function decodeCrtm(
+export function decodeCrtm(
   pcr0: readonly TcgEvent[],
   startupLocality: number | undefined,
-  dataHashes: (e: TcgEvent) => Promise<boolean>,
+  dataHashes: (e: TcgEvent) => boolean,
   digestsHex: (e: TcgEvent) => Partial<Record<TpmBank, string>>,
   reasons: string[],
-): Promise<TcgCrtmClaims> {
+): TcgCrtmClaims {
   const out: TcgCrtmClaims = startupLocality !== undefined ? { startupLocality } : {};
   for (const [i, e] of pcr0.entries()) {
     if (e.type === EV.EFI_HCRTM_EVENT) {
       if (i !== 0 || startupLocality !== HCRTM_LOCALITY || out.hCrtm) {
         reasons.push(`event ${e.index} (PCR 0, ${eventTypeName(e.type)}) is not the first measurement of PCR 0 after a start at locality ${HCRTM_LOCALITY}`);
       } else out.hCrtm = { digests: digestsHex(e) };
-    } else if (e.type === EV.S_CRTM_VERSION && out.version === undefined && (await dataHashes(e))) {
+    } else if (e.type === EV.S_CRTM_VERSION && out.version === undefined && dataHashes(e)) {
       out.version = versionText(e.data);
     }
   }

@@ -4,7 +4,7 @@
  * values of the PC Client profile (PCR 0 holds the startup locality in its last byte).
  */
 import { EvidenceError } from '../../errors.js';
-import { syncDigest } from '../../hash/sync-digest.js';
+import { nobleDigest, type SyncDigest } from '../../hash/sync-digest.js';
 import { hashByBank, type TpmBank } from '../algorithms.js';
 import { EV } from './event-types.js';
 import type { TcgEventLog } from './parse.js';
@@ -21,13 +21,12 @@ function resetValue(pcr: number, size: number, locality: number | undefined): Ui
 
 /**
  * The PCR values the log's events produce in `bank`, for every PCR at least one event extends,
- * hashed synchronously (each extend waits for the one before it, so WebCrypto's thread hop per
- * digest would cost more than the hashing). Throws ERR_EVIDENCE_MALFORMED when an extending event
- * has no digest for the bank.
+ * hashed synchronously with `digest` (each extend waits for the one before it, so WebCrypto's
+ * thread hop per digest would cost more than the hashing). Throws ERR_EVIDENCE_MALFORMED when an
+ * extending event has no digest for the bank.
  */
-export async function replayBank(log: TcgEventLog, bank: TpmBank): Promise<Map<number, Uint8Array>> {
+export function replayBank(log: TcgEventLog, bank: TpmBank, digest: SyncDigest = nobleDigest): Map<number, Uint8Array> {
   const hash = hashByBank(bank);
-  const h = syncDigest(hash.webcrypto);
   const replayed = new Map<number, Uint8Array>();
   // One input buffer per bank: PCR || digest, the PCR half overwritten by each extend's result.
   const input = new Uint8Array(hash.size * 2);
@@ -37,7 +36,7 @@ export async function replayBank(log: TcgEventLog, bank: TpmBank): Promise<Map<n
     if (!d) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TCG event log: event ${event.index} (PCR ${event.pcr}) has no ${bank} digest`);
     input.set(replayed.get(event.pcr) ?? resetValue(event.pcr, hash.size, log.startupLocality));
     input.set(d, hash.size);
-    replayed.set(event.pcr, h(input));
+    replayed.set(event.pcr, digest(hash.webcrypto, input));
   }
   return replayed;
 }

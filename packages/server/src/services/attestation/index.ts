@@ -5,3 +5,4 @@ export { currentPolicy } from './policy-store.js';
 export { parseAttestRequest } from './request.js';
 export { ATTEST_BODY_SCHEMA, type AttestBody } from './attest-body.js';
 export { evidenceClaims, incomingClaims } from './maa-claims.js';
+export { nodeVerifyCrypto, type NodeVerifyCryptoOptions } from './node-crypto.js';
