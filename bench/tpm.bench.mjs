@@ -1,11 +1,16 @@
 /**
  * TPM 2.0 verification of a GCE COS 85 attestation: three RSASSA quotes (SHA-1, SHA-256 and
  * SHA-384 banks), the AK certificate chain and the event log replayed in three banks, beside the
- * floor of its signature checks and replay hashing. No TPM verifier on npm takes this evidence
- * (go-tpm-tools and Trustee's are Go and Rust).
+ * floor of its signature checks and replay hashing, and the CPU time one verification takes
+ * (every thread of the process, load-independent). Ours runs as the server runs it, with
+ * node:crypto's primitives (VerifyContext.crypto), and as a browser runs it (WebCrypto and
+ * @noble/hashes). No TPM verifier on npm takes this evidence (go-tpm-tools and Trustee's are Go
+ * and Rust).
  */
 import { loadOurs } from './lib/modules.mjs';
 import { oursCounted, repeatTally } from './lib/repeats.mjs';
+import { countAllVerifies } from './lib/floor.mjs';
+import { cpuPerOp } from './lib/cpu-per-op.mjs';
 import { printSkipped, printTable } from './lib/table.mjs';
 import { tpmFloor } from './lib/tpm-floor.mjs';
 import { missingVector, vector, vectorText } from '@confide/test-kit/vectors';
@@ -16,6 +21,7 @@ const DECODED = `${DIR}/decoded-gce-cos-85-nonce9009`;
 const ROOT = `${DIR}/tpm_ek_root_1.cer`;
 const PINNED_AT = new Date('2026-06-01T00:00:00Z');
 const NO_PEER = { reason: 'no TPM quote verifier on npm' };
+const CPU_SAMPLE = [1, 16];
 
 function gceParts() {
   const decoded = JSON.parse(vectorText(`${DECODED}/decoded.json`));
@@ -28,37 +34,69 @@ function gceParts() {
   };
 }
 
+/** The server's primitives, as its attestation service makes them: a check runs inline when no other verification is in flight. */
+async function serverPrimitives() {
+  const { nodeVerifyCrypto } = await import('@confide/server');
+  let active = 0;
+  return {
+    crypto: nodeVerifyCrypto({ inline: () => active <= 1 }),
+    /** `op` counted as in flight while it runs. */
+    tracked: (op) => async () => {
+      active += 1;
+      try {
+        return await op();
+      } finally {
+        active -= 1;
+      }
+    },
+  };
+}
+
+/** "1 in flight: ours 0.61 ms, floor 0.45 ms (1.36×)" for each sample. */
+async function cpuNote(name, op, floorOp) {
+  const parts = [];
+  for (const inFlight of CPU_SAMPLE) {
+    const ours = await cpuPerOp(op, { inFlight });
+    const floor = floorOp ? await cpuPerOp(floorOp, { inFlight }) : undefined;
+    parts.push(`${inFlight} in flight: ours ${ours.toFixed(2)} ms` + (floor === undefined ? '' : `, floor ${floor.toFixed(2)} ms (${(ours / floor).toFixed(2)}×)`));
+  }
+  return `CPU time per verification, ${name} (every thread of the process, load-independent): ${parts.join('; ')}`;
+}
+
 export async function main() {
   const skip = missingVector(`${DECODED}/decoded.json`, ROOT);
   if (skip) return printSkipped(TITLE, skip);
   const ours = await loadOurs('verifyTpmEvidence', 'parseTpmEvidence');
+  if (ours.reason) return printSkipped(TITLE, ours.reason);
+  const { ev, core } = ours;
   const tally = repeatTally();
   const parts = gceParts();
   const root = vector(ROOT);
-  const run = async (op) => (ours.reason ? { impl: { reason: ours.reason } } : oursCounted(op));
-  const ctx = () => ({ clock: ours.core.fixedClock(PINNED_AT), collateral: ours.ev.emptyCollateral, trustAnchors: { tpmRoots: [root] } });
+  const server = await serverPrimitives();
+  const verifyWith = (crypto) => async () => {
+    const ctx = { clock: core.fixedClock(PINNED_AT), collateral: ev.emptyCollateral, trustAnchors: { tpmRoots: [root] }, ...(crypto ? { crypto } : {}) };
+    const claims = await ev.verifyTpmEvidence(ev.parseTpmEvidence(parts), ctx);
+    if (claims.tpm.eventLog.replayed.sha256.length !== 10) throw new Error('the replay did not cover PCR 0-9');
+  };
+  const onServer = server.tracked(verifyWith(server.crypto));
+  const inBrowser = verifyWith(undefined);
+  const floor = await tpmFloor(parts, root);
 
-  await tally.add(
-    '3 quotes + chain + event log',
-    await run(async () => {
-      const claims = await ours.ev.verifyTpmEvidence(ours.ev.parseTpmEvidence(parts), ctx());
-      if (claims.tpm.eventLog.replayed.sha256.length !== 10) throw new Error('the replay did not cover PCR 0-9');
-    }),
-    await tpmFloor(parts, root),
-    NO_PEER,
-  );
+  await tally.add('3 quotes + chain + event log (server: node:crypto)', await oursCounted(onServer, countAllVerifies), floor, NO_PEER);
+  await tally.add('same, as in a browser (WebCrypto, @noble/hashes)', await oursCounted(inBrowser), floor, NO_PEER);
   printTable({
     title: TITLE,
     peerName: 'none',
     rows: tally.rows,
     notes: [
-      tally.floorNote('(3 quotes by the AK, 2 chain links, on WebCrypto\'s threads; meanwhile the replay, one node:crypto digest per event per bank, each extend waiting for the previous one of its PCR, and one PCR digest per quote)'),
+      tally.floorNote("(3 quotes by the AK, 2 chain links, with node:crypto's verify on libuv's pool; meanwhile the replay, one node:crypto one-shot hash per event per bank, each extend waiting for the previous one of its PCR, and one PCR digest per quote)"),
       tally.repeatNote({
         remembered: 'the AK chain links',
         unit: 'verification',
         adds: 'the quotes, PCR digests and the whole replay are checked every time, and a new AK certificate costs its links once',
       }),
-      "each operation parses the quotes, AK, certificates and log, replays it per bank (every extend, every time), checks the event data behind the claims and derives them; the floor only verifies and hashes. The event data digests behind the claims (not in the floor) are remembered by bank and exact bytes, so a log seen before costs only its replay",
+      'each operation parses the quotes, AK, certificates and log, replays it per bank (every extend, every time), checks the event data behind the claims and derives them; the floor only verifies and hashes. The event data digests behind the claims (not in the floor) are remembered by bank and exact bytes',
+      floor.impl.op ? await cpuNote('server', onServer, floor.impl.op) : 'CPU time: the floor did not run',
     ],
   });
 }

@@ -6,11 +6,14 @@
 import { countVerifies, describeChecks, floorImpl } from './floor.mjs';
 import { attempt, describeError, measureWork } from './harness.mjs';
 
-/** { impl, verifies }: ours running `op`, and the checks one more run of it makes; { impl: { reason } } when it fails. */
-export async function oursCounted(op) {
+/**
+ * { impl, verifies }: ours running `op`, and the checks one more run of it makes as `count`
+ * counts them (WebCrypto's by default; countAllVerifies for node:crypto's too); { impl: { reason } } when it fails.
+ */
+export async function oursCounted(op, count = countVerifies) {
   const first = await attempt(op);
   if (!first.ok) return { impl: { reason: first.reason } };
-  return { impl: { op }, verifies: await countVerifies(op) };
+  return { impl: { op }, verifies: await count(op) };
 }
 
 /** { impl, count, kinds }: the floor of the checks `build()` lists; { impl: { reason } } when it throws or a check fails. */

@@ -81,8 +81,8 @@ const PRE_OS_PCRS = [0, 1, 2, 3, 4, 5, 6, 7];
 const SEPARATOR_OK = 0;
 const SEPARATOR_ERRORS = new Set([1, 0xffffffff]);
 
-/** A hash of `data` in `bank`. */
-type Hasher = (bank: TpmBank, data: Uint8Array) => Uint8Array;
+/** The digests of one piece of event data, by bank, each computed when first asked for. */
+type DataDigests = (bank: TpmBank) => Uint8Array;
 
 /** How event data is hashed: the synchronous digests and the cache their results are kept in. */
 export interface EventDataHashing {
@@ -99,28 +99,39 @@ const BUILT_IN_HASHING: EventDataHashing = { digest: nobleDigest, cache: default
 const SUBJECTS = 'tpm-authority-subject';
 
 /**
- * Hashes each (bank, bytes) once: within a log (every separator measures the same four bytes)
- * and, through the verification cache, across logs (the same boot measures the same variables,
- * authorities and separators every time). The key is the bank and the exact bytes, so a hit is
- * the digest of the very same input by the same digests (the region carries their scope).
+ * The digests of event data, each (bytes, bank) hashed once: within a log (every separator
+ * measures the same four bytes) and, through the verification cache, across logs (the same boot
+ * measures the same variables, authorities and separators every time). The key is the exact
+ * bytes, so a hit holds the digests of the very same input by the same digests (the region
+ * carries their scope).
  */
-function cachedHasher({ digest, cache, scope }: EventDataHashing): Hasher {
-  const regions = `digest:${scope}:tpm-event-data:`;
-  return (bank, data) => {
-    const region = regions + bank;
+function cachedDigests({ digest, cache, scope }: EventDataHashing): (data: Uint8Array) => DataDigests {
+  const region = `digest:${scope}:tpm-event-data`;
+  return (data) => {
     const key = tailKey(data);
-    const hit = cache.get<{ data: Uint8Array; digest: Uint8Array }>(region, key);
-    if (hit !== undefined && sameBytes(hit.data, data)) return hit.digest;
-    const entry = { data: data.slice(), digest: digest(hashByBank(bank).webcrypto, data) };
-    cache.set(region, key, entry, data.length + 128);
-    return entry.digest;
+    let entry = cache.get<{ data: Uint8Array; digests: Map<TpmBank, Uint8Array> }>(region, key);
+    if (entry === undefined || !sameBytes(entry.data, data)) {
+      entry = { data: data.slice(), digests: new Map() };
+      // Charged for every bank's digest it may come to hold.
+      cache.set(region, key, entry, data.length + 256);
+    }
+    const { data: bytes, digests } = entry;
+    return (bank) => {
+      let d = digests.get(bank);
+      if (d === undefined) {
+        d = digest(hashByBank(bank).webcrypto, bytes);
+        digests.set(bank, d);
+      }
+      return d;
+    };
   };
 }
 
 /** True when `data` hashes to the event's digest in every bank it carries. */
-function hashesTo(event: TcgEvent, data: Uint8Array, hash: Hasher): boolean {
+function hashesTo(event: TcgEvent, data: Uint8Array, digestsOf: (data: Uint8Array) => DataDigests): boolean {
   if (event.digests.size === 0) return false;
-  for (const [bank, d] of event.digests) if (!sameBytes(hash(bank, data), d)) return false;
+  const of = digestsOf(data);
+  for (const [bank, d] of event.digests) if (!sameBytes(of(bank), d)) return false;
   return true;
 }
 
@@ -185,14 +196,14 @@ function secureBootDatabase(v: UefiVariable): 'pk' | 'kek' | 'db' | 'dbx' | unde
  * event a claim may come from is checked against its digests once, when decoding first asks.
  */
 export function decodeWith(log: TcgEventLog, verified: VerifiedPcrs | undefined, hashing: EventDataHashing): TcgEventLogDecoded {
-  const hash = cachedHasher(hashing);
+  const digestsOf = cachedDigests(hashing);
   const cache = hashing.cache;
   const checked = new Map<number, boolean>();
   const dataHashes = (e: TcgEvent): boolean => {
     let ok = checked.get(e.index);
     if (ok === undefined) {
       const data = claimData(e);
-      ok = data !== undefined && hashesTo(e, data, hash);
+      ok = data !== undefined && hashesTo(e, data, digestsOf);
       checked.set(e.index, ok);
     }
     return ok;
@@ -246,7 +257,7 @@ export function decodeWith(log: TcgEventLog, verified: VerifiedPcrs | undefined,
           else out.secureBoot = v.data.length === 1 && v.data[0] === 1;
         } else {
           const key = secureBootDatabase(v);
-          if (key) out.secureBootVariables[key] = toHex(hash('sha256', v.data));
+          if (key) out.secureBootVariables[key] = toHex(digestsOf(v.data)('sha256'));
         }
         break;
       }
@@ -254,7 +265,7 @@ export function decodeWith(log: TcgEventLog, verified: VerifiedPcrs | undefined,
         const v = pcr7Variable(e);
         if (!v) break;
         const subject = cachedSubject(v.data, cache);
-        const authority: TcgAuthority = { variable: v.name, sha256: toHex(hash('sha256', v.data)), ...(subject !== undefined ? { subject } : {}) };
+        const authority: TcgAuthority = { variable: v.name, sha256: toHex(digestsOf(v.data)('sha256')), ...(subject !== undefined ? { subject } : {}) };
         (e.index < firstApplication ? out.bootLoaderAuthorities : out.kernelAuthorities).push(authority);
         break;
       }

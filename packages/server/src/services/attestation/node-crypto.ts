@@ -1,10 +1,12 @@
 /**
  * The evidence verifiers' crypto primitives on node:crypto. WebCrypto (the verifiers' default)
  * costs the event loop several times more per call on Node 20; here digests run inline (a few
- * µs) and keys are built once per point or modulus. An ECDSA or RSA check runs inline when the
- * caller says nothing else is waiting (a lone request: handing it to libuv's pool and waking up
- * for the answer takes longer than the check), else on the pool through the callback form, so
- * that concurrent requests keep the event loop free.
+ * µs) and keys are built once per point or modulus. An ECDSA check runs inline when the caller
+ * says nothing else is waiting (a lone request: handing it to libuv's pool and waking up for the
+ * answer takes longer than the check), else on the pool through the callback form, so that
+ * concurrent requests keep the event loop free. An RSA check always goes to the pool: the
+ * verifier that makes them (TPM quotes and AK chains) replays an event log meanwhile, and a
+ * lone request then finishes sooner with the check on another core.
  */
 import { constants, createPublicKey, hash, verify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
 import type { RsaPublicKey, RsaVerifyParams, SyncDigestName, VerifyCrypto } from '@confide/evidence';
@@ -95,7 +97,7 @@ export function nodeVerifyCrypto(options: NodeVerifyCryptoOptions = {}): VerifyC
     },
     verifyRsa: (publicKey, params, signature, data) => {
       const key = rsaKey(publicKey);
-      return key === undefined ? Promise.resolve(false) : check(inline(), NODE_HASH[params.hash], data, rsaInput(key, params), signature);
+      return key === undefined ? Promise.resolve(false) : check(false, NODE_HASH[params.hash], data, rsaInput(key, params), signature);
     },
   };
 }
