@@ -12,7 +12,7 @@ import pg from 'pg';
 import { isConfideError } from '@confide/core';
 import { openPostgresStore, type Store } from '../src/index.js';
 import { transaction } from '../src/postgres/sql.js';
-import { freshSchema, openFresh, server } from './postgres-fixture.js';
+import { freshSchema, openFresh, rawClient, server } from './postgres-fixture.js';
 
 const skip = server.skip;
 const uuidOf = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -106,6 +106,45 @@ test('postgres: a transaction queues for its turn at the audit chain only once w
     assert.deepEqual((await store.auditLog.list()).map((r) => r.hash), ['S', 'F']);
     assert.equal(await store.activations.count('web'), 2);
   } finally {
+    await store.close();
+  }
+});
+
+test('postgres: the next turn\'s append or head read that reaches the server before the transaction of the turn before it waits for that one to end (its token lock) instead of failing', { skip }, async () => {
+  const schema = freshSchema();
+  const store = await openFresh({ schema });
+  const [before, next] = [await rawClient(schema), await rawClient(schema)];
+  const pending = async (p: Promise<unknown>): Promise<boolean> => Promise.race([p.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 300))]);
+  try {
+    await store.tx(async (repos) => repos.auditLog.append({ seq: 1, prevHash: 'genesis', hash: 'h1', entry: '{}' }));
+    // The turn before: its token locked in its first write, its append not yet at the server.
+    await before.query('BEGIN');
+    await before.query('SELECT pg_advisory_xact_lock(24950, 7)');
+    // The next turn's append over the head the turn before will leave, on another connection, first.
+    await next.query('BEGIN');
+    const appended = next.query("SELECT confide_audit_append(3, 'h2', 'h3', '{}', 7)");
+    appended.catch(() => undefined);
+    assert.equal(await pending(appended), true, 'it waits for the transaction before it');
+    await before.query("SELECT confide_audit_append(2, 'h1', 'h2', '{}', NULL)");
+    await before.query('COMMIT');
+    await appended;
+    await next.query('COMMIT');
+    assert.deepEqual((await store.auditLog.list()).map((r) => r.hash), ['h1', 'h2', 'h3']);
+
+    // The head read under the chain's lock waits the same way, then finds what the turn before committed.
+    await before.query('BEGIN');
+    await before.query('SELECT pg_advisory_xact_lock(24950, 8)');
+    await before.query("SELECT confide_audit_append(4, 'h3', 'h4', '{}', NULL)");
+    await next.query('BEGIN');
+    const head = next.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append(8)');
+    head.catch(() => undefined);
+    assert.equal(await pending(head), true);
+    await before.query('COMMIT');
+    assert.deepEqual((await head).rows, [{ seq: '4', hash: 'h4' }]);
+    await next.query('ROLLBACK');
+  } finally {
+    await before.end();
+    await next.end();
     await store.close();
   }
 });

@@ -7,9 +7,12 @@
  * Transactions of this process take turns at the chain (held from their first head() until
  * their COMMIT or ROLLBACK is sent). Once trusted, the head a turn is given is the one the turn
  * before left, committed or not, and its append goes out with its COMMIT (TxHooks.send). The
- * turn passes on once that append was answered: it then holds the chain's lock until its commit,
- * so the next turn's append, sent on another connection, cannot run before it and waits for the
- * commit. The server stays the judge: confide_audit_append (migration 6) takes the chain's advisory lock and
+ * server keeps the turns' order whichever connection it serves first: every transaction holds an
+ * advisory lock on its own token from its first write (answered before its turn begins), and the
+ * next turn's append (or head read) first waits for that lock, that is until the transaction
+ * before it ended (confide_audit_append and confide_audit_head_for_append with a token, migration
+ * 9). So a turn passes on as soon as its COMMIT is sent, without waiting for any answer. The
+ * server stays the judge: confide_audit_append (migration 6) takes the chain's advisory lock and
  * inserts only over the head committed then, else fails the transaction with a serialization
  * failure, which the engine runs again. So a wrong guess costs a rerun, never a broken chain.
  *
@@ -18,6 +21,7 @@
  * appended and did not commit (a wrong guess among them) sends the next ones back to reading.
  * Several busy replicas therefore read under the lock, as before, and a lone one guesses.
  */
+import { randomInt } from 'node:crypto';
 import type { TxHooks } from './sql.js';
 
 export interface ChainHead {
@@ -25,29 +29,49 @@ export interface ChainHead {
   hash: string;
 }
 
+/** A transaction's place in the turns: its token, and the token of the transaction before it (null: none), whose end its chain statements wait for. */
+export interface Turn {
+  after: number | null;
+}
+
 /** Reads under the lock in a row that must find the head this process left before it is trusted. */
 const TRUSTED_AFTER = 8;
+
+/** The statement that takes a transaction's token lock (the first key: 24950 = 0x6176, beside the chain's 0x6175). */
+export const TAKE_TURN_TOKEN = 'SELECT pg_advisory_xact_lock(24950, $1::integer)';
 
 export class AuditChain {
   #head: ChainHead | undefined;
   #confirmed = 0;
   #tail: Promise<void> = Promise.resolve();
+  /** The token of the transaction whose turn came last. */
+  #last: number | null = null;
+  /** Tokens count up from a random start, so no two transactions of this process share one while open. */
+  #nextToken = randomInt(-(2 ** 31), 2 ** 31 - 1);
+
+  /** A fresh token for a transaction about to queue for its turn (it locks it first: TAKE_TURN_TOKEN). */
+  token(): number {
+    const token = this.#nextToken;
+    this.#nextToken = token === 2 ** 31 - 1 ? -(2 ** 31) : token + 1;
+    return token;
+  }
 
   /**
-   * Waits for the transaction's turn at the chain, which ends when its COMMIT or ROLLBACK is sent
-   * and every promise given to the returned `gate` settled.
+   * Waits for the transaction's turn at the chain, which ends when its COMMIT or ROLLBACK is sent.
+   * `token` must be locked in the transaction (answered) before it calls this.
    */
-  async turn(tx: TxHooks): Promise<{ gate(answer: Promise<unknown>): void }> {
+  async turn(tx: TxHooks, token: number): Promise<Turn> {
     const before = this.#tail;
-    const gates: Promise<unknown>[] = [];
     let release!: () => void;
     this.#tail = new Promise<void>((resolve) => {
       // Never before the turn ahead ended, whenever this transaction closes.
-      release = () => void Promise.allSettled([before, ...gates]).then(() => resolve());
+      release = () => void before.then(resolve);
     });
     tx.whenClosing(release);
     await before;
-    return { gate: (answer) => void gates.push(answer) };
+    const after = this.#last;
+    this.#last = token;
+    return { after };
   }
 
   /** The head to build on without reading it, once trusted; undefined means: read it under the lock. */

@@ -22,9 +22,8 @@ export interface TxHooks {
    * answer only confirms what the caller expects (Sql.expect). If it fails,
    * the transaction fails with its error: PostgreSQL answers the COMMIT of a failed transaction
    * with a rollback. So it must fail (raise), not merely change nothing, when it is refused.
-   * Resolves (never rejects) once the server answered it, or the transaction ended without it.
    */
-  send(text: string, params: readonly unknown[]): Promise<void>;
+  send(text: string, params: readonly unknown[]): void;
   /**
    * Writes what `send` left (with BEGIN the first time) now and resolves once every statement
    * sent so far was answered (never rejects: a failure is reported by the commit). For a
@@ -162,7 +161,7 @@ export function clientSql(tx: OpenTransaction): Sql {
     },
     together: (fn) => fn(sql),
     async expect(text, params) {
-      void tx.send(text, params);
+      tx.send(text, params);
     },
   };
   return sql;
@@ -186,7 +185,7 @@ export async function connect(pool: Pool): Promise<PoolClient> {
 export class OpenTransaction implements TxHooks {
   readonly #client: PoolClient;
   #begun = false;
-  #unsent: Array<{ text: string; params: readonly unknown[]; answered: () => void }> = [];
+  #unsent: Array<{ text: string; params: readonly unknown[] }> = [];
   readonly #sent: Promise<unknown>[] = [];
   #closing: Array<() => void> = [];
   #failed: Array<() => void> = [];
@@ -215,11 +214,7 @@ export class OpenTransaction implements TxHooks {
       this.#begun = true;
       this.#track(run(this.#client, 'BEGIN'));
     }
-    for (const { text, params: values, answered } of this.#unsent.splice(0)) {
-      const answer = run(this.#client, text, values);
-      this.#track(answer);
-      answer.then(answered, answered);
-    }
+    for (const { text, params } of this.#unsent.splice(0)) this.#track(run(this.#client, text, params));
   }
 
   async settle(): Promise<void> {
@@ -263,8 +258,8 @@ export class OpenTransaction implements TxHooks {
     }
   }
 
-  send(text: string, params: readonly unknown[]): Promise<void> {
-    return new Promise<void>((answered) => this.#unsent.push({ text, params, answered }));
+  send(text: string, params: readonly unknown[]): void {
+    this.#unsent.push({ text, params });
   }
 
   whenClosing(fn: () => void): void {
@@ -298,7 +293,7 @@ export class OpenTransaction implements TxHooks {
 
   /** Rolls back (after a failure, perhaps of COMMIT itself); resolves to the error that leaves the connection unusable, if any. */
   async rollback(): Promise<Error | undefined> {
-    for (const { answered } of this.#unsent.splice(0)) answered();
+    this.#unsent.length = 0;
     const rolledBack = this.#begun ? run(this.#client, 'ROLLBACK') : undefined;
     this.#close();
     const fns = this.#failed;

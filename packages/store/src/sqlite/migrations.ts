@@ -199,4 +199,10 @@ export const sqliteMigrations: Migration[] = [
     // included, as a "loaded" member of the new version's meta, which is kept in clear.
     sql: `UPDATE key_versions SET meta = json_remove(meta, '$.loaded') WHERE json_valid(meta) AND json_type(meta, '$.loaded') IS NOT NULL;`,
   },
+  {
+    version: 9,
+    name: 'audit-turn-order',
+    // PostgreSQL's order of one process's audit appends across its connections; SQLite's single writer needs none. Kept in lockstep.
+    sql: 'SELECT 1;',
+  },
 ];

@@ -14,12 +14,13 @@
  * Within one process the transactions take turns instead, and once the process trusts its
  * knowledge of the head it gives it without a read (audit-chain.ts). An append that extends the
  * head its transaction was given is sent with the COMMIT (confide_audit_append, migration 6,
- * checks it under the lock and fails the transaction if it does not extend the committed head).
+ * checks it under the lock and fails the transaction if it does not extend the committed head;
+ * migration 9's form first waits for the end of the transaction whose turn came before).
  */
 import { StoreError } from '../../errors.js';
 import type { AuditLogRepository } from '../../port.js';
 import type { Sql } from '../sql.js';
-import type { AuditChain, ChainHead } from '../audit-chain.js';
+import { TAKE_TURN_TOKEN, type AuditChain, type ChainHead, type Turn } from '../audit-chain.js';
 import { auditOf, type AuditColumns } from '../../records.js';
 import { int } from './rows.js';
 
@@ -31,7 +32,7 @@ function conflict(seq: number): StoreError {
 export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
   // In a transaction: whether it has its turn at the chain, and the head head() gave it (null: the
   // log was empty), which an append that extends it sends with the COMMIT (audit-chain.ts).
-  let turn: ReturnType<AuditChain['turn']> | undefined;
+  let turn: Promise<Turn> | undefined;
   let given: ChainHead | null | undefined;
   return {
     async head() {
@@ -40,16 +41,22 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
         const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
         return rowHead(rows[0]);
       }
-      // Only once what the transaction sent without waiting (expectations, an insert) was answered:
-      // a turn is never held by a transaction whose statement waits for a row lock that another of
-      // this process holds while it waits for the turn (sql.ts TxHooks.settle).
-      if (turn === undefined) await tx.settle();
-      await (turn ??= chain.turn(tx));
+      // Only once the turn's token is locked and what the transaction sent without waiting
+      // (expectations, an insert) was answered: a turn is never held by a transaction whose
+      // statement waits for a row lock that another of this process holds while it waits for the
+      // turn (sql.ts TxHooks.settle), and the next turn's statements find the token locked.
+      if (turn === undefined) {
+        const token = chain.token();
+        tx.send(TAKE_TURN_TOKEN, [token]);
+        await tx.settle();
+        turn = chain.turn(tx, token);
+      }
+      const { after } = await turn;
       if (given !== undefined) return given ?? undefined;
       const guessed = chain.guess();
       if (guessed) return (given = guessed);
-      // The head under the chain's lock (migration 1's function), in one round trip.
-      const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append()');
+      // The head under the chain's lock once the turn before ended (migration 9's function), in one round trip.
+      const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append($1::integer)', [after]);
       const head = rowHead(rows[0]);
       chain.read(head);
       given = head ?? null;
@@ -59,9 +66,8 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       if (!Number.isSafeInteger(row.seq) || row.seq < 1) throw conflict(row.seq);
       const tx = sql.tx;
       if (tx !== undefined && given !== undefined && row.seq === (given?.seq ?? 0) + 1 && (given === null || row.prevHash === given.hash)) {
-        const answered = tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4)', [row.seq, row.prevHash, row.hash, row.entry]);
-        // The next turn's append, on another connection, must reach the server after this one took the chain's lock.
-        (await turn!).gate(answered);
+        const { after } = await turn!;
+        tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4, $5::integer)', [row.seq, row.prevHash, row.hash, row.entry, after]);
         given = { seq: row.seq, hash: row.hash };
         chain.appended(given, tx);
         return;
