@@ -1,7 +1,7 @@
 /**
  * Ledger appends over HTTPS: POST /app/transactions on the ledger listener of a separate
  * `confide serve --ledger-enabled true` (durable writer, group commit, SQLite file with
- * synchronous=FULL ledger commits), each answer checked for 200 and an x-ms-ccf-transaction-id,
+ * the WAL fsynced before a group commit is answered), each answer checked for 200 and an x-ms-ccf-transaction-id,
  * with 16 and 256 in flight, beside the floor measured in the same run: the same HTTPS requests
  * to a route that does nothing (Confide's own app in its own process, same TLS and fastify
  * settings). Goal (issue 9): at least 60% of the floor's rate.
@@ -84,7 +84,7 @@ export async function main() {
     peerName: 'peer',
     rows,
     notes: [
-      `ours: a separate \`confide serve --ledger-enabled true\` (dev mode, any bearer token), POST /app/transactions on the ledger listener (TLS chain ending at the ledger identity, the only CA the client trusts); each append answered once its group commit is durable (SQLite synchronous=FULL); signature transactions every 5000 entries or 1000 ms; both servers are first warmed for ${settings.serverWarmupMs / 1000} s at ${Math.max(...settings.concurrency)} in flight`,
+      `ours: a separate \`confide serve --ledger-enabled true\` (dev mode, any bearer token), POST /app/transactions on the ledger listener (TLS chain ending at the ledger identity, the only CA the client trusts); each append answered once its group commit is durable (the WAL fsynced); signature transactions every 5000 entries or 1000 ms; both servers are first warmed for ${settings.serverWarmupMs / 1000} s at ${Math.max(...settings.concurrency)} in flight`,
       'floor: the same requests (same body, headers, keep-alive HTTPS client) to a route that does nothing, on Confide\'s own app (buildApp, hardened TLS, P-256 certificate) in its own process',
       'goal (issue 9): ours at least 60% of the floor\'s rate, i.e. ours/floor at most 1.67×',
       ...notes,

@@ -1,6 +1,6 @@
 /**
  * The ledger in process (no HTTP): durable appends per second through the writer with group
- * commit on a SQLite file (node:crypto hashing, synchronous=FULL ledger commits), beside the
+ * commit on a SQLite file (node:crypto hashing, the WAL fsynced before a commit is answered), beside the
  * store's raw durable-write rate as the floor (the same group commit of rows of the same size,
  * same batch formation and settings, no hashing, no tree); receipts per second from a ledger of
  * committed entries; receipt verifications per second beside the floor of the two signature
@@ -153,7 +153,7 @@ export async function main() {
     peerName: 'peer',
     rows,
     notes: [
-      `durable append: ours = LedgerWriter on the SQLite store (openDurableLedgerWriter: node:crypto SHA-256/HMAC, setImmediate group commit, synchronous=FULL ledger commits on the store's commit thread, a signature transaction every ${INTERVAL.count} entries or ${INTERVAL.ms} ms), each append answered once its write is durable; ${APPEND_LEVELS.join(' and ')} appends in flight`,
+      `durable append: ours = LedgerWriter on the SQLite store (openDurableLedgerWriter: node:crypto SHA-256/HMAC, setImmediate group commit, ledger commits on the store's commit thread, each answered once its WAL fsync returned, a signature transaction every ${INTERVAL.count} entries or ${INTERVAL.ms} ms), each append answered once its write is durable; ${APPEND_LEVELS.join(' and ')} appends in flight`,
       'durable append floor: the store alone, the same group commit of rows of the writer\'s size (through the same commit thread), no hashing and no tree',
       'goal (issue 9): 50,000 durable appends/s in process',
       ...notes,

@@ -45,6 +45,27 @@ test(
 );
 
 test(
+  'sqlite file: batches posted before the last one resolved commit in order, each answered after its WAL sync; a WAL sync that cannot be done fails its batch and every later one',
+  withDir(async (dir) => {
+    const path = join(dir, 'sync.db');
+    const store = openSqliteStore(path);
+    try {
+      // Several out at once (the writer's writesInFlight): their syncs overlap, their rows land in order.
+      await Promise.all(Array.from({ length: 8 }, (_, b) => store.ledgerTransactions.append(Array.from({ length: 5 }, (_, i) => ledgerRow(b * 5 + i + 1)))));
+      assert.equal(await store.ledgerTransactions.head(), 40);
+      // The WAL removed under the open database: the commit lands in SQLite's (now nameless) file,
+      // but its sync cannot be vouched for, so the batch is not answered as durable.
+      rmSync(`${path}-wal`);
+      const failed = (err: unknown) => isConfideError(err, 'ERR_STORE_UNAVAILABLE') && (err as { details?: { reason?: string } }).details?.reason === 'WAL_SYNC_FAILED';
+      await assert.rejects(store.ledgerTransactions.append([ledgerRow(41)]), failed);
+      await assert.rejects(store.ledgerTransactions.append([ledgerRow(42)]), failed, 'a later batch is refused too');
+    } finally {
+      await store.close();
+    }
+  }),
+);
+
+test(
   'sqlite: the ledger table refuses UPDATE and DELETE from any SQL, not only through the repository',
   withDir(async (dir) => {
     const path = join(dir, 'db.sqlite');

@@ -27,8 +27,11 @@ import { ledgerIdentityOn } from './repositories/ledger-identity.js';
 import { ledgerUsersOn } from './repositories/ledger-users.js';
 import { LedgerCommitThread } from './ledger-commit-thread/client.js';
 
-/** Ledger batches a writer may have out at once: one being committed, the next waiting behind it. */
-const LEDGER_WRITES_IN_FLIGHT = 2;
+/**
+ * Ledger batches a writer may have out at once: the commit thread inserts each as it comes and
+ * syncs them concurrently (on libuv's pool, four threads by default), so up to three syncs overlap.
+ */
+const LEDGER_WRITES_IN_FLIGHT = 3;
 
 function repositoriesOn(db: Db, durable: DurableCommits): Repositories {
   return {

@@ -1,9 +1,9 @@
 /**
  * Ledger commits on a thread of their own (issue 9's durable append rate): a Worker owning a
- * second connection to the database file runs each batch and its fsync (synchronous=FULL), so the
+ * second connection to the database file runs each batch and then fsyncs the WAL (thread.ts), so the
  * main thread hashes the next batch meanwhile instead of blocking in the commit. An append
- * resolves only once its batch committed on that connection, as before: what was answered is on
- * disk. Started on the first append; while a batch is out it keeps the process alive.
+ * resolves only once its batch committed on that connection and the WAL was synced after it: what
+ * was answered is on disk. Started on the first append; while a batch is out it keeps the process alive.
  */
 import { Worker } from 'node:worker_threads';
 import { StoreError } from '../../errors.js';

@@ -5,7 +5,8 @@
  *
  * A ledger write must survive power loss, not only a crash of the process: the ledger answers an
  * append once it is written, and a lost tail would let the ledger sign a different history at
- * seqnos it already answered for. So its commit syncs the WAL (synchronous=FULL) while the rest of
+ * seqnos it already answered for. So its commit here syncs the WAL (synchronous=FULL; the commit thread syncs the
+ * WAL itself after each commit instead) while the rest of
  * the store keeps NORMAL (WAL written on commit, synced at checkpoints: a crash of the process
  * loses nothing, a power loss may lose the last commits). SQLite refuses to change the level
  * inside a transaction, so an append inside `store.tx` asks the engine to sync the WAL after that
