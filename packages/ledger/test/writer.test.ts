@@ -176,8 +176,8 @@ describe('ledger writer', () => {
       w.close();
     });
 
-    it('fewer than minEarlyBatch (64) wait for the write out and go as it resolves, before its answers; as many go at once', async () => {
-      const { held, w, release } = await openHeld();
+    it('fewer than minEarlyBatch (64 here) wait for the write out and go as it resolves, before its answers; as many go at once', async () => {
+      const { held, w, release } = await openHeld(64);
       const small = appendMany(w, 5, 'a');
       await until(() => held.writes.length === 1);
       const waiting = appendMany(w, 7, 'b');
@@ -197,8 +197,26 @@ describe('ledger writer', () => {
       w.close();
     });
 
-    it('a batch of twice minEarlyBatch or more, with no write out, goes as two writes at once', async () => {
+    it('by default (minEarlyBatch 4) three appends wait for the write out and four go at once', async () => {
       const { held, w, release } = await openHeld();
+      const first = appendMany(w, 1, 'a');
+      await until(() => held.writes.length === 1);
+      const three = appendMany(w, 3, 'b');
+      await until();
+      assert.deepEqual(sizes(held), [1], 'three wait for the write out');
+      release(0);
+      await until(() => held.writes.length === 2);
+      const four = appendMany(w, 4, 'c');
+      await until(() => held.writes.length === 3);
+      assert.deepEqual(sizes(held), [1, 3, 4], 'four go while the three are out');
+      release(1, 2);
+      await Promise.all([...first, ...three, ...four]);
+      assert.deepEqual(held.stored.map((r) => r.seqno), Array.from({ length: 8 }, (_, i) => i + 1));
+      w.close();
+    });
+
+    it('a batch of twice minEarlyBatch or more, with no write out, goes as two writes at once', async () => {
+      const { held, w, release } = await openHeld(64);
       const all = appendMany(w, 200, 'a');
       await until(() => held.writes.length === 2);
       assert.deepEqual(sizes(held), [100, 100]);
