@@ -405,7 +405,10 @@ test('the audit log verifies offline, and an edited log does not', async () => {
   const logFile = join(tmp, 'audit.jsonl');
   const keyFile = join(tmp, 'audit-key.jwk');
   expectOk(await cli(['audit', 'get', ...conn, '--out', logFile]), 'audit get');
-  expectOk(await cli(['audit', 'key', ...conn, '--out', keyFile]), 'audit key');
+  const key = expectOk(await cli(['audit', 'key', ...conn, '--out', keyFile]), 'audit key');
+  // The fingerprint the console pins: RFC 7638 over the JWK written to the file.
+  const { crv, kty, x, y } = JSON.parse(readFileSync(keyFile, 'utf8')) as JsonWebKey;
+  assert.equal(key['thumbprint'], createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url'));
   const [offline, online] = await Promise.all([cli(['audit', 'verify', logFile, '--key', keyFile]), cli(['audit', 'verify', logFile, ...conn])]);
   const verified = expectOk(offline, 'audit verify offline');
   expectOk(online, 'audit verify against the coordinator head');

@@ -445,6 +445,58 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await resigned.close();
   });
 
+  it('overview: the audit key shown by its fingerprint, pinned by it (a wrong one refused); the coordinator page then takes only that key', async () => {
+    const { data } = (await (await context.request.get(`${origin}/api/v2/audit-log/public-key`, { headers: { authorization: 'Bearer console-test' } })).json()) as { data: { publicKeyJwk: JsonWebKey } };
+    const { crv, kty, x, y } = data.publicKeyJwk;
+    // RFC 7638: the required members in lexicographic order, SHA-256, base64url.
+    const thumbprint = createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+    const overview = await open('overview');
+    const pin = overview.getByTestId('audit-key-pin');
+    await overview.locator(`[data-testid="audit-key-pin"][data-status="unpinned"][data-thumbprint="${thumbprint}"]`).waitFor();
+    await overview.locator('#audit-key-fingerprint').fill('A'.repeat(43));
+    await overview.locator('#pin-audit-key').click();
+    await overview.getByTestId('pin-error').waitFor();
+    assert.equal(await pin.getAttribute('data-status'), 'unpinned', 'a fingerprint of another key is not pinned');
+    await overview.locator('#audit-key-fingerprint').fill(thumbprint);
+    await overview.locator('#pin-audit-key').click();
+    await overview.locator('[data-testid="audit-key-pin"][data-status="pinned"]').waitFor();
+    await shot(overview, 'overview-audit-key-pinned');
+    await overview.close();
+
+    const coordinator = await open('coordinator');
+    await coordinator.locator('[data-testid="audit-key"][data-status="pinned"]').waitFor();
+    await coordinator.close();
+    // Another key served, with the whole log re-signed by it: not the pinned key, on both pages.
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const other = await context.newPage();
+    await other.route('**/api/v2/audit-log/public-key', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { data: { publicKeyJwk: JsonWebKey } };
+      body.data.publicKeyJwk = publicKey.export({ format: 'jwk' });
+      await route.fulfill({ response: res, json: body });
+    });
+    await other.route(
+      (url) => url.pathname === '/api/v2/audit-log',
+      async (route) => {
+        const res = await route.fetch();
+        const lines = (await res.text()).trim().split('\n').map((l) => {
+          const entry = JSON.parse(l) as { hash: string; sig: string };
+          entry.sig = sign('sha256', Buffer.from(entry.hash, 'hex'), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+          return JSON.stringify(entry);
+        });
+        await route.fulfill({ response: res, body: lines.join('\n') + '\n' });
+      },
+    );
+    await other.goto(`${origin}/console/#/coordinator`);
+    await other.locator('[data-testid="audit-key"][data-status="changed"]').waitFor();
+    assert.equal(await other.getByTestId('audit-result').getAttribute('data-ok'), 'false');
+    await other.goto(`${origin}/console/#/overview`);
+    await other.locator('[data-testid="audit-key-pin"][data-status="mismatch"]').waitFor();
+    await other.locator('#unpin-audit-key').click();
+    await other.locator('[data-testid="audit-key-pin"][data-status="unpinned"]').waitFor();
+    await other.close();
+  });
+
   it('key vault: a key with its versions and release policy; ledger: entries by collection, each receipt verified in the page, changed contents caught', async () => {
     // Dev mode takes any bearer token, with every role.
     const headers = { authorization: 'Bearer console-test' };

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
-import { verifyAuditLog } from '@confide/audit';
+import { auditKeyThumbprint, verifyAuditLog } from '@confide/audit';
 import type { Output } from '../output.js';
 import { CoordinatorClient } from '../client/coordinator-client.js';
 import { addConnectionOptions, openConnection, type ConnectionFlags } from '../client/connection.js';
@@ -32,8 +32,9 @@ export function auditCommand(program: Command, output: () => Output): void {
   addConnectionOptions(audit.command('key').description("Print the audit public key (P-256 JWK) and the log's current head.").option('--out <file>', 'write the JWK to a file')).action(
     async (opts: AuditFlags) => {
       const key = await new CoordinatorClient(await openConnection(opts)).auditKey();
+      const thumbprint = await auditKeyThumbprint(key.publicKeyJwk);
       if (opts.out !== undefined) await writeOutput(opts.out, JSON.stringify(key.publicKeyJwk) + '\n');
-      output().result({ ok: true, ...key }, [JSON.stringify(key.publicKeyJwk), `head seq ${key.headSeq}, hash ${key.headHash}`].join('\n'));
+      output().result({ ok: true, ...key, thumbprint }, [JSON.stringify(key.publicKeyJwk), `fingerprint (RFC 7638 thumbprint, what the console pins) ${thumbprint}`, `head seq ${key.headSeq}, hash ${key.headHash}`].join('\n'));
     },
   );
 

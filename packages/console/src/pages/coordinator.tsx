@@ -176,6 +176,7 @@ export function CoordinatorPage() {
               audit key:{' '}
               {
                 {
+                  pinned: <Badge tone="ok">the key pinned on the overview by its fingerprint</Badge>,
                   'first-seen': <Badge tone="info">first seen by this browser: kept, to compare with on later visits</Badge>,
                   same: <Badge tone="ok">the key this browser kept</Badge>,
                   rotated: <Badge tone="warn">a new key the log's epoch entries chain to the kept one (the coordinator started over)</Badge>,

@@ -5,6 +5,7 @@
 import { describeTrustAnchors } from '@confide/evidence';
 import { useContext } from 'preact/hooks';
 import { Ctx } from '../context.js';
+import { AuditKeyPin } from './audit-key-pin-view.js';
 import { Badge, ErrorLine, Head, Rows, Section } from '../ui/parts.js';
 import { useLoad } from '../ui/use-load.js';
 
@@ -46,6 +47,7 @@ export function OverviewPage() {
           ]}
         />
       </Section>
+      {info.services.some((s) => s.name === 'coordinator' && s.enabled) ? <AuditKeyPin /> : null}
       <Section title="Services" id="services">
         <table>
           <Head cols={['service', 'path', 'state']} />

@@ -4,8 +4,9 @@
  * is fetched and verified from entry 1 on the first round, every FULL_EVERY rounds, on request,
  * and whenever the server's answer does not continue what this page verified.
  */
-import { AUDIT_EPOCH_TYPE, AuditError, verifyAuditLog, type AuditEntry, type AuditVerification } from '@confide/audit';
+import { AUDIT_EPOCH_TYPE, AuditError, auditKeyThumbprint, verifyAuditLog, type AuditEntry, type AuditVerification } from '@confide/audit';
 import type { Api } from '../api/client.js';
+import { pinnedAuditKey } from './audit-key-pin.js';
 
 /** Rounds between two verifications of the whole log (with the page's 3-second rounds, about half a minute). */
 export const FULL_EVERY = 10;
@@ -25,7 +26,7 @@ export interface AuditCheck {
    * re-signed its whole log with a new key would verify, but not as the same key. 'rotated' is a
    * new key that the log's epoch entries chain back to the kept one.
    */
-  keyStatus: 'first-seen' | 'same' | 'rotated' | 'changed' | 'unverified';
+  keyStatus: 'pinned' | 'first-seen' | 'same' | 'rotated' | 'changed' | 'unverified';
   /** 'incremental': only the entries after the head verified before were fetched and verified. */
   mode: 'full' | 'incremental';
   /** Why this round was full; undefined for an incremental one. */
@@ -47,9 +48,28 @@ const KEPT = 'confide.console.auditKey';
 
 const idOf = (jwk: JsonWebKey | undefined): string => `${jwk?.x ?? ''}.${jwk?.y ?? ''}`;
 
-/** Compares with the kept key and keeps the new one when the log vouches for it. */
-function keyStatusOf(key: JsonWebKey, entries: AuditEntry[], verified: AuditVerification | undefined): AuditCheck['keyStatus'] {
+/** Whether an epoch entry of the log names, as the key before it, a key `matches` accepts. */
+async function vouchedFor(entries: AuditEntry[], matches: (previous: JsonWebKey) => boolean | Promise<boolean>): Promise<boolean> {
+  for (const e of entries) {
+    const previous = e.details['previousPublicKeyJwk'] as JsonWebKey | undefined;
+    // verifyAuditLog checked each epoch entry's previous key signs the part before it, so a key named there is vouched for.
+    if (e.type === AUDIT_EPOCH_TYPE && previous !== undefined && (await matches(previous))) return true;
+  }
+  return false;
+}
+
+/**
+ * Judges the key against the pinned fingerprint when there is one (the pin stays: a rotated key
+ * is shown as such until the operator pins the new one), else against the kept key, keeping the
+ * new one when the log vouches for it.
+ */
+async function keyStatusOf(key: JsonWebKey, entries: AuditEntry[], verified: AuditVerification | undefined): Promise<AuditCheck['keyStatus']> {
   if (!verified) return 'unverified';
+  const pin = pinnedAuditKey();
+  if (pin !== undefined) {
+    if ((await auditKeyThumbprint(key)) === pin) return 'pinned';
+    return (await vouchedFor(entries, async (previous) => (await auditKeyThumbprint(previous)) === pin)) ? 'rotated' : 'changed';
+  }
   const kept = localStorage.getItem(KEPT);
   const id = idOf(key);
   const keep = (status: AuditCheck['keyStatus']): AuditCheck['keyStatus'] => {
@@ -58,9 +78,7 @@ function keyStatusOf(key: JsonWebKey, entries: AuditEntry[], verified: AuditVeri
   };
   if (kept === null) return keep('first-seen');
   if (kept === id) return 'same';
-  // verifyAuditLog checked each epoch entry's previous key signs the part before it, so a kept key named there is vouched for.
-  const vouched = entries.some((e) => e.type === AUDIT_EPOCH_TYPE && idOf(e.details['previousPublicKeyJwk'] as JsonWebKey | undefined) === kept);
-  return vouched ? keep('rotated') : 'changed';
+  return (await vouchedFor(entries, (previous) => idOf(previous) === kept)) ? keep('rotated') : 'changed';
 }
 
 /** What the page verified: its entries, the key and the head they end at. */
@@ -179,7 +197,7 @@ export function createAuditChecker(api: Api): AuditChecker {
         const verified = await round.verify();
         kept = { entries: round.entries, keyId: idOf(key.publicKeyJwk), verified };
         failedBefore = false;
-        const keyStatus = keyStatusOf(key.publicKeyJwk, round.entries, verified);
+        const keyStatus = await keyStatusOf(key.publicKeyJwk, round.entries, verified);
         return { entries: round.entries, verified, failure: undefined, statedHead, keyStatus, mode, fullReason: reason, verifiedNow: round.fetched, roundsToFull: FULL_EVERY - sinceFull };
       } catch (failure) {
         failedBefore = true;

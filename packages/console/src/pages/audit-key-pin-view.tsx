@@ -1,0 +1,77 @@
+/**
+ * The overview's audit key section: the key's fingerprint, whether this browser pins it, and a
+ * field to pin it by the fingerprint `confide audit key` printed against an attested coordinator.
+ * Shown prominently: without a pin, the key is only trusted on first use.
+ */
+import { useContext, useState } from 'preact/hooks';
+import { Ctx } from '../context.js';
+import { Badge, ErrorLine, Section } from '../ui/parts.js';
+import { useLoad } from '../ui/use-load.js';
+import { auditKeyThumbprint } from '@confide/audit';
+import { pinAuditKey, pinnedAuditKey, unpinAuditKey } from '../verify/audit-key-pin.js';
+
+export function AuditKeyPin() {
+  const { api } = useContext(Ctx);
+  const key = useLoad(async () => {
+    const { data } = await api.json<{ data: { publicKeyJwk: JsonWebKey } }>('/api/v2/audit-log/public-key');
+    return { jwk: data.publicKeyJwk, thumbprint: await auditKeyThumbprint(data.publicKeyJwk) };
+  }, []);
+  const [pin, setPin] = useState(pinnedAuditKey());
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<unknown>();
+  const status = pin === undefined ? 'unpinned' : key.value === undefined ? 'pinned' : key.value.thumbprint === pin ? 'pinned' : 'mismatch';
+  return (
+    <Section title="Audit log key" id="audit-key">
+      {key.error !== undefined ? <ErrorLine error={key.error} /> : null}
+      <div data-testid="audit-key-pin" data-status={status} data-thumbprint={key.value?.thumbprint ?? ''}>
+        <p>
+          {
+            {
+              pinned: <Badge tone="ok">pinned: this browser takes only this key (or one its log chains to it) as the coordinator's</Badge>,
+              unpinned: <Badge tone="warn">not pinned: this browser trusts the first key it saw (trust on first use)</Badge>,
+              mismatch: <Badge tone="bad">the server's key is not the pinned one</Badge>,
+            }[status]
+          }
+        </p>
+        <p>
+          fingerprint (RFC 7638 JWK thumbprint, SHA-256) <code class="hex">{key.value?.thumbprint ?? '…'}</code>
+          {pin !== undefined && status === 'mismatch' ? (
+            <>
+              , pinned <code class="hex">{pin}</code>
+            </>
+          ) : null}
+        </p>
+        {pin === undefined ? (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!key.value) return;
+              setError(undefined);
+              pinAuditKey(draft, key.value.jwk).then(() => setPin(pinnedAuditKey()), setError);
+            }}
+          >
+            <label>
+              Pin it by its fingerprint, as <code>confide audit key</code> prints it against a coordinator <code>confide coordinator verify</code> attested{' '}
+              <input id="audit-key-fingerprint" autocomplete="off" value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
+            </label>
+            <button type="submit" id="pin-audit-key" disabled={!key.value || draft.trim() === ''}>
+              Pin
+            </button>
+          </form>
+        ) : (
+          <button
+            type="button"
+            id="unpin-audit-key"
+            onClick={() => {
+              unpinAuditKey();
+              setPin(undefined);
+            }}
+          >
+            Unpin
+          </button>
+        )}
+        {error !== undefined ? <ErrorLine error={error} testid="pin-error" /> : null}
+      </div>
+    </Section>
+  );
+}
