@@ -59,7 +59,7 @@ test('postgres: a transaction in which a statement failed (and the caller went o
   const pool = new pg.Pool({ connectionString: await server.url(), pipeline: true });
   try {
     await assert.rejects(
-      transaction(pool, { retries: 0 }, async (tx) => {
+      transaction(pool, { retries: 0, open: 0 }, async (tx) => {
         await tx.query('SELECT 1 / 0').catch(() => undefined);
         return 'done';
       }),

@@ -7,12 +7,15 @@
  * Transactions of this process take turns at the chain (held from their first head() until
  * their COMMIT or ROLLBACK is sent). Once trusted, the head a turn is given is the one the turn
  * before left, committed or not, and its append goes out with its COMMIT (TxHooks.send). The
- * server keeps the turns' order whichever connection it serves first: every transaction holds an
- * advisory lock on its own token from its first write (answered before its turn begins), and the
- * next turn's append (or head read) first waits for that lock, that is until the transaction
- * before it ended (confide_audit_append and confide_audit_head_for_append with a token, migration
- * 9). So a turn passes on as soon as its COMMIT is sent, without waiting for any answer. The
- * server stays the judge: confide_audit_append (migration 6) takes the chain's advisory lock and
+ * next turn's append, sent on another connection, must reach the chain's lock after this one. A
+ * transaction that is not alone (others of this store are open) holds an advisory lock on a token
+ * of its own from its first write (answered before its turn begins), and the next turn's append
+ * (or head read) first waits for that lock, that is until the transaction before it ended
+ * (confide_audit_append and confide_audit_head_for_append with a token, migration 9): its turn
+ * passes on as soon as its COMMIT is sent, without waiting for any answer. A transaction alone
+ * spends no statement on a token: its turn passes on once its append was answered (it then holds
+ * the chain's lock until its commit), which only a transaction that opened meanwhile waits for.
+ * The server stays the judge: confide_audit_append (migration 6) takes the chain's advisory lock and
  * inserts only over the head committed then, else fails the transaction with a serialization
  * failure, which the engine runs again. So a wrong guess costs a rerun, never a broken chain.
  *
@@ -29,9 +32,11 @@ export interface ChainHead {
   hash: string;
 }
 
-/** A transaction's place in the turns: its token, and the token of the transaction before it (null: none), whose end its chain statements wait for. */
+/** A transaction's place in the turns: the token of the transaction before it (null: none to wait for), whose end its chain statements wait for. */
 export interface Turn {
   after: number | null;
+  /** For a transaction without a token: its turn passes on only once `answer` settled (its append's). */
+  gate(answer: Promise<unknown>): void;
 }
 
 /** Reads under the lock in a row that must find the head this process left before it is trusted. */
@@ -57,21 +62,23 @@ export class AuditChain {
   }
 
   /**
-   * Waits for the transaction's turn at the chain, which ends when its COMMIT or ROLLBACK is sent.
-   * `token` must be locked in the transaction (answered) before it calls this.
+   * Waits for the transaction's turn at the chain, which ends when its COMMIT or ROLLBACK is sent
+   * and every answer given to its `gate` settled. `token` (null: none) must be locked in the
+   * transaction (answered) before it calls this.
    */
-  async turn(tx: TxHooks, token: number): Promise<Turn> {
+  async turn(tx: TxHooks, token: number | null): Promise<Turn> {
     const before = this.#tail;
+    const gates: Promise<unknown>[] = [];
     let release!: () => void;
     this.#tail = new Promise<void>((resolve) => {
       // Never before the turn ahead ended, whenever this transaction closes.
-      release = () => void before.then(resolve);
+      release = () => void Promise.allSettled([before, ...gates]).then(() => resolve());
     });
     tx.whenClosing(release);
     await before;
     const after = this.#last;
     this.#last = token;
-    return { after };
+    return { after, gate: (answer) => void (token === null && gates.push(answer)) };
   }
 
   /** The head to build on without reading it, once trusted; undefined means: read it under the lock. */

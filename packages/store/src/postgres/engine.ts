@@ -116,7 +116,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throw mapped;
   }
 
-  const stats: EngineStats = { retries: 0 };
+  const stats: EngineStats = { retries: 0, open: 0 };
   const chain = new AuditChain();
   let closed = false;
   const ensureOpen = (): void => {

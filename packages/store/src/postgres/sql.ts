@@ -22,8 +22,11 @@ export interface TxHooks {
    * answer only confirms what the caller expects (Sql.expect). If it fails,
    * the transaction fails with its error: PostgreSQL answers the COMMIT of a failed transaction
    * with a rollback. So it must fail (raise), not merely change nothing, when it is refused.
+   * Resolves (never rejects) once the server answered it, or the transaction ended without it.
    */
-  send(text: string, params: readonly unknown[]): void;
+  send(text: string, params: readonly unknown[]): Promise<void>;
+  /** Whether no other transaction of this store is open now (one that may queue behind this one). */
+  alone(): boolean;
   /**
    * Writes what `send` left (with BEGIN the first time) now and resolves once every statement
    * sent so far was answered (never rejects: a failure is reported by the commit). For a
@@ -62,9 +65,10 @@ export interface Sql {
   expect(text: string, params: readonly unknown[]): Promise<void>;
 }
 
-/** What the engine counts: transactions run again after a deadlock or serialization failure. */
+/** What the engine counts: transactions run again after a deadlock or serialization failure, and transactions open now. */
 export interface EngineStats {
   retries: number;
+  open: number;
 }
 
 /** SQLSTATEs after which the transaction is run again: serialization_failure, deadlock_detected. */
@@ -161,7 +165,7 @@ export function clientSql(tx: OpenTransaction): Sql {
     },
     together: (fn) => fn(sql),
     async expect(text, params) {
-      tx.send(text, params);
+      void tx.send(text, params);
     },
   };
   return sql;
@@ -185,15 +189,17 @@ export async function connect(pool: Pool): Promise<PoolClient> {
 export class OpenTransaction implements TxHooks {
   readonly #client: PoolClient;
   #begun = false;
-  #unsent: Array<{ text: string; params: readonly unknown[] }> = [];
+  readonly #stats: EngineStats;
+  #unsent: Array<{ text: string; params: readonly unknown[]; answered: () => void }> = [];
   readonly #sent: Promise<unknown>[] = [];
   #closing: Array<() => void> = [];
   #failed: Array<() => void> = [];
   /** The first failure among statements sent without waiting: the server fails every statement after it. */
   #firstFailure: unknown;
 
-  constructor(client: PoolClient) {
+  constructor(client: PoolClient, stats: EngineStats) {
     this.#client = client;
+    this.#stats = stats;
   }
 
   /** Writes BEGIN (the first time), what `send` left, and `last`, in one write; resolves to `last`'s answer. */
@@ -214,7 +220,11 @@ export class OpenTransaction implements TxHooks {
       this.#begun = true;
       this.#track(run(this.#client, 'BEGIN'));
     }
-    for (const { text, params } of this.#unsent.splice(0)) this.#track(run(this.#client, text, params));
+    for (const { text, params, answered } of this.#unsent.splice(0)) {
+      const answer = run(this.#client, text, params);
+      this.#track(answer);
+      answer.then(answered, answered);
+    }
   }
 
   async settle(): Promise<void> {
@@ -258,8 +268,12 @@ export class OpenTransaction implements TxHooks {
     }
   }
 
-  send(text: string, params: readonly unknown[]): void {
-    this.#unsent.push({ text, params });
+  send(text: string, params: readonly unknown[]): Promise<void> {
+    return new Promise<void>((answered) => this.#unsent.push({ text, params, answered }));
+  }
+
+  alone(): boolean {
+    return this.#stats.open === 1;
   }
 
   whenClosing(fn: () => void): void {
@@ -293,7 +307,7 @@ export class OpenTransaction implements TxHooks {
 
   /** Rolls back (after a failure, perhaps of COMMIT itself); resolves to the error that leaves the connection unusable, if any. */
   async rollback(): Promise<Error | undefined> {
-    this.#unsent.length = 0;
+    for (const { answered } of this.#unsent.splice(0)) answered();
     const rolledBack = this.#begun ? run(this.#client, 'ROLLBACK') : undefined;
     this.#close();
     const fns = this.#failed;
@@ -311,21 +325,31 @@ export class OpenTransaction implements TxHooks {
 /** One transaction on a pooled connection, retried as a whole after a deadlock or serialization failure. */
 export function transaction<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransaction) => Promise<T>): Promise<T> {
   return withRetry(stats, async () => {
-    const client = await connect(pool);
-    const tx = new OpenTransaction(client);
-    let broken: Error | undefined;
+    // Open from the wait for a connection on: a transaction that may queue behind another at the audit chain.
+    stats.open += 1;
     try {
-      const result = await fn(tx);
-      await tx.commit();
-      return result;
-    } catch (err) {
-      // A connection whose rollback failed is in an unknown state: the pool drops it.
-      broken = await tx.rollback();
-      throw err;
+      return await attempt(pool, stats, fn);
     } finally {
-      client.release(broken);
+      stats.open -= 1;
     }
   });
+}
+
+async function attempt<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransaction) => Promise<T>): Promise<T> {
+  const client = await connect(pool);
+  const tx = new OpenTransaction(client, stats);
+  let broken: Error | undefined;
+  try {
+    const result = await fn(tx);
+    await tx.commit();
+    return result;
+  } catch (err) {
+    // A connection whose rollback failed is in an unknown state: the pool drops it.
+    broken = await tx.rollback();
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Statements on the pool: each call autocommits, `atomic`/`together` open a transaction. */

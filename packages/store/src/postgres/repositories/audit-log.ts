@@ -41,13 +41,14 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
         const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
         return rowHead(rows[0]);
       }
-      // Only once the turn's token is locked and what the transaction sent without waiting
-      // (expectations, an insert) was answered: a turn is never held by a transaction whose
-      // statement waits for a row lock that another of this process holds while it waits for the
-      // turn (sql.ts TxHooks.settle), and the next turn's statements find the token locked.
+      // Only once the turn's token (when others are open: audit-chain.ts) is locked and what the
+      // transaction sent without waiting (expectations, an insert) was answered: a turn is never
+      // held by a transaction whose statement waits for a row lock that another of this process
+      // holds while it waits for the turn (sql.ts TxHooks.settle), and the next turn's statements
+      // find the token locked.
       if (turn === undefined) {
-        const token = chain.token();
-        tx.send(TAKE_TURN_TOKEN, [token]);
+        const token = tx.alone() ? null : chain.token();
+        if (token !== null) void tx.send(TAKE_TURN_TOKEN, [token]);
         await tx.settle();
         turn = chain.turn(tx, token);
       }
@@ -66,8 +67,8 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       if (!Number.isSafeInteger(row.seq) || row.seq < 1) throw conflict(row.seq);
       const tx = sql.tx;
       if (tx !== undefined && given !== undefined && row.seq === (given?.seq ?? 0) + 1 && (given === null || row.prevHash === given.hash)) {
-        const { after } = await turn!;
-        tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4, $5::integer)', [row.seq, row.prevHash, row.hash, row.entry, after]);
+        const { after, gate } = await turn!;
+        gate(tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4, $5::integer)', [row.seq, row.prevHash, row.hash, row.entry, after]));
         given = { seq: row.seq, hash: row.hash };
         chain.appended(given, tx);
         return;
