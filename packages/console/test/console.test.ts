@@ -75,6 +75,31 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     return page;
   }
 
+  /** A page that sees the audit log as a server that re-signed it whole would serve it: another key, and every entry signed by it. */
+  async function pageWithLogUnderAnotherKey(): Promise<Page> {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const page = await context.newPage();
+    await page.route('**/api/v2/audit-log/public-key', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { data: { publicKeyJwk: JsonWebKey } };
+      body.data.publicKeyJwk = publicKey.export({ format: 'jwk' });
+      await route.fulfill({ response: res, json: body });
+    });
+    await page.route(
+      (url) => url.pathname === '/api/v2/audit-log',
+      async (route) => {
+        const res = await route.fetch();
+        const lines = (await res.text()).trim().split('\n').map((l) => {
+          const entry = JSON.parse(l) as { hash: string; sig: string };
+          entry.sig = sign('sha256', Buffer.from(entry.hash, 'hex'), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+          return JSON.stringify(entry);
+        });
+        await route.fulfill({ response: res, body: lines.join('\n') + '\n' });
+      },
+    );
+    return page;
+  }
+
   async function shot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
   }
@@ -422,23 +447,7 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await tampered.close();
 
     // The whole log re-signed with another key, served with that key: it verifies, but this browser kept the first key it saw.
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const resigned = await context.newPage();
-    await resigned.route('**/api/v2/audit-log/public-key', async (route) => {
-      const res = await route.fetch();
-      const body = (await res.json()) as { data: { publicKeyJwk: JsonWebKey } };
-      body.data.publicKeyJwk = publicKey.export({ format: 'jwk' });
-      await route.fulfill({ response: res, json: body });
-    });
-    await resigned.route('**/api/v2/audit-log', async (route) => {
-      const res = await route.fetch();
-      const lines = (await res.text()).trim().split('\n').map((l) => {
-        const entry = JSON.parse(l) as { hash: string; sig: string };
-        entry.sig = sign('sha256', Buffer.from(entry.hash, 'hex'), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-        return JSON.stringify(entry);
-      });
-      await route.fulfill({ response: res, body: lines.join('\n') + '\n' });
-    });
+    const resigned = await pageWithLogUnderAnotherKey();
     await resigned.goto(`${origin}/console/#/coordinator`);
     await resigned.locator('[data-testid="audit-key"][data-status="changed"]').waitFor();
     assert.equal(await resigned.getByTestId('audit-result').getAttribute('data-ok'), 'false');
@@ -467,26 +476,7 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     await coordinator.locator('[data-testid="audit-key"][data-status="pinned"]').waitFor();
     await coordinator.close();
     // Another key served, with the whole log re-signed by it: not the pinned key, on both pages.
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const other = await context.newPage();
-    await other.route('**/api/v2/audit-log/public-key', async (route) => {
-      const res = await route.fetch();
-      const body = (await res.json()) as { data: { publicKeyJwk: JsonWebKey } };
-      body.data.publicKeyJwk = publicKey.export({ format: 'jwk' });
-      await route.fulfill({ response: res, json: body });
-    });
-    await other.route(
-      (url) => url.pathname === '/api/v2/audit-log',
-      async (route) => {
-        const res = await route.fetch();
-        const lines = (await res.text()).trim().split('\n').map((l) => {
-          const entry = JSON.parse(l) as { hash: string; sig: string };
-          entry.sig = sign('sha256', Buffer.from(entry.hash, 'hex'), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-          return JSON.stringify(entry);
-        });
-        await route.fulfill({ response: res, body: lines.join('\n') + '\n' });
-      },
-    );
+    const other = await pageWithLogUnderAnotherKey();
     await other.goto(`${origin}/console/#/coordinator`);
     await other.locator('[data-testid="audit-key"][data-status="changed"]').waitFor();
     assert.equal(await other.getByTestId('audit-result').getAttribute('data-ok'), 'false');
