@@ -27,10 +27,13 @@ export interface UefiImageLoad {
   path: string | undefined;
 }
 
-/** A GUID in its registry form (the first three fields are little-endian). */
+/** The byte order of a GUID's registry form: the first three fields are little-endian, the rest as stored. */
+const GUID_ORDER = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+
+/** A GUID in its registry form ("8be4df61-93ca-11d2-aa0d-00e098032b8c"). */
 export function guidText(b: Uint8Array): string {
-  const le = (from: number, to: number) => toHex(b.subarray(from, to).slice().reverse());
-  return `${le(0, 4)}-${le(4, 6)}-${le(6, 8)}-${toHex(b.subarray(8, 10))}-${toHex(b.subarray(10, 16))}`;
+  const hex = toHex(Uint8Array.from(GUID_ORDER, (i) => b[i]!));
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** UTF-16LE text up to its first NUL. */
