@@ -7,7 +7,7 @@
 import { digest, timingSafeEqual, toHex } from '@confide/core';
 import { EvidenceError } from '../errors.js';
 import type { TpmClaims } from '../claims.js';
-import { byteKey, sameBytes, tailKey } from '../memo/cache.js';
+import { sameBytes, tailKey } from '../memo/cache.js';
 import type { VerifyCache } from '../memo/verify-cache.js';
 import { syncDigestOf, type SyncDigest } from '../hash/sync-digest.js';
 import type { VerifyContext, VerifyCrypto } from '../types.js';
@@ -178,22 +178,27 @@ function replayLog(log: TcgEventLog, quoted: TpmPcrBanks, hashing: EventDataHash
   };
 }
 
+/** The AK's key id and name, lower-case hex. */
+interface AkIds {
+  keyId: string;
+  name: string | undefined;
+}
+
 /**
  * The AK's key id (SHA-256 of its key bytes) and name: pure functions of the key, so remembered
  * in the verification cache by the exact bytes they are computed from (the TPMT_PUBLIC, which
  * holds the key and the name algorithm, or the key bytes of an SPKI).
  */
-function akIdentity(ak: TpmPublicKey, cache: VerifyCache): Promise<{ keyId: string; name: string | undefined }> {
-  const bytes = keyBytes(ak);
-  const id = ak.object ? `t${byteKey(ak.object.tpmtPublic)}` : `k${byteKey(bytes)}`;
-  let ids = cache.get<Promise<{ keyId: string; name: string | undefined }>>(AK_IDS_REGION, id);
-  if (ids === undefined) {
-    const object = ak.object;
-    ids = Promise.all([digest('SHA-256', bytes), object ? tpmObjectName(object) : undefined]).then(([k, n]) => ({ keyId: toHex(k), name: n ? toHex(n) : undefined }));
-    cache.set(AK_IDS_REGION, id, ids, id.length + 128);
-    const pending = ids;
-    pending.catch(() => cache.delete(AK_IDS_REGION, id, pending));
-  }
+function akIdentity(ak: TpmPublicKey, cache: VerifyCache): Promise<AkIds> {
+  const object = ak.object;
+  const source = object ? object.tpmtPublic : keyBytes(ak);
+  const id = `${object ? 't' : 'k'}${tailKey(source)}`;
+  const hit = cache.get<{ source: Uint8Array; ids: Promise<AkIds> }>(AK_IDS_REGION, id);
+  if (hit !== undefined && sameBytes(hit.source, source)) return hit.ids;
+  const ids = Promise.all([digest('SHA-256', keyBytes(ak)), object ? tpmObjectName(object) : undefined]).then(([k, n]) => ({ keyId: toHex(k), name: n ? toHex(n) : undefined }));
+  const entry = { source: source.slice(), ids };
+  cache.set(AK_IDS_REGION, id, entry, id.length + source.length + 128);
+  ids.catch(() => cache.delete(AK_IDS_REGION, id, entry));
   return ids;
 }
 
