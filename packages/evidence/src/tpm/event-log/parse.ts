@@ -125,13 +125,15 @@ function readAgileEvent(r: BinaryReader, index: number, specId: TcgSpecId): TcgE
   const count = r.u32('digests.count');
   if (count === 0 || count > specId.algorithms.length) malformed(`event ${index} at offset ${offset} carries ${count} digests; the log announces ${specId.algorithms.length} banks`);
   const digests = new Map<TpmBank, Uint8Array>();
-  const seen = new Set<number>();
+  // Bit i: the digest of the Spec ID event's algorithm i was read (at most MAX_ALGORITHMS).
+  let seen = 0;
   for (let i = 0; i < count; i++) {
     const alg = r.u16('digests.hashAlg');
-    const announced = specId.algorithms.find((a) => a.alg === alg);
-    if (!announced) malformed(`event ${index} at offset ${offset} has a digest of algorithm 0x${alg.toString(16)}, which the Spec ID event does not announce`);
-    if (seen.has(alg)) malformed(`event ${index} at offset ${offset} has two digests of algorithm 0x${alg.toString(16)}`);
-    seen.add(alg);
+    const at = specId.algorithms.findIndex((a) => a.alg === alg);
+    if (at < 0) malformed(`event ${index} at offset ${offset} has a digest of algorithm 0x${alg.toString(16)}, which the Spec ID event does not announce`);
+    if (seen & (1 << at)) malformed(`event ${index} at offset ${offset} has two digests of algorithm 0x${alg.toString(16)}`);
+    seen |= 1 << at;
+    const announced = specId.algorithms[at]!;
     const value = r.bytesOf(announced.size, 'digest');
     const hash = hashByAlg(alg);
     if (hash) digests.set(hash.bank, value);
