@@ -26,17 +26,20 @@ function resetValue(pcr: number, size: number, locality: number | undefined): Ui
  * extending event has no digest for the bank.
  */
 export function replayBank(log: TcgEventLog, bank: TpmBank, digest: SyncDigest = nobleDigest): Map<number, Uint8Array> {
-  const hash = hashByBank(bank);
-  const replayed = new Map<number, Uint8Array>();
+  const { size, webcrypto: name } = hashByBank(bank);
+  // By PCR index (the parser bounds it by MAX_PCR_INDEX): an array lookup per extend, not a map's.
+  const values: Array<Uint8Array | undefined> = [];
   // One input buffer per bank: PCR || digest, the PCR half overwritten by each extend's result.
-  const input = new Uint8Array(hash.size * 2);
+  const input = new Uint8Array(size * 2);
   for (const event of log.events) {
     if (event.type === EV.NO_ACTION) continue;
     const d = event.digests.get(bank);
     if (!d) throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TCG event log: event ${event.index} (PCR ${event.pcr}) has no ${bank} digest`);
-    input.set(replayed.get(event.pcr) ?? resetValue(event.pcr, hash.size, log.startupLocality));
-    input.set(d, hash.size);
-    replayed.set(event.pcr, digest(hash.webcrypto, input));
+    input.set(values[event.pcr] ?? resetValue(event.pcr, size, log.startupLocality));
+    input.set(d, size);
+    values[event.pcr] = digest(name, input);
   }
+  const replayed = new Map<number, Uint8Array>();
+  values.forEach((value, pcr) => value && replayed.set(pcr, value));
   return replayed;
 }
