@@ -10,6 +10,8 @@ import { DerReader, TAG, decodeOid, decodeTime, type DerElement } from './der.js
 const OID_COMMON_NAME = '2.5.4.3';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+/** One decoder for every name: decode() without streaming keeps no state between calls, and making one costs more than a short decode. */
+const UTF8 = new TextDecoder();
 
 /** A named curve a certificate's key must be on: its OID, its name for messages, its scalar size. */
 export interface EcCurve {
@@ -102,7 +104,7 @@ export function commonName(name: Uint8Array, code: EvidenceErrorCode): string {
       const atv = set.enter(TAG.SEQUENCE);
       const oid = decodeOid(atv.next(TAG.OID).value);
       const value = atv.next();
-      if (oid === OID_COMMON_NAME) cn = new TextDecoder().decode(value.value);
+      if (oid === OID_COMMON_NAME) cn = UTF8.decode(value.value);
     }
   }
   return cn;
