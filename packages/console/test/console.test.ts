@@ -153,6 +153,10 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     console.log(`# console first load: ${(bytes / 1024).toFixed(1)} KB transferred (gzip) in ${sizes.length} responses, interactive at ${interactive.toFixed(0)} ms, overview complete at ${complete.toFixed(0)} ms, load average ${loadAverage()}`);
     console.log(`# console time to interactive: page ${steps.html.toFixed(0)} ms, shell script ${steps.app.toFixed(0)} ms (${steps.phases}), its shared chunk ${steps.shared.toFixed(0)} ms, /console/api/info asked at ${steps.infoStart.toFixed(0)} and answered at ${steps.infoEnd.toFixed(0)} ms, interactive at ${interactive.toFixed(0)} ms`);
     assert.ok(bytes <= 250 * 1024, `first load ${bytes} bytes`);
+    // The recent activity is the log's last entries (after the head less ten), not the whole log, which grows without bound.
+    await page.getByText('No audit entries yet.').waitFor();
+    assert.ok(requested.some((u) => u.startsWith(`${origin}/api/v2/audit-log?after=`)), 'recent activity fetched after a seq');
+    assert.ok(!requested.includes(`${origin}/api/v2/audit-log`), 'the whole log was not fetched');
     assert.ok(interactive > 0 && interactive <= loadScaled(1000), `interactive at ${interactive} ms`);
 
     const csp = response!.headers()['content-security-policy'] ?? '';

@@ -3,19 +3,25 @@
  * field to pin it by the fingerprint `confide audit key` printed against an attested coordinator.
  * Shown prominently: without a pin, the key is only trusted on first use.
  */
-import { useContext, useState } from 'preact/hooks';
-import { Ctx } from '../context.js';
+import { useState } from 'preact/hooks';
 import { Badge, ErrorLine, Section } from '../ui/parts.js';
 import { useLoad } from '../ui/use-load.js';
 import { auditKeyThumbprint } from '@confide/audit';
 import { pinAuditKey, pinnedAuditKey, unpinAuditKey } from '../verify/audit-key-pin.js';
 
-export function AuditKeyPin() {
-  const { api } = useContext(Ctx);
+/** What /api/v2/audit-log/public-key answers in `data`. */
+export interface AuditKeyAnswer {
+  publicKeyJwk: JsonWebKey;
+  headSeq: number;
+  headHash: string;
+}
+
+/** `request`: the overview's one request for the key (it reads the head from it too). */
+export function AuditKeyPin(props: { request: Promise<AuditKeyAnswer> }) {
   const key = useLoad(async () => {
-    const { data } = await api.json<{ data: { publicKeyJwk: JsonWebKey } }>('/api/v2/audit-log/public-key');
-    return { jwk: data.publicKeyJwk, thumbprint: await auditKeyThumbprint(data.publicKeyJwk) };
-  }, []);
+    const { publicKeyJwk } = await props.request;
+    return { jwk: publicKeyJwk, thumbprint: await auditKeyThumbprint(publicKeyJwk) };
+  }, [props.request]);
   const [pin, setPin] = useState(pinnedAuditKey());
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<unknown>();

@@ -3,11 +3,14 @@
  * force (the server's beside this page's own pins), and recent activity from the audit log.
  */
 import { describeTrustAnchors } from '@confide/evidence';
-import { useContext } from 'preact/hooks';
+import { useContext, useMemo } from 'preact/hooks';
 import { Ctx } from '../context.js';
-import { AuditKeyPin } from './audit-key-pin-view.js';
+import { AuditKeyPin, type AuditKeyAnswer } from './audit-key-pin-view.js';
 import { Badge, ErrorLine, Head, Rows, Section } from '../ui/parts.js';
 import { useLoad } from '../ui/use-load.js';
+
+/** Audit entries shown as recent activity. */
+const RECENT = 10;
 
 interface Readiness {
   status: string;
@@ -20,10 +23,23 @@ export function OverviewPage() {
   const ready = useLoad(() => api.json<Readiness>('/readyz'), []);
   const status = useLoad(() => api.json<{ data: { code: number; message: string } }>('/api/v2/status'), []);
   const pins = useLoad(() => describeTrustAnchors(), []);
-  const activity = useLoad(async () => (await api.text('/api/v2/audit-log')).split('\n').filter((l) => l.trim() !== ''), []);
+  const coordinatorOn = info.services.some((s) => s.name === 'coordinator' && s.enabled);
+  // Asked once for the key section and the activity below; undefined where the coordinator cannot say (off, or in recovery).
+  const auditKey = useMemo(() => {
+    const request = coordinatorOn ? api.json<{ data: AuditKeyAnswer }>('/api/v2/audit-log/public-key').then((r) => r.data) : Promise.reject(new Error('the coordinator is off'));
+    // Each reader handles a refusal itself; this keeps it from counting as unhandled meanwhile.
+    request.catch(() => undefined);
+    return request;
+  }, [api, coordinatorOn]);
+  const activity = useLoad(async () => {
+    // Only the last entries: the whole log would make the first load grow with the log.
+    const head = await auditKey.then((k) => k.headSeq, () => undefined);
+    const path = head === undefined ? '/api/v2/audit-log' : `/api/v2/audit-log?after=${Math.max(0, head - RECENT)}`;
+    return (await api.text(path)).split('\n').filter((l) => l.trim() !== '');
+  }, [auditKey]);
   const degraded = new Map((ready.value?.degraded ?? []).map((d) => [d.service, d.reason]));
   const pinned = new Set((pins.value ?? []).map((p) => p.sha256));
-  const recent = (activity.value ?? []).slice(-10).reverse().map((l) => JSON.parse(l) as { seq: number; time: string; type: string; actor: string });
+  const recent = (activity.value ?? []).slice(-RECENT).reverse().map((l) => JSON.parse(l) as { seq: number; time: string; type: string; actor: string });
   return (
     <div class="stack">
       <Section title="This server" id="server">
@@ -47,7 +63,7 @@ export function OverviewPage() {
           ]}
         />
       </Section>
-      {info.services.some((s) => s.name === 'coordinator' && s.enabled) ? <AuditKeyPin /> : null}
+      {coordinatorOn ? <AuditKeyPin request={auditKey} /> : null}
       <Section title="Services" id="services">
         <table>
           <Head cols={['service', 'path', 'state']} />
