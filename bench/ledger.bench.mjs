@@ -1,8 +1,8 @@
 /**
  * The ledger in process (no HTTP): durable appends per second through the writer with group
  * commit on a SQLite file (node:crypto hashing, the WAL fsynced before a commit is answered), beside the
- * store's raw durable-write rate as the floor (the same group commit of rows of the same size,
- * same batch formation and settings, no hashing, no tree); receipts per second from a ledger of
+ * store's raw durable-write rate as the floor (group commit of rows of the same size, batched by
+ * setImmediate, one durable write at a time, no hashing, no tree); receipts per second from a ledger of
  * committed entries; receipt verifications per second beside the floor of the two signature
  * checks a receipt needs (the node's ECDSA P-256 over the root, the identity's P-384 over the
  * node certificate). CPU per operation for each. Goal (issue 9): 50,000 durable appends/s.
