@@ -148,3 +148,43 @@ test('postgres: the next turn\'s append or head read that reaches the server bef
     await store.close();
   }
 });
+
+test('postgres: a transaction alone at the audit chain takes no turn token; one with another transaction of the store open takes one (its successor waits on it at the server)', { skip }, async () => {
+  const schema = freshSchema();
+  const store = await openFresh({ schema });
+  const watcher = await rawClient(schema);
+  const tokens = async (): Promise<number> => Number((await watcher.query<{ n: string }>("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 24950")).rows[0]!.n);
+  try {
+    const alone = await store.tx(async (repos) => {
+      await repos.activations.insert({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 0);
+      await repos.auditLog.head();
+      return tokens();
+    });
+    assert.equal(alone, 0);
+
+    let endOther!: () => void;
+    const otherEnds = new Promise<void>((resolve) => (endOther = resolve));
+    let otherOpen!: () => void;
+    const opened = new Promise<void>((resolve) => (otherOpen = resolve));
+    const other = store.tx(async (repos) => {
+      await repos.activations.insert({ uuid: uuidOf(2), marbleType: 'web', sealed: Uint8Array.of(2) }, 0);
+      otherOpen();
+      await otherEnds;
+    });
+    await opened;
+    const besideAnother = await store.tx(async (repos) => {
+      await repos.activations.insert({ uuid: uuidOf(3), marbleType: 'web', sealed: Uint8Array.of(3) }, 0);
+      const head = await repos.auditLog.head();
+      const held = await tokens();
+      await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash: 'h', entry: '{}' });
+      return held;
+    });
+    endOther();
+    await other;
+    assert.equal(besideAnother, 1);
+    assert.deepEqual((await store.auditLog.list()).map((r) => r.hash), ['h']);
+  } finally {
+    await watcher.end();
+    await store.close();
+  }
+});
