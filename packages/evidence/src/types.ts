@@ -6,7 +6,7 @@
  */
 import type { Clock } from '@confide/core';
 import type { CollateralProvider } from './collateral/types.js';
-import type { SyncDigestName } from './hash/sync-digest.js';
+import type { SyncDigestName } from './hash/digest-name.js';
 import type { VerifyCache } from './memo/verify-cache.js';
 import type { Claims, TeeType } from './claims.js';
 import type { VerifyTrace } from './trace/verify-trace.js';

@@ -8,9 +8,9 @@
  */
 import { sha1 } from '@noble/hashes/legacy';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2';
-import type { VerifyCrypto } from '../types.js';
+import type { SyncDigestName } from './digest-name.js';
 
-export type SyncDigestName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type { SyncDigestName };
 
 /** A synchronous digest of `data` with the hash WebCrypto calls `name`. */
 export type SyncDigest = (name: SyncDigestName, data: Uint8Array) => Uint8Array;
@@ -20,7 +20,7 @@ const NOBLE: Record<SyncDigestName, (data: Uint8Array) => Uint8Array> = { 'SHA-1
 /** The digests of @noble/hashes: what runs when the runtime brings none. */
 export const nobleDigest: SyncDigest = (name, data) => NOBLE[name](data);
 
-/** The synchronous digests `crypto` brings, else @noble/hashes's. */
-export function syncDigestOf(crypto: VerifyCrypto | undefined): SyncDigest {
+/** The synchronous digests `crypto` (a VerifyCrypto, typed by its shape: importing types.ts here closes an import cycle) brings, else @noble/hashes's. */
+export function syncDigestOf(crypto: { digestSync?: SyncDigest | undefined } | undefined): SyncDigest {
   return crypto?.digestSync ?? nobleDigest;
 }
