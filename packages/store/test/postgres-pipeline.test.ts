@@ -188,3 +188,49 @@ test('postgres: a transaction alone at the audit chain takes no turn token; one 
     await store.close();
   }
 });
+
+test('postgres: a transaction alone that sends everything with its COMMIT, and one opened meanwhile that took a row lock it needs first, never deadlock the process (the server sees the wait through the turn token)', { skip }, async () => {
+  const store = await openFresh();
+  const appendOver = async (repos: Parameters<Parameters<Store['tx']>[0]>[0], hash: string): Promise<void> => {
+    const head = await repos.auditLog.head();
+    await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash, entry: '{}' });
+  };
+  try {
+    // Until the process trusts the head it left, and a transaction alone gives it without settling.
+    for (let i = 0; i < 10; i++) await store.tx((repos) => appendOver(repos, `warm${i}`));
+    let inTurn!: () => void;
+    const aloneInTurn = new Promise<void>((resolve) => (inTurn = resolve));
+    let goOn!: () => void;
+    const proceed = new Promise<void>((resolve) => (goOn = resolve));
+    // A: alone, its insert of the type's counted place not yet sent when it takes its turn.
+    const a = store.tx(async (repos) => {
+      await repos.activations.insertNew({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 5);
+      const head = await repos.auditLog.head();
+      inTurn();
+      await proceed;
+      await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash: 'A', entry: '{}' });
+    });
+    await aloneInTurn;
+    // B: opened meanwhile, takes the same counter row's lock at the server first, then queues for the turn.
+    const b = store.tx(async (repos) => {
+      assert.equal(await repos.activations.insert({ uuid: uuidOf(2), marbleType: 'web', sealed: Uint8Array.of(2) }, 5), 'inserted');
+      goOn();
+      await appendOver(repos, 'B');
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadlocked')), 30_000)));
+    try {
+      await Promise.race([Promise.allSettled([a, b]), stuck]);
+    } finally {
+      clearTimeout(timer);
+    }
+    await Promise.all([a, b]);
+    assert.ok(store.retries() >= 1, 'the server found the wait cycle and one of them ran again');
+    const rows = await store.auditLog.list();
+    assert.deepEqual(rows.slice(10).map((r) => r.hash).sort(), ['A', 'B']);
+    for (let i = 1; i < rows.length; i++) assert.equal(rows[i]!.prevHash, rows[i - 1]!.hash);
+    assert.equal(await store.activations.count('web'), 2);
+  } finally {
+    await store.close();
+  }
+});

@@ -13,8 +13,11 @@
  * (or head read) first waits for that lock, that is until the transaction before it ended
  * (confide_audit_append and confide_audit_head_for_append with a token, migration 9): its turn
  * passes on as soon as its COMMIT is sent, without waiting for any answer. A transaction alone
- * spends no statement on a token: its turn passes on once its append was answered (it then holds
- * the chain's lock until its commit), which only a transaction that opened meanwhile waits for.
+ * that gives the trusted head settles nothing before its turn and sends its token lock first, with
+ * everything else, at its COMMIT: the next turn's statements go out once that lock was answered
+ * (Turn.afterHeld). One alone that reads the head spends no statement on a token: its turn passes
+ * on once its append was answered (it then holds the chain's lock until its commit), which only a
+ * transaction that opened meanwhile waits for.
  * The server stays the judge: confide_audit_append (migration 6) takes the chain's advisory lock and
  * inserts only over the head committed then, else fails the transaction with a serialization
  * failure, which the engine runs again. So a wrong guess costs a rerun, never a broken chain.
@@ -35,6 +38,8 @@ export interface ChainHead {
 /** A transaction's place in the turns: the token of the transaction before it (null: none to wait for), whose end its chain statements wait for. */
 export interface Turn {
   after: number | null;
+  /** Settles once `after`'s lock is held (answered): the transaction's chain statements are sent only then. */
+  afterHeld: Promise<void>;
   /** For a transaction without a token: its turn passes on only once `answer` settled (its append's). */
   gate(answer: Promise<unknown>): void;
 }
@@ -49,8 +54,9 @@ export class AuditChain {
   #head: ChainHead | undefined;
   #confirmed = 0;
   #tail: Promise<void> = Promise.resolve();
-  /** The token of the transaction whose turn came last. */
+  /** The token of the transaction whose turn came last, and when its lock is held. */
   #last: number | null = null;
+  #lastHeld: Promise<void> = Promise.resolve();
   /** Tokens count up from a random start, so no two transactions of this process share one while open. */
   #nextToken = randomInt(-(2 ** 31), 2 ** 31 - 1);
 
@@ -63,10 +69,10 @@ export class AuditChain {
 
   /**
    * Waits for the transaction's turn at the chain, which ends when its COMMIT or ROLLBACK is sent
-   * and every answer given to its `gate` settled. `token` (null: none) must be locked in the
-   * transaction (answered) before it calls this.
+   * and every answer given to its `gate` settled. `held` settles once `token` (null: none) is
+   * locked in the transaction; its lock must not wait behind a row lock another transaction may hold.
    */
-  async turn(tx: TxHooks, token: number | null): Promise<Turn> {
+  async turn(tx: TxHooks, token: number | null, held: Promise<void>): Promise<Turn> {
     const before = this.#tail;
     const gates: Promise<unknown>[] = [];
     let release!: () => void;
@@ -76,9 +82,10 @@ export class AuditChain {
     });
     tx.whenClosing(release);
     await before;
-    const after = this.#last;
+    const [after, afterHeld] = [this.#last, this.#lastHeld];
     this.#last = token;
-    return { after, gate: (answer) => void (token === null && gates.push(answer)) };
+    this.#lastHeld = held;
+    return { after, afterHeld, gate: (answer) => void (token === null && gates.push(answer)) };
   }
 
   /** The head to build on without reading it, once trusted; undefined means: read it under the lock. */

@@ -25,6 +25,8 @@ export interface TxHooks {
    * Resolves (never rejects) once the server answered it, or the transaction ended without it.
    */
   send(text: string, params: readonly unknown[]): Promise<void>;
+  /** As `send`, but ahead of every statement `send` left, so its answer waits for none of their row locks. */
+  sendFirst(text: string, params: readonly unknown[]): Promise<void>;
   /** Whether no other transaction of this store is open now (one that may queue behind this one). */
   alone(): boolean;
   /**
@@ -270,6 +272,10 @@ export class OpenTransaction implements TxHooks {
 
   send(text: string, params: readonly unknown[]): Promise<void> {
     return new Promise<void>((answered) => this.#unsent.push({ text, params, answered }));
+  }
+
+  sendFirst(text: string, params: readonly unknown[]): Promise<void> {
+    return new Promise<void>((answered) => this.#unsent.unshift({ text, params, answered }));
   }
 
   alone(): boolean {

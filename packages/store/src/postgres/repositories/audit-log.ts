@@ -45,17 +45,30 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       // transaction sent without waiting (expectations, an insert) was answered: a turn is never
       // held by a transaction whose statement waits for a row lock that another of this process
       // holds while it waits for the turn (sql.ts TxHooks.settle), and the next turn's statements
-      // find the token locked.
+      // find the token locked. A transaction that asked for the head waits for no answer before
+      // its commit (its appends go out with the COMMIT).
       if (turn === undefined) {
+        const guessed = tx.alone() ? chain.guess() : undefined;
+        if (guessed) {
+          // Alone, with a head to give: nothing else of this store is open (so none waits for the
+          // turn holding a row lock), and its turn waits for no answer, so nothing needs settling:
+          // everything goes out with the COMMIT, in one round trip, its token lock first, which a
+          // transaction opened meanwhile waits for before its chain statements go out.
+          const token = chain.token();
+          turn = chain.turn(tx, token, tx.sendFirst(TAKE_TURN_TOKEN, [token]));
+          await turn;
+          return (given = guessed);
+        }
         const token = tx.alone() ? null : chain.token();
-        if (token !== null) void tx.send(TAKE_TURN_TOKEN, [token]);
+        const held = token === null ? Promise.resolve() : tx.send(TAKE_TURN_TOKEN, [token]);
         await tx.settle();
-        turn = chain.turn(tx, token);
+        turn = chain.turn(tx, token, held);
       }
-      const { after } = await turn;
+      const { after, afterHeld } = await turn;
       if (given !== undefined) return given ?? undefined;
       const guessed = chain.guess();
       if (guessed) return (given = guessed);
+      await afterHeld;
       // The head under the chain's lock once the turn before ended (migration 9's function), in one round trip.
       const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append($1::integer)', [after]);
       const head = rowHead(rows[0]);
@@ -67,7 +80,8 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       if (!Number.isSafeInteger(row.seq) || row.seq < 1) throw conflict(row.seq);
       const tx = sql.tx;
       if (tx !== undefined && given !== undefined && row.seq === (given?.seq ?? 0) + 1 && (given === null || row.prevHash === given.hash)) {
-        const { after, gate } = await turn!;
+        const { after, afterHeld, gate } = await turn!;
+        await afterHeld;
         gate(tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4, $5::integer)', [row.seq, row.prevHash, row.hash, row.entry, after]));
         given = { seq: row.seq, hash: row.hash };
         chain.appended(given, tx);
