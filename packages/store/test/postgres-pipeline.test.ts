@@ -17,6 +17,25 @@ import { freshSchema, openFresh, rawClient, server } from './postgres-fixture.js
 const skip = server.skip;
 const uuidOf = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
+type TxRepos = Parameters<Parameters<Store['tx']>[0]>[0];
+
+/** An audit entry `hash` over the head the transaction is given. */
+async function appendOver(repos: TxRepos, hash: string): Promise<void> {
+  const head = await repos.auditLog.head();
+  await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash, entry: '{}' });
+}
+
+/** Waits for `work`, failing with "deadlocked" when it has not settled after `ms`. */
+async function unlessDeadlocked(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadlocked')), ms)));
+  try {
+    await Promise.race([work, stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 test('postgres: appends of one process take turns and go out with their COMMIT; a head guess another pool made stale costs one rerun, its first attempt commits nothing, the chain stays whole', { skip }, async () => {
   const schema = freshSchema();
   const a = await openFresh({ schema });
@@ -76,10 +95,6 @@ test('postgres: a transaction queues for its turn at the audit chain only once w
   const lockHeld = new Promise<void>((resolve) => (heldLock = resolve));
   let fAtHead!: () => void;
   const fReady = new Promise<void>((resolve) => (fAtHead = resolve));
-  const appendOver = async (repos: Parameters<Parameters<Store['tx']>[0]>[0], hash: string): Promise<void> => {
-    const head = await repos.auditLog.head();
-    await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash, entry: '{}' });
-  };
   try {
     // S: a counted insert (it holds the type's counter row until it commits), then the audit entry, once F asked for its head.
     const s = store.tx(async (repos) => {
@@ -96,13 +111,7 @@ test('postgres: a transaction queues for its turn at the audit chain only once w
       fAtHead();
       await appendOver(repos, 'F');
     });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadlocked')), 20_000)));
-    try {
-      await Promise.race([Promise.all([s, f]), stuck]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await unlessDeadlocked(Promise.all([s, f]), 20_000);
     assert.deepEqual((await store.auditLog.list()).map((r) => r.hash), ['S', 'F']);
     assert.equal(await store.activations.count('web'), 2);
   } finally {
@@ -191,10 +200,6 @@ test('postgres: a transaction alone at the audit chain takes no turn token; one 
 
 test('postgres: a transaction alone that sends everything with its COMMIT, and one opened meanwhile that took a row lock it needs first, never deadlock the process (the server sees the wait through the turn token)', { skip }, async () => {
   const store = await openFresh();
-  const appendOver = async (repos: Parameters<Parameters<Store['tx']>[0]>[0], hash: string): Promise<void> => {
-    const head = await repos.auditLog.head();
-    await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash, entry: '{}' });
-  };
   try {
     // Until the process trusts the head it left, and a transaction alone gives it without settling.
     for (let i = 0; i < 10; i++) await store.tx((repos) => appendOver(repos, `warm${i}`));
@@ -217,13 +222,7 @@ test('postgres: a transaction alone that sends everything with its COMMIT, and o
       goOn();
       await appendOver(repos, 'B');
     });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadlocked')), 30_000)));
-    try {
-      await Promise.race([Promise.allSettled([a, b]), stuck]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await unlessDeadlocked(Promise.allSettled([a, b]), 30_000);
     await Promise.all([a, b]);
     assert.ok(store.retries() >= 1, 'the server found the wait cycle and one of them ran again');
     const rows = await store.auditLog.list();
