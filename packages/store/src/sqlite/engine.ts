@@ -22,14 +22,14 @@ import { policiesOn } from './repositories/policies.js';
 import { sealedStateOn } from './repositories/sealed-state.js';
 import { signingKeysOn } from './repositories/signing-keys.js';
 import { vaultRootOn } from './repositories/vault-root.js';
-import { ledgerTransactionsOn } from './repositories/ledger-transactions.js';
+import { ledgerAppender, ledgerTransactionsOn } from './repositories/ledger-transactions.js';
 import { ledgerIdentityOn } from './repositories/ledger-identity.js';
 import { ledgerUsersOn } from './repositories/ledger-users.js';
-import { LedgerCommitThread } from './ledger-commit-thread/client.js';
+import { LedgerWalCommits } from './ledger-wal-commits/ledger-wal-commits.js';
 
 /**
- * Ledger batches a writer may have out at once: the commit thread inserts each as it comes and
- * syncs them concurrently (on libuv's pool, four threads by default), so up to three syncs overlap.
+ * Ledger batches a writer may have out at once: each is committed as it comes and the WAL synced
+ * after it on libuv's pool (four threads by default), so up to three syncs overlap.
  */
 const LEDGER_WRITES_IN_FLIGHT = 3;
 
@@ -54,8 +54,8 @@ function repositoriesOn(db: Db, durable: DurableCommits): Repositories {
 }
 
 export interface SqliteStoreOptions {
-  /** Ledger commits on their own thread and connection (default, for a file); false keeps them on this one. */
-  ledgerCommitThread?: boolean | undefined;
+  /** Ledger commits with the WAL synced after the commit, off the queue (default, for a file); false syncs inside the commit (synchronous=FULL). */
+  ledgerWalCommits?: boolean | undefined;
 }
 
 /** A database file (not `:memory:`, not an anonymous temporary database, not an in-memory URI). */
@@ -118,19 +118,21 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
       return call();
     }),
   );
-  // A file's ledger commits run on their own thread and connection (the fsync off this thread);
-  // an in-memory database has no second connection. Inside store.tx the append stays on `direct`.
-  let commits: LedgerCommitThread | undefined;
-  if (isFile(path) && options.ledgerCommitThread !== false) {
-    const thread = (): LedgerCommitThread => {
-      ensureOpen();
-      return (commits ??= new LedgerCommitThread(path));
-    };
-    outside.ledgerTransactions = { ...outside.ledgerTransactions, append: async (rows) => thread().append(rows), head: async () => thread().head() };
+  // A file's ledger commits hold the queue for the commit only, and are answered once the WAL synced
+  // after it; an in-memory database has no WAL. Inside store.tx the append stays on `direct`.
+  let commits: LedgerWalCommits | undefined;
+  if (isFile(path) && options.ledgerWalCommits !== false) {
+    const inTurn = <T>(job: () => T): Promise<T> =>
+      queue.run(async () => {
+        ensureOpen();
+        return job();
+      });
+    commits = new LedgerWalCommits(ledgerAppender(db), inTurn, path);
+    const walCommits = commits;
+    outside.ledgerTransactions = { ...outside.ledgerTransactions, append: (rows) => walCommits.append(rows) };
   }
-  // Appends run in call order either way (the thread takes its messages in turn; the main
-  // connection's calls go through one queue), and a failed batch leaves the head where it was:
-  // the ledger writer may send the next batch while one is being committed.
+  // Appends run in call order either way (the queue takes them in turn), and a failed batch leaves
+  // the head where it was: the ledger writer may send the next batch while one is being synced.
   outside.ledgerTransactions = { ...outside.ledgerTransactions, writesInFlight: LEDGER_WRITES_IN_FLIGHT };
 
   return {

@@ -1,8 +1,8 @@
 /**
  * The ledger's fsync, taken out of SQLite's commit so that several can be in flight at once: the
- * commit thread commits a batch with synchronous=NORMAL (its frames written to the WAL file, not
- * synced) and then syncs the WAL file through a descriptor of its own, answering the batch only
- * once that sync returned. fdatasync flushes every written page of the file (and its size), not
+ * store commits a batch with synchronous=NORMAL (its frames written to the WAL file, not synced)
+ * and then syncs the WAL file through a descriptor of its own, answering the batch only once that
+ * sync returned. fdatasync flushes every written page of the file (and its size), not
  * only this descriptor's, so the batch's frames and every frame before them are then on disk, as
  * synchronous=FULL would have them. SQLite's own sync runs inside the commit, under the write
  * lock; this one runs on libuv's pool after the lock is released, so the next batch is inserted
@@ -45,7 +45,7 @@ export class WalSync {
   /**
    * The WAL's descriptor, opened at the first sync (after the first commit: SQLite's connection
    * has the file open then). SQLite removes or replaces the WAL only when the last connection
-   * closes, and the commit thread's stays open, so the path keeps naming this file; that is
+   * closes, and the store's stays open until after the last sync, so the path keeps naming this file; that is
    * checked on every sync (a stat, about a microsecond), since a descriptor of a replaced file
    * would sync a file SQLite no longer writes.
    */
