@@ -13,16 +13,16 @@ import { ledgerContract, ledgerRow } from './ledger-contract.js';
 storeContract('sqlite', async () => openSqliteStore(':memory:'));
 keyVaultContract('sqlite', async () => openSqliteStore(':memory:'));
 ledgerContract('sqlite', async () => openSqliteStore(':memory:'));
-// A file's ledger commits run on their own thread and connection: the same contract holds.
-const files = mkdtempSync(join(tmpdir(), 'confide-store-thread-'));
+// A file's ledger commits are WAL-synced after the commit, outside the queue's hold: the same contract holds.
+const files = mkdtempSync(join(tmpdir(), 'confide-store-wal-'));
 after(() => rmSync(files, { recursive: true, force: true }));
 let fileCount = 0;
-ledgerContract('sqlite file (commit thread)', async () => openSqliteStore(join(files, `ledger-${fileCount++}.db`)));
+ledgerContract('sqlite file (WAL-synced commits)', async () => openSqliteStore(join(files, `ledger-${fileCount++}.db`)));
 
 test(
-  'sqlite file: ledger commits on the commit thread are on disk when answered, seen by the main connection, and closing waits for them',
+  'sqlite file: WAL-synced ledger commits are on disk when answered, seen by another connection, and closing waits for them',
   withDir(async (dir) => {
-    const path = join(dir, 'thread.db');
+    const path = join(dir, 'wal.db');
     const store = openSqliteStore(path);
     const rows = Array.from({ length: 500 }, (_, i) => ledgerRow(i + 1));
     await store.ledgerTransactions.append(rows.slice(0, 100));
@@ -30,7 +30,7 @@ test(
     const raw = new Database(path, { readonly: true });
     assert.equal((raw.prepare('SELECT COUNT(*) AS n FROM ledger_transactions').get() as { n: number }).n, 100);
     raw.close();
-    assert.equal(await store.ledgerTransactions.head(), 100, 'the main connection sees the thread\'s commit');
+    assert.equal(await store.ledgerTransactions.head(), 100, 'the store reads its own commit');
     const out = store.ledgerTransactions.append(rows.slice(100));
     await store.close();
     await out;

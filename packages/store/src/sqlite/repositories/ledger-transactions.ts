@@ -5,8 +5,8 @@
  *
  * A ledger write must survive power loss, not only a crash of the process: the ledger answers an
  * append once it is written, and a lost tail would let the ledger sign a different history at
- * seqnos it already answered for. So its commit here syncs the WAL (synchronous=FULL; the commit thread syncs the
- * WAL itself after each commit instead) while the rest of
+ * seqnos it already answered for. So its commit here syncs the WAL (synchronous=FULL; on a file the engine's
+ * LedgerWalCommits syncs the WAL itself after each commit instead) while the rest of
  * the store keeps NORMAL (WAL written on commit, synced at checkpoints: a crash of the process
  * loses nothing, a power loss may lose the last commits). SQLite refuses to change the level
  * inside a transaction, so an append inside `store.tx` asks the engine to sync the WAL after that
@@ -25,7 +25,7 @@ function conflict(seqno: number, cause?: unknown): ConfideError {
 
 /**
  * The batch insert on `db`: one transaction per call, each row at the next seqno. Throws
- * ERR_STORE_CONFLICT for a row that does not continue the ledger. Also run by the commit thread.
+ * ERR_STORE_CONFLICT for a row that does not continue the ledger. Also run by LedgerWalCommits.
  */
 export function ledgerAppender(db: Db): Database.Transaction<(rows: readonly LedgerTransactionRow[]) => void> {
   const head = db.prepare<[], { seqno: number }>('SELECT COALESCE(MAX(seqno), 0) AS seqno FROM ledger_transactions');
