@@ -9,7 +9,7 @@ import { webcrypto } from 'node:crypto';
 import { fixedClock, isConfideError, toHex, type ErrorCode } from '@confide/core';
 import { emptyCollateral, parseTpmEvidence, verifyTpmEvidence, type TpmEvidenceParts, type VerifyContext } from '../src/index.js';
 import { vectorsMissing } from '@confide/test-kit/vectors';
-import { gceParts, tpmContext } from './tpm-support.js';
+import { findEvent, gceParts, tpmContext } from './tpm-support.js';
 import { ALG, encodeEcdsaSignature, encodeQuote, encodeRsaSignature, eccTpmtPublic, pcrDigestOf, rsaTpmtPublic } from '@confide/test-kit/tpm-pki';
 import { flipBit } from '@confide/test-kit/amd-pki';
 
@@ -120,27 +120,6 @@ describe('TPM single-bit flips in the real GCE evidence', { skip: vectorsMissing
 });
 
 describe('TPM event log with one event changed', { skip: vectorsMissing }, () => {
-  /** Offset of the first event of `type` in PCR `pcr` of a crypto-agile log (after the Spec ID event). */
-  function findEvent(log: Uint8Array, pcr: number, type: number, nth = 0): { offset: number; dataOffset: number } {
-    const dv = new DataView(log.buffer, log.byteOffset, log.byteLength);
-    let o = 32 + dv.getUint32(28, true);
-    const sizes: Record<number, number> = { 4: 20, 11: 32, 12: 48 };
-    let seen = 0;
-    while (o < log.length) {
-      const start = o;
-      const p = dv.getUint32(o, true);
-      const t = dv.getUint32(o + 4, true);
-      const n = dv.getUint32(o + 8, true);
-      o += 12;
-      for (let i = 0; i < n; i++) o += 2 + sizes[dv.getUint16(o, true)]!;
-      const size = dv.getUint32(o, true);
-      const dataOffset = o + 4;
-      o = dataOffset + size;
-      if (p === pcr && t === type && seen++ === nth) return { offset: start, dataOffset };
-    }
-    throw new Error('event not found');
-  }
-
   it('a changed digest of a PCR 7 event is refused naming PCR 7', async () => {
     const parts = gceParts('no-nonce');
     const log = parts.eventLog!;

@@ -43,3 +43,23 @@ export function tpmContext(extra: Partial<VerifyContext> = {}): VerifyContext {
   return { clock: fixedClock(at(TPM_PIN)), collateral: emptyCollateral, trustAnchors: { tpmRoots: [vector(GCE_ROOT)] }, ...extra };
 }
 
+/** Offset of the first event of `type` in PCR `pcr` of a crypto-agile log (after the Spec ID event). */
+export function findEvent(log: Uint8Array, pcr: number, type: number, nth = 0): { offset: number; dataOffset: number } {
+  const dv = new DataView(log.buffer, log.byteOffset, log.byteLength);
+  let o = 32 + dv.getUint32(28, true);
+  const sizes: Record<number, number> = { 4: 20, 11: 32, 12: 48 };
+  let seen = 0;
+  while (o < log.length) {
+    const start = o;
+    const p = dv.getUint32(o, true);
+    const t = dv.getUint32(o + 4, true);
+    const n = dv.getUint32(o + 8, true);
+    o += 12;
+    for (let i = 0; i < n; i++) o += 2 + sizes[dv.getUint16(o, true)]!;
+    const size = dv.getUint32(o, true);
+    const dataOffset = o + 4;
+    o = dataOffset + size;
+    if (p === pcr && t === type && seen++ === nth) return { offset: start, dataOffset };
+  }
+  throw new Error('event not found');
+}

@@ -13,6 +13,7 @@ import { verifyIntelQuote } from '../intel/verify-quote.js';
 import { verifySnpReport } from '../sev-snp/verify-report.js';
 import { verifyTpmEvidence } from '../tpm/verify-evidence.js';
 import type { VerifyContext } from '../types.js';
+import { replayTrace, TraceCollector, traced, type VerifyTrace } from '../trace/verify-trace.js';
 import type { AzureCvmEvidence } from './evidence.js';
 import { checkTdReportBinding } from './td-report.js';
 
@@ -23,6 +24,15 @@ const HCL_VMPL = 0;
 function started<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
+}
+
+/** `tpm`'s outcome, once its collected steps are played into `trace` (a failure among them closes the running step). */
+async function replayedAfter(tpm: Promise<TpmClaims>, collected: TraceCollector, trace: VerifyTrace): Promise<TpmClaims> {
+  try {
+    return await tpm;
+  } finally {
+    replayTrace(collected.entries, trace);
+  }
 }
 
 function mismatch(message: string, field: string): never {
@@ -58,21 +68,36 @@ async function verifyHardware(view: AzureCvmEvidence, ctx: VerifyContext): Promi
  * data is not what report_data binds), then what the TPM verifier throws for the quote under
  * HCLAkPub ("nonce", "pcrDigest", "eventLog", ERR_EVIDENCE_SIGNATURE_INVALID).
  */
-export async function verifyAzureCvmEvidence(view: AzureCvmEvidence, ctx: VerifyContext): Promise<AzureCvmClaims> {
+export function verifyAzureCvmEvidence(view: AzureCvmEvidence, ctx: VerifyContext): Promise<AzureCvmClaims> {
+  return ctx.trace ? traced(ctx.trace, () => verifySteps(view, ctx)) : verifySteps(view, ctx);
+}
+
+/**
+ * The hardware verifier records its steps in the trace as it goes; the vTPM quote, checked at the
+ * same time, records into its own collector, played into the trace after the bindings, so the
+ * steps read in the order failures are reported.
+ */
+async function verifySteps(view: AzureCvmEvidence, ctx: VerifyContext): Promise<AzureCvmClaims> {
+  const trace = ctx.trace;
+  const tpmTrace = trace ? new TraceCollector() : undefined;
   const hardware = started(verifyHardware(view, hardwareContext(view, ctx)));
   const runtimeHash = started(digest('SHA-256', view.runtimeData));
   const tdBody = view.tdQuote?.body.kind === 'tdx' ? view.tdQuote.body.report : undefined;
   const tdBinding = view.tdReport && tdBody ? started(checkTdReportBinding(view.tdReport, tdBody)) : undefined;
-  const tpm: Promise<TpmClaims> = started(verifyTpmEvidence(view.tpm, ctx));
+  const tpm: Promise<TpmClaims> = started(verifyTpmEvidence(view.tpm, tpmTrace ? { ...ctx, trace: tpmTrace } : ctx));
 
   const isolation = await hardware;
+  trace?.begin('runtime-data');
   if (view.snpReport && view.snpReport.vmpl !== HCL_VMPL) mismatch(`the SNP report is from VMPL ${view.snpReport.vmpl}, not the paravisor's VMPL ${HCL_VMPL}`, 'vmpl');
+  if (view.snpReport) trace?.record('runtime-data', 'vmpl', 'passed', `the SNP report is from VMPL ${HCL_VMPL}, the paravisor's`);
   await tdBinding;
+  if (tdBinding) trace?.record('runtime-data', 'tdReport', 'passed', "the TD quote's body is the HCL report's TDREPORT");
   // The TD quote's report data is the TDREPORT's (checked above, when the HCL report came whole).
   const reportData = view.snpReport ? view.snpReport.reportData : tdBody!.reportData;
   const hash = await runtimeHash;
   if (!timingSafeEqual(hash, reportData.subarray(0, hash.length))) mismatch('SHA-256 of the runtime data is not report_data[0:32] of the hardware report', 'runtimeData');
-  const t = await tpm;
+  trace?.record('runtime-data', 'runtimeData', 'passed', 'SHA-256 of the runtime data is report_data[0:32]: the hardware vouches for the vTPM key HCLAkPub it carries, under which the quote is checked');
+  const t = trace && tpmTrace ? await replayedAfter(tpm, tpmTrace, trace) : await tpm;
 
   const expired = [...isolation.expiredCollateral, ...t.expiredCollateral];
   const r = view.runtime;

@@ -23,6 +23,8 @@ import type { TpmEvidence, TpmQuote } from './evidence.js';
 import { selectedPcrDigest, type TpmPcrBanks } from './pcr-values.js';
 import { keyBytes, tpmObjectName, type TpmPublicKey } from './public-key.js';
 import { verifyTpmSignature } from './verify-signature.js';
+import { traced, type VerifyTrace } from '../trace/verify-trace.js';
+import { traceAkChain, traceNonce, tracePcrDigests, traceQuotesAgree, traceReplay, traceValidity } from './trace-steps.js';
 
 const AK_IDS_REGION = 'tpm-ak-ids';
 const ROOTS_REGION = 'tpm-root';
@@ -91,10 +93,24 @@ function checkNonce(ctx: VerifyContext, extraData: Uint8Array): void {
   }
 }
 
-async function checkSignatures(view: TpmEvidence, cache: VerifyCache, primitives: VerifyCrypto | undefined): Promise<void> {
+/** Records each signature check's own result (all of them, not only up to the first failure). */
+function recordSignatures(view: TpmEvidence, results: readonly boolean[], trace: VerifyTrace): void {
+  results.forEach((ok, i) => {
+    const quote = i < view.quotes.length;
+    const signed = quote ? view.quotes[i]!.signature : view.akCreation!.signature;
+    const scheme = `${signed.scheme.toUpperCase()}, ${signed.hash.bank.toUpperCase()}`;
+    const step = quote ? 'quote-signature' : 'ak-creation';
+    const check = quote ? `quote ${i + 1}` : 'signature';
+    if (ok) trace.record(step, check, 'passed', `the attestation key signed ${quote ? 'the quote' : 'its creation certification'} (${scheme})`);
+    else trace.record(step, check, 'failed', `${quote ? 'the quote' : 'the creation certification'} signature does not verify under the attestation key (${scheme})`, 'ERR_EVIDENCE_SIGNATURE_INVALID');
+  });
+}
+
+async function checkSignatures(view: TpmEvidence, cache: VerifyCache, primitives: VerifyCrypto | undefined, trace: VerifyTrace | undefined): Promise<void> {
   const checks = view.quotes.map((q) => verifyTpmSignature(view.ak, q.signature, q.attest.raw, cache, primitives));
   if (view.akCreation) checks.push(verifyTpmSignature(view.ak, view.akCreation.signature, view.akCreation.attest.raw, cache, primitives));
   const results = await Promise.all(checks);
+  if (trace) recordSignatures(view, results, trace);
   results.forEach((ok, i) => {
     if (ok) return;
     if (i < view.quotes.length) throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `quote ${i + 1}: the signature does not verify under the attestation key`, { details: { quote: i + 1 } });
@@ -245,7 +261,13 @@ function quoteClaims(q: TpmQuote): TpmQuoteClaims {
  * (a selected PCR without a value), ERR_EVIDENCE_UNSUPPORTED, ERR_EVIDENCE_UNTRUSTED_ROOT and
  * ERR_EVIDENCE_CHAIN_INVALID (AK chain), ERR_CONFIG_INVALID (a configured TPM root that does not parse).
  */
-export async function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): Promise<TpmClaims> {
+export function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): Promise<TpmClaims> {
+  // Without a trace no closure is made: the server's path stays as it was.
+  return ctx.trace ? traced(ctx.trace, () => verifySteps(view, ctx)) : verifySteps(view, ctx);
+}
+
+async function verifySteps(view: TpmEvidence, ctx: VerifyContext): Promise<TpmClaims> {
+  const trace = ctx.trace;
   const cc = cachedCrypto(ctx);
   const cache = cc.cache;
   const digest = syncDigestOf(ctx.crypto);
@@ -253,22 +275,38 @@ export async function verifyTpmEvidence(view: TpmEvidence, ctx: VerifyContext): 
   // meanwhile; failures are reported in a fixed order, so a forged quote is a bad signature
   // whatever else is also wrong.
   const quoted = quotedPcrs(view.quotes, view.pcrs);
-  const signatures = started(checkSignatures(view, cache, ctx.crypto));
+  const signatures = started(checkSignatures(view, cache, ctx.crypto, trace));
   const chain = started(checkChain(view, ctx, cc));
   const ids = started(akIdentity(view.ak, cache));
   const digests = settledValue(() => checkPcrDigests(view, digest));
   const eventLog = view.eventLog;
   const replay = eventLog ? settledValue(() => replayLog(eventLog, quoted, { digest, cache, scope: cc.scope })) : undefined;
+  trace?.begin('quote-signature');
   await signatures;
+  trace?.begin('quotes-agree');
   checkQuotesAgree(view.quotes);
-  digests();
+  if (trace) traceQuotesAgree(view, trace);
+  trace?.begin('pcr-digest');
+  if (trace) tracePcrDigests(view, digests, trace);
+  else digests();
   const first = view.quotes[0]!.attest;
+  trace?.begin('nonce');
   checkNonce(ctx, first.extraData);
-  if (view.akCreation) await checkCreation(view);
+  if (trace) traceNonce(ctx, first.extraData, trace);
+  if (view.akCreation) {
+    trace?.begin('ak-creation');
+    await checkCreation(view);
+    trace?.record('ak-creation', 'objectName', 'passed', `the creation certification names the attestation key${view.akCreation.data ? ' and its creation data hashes to the certified hash' : ''}`);
+  }
+  trace?.begin('ak-chain');
   const chainResult = await chain;
-  const eventLogClaims = replay?.();
+  if (trace) traceAkChain(chainResult?.chain, trace);
+  trace?.begin('event-log');
+  const eventLogClaims = replay && eventLog ? (trace ? traceReplay(eventLog, quoted, replay, trace) : replay()) : undefined;
+  if (trace && !eventLog) trace.record('event-log', 'eventLog', 'noted', 'no event log given: the PCR values are claims as quoted, without the events behind them');
   const { keyId, name } = await ids;
   const expired = chainResult?.expired ?? [];
+  if (trace) traceValidity(expired, ctx.clock.now(), chainResult !== undefined, trace);
   return {
     tee: 'tpm',
     debug: false,

@@ -12,7 +12,7 @@ export type TraceStep =
   | 'parse'
   /** The collateral the evidence needs was found (Intel TCB Info, QE Identity, CRLs; AMD VCEK/VLEK). */
   | 'collateral'
-  /** Intel: the attestation key's signature over the quote's header and body. */
+  /** Intel: the attestation key's signature over the quote's header and body; TPM: the AK's signature over each quote. */
   | 'quote-signature'
   /** Intel: the QE report binds the attestation key, and the PCK key signed the QE report. */
   | 'qe-report'
@@ -34,13 +34,31 @@ export type TraceStep =
   | 'tcb-status'
   /** AMD: the VCEK/VLEK chain to the pinned ARK of the product. */
   | 'vek-chain'
-  /** AMD: the VCEK/VLEK's signature over the report. */
+  /** AMD: the VCEK/VLEK's signature over the report; NVIDIA: the leaf key's over the SPDM measurements. */
   | 'report-signature'
   /** AMD: the VCEK's TCB and chip ID extensions match the report's. */
   | 'tcb-binding'
   | 'chip-binding'
   /** The report data against the expected value (noted when none was given). */
   | 'report-data'
+  /** TPM: the quotes of one request agree on the nonce, firmware and signer. */
+  | 'quotes-agree'
+  /** TPM: the PCR values given hash to each quote's PCR digest. */
+  | 'pcr-digest'
+  /** TPM and NVIDIA: the signed nonce against the expected nonce and report data (noted when none was given). */
+  | 'nonce'
+  /** TPM: the AK's own creation certification (TPM2_CertifyCreation) names the AK. */
+  | 'ak-creation'
+  /** TPM: the AK certificate certifies the AK, and each link of its chain up to a pinned TPM root. */
+  | 'ak-chain'
+  /** TPM: the event log replayed in each bank it shares with the quotes, against the quoted PCRs. */
+  | 'event-log'
+  /** Azure CVM: the hardware report is the paravisor's, binds the runtime data (with the vTPM's HCLAkPub), and (TDX) its TDREPORT. */
+  | 'runtime-data'
+  /** NVIDIA: the device certificate chain, each link, to the pinned NVIDIA Device Identity CA. */
+  | 'device-chain'
+  /** NVIDIA: the report's firmware ID against the leaf certificate's; the measurements noted. */
+  | 'measurements'
   /** Certificates, CRLs and TCB documents within their validity at the verification time (a claim). */
   | 'validity'
   /** A TEE whose verifier records no steps of its own: verified as a whole. */
@@ -103,4 +121,9 @@ export class TraceCollector implements VerifyTrace {
     const code = (err as { code?: unknown } | null)?.code;
     this.record(step, step, 'failed', err instanceof Error ? err.message : String(err), typeof code === 'string' ? code : 'ERR_INTERNAL');
   }
+}
+
+/** Records `entries` (a collector's, run beside other work) into `trace` in their order. */
+export function replayTrace(entries: readonly TraceEntry[], trace: VerifyTrace): void {
+  for (const e of entries) trace.record(e.step, e.check, e.outcome, e.detail, e.code);
 }
