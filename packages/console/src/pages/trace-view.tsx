@@ -24,6 +24,13 @@ const STEP_NAMES: Record<TraceStep, string> = {
   'tcb-binding': 'TCB binding',
   'chip-binding': 'chip binding',
   'report-data': 'report data',
+  'quotes-agree': 'quotes agree',
+  'pcr-digest': 'PCR digest',
+  nonce: 'nonce',
+  'ak-creation': 'AK creation',
+  'ak-chain': 'AK chain',
+  'event-log': 'event log replay',
+  'runtime-data': 'runtime data binding',
   validity: 'validity',
   verify: 'verification',
 };
