@@ -1,7 +1,7 @@
 /**
  * The web console in Debian's Chromium (playwright-core, one browser for the whole file) against
  * a spawned `confide serve` in dev mode: each page loads under the server's CSP with no request to
- * another origin; a real SGX quote and a real SEV-SNP report verify in the page beside the
+ * another origin; a real SGX quote, a real SEV-SNP report and real Azure CVM evidence (whose trace shows its HCL report, binding and vTPM quote steps) verify in the page beside the
  * server's /attest, a flipped bit is refused by both; a tampered token and a tampered audit entry
  * are caught in the page; a policy is dry-run and saved; a simulated marble's activation appears;
  * a key shows its versions and release policy; ledger receipts verify in the page, changed contents do not.
@@ -30,6 +30,7 @@ const SGX_QUOTE = 'sgx/phala-dcap-qvl/sgx_quote';
 const SGX_COLLATERAL = 'sgx/phala-dcap-qvl/sgx_quote_collateral.json';
 const SNP_REPORT = 'sev-snp/trustee/test-report.bin';
 const SNP_VCEK = 'sev-snp/trustee/test-vcek.der';
+const AZURE_SNP_EVIDENCE = 'azure/trustee-az-snp-vtpm/evidence-v1.json';
 /** MRENCLAVE of the Phala quote (its report body at 112). */
 const SGX_MRENCLAVE = '33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb';
 
@@ -37,7 +38,7 @@ const OUTPUT = resolve(fileURLToPath(new URL('../../../../test-output/console/',
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const noBrowser = browserUnavailable();
-const skip = noBrowser ?? missingVector(SGX_QUOTE, SGX_COLLATERAL, SNP_REPORT, SNP_VCEK);
+const skip = noBrowser ?? missingVector(SGX_QUOTE, SGX_COLLATERAL, SNP_REPORT, SNP_VCEK, AZURE_SNP_EVIDENCE);
 
 /** Verifications timed on each side: the median of five keeps one slow run on a loaded machine from deciding the ratio. */
 const RUNS = 5;
@@ -291,6 +292,27 @@ describe('web console in Chromium against confide serve', { skip }, () => {
     assert.equal(await trace.locator('li[data-step="chip-binding"][data-outcome="passed"]').count(), 1);
     assert.equal(await trace.locator('[data-outcome="failed"]').count(), 0);
     await shot(page, 'attestation-sev-snp');
+    await page.close();
+  });
+
+  it('attestation: real Azure CVM evidence (SEV-SNP with vTPM) verifies in the page with the steps of its HCL report, binding and vTPM quote', async () => {
+    const page = await open('attestation');
+    await page.locator('#evidence-file').setInputFiles(vectorPath(AZURE_SNP_EVIDENCE));
+    await page.locator('#verify').click();
+    await page.getByTestId('server-verdict').waitFor();
+    assert.equal(await page.getByTestId('page-verdict').textContent(), 'authentic');
+    assert.equal(await page.getByTestId('page-tee').textContent(), 'azure-cvm');
+    const trace = page.getByTestId('trace');
+    assert.equal(await trace.locator('[data-outcome="failed"]').count(), 0);
+    const steps = await trace.locator('li').evaluateAll((items) => items.map((li) => `${li.getAttribute('data-step')} ${li.getAttribute('data-check')} ${li.getAttribute('data-outcome')}`));
+    const at = (step: string): number => steps.indexOf(step);
+    assert.ok(at('report-signature signature passed') >= 0, steps.join('\n'));
+    assert.ok(at('report-signature signature passed') < at('runtime-data vmpl passed'));
+    assert.ok(at('runtime-data vmpl passed') < at('runtime-data runtimeData passed'));
+    assert.ok(at('runtime-data runtimeData passed') < at('quote-signature quote 1 passed'));
+    assert.ok(at('quote-signature quote 1 passed') < at('pcr-digest quote 1 passed'));
+    assert.ok(!steps.some((s) => s.startsWith('verify ')), 'no step recorded as a whole');
+    await shot(page, 'attestation-azure-cvm');
     await page.close();
   });
 
