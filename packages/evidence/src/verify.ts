@@ -63,7 +63,7 @@ export async function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceO
 }
 
 /** TEEs whose verifiers record their own steps (ctx.trace); for the others the verdict is recorded as one step. */
-const TRACES_STEPS: ReadonlySet<TeeType> = new Set<TeeType>(['sgx', 'tdx', 'sev-snp', 'tpm', 'azure-cvm']);
+const TRACES_STEPS: ReadonlySet<TeeType> = new Set<TeeType>(['sgx', 'tdx', 'sev-snp', 'tpm', 'azure-cvm', 'nvidia']);
 
 async function parseAndVerify(verifier: EvidenceVerifier<unknown>, bytes: Uint8Array, ctx: VerifyContext, format: string): Promise<Claims> {
   const view = verifier.parse(bytes);

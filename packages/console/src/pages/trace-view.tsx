@@ -31,6 +31,9 @@ const STEP_NAMES: Record<TraceStep, string> = {
   'ak-chain': 'AK chain',
   'event-log': 'event log replay',
   'runtime-data': 'runtime data binding',
+  'device-chain': 'device certificate chain',
+  'fwid-binding': 'FWID binding',
+  measurements: 'measurements',
   validity: 'validity',
   verify: 'verification',
 };

@@ -11,6 +11,7 @@ import type { TrustAnchors } from '../types.js';
 import { verifyP384Recurring } from '../webcrypto/p384.js';
 import { parseNvidiaCertificate, type NvidiaCertificate } from './certificate.js';
 import { NVIDIA_DEVICE_ROOT } from './roots.js';
+import type { VerifyTrace } from '../trace/verify-trace.js';
 
 export interface NvidiaChain {
   /** Leaf first, root last. */
@@ -38,6 +39,16 @@ export function nvidiaRootKeys(anchors: TrustAnchors | undefined): Uint8Array[] 
   });
 }
 
+/** The chain's structure, then every link's own signature result (all of them, not only up to the first failure). */
+function recordLinks(links: ReadonlyArray<{ cert: NvidiaCertificate; issuer: NvidiaCertificate }>, verdicts: readonly boolean[], trace: VerifyTrace): void {
+  trace.record('device-chain', 'structure', 'passed', `${links.map((l) => l.cert.subjectCn).join(' → ')}, the root's key pinned as the NVIDIA Device Identity CA; names link, issuers are CAs`);
+  links.forEach(({ cert, issuer }, i) => {
+    const signer = cert === issuer ? 'self-signed' : `signed by "${issuer.subjectCn}"`;
+    if (verdicts[i]) trace.record('device-chain', cert.subjectCn, 'passed', signer);
+    else trace.record('device-chain', cert.subjectCn, 'failed', `${signer}: the signature does not verify`, 'ERR_EVIDENCE_SIGNATURE_INVALID');
+  });
+}
+
 function chainInvalid(message: string): never {
   throw new EvidenceError('ERR_EVIDENCE_CHAIN_INVALID', `NVIDIA device certificate chain: ${message}`);
 }
@@ -49,7 +60,7 @@ function chainInvalid(message: string): never {
  * ERR_EVIDENCE_CHAIN_INVALID (only the root, a broken name link, an issuer that is not a CA, a
  * root that is not self-issued) and ERR_EVIDENCE_SIGNATURE_INVALID (a certificate signature).
  */
-export async function verifyNvidiaChain(ders: readonly Uint8Array[], now: Date, anchors: TrustAnchors | undefined, cache: VerifyCache = defaultVerifyCache): Promise<NvidiaChain> {
+export async function verifyNvidiaChain(ders: readonly Uint8Array[], now: Date, anchors: TrustAnchors | undefined, cache: VerifyCache = defaultVerifyCache, trace?: VerifyTrace): Promise<NvidiaChain> {
   if (ders.length === 0) chainInvalid('no certificate');
   const certificates = ders.map((der) => parseNvidiaCertificate(der));
   const root = certificates[certificates.length - 1]!;
@@ -68,6 +79,7 @@ export async function verifyNvidiaChain(ders: readonly Uint8Array[], now: Date, 
     return { cert, issuer };
   });
   const verdicts = await Promise.all(links.map(({ cert, issuer }) => verifyP384Recurring(issuer.spki, cert.signature, cert.tbs, cache)));
+  if (trace) recordLinks(links, verdicts, trace);
   verdicts.forEach((ok, i) => {
     const { cert, issuer } = links[i]!;
     if (!ok) throw new EvidenceError('ERR_EVIDENCE_SIGNATURE_INVALID', `NVIDIA device certificate chain: the signature on "${cert.subjectCn}" does not verify under "${issuer.subjectCn}"`);

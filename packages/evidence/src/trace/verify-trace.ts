@@ -34,7 +34,7 @@ export type TraceStep =
   | 'tcb-status'
   /** AMD: the VCEK/VLEK chain to the pinned ARK of the product. */
   | 'vek-chain'
-  /** AMD: the VCEK/VLEK's signature over the report. */
+  /** AMD: the VCEK/VLEK's signature over the report; NVIDIA: the leaf key's over the SPDM measurements. */
   | 'report-signature'
   /** AMD: the VCEK's TCB and chip ID extensions match the report's. */
   | 'tcb-binding'
@@ -45,7 +45,7 @@ export type TraceStep =
   | 'quotes-agree'
   /** TPM: the PCR values given hash to each quote's PCR digest. */
   | 'pcr-digest'
-  /** TPM: the signed nonce against the expected nonce and report data (noted when none was given). */
+  /** TPM and NVIDIA: the signed nonce against the expected nonce and report data (noted when none was given). */
   | 'nonce'
   /** TPM: the AK's own creation certification (TPM2_CertifyCreation) names the AK. */
   | 'ak-creation'
@@ -55,6 +55,12 @@ export type TraceStep =
   | 'event-log'
   /** Azure CVM: the hardware report is the paravisor's, binds the runtime data (with the vTPM's HCLAkPub), and (TDX) its TDREPORT. */
   | 'runtime-data'
+  /** NVIDIA: the device certificate chain's structure and root pin, then each link's signature. */
+  | 'device-chain'
+  /** NVIDIA: the report's firmware ID (FWID) is one the leaf certificate was issued for. */
+  | 'fwid-binding'
+  /** NVIDIA: the signed measurement blocks (claims for policy, not judged here). */
+  | 'measurements'
   /** Certificates, CRLs and TCB documents within their validity at the verification time (a claim). */
   | 'validity'
   /** A TEE whose verifier records no steps of its own: verified as a whole. */
