@@ -5,7 +5,7 @@
  */
 import { digest, fromBase64, fromUtf8, toHex } from '@confide/core';
 import { manifestChanges } from '../verify/manifest-changes.js';
-import { useContext, useEffect, useMemo } from 'preact/hooks';
+import { useContext, useEffect, useMemo, useRef } from 'preact/hooks';
 import { Ctx } from '../context.js';
 import { Badge, ErrorLine, Head, Rows, Section } from '../ui/parts.js';
 import { useLoad } from '../ui/use-load.js';
@@ -80,7 +80,10 @@ export function CoordinatorPage() {
     }
   }, []);
   // Kept across the 3-second rounds: each fetches and verifies only what was appended since the one before (verify/audit.ts).
-  const auditChecker = useMemo(() => createAuditChecker(api), [api]);
+  // One checker for the page's life: a new api (a refreshed sign-in token) must not drop the history it verified.
+  const apiRef = useRef(api);
+  apiRef.current = api;
+  const auditChecker = useMemo(() => createAuditChecker(() => apiRef.current), []);
   const audit = useLoad(() => auditChecker.check(), [auditChecker]);
   // Live: marbles activate and updates land while the page is open.
   useEffect(() => {

@@ -48,12 +48,16 @@ const KEPT = 'confide.console.auditKey';
 
 const idOf = (jwk: JsonWebKey | undefined): string => `${jwk?.x ?? ''}.${jwk?.y ?? ''}`;
 
-/** Whether an epoch entry of the log names, as the key before it, a key `matches` accepts. */
+/**
+ * Whether the log continues, under a new key, a part signed by a key `matches` accepts: an epoch
+ * entry names it as the key before it, and verifyAuditLog checked that key signed the entries
+ * before that epoch. An epoch at seq 1 has no entries before it, so naming a key there proves
+ * nothing (anyone can copy a public key into a log of their own): it vouches for no key.
+ */
 async function vouchedFor(entries: AuditEntry[], matches: (previous: JsonWebKey) => boolean | Promise<boolean>): Promise<boolean> {
   for (const e of entries) {
-    const previous = e.details['previousPublicKeyJwk'] as JsonWebKey | undefined;
-    // verifyAuditLog checked each epoch entry's previous key signs the part before it, so a key named there is vouched for.
-    if (e.type === AUDIT_EPOCH_TYPE && previous !== undefined && (await matches(previous))) return true;
+    const previous = e.details['previousPublicKeyJwk'] as JsonWebKey | null | undefined;
+    if (e.type === AUDIT_EPOCH_TYPE && e.seq > 1 && previous !== null && previous !== undefined && (await matches(previous))) return true;
   }
   return false;
 }
@@ -127,7 +131,7 @@ function assertKeepsHistory(entries: AuditEntry[], before: Verified | undefined)
  * or at once with requestFull): that round fetches the whole log, verifies it from entry 1 (the
  * changed entry's hash no longer matches) and checks that it still holds the head verified before.
  */
-export function createAuditChecker(api: Api): AuditChecker {
+export function createAuditChecker(apiNow: () => Api): AuditChecker {
   /** The last log this page verified; a round after a failure starts from entry 1 but still checks it keeps this history. */
   let kept: Verified | undefined;
   let failedBefore = false;
@@ -142,7 +146,7 @@ export function createAuditChecker(api: Api): AuditChecker {
   }
 
   async function full(key: KeyAnswer['data']): Promise<Round> {
-    const lines = linesOf(await api.text('/api/v2/audit-log'));
+    const lines = linesOf(await apiNow().text('/api/v2/audit-log'));
     const entries = parsed(lines);
     const before = kept;
     return {
@@ -158,7 +162,7 @@ export function createAuditChecker(api: Api): AuditChecker {
 
   async function incremental(key: KeyAnswer['data'], before: Verified): Promise<Round> {
     const head = before.verified;
-    const lines = head.headSeq === key.headSeq ? [] : linesOf(await api.text(`/api/v2/audit-log?after=${head.headSeq}`));
+    const lines = head.headSeq === key.headSeq ? [] : linesOf(await apiNow().text(`/api/v2/audit-log?after=${head.headSeq}`));
     return {
       entries: [...before.entries, ...parsed(lines)],
       fetched: lines.length,
@@ -186,22 +190,26 @@ export function createAuditChecker(api: Api): AuditChecker {
       requested = true;
     },
     async check() {
-      const key = (await api.json<KeyAnswer>('/api/v2/audit-log/public-key')).data;
+      const key = (await apiNow().json<KeyAnswer>('/api/v2/audit-log/public-key')).data;
       const statedHead = { seq: key.headSeq, hash: key.headHash };
       const reason = fullReason(key);
-      if (reason === undefined) sinceFull++;
-      else [requested, sinceFull] = [false, 0];
       const mode = reason === undefined ? 'incremental' : 'full';
-      const round = reason === undefined ? await incremental(key, kept!) : await full(key);
+      let round: Round | undefined;
       try {
+        round = reason === undefined ? await incremental(key, kept!) : await full(key);
         const verified = await round.verify();
         kept = { entries: round.entries, keyId: idOf(key.publicKeyJwk), verified };
         failedBefore = false;
+        // A full round counts only once it verified: a server that fails just the full fetch (the
+        // one without ?after=) must not use up the periodic or requested round.
+        if (reason === undefined) sinceFull++;
+        else [requested, sinceFull] = [false, 0];
         const keyStatus = await keyStatusOf(key.publicKeyJwk, round.entries, verified);
         return { entries: round.entries, verified, failure: undefined, statedHead, keyStatus, mode, fullReason: reason, verifiedNow: round.fetched, roundsToFull: FULL_EVERY - sinceFull };
       } catch (failure) {
+        // Any failure, a fetch's included, makes the next round verify the whole log.
         failedBefore = true;
-        return { entries: round.entries, verified: undefined, failure, statedHead, keyStatus: 'unverified', mode, fullReason: reason, verifiedNow: 0, roundsToFull: 0 };
+        return { entries: round?.entries ?? kept?.entries ?? [], verified: undefined, failure, statedHead, keyStatus: 'unverified', mode, fullReason: reason, verifiedNow: 0, roundsToFull: 0 };
       }
     },
   };
