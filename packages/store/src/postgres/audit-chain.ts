@@ -9,7 +9,7 @@
  * before left, committed or not, and its append goes out with its COMMIT (TxHooks.send). The
  * next turn's append, sent on another connection, must reach the chain's lock after this one. A
  * transaction that is not alone (others of this store are open) holds an advisory lock on a token
- * of its own from its first write (answered before its turn begins), and the next turn's append
+ * of its own from the write that asks for the head (answered before its turn begins), and the next turn's append
  * (or head read) first waits for that lock, that is until the transaction before it ended
  * (confide_audit_append and confide_audit_head_for_append with a token, migration 9): its turn
  * passes on as soon as its COMMIT is sent, without waiting for any answer. A transaction alone
@@ -27,7 +27,7 @@
  * appended and did not commit (a wrong guess among them) sends the next ones back to reading.
  * Several busy replicas therefore read under the lock, as before, and a lone one guesses.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { TxHooks } from './sql.js';
 
 export interface ChainHead {
@@ -37,7 +37,7 @@ export interface ChainHead {
 
 /** A transaction's place in the turns: the token of the transaction before it (null: none to wait for), whose end its chain statements wait for. */
 export interface Turn {
-  after: number | null;
+  after: string | null;
   /** Settles once `after`'s lock is held (answered): the transaction's chain statements are sent only then. */
   afterHeld: Promise<void>;
   /** For a transaction without a token: its turn passes on only once `answer` settled (its append's). */
@@ -47,24 +47,31 @@ export interface Turn {
 /** Reads under the lock in a row that must find the head this process left before it is trusted. */
 const TRUSTED_AFTER = 8;
 
-/** The statement that takes a transaction's token lock (the first key: 24950 = 0x6176, beside the chain's 0x6175). */
-export const TAKE_TURN_TOKEN = 'SELECT pg_advisory_xact_lock(24950, $1::integer)';
+/**
+ * The statement that takes a transaction's token lock: a 64-bit advisory key (the form apart from
+ * the chain's two-key lock), so that replicas, each counting up from a random start, practically
+ * never hold the same token at once (a shared token would make one replica's transaction wait on
+ * another's, out of the server's sight when that one waits for a row lock).
+ */
+export const TAKE_TURN_TOKEN = 'SELECT pg_advisory_xact_lock($1::bigint)';
+
+const TOKEN_LIMIT = 2n ** 63n;
 
 export class AuditChain {
   #head: ChainHead | undefined;
   #confirmed = 0;
   #tail: Promise<void> = Promise.resolve();
   /** The token of the transaction whose turn came last, and when its lock is held. */
-  #last: number | null = null;
+  #last: string | null = null;
   #lastHeld: Promise<void> = Promise.resolve();
-  /** Tokens count up from a random start, so no two transactions of this process share one while open. */
-  #nextToken = randomInt(-(2 ** 31), 2 ** 31 - 1);
+  /** Tokens (positive 64-bit, as decimal text) count up from a random start, so no two transactions of this process share one while open. */
+  #nextToken = randomBytes(8).readBigUInt64BE() % TOKEN_LIMIT;
 
   /** A fresh token for a transaction about to queue for its turn (it locks it first: TAKE_TURN_TOKEN). */
-  token(): number {
+  token(): string {
     const token = this.#nextToken;
-    this.#nextToken = token === 2 ** 31 - 1 ? -(2 ** 31) : token + 1;
-    return token;
+    this.#nextToken = (token + 1n) % TOKEN_LIMIT;
+    return token.toString();
   }
 
   /**
@@ -72,7 +79,7 @@ export class AuditChain {
    * and every answer given to its `gate` settled. `held` settles once `token` (null: none) is
    * locked in the transaction; its lock must not wait behind a row lock another transaction may hold.
    */
-  async turn(tx: TxHooks, token: number | null, held: Promise<void>): Promise<Turn> {
+  async turn(tx: TxHooks, token: string | null, held: Promise<void>): Promise<Turn> {
     const before = this.#tail;
     const gates: Promise<unknown>[] = [];
     let release!: () => void;

@@ -232,23 +232,23 @@ export const postgresMigrations: Migration[] = [
     version: 9,
     name: 'audit-turn-order',
     sql: `
-      -- The audit chain's turns in one process (audit-chain.ts): each transaction holds the
-      -- advisory lock (24950, its token) from its first write, and the head read and the append of
+      -- The audit chain's turns in one process (audit-chain.ts): a transaction that takes a token
+      -- holds the 64-bit advisory lock on it from the write that asks for its turn, and the head read and the append of
       -- the transaction after it first wait (a shared lock) until the one before it ended, so they
       -- reach the chain's lock after it whichever connection the server serves first. A null
       -- token: no transaction before it to wait for.
-      CREATE FUNCTION confide_audit_head_for_append(p_after INTEGER, OUT seq BIGINT, OUT hash TEXT) RETURNS SETOF record LANGUAGE plpgsql VOLATILE AS $$
+      CREATE FUNCTION confide_audit_head_for_append(p_after BIGINT, OUT seq BIGINT, OUT hash TEXT) RETURNS SETOF record LANGUAGE plpgsql VOLATILE AS $$
       BEGIN
         IF p_after IS NOT NULL THEN
-          PERFORM pg_advisory_xact_lock_shared(24950, p_after);
+          PERFORM pg_advisory_xact_lock_shared(p_after);
         END IF;
         RETURN QUERY SELECT h.seq, h.hash FROM confide_audit_head_for_append() AS h;
       END
       $$;
-      CREATE FUNCTION confide_audit_append(p_seq BIGINT, p_prev_hash TEXT, p_hash TEXT, p_entry TEXT, p_after INTEGER) RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+      CREATE FUNCTION confide_audit_append(p_seq BIGINT, p_prev_hash TEXT, p_hash TEXT, p_entry TEXT, p_after BIGINT) RETURNS void LANGUAGE plpgsql VOLATILE AS $$
       BEGIN
         IF p_after IS NOT NULL THEN
-          PERFORM pg_advisory_xact_lock_shared(24950, p_after);
+          PERFORM pg_advisory_xact_lock_shared(p_after);
         END IF;
         PERFORM confide_audit_append(p_seq, p_prev_hash, p_hash, p_entry);
       END

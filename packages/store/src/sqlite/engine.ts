@@ -131,8 +131,9 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
     const walCommits = commits;
     outside.ledgerTransactions = { ...outside.ledgerTransactions, append: (rows) => walCommits.append(rows) };
   }
-  // Appends run in call order either way (the queue takes them in turn), and a failed batch leaves
-  // the head where it was: the ledger writer may send the next batch while one is being synced.
+  // Appends run in call order either way (the queue takes them in turn), and a batch whose insert
+  // fails leaves the head where it was (one whose sync fails stops every later one from committing):
+  // the ledger writer may send the next batch while one is being synced.
   outside.ledgerTransactions = { ...outside.ledgerTransactions, writesInFlight: LEDGER_WRITES_IN_FLIGHT };
 
   return {

@@ -70,7 +70,7 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       if (guessed) return (given = guessed);
       await afterHeld;
       // The head under the chain's lock once the turn before ended (migration 9's function), in one round trip.
-      const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append($1::integer)', [after]);
+      const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append($1::bigint)', [after]);
       const head = rowHead(rows[0]);
       chain.read(head);
       given = head ?? null;
@@ -82,7 +82,7 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       if (tx !== undefined && given !== undefined && row.seq === (given?.seq ?? 0) + 1 && (given === null || row.prevHash === given.hash)) {
         const { after, afterHeld, gate } = await turn!;
         await afterHeld;
-        gate(tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4, $5::integer)', [row.seq, row.prevHash, row.hash, row.entry, after]));
+        gate(tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4, $5::bigint)', [row.seq, row.prevHash, row.hash, row.entry, after]));
         given = { seq: row.seq, hash: row.hash };
         chain.appended(given, tx);
         return;

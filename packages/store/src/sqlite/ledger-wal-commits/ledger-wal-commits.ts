@@ -4,8 +4,10 @@
  * taking its turn in the store's queue like any other statement; then the WAL file is fdatasynced on
  * libuv's pool (WalSync) and the batch resolves only once that sync returned: what was answered is
  * on disk. The queue is free again as soon as the commit is, so the next batch commits while the
- * last one syncs and the syncs overlap. A sync that fails fails its batch and every later one (the
- * kernel may have dropped the pages it could not write).
+ * last one syncs and the syncs overlap. A sync that fails fails its batch, every batch whose sync
+ * was out beside it, and every later one (the kernel may have dropped the pages it could not
+ * write). Such a batch was committed and may be on disk or not: its outcome is unknown, as after a
+ * crash, and reopening the ledger from storage shows which.
  *
  * The commit costs the calling thread the inserts and the WAL's write calls (no disk wait); the
  * fsync's own CPU is on the pool. Measured against a commit thread of its own (docs/benchmarks.md,
@@ -39,20 +41,27 @@ export class LedgerWalCommits {
 
   /** Commits `rows` as one transaction and resolves once they are on disk. Throws ERR_STORE_CONFLICT, ERR_STORE_UNAVAILABLE. */
   async append(rows: readonly LedgerTransactionRow[]): Promise<void> {
-    if (this.#syncFailed) throw this.#syncFailed;
     try {
-      await this.#inTurn(() => this.#append.immediate(rows));
+      await this.#inTurn(() => {
+        // Checked in the batch's turn: a batch queued before a sync failed must not commit after it.
+        if (this.#syncFailed) throw this.#syncFailed;
+        this.#append.immediate(rows);
+      });
     } catch (err) {
       // A row that does not continue the ledger keeps its code; anything else is the store failing.
       if (isConfideError(err)) throw err;
       throw new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: ${(err as Error).message}`, { details: { reason: 'sqlite' }, cause: err });
     }
-    const synced = this.#wal.sync();
+    const synced = this.#wal.sync().catch((err: unknown) => {
+      this.#syncFailed ??= new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: the WAL sync failed: ${(err as Error).message}`, { details: { reason: 'WAL_SYNC_FAILED' }, cause: err });
+    });
     this.#out.add(synced);
     try {
       await synced;
-    } catch (err) {
-      this.#syncFailed ??= new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: the WAL sync failed: ${(err as Error).message}`, { details: { reason: 'WAL_SYNC_FAILED' }, cause: err });
+      // Linux reports an error writing back the file's pages to one of the syncs of a descriptor
+      // that are in flight, not to each: a sync that succeeded counts only once every sync out
+      // beside it settled without failing.
+      await Promise.all([...this.#out]);
     } finally {
       this.#out.delete(synced);
     }

@@ -8,7 +8,8 @@
  * lock; this one runs on libuv's pool after the lock is released, so the next batch is inserted
  * while the last one syncs, and syncs of the one file overlap on the disk.
  */
-import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export class WalSync {
   readonly #path: string;
@@ -44,7 +45,7 @@ export class WalSync {
 
   /**
    * The WAL's descriptor, opened at the first sync (after the first commit: SQLite's connection
-   * has the file open then). SQLite removes or replaces the WAL only when the last connection
+   * has the file open then), when its directory is synced too. SQLite removes or replaces the WAL only when the last connection
    * closes, and the store's stays open until after the last sync, so the path keeps naming this file; that is
    * checked on every sync (a stat, about a microsecond), since a descriptor of a replaced file
    * would sync a file SQLite no longer writes.
@@ -54,6 +55,14 @@ export class WalSync {
     if (this.#fd === undefined) {
       this.#fd = openSync(this.#path, 'r');
       this.#inode = fstatSync(this.#fd).ino;
+      // SQLite creates the WAL at each start; its directory entry is synced once, as synchronous=FULL
+      // does, so the file answered batches live in is found after a power loss.
+      const dir = openSync(dirname(this.#path), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
     }
     if (inode !== this.#inode) throw new Error(`the WAL file ${this.#path} was replaced while the database was open`);
     return this.#fd;
