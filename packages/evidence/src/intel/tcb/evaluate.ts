@@ -11,7 +11,7 @@ import type { TcbEvaluation, TcbEvaluationInput } from '../tcb-types.js';
 import { checkQeIdentityApplies, checkQeReport, checkTcbInfoApplies, checkTdxModuleSigner } from './identity-checks.js';
 import { findModuleIdentity, matchModuleLevel, matchPlatformLevel, matchQeLevel, moduleIdentityId, usesModuleIdentity } from './match.js';
 import { signedQeIdentity, signedTcbInfo } from './parsed.js';
-import { verifySignedJson } from './signature.js';
+import { verifyTcbSignatures } from './signature.js';
 import { cachedCrypto } from '../../webcrypto/p256.js';
 import { type LevelStatus, type SimpleStatus, foldOutOfDate, moduleStatus, platformStatus, qeStatus } from './status.js';
 import { TCB_COMPONENT_COUNT, type TcbInfo } from './tcb-info.js';
@@ -37,10 +37,7 @@ export async function evaluateIntelTcb(input: TcbEvaluationInput): Promise<TcbEv
   const { collateral, tcbSigningKey, trace } = input;
   // Signatures first: a tampered body must read as a bad signature, not as malformed JSON.
   const cc = cachedCrypto(input);
-  await Promise.all([
-    verifySignedJson(collateral.tcbInfo, tcbSigningKey, 'tcbInfo', cc, trace),
-    verifySignedJson(collateral.qeIdentity, tcbSigningKey, 'qeIdentity', cc, trace),
-  ]);
+  await verifyTcbSignatures(collateral, tcbSigningKey, cc, trace);
   trace?.begin('tcb-info');
   const tcbInfo = signedTcbInfo(collateral.tcbInfo.body, cc.cache);
   checkInputShape(input);

@@ -2,7 +2,7 @@
 import { fromHex, utf8 } from '@confide/core';
 import { EvidenceError } from '../../errors.js';
 import type { SignedJson } from '../../collateral/types.js';
-import { cachedCrypto, type CachedCrypto } from '../../webcrypto/p256.js';
+import type { CachedCrypto } from '../../webcrypto/p256.js';
 import { sameBytes } from '../../memo/cache.js';
 import type { VerifyTrace } from '../../trace/verify-trace.js';
 
@@ -13,25 +13,32 @@ const P256_SIGNATURE_BYTES = 64;
 const VERDICT_OVERHEAD_BYTES = 256;
 
 /**
+ * Verifies the TCB Info and QE Identity signatures at once. With a trace, each records its own
+ * outcome, TCB Info first whichever finished first (the trace's order must not depend on timing),
+ * and the first failure in that order is thrown.
+ */
+export async function verifyTcbSignatures(collateral: { tcbInfo: SignedJson; qeIdentity: SignedJson }, key: CryptoKey | Uint8Array, cc: CachedCrypto, trace: VerifyTrace | undefined): Promise<void> {
+  const checks = [verifySignature(collateral.tcbInfo, key, 'tcbInfo', cc), verifySignature(collateral.qeIdentity, key, 'qeIdentity', cc)];
+  if (!trace) {
+    await Promise.all(checks);
+    return;
+  }
+  const settled = await Promise.allSettled(checks);
+  settled.forEach((outcome, i) => {
+    const [step, name] = i === 0 ? (['tcb-info', 'tcbInfo'] as const) : (['qe-identity', 'qeIdentity'] as const);
+    if (outcome.status === 'fulfilled') trace.record(step, 'signature', 'passed', `Intel's TCB signing key (certified by the collateral chain) signed ${name}`);
+    else trace.record(step, 'signature', 'failed', (outcome.reason as Error).message, (outcome.reason as { code?: string }).code);
+  });
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+}
+
+/**
  * Verifies `doc.signature` over the UTF-8 bytes of `doc.body` exactly as served, under a
  * CryptoKey or an uncompressed P-256 point (`cc`'s primitives, default WebCrypto, verify with the
  * point; a document that verified before under the same point, by the same primitives, is not
  * checked again: the same TCB Info and QE Identity come with every quote of a platform).
  * Throws ERR_EVIDENCE_SIGNATURE_INVALID; ERR_COLLATERAL_MALFORMED when the signature is not 64 bytes of hex.
  */
-export async function verifySignedJson(doc: SignedJson, key: CryptoKey | Uint8Array, name: string, cc: CachedCrypto = cachedCrypto(), trace?: VerifyTrace): Promise<void> {
-  if (!trace) return verifySignature(doc, key, name, cc);
-  // Both documents are checked at once: each records its own outcome rather than the step running.
-  const step = name === 'qeIdentity' ? 'qe-identity' : 'tcb-info';
-  try {
-    await verifySignature(doc, key, name, cc);
-  } catch (err) {
-    trace.record(step, 'signature', 'failed', (err as Error).message, (err as { code?: string }).code);
-    throw err;
-  }
-  trace.record(step, 'signature', 'passed', `Intel's TCB signing key (certified by the collateral chain) signed ${name}`);
-}
-
 async function verifySignature(doc: SignedJson, key: CryptoKey | Uint8Array, name: string, cc: CachedCrypto): Promise<void> {
   const point = key instanceof Uint8Array ? key : undefined;
   const region = cc.regions.json;
