@@ -15,6 +15,13 @@ import { transaction } from '../src/postgres/sql.js';
 import { freshSchema, openFresh, rawClient, server } from './postgres-fixture.js';
 
 const skip = server.skip;
+/** A promise and the function that settles it: one side of a test waits for the other to reach a point. */
+function signal(): { reached: Promise<void>; reach: () => void } {
+  let reach!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  return { reached, reach };
+}
+
 const uuidOf = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 type TxRepos = Parameters<Parameters<Store['tx']>[0]>[0];
@@ -91,10 +98,8 @@ test('postgres: a transaction in which a statement failed (and the caller went o
 
 test('postgres: a transaction queues for its turn at the audit chain only once what it sent without waiting was answered, so a row lock held by one waiting for the turn never deadlocks the process', { skip }, async () => {
   const store = await openFresh();
-  let heldLock!: () => void;
-  const lockHeld = new Promise<void>((resolve) => (heldLock = resolve));
-  let fAtHead!: () => void;
-  const fReady = new Promise<void>((resolve) => (fAtHead = resolve));
+  const { reached: lockHeld, reach: heldLock } = signal();
+  const { reached: fReady, reach: fAtHead } = signal();
   try {
     // S: a counted insert (it holds the type's counter row until it commits), then the audit entry, once F asked for its head.
     const s = store.tx(async (repos) => {
@@ -171,10 +176,8 @@ test('postgres: a transaction alone that reads the audit head takes no turn toke
     });
     assert.equal(alone, 0);
 
-    let endOther!: () => void;
-    const otherEnds = new Promise<void>((resolve) => (endOther = resolve));
-    let otherOpen!: () => void;
-    const opened = new Promise<void>((resolve) => (otherOpen = resolve));
+    const { reached: otherEnds, reach: endOther } = signal();
+    const { reached: opened, reach: otherOpen } = signal();
     const other = store.tx(async (repos) => {
       await repos.activations.insert({ uuid: uuidOf(2), marbleType: 'web', sealed: Uint8Array.of(2) }, 0);
       otherOpen();
@@ -203,10 +206,8 @@ test('postgres: a transaction alone that sends everything with its COMMIT, and o
   try {
     // Until the process trusts the head it left, and a transaction alone gives it without settling.
     for (let i = 0; i < 10; i++) await store.tx((repos) => appendOver(repos, `warm${i}`));
-    let inTurn!: () => void;
-    const aloneInTurn = new Promise<void>((resolve) => (inTurn = resolve));
-    let goOn!: () => void;
-    const proceed = new Promise<void>((resolve) => (goOn = resolve));
+    const { reached: aloneInTurn, reach: inTurn } = signal();
+    const { reached: proceed, reach: goOn } = signal();
     // A: alone, its insert of the type's counted place not yet sent when it takes its turn.
     const a = store.tx(async (repos) => {
       await repos.activations.insertNew({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 5);
