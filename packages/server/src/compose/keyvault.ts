@@ -1,5 +1,6 @@
 /** The key vault surface as the configuration describes it: the service over the store and the vault root, and its authentication. */
 import { createPublicKey, X509Certificate } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Clock } from '@confide/core';
 import type { VaultRoot } from '@confide/keyvault';
 import type { Store } from '@confide/store';
@@ -22,6 +23,11 @@ export function jwtPublicKey(config: Config) {
   }
 }
 
+/** keyvault.rsaThreads when unset: two threads where there is a second core to run them, none on one core. */
+function defaultRsaThreads(): number {
+  return availableParallelism() > 1 ? 2 : 0;
+}
+
 export function composeKeyVault(config: Config, store: Store, root: VaultRoot, clock?: Clock): KeyVaultRoutesOptions {
   const auth = createKeyVaultAuth({
     mode: config.mode,
@@ -36,5 +42,5 @@ export function composeKeyVault(config: Config, store: Store, root: VaultRoot, c
     },
     staticTokens: parseStaticTokens(config.keyvault.auth.tokens),
   });
-  return { service: new KeyVaultService({ store, root, clock, rsaThreads: config.keyvault.rsaThreads }), auth };
+  return { service: new KeyVaultService({ store, root, clock, rsaThreads: config.keyvault.rsaThreads ?? defaultRsaThreads() }), auth };
 }

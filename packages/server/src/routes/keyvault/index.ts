@@ -34,6 +34,11 @@ export async function keyVaultRoutes(app: FastifyInstance, opts: KeyVaultRoutesO
       { prefix },
     );
   app.addHook('onListen', async () => opts.auth.announce(app.log));
+  // A request is open until its response closes (sent, or the connection gone): RSA threads serve only requests with company.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.raw.once('close', opts.service.requestOpened());
+    done();
+  });
   app.addHook('onClose', async () => opts.service.close());
   await scoped([keyRoutes, operationRoutes, ...(opts.extraKeyRoutes ?? [])], '/keys');
   await scoped([deletedKeyRoutes], '/deletedkeys');

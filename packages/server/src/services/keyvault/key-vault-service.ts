@@ -21,7 +21,6 @@ import {
   openKeyMaterial,
   RECOVERABLE_DAYS,
   RECOVERY_LEVEL,
-  rsaPrivateInline,
   RsaThreadPool,
   sealBackup,
   sealKeyMaterial,
@@ -31,7 +30,6 @@ import {
   type KeyVersionMeta,
   type LoadedKey,
   type PrivateJwk,
-  type RsaPrivateOperation,
   type StoredKeyVersion,
   type VaultRoot,
 } from '@confide/keyvault';
@@ -39,13 +37,17 @@ import type { KeyVersionRow, Store } from '@confide/store';
 import { KeyCache } from './key-cache.js';
 import { bad, checkName, decode, keyOpsOf, keySpecOf, releasePolicyOf, tagsOf, timesOf, type CreateKeyBody, type ImportKeyBody, type UpdateKeyBody } from './key-requests.js';
 import { defaultRotationPolicy, rotationPolicyOf, type RotationPolicy } from './rotation-policy.js';
+import { RsaPlacement } from './rsa-placement.js';
 import { runOperation, type OperationName, type OperationRequest, type OperationResult } from './operations.js';
 
 export interface KeyVaultServiceOptions {
   store: Store;
   root: VaultRoot;
   clock?: Clock | undefined;
-  /** Threads for RSA signatures' private operations, off the event loop; 0 or absent: on it. close() ends them. */
+  /**
+   * Threads for RSA signatures' private operations, used while other requests are open (see
+   * requestOpened; rsa-placement.ts); 0 or absent: always on the event loop. close() ends them.
+   */
   rsaThreads?: number | undefined;
 }
 
@@ -72,14 +74,24 @@ export class KeyVaultService {
   readonly #clock: Clock;
   readonly #cache = new KeyCache();
   readonly #rsaThreads: RsaThreadPool | undefined;
-  readonly #rsaPrivate: RsaPrivateOperation;
+  readonly #rsaPlacement: RsaPlacement;
 
   constructor(options: KeyVaultServiceOptions) {
     this.#store = options.store;
     this.#root = options.root;
     this.#clock = options.clock ?? systemClock;
     this.#rsaThreads = options.rsaThreads ? new RsaThreadPool(options.rsaThreads) : undefined;
-    this.#rsaPrivate = this.#rsaThreads?.run ?? rsaPrivateInline;
+    this.#rsaPlacement = new RsaPlacement(this.#rsaThreads);
+  }
+
+  /** Counts a key vault request as open until the returned function is called: RSA threads are used only for requests with company. */
+  requestOpened(): () => void {
+    return this.#rsaPlacement.opened();
+  }
+
+  /** Key vault requests open now (requestOpened). */
+  get openRequests(): number {
+    return this.#rsaPlacement.open;
   }
 
   /** Ends the RSA threads, if any. */
@@ -326,7 +338,7 @@ export class KeyVaultService {
     const row = await this.#row(name, version);
     const meta = metaFromJson(row.name, row.version, row.meta);
     assertKeyUsable(meta, op as KeyOperation, this.#now());
-    return { meta, ...(await runOperation(this.#loaded(row), op, request, this.#rsaPrivate)) };
+    return { meta, ...(await runOperation(this.#loaded(row), op, request, this.#rsaPlacement.run)) };
   }
 
   /** The row's key objects: opened under the root key and imported once, then from the cache. */
