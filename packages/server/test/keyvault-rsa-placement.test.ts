@@ -39,8 +39,16 @@ test('alone on the event loop, with company on the threads, alone again once the
   second();
   second(); // closing twice counts once
   assert.equal(placement.open, 1);
+
+  // A request read later in the same turn of the event loop, after the call: it is company too.
+  const pending = placement.run(privateKey, input);
+  const third = placement.opened();
+  await pending;
+  assert.equal(t.calls, 2);
+  third();
+  assert.equal(placement.open, 1);
   await placement.run(privateKey, input);
-  assert.equal(t.calls, 1);
+  assert.equal(t.calls, 2);
   first();
   assert.equal(placement.open, 0);
 });

@@ -32,7 +32,18 @@ export class RsaPlacement {
     return this.#open;
   }
 
-  /** The private operation, on the threads when another request is open, else here. */
-  readonly run: RsaPrivateOperation = (key, input) =>
-    this.#threads && this.#open > 1 ? this.#threads.run(key, input) : rsaPrivateInline(key, input);
+  /**
+   * The private operation, on the threads when another request is open, else here. The choice waits
+   * for setImmediate: a request is read and handled within one I/O callback, and answered before the
+   * next socket's callback runs, so at the moment of the call the others ready now have not been
+   * read yet. By the check phase every socket that was ready in this poll has been read, and those
+   * requests count as open.
+   */
+  readonly run: RsaPrivateOperation = (key, input) => {
+    const threads = this.#threads;
+    if (!threads) return rsaPrivateInline(key, input);
+    return new Promise((resolve, reject) => {
+      setImmediate(() => (this.#open > 1 ? threads.run(key, input) : rsaPrivateInline(key, input)).then(resolve, reject));
+    });
+  };
 }
