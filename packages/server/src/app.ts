@@ -18,6 +18,7 @@ import type { DegradedService } from './routes/system/health.js';
 import { systemRoutes } from './routes/system/index.js';
 import { VERSION } from './version.js';
 import { instrumentRequests, type ServerMetrics } from './metrics/index.js';
+import { deferredChildLogger } from './request-logger.js';
 import { hardenedTls, type HttpLimits } from './tls/hardening.js';
 
 export interface AppOptions {
@@ -52,6 +53,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    ...(options.logger ? { childLoggerFactory: deferredChildLogger } : {}),
     bodyLimit: options.bodyLimit,
     // An incoming x-request-id is kept only when it looks like an id; otherwise a fresh UUID.
     genReqId: (req) => {

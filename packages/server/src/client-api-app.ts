@@ -15,6 +15,7 @@ import { jsendSerializer } from './routes/marblerun/errors.js';
 import { tlsPeerCertificate, type PeerCertificateReader } from './routes/marblerun/peer-certificate.js';
 import { v1Routes } from './routes/marblerun/v1.js';
 import { rootTlsServer } from './listen/root-tls-server.js';
+import { deferredChildLogger } from './request-logger.js';
 import type { HttpLimits } from './tls/hardening.js';
 
 export interface ClientApiAppOptions {
@@ -41,6 +42,7 @@ export async function buildClientApiApp(options: ClientApiAppOptions): Promise<F
   const { coordinator } = options;
   const app = Fastify({
     logger: options.logger ?? false,
+    ...(options.logger ? { childLoggerFactory: deferredChildLogger } : {}),
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
