@@ -51,6 +51,19 @@ describe('node ledger crypto', () => {
     }
   });
 
+  it('SHA-256 of a lone part (text as UTF-8, bytes, a view of the output buffer itself) equals createHash', () => {
+    const c = nodeLedgerCrypto();
+    for (const part of ['', 'é€😀 mixed', 'x'.repeat(5000), new Uint8Array(0), randomBytes(33), randomBytes(9000)]) {
+      const expected = typeof part === 'string' ? createHash('sha256').update(part, 'utf8').digest() : createHash('sha256').update(part).digest();
+      assert.deepEqual(Buffer.from(c.sha256Of!([part])), expected);
+    }
+    const buffer = new Uint8Array(96);
+    buffer.set(randomBytes(64));
+    const expected = createHash('sha256').update(buffer.subarray(0, 64)).digest();
+    c.sha256PartsInto!([buffer.subarray(0, 64)], buffer, 64);
+    assert.deepEqual(Buffer.from(buffer.subarray(64)), expected, 'read from and written into one buffer');
+  });
+
   it('random bytes from the pool never repeat across refills', () => {
     const c = nodeLedgerCrypto();
     const seen = new Set<string>();

@@ -6,7 +6,8 @@
  * Node 20's `hash` costs about 1.5 µs per call when it answers a Buffer (made from C++) and about
  * 0.4 µs when it answers a 'binary' (latin1) string, whose 32 characters are the digest's bytes: the string is
  * copied into the bytes wanted. Concatenations and HMAC work in one scratch buffer per crypto object
- * (the calls are synchronous, so nothing else uses it meanwhile) instead of fresh arrays per call.
+ * (the calls are synchronous, so nothing else uses it meanwhile) instead of fresh arrays per call; a
+ * lone part is hashed where it is (`hash` takes text as UTF-8 itself), with no copy and no view of the scratch.
  */
 import { createHmac, hash, randomFillSync } from 'node:crypto';
 import type { LedgerCrypto } from '@confide/ledger';
@@ -14,8 +15,8 @@ import type { LedgerCrypto } from '@confide/ledger';
 const POOL_BYTES = 64 * 1024;
 const BLOCK = 64;
 
-/** SHA-256 of `data` written into `out` at `offset`. */
-function sha256Into(data: Uint8Array, out: Uint8Array, offset: number): void {
+/** SHA-256 of `data` (text as UTF-8) written into `out` at `offset`. */
+function sha256Into(data: Uint8Array | string, out: Uint8Array, offset: number): void {
   const digest = hash('sha256', data, 'binary');
   for (let i = 0; i < 32; i++) out[offset + i] = digest.charCodeAt(i);
 }
@@ -61,6 +62,10 @@ function scratchHashes(): ScratchHashes {
   };
   return {
     sha256PartsInto(parts, out, offset) {
+      if (parts.length === 1) {
+        sha256Into(parts[0]!, out, offset);
+        return;
+      }
       let at = 0;
       for (const p of parts) at = put(p, at);
       sha256Into(scratch.subarray(0, at), out, offset);
