@@ -5,7 +5,7 @@
  * extending event per bank, each extend waiting for the one before it in the same PCR, as
  * PCR = H(PCR || digest) must) plus each quote's PCR digest. The checks go to libuv's pool
  * through node:crypto's verify first (cheaper than WebCrypto's, per call, in CPU and time), and
- * the hashing runs meanwhile with node:crypto's one-shot synchronous hash. Parsing, the claims
+ * the hashing runs meanwhile with node:crypto's one-shot synchronous hash (its cheapest output). Parsing, the claims
  * and the event data checks are ours alone.
  */
 import { Buffer } from 'node:buffer';
@@ -39,16 +39,19 @@ function replayChains(log) {
   return [...chains.values()];
 }
 
-/** One PCR's extends: PCR || digest in one buffer, hashed in one call each (no Hash object per extend). */
+/**
+ * One PCR's extends: PCR || digest in one buffer, hashed in one call each (no Hash object per
+ * extend), the result copied back over the PCR half from the hash's 'binary' (latin1) string: on
+ * Node 20 that costs about a quarter of the 'buffer' output, which allocates a native buffer per call.
+ */
 function replay({ hash: algorithm, size, digests }) {
   const input = new Uint8Array(size * 2);
-  let pcr = new Uint8Array(size);
   for (const d of digests) {
-    input.set(pcr);
     input.set(d, size);
-    pcr = hash(algorithm, input, 'buffer');
+    const pcr = hash(algorithm, input, 'binary');
+    for (let i = 0; i < size; i++) input[i] = pcr.charCodeAt(i);
   }
-  return pcr;
+  return input.subarray(0, size);
 }
 
 /** One RSASSA-PKCS1-v1_5/SHA-256 check on libuv's pool. */
@@ -78,7 +81,7 @@ export async function tpmFloor(parts, root) {
     // The signatures go to the pool first, then the hashing runs here meanwhile.
     const verified = Promise.all(checks.map(verifyOnPool));
     for (const chain of chains) replay(chain);
-    for (const data of pcrDigests) hash('sha256', data, 'buffer');
+    for (const data of pcrDigests) hash('sha256', data, 'binary');
     const ok = await verified;
     if (ok.includes(false)) throw new Error('a floor signature does not verify');
   };
