@@ -172,7 +172,7 @@ function replayLog(log: TcgEventLog, quoted: TpmPcrBanks, hashing: EventDataHash
     const quotedBank = quoted.get(bank);
     if (!quotedBank) continue;
     const matched: number[] = [];
-    for (const [pcr, value] of [...values].sort((a, b) => a[0] - b[0])) {
+    for (const [pcr, value] of values) {
       const want = quotedBank.get(pcr);
       if (!want) continue;
       if (!timingSafeEqual(value, want)) {
@@ -234,7 +234,12 @@ function akClaims(ak: TpmPublicKey, keyId: string, name: string | undefined, cha
 
 function hexBanks(banks: TpmPcrBanks): Partial<Record<TpmBank, Record<string, string>>> {
   const out: Partial<Record<TpmBank, Record<string, string>>> = {};
-  for (const [bank, values] of banks) out[bank] = Object.fromEntries([...values].sort((a, b) => a[0] - b[0]).map(([pcr, v]) => [String(pcr), toHex(v)]));
+  for (const [bank, values] of banks) {
+    // PCR indexes are integer keys, which an object lists in ascending order whatever the order of insertion.
+    const hex: Record<string, string> = {};
+    for (const [pcr, v] of values) hex[pcr] = toHex(v);
+    out[bank] = hex;
+  }
   return out;
 }
 

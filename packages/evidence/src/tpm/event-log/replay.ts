@@ -20,8 +20,8 @@ function resetValue(pcr: number, size: number, locality: number | undefined): Ui
 }
 
 /**
- * The PCR values the log's events produce in `bank`, for every PCR at least one event extends,
- * hashed synchronously with `digest` (each extend waits for the one before it, so WebCrypto's
+ * The PCR values the log's events produce in `bank`, for every PCR at least one event extends
+ * (in ascending order of PCR), hashed synchronously with `digest` (each extend waits for the one before it, so WebCrypto's
  * thread hop per digest would cost more than the hashing). Throws ERR_EVIDENCE_MALFORMED when an
  * extending event has no digest for the bank.
  */

@@ -30,9 +30,14 @@ export interface UefiImageLoad {
 /** The byte order of a GUID's registry form: the first three fields are little-endian, the rest as stored. */
 const GUID_ORDER = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
 
+/** The GUID's bytes in registry order, rewritten by each guidText call before it returns. */
+const registryOrder = new Uint8Array(GUID_ORDER.length);
+
 /** A GUID in its registry form ("8be4df61-93ca-11d2-aa0d-00e098032b8c"). */
 export function guidText(b: Uint8Array): string {
-  const hex = toHex(Uint8Array.from(GUID_ORDER, (i) => b[i]!));
+  // A loop, not Uint8Array.from with a mapping function, which costs several times more in V8.
+  for (let i = 0; i < GUID_ORDER.length; i++) registryOrder[i] = b[GUID_ORDER[i]!]!;
+  const hex = toHex(registryOrder);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
