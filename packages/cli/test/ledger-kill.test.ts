@@ -1,6 +1,7 @@
 /**
  * kill -9 while appending: a child process appends through the durable writer (group commit on
- * a SQLite file, or on PostgreSQL) as fast as it can, 64 appends in flight, and prints each
+ * a SQLite file, or on PostgreSQL) as fast as it can, 64 appends in flight (1,024 in a second SQLite
+ * run, so that batches are large enough for the store's commit thread), and prints each
  * transaction id once its append is answered; it is killed with SIGKILL at a random moment.
  * Reopened, the ledger holds every answered id, restores without complaint, and its export
  * (`confide ledger export --store`) verifies.
@@ -22,7 +23,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 const { openPostgresStore, openSqliteStore } = await import(${JSON.stringify(storeUrl)});
 const { openDurableLedgerWriter } = await import(${JSON.stringify(durableUrl)});
-const [db, certFile, keyFile] = process.argv.slice(2);
+const [db, certFile, keyFile, inFlight] = process.argv.slice(2);
 const key = createPrivateKey(readFileSync(keyFile));
 const signer = { certPem: readFileSync(certFile, 'utf8'), sign: async (p) => sign('sha256', p, { key, dsaEncoding: 'der' }) };
 const store = db.startsWith('postgres://') ? await openPostgresStore(db) : openSqliteStore(db);
@@ -30,11 +31,11 @@ const w = await openDurableLedgerWriter({ store, signer, interval: { count: 200,
 process.stdout.write('ready\\n');
 // stdout is a pipe: writes are synchronous on Linux, so a printed id left the process before the kill.
 const worker = async (n) => { for (let i = 0; ; i++) process.stdout.write((await w.append('worker ' + n + ' entry ' + i)) + '\\n'); };
-await Promise.all(Array.from({ length: 64 }, (_, n) => worker(n)));
+await Promise.all(Array.from({ length: Number(inFlight) }, (_, n) => worker(n)));
 `;
 
 /** The kill and the checks, on the store `db` names (a SQLite file or a PostgreSQL URL) that `open` reopens. */
-async function killWhileAppending(dir: string, db: string, open: () => Promise<Store>): Promise<void> {
+async function killWhileAppending(dir: string, db: string, open: () => Promise<Store>, inFlight = 64): Promise<void> {
   const pki = await ledgerPki();
   const [cert, key, identity, script] = ['node.pem', 'node.key', 'identity.pem', 'appender.mjs'].map((f) => join(dir, f)) as [string, string, string, string];
   writeFileSync(cert, pki.node.pem);
@@ -42,7 +43,7 @@ async function killWhileAppending(dir: string, db: string, open: () => Promise<S
   writeFileSync(identity, pki.identity.pem);
   writeFileSync(script, APPENDER(import.meta.resolve('@confide/store'), import.meta.resolve('@confide/server/ledger-durable')));
 
-  const child = spawn(process.execPath, [script, db, cert, key], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, db, cert, key, String(inFlight)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   await new Promise<void>((resolve, reject) => {
@@ -84,6 +85,16 @@ test('kill -9 at a random moment loses no answered append, and the reopened ledg
   try {
     const db = join(dir, 'ledger.sqlite');
     await killWhileAppending(dir, db, async () => openSqliteStore(db));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('kill -9 with 1,024 appends in flight (large batches, committed on the commit thread) loses no answered append either', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confide-ledger-kill-'));
+  try {
+    const db = join(dir, 'ledger.sqlite');
+    await killWhileAppending(dir, db, async () => openSqliteStore(db), 1024);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -122,7 +122,7 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
   // after it; an in-memory database has no WAL. Inside store.tx the append stays on `direct`.
   let commits: LedgerWalCommits | undefined;
   if (isFile(path) && options.ledgerWalCommits !== false) {
-    const inTurn = <T>(job: () => T): Promise<T> =>
+    const inTurn = <T>(job: () => T | Promise<T>): Promise<T> =>
       queue.run(async () => {
         ensureOpen();
         return job();

@@ -1,5 +1,5 @@
 /**
- * Durable ledger commits on the store's own connection (issue 9's durable append rate): each batch
+ * Durable ledger commits in the store's queue (issue 9's durable append rate): each batch
  * is one transaction committed with synchronous=NORMAL (its frames written to the WAL, not synced),
  * taking its turn in the store's queue like any other statement; then the WAL file is fdatasynced on
  * libuv's pool (WalSync) and the batch resolves only once that sync returned: what was answered is
@@ -9,22 +9,37 @@
  * write). Such a batch was committed and may be on disk or not: its outcome is unknown, as after a
  * crash, and reopening the ledger from storage shows which.
  *
- * The commit costs the calling thread the inserts and the WAL's write calls (no disk wait); the
- * fsync's own CPU is on the pool. Measured against a commit thread of its own (docs/benchmarks.md,
- * "Ledger appends over HTTPS"): a batch no longer crosses threads twice, and is not copied.
+ * A batch of fewer than THREAD_MIN_ROWS rows is committed on the store's connection: that costs
+ * the calling thread the inserts and the WAL's write calls (no disk wait; the fsync's own CPU is on
+ * the pool), less than two thread hand-offs and a copy would at a few rows a batch
+ * (docs/benchmarks.md, "Ledger appends over HTTPS"). A larger one is committed on the commit
+ * thread (LedgerCommitThread) while the queue waits for it: its inserts, WAL writes and the
+ * checkpoints it triggers (page writes and two fsyncs each) would hold the event loop for several
+ * µs a row. Either way the WAL is then synced here. The thread starts with the first large batch,
+ * which is still committed here; later ones go to the thread once it is ready.
  */
 import { isConfideError } from '@confide/core';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
 import type { LedgerTransactionRow } from '../../port.js';
+import { LedgerCommitThread } from './commit-thread.js';
 import { WalSync } from './wal-sync.js';
 
 type Appender = Database.Transaction<(rows: readonly LedgerTransactionRow[]) => void>;
 
+/**
+ * The fewest rows a batch committed on the commit thread has. The thread's hand-offs cost the main
+ * thread tens of µs a batch and the copy about 0.2 µs a row, against several µs a row for the
+ * commit here; with 16 appends in flight over HTTPS batches have a few rows and stay here.
+ */
+export const THREAD_MIN_ROWS = 64;
+
 export class LedgerWalCommits {
   readonly #append: Appender;
-  readonly #inTurn: <T>(job: () => T) => Promise<T>;
+  readonly #inTurn: <T>(job: () => T | Promise<T>) => Promise<T>;
   readonly #wal: WalSync;
+  readonly #databasePath: string;
+  #thread: LedgerCommitThread | undefined;
   /** The syncs out, for close to wait for. */
   readonly #out = new Set<Promise<void>>();
   #syncFailed: StoreError | undefined;
@@ -33,10 +48,11 @@ export class LedgerWalCommits {
    * `append`: the batch insert (ledgerAppender) on a connection with synchronous=NORMAL; `inTurn`
    * runs a job in the store's queue; `databasePath`: the database file, whose WAL is synced.
    */
-  constructor(append: Appender, inTurn: <T>(job: () => T) => Promise<T>, databasePath: string) {
+  constructor(append: Appender, inTurn: <T>(job: () => T | Promise<T>) => Promise<T>, databasePath: string) {
     this.#append = append;
     this.#inTurn = inTurn;
     this.#wal = new WalSync(databasePath);
+    this.#databasePath = databasePath;
   }
 
   /** Commits `rows` as one transaction and resolves once they are on disk. Throws ERR_STORE_CONFLICT, ERR_STORE_UNAVAILABLE. */
@@ -45,7 +61,7 @@ export class LedgerWalCommits {
       await this.#inTurn(() => {
         // Checked in the batch's turn: a batch queued before a sync failed must not commit after it.
         if (this.#syncFailed) throw this.#syncFailed;
-        this.#append.immediate(rows);
+        return this.#commit(rows);
       });
     } catch (err) {
       // A row that does not continue the ledger keeps its code; anything else is the store failing.
@@ -68,9 +84,18 @@ export class LedgerWalCommits {
     if (this.#syncFailed) throw this.#syncFailed;
   }
 
-  /** Waits for the syncs out, then closes the WAL's descriptor (before the connection closes). */
+  /** Waits for the syncs out, then ends the commit thread and closes the WAL's descriptor (before the connection closes). */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#out]);
+    await this.#thread?.close();
     this.#wal.close();
+  }
+
+  /** Commits `rows` on the commit thread when it is large and the thread is ready, else on the store's connection. */
+  #commit(rows: readonly LedgerTransactionRow[]): Promise<void> | void {
+    if (rows.length < THREAD_MIN_ROWS) return this.#append.immediate(rows);
+    this.#thread ??= new LedgerCommitThread(this.#databasePath);
+    if (this.#thread.ready) return this.#thread.commit(rows);
+    this.#append.immediate(rows);
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * The ledger commit thread's own code (a worker_threads Worker): a second connection to the
+ * database file that commits each batch the main thread sends as one transaction (the same insert
+ * as the store's connection, ledgerAppender) with synchronous=NORMAL, and answers once it is
+ * committed. The main thread then syncs the WAL (WalSync) as it does after its own commits. The
+ * connection's automatic checkpoints (every 1,000 WAL pages, SQLite's default) run here too, after
+ * the commit that crosses the mark: their page writes and fsyncs are off the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { isConfideError } from '@confide/core';
+import { ledgerAppender } from '../repositories/ledger-transactions.js';
+import { unflatten, type CommitAnswer, type CommitFailure, type CommitRequest } from './batch-messages.js';
+
+const { path, busyTimeoutMs } = workerData as { path: string; busyTimeoutMs: number };
+const port = parentPort!;
+const db = new Database(path);
+// WAL is the file's mode already (the store's connection set it); these are per connection.
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+const append = ledgerAppender(db);
+
+function failureOf(err: unknown): CommitFailure {
+  if (isConfideError(err)) return { code: err.code, message: err.message, details: err.details };
+  return { message: err instanceof Error ? err.message : String(err) };
+}
+
+port.on('message', (request: CommitRequest) => {
+  if (request.kind === 'close') {
+    db.close();
+    port.close();
+    return;
+  }
+  let answer: CommitAnswer;
+  try {
+    append.immediate(unflatten(request.flat));
+    answer = { kind: 'committed', id: request.id };
+  } catch (err) {
+    answer = { kind: 'committed', id: request.id, error: failureOf(err) };
+  }
+  port.postMessage(answer);
+});
+port.postMessage({ kind: 'ready' } satisfies CommitAnswer);

@@ -1,0 +1,110 @@
+/**
+ * The SQLite ledger commit thread (ledger-wal-commits/commit-thread.ts): large batches committed on
+ * a second connection in a worker thread, small ones on the store's connection, all in the order
+ * they were sent, each answered only after the WAL sync that follows its commit.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { isConfideError } from '@confide/core';
+import { openSqliteStore } from '../src/index.js';
+import type { LedgerTransactionRow } from '../src/port.js';
+import { SerialQueue } from '../src/serial-queue.js';
+import { LedgerCommitThread } from '../src/sqlite/ledger-wal-commits/commit-thread.js';
+import { LedgerWalCommits, THREAD_MIN_ROWS } from '../src/sqlite/ledger-wal-commits/ledger-wal-commits.js';
+import { ledgerAppender } from '../src/sqlite/repositories/ledger-transactions.js';
+import { ledgerRow } from './ledger-contract.js';
+
+/** A migrated, empty database file in a fresh directory; removed after `fn`. */
+function withDatabase(fn: (path: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confide-commit-thread-'));
+    try {
+      const path = join(dir, 'ledger.db');
+      await openSqliteStore(path).close();
+      await fn(path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+const rowsFrom = (first: number, n: number): LedgerTransactionRow[] => Array.from({ length: n }, (_, i) => ledgerRow(first + i));
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 10_000) throw new Error(`${what} within 10 s`);
+    await sleep(10);
+  }
+}
+
+function storedRows(path: string): LedgerTransactionRow[] {
+  const raw = new Database(path, { readonly: true });
+  try {
+    const rows = raw.prepare<[], { seqno: number; kind: 'entry' | 'signature'; body: string; commit_evidence: string; write_set_digest: string; claims_digest: string }>('SELECT * FROM ledger_transactions ORDER BY seqno').all();
+    return rows.map((r) => ({ seqno: r.seqno, kind: r.kind, body: r.body, commitEvidence: r.commit_evidence, writeSetDigest: r.write_set_digest, claimsDigest: r.claims_digest }));
+  } finally {
+    raw.close();
+  }
+}
+
+test(
+  'commit thread: batches sent at once commit in order on its connection; a row that does not continue the ledger keeps ERR_STORE_CONFLICT and commits nothing of its batch',
+  withDatabase(async (path) => {
+    const thread = new LedgerCommitThread(path);
+    try {
+      await until(() => thread.ready, 'the thread opened its connection');
+      await Promise.all([thread.commit(rowsFrom(1, 300)), thread.commit(rowsFrom(301, 200)), thread.commit(rowsFrom(501, 100))]);
+      assert.deepEqual(storedRows(path), rowsFrom(1, 600), 'seen by another connection once answered');
+      const gap = [...rowsFrom(601, 10), ledgerRow(612)];
+      await assert.rejects(thread.commit(gap), (err: unknown) => isConfideError(err, 'ERR_STORE_CONFLICT') && (err as { details?: { seqno?: number } }).details?.seqno === 612);
+      await thread.commit(rowsFrom(601, 5));
+      assert.equal(storedRows(path).length, 605, 'the refused batch left nothing behind');
+    } finally {
+      await thread.close();
+    }
+    await assert.rejects(thread.commit(rowsFrom(606, 1)), (err: unknown) => isConfideError(err, 'ERR_STORE_UNAVAILABLE'), 'a closed thread takes no batch');
+  }),
+);
+
+test(
+  `WAL-synced commits: a batch of ${THREAD_MIN_ROWS} rows or more goes to the commit thread once it is ready, smaller ones stay on the store's connection, and batches out at once land in order`,
+  withDatabase(async (path) => {
+    const db = new Database(path);
+    db.pragma('synchronous = NORMAL');
+    const onConnection = ledgerAppender(db);
+    let connectionRows = 0;
+    const counted = { immediate: (rows: readonly LedgerTransactionRow[]) => ((connectionRows += rows.length), onConnection.immediate(rows)) } as unknown as typeof onConnection;
+    const queue = new SerialQueue();
+    const commits = new LedgerWalCommits(counted, (job) => queue.run(async () => job()), path);
+    const sent: LedgerTransactionRow[] = [];
+    const send = (n: number): Promise<void> => {
+      const rows = rowsFrom(sent.length + 1, n);
+      sent.push(...rows);
+      return commits.append(rows);
+    };
+    try {
+      await send(THREAD_MIN_ROWS);
+      assert.equal(connectionRows, THREAD_MIN_ROWS, 'the first large batch does not wait for the thread to start');
+      // Large batches until one is committed on the thread (it is ready once its connection is open).
+      for (let tries = 0; ; tries++) {
+        if (tries > 1000) throw new Error('no large batch went to the thread within 1,000 tries');
+        const before: number = connectionRows;
+        await send(THREAD_MIN_ROWS);
+        if (before === connectionRows) break;
+        await sleep(10);
+      }
+      const onConnectionBefore = connectionRows;
+      await Promise.all([send(THREAD_MIN_ROWS + 1), send(3), send(4 * THREAD_MIN_ROWS), send(THREAD_MIN_ROWS - 1), send(2 * THREAD_MIN_ROWS)]);
+      assert.equal(connectionRows - onConnectionBefore, 3 + THREAD_MIN_ROWS - 1, 'only the small batches were committed on the store\'s connection');
+      assert.deepEqual(storedRows(path), sent);
+    } finally {
+      await queue.run(() => commits.close());
+      db.close();
+    }
+  }),
+);
