@@ -5,3 +5,4 @@ export * from './limits.js';
 export * from './pem.js';
 export * from './freeze.js';
 export * from './shamir/index.js';
+export * from './json-object.js';

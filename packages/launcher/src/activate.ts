@@ -5,7 +5,7 @@
  */
 import { request } from 'node:https';
 import { isIP } from 'node:net';
-import { ConfideError, type ErrorCode, type ErrorCodeTable } from '@confide/core';
+import { ConfideError, type ErrorCode, type ErrorCodeTable, isJsonObject } from '@confide/core';
 import { LauncherError } from './errors.js';
 import { decodeActivation, type Activation } from './answer.js';
 import { formatAddress, type CoordinatorAddress } from './coordinator-address.js';
@@ -70,13 +70,9 @@ function post(addr: CoordinatorAddress, identity: ClientIdentity, body: string, 
   });
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The coordinator's own words from a JSend fail/error answer or a problem+json body. */
 function coordinatorMessage(json: Record<string, unknown>): { code?: string; message?: string } {
-  const data = isRecord(json['data']) ? json['data'] : {};
+  const data = isJsonObject(json['data']) ? json['data'] : {};
   const code = [data['code'], json['code']].find((c) => typeof c === 'string') as string | undefined;
   const message = [data['message'], json['message'], json['detail'], json['title']].find((m) => typeof m === 'string') as string | undefined;
   return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
@@ -133,7 +129,7 @@ export async function requestActivation(
   } catch {
     throw new LauncherError('ERR_ACTIVATION_FAILED', `the coordinator at ${where} answered HTTP ${raw.status} with a body that is not JSON (is it a Confide coordinator?)`);
   }
-  if (!isRecord(json)) throw new LauncherError('ERR_ACTIVATION_FAILED', `the coordinator at ${where} answered HTTP ${raw.status} with JSON that is not an object`);
+  if (!isJsonObject(json)) throw new LauncherError('ERR_ACTIVATION_FAILED', `the coordinator at ${where} answered HTTP ${raw.status} with JSON that is not an object`);
   if (raw.status === 200 && json['status'] === 'success') return decodeActivation(json['data']);
   const { code, message } = coordinatorMessage(json);
   const text = message ?? `HTTP ${raw.status} without a message`;

@@ -5,6 +5,7 @@
  */
 import type { ConfideError } from '@confide/core';
 import { LauncherError } from './errors.js';
+import { isJsonObject } from '@confide/core';
 
 export interface Activation {
   /** PEM: the marble leaf, then the coordinator intermediate. */
@@ -28,10 +29,6 @@ function invalid(message: string): ConfideError {
   return new LauncherError('ERR_ACTIVATION_FAILED', `the coordinator's activation answer is not valid: ${message}`);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function pemString(data: Record<string, unknown>, name: string): string {
   const v = data[name];
   if (typeof v !== 'string' || !v.includes('-----BEGIN ')) throw invalid(`${name} is not a PEM string`);
@@ -46,7 +43,7 @@ function base64(value: unknown, what: string): Uint8Array {
 function map(params: Record<string, unknown>, name: string): Record<string, unknown> {
   const v = params[name];
   if (v === undefined || v === null) return {};
-  if (!isRecord(v)) throw invalid(`parameters.${name} is not an object`);
+  if (!isJsonObject(v)) throw invalid(`parameters.${name} is not an object`);
   return v;
 }
 
@@ -83,9 +80,9 @@ function decodeArgv(raw: unknown): string[] {
 
 /** Decodes the `data` of a JSend success answer. Throws ERR_ACTIVATION_FAILED. */
 export function decodeActivation(data: unknown): Activation {
-  if (!isRecord(data)) throw invalid('data is not an object');
+  if (!isJsonObject(data)) throw invalid('data is not an object');
   const params = data['parameters'] === undefined || data['parameters'] === null ? {} : data['parameters'];
-  if (!isRecord(params)) throw invalid('parameters is not an object');
+  if (!isJsonObject(params)) throw invalid('parameters is not an object');
   return {
     certificate: pemString(data, 'certificate'),
     privateKey: pemString(data, 'privateKey'),

@@ -7,10 +7,7 @@
 import type { ConfideError } from '@confide/core';
 import { CliError, isKnownErrorCode, type KnownErrorCode } from '../errors.js';
 import type { HttpAnswer } from './http.js';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isJsonObject } from '@confide/core';
 
 /** The code for an answer without a code this CLI knows, from its HTTP status. */
 function codeForStatus(status: number): KnownErrorCode {
@@ -24,12 +21,12 @@ function codeForStatus(status: number): KnownErrorCode {
 
 /** The coordinator's failure as a ConfideError: its code when known, else one for the HTTP status. */
 export function failureOf(answer: HttpAnswer, json: unknown, what: string): ConfideError {
-  const record = isRecord(json) ? json : {};
-  const data = isRecord(record['data']) ? record['data'] : {};
+  const record = isJsonObject(json) ? json : {};
+  const data = isJsonObject(record['data']) ? record['data'] : {};
   const remoteCode = [data['code'], record['code']].find((c) => typeof c === 'string') as string | undefined;
   const message = [data['message'], record['message']].find((m) => typeof m === 'string') as string | undefined;
   const code = remoteCode !== undefined && isKnownErrorCode(remoteCode) ? remoteCode : codeForStatus(answer.status);
-  const details = isRecord(data['details']) ? data['details'] : undefined;
+  const details = isJsonObject(data['details']) ? data['details'] : undefined;
   return new CliError(code, `${what}: the coordinator answered HTTP ${answer.status}: ${message ?? answer.body.toString('utf8').slice(0, 200)}`, {
     details: { status: answer.status, remote: true, ...(remoteCode ? { coordinatorCode: remoteCode } : {}), ...(details ? { coordinator: details } : {}) },
   });
@@ -44,15 +41,15 @@ export function jsendData(answer: HttpAnswer, what: string): unknown {
     if (answer.status >= 400) throw failureOf(answer, undefined, what);
     throw new CliError('ERR_SERVICE_UNAVAILABLE', `${what}: the coordinator answered HTTP ${answer.status} with a body that is not JSON (is this a Confide or MarbleRun coordinator?)`);
   }
-  if (answer.status === 200 && isRecord(json) && json['status'] === 'success') return json['data'];
+  if (answer.status === 200 && isJsonObject(json) && json['status'] === 'success') return json['data'];
   if (answer.status < 400) throw new CliError('ERR_SERVICE_UNAVAILABLE', `${what}: the coordinator answered HTTP ${answer.status} outside JSend`);
   throw failureOf(answer, json, what);
 }
 
 /** A field of a JSend data object with the expected type. Throws ERR_SERVICE_UNAVAILABLE when it is missing. */
 export function field<T>(data: unknown, name: string, type: 'string' | 'number' | 'object' | 'array', what: string): T {
-  const value = isRecord(data) ? data[name] : undefined;
-  const ok = type === 'array' ? Array.isArray(value) : type === 'object' ? isRecord(value) : typeof value === type;
+  const value = isJsonObject(data) ? data[name] : undefined;
+  const ok = type === 'array' ? Array.isArray(value) : type === 'object' ? isJsonObject(value) : typeof value === type;
   if (!ok) throw new CliError('ERR_SERVICE_UNAVAILABLE', `${what}: the coordinator's answer has no ${type} "${name}"`);
   return value as T;
 }

@@ -7,7 +7,7 @@
  *  - TDX v0: {"tpm_quote": byte lists, "hcl_report": bytes, "td_quote": bytes};
  *  - TDX v1/v2: {"version", "tpm_quote": hex, "hcl_report": base64url, "td_quote": base64url}.
  */
-import { fromBase64, fromHex, pemBlocks } from '@confide/core';
+import { fromBase64, fromHex, isJsonObject, pemBlocks } from '@confide/core';
 import { EvidenceError } from '../errors.js';
 import { readJson } from './json.js';
 import { pcrListOfQuote } from '../tpm/evidence-json.js';
@@ -21,8 +21,6 @@ type Json = Record<string, unknown>;
 function malformed(message: string, field: string): never {
   throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `Azure CVM evidence JSON: ${message}`, { details: { field } });
 }
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A v0 byte list ([0..255, ...]). */
 function byteList(v: unknown, field: string): Uint8Array {
@@ -44,7 +42,7 @@ function text(v: unknown, field: string, decode: (s: string) => Uint8Array, name
  * (v0) or hex (v1, v2, and Trustee's tpm-quote JSON files). Throws ERR_EVIDENCE_MALFORMED.
  */
 export function readTpmQuote(value: unknown, field: string, byteLists: boolean): AzureCvmEvidenceParts['tpmQuote'] {
-  if (!isObject(value)) malformed(`${field} is not an object`, field);
+  if (!isJsonObject(value)) malformed(`${field} is not an object`, field);
   const bytes = (name: string, v: unknown) => (byteLists ? byteList(v, `${field}.${name}`) : text(v, `${field}.${name}`, fromHex, 'hex'));
   const message = bytes('message', value['message']);
   const pcrList = value['pcrs'];
@@ -55,9 +53,9 @@ export function readTpmQuote(value: unknown, field: string, byteLists: boolean):
 
 /** Which of Trustee's Azure shapes `doc` is, if any. */
 export function azureCvmJsonShape(doc: unknown): 'snp-v0' | 'tdx-v0' | 'v1' | undefined {
-  if (!isObject(doc)) return undefined;
-  if (isObject(doc['quote']) && 'report' in doc && 'vcek' in doc) return 'snp-v0';
-  if (!isObject(doc['tpm_quote']) || !('hcl_report' in doc)) return undefined;
+  if (!isJsonObject(doc)) return undefined;
+  if (isJsonObject(doc['quote']) && 'report' in doc && 'vcek' in doc) return 'snp-v0';
+  if (!isJsonObject(doc['tpm_quote']) || !('hcl_report' in doc)) return undefined;
   return doc['version'] === undefined ? 'tdx-v0' : 'v1';
 }
 

@@ -7,6 +7,7 @@
 import { EvidenceError } from '../errors.js';
 import { readJson } from './json.js';
 import { keyFromJwk, type TpmPublicKey } from '../tpm/public-key.js';
+import { isJsonObject } from '@confide/core';
 
 export const HCL_AK_KID = 'HCLAkPub';
 export const HCL_EK_KID = 'HCLEkPub';
@@ -32,21 +33,19 @@ function malformed(message: string, field: string): never {
   throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `Azure HCL runtime data: ${message}`, { details: { field } });
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** Reads the runtime data JSON. Throws ERR_EVIDENCE_MALFORMED (not JSON, no HCLAkPub, a key that does not read), ERR_EVIDENCE_UNSUPPORTED, ERR_LIMIT_EXCEEDED. */
 export function parseRuntimeData(bytes: Uint8Array): RuntimeData {
   const doc = readJson(bytes, 'Azure HCL runtime data', 'runtimeData');
-  if (!isObject(doc)) malformed('not a JSON object', 'runtimeData');
+  if (!isJsonObject(doc)) malformed('not a JSON object', 'runtimeData');
   const keys = doc['keys'];
-  if (!Array.isArray(keys) || keys.length > MAX_KEYS || !keys.every(isObject)) malformed(`"keys" is not a list of at most ${MAX_KEYS} JWKs`, 'runtimeData.keys');
+  if (!Array.isArray(keys) || keys.length > MAX_KEYS || !keys.every(isJsonObject)) malformed(`"keys" is not a list of at most ${MAX_KEYS} JWKs`, 'runtimeData.keys');
   const find = (kid: string) => keys.filter((k) => k['kid'] === kid);
   const ak = find(HCL_AK_KID);
   if (ak.length !== 1) malformed(`expected one "${HCL_AK_KID}" key, found ${ak.length}`, 'runtimeData.keys.HCLAkPub');
   const ek = find(HCL_EK_KID);
   if (ek.length > 1) malformed(`${ek.length} "${HCL_EK_KID}" keys`, 'runtimeData.keys.HCLEkPub');
   const config = doc['vm-configuration'];
-  if (config !== undefined && !isObject(config)) malformed('"vm-configuration" is not an object', 'runtimeData.vm-configuration');
+  if (config !== undefined && !isJsonObject(config)) malformed('"vm-configuration" is not an object', 'runtimeData.vm-configuration');
   const userData = doc['user-data'];
   if (userData !== undefined && (typeof userData !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(userData))) malformed('"user-data" is not hex', 'runtimeData.user-data');
   return {

@@ -17,6 +17,7 @@ import {
   type KeyReleasePolicyVersion,
   type KeyReleaseValue,
 } from './types.js';
+import { isJsonObject } from '@confide/core';
 
 type Obj = Record<string, unknown>;
 
@@ -26,10 +27,6 @@ function invalid(path: string, message: string): PolicyError {
 
 function tooLarge(limit: keyof typeof LIMITS): PolicyError {
   return new PolicyError('ERR_LIMIT_EXCEEDED', `key release policy exceeds ${limit} (${LIMITS[limit]})`, { details: { limit, value: LIMITS[limit] } });
-}
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
@@ -57,7 +54,7 @@ class Walker {
   private count = 0;
 
   condition(v: unknown, path: string, depth: number): KeyReleaseCondition {
-    if (!isObject(v)) throw invalid(path, 'a condition must be an object');
+    if (!isJsonObject(v)) throw invalid(path, 'a condition must be an object');
     if (++this.count > LIMITS.maxConditions) throw tooLarge('maxConditions');
     const m = members(v, path);
     if (m.has('claim')) return this.claim(m, path);
@@ -120,7 +117,7 @@ function checkValue(op: KeyReleaseOperator, v: unknown, path: string): KeyReleas
 }
 
 function parseAuthority(v: unknown, path: string, walker: Walker): KeyReleaseAuthority {
-  if (!isObject(v)) throw invalid(path, 'an authority entry must be an object');
+  if (!isJsonObject(v)) throw invalid(path, 'an authority entry must be an object');
   const m = members(v, path);
   const authority = m.get('authority');
   if (typeof authority !== 'string' || authority.trim() === '') throw invalid(`${path}.authority`, '"authority" must be a non-empty string');
@@ -138,7 +135,7 @@ export function parseKeyReleasePolicy(input: string | unknown): KeyReleasePolicy
       throw invalid('$', 'the policy is not JSON');
     }
   }
-  if (!isObject(doc)) throw invalid('$', 'the policy must be a JSON object');
+  if (!isJsonObject(doc)) throw invalid('$', 'the policy must be a JSON object');
   const m = members(doc, '$');
   refuseOthers(m, ['version', 'anyof'], '$');
   const version = m.get('version');

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { ConfideError } from '@confide/core';
 import { ServerError } from '../errors/index.js';
 import { CONFIG_SCHEMA, type Config, type ConfigKey } from './schema.js';
+import { isJsonObject } from '@confide/core';
 
 export interface ConfigSources {
   /** Path of a JSON config file (`--config`). */
@@ -105,10 +106,6 @@ function isSection(dotted: string): boolean {
   return [...KNOWN_KEYS].some((k) => k.startsWith(dotted + '.'));
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** "tls.cert" written as {"tls": {"cert": …}}, for messages. */
 function nestedForm(dotted: string): string {
   const parts = dotted.split('.');
@@ -128,7 +125,7 @@ function checkFileShape(obj: Record<string, unknown>, file: string | undefined, 
     }
     if (KNOWN_KEYS.has(dotted)) continue;
     if (isSection(dotted)) {
-      if (!isObject(v)) {
+      if (!isJsonObject(v)) {
         throw new ServerError('ERR_CONFIG_INVALID', `${dotted} (from config file ${file}): expected an object of ${dotted}.* keys, got ${JSON.stringify(v)}`, { details: { key: dotted } });
       }
       checkFileShape(v, file, dotted + '.', stray);

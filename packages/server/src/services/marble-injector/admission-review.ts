@@ -3,7 +3,7 @@
  * request in, the review with the response out (the patch as base64 JSON Patch), in the shape
  * MarbleRun's injector answers (`status` carries Success or Failure and the message).
  */
-import { toBase64, utf8 } from '@confide/core';
+import { isJsonObject, toBase64, utf8 } from '@confide/core';
 import { ServerError } from '../../errors/server-error.js';
 import { mutatePod, type PodView } from './mutate-pod.js';
 import type { InjectorSettings } from './settings.js';
@@ -26,15 +26,14 @@ function invalid(message: string): never {
   throw new ServerError('ERR_ADMISSION_REVIEW_INVALID', message);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
-const isStringMap = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((s) => typeof s === 'string');
+const isStringMap = (v: unknown): v is Record<string, string> => isJsonObject(v) && Object.values(v).every((s) => typeof s === 'string');
 
 /** The pod in the request, checked in every field the injector reads or patches. */
 function podOf(object: unknown): PodView {
-  if (!isObject(object) || !isObject(object['spec'])) invalid('request.object is not a Pod: it has no spec');
+  if (!isJsonObject(object) || !isJsonObject(object['spec'])) invalid('request.object is not a Pod: it has no spec');
   const metadata = object['metadata'];
-  if (metadata !== undefined && !isObject(metadata)) invalid('request.object.metadata is not an object');
+  if (metadata !== undefined && !isJsonObject(metadata)) invalid('request.object.metadata is not an object');
   for (const field of ['labels', 'annotations'] as const) {
     if (metadata?.[field] !== undefined && !isStringMap(metadata[field])) invalid(`request.object.metadata.${field} must map strings to strings`);
   }
@@ -44,14 +43,14 @@ function podOf(object: unknown): PodView {
   for (const field of ['volumes', 'tolerations'] as const) if (spec[field] !== undefined && !Array.isArray(spec[field])) invalid(`request.object.spec.${field} must be an array`);
   containers.forEach((c: unknown, i: number) => {
     const at = `request.object.spec.containers[${i}]`;
-    if (!isObject(c) || typeof c['name'] !== 'string') invalid(`${at} must be an object with a name`);
+    if (!isJsonObject(c) || typeof c['name'] !== 'string') invalid(`${at} must be an object with a name`);
     if (c['command'] !== undefined && !isStringArray(c['command'])) invalid(`${at}.command must be an array of strings`);
-    if (c['env'] !== undefined && !(Array.isArray(c['env']) && c['env'].every((e) => isObject(e) && typeof e['name'] === 'string'))) invalid(`${at}.env must be an array of named variables`);
-    if (c['volumeMounts'] !== undefined && !(Array.isArray(c['volumeMounts']) && c['volumeMounts'].every((m) => isObject(m) && typeof m['mountPath'] === 'string'))) {
+    if (c['env'] !== undefined && !(Array.isArray(c['env']) && c['env'].every((e) => isJsonObject(e) && typeof e['name'] === 'string'))) invalid(`${at}.env must be an array of named variables`);
+    if (c['volumeMounts'] !== undefined && !(Array.isArray(c['volumeMounts']) && c['volumeMounts'].every((m) => isJsonObject(m) && typeof m['mountPath'] === 'string'))) {
       invalid(`${at}.volumeMounts must be an array of mounts with a mountPath`);
     }
     const resources = c['resources'];
-    if (resources !== undefined && !(isObject(resources) && (resources['limits'] === undefined || isObject(resources['limits'])))) invalid(`${at}.resources.limits must be an object`);
+    if (resources !== undefined && !(isJsonObject(resources) && (resources['limits'] === undefined || isJsonObject(resources['limits'])))) invalid(`${at}.resources.limits must be an object`);
   });
   return object as unknown as PodView;
 }
@@ -62,15 +61,15 @@ function podOf(object: unknown): PodView {
  * allowed unchanged (the webhook's rules send pods only).
  */
 export function answerAdmissionReview(body: unknown, settings: InjectorSettings): AdmissionReviewResponse {
-  if (!isObject(body) || body['apiVersion'] !== API_VERSION || body['kind'] !== 'AdmissionReview') invalid(`the body must be an ${API_VERSION} AdmissionReview`);
+  if (!isJsonObject(body) || body['apiVersion'] !== API_VERSION || body['kind'] !== 'AdmissionReview') invalid(`the body must be an ${API_VERSION} AdmissionReview`);
   const request = body['request'];
-  if (!isObject(request)) invalid('the AdmissionReview has no request');
+  if (!isJsonObject(request)) invalid('the AdmissionReview has no request');
   const uid = request['uid'];
   if (typeof uid !== 'string' || uid === '') invalid('request.uid must be a non-empty string');
   const namespace = typeof request['namespace'] === 'string' && request['namespace'] !== '' ? request['namespace'] : 'default';
   const kind = request['kind'];
   const review = (response: Omit<AdmissionReviewResponse['response'], 'uid'>): AdmissionReviewResponse => ({ apiVersion: API_VERSION, kind: 'AdmissionReview', response: { uid, ...response } });
-  if (!isObject(kind) || kind['kind'] !== 'Pod' || (kind['group'] ?? '') !== '') {
+  if (!isJsonObject(kind) || kind['kind'] !== 'Pod' || (kind['group'] ?? '') !== '') {
     return review({ allowed: true, status: { status: 'Success', message: 'not a pod: left alone' } });
   }
   const result = mutatePod(podOf(request['object']), namespace, uid, settings);

@@ -10,7 +10,7 @@
  * with `Proof` = the TD quote; `RunTimeData` = the HCL runtime data). Every failure is a 400
  * naming the field.
  */
-import { assertJsonDepth, fromBase64, fromUtf8, pemBlocks, toHex, type ConfideError } from '@confide/core';
+import { assertJsonDepth, type ConfideError, fromBase64, fromUtf8, isJsonObject, pemBlocks, toHex } from '@confide/core';
 import type { AzureCvmEvidenceParts, TpmEncryptionKeyParts } from '@confide/evidence';
 import { ServerError } from '../../../errors/index.js';
 
@@ -38,13 +38,9 @@ export interface GuestAttestationInfo {
   clientPayload: Record<string, unknown>;
 }
 
-type Json = Record<string, unknown>;
-
 function invalid(message: string, field: string): ConfideError {
   return new ServerError('ERR_VALIDATION', `AttestationInfo: ${message}`, { details: { field: `AttestationInfo.${field}` } });
 }
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function b64(v: unknown, field: string): Uint8Array {
   if (typeof v !== 'string') throw invalid(`${field} must be a base64 string`, field);
@@ -81,14 +77,14 @@ function pcrValues(v: unknown): Record<string, string> {
   if (!Array.isArray(v)) throw invalid('TpmInfo.PCRs must be a list of {Index, Digest}', 'TpmInfo.PCRs');
   const out: Record<string, string> = {};
   v.forEach((p, i) => {
-    if (!isObject(p) || typeof p['Index'] !== 'number' || !Number.isInteger(p['Index'])) throw invalid(`TpmInfo.PCRs[${i}] is not {Index, Digest}`, `TpmInfo.PCRs[${i}]`);
+    if (!isJsonObject(p) || typeof p['Index'] !== 'number' || !Number.isInteger(p['Index'])) throw invalid(`TpmInfo.PCRs[${i}] is not {Index, Digest}`, `TpmInfo.PCRs[${i}]`);
     out[String(p['Index'])] = toHex(b64(p['Digest'], `TpmInfo.PCRs[${i}].Digest`));
   });
   return out;
 }
 
 function isolationParts(v: unknown): { isolation: 'SevSnp' | 'Tdx'; parts: Omit<AzureCvmEvidenceParts, 'tpmQuote'> } {
-  if (!isObject(v) || !isObject(v['Evidence'])) throw invalid('IsolationInfo must be {Type, Evidence: {Proof, RunTimeData}}', 'IsolationInfo');
+  if (!isJsonObject(v) || !isJsonObject(v['Evidence'])) throw invalid('IsolationInfo must be {Type, Evidence: {Proof, RunTimeData}}', 'IsolationInfo');
   const evidence = v['Evidence'];
   const runtimeData = b64(evidence['RunTimeData'], 'IsolationInfo.Evidence.RunTimeData');
   const proof = b64(evidence['Proof'], 'IsolationInfo.Evidence.Proof');
@@ -99,7 +95,7 @@ function isolationParts(v: unknown): { isolation: 'SevSnp' | 'Tdx'; parts: Omit<
     });
   }
   const envelope = json(proof, 'IsolationInfo.Evidence.Proof');
-  if (!isObject(envelope)) throw invalid('IsolationInfo.Evidence.Proof must be {SnpReport, VcekCertChain}', 'IsolationInfo.Evidence.Proof');
+  if (!isJsonObject(envelope)) throw invalid('IsolationInfo.Evidence.Proof must be {SnpReport, VcekCertChain}', 'IsolationInfo.Evidence.Proof');
   const snpReport = b64(envelope['SnpReport'], 'IsolationInfo.Evidence.Proof.SnpReport');
   const chain = optionalB64(envelope['VcekCertChain'], 'IsolationInfo.Evidence.Proof.VcekCertChain');
   const vekCertificates = chain
@@ -115,14 +111,14 @@ export function parseAttestationInfo(value: unknown): GuestAttestationInfo {
   const raw = b64(value, '(field)');
   if (raw.length > MAX_ATTESTATION_INFO_BYTES) throw new ServerError('ERR_VALIDATION', `AttestationInfo is ${raw.length} bytes, more than ${MAX_ATTESTATION_INFO_BYTES}`, { details: { field: 'AttestationInfo' } });
   const doc = json(raw, '(field)');
-  if (!isObject(doc)) throw invalid('must be a JSON object', '(field)');
+  if (!isJsonObject(doc)) throw invalid('must be a JSON object', '(field)');
   const tpm = doc['TpmInfo'];
-  if (!isObject(tpm)) throw invalid('TpmInfo is required', 'TpmInfo');
+  if (!isJsonObject(tpm)) throw invalid('TpmInfo is required', 'TpmInfo');
   const { isolation, parts } = isolationParts(doc['IsolationInfo']);
   const encKeyPub = optionalB64(tpm['EncKeyPub'], 'TpmInfo.EncKeyPub');
   const payload = doc['ClientPayload'];
   // The C++ client sends base64 of a JSON object (often of ""), the Python one the object itself.
-  const clientPayload = isObject(payload) ? payload : typeof payload === 'string' && payload !== '' ? json(b64(payload, 'ClientPayload'), 'ClientPayload') : {};
+  const clientPayload = isJsonObject(payload) ? payload : typeof payload === 'string' && payload !== '' ? json(b64(payload, 'ClientPayload'), 'ClientPayload') : {};
   const log = optionalB64(doc['TcgLogs'], 'TcgLogs');
   const decoded = (v: unknown, field: string) => {
     const bytes = optionalB64(v, field);
@@ -150,6 +146,6 @@ export function parseAttestationInfo(value: unknown): GuestAttestationInfo {
       ? { publicArea: encKeyPub, certifyInfo: b64(tpm['EncKeyCertifyInfo'], 'TpmInfo.EncKeyCertifyInfo'), signature: b64(tpm['EncKeyCertifyInfoSignature'], 'TpmInfo.EncKeyCertifyInfoSignature') }
       : undefined,
     os,
-    clientPayload: isObject(clientPayload) ? clientPayload : {},
+    clientPayload: isJsonObject(clientPayload) ? clientPayload : {},
   };
 }

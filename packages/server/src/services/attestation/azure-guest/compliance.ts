@@ -7,6 +7,8 @@
  * HCL's (it lists the vTPM's HCLAkPub) and says the VM booted with secure boot and a TPM. Anything
  * else gets no status: a policy testing for "azure-compliant-cvm" then refuses it.
  */
+import { isJsonObject } from '@confide/core';
+
 export const AZURE_COMPLIANT_CVM = 'azure-compliant-cvm';
 
 export interface ComplianceInputs {
@@ -17,14 +19,13 @@ export interface ComplianceInputs {
   runtime: unknown;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The status MAA's claim carries, or undefined when the evidence is not of a compliant Azure CVM. */
 export function cvmComplianceStatus(c: ComplianceInputs): string | undefined {
-  if (c.debug || (c.vmpl !== undefined && c.vmpl !== 0) || !isObject(c.runtime)) return undefined;
+  if (c.debug || (c.vmpl !== undefined && c.vmpl !== 0) || !isJsonObject(c.runtime)) return undefined;
   const keys = c.runtime['keys'];
   const config = c.runtime['vm-configuration'];
-  const hasAk = Array.isArray(keys) && keys.some((k) => isObject(k) && k['kid'] === 'HCLAkPub');
-  if (!hasAk || !isObject(config)) return undefined;
+  const hasAk = Array.isArray(keys) && keys.some((k) => isJsonObject(k) && k['kid'] === 'HCLAkPub');
+  if (!hasAk || !isJsonObject(config)) return undefined;
   return config['secure-boot'] === true && config['tpm-enabled'] === true ? AZURE_COMPLIANT_CVM : undefined;
 }
