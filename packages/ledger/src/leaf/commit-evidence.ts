@@ -3,7 +3,7 @@
  * that CCF reveals only once the transaction is committed, so a receipt cannot be forged for a
  * transaction that was rolled back (CCF doc/use_apps/verify_tx.rst).
  */
-import { toHex } from '@confide/core';
+import { fromHex, toHex } from '@confide/core';
 import { LedgerError } from '../errors.js';
 
 /** A CCF transaction id: view and sequence number, written `view.seqno`. */
@@ -39,4 +39,10 @@ export function parseCommitEvidence(text: string): TransactionId {
   const id = m ? parseTransactionId(`${m[1]}.${m[2]}`) : undefined;
   if (!id) throw new LedgerError('ERR_LEDGER_RECEIPT_MALFORMED', 'commitEvidence is not ce:<view>.<seqno>:<64 lower-case hex>', { details: { field: 'leafComponents.commitEvidence' } });
   return id;
+}
+
+/** The 32-byte secret a commit evidence carries (its 64 hex digits). Throws ERR_LEDGER_RECEIPT_MALFORMED. */
+export function commitEvidenceSecret(text: string): Uint8Array {
+  parseCommitEvidence(text);
+  return fromHex(text.slice(-64));
 }

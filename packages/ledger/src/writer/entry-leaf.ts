@@ -5,15 +5,17 @@
  * per hash, and an append makes ten. Each hash writes its digest where the next one reads its
  * preimage, so the chain needs no concatenation either.
  */
-import { toHex } from '@confide/core';
 import { LEDGER_ENTRY_V1 } from '../claims/application-claims.js';
 import type { LedgerCrypto } from './types.js';
 
-/** What an entry's leaf gives the writer: the digests as stored (hex) and the leaf for the tree. */
+/**
+ * What an entry's leaf gives the writer: its digests and the leaf for the tree, as views of the
+ * hasher's scratch buffer in one object that every call reuses: read them before the next call.
+ */
 export interface EntryLeaf {
-  writeSetDigest: string;
-  claimsDigest: string;
-  leaf: Uint8Array;
+  readonly writeSetDigest: Uint8Array;
+  readonly claimsDigest: Uint8Array;
+  readonly leaf: Uint8Array;
 }
 
 export type EntryLeafHasher = (collectionId: string, contents: string, key: Uint8Array, commitEvidence: string) => EntryLeaf;
@@ -46,8 +48,7 @@ export function entryLeafHasher(crypto: LedgerCrypto): EntryLeafHasher | undefin
   const claimPreimage = [s.subarray(PROTOCOL, COUNT)];
   const claimsPreimage = [s.subarray(COUNT, LEAF_PREIMAGE)];
   const leafPreimage = [s.subarray(LEAF_PREIMAGE, LEAF)];
-  const writeSet = s.subarray(WRITE_SET, WRITE_SET + 32);
-  const claims = s.subarray(CLAIMS, CLAIMS + 32);
+  const done: EntryLeaf = { writeSetDigest: s.subarray(WRITE_SET, WRITE_SET + 32), claimsDigest: s.subarray(CLAIMS, CLAIMS + 32), leaf: s.subarray(LEAF, SIZE) };
   return (collectionId, contents, key, commitEvidence) => {
     hmacInto.call(crypto, key, collectionId, s, HMACS);
     hmacInto.call(crypto, key, contents, s, HMACS + 32);
@@ -57,6 +58,6 @@ export function entryLeafHasher(crypto: LedgerCrypto): EntryLeafHasher | undefin
     partsInto.call(crypto, [JSON.stringify([collectionId, contents])], s, WRITE_SET);
     partsInto.call(crypto, [commitEvidence], s, COMMIT_EVIDENCE);
     partsInto.call(crypto, leafPreimage, s, LEAF);
-    return { writeSetDigest: toHex(writeSet), claimsDigest: toHex(claims), leaf: s.slice(LEAF, SIZE) };
+    return done;
   };
 }

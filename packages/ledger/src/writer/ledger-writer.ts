@@ -19,7 +19,7 @@ import { toBase64, toHex } from '@confide/core';
 import { LEDGER_ENTRY_V1 } from '../claims/application-claims.js';
 import { parseCcfCertificate } from '../certificates/ccf-certificate.js';
 import { LedgerError } from '../errors.js';
-import { formatCommitEvidence, formatTransactionId, parseTransactionId } from '../leaf/commit-evidence.js';
+import { commitEvidenceSecret, formatCommitEvidence, formatTransactionId, parseTransactionId } from '../leaf/commit-evidence.js';
 import { leafHashOf, leafPreimageOf } from '../leaf/leaf.js';
 import { then } from '../merkle/maybe.js';
 import { sha256, webHashes, type LedgerHashes } from '../merkle/hash.js';
@@ -28,7 +28,8 @@ import { LedgerReplay } from '../replay/replay.js';
 import type { SignedRoot } from '../signed-root/signed-root.js';
 import { entryLeafHasher, type EntryLeafHasher } from './entry-leaf.js';
 import type { LedgerPersistence } from './persistence.js';
-import { componentsOf, entryDigests, signatureWriteSetDigest, toRecord, ZERO_DIGEST, ZERO_DIGEST_HEX, type EntryBody, type HeldTransaction } from './records.js';
+import { entryDigests, signatureWriteSetDigest, toRecord, ZERO_DIGEST, type EntryBody, type HeldTransaction } from './records.js';
+import { TransactionDigests } from './transaction-digests.js';
 import type { LedgerCrypto, LedgerEntry, NodeSigner, SignatureInterval, TransactionStatus } from './types.js';
 
 export const DEFAULT_COLLECTION = 'subledger:0';
@@ -83,10 +84,14 @@ interface Write {
 }
 
 /**
- * A transaction: on its way, its leaf until it enters the tree and who waits for it to be durable;
- * every field is set when it is made, so slots share one shape and carry no property store of their own.
+ * A transaction (its digests and commit evidence are in TransactionDigests): on its way, its leaf
+ * until it enters the tree and who waits for it to be durable; every field is set when it is made,
+ * so slots share one shape and carry no property store of their own.
  */
-interface Slot extends HeldTransaction {
+interface Slot {
+  seqno: number;
+  entry: EntryBody | undefined;
+  signed: SignedRoot | undefined;
   leaf: Uint8Array | undefined;
   answer: { resolve: (id: string) => void; reject: (err: unknown) => void } | undefined;
   /** A reserved signature transaction: 'waiting' for the leaves before it, then 'signing'. */
@@ -97,6 +102,8 @@ export class LedgerWriter {
   readonly #tree: MerkleTree;
   /** By seqno - 1: every transaction given a seqno, durable or not. */
   readonly #txs: Slot[] = [];
+  /** By seqno, as #txs: each transaction's digests and commit evidence secret. */
+  readonly #digests = new TransactionDigests();
   /** Durable signed roots in order; each covers `treeSize` transactions. */
   #signatures: SignedRoot[] = [];
   readonly #options: LedgerWriterOptions & { view: number };
@@ -170,21 +177,21 @@ export class LedgerWriter {
     const key = this.#random(32);
     const entry: EntryBody = { collectionId, contents, secretKey: toBase64(key) };
     const slot = this.#reserve(entry);
+    const commitEvidence = this.#commitEvidence(slot.seqno);
     const answered = new Promise<string>((resolve, reject) => {
       slot.answer = { resolve, reject };
     });
     // With synchronous hashes the leaf is ready now and enters the tree before append returns.
     try {
       if (this.#entryLeaf) {
-        const done = this.#entryLeaf(collectionId, contents, key, slot.commitEvidence);
-        slot.writeSetDigest = done.writeSetDigest;
-        slot.claimsDigest = done.claimsDigest;
-        this.#leafReady(slot, done.leaf);
+        const done = this.#entryLeaf(collectionId, contents, key, commitEvidence);
+        this.#digests.set(slot.seqno, done.writeSetDigest, done.claimsDigest);
+        // The leaf is a view the next hash overwrites: it goes into the tree now unless it must wait its turn.
+        this.#leafReady(slot, this.#treed === slot.seqno - 1 ? done.leaf : done.leaf.slice());
       } else {
         const leaf = then(entryDigests(entry, this.#hashes, key), (d) => {
-          slot.writeSetDigest = toHex(d.writeSetDigest);
-          slot.claimsDigest = toHex(d.claimsDigest);
-          return leafHashOf({ writeSetDigest: d.writeSetDigest, commitEvidence: slot.commitEvidence, claimsDigest: d.claimsDigest }, this.#hashes);
+          this.#digests.set(slot.seqno, d.writeSetDigest, d.claimsDigest);
+          return leafHashOf({ writeSetDigest: d.writeSetDigest, commitEvidence, claimsDigest: d.claimsDigest }, this.#hashes);
         });
         if (leaf instanceof Promise) leaf.then((l) => this.#leafReady(slot, l), (err: unknown) => this.#fail('hash', err));
         else this.#leafReady(slot, leaf);
@@ -298,7 +305,7 @@ export class LedgerWriter {
     return {
       receipt: {
         cert: signed.cert,
-        leafComponents: { claimsDigest: tx.claimsDigest, commitEvidence: tx.commitEvidence, writeSetDigest: tx.writeSetDigest },
+        leafComponents: { claimsDigest: toHex(this.#digests.claimsDigest(tx.seqno)), commitEvidence: this.#commitEvidence(tx.seqno), writeSetDigest: toHex(this.#digests.writeSetDigest(tx.seqno)) },
         nodeId: toHex(await this.#nodeIdOf(signed.cert)),
         proof: proof.map((s) => ('left' in s ? { left: toHex(s.left) } : { right: toHex(s.right) })),
         serviceEndorsements: signed.serviceEndorsements ?? [],
@@ -320,7 +327,7 @@ export class LedgerWriter {
     return undefined;
   }
 
-  #index(tx: HeldTransaction): void {
+  #index(tx: Slot): void {
     if (!tx.entry) return;
     const list = this.#collections.get(tx.entry.collectionId);
     if (list) list.push(tx.seqno);
@@ -352,13 +359,25 @@ export class LedgerWriter {
     return s[lo];
   }
 
-  /** Takes the next seqno now, so concurrent appends keep their order. */
+  /** Takes the next seqno now, so concurrent appends keep their order, with a fresh commit evidence secret. */
   #reserve(entry: EntryBody | undefined): Slot {
     const seqno = this.#txs.length + 1;
-    const commitEvidence = formatCommitEvidence({ view: this.#options.view, seqno }, this.#random(32));
-    const slot: Slot = { seqno, commitEvidence, writeSetDigest: ZERO_DIGEST_HEX, claimsDigest: ZERO_DIGEST_HEX, entry, signed: undefined, leaf: undefined, answer: undefined, signature: undefined };
+    const slot: Slot = { seqno, entry, signed: undefined, leaf: undefined, answer: undefined, signature: undefined };
     this.#txs.push(slot);
+    this.#digests.push(this.#random(32));
     return slot;
+  }
+
+  /** `ce:view.seqno:<secret hex>` of transaction `seqno`. */
+  #commitEvidence(seqno: number): string {
+    return formatCommitEvidence({ view: this.#options.view, seqno }, this.#digests.secret(seqno));
+  }
+
+  /** Transaction `seqno` as the hex strings records and receipts carry. */
+  #held(slot: Slot): HeldTransaction {
+    const { seqno } = slot;
+    const digests = this.#digests;
+    return { seqno, commitEvidence: this.#commitEvidence(seqno), writeSetDigest: toHex(digests.writeSetDigest(seqno)), claimsDigest: toHex(digests.claimsDigest(seqno)), entry: slot.entry, signed: slot.signed };
   }
 
   #reserveSignature(): void {
@@ -411,13 +430,14 @@ export class LedgerWriter {
     try {
       const size = slot.seqno - 1;
       // The root's preimage: its two children, or for one leaf the leaf's own preimage.
-      const preimage = size === 1 ? await leafPreimageOf(componentsOf(this.#txs[0]!), this.#hashes) : await this.#tree.rootPreimage(size);
+      const first = { writeSetDigest: this.#digests.writeSetDigest(1).slice(), commitEvidence: this.#commitEvidence(1), claimsDigest: this.#digests.claimsDigest(1).slice() };
+      const preimage = size === 1 ? await leafPreimageOf(first, this.#hashes) : await this.#tree.rootPreimage(size);
       const { signer } = this.#options;
       const signed: SignedRoot = { treeSize: size, rootPreimage: toHex(preimage), signature: toBase64(await signer.sign(preimage)), cert: signer.certPem };
       slot.signed = signed;
       const writeSetDigest = await signatureWriteSetDigest(signed, this.#hashes);
-      slot.writeSetDigest = toHex(writeSetDigest);
-      slot.leaf = await leafHashOf({ writeSetDigest, commitEvidence: slot.commitEvidence, claimsDigest: ZERO_DIGEST }, this.#hashes);
+      this.#digests.set(slot.seqno, writeSetDigest, ZERO_DIGEST);
+      slot.leaf = await leafHashOf({ writeSetDigest, commitEvidence: this.#commitEvidence(slot.seqno), claimsDigest: ZERO_DIGEST }, this.#hashes);
       slot.signature = undefined;
     } catch (err) {
       this.#fail('signature', err);
@@ -450,7 +470,7 @@ export class LedgerWriter {
   #write(persistence: LedgerPersistence): void {
     const write: Write = { batch: this.#unwritten.splice(0, this.#batchSize()), done: false };
     this.#writes.push(write);
-    persistence.append(write.batch.map(toRecord)).then(
+    persistence.append(write.batch.map((slot) => toRecord(this.#held(slot)))).then(
       () => {
         write.done = true;
         this.#answerWritten(persistence);
@@ -514,9 +534,11 @@ export class LedgerWriter {
     for (let from = 1; from <= head; from += RESTORE_CHUNK) {
       for (const record of await persistence.range(from, Math.min(head, from + RESTORE_CHUNK - 1))) {
         const tx = await replay.add(record);
-        // Checked: the record's digests are the hex the replay recomputed.
-        const slot: Slot = { seqno: tx.seqno, commitEvidence: record.commitEvidence, writeSetDigest: record.writeSetDigest, claimsDigest: record.claimsDigest, entry: tx.entry, signed: tx.signed, leaf: undefined, answer: undefined, signature: undefined };
+        // Checked: the record's digests are the hex the replay recomputed, its commit evidence names this view and seqno.
+        const slot: Slot = { seqno: tx.seqno, entry: tx.entry, signed: tx.signed, leaf: undefined, answer: undefined, signature: undefined };
         this.#txs.push(slot);
+        this.#digests.push(commitEvidenceSecret(record.commitEvidence));
+        this.#digests.set(tx.seqno, tx.components.writeSetDigest, tx.components.claimsDigest);
         this.#index(slot);
       }
     }

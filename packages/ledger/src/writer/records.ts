@@ -29,10 +29,7 @@ export interface Transaction {
 export const ZERO_DIGEST = new Uint8Array(32);
 export const ZERO_DIGEST_HEX = toHex(ZERO_DIGEST);
 
-/**
- * A transaction as the writer holds it for as long as it runs: its digests as the lower-case hex
- * that is stored and that receipts carry (two strings instead of two byte arrays kept per entry).
- */
+/** A transaction with its digests as the lower-case hex that is stored and that receipts carry. */
 export interface HeldTransaction {
   seqno: number;
   commitEvidence: string;
@@ -40,11 +37,6 @@ export interface HeldTransaction {
   claimsDigest: string;
   entry?: EntryBody | undefined;
   signed?: SignedRoot | undefined;
-}
-
-/** The leaf components of `tx`, as bytes again. */
-export function componentsOf(tx: HeldTransaction): LeafComponents {
-  return { writeSetDigest: fromHex(tx.writeSetDigest), commitEvidence: tx.commitEvidence, claimsDigest: fromHex(tx.claimsDigest) };
 }
 
 /** The stored form of `tx`. */
