@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createApi } from './api/client.js';
 import type { ConsoleInfo } from './api/info.js';
 import { infoRequest } from './api/info-request.js';
-import { completeSignIn, DEV_TOKEN, refreshDueIn, refreshSignIn, storedToken } from './api/session.js';
+import { completeSignIn, DEV_TOKEN, refreshDueIn, refreshRetryIn, refreshSignIn, RefreshUnavailable, storedToken } from './api/session.js';
 import { Ctx } from './context.js';
 import { SignIn } from './pages/sign-in.js';
 import { LazyPage } from './ui/lazy-page.js';
@@ -35,6 +35,8 @@ export function App() {
   const [token, setToken] = useState<string | undefined>(storedToken());
   /** Refreshes done: an issuer may answer the same access token again, and the next refresh is planned anyway. */
   const [refreshes, setRefreshes] = useState(0);
+  /** Refreshes in a row that failed because the issuer could not answer: each waits longer before the next try. */
+  const [refreshFailures, setRefreshFailures] = useState(0);
   const [evidence, setEvidence] = useState<EvidenceInput | undefined>();
 
   useEffect(() => {
@@ -47,18 +49,23 @@ export function App() {
 
   useEffect(() => {
     // An issuer's access token is refreshed before it expires, as long as the tab is open; each new one schedules the next.
+    // An issuer that cannot answer now (unreachable, 5xx, 429) is asked again later; one that refuses ends the refreshing.
     const dueIn = token === undefined ? undefined : refreshDueIn();
     if (dueIn === undefined) return;
     const timer = setTimeout(
       () =>
-        refreshSignIn().then((fresh) => {
-          setToken(fresh);
-          setRefreshes((n) => n + 1);
-        }, setFailure),
-      dueIn,
+        refreshSignIn().then(
+          (fresh) => {
+            setRefreshFailures(0);
+            setToken(fresh);
+            setRefreshes((n) => n + 1);
+          },
+          (err) => (err instanceof RefreshUnavailable ? setRefreshFailures((n) => n + 1) : setFailure(err)),
+        ),
+      refreshFailures === 0 ? dueIn : Math.max(dueIn, refreshRetryIn(refreshFailures)),
     );
     return () => clearTimeout(timer);
-  }, [token, refreshes]);
+  }, [token, refreshes, refreshFailures]);
 
   const api = useMemo(() => createApi(() => token ?? (info?.auth.acceptsAnyToken ? DEV_TOKEN : undefined)), [token, info]);
   const page = PAGES.find((p) => p.path === path) ?? PAGES[0];

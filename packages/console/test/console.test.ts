@@ -686,6 +686,7 @@ describe('console sign-in when the API verifies tokens: OpenID Connect code flow
   const redeemed: Array<{ verifierMatched: boolean; clientId: string | null; redirectUri: string | null }> = [];
   /** Refresh grants the issuer answered: the refresh token and client each named. */
   const refreshed: Array<{ refreshToken: string | null; clientId: string | null }> = [];
+  let refreshesGranted = 0;
 
   before(async () => {
     mkdirSync(OUTPUT, { recursive: true });
@@ -714,12 +715,18 @@ describe('console sign-in when the API verifies tokens: OpenID Connect code flow
           res.setHeader('content-type', 'application/json');
           if (form.get('grant_type') === 'refresh_token') {
             refreshed.push({ refreshToken: form.get('refresh_token'), clientId: form.get('client_id') });
-            if (form.get('refresh_token') !== `refresh-${refreshed.length}`) {
+            // The first try finds the issuer unavailable: the page keeps its refresh token and asks again later.
+            if (refreshed.length === 1) {
+              res.statusCode = 503;
+              return res.end(JSON.stringify({ error: 'temporarily_unavailable' }));
+            }
+            if (form.get('refresh_token') !== `refresh-${refreshesGranted + 1}`) {
               res.statusCode = 400;
               return res.end(JSON.stringify({ error: 'invalid_grant' }));
             }
+            refreshesGranted++;
             // A new refresh token each time (rotation), and a long life this time.
-            return res.end(JSON.stringify({ access_token: apiToken, token_type: 'Bearer', refresh_token: `refresh-${refreshed.length + 1}`, expires_in: 3600 }));
+            return res.end(JSON.stringify({ access_token: apiToken, token_type: 'Bearer', refresh_token: `refresh-${refreshesGranted + 1}`, expires_in: 3600 }));
           }
           const grant = pending.get(form.get('code') ?? '');
           const verifierMatched = grant !== undefined && createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') === grant.challenge;
@@ -774,9 +781,13 @@ describe('console sign-in when the API verifies tokens: OpenID Connect code flow
       assert.equal(await page.locator('main [role="alert"]').count(), 0);
       await page.screenshot({ path: join(OUTPUT, 'signed-in-policy.png'), fullPage: true });
 
-      // The access token lived 2 s: before it expired the page traded the refresh token for a new one (rotated) and kept it.
+      // The access token lived 2 s: before it expired the page offered the refresh token; the issuer was unavailable (503), so the
+      // page kept it and asked again a second later, then kept the new (rotated) one.
       await page.waitForFunction(() => sessionStorage.getItem('confide.console.refresh')?.includes('"refresh-2"'), undefined, { timeout: loadScaled(15_000) });
-      assert.deepEqual(refreshed, [{ refreshToken: 'refresh-1', clientId: 'confide-console' }]);
+      assert.deepEqual(refreshed, [
+        { refreshToken: 'refresh-1', clientId: 'confide-console' },
+        { refreshToken: 'refresh-1', clientId: 'confide-console' },
+      ]);
       const kept = await page.evaluate(() => JSON.parse(sessionStorage.getItem('confide.console.refresh')!) as { issuedAt: number; expiresAt: number });
       assert.equal(kept.expiresAt - kept.issuedAt, 3_600_000);
       await page.reload();

@@ -77,20 +77,38 @@ export function refreshDueIn(now = Date.now()): number | undefined {
 }
 
 /**
+ * A refresh that failed for a reason that may pass: the issuer could not be reached, or answered
+ * 5xx or 429. The refresh token is kept and the console tries again later.
+ */
+export class RefreshUnavailable extends Error {}
+
+/** Wait before the next try after `failures` unavailable refreshes in a row: 1 s, doubling, at most 30 s. */
+export function refreshRetryIn(failures: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, failures - 1), 30_000);
+}
+
+/**
  * Trades the refresh token for a new access token at the issuer's token endpoint (a public
- * client: client_id, no secret) and keeps it. Returns the new access token. Throws when the
- * issuer refuses; the refresh token is then forgotten (the access token stays until it expires).
+ * client: client_id, no secret) and keeps it. Returns the new access token. Throws
+ * RefreshUnavailable when the issuer cannot answer now (the refresh token stays), and an Error
+ * when it refuses; the refresh token is then forgotten (the access token stays until it expires).
  */
 export async function refreshSignIn(): Promise<string> {
   const kept = keptRefresh();
   if (kept === undefined) throw new Error('no refresh token is kept for this sign-in');
-  const { token_endpoint } = await discover(kept.issuer);
-  const res = await fetch(token_endpoint, {
-    method: 'POST',
-    credentials: 'omit',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: kept.refreshToken, client_id: kept.clientId }).toString(),
-  });
+  let res: Response;
+  try {
+    const { token_endpoint } = await discover(kept.issuer);
+    res = await fetch(token_endpoint, {
+      method: 'POST',
+      credentials: 'omit',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: kept.refreshToken, client_id: kept.clientId }).toString(),
+    });
+  } catch (err) {
+    throw new RefreshUnavailable(`the issuer could not be reached to refresh the sign-in: ${(err as Error).message}`);
+  }
+  if (res.status >= 500 || res.status === 429) throw new RefreshUnavailable(`the issuer answered ${res.status} to the refresh`);
   if (!res.ok) {
     sessionStorage.removeItem(REFRESH);
     throw new Error(`the issuer refused to refresh the sign-in (${res.status}): sign in again when the token expires`);
