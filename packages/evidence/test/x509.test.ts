@@ -11,6 +11,7 @@ import { parseCertificate, parseCrl } from '../src/intel/certificate.js';
 import { parseAmdCertificate, parseAmdCrl } from '../src/sev-snp/certificate.js';
 import { issueCrl as issueAmdCrl, issueVek, productPki, TEST_NOT_AFTER, TEST_NOT_BEFORE, TEST_NOW } from '@confide/test-kit/amd-pki';
 import { integer, oid, sequence, tlv } from '@confide/test-kit/der';
+import { decodeTime, TAG } from '../src/asn1/der.js';
 import { createIntelTestPki, issueCrl as issueIntelCrl } from '@confide/test-kit/intel-pki';
 
 const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
@@ -105,4 +106,25 @@ test('x509: the signature algorithm is vetted before the signature is read', () 
   // Intel's profile refuses another algorithm with the caller's code.
   assert.equal(code(() => parseCertificate(envelope(OID_RSASSA_PSS), 'ERR_EVIDENCE_MALFORMED')), 'ERR_EVIDENCE_MALFORMED');
   assert.equal(code(() => parseCrl(envelope(OID_RSASSA_PSS), 'ERR_COLLATERAL_MALFORMED')), 'ERR_COLLATERAL_MALFORMED');
+});
+
+test('decodeTime: UTCTime with its 1950 pivot and GeneralizedTime; anything else is undefined', () => {
+  const time = (tag: number, text: string) => decodeTime({ tag, raw: new Uint8Array(0), value: new TextEncoder().encode(text) });
+  assert.equal(time(TAG.UTC_TIME, '491231235959Z')?.toISOString(), '2049-12-31T23:59:59.000Z');
+  assert.equal(time(TAG.UTC_TIME, '500101000000Z')?.toISOString(), '1950-01-01T00:00:00.000Z');
+  assert.equal(time(TAG.GENERALIZED_TIME, '20260601123456Z')?.toISOString(), '2026-06-01T12:34:56.000Z');
+  assert.equal(time(TAG.GENERALIZED_TIME, '99991231235959Z')?.toISOString(), '9999-12-31T23:59:59.000Z');
+  for (const [tag, text] of [
+    [TAG.UTC_TIME, '20260601123456Z'], // a GeneralizedTime's length under the UTCTime tag
+    [TAG.GENERALIZED_TIME, '260601123456Z'],
+    [TAG.UTC_TIME, '2606011234566'], // no Z
+    [TAG.UTC_TIME, '26060112345 Z'],
+    [TAG.UTC_TIME, '2606011234+6Z'],
+    [TAG.UTC_TIME, '26060112345\u0000Z'],
+    [TAG.GENERALIZED_TIME, '2026060112345/Z'],
+    [TAG.GENERALIZED_TIME, '2026060112345:Z'],
+    [TAG.OCTET_STRING, '260601123456Z'],
+  ] as const) {
+    assert.equal(time(tag, text), undefined, `${tag.toString(16)} "${text}"`);
+  }
 });

@@ -110,18 +110,36 @@ export function decodeSmallInt(value: Uint8Array): number {
   return n;
 }
 
-/** UTCTime / GeneralizedTime to a Date; undefined when it is neither or does not parse. */
+/** The value of the `count` ASCII digits of `v` from `at`; -1 when one is not a digit. */
+function digitsAt(v: Uint8Array, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = v[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const ASCII_Z = 0x5a;
+
+/**
+ * UTCTime (YYMMDDHHMMSSZ) / GeneralizedTime (YYYYMMDDHHMMSSZ) to a Date; undefined when it is
+ * neither or does not parse. Read digit by digit from the bytes: no string, no regular expression.
+ */
 export function decodeTime(el: DerElement): Date | undefined {
-  const s = String.fromCharCode(...el.value);
-  let m: RegExpExecArray | null;
-  let year: number;
-  if (el.tag === TAG.UTC_TIME && (m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s))) {
-    const yy = Number(m[1]);
-    year = yy >= 50 ? 1900 + yy : 2000 + yy;
-  } else if (el.tag === TAG.GENERALIZED_TIME && (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s))) {
-    year = Number(m[1]);
-  } else return undefined;
-  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  const v = el.value;
+  const yearDigits = el.tag === TAG.UTC_TIME ? 2 : el.tag === TAG.GENERALIZED_TIME ? 4 : 0;
+  if (yearDigits === 0 || v.length !== yearDigits + 11 || v[v.length - 1] !== ASCII_Z) return undefined;
+  let year = digitsAt(v, 0, yearDigits);
+  const month = digitsAt(v, yearDigits, 2);
+  const day = digitsAt(v, yearDigits + 2, 2);
+  const hour = digitsAt(v, yearDigits + 4, 2);
+  const minute = digitsAt(v, yearDigits + 6, 2);
+  const second = digitsAt(v, yearDigits + 8, 2);
+  if ((year | month | day | hour | minute | second) < 0) return undefined;
+  if (yearDigits === 2) year += year >= 50 ? 1900 : 2000;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 }
 
 /**

@@ -22,6 +22,18 @@ function malformed(message: string): never {
   throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `PCR values: ${message}`);
 }
 
+/** The PCR index `key` writes in one or two decimal digits ("07" too), up to MAX_PCR_INDEX; undefined otherwise. */
+function pcrIndex(key: string): number | undefined {
+  if (key.length === 0 || key.length > 2) return undefined;
+  let n = 0;
+  for (let i = 0; i < key.length; i++) {
+    const d = key.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return n <= MAX_PCR_INDEX ? n : undefined;
+}
+
 /**
  * Reads PCR values given by bank ("sha1", "sha256", "sha384", "sha512"), each an object keyed by
  * index or an array from PCR 0. Throws ERR_EVIDENCE_MALFORMED (unknown bank, bad index, a value
@@ -37,7 +49,8 @@ export function readPcrBanks(input: TpmPcrInput): TpmPcrBanks {
     const map = new Map<number, Uint8Array>();
     const entries: Array<[string, unknown]> = Array.isArray(values) ? values.map((v, i) => [String(i), v]) : Object.entries(values);
     for (const [key, value] of entries) {
-      if (!/^\d{1,2}$/.test(key) || Number(key) > MAX_PCR_INDEX) malformed(`bank ${name}: "${key}" is not a PCR index 0..${MAX_PCR_INDEX}`);
+      const pcr = pcrIndex(key);
+      if (pcr === undefined) malformed(`bank ${name}: "${key}" is not a PCR index 0..${MAX_PCR_INDEX}`);
       let bytes: Uint8Array;
       if (value instanceof Uint8Array) bytes = value;
       else if (typeof value === 'string') {
@@ -48,7 +61,7 @@ export function readPcrBanks(input: TpmPcrInput): TpmPcrBanks {
         }
       } else malformed(`bank ${name} PCR ${key} is not a hex string`);
       if (bytes.length !== hash.size) malformed(`bank ${name} PCR ${key} is ${bytes.length} bytes, not ${hash.size}`);
-      map.set(Number(key), bytes);
+      map.set(pcr, bytes);
     }
     banks.set(name, map);
   }

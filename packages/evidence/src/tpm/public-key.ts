@@ -10,6 +10,7 @@ import { BinaryReader } from '../binary-reader.js';
 import { DerReader, TAG, decodeOid } from '../asn1/der.js';
 import { TPM_ALG, TPM_ECC_CURVE, requireHash, type TpmHash } from './algorithms.js';
 import { readSized } from './attest.js';
+import { sameBytes } from '../memo/cache.js';
 
 export type TpmCurve = 'P-256' | 'P-384' | 'P-521';
 
@@ -199,9 +200,8 @@ export async function tpmObjectName(object: TpmObjectInfo): Promise<Uint8Array> 
 
 /** Whether two keys are the same key (modulus and exponent, or curve and point). */
 export function sameKey(a: TpmPublicKey, b: TpmPublicKey): boolean {
-  const eq = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, i) => v === y[i]);
-  if (a.kind === 'rsa' && b.kind === 'rsa') return eq(a.n, b.n) && eq(a.e, b.e);
-  if (a.kind === 'ec' && b.kind === 'ec') return a.curve === b.curve && eq(a.x, b.x) && eq(a.y, b.y);
+  if (a.kind === 'rsa' && b.kind === 'rsa') return sameBytes(a.n, b.n) && sameBytes(a.e, b.e);
+  if (a.kind === 'ec' && b.kind === 'ec') return a.curve === b.curve && sameBytes(a.x, b.x) && sameBytes(a.y, b.y);
   return false;
 }
 
