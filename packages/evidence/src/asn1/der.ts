@@ -30,6 +30,27 @@ export const TAG = {
   SET: 0x31,
 } as const;
 
+/**
+ * An element DerReader read. Most elements are only entered or read by their contents, so the
+ * view of the whole encoding is cut from the input when first asked for (a typed-array view
+ * costs about as much as reading the element).
+ */
+class ReadElement implements DerElement {
+  #raw: Uint8Array | undefined;
+
+  constructor(
+    readonly tag: number,
+    private readonly input: Uint8Array,
+    private readonly start: number,
+    readonly value: Uint8Array,
+  ) {}
+
+  get raw(): Uint8Array {
+    this.#raw ??= this.input.subarray(this.start, this.value.byteOffset - this.input.byteOffset + this.value.length);
+    return this.#raw;
+  }
+}
+
 /** Reads consecutive DER elements from `bytes`; any overrun or bad length throws `code`. */
 export class DerReader {
   private pos = 0;
@@ -71,7 +92,7 @@ export class DerReader {
     if (p + len > b.length) this.fail('truncated DER');
     if (tag !== undefined && t !== tag) this.fail(`expected DER tag 0x${tag.toString(16)}, found 0x${t.toString(16)}`);
     this.pos = p + len;
-    return { tag: t, raw: b.subarray(start, p + len), value: b.subarray(p, p + len) };
+    return new ReadElement(t, b, start, b.subarray(p, p + len));
   }
 
   /** The next element if it has `tag`, else undefined. */

@@ -7,7 +7,6 @@ import { toHex } from '@confide/core';
 import { EvidenceError, type EvidenceErrorCode } from '../errors.js';
 import { DerReader, TAG, decodeOid, decodeTime, type DerElement } from './der.js';
 
-const OID_COMMON_NAME = '2.5.4.3';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 /** One decoder for every name: decode() without streaming keeps no state between calls, and making one costs more than a short decode. */
@@ -93,6 +92,14 @@ export interface X509Profile<A extends object, K extends object> extends SignedP
   refuseTrailingBytes?: boolean;
 }
 
+/** id-at-commonName (2.5.4.3) as the contents of its OBJECT IDENTIFIER. */
+const COMMON_NAME_OID_BYTES = [0x55, 0x04, 0x03];
+
+/** Whether an OBJECT IDENTIFIER's contents are id-at-commonName, compared as bytes: a name has several attributes, and decoding each OID to text cost more than the rest of the name. */
+function isCommonName(oid: Uint8Array): boolean {
+  return oid.length === 3 && oid[0] === COMMON_NAME_OID_BYTES[0] && oid[1] === COMMON_NAME_OID_BYTES[1] && oid[2] === COMMON_NAME_OID_BYTES[2];
+}
+
 /** The CN in a DER Name ('' when it has none; the last one when several). Throws `code`. */
 export function commonName(name: Uint8Array, code: EvidenceErrorCode): string {
   // Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue)
@@ -102,9 +109,9 @@ export function commonName(name: Uint8Array, code: EvidenceErrorCode): string {
     const set = rdns.enter(TAG.SET);
     while (!set.done) {
       const atv = set.enter(TAG.SEQUENCE);
-      const oid = decodeOid(atv.next(TAG.OID).value);
+      const oid = atv.next(TAG.OID).value;
       const value = atv.next();
-      if (oid === OID_COMMON_NAME) cn = UTF8.decode(value.value);
+      if (isCommonName(oid)) cn = UTF8.decode(value.value);
     }
   }
   return cn;
