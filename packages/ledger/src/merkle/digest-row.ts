@@ -31,6 +31,11 @@ export class DigestRow {
     this.#room().set(digest, this.#length++ * DIGEST);
   }
 
+  /** Overwrites digest `i` (held) with a copy of `digest`, with no view of it made. */
+  setAt(i: number, digest: Uint8Array): void {
+    this.#bytes.set(digest, i * DIGEST);
+  }
+
   /** Appends the digest `write` puts at `offset` of the buffer it is given. */
   pushInto(write: (out: Uint8Array, offset: number) => void): void {
     write(this.#room(), this.#length * DIGEST);

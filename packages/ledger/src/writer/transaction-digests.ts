@@ -28,8 +28,8 @@ export class TransactionDigests {
 
   /** Sets the digests of transaction `seqno` (held): once, before its leaf enters the tree. */
   set(seqno: number, writeSetDigest: Uint8Array, claimsDigest: Uint8Array): void {
-    this.#writeSets.at(seqno - 1)!.set(writeSetDigest);
-    this.#claims.at(seqno - 1)!.set(claimsDigest);
+    this.#writeSets.setAt(seqno - 1, writeSetDigest);
+    this.#claims.setAt(seqno - 1, claimsDigest);
   }
 
   /** A view of transaction `seqno`'s write-set digest (held). */
