@@ -72,7 +72,7 @@ test(
 );
 
 test(
-  `WAL-synced commits: a batch of ${THREAD_MIN_ROWS} rows or more goes to the commit thread once it is ready, smaller ones stay on the store's connection, and batches out at once land in order`,
+  `WAL-synced commits: a batch of ${THREAD_MIN_ROWS} rows or more goes to the commit thread when an earlier batch's sync is out and the thread is ready; smaller ones, and any with nothing out beside it, stay on the store's connection; batches out at once land in order`,
   withDatabase(async (path) => {
     const db = new Database(path);
     db.pragma('synchronous = NORMAL');
@@ -88,19 +88,20 @@ test(
       return commits.append(rows);
     };
     try {
-      await send(THREAD_MIN_ROWS);
-      assert.equal(connectionRows, THREAD_MIN_ROWS, 'the first large batch does not wait for the thread to start');
-      // Large batches until one is committed on the thread (it is ready once its connection is open).
+      // One at a time: nothing waits beside a batch, so even a large one commits on the connection.
+      for (let i = 0; i < 3; i++) await send(4 * THREAD_MIN_ROWS);
+      assert.equal(connectionRows, sent.length, 'one large batch at a time stays on the connection');
+      // Two at a time until the second goes to the thread (it starts with the first that qualifies, and is ready once its connection is open).
       for (let tries = 0; ; tries++) {
         if (tries > 1000) throw new Error('no large batch went to the thread within 1,000 tries');
         const before: number = connectionRows;
-        await send(THREAD_MIN_ROWS);
-        if (before === connectionRows) break;
+        await Promise.all([send(THREAD_MIN_ROWS), send(THREAD_MIN_ROWS)]);
+        if (connectionRows - before === THREAD_MIN_ROWS) break;
         await sleep(10);
       }
       const onConnectionBefore = connectionRows;
-      await Promise.all([send(THREAD_MIN_ROWS + 1), send(3), send(4 * THREAD_MIN_ROWS), send(THREAD_MIN_ROWS - 1), send(2 * THREAD_MIN_ROWS)]);
-      assert.equal(connectionRows - onConnectionBefore, 3 + THREAD_MIN_ROWS - 1, 'only the small batches were committed on the store\'s connection');
+      await Promise.all([send(2 * THREAD_MIN_ROWS), send(THREAD_MIN_ROWS + 1), send(3), send(4 * THREAD_MIN_ROWS), send(THREAD_MIN_ROWS - 1)]);
+      assert.equal(connectionRows - onConnectionBefore, 2 * THREAD_MIN_ROWS + 3 + THREAD_MIN_ROWS - 1, 'the first (nothing out beside it) and the small batches on the connection, the other large ones on the thread');
       assert.deepEqual(storedRows(path), sent);
     } finally {
       await queue.run(() => commits.close());

@@ -9,14 +9,16 @@
  * write). Such a batch was committed and may be on disk or not: its outcome is unknown, as after a
  * crash, and reopening the ledger from storage shows which.
  *
- * A batch of fewer than THREAD_MIN_ROWS rows is committed on the store's connection: that costs
- * the calling thread the inserts and the WAL's write calls (no disk wait; the fsync's own CPU is on
- * the pool), less than two thread hand-offs and a copy would at a few rows a batch
- * (docs/benchmarks.md, "Ledger appends over HTTPS"). A larger one is committed on the commit
- * thread (LedgerCommitThread) while the queue waits for it: its inserts, WAL writes and the
- * checkpoints it triggers (page writes and two fsyncs each) would hold the event loop for several
- * µs a row. Either way the WAL is then synced here. The thread starts with the first large batch,
- * which is still committed here; later ones go to the thread once it is ready.
+ * A batch is committed on the store's connection unless it has THREAD_MIN_ROWS rows or more and
+ * the sync of an earlier batch is still out. Then the writer is sending batches faster than they
+ * are made durable, so the calling thread has appends to hash meanwhile, and the batch is committed
+ * on the commit thread (LedgerCommitThread) while the queue waits for it: its inserts, WAL writes
+ * and the checkpoints it triggers (page writes and two fsyncs each) would hold the event loop for
+ * several µs a row. Otherwise the connection is cheaper: at a few rows a batch two thread hand-offs
+ * and a copy cost more than the inserts (docs/benchmarks.md, "Ledger appends over HTTPS"), and a
+ * batch that nothing else waits beside (one write at a time) would only wait longer for its copy
+ * and the hand-offs. Either way the WAL is then synced here. The thread starts with the first batch
+ * that qualifies, which is still committed here; later ones go to the thread once it is ready.
  */
 import { isConfideError } from '@confide/core';
 import type Database from 'better-sqlite3';
@@ -29,7 +31,7 @@ type Appender = Database.Transaction<(rows: readonly LedgerTransactionRow[]) => 
 
 /**
  * The fewest rows a batch committed on the commit thread has. The thread's hand-offs cost the main
- * thread tens of µs a batch and the copy about 0.2 µs a row, against several µs a row for the
+ * thread tens of µs a batch and the copy about 0.5 µs a row, against several µs a row for the
  * commit here; with 16 appends in flight over HTTPS batches have a few rows and stay here.
  */
 export const THREAD_MIN_ROWS = 64;
@@ -91,9 +93,9 @@ export class LedgerWalCommits {
     this.#wal.close();
   }
 
-  /** Commits `rows` on the commit thread when it is large and the thread is ready, else on the store's connection. */
+  /** Commits `rows` on the commit thread when it is large, an earlier batch's sync is out and the thread is ready, else on the store's connection. */
   #commit(rows: readonly LedgerTransactionRow[]): Promise<void> | void {
-    if (rows.length < THREAD_MIN_ROWS) return this.#append.immediate(rows);
+    if (rows.length < THREAD_MIN_ROWS || this.#out.size === 0) return this.#append.immediate(rows);
     this.#thread ??= new LedgerCommitThread(this.#databasePath);
     if (this.#thread.ready) return this.#thread.commit(rows);
     this.#append.immediate(rows);
