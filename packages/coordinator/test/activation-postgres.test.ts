@@ -1,5 +1,5 @@
 /**
- * Activation on PostgreSQL in one round trip when it is the store's only transaction: a new UUID
+ * Activation on PostgreSQL in one write, alone or beside others: a new UUID
  * on the state the replica knows sends BEGIN, the audit turn's token, the version expectation, the
  * MaxActivations-checked insert (no read of the version first), the audit entry and the COMMIT in
  * one write (lifecycle.changeIfAt). Counted at a
@@ -80,6 +80,16 @@ test('postgres: a new marble activates in one round trip when alone (two before)
     // One round trip: alone, nothing needs settling before the audit chain's turn (store audit-log.ts); everything goes with the COMMIT.
     assert.equal(counted.chunks() - before, 5, 'one write per activation (two before)');
 
+    // Eight at once (none alone): still one write each, their statements unsettled when their turns come (two writes before).
+    // The first burst opens and prepares the pool's connections; the second is counted.
+    const burst = (): Promise<unknown> => Promise.all(Array.from({ length: 8 }, () => activate(a, 'free', randomUUID())));
+    await burst();
+    const retriesBefore = stores[0]!.retries();
+    const beforeBurst = counted.chunks();
+    await burst();
+    assert.equal(stores[0]!.retries(), retriesBefore, 'no activation of the burst ran again');
+    assert.equal(counted.chunks() - beforeBurst, 8, 'one write per activation beside others (two before)');
+
     // A UUID seen before: the one-write attempt fails (nothing of it stays), the re-activation is recorded as one.
     const again = randomUUID();
     await activate(a, 'free', again);
@@ -103,7 +113,7 @@ test('postgres: a new marble activates in one round trip when alone (two before)
     const log = (await b.auditLog()).trim().split('\n').map((l) => JSON.parse(l) as { seq: number; prevHash: string; hash: string; type: string });
     assert.deepEqual(log.map((e) => e.seq), Array.from({ length: log.length }, (_, i) => i + 1));
     for (let i = 1; i < log.length; i++) assert.equal(log[i]!.prevHash, log[i - 1]!.hash);
-    assert.equal(log.filter((e) => e.type === 'marble.activate').length, 10 + 5 + 2 + 2 + 1);
+    assert.equal(log.filter((e) => e.type === 'marble.activate').length, 10 + 5 + 16 + 2 + 2 + 1);
   } finally {
     for (const s of stores) await s.close();
     await counted.close();

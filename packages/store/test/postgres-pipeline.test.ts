@@ -32,6 +32,26 @@ async function appendOver(repos: TxRepos, hash: string): Promise<void> {
   await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash, entry: '{}' });
 }
 
+/** As appendOver, but the entry goes in only once `go` settled: `inTurn()` is called when the transaction holds its turn at the chain. */
+async function appendOverWhen(repos: TxRepos, hash: string, inTurn: () => void, go: Promise<void>): Promise<void> {
+  const head = await repos.auditLog.head();
+  inTurn();
+  await go;
+  await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash, entry: '{}' });
+}
+
+/** Appends `count` entries one transaction at a time: the process then trusts the head it left. */
+async function warmUp(store: Store, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await store.tx((repos) => appendOver(repos, `warm${i}`));
+}
+
+/** The entries after the first `skip` are `hashes` (in any order), and every entry extends the one before. */
+async function assertChainEnds(store: Store, skip: number, hashes: string[]): Promise<void> {
+  const rows = await store.auditLog.list();
+  assert.deepEqual(rows.slice(skip).map((r) => r.hash).sort(), hashes);
+  for (let i = 1; i < rows.length; i++) assert.equal(rows[i]!.prevHash, rows[i - 1]!.hash);
+}
+
 /** Waits for `work`, failing with "deadlocked" when it has not settled after `ms`. */
 async function unlessDeadlocked(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -205,16 +225,13 @@ test('postgres: a transaction alone that sends everything with its COMMIT, and o
   const store = await openFresh();
   try {
     // Until the process trusts the head it left, and a transaction alone gives it without settling.
-    for (let i = 0; i < 10; i++) await store.tx((repos) => appendOver(repos, `warm${i}`));
+    await warmUp(store, 10);
     const { reached: aloneInTurn, reach: inTurn } = signal();
     const { reached: proceed, reach: goOn } = signal();
     // A: alone, its insert of the type's counted place not yet sent when it takes its turn.
     const a = store.tx(async (repos) => {
       await repos.activations.insertNew({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 5);
-      const head = await repos.auditLog.head();
-      inTurn();
-      await proceed;
-      await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash: 'A', entry: '{}' });
+      await appendOverWhen(repos, 'A', inTurn, proceed);
     });
     await aloneInTurn;
     // B: opened meanwhile, takes the same counter row's lock at the server first, then queues for the turn.
@@ -226,9 +243,57 @@ test('postgres: a transaction alone that sends everything with its COMMIT, and o
     await unlessDeadlocked(Promise.allSettled([a, b]), 30_000);
     await Promise.all([a, b]);
     assert.ok(store.retries() >= 1, 'the server found the wait cycle and one of them ran again');
-    const rows = await store.auditLog.list();
-    assert.deepEqual(rows.slice(10).map((r) => r.hash).sort(), ['A', 'B']);
-    for (let i = 1; i < rows.length; i++) assert.equal(rows[i]!.prevHash, rows[i - 1]!.hash);
+    await assertChainEnds(store, 10, ['A', 'B']);
+    assert.equal(await store.activations.count('web'), 2);
+  } finally {
+    await store.close();
+  }
+});
+
+test('postgres: a transaction not alone whose process trusts the head takes its turn unsettled; a head read after it that the process no longer trusts does not wait for its end, so its insert waiting for a row lock held by one queued behind the read never deadlocks the process', { skip }, async () => {
+  const store = await openFresh();
+  try {
+    await warmUp(store, 10);
+    const { reached: vLocked, reach: lockedByV } = signal();
+    const { reached: vGo, reach: letV } = signal();
+    const { reached: wInTurn, reach: inTurnW } = signal();
+    const { reached: tAsked, reach: askedT } = signal();
+    const { reached: wGo, reach: letW } = signal();
+    const { reached: uAsked, reach: askedU } = signal();
+    // V: holds the type's counter row (a counted insert, answered), and queues for the turn last.
+    const v = store.tx(async (repos) => {
+      assert.equal(await repos.activations.insert({ uuid: uuidOf(2), marbleType: 'web', sealed: Uint8Array.of(2) }, 5), 'inserted');
+      lockedByV();
+      await vGo;
+      await appendOver(repos, 'V');
+    });
+    await vLocked;
+    // W: not alone, trusted: takes its turn unsettled; its expectation fails only at the server, after its turn passed on (its failure ends the trust).
+    const w = store.tx(async (repos) => {
+      await repos.sealedState.expectVersion(99);
+      await appendOverWhen(repos, 'W', inTurnW, wGo);
+    });
+    await wInTurn;
+    // T: trusted when it asks, its turn after W's: unsettled, its counted insert (sent with its COMMIT) waits at the server for V's row lock.
+    const t = store.tx(async (repos) => {
+      await repos.activations.insertNew({ uuid: uuidOf(1), marbleType: 'web', sealed: Uint8Array.of(1) }, 5);
+      askedT();
+      await appendOver(repos, 'T');
+    });
+    await tAsked;
+    letW();
+    await assert.rejects(w, (err: unknown) => isConfideError(err, 'ERR_STORE_CONFLICT'));
+    // U: no longer trusted: settles, queues after T and reads the head holding its turn; V then queues after U.
+    const u = store.tx(async (repos) => {
+      askedU();
+      await appendOver(repos, 'U');
+    });
+    await uAsked;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    letV();
+    await unlessDeadlocked(Promise.allSettled([t, u, v]), 20_000);
+    await Promise.all([t, u, v]);
+    await assertChainEnds(store, 10, ['T', 'U', 'V']);
     assert.equal(await store.activations.count('web'), 2);
   } finally {
     await store.close();

@@ -7,17 +7,17 @@
  * Transactions of this process take turns at the chain (held from their first head() until
  * their COMMIT or ROLLBACK is sent). Once trusted, the head a turn is given is the one the turn
  * before left, committed or not, and its append goes out with its COMMIT (TxHooks.send). The
- * next turn's append, sent on another connection, must reach the chain's lock after this one. A
- * transaction that is not alone (others of this store are open) holds an advisory lock on a token
- * of its own from the write that asks for the head (answered before its turn begins), and the next turn's append
- * (or head read) first waits for that lock, that is until the transaction before it ended
+ * next turn's append, sent on another connection, must reach the chain's lock after this one. So a
+ * transaction holds an advisory lock on a token of its own, and the next turn's append (or head
+ * read) first waits for that lock, that is until the transaction before it ended
  * (confide_audit_append and confide_audit_head_for_append with a token, migration 9): its turn
- * passes on as soon as its COMMIT is sent, without waiting for any answer. A transaction alone
- * that gives the trusted head settles nothing before its turn and sends its token lock first, with
- * everything else, at its COMMIT: the next turn's statements go out once that lock was answered
- * (Turn.afterHeld). One alone that reads the head spends no statement on a token: its turn passes
- * on once its append was answered (it then holds the chain's lock until its commit), which only a
- * transaction that opened meanwhile waits for.
+ * passes on as soon as its COMMIT is sent, without waiting for any answer. A transaction that gives
+ * the trusted head takes its turn unsettled: it sends its token lock first, with everything else,
+ * at its COMMIT, and the next turn's statements go out once that lock was answered
+ * (Turn.afterHeld). One that reads the head settles first and, when others of this store are open,
+ * locks its token in the write that asks for the head (answered before its turn begins); alone it
+ * spends no statement on a token: its turn passes on once its append was answered (it then holds
+ * the chain's lock until its commit), which only a transaction that opened meanwhile waits for.
  * The server stays the judge: confide_audit_append (migration 6) takes the chain's advisory lock and
  * inserts only over the head committed then, else fails the transaction with a serialization
  * failure, which the engine runs again. So a wrong guess costs a rerun, never a broken chain.
@@ -42,6 +42,15 @@ export interface Turn {
   afterHeld: Promise<void>;
   /** For a transaction without a token: its turn passes on only once `answer` settled (its append's). */
   gate(answer: Promise<unknown>): void;
+  /**
+   * The token a head read under the lock waits for: `after`, unless a transaction that took its
+   * turn unsettled is still open. Such a one's end may wait at the server for a row lock that a
+   * transaction queued behind this turn holds, so a read that waited for it (through `after`, or
+   * through the end of a transaction waiting for it) while holding the turn would close a cycle
+   * the server cannot see. Without the wait the read may come first, and a transaction before it
+   * whose append then no longer extends the head runs again.
+   */
+  readAfter: string | null;
 }
 
 /** Reads under the lock in a row that must find the head this process left before it is trusted. */
@@ -64,6 +73,8 @@ export class AuditChain {
   /** The token of the transaction whose turn came last, and when its lock is held. */
   #last: string | null = null;
   #lastHeld: Promise<void> = Promise.resolve();
+  /** Open transactions that took their turn unsettled (whose statements were not answered before it). */
+  #unsettledOpen = 0;
   /** Tokens (positive 64-bit, as decimal text) count up from a random start, so no two transactions of this process share one while open. */
   #nextToken = randomBytes(8).readBigUInt64BE() % TOKEN_LIMIT;
 
@@ -78,8 +89,10 @@ export class AuditChain {
    * Waits for the transaction's turn at the chain, which ends when its COMMIT or ROLLBACK is sent
    * and every answer given to its `gate` settled. `held` settles once `token` (null: none) is
    * locked in the transaction; its lock must not wait behind a row lock another transaction may hold.
+   * `settled`: every statement the transaction sent was answered before it queued (TxHooks.settle),
+   * so it holds every row lock it waits for; an unsettled one sends them during its turn.
    */
-  async turn(tx: TxHooks, token: string | null, held: Promise<void>): Promise<Turn> {
+  async turn(tx: TxHooks, token: string | null, held: Promise<void>, settled: boolean): Promise<Turn> {
     const before = this.#tail;
     const gates: Promise<unknown>[] = [];
     let release!: () => void;
@@ -92,7 +105,12 @@ export class AuditChain {
     const [after, afterHeld] = [this.#last, this.#lastHeld];
     this.#last = token;
     this.#lastHeld = held;
-    return { after, afterHeld, gate: (answer) => void (token === null && gates.push(answer)) };
+    if (!settled) {
+      this.#unsettledOpen += 1;
+      tx.whenEnded(() => void (this.#unsettledOpen -= 1));
+    }
+    const readAfter = this.#unsettledOpen > 0 ? null : after;
+    return { after, afterHeld, readAfter, gate: (answer) => void (token === null && gates.push(answer)) };
   }
 
   /** The head to build on without reading it, once trusted; undefined means: read it under the lock. */

@@ -4,10 +4,12 @@
  * open `tx()` (`atomic` is a savepoint, so a refused write can be caught and the rest commits).
  * Deadlocks and serialization failures retry the whole transaction, counted in `stats`.
  * Connections pipeline (pg's `pipeline` mode): BEGIN goes out with a transaction's first
- * statement, and a write given to `TxHooks.send` with its COMMIT, each pair in one write.
+ * statement, and a write given to `TxHooks.send` with its COMMIT, each pair in one write; once its
+ * statements are prepared on the connection, a write is one batch with one Sync (batch.ts).
  */
 import type { Client, Pool, PoolClient } from 'pg';
 import { expectationFailed, StoreError } from '../errors.js';
+import { allParsed, sendBatch, type Answer } from './batch.js';
 
 export interface QueryRows<R> {
   rows: R[];
@@ -25,23 +27,25 @@ export interface TxHooks {
    * Resolves (never rejects) once the server answered it, or the transaction ended without it.
    */
   send(text: string, params: readonly unknown[]): Promise<void>;
-  /** As `send`, but ahead of every statement `send` left, so its answer waits for none of their row locks. */
+  /** As `send`, but ahead of every statement `send` left, and answered apart from them (batch.ts: a Flush after it), so its answer waits for none of their row locks. */
   sendFirst(text: string, params: readonly unknown[]): Promise<void>;
   /** Whether no other transaction of this store is open now (one that may queue behind this one). */
   alone(): boolean;
   /**
    * Writes what `send` left (with BEGIN the first time) now and resolves once every statement
    * sent so far was answered (never rejects: a failure is reported by the commit). For a
-   * transaction about to queue for a turn (the audit chain's): it then holds every lock its
-   * statements wait for, and never waits for one of them while a turn it holds keeps another
-   * transaction of this process from going on (which may hold that lock: a deadlock the server
-   * cannot see).
+   * transaction about to queue for a turn (the audit chain's) in which it waits for an answer: it
+   * then holds every lock its statements wait for, and never waits for one of them while a turn it
+   * holds keeps another transaction of this process from going on (which may hold that lock: a
+   * deadlock the server cannot see).
    */
   settle(): Promise<void>;
   /** Runs `fn` once, as soon as the COMMIT or ROLLBACK is sent (before its answer). */
   whenClosing(fn: () => void): void;
   /** Runs `fn` once if the transaction does not commit. */
   whenFailed(fn: () => void): void;
+  /** Runs `fn` once the transaction ended at the server (its COMMIT or ROLLBACK answered, or its connection given up), at once if it has. */
+  whenEnded(fn: () => void): void;
 }
 
 export interface Sql {
@@ -88,6 +92,11 @@ export function isRetryable(err: unknown): boolean {
   return RETRYABLE.has(sqlState(err) ?? '');
 }
 
+/** An error that makes the engine run the whole transaction again (as a serialization failure does), for a step that finds it cannot go on as it began. */
+export function rerunError(reason: string): Error {
+  return Object.assign(new Error(`the transaction runs again: ${reason}`), { code: '40001' });
+}
+
 /** confide_expect's SQLSTATE (migration 7): an expectation the caller stated did not hold. */
 const EXPECTATION = 'CF001';
 
@@ -121,13 +130,39 @@ function nameOf(text: string): string {
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
-async function run<R>(on: Queryable, text: string, params: readonly unknown[] = []): Promise<QueryRows<R> & { command: string }> {
+type Answered<R> = QueryRows<R> & { command: string };
+
+function answeredOf<R>(result: Answer): Answered<R> {
+  return { rows: result.rows as R[], rowCount: result.rowCount ?? 0, command: result.command };
+}
+
+async function run<R>(on: Queryable, text: string, params: readonly unknown[] = []): Promise<Answered<R>> {
   try {
-    const result = await on.query({ name: nameOf(text), text, values: params as unknown[] });
-    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0, command: result.command };
+    return answeredOf(await on.query({ name: nameOf(text), text, values: params as unknown[] }));
   } catch (err) {
     throw storeErrorOf(err);
   }
+}
+
+interface Queued {
+  text: string;
+  params: readonly unknown[];
+  /** Its answer is awaited by another transaction: it reaches this process before the statements behind it ran (batch.ts). */
+  first?: boolean;
+}
+
+/**
+ * `statements` on a transaction's connection, in order: one batch with one Sync (batch.ts) once
+ * every one of them is prepared on the connection, else one query each (which prepares them).
+ */
+function runAll(client: PoolClient, statements: readonly Queued[]): Array<Promise<Answered<Record<string, unknown>>>> {
+  const named = statements.map((s) => ({ name: nameOf(s.text), text: s.text, params: s.params, flush: s.first === true }));
+  if (named.length < 2 || !allParsed(client, named)) return statements.map((s) => run(client, s.text, s.params));
+  return sendBatch(client, named).map((answer) =>
+    answer.then(answeredOf<Record<string, unknown>>, (err: unknown) => {
+      throw storeErrorOf(err);
+    }),
+  );
 }
 
 /** Runs `attempt` again after a retryable failure, up to ATTEMPTS times, with a short random pause. */
@@ -192,10 +227,11 @@ export class OpenTransaction implements TxHooks {
   readonly #client: PoolClient;
   #begun = false;
   readonly #stats: EngineStats;
-  #unsent: Array<{ text: string; params: readonly unknown[]; answered: () => void }> = [];
+  #unsent: Array<Queued & { answered: () => void }> = [];
   readonly #sent: Promise<unknown>[] = [];
   #closing: Array<() => void> = [];
   #failed: Array<() => void> = [];
+  #ended: Array<() => void> | undefined = [];
   /** The first failure among statements sent without waiting: the server fails every statement after it. */
   #firstFailure: unknown;
 
@@ -205,28 +241,31 @@ export class OpenTransaction implements TxHooks {
   }
 
   /** Writes BEGIN (the first time), what `send` left, and `last`, in one write; resolves to `last`'s answer. */
-  #write<R>(last: string, params: readonly unknown[] = []): Promise<QueryRows<R> & { command: string }> {
+  #write<R>(last: string, params: readonly unknown[] = []): Promise<Answered<R>> {
     const socket = (this.#client as unknown as Client).connection.stream;
     socket.cork();
     try {
-      this.#unload();
-      return run<R>(this.#client, last, params);
+      return this.#unload({ text: last, params }) as Promise<Answered<R>>;
     } finally {
       socket.uncork();
     }
   }
 
-  /** Hands the driver BEGIN (the first time) and what `send` left. */
-  #unload(): void {
+  /** Hands the driver BEGIN (the first time), what `send` left and `last` (if any); returns `last`'s answer. */
+  #unload(last?: Queued): Promise<Answered<Record<string, unknown>>> | undefined {
+    const unsent = this.#unsent.splice(0);
+    const statements: Queued[] = [...(this.#begun ? [] : [{ text: 'BEGIN', params: [] }]), ...unsent, ...(last ? [last] : [])];
+    const answers = runAll(this.#client, statements);
+    const lastAnswer = last ? answers.pop() : undefined;
     if (!this.#begun) {
       this.#begun = true;
-      this.#track(run(this.#client, 'BEGIN'));
+      this.#track(answers.shift()!);
     }
-    for (const { text, params, answered } of this.#unsent.splice(0)) {
-      const answer = run(this.#client, text, params);
+    answers.forEach((answer, i) => {
       this.#track(answer);
-      answer.then(answered, answered);
-    }
+      answer.then(unsent[i]!.answered, unsent[i]!.answered);
+    });
+    return lastAnswer;
   }
 
   async settle(): Promise<void> {
@@ -275,7 +314,7 @@ export class OpenTransaction implements TxHooks {
   }
 
   sendFirst(text: string, params: readonly unknown[]): Promise<void> {
-    return new Promise<void>((answered) => this.#unsent.unshift({ text, params, answered }));
+    return new Promise<void>((answered) => this.#unsent.unshift({ text, params, first: true, answered }));
   }
 
   alone(): boolean {
@@ -288,6 +327,18 @@ export class OpenTransaction implements TxHooks {
 
   whenFailed(fn: () => void): void {
     this.#failed.push(fn);
+  }
+
+  whenEnded(fn: () => void): void {
+    if (this.#ended === undefined) fn();
+    else this.#ended.push(fn);
+  }
+
+  /** The transaction is over at the server: committed, rolled back, or its connection released as broken. */
+  end(): void {
+    const fns = this.#ended ?? [];
+    this.#ended = undefined;
+    for (const fn of fns) fn();
   }
 
   #close(): void {
@@ -355,6 +406,7 @@ async function attempt<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransacti
     throw err;
   } finally {
     client.release(broken);
+    tx.end();
   }
 }
 

@@ -19,7 +19,7 @@
  */
 import { StoreError } from '../../errors.js';
 import type { AuditLogRepository } from '../../port.js';
-import type { Sql } from '../sql.js';
+import { rerunError, type Sql } from '../sql.js';
 import { TAKE_TURN_TOKEN, type AuditChain, type ChainHead, type Turn } from '../audit-chain.js';
 import { auditOf, type AuditColumns } from '../../records.js';
 import { int } from './rows.js';
@@ -41,36 +41,38 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
         const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
         return rowHead(rows[0]);
       }
-      // Only once the turn's token (when others are open: audit-chain.ts) is locked and what the
-      // transaction sent without waiting (expectations, an insert) was answered: a turn is never
-      // held by a transaction whose statement waits for a row lock that another of this process
-      // holds while it waits for the turn (sql.ts TxHooks.settle), and the next turn's statements
-      // find the token locked. A transaction that asked for the head waits for no answer before
-      // its commit (its appends go out with the COMMIT).
+      // A transaction whose process trusts the head it left settles nothing before its turn, and
+      // its turn waits for no answer of its own, so a turn is never held waiting for a row lock:
+      // everything goes out with the COMMIT, in one write, its token lock first (answered apart
+      // from the statements behind it, which may wait for a lock), which the next turn's
+      // statements wait for (Turn.afterHeld). The head it gives is the one the turn before left,
+      // known once its turn came; if the head is no longer trusted by then (a transaction before
+      // it failed), it runs again, to read it settled. Otherwise its statements are answered (it
+      // settles) before it queues for its turn: one that reads the head waits for that answer
+      // holding the turn, so it must hold every row lock it waits for before (sql.ts TxHooks.settle).
+      // A transaction that asked for the head waits for no answer before its commit (its appends
+      // go out with the COMMIT).
       if (turn === undefined) {
-        const guessed = tx.alone() ? chain.guess() : undefined;
-        if (guessed) {
-          // Alone, with a head to give: nothing else of this store is open (so none waits for the
-          // turn holding a row lock), and its turn waits for no answer, so nothing needs settling:
-          // everything goes out with the COMMIT, in one round trip, its token lock first, which a
-          // transaction opened meanwhile waits for before its chain statements go out.
+        if (chain.guess()) {
           const token = chain.token();
-          turn = chain.turn(tx, token, tx.sendFirst(TAKE_TURN_TOKEN, [token]));
+          turn = chain.turn(tx, token, tx.sendFirst(TAKE_TURN_TOKEN, [token]), false);
           await turn;
+          const guessed = chain.guess();
+          if (guessed === undefined) throw rerunError('the audit head is no longer trusted');
           return (given = guessed);
         }
         const token = tx.alone() ? null : chain.token();
         const held = token === null ? Promise.resolve() : tx.send(TAKE_TURN_TOKEN, [token]);
         await tx.settle();
-        turn = chain.turn(tx, token, held);
+        turn = chain.turn(tx, token, held, true);
       }
-      const { after, afterHeld } = await turn;
+      const { readAfter, afterHeld } = await turn;
       if (given !== undefined) return given ?? undefined;
       const guessed = chain.guess();
       if (guessed) return (given = guessed);
       await afterHeld;
-      // The head under the chain's lock once the turn before ended (migration 9's function), in one round trip.
-      const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append($1::bigint)', [after]);
+      // The head under the chain's lock once the turn before ended (migration 9's function; Turn.readAfter), in one round trip.
+      const { rows } = await sql.query<{ seq: string; hash: string }>('SELECT seq, hash FROM confide_audit_head_for_append($1::bigint)', [readAfter]);
       const head = rowHead(rows[0]);
       chain.read(head);
       given = head ?? null;

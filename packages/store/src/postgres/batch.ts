@@ -1,0 +1,150 @@
+/**
+ * Several prepared statements in one extended-protocol batch: Bind, Describe and Execute for each,
+ * then one Sync (`pg` ends each query with a Sync of its own). The server answers each Sync with
+ * ReadyForQuery and a flush of its output, that is a socket send of its own, which wakes this
+ * process to read it: a transaction's write of six statements came back as six sends and up to six
+ * reads. In one batch it comes back as one. After a failed statement the server skips the rest
+ * until the Sync: those statements fail with the same error (inside BEGIN the transaction stays
+ * open and aborted: the caller rolls it back, as after any failure).
+ *
+ * A statement marked `flush` is followed by a Flush message, so its answer reaches this process
+ * without waiting for the statements behind it (which may wait for a lock): for an answer that
+ * another transaction waits for (a turn token's lock, audit-chain.ts).
+ *
+ * Only statements already parsed on the connection are batched (each is prepared once per
+ * connection, sql.ts): a batch never holds a Parse that a failure before it would skip, leaving
+ * the driver believing a statement is prepared that is not.
+ */
+import { createRequire } from 'node:module';
+import type { PoolClient, QueryResult } from 'pg';
+
+export interface Statement {
+  name: string;
+  text: string;
+  params: readonly unknown[];
+  /** Answer it as soon as it ran (a Flush after it), not only at the batch's end. */
+  flush?: boolean;
+}
+
+/** What the server answered a statement: its rows, row count and command tag. */
+export type Answer = Pick<QueryResult, 'rows' | 'rowCount' | 'command'>;
+
+type Callback = (err: unknown, result?: Answer) => void;
+
+/** The parts of pg's Query and Connection a batch drives (pg/lib/query.js, pg/lib/connection.js). */
+interface DriverQuery {
+  _result: { _types: unknown };
+  callback: Callback;
+  handleRowDescription(msg: unknown): void;
+  handleDataRow(msg: unknown): void;
+  handleCommandComplete(msg: unknown, connection: unknown): void;
+  handleReadyForQuery(connection: unknown): void;
+  handleError(err: unknown, connection: unknown): void;
+}
+interface DriverConnection {
+  parsedStatements: Record<string, string>;
+  stream: { cork(): void; uncork(): void };
+  bind(config: { statement: string; values: readonly unknown[]; valueMapper: (value: unknown) => unknown }): void;
+  describe(config: { type: 'P'; name: string }): void;
+  execute(config: { portal: string }): void;
+  flush(): void;
+  sync(): void;
+}
+type QueryClass = new (config: { text?: string; name?: string; values?: unknown[]; callback?: Callback }) => DriverQuery;
+type BatchClass = new (statements: readonly Statement[], parts: DriverQuery[], encode: (value: unknown) => unknown) => DriverQuery;
+
+/** The batch as one pg query (pg accepts a query object of its own Query class in pipeline mode), each statement's answer handed to a pg Query of its own (`parts`), which parses its rows. */
+function batchClassOn(Query: QueryClass): BatchClass {
+  return class Batch extends Query {
+    readonly #statements: readonly Statement[];
+    readonly #parts: DriverQuery[];
+    readonly #encode: (value: unknown) => unknown;
+    #next = 0;
+    #failure: unknown;
+
+    constructor(statements: readonly Statement[], parts: DriverQuery[], encode: (value: unknown) => unknown) {
+      super({ text: 'batch' });
+      this.#statements = statements;
+      this.#parts = parts;
+      this.#encode = encode;
+    }
+
+    submit(connection: DriverConnection): null {
+      for (const part of this.#parts) part._result._types = this._result._types;
+      connection.stream.cork();
+      try {
+        for (const s of this.#statements) {
+          connection.bind({ statement: s.name, values: s.params, valueMapper: this.#encode });
+          connection.describe({ type: 'P', name: '' });
+          connection.execute({ portal: '' });
+          if (s.flush) connection.flush();
+        }
+      } catch (err) {
+        // A value the driver cannot encode: nothing of its statement was written; those before it still run.
+        this.#failure = err;
+      } finally {
+        connection.sync();
+        connection.stream.uncork();
+      }
+      return null;
+    }
+
+    override handleRowDescription(msg: unknown): void {
+      this.#parts[this.#next]?.handleRowDescription(msg);
+    }
+
+    override handleDataRow(msg: unknown): void {
+      this.#parts[this.#next]?.handleDataRow(msg);
+    }
+
+    override handleCommandComplete(msg: unknown, connection: unknown): void {
+      const part = this.#parts[this.#next++];
+      part?.handleCommandComplete(msg, connection);
+      part?.handleReadyForQuery(connection);
+    }
+
+    /** The failing statement and every one the server then skipped. */
+    override handleError(err: unknown, connection: unknown): void {
+      const unanswered = this.#parts.slice(this.#next);
+      this.#next = this.#parts.length;
+      for (const part of unanswered) part.handleError(err, connection);
+    }
+
+    override handleReadyForQuery(connection: unknown): void {
+      if (this.#next < this.#parts.length) this.handleError(this.#failure ?? new Error('the server ended the batch without answering every statement'), connection);
+    }
+  };
+}
+
+let driver: { Query: QueryClass; Batch: BatchClass; prepareValue: (value: unknown) => unknown } | undefined;
+/** pg's Query class and value encoder, loaded on first use (as the engine loads pg: only when a PostgreSQL store is opened). */
+function loadDriver(): NonNullable<typeof driver> {
+  if (driver === undefined) {
+    const require = createRequire(import.meta.url);
+    const { Query } = require('pg') as { Query: QueryClass };
+    driver = { Query, Batch: batchClassOn(Query), prepareValue: (require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown }).prepareValue };
+  }
+  return driver;
+}
+
+/** Whether every statement is prepared on `client` already (a batch sends no Parse). */
+export function allParsed(client: PoolClient, statements: readonly Statement[]): boolean {
+  const parsed = (client as unknown as { connection: DriverConnection }).connection.parsedStatements;
+  return statements.every((s) => parsed[s.name] === s.text);
+}
+
+/**
+ * Queues `statements` (all parsed: allParsed) on `client` as one batch; one promise per
+ * statement, in order, each settling once its own answer came (rejecting with the driver's error).
+ */
+export function sendBatch(client: PoolClient, statements: readonly Statement[]): Array<Promise<Answer>> {
+  const { Query, Batch, prepareValue } = loadDriver();
+  const answers: Array<Promise<Answer>> = [];
+  const parts = statements.map((s) => {
+    const part = new Query({ name: s.name, text: s.text });
+    answers.push(new Promise<Answer>((resolve, reject) => (part.callback = (err, result) => (err ? reject(err) : resolve(result!)))));
+    return part;
+  });
+  (client as unknown as { query(q: DriverQuery): void }).query(new Batch(statements, parts, prepareValue));
+  return answers;
+}
