@@ -1,8 +1,11 @@
 /**
  * CPU time of a PostgreSQL server on this machine, from Linux /proc: its postmaster (found by the
- * port on its command line, as test-kit's throw-away cluster starts it) and every child (backends,
- * background workers). For CPU per operation beside the client's own: a store round trip costs
- * the server CPU that process.cpuUsage() does not see. Undefined where /proc or the server is absent.
+ * port on its command line, as test-kit's throw-away cluster starts it), every child (backends,
+ * background workers) and the children that exited (the postmaster's cutime and cstime, counted
+ * once it reaped them: without them a worker that exits between two readings, an autovacuum
+ * worker for one, takes its CPU out of the sum). For CPU per operation beside the client's own: a
+ * store round trip costs the server CPU that process.cpuUsage() does not see. Undefined where
+ * /proc or the server is absent.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -10,6 +13,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 const PPID = 1;
 const UTIME = 11;
 const STIME = 12;
+const CUTIME = 13;
+const CSTIME = 14;
 const TICKS_PER_SECOND = 100;
 
 function processes() {
@@ -18,7 +23,8 @@ function processes() {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      out.push({ pid: Number(pid), ppid: Number(fields[PPID]), ms: ((Number(fields[UTIME]) + Number(fields[STIME])) * 1000) / TICKS_PER_SECOND });
+      const ticks = (i) => Number(fields[i]);
+      out.push({ pid: Number(pid), ppid: ticks(PPID), ms: ((ticks(UTIME) + ticks(STIME)) * 1000) / TICKS_PER_SECOND, exitedMs: ((ticks(CUTIME) + ticks(CSTIME)) * 1000) / TICKS_PER_SECOND });
     } catch {
       // gone meanwhile
     }
@@ -46,7 +52,7 @@ export function postgresServerCpuMs(port) {
     if (master === undefined) return undefined;
     return processes()
       .filter((p) => p.pid === master || p.ppid === master)
-      .reduce((sum, p) => sum + p.ms, 0);
+      .reduce((sum, p) => sum + p.ms + (p.pid === master ? p.exitedMs : 0), 0);
   } catch {
     return undefined;
   }
