@@ -81,8 +81,13 @@ const PRE_OS_PCRS = [0, 1, 2, 3, 4, 5, 6, 7];
 const SEPARATOR_OK = 0;
 const SEPARATOR_ERRORS = new Set([1, 0xffffffff]);
 
-/** The digests of one piece of event data, by bank, each computed when first asked for. */
-type DataDigests = (bank: TpmBank) => Uint8Array;
+/** The digests of one piece of event data, each computed when first asked for. */
+interface DataDigests {
+  /** The data's digest in `bank`. */
+  of(bank: TpmBank): Uint8Array;
+  /** SHA-256 of the data's last `length` bytes: a UEFI variable's value, which ends its UEFI_VARIABLE_DATA. */
+  tailSha256(length: number): Uint8Array;
+}
 
 /** How event data is hashed: the synchronous digests and the cache their results are kept in. */
 export interface EventDataHashing {
@@ -109,29 +114,38 @@ function cachedDigests({ digest, cache, scope }: EventDataHashing): (data: Uint8
   const region = `digest:${scope}:tpm-event-data`;
   return (data) => {
     const key = tailKey(data);
-    let entry = cache.get<{ data: Uint8Array; digests: Map<TpmBank, Uint8Array> }>(region, key);
+    let entry = cache.get<{ data: Uint8Array; digests: Map<TpmBank, Uint8Array>; tails: Map<number, Uint8Array> }>(region, key);
     if (entry === undefined || !sameBytes(entry.data, data)) {
-      entry = { data: data.slice(), digests: new Map() };
-      // Charged for every bank's digest it may come to hold.
-      cache.set(region, key, entry, data.length + 256);
+      entry = { data: data.slice(), digests: new Map(), tails: new Map() };
+      // Charged for every bank's digest and a tail's it may come to hold.
+      cache.set(region, key, entry, data.length + 320);
     }
-    const { data: bytes, digests } = entry;
-    return (bank) => {
-      let d = digests.get(bank);
-      if (d === undefined) {
-        d = digest(hashByBank(bank).webcrypto, bytes);
-        digests.set(bank, d);
-      }
-      return d;
+    const { data: bytes, digests, tails } = entry;
+    return {
+      of: (bank) => {
+        let d = digests.get(bank);
+        if (d === undefined) {
+          d = digest(hashByBank(bank).webcrypto, bytes);
+          digests.set(bank, d);
+        }
+        return d;
+      },
+      tailSha256: (length) => {
+        let d = tails.get(length);
+        if (d === undefined) {
+          d = digest('SHA-256', bytes.subarray(bytes.length - length));
+          tails.set(length, d);
+        }
+        return d;
+      },
     };
   };
 }
 
-/** True when `data` hashes to the event's digest in every bank it carries. */
-function hashesTo(event: TcgEvent, data: Uint8Array, digestsOf: (data: Uint8Array) => DataDigests): boolean {
+/** True when the data whose digests `digests` gives hashes to the event's digest in every bank it carries. */
+function hashesTo(event: TcgEvent, digests: DataDigests): boolean {
   if (event.digests.size === 0) return false;
-  const of = digestsOf(data);
-  for (const [bank, d] of event.digests) if (!sameBytes(of(bank), d)) return false;
+  for (const [bank, d] of event.digests) if (!sameBytes(digests.of(bank), d)) return false;
   return true;
 }
 
@@ -198,16 +212,19 @@ function secureBootDatabase(v: UefiVariable): 'pk' | 'kek' | 'db' | 'dbx' | unde
 export function decodeWith(log: TcgEventLog, verified: VerifiedPcrs | undefined, hashing: EventDataHashing): TcgEventLogDecoded {
   const digestsOf = cachedDigests(hashing);
   const cache = hashing.cache;
-  const checked = new Map<number, boolean>();
-  const dataHashes = (e: TcgEvent): boolean => {
-    let ok = checked.get(e.index);
-    if (ok === undefined) {
+  // By event index: the digests of the data behind its claims, null when it does not hash to the event's digests.
+  const checked = new Map<number, DataDigests | null>();
+  const claimDigests = (e: TcgEvent): DataDigests | undefined => {
+    let digests = checked.get(e.index);
+    if (digests === undefined) {
       const data = claimData(e);
-      ok = data !== undefined && hashesTo(e, data, digestsOf);
-      checked.set(e.index, ok);
+      const of = data !== undefined ? digestsOf(data) : undefined;
+      digests = of !== undefined && hashesTo(e, of) ? of : null;
+      checked.set(e.index, digests);
     }
-    return ok;
+    return digests ?? undefined;
   };
+  const dataHashes = (e: TcgEvent): boolean => claimDigests(e) !== undefined;
   const out: TcgEventLogDecoded = {
     secureBootVariables: {},
     bootLoaderAuthorities: [],
@@ -257,7 +274,8 @@ export function decodeWith(log: TcgEventLog, verified: VerifiedPcrs | undefined,
           else out.secureBoot = v.data.length === 1 && v.data[0] === 1;
         } else {
           const key = secureBootDatabase(v);
-          if (key) out.secureBootVariables[key] = toHex(digestsOf(v.data)('sha256'));
+          // pcr7Variable gave v only for data that hashes to the event's digests; its value ends that data.
+          if (key) out.secureBootVariables[key] = toHex(claimDigests(e)!.tailSha256(v.data.length));
         }
         break;
       }
@@ -265,7 +283,7 @@ export function decodeWith(log: TcgEventLog, verified: VerifiedPcrs | undefined,
         const v = pcr7Variable(e);
         if (!v) break;
         const subject = cachedSubject(v.data, cache);
-        const authority: TcgAuthority = { variable: v.name, sha256: toHex(digestsOf(v.data)('sha256')), ...(subject !== undefined ? { subject } : {}) };
+        const authority: TcgAuthority = { variable: v.name, sha256: toHex(claimDigests(e)!.tailSha256(v.data.length)), ...(subject !== undefined ? { subject } : {}) };
         (e.index < firstApplication ? out.bootLoaderAuthorities : out.kernelAuthorities).push(authority);
         break;
       }
