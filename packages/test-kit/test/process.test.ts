@@ -1,7 +1,8 @@
 /** The process helpers: a wait ends at the line, at once when the process dies first, and at its budget. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadScaled, startProcess } from '../src/process/index.js';
+import { createServer } from 'node:net';
+import { freePort, loadScaled, startProcess } from '../src/process/index.js';
 
 const node = (code: string, timeoutMs?: number) => startProcess(process.execPath, ['-e', code], timeoutMs === undefined ? {} : { timeoutMs });
 
@@ -43,4 +44,13 @@ test('the environment: variables are added, replaced and removed (undefined); dr
 test('loadScaled: at least the base, at most ten times it', () => {
   const t = loadScaled(1000);
   assert.ok(t >= 1000 && t <= 10_000, String(t));
+});
+
+test('freePort: ports below the ephemeral range, each handed out once, that a server can then bind', async () => {
+  const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+  assert.equal(new Set(ports).size, ports.length);
+  for (const port of ports) assert.ok(port >= 20_000 && port < 32_768, String(port));
+  const srv = createServer();
+  await new Promise<void>((ok, fail) => srv.once('error', fail).listen(ports[0], '127.0.0.1', ok));
+  await new Promise((ok) => srv.close(ok));
 });
