@@ -78,7 +78,15 @@ test('the key vault routes count a request open until its response closes: answe
     const value = createHash('sha256').update('m').digest('base64url');
     const sign = () => app.inject({ method: 'POST', url: `/keys/k/${version}/sign`, headers, payload: { alg: 'RS256', value } });
     // Eight at once: the ones with company go to the thread; every signature is right either way.
+    let mostOpen = 0;
+    const opened = service.requestOpened.bind(service);
+    service.requestOpened = () => {
+      const close = opened();
+      mostOpen = Math.max(mostOpen, service.openRequests);
+      return close;
+    };
     const answers = await Promise.all(Array.from({ length: 8 }, sign));
+    assert.ok(mostOpen >= 2, `the routes counted the requests in flight together (at most ${mostOpen} open at once)`);
     for (const a of answers) {
       assert.equal(a.statusCode, 200);
       assert.ok(verify('sha256', Buffer.from('m'), jwkKey(created.json().key), Buffer.from(a.json().value, 'base64url')));

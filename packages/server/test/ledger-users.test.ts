@@ -114,3 +114,19 @@ describe('ledger dev mode without a token verifier', () => {
     }
   });
 });
+
+describe('ledger role hook', () => {
+  it('refuses a request whose authentication fails without an Error (a rejection with undefined): it never lets it through', async () => {
+    const { createLedgerAuth } = await import('../src/plugins/ledger-auth.js');
+    const auth = createLedgerAuth({
+      mode: 'production',
+      verifyJwt: () => Promise.reject(undefined),
+      roleOf: async () => 'Administrator',
+      peerCertificate: () => undefined,
+    });
+    const hook = auth.require('Reader');
+    const err = await new Promise<Error | undefined>((done) => hook({ headers: { authorization: 'Bearer x' } } as never, {} as never, done));
+    assert.ok(err instanceof Error);
+    assert.equal((err as Error & { code?: string }).code, 'ERR_UNAUTHENTICATED');
+  });
+});

@@ -96,19 +96,13 @@ export function refreshRetryIn(failures: number): number {
 export async function refreshSignIn(): Promise<string> {
   const kept = keptRefresh();
   if (kept === undefined) throw new Error('no refresh token is kept for this sign-in');
-  let res: Response;
-  try {
-    const { token_endpoint } = await discover(kept.issuer);
-    res = await fetch(token_endpoint, {
-      method: 'POST',
-      credentials: 'omit',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: kept.refreshToken, client_id: kept.clientId }).toString(),
-    });
-  } catch (err) {
-    throw new RefreshUnavailable(`the issuer could not be reached to refresh the sign-in: ${(err as Error).message}`);
-  }
-  if (res.status >= 500 || res.status === 429) throw new RefreshUnavailable(`the issuer answered ${res.status} to the refresh`);
+  const { token_endpoint } = await discover(kept.issuer, reachIssuer);
+  const res = await reachIssuer(token_endpoint, {
+    method: 'POST',
+    credentials: 'omit',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: kept.refreshToken, client_id: kept.clientId }).toString(),
+  });
   if (!res.ok) {
     sessionStorage.removeItem(REFRESH);
     throw new Error(`the issuer refused to refresh the sign-in (${res.status}): sign in again when the token expires`);
@@ -121,8 +115,21 @@ interface Discovery {
   token_endpoint: string;
 }
 
-async function discover(issuer: string): Promise<Discovery> {
-  const res = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { credentials: 'omit' });
+/** fetch, where an issuer that cannot answer now (the network, a 5xx or a 429) throws RefreshUnavailable. */
+async function reachIssuer(url: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (err) {
+    throw new RefreshUnavailable(`the issuer could not be reached to refresh the sign-in: ${(err as Error).message}`);
+  }
+  if (res.status >= 500 || res.status === 429) throw new RefreshUnavailable(`the issuer answered ${res.status} to the refresh`);
+  return res;
+}
+
+/** The issuer's discovery document; any other failure than `get`'s own (a 404, no endpoints) is an Error. */
+async function discover(issuer: string, get: (url: string, init: RequestInit) => Promise<Response> = fetch): Promise<Discovery> {
+  const res = await get(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { credentials: 'omit' });
   if (!res.ok) throw new Error(`the issuer's discovery document answered ${res.status}`);
   const doc = (await res.json()) as Partial<Discovery>;
   if (typeof doc.authorization_endpoint !== 'string' || typeof doc.token_endpoint !== 'string') throw new Error('the discovery document names no authorization or token endpoint');

@@ -68,7 +68,12 @@ export function createLedgerAuth(options: LedgerAuthOptions): LedgerAuth {
       const refusal = (role: LedgerRole): ServerError | undefined =>
         allowed.includes(role) ? undefined : new ServerError('ERR_FORBIDDEN', `the ${role} role does not allow this operation (needs ${allowed.join(' or ')})`, { details: { role } });
       // The callback form spares each request the async wrapper's promise and fastify's .then on it.
-      return (request, _reply, done) => void roleOfRequest(request).then((role) => done(refusal(role)), done);
+      // A rejection without an Error (none is thrown today) must still refuse: done(undefined) would let the request through.
+      return (request, _reply, done) =>
+        void roleOfRequest(request).then(
+          (role) => done(refusal(role)),
+          (err: unknown) => done(err instanceof Error ? err : unauthenticated('the caller could not be authenticated')),
+        );
     },
     announce(log) {
       if (announced) return;

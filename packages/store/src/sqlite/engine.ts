@@ -3,6 +3,7 @@
  * would let other callers' statements slip into the open transaction; every operation therefore
  * goes through one serial queue, and a transaction holds the queue until it commits.
  */
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import type { Migration, Repositories, Store } from '../port.js';
@@ -127,7 +128,8 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
         ensureOpen();
         return job();
       });
-    commits = new LedgerWalCommits(ledgerAppender(db), inTurn, path);
+    // Resolved now: the WAL's descriptor and the commit thread open it later, and a relative path must name the same file then.
+    commits = new LedgerWalCommits(ledgerAppender(db), inTurn, resolve(path));
     const walCommits = commits;
     outside.ledgerTransactions = { ...outside.ledgerTransactions, append: (rows) => walCommits.append(rows) };
   }

@@ -43,7 +43,14 @@ export class RsaPlacement {
     const threads = this.#threads;
     if (!threads) return rsaPrivateInline(key, input);
     return new Promise((resolve, reject) => {
-      setImmediate(() => (this.#open > 1 ? threads.run(key, input) : rsaPrivateInline(key, input)).then(resolve, reject));
+      setImmediate(() => {
+        // Inside setImmediate a throw (a thread that cannot start) would be uncaught: it rejects this operation instead.
+        try {
+          (this.#open > 1 ? threads.run(key, input) : rsaPrivateInline(key, input)).then(resolve, reject);
+        } catch (err) {
+          reject(err);
+        }
+      });
     });
   };
 }

@@ -11,7 +11,7 @@ export type CommitRequest = { kind: 'commit'; id: number; flat: (string | number
 /** The thread's first message once its connection is open, then one answer per commit. */
 export type CommitAnswer = { kind: 'ready' } | { kind: 'committed'; id: number; error?: CommitFailure };
 
-/** Why a commit failed: a ConfideError's code and details, or the error's message alone. */
+/** Why a commit failed: a ConfideError's code and details, or SQLite's code (when it has one) and the message. */
 export interface CommitFailure {
   code?: string;
   message: string;

@@ -23,7 +23,9 @@ const append = ledgerAppender(db);
 
 function failureOf(err: unknown): CommitFailure {
   if (isConfideError(err)) return { code: err.code, message: err.message, details: err.details };
-  return { message: err instanceof Error ? err.message : String(err) };
+  // SQLite's own code (SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR…) goes with it, for the error's reason.
+  const code = (err as { code?: unknown }).code;
+  return { ...(typeof code === 'string' ? { code } : {}), message: err instanceof Error ? err.message : String(err) };
 }
 
 port.on('message', (request: CommitRequest) => {

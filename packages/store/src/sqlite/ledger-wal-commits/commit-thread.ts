@@ -38,6 +38,11 @@ export class LedgerCommitThread {
     void this.#exited.then(() => this.#fail(new Error('the ledger commit thread exited')));
   }
 
+  /** The thread failed or exited: a batch it had out may or may not have committed. */
+  get stopped(): boolean {
+    return this.#failed !== undefined;
+  }
+
   /** Its connection is open and it has not failed: a batch sent now is committed without waiting for start-up. */
   get ready(): boolean {
     return this.#ready && !this.#failed;

@@ -44,7 +44,8 @@ export class LedgerWalCommits {
   #thread: LedgerCommitThread | undefined;
   /** The syncs out, for close to wait for. */
   readonly #out = new Set<Promise<void>>();
-  #syncFailed: StoreError | undefined;
+  /** Set once a WAL sync failed, or the commit thread stopped with a batch out: that batch and every later one fail. */
+  #failed: StoreError | undefined;
 
   /**
    * `append`: the batch insert (ledgerAppender) on a connection with synchronous=NORMAL; `inTurn`
@@ -62,7 +63,7 @@ export class LedgerWalCommits {
     try {
       await this.#inTurn(() => {
         // Checked in the batch's turn: a batch queued before a sync failed must not commit after it.
-        if (this.#syncFailed) throw this.#syncFailed;
+        if (this.#failed) throw this.#failed;
         return this.#commit(rows);
       });
     } catch (err) {
@@ -71,7 +72,7 @@ export class LedgerWalCommits {
       throw new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: ${(err as Error).message}`, { details: { reason: 'sqlite' }, cause: err });
     }
     const synced = this.#wal.sync().catch((err: unknown) => {
-      this.#syncFailed ??= new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: the WAL sync failed: ${(err as Error).message}`, { details: { reason: 'WAL_SYNC_FAILED' }, cause: err });
+      this.#failed ??= new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: the WAL sync failed: ${(err as Error).message}`, { details: { reason: 'WAL_SYNC_FAILED' }, cause: err });
     });
     this.#out.add(synced);
     try {
@@ -83,7 +84,7 @@ export class LedgerWalCommits {
     } finally {
       this.#out.delete(synced);
     }
-    if (this.#syncFailed) throw this.#syncFailed;
+    if (this.#failed) throw this.#failed;
   }
 
   /** Waits for the syncs out, then ends the commit thread and closes the WAL's descriptor (before the connection closes). */
@@ -97,7 +98,13 @@ export class LedgerWalCommits {
   #commit(rows: readonly LedgerTransactionRow[]): Promise<void> | void {
     if (rows.length < THREAD_MIN_ROWS || this.#out.size === 0) return this.#append.immediate(rows);
     this.#thread ??= new LedgerCommitThread(this.#databasePath);
-    if (this.#thread.ready) return this.#thread.commit(rows);
+    if (this.#thread.ready) {
+      return this.#thread.commit(rows).catch((err: unknown) => {
+        // A thread that stopped with the batch out may have committed it: its outcome is unknown, so no later batch commits after it.
+        if (this.#thread?.stopped) this.#failed ??= err as StoreError;
+        throw err;
+      });
+    }
     this.#append.immediate(rows);
   }
 }
