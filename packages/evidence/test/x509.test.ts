@@ -114,6 +114,9 @@ test('decodeTime: UTCTime with its 1950 pivot and GeneralizedTime; anything else
   assert.equal(time(TAG.UTC_TIME, '500101000000Z')?.toISOString(), '1950-01-01T00:00:00.000Z');
   assert.equal(time(TAG.GENERALIZED_TIME, '20260601123456Z')?.toISOString(), '2026-06-01T12:34:56.000Z');
   assert.equal(time(TAG.GENERALIZED_TIME, '99991231235959Z')?.toISOString(), '9999-12-31T23:59:59.000Z');
+  assert.equal(time(TAG.UTC_TIME, '240229000000Z')?.toISOString(), '2024-02-29T00:00:00.000Z', 'a leap day');
+  assert.equal(time(TAG.GENERALIZED_TIME, '20000229000000Z')?.toISOString(), '2000-02-29T00:00:00.000Z', 'a leap day of a year divisible by 400');
+  assert.equal(time(TAG.GENERALIZED_TIME, '00500101000000Z')?.getUTCFullYear(), 50, 'a GeneralizedTime year below 100 is that year, not 1950');
   for (const [tag, text] of [
     [TAG.UTC_TIME, '20260601123456Z'], // a GeneralizedTime's length under the UTCTime tag
     [TAG.GENERALIZED_TIME, '260601123456Z'],
@@ -124,6 +127,16 @@ test('decodeTime: UTCTime with its 1950 pivot and GeneralizedTime; anything else
     [TAG.GENERALIZED_TIME, '2026060112345/Z'],
     [TAG.GENERALIZED_TIME, '2026060112345:Z'],
     [TAG.OCTET_STRING, '260601123456Z'],
+    // No such instant: Date.UTC would roll each into another one.
+    [TAG.UTC_TIME, '261301000000Z'],
+    [TAG.UTC_TIME, '260001000000Z'],
+    [TAG.UTC_TIME, '260230000000Z'],
+    [TAG.UTC_TIME, '250229000000Z'],
+    [TAG.UTC_TIME, '260600000000Z'],
+    [TAG.UTC_TIME, '260601240000Z'],
+    [TAG.UTC_TIME, '260601236000Z'],
+    [TAG.GENERALIZED_TIME, '20260601235960Z'],
+    [TAG.GENERALIZED_TIME, '21000229000000Z'],
   ] as const) {
     assert.equal(time(tag, text), undefined, `${tag.toString(16)} "${text}"`);
   }

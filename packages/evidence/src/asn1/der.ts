@@ -146,7 +146,9 @@ const ASCII_Z = 0x5a;
 
 /**
  * UTCTime (YYMMDDHHMMSSZ) / GeneralizedTime (YYYYMMDDHHMMSSZ) to a Date; undefined when it is
- * neither or does not parse. Read digit by digit from the bytes: no string, no regular expression.
+ * neither or does not parse, or names no real instant (month 13, 30 February, hour 24, second 60):
+ * Date.UTC would roll those over into another day. Read digit by digit from the bytes: no string,
+ * no regular expression.
  */
 export function decodeTime(el: DerElement): Date | undefined {
   const v = el.value;
@@ -160,7 +162,12 @@ export function decodeTime(el: DerElement): Date | undefined {
   const second = digitsAt(v, yearDigits + 8, 2);
   if ((year | month | day | hour | minute | second) < 0) return undefined;
   if (yearDigits === 2) year += year >= 50 ? 1900 : 2000;
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  // Set apart: Date.UTC reads years 0 to 99 as 1900 to 1999.
+  date.setUTCFullYear(year);
+  const real =
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+  return real ? date : undefined;
 }
 
 /**

@@ -32,9 +32,12 @@ type Appender = Database.Transaction<(rows: readonly LedgerTransactionRow[]) => 
 /**
  * The fewest rows a batch committed on the commit thread has. The thread's hand-offs cost the main
  * thread tens of µs a batch and the copy about 0.5 µs a row, against several µs a row for the
- * commit here; with 16 appends in flight over HTTPS batches have a few rows and stay here.
+ * commit here; with 16 appends in flight over HTTPS batches have a few rows and stay here. Over
+ * HTTPS at 256 in flight the thread lost (its second core is busy with the client and TLS): 512
+ * keeps those batches here and the thousand-row batches of thousands in flight on the thread
+ * (docs/benchmarks.md, stop 24's idle A/B).
  */
-export const THREAD_MIN_ROWS = 64;
+export const THREAD_MIN_ROWS = 512;
 
 export class LedgerWalCommits {
   readonly #append: Appender;
