@@ -18,3 +18,17 @@ it('TransactionDigests keeps each seqno\'s secret and digests across growth, dig
     assert.deepEqual(d.claimsDigest(seqno), seqno % 3 ? filled(seqno, 3) : new Uint8Array(32), `claims ${seqno}`);
   }
 });
+
+it('TransactionDigests keeps digests set before the rows grew, in the writer\'s order (push one, set it, push the next)', () => {
+  const d = new TransactionDigests();
+  const n = 1000;
+  for (let seqno = 1; seqno <= n; seqno++) {
+    d.push(filled(seqno, 1));
+    d.set(seqno, filled(seqno, 2), filled(seqno, 3));
+  }
+  for (let seqno = 1; seqno <= n; seqno++) {
+    assert.deepEqual(d.secret(seqno), filled(seqno, 1), `secret ${seqno}`);
+    assert.deepEqual(d.writeSetDigest(seqno), filled(seqno, 2), `write set ${seqno}`);
+    assert.deepEqual(d.claimsDigest(seqno), filled(seqno, 3), `claims ${seqno}`);
+  }
+});
