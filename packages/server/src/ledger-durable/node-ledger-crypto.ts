@@ -3,29 +3,20 @@
  * it (WebCrypto's async calls cost a thread-pool round trip per hash, ten per append), and random
  * bytes cut from a pooled buffer (one getrandom call per 64 KiB instead of two per append).
  *
- * Node 20's `hash` costs about 1.5 µs per call when it answers a Buffer (made from C++) and about
- * 0.4 µs when it answers a 'binary' (latin1) string, whose 32 characters are the digest's bytes: the string is
- * copied into the bytes wanted. Concatenations and HMAC work in one scratch buffer per crypto object
+ * The hashes read `hash`'s string output (node-hash.ts). Concatenations and HMAC work in one scratch buffer per crypto object
  * (the calls are synchronous, so nothing else uses it meanwhile) instead of fresh arrays per call; a
  * lone part is hashed where it is (`hash` takes text as UTF-8 itself), with no copy and no view of the scratch.
  */
-import { createHmac, hash, randomFillSync } from 'node:crypto';
+import { createHmac, randomFillSync } from 'node:crypto';
 import type { LedgerCrypto } from '@confide/ledger';
+import { hashBytes, hashInto } from '../node-hash.js';
 
 const POOL_BYTES = 64 * 1024;
 const BLOCK = 64;
 
 /** SHA-256 of `data` (text as UTF-8) written into `out` at `offset`. */
-function sha256Into(data: Uint8Array | string, out: Uint8Array, offset: number): void {
-  const digest = hash('sha256', data, 'binary');
-  for (let i = 0; i < 32; i++) out[offset + i] = digest.charCodeAt(i);
-}
-
-const sha256 = (data: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(32);
-  sha256Into(data, out, 0);
-  return out;
-};
+const sha256Into = (data: Uint8Array | string, out: Uint8Array, offset: number): void => void hashInto('sha256', data, out, offset);
+const sha256 = (data: Uint8Array): Uint8Array => hashBytes('sha256', data);
 
 type Part = Uint8Array | string;
 

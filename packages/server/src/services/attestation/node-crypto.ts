@@ -8,8 +8,9 @@
  * verifier that makes them (TPM quotes and AK chains) replays an event log meanwhile, and a
  * lone request then finishes sooner with the check on another core.
  */
-import { constants, createPublicKey, hash, verify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
+import { constants, createPublicKey, verify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
 import type { RsaPublicKey, RsaVerifyParams, SyncDigestName, VerifyCrypto } from '@confide/evidence';
+import { hashBytes } from '../../node-hash.js';
 
 /** DER SubjectPublicKeyInfo header of an uncompressed P-256 point (id-ecPublicKey, prime256v1, BIT STRING of 66 bytes). */
 const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
@@ -19,18 +20,6 @@ const keys = new Map<string, KeyObject>();
 const rsaKeys = new Map<string, KeyObject>();
 /** node:crypto's names of the hashes WebCrypto names. */
 const NODE_HASH: Record<SyncDigestName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
-
-/**
- * The digest of `data` with node:crypto's one-shot hash. Its 'binary' (latin1) string (one character per
- * byte) is copied out: on Node 20 the 'buffer' output costs about four times as much for a short
- * input (a native backing store per call), which a PCR replay's hundred-odd extends would pay each.
- */
-function digestBytes(algorithm: string, data: Uint8Array): Uint8Array {
-  const text = hash(algorithm, data, 'binary');
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
 
 /** Remembers `key` under `id`, dropping the oldest key first when `map` is full. */
 function keep(map: Map<string, KeyObject>, id: string, key: KeyObject): void {
@@ -100,9 +89,9 @@ export interface NodeVerifyCryptoOptions {
 export function nodeVerifyCrypto(options: NodeVerifyCryptoOptions = {}): VerifyCrypto {
   const inline = options.inline ?? (() => false);
   return {
-    // The one-shot form: no Hash object per call (most inputs are a few hundred bytes).
-    sha256: (data) => hash('sha256', data, 'buffer'),
-    digestSync: (name, data) => digestBytes(NODE_HASH[name], data),
+    // The one-shot form: no Hash object per call (most inputs are a few hundred bytes), read from its string (node-hash.ts).
+    sha256: (data) => hashBytes('sha256', data),
+    digestSync: (name, data) => hashBytes(NODE_HASH[name], data),
     verifyP256: (point, signature, data) => {
       const key = p256Key(point);
       return key === undefined ? Promise.resolve(false) : check(inline(), 'sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
