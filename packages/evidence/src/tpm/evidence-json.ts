@@ -6,7 +6,7 @@
  *  - go-attestation's attestation dump: {"AK": {"Public", "CreateData", "CreateAttestation",
  *    "CreateSignature"}, "Quote": {"Quote", "Signature"}, "Log": {"PCRs": [{"Index", "Digest", "DigestAlg"}], "Raw"}}.
  */
-import { assertJsonDepth, fromBase64, fromUtf8, toHex } from '@confide/core';
+import { assertJsonDepth, fromBase64, fromUtf8, isJsonObject, toHex } from '@confide/core';
 import { EvidenceError } from '../errors.js';
 import type { TpmBank } from './algorithms.js';
 import { parseTpmsAttest } from './attest.js';
@@ -22,10 +22,6 @@ type Json = Record<string, unknown>;
 
 function malformed(message: string): never {
   throw new EvidenceError('ERR_EVIDENCE_MALFORMED', `TPM evidence JSON: ${message}`);
-}
-
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function b64(v: unknown, field: string): Uint8Array {
@@ -47,11 +43,11 @@ function confideParts(doc: Json): TpmEvidenceParts {
   const certs = doc['akCertificates'];
   if (certs !== undefined && !Array.isArray(certs)) malformed('tpm.akCertificates is not an array');
   const creation = doc['akCreation'];
-  if (creation !== undefined && !isObject(creation)) malformed('tpm.akCreation is not an object');
-  if (!isObject(doc['pcrs'])) malformed('tpm.pcrs is not an object');
+  if (creation !== undefined && !isJsonObject(creation)) malformed('tpm.akCreation is not an object');
+  if (!isJsonObject(doc['pcrs'])) malformed('tpm.pcrs is not an object');
   return {
     quotes: quotes.map((q, i) => {
-      if (!isObject(q)) malformed(`tpm.quotes[${i}] is not an object`);
+      if (!isJsonObject(q)) malformed(`tpm.quotes[${i}] is not an object`);
       return { quote: b64(q['quote'], `tpm.quotes[${i}].quote`), signature: b64(q['signature'], `tpm.quotes[${i}].signature`) };
     }),
     ak: b64(doc['ak'], 'tpm.ak'),
@@ -78,7 +74,7 @@ export function pcrListOfQuote(quote: Uint8Array, pcrs: ReadonlyArray<string | U
 /** Trustee lists the quoted bank's PCRs from 0; the quote's selection names the bank. */
 function trusteeParts(doc: Json): TpmEvidenceParts {
   const q = doc['tpm_quote'];
-  if (!isObject(q)) malformed('tpm_quote is not an object');
+  if (!isJsonObject(q)) malformed('tpm_quote is not an object');
   const quote = b64(q['message'], 'tpm_quote.message');
   const pcrs = q['pcrs'];
   if (!Array.isArray(pcrs)) malformed('tpm_quote.pcrs is not an array');
@@ -89,11 +85,11 @@ function goAttestationParts(doc: Json): TpmEvidenceParts {
   const ak = doc['AK'];
   const quote = doc['Quote'];
   const log = doc['Log'];
-  if (!isObject(ak) || !isObject(quote)) malformed('AK and Quote must be objects');
+  if (!isJsonObject(ak) || !isJsonObject(quote)) malformed('AK and Quote must be objects');
   const pcrs: Record<string, Record<string, string>> = {};
-  if (isObject(log) && Array.isArray(log['PCRs'])) {
+  if (isJsonObject(log) && Array.isArray(log['PCRs'])) {
     for (const [i, p] of log['PCRs'].entries()) {
-      if (!isObject(p) || typeof p['Index'] !== 'number' || typeof p['DigestAlg'] !== 'number') malformed(`Log.PCRs[${i}] is not {Index, Digest, DigestAlg}`);
+      if (!isJsonObject(p) || typeof p['Index'] !== 'number' || typeof p['DigestAlg'] !== 'number') malformed(`Log.PCRs[${i}] is not {Index, Digest, DigestAlg}`);
       const bank = GO_CRYPTO_HASH[p['DigestAlg']];
       if (!bank) malformed(`Log.PCRs[${i}].DigestAlg ${p['DigestAlg']} is not SHA-1, SHA-256, SHA-384 or SHA-512`);
       (pcrs[bank] ??= {})[String(p['Index'])] = toHex(b64(p['Digest'], `Log.PCRs[${i}].Digest`));
@@ -104,17 +100,17 @@ function goAttestationParts(doc: Json): TpmEvidenceParts {
     quotes: [{ quote: b64(quote['Quote'], 'Quote.Quote'), signature: b64(quote['Signature'], 'Quote.Signature') }],
     ak: b64(ak['Public'], 'AK.Public'),
     pcrs,
-    eventLog: isObject(log) ? optionalB64(log['Raw'], 'Log.Raw') : undefined,
+    eventLog: isJsonObject(log) ? optionalB64(log['Raw'], 'Log.Raw') : undefined,
     akCreation: creation ? { attestation: creation, signature: b64(ak['CreateSignature'], 'AK.CreateSignature'), data: optionalB64(ak['CreateData'], 'AK.CreateData') } : undefined,
   };
 }
 
 /** Which of the three shapes `doc` is, if any. */
 export function tpmJsonShape(doc: unknown): 'confide' | 'trustee' | 'go-attestation' | undefined {
-  if (!isObject(doc)) return undefined;
-  if (isObject(doc['tpm'])) return 'confide';
+  if (!isJsonObject(doc)) return undefined;
+  if (isJsonObject(doc['tpm'])) return 'confide';
   if ('ak_public' in doc && 'tpm_quote' in doc) return 'trustee';
-  if (isObject(doc['AK']) && isObject(doc['Quote'])) return 'go-attestation';
+  if (isJsonObject(doc['AK']) && isJsonObject(doc['Quote'])) return 'go-attestation';
   return undefined;
 }
 
