@@ -217,6 +217,26 @@ test('key_ops, enabled, nbf and exp are enforced (403 Forbidden)', async () => {
   assert.equal((await sign('usable', ok.properties.version!)).status, 200);
 });
 
+test('a key that signed is refused at its next signature once updated, disabled or deleted, and signs again once recovered (SQLite keeps versions between writes)', async () => {
+  const key = await client.createEcKey('signed-then-changed');
+  const version = key.properties.version!;
+  const plain = (await import('./keyvault-raw.js')).raw(vault);
+  const sign = async () => (await plain('POST', `/keys/signed-then-changed/${version}/sign`, { alg: 'ES256', value: sha256(Buffer.from('x')).toString('base64url') })).status;
+  assert.equal(await sign(), 200);
+  await client.updateKeyProperties('signed-then-changed', version, { keyOps: ['verify'] });
+  assert.equal(await sign(), 403);
+  await client.updateKeyProperties('signed-then-changed', version, { keyOps: ['sign'] });
+  assert.equal(await sign(), 200);
+  await client.updateKeyProperties('signed-then-changed', version, { enabled: false });
+  assert.equal(await sign(), 403);
+  await client.updateKeyProperties('signed-then-changed', version, { enabled: true });
+  assert.equal(await sign(), 200);
+  await (await client.beginDeleteKey('signed-then-changed', { intervalInMs: 10 })).pollUntilDone();
+  assert.equal(await sign(), 404);
+  await (await client.beginRecoverDeletedKey('signed-then-changed', { intervalInMs: 10 })).pollUntilDone();
+  assert.equal(await sign(), 200);
+});
+
 test('SDK: rng returns the bytes asked for', async () => {
   const bytes = await client.getRandomBytes(32);
   assert.equal(bytes.length, 32);

@@ -42,5 +42,7 @@ export function composeKeyVault(config: Config, store: Store, root: VaultRoot, c
     },
     staticTokens: parseStaticTokens(config.keyvault.auth.tokens),
   });
-  return { service: new KeyVaultService({ store, root, clock, rsaThreads: config.keyvault.rsaThreads ?? defaultRsaThreads() }), auth };
+  // SQLite is one process's store: the key vault is then the only writer of its rows (docs/store.md).
+  const soleWriter = store.engine === 'sqlite';
+  return { service: new KeyVaultService({ store, root, clock, rsaThreads: config.keyvault.rsaThreads ?? defaultRsaThreads(), soleWriter }), auth };
 }

@@ -39,6 +39,7 @@ import { bad, checkName, decode, keyOpsOf, keySpecOf, releasePolicyOf, tagsOf, t
 import { defaultRotationPolicy, rotationPolicyOf, type RotationPolicy } from './rotation-policy.js';
 import { RsaPlacement } from './rsa-placement.js';
 import { runOperation, type OperationName, type OperationRequest, type OperationResult } from './operations.js';
+import { VersionCache, type CachedVersion } from './version-cache.js';
 
 export interface KeyVaultServiceOptions {
   store: Store;
@@ -49,6 +50,13 @@ export interface KeyVaultServiceOptions {
    * requestOpened; rsa-placement.ts); 0 or absent: always on the event loop. close() ends them.
    */
   rsaThreads?: number | undefined;
+  /**
+   * This process is the store's one writer (SQLite): the versions that operations and releases
+   * read are kept in memory between this service's writes (version-cache.ts). Absent or false
+   * (PostgreSQL replicas): every operation reads its version, so a change made through another
+   * replica is in force at once.
+   */
+  soleWriter?: boolean | undefined;
 }
 
 export interface Page<T> {
@@ -75,6 +83,7 @@ export class KeyVaultService {
   readonly #cache = new KeyCache();
   readonly #rsaThreads: RsaThreadPool | undefined;
   readonly #rsaPlacement: RsaPlacement;
+  readonly #versions: VersionCache | undefined;
 
   constructor(options: KeyVaultServiceOptions) {
     this.#store = options.store;
@@ -82,6 +91,7 @@ export class KeyVaultService {
     this.#clock = options.clock ?? systemClock;
     this.#rsaThreads = options.rsaThreads ? new RsaThreadPool(options.rsaThreads) : undefined;
     this.#rsaPlacement = new RsaPlacement(this.#rsaThreads);
+    this.#versions = options.soleWriter ? new VersionCache() : undefined;
   }
 
   /** Counts a key vault request as open until the returned function is called: RSA threads are used only for requests with company. */
@@ -112,14 +122,21 @@ export class KeyVaultService {
     return this.#root.rootKey();
   }
 
+  /** Runs a write to key `name`'s rows; the versions kept of that name are dropped once it ends, whatever its outcome. */
+  async #writing<T>(name: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.#versions?.dropName(name);
+    }
+  }
+
   async #insert(version: StoredKeyVersion): Promise<KeyVersionMeta> {
     const meta = metaOf(version);
-    const outcome = await this.#store.keyVersions.insert({
-      name: version.name,
-      version: version.version,
-      meta: metaToJson(meta),
-      sealedMaterial: sealKeyMaterial(this.#rootKey(), version.name, version.version, version.jwk),
-    });
+    const sealedMaterial = sealKeyMaterial(this.#rootKey(), version.name, version.version, version.jwk);
+    const outcome = await this.#writing(version.name, () =>
+      this.#store.keyVersions.insert({ name: version.name, version: version.version, meta: metaToJson(meta), sealedMaterial }),
+    );
     if (outcome === 'deleted') throw new KeyVaultError('ERR_KEY_CONFLICT', `key ${version.name} is deleted but recoverable: recover or purge it first`);
     if (outcome === 'exists') throw new KeyVaultError('ERR_KEY_CONFLICT', `key ${version.name} already has version ${version.version}`);
     return meta;
@@ -196,8 +213,7 @@ export class KeyVaultService {
 
   /** A version with its private material, loaded once through the key cache the operations use, and its public description (the release of a key). */
   async loadVersion(name: string, version?: string): Promise<StoredKeyVersion & { loaded: LoadedKey; meta: KeyVersionMeta }> {
-    const row = await this.#row(name, version);
-    const meta = metaFromJson(row.name, row.version, row.meta);
+    const { row, meta } = await this.#version(name, version);
     const { family: _f, publicJwk: _p, size: _s, ...stored } = meta;
     const loaded = this.#loaded(row);
     return { ...stored, jwk: loaded.jwk, loaded, meta };
@@ -220,7 +236,7 @@ export class KeyVaultService {
       next.releasePolicy = releasePolicyOf(body.release_policy)!;
     }
     next.attributes.updated = this.#now();
-    await this.#store.keyVersions.update(row.name, row.version, metaToJson(next), row.revision);
+    await this.#writing(row.name, () => this.#store.keyVersions.update(row.name, row.version, metaToJson(next), row.revision));
     return next;
   }
 
@@ -277,7 +293,7 @@ export class KeyVaultService {
   async restore(blob: string): Promise<KeyVersionMeta> {
     const rootKey = this.#rootKey();
     const backup = openBackup(rootKey, decode(blob, 'value'));
-    return this.#store.tx(async (repos) => {
+    return this.#writing(backup.name, () => this.#store.tx(async (repos) => {
       if ((await repos.keyVersions.allVersions(backup.name)).length > 0) throw new KeyVaultError('ERR_KEY_CONFLICT', `key ${backup.name} exists (live or deleted): a backup restores only into a free name`);
       for (const v of backup.versions) {
         // The meta goes through its named members: a backup of a version an old rotation wrote carries its loaded key.
@@ -287,14 +303,14 @@ export class KeyVaultService {
       if (backup.rotationPolicy) await repos.keyRotationPolicies.put(backup.name, backup.rotationPolicy);
       const latest = backup.versions[backup.versions.length - 1]!;
       return metaFromJson(backup.name, latest.version, latest.meta);
-    });
+    }));
   }
 
   async delete(name: string): Promise<DeletedKey> {
     const meta = await this.get(name);
     const now = this.#now();
     const deleted = { deletedDate: now, scheduledPurgeDate: now + RECOVERABLE_DAYS * 86400 };
-    if (!(await this.#store.deletedKeys.markDeleted({ name, ...deleted }))) throw notFound(name);
+    if (!(await this.#writing(name, () => this.#store.deletedKeys.markDeleted({ name, ...deleted })))) throw notFound(name);
     return { meta, deleted };
   }
 
@@ -316,13 +332,13 @@ export class KeyVaultService {
 
   async recover(name: string): Promise<KeyVersionMeta> {
     this.#rootKey();
-    if (!(await this.#store.deletedKeys.recover(name))) throw new KeyVaultError('ERR_KEY_NOT_FOUND', `no deleted key named ${name}`);
+    if (!(await this.#writing(name, () => this.#store.deletedKeys.recover(name)))) throw new KeyVaultError('ERR_KEY_NOT_FOUND', `no deleted key named ${name}`);
     return this.get(name);
   }
 
   async purge(name: string): Promise<void> {
     this.#rootKey();
-    if (!(await this.#store.deletedKeys.purge(name))) throw new KeyVaultError('ERR_KEY_NOT_FOUND', `no deleted key named ${name}`);
+    if (!(await this.#writing(name, () => this.#store.deletedKeys.purge(name)))) throw new KeyVaultError('ERR_KEY_NOT_FOUND', `no deleted key named ${name}`);
     await this.#store.keyRotationPolicies.delete(name);
     this.#cache.dropName(name);
   }
@@ -335,10 +351,24 @@ export class KeyVaultService {
 
   /** Runs `op` with a version that allows it now. */
   async operate(name: string, version: string | undefined, op: OperationName, request: OperationRequest): Promise<OperationResult & { meta: KeyVersionMeta }> {
-    const row = await this.#row(name, version);
-    const meta = metaFromJson(row.name, row.version, row.meta);
+    const { row, meta } = await this.#version(name, version);
     assertKeyUsable(meta, op as KeyOperation, this.#now());
     return { meta, ...(await runOperation(this.#loaded(row), op, request, this.#rsaPlacement.run)) };
+  }
+
+  /** A version's row and description, from the version cache when there is one and it holds them. */
+  async #version(name: string, version: string | undefined): Promise<CachedVersion> {
+    const cache = this.#versions;
+    if (cache && version) {
+      this.#rootKey();
+      const kept = cache.get(name, version);
+      if (kept) return kept;
+    }
+    const generation = cache?.generation ?? 0;
+    const row = await this.#row(name, version);
+    const found = { row, meta: metaFromJson(row.name, row.version, row.meta) };
+    cache?.set(found, generation);
+    return found;
   }
 
   /** The row's key objects: opened under the root key and imported once, then from the cache. */
