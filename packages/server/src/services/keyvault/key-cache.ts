@@ -1,21 +1,22 @@
 /**
- * Loaded keys by name and version: decrypting and parsing a key for every operation would cost
- * more than the operation. A version's material never changes, so entries need no revision;
- * a purge drops its name. Bounded: the oldest entry goes first.
+ * Entries by key name and version, bounded (the oldest entry goes first). The loaded keys:
+ * decrypting and parsing a key for every operation would cost more than the operation, and a
+ * version's material never changes, so those entries need no revision; a purge drops its name.
+ * The version cache (version-cache.ts) keeps its rows here too.
  */
 import type { LoadedKey } from '@confide/keyvault';
 
-export class KeyCache {
-  readonly #entries = new Map<string, LoadedKey>();
+export class KeyCache<T = LoadedKey> {
+  readonly #entries = new Map<string, T>();
   constructor(private readonly limit = 1024) {}
 
-  get(name: string, version: string): LoadedKey | undefined {
+  get(name: string, version: string): T | undefined {
     return this.#entries.get(`${name}/${version}`);
   }
 
-  set(name: string, version: string, key: LoadedKey): void {
+  set(name: string, version: string, entry: T): void {
     if (this.#entries.size >= this.limit) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(`${name}/${version}`, key);
+    this.#entries.set(`${name}/${version}`, entry);
   }
 
   dropName(name: string): void {

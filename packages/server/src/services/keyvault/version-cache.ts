@@ -8,6 +8,7 @@
  */
 import type { KeyVersionMeta } from '@confide/keyvault';
 import type { KeyVersionRow } from '@confide/store';
+import { KeyCache } from './key-cache.js';
 
 export interface CachedVersion {
   row: KeyVersionRow;
@@ -15,16 +16,15 @@ export interface CachedVersion {
 }
 
 export class VersionCache {
-  readonly #entries = new Map<string, CachedVersion>();
-  readonly #limit: number;
+  readonly #entries: KeyCache<CachedVersion>;
   #generation = 0;
 
   constructor(limit = 1024) {
-    this.#limit = limit;
+    this.#entries = new KeyCache(limit);
   }
 
   get(name: string, version: string): CachedVersion | undefined {
-    return this.#entries.get(`${name}/${version}`);
+    return this.#entries.get(name, version);
   }
 
   /** The generation a read starts in: give it to set() with what the read found. */
@@ -34,14 +34,12 @@ export class VersionCache {
 
   /** Keeps `entry` unless a name was dropped since the read began in `generation`. */
   set(entry: CachedVersion, generation: number): void {
-    if (generation !== this.#generation) return;
-    if (this.#entries.size >= this.#limit) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(`${entry.row.name}/${entry.row.version}`, entry);
+    if (generation === this.#generation) this.#entries.set(entry.row.name, entry.row.version, entry);
   }
 
   /** Forgets every version of `name` (after a write to it), and every read under way. */
   dropName(name: string): void {
     this.#generation++;
-    for (const k of [...this.#entries.keys()]) if (k.startsWith(`${name}/`)) this.#entries.delete(k);
+    this.#entries.dropName(name);
   }
 }
