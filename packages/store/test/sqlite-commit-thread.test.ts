@@ -80,7 +80,7 @@ test(
     let connectionRows = 0;
     const counted = { immediate: (rows: readonly LedgerTransactionRow[]) => ((connectionRows += rows.length), onConnection.immediate(rows)) } as unknown as typeof onConnection;
     const queue = new SerialQueue();
-    const commits = new LedgerWalCommits(counted, (job) => queue.run(async () => job()), path);
+    const commits = new LedgerWalCommits(counted, (job) => queue.run(async () => job()), path, 3);
     const sent: LedgerTransactionRow[] = [];
     const send = (n: number): Promise<void> => {
       const rows = rowsFrom(sent.length + 1, n);

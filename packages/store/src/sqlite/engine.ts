@@ -129,7 +129,7 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
         return job();
       });
     // Resolved now: the WAL's descriptor and the commit thread open it later, and a relative path must name the same file then.
-    commits = new LedgerWalCommits(ledgerAppender(db), inTurn, resolve(path));
+    commits = new LedgerWalCommits(ledgerAppender(db), inTurn, resolve(path), LEDGER_WRITES_IN_FLIGHT);
     const walCommits = commits;
     outside.ledgerTransactions = { ...outside.ledgerTransactions, append: (rows) => walCommits.append(rows) };
   }

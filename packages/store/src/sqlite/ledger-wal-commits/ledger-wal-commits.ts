@@ -2,12 +2,13 @@
  * Durable ledger commits in the store's queue (issue 9's durable append rate): each batch
  * is one transaction committed with synchronous=NORMAL (its frames written to the WAL, not synced),
  * taking its turn in the store's queue like any other statement; then the WAL file is fdatasynced on
- * libuv's pool (WalSync) and the batch resolves only once that sync returned: what was answered is
- * on disk. The queue is free again as soon as the commit is, so the next batch commits while the
- * last one syncs and the syncs overlap. A sync that fails fails its batch, every batch whose sync
- * was out beside it, and every later one (the kernel may have dropped the pages it could not
- * write). Such a batch was committed and may be on disk or not: its outcome is unknown, as after a
- * crash, and reopening the ledger from storage shows which.
+ * libuv's pool (WalSync) and the batch resolves only once that sync returned and every batch sent
+ * before it settled: what was answered is on disk. The queue is free again as soon as the commit
+ * is, so the next batch commits while the last one syncs and the syncs overlap, each on a descriptor
+ * of its own, so that a batch waits for its own sync and those of the batches before it, not for
+ * the syncs of later ones. A sync that fails fails its batch and every later one (the kernel may
+ * have dropped the pages it could not write). Such a batch was committed and may be on disk or not:
+ * its outcome is unknown, as after a crash, and reopening the ledger from storage shows which.
  *
  * A batch is committed on the store's connection unless it has THREAD_MIN_ROWS rows or more and
  * the sync of an earlier batch is still out. Then the writer is sending batches faster than they
@@ -47,22 +48,32 @@ export class LedgerWalCommits {
   #thread: LedgerCommitThread | undefined;
   /** The syncs out, for close to wait for. */
   readonly #out = new Set<Promise<void>>();
+  /** Settles once the last batch sent settled: a batch resolves only after every batch before it. */
+  #previous: Promise<unknown> = Promise.resolve();
   /** Set once a WAL sync failed, or the commit thread stopped with a batch out: that batch and every later one fail. */
   #failed: StoreError | undefined;
 
   /**
    * `append`: the batch insert (ledgerAppender) on a connection with synchronous=NORMAL; `inTurn`
-   * runs a job in the store's queue; `databasePath`: the database file, whose WAL is synced.
+   * runs a job in the store's queue; `databasePath`: the database file, whose WAL is synced;
+   * `syncsInFlight`: how many WAL syncs may be out at once (the writes the store lets a writer send).
    */
-  constructor(append: Appender, inTurn: <T>(job: () => T | Promise<T>) => Promise<T>, databasePath: string) {
+  constructor(append: Appender, inTurn: <T>(job: () => T | Promise<T>) => Promise<T>, databasePath: string, syncsInFlight: number, wal = new WalSync(databasePath, syncsInFlight)) {
     this.#append = append;
     this.#inTurn = inTurn;
-    this.#wal = new WalSync(databasePath);
+    this.#wal = wal;
     this.#databasePath = databasePath;
   }
 
   /** Commits `rows` as one transaction and resolves once they are on disk. Throws ERR_STORE_CONFLICT, ERR_STORE_UNAVAILABLE. */
-  async append(rows: readonly LedgerTransactionRow[]): Promise<void> {
+  append(rows: readonly LedgerTransactionRow[]): Promise<void> {
+    const previous = this.#previous;
+    const settled = this.#appendAfter(rows, previous);
+    this.#previous = settled.catch(() => undefined);
+    return settled;
+  }
+
+  async #appendAfter(rows: readonly LedgerTransactionRow[], previous: Promise<unknown>): Promise<void> {
     try {
       await this.#inTurn(() => {
         // Checked in the batch's turn: a batch queued before a sync failed must not commit after it.
@@ -80,13 +91,11 @@ export class LedgerWalCommits {
     this.#out.add(synced);
     try {
       await synced;
-      // Linux reports an error writing back the file's pages to one of the syncs of a descriptor
-      // that are in flight, not to each: a sync that succeeded counts only once every sync out
-      // beside it settled without failing.
-      await Promise.all([...this.#out]);
     } finally {
       this.#out.delete(synced);
     }
+    // Answered in the order sent, and not after a sync of an earlier batch failed.
+    await previous;
     if (this.#failed) throw this.#failed;
   }
 

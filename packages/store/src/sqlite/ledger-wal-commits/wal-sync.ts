@@ -7,54 +7,86 @@
  * synchronous=FULL would have them. SQLite's own sync runs inside the commit, under the write
  * lock; this one runs on libuv's pool after the lock is released, so the next batch is inserted
  * while the last one syncs, and syncs of the one file overlap on the disk.
+ *
+ * Each sync in flight has a descriptor (an open file description) to itself. Linux reports an error
+ * writing back a file's pages once to each open file description, on its next fsync (errseq_t,
+ * since 4.13): two syncs out at once on one description could see one error between them, the one
+ * whose pages failed answering success. On descriptors of their own, a sync that returns success
+ * saw no write-back error of the file since its descriptor's last sync, so its pages are on disk,
+ * whatever the syncs beside it report. The descriptors are all opened together, before the first
+ * sync: a description opened after an error that another had seen would not report it.
  */
 import { closeSync, fdatasync, fstatSync, fsyncSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+/** fdatasync's callback form (node:fs), injectable for tests. */
+export type FdatasyncFn = (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
+
 export class WalSync {
   readonly #path: string;
-  #fd: number | undefined;
+  readonly #descriptors: number;
+  readonly #fdatasync: FdatasyncFn;
+  /** Every descriptor, once opened; the free ones; syncs waiting for one. */
+  #all: number[] = [];
+  #free: number[] = [];
+  readonly #waiting: Array<(fd: number) => void> = [];
   #inode: number | undefined;
 
-  /** `databasePath`: the database file; SQLite keeps its WAL beside it as `<path>-wal`. */
-  constructor(databasePath: string) {
+  /**
+   * `databasePath`: the database file; SQLite keeps its WAL beside it as `<path>-wal`.
+   * `descriptors`: how many syncs may be in flight at once (more wait for a descriptor to be free).
+   */
+  constructor(databasePath: string, descriptors: number, syncFile: FdatasyncFn = fdatasync) {
     this.#path = `${databasePath}-wal`;
+    this.#descriptors = Math.max(1, descriptors);
+    this.#fdatasync = syncFile;
   }
 
   /**
-   * Resolves once everything written to the WAL file so far is on disk; call it after the commit
+   * Resolves once everything written to the WAL file before the call is on disk; call it after the commit
    * whose frames must be durable. Rejects with the sync's error, or when the file at the WAL's
-   * path is not the one this descriptor syncs (the caller must then stop answering: after a failed
+   * path is not the one the descriptors sync (the caller must then stop answering: after a failed
    * sync the kernel may drop the pages it could not write).
    */
-  sync(): Promise<void> {
-    let fd: number;
+  async sync(): Promise<void> {
+    this.#checkFile();
+    const fd = this.#free.pop() ?? (await new Promise<number>((resolve) => this.#waiting.push(resolve)));
     try {
-      fd = this.#descriptor();
-    } catch (err) {
-      return Promise.reject(err);
+      await new Promise<void>((resolve, reject) => this.#fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next(fd);
+      else this.#free.push(fd);
     }
-    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
   }
 
-  /** Closes the descriptor (after the last sync resolved). */
+  /** Closes the descriptors (after the last sync resolved). */
   close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+    for (const fd of this.#all) closeSync(fd);
+    this.#all = [];
+    this.#free = [];
+    this.#inode = undefined;
   }
 
   /**
-   * The WAL's descriptor, opened at the first sync (after the first commit: SQLite's connection
-   * has the file open then), when its directory is synced too. SQLite removes or replaces the WAL only when the last connection
-   * closes, and the store's stays open until after the last sync, so the path keeps naming this file; that is
-   * checked on every sync (a stat, about a microsecond), since a descriptor of a replaced file
-   * would sync a file SQLite no longer writes.
+   * Opens the descriptors at the first sync (after the first commit: SQLite's connection has the
+   * file open then), when the WAL's directory is synced too. SQLite removes or replaces the WAL
+   * only when the last connection closes, and the store's stays open until after the last sync, so
+   * the path keeps naming this file; that is checked on every sync (a stat, about a microsecond),
+   * since a descriptor of a replaced file would sync a file SQLite no longer writes.
    */
-  #descriptor(): number {
+  #checkFile(): void {
     const inode = statSync(this.#path).ino;
-    if (this.#fd === undefined) {
-      this.#fd = openSync(this.#path, 'r');
-      this.#inode = fstatSync(this.#fd).ino;
+    if (this.#inode === undefined) this.#open();
+    if (inode !== this.#inode) throw new Error(`the WAL file ${this.#path} was replaced while the database was open`);
+  }
+
+  #open(): void {
+    const opened: number[] = [];
+    try {
+      for (let i = 0; i < this.#descriptors; i++) opened.push(openSync(this.#path, 'r'));
+      const inodes = new Set(opened.map((fd) => fstatSync(fd).ino));
+      if (inodes.size !== 1) throw new Error(`the WAL file ${this.#path} was replaced while its descriptors were opened`);
       // SQLite creates the WAL at each start; its directory entry is synced once, as synchronous=FULL
       // does, so the file answered batches live in is found after a power loss.
       const dir = openSync(dirname(this.#path), 'r');
@@ -63,8 +95,12 @@ export class WalSync {
       } finally {
         closeSync(dir);
       }
+      this.#inode = [...inodes][0];
+    } catch (err) {
+      for (const fd of opened) closeSync(fd);
+      throw err;
     }
-    if (inode !== this.#inode) throw new Error(`the WAL file ${this.#path} was replaced while the database was open`);
-    return this.#fd;
+    this.#all = opened;
+    this.#free = [...opened];
   }
 }

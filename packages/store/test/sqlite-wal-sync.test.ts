@@ -1,0 +1,141 @@
+/**
+ * The ledger's WAL syncs (ledger-wal-commits/wal-sync.ts and ledger-wal-commits.ts): each sync in
+ * flight on a descriptor of its own, and a batch answered once its own sync and the batches before
+ * it are done, without waiting for the syncs of later batches.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fdatasyncSync, fstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as turn } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { isConfideError } from '@confide/core';
+import { openSqliteStore } from '../src/index.js';
+import type { LedgerTransactionRow } from '../src/port.js';
+import { SerialQueue } from '../src/serial-queue.js';
+import { LedgerWalCommits } from '../src/sqlite/ledger-wal-commits/ledger-wal-commits.js';
+import { WalSync, type FdatasyncFn } from '../src/sqlite/ledger-wal-commits/wal-sync.js';
+import { ledgerAppender } from '../src/sqlite/repositories/ledger-transactions.js';
+import { ledgerRow } from './ledger-contract.js';
+
+/**
+ * A migrated database file holding one ledger row, open on a connection with synchronous=NORMAL
+ * (so its WAL exists), in a fresh directory; closed and removed after `fn`.
+ */
+function withDatabase(fn: (path: string, db: Database.Database) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confide-wal-sync-'));
+    try {
+      const path = join(dir, 'ledger.db');
+      await openSqliteStore(path).close();
+      const db = new Database(path);
+      try {
+        db.pragma('synchronous = NORMAL');
+        ledgerAppender(db).immediate([ledgerRow(1)]);
+        await fn(path, db);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+/** An fdatasync whose calls wait until the test ends them: each really syncs, then answers `err`. */
+function heldSyncs(): { fdatasync: FdatasyncFn; calls: Array<{ fd: number; end: (err?: NodeJS.ErrnoException) => void }> } {
+  const calls: Array<{ fd: number; end: (err?: NodeJS.ErrnoException) => void }> = [];
+  const fdatasync: FdatasyncFn = (fd, done) => {
+    calls.push({
+      fd,
+      end: (err) => {
+        fdatasyncSync(fd);
+        done(err ?? null);
+      },
+    });
+  };
+  return { fdatasync, calls };
+}
+
+const ioError = (): NodeJS.ErrnoException => Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO', errno: -5, syscall: 'fdatasync' });
+
+/** Whether `promise` settled within a few turns of the event loop. */
+async function settledNow(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let i = 0; i < 5; i++) await turn();
+  return settled;
+}
+
+test(
+  'WAL sync: syncs in flight at once each get a descriptor of their own (separate opens of the WAL file); one more waits for a free one',
+  withDatabase(async (path) => {
+    const held = heldSyncs();
+    const wal = new WalSync(path, 3, held.fdatasync);
+    try {
+      const first = [wal.sync(), wal.sync(), wal.sync()];
+      await turn();
+      assert.equal(held.calls.length, 3);
+      const fds = held.calls.map((c) => c.fd);
+      assert.equal(new Set(fds).size, 3, 'three descriptors');
+      const walInode = fstatSync(fds[0]!).ino;
+      for (const fd of fds) assert.equal(fstatSync(fd).ino, walInode, 'each names the WAL file');
+      const fourth = wal.sync();
+      assert.equal(await settledNow(fourth), false);
+      assert.equal(held.calls.length, 3, 'the fourth waits for a descriptor');
+      held.calls[1]!.end();
+      await first[1];
+      await turn();
+      assert.equal(held.calls.length, 4);
+      assert.equal(held.calls[3]!.fd, fds[1], 'it takes the one freed');
+      held.calls[0]!.end(ioError());
+      await assert.rejects(first[0]!, /EIO/);
+      held.calls[2]!.end();
+      held.calls[3]!.end();
+      await Promise.all([first[2], fourth]);
+    } finally {
+      wal.close();
+    }
+  }),
+);
+
+test(
+  'WAL-synced commits: a batch is answered once its own sync and the batches before it are done, not waiting for the syncs of later batches; a failed sync fails its batch and every later one, even one whose own sync returned',
+  withDatabase(async (path, db) => {
+    const queue = new SerialQueue();
+    const held = heldSyncs();
+    const commits = new LedgerWalCommits(ledgerAppender(db), (job) => queue.run(async () => job()), path, 3, new WalSync(path, 3, held.fdatasync));
+    const batch = (first: number): LedgerTransactionRow[] => [ledgerRow(first), ledgerRow(first + 1)];
+    try {
+      const a = commits.append(batch(2));
+      const b = commits.append(batch(4));
+      const c = commits.append(batch(6));
+      for (let i = 0; held.calls.length < 3 && i < 100; i++) await turn();
+      assert.equal(held.calls.length, 3, 'three syncs out at once');
+      held.calls[0]!.end();
+      assert.equal(await settledNow(a), true, 'the first is answered while the later syncs are still out');
+      await a;
+      held.calls[2]!.end();
+      assert.equal(await settledNow(c), false, 'the third waits for the second');
+      held.calls[1]!.end();
+      await Promise.all([b, c]);
+
+      const d = commits.append(batch(8));
+      const e = commits.append(batch(10));
+      for (let i = 0; held.calls.length < 5 && i < 100; i++) await turn();
+      held.calls[4]!.end();
+      assert.equal(await settledNow(e), false, 'the later batch waits for the earlier one');
+      held.calls[3]!.end(ioError());
+      const failed = (err: unknown) => isConfideError(err, 'ERR_STORE_UNAVAILABLE') && (err as { details?: { reason?: string } }).details?.reason === 'WAL_SYNC_FAILED';
+      await assert.rejects(d, failed);
+      await assert.rejects(e, failed, 'a later batch fails too, though its own sync returned');
+      await assert.rejects(commits.append(batch(12)), failed, 'and every batch after');
+    } finally {
+      await queue.run(() => commits.close());
+    }
+  }),
+);
