@@ -122,11 +122,15 @@ export function createAttestationService(options: AttestationServiceOptions): At
       throw new ServerError('ERR_NOT_FOUND', 'simulated evidence is accepted in dev mode only; this instance runs in production mode');
     }
     const req = parseAttestRequest(type, body);
-    // The policy is read before the evidence is verified, so a broken draft fails fast.
-    const policyText = req.draftPolicy ?? (await currentPolicy(options.policies, type)).text;
-    const policy = parsedPolicy(policyText);
-    if (req.draftPolicy) assertNoReservedIssuance(policy);
+    // A draft is checked before the evidence is verified, so a broken one fails fast. The stored
+    // policy is read from the store while the evidence is verified: asked for before, used after.
+    const draft = req.draftPolicy;
+    if (draft !== undefined) assertNoReservedIssuance(parsedPolicy(draft));
+    const policyRead = draft === undefined ? currentPolicy(options.policies, type).then((p) => p.text) : Promise.resolve(draft);
+    policyRead.catch(() => undefined); // when the verification fails, nothing awaits the read
     const { claims, extras, encryptTo } = await verify(req);
+    const policyText = await policyRead;
+    const policy = parsedPolicy(policyText);
     const fromEvidence = evidenceClaims(claims, req, extras);
     const result = evaluatePolicy(policy, incomingClaims(fromEvidence, req));
     if (!result.authorized) {
