@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { constants, createHash, generateKeyPairSync, verify as nodeVerify } from 'node:crypto';
 import { setImmediate } from 'node:timers';
 import { generateKeyMaterial, loadKey, rsaPrivateInline, RsaThreadPool, sign, signWith, type RsaPrivateOperation } from '../src/index.js';
+import { AnswerSlots, ANSWER_BYTES, SLOTS } from '../src/crypto/rsa-threads/answer-slots.js';
 
 const message = Buffer.from('the data a client hashed');
 const digestOf = (h: string) => createHash(h).update(message).digest();
@@ -76,6 +77,32 @@ test('an operation the thread refuses rejects with its error, and the pool goes 
   assert.ok(nodeVerify('sha256', message, publicKey, sig));
   await pool.close();
   assert.deepEqual(Buffer.from(await pool.run(privateKey, { padding: 'pkcs1', data: input })), Buffer.from(sig));
+});
+
+test('more requests than a thread has answer slots wait for one on the event loop, and all are answered', async () => {
+  const pool = new RsaThreadPool(1);
+  try {
+    const key = loadKey(await generateKeyMaterial({ family: 'RSA', size: 2048, publicExponent: 65537 }));
+    const many = await Promise.all(Array.from({ length: SLOTS + 40 }, () => signWith(key, 'RS256', digestOf('sha256'), pool.run)));
+    for (const sig of many) assert.ok(nodeVerify('sha256', message, key.publicKey!, sig));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('answer slots: a result is taken once, as written, and frees its slot; an error comes back as its text, cut to the slot; a result that does not fit is refused', () => {
+  const slots = new AnswerSlots();
+  const seen = slots.announced();
+  assert.equal(slots.take(3), undefined);
+  slots.writeResult(3, Uint8Array.of(1, 2, 3));
+  slots.writeError(4, 'x'.repeat(ANSWER_BYTES + 10));
+  slots.announce();
+  assert.equal(slots.announced(), seen + 1);
+  assert.deepEqual(slots.take(3), { result: Uint8Array.of(1, 2, 3) });
+  assert.equal(slots.take(3), undefined);
+  assert.equal(slots.take(4)?.error, 'x'.repeat(ANSWER_BYTES));
+  assert.throws(() => slots.writeResult(5, new Uint8Array(ANSWER_BYTES + 1)), RangeError);
+  assert.throws(() => slots.writeResult(5, new Uint8Array(0)), RangeError);
 });
 
 test('a pool has one thread or more', () => {

@@ -1,23 +1,20 @@
-/** An RSA thread's own code (a worker_threads Worker): each request's private operation, answered with its result. */
-import { parentPort } from 'node:worker_threads';
+/** An RSA thread's own code (a worker_threads Worker): each request's private operation, answered in its slot. */
+import { parentPort, workerData } from 'node:worker_threads';
 import { rsaPrivateEncrypt } from '../rsa-private.js';
-import type { RsaThreadAnswer, RsaThreadAnswers, RsaThreadBatch, RsaThreadRequest } from './messages.js';
+import { AnswerSlots } from './answer-slots.js';
+import type { RsaThreadBatch, RsaThreadData, RsaThreadRequest } from './messages.js';
 
-const port = parentPort!;
+const answers = new AnswerSlots((workerData as RsaThreadData).answers);
 
-function answer(request: RsaThreadRequest, transfer: ArrayBuffer[]): RsaThreadAnswer {
+function answer(request: RsaThreadRequest): void {
   try {
-    const result = rsaPrivateEncrypt(request.key, request);
-    // A result that owns its whole buffer moves to the main thread instead of being copied.
-    if (result.byteOffset === 0 && result.byteLength === result.buffer.byteLength) transfer.push(result.buffer as ArrayBuffer);
-    return { id: request.id, result };
+    answers.writeResult(request.slot, rsaPrivateEncrypt(request.key, request));
   } catch (err) {
-    return { id: request.id, error: err instanceof Error ? err.message : String(err) };
+    answers.writeError(request.slot, err instanceof Error ? err.message : String(err));
   }
 }
 
-port.on('message', (batch: RsaThreadBatch) => {
-  const transfer: ArrayBuffer[] = [];
-  const answers: RsaThreadAnswers = batch.map((request) => answer(request, transfer));
-  port.postMessage(answers, transfer);
+parentPort!.on('message', (batch: RsaThreadBatch) => {
+  for (const request of batch) answer(request);
+  answers.announce();
 });
