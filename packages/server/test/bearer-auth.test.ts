@@ -134,6 +134,47 @@ test('production JWT with a JWKS URL: key by kid, cached; an unknown kid refetch
   assert.throws(() => createBearerAuth({ mode: 'production', jwksUrl: 'http://login.test/keys', issuer: ISS, audience: AUD }), (e) => isConfideError(e, 'ERR_CONFIG_INVALID'));
 });
 
+// A verified token is remembered (plugins/verified-tokens.ts); each test fails if one of the three bounds is dropped.
+test('a remembered token: forgotten when a fetched JWKS replaces the set (here: its key is gone)', async () => {
+  const server = jwksServer([{ ...(await exportJWK(rsa.publicKey)), kid: 'a' }]);
+  const clock = movableClock(new Date());
+  const auth = createBearerAuth({ mode: 'production', jwksUrl: 'https://login.test/keys', issuer: ISS, audience: AUD, fetch: server.fetch, clock });
+  const viaA = `Bearer ${await jwt(rsa.privateKey, {}, { kid: 'a' })}`;
+  await auth.authenticate(viaA);
+  await auth.authenticate(viaA);
+  server.serve([{ ...(await exportJWK(ec.publicKey)), kid: 'b' }]);
+  await auth.authenticate(viaA); // the set in use still has kid a, as without remembering
+  clock.advance(31_000);
+  await auth.authenticate(`Bearer ${await jwt(ec.privateKey, {}, { alg: 'ES256', kid: 'b' })}`);
+  assert.equal(server.count(), 2, 'kid b made the verifier fetch the JWKS again');
+  await refusedWith(auth, viaA);
+});
+
+test('a remembered token: no longer than one JWKS cache period after it verified', async () => {
+  const server = jwksServer([{ ...(await exportJWK(rsa.publicKey)), kid: 'a' }]);
+  const clock = movableClock(new Date());
+  const auth = createBearerAuth({ mode: 'production', jwksUrl: 'https://login.test/keys', issuer: ISS, audience: AUD, fetch: server.fetch, clock });
+  const viaA = `Bearer ${await jwt(rsa.privateKey, { exp: Math.floor(Date.now() / 1000) + 3600 }, { kid: 'a' })}`;
+  await auth.authenticate(viaA);
+  await auth.authenticate(viaA);
+  server.serve([{ ...(await exportJWK(ec.publicKey)), kid: 'b' }]);
+  clock.advance(601_000);
+  await refusedWith(auth, viaA);
+  assert.equal(server.count(), 2);
+});
+
+test('a remembered token: not past its exp (with the clock tolerance)', async () => {
+  const clock = movableClock(new Date());
+  const auth = createBearerAuth({ mode: 'production', publicKeyPem: rsaPem, issuer: ISS, audience: AUD, clockToleranceSeconds: 5, clock });
+  const token = `Bearer ${await jwt(rsa.privateKey, { exp: Math.floor(clock.now().getTime() / 1000) + 60 })}`;
+  await auth.authenticate(token);
+  await auth.authenticate(token);
+  clock.advance(64_000);
+  await auth.authenticate(token);
+  clock.advance(2_000);
+  await refusedWith(auth, token);
+});
+
 test('production without any verifier refuses to start; dev without one warns once', () => {
   assert.throws(() => createBearerAuth({ mode: 'production' }), (e) => isConfideError(e, 'ERR_PRODUCTION_REFUSED'));
   assert.throws(() => createBearerAuth({ mode: 'production', publicKeyPem: 'garbage' }), (e) => isConfideError(e, 'ERR_CONFIG_INVALID'));

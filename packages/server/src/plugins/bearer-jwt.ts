@@ -4,12 +4,15 @@
  * `none` and HMAC are refused, so a published key can never act as a shared secret. jose refuses a
  * token whose `crit` header names an extension it does not understand (RFC 7515 §4.1.11).
  * The JWKS cache is ours rather than jose's remote set, so time comes from the injected clock.
+ * A token that verified is remembered until its exp, at most one JWKS cache period
+ * (verified-tokens.ts): clients send one token with every request.
  */
 import type { KeyObject } from 'node:crypto';
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { ConfideError, systemClock, type Clock } from '@confide/core';
 import { ServerError } from '../errors/index.js';
 import { JWS_ALGORITHMS } from '../jose/algorithms.js';
+import { verifiedTokens } from './verified-tokens.js';
 
 export interface JwtVerifierOptions {
   jwksUrl?: string | undefined;
@@ -27,6 +30,9 @@ export interface JwtVerifierOptions {
   /** Least time between two fetches caused by unknown kids (default 30 s). */
   jwksCooldownSeconds?: number | undefined;
 }
+
+/** How many verified tokens a verifier remembers (verified-tokens.ts). */
+const VERIFIED_TOKENS_REMEMBERED = 1024;
 
 /** Largest bearer token looked at; anything longer is refused before any parsing. */
 const MAX_BEARER_TOKEN_LENGTH = 16 * 1024;
@@ -49,8 +55,8 @@ function publicJwks(body: unknown): JSONWebKeySet {
   return { keys: out };
 }
 
-/** The JWKS of `url`, cached against the injected clock. */
-function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock): JWTVerifyGetKey {
+/** The JWKS of `url`, cached against the injected clock; `reloaded` runs each time a fetched set replaces the one in use. */
+function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock, reloaded: () => void): JWTVerifyGetKey {
   const doFetch = options.fetch ?? fetch;
   const cacheMs = (options.jwksCacheSeconds ?? 600) * 1000;
   const cooldownMs = (options.jwksCooldownSeconds ?? 30) * 1000;
@@ -73,6 +79,7 @@ function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock): JWT
     }
     const set = createLocalJWKSet(publicJwks(body));
     cached = { set, at: clock.now().getTime() };
+    reloaded();
     return set;
   }
   const refresh = (): Promise<JWTVerifyGetKey> =>
@@ -94,17 +101,31 @@ function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock): JWT
 }
 
 /** A verifier; resolves to the JWT claims. Throws ERR_UNAUTHENTICATED, or ERR_SERVICE_UNAVAILABLE when the JWKS cannot be fetched. */
-export function createJwtVerifier(options: JwtVerifierOptions): (token: string) => Promise<Record<string, unknown>> {
+export function createJwtVerifier(options: JwtVerifierOptions): (token: string) => Promise<Readonly<Record<string, unknown>>> {
   if (!options.jwksUrl && !options.publicKey) throw new ServerError('ERR_CONFIG_INVALID', 'a JWT verifier needs a JWKS URL or a public key');
   const clock = options.clock ?? systemClock;
-  const remote = options.jwksUrl ? cachedJwks(options.jwksUrl, options, clock) : undefined;
+  const toleranceSeconds = options.clockToleranceSeconds ?? 30;
+  const verified = verifiedTokens({
+    clock,
+    maxAgeMs: (options.jwksCacheSeconds ?? 600) * 1000,
+    toleranceMs: toleranceSeconds * 1000,
+    capacity: VERIFIED_TOKENS_REMEMBERED,
+  });
+  // A new JWKS may have dropped a key that remembered tokens verified with: they verify again, and
+  // a verification that was under way when the set changed is not remembered.
+  let jwksLoads = 0;
+  const reloaded = (): void => {
+    jwksLoads += 1;
+    verified.clear();
+  };
+  const remote = options.jwksUrl ? cachedJwks(options.jwksUrl, options, clock, reloaded) : undefined;
   const { publicKey } = options;
 
   async function verifyWith(token: string, key: KeyObject | JWTVerifyGetKey): Promise<Record<string, unknown>> {
     const verifyOptions = {
       algorithms: [...JWS_ALGORITHMS],
       requiredClaims: ['exp'],
-      clockTolerance: options.clockToleranceSeconds ?? 30,
+      clockTolerance: toleranceSeconds,
       currentDate: clock.now(),
       ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
       ...(options.audience !== undefined ? { audience: options.audience } : {}),
@@ -115,11 +136,16 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
 
   return async (token) => {
     if (token.length > MAX_BEARER_TOKEN_LENGTH) throw refused(`longer than ${MAX_BEARER_TOKEN_LENGTH} characters`);
+    const known = verified.get(token);
+    if (known !== undefined) return known;
+    const loadsBefore = jwksLoads;
     const keys: Array<KeyObject | JWTVerifyGetKey> = [...(publicKey ? [publicKey] : []), ...(remote ? [remote] : [])];
     let last: unknown;
     for (const key of keys) {
       try {
-        return await verifyWith(token, key);
+        const claims = await verifyWith(token, key);
+        if (jwksLoads === loadsBefore) verified.add(token, claims);
+        return claims;
       } catch (err) {
         if (err instanceof ConfideError) throw err;
         last = err;
