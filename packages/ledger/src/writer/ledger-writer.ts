@@ -495,8 +495,9 @@ export class LedgerWriter {
   /**
    * Answers the resolved writes at the head of the line (a later one waits for every one before
    * it). What queued up during the write goes to storage first, not a turn later: answering a batch
-   * (and what the callers do with their answers, e.g. HTTP responses) then overlaps the next commit
-   * instead of delaying it.
+   * (and what the callers do with their answers, e.g. HTTP responses) then overlaps the next write
+   * instead of delaying it. (A store that commits on the calling thread, as SQLite's does, runs that
+   * commit before the answers' continuations, whose sync then overlaps them.)
    */
   #answerWritten(persistence: LedgerPersistence): void {
     const written: Slot[][] = [];
