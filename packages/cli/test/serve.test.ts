@@ -5,7 +5,7 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startCli, startServe } from '@confide/test-kit/process';
+import { freePort, runCliJson, startCli, startServe } from '@confide/test-kit/process';
 import { runInProcess } from './in-process.js';
 
 /** GET over HTTPS trusting only `ca` (no system roots, no -k). */
@@ -41,6 +41,24 @@ test('serve: HTTPS /healthz trusted through the generated CA; a restart reuses t
   assert.equal((await get(`${second.url}/healthz`, second.caCert)).status, 200);
   second.child.kill('SIGINT');
   assert.equal(await second.exited, 0);
+});
+
+test('serve: a second server on the same SQLite data directory stops at start (exit 3, in use); after kill -9 of the first it starts', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'confide-serve-'));
+  const first = await startServe(['--port', String(await freePort()), '--data-dir', dataDir]);
+  const second = await runCliJson(['serve', '--host', '127.0.0.1', '--port', String(await freePort()), '--data-dir', dataDir]);
+  assert.equal(second.code, 3);
+  const error = (second.json as { error: { code: string; message: string; details?: { reason?: string } } }).error;
+  assert.equal(error.code, 'ERR_STORE_UNAVAILABLE');
+  assert.equal(error.details?.reason, 'in-use');
+  assert.match(error.message, /in use by another confide serve process/);
+  assert.equal((await get(`${first.url}/healthz`, first.caCert)).status, 200, 'the first keeps serving');
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const third = await startServe(['--port', String(await freePort()), '--data-dir', dataDir]);
+  assert.equal((await get(`${third.url}/healthz`, third.caCert)).status, 200);
+  third.child.kill('SIGTERM');
+  assert.equal(await third.exited, 0);
 });
 
 test('serve: SIGTERM lets an in-flight request finish, then exits 0', async () => {

@@ -5,3 +5,4 @@ export { openPostgresStore, type PostgresStoreOptions } from './postgres/engine.
 export { postgresMigrations } from './postgres/migrations.js';
 export { redactUrl } from './postgres/url.js';
 export * from './errors.js';
+export { claimSqliteDatabase } from './sqlite/serving-claim.js';
