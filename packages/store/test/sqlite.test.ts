@@ -201,3 +201,31 @@ test(
     assert.ok(!readFileSync(path).includes('private-d'));
   }),
 );
+
+test('SQLite read-only open (ledger export beside a server): reads, never migrates or writes; an older schema is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confide-store-ro-'));
+  try {
+    const path = join(dir, 'db.sqlite');
+    const writer = openSqliteStore(path);
+    await writer.ledgerTransactions.append([ledgerRow(1)]);
+    const reader = openSqliteStore(path, undefined, { readOnly: true });
+    assert.equal(await reader.ledgerTransactions.head(), 1, 'it sees what the writer committed');
+    await assert.rejects(reader.ledgerTransactions.append([ledgerRow(2)]), 'no write through a read-only open');
+    await reader.close();
+    await writer.close();
+
+    const old = join(dir, 'old.sqlite');
+    const older = openSqliteStore(old, sqliteMigrations.slice(0, -1));
+    await older.close();
+    assert.throws(
+      () => openSqliteStore(old, undefined, { readOnly: true }),
+      (e) => isConfideError(e, 'ERR_STORE_UNAVAILABLE') && e.details?.['reason'] === 'schema' && /not migrated/.test(e.message),
+    );
+    const raw = new Database(old, { readonly: true });
+    assert.deepEqual(raw.prepare('SELECT MAX(version) AS v FROM schema_migrations').get(), { v: Math.max(...sqliteMigrations.slice(0, -1).map((m) => m.version)) }, 'the older file was left as it was');
+    raw.close();
+    assert.throws(() => openSqliteStore(join(dir, 'absent.sqlite'), undefined, { readOnly: true }), (e) => isConfideError(e, 'ERR_STORE_UNAVAILABLE'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

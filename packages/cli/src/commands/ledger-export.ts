@@ -28,7 +28,8 @@ export async function exportLedger(file: string, flags: ExportFlags): Promise<{ 
   // Opening creates a database (or schema) that is absent: an export of nothing would hide a wrong path.
   if (!postgres && !existsSync(database)) throw new CliError('ERR_INPUT_UNREADABLE', `ledger database ${database}: no such file (give --data-dir or --store)`);
   const given = flags.identity === undefined ? undefined : Buffer.from(await readInput(flags.identity, '--identity')).toString('utf8');
-  const store = postgres ? await openPostgresStore(flags.store!, { existing: true }) : openSqliteStore(database);
+  // Read only: the server may be running on the file, and a reader must not migrate or write it.
+  const store = postgres ? await openPostgresStore(flags.store!, { existing: true }) : openSqliteStore(database, undefined, { readOnly: true });
   const rows: LedgerTransactionRow[] = [];
   let stored: string | undefined;
   try {

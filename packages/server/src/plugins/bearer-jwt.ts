@@ -4,8 +4,8 @@
  * `none` and HMAC are refused, so a published key can never act as a shared secret. jose refuses a
  * token whose `crit` header names an extension it does not understand (RFC 7515 §4.1.11).
  * The JWKS cache is ours rather than jose's remote set, so time comes from the injected clock.
- * A token that verified is remembered until its exp, at most one JWKS cache period
- * (verified-tokens.ts): clients send one token with every request.
+ * A token that verified is remembered until its exp, and no longer than the JWKS it verified with
+ * is used (verified-tokens.ts): clients send one token with every request.
  */
 import type { KeyObject } from 'node:crypto';
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
@@ -55,8 +55,8 @@ function publicJwks(body: unknown): JSONWebKeySet {
   return { keys: out };
 }
 
-/** The JWKS of `url`, cached against the injected clock; `reloaded` runs each time a fetched set replaces the one in use. */
-function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock, reloaded: () => void): JWTVerifyGetKey {
+/** The JWKS of `url`, cached against the injected clock; `reloaded` runs each time a fetched set replaces the one in use, with the time it was fetched. */
+function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock, reloaded: (at: number) => void): JWTVerifyGetKey {
   const doFetch = options.fetch ?? fetch;
   const cacheMs = (options.jwksCacheSeconds ?? 600) * 1000;
   const cooldownMs = (options.jwksCooldownSeconds ?? 30) * 1000;
@@ -79,7 +79,7 @@ function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock, relo
     }
     const set = createLocalJWKSet(publicJwks(body));
     cached = { set, at: clock.now().getTime() };
-    reloaded();
+    reloaded(cached.at);
     return set;
   }
   const refresh = (): Promise<JWTVerifyGetKey> =>
@@ -105,17 +105,16 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
   if (!options.jwksUrl && !options.publicKey) throw new ServerError('ERR_CONFIG_INVALID', 'a JWT verifier needs a JWKS URL or a public key');
   const clock = options.clock ?? systemClock;
   const toleranceSeconds = options.clockToleranceSeconds ?? 30;
-  const verified = verifiedTokens({
-    clock,
-    maxAgeMs: (options.jwksCacheSeconds ?? 600) * 1000,
-    toleranceMs: toleranceSeconds * 1000,
-    capacity: VERIFIED_TOKENS_REMEMBERED,
-  });
+  const verified = verifiedTokens({ clock, toleranceMs: toleranceSeconds * 1000, capacity: VERIFIED_TOKENS_REMEMBERED });
+  // The JWKS period: how long a set is used, and so how long a token verified with it (or with the public key) is remembered.
+  const periodMs = (options.jwksCacheSeconds ?? 600) * 1000;
   // A new JWKS may have dropped a key that remembered tokens verified with: they verify again, and
   // a verification that was under way when the set changed is not remembered.
   let jwksLoads = 0;
-  const reloaded = (): void => {
+  let jwksFetchedAt = 0;
+  const reloaded = (at: number): void => {
     jwksLoads += 1;
+    jwksFetchedAt = at;
     verified.clear();
   };
   const remote = options.jwksUrl ? cachedJwks(options.jwksUrl, options, clock, reloaded) : undefined;
@@ -144,7 +143,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
     for (const key of keys) {
       try {
         const claims = await verifyWith(token, key);
-        if (jwksLoads === loadsBefore) verified.add(token, claims);
+        if (jwksLoads === loadsBefore) verified.add(token, claims, (key === remote ? jwksFetchedAt : clock.now().getTime()) + periodMs);
         return claims;
       } catch (err) {
         if (err instanceof ConfideError) throw err;

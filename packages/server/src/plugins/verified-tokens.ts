@@ -2,11 +2,11 @@
  * Bearer tokens that verified, remembered by the SHA-256 of the whole token. A client sends the
  * same token with every request for its lifetime (an Azure AD token lives about an hour), and
  * checking its signature costs more than most requests' own work. An entry answers only until the
- * token's `exp` (plus the verifier's clock tolerance) and no longer than `maxAgeMs` after the
- * token verified: the JWKS cache period, so a key the issuer withdrew stops being honoured at most
- * that much later than without this cache; and every entry goes when a fetched JWKS replaces the
- * one in use (bearer-jwt.ts). Failures are never remembered. At most `capacity`
- * entries; the oldest goes first.
+ * token's `exp` (plus the verifier's clock tolerance) and until the time the caller gives
+ * (bearer-jwt.ts: the end of the period of the JWKS it verified with, so a key the issuer withdrew
+ * stops being honoured no later than without this cache), and every entry goes when a fetched
+ * JWKS replaces the one in use. Failures are never remembered. At most `capacity` entries; the
+ * oldest goes first.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '@confide/core';
@@ -22,8 +22,8 @@ interface Entry {
 export interface VerifiedTokens {
   /** The claims of `token` if it verified before and its entry still answers. */
   get(token: string): Claims | undefined;
-  /** Remembers claims that just verified (with a numeric `exp`; others are not remembered). */
-  add(token: string, claims: Claims): void;
+  /** Remembers claims that just verified, until `notAfter` (ms since the epoch) at most; claims without a numeric `exp` are not remembered. */
+  add(token: string, claims: Claims, notAfter: number): void;
   /** Forgets every token: the keys they verified with may have changed. */
   clear(): void;
 }
@@ -37,8 +37,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export function verifiedTokens(options: { clock: Clock; maxAgeMs: number; toleranceMs: number; capacity: number }): VerifiedTokens {
-  const { clock, maxAgeMs, toleranceMs, capacity } = options;
+export function verifiedTokens(options: { clock: Clock; toleranceMs: number; capacity: number }): VerifiedTokens {
+  const { clock, toleranceMs, capacity } = options;
   const entries = new Map<string, Entry>();
   const keyOf = (token: string): string => createHash('sha256').update(token, 'utf8').digest('base64');
   return {
@@ -50,10 +50,10 @@ export function verifiedTokens(options: { clock: Clock; maxAgeMs: number; tolera
       entries.delete(key);
       return undefined;
     },
-    add(token, claims) {
+    add(token, claims, notAfter) {
       const exp = claims['exp'];
       if (typeof exp !== 'number' || !Number.isFinite(exp) || capacity <= 0) return;
-      const until = Math.min(exp * 1000 + toleranceMs, clock.now().getTime() + maxAgeMs);
+      const until = Math.min(exp * 1000 + toleranceMs, notAfter);
       const key = keyOf(token);
       entries.delete(key);
       if (entries.size >= capacity) entries.delete(entries.keys().next().value!);

@@ -57,6 +57,12 @@ function repositoriesOn(db: Db, durable: DurableCommits): Repositories {
 export interface SqliteStoreOptions {
   /** Ledger commits with the WAL synced after the commit, off the queue (default, for a file); false syncs inside the commit (synchronous=FULL). */
   ledgerWalCommits?: boolean | undefined;
+  /**
+   * Opens an existing file for reading only (`confide ledger export` beside a running server): no
+   * migration, no write. Throws ERR_STORE_UNAVAILABLE when the file's schema is not the one this
+   * version migrates to.
+   */
+  readOnly?: boolean | undefined;
 }
 
 /** A database file (not `:memory:`, not an anonymous temporary database, not an in-memory URI). */
@@ -85,6 +91,22 @@ function migrate(db: Db, migrations: Migration[]): void {
   }
 }
 
+/** For a read-only open: the file's schema must be exactly the one `migrations` build. */
+function assertMigrated(db: Db, migrations: Migration[], path: string): void {
+  let applied: Array<{ version: number; name: string }>;
+  try {
+    applied = db.prepare<[], { version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version').all();
+  } catch (err) {
+    throw new StoreError('ERR_STORE_UNAVAILABLE', `${path} is not a Confide database (no schema_migrations table)`, { cause: err });
+  }
+  const expected = [...migrations].sort((a, b) => a.version - b.version);
+  const same = applied.length === expected.length && applied.every((r, i) => r.version === expected[i]!.version && r.name === expected[i]!.name);
+  if (!same) {
+    const at = applied.at(-1)?.version ?? 0;
+    throw new StoreError('ERR_STORE_UNAVAILABLE', `${path} has schema version ${at}, this version of Confide reads version ${expected.at(-1)?.version ?? 0}; opened for reading only, it is not migrated: start the matching confide serve on it first`, { details: { reason: 'schema' } });
+  }
+}
+
 /**
  * Opens (creating if needed) a SQLite store at `path` (":memory:" for tests) and migrates it.
  * Throws ERR_STORE_UNAVAILABLE, ERR_STORE_MIGRATION_FAILED.
@@ -92,16 +114,21 @@ function migrate(db: Db, migrations: Migration[]): void {
 export function openSqliteStore(path: string, migrations: Migration[] = sqliteMigrations, options: SqliteStoreOptions = {}): Store {
   let db: Db;
   try {
-    db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    if (options.readOnly) {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+    } else {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+    }
     db.pragma('busy_timeout = 5000');
   } catch (err) {
     throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot open SQLite database at ${path}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    migrate(db, migrations);
+    if (options.readOnly) assertMigrated(db, migrations, path);
+    else migrate(db, migrations);
   } catch (err) {
     db.close();
     throw err;
@@ -122,7 +149,7 @@ export function openSqliteStore(path: string, migrations: Migration[] = sqliteMi
   // A file's ledger commits hold the queue for the commit only, and are answered once the WAL synced
   // after it; an in-memory database has no WAL. Inside store.tx the append stays on `direct`.
   let commits: LedgerWalCommits | undefined;
-  if (isFile(path) && options.ledgerWalCommits !== false) {
+  if (isFile(path) && options.ledgerWalCommits !== false && !options.readOnly) {
     const inTurn = <T>(job: () => T | Promise<T>): Promise<T> =>
       queue.run(async () => {
         ensureOpen();

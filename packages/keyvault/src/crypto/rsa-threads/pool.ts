@@ -126,6 +126,8 @@ class RsaThread {
     this.#out.clear();
     this.#queued.length = 0;
     for (const w of waiting) w.reject(new Error('the RSA thread stopped', { cause }));
+    // The watcher waits for an announcement the dead thread will never make: this one lets it see `dead` and end.
+    this.#answers.announce();
   }
 }
 
