@@ -139,3 +139,18 @@ test(
     }
   }),
 );
+
+test(
+  'WAL sync: after close a sync fails and opens nothing (its descriptors would never be closed)',
+  withDatabase(async (path) => {
+    const held = heldSyncs();
+    const wal = new WalSync(path, 2, held.fdatasync);
+    const first = wal.sync();
+    await turn();
+    held.calls[0]!.end();
+    await first;
+    wal.close();
+    await assert.rejects(wal.sync(), /is closed/);
+    assert.equal(held.calls.length, 1, 'no sync was started after close');
+  }),
+);

@@ -31,6 +31,7 @@ export class WalSync {
   #free: number[] = [];
   readonly #waiting: Array<(fd: number) => void> = [];
   #inode: number | undefined;
+  #closed = false;
 
   /**
    * `databasePath`: the database file; SQLite keeps its WAL beside it as `<path>-wal`.
@@ -49,6 +50,8 @@ export class WalSync {
    * sync the kernel may drop the pages it could not write).
    */
   async sync(): Promise<void> {
+    // After close a sync would open descriptors that nothing closes: it fails instead (its batch's outcome is then unknown).
+    if (this.#closed) throw new Error(`the WAL file ${this.#path} is closed`);
     this.#checkFile();
     const fd = this.#free.pop() ?? (await new Promise<number>((resolve) => this.#waiting.push(resolve)));
     try {
@@ -62,6 +65,7 @@ export class WalSync {
 
   /** Closes the descriptors (after the last sync resolved). */
   close(): void {
+    this.#closed = true;
     for (const fd of this.#all) closeSync(fd);
     this.#all = [];
     this.#free = [];
