@@ -210,7 +210,7 @@ test('SQLite read-only open (ledger export beside a server): reads, never migrat
     await writer.ledgerTransactions.append([ledgerRow(1)]);
     const reader = openSqliteStore(path, undefined, { readOnly: true });
     assert.equal(await reader.ledgerTransactions.head(), 1, 'it sees what the writer committed');
-    await assert.rejects(reader.ledgerTransactions.append([ledgerRow(2)]), 'no write through a read-only open');
+    await assert.rejects(reader.ledgerTransactions.append([ledgerRow(2)]), (e) => (e as { code?: unknown }).code === 'SQLITE_READONLY', 'no write through a read-only open');
     await reader.close();
     await writer.close();
 

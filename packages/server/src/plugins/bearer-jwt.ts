@@ -34,6 +34,9 @@ export interface JwtVerifierOptions {
 /** How many verified tokens a verifier remembers (verified-tokens.ts). */
 const VERIFIED_TOKENS_REMEMBERED = 1024;
 
+/** How long a fetched JWKS is used (jwksCacheSeconds, default 600 s), and so how long a token verified with it is remembered. */
+const jwksPeriodMs = (options: JwtVerifierOptions): number => (options.jwksCacheSeconds ?? 600) * 1000;
+
 /** Largest bearer token looked at; anything longer is refused before any parsing. */
 const MAX_BEARER_TOKEN_LENGTH = 16 * 1024;
 
@@ -58,7 +61,7 @@ function publicJwks(body: unknown): JSONWebKeySet {
 /** The JWKS of `url`, cached against the injected clock; `reloaded` runs each time a fetched set replaces the one in use, with the time it was fetched. */
 function cachedJwks(url: string, options: JwtVerifierOptions, clock: Clock, reloaded: (at: number) => void): JWTVerifyGetKey {
   const doFetch = options.fetch ?? fetch;
-  const cacheMs = (options.jwksCacheSeconds ?? 600) * 1000;
+  const cacheMs = jwksPeriodMs(options);
   const cooldownMs = (options.jwksCooldownSeconds ?? 30) * 1000;
   let cached: { set: JWTVerifyGetKey; at: number } | undefined;
   let inFlight: Promise<JWTVerifyGetKey> | undefined;
@@ -106,8 +109,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
   const clock = options.clock ?? systemClock;
   const toleranceSeconds = options.clockToleranceSeconds ?? 30;
   const verified = verifiedTokens({ clock, toleranceMs: toleranceSeconds * 1000, capacity: VERIFIED_TOKENS_REMEMBERED });
-  // The JWKS period: how long a set is used, and so how long a token verified with it (or with the public key) is remembered.
-  const periodMs = (options.jwksCacheSeconds ?? 600) * 1000;
+  // A token verified with the JWKS is remembered until the set's period ends, one verified with the public key for one period.
+  const periodMs = jwksPeriodMs(options);
   // A new JWKS may have dropped a key that remembered tokens verified with: they verify again, and
   // a verification that was under way when the set changed is not remembered.
   let jwksLoads = 0;

@@ -70,9 +70,14 @@ function isFile(path: string): boolean {
   return path !== '' && path !== ':memory:' && !/^file:.*(?:[?&]mode=memory|:memory:)/.test(path);
 }
 
+/** The migrations the file has applied, in version order. */
+function appliedMigrations(db: Db): Array<{ version: number; name: string }> {
+  return db.prepare<[], { version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version').all();
+}
+
 function migrate(db: Db, migrations: Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
-  const applied = new Map(db.prepare<[], { version: number; name: string }>('SELECT version, name FROM schema_migrations').all().map((r) => [r.version, r.name]));
+  const applied = new Map(appliedMigrations(db).map((r) => [r.version, r.name]));
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     const name = applied.get(m.version);
     if (name === m.name) continue;
@@ -95,7 +100,7 @@ function migrate(db: Db, migrations: Migration[]): void {
 function assertMigrated(db: Db, migrations: Migration[], path: string): void {
   let applied: Array<{ version: number; name: string }>;
   try {
-    applied = db.prepare<[], { version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    applied = appliedMigrations(db);
   } catch (err) {
     throw new StoreError('ERR_STORE_UNAVAILABLE', `${path} is not a Confide database (no schema_migrations table)`, { cause: err });
   }

@@ -69,7 +69,6 @@ export class WalSync {
     for (const fd of this.#all) closeSync(fd);
     this.#all = [];
     this.#free = [];
-    this.#inode = undefined;
   }
 
   /**
