@@ -53,7 +53,12 @@ describe('@azure-rest/confidential-ledger against confide serve --ledger-enabled
   let client: ConfidentialLedgerClient;
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'confide-ledger-sdk-'));
-    served = await startServe(['--mode', 'dev', '--host', '127.0.0.1', '--port', '0', '--data-dir', dir, '--ledger-enabled', 'true', '--ledger-port', '0', '--ledger-id', 'interop', '--ledger-signature-interval-ms', '20']);
+    // The client runs with retries off so that every answer is seen, and Node 20's agent ignores the server's
+    // `Keep-Alive: timeout=5` hint: a pooled socket left idle for the default 5 s (the receipt's bit flips below
+    // block this process that long) can be reused just as the server closes it, a reset the client's default retry
+    // policy would absorb. A long idle timeout takes that race out of this test; the idle close itself is tested in
+    // security-limits.test.ts.
+    served = await startServe(['--mode', 'dev', '--host', '127.0.0.1', '--port', '0', '--data-dir', dir, '--ledger-enabled', 'true', '--ledger-port', '0', '--ledger-id', 'interop', '--ledger-signature-interval-ms', '20', '--http-idle-timeout', '600000']);
     const line = served.output().stdout.split('\n').find((l) => l.includes('"event":"listening"'))!;
     ledgerUrl = (JSON.parse(line) as { ledgerUrl: string }).ledgerUrl;
     const fetched = await fetchIdentity('interop', served.url, served.caCert);
