@@ -34,8 +34,8 @@ export interface AuditEntry extends AuditEntryBody {
   sig: string;
 }
 
-/** Hex SHA-256 of the canonical JSON of the body fields of `entry` (other fields are ignored). */
-export async function auditEntryHash(entry: AuditEntryBody): Promise<string> {
+/** The bytes an entry's hash is taken over: the UTF-8 canonical JSON of its body fields (other fields are ignored). */
+export function auditEntryBodyBytes(entry: AuditEntryBody): Uint8Array {
   const body: AuditEntryBody = {
     seq: entry.seq,
     time: entry.time,
@@ -44,5 +44,10 @@ export async function auditEntryHash(entry: AuditEntryBody): Promise<string> {
     details: entry.details,
     prevHash: entry.prevHash,
   };
-  return toHex(await digest('SHA-256', utf8(canonicalJson(body))));
+  return utf8(canonicalJson(body));
+}
+
+/** Hex SHA-256 of `auditEntryBodyBytes(entry)`. */
+export async function auditEntryHash(entry: AuditEntryBody): Promise<string> {
+  return toHex(await digest('SHA-256', auditEntryBodyBytes(entry)));
 }

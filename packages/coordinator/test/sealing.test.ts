@@ -21,6 +21,7 @@ import {
   type SealProvider,
 } from '../src/index.js';
 import { sealProviders } from '../src/sealing/seal-providers.js';
+import { gcmOpen, gcmSeal } from '../src/sealing/aead.js';
 import { recoveryKey, recoveryKeys } from './recovery-fixtures.js';
 
 /** A SealedStore over one provider, as a coordinator without TEE keys on SQLite has. */
@@ -96,6 +97,27 @@ test('sealState round-trips; another key, purpose, version byte or any flipped b
   for (const i of [1, 13, -1]) await rejectsCode(unsealState(flip(blob, i), key), 'ERR_SEAL_UNSEAL_FAILED'); // nonce, ciphertext, tag
   await rejectsCode(unsealState(blob.subarray(0, 20), key), 'ERR_SEAL_UNSEAL_FAILED');
   await rejectsCode(sealState(state, new Uint8Array(16)), 'ERR_SEAL_UNSEAL_FAILED');
+});
+
+test('AES-GCM blobs: the format WebCrypto made (data sealed before node:crypto took over) opens, and what gcmSeal makes opens with WebCrypto', async () => {
+  const key = key32();
+  const header = Uint8Array.of(1);
+  const context = 'confide/test';
+  const aad = new Uint8Array([...header, ...utf8(context)]);
+  const plain = utf8('sealed state bytes '.repeat(20));
+  const webKey = await crypto.subtle.importKey('raw', new Uint8Array(key), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  // As the earlier gcmSeal wrote it: header, nonce, then WebCrypto's ciphertext and tag.
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  const web = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: 128 }, webKey, new Uint8Array(plain)));
+  assert.deepEqual(await gcmOpen(key, new Uint8Array([...header, ...nonce, ...web]), 1, context), plain);
+  const sealed = await gcmSeal(key, plain, header, context);
+  assert.deepEqual(sealed.subarray(0, 1), header);
+  const opened = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.slice(1, 13), additionalData: aad, tagLength: 128 }, webKey, sealed.slice(13));
+  assert.deepEqual(new Uint8Array(opened), plain);
+  // An empty plaintext is a tag alone; a short key or a cut tag is refused with the sealing error.
+  assert.deepEqual(await gcmOpen(key, await gcmSeal(key, new Uint8Array(0), header, context), 1, context), new Uint8Array(0));
+  await rejectsCode(gcmSeal(key.subarray(0, 16), plain, header, context), 'ERR_SEAL_UNSEAL_FAILED');
+  await rejectsCode(gcmOpen(key, sealed.subarray(0, sealed.length - 1), 1, context), 'ERR_SEAL_UNSEAL_FAILED');
 });
 
 test('wrapped data key: another seal key reports key-mismatch, altered bytes report authentication', async () => {

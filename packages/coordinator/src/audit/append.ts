@@ -3,10 +3,11 @@
  * the entry lands with the change or not at all. The store's audit-log repository keeps the
  * entries append-only and refuses one that does not extend the head (seq and prevHash).
  */
+import { createHash } from 'node:crypto';
 import { fromHex, toBase64Url, type Clock } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import type { Repositories } from '@confide/store';
-import { AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, type AuditEntry, type AuditEntryBody } from '@confide/audit';
+import { AUDIT_GENESIS_HASH, auditEntryBodyBytes, canonicalJson, type AuditEntry, type AuditEntryBody } from '@confide/audit';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from './event-types.js';
 import type { AuditSigner } from './signer.js';
 
@@ -53,7 +54,8 @@ export async function appendAudit(repos: Repositories, event: AuditEvent, ctx: A
     prevHash: head.hash,
   };
   canonicalJson(body.details); // refuse what would not survive the store's JSON round trip, before signing
-  const hash = await auditEntryHash(body);
+  // auditEntryHash's digest on this thread: a WebCrypto digest of a few hundred bytes costs a pool round trip.
+  const hash = createHash('sha256').update(auditEntryBodyBytes(body)).digest('hex');
   const entry: AuditEntry = { ...body, hash, sig: toBase64Url(await ctx.signer.sign(fromHex(hash))) };
   // Stored as canonical JSON text: what the store hands back is exactly what was hashed.
   const text = canonicalJson(entry);
