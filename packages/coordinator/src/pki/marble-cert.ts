@@ -1,11 +1,11 @@
 /** Marble leaf certificates under the coordinator intermediate. */
-import { generateKeyPair, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import { promisify } from 'node:util';
 import { CoordinatorError } from '../errors.js';
 import * as x509 from '@peculiar/x509';
 import { MARBLE_KEY_ALGORITHM, NO_EXPIRY } from './constants.js';
 import { ascii, DER, tlv } from './der.js';
+import { generateEcKeyDer, type MarbleCurve } from './ec-key-der.js';
 import { ipAddressBytes } from './ip-address.js';
 import { marbleTypeExtension } from './marble-type.js';
 import { signLeaf, type IssuedMarbleCertificate } from './sign-leaf.js';
@@ -46,20 +46,13 @@ const OID_SUBJECT_ALT_NAME = Uint8Array.of(0x06, 0x03, 0x55, 0x1d, 0x11);
 /** A marble key pair as the DER encodings an activation hands out. */
 export type MarbleKeyDer = Pick<MarbleKeyPair, 'publicKeySpki' | 'privateKeyPkcs8'>;
 
-const generateEcKeyPair = promisify(generateKeyPair);
-
 /**
  * A fresh key pair, only as DER (the activation path: one native job instead of WebCrypto's
- * generation and two exports): P-256 for Confide's certificates, P-384 for MarbleRun's
- * (coordinator/core/marbleapi.go generateMarbleAuthSecrets).
+ * generation and two exports, encoded here: ec-key-der.ts): P-256 for Confide's certificates,
+ * P-384 for MarbleRun's (coordinator/core/marbleapi.go generateMarbleAuthSecrets).
  */
-export async function generateMarbleKeyDer(namedCurve: 'P-256' | 'P-384' = MARBLE_KEY_ALGORITHM.namedCurve): Promise<MarbleKeyDer> {
-  const { publicKey, privateKey } = await generateEcKeyPair('ec', {
-    namedCurve,
-    publicKeyEncoding: { type: 'spki', format: 'der' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-  });
-  return { publicKeySpki: new Uint8Array(publicKey), privateKeyPkcs8: new Uint8Array(privateKey) };
+export async function generateMarbleKeyDer(namedCurve: MarbleCurve = MARBLE_KEY_ALGORITHM.namedCurve): Promise<MarbleKeyDer> {
+  return generateEcKeyDer(namedCurve);
 }
 
 /** A fresh P-256 key pair for a marble certificate. */
