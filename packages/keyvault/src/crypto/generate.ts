@@ -1,5 +1,5 @@
 /** New key material: RSA 2048/3072/4096, EC P-256/384/521, AES 128/192/256 (oct). */
-import { generateKeyPair, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Curve } from '../model/key-types.js';
 import type { PrivateJwk } from '../model/key-version.js';
@@ -11,17 +11,23 @@ export type KeySpec = { family: 'RSA'; size: number; publicExponent: number } | 
 
 const NODE_CURVES: Record<Curve, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 
+/**
+ * The JWK of generated PKCS #8, through a key of its own: in Node 20 the JWK export of the
+ * KeyObject a generation job returned can deadlock the event loop, when a garbage collection
+ * during the export destroys that job, which takes the key's lock the export holds (seen in the
+ * coordinator's tests: KeyGenJob's destructor waiting inside ExportJWKEcKey).
+ */
+function jwkOf(pkcs8: Buffer): PrivateJwk {
+  return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }) as PrivateJwk;
+}
+
 /** Generates key material off the event loop (RSA-4096 takes long). */
 export async function generateKeyMaterial(spec: KeySpec): Promise<PrivateJwk> {
   switch (spec.family) {
-    case 'RSA': {
-      const { privateKey } = await generate('rsa', { modulusLength: spec.size, publicExponent: spec.publicExponent });
-      return privateKey.export({ format: 'jwk' }) as PrivateJwk;
-    }
-    case 'EC': {
-      const { privateKey } = await generate('ec', { namedCurve: NODE_CURVES[spec.curve] });
-      return privateKey.export({ format: 'jwk' }) as PrivateJwk;
-    }
+    case 'RSA':
+      return jwkOf((await generate('rsa', { modulusLength: spec.size, publicExponent: spec.publicExponent, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } })).privateKey);
+    case 'EC':
+      return jwkOf((await generate('ec', { namedCurve: NODE_CURVES[spec.curve], privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } })).privateKey);
     case 'oct':
       return { kty: 'oct', k: randomBytes(spec.size / 8).toString('base64url') };
   }
