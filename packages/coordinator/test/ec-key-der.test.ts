@@ -50,8 +50,10 @@ for (const [curve, size] of [['P-256', 32], ['P-384', 48]] as const) {
   });
 }
 
-test('a raw key of the wrong shape is refused', () => {
+test('a raw key of the wrong shape, or a zero scalar, is refused', () => {
   assert.throws(() => ecKeyDer('P-256', new Uint8Array(33), Uint8Array.of(4, ...new Uint8Array(64))), /not a P-256 key/);
-  assert.throws(() => ecKeyDer('P-256', new Uint8Array(32), new Uint8Array(65)), /not a P-256 key/);
-  assert.throws(() => ecKeyDer('P-384', new Uint8Array(32), Uint8Array.of(4, ...new Uint8Array(64))), /not a P-384 key/);
+  assert.throws(() => ecKeyDer('P-256', Uint8Array.of(1), new Uint8Array(65)), /not a P-256 key/);
+  assert.throws(() => ecKeyDer('P-384', Uint8Array.of(1), Uint8Array.of(4, ...new Uint8Array(64))), /not a P-384 key/);
+  assert.throws(() => ecKeyDer('P-256', new Uint8Array(0), Uint8Array.of(4, ...new Uint8Array(64))), /not a P-256 key/);
+  assert.throws(() => ecKeyDer('P-256', new Uint8Array(32), Uint8Array.of(4, ...new Uint8Array(64))), /not a P-256 key/);
 });

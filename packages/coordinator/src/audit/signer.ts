@@ -2,6 +2,8 @@
  * The coordinator's audit key: ECDSA P-256. The private key belongs in the sealed state; the
  * public key is what relying parties pin to verify an exported log.
  */
+import { Buffer } from 'node:buffer';
+import { createECDH } from 'node:crypto';
 import { CoordinatorError } from '../errors.js';
 
 export interface AuditSigner {
@@ -13,11 +15,21 @@ export interface AuditSigner {
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
-/** A fresh audit key pair as JWKs; the private one carries d. */
+/**
+ * A fresh audit key pair as JWKs (the fields WebCrypto's export gives); the private one carries d.
+ * Made by ECDH and written here: in Node 20 the JWK export of a generated key can deadlock the
+ * event loop (pki/ec-key-der.ts).
+ */
 export async function generateAuditKeyPair(): Promise<{ privateKeyJwk: JsonWebKey; publicKeyJwk: JsonWebKey }> {
-  const pair = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const [privateKeyJwk, publicKeyJwk] = await Promise.all([crypto.subtle.exportKey('jwk', pair.privateKey), crypto.subtle.exportKey('jwk', pair.publicKey)]);
-  return { privateKeyJwk, publicKeyJwk };
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const point = ecdh.getPublicKey();
+  const d = ecdh.getPrivateKey();
+  const coordinates = { kty: 'EC', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url'), crv: 'P-256' };
+  return {
+    privateKeyJwk: { key_ops: ['sign'], ext: true, ...coordinates, d: Buffer.concat([Buffer.alloc(32 - d.length), d]).toString('base64url') },
+    publicKeyJwk: { key_ops: ['verify'], ext: true, ...coordinates },
+  };
 }
 
 /** A signer over a private P-256 JWK. Throws ERR_CONFIG_INVALID when the JWK is not one. */

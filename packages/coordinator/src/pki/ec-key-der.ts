@@ -1,6 +1,6 @@
 /**
  * A fresh EC key pair's DER encodings (SubjectPublicKeyInfo, RFC 5480; PKCS #8 around
- * ECPrivateKey, RFC 5915), written here from the raw key. OpenSSL 3.0 writes them through its
+ * ECPrivateKey, RFC 5915), for P-256 written here from the raw key. OpenSSL 3.0 writes them through its
  * encoder framework, whose setup alone (OSSL_ENCODER_CTX_new_for_pkey, on the event loop when
  * generateKeyPair is asked for DER) took about 130 µs of each activation's main-thread time;
  * writing them here takes a few. The bytes are OpenSSL's: PKCS #8 carries the curve in its
@@ -28,7 +28,7 @@ const generate = promisify(generateKeyPair);
 /** SPKI and PKCS #8 DER of the private key `d` (big-endian, at most the curve's size) with public point `point` (uncompressed, 0x04 ‖ x ‖ y). */
 export function ecKeyDer(curve: MarbleCurve, d: Uint8Array, point: Uint8Array): { publicKeySpki: Uint8Array; privateKeyPkcs8: Uint8Array } {
   const { oid, size } = CURVES[curve];
-  if (d.length > size || point.length !== 1 + 2 * size || point[0] !== 0x04) throw new CoordinatorError('ERR_INTERNAL', `not a ${curve} key`);
+  if (d.length > size || d.every((b) => b === 0) || point.length !== 1 + 2 * size || point[0] !== 0x04) throw new CoordinatorError('ERR_INTERNAL', `not a ${curve} key`);
   // ECPrivateKey's privateKey is the scalar at the curve's full length (RFC 5915 3).
   const scalar = new Uint8Array(size);
   scalar.set(d, size - d.length);

@@ -47,9 +47,10 @@ const OID_SUBJECT_ALT_NAME = Uint8Array.of(0x06, 0x03, 0x55, 0x1d, 0x11);
 export type MarbleKeyDer = Pick<MarbleKeyPair, 'publicKeySpki' | 'privateKeyPkcs8'>;
 
 /**
- * A fresh key pair, only as DER (the activation path: one native job instead of WebCrypto's
- * generation and two exports, encoded here: ec-key-der.ts): P-256 for Confide's certificates,
- * P-384 for MarbleRun's (coordinator/core/marbleapi.go generateMarbleAuthSecrets).
+ * A fresh key pair, only as DER (the activation path; ec-key-der.ts): P-256 for Confide's
+ * certificates, made by ECDH on the event loop and encoded by the coordinator; P-384 for
+ * MarbleRun's (coordinator/core/marbleapi.go generateMarbleAuthSecrets), made and encoded by
+ * OpenSSL in one pool job.
  */
 export async function generateMarbleKeyDer(namedCurve: MarbleCurve = MARBLE_KEY_ALGORITHM.namedCurve): Promise<MarbleKeyDer> {
   return generateEcKeyDer(namedCurve);
