@@ -1,6 +1,7 @@
 /** Audit logs made with WebCrypto for the tests: keys, signed entries, a log across a start-over. */
 import { fromHex, toBase64Url } from '@confide/core';
 import { AUDIT_EPOCH_TYPE, AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, type AuditEntry } from '../src/index.js';
+import { jwkOf } from '@confide/test-kit/keys';
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
@@ -11,7 +12,7 @@ export interface Key {
 
 export async function newKey(): Promise<Key> {
   const pair = await crypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
-  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const { kty, crv, x, y } = jwkOf(pair.publicKey);
   return { pair, jwk: { kty, crv, x, y } };
 }
 

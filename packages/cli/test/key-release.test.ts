@@ -6,7 +6,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createPublicKey, generateKeyPairSync, sign, verify, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, sign, verify, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { createSimEvidence } from '@confide/evidence';
 import { loadSimulationKey } from '@confide/launcher/sim-key';
 import { loadConfig, startServer } from '@confide/server';
 import { runInProcess } from './in-process.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
 const dir = mkdtempSync(join(tmpdir(), 'confide-key-release-cli-'));
 const server = await startServer(loadConfig({ env: { CONFIDE_MODE: 'dev', CONFIDE_HOST: '127.0.0.1', CONFIDE_PORT: '0', CONFIDE_DATA_DIR: dir, CONFIDE_LOG_LEVEL: 'silent' } }).config);
@@ -23,7 +24,7 @@ const ca = readFileSync(server.caCertPath!, 'utf8');
 const conn = ['--vault', server.url, '--ca', server.caCertPath!];
 const json = (...args: string[]) => runInProcess(['--json', 'key', ...args]);
 
-const transfer = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const transfer = keyPairSync('rsa', { modulusLength: 2048 });
 const transferPem = join(dir, 'transfer.pem');
 writeFileSync(transferPem, transfer.privateKey.export({ type: 'pkcs8', format: 'pem' }));
 const MEASUREMENT = new Uint8Array(32).fill(0x5a);
@@ -88,7 +89,7 @@ test('release a key with the CLI and unwrap it as the workload: the key signs wh
   assert.equal(JSON.parse((await json('unwrap-release', altered, '--key', transferPem, '--out', out)).stdout).error.code, 'ERR_KEY_RELEASE_RESPONSE_INVALID');
   // Another transfer key cannot unwrap it.
   const stranger = join(dir, 'stranger.pem');
-  writeFileSync(stranger, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(stranger, keyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
   assert.equal(JSON.parse((await json('unwrap-release', responseFile, '--key', stranger, '--out', out)).stdout).error.code, 'ERR_KEY_RELEASE_UNWRAP_FAILED');
   // The vault's refusal reaches the CLI with its code.
   await json('create', 'cli-plain', '--kty', 'RSA', ...conn);

@@ -7,13 +7,14 @@
  */
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { AUDIT_EPOCH_TYPE, AUDIT_GENESIS_HASH, auditEntryHash, canonicalJson, type AuditEntry } from '@confide/audit';
 import type { Api } from '../src/api/client.js';
 import { createAuditChecker, FULL_EVERY, type AuditCheck } from '../src/verify/audit.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
 function auditKey(): { privateKey: KeyObject; publicKeyJwk: JsonWebKey } {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey, publicKey } = keyPairSync('ec', { namedCurve: 'P-256' });
   return { privateKey, publicKeyJwk: publicKey.export({ format: 'jwk' }) };
 }
 const KEY = auditKey();

@@ -10,7 +10,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, randomBytes, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { browserUnavailable, CHROMIUM_PATH } from '@confide/test-kit';
 import { testIdentity, type TestIdentity } from '@confide/test-kit/identity';
 import { missingVector, vector, vectorPath } from '@confide/test-kit/vectors';
 import { freePort, loadAverage, loadScaled, runCliJson, startCli, startServe, type Served } from '@confide/test-kit/process';
+import { keyPairSync } from '@confide/test-kit/keys';
 
 const SGX_QUOTE = 'sgx/phala-dcap-qvl/sgx_quote';
 const SGX_COLLATERAL = 'sgx/phala-dcap-qvl/sgx_quote_collateral.json';
@@ -78,7 +79,7 @@ describe('web console in Chromium against confide serve', { skip }, () => {
 
   /** A page that sees the audit log as a server that re-signed it whole would serve it: another key, and every entry signed by it. */
   async function pageWithLogUnderAnotherKey(): Promise<Page> {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey, publicKey } = keyPairSync('ec', { namedCurve: 'P-256' });
     const page = await context.newPage();
     await page.route('**/api/v2/audit-log/public-key', async (route) => {
       const res = await route.fetch();

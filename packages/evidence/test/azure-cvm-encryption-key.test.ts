@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { keyFromJwk, verifyTpmEncryptionKey, type TpmPublicKey } from '../src/index.js';
 import { ALG, BeWriter, encodeQuote, hash } from '@confide/test-kit/tpm-pki';
+import { jwkOf } from '@confide/test-kit/keys';
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as const;
 /** fixedTPM | fixedParent | sensitiveDataOrigin | noDA | decrypt, as the client creates it; SIGN instead of DECRYPT for the wrong kind. */
@@ -15,7 +16,7 @@ const SIGN_ATTRS = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 10) | (1 << 18);
 
 async function encKeyPublic(attributes: number): Promise<Uint8Array> {
   const pair = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
-  const n = new Uint8Array(Buffer.from((await webcrypto.subtle.exportKey('jwk', pair.publicKey)).n!, 'base64url'));
+  const n = new Uint8Array(Buffer.from((jwkOf(pair.publicKey)).n!, 'base64url'));
   const tpmt = new BeWriter().u16(ALG.RSA).u16(ALG.SHA256).u32(attributes).sized(new Uint8Array(32)).u16(ALG.NULL).u16(ALG.NULL).u16(2048).u32(0).sized(n).done();
   return new BeWriter().sized(tpmt).done();
 }
@@ -30,7 +31,7 @@ async function nameOf(tpm2b: Uint8Array): Promise<Uint8Array> {
 
 async function setup(attributes = DECRYPT_ATTRS) {
   const ak = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
-  const akPub: TpmPublicKey = keyFromJwk((await webcrypto.subtle.exportKey('jwk', ak.publicKey)) as Record<string, unknown>, 'AK');
+  const akPub: TpmPublicKey = keyFromJwk((jwkOf(ak.publicKey)) as Record<string, unknown>, 'AK');
   const publicArea = await encKeyPublic(attributes);
   const sign = async (b: Uint8Array) => new Uint8Array(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', ak.privateKey, b));
   const info = certifyInfo(await nameOf(publicArea));

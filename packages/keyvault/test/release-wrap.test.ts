@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, createPrivateKey, generateKeyPairSync, privateDecrypt, sign, verify, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, privateDecrypt, sign, verify, type KeyObject } from 'node:crypto';
 import {
   aesKeyUnwrapPad,
   aesKeyWrapPad,
@@ -15,6 +15,7 @@ import {
   wrapForRelease,
   type PrivateJwk,
 } from '../src/index.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s/g, ''), 'hex'));
 
@@ -35,7 +36,7 @@ test('RFC 5649 key wrap with padding matches the published test vectors both way
   assert.throws(() => aesKeyUnwrapPad(RFC5649_KEK, altered));
 });
 
-const transfer = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const transfer = keyPairSync('rsa', { modulusLength: 2048 });
 
 function runtimeClaims(keys: unknown[]): Record<string, unknown> {
   return { 'x-ms-runtime': { keys } };
@@ -43,8 +44,8 @@ function runtimeClaims(keys: unknown[]): Record<string, unknown> {
 const transferJwk = (extra: Record<string, unknown>): Record<string, unknown> => ({ ...transfer.publicKey.export({ format: 'jwk' }), ...extra });
 
 test('every enc round-trips RSA, EC and oct material through the transfer key', () => {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }) as PrivateJwk;
-  const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'jwk' }) as PrivateJwk;
+  const rsa = keyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }) as PrivateJwk;
+  const ec = keyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'jwk' }) as PrivateJwk;
   const oct: PrivateJwk = { kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url') };
   for (const enc of RELEASE_ENCS) {
     for (const jwk of [rsa, ec, oct]) {
@@ -78,14 +79,14 @@ test('an altered ciphertext or another transfer key does not unwrap (ERR_KEY_REL
   const head = ct.slice();
   head[3]! ^= 1;
   assert.throws(() => unwrapRelease('CKM_RSA_AES_KEY_WRAP', transfer.privateKey, head), { code: 'ERR_KEY_RELEASE_UNWRAP_FAILED' });
-  const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const stranger = keyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   assert.throws(() => unwrapRelease('CKM_RSA_AES_KEY_WRAP', stranger, ct), { code: 'ERR_KEY_RELEASE_UNWRAP_FAILED' });
   assert.throws(() => unwrapRelease('CKM_RSA_AES_KEY_WRAP', transfer.privateKey, ct.subarray(0, 200)), { code: 'ERR_KEY_RELEASE_UNWRAP_FAILED' });
 });
 
 test('the transfer key is the first RSA key with key_use "enc" or key_ops "encrypt", as the service picks it', () => {
-  const sigOnly = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
-  const ecEnc = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const sigOnly = keyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+  const ecEnc = keyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
   const picked = pickTransferKey(runtimeClaims([{ ...sigOnly, kid: 'sig', key_use: 'sig' }, { ...ecEnc, kid: 'ec', key_use: 'enc' }, transferJwk({ kid: 'tk', key_ops: ['encrypt'] }), transferJwk({ kid: 'later', key_use: 'enc' })]));
   assert.equal(picked.kid, 'tk');
   assert.ok(picked.key.equals(transfer.publicKey));
@@ -93,7 +94,7 @@ test('the transfer key is the first RSA key with key_use "enc" or key_ops "encry
   assert.throws(() => pickTransferKey({}), { code: 'ERR_KEY_RELEASE_NO_TRANSFER_KEY' });
   assert.throws(() => pickTransferKey(runtimeClaims([{ ...sigOnly, key_use: 'sig' }])), { code: 'ERR_KEY_RELEASE_NO_TRANSFER_KEY' });
   assert.throws(() => pickTransferKey({ 'x-ms-isolation-tee': { 'x-ms-runtime': { keys: [transferJwk({ key_use: 'enc' })] } } }), { code: 'ERR_KEY_RELEASE_NO_TRANSFER_KEY' });
-  const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+  const small = keyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
   assert.throws(() => pickTransferKey(runtimeClaims([{ ...small, key_use: 'enc' }])), { code: 'ERR_KEY_RELEASE_NO_TRANSFER_KEY' });
   assert.throws(() => pickTransferKey(runtimeClaims([{ kty: 'RSA', n: '!!', e: 'AQAB', key_use: 'enc' }])), { code: 'ERR_KEY_RELEASE_NO_TRANSFER_KEY' });
 });
@@ -110,7 +111,7 @@ test('key_hsm is base64url of the KeyTransferBlob JSON and decodes back', () => 
 });
 
 test('released RSA material signs what the public key verifies', () => {
-  const kp = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kp = keyPairSync('rsa', { modulusLength: 2048 });
   const jwk = kp.privateKey.export({ format: 'jwk' }) as PrivateJwk;
   const back = jwkOfReleaseMaterial('RSA', unwrapRelease('RSA_AES_KEY_WRAP_384', transfer.privateKey, wrapForRelease('RSA_AES_KEY_WRAP_384', transfer.publicKey, releaseMaterialOf(loadKey(jwk)))));
   const key: KeyObject = createPrivateKey({ key: back, format: 'jwk' });

@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createPublicKey, generateKeyPairSync, sign, verify, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, sign, verify, X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -15,11 +15,12 @@ import { loadSimulationKey } from '@confide/launcher/sim-key';
 import { decodeKeyHsm, jwkOfReleaseMaterial, unwrapRelease } from '@confide/keyvault';
 import { startVault, type VaultServer } from './keyvault-helpers.js';
 import { raw } from './keyvault-raw.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
 const MEASUREMENT = new Uint8Array(32).fill(0xab);
 const OTHER_ISSUER = 'https://other-maa.test';
-const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const transfer = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const other = keyPairSync('rsa', { modulusLength: 2048 });
+const transfer = keyPairSync('rsa', { modulusLength: 2048 });
 const transferJwk = { ...transfer.publicKey.export({ format: 'jwk' }), kid: 'transfer-1', key_ops: ['encrypt'] };
 const b64url = (b: Uint8Array | string): string => Buffer.from(b).toString('base64url');
 const sha256 = (s: string): Uint8Array => new Uint8Array(createHash('sha256').update(s).digest());
@@ -112,7 +113,7 @@ test('denials: wrong measurement, no runtime keys, non-exportable key, untrusted
   await denied('plain-rsa', await attestToken(), 403, 'Forbidden', 'ERR_KEY_RELEASE_NOT_EXPORTABLE');
   const now = Math.floor(Date.now() / 1000);
   const claims = { 'x-ms-sim-measurement': Buffer.from(MEASUREMENT).toString('hex'), 'x-ms-runtime': { keys: [transferJwk] } };
-  const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const stranger = keyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const untrusted = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k' }).setIssuer('https://evil.test').setExpirationTime(now + 600).sign(stranger);
   await denied('deny-rsa', untrusted, 403, 'Forbidden', 'ERR_KEY_RELEASE_ISSUER_UNTRUSTED');
   // Claims this server's issuer but is signed by another key.

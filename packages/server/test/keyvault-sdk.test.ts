@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash, createPublicKey, constants, publicEncrypt, randomBytes, verify as nodeVerify } from 'node:crypto';
 import { CryptographyClient, type JsonWebKey } from '@azure/keyvault-keys';
 import { credential, startVault } from './keyvault-helpers.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
 const vault = await startVault();
 after(() => vault.server.close());
@@ -42,8 +43,7 @@ test('SDK: create RSA, RSA-HSM, EC, EC-HSM and oct-HSM keys of every size; get l
 });
 
 test('SDK: import a JWK (hsm), update attributes, tags and key_ops, rotate, rotation policy', async () => {
-  const { generateKeyPairSync } = await import('node:crypto');
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey } = keyPairSync('rsa', { modulusLength: 2048 });
   const jwk = privateKey.export({ format: 'jwk' });
   const toBytes = (s?: string) => (s ? Buffer.from(s, 'base64url') : undefined);
   const imported = await client.importKey('imported', { kty: 'RSA', n: toBytes(jwk.n), e: toBytes(jwk.e), d: toBytes(jwk.d), p: toBytes(jwk.p), q: toBytes(jwk.q), dp: toBytes(jwk.dp), dq: toBytes(jwk.dq), qi: toBytes(jwk.qi) } as JsonWebKey, { hardwareProtected: true });

@@ -5,15 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { decryptShare, parseSecurityDomain, type Share } from '@confide/keyvault';
 import { openSqliteStore, type Store } from '@confide/store';
 import { buildApp, createKeyVaultAuth, KeyVaultService, openVaultRoot } from '../src/index.js';
 import { securityDomainRoutes } from '../src/routes/keyvault/security-domain.js';
 import { createSeal } from '../src/seal/index.js';
 import { SecurityDomainService } from '../src/services/security-domain/index.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
-const operators = Array.from({ length: 3 }, () => generateKeyPairSync('rsa', { modulusLength: 2048 }));
+const operators = Array.from({ length: 3 }, () => keyPairSync('rsa', { modulusLength: 2048 }));
 const jwks = operators.map((k) => k.publicKey.export({ format: 'jwk' }));
 const officer = { authorization: 'Bearer officer-token', host: 'vault.example:8443' };
 const user = { authorization: 'Bearer user-token', host: 'vault.example:8443' };

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { raw } from './keyvault-raw.js';
 import { startVault } from './keyvault-helpers.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
 const officer = randomBytes(32).toString('hex');
 const user = randomBytes(32).toString('hex');
@@ -118,7 +119,7 @@ function filesUnder(dir: string): string[] {
 }
 
 test('the data directory holds no key material in clear (database, WAL, every file)', async () => {
-  const jwk = (await import('node:crypto')).generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const jwk = keyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const oct = randomBytes(32);
   assert.equal((await as(officer)('PUT', '/keys/secret-ec', { key: jwk })).status, 200);
   assert.equal((await as(officer)('PUT', '/keys/secret-oct', { key: { kty: 'oct-HSM', k: oct.toString('base64url') } })).status, 200);

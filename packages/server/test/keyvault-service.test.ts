@@ -1,10 +1,11 @@
 /** The key vault service without HTTP: what the release route builds on, and stored rows that were tampered with. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { openSqliteStore } from '@confide/store';
 import { KeyVaultService, openVaultRoot } from '../src/index.js';
 import { createSeal } from '../src/seal/index.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
 async function service() {
   const store = openSqliteStore(':memory:');
@@ -14,7 +15,7 @@ async function service() {
 
 test('loadVersion gives the private JWK with the public description (latest and by version)', async () => {
   const { store, service: s } = await service();
-  const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const jwk = keyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const policy = { data: Buffer.from('{"version":"1.0.0","anyOf":[{"authority":"https://maa.test","allOf":[{"claim":"x-ms-attestation-type","equals":"sevsnpvm"}]}]}').toString('base64url'), immutable: true };
   const meta = await s.importKey('skr', { key: jwk as Record<string, unknown>, Hsm: true, attributes: { exportable: true }, release_policy: policy, tags: { a: 'b' } });
   for (const loaded of [await s.loadVersion('skr'), await s.loadVersion('skr', meta.version)]) {

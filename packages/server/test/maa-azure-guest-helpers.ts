@@ -8,6 +8,7 @@ import { parseHclReport, parseVtpmQuoteBincode } from '@confide/evidence';
 import { vector, vectorText } from '@confide/test-kit/vectors';
 import { forgeReport, issueVek, pattern, productPki, type TestProductPki } from '@confide/test-kit/amd-pki';
 import { ALG, BeWriter, encodeQuote, encodeRsaSignature, hash, pcrDigestOf } from '@confide/test-kit/tpm-pki';
+import { jwkOf } from '@confide/test-kit/keys';
 
 export const SNP_DIR = 'azure/trustee-az-snp-vtpm';
 export const TDX_DIR = 'azure/trustee-az-tdx-vtpm';
@@ -82,7 +83,7 @@ const MILAN_TCB = { bootloader: 4, tee: 0, snp: 24, microcode: 219 };
 
 async function rsaPair(): Promise<{ keys: CryptoKeyPair; jwk: JsonWebKey; n: Uint8Array }> {
   const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const jwk = await webcrypto.subtle.exportKey('jwk', keys.publicKey);
+  const jwk = jwkOf(keys.publicKey);
   return { keys, jwk, n: new Uint8Array(Buffer.from(jwk.n!, 'base64url')) };
 }
 
@@ -123,7 +124,7 @@ export async function forgedCvm(options: { secureBoot?: boolean; vmpl?: number }
   const publicArea = new BeWriter().sized(tpmt).done();
   const info = certifyInfo(new Uint8Array([0x00, 0x0b, ...(await hash(ALG.SHA256, tpmt))]));
   const chain = [vek.der, pki.ask.der, pki.ark.der].map(pem).join('');
-  const encPrivate = createPrivateKey({ key: (await webcrypto.subtle.exportKey('jwk', enc.keys.privateKey)) as never, format: 'jwk' });
+  const encPrivate = createPrivateKey({ key: (jwkOf(enc.keys.privateKey)) as never, format: 'jwk' });
   return {
     pki,
     info: attestationInfo(snpIsolation(report, chain, runtime), {

@@ -12,6 +12,7 @@ import { p256Signer } from '@confide/test-kit/identity';
 import { nodeVerifyCrypto } from '../src/services/attestation/node-crypto.js';
 import { memoByText } from '../src/services/memo-by-text.js';
 import { decodeBase64Field } from '../src/services/attestation/request.js';
+import { jwkOf } from '@confide/test-kit/keys';
 
 const sha256Hex = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
@@ -55,9 +56,9 @@ describe('perf-attestation: node:crypto primitives', () => {
       for (const name of ['RSASSA-PKCS1-v1_5', 'RSA-PSS'] as const) {
         const pair = await generate(name);
         const other = await generate(name);
-        const jwk = await subtle.exportKey('jwk', pair.publicKey);
+        const jwk = jwkOf(pair.publicKey);
         const key = { n: fromBase64(jwk.n!), e: fromBase64(jwk.e!) };
-        const otherJwk = await subtle.exportKey('jwk', other.publicKey);
+        const otherJwk = jwkOf(other.publicKey);
         const otherKey = { n: fromBase64(otherJwk.n!), e: fromBase64(otherJwk.e!) };
         const params = name === 'RSA-PSS' ? ({ name, hash: 'SHA-256', saltLength: 32 } as const) : ({ name, hash: 'SHA-256' } as const);
         const sig = new Uint8Array(await subtle.sign(params, pair.privateKey, data));

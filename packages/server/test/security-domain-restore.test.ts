@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decryptShare } from '@confide/keyvault';
@@ -16,8 +16,9 @@ import { openSqliteStore, type Store } from '@confide/store';
 import { KeyVaultService, openVaultRoot } from '../src/index.js';
 import { createSeal } from '../src/seal/index.js';
 import { SecurityDomainService } from '../src/services/security-domain/index.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
-const operators = Array.from({ length: 3 }, () => generateKeyPairSync('rsa', { modulusLength: 2048 }));
+const operators = Array.from({ length: 3 }, () => keyPairSync('rsa', { modulusLength: 2048 }));
 const digest = createHash('sha256').update('restored keys sign').digest();
 
 async function instance(store: Store, sealKey: Uint8Array) {

@@ -1,13 +1,13 @@
 /** The security domain service on a production-like vault: download activates it once; a bad request activates nothing. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { createSecurityDomain, createVaultRoot, decryptShare, recoverRoot, sealKeyMaterial } from '@confide/keyvault';
 import { randomBytes } from 'node:crypto';
 import { openSqliteStore } from '@confide/store';
 import { SecurityDomainService } from '../src/services/security-domain/index.js';
+import { keyPairSync } from '@confide/test-kit/keys';
 
-const operators = Array.from({ length: 3 }, () => generateKeyPairSync('rsa', { modulusLength: 2048 }));
+const operators = Array.from({ length: 3 }, () => keyPairSync('rsa', { modulusLength: 2048 }));
 const jwks = operators.map((o) => ({ ...o.publicKey.export({ format: 'jwk' }) }));
 
 test('production: download generates and activates the root once; the document restores exactly that root', async () => {

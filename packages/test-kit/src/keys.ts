@@ -1,0 +1,27 @@
+/**
+ * Key pairs for tests whose JWK may be exported. In Node 20 the JWK export of a KeyObject that a
+ * generation job returned (generateKeyPair, generateKeyPairSync, WebCrypto's generateKey) can
+ * deadlock: a garbage collection during the export destroys the job, whose destructor takes the
+ * key's lock the export holds (packages/coordinator/src/pki/ec-key-der.ts). These keys are parsed
+ * from the job's DER, so no job owns them.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+
+export type KeyPairOptions = { modulusLength: number; publicExponent?: number } | { namedCurve: string };
+
+/** A fresh RSA or EC key pair as KeyObjects whose JWK export is safe. */
+export function keyPairSync(type: 'rsa', options: { modulusLength: number; publicExponent?: number }): { privateKey: KeyObject; publicKey: KeyObject };
+export function keyPairSync(type: 'ec', options: { namedCurve: string }): { privateKey: KeyObject; publicKey: KeyObject };
+export function keyPairSync(type: 'rsa' | 'ec', options: KeyPairOptions): { privateKey: KeyObject; publicKey: KeyObject } {
+  const der = { privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } } as const;
+  const { privateKey } = (generateKeyPairSync as (t: string, o: object) => { privateKey: Buffer })(type, { ...options, ...der });
+  const key = createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' });
+  return { privateKey: key, publicKey: createPublicKey(key) };
+}
+
+/** The JWK of any key (a CryptoKey included) through a fresh copy of it, safe whoever made the key. */
+export function jwkOf(key: KeyObject | CryptoKey): JsonWebKey {
+  const k = key instanceof KeyObject ? key : KeyObject.from(key);
+  const copy = k.type === 'private' ? createPrivateKey({ key: k.export({ type: 'pkcs8', format: 'der' }), format: 'der', type: 'pkcs8' }) : createPublicKey({ key: k.export({ type: 'spki', format: 'der' }), format: 'der', type: 'spki' });
+  return copy.export({ format: 'jwk' });
+}
