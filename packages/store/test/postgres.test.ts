@@ -152,6 +152,29 @@ test('postgres: with `existing`, a schema without a Confide store is refused and
   }
 });
 
+test('postgres: with `existing`, a store of an older schema is refused (reason schema) and not migrated, as SQLite read-only refuses it', { skip }, async () => {
+  const schema = freshSchema();
+  const url = await server.url();
+  const older = postgresMigrations.filter((m) => m.version < postgresMigrations.length);
+  try {
+    await (await openPostgresStore(url, { schema, migrations: older })).close();
+    await assert.rejects(openPostgresStore(url, { schema, existing: true }), (err: unknown) => {
+      assert.ok(isConfideError(err, 'ERR_STORE_UNAVAILABLE'), String(err));
+      assert.equal(err.details?.reason, 'schema');
+      assert.match((err as Error).message, new RegExp(`schema version ${older.length}, this version of Confide reads version ${postgresMigrations.length}`));
+      return true;
+    });
+    const raw = await rawClient(schema);
+    try {
+      assert.equal((await raw.query('SELECT COUNT(*)::int AS n FROM schema_migrations')).rows[0].n, older.length, 'nothing was migrated');
+    } finally {
+      await raw.end();
+    }
+  } finally {
+    await dropSchema(url, schema);
+  }
+});
+
 test('postgres: migration 8 drops the "loaded" member (a private JWK) that rotations wrote into key meta, and leaves every other member', { skip }, async () => {
   const schema = freshSchema();
   const before = await openPostgresStore(await server.url(), { schema, migrations: postgresMigrations.filter((m) => m.version < 8) });

@@ -2,8 +2,10 @@
  * Runs the PostgreSQL migrations once, whatever number of replicas start together: the first
  * takes a session advisory lock (per schema), the others wait on it and then find every
  * migration applied. Each migration runs in its own transaction with its schema_migrations row.
- * With `existing`, a schema that holds no Confide store is refused before anything is created
- * (a reading tool given a wrong schema must not leave an empty one behind).
+ * With `existing` (a reading tool), nothing is created or migrated: a schema that holds no
+ * Confide store is refused before anything is created, and one whose migrations are not exactly
+ * this build's is refused (reason `schema`) as SQLite's read-only open refuses it, instead of being
+ * migrated under the servers that use it.
  */
 import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.js';
@@ -26,8 +28,21 @@ export async function migrate(pool: Pool, migrations: Migration[], schema: strin
   try {
     await client.query(LOCK, [lockName]);
     locked = true;
+    const where = schema === undefined ? "the connection's search_path" : `schema ${schema}`;
     if (existing && !(await holdsStore(client))) {
-      throw new StoreError('ERR_STORE_UNAVAILABLE', `no Confide store in ${schema === undefined ? "the connection's search_path" : `schema ${schema}`}: nothing was created`);
+      throw new StoreError('ERR_STORE_UNAVAILABLE', `no Confide store in ${where}: nothing was created`);
+    }
+    if (existing) {
+      const applied = (await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
+      const expected = [...migrations].sort((a, b) => a.version - b.version);
+      const same = applied.length === expected.length && applied.every((r, i) => r.version === expected[i]!.version && r.name === expected[i]!.name);
+      if (same) return;
+      const at = applied.at(-1)?.version ?? 0;
+      throw new StoreError(
+        'ERR_STORE_UNAVAILABLE',
+        `the store in ${where} has schema version ${at}, this version of Confide reads version ${expected.at(-1)?.version ?? 0}; opened for reading only, it is not migrated: start the matching confide serve on it first`,
+        { details: { reason: 'schema' } },
+      );
     }
     if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
