@@ -1,9 +1,7 @@
 /**
- * Key pairs for tests whose JWK may be exported. In Node 20 the JWK export of a KeyObject that a
- * generation job returned (generateKeyPair, generateKeyPairSync, WebCrypto's generateKey) can
- * deadlock: a garbage collection during the export destroys the job, whose destructor takes the
- * key's lock the export holds (packages/coordinator/src/pki/ec-key-der.ts). These keys are parsed
- * from the job's DER, so no job owns them.
+ * Key pairs for tests whose JWK may be exported: parsed from the generation job's DER, so no job
+ * owns them (the Node 20 deadlock in packages/coordinator/src/pki/ec-key-der.ts, which WebCrypto's
+ * generateKey shares).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 

@@ -3,8 +3,8 @@
  * public key is what relying parties pin to verify an exported log.
  */
 import { Buffer } from 'node:buffer';
-import { createECDH } from 'node:crypto';
 import { CoordinatorError } from '../errors.js';
+import { freshP256 } from '../pki/ec-key-der.js';
 
 export interface AuditSigner {
   /** ECDSA P-256 / SHA-256 signature over `data`, IEEE P1363 (r || s). */
@@ -17,17 +17,14 @@ const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
 /**
  * A fresh audit key pair as JWKs (the fields WebCrypto's export gives); the private one carries d.
- * Made by ECDH and written here: in Node 20 the JWK export of a generated key can deadlock the
- * event loop (pki/ec-key-der.ts).
+ * Written from the raw key, not exported: the Node 20 deadlock in pki/ec-key-der.ts.
  */
 export async function generateAuditKeyPair(): Promise<{ privateKeyJwk: JsonWebKey; publicKeyJwk: JsonWebKey }> {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const point = ecdh.getPublicKey();
-  const d = ecdh.getPrivateKey();
-  const coordinates = { kty: 'EC', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url'), crv: 'P-256' };
+  const { d, point } = freshP256();
+  const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+  const coordinates = { kty: 'EC', x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33)), crv: 'P-256' };
   return {
-    privateKeyJwk: { key_ops: ['sign'], ext: true, ...coordinates, d: Buffer.concat([Buffer.alloc(32 - d.length), d]).toString('base64url') },
+    privateKeyJwk: { key_ops: ['sign'], ext: true, ...coordinates, d: b64u(d) },
     publicKeyJwk: { key_ops: ['verify'], ext: true, ...coordinates },
   };
 }

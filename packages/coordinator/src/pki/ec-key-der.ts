@@ -41,21 +41,32 @@ export function ecKeyDer(curve: MarbleCurve, d: Uint8Array, point: Uint8Array): 
   };
 }
 
+/** A fresh P-256 key from ECDH on this thread (about 30 µs): the private scalar at its full 32 bytes and the uncompressed point. */
+export function freshP256(): { d: Uint8Array; point: Uint8Array } {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  // ECDH hands the scalar out without its leading zero bytes.
+  const raw = ecdh.getPrivateKey();
+  const d = new Uint8Array(32);
+  d.set(raw, 32 - raw.length);
+  return { d, point: new Uint8Array(ecdh.getPublicKey()) };
+}
+
 /**
  * A fresh key pair on `curve`, only as DER. P-256 is made on this thread through ECDH's key
  * generation (about 30 µs, where a pool job with OpenSSL's encoders cost 180 µs of this thread)
  * and encoded here. P-384 (about 640 µs) is made and encoded on libuv's pool by OpenSSL.
  *
- * Not the JWK of a generated KeyObject: in Node 20 exporting it can deadlock the event loop when
- * a garbage collection during the export destroys the key's generation job, which takes the
- * key's lock the export holds (seen in this package's tests: KeyGenJob's destructor waiting in
- * ExportJWKEcKey).
+ * Never the JWK of a generated KeyObject (here, the audit key, certificate secrets, the key
+ * vault and test-kit's keys): in Node 20 exporting it can deadlock the event loop when a garbage
+ * collection during the export destroys the key's generation job, which takes the key's lock the
+ * export holds (seen in this package's tests: KeyGenJob's destructor waiting in ExportJWKEcKey).
+ * WebCrypto's generateKey and exportKey('jwk') take the same path; DER exports take no lock.
  */
 export async function generateEcKeyDer(curve: MarbleCurve): Promise<{ publicKeySpki: Uint8Array; privateKeyPkcs8: Uint8Array }> {
   if (curve === 'P-256') {
-    const ecdh = createECDH('prime256v1');
-    ecdh.generateKeys();
-    return ecKeyDer(curve, ecdh.getPrivateKey(), ecdh.getPublicKey());
+    const { d, point } = freshP256();
+    return ecKeyDer(curve, d, point);
   }
   const { publicKey, privateKey } = await generate('ec', {
     namedCurve: curve,

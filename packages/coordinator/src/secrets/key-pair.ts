@@ -6,13 +6,7 @@ import { ECDSA_SIZES, RSA_DEFAULT_BITS } from './definition-check.js';
 
 const generate = promisify(generateKeyPair) as (type: string, options: object) => Promise<{ publicKey: Buffer; privateKey: Buffer }>;
 
-/**
- * DER straight out of the generation job, so nothing ever exports the KeyObject it returned: in
- * Node 20 the JWK export of such a key can deadlock the event loop, when a garbage collection
- * during the export destroys that job, which takes the key's lock the export holds (KeyGenJob's
- * destructor, seen in pki's tests). Node 20's DER export takes no such lock; this keeps the one
- * path for every key the coordinator makes.
- */
+/** DER straight out of the generation job: nothing exports the KeyObject it returned (the Node 20 deadlock in pki/ec-key-der.ts). */
 const DER_ENCODINGS = { publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } } as const;
 
 export interface KeyPairDer {

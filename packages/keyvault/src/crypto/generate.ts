@@ -4,7 +4,9 @@ import { promisify } from 'node:util';
 import type { Curve } from '../model/key-types.js';
 import type { PrivateJwk } from '../model/key-version.js';
 
-const generate = promisify(generateKeyPair);
+/** A key pair as DER straight out of the generation job. */
+const generateDer = promisify(generateKeyPair) as (type: string, options: object) => Promise<{ publicKey: Buffer; privateKey: Buffer }>;
+const DER_ENCODINGS = { privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } } as const;
 
 /** What to generate, already validated against the supported sizes and curves. */
 export type KeySpec = { family: 'RSA'; size: number; publicExponent: number } | { family: 'EC'; curve: Curve } | { family: 'oct'; size: number };
@@ -12,12 +14,10 @@ export type KeySpec = { family: 'RSA'; size: number; publicExponent: number } | 
 const NODE_CURVES: Record<Curve, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 
 /**
- * The JWK of generated PKCS #8, through a key of its own: in Node 20 the JWK export of the
- * KeyObject a generation job returned can deadlock the event loop, when a garbage collection
- * during the export destroys that job, which takes the key's lock the export holds (seen in the
- * coordinator's tests: KeyGenJob's destructor waiting inside ExportJWKEcKey).
+ * The JWK of generated PKCS #8, through a key of its own, never the generated KeyObject's: in
+ * Node 20 that export can deadlock the event loop (packages/coordinator/src/pki/ec-key-der.ts).
  */
-function jwkOf(pkcs8: Buffer): PrivateJwk {
+function jwkOfPkcs8(pkcs8: Buffer): PrivateJwk {
   return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }) as PrivateJwk;
 }
 
@@ -25,9 +25,9 @@ function jwkOf(pkcs8: Buffer): PrivateJwk {
 export async function generateKeyMaterial(spec: KeySpec): Promise<PrivateJwk> {
   switch (spec.family) {
     case 'RSA':
-      return jwkOf((await generate('rsa', { modulusLength: spec.size, publicExponent: spec.publicExponent, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } })).privateKey);
+      return jwkOfPkcs8((await generateDer('rsa', { modulusLength: spec.size, publicExponent: spec.publicExponent, ...DER_ENCODINGS })).privateKey);
     case 'EC':
-      return jwkOf((await generate('ec', { namedCurve: NODE_CURVES[spec.curve], privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } })).privateKey);
+      return jwkOfPkcs8((await generateDer('ec', { namedCurve: NODE_CURVES[spec.curve], ...DER_ENCODINGS })).privateKey);
     case 'oct':
       return { kty: 'oct', k: randomBytes(spec.size / 8).toString('base64url') };
   }

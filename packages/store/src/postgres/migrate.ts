@@ -9,6 +9,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.js';
+import { assertSchemaIs } from '../schema-version.js';
 import type { Migration } from '../port.js';
 
 /** The advisory lock key of a schema's migrations (a 64-bit hash, computed by the server). */
@@ -33,16 +34,8 @@ export async function migrate(pool: Pool, migrations: Migration[], schema: strin
       throw new StoreError('ERR_STORE_UNAVAILABLE', `no Confide store in ${where}: nothing was created`);
     }
     if (existing) {
-      const applied = (await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
-      const expected = [...migrations].sort((a, b) => a.version - b.version);
-      const same = applied.length === expected.length && applied.every((r, i) => r.version === expected[i]!.version && r.name === expected[i]!.name);
-      if (same) return;
-      const at = applied.at(-1)?.version ?? 0;
-      throw new StoreError(
-        'ERR_STORE_UNAVAILABLE',
-        `the store in ${where} has schema version ${at}, this version of Confide reads version ${expected.at(-1)?.version ?? 0}; opened for reading only, it is not migrated: start the matching confide serve on it first`,
-        { details: { reason: 'schema' } },
-      );
+      assertSchemaIs((await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version')).rows, migrations, `the store in ${where}`);
+      return;
     }
     if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
+import { assertSchemaIs } from '../schema-version.js';
 import type { Migration, Repositories, Store } from '../port.js';
 import { SerialQueue } from '../serial-queue.js';
 import { aroundEach } from '../queued.js';
@@ -104,12 +105,7 @@ function assertMigrated(db: Db, migrations: Migration[], path: string): void {
   } catch (err) {
     throw new StoreError('ERR_STORE_UNAVAILABLE', `${path} is not a Confide database (no schema_migrations table)`, { cause: err });
   }
-  const expected = [...migrations].sort((a, b) => a.version - b.version);
-  const same = applied.length === expected.length && applied.every((r, i) => r.version === expected[i]!.version && r.name === expected[i]!.name);
-  if (!same) {
-    const at = applied.at(-1)?.version ?? 0;
-    throw new StoreError('ERR_STORE_UNAVAILABLE', `${path} has schema version ${at}, this version of Confide reads version ${expected.at(-1)?.version ?? 0}; opened for reading only, it is not migrated: start the matching confide serve on it first`, { details: { reason: 'schema' } });
-  }
+  assertSchemaIs(applied, migrations, path);
 }
 
 /**
