@@ -197,21 +197,21 @@ describe('ledger writer', () => {
       w.close();
     });
 
-    it('by default (minEarlyBatch 4) three appends wait for the write out and four go at once', async () => {
+    it('by default (minEarlyBatch 8) seven appends wait for the write out and eight go at once', async () => {
       const { held, w, release } = await openHeld();
       const first = appendMany(w, 1, 'a');
       await until(() => held.writes.length === 1);
-      const three = appendMany(w, 3, 'b');
+      const seven = appendMany(w, 7, 'b');
       await until();
-      assert.deepEqual(sizes(held), [1], 'three wait for the write out');
+      assert.deepEqual(sizes(held), [1], 'seven wait for the write out');
       release(0);
       await until(() => held.writes.length === 2);
-      const four = appendMany(w, 4, 'c');
+      const eight = appendMany(w, 8, 'c');
       await until(() => held.writes.length === 3);
-      assert.deepEqual(sizes(held), [1, 3, 4], 'four go while the three are out');
+      assert.deepEqual(sizes(held), [1, 7, 8], 'eight go while the seven are out');
       release(1, 2);
-      await Promise.all([...first, ...three, ...four]);
-      assert.deepEqual(held.stored.map((r) => r.seqno), Array.from({ length: 8 }, (_, i) => i + 1));
+      await Promise.all([...first, ...seven, ...eight]);
+      assert.deepEqual(held.stored.map((r) => r.seqno), Array.from({ length: 16 }, (_, i) => i + 1));
       w.close();
     });
 

@@ -56,13 +56,14 @@ export interface LedgerWriterOptions {
   maxBatch?: number;
   /**
    * With a persistence that takes more than one write at a time: the fewest transactions a write
-   * sent while another is out carries (default 4). Fewer wait for a write out to finish and share
+   * sent while another is out carries (default 8). Fewer wait for a write out to finish and share
    * the next one (one sync for all of them, as group commit intends); more go at once, so their
    * sync overlaps the one out instead of waiting for it. A batch of twice as many or more, taken
    * while a further write could go, is split in two, so groups of appends take turns. The default
    * is measured (docs/benchmarks.md, "Ledger appends over HTTPS"): with 16 appends in flight over
-   * HTTPS they arrive a few per turn of the event loop, and waiting for a batch of 64 meant one
-   * sync at a time, every append waiting for the one out and then its own.
+   * HTTPS they arrive a few per turn of the event loop; waiting for a batch of 64 meant one sync at
+   * a time, every append waiting for the one out and then its own, and 4 meant more syncs, each
+   * costing the kernel and the event loop more than the wait for a batch of 8 costs.
    */
   minEarlyBatch?: number;
   /** Milliseconds now, for commitLag() (default Date.now). */
@@ -147,7 +148,7 @@ export class LedgerWriter {
     this.#defer = options.defer ?? ((fn) => void setTimeout(fn, 0));
     this.#maxBatch = options.maxBatch ?? 10_000;
     this.#writesInFlight = Math.max(1, Math.floor(options.persistence?.writesInFlight ?? 1));
-    this.#minEarlyBatch = Math.max(1, options.minEarlyBatch ?? 4);
+    this.#minEarlyBatch = Math.max(1, options.minEarlyBatch ?? 8);
     this.#tree = new MerkleTree(options.crypto ? { sha256: options.crypto.sha256, sha256Into: options.crypto.sha256Into } : {});
     parseCcfCertificate(options.signer.certPem, 'signer.certPem');
     this.#open = !options.persistence;
