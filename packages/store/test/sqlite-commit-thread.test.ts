@@ -109,3 +109,44 @@ test(
     }
   }),
 );
+
+test(
+  'WAL-synced commits: a commit thread that stops with a batch out fails that batch with ERR_STORE_UNAVAILABLE, whether or not it committed it, and every batch sent after it, on the thread or the connection, fails and commits nothing',
+  withDatabase(async (path) => {
+    const db = new Database(path);
+    db.pragma('synchronous = NORMAL');
+    const queue = new SerialQueue();
+    let threads = 0;
+    const dying = new URL('./dying-commit-thread.js', import.meta.url);
+    const commits = new LedgerWalCommits(ledgerAppender(db), (job) => queue.run(async () => job()), path, 3, undefined, (p) => ((threads += 1), new LedgerCommitThread(p, dying)));
+    const sent: LedgerTransactionRow[] = [];
+    const send = (n: number): Promise<void> => {
+      const rows = rowsFrom(sent.length + 1, n);
+      sent.push(...rows);
+      return commits.append(rows);
+    };
+    const unavailable = (err: unknown) => isConfideError(err, 'ERR_STORE_UNAVAILABLE');
+    try {
+      // Two large batches at once until the second goes to the thread (once its connection is open), which stops with it.
+      let failure: unknown;
+      for (let tries = 0; failure === undefined; tries++) {
+        if (tries > 1000) throw new Error('no large batch went to the thread within 1,000 tries');
+        const [first, second] = await Promise.allSettled([send(THREAD_MIN_ROWS), send(THREAD_MIN_ROWS)]);
+        assert.equal(first.status, 'fulfilled', 'the first of a pair commits on the connection');
+        if (second.status === 'rejected') failure = second.reason;
+        else await sleep(10);
+      }
+      assert.ok(unavailable(failure), `the batch the thread had out fails as the store failing: ${String(failure)}`);
+      // The stand-in committed that batch before it stopped: answered as failed, its outcome was unknown, and storage shows it.
+      assert.deepEqual(storedRows(path), sent, 'stored: every batch sent, the unanswered one last');
+      const stored = sent.length;
+      await assert.rejects(send(3), unavailable, 'a small batch after it, on the connection, fails');
+      await assert.rejects(Promise.all([send(THREAD_MIN_ROWS), send(THREAD_MIN_ROWS)]), unavailable, 'large ones fail too');
+      assert.equal(storedRows(path).length, stored, 'nothing committed after the batch the thread had out');
+      assert.equal(threads, 1, 'one thread was started, and none after it stopped');
+    } finally {
+      await queue.run(() => commits.close());
+      db.close();
+    }
+  }),
+);

@@ -28,9 +28,9 @@ export class LedgerCommitThread {
   #ready = false;
   #failed: StoreError | undefined;
 
-  /** Starts the thread on `databasePath`. */
-  constructor(databasePath: string) {
-    this.#worker = new Worker(new URL('./commit-thread-worker.js', import.meta.url), { workerData: { path: databasePath, busyTimeoutMs: BUSY_TIMEOUT_MS } });
+  /** Starts the thread on `databasePath`; `script` is the thread's code (commit-thread-worker.js; tests give a stand-in that fails). */
+  constructor(databasePath: string, script: URL = new URL('./commit-thread-worker.js', import.meta.url)) {
+    this.#worker = new Worker(script, { workerData: { path: databasePath, busyTimeoutMs: BUSY_TIMEOUT_MS } });
     this.#worker.unref();
     this.#worker.on('message', (answer: CommitAnswer) => this.#answer(answer));
     this.#worker.on('error', (err) => this.#fail(err));

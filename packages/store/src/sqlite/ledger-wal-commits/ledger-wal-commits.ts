@@ -45,6 +45,7 @@ export class LedgerWalCommits {
   readonly #inTurn: <T>(job: () => T | Promise<T>) => Promise<T>;
   readonly #wal: WalSync;
   readonly #databasePath: string;
+  readonly #startThread: (databasePath: string) => LedgerCommitThread;
   #thread: LedgerCommitThread | undefined;
   /** The syncs out, for close to wait for. */
   readonly #out = new Set<Promise<void>>();
@@ -56,13 +57,23 @@ export class LedgerWalCommits {
   /**
    * `append`: the batch insert (ledgerAppender) on a connection with synchronous=NORMAL; `inTurn`
    * runs a job in the store's queue; `databasePath`: the database file, whose WAL is synced;
-   * `syncsInFlight`: how many WAL syncs may be out at once (the writes the store lets a writer send).
+   * `syncsInFlight`: how many WAL syncs may be out at once (the writes the store lets a writer send);
+   * `wal` and `startThread` (the commit thread, started with the first batch that qualifies) are
+   * given by tests.
    */
-  constructor(append: Appender, inTurn: <T>(job: () => T | Promise<T>) => Promise<T>, databasePath: string, syncsInFlight: number, wal = new WalSync(databasePath, syncsInFlight)) {
+  constructor(
+    append: Appender,
+    inTurn: <T>(job: () => T | Promise<T>) => Promise<T>,
+    databasePath: string,
+    syncsInFlight: number,
+    wal = new WalSync(databasePath, syncsInFlight),
+    startThread = (path: string) => new LedgerCommitThread(path),
+  ) {
     this.#append = append;
     this.#inTurn = inTurn;
     this.#wal = wal;
     this.#databasePath = databasePath;
+    this.#startThread = startThread;
   }
 
   /** Commits `rows` as one transaction and resolves once they are on disk. Throws ERR_STORE_CONFLICT, ERR_STORE_UNAVAILABLE. */
@@ -109,7 +120,7 @@ export class LedgerWalCommits {
   /** Commits `rows` on the commit thread when it is large, an earlier batch's sync is out and the thread is ready, else on the store's connection. */
   #commit(rows: readonly LedgerTransactionRow[]): Promise<void> | void {
     if (rows.length < THREAD_MIN_ROWS || this.#out.size === 0) return this.#append.immediate(rows);
-    this.#thread ??= new LedgerCommitThread(this.#databasePath);
+    this.#thread ??= this.#startThread(this.#databasePath);
     if (this.#thread.ready) {
       return this.#thread.commit(rows).catch((err: unknown) => {
         // A thread that stopped with the batch out may have committed it: its outcome is unknown, so no later batch commits after it.
