@@ -1,11 +1,11 @@
 /** The key vault surface as the configuration describes it: the service over the store and the vault root, and its authentication. */
 import { createPublicKey, X509Certificate } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import type { Clock } from '@confide/core';
 import type { VaultRoot } from '@confide/keyvault';
 import type { Store } from '@confide/store';
 import type { Config } from '../config/schema.js';
 import { ServerError } from '../errors/index.js';
+import { cpuBudget } from './cpu-budget.js';
 import { createKeyVaultAuth, parseStaticTokens } from '../plugins/keyvault-auth.js';
 import type { KeyVaultRoutesOptions } from '../routes/keyvault/index.js';
 import { KeyVaultService } from '../services/keyvault/index.js';
@@ -23,9 +23,9 @@ export function jwtPublicKey(config: Config) {
   }
 }
 
-/** keyvault.rsaThreads when unset: two threads where there is a second core to run them, none on one core. */
+/** keyvault.rsaThreads when unset: two threads where there is a second core to run them (a cgroup CPU quota counts), none on one core. */
 function defaultRsaThreads(): number {
-  return availableParallelism() > 1 ? 2 : 0;
+  return cpuBudget() > 1 ? 2 : 0;
 }
 
 export function composeKeyVault(config: Config, store: Store, root: VaultRoot, clock?: Clock): KeyVaultRoutesOptions {

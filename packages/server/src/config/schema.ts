@@ -402,7 +402,7 @@ export const CONFIG_SCHEMA = [
     env: 'CONFIDE_KEYVAULT_RSA_THREADS',
     flag: '--keyvault-rsa-threads',
     description:
-      'Threads that run the RSA private operation of key vault signatures (RS*, PS*; about 0.3 ms each for RSA-2048) while other key vault requests are open, so the event loop goes on serving them meanwhile and signatures use more than one core; a request that is alone is signed on the event loop, where the hand-off to a thread and back would only add time. Started on the first such signature. Default: 2 on a machine with more than one core, 0 on one. 0 always signs on the event loop (docs/benchmarks.md).',
+      'Threads that run the RSA private operation of key vault signatures (RS*, PS*; about 0.3 ms each for RSA-2048) while other key vault requests are open, so the event loop goes on serving them meanwhile and signatures use more than one core; a request that is alone is signed on the event loop, where the hand-off to a thread and back would only add time. Started on the first such signature. Default: 2 where the process may use more than one core, 0 on one (a cgroup CPU quota, as Kubernetes sets from a CPU limit, counts: a limit of 1 core or less is one). 0 always signs on the event loop (docs/benchmarks.md).',
   },
   {
     key: 'metrics.port',
