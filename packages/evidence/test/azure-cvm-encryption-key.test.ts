@@ -16,7 +16,7 @@ const SIGN_ATTRS = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 10) | (1 << 18);
 
 async function encKeyPublic(attributes: number): Promise<Uint8Array> {
   const pair = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
-  const n = new Uint8Array(Buffer.from((jwkOf(pair.publicKey)).n!, 'base64url'));
+  const n = new Uint8Array(Buffer.from(jwkOf(pair.publicKey).n!, 'base64url'));
   const tpmt = new BeWriter().u16(ALG.RSA).u16(ALG.SHA256).u32(attributes).sized(new Uint8Array(32)).u16(ALG.NULL).u16(ALG.NULL).u16(2048).u32(0).sized(n).done();
   return new BeWriter().sized(tpmt).done();
 }
@@ -31,7 +31,7 @@ async function nameOf(tpm2b: Uint8Array): Promise<Uint8Array> {
 
 async function setup(attributes = DECRYPT_ATTRS) {
   const ak = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
-  const akPub: TpmPublicKey = keyFromJwk((jwkOf(ak.publicKey)) as Record<string, unknown>, 'AK');
+  const akPub: TpmPublicKey = keyFromJwk(jwkOf(ak.publicKey) as Record<string, unknown>, 'AK');
   const publicArea = await encKeyPublic(attributes);
   const sign = async (b: Uint8Array) => new Uint8Array(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', ak.privateKey, b));
   const info = certifyInfo(await nameOf(publicArea));

@@ -124,7 +124,7 @@ export async function forgedCvm(options: { secureBoot?: boolean; vmpl?: number }
   const publicArea = new BeWriter().sized(tpmt).done();
   const info = certifyInfo(new Uint8Array([0x00, 0x0b, ...(await hash(ALG.SHA256, tpmt))]));
   const chain = [vek.der, pki.ask.der, pki.ark.der].map(pem).join('');
-  const encPrivate = createPrivateKey({ key: (jwkOf(enc.keys.privateKey)) as never, format: 'jwk' });
+  const encPrivate = createPrivateKey({ key: jwkOf(enc.keys.privateKey) as never, format: 'jwk' });
   return {
     pki,
     info: attestationInfo(snpIsolation(report, chain, runtime), {

@@ -2,7 +2,7 @@
  * The coordinator's audit key: ECDSA P-256. The private key belongs in the sealed state; the
  * public key is what relying parties pin to verify an exported log.
  */
-import { Buffer } from 'node:buffer';
+import { toBase64Url } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import { freshP256 } from '../pki/ec-key-der.js';
 
@@ -21,10 +21,9 @@ const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
  */
 export async function generateAuditKeyPair(): Promise<{ privateKeyJwk: JsonWebKey; publicKeyJwk: JsonWebKey }> {
   const { d, point } = freshP256();
-  const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
-  const coordinates = { kty: 'EC', x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33)), crv: 'P-256' };
+  const coordinates = { kty: 'EC', x: toBase64Url(point.subarray(1, 33)), y: toBase64Url(point.subarray(33)), crv: 'P-256' };
   return {
-    privateKeyJwk: { key_ops: ['sign'], ext: true, ...coordinates, d: b64u(d) },
+    privateKeyJwk: { key_ops: ['sign'], ext: true, ...coordinates, d: toBase64Url(d) },
     publicKeyJwk: { key_ops: ['verify'], ext: true, ...coordinates },
   };
 }

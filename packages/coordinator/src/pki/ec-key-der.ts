@@ -9,6 +9,7 @@
  */
 import { createECDH, generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
+import { isAllZero } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import { DER, tlv } from './der.js';
 
@@ -28,7 +29,7 @@ const generate = promisify(generateKeyPair);
 /** SPKI and PKCS #8 DER of the private key `d` (big-endian, at most the curve's size) with public point `point` (uncompressed, 0x04 ‖ x ‖ y). */
 export function ecKeyDer(curve: MarbleCurve, d: Uint8Array, point: Uint8Array): { publicKeySpki: Uint8Array; privateKeyPkcs8: Uint8Array } {
   const { oid, size } = CURVES[curve];
-  if (d.length > size || d.every((b) => b === 0) || point.length !== 1 + 2 * size || point[0] !== 0x04) throw new CoordinatorError('ERR_INTERNAL', `not a ${curve} key`);
+  if (d.length > size || isAllZero(d) || point.length !== 1 + 2 * size || point[0] !== 0x04) throw new CoordinatorError('ERR_INTERNAL', `not a ${curve} key`);
   // ECPrivateKey's privateKey is the scalar at the curve's full length (RFC 5915 3).
   const scalar = new Uint8Array(size);
   scalar.set(d, size - d.length);
@@ -47,8 +48,8 @@ export function freshP256(): { d: Uint8Array; point: Uint8Array } {
   ecdh.generateKeys();
   // ECDH hands the scalar out without its leading zero bytes.
   const raw = ecdh.getPrivateKey();
-  const d = new Uint8Array(32);
-  d.set(raw, 32 - raw.length);
+  const d = new Uint8Array(CURVES['P-256'].size);
+  d.set(raw, d.length - raw.length);
   return { d, point: new Uint8Array(ecdh.getPublicKey()) };
 }
 
