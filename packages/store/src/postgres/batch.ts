@@ -13,7 +13,12 @@
  *
  * Only statements already parsed on the connection are batched (each is prepared once per
  * connection, sql.ts): a batch never holds a Parse that a failure before it would skip, leaving
- * the driver believing a statement is prepared that is not.
+ * the driver believing a statement is prepared that is not. `sendPrepare` parses statements on a
+ * connection without running it, for a connection that only ever takes batches.
+ *
+ * Outside BEGIN, the statements of one batch are one transaction: the server commits it at the
+ * Sync, or rolls it back after a failure (the protocol's implicit transaction). `ended` reports
+ * that end, including a failure of the commit itself, which comes after every statement's answer.
  */
 import { createRequire } from 'node:module';
 import type { PoolClient, QueryResult } from 'pg';
@@ -44,6 +49,7 @@ interface DriverQuery {
 interface DriverConnection {
   parsedStatements: Record<string, string>;
   stream: { cork(): void; uncork(): void };
+  parse(config: { name: string; text: string; types: unknown[] }): void;
   bind(config: { statement: string; values: readonly unknown[]; valueMapper: (value: unknown) => unknown }): void;
   describe(config: { type: 'P'; name: string }): void;
   execute(config: { portal: string }): void;
@@ -51,7 +57,8 @@ interface DriverConnection {
   sync(): void;
 }
 type QueryClass = new (config: { text?: string; name?: string; values?: unknown[]; callback?: Callback }) => DriverQuery;
-type BatchClass = new (statements: readonly Statement[], parts: DriverQuery[], encode: (value: unknown) => unknown) => DriverQuery;
+type BatchClass = new (statements: readonly Statement[], parts: DriverQuery[], encode: (value: unknown) => unknown, ended: (err?: unknown) => void) => DriverQuery;
+type PrepareClass = new (statement: Statement, done: (err?: unknown) => void) => DriverQuery;
 
 /** The batch as one pg query (pg accepts a query object of its own Query class in pipeline mode), each statement's answer handed to a pg Query of its own (`parts`), which parses its rows. */
 function batchClassOn(Query: QueryClass): BatchClass {
@@ -59,14 +66,17 @@ function batchClassOn(Query: QueryClass): BatchClass {
     readonly #statements: readonly Statement[];
     readonly #parts: DriverQuery[];
     readonly #encode: (value: unknown) => unknown;
+    readonly #ended: (err?: unknown) => void;
     #next = 0;
-    #failure: unknown;
+    /** A value the driver could not encode: its statement and those after it were not sent. */
+    #unsent: unknown;
 
-    constructor(statements: readonly Statement[], parts: DriverQuery[], encode: (value: unknown) => unknown) {
+    constructor(statements: readonly Statement[], parts: DriverQuery[], encode: (value: unknown) => unknown, ended: (err?: unknown) => void) {
       super({ text: 'batch' });
       this.#statements = statements;
       this.#parts = parts;
       this.#encode = encode;
+      this.#ended = ended;
     }
 
     submit(connection: DriverConnection): null {
@@ -81,7 +91,7 @@ function batchClassOn(Query: QueryClass): BatchClass {
         }
       } catch (err) {
         // A value the driver cannot encode: nothing of its statement was written; those before it still run.
-        this.#failure = err;
+        this.#unsent = err;
       } finally {
         connection.sync();
         connection.stream.uncork();
@@ -103,26 +113,66 @@ function batchClassOn(Query: QueryClass): BatchClass {
       part?.handleReadyForQuery(connection);
     }
 
-    /** The failing statement and every one the server then skipped. */
+    /**
+     * The failing statement and every one the server then skipped (none: the commit at the Sync
+     * failed). The driver gives the batch no ReadyForQuery after an error: the batch ends here.
+     */
     override handleError(err: unknown, connection: unknown): void {
       const unanswered = this.#parts.slice(this.#next);
       this.#next = this.#parts.length;
       for (const part of unanswered) part.handleError(err, connection);
+      this.#ended(err);
     }
 
     override handleReadyForQuery(connection: unknown): void {
-      if (this.#next < this.#parts.length) this.handleError(this.#failure ?? new Error('the server ended the batch without answering every statement'), connection);
+      if (this.#next < this.#parts.length) this.handleError(this.#unsent ?? new Error('the server ended the batch without answering every statement'), connection);
+      else this.#ended();
     }
   };
 }
 
-let driver: { Query: QueryClass; Batch: BatchClass; prepareValue: (value: unknown) => unknown } | undefined;
+/** A Parse message and a Sync: the statement is prepared on the connection, not run. */
+function prepareClassOn(Query: QueryClass): PrepareClass {
+  return class Prepare extends Query {
+    readonly #statement: Statement;
+    readonly #done: (err?: unknown) => void;
+
+    constructor(statement: Statement, done: (err?: unknown) => void) {
+      super({ text: 'prepare' });
+      this.#statement = statement;
+      this.#done = done;
+    }
+
+    submit(connection: DriverConnection): null {
+      connection.stream.cork();
+      try {
+        connection.parse({ name: this.#statement.name, text: this.#statement.text, types: [] });
+      } finally {
+        connection.sync();
+        connection.stream.uncork();
+      }
+      return null;
+    }
+
+    /** The driver gives it no ReadyForQuery after an error. */
+    override handleError(err: unknown): void {
+      this.#done(err);
+    }
+
+    override handleReadyForQuery(connection: unknown): void {
+      (connection as DriverConnection).parsedStatements[this.#statement.name] = this.#statement.text;
+      this.#done();
+    }
+  };
+}
+
+let driver: { Query: QueryClass; Batch: BatchClass; Prepare: PrepareClass; prepareValue: (value: unknown) => unknown } | undefined;
 /** pg's Query class and value encoder, loaded on first use (as the engine loads pg: only when a PostgreSQL store is opened). */
 function loadDriver(): NonNullable<typeof driver> {
   if (driver === undefined) {
     const require = createRequire(import.meta.url);
     const { Query } = require('pg') as { Query: QueryClass };
-    driver = { Query, Batch: batchClassOn(Query), prepareValue: (require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown }).prepareValue };
+    driver = { Query, Batch: batchClassOn(Query), Prepare: prepareClassOn(Query), prepareValue: (require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown }).prepareValue };
   }
   return driver;
 }
@@ -133,11 +183,16 @@ export function allParsed(client: PoolClient, statements: readonly Statement[]):
   return statements.every((s) => parsed[s.name] === s.text);
 }
 
-/**
- * Queues `statements` (all parsed: allParsed) on `client` as one batch; one promise per
- * statement, in order, each settling once its own answer came (rejecting with the driver's error).
- */
-export function sendBatch(client: PoolClient, statements: readonly Statement[]): Array<Promise<Answer>> {
+/** What a batch gives back: one answer per statement, in order, and the batch's end. */
+export interface SentBatch {
+  /** Each settles once its own statement's answer came (rejecting with the driver's error). */
+  answers: Array<Promise<Answer>>;
+  /** Settles at the Sync's answer: rejects with the batch's first failure (outside BEGIN: its transaction was rolled back), else resolves (committed). */
+  ended: Promise<void>;
+}
+
+/** Queues `statements` (all parsed: allParsed) on `client` as one batch. */
+export function sendBatch(client: PoolClient, statements: readonly Statement[]): SentBatch {
   const { Query, Batch, prepareValue } = loadDriver();
   const answers: Array<Promise<Answer>> = [];
   const parts = statements.map((s) => {
@@ -145,6 +200,17 @@ export function sendBatch(client: PoolClient, statements: readonly Statement[]):
     answers.push(new Promise<Answer>((resolve, reject) => (part.callback = (err, result) => (err ? reject(err) : resolve(result!)))));
     return part;
   });
-  (client as unknown as { query(q: DriverQuery): void }).query(new Batch(statements, parts, prepareValue));
-  return answers;
+  let settle!: (err?: unknown) => void;
+  const ended = new Promise<void>((resolve, reject) => (settle = (err) => (err === undefined ? resolve() : reject(err))));
+  ended.catch(() => undefined);
+  (client as unknown as { query(q: DriverQuery): void }).query(new Batch(statements, parts, prepareValue, settle));
+  return { answers, ended };
+}
+
+/** Prepares `statement` on `client` without running it; resolves once it is (allParsed then counts it), rejects with the server's error. */
+export function sendPrepare(client: PoolClient, statement: Statement): Promise<void> {
+  const { Prepare } = loadDriver();
+  return new Promise<void>((resolve, reject) => {
+    (client as unknown as { query(q: DriverQuery): void }).query(new Prepare(statement, (err) => (err === undefined ? resolve() : reject(err))));
+  });
 }

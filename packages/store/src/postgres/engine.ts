@@ -17,6 +17,7 @@ import { activationsOn } from './repositories/activations.js';
 import { monotonicCountersOn } from './repositories/monotonic-counters.js';
 import { auditLogOn } from './repositories/audit-log.js';
 import { AuditChain } from './audit-chain.js';
+import { ChainConnection } from './chain-connection.js';
 import { deletedKeysOn } from './repositories/deleted-keys.js';
 import { keyRotationPoliciesOn } from './repositories/key-rotation-policies.js';
 import { keyVersionsOn } from './repositories/key-versions.js';
@@ -91,16 +92,16 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   url = fromUrl.url;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new StoreError('ERR_CONFIG_INVALID', `not a plain schema name: ${JSON.stringify(schema)}`);
   const { default: pg } = await import('pg');
+  const connection = {
+    connectionString: url,
+    application_name: 'confide',
+    // Statements go out without waiting for the answer to the one before (sql.ts).
+    pipeline: true,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  };
   let pool: Pool;
   try {
-    pool = new pg.Pool({
-      connectionString: url,
-      max: maxConnections,
-      application_name: 'confide',
-      // Statements go out without waiting for the answer to the one before (sql.ts).
-      pipeline: true,
-      ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
-    });
+    pool = new pg.Pool({ ...connection, max: maxConnections });
   } catch (err) {
     throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot use the PostgreSQL URL ${redactUrl(url)}: ${(err as Error).message}`);
   }
@@ -118,6 +119,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
   const stats: EngineStats = { retries: 0, open: 0 };
   const chain = new AuditChain();
+  // Its own name, so an operator can tell it from the pool's connections (pg_stat_activity).
+  const chainConnection = new ChainConnection(pg.Client, { ...connection, application_name: 'confide-audit-chain' });
   let closed = false;
   const ensureOpen = (): void => {
     if (closed) throw new StoreError('ERR_STORE_UNAVAILABLE', 'the store is closed');
@@ -149,7 +152,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
             over = true;
           });
         }
-      });
+      }, chainConnection);
     },
     async ping() {
       ensureOpen();
@@ -168,6 +171,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     async close() {
       if (closed) return;
       closed = true;
+      await chainConnection.close();
       await pool.end();
     },
   };

@@ -5,11 +5,14 @@
  * Deadlocks and serialization failures retry the whole transaction, counted in `stats`.
  * Connections pipeline (pg's `pipeline` mode): BEGIN goes out with a transaction's first
  * statement, and a write given to `TxHooks.send` with its COMMIT, each pair in one write; once its
- * statements are prepared on the connection, a write is one batch with one Sync (batch.ts).
+ * statements are prepared on the connection, a write is one batch with one Sync (batch.ts). A
+ * transaction that took its turn at the audit chain on a trusted head and wrote nothing before its
+ * commit commits through the chain connection instead (chain-connection.ts).
  */
 import type { Client, Pool, PoolClient } from 'pg';
 import { expectationFailed, StoreError } from '../errors.js';
-import { allParsed, sendBatch, type Answer } from './batch.js';
+import { allParsed, sendBatch, type Answer, type SentBatch } from './batch.js';
+import type { ChainConnection } from './chain-connection.js';
 
 export interface QueryRows<R> {
   rows: R[];
@@ -27,8 +30,14 @@ export interface TxHooks {
    * Resolves (never rejects) once the server answered it, or the transaction ended without it.
    */
   send(text: string, params: readonly unknown[]): Promise<void>;
-  /** As `send`, but ahead of every statement `send` left, and answered apart from them (batch.ts: a Flush after it), so its answer waits for none of their row locks. */
-  sendFirst(text: string, params: readonly unknown[]): Promise<void>;
+  /**
+   * The lock on the token of a turn taken on a trusted head (audit-chain.ts): as `send`, but ahead
+   * of every statement `send` left, and answered apart from them (batch.ts: a Flush after it), so
+   * its answer waits for none of their row locks. If nothing else is written before the commit,
+   * the commit may go through the chain connection, where the order of the connection stands in
+   * for the lock: it is then left out, and settles once the commit was sent.
+   */
+  sendTurnToken(text: string, params: readonly unknown[]): Promise<void>;
   /** Whether no other transaction of this store is open now (one that may queue behind this one). */
   alone(): boolean;
   /**
@@ -149,6 +158,8 @@ interface Queued {
   params: readonly unknown[];
   /** Its answer is awaited by another transaction: it reaches this process before the statements behind it ran (batch.ts). */
   first?: boolean;
+  /** The lock on a turn's token (TxHooks.sendTurnToken), which a commit through the chain connection leaves out. */
+  turnToken?: boolean;
 }
 
 /**
@@ -156,13 +167,23 @@ interface Queued {
  * every one of them is prepared on the connection, else one query each (which prepares them).
  */
 function runAll(client: PoolClient, statements: readonly Queued[]): Array<Promise<Answered<Record<string, unknown>>>> {
-  const named = statements.map((s) => ({ name: nameOf(s.text), text: s.text, params: s.params, flush: s.first === true }));
-  if (named.length < 2 || !allParsed(client, named)) return statements.map((s) => run(client, s.text, s.params));
-  return sendBatch(client, named).map((answer) =>
+  const batch = named(statements);
+  if (batch.length < 2 || !allParsed(client, batch)) return statements.map((s) => run(client, s.text, s.params));
+  return answersOf(sendBatch(client, batch));
+}
+
+/** A batch's answers as the store's (storeErrorOf on failure). */
+function answersOf(sent: SentBatch): Array<Promise<Answered<Record<string, unknown>>>> {
+  return sent.answers.map((answer) =>
     answer.then(answeredOf<Record<string, unknown>>, (err: unknown) => {
       throw storeErrorOf(err);
     }),
   );
+}
+
+/** `statements` with their prepared-statement names. */
+function named(statements: readonly Queued[]): Array<{ name: string; text: string; params: readonly unknown[]; flush: boolean }> {
+  return statements.map((s) => ({ name: nameOf(s.text), text: s.text, params: s.params, flush: s.first === true }));
 }
 
 /** Runs `attempt` again after a retryable failure, up to ATTEMPTS times, with a short random pause. */
@@ -227,6 +248,7 @@ export class OpenTransaction implements TxHooks {
   readonly #client: PoolClient;
   #begun = false;
   readonly #stats: EngineStats;
+  readonly #chain: ChainConnection | undefined;
   #unsent: Array<Queued & { answered: () => void }> = [];
   readonly #sent: Promise<unknown>[] = [];
   #closing: Array<() => void> = [];
@@ -235,9 +257,10 @@ export class OpenTransaction implements TxHooks {
   /** The first failure among statements sent without waiting: the server fails every statement after it. */
   #firstFailure: unknown;
 
-  constructor(client: PoolClient, stats: EngineStats) {
+  constructor(client: PoolClient, stats: EngineStats, chain?: ChainConnection) {
     this.#client = client;
     this.#stats = stats;
+    this.#chain = chain;
   }
 
   /** Writes BEGIN (the first time), what `send` left, and `last`, in one write; resolves to `last`'s answer. */
@@ -313,8 +336,8 @@ export class OpenTransaction implements TxHooks {
     return new Promise<void>((answered) => this.#unsent.push({ text, params, answered }));
   }
 
-  sendFirst(text: string, params: readonly unknown[]): Promise<void> {
-    return new Promise<void>((answered) => this.#unsent.unshift({ text, params, first: true, answered }));
+  sendTurnToken(text: string, params: readonly unknown[]): Promise<void> {
+    return new Promise<void>((answered) => this.#unsent.unshift({ text, params, first: true, turnToken: true, answered }));
   }
 
   alone(): boolean {
@@ -353,6 +376,13 @@ export class OpenTransaction implements TxHooks {
       this.#close(); // nothing was written: nothing to commit
       return;
     }
+    const chained = this.#sendThroughChain();
+    if (chained !== undefined) {
+      this.#close();
+      for (const answer of chained.answers) await answer;
+      await chained.ended;
+      return;
+    }
     const committed = this.#write('COMMIT');
     committed.catch(() => undefined);
     this.#close();
@@ -360,6 +390,29 @@ export class OpenTransaction implements TxHooks {
     const { command } = await committed;
     // A statement failed that the caller caught (outside a savepoint): the server rolled everything back.
     if (command !== 'COMMIT') throw new StoreError('ERR_STORE_CONFLICT', 'the transaction was rolled back: a statement in it failed', { details: { reason: 'rolled-back' } });
+  }
+
+  /**
+   * A transaction that took a turn on a trusted head and wrote nothing yet goes out through the
+   * chain connection, as one transaction, without BEGIN, COMMIT or its turn's token lock, when
+   * that connection takes it now (open, every statement prepared there); undefined otherwise.
+   */
+  #sendThroughChain(): { answers: Array<Promise<unknown>>; ended: Promise<void> } | undefined {
+    const token = this.#unsent.find((s) => s.turnToken);
+    if (this.#begun || token === undefined || this.#chain === undefined) return undefined;
+    const statements = this.#unsent.filter((s) => s !== token);
+    const sent = this.#chain.send(named(statements));
+    if (sent === undefined) return undefined;
+    this.#unsent = [];
+    token.answered();
+    const answers = answersOf(sent);
+    answers.forEach((answer, i) => answer.then(statements[i]!.answered, statements[i]!.answered));
+    const ended = sent.ended.catch((err: unknown) => {
+      throw storeErrorOf(err);
+    });
+    // Awaited only when every answer was a success (the first failure is thrown instead).
+    ended.catch(() => undefined);
+    return { answers, ended };
   }
 
   /** Rolls back (after a failure, perhaps of COMMIT itself); resolves to the error that leaves the connection unusable, if any. */
@@ -380,21 +433,21 @@ export class OpenTransaction implements TxHooks {
 }
 
 /** One transaction on a pooled connection, retried as a whole after a deadlock or serialization failure. */
-export function transaction<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransaction) => Promise<T>): Promise<T> {
+export function transaction<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransaction) => Promise<T>, chain?: ChainConnection): Promise<T> {
   return withRetry(stats, async () => {
     // Open from the wait for a connection on: a transaction that may queue behind another at the audit chain.
     stats.open += 1;
     try {
-      return await attempt(pool, stats, fn);
+      return await attempt(pool, stats, fn, chain);
     } finally {
       stats.open -= 1;
     }
   });
 }
 
-async function attempt<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransaction) => Promise<T>): Promise<T> {
+async function attempt<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransaction) => Promise<T>, chain: ChainConnection | undefined): Promise<T> {
   const client = await connect(pool);
-  const tx = new OpenTransaction(client, stats);
+  const tx = new OpenTransaction(client, stats, chain);
   let broken: Error | undefined;
   try {
     const result = await fn(tx);

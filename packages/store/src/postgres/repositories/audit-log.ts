@@ -55,7 +55,7 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       if (turn === undefined) {
         if (chain.guess()) {
           const token = chain.token();
-          turn = chain.turn(tx, token, tx.sendFirst(TAKE_TURN_TOKEN, [token]), false);
+          turn = chain.turn(tx, token, tx.sendTurnToken(TAKE_TURN_TOKEN, [token]), false);
           await turn;
           const guessed = chain.guess();
           if (guessed === undefined) throw rerunError('the audit head is no longer trusted');
