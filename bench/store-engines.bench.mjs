@@ -131,7 +131,7 @@ export async function main() {
       peerName: 'SQLite',
       rows,
       notes: [
-        'ours: PostgreSQL (the server version the machine has, a throw-away cluster on 127.0.0.1 made by test-kit, fsync off as for tests, so the comparison is with SQLite\'s WAL at synchronous=NORMAL, which does not fsync each commit either), a pool of 10 connections and the audit chain's connection, a fresh schema per row; peer: SQLite, a file in a fresh data directory, as `confide serve` opens it',
+        'ours: PostgreSQL (the server version the machine has, a throw-away cluster on 127.0.0.1 made by test-kit, fsync off as for tests, so the comparison is with SQLite\'s WAL at synchronous=NORMAL, which does not fsync each commit either), a pool of 10 connections and the audit chain\'s connection, a fresh schema per row; peer: SQLite, a file in a fresh data directory, as `confide serve` opens it',
         'activation: CoordinatorService.activate as the server builds it, a new marble each time (fresh UUID and P-256 key, simulated evidence bound to it), MaxActivations 0; its store transaction re-checks the state, counts MaxActivations, writes the sealed activation record and the signed audit entry',
         'attest: the server started in this process (startServer) with the vector quote\'s collateral in memory, POST /attest/SgxEnclave through app.inject, the same quote each time; the store is read for the policy and the signing key',
         ...shareNotes(rows),
