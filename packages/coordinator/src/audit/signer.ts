@@ -1,7 +1,14 @@
 /**
  * The coordinator's audit key: ECDSA P-256. The private key belongs in the sealed state; the
  * public key is what relying parties pin to verify an exported log.
+ *
+ * Signed with node:crypto's synchronous `sign` on the calling thread (about 30 µs), not through
+ * WebCrypto, whose job goes to libuv's pool: the entry is signed inside the transaction's turn at
+ * the audit chain (the head it extends is known only then), and on a busy coordinator the pool
+ * holds intermediate-CA signatures of 0.64 ms each, behind which that job waited while every
+ * other change waited for the turn (docs/benchmarks.md, "Storage engines", stop 28).
  */
+import { createPrivateKey, sign, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
 import { toBase64Url } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import { freshP256 } from '../pki/ec-key-der.js';
@@ -12,8 +19,6 @@ export interface AuditSigner {
   /** Public JWK (kty EC, crv P-256, x, y). */
   readonly publicKeyJwk: JsonWebKey;
 }
-
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
 /**
  * A fresh audit key pair as JWKs (the fields WebCrypto's export gives); the private one carries d.
@@ -33,17 +38,18 @@ export async function createAuditSigner(privateKeyJwk: JsonWebKey): Promise<Audi
   if (privateKeyJwk.kty !== 'EC' || privateKeyJwk.crv !== 'P-256' || typeof privateKeyJwk.d !== 'string') {
     throw new CoordinatorError('ERR_CONFIG_INVALID', 'the audit key must be a private EC P-256 JWK');
   }
-  let key: CryptoKey;
+  let key: KeyObject;
   try {
-    key = await crypto.subtle.importKey('jwk', privateKeyJwk, ALGORITHM, false, ['sign']);
+    key = createPrivateKey({ key: privateKeyJwk as NodeJwk, format: 'jwk' });
   } catch (err) {
     throw new CoordinatorError('ERR_CONFIG_INVALID', 'the audit key JWK cannot be imported', { cause: err });
   }
+  if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new CoordinatorError('ERR_CONFIG_INVALID', 'the audit key must be a private EC P-256 JWK');
   const publicKeyJwk: JsonWebKey = { kty: 'EC', crv: 'P-256', x: privateKeyJwk.x, y: privateKeyJwk.y };
   return {
     publicKeyJwk,
     async sign(data) {
-      return new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, data as Uint8Array<ArrayBuffer>));
+      return new Uint8Array(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }));
     },
   };
 }
