@@ -9,9 +9,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
+import pg from 'pg';
+import type { PoolClient } from 'pg';
 import { isConfideError } from '@confide/core';
 import type { Store } from '../src/index.js';
+import { sendBatch, sendPrepare } from '../src/postgres/batch.js';
 import { freshSchema, openFresh, rawClient, server } from './postgres-fixture.js';
 
 const skip = server.skip;
@@ -134,3 +136,40 @@ test('postgres: the audit chain connection lost between commits is opened again;
     await assertChain(store, ['first-after']);
   }),
 );
+
+test('postgres: a batch outside BEGIN is one transaction: a value the driver cannot encode sends none of it, a refused statement leaves nothing, else it commits', { skip }, async () => {
+  const schema = freshSchema();
+  const store = await openFresh({ schema });
+  const raw = await rawClient(schema);
+  const client = new pg.Client({ connectionString: await server.url(), options: `-c search_path=${schema}`, pipeline: true } as pg.ClientConfig);
+  await client.connect();
+  try {
+    await raw.query('CREATE TABLE t (n INTEGER PRIMARY KEY, note TEXT)');
+    const insert = { name: 'test_insert', text: 'INSERT INTO t (n, note) VALUES ($1, $2)' };
+    const on = client as unknown as PoolClient;
+    await sendPrepare(on, { ...insert, params: [] });
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    const count = async (): Promise<number> => (await raw.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n;
+
+    const unencodable = sendBatch(on, [{ ...insert, params: [1, 'a'] }, { ...insert, params: [2, circular] }]);
+    for (const answer of unencodable.answers) await assert.rejects(answer);
+    await assert.rejects(unencodable.ended);
+    assert.equal(await count(), 0);
+
+    const refused = sendBatch(on, [{ ...insert, params: [1, 'a'] }, { ...insert, params: [1, 'twin'] }]);
+    const isTwin = (err: unknown): boolean => (err as { code?: string }).code === '23505';
+    await refused.answers[0];
+    await assert.rejects(refused.answers[1]!, isTwin);
+    await assert.rejects(refused.ended, isTwin);
+    assert.equal(await count(), 0);
+
+    const committed = sendBatch(on, [{ ...insert, params: [1, 'a'] }, { ...insert, params: [2, 'b'] }]);
+    await committed.ended;
+    assert.equal(await count(), 2);
+  } finally {
+    await client.end();
+    await raw.end();
+    await store.close();
+  }
+});

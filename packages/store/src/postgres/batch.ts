@@ -68,7 +68,7 @@ function batchClassOn(Query: QueryClass): BatchClass {
     readonly #encode: (value: unknown) => unknown;
     readonly #ended: (err?: unknown) => void;
     #next = 0;
-    /** A value the driver could not encode: its statement and those after it were not sent. */
+    /** A value the driver could not encode: no statement was sent. */
     #unsent: unknown;
 
     constructor(statements: readonly Statement[], parts: DriverQuery[], encode: (value: unknown) => unknown, ended: (err?: unknown) => void) {
@@ -83,14 +83,16 @@ function batchClassOn(Query: QueryClass): BatchClass {
       for (const part of this.#parts) part._result._types = this._result._types;
       connection.stream.cork();
       try {
-        for (const s of this.#statements) {
-          connection.bind({ statement: s.name, values: s.params, valueMapper: this.#encode });
+        // Every value encoded before anything is written: one the driver cannot encode sends none
+        // of the statements (outside BEGIN, those before it would otherwise commit at the Sync).
+        const values = this.#statements.map((s) => s.params.map((v) => this.#encode(v)));
+        this.#statements.forEach((s, i) => {
+          connection.bind({ statement: s.name, values: values[i]!, valueMapper: (v) => v });
           connection.describe({ type: 'P', name: '' });
           connection.execute({ portal: '' });
           if (s.flush) connection.flush();
-        }
+        });
       } catch (err) {
-        // A value the driver cannot encode: nothing of its statement was written; those before it still run.
         this.#unsent = err;
       } finally {
         connection.sync();
