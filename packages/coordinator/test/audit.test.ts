@@ -259,3 +259,17 @@ test('onAudit is told the entries of a committed change, as the log holds them, 
     await store.close();
   }
 });
+
+test('an audit key JWK that is not a private P-256 key, or whose x and y are not the point of its d, is refused with ERR_CONFIG_INVALID', async () => {
+  const { privateKeyJwk } = await generateAuditKeyPair();
+  const { publicKeyJwk: other } = await generateAuditKeyPair();
+  const refused = (err: unknown): boolean => isConfideError(err, 'ERR_CONFIG_INVALID');
+  await assert.rejects(createAuditSigner({ ...privateKeyJwk, x: other.x, y: other.y }), refused, "another key's point");
+  await assert.rejects(createAuditSigner({ ...privateKeyJwk, d: undefined }), refused, 'no d');
+  await assert.rejects(createAuditSigner({ ...privateKeyJwk, crv: 'P-384' }), refused, 'another curve');
+  await assert.rejects(createAuditSigner({ ...privateKeyJwk, d: toBase64Url(new Uint8Array(31).fill(1)) }), refused, 'a scalar of the wrong size');
+  const signer = await createAuditSigner(privateKeyJwk);
+  const data = new TextEncoder().encode('entry');
+  const key = createPublicKey({ key: signer.publicKeyJwk as NodeJwk, format: 'jwk' });
+  assert.equal(nodeVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, await signer.sign(data)), true);
+});

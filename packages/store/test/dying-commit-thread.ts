@@ -6,16 +6,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import process from 'node:process';
-import Database from 'better-sqlite3';
 import { unflatten, type CommitAnswer, type CommitRequest } from '../src/sqlite/ledger-wal-commits/batch-messages.js';
-import { ledgerAppender } from '../src/sqlite/repositories/ledger-transactions.js';
+import { openThreadConnection } from '../src/sqlite/ledger-wal-commits/thread-connection.js';
 
 const { path, busyTimeoutMs } = workerData as { path: string; busyTimeoutMs: number };
 const port = parentPort!;
-const db = new Database(path);
-db.pragma('synchronous = NORMAL');
-db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-const append = ledgerAppender(db);
+const { db, append } = openThreadConnection(path, busyTimeoutMs);
 
 port.on('message', (request: CommitRequest) => {
   if (request.kind === 'close') {

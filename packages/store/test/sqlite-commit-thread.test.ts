@@ -132,7 +132,7 @@ test(
       for (let tries = 0; failure === undefined; tries++) {
         if (tries > 1000) throw new Error('no large batch went to the thread within 1,000 tries');
         const [first, second] = await Promise.allSettled([send(THREAD_MIN_ROWS), send(THREAD_MIN_ROWS)]);
-        assert.equal(first.status, 'fulfilled', 'the first of a pair commits on the connection');
+        assert.equal(first.status, 'fulfilled', `the first of a pair commits on the connection: ${first.status === 'rejected' ? String(first.reason) : ''}`);
         if (second.status === 'rejected') failure = second.reason;
         else await sleep(10);
       }

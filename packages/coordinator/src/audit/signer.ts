@@ -8,8 +8,8 @@
  * holds intermediate-CA signatures of 0.64 ms each, behind which that job waited while every
  * other change waited for the turn (docs/benchmarks.md, "Storage engines", stop 28).
  */
-import { createPrivateKey, sign, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
-import { toBase64Url } from '@confide/core';
+import { createECDH, createPrivateKey, sign, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
+import { fromBase64, toBase64Url } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import { freshP256 } from '../pki/ec-key-der.js';
 
@@ -44,7 +44,14 @@ export async function createAuditSigner(privateKeyJwk: JsonWebKey): Promise<Audi
   } catch (err) {
     throw new CoordinatorError('ERR_CONFIG_INVALID', 'the audit key JWK cannot be imported', { cause: err });
   }
-  if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new CoordinatorError('ERR_CONFIG_INVALID', 'the audit key must be a private EC P-256 JWK');
+  // node:crypto keeps x and y as given (WebCrypto's import refused a pair that is not d's point),
+  // and signs with d: the public key relying parties pin must be the one that verifies it.
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(fromBase64(privateKeyJwk.d));
+  const point = ecdh.getPublicKey();
+  if (toBase64Url(point.subarray(1, 33)) !== privateKeyJwk.x || toBase64Url(point.subarray(33)) !== privateKeyJwk.y) {
+    throw new CoordinatorError('ERR_CONFIG_INVALID', "the audit key JWK's x and y are not the point of its d");
+  }
   const publicKeyJwk: JsonWebKey = { kty: 'EC', crv: 'P-256', x: privateKeyJwk.x, y: privateKeyJwk.y };
   return {
     publicKeyJwk,

@@ -7,19 +7,13 @@
  * the commit that crosses the mark: their page writes and fsyncs are off the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { isConfideError } from '@confide/core';
-import { ledgerAppender } from '../repositories/ledger-transactions.js';
 import { unflatten, type CommitAnswer, type CommitFailure, type CommitRequest } from './batch-messages.js';
+import { openThreadConnection } from './thread-connection.js';
 
 const { path, busyTimeoutMs } = workerData as { path: string; busyTimeoutMs: number };
 const port = parentPort!;
-const db = new Database(path);
-// WAL is the file's mode already (the store's connection set it); these are per connection.
-db.pragma('synchronous = NORMAL');
-db.pragma('foreign_keys = ON');
-db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-const append = ledgerAppender(db);
+const { db, append } = openThreadConnection(path, busyTimeoutMs);
 
 function failureOf(err: unknown): CommitFailure {
   if (isConfideError(err)) return { code: err.code, message: err.message, details: err.details };
