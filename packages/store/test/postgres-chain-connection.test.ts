@@ -28,10 +28,10 @@ async function appendOver(repos: TxRepos, hash: string, version = 0): Promise<vo
   await repos.auditLog.append({ seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? 'genesis', hash, entry: '{}' });
 }
 
-/** Runs `fn` on a fresh store whose audit_log records the connection each entry was inserted from, with a raw client on its schema. */
-async function withRecorded(fn: (store: Store, raw: pg.Client) => Promise<void>): Promise<void> {
+/** Runs `fn` on a fresh store (`options`) whose audit_log records the connection each entry was inserted from, with a raw client on its schema. */
+async function withRecorded(fn: (store: Store, raw: pg.Client) => Promise<void>, options: { maxConnections?: number } = {}): Promise<void> {
   const schema = freshSchema();
-  const store = await openFresh({ schema });
+  const store = await openFresh({ schema, ...options });
   const raw = await rawClient(schema);
   await raw.query(`
     CREATE TABLE inserted_from (hash TEXT PRIMARY KEY, application_name TEXT NOT NULL);
@@ -120,6 +120,34 @@ test('postgres: a commit the server refuses at the end of the batch (a deferred 
     await store.tx((repos) => appendOver(repos, 'next'));
     await assertChain(store, ['next']);
   }),
+);
+
+test('postgres: a commit through the audit chain connection takes no pool connection: it commits while the pool\'s only one is held by another transaction', { skip }, () =>
+  withRecorded(
+    async (store, raw) => {
+      await warmUp(store, raw);
+      let letGo!: () => void;
+      const held = new Promise<void>((resolve) => (letGo = resolve));
+      let holding!: () => void;
+      const holds = new Promise<void>((resolve) => (holding = resolve));
+      // A read checks the pool's one connection out; the transaction keeps it until it ends.
+      const holder = store.tx(async (repos) => {
+        await repos.sealedState.version();
+        holding();
+        await held;
+      });
+      await holds;
+      const appended = store.tx((repos) => appendOver(repos, 'beside'));
+      const waited = await Promise.race([appended.then(() => 'committed'), new Promise((resolve) => setTimeout(resolve, 5000, 'still waiting'))]);
+      letGo();
+      await holder;
+      await appended;
+      assert.equal(waited, 'committed');
+      assert.equal(await from(raw, 'beside'), CHAIN);
+      await assertChain(store, ['beside']);
+    },
+    { maxConnections: 1 },
+  ),
 );
 
 test('postgres: the audit chain connection lost between commits is opened again; the commits meanwhile go through their own connections and the chain stays whole', { skip }, () =>

@@ -9,10 +9,11 @@
  * transaction that took its turn at the audit chain on a trusted head and wrote nothing before its
  * commit commits through the chain connection instead (chain-connection.ts).
  */
-import type { Client, Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { expectationFailed, StoreError } from '../errors.js';
 import { allParsed, sendBatch, type Answer, type SentBatch } from './batch.js';
 import type { ChainConnection } from './chain-connection.js';
+import { TxConnection } from './tx-connection.js';
 
 export interface QueryRows<R> {
   rows: R[];
@@ -240,12 +241,13 @@ export async function connect(pool: Pool): Promise<PoolClient> {
 }
 
 /**
- * One open transaction on a pipelining connection. BEGIN is not a round trip of its own: it goes
- * out with the first statement, in one write (the socket is corked around them). A statement
- * given to `send` waits for the next write: the next statement's, or the COMMIT's.
+ * One open transaction on a pipelining connection, checked out at its first write
+ * (tx-connection.ts). BEGIN is not a round trip of its own: it goes out with the first
+ * statement, in one write (the socket is corked around them). A statement given to `send` waits
+ * for the next write: the next statement's, or the COMMIT's.
  */
 export class OpenTransaction implements TxHooks {
-  readonly #client: PoolClient;
+  readonly #connection: TxConnection;
   #begun = false;
   readonly #stats: EngineStats;
   readonly #chain: ChainConnection | undefined;
@@ -257,28 +259,22 @@ export class OpenTransaction implements TxHooks {
   /** The first failure among statements sent without waiting: the server fails every statement after it. */
   #firstFailure: unknown;
 
-  constructor(client: PoolClient, stats: EngineStats, chain?: ChainConnection) {
-    this.#client = client;
+  constructor(connection: TxConnection, stats: EngineStats, chain?: ChainConnection) {
+    this.#connection = connection;
     this.#stats = stats;
     this.#chain = chain;
   }
 
   /** Writes BEGIN (the first time), what `send` left, and `last`, in one write; resolves to `last`'s answer. */
   #write<R>(last: string, params: readonly unknown[] = []): Promise<Answered<R>> {
-    const socket = (this.#client as unknown as Client).connection.stream;
-    socket.cork();
-    try {
-      return this.#unload({ text: last, params }) as Promise<Answered<R>>;
-    } finally {
-      socket.uncork();
-    }
+    return this.#connection.corked(() => this.#unload({ text: last, params }) as Promise<Answered<R>>);
   }
 
   /** Hands the driver BEGIN (the first time), what `send` left and `last` (if any); returns `last`'s answer. */
   #unload(last?: Queued): Promise<Answered<Record<string, unknown>>> | undefined {
     const unsent = this.#unsent.splice(0);
     const statements: Queued[] = [...(this.#begun ? [] : [{ text: 'BEGIN', params: [] }]), ...unsent, ...(last ? [last] : [])];
-    const answers = runAll(this.#client, statements);
+    const answers = this.#connection.write(statements.length, (client) => runAll(client, statements));
     const lastAnswer = last ? answers.pop() : undefined;
     if (!this.#begun) {
       this.#begun = true;
@@ -292,15 +288,7 @@ export class OpenTransaction implements TxHooks {
   }
 
   async settle(): Promise<void> {
-    if (this.#unsent.length > 0) {
-      const socket = (this.#client as unknown as Client).connection.stream;
-      socket.cork();
-      try {
-        this.#unload();
-      } finally {
-        socket.uncork();
-      }
-    }
+    if (this.#unsent.length > 0) this.#connection.corked(() => this.#unload());
     await Promise.allSettled(this.#sent);
   }
 
@@ -322,14 +310,8 @@ export class OpenTransaction implements TxHooks {
   }
 
   all<R>(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<Array<QueryRows<R>>> {
-    const socket = (this.#client as unknown as Client).connection.stream;
     // Each statement's write is held until this one is uncorked: one write for all.
-    socket.cork();
-    try {
-      return Promise.all(statements.map(([text, params]) => this.#write<R>(text, params)));
-    } finally {
-      socket.uncork();
-    }
+    return this.#connection.corked(() => Promise.all(statements.map(([text, params]) => this.#write<R>(text, params))));
   }
 
   send(text: string, params: readonly unknown[]): Promise<void> {
@@ -418,7 +400,7 @@ export class OpenTransaction implements TxHooks {
   /** Rolls back (after a failure, perhaps of COMMIT itself); resolves to the error that leaves the connection unusable, if any. */
   async rollback(): Promise<Error | undefined> {
     for (const { answered } of this.#unsent.splice(0)) answered();
-    const rolledBack = this.#begun ? run(this.#client, 'ROLLBACK') : undefined;
+    const rolledBack = this.#begun ? this.#connection.write(1, (client) => [run(client, 'ROLLBACK')])[0] : undefined;
     this.#close();
     const fns = this.#failed;
     this.#failed = [];
@@ -446,8 +428,8 @@ export function transaction<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTran
 }
 
 async function attempt<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransaction) => Promise<T>, chain: ChainConnection | undefined): Promise<T> {
-  const client = await connect(pool);
-  const tx = new OpenTransaction(client, stats, chain);
+  const connection = new TxConnection(() => connect(pool));
+  const tx = new OpenTransaction(connection, stats, chain);
   let broken: Error | undefined;
   try {
     const result = await fn(tx);
@@ -458,7 +440,7 @@ async function attempt<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransacti
     broken = await tx.rollback();
     throw err;
   } finally {
-    client.release(broken);
+    connection.release(broken);
     tx.end();
   }
 }
