@@ -77,3 +77,25 @@ test('tx-connection: released before the checkout ended, the connection goes bac
   await assert.rejects(answers[0]!, /ended before its connection was checked out/);
   assert.deepEqual(log, ['release broken: rolled back badly']);
 });
+
+test('tx-connection: a write after the release fails and checks nothing out', async () => {
+  const checkout = pending();
+  const connection = new TxConnection(checkout.open);
+  connection.release(undefined);
+  const [answer] = writeAll(connection, [], ['late']);
+  await assert.rejects(answer!, /ended before its connection was checked out/);
+  assert.equal(checkout.opened(), 0);
+});
+
+test('tx-connection: a waiting write that throws when handed to the driver fails alone; the writes behind it go out', async () => {
+  const checkout = pending();
+  const { client, log } = fakeClient();
+  const connection = new TxConnection(checkout.open);
+  const [thrown] = connection.write(1, () => {
+    throw new Error('driver refused');
+  });
+  const behind = writeAll(connection, log, ['b']);
+  checkout.give(client);
+  await assert.rejects(thrown!, /driver refused/);
+  assert.deepEqual(await Promise.all(behind), ['b']);
+});

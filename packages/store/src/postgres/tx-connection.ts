@@ -29,6 +29,7 @@ export class TxConnection {
    */
   write<A>(count: number, write: (client: PoolClient) => Array<Promise<A>>): Array<Promise<A>> {
     if (this.#client !== undefined) return write(this.#client);
+    if (this.#released) return Array.from({ length: count }, () => Promise.reject(ended()));
     const settlers: Array<{ resolve: (a: A) => void; reject: (err: unknown) => void }> = [];
     const answers = Array.from({ length: count }, () => new Promise<A>((resolve, reject) => settlers.push({ resolve, reject })));
     const fail = (err: unknown): void => settlers.forEach(({ reject }) => reject(err));
@@ -64,12 +65,18 @@ export class TxConnection {
     this.#opening.then(
       (client) => {
         if (this.#released) {
-          for (const { fail } of this.#waiting.splice(0)) fail(new Error('the transaction ended before its connection was checked out'));
+          for (const { fail } of this.#waiting.splice(0)) fail(ended());
           return;
         }
         this.#client = client;
         this.corked(() => {
-          for (const { write } of this.#waiting.splice(0)) write(client);
+          for (const { write, fail } of this.#waiting.splice(0)) {
+            try {
+              write(client);
+            } catch (err) {
+              fail(err);
+            }
+          }
         });
       },
       (err: unknown) => {
@@ -77,4 +84,8 @@ export class TxConnection {
       },
     );
   }
+}
+
+function ended(): Error {
+  return new Error('the transaction ended before its connection was checked out');
 }
