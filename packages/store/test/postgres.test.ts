@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConfideError } from '@confide/core';
+import net from 'node:net';
 import { openPostgresStore, postgresMigrations, redactUrl, sqliteMigrations } from '../src/index.js';
+import { connectTimeoutOfUrl, DEFAULT_CONNECT_TIMEOUT_MS } from '../src/postgres/url.js';
 import { storeContract } from './contract.js';
 import { keyVaultContract } from './keyvault-contract.js';
 import { ledgerContract, ledgerRow } from './ledger-contract.js';
@@ -115,6 +117,50 @@ test('postgres: an unreachable server says ERR_STORE_UNAVAILABLE, and the messag
   );
   assert.ok(isConfideError(err, 'ERR_STORE_UNAVAILABLE'), String(err));
   assert.ok(!(err as Error).message.includes('hunter2'), (err as Error).message);
+});
+
+test('postgres: a server that accepts the connection and never answers says ERR_STORE_UNAVAILABLE after the URL\'s connect_timeout, not never', async () => {
+  const silent = net.createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as net.AddressInfo;
+  try {
+    const started = Date.now();
+    const err = await openPostgresStore(`postgres://confide:hunter2@127.0.0.1:${port}/confide?connect_timeout=2`).then(
+      () => assert.fail('opened'),
+      (e: unknown) => e,
+    );
+    const waited = Date.now() - started;
+    assert.ok(isConfideError(err, 'ERR_STORE_UNAVAILABLE'), String(err));
+    assert.match((err as Error).message, /no answer within 2 s; the URL's connect_timeout sets this/);
+    assert.ok(!(err as Error).message.includes('hunter2'), (err as Error).message);
+    assert.ok(waited >= 1900 && waited < 8000, `waited ${waited} ms`);
+  } finally {
+    silent.close();
+  }
+});
+
+test('the PostgreSQL URL\'s connect_timeout: libpq\'s seconds (0 or less: no limit, 1 counts as 2), 10 s without it, taken out of the URL the driver sees', () => {
+  assert.deepEqual(connectTimeoutOfUrl('postgres://h/db'), { url: 'postgres://h/db', connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS });
+  assert.equal(DEFAULT_CONNECT_TIMEOUT_MS, 10_000);
+  assert.deepEqual(connectTimeoutOfUrl('postgres://h/db?connect_timeout=5&sslmode=require'), { url: 'postgres://h/db?sslmode=require', connectTimeoutMs: 5000 });
+  assert.equal(connectTimeoutOfUrl('postgres://h/db?connect_timeout=1').connectTimeoutMs, 2000);
+  assert.equal(connectTimeoutOfUrl('postgres://h/db?connect_timeout=0').connectTimeoutMs, 0);
+  assert.equal(connectTimeoutOfUrl('postgres://h/db?connect_timeout=-3').connectTimeoutMs, 0);
+  for (const bad of ['abc', '2.5', '', '1e3']) {
+    assert.throws(() => connectTimeoutOfUrl(`postgres://h/db?connect_timeout=${bad}`), (err: unknown) => isConfideError(err, 'ERR_CONFIG_INVALID'), bad);
+  }
+});
+
+test('postgres: a URL with connect_timeout opens and works', { skip }, async () => {
+  const schema = freshSchema();
+  const store = await openPostgresStore(`${await server.url()}?connect_timeout=5`, { schema });
+  try {
+    await store.policies.put({ type: 'Tpm', text: 'here', jws: 'j', signer: null, setAt: 't' });
+    assert.equal((await store.policies.get('Tpm'))?.text, 'here');
+  } finally {
+    await store.close();
+    await (await openFresh({ schema })).close();
+  }
 });
 
 test('postgres: a schema name that is not a plain identifier is refused with ERR_CONFIG_INVALID', async () => {

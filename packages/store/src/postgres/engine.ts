@@ -6,7 +6,7 @@
  * docs/store.md says which, per invariant. Deadlocks and serialization failures rerun the
  * transaction (counted by `retries()`).
  */
-import type { Pool } from 'pg';
+import type { ClientConfig, Pool } from 'pg';
 import { StoreError } from '../errors.js';
 import type { Migration, Repositories, Store } from '../port.js';
 import { aroundEach } from '../queued.js';
@@ -31,7 +31,7 @@ import { sealedStateOn } from './repositories/sealed-state.js';
 import { signingKeysOn } from './repositories/signing-keys.js';
 import { vaultRootOn } from './repositories/vault-root.js';
 import { clientSql, poolSql, storeErrorOf, transaction, type EngineStats, type Sql } from './sql.js';
-import { redactUrl } from './url.js';
+import { connectTimeoutOfUrl, redactUrl } from './url.js';
 
 function repositoriesOn(sql: Sql, chain: AuditChain): Repositories {
   return {
@@ -89,7 +89,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const { maxConnections = 10, migrations = postgresMigrations } = options;
   const fromUrl = schemaOfUrl(url);
   const schema = options.schema ?? fromUrl.schema;
-  url = fromUrl.url;
+  const { url: driverUrl, connectTimeoutMs } = connectTimeoutOfUrl(fromUrl.url);
+  url = driverUrl;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new StoreError('ERR_CONFIG_INVALID', `not a plain schema name: ${JSON.stringify(schema)}`);
   const { default: pg } = await import('pg');
   const connection = {
@@ -99,9 +100,16 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     pipeline: true,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   };
+  // Only opening a connection is bounded: the pool's own connectionTimeoutMillis would bound the
+  // wait for a free one too, and a busy pool is not an unreachable server.
+  const TimedClient = class extends pg.Client {
+    constructor(config?: ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: connectTimeoutMs });
+    }
+  };
   let pool: Pool;
   try {
-    pool = new pg.Pool({ ...connection, max: maxConnections });
+    pool = new pg.Pool({ ...connection, max: maxConnections, Client: TimedClient });
   } catch (err) {
     throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot use the PostgreSQL URL ${redactUrl(url)}: ${(err as Error).message}`);
   }
@@ -113,14 +121,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await pool.end().catch(() => undefined);
     if (err instanceof StoreError) throw err;
     const mapped = storeErrorOf(err);
-    if (mapped instanceof StoreError && mapped.code === 'ERR_STORE_UNAVAILABLE') throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot reach PostgreSQL at ${redactUrl(url)}`, { cause: err });
+    if (mapped instanceof StoreError && mapped.code === 'ERR_STORE_UNAVAILABLE') {
+      const silent = mapped.details?.['reason'] === 'connect-timeout' ? ` (no answer within ${connectTimeoutMs / 1000} s; the URL's connect_timeout sets this)` : '';
+      throw new StoreError('ERR_STORE_UNAVAILABLE', `cannot reach PostgreSQL at ${redactUrl(url)}${silent}`, { cause: err });
+    }
     throw mapped;
   }
 
   const stats: EngineStats = { retries: 0, open: 0 };
   const chain = new AuditChain();
   // Its own name, so an operator can tell it from the pool's connections (pg_stat_activity).
-  const chainConnection = new ChainConnection(pg.Client, { ...connection, application_name: 'confide-audit-chain' });
+  const chainConnection = new ChainConnection(TimedClient, { ...connection, application_name: 'confide-audit-chain' });
   let closed = false;
   const ensureOpen = (): void => {
     if (closed) throw new StoreError('ERR_STORE_UNAVAILABLE', 'the store is closed');

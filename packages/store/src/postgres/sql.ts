@@ -121,6 +121,10 @@ export function storeErrorOf(err: unknown): unknown {
   if (code !== undefined && code.startsWith('23')) {
     return new StoreError('ERR_STORE_CONFLICT', `the write breaks a constraint (${code})`, { details: { reason: 'constraint' }, cause: err });
   }
+  // pg's words when a connection did not open within its connectionTimeoutMillis (the URL's connect_timeout, url.ts).
+  if (err instanceof Error && err.message === 'timeout expired') {
+    return new StoreError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL server did not answer in time to open a connection (connect_timeout)', { details: { reason: 'connect-timeout' }, cause: err });
+  }
   if (err instanceof Error && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message)) {
     return new StoreError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL connection was lost', { cause: err });
   }
