@@ -88,7 +88,7 @@ export const CONFIG_SCHEMA = [
     env: 'CONFIDE_STORE',
     flag: '--store',
     description:
-      'Storage engine: unset or `sqlite` for the SQLite file (`database`); a `postgres://user:password@host:port/database` URL for PostgreSQL 15 or later, which several replicas share (docs/store.md); `?schema=name` keeps the tables in that schema. Set with `database`, a URL is refused. The URL is never printed or logged with its password.',
+      'Storage engine: unset or `sqlite` for the SQLite file (`database`); a `postgres://user:password@host:port/database` URL for PostgreSQL 15 or later, which several replicas share (docs/store.md); `?schema=name` keeps the tables in that schema; `?connect_timeout=seconds` (as libpq reads it: 0 for no limit) bounds opening a connection, 10 s without it. Set with `database`, a URL is refused. The URL is never printed or logged with its password.',
     secret: true,
   },
   {
