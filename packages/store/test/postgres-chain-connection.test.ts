@@ -52,10 +52,13 @@ async function withRecorded(fn: (store: Store, raw: pg.Client) => Promise<void>,
 
 /** Sequential appends until this process trusts the head it left and its statements are prepared on the chain's connection: the last one came through it. */
 async function warmUp(store: Store, raw: pg.Client, prefix = 'warm'): Promise<void> {
-  for (let i = 0; i < 40; i++) {
+  // The connection opens, and then prepares the statements, while appends go on (slower on a loaded machine): bounded by time, not count.
+  const until = Date.now() + 15_000;
+  for (let i = 0; i < 40 || Date.now() < until; i++) {
     const hash = `${prefix}${i}`;
     await store.tx((repos) => appendOver(repos, hash));
     if (i >= 8 && (await from(raw, hash)) === CHAIN) return;
+    if (i >= 40) await new Promise((resolve) => setTimeout(resolve, 20));
   }
   assert.fail('no append went through the audit chain connection');
 }
@@ -145,6 +148,42 @@ test('postgres: a commit through the audit chain connection takes no pool connec
       assert.equal(waited, 'committed');
       assert.equal(await from(raw, 'beside'), CHAIN);
       await assertChain(store, ['beside']);
+    },
+    { maxConnections: 1 },
+  ),
+);
+
+test('postgres: a turn on a trusted head never waits for the pool: with the chain connection down and the pool\'s only connection held by a transaction that reads before it appends, both commit', { skip }, () =>
+  withRecorded(
+    async (store, raw) => {
+      await warmUp(store, raw);
+      // The chain's connection gone (and its end seen): the next commit cannot go through it.
+      await raw.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [CHAIN]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      let letGo!: () => void;
+      const gate = new Promise<void>((resolve) => (letGo = resolve));
+      let reading!: () => void;
+      const reads = new Promise<void>((resolve) => (reading = resolve));
+      // Reads first (the pool's only connection), then waits, then appends: it will queue for a turn holding that connection.
+      const readFirst = store.tx(async (repos) => {
+        await repos.sealedState.version();
+        reading();
+        await gate;
+        await appendOver(repos, 'read-first');
+      });
+      await reads;
+      // Wrote nothing, on a trusted head: it must not take its turn and then wait for the pool behind the one above.
+      const guessed = store.tx((repos) => appendOver(repos, 'guessed'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      letGo();
+      const outcome = await Promise.race([Promise.all([readFirst, guessed]).then(() => 'both committed'), new Promise((resolve) => setTimeout(resolve, 8000, 'stuck'))]);
+      if (outcome !== 'both committed') {
+        // Stuck for good (each waits for the other): end the store's connections so that it can close, then fail.
+        await raw.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'confide' AND pid <> pg_backend_pid()");
+        await Promise.allSettled([readFirst, guessed]);
+      }
+      assert.equal(outcome, 'both committed');
+      await assertChain(store, ['read-first', 'guessed']);
     },
     { maxConnections: 1 },
   ),

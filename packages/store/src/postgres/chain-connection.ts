@@ -50,6 +50,21 @@ export class ChainConnection {
     return undefined;
   }
 
+  /**
+   * Whether a batch of `statements` would go out now. When not, the connection opens or prepares
+   * them, as `send` would, so that a later one does.
+   */
+  ready(statements: readonly Statement[]): boolean {
+    const client = this.#client as unknown as PoolClient | undefined;
+    if (client === undefined) {
+      this.#open();
+      return false;
+    }
+    if (allParsed(client, statements)) return true;
+    this.#prepare(client, statements);
+    return false;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const client = this.#client;

@@ -39,6 +39,15 @@ export interface TxHooks {
    * for the lock: it is then left out, and settles once the commit was sent.
    */
   sendTurnToken(text: string, params: readonly unknown[]): Promise<void>;
+  /**
+   * Before a turn taken on a trusted head with nothing written yet (TxHooks.sendTurnToken): unless
+   * the audit chain's connection would take the commit now (what `send` left, and `texts`, the
+   * statements still to come), the transaction checks out its own connection first. A turn must
+   * never wait for the pool: the transactions queued behind it may hold every pooled connection
+   * (those that read before they append), and one of them waits for its token. Should the chain's
+   * connection fail it at the commit all the same, the transaction runs again rather than wait.
+   */
+  beforeGuessedTurn(texts: readonly string[]): Promise<void>;
   /** Whether no other transaction of this store is open now (one that may queue behind this one). */
   alone(): boolean;
   /**
@@ -276,6 +285,8 @@ export class OpenTransaction implements TxHooks {
 
   /** Hands the driver BEGIN (the first time), what `send` left and `last` (if any); returns `last`'s answer. */
   #unload(last?: Queued): Promise<Answered<Record<string, unknown>>> | undefined {
+    // A turn taken without a connection (beforeGuessedTurn) never waits for the pool: it runs again.
+    if (!this.#connection.checkedOut && this.#unsent.some((s) => s.turnToken)) throw rerunError('the audit chain connection cannot take this commit now');
     const unsent = this.#unsent.splice(0);
     const statements: Queued[] = [...(this.#begun ? [] : [{ text: 'BEGIN', params: [] }]), ...unsent, ...(last ? [last] : [])];
     const answers = this.#connection.write(statements.length, (client) => runAll(client, statements));
@@ -324,6 +335,14 @@ export class OpenTransaction implements TxHooks {
 
   sendTurnToken(text: string, params: readonly unknown[]): Promise<void> {
     return new Promise<void>((answered) => this.#unsent.unshift({ text, params, first: true, turnToken: true, answered }));
+  }
+
+  async beforeGuessedTurn(texts: readonly string[]): Promise<void> {
+    if (this.#connection.checkedOut) return;
+    const coming = named([...this.#unsent, ...texts.map((text) => ({ text, params: [] }))]);
+    // A write made already goes out on the transaction's own connection, and so does its commit.
+    if (!this.#begun && this.#chain?.ready(coming)) return;
+    await this.#connection.checkOut();
   }
 
   alone(): boolean {

@@ -41,6 +41,19 @@ export class TxConnection {
     return answers;
   }
 
+  /** Whether the connection is checked out (a write now goes out at once). */
+  get checkedOut(): boolean {
+    return this.#client !== undefined;
+  }
+
+  /** Checks the connection out now, if it is not; resolves once it is, rejects with the checkout's failure. */
+  async checkOut(): Promise<void> {
+    if (this.#client !== undefined) return;
+    if (this.#released) throw ended();
+    this.#checkOut();
+    await this.#opening;
+  }
+
   /** Runs `fn` with the connection's socket corked, so the writes it makes leave in one send (writes still waiting for the connection leave together anyway). */
   corked<T>(fn: () => T): T {
     const socket = this.#client && (this.#client as unknown as Client).connection.stream;

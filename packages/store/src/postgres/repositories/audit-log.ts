@@ -25,6 +25,9 @@ import { auditOf, type AuditColumns } from '../../records.js';
 import { int } from './rows.js';
 
 
+/** An append that extends the head its transaction was given, after the turn before ended (migration 9). */
+const APPEND_AFTER = 'SELECT confide_audit_append($1::bigint, $2, $3, $4, $5::bigint)';
+
 function conflict(seq: number): StoreError {
   return new StoreError('ERR_STORE_CONFLICT', `audit entry ${seq} does not extend the log's head`, { details: { reason: 'sequence', seq } });
 }
@@ -54,6 +57,7 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       // go out with the COMMIT).
       if (turn === undefined) {
         if (chain.guess()) {
+          await tx.beforeGuessedTurn([APPEND_AFTER]);
           const token = chain.token();
           turn = chain.turn(tx, token, tx.sendTurnToken(TAKE_TURN_TOKEN, [token]), false);
           await turn;
@@ -84,7 +88,7 @@ export function auditLogOn(sql: Sql, chain: AuditChain): AuditLogRepository {
       if (tx !== undefined && given !== undefined && row.seq === (given?.seq ?? 0) + 1 && (given === null || row.prevHash === given.hash)) {
         const { after, afterHeld, gate } = await turn!;
         await afterHeld;
-        gate(tx.send('SELECT confide_audit_append($1::bigint, $2, $3, $4, $5::bigint)', [row.seq, row.prevHash, row.hash, row.entry, after]));
+        gate(tx.send(APPEND_AFTER, [row.seq, row.prevHash, row.hash, row.entry, after]));
         given = { seq: row.seq, hash: row.hash };
         chain.appended(given, tx);
         return;
