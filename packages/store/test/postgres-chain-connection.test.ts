@@ -63,6 +63,22 @@ async function warmUp(store: Store, raw: pg.Client, prefix = 'warm'): Promise<vo
   assert.fail('no append went through the audit chain connection');
 }
 
+/** A transaction that reads (checking a pooled connection out), then holds it until `letGo`, then runs `then`; resolves once it holds it. */
+async function holdingThePool(store: Store, then?: (repos: TxRepos) => Promise<void>): Promise<{ holder: Promise<void>; letGo: () => void }> {
+  let letGo!: () => void;
+  const gate = new Promise<void>((resolve) => (letGo = resolve));
+  let holding!: () => void;
+  const holds = new Promise<void>((resolve) => (holding = resolve));
+  const holder = store.tx(async (repos) => {
+    await repos.sealedState.version();
+    holding();
+    await gate;
+    await then?.(repos);
+  });
+  await holds;
+  return { holder, letGo };
+}
+
 async function from(raw: pg.Client, hash: string): Promise<string | undefined> {
   const { rows } = await raw.query<{ application_name: string }>('SELECT application_name FROM inserted_from WHERE hash = $1', [hash]);
   return rows[0]?.application_name;
@@ -129,17 +145,8 @@ test('postgres: a commit through the audit chain connection takes no pool connec
   withRecorded(
     async (store, raw) => {
       await warmUp(store, raw);
-      let letGo!: () => void;
-      const held = new Promise<void>((resolve) => (letGo = resolve));
-      let holding!: () => void;
-      const holds = new Promise<void>((resolve) => (holding = resolve));
-      // A read checks the pool's one connection out; the transaction keeps it until it ends.
-      const holder = store.tx(async (repos) => {
-        await repos.sealedState.version();
-        holding();
-        await held;
-      });
-      await holds;
+      // A read checks the pool's one connection out; the transaction keeps it until it is let go.
+      const { holder, letGo } = await holdingThePool(store);
       const appended = store.tx((repos) => appendOver(repos, 'beside'));
       const waited = await Promise.race([appended.then(() => 'committed'), new Promise((resolve) => setTimeout(resolve, 5000, 'still waiting'))]);
       letGo();
@@ -160,18 +167,8 @@ test('postgres: a turn on a trusted head never waits for the pool: with the chai
       // The chain's connection gone (and its end seen): the next commit cannot go through it.
       await raw.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [CHAIN]);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      let letGo!: () => void;
-      const gate = new Promise<void>((resolve) => (letGo = resolve));
-      let reading!: () => void;
-      const reads = new Promise<void>((resolve) => (reading = resolve));
       // Reads first (the pool's only connection), then waits, then appends: it will queue for a turn holding that connection.
-      const readFirst = store.tx(async (repos) => {
-        await repos.sealedState.version();
-        reading();
-        await gate;
-        await appendOver(repos, 'read-first');
-      });
-      await reads;
+      const { holder: readFirst, letGo } = await holdingThePool(store, (repos) => appendOver(repos, 'read-first'));
       // Wrote nothing, on a trusted head: it must not take its turn and then wait for the pool behind the one above.
       const guessed = store.tx((repos) => appendOver(repos, 'guessed'));
       await new Promise((resolve) => setTimeout(resolve, 100));
