@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +17,7 @@ import { SerialQueue } from '../src/serial-queue.js';
 import { LedgerCommitThread } from '../src/sqlite/ledger-wal-commits/commit-thread.js';
 import { LedgerWalCommits, THREAD_MIN_ROWS } from '../src/sqlite/ledger-wal-commits/ledger-wal-commits.js';
 import { ledgerAppender } from '../src/sqlite/repositories/ledger-transactions.js';
+import { WalSync } from '../src/sqlite/ledger-wal-commits/wal-sync.js';
 import { ledgerRow } from './ledger-contract.js';
 
 /** A migrated, empty database file in a fresh directory; removed after `fn`. */
@@ -40,6 +41,23 @@ async function until(condition: () => boolean, what: string): Promise<void> {
     if (waited > 10_000) throw new Error(`${what} within 10 s`);
     await sleep(10);
   }
+}
+
+/** WAL-synced commits on `path` (syncing through `wal`) whose commit thread is the stand-in that stops with its first batch; `send(n)` sends the next n rows. */
+function withDyingThread(path: string, wal?: WalSync) {
+  const db = new Database(path);
+  db.pragma('synchronous = NORMAL');
+  const queue = new SerialQueue();
+  let started = 0;
+  const dying = new URL('./dying-commit-thread.js', import.meta.url);
+  const commits = new LedgerWalCommits(ledgerAppender(db), (job) => queue.run(async () => job()), path, 3, wal, (p) => ((started += 1), new LedgerCommitThread(p, dying)));
+  const sent: LedgerTransactionRow[] = [];
+  const send = (n: number): Promise<void> => {
+    const rows = rowsFrom(sent.length + 1, n);
+    sent.push(...rows);
+    return commits.append(rows);
+  };
+  return { db, queue, commits, send, sent, threads: () => started };
 }
 
 function storedRows(path: string): LedgerTransactionRow[] {
@@ -111,20 +129,32 @@ test(
 );
 
 test(
+  'WAL-synced commits: a batch sent before the one the commit thread stopped with is answered as committed when its own sync returns success after that stop',
+  withDatabase(async (path) => {
+    // Every sync takes 300 ms more: the batch before the thread's outlives the thread's stop.
+    const { db, queue, commits, send } = withDyingThread(path, new WalSync(path, 3, (fd, done) => void setTimeout(() => fdatasync(fd, done), 300)));
+    try {
+      for (let tries = 0; ; tries++) {
+        if (tries > 200) throw new Error('no large batch went to the thread within 200 tries');
+        const [first, second] = await Promise.allSettled([send(THREAD_MIN_ROWS), send(THREAD_MIN_ROWS)]);
+        assert.equal(first.status, 'fulfilled', `the first of a pair, on the connection, synced: ${first.status === 'rejected' ? String(first.reason) : ''}`);
+        if (second.status === 'rejected') {
+          assert.ok(isConfideError(second.reason, 'ERR_STORE_UNAVAILABLE'), String(second.reason));
+          break;
+        }
+      }
+      await assert.rejects(send(3), (err: unknown) => isConfideError(err, 'ERR_STORE_UNAVAILABLE'), 'a batch after the stop fails');
+    } finally {
+      await queue.run(() => commits.close());
+      db.close();
+    }
+  }),
+);
+
+test(
   'WAL-synced commits: a commit thread that stops with a batch out fails that batch with ERR_STORE_UNAVAILABLE, whether or not it committed it, and every batch sent after it, on the thread or the connection, fails and commits nothing',
   withDatabase(async (path) => {
-    const db = new Database(path);
-    db.pragma('synchronous = NORMAL');
-    const queue = new SerialQueue();
-    let threads = 0;
-    const dying = new URL('./dying-commit-thread.js', import.meta.url);
-    const commits = new LedgerWalCommits(ledgerAppender(db), (job) => queue.run(async () => job()), path, 3, undefined, (p) => ((threads += 1), new LedgerCommitThread(p, dying)));
-    const sent: LedgerTransactionRow[] = [];
-    const send = (n: number): Promise<void> => {
-      const rows = rowsFrom(sent.length + 1, n);
-      sent.push(...rows);
-      return commits.append(rows);
-    };
+    const { db, queue, commits, send, sent, threads } = withDyingThread(path);
     const unavailable = (err: unknown) => isConfideError(err, 'ERR_STORE_UNAVAILABLE');
     try {
       // Two large batches at once until the second goes to the thread (once its connection is open), which stops with it.
@@ -143,7 +173,7 @@ test(
       await assert.rejects(send(3), unavailable, 'a small batch after it, on the connection, fails');
       await assert.rejects(Promise.all([send(THREAD_MIN_ROWS), send(THREAD_MIN_ROWS)]), unavailable, 'large ones fail too');
       assert.equal(storedRows(path).length, stored, 'nothing committed after the batch the thread had out');
-      assert.equal(threads, 1, 'one thread was started, and none after it stopped');
+      assert.equal(threads(), 1, 'one thread was started, and none after it stopped');
     } finally {
       await queue.run(() => commits.close());
       db.close();

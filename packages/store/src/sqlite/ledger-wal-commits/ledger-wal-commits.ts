@@ -51,8 +51,14 @@ export class LedgerWalCommits {
   readonly #out = new Set<Promise<void>>();
   /** Settles once the last batch sent settled: a batch resolves only after every batch before it. */
   #previous: Promise<unknown> = Promise.resolve();
-  /** Set once a WAL sync failed, or the commit thread stopped with a batch out: that batch and every later one fail. */
-  #failed: StoreError | undefined;
+  /** Batches sent so far: each batch's number in the order sent. */
+  #sent = 0;
+  /**
+   * Set once a WAL sync failed, or the commit thread stopped with a batch out (`at`: that batch's
+   * number; the earliest such batch): that batch and every later one fail. A batch sent before it
+   * whose own sync returned success is on disk, and is answered so.
+   */
+  #failed: { error: StoreError; at: number } | undefined;
 
   /**
    * `append`: the batch insert (ledgerAppender) on a connection with synchronous=NORMAL; `inTurn`
@@ -85,19 +91,22 @@ export class LedgerWalCommits {
   }
 
   async #appendAfter(rows: readonly LedgerTransactionRow[], previous: Promise<unknown>): Promise<void> {
+    const at = ++this.#sent;
     try {
       await this.#inTurn(() => {
         // Checked in the batch's turn: a batch queued before a sync failed must not commit after it.
-        if (this.#failed) throw this.#failed;
-        return this.#commit(rows);
+        if (this.#failed) throw this.#failed.error;
+        return this.#commit(rows, at);
       });
     } catch (err) {
       // A row that does not continue the ledger keeps its code; anything else is the store failing.
       if (isConfideError(err)) throw err;
       throw new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: ${(err as Error).message}`, { details: { reason: 'sqlite' }, cause: err });
     }
+    let syncFailed: StoreError | undefined;
     const synced = this.#wal.sync().catch((err: unknown) => {
-      this.#failed ??= new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: the WAL sync failed: ${(err as Error).message}`, { details: { reason: 'WAL_SYNC_FAILED' }, cause: err });
+      syncFailed = new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: the WAL sync failed: ${(err as Error).message}`, { details: { reason: 'WAL_SYNC_FAILED' }, cause: err });
+      this.#fail(syncFailed, at);
     });
     this.#out.add(synced);
     try {
@@ -105,9 +114,15 @@ export class LedgerWalCommits {
     } finally {
       this.#out.delete(synced);
     }
-    // Answered in the order sent, and not after a sync of an earlier batch failed.
+    // Answered in the order sent, and not when its own sync, or this or an earlier batch, failed.
     await previous;
-    if (this.#failed) throw this.#failed;
+    if (syncFailed) throw syncFailed;
+    if (this.#failed && this.#failed.at <= at) throw this.#failed.error;
+  }
+
+  /** Records that batch `at` failed with `error`, unless an earlier one did. */
+  #fail(error: StoreError, at: number): void {
+    if (this.#failed === undefined || at < this.#failed.at) this.#failed = { error, at };
   }
 
   /** Waits for the syncs out, then ends the commit thread and closes the WAL's descriptor (before the connection closes). */
@@ -117,14 +132,14 @@ export class LedgerWalCommits {
     this.#wal.close();
   }
 
-  /** Commits `rows` on the commit thread when it is large, an earlier batch's sync is out and the thread is ready, else on the store's connection. */
-  #commit(rows: readonly LedgerTransactionRow[]): Promise<void> | void {
+  /** Commits `rows` (batch `at`) on the commit thread when it is large, an earlier batch's sync is out and the thread is ready, else on the store's connection. */
+  #commit(rows: readonly LedgerTransactionRow[], at: number): Promise<void> | void {
     if (rows.length < THREAD_MIN_ROWS || this.#out.size === 0) return this.#append.immediate(rows);
     this.#thread ??= this.#startThread(this.#databasePath);
     if (this.#thread.ready) {
       return this.#thread.commit(rows).catch((err: unknown) => {
         // A thread that stopped with the batch out may have committed it: its outcome is unknown, so no later batch commits after it.
-        if (this.#thread?.stopped) this.#failed ??= err as StoreError;
+        if (this.#thread?.stopped) this.#fail(err as StoreError, at);
         throw err;
       });
     }
