@@ -8,10 +8,10 @@
  * holds intermediate-CA signatures of 0.64 ms each, behind which that job waited while every
  * other change waited for the turn (docs/benchmarks.md, "Storage engines", stop 28).
  */
-import { createECDH, createPrivateKey, sign, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
+import { createPrivateKey, sign, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
 import { fromBase64, toBase64Url } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
-import { freshP256 } from '../pki/ec-key-der.js';
+import { freshP256, p256PointOf } from '../pki/ec-key-der.js';
 
 export interface AuditSigner {
   /** ECDSA P-256 / SHA-256 signature over `data`, IEEE P1363 (r || s). */
@@ -46,9 +46,7 @@ export async function createAuditSigner(privateKeyJwk: JsonWebKey): Promise<Audi
   }
   // node:crypto keeps x and y as given (WebCrypto's import refused a pair that is not d's point),
   // and signs with d: the public key relying parties pin must be the one that verifies it.
-  const ecdh = createECDH('prime256v1');
-  ecdh.setPrivateKey(fromBase64(privateKeyJwk.d));
-  const point = ecdh.getPublicKey();
+  const point = p256PointOf(fromBase64(privateKeyJwk.d));
   if (toBase64Url(point.subarray(1, 33)) !== privateKeyJwk.x || toBase64Url(point.subarray(33)) !== privateKeyJwk.y) {
     throw new CoordinatorError('ERR_CONFIG_INVALID', "the audit key JWK's x and y are not the point of its d");
   }

@@ -53,6 +53,13 @@ export function freshP256(): { d: Uint8Array; point: Uint8Array } {
   return { d, point: new Uint8Array(ecdh.getPublicKey()) };
 }
 
+/** The uncompressed P-256 point (0x04 ‖ x ‖ y) of scalar `d`. Throws for a scalar that is not one of the curve's. */
+export function p256PointOf(d: Uint8Array): Uint8Array {
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(d);
+  return new Uint8Array(ecdh.getPublicKey());
+}
+
 /**
  * A fresh key pair on `curve`, only as DER. P-256 is made on this thread through ECDH's key
  * generation (about 30 µs, where a pool job with OpenSSL's encoders cost 180 µs of this thread)

@@ -60,6 +60,9 @@ type QueryClass = new (config: { text?: string; name?: string; values?: unknown[
 type BatchClass = new (statements: readonly Statement[], parts: DriverQuery[], encode: (value: unknown) => unknown, ended: (err?: unknown) => void) => DriverQuery;
 type PrepareClass = new (statement: Statement, done: (err?: unknown) => void) => DriverQuery;
 
+/** Values encoded already (Batch.submit encodes them all before it writes). */
+const encoded = (value: unknown): unknown => value;
+
 /** The batch as one pg query (pg accepts a query object of its own Query class in pipeline mode), each statement's answer handed to a pg Query of its own (`parts`), which parses its rows. */
 function batchClassOn(Query: QueryClass): BatchClass {
   return class Batch extends Query {
@@ -87,7 +90,7 @@ function batchClassOn(Query: QueryClass): BatchClass {
         // of the statements (outside BEGIN, those before it would otherwise commit at the Sync).
         const values = this.#statements.map((s) => s.params.map((v) => this.#encode(v)));
         this.#statements.forEach((s, i) => {
-          connection.bind({ statement: s.name, values: values[i]!, valueMapper: (v) => v });
+          connection.bind({ statement: s.name, values: values[i]!, valueMapper: encoded });
           connection.describe({ type: 'P', name: '' });
           connection.execute({ portal: '' });
           if (s.flush) connection.flush();

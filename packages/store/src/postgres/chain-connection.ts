@@ -40,14 +40,7 @@ export class ChainConnection {
    * (not open yet: it opens; one of them not prepared here yet: it is prepared), and nothing was sent.
    */
   send(statements: readonly Statement[]): SentBatch | undefined {
-    const client = this.#client as unknown as PoolClient | undefined;
-    if (client === undefined) {
-      this.#open();
-      return undefined;
-    }
-    if (allParsed(client, statements)) return sendBatch(client, statements);
-    this.#prepare(client, statements);
-    return undefined;
+    return this.ready(statements) ? sendBatch(this.#client as unknown as PoolClient, statements) : undefined;
   }
 
   /**

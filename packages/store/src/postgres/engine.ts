@@ -31,7 +31,7 @@ import { sealedStateOn } from './repositories/sealed-state.js';
 import { signingKeysOn } from './repositories/signing-keys.js';
 import { vaultRootOn } from './repositories/vault-root.js';
 import { clientSql, poolSql, storeErrorOf, transaction, type EngineStats, type Sql } from './sql.js';
-import { connectTimeoutOfUrl, redactUrl } from './url.js';
+import { connectTimeoutOfUrl, redactUrl, schemaOfUrl } from './url.js';
 
 function repositoriesOn(sql: Sql, chain: AuditChain): Repositories {
   return {
@@ -64,20 +64,6 @@ export interface PostgresStoreOptions {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** The URL's `schema` query parameter (one database, several deployments), taken out of the URL the driver sees. */
-function schemaOfUrl(url: string): { url: string; schema?: string } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { url };
-  }
-  const schema = parsed.searchParams.get('schema');
-  if (schema === null) return { url };
-  parsed.searchParams.delete('schema');
-  return { url: parsed.toString(), schema };
-}
 
 /**
  * Opens a PostgreSQL store at `url` (postgres://user:password@host:port/database) and migrates

@@ -339,9 +339,8 @@ export class OpenTransaction implements TxHooks {
 
   async beforeGuessedTurn(texts: readonly string[]): Promise<void> {
     if (this.#connection.checkedOut) return;
-    const coming = named([...this.#unsent, ...texts.map((text) => ({ text, params: [] }))]);
     // A write made already goes out on the transaction's own connection, and so does its commit.
-    if (!this.#begun && this.#chain?.ready(coming)) return;
+    if (!this.#begun && this.#chain?.ready(named([...this.#chainStatements(), ...texts.map((text) => ({ text, params: [] }))]))) return;
     await this.#connection.checkOut();
   }
 
@@ -405,7 +404,7 @@ export class OpenTransaction implements TxHooks {
   #sendThroughChain(): { answers: Array<Promise<unknown>>; ended: Promise<void> } | undefined {
     const token = this.#unsent.find((s) => s.turnToken);
     if (this.#begun || token === undefined || this.#chain === undefined) return undefined;
-    const statements = this.#unsent.filter((s) => s !== token);
+    const statements = this.#chainStatements();
     const sent = this.#chain.send(named(statements));
     if (sent === undefined) return undefined;
     this.#unsent = [];
@@ -418,6 +417,11 @@ export class OpenTransaction implements TxHooks {
     // Awaited only when every answer was a success (the first failure is thrown instead).
     ended.catch(() => undefined);
     return { answers, ended };
+  }
+
+  /** What a commit through the chain connection sends of what `send` left: all of it but its turn's token. */
+  #chainStatements(): Array<Queued & { answered: () => void }> {
+    return this.#unsent.filter((s) => !s.turnToken);
   }
 
   /** Rolls back (after a failure, perhaps of COMMIT itself); resolves to the error that leaves the connection unusable, if any. */
@@ -440,7 +444,7 @@ export class OpenTransaction implements TxHooks {
 /** One transaction on a pooled connection, retried as a whole after a deadlock or serialization failure. */
 export function transaction<T>(pool: Pool, stats: EngineStats, fn: (tx: OpenTransaction) => Promise<T>, chain?: ChainConnection): Promise<T> {
   return withRetry(stats, async () => {
-    // Open from the wait for a connection on: a transaction that may queue behind another at the audit chain.
+    // Open from its start (its connection is checked out at its first write): a transaction that may queue behind another at the audit chain.
     stats.open += 1;
     try {
       return await attempt(pool, stats, fn, chain);
