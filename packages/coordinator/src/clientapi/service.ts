@@ -183,7 +183,9 @@ export class CoordinatorService {
    * the stored one, which another replica may have changed. The state itself is not written.
    * A new UUID is first tried in a transaction that expects the state's version and room for the
    * UUID without reading either (lifecycle.changeIfAt: two round trips on PostgreSQL, not three); when either
-   * expectation fails, nothing of it stays and the transaction that reads them runs.
+   * expectation fails, nothing of it stays and the transaction that reads them runs. The transaction
+   * commits while the intermediate signs the certificate, when nothing is left to refuse the answer
+   * (prepareActivation); the answer goes out once both are done.
    * Throws as verifyActivationEvidence, prepareActivation and commitActivation.
    */
   async activate(request: ActivationRequest): Promise<ActivationResult> {
@@ -213,7 +215,8 @@ export class CoordinatorService {
         const { result, audit } = await commitNewActivation(repos, lifecycle.ledger, { ...prepared, firstRecord }, request, claims);
         return { result, audit: [audit] };
       });
-      if (fast) return fast.result;
+      // The answer is made when the certificate is signed, which ran beside the commit.
+      if (fast) return await fast.result;
     }
     const out = await lifecycle.change('activate', async (current, repos, currentVersion) => {
       // The same version means the same stored state: anything else (a rotated intermediate, new
@@ -222,7 +225,7 @@ export class CoordinatorService {
       const { result, audit } = await commitActivation(repos, lifecycle.ledger, ready, request, claims, now);
       return { result, audit: [audit] };
     });
-    return out.result;
+    return await out.result;
   }
 
   /**

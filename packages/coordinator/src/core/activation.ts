@@ -4,7 +4,9 @@
  *  1. verifyActivationEvidence: the evidence, bound to the client certificate's key (may fetch collateral);
  *  2. prepareActivation, on a snapshot of the state: package match, an early MaxActivations
  *     check, the marble key, its certificate, the per-marble secrets, the rendered parameters
- *     and the record of a first activation, sealed;
+ *     and the record of a first activation, sealed. Everything that can refuse the activation is
+ *     decided when it returns; the intermediate's signature of the certificate may still run
+ *     (templates/pending-certificate.ts), and the transaction commits beside it;
  *  3. commitActivation, inside the transaction: the record written by the repository's insert
  *     that enforces MaxActivations, which also tells a UUID seen before (then read, its type
  *     checked, and rewritten). The service prepares again inside the transaction when the state changed
@@ -18,12 +20,13 @@ import type { Claims, TeeType } from '@confide/evidence';
 import type { Repositories } from '@confide/store';
 import type { AuditEvent } from '../audit/append.js';
 import type { Marble, PackageProperties } from '../manifest/types.js';
-import { generateMarbleKeyDer, issueMarbleCertificate } from '../pki/marble-cert.js';
-import { issueMarbleRunCertificate } from '../pki/marblerun-cert.js';
+import { generateMarbleKeyDer, startMarbleCertificate, type IssuedMarbleCertificate, type MarbleKeyDer } from '../pki/marble-cert.js';
+import { startMarbleRunCertificate } from '../pki/marblerun-cert.js';
 import { certificateSpki } from '../pki/spki.js';
 import { generateMarbleSecrets } from '../secrets/generate.js';
 import { maxActivationsReached, type ActivationLedger, type ActivationRecord, type KnownActivation, type SealedActivation } from './activation-ledger.js';
-import { matchMarblePackage, renderMarbleParameters } from './ports.js';
+import { matchMarblePackage, renderMarbleParameters, renderMarbleParametersAhead } from './ports.js';
+import type { RenderedParameters } from '../templates/render.js';
 import type { EvidenceValidator } from '../validation/port.js';
 import type { StateData } from './state.js';
 
@@ -114,7 +117,11 @@ export interface PreparedActivation {
   serial: string;
   /** The record to write when the UUID is still new at commit, sealed ahead (absent for a known UUID). */
   firstRecord: SealedActivation | undefined;
-  result: ActivationResult;
+  /**
+   * The answer, once the certificate is signed: nothing can refuse it any more (ERR_INTERNAL
+   * only, an intermediate that fails to sign). Handed out after the transaction commits.
+   */
+  answer: Promise<ActivationResult>;
 }
 
 /**
@@ -164,31 +171,41 @@ export async function prepareActivation(
   await checkRoom(ledger, repos, request.marbleType, marble);
 
   const csr = request.csr;
-  const certified = generateMarbleKeyDer(csr ? 'P-384' : 'P-256').then(async (keys) => {
-    const issued = csr
-      ? await issueMarbleRunCertificate(state.pki, { uuid, marbleType: request.marbleType, csr, publicKeySpki: keys.publicKeySpki, now })
-      : await issueMarbleCertificate(state.pki, { uuid, marbleType: request.marbleType, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
+  const started = generateMarbleKeyDer(csr ? 'P-384' : 'P-256').then(async (keys) => {
+    const leaf = csr
+      ? await startMarbleRunCertificate(state.pki, { uuid, marbleType: request.marbleType, csr, publicKeySpki: keys.publicKeySpki, now })
+      : await startMarbleCertificate(state.pki, { uuid, marbleType: request.marbleType, dnsNames: request.dnsNames ?? [], publicKey: keys.publicKeySpki, now });
     const time = now.toISOString();
     // Sealed ahead for a new UUID, which most are: whether it is known is read at commit, where the insert tells.
-    const first = await ledger.seal(uuid, { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: issued.serial });
-    return { keys, issued, first };
+    const first = await ledger.seal(uuid, { marbleType: request.marbleType, firstActivated: time, lastActivated: time, count: 1, serial: leaf.serial });
+    return { keys, leaf, first };
   });
   const secrets = generateMarbleSecrets(deployment.manifest.Secrets, state.pki, { uuid, name: request.marbleType, disableSecretBinding: marble.DisableSecretBinding }, now);
-  const [{ keys, issued, first }, perMarble] = await Promise.all([certified, secrets]);
-  const parameters = await renderMarbleParameters({ state, marbleType: request.marbleType, marble, uuid, keys, certificate: issued.cert, perMarble, now });
+  const [{ keys, leaf, first }, perMarble] = await Promise.all([started, secrets]);
+  const render = { state, marbleType: request.marbleType, marble, uuid, keys, perMarble, now };
+  // Rendered before the intermediate's signature is done when the templates only print the
+  // certificate: the transaction then commits while it is signed, nothing able to refuse the
+  // answer left. Else rendered with the certificate, all before the transaction.
+  const ahead = renderMarbleParametersAhead(render);
+  let answer: Promise<ActivationResult>;
+  if (ahead) {
+    answer = leaf.issued.then((issued) => answerOf(state, keys, issued, ahead(issued.cert)));
+    // Awaited after the commit; a transaction that fails first leaves it unread.
+    answer.catch(() => {});
+  } else {
+    const issued = await leaf.issued;
+    answer = Promise.resolve(answerOf(state, keys, issued, await renderMarbleParameters({ ...render, certificate: issued.cert })));
+  }
+  return { state, marble, uuid, serial: leaf.serial, firstRecord: first, answer };
+}
+
+function answerOf(state: StateData, keys: MarbleKeyDer, issued: IssuedMarbleCertificate, parameters: RenderedParameters): ActivationResult {
   return {
-    state,
-    marble,
-    uuid,
-    serial: issued.serial,
-    firstRecord: first,
-    result: {
-      certificate: issued.chainPem,
-      privateKey: pemEncode('PRIVATE KEY', keys.privateKeyPkcs8),
-      rootCertificate: state.pki.rootCert,
-      marbleRootCertificate: state.pki.marbleRootCert,
-      parameters,
-    },
+    certificate: issued.chainPem,
+    privateKey: pemEncode('PRIVATE KEY', keys.privateKeyPkcs8),
+    rootCertificate: state.pki.rootCert,
+    marbleRootCertificate: state.pki.marbleRootCert,
+    parameters,
   };
 }
 
@@ -206,7 +223,7 @@ export async function commitActivation(
   request: ActivationRequest,
   claims: Claims,
   now: Date,
-): Promise<{ result: ActivationResult; audit: AuditEvent }> {
+): Promise<{ result: Promise<ActivationResult>; audit: AuditEvent }> {
   const { marble, uuid } = prepared;
   // The common case, a new UUID, in one statement: the insert itself tells a UUID recorded meanwhile or before.
   let known: KnownActivation | undefined;
@@ -221,7 +238,7 @@ export async function commitActivation(
       await ledger.admitNew(repos, await ledger.seal(uuid, record), marble.MaxActivations);
     }
   }
-  return { result: prepared.result, audit: activationEvent(prepared, request, claims, known !== undefined) };
+  return { result: prepared.answer, audit: activationEvent(prepared, request, claims, known !== undefined) };
 }
 
 /**
@@ -237,9 +254,9 @@ export async function commitNewActivation(
   prepared: PreparedActivation & { firstRecord: SealedActivation },
   request: ActivationRequest,
   claims: Claims,
-): Promise<{ result: ActivationResult; audit: AuditEvent }> {
+): Promise<{ result: Promise<ActivationResult>; audit: AuditEvent }> {
   await ledger.admitExpected(repos, prepared.firstRecord, prepared.marble.MaxActivations);
-  return { result: prepared.result, audit: activationEvent(prepared, request, claims, false) };
+  return { result: prepared.answer, audit: activationEvent(prepared, request, claims, false) };
 }
 
 function activationEvent(prepared: PreparedActivation, request: ActivationRequest, claims: Claims, reactivation: boolean): AuditEvent {

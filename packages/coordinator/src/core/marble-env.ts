@@ -36,7 +36,9 @@ function sorted<T>(record: Record<string, T>): Record<string, T> {
   return out;
 }
 
-function certificateSecret(secrets: SecretMap, name: string): { cert: string; key: string } {
+type Pem = { cert: string; key: string };
+
+function certificateSecret(secrets: SecretMap, name: string): Pem {
   const secret = secrets[name];
   if (!secret?.Cert?.length || !secret.Private?.length) {
     throw new CoordinatorError('ERR_SECRET_INVALID', `TLS: the Incoming certificate secret ${JSON.stringify(name)} has no certificate and private key (not set yet?)`, { details: { secret: name } });
@@ -44,41 +46,51 @@ function certificateSecret(secrets: SecretMap, name: string): { cert: string; ke
   return { cert: pemEncode('CERTIFICATE', secret.Cert), key: pemEncode('PRIVATE KEY', secret.Private) };
 }
 
-/** MARBLE_TTLS_CONFIG's JSON for the marble's TLS tags, or undefined when it names none. Throws ERR_SECRET_INVALID. */
-export function ttlsConfig(manifest: Manifest, marble: Marble, marbleRoot: string, marbleCert: string, marbleKey: string, secrets: SecretMap): string | undefined {
-  if (marble.TLS.length === 0) return undefined;
-  const incoming: Record<string, Connection> = {};
-  const outgoing: Record<string, Connection> = {};
-  for (const tagName of marble.TLS) {
-    const tag = Object.hasOwn(manifest.TLS, tagName) ? manifest.TLS[tagName]! : { Incoming: [], Outgoing: [] };
-    for (const entry of tag.Outgoing) outgoing[`${entry.Addr}:${entry.Port}`] = sorted({ cacrt: marbleRoot, clicrt: marbleCert, clikey: marbleKey });
-    for (const entry of tag.Incoming) {
-      const own = entry.Cert !== '' ? certificateSecret(secrets, entry.Cert) : { cert: marbleCert, key: marbleKey };
-      incoming[`*:${entry.Port}`] = sorted({ cacrt: marbleRoot, clicrt: own.cert, clientAuth: entry.Cert !== '' ? !entry.DisableClientAuth : true, clikey: own.key });
-    }
-  }
-  return JSON.stringify({ tls: { Incoming: sorted(incoming), Outgoing: sorted(outgoing) } });
+function tagsOf(manifest: Manifest, marble: Marble) {
+  return marble.TLS.map((tagName) => (Object.hasOwn(manifest.TLS, tagName) ? manifest.TLS[tagName]! : { Incoming: [], Outgoing: [] }));
 }
 
-/** The variables MarbleRun sets for the marble (see the module comment). Throws ERR_SECRET_INVALID, ERR_INTERNAL. */
-export function marbleRunEnv(input: {
-  manifest: Manifest;
-  marble: Marble;
-  pki: CoordinatorPki;
-  /** DER of the marble certificate. */
-  certificate: Uint8Array;
-  privateKeyPkcs8: Uint8Array;
-  secrets: SecretMap;
-}): Record<string, Uint8Array> {
-  const marbleCert = pemEncode('CERTIFICATE', input.certificate);
-  const marbleKey = pemEncode('PRIVATE KEY', input.privateKeyPkcs8);
-  const env: Record<string, Uint8Array> = {
-    [MARBLE_ENV.rootCa]: utf8(input.pki.marbleRootCert),
-    [MARBLE_ENV.certificateChain]: utf8(marbleCert + input.pki.intermediateCert),
-    [MARBLE_ENV.privateKey]: utf8(marbleKey),
-    [MARBLE_ENV.coordinatorRootCa]: utf8(input.pki.rootCert),
+/** The certificate secrets the marble's Incoming TLS entries name, as PEM. Throws ERR_SECRET_INVALID (one not set). */
+function incomingCertificates(manifest: Manifest, marble: Marble, secrets: SecretMap): Map<string, Pem> {
+  const out = new Map<string, Pem>();
+  for (const tag of tagsOf(manifest, marble)) for (const entry of tag.Incoming) if (entry.Cert !== '' && !out.has(entry.Cert)) out.set(entry.Cert, certificateSecret(secrets, entry.Cert));
+  return out;
+}
+
+/** MARBLE_TTLS_CONFIG's JSON for the marble's TLS tags, or undefined when it names none. `incoming`: incomingCertificates. */
+function ttlsConfig(manifest: Manifest, marble: Marble, marbleRoot: string, marbleCert: string, marbleKey: string, incoming: Map<string, Pem>): string | undefined {
+  if (marble.TLS.length === 0) return undefined;
+  const incomingOut: Record<string, Connection> = {};
+  const outgoing: Record<string, Connection> = {};
+  for (const tag of tagsOf(manifest, marble)) {
+    for (const entry of tag.Outgoing) outgoing[`${entry.Addr}:${entry.Port}`] = sorted({ cacrt: marbleRoot, clicrt: marbleCert, clikey: marbleKey });
+    for (const entry of tag.Incoming) {
+      const own = entry.Cert !== '' ? incoming.get(entry.Cert)! : { cert: marbleCert, key: marbleKey };
+      incomingOut[`*:${entry.Port}`] = sorted({ cacrt: marbleRoot, clicrt: own.cert, clientAuth: entry.Cert !== '' ? !entry.DisableClientAuth : true, clikey: own.key });
+    }
+  }
+  return JSON.stringify({ tls: { Incoming: sorted(incomingOut), Outgoing: sorted(outgoing) } });
+}
+
+/**
+ * The variables MarbleRun sets for the marble (see the module comment), in two steps: what can
+ * refuse them (an Incoming certificate secret not set) is checked now; the function returned
+ * makes them from the marble certificate (DER), which an activation signs meanwhile.
+ * Throws ERR_SECRET_INVALID.
+ */
+export function marbleRunEnv(input: { manifest: Manifest; marble: Marble; pki: CoordinatorPki; privateKeyPkcs8: Uint8Array; secrets: SecretMap }): (certificate: Uint8Array) => Record<string, Uint8Array> {
+  const incoming = incomingCertificates(input.manifest, input.marble, input.secrets);
+  return (certificate) => {
+    const marbleCert = pemEncode('CERTIFICATE', certificate);
+    const marbleKey = pemEncode('PRIVATE KEY', input.privateKeyPkcs8);
+    const env: Record<string, Uint8Array> = {
+      [MARBLE_ENV.rootCa]: utf8(input.pki.marbleRootCert),
+      [MARBLE_ENV.certificateChain]: utf8(marbleCert + input.pki.intermediateCert),
+      [MARBLE_ENV.privateKey]: utf8(marbleKey),
+      [MARBLE_ENV.coordinatorRootCa]: utf8(input.pki.rootCert),
+    };
+    const ttls = ttlsConfig(input.manifest, input.marble, input.pki.marbleRootCert, marbleCert, marbleKey, incoming);
+    if (ttls !== undefined) env[MARBLE_ENV.ttlsConfig] = utf8(ttls);
+    return env;
   };
-  const ttls = ttlsConfig(input.manifest, input.marble, input.pki.marbleRootCert, marbleCert, marbleKey, input.secrets);
-  if (ttls !== undefined) env[MARBLE_ENV.ttlsConfig] = utf8(ttls);
-  return env;
 }

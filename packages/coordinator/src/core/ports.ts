@@ -13,8 +13,9 @@ import { assertValidManifest } from '../manifest/validate.js';
 import type { Violation } from '../manifest/violation.js';
 import type { MarbleKeyDer } from '../pki/marble-cert.js';
 import type { SecretsWithPrevious } from '../secrets/generate.js';
-import type { SecretValue } from '../secrets/types.js';
-import { renderParameters, type RenderedParameters } from '../templates/render.js';
+import type { SecretMap, SecretValue } from '../secrets/types.js';
+import { renderParameters, renderParametersAhead, type RenderedParameters } from '../templates/render.js';
+import { PendingCertificate } from '../templates/pending-certificate.js';
 import { templateContext } from '../templates/context.js';
 import { dryRunTemplates } from '../templates/dry-run.js';
 import { marbleRunEnv } from './marble-env.js';
@@ -97,24 +98,55 @@ function unsetUserSecretHint(err: unknown, state: StateData): ConfideError | und
 
 /** The marble's Files, Env and Argv with templates rendered, and MarbleRun's own variables in Env (core/marble-env.ts). Throws ERR_SECRET_INVALID (an unset user-defined secret), ERR_MANIFEST_INVALID. */
 export async function renderMarbleParameters(input: RenderInput): Promise<RenderedParameters> {
+  return refusingAsSecrets(input, () => {
+    const { context, secrets } = contextOf(input, input.certificate);
+    const rendered = renderParameters(input.marble.Parameters, context, { marbleName: input.marbleType });
+    return withOwnEnv(rendered, ownEnv(input, secrets)(input.certificate));
+  });
+}
+
+/**
+ * renderMarbleParameters before the marble certificate is signed (templates/pending-certificate.ts):
+ * a function that makes the parameters with the certificate, or undefined when a template reads
+ * more of it than an encoding (render with it once it is signed then). Whatever refuses the
+ * parameters refuses them here. Throws as renderMarbleParameters.
+ */
+export function renderMarbleParametersAhead(input: Omit<RenderInput, 'certificate'>): ((certificate: Uint8Array) => RenderedParameters) | undefined {
+  return refusingAsSecrets(input, () => {
+    const { context, secrets } = contextOf(input, new PendingCertificate());
+    const complete = renderParametersAhead(input.marble.Parameters, context, { marbleName: input.marbleType });
+    if (!complete) return undefined;
+    const own = ownEnv(input, secrets);
+    return (certificate: Uint8Array) => withOwnEnv(complete(certificate), own(certificate));
+  });
+}
+
+/** `run`, an unset user-defined secret's failure saying who sets it. */
+function refusingAsSecrets<T>(input: Pick<RenderInput, 'state'>, run: () => T): T {
   try {
-    return renderWith(input);
+    return run();
   } catch (err) {
     throw unsetUserSecretHint(err, input.state) ?? err;
   }
 }
 
-function renderWith(input: RenderInput): RenderedParameters {
+function contextOf(input: Omit<RenderInput, 'certificate'>, certificate: Uint8Array | PendingCertificate) {
   const deployment = input.state.deployment!;
   const secrets = { ...deployment.secrets, ...input.perMarble.secrets };
   const context = templateContext(
     input.state.pki,
-    { cert: input.certificate, publicKeySpki: input.keys.publicKeySpki, privateKeyPkcs8: input.keys.privateKeyPkcs8 },
+    { cert: certificate, publicKeySpki: input.keys.publicKeySpki, privateKeyPkcs8: input.keys.privateKeyPkcs8 },
     secrets,
     { ...(deployment.previousSecrets ?? deployment.secrets), ...input.perMarble.previous },
   );
-  const rendered = renderParameters(input.marble.Parameters, context, { marbleName: input.marbleType });
-  // MarbleRun's own variables come after the templates and win over manifest entries of the same name.
-  const own = marbleRunEnv({ manifest: deployment.manifest, marble: input.marble, pki: input.state.pki, certificate: input.certificate, privateKeyPkcs8: input.keys.privateKeyPkcs8, secrets });
+  return { context, secrets };
+}
+
+function ownEnv(input: Omit<RenderInput, 'certificate'>, secrets: SecretMap) {
+  return marbleRunEnv({ manifest: input.state.deployment!.manifest, marble: input.marble, pki: input.state.pki, privateKeyPkcs8: input.keys.privateKeyPkcs8, secrets });
+}
+
+/** MarbleRun's own variables come after the templates and win over manifest entries of the same name. */
+function withOwnEnv(rendered: RenderedParameters, own: Record<string, Uint8Array>): RenderedParameters {
   return { ...rendered, env: { ...rendered.env, ...own } };
 }

@@ -8,7 +8,7 @@ import { ascii, DER, tlv } from './der.js';
 import { generateEcKeyDer, type MarbleCurve } from './ec-key-der.js';
 import { ipAddressBytes } from './ip-address.js';
 import { marbleTypeExtension } from './marble-type.js';
-import { signLeaf, type IssuedMarbleCertificate } from './sign-leaf.js';
+import { startLeaf, type IssuedMarbleCertificate, type PendingLeaf } from './sign-leaf.js';
 import type { CoordinatorPki } from './types.js';
 
 /** A marble's key pair: the CryptoKeys and their DER encodings. */
@@ -21,7 +21,7 @@ export interface MarbleKeyPair {
   privateKeyPkcs8: Uint8Array;
 }
 
-export type { IssuedMarbleCertificate } from './sign-leaf.js';
+export type { IssuedMarbleCertificate, PendingLeaf } from './sign-leaf.js';
 
 export interface MarbleCertificateRequest {
   /** The marble's UUID; becomes the subject CN. */
@@ -112,11 +112,11 @@ async function spkiOf(publicKey: CryptoKey | Uint8Array): Promise<Uint8Array> {
   return publicKey instanceof Uint8Array ? publicKey : new Uint8Array(await webcrypto.subtle.exportKey('spki', publicKey));
 }
 
-/** Issues Confide's leaf: CN=uuid, then BasicConstraints, KeyUsage, ExtendedKeyUsage, SubjectAltName, AuthorityKeyIdentifier, and MarbleType when a type is given. */
-async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly string[], publicKey: CryptoKey | Uint8Array, now: Date, marbleType?: string): Promise<IssuedMarbleCertificate> {
+/** Starts Confide's leaf: CN=uuid, then BasicConstraints, KeyUsage, ExtendedKeyUsage, SubjectAltName, AuthorityKeyIdentifier, and MarbleType when a type is given. */
+async function startConfideLeaf(pki: CoordinatorPki, uuid: string, names: readonly string[], publicKey: CryptoKey | Uint8Array, now: Date, marbleType?: string): Promise<PendingLeaf> {
   if (!UUID.test(uuid)) throw new CoordinatorError('ERR_VALIDATION', 'the marble UUID is not a UUID', { details: { uuid } });
   const san = sanExtension(sanEntries(names));
-  return signLeaf(pki, {
+  return startLeaf(pki, {
     subject: tlv(DER.SEQUENCE, tlv(DER.SET, tlv(DER.SEQUENCE, OID_COMMON_NAME, tlv(DER.PRINTABLE_STRING, ascii(uuid.toLowerCase()))))),
     spki: await spkiOf(publicKey),
     notBefore: now,
@@ -129,8 +129,13 @@ async function issueLeaf(pki: CoordinatorPki, uuid: string, names: readonly stri
  * Issues a marble certificate under the intermediate: CN=uuid, SANs dnsNames + localhost +
  * 127.0.0.1, EKU serverAuth + clientAuth, no expiry (as MarbleRun). Throws ERR_VALIDATION.
  */
-export function issueMarbleCertificate(pki: CoordinatorPki, request: MarbleCertificateRequest): Promise<IssuedMarbleCertificate> {
-  return issueLeaf(pki, request.uuid, request.dnsNames ?? [], request.publicKey, request.now, request.marbleType);
+export async function issueMarbleCertificate(pki: CoordinatorPki, request: MarbleCertificateRequest): Promise<IssuedMarbleCertificate> {
+  return (await startMarbleCertificate(pki, request)).issued;
+}
+
+/** issueMarbleCertificate, resolving once only the signature is left (its serial known). Throws ERR_VALIDATION. */
+export function startMarbleCertificate(pki: CoordinatorPki, request: MarbleCertificateRequest): Promise<PendingLeaf> {
+  return startConfideLeaf(pki, request.uuid, request.dnsNames ?? [], request.publicKey, request.now, request.marbleType);
 }
 
 /**
@@ -163,5 +168,5 @@ export async function issueFromCsr(
       if (n.type === 'dns' || n.type === 'ip') names.push(n.value);
     }
   }
-  return issueLeaf(pki, options.uuid, [...names, ...(options.dnsNames ?? [])], new Uint8Array(csr.publicKey.rawData), options.now);
+  return (await startConfideLeaf(pki, options.uuid, [...names, ...(options.dnsNames ?? [])], new Uint8Array(csr.publicKey.rawData), options.now)).issued;
 }

@@ -14,7 +14,7 @@ import { CoordinatorError } from '../errors.js';
 import { ascii, DER, tlv } from './der.js';
 import { sanExtension, type SanEntry } from './marble-cert.js';
 import { marbleTypeExtension } from './marble-type.js';
-import { signLeaf, wholeSeconds, type IssuedMarbleCertificate } from './sign-leaf.js';
+import { startLeaf, wholeSeconds, type IssuedMarbleCertificate, type PendingLeaf } from './sign-leaf.js';
 import type { CoordinatorPki } from './types.js';
 
 const OID_KEY_USAGE = Uint8Array.of(0x06, 0x03, 0x55, 0x1d, 0x0f);
@@ -124,6 +124,11 @@ export interface MarbleRunCertificateRequest {
 
 /** Issues MarbleRun's marble certificate (see the module comment). Throws ERR_VALIDATION (CSR), ERR_INTERNAL. */
 export async function issueMarbleRunCertificate(pki: CoordinatorPki, request: MarbleRunCertificateRequest): Promise<IssuedMarbleCertificate> {
+  return (await startMarbleRunCertificate(pki, request)).issued;
+}
+
+/** issueMarbleRunCertificate, resolving once only the signature is left (its serial known). Throws ERR_VALIDATION (CSR), ERR_INTERNAL. */
+export async function startMarbleRunCertificate(pki: CoordinatorPki, request: MarbleRunCertificateRequest): Promise<PendingLeaf> {
   const csr = await readCsr(request.csr);
   const fields = new Map<string, readonly string[]>();
   for (const [oid] of NAME_FIELDS) fields.set(oid, csr.subjectName.getField(oid));
@@ -131,7 +136,7 @@ export async function issueMarbleRunCertificate(pki: CoordinatorPki, request: Ma
   fields.set('2.5.4.10', new x509.X509Certificate(pki.marbleRootCert).issuerName.getField('2.5.4.10'));
   const names = csrNames(csr);
   const notBefore = wholeSeconds(request.now);
-  return signLeaf(pki, {
+  return startLeaf(pki, {
     subject: subjectName(fields),
     spki: request.publicKeySpki,
     notBefore,

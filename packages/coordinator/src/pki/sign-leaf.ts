@@ -1,7 +1,8 @@
 /**
  * Signing a marble leaf under the current intermediate. The to-be-signed part is assembled here
  * from DER pieces (RFC 5280 4.1: version 3, serial, ecdsa-with-SHA384, issuer, validity, subject,
- * key, extensions) and signed once: no re-parse of the result. Both marble certificate shapes
+ * key, extensions) and signed once: no re-parse of the result. The signature is left running
+ * when startLeaf resolves, so a caller can overlap it with other work. Both marble certificate shapes
  * (Confide's JSON activation and MarbleRun's gRPC one) go through it; they differ only in the
  * subject, validity and extensions they pass.
  */
@@ -47,8 +48,20 @@ export function wholeSeconds(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 
-/** Signs a leaf with the intermediate of `pki`. Throws ERR_INTERNAL (unusable PKI state). */
-export async function signLeaf(pki: CoordinatorPki, fields: LeafFields): Promise<IssuedMarbleCertificate> {
+/** A leaf whose serial number is chosen and whose to-be-signed part is made, its signature under way. */
+export interface PendingLeaf {
+  /** The serial number, hex. */
+  serial: string;
+  /** The certificate, once the intermediate has signed it. Throws ERR_INTERNAL. */
+  issued: Promise<IssuedMarbleCertificate>;
+}
+
+/**
+ * Starts signing a leaf with the intermediate of `pki`: everything that can refuse it is done
+ * when this resolves; only the signature is left (activation overlaps it with the store's
+ * commit). Throws ERR_INTERNAL (unusable PKI state).
+ */
+export async function startLeaf(pki: CoordinatorPki, fields: LeafFields): Promise<PendingLeaf> {
   const issuer = await intermediateIssuer(pki);
   const serial = randomSerial();
   const tbs = tlv(
@@ -62,8 +75,10 @@ export async function signLeaf(pki: CoordinatorPki, fields: LeafFields): Promise
     fields.spki,
     tlv(DER.CONTEXT_3, tlv(DER.SEQUENCE, ...fields.extensions(issuer))),
   );
-  const signature = new Uint8Array(await webcrypto.subtle.sign(CA_SIGNING_ALGORITHM, issuer.signingKey, tbs as Uint8Array<ArrayBuffer>));
-  const cert = tlv(DER.SEQUENCE, tbs, ECDSA_WITH_SHA384, tlv(DER.BIT_STRING, Uint8Array.of(0), p1363ToDer(signature)));
-  const certPem = pemEncode('CERTIFICATE', cert);
-  return { cert, certPem, chainPem: certPem + issuer.certPem, serial };
+  const issued = webcrypto.subtle.sign(CA_SIGNING_ALGORITHM, issuer.signingKey, tbs as Uint8Array<ArrayBuffer>).then((signature) => {
+    const cert = tlv(DER.SEQUENCE, tbs, ECDSA_WITH_SHA384, tlv(DER.BIT_STRING, Uint8Array.of(0), p1363ToDer(new Uint8Array(signature))));
+    const certPem = pemEncode('CERTIFICATE', cert);
+    return { cert, certPem, chainPem: certPem + issuer.certPem, serial };
+  });
+  return { serial, issued };
 }

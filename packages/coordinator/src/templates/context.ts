@@ -3,6 +3,7 @@ import { pemDecode } from '@confide/core';
 import { CoordinatorError } from '../errors.js';
 import type { CoordinatorPki } from '../pki/types.js';
 import type { SecretMap } from '../secrets/types.js';
+import type { PendingCertificate } from './pending-certificate.js';
 import type { TemplateContext } from './values.js';
 
 function der(pem: string, what: string): Uint8Array {
@@ -18,7 +19,7 @@ function der(pem: string, what: string): Uint8Array {
  */
 export function templateContext(
   pki: CoordinatorPki,
-  marble: { cert: Uint8Array; publicKeySpki: Uint8Array; privateKeyPkcs8: Uint8Array },
+  marble: { cert: Uint8Array | PendingCertificate; publicKeySpki: Uint8Array; privateKeyPkcs8: Uint8Array },
   secrets: SecretMap,
   previous?: SecretMap,
 ): TemplateContext {

@@ -7,6 +7,7 @@ import { pemEncode, toBase64, toHex } from '@confide/core';
 import { TemplateError } from './ast.js';
 import type { Value } from './values.js';
 import { callBuiltin } from './builtins.js';
+import { isCertificateEncoding, needsCertificate, type CertificateEncoding } from './pending-certificate.js';
 
 const binary = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
@@ -64,6 +65,10 @@ export function callFunction(name: string, args: Value[], line: number): Value {
   }
   if (args.length !== 1) throw new TemplateError('invalid', `wrong number of args for ${name}: want 1 got ${args.length}`, line);
   const v = args[0]!;
+  // A pending certificate's encoding only prints (execute.ts); its text throws.
+  if (v.k === 'cert' && v.pending && isCertificateEncoding(name)) {
+    return { k: 'string', get text(): string { return needsCertificate(); }, placeholder: v.pending.placeholder(name), desc: `(${name} ${v.desc})` };
+  }
   let out: Uint8Array | string;
   switch (name) {
     case 'pem':
@@ -85,6 +90,13 @@ export function callFunction(name: string, args: Value[], line: number): Value {
       throw new TemplateError('invalid', `function "${name}" not defined`, line);
   }
   return { k: 'string', text: typeof out === 'string' ? out : binary(out), desc: `(${name} ${v.desc})` };
+}
+
+/** `encoding` of the certificate `der`, as the template function of that name prints it. */
+export function encodeCertificate(encoding: CertificateEncoding, der: Uint8Array): string {
+  const out = callFunction(encoding, [{ k: 'cert', bytes: der, desc: '.MarbleRun.MarbleCert.Cert' }], 0);
+  if (out.k !== 'string') throw new Error(`${encoding} of a certificate is not a string`);
+  return out.text;
 }
 
 /** Go's builtin `index`: maps of secrets by name (`index .Secrets "my-secret"`), byte slices by position. */

@@ -156,7 +156,7 @@ class Execution {
           // A declaration prints nothing.
           if (node.pipeline.vars.length > 0) break;
           if (v.k === 'nil' && v.desc !== 'nil') throw new TemplateError('invalid', `${v.desc}: no such secret`, node.line);
-          this.parts.push(printValue(v, node.line));
+          this.parts.push(v.k === 'string' && v.placeholder !== undefined ? v.placeholder : printValue(v, node.line));
           break;
         }
         case 'if':

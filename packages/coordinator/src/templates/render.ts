@@ -3,7 +3,9 @@ import { CoordinatorError } from '../errors.js';
 import { TemplateError, type TemplateTarget } from './ast.js';
 import { parseTemplate } from './parse.js';
 import { executeTemplate } from './execute.js';
+import { encodeCertificate } from './encoders.js';
 import { fileData, type FileInput } from './file-data.js';
+import { NeedsCertificate, PendingCertificate, type CertificateEncoding } from './pending-certificate.js';
 import { binaryToBytes, rootValue, type TemplateContext, type Value } from './values.js';
 
 /** A marble's Parameters as in the manifest (each part optional). */
@@ -61,4 +63,33 @@ export function renderParameters(parameters: ParametersInput, context: TemplateC
     return out;
   };
   return { files: render(parameters.Files, 'file', 'Files'), env: render(parameters.Env, 'env', 'Env'), argv: [...(parameters.Argv ?? [])] };
+}
+
+/**
+ * renderParameters before the marble certificate is signed (pending-certificate.ts): a function
+ * that puts the certificate in and returns what renderParameters with it returns, or undefined
+ * when a template reads more of the certificate than an encoding of it (then render with it
+ * once it is signed). Throws as renderParameters, the errors it would throw with the
+ * certificate: an entry that reads the certificate stops the rendering before any later one.
+ */
+export function renderParametersAhead(
+  parameters: ParametersInput,
+  context: TemplateContext,
+  options: { marbleName?: string } = {},
+): ((certificate: Uint8Array) => RenderedParameters) | undefined {
+  const pending = context.marbleRun.marbleCert.cert;
+  if (!(pending instanceof PendingCertificate)) throw new TypeError('renderParametersAhead: the context has the certificate already');
+  let rendered: RenderedParameters;
+  try {
+    rendered = renderParameters(parameters, context, options);
+  } catch (err) {
+    if (err instanceof NeedsCertificate) return undefined;
+    throw err;
+  }
+  return (certificate) => {
+    const encodings = new Map<CertificateEncoding, string>();
+    const encode = (encoding: CertificateEncoding) => encodings.get(encoding) ?? encodings.set(encoding, encodeCertificate(encoding, certificate)).get(encoding)!;
+    const complete = (entries: Record<string, Uint8Array>) => Object.fromEntries(Object.entries(entries).map(([name, bytes]) => [name, pending.complete(bytes, encode)]));
+    return { files: complete(rendered.files), env: complete(rendered.env), argv: rendered.argv };
+  };
 }

@@ -1,14 +1,16 @@
 /** The data a template sees (`.Secrets`, `.Previous.Secrets`, `.MarbleRun`) and Go's field-access rules over it. */
 import { TemplateError } from './ast.js';
 import type { SecretMap, SecretValue } from '../secrets/types.js';
+import { needsCertificate, PendingCertificate } from './pending-certificate.js';
 
 /** Template values; `desc` names where a value came from, for error messages. */
 export type Value =
   | { k: 'struct'; type: string; fields: Record<string, Value>; desc: string }
   | { k: 'map'; entries: ReadonlyMap<string, SecretValue>; desc: string }
   | { k: 'secret'; v: SecretValue; desc: string }
-  | { k: 'cert' | 'public' | 'private' | 'bytes'; bytes: Uint8Array | undefined; desc: string }
-  | { k: 'string'; text: string; desc: string }
+  | { k: 'cert' | 'public' | 'private' | 'bytes'; bytes: Uint8Array | undefined; desc: string; pending?: PendingCertificate }
+  /** `placeholder`: what an encoded pending certificate prints (pending-certificate.ts). */
+  | { k: 'string'; text: string; desc: string; placeholder?: string }
   | { k: 'int' | 'float'; n: number; desc: string }
   | { k: 'bool'; b: boolean; desc: string }
   | { k: 'nil'; desc: string };
@@ -17,7 +19,8 @@ export type Value =
 export interface MarbleRunSecrets {
   /** The Marble root certificate. */
   rootCa: Uint8Array;
-  marbleCert: { cert: Uint8Array; public: Uint8Array; private: Uint8Array };
+  /** The certificate, or its placeholder while it is signed (pending-certificate.ts). */
+  marbleCert: { cert: Uint8Array | PendingCertificate; public: Uint8Array; private: Uint8Array };
   coordinatorRoot: Uint8Array;
   coordinatorIntermediate: Uint8Array;
 }
@@ -39,6 +42,24 @@ function secretMap(map: SecretMap, desc: string): Value {
   return { k: 'map', entries: new Map(Object.entries(map)), desc };
 }
 
+// The MarbleCert secrets whose certificate is pending: field() hands out its placeholder value.
+const pendingOf = new WeakMap<SecretValue, PendingCertificate>();
+
+/** `.MarbleRun.MarbleCert`: with a pending certificate, its Cert throws wherever it is read but through field(). */
+function marbleCertSecret({ cert, public: pub, private: priv }: MarbleRunSecrets['marbleCert']): SecretValue {
+  if (!(cert instanceof PendingCertificate)) return { Type: '', Cert: cert, Public: pub, Private: priv };
+  const secret: SecretValue = {
+    Type: '',
+    get Cert(): Uint8Array {
+      return needsCertificate();
+    },
+    Public: pub,
+    Private: priv,
+  };
+  pendingOf.set(secret, cert);
+  return secret;
+}
+
 /** The root value `.` of a template. */
 export function rootValue(context: TemplateContext): Value {
   const m = context.marbleRun;
@@ -56,7 +77,7 @@ export function rootValue(context: TemplateContext): Value {
         desc: '.MarbleRun',
         fields: {
           RootCA: reserved('RootCA', { Type: '', Cert: m.rootCa }),
-          MarbleCert: reserved('MarbleCert', { Type: '', Cert: m.marbleCert.cert, Public: m.marbleCert.public, Private: m.marbleCert.private }),
+          MarbleCert: reserved('MarbleCert', marbleCertSecret(m.marbleCert)),
           CoordinatorRoot: reserved('CoordinatorRoot', { Type: '', Cert: m.coordinatorRoot }),
           CoordinatorIntermediate: reserved('CoordinatorIntermediate', { Type: '', Cert: m.coordinatorIntermediate }),
         },
@@ -81,7 +102,12 @@ export function field(receiver: Value, name: string, line: number): Value {
       break;
     }
     case 'secret':
-      if (name === 'Cert') return { k: 'cert', bytes: receiver.v.Cert, desc };
+      if (name === 'Cert') {
+        const pending = pendingOf.get(receiver.v);
+        // Its bytes throw: only an encoding may take it (encoders.ts).
+        if (pending) return { k: 'cert', get bytes(): Uint8Array { return needsCertificate(); }, desc, pending };
+        return { k: 'cert', bytes: receiver.v.Cert, desc };
+      }
       if (name === 'Public') return { k: 'public', bytes: receiver.v.Public, desc };
       if (name === 'Private') return { k: 'private', bytes: receiver.v.Private, desc };
       if (name === 'Type') return { k: 'string', text: receiver.v.Type, desc };
