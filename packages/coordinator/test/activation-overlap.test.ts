@@ -1,8 +1,8 @@
 /**
- * An activation's store transaction commits while the intermediate signs the marble certificate
- * when the templates only print the certificate; when a template reads its bytes the
- * signature comes first; a refusal commits nothing either way. The intermediate's signature is
- * slowed here so that the order shows.
+ * An activation alone in flight commits its store transaction while the intermediate signs the
+ * marble certificate when the templates only print the certificate; when a template reads its
+ * bytes, or other activations are in flight, the signature comes first; a refusal commits nothing
+ * either way. The intermediate's signature is slowed here so that the order shows.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,11 +66,16 @@ async function deployed() {
   return { service, store };
 }
 
-async function activate(service: CoordinatorService, marbleType: string) {
+/** An activation request of a fresh marble. */
+async function request(marbleType: string) {
   const id = await testIdentity('marble');
   const reportData = new Uint8Array(createHash('sha256').update(id.spki).digest());
   const evidence = await createSimEvidence(simKey, { measurement: MEASUREMENT, reportData });
-  return service.activate({ marbleType, uuid: randomUUID(), tee: 'sim', evidence, clientCertificate: id.der });
+  return { marbleType, uuid: randomUUID(), tee: 'sim' as const, evidence, clientCertificate: id.der };
+}
+
+async function activate(service: CoordinatorService, marbleType: string) {
+  return service.activate(await request(marbleType));
 }
 
 test('templates that only print the certificate: the transaction commits while it is signed, and the answer holds the signed certificate', async () => {
@@ -101,4 +106,19 @@ test('a refusal found while the certificate is signed commits nothing', async ()
   assert.ok(!events.includes('committed'), events.join());
   assert.equal(await store.activations.count('refused'), 0);
   assert.equal((await service.auditLog()).trim().split('\n').length, audited);
+});
+
+test('activations in flight together: each commits after its certificate is signed', async () => {
+  const { service, store } = await deployed();
+  const requests = await Promise.all([request('printing'), request('printing'), request('printing')]);
+  const { result, events } = await ordered(store, () => Promise.all(requests.map((r) => service.activate(r))));
+  assert.equal(result.length, 3);
+  assert.equal(events.length, 6);
+  // Never more commits than signatures so far: no commit overlapped its own signature.
+  events.forEach((_, i) => {
+    const prefix = events.slice(0, i + 1);
+    assert.ok(prefix.filter((e) => e === 'committed').length <= prefix.filter((e) => e === 'signed').length, events.join());
+  });
+  // Alone again: the overlap is back.
+  assert.deepEqual((await ordered(store, () => activate(service, 'printing'))).events, ['committed', 'signed']);
 });

@@ -5,8 +5,9 @@
  *  2. prepareActivation, on a snapshot of the state: package match, an early MaxActivations
  *     check, the marble key, its certificate, the per-marble secrets, the rendered parameters
  *     and the record of a first activation, sealed. Everything that can refuse the activation is
- *     decided when it returns; the intermediate's signature of the certificate may still run
- *     (templates/pending-certificate.ts), and the transaction commits beside it;
+ *     decided when it returns; with commitWhileSigning, the intermediate's signature of the
+ *     certificate may still run (templates/pending-certificate.ts), and the transaction commits
+ *     beside it;
  *  3. commitActivation, inside the transaction: the record written by the repository's insert
  *     that enforces MaxActivations, which also tells a UUID seen before (then read, its type
  *     checked, and rewritten). The service prepares again inside the transaction when the state changed
@@ -154,7 +155,8 @@ async function checkRoom(ledger: ActivationLedger, repos: Repositories, marbleTy
  * MaxActivations is checked early (read through `repos`, so a refused marble costs no key and
  * no signature; commitActivation checks again). Throws ERR_ACTIVATION_REFUSED,
  * ERR_MAX_ACTIVATIONS, ERR_VALIDATION (a DNS name), ERR_SECRET_INVALID (a template needs an
- * unset user-defined secret), ERR_SEAL_UNSEAL_FAILED.
+ * unset user-defined secret), ERR_SEAL_UNSEAL_FAILED. `commitWhileSigning`: the answer may wait
+ * for the certificate's signature, which the caller overlaps with its transaction.
  */
 export async function prepareActivation(
   state: StateData,
@@ -163,6 +165,7 @@ export async function prepareActivation(
   now: Date,
   ledger: ActivationLedger,
   repos: Repositories,
+  { commitWhileSigning }: { commitWhileSigning: boolean },
 ): Promise<PreparedActivation> {
   const deployment = state.deployment!;
   const { marble, pkg } = marbleOf(state, request.marbleType);
@@ -183,10 +186,11 @@ export async function prepareActivation(
   const secrets = generateMarbleSecrets(deployment.manifest.Secrets, state.pki, { uuid, name: request.marbleType, disableSecretBinding: marble.DisableSecretBinding }, now);
   const [{ keys, leaf, first }, perMarble] = await Promise.all([started, secrets]);
   const render = { state, marbleType: request.marbleType, marble, uuid, keys, perMarble, now };
-  // Rendered before the intermediate's signature is done when the templates only print the
-  // certificate: the transaction then commits while it is signed, nothing able to refuse the
-  // answer left. Else rendered with the certificate, all before the transaction.
-  const ahead = renderMarbleParametersAhead(render);
+  // With commitWhileSigning, rendered before the intermediate's signature is done when the
+  // templates only print the certificate: the transaction then commits while it is signed,
+  // nothing able to refuse the answer left. Else rendered with the certificate, all before the
+  // transaction.
+  const ahead = commitWhileSigning ? renderMarbleParametersAhead(render) : undefined;
   let answer: Promise<ActivationResult>;
   if (ahead) {
     answer = leaf.issued.then((issued) => answerOf(state, keys, issued, ahead(issued.cert)));

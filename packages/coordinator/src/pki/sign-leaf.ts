@@ -80,5 +80,7 @@ export async function startLeaf(pki: CoordinatorPki, fields: LeafFields): Promis
     const certPem = pemEncode('CERTIFICATE', cert);
     return { cert, certPem, chainPem: certPem + issuer.certPem, serial };
   });
+  // A caller that gives up before the signature (a refusal found meanwhile) leaves it unread.
+  issued.catch(() => {});
   return { serial, issued };
 }

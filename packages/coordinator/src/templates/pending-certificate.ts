@@ -30,9 +30,13 @@ export function needsCertificate(): never {
   throw new NeedsCertificate();
 }
 
+// Random per process and never printed (complete() replaces it before anything leaves): no
+// secret or template text can hold it. The counter tells one activation's from another's.
+const PROCESS_NONCE = randomBytes(16).toString('hex');
+let made = 0;
+
 export class PendingCertificate {
-  // Random per activation: no secret or template text can hold it.
-  readonly #prefix = `<confide-pending-certificate-${randomBytes(16).toString('hex')}:`;
+  readonly #prefix = `<confide-pending-certificate-${PROCESS_NONCE}-${(made++).toString(36)}:`;
 
   /** What printing `encoding` of the certificate writes until complete() replaces it. */
   placeholder(encoding: CertificateEncoding): string {
