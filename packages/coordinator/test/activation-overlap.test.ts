@@ -2,7 +2,8 @@
  * An activation alone in flight commits its store transaction while the intermediate signs the
  * marble certificate when the templates only print the certificate; when a template reads its
  * bytes, or other activations are in flight, the signature comes first; a refusal commits nothing
- * either way. The intermediate's signature is slowed here so that the order shows.
+ * either way. The intermediate's signature is held here until a transaction commits (or 1 s
+ * passed, when none does meanwhile), so the order shows whatever the machine's load.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,10 +35,12 @@ async function ordered<T>(store: Store, run: () => Promise<T>): Promise<{ result
   const subtle = webcrypto.subtle;
   const sign = subtle.sign.bind(subtle);
   const tx = store.tx.bind(store);
+  let committed: () => void = () => {};
+  const aCommit = new Promise<void>((resolve) => (committed = resolve));
   subtle.sign = (async (algorithm: Parameters<SubtleCrypto['sign']>[0], key: CryptoKey, data: Parameters<SubtleCrypto['sign']>[2]) => {
     const signature = await sign(algorithm, key, data);
     if ((key.algorithm as EcKeyAlgorithm).namedCurve === 'P-384') {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await Promise.race([aCommit, new Promise((resolve) => setTimeout(resolve, 1000))]);
       events.push('signed');
     }
     return signature;
@@ -45,6 +48,7 @@ async function ordered<T>(store: Store, run: () => Promise<T>): Promise<{ result
   store.tx = (async (fn: Parameters<Store['tx']>[0]) => {
     const out = await tx(fn);
     events.push('committed');
+    committed();
     return out;
   }) as Store['tx'];
   try {

@@ -193,12 +193,12 @@ export async function prepareActivation(
   const ahead = commitWhileSigning ? renderMarbleParametersAhead(render) : undefined;
   let answer: Promise<ActivationResult>;
   if (ahead) {
-    answer = leaf.issued.then((issued) => answerOf(state, keys, issued, ahead(issued.cert)));
+    answer = leaf.issued.then((issued) => answerOf(state, keys, issued, ahead(issued)));
     // Awaited after the commit; a transaction that fails first leaves it unread.
     answer.catch(() => {});
   } else {
     const issued = await leaf.issued;
-    answer = Promise.resolve(answerOf(state, keys, issued, await renderMarbleParameters({ ...render, certificate: issued.cert })));
+    answer = Promise.resolve(answerOf(state, keys, issued, await renderMarbleParameters({ ...render, certificate: issued })));
   }
   return { state, marble, uuid, serial: leaf.serial, firstRecord: first, answer };
 }

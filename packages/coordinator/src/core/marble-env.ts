@@ -75,13 +75,12 @@ function ttlsConfig(manifest: Manifest, marble: Marble, marbleRoot: string, marb
 /**
  * The variables MarbleRun sets for the marble (see the module comment), in two steps: what can
  * refuse them (an Incoming certificate secret not set) is checked now; the function returned
- * makes them from the marble certificate (DER), which an activation signs meanwhile.
+ * makes them from the marble certificate's PEM, which an activation signs meanwhile.
  * Throws ERR_SECRET_INVALID.
  */
-export function marbleRunEnv(input: { manifest: Manifest; marble: Marble; pki: CoordinatorPki; privateKeyPkcs8: Uint8Array; secrets: SecretMap }): (certificate: Uint8Array) => Record<string, Uint8Array> {
+export function marbleRunEnv(input: { manifest: Manifest; marble: Marble; pki: CoordinatorPki; privateKeyPkcs8: Uint8Array; secrets: SecretMap }): (marbleCert: string) => Record<string, Uint8Array> {
   const incoming = incomingCertificates(input.manifest, input.marble, input.secrets);
-  return (certificate) => {
-    const marbleCert = pemEncode('CERTIFICATE', certificate);
+  return (marbleCert) => {
     const marbleKey = pemEncode('PRIVATE KEY', input.privateKeyPkcs8);
     const env: Record<string, Uint8Array> = {
       [MARBLE_ENV.rootCa]: utf8(input.pki.marbleRootCert),

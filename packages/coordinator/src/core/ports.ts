@@ -11,7 +11,7 @@ import { readManifest } from '../manifest/parse.js';
 import type { Manifest, Marble, PackageProperties } from '../manifest/types.js';
 import { assertValidManifest } from '../manifest/validate.js';
 import type { Violation } from '../manifest/violation.js';
-import type { MarbleKeyDer } from '../pki/marble-cert.js';
+import type { IssuedMarbleCertificate, MarbleKeyDer } from '../pki/marble-cert.js';
 import type { SecretsWithPrevious } from '../secrets/generate.js';
 import type { SecretMap, SecretValue } from '../secrets/types.js';
 import { renderParameters, renderParametersAhead, type RenderedParameters } from '../templates/render.js';
@@ -62,14 +62,17 @@ export function packageUpdate(current: Manifest, bytes: Uint8Array): { manifest:
   return { manifest, changed };
 }
 
+/** What rendering takes of a signed marble certificate. */
+type SignedLeaf = Pick<IssuedMarbleCertificate, 'cert' | 'certPem'>;
+
 export interface RenderInput {
   state: StateData;
   marbleType: string;
   marble: Marble;
   uuid: string;
   keys: MarbleKeyDer;
-  /** DER of the marble certificate. */
-  certificate: Uint8Array;
+  /** The marble certificate: DER and the PEM its signer made of it. */
+  certificate: SignedLeaf;
   perMarble: SecretsWithPrevious;
   now: Date;
 }
@@ -99,9 +102,9 @@ function unsetUserSecretHint(err: unknown, state: StateData): ConfideError | und
 /** The marble's Files, Env and Argv with templates rendered, and MarbleRun's own variables in Env (core/marble-env.ts). Throws ERR_SECRET_INVALID (an unset user-defined secret), ERR_MANIFEST_INVALID. */
 export async function renderMarbleParameters(input: RenderInput): Promise<RenderedParameters> {
   return refusingAsSecrets(input, () => {
-    const { context, secrets } = contextOf(input, input.certificate);
+    const { context, secrets } = contextOf(input, input.certificate.cert);
     const rendered = renderParameters(input.marble.Parameters, context, { marbleName: input.marbleType });
-    return withOwnEnv(rendered, ownEnv(input, secrets)(input.certificate));
+    return withOwnEnv(rendered, ownEnv(input, secrets)(input.certificate.certPem));
   });
 }
 
@@ -111,13 +114,13 @@ export async function renderMarbleParameters(input: RenderInput): Promise<Render
  * more of it than an encoding (render with it once it is signed then). Whatever refuses the
  * parameters refuses them here. Throws as renderMarbleParameters.
  */
-export function renderMarbleParametersAhead(input: Omit<RenderInput, 'certificate'>): ((certificate: Uint8Array) => RenderedParameters) | undefined {
+export function renderMarbleParametersAhead(input: Omit<RenderInput, 'certificate'>): ((certificate: SignedLeaf) => RenderedParameters) | undefined {
   return refusingAsSecrets(input, () => {
     const { context, secrets } = contextOf(input, new PendingCertificate());
     const complete = renderParametersAhead(input.marble.Parameters, context, { marbleName: input.marbleType });
     if (!complete) return undefined;
     const own = ownEnv(input, secrets);
-    return (certificate: Uint8Array) => withOwnEnv(complete(certificate), own(certificate));
+    return (certificate: SignedLeaf) => withOwnEnv(complete(certificate.cert), own(certificate.certPem));
   });
 }
 

@@ -21,7 +21,7 @@ export interface MarbleKeyPair {
   privateKeyPkcs8: Uint8Array;
 }
 
-export type { IssuedMarbleCertificate, PendingLeaf } from './sign-leaf.js';
+export type { IssuedMarbleCertificate } from './sign-leaf.js';
 
 export interface MarbleCertificateRequest {
   /** The marble's UUID; becomes the subject CN. */

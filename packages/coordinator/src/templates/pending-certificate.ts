@@ -53,8 +53,8 @@ export class PendingCertificate {
     let from = 0;
     while (at >= 0) {
       const end = bytes.indexOf('>', at + prefix.length, 'latin1');
-      const encoding = bytes.toString('latin1', at + prefix.length, end);
-      if (end < 0 || !isCertificateEncoding(encoding)) throw new Error(`a pending certificate's placeholder is cut at byte ${at}`);
+      const encoding = end < 0 ? '' : bytes.toString('latin1', at + prefix.length, end);
+      if (!isCertificateEncoding(encoding)) throw new Error(`a pending certificate's placeholder is cut at byte ${at}`);
       pieces.push(bytes.subarray(from, at), Buffer.from(encode(encoding), 'latin1'));
       from = end + 1;
       at = bytes.indexOf(prefix, from);
