@@ -68,7 +68,9 @@ describe('perf-attestation: node:crypto primitives', () => {
           ['signature changed', key, flip(sig, 0), data, false],
           ['signature changed at the end', key, flip(sig, 255), data, false],
           ['another key', otherKey, sig, data, false],
-          ['a short signature', key, sig.subarray(1), data, false],
+          // Cut at the end, not the front: with a first byte of zero (one signature in 256) the front cut is the same number, which a length check alone refuses and WebCrypto's PSS accepts.
+          ['a short signature', key, sig.subarray(0, 255), data, false],
+          ['the same number one byte longer', key, Uint8Array.of(0, ...sig), data, false],
           ['a zero signature', key, new Uint8Array(256), data, false],
           ['a key without a modulus', { n: new Uint8Array(0), e: key.e }, sig, data, false],
         ];
@@ -87,6 +89,21 @@ describe('perf-attestation: node:crypto primitives', () => {
       }
     });
   }
+
+  it('verifyRsa refuses a PSS signature whose leading zero byte was cut off (RFC 8017 8.1.2: exactly the modulus length), which OpenSSL alone reads as the same number', async () => {
+    const p = nodeVerifyCrypto();
+    const params = { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 } as const;
+    const pair = (await crypto.subtle.generateKey({ ...params, modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1) }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const jwk = jwkOf(pair.publicKey);
+    const key = { n: fromBase64(jwk.n!), e: fromBase64(jwk.e!) };
+    const data = Uint8Array.of(1, 2, 3);
+    // PSS signatures are randomised: about one in 256 starts with a zero byte.
+    let sig = new Uint8Array(0);
+    for (let i = 0; i < 4096 && sig[0] !== 0; i++) sig = new Uint8Array(await crypto.subtle.sign(params, pair.privateKey, data));
+    assert.equal(sig[0], 0, 'a signature starting with a zero byte');
+    assert.equal(await p.verifyRsa!(key, params, sig, data), true);
+    assert.equal(await p.verifyRsa!(key, params, sig.subarray(1), data), false);
+  });
 
   it('digestSync is SHA-1, SHA-256, SHA-384 and SHA-512 as WebCrypto computes them', async () => {
     const p = nodeVerifyCrypto();

@@ -98,7 +98,11 @@ export function nodeVerifyCrypto(options: NodeVerifyCryptoOptions = {}): VerifyC
     },
     verifyRsa: (publicKey, params, signature, data) => {
       const key = rsaKey(publicKey);
-      return key === undefined ? Promise.resolve(false) : check(false, NODE_HASH[params.hash], data, rsaInput(key, params), signature);
+      // RFC 8017 (8.1.2 and 8.2.2, step 1): a signature is exactly as long as the modulus. OpenSSL
+      // reads a shorter PSS one as the same number, so one whose first byte was zero would pass cut.
+      const bits = key?.asymmetricKeyDetails?.modulusLength;
+      if (key === undefined || bits === undefined || signature.length !== Math.ceil(bits / 8)) return Promise.resolve(false);
+      return check(false, NODE_HASH[params.hash], data, rsaInput(key, params), signature);
     },
   };
 }
