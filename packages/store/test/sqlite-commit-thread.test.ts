@@ -132,7 +132,7 @@ test(
   'WAL-synced commits: a batch sent before the one the commit thread stopped with is answered as committed when its own sync returns success after that stop',
   withDatabase(async (path) => {
     // Every sync takes 300 ms more: the batch before the thread's outlives the thread's stop.
-    const { db, queue, commits, send } = withDyingThread(path, new WalSync(path, 3, (fd, done) => void setTimeout(() => fdatasync(fd, done), 300)));
+    const { db, queue, commits, send } = withDyingThread(path, new WalSync(path, 3, { fdatasync: (fd, done) => void setTimeout(() => fdatasync(fd, done), 300), inlineUnderMs: 0 }));
     try {
       for (let tries = 0; ; tries++) {
         if (tries > 200) throw new Error('no large batch went to the thread within 200 tries');

@@ -1,11 +1,12 @@
 /**
  * The ledger's WAL syncs (ledger-wal-commits/wal-sync.ts and ledger-wal-commits.ts): each sync in
- * flight on a descriptor of its own, and a batch answered once its own sync and the batches before
- * it are done, without waiting for the syncs of later batches.
+ * flight on a descriptor of its own, a batch answered once its own sync and the batches before
+ * it are done, without waiting for the syncs of later batches, and a small batch's sync on the
+ * calling thread while the disk's syncs are fast.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fdatasyncSync, fstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, fdatasyncSync, fstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
@@ -14,7 +15,7 @@ import { isConfideError } from '@confide/core';
 import { openSqliteStore } from '../src/index.js';
 import type { LedgerTransactionRow } from '../src/port.js';
 import { SerialQueue } from '../src/serial-queue.js';
-import { LedgerWalCommits } from '../src/sqlite/ledger-wal-commits/ledger-wal-commits.js';
+import { INLINE_SYNC_MAX_ROWS, LedgerWalCommits } from '../src/sqlite/ledger-wal-commits/ledger-wal-commits.js';
 import { WalSync, type FdatasyncFn } from '../src/sqlite/ledger-wal-commits/wal-sync.js';
 import { ledgerAppender } from '../src/sqlite/repositories/ledger-transactions.js';
 import { ledgerRow } from './ledger-contract.js';
@@ -75,7 +76,7 @@ test(
   'WAL sync: syncs in flight at once each get a descriptor of their own (separate opens of the WAL file); one more waits for a free one',
   withDatabase(async (path) => {
     const held = heldSyncs();
-    const wal = new WalSync(path, 3, held.fdatasync);
+    const wal = new WalSync(path, 3, { fdatasync: held.fdatasync, inlineUnderMs: 0 });
     try {
       const first = [wal.sync(), wal.sync(), wal.sync()];
       await turn();
@@ -108,7 +109,7 @@ test(
   withDatabase(async (path, db) => {
     const queue = new SerialQueue();
     const held = heldSyncs();
-    const commits = new LedgerWalCommits(ledgerAppender(db), (job) => queue.run(async () => job()), path, 3, new WalSync(path, 3, held.fdatasync));
+    const commits = new LedgerWalCommits(ledgerAppender(db), (job) => queue.run(async () => job()), path, 3, new WalSync(path, 3, { fdatasync: held.fdatasync, inlineUnderMs: 0 }));
     const batch = (first: number): LedgerTransactionRow[] => [ledgerRow(first), ledgerRow(first + 1)];
     try {
       const a = commits.append(batch(2));
@@ -144,7 +145,7 @@ test(
   'WAL sync: after close a sync fails and opens nothing (its descriptors would never be closed)',
   withDatabase(async (path) => {
     const held = heldSyncs();
-    const wal = new WalSync(path, 2, held.fdatasync);
+    const wal = new WalSync(path, 2, { fdatasync: held.fdatasync, inlineUnderMs: 0 });
     const first = wal.sync();
     await turn();
     held.calls[0]!.end();
@@ -152,5 +153,97 @@ test(
     wal.close();
     await assert.rejects(wal.sync(), /is closed/);
     assert.equal(held.calls.length, 1, 'no sync was started after close');
+  }),
+);
+
+/** WalSync options that count each sync and take `ms()` of a fake clock for it: on the calling thread (`now`) or the pool (`pool`). */
+function timedSyncs(ms: { inline: number; pool: number }) {
+  let clock = 0;
+  const calls = { now: 0, pool: 0 };
+  let failNow: NodeJS.ErrnoException | undefined;
+  return {
+    calls,
+    ms,
+    failNextInline: (err: NodeJS.ErrnoException) => void (failNow = err),
+    options: {
+      now: () => clock,
+      fdatasyncNow: (fd: number) => {
+        calls.now += 1;
+        clock += ms.inline;
+        const err = failNow;
+        failNow = undefined;
+        if (err) throw err;
+        fdatasyncSync(fd);
+      },
+      fdatasync: ((fd, done) => {
+        calls.pool += 1;
+        fdatasync(fd, (err) => {
+          clock += ms.pool;
+          done(err);
+        });
+      }) satisfies FdatasyncFn,
+    },
+  };
+}
+
+test(
+  'WAL sync: a sync the caller allows inline runs on the calling thread while the recent syncs were fast, on the pool once they average inlineUnderMs or more, and inline again once the pool\'s are fast; an inline failure rejects and frees its descriptor',
+  withDatabase(async (path) => {
+    const t = timedSyncs({ inline: 0.2, pool: 0.2 });
+    const wal = new WalSync(path, 2, { ...t.options, inlineUnderMs: 1 });
+    try {
+      const first = wal.sync(true);
+      assert.equal(t.calls.now, 1, 'synced before sync() returned');
+      await first;
+      await wal.sync(false);
+      assert.deepEqual(t.calls, { now: 1, pool: 1 }, 'not allowed inline: on the pool');
+
+      t.ms.inline = 8;
+      await wal.sync(true);
+      assert.ok(wal.averageMs >= 1, `a slow inline sync raises the average (${wal.averageMs} ms)`);
+      await wal.sync(true);
+      assert.deepEqual(t.calls, { now: 2, pool: 2 }, 'the slow disk gets its next sync on the pool');
+
+      let pooled = 0;
+      while (wal.averageMs >= 1 && pooled < 20) {
+        await wal.sync(true);
+        pooled += 1;
+      }
+      assert.ok(pooled >= 2 && wal.averageMs < 1, `fast pool syncs bring the average down (${pooled} syncs)`);
+      assert.equal(t.calls.now, 2);
+      t.ms.inline = 0.2;
+      await wal.sync(true);
+      assert.equal(t.calls.now, 3, 'then inline again');
+
+      t.failNextInline(ioError());
+      await assert.rejects(wal.sync(true), /EIO/);
+      const poolBefore = t.calls.pool;
+      const both = [wal.sync(false), wal.sync(false)];
+      await turn();
+      assert.equal(t.calls.pool, poolBefore + 2, 'both descriptors are free again after the failure: two syncs out at once');
+      await Promise.all(both);
+    } finally {
+      wal.close();
+    }
+  }),
+);
+
+test(
+  'WAL-synced commits: a batch of at most INLINE_SYNC_MAX_ROWS rows may sync inline, a larger one syncs on the pool; either way its rows are on disk when it resolves',
+  withDatabase(async (path, db) => {
+    const queue = new SerialQueue();
+    const t = timedSyncs({ inline: 0.1, pool: 0.1 });
+    const commits = new LedgerWalCommits(ledgerAppender(db), (job) => queue.run(async () => job()), path, 3, new WalSync(path, 3, t.options));
+    const rows = (first: number, n: number): LedgerTransactionRow[] => Array.from({ length: n }, (_, i) => ledgerRow(first + i));
+    try {
+      await commits.append(rows(2, INLINE_SYNC_MAX_ROWS));
+      assert.deepEqual(t.calls, { now: 1, pool: 0 });
+      await commits.append(rows(2 + INLINE_SYNC_MAX_ROWS, INLINE_SYNC_MAX_ROWS + 1));
+      assert.deepEqual(t.calls, { now: 1, pool: 1 });
+      const head = db.prepare('SELECT MAX(seqno) AS seqno FROM ledger_transactions').get() as { seqno: number };
+      assert.equal(head.seqno, 2 * INLINE_SYNC_MAX_ROWS + 2);
+    } finally {
+      await queue.run(() => commits.close());
+    }
   }),
 );

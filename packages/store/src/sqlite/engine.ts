@@ -31,7 +31,8 @@ import { LedgerWalCommits } from './ledger-wal-commits/ledger-wal-commits.js';
 
 /**
  * Ledger batches a writer may have out at once: each is committed as it comes and the WAL synced
- * after it on libuv's pool (four threads by default), so up to three syncs overlap.
+ * after it, a large batch's on libuv's pool (four threads by default), so up to three syncs overlap
+ * (a small batch's sync may run on the event loop: LedgerWalCommits).
  */
 const LEDGER_WRITES_IN_FLIGHT = 3;
 

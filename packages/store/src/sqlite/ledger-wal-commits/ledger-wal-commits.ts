@@ -1,12 +1,13 @@
 /**
  * Durable ledger commits in the store's queue (issue 9's durable append rate): each batch
  * is one transaction committed with synchronous=NORMAL (its frames written to the WAL, not synced),
- * taking its turn in the store's queue like any other statement; then the WAL file is fdatasynced on
- * libuv's pool (WalSync) and the batch resolves only once that sync returned and every batch sent
- * before it settled: what was answered is on disk. The queue is free again as soon as the commit
- * is, so the next batch commits while the last one syncs and the syncs overlap, each on a descriptor
- * of its own, so that a batch waits for its own sync and those of the batches before it, not for
- * the syncs of later ones. A sync that fails fails its batch and every later one (the kernel may
+ * taking its turn in the store's queue like any other statement; then the WAL file is fdatasynced
+ * (WalSync: on libuv's pool, or on the event loop for a batch of at most INLINE_SYNC_MAX_ROWS rows
+ * while the disk's syncs are fast) and the batch resolves only once that sync returned and every
+ * batch sent before it settled: what was answered is on disk. The queue is free again as soon as
+ * the commit is, so the next batch commits while the last one syncs on the pool and the syncs
+ * overlap, each on a descriptor of its own, so that a batch waits for its own sync and those of the
+ * batches before it, not for the syncs of later ones. A sync that fails fails its batch and every later one (the kernel may
  * have dropped the pages it could not write). Such a batch was committed and may be on disk or not:
  * its outcome is unknown, as after a crash, and reopening the ledger from storage shows which.
  *
@@ -39,6 +40,16 @@ type Appender = Database.Transaction<(rows: readonly LedgerTransactionRow[]) => 
  * (docs/benchmarks.md, stop 24's idle A/B).
  */
 export const THREAD_MIN_ROWS = 512;
+
+/**
+ * The most rows a batch whose WAL sync may run on the event loop has (WalSync: only while the
+ * disk's syncs are fast). A small batch means few appends arrived during the last write: the event
+ * loop has little to do while the sync runs, and the pool's hand-offs cost it more than the sync's
+ * wait (at 16 in flight over HTTPS, batches of up to 16 rows). A large one means it has the next
+ * appends to hash meanwhile: in process at 256 and 4,096 in flight (hundreds to thousands of rows a
+ * batch) an inline sync lost about 8% of the rate (docs/benchmarks.md, stop 31).
+ */
+export const INLINE_SYNC_MAX_ROWS = 64;
 
 export class LedgerWalCommits {
   readonly #append: Appender;
@@ -104,7 +115,7 @@ export class LedgerWalCommits {
       throw new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: ${(err as Error).message}`, { details: { reason: 'sqlite' }, cause: err });
     }
     let syncFailed: StoreError | undefined;
-    const synced = this.#wal.sync().catch((err: unknown) => {
+    const synced = this.#wal.sync(rows.length <= INLINE_SYNC_MAX_ROWS).catch((err: unknown) => {
       syncFailed = new StoreError('ERR_STORE_UNAVAILABLE', `the ledger commit failed: the WAL sync failed: ${(err as Error).message}`, { details: { reason: 'WAL_SYNC_FAILED' }, cause: err });
       this.#fail(syncFailed, at);
     });
