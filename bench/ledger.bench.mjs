@@ -153,7 +153,7 @@ export async function main() {
     peerName: 'peer',
     rows,
     notes: [
-      `durable append: ours = LedgerWriter on the SQLite store (openDurableLedgerWriter: node:crypto SHA-256/HMAC, setImmediate group commit, ledger commits WAL-synced after each commit (on libuv's pool; a batch of 64 rows or fewer on the event loop while syncs are fast), a batch of 512 rows or more committed on the store's commit thread while an earlier batch's sync is out, each answered once its fdatasync returned, a signature transaction every ${INTERVAL.count} entries or ${INTERVAL.ms} ms), each append answered once its write is durable; ${APPEND_LEVELS.join(' and ')} appends in flight`,
+      `durable append: ours = LedgerWriter on the SQLite store (openDurableLedgerWriter: node:crypto SHA-256/HMAC, setImmediate group commit, ledger commits WAL-synced after each commit (on libuv's pool; a batch of 16 rows or fewer on the event loop while syncs are fast), a batch of 512 rows or more committed on the store's commit thread while an earlier batch's sync is out, each answered once its fdatasync returned, a signature transaction every ${INTERVAL.count} entries or ${INTERVAL.ms} ms), each append answered once its write is durable; ${APPEND_LEVELS.join(' and ')} appends in flight`,
       'durable append floor: the store alone, the same group commit of rows of the writer\'s size (through the same WAL-synced commits; one write at a time, so on the store\'s connection), no hashing and no tree',
       'goal (issue 9): 50,000 durable appends/s in process',
       ...notes,

@@ -45,11 +45,12 @@ export const THREAD_MIN_ROWS = 512;
  * The most rows a batch whose WAL sync may run on the event loop has (WalSync: only while the
  * disk's syncs are fast). A small batch means few appends arrived during the last write: the event
  * loop has little to do while the sync runs, and the pool's hand-offs cost it more than the sync's
- * wait (at 16 in flight over HTTPS, batches of up to 16 rows). A large one means it has the next
- * appends to hash meanwhile: in process at 256 and 4,096 in flight (hundreds to thousands of rows a
- * batch) an inline sync lost about 8% of the rate (docs/benchmarks.md, stop 31).
+ * wait (at 16 in flight over HTTPS, batches of up to 16 rows: 1.27x the rate). A larger one means
+ * it has the next appends to hash meanwhile: in process, batches of about 40 rows at 256 in flight
+ * and hundreds at 4,096 lost 5 to 10% of the rate with an inline sync, and over HTTPS at 256 in
+ * flight (about 45 rows) it made no clear difference (docs/benchmarks.md, stop 31).
  */
-export const INLINE_SYNC_MAX_ROWS = 64;
+export const INLINE_SYNC_MAX_ROWS = 16;
 
 export class LedgerWalCommits {
   readonly #append: Appender;
