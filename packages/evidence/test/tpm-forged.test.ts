@@ -5,13 +5,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { webcrypto } from 'node:crypto';
-import { fixedClock, isConfideError, toHex, type ErrorCode } from '@confide/core';
-import { emptyCollateral, parseTpmEvidence, verifyTpmEvidence, type TpmEvidenceParts, type VerifyContext } from '../src/index.js';
+import { constants, verify as nodeVerify, webcrypto } from 'node:crypto';
+import { fixedClock, isConfideError, toBase64Url, toHex, type ErrorCode } from '@confide/core';
+import { emptyCollateral, parseTpmEvidence, verifyTpmEvidence, type RsaPublicKey, type RsaVerifyParams, type TpmEvidenceParts, type VerifyContext } from '../src/index.js';
 import { vectorsMissing } from '@confide/test-kit/vectors';
 import { findEvent, gceParts, tpmContext } from './tpm-support.js';
 import { ALG, encodeEcdsaSignature, encodeQuote, encodeRsaSignature, eccTpmtPublic, pcrDigestOf, rsaTpmtPublic } from '@confide/test-kit/tpm-pki';
 import { flipBit } from '@confide/test-kit/amd-pki';
+import { webCryptoPrimitives } from '../src/webcrypto/p256.js';
 
 const ctx: VerifyContext = { clock: fixedClock(new Date('2026-06-01T00:00:00Z')), collateral: emptyCollateral };
 
@@ -216,6 +217,28 @@ describe('TPM self-made quotes: ECDSA, RSAPSS, SHA-384, SPKI and TPM2B_PUBLIC ke
       assert.equal(await code({ ...parts, quotes: [{ quote, signature: encodeRsaSignature(ALG.RSAPSS, ALG.SHA256, flipBit(sig, 100)) }] }, ctx), 'ERR_EVIDENCE_SIGNATURE_INVALID');
     });
   }
+
+  it('RSAPSS: a signature cut of its leading zero byte (the same number, one byte short) is a bad signature, though WebCrypto on Node accepts it', async () => {
+    const keys = await webcrypto.subtle.generateKey({ name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
+    const quote = await quoteFor(ALG.SHA256);
+    // PSS signatures are randomised: about one in 256 starts with a zero byte.
+    let sig = new Uint8Array(0);
+    for (let i = 0; i < 4096 && sig[0] !== 0; i++) sig = new Uint8Array(await webcrypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, keys.privateKey, quote));
+    assert.equal(sig[0], 0, 'a signature starting with a zero byte');
+    const cut = sig.subarray(1);
+    assert.equal(await webcrypto.subtle.verify({ name: 'RSA-PSS', saltLength: 32 }, keys.publicKey, cut, quote), true, 'WebCrypto takes the cut signature');
+    const ak = await rsaTpmtPublic(keys.publicKey, ALG.RSAPSS, ALG.SHA256);
+    const parts = (s: Uint8Array): TpmEvidenceParts => ({ quotes: [{ quote, signature: encodeRsaSignature(ALG.RSAPSS, ALG.SHA256, s) }], ak, pcrs });
+    // WebCrypto, and an injected verifyRsa that, like OpenSSL, does not check the length itself.
+    const pss = (k: RsaPublicKey, params: RsaVerifyParams, s: Uint8Array, data: Uint8Array) =>
+      Promise.resolve(
+        nodeVerify('sha256', data, { key: { kty: 'RSA', n: toBase64Url(k.n), e: toBase64Url(k.e) }, format: 'jwk', padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.name === 'RSA-PSS' ? params.saltLength : 0 }, s),
+      );
+    for (const context of [ctx, { ...ctx, crypto: { ...webCryptoPrimitives, verifyRsa: pss } }]) {
+      assert.equal(await code(parts(sig), context), 'OK');
+      assert.equal(await code(parts(cut), context), 'ERR_EVIDENCE_SIGNATURE_INVALID');
+    }
+  });
 
   it('RSASSA / SHA-384; a scheme that does not fit the key type is a bad signature', async () => {
     const keys = await webcrypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-384' }, true, ['sign', 'verify']);

@@ -58,6 +58,9 @@ function rsaSchemes(key: Extract<TpmPublicKey, { kind: 'rsa' }>, sig: Extract<Tp
  */
 export async function verifyTpmSignature(key: TpmPublicKey, sig: TpmSignature, data: Uint8Array, cache: VerifyCache, primitives?: VerifyCrypto): Promise<boolean> {
   const params = importParams(key, sig);
+  // RFC 8017 (8.1.2 and 8.2.2, step 1): an RSA signature is exactly as long as the modulus. WebCrypto
+  // on Node reads a PSS signature cut of a leading zero byte as the same number and accepts it.
+  if (key.kind === 'rsa' && sig.scheme !== 'ecdsa' && sig.signature.length !== key.n.length) return false;
   const verifyRsa = primitives?.verifyRsa;
   if (verifyRsa && key.kind === 'rsa' && sig.scheme !== 'ecdsa') {
     for (const scheme of rsaSchemes(key, sig)) if (await verifyRsa(key, scheme, sig.signature, data)) return true;
