@@ -23,6 +23,8 @@ export function importKey(spki: Uint8Array, kind: AmdKeyKind, cache: VerifyCache
 export async function verifyPss(spki: Uint8Array, alg: PssSignature, signature: Uint8Array, data: Uint8Array, cache: VerifyCache = defaultVerifyCache): Promise<boolean> {
   try {
     const key = await importKey(spki, 'rsa', cache);
+    // RFC 8017 8.1.2, step 1: exactly the modulus's length; WebCrypto on Node would take a signature cut of its leading zero byte.
+    if (signature.length !== Math.ceil((key.algorithm as RsaHashedKeyAlgorithm).modulusLength / 8)) return false;
     return await crypto.subtle.verify(
       { name: 'RSA-PSS', saltLength: alg.saltLength },
       key,
