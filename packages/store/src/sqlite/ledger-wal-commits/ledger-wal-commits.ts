@@ -7,9 +7,10 @@
  * batch sent before it settled: what was answered is on disk. The queue is free again as soon as
  * the commit is, so the next batch commits while the last one syncs on the pool and the syncs
  * overlap, each on a descriptor of its own, so that a batch waits for its own sync and those of the
- * batches before it, not for the syncs of later ones. A sync that fails fails its batch and every later one (the kernel may
- * have dropped the pages it could not write). Such a batch was committed and may be on disk or not:
- * its outcome is unknown, as after a crash, and reopening the ledger from storage shows which.
+ * batches before it, not for the syncs of later ones. A sync that fails fails its batch and every
+ * later one (the kernel may have dropped the pages it could not write). Such a batch was committed
+ * and may be on disk or not: its outcome is unknown, as after a crash, and reopening the ledger
+ * from storage shows which.
  *
  * A batch is committed on the store's connection unless it has THREAD_MIN_ROWS rows or more and
  * the sync of an earlier batch is still out. Then the writer is sending batches faster than they
