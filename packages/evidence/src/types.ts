@@ -89,8 +89,9 @@ export interface VerifyCrypto {
   digestSync?: (name: SyncDigestName, data: Uint8Array) => Uint8Array;
   /**
    * RSA verification as WebCrypto's RSASSA-PKCS1-v1_5 or RSA-PSS (with exactly `saltLength`):
-   * true when `signature` over `data` verifies under the key; false for a bad signature or an
-   * unusable key, never a rejection. Without it, WebCrypto checks.
+   * true when `signature` over `data` verifies under the key; false for a bad signature, one not
+   * exactly as long as the modulus (RFC 8017 8.1.2 and 8.2.2, step 1, which WebCrypto on Node does
+   * not check for PSS), or an unusable key, never a rejection. Without it, WebCrypto checks.
    */
   verifyRsa?: (key: RsaPublicKey, params: RsaVerifyParams, signature: Uint8Array, data: Uint8Array) => Promise<boolean>;
 }

@@ -156,7 +156,7 @@ test(
   }),
 );
 
-/** WalSync options that count each sync and take `ms()` of a fake clock for it: on the calling thread (`now`) or the pool (`pool`). */
+/** WalSync options that count each sync, on the calling thread (`now`) or the pool (`pool`), and advance a fake clock by `ms.inline` or `ms.pool` for it (the test may change `ms`). */
 function timedSyncs(ms: { inline: number; pool: number }) {
   let clock = 0;
   const calls = { now: 0, pool: 0 };

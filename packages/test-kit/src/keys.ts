@@ -23,3 +23,16 @@ export function jwkOf(key: KeyObject | CryptoKey): JsonWebKey {
   const copy = k.type === 'private' ? createPrivateKey({ key: k.export({ type: 'pkcs8', format: 'der' }), format: 'der', type: 'pkcs8' }) : createPublicKey({ key: k.export({ type: 'spki', format: 'der' }), format: 'der', type: 'spki' });
   return copy.export({ format: 'jwk' });
 }
+
+/**
+ * A signature from `sign` that starts with a zero byte, for randomised schemes (RSA-PSS): about one
+ * in 256 does. Cut of that byte it is the same number one byte short, which OpenSSL and WebCrypto
+ * on Node accept for PSS although RFC 8017 (8.1.2, step 1) refuses it. Throws after 4,096 tries.
+ */
+export async function signatureStartingWithZero(sign: () => Promise<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  for (let i = 0; i < 4096; i++) {
+    const sig = new Uint8Array(await sign());
+    if (sig[0] === 0) return sig;
+  }
+  throw new Error('no signature starting with a zero byte in 4,096 tries');
+}
